@@ -1,0 +1,6 @@
+#!/bin/sh
+# README command one: set up, build, and start ag-cl (arguments are passed on, e.g. --headless).
+set -eu
+cd "$(dirname "$0")/.."
+./build-aux/setup.sh
+exec ./_build/src/ag-cl "$@"

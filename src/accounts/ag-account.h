@@ -1,0 +1,41 @@
+/* ag-account.h — one Google account: identity, Cloud Code project, and its tokens (in memory only; the refresh
+ * token is persisted solely by AgTokenStore in the keyring). Hands out fresh access tokens, refreshing before
+ * expiry with one refresh shared by all concurrent callers. */
+#pragma once
+
+#include <gio/gio.h>
+#include "ag-oauth-client.h"
+
+G_BEGIN_DECLS
+
+#define AG_TYPE_ACCOUNT (ag_account_get_type ())
+G_DECLARE_FINAL_TYPE (AgAccount, ag_account, AG, ACCOUNT, GObject)
+
+/* Refresh this long before the access token expires. */
+#define AG_ACCOUNT_REFRESH_MARGIN_SECONDS 300
+
+AgAccount  *ag_account_new (const char *email, const char *project_id, const char *refresh_token);
+const char *ag_account_get_email (AgAccount *self);
+const char *ag_account_get_project_id (AgAccount *self);
+void        ag_account_set_project_id (AgAccount *self, const char *project_id);
+const char *ag_account_get_tier (AgAccount *self);          /* nullable, e.g. "free-tier" */
+void        ag_account_set_tier (AgAccount *self, const char *tier);
+gboolean    ag_account_get_enabled (AgAccount *self);        /* property "enabled" */
+void        ag_account_set_enabled (AgAccount *self, gboolean enabled);
+/* Secret: never log it. */
+const char *ag_account_get_refresh_token (AgAccount *self);
+/* Seeds a known access token (e.g. right after adding the account). */
+void        ag_account_set_access_token (AgAccount *self, const char *access_token, gint64 expires_at_unix_s);
+
+/* A valid access token: the cached one when it is not within the margin of expiry, else one refresh through
+ * @oauth, coalesced across concurrent calls. Fails with the OAuth error (invalid_grant → AG_OAUTH_ERROR_INVALID_GRANT). */
+void        ag_account_get_access_token_async (AgAccount           *self,
+                                               AgOAuthClient       *oauth,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+char       *ag_account_get_access_token_finish (AgAccount *self, GAsyncResult *result, GError **error);
+/* Drops the cached access token (after a 401) so the next call refreshes. */
+void        ag_account_invalidate_access_token (AgAccount *self);
+
+G_END_DECLS

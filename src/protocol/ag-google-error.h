@@ -1,0 +1,47 @@
+/* ag-google-error.h — reads Google RPC error bodies and Go-style durations, and classifies the failure so the
+ * caller can retry, rotate, back off or answer the client. Pure. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  AG_UPSTREAM_FAILURE_NONE,
+  AG_UPSTREAM_FAILURE_RATE_LIMIT,          /* short per-minute limit (RATE_LIMIT_EXCEEDED, small delay) */
+  AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED,     /* long quota exhaustion (QUOTA_EXHAUSTED, hours) */
+  AG_UPSTREAM_FAILURE_CAPACITY,            /* model overloaded (MODEL_CAPACITY_EXHAUSTED, 503/529) */
+  AG_UPSTREAM_FAILURE_AUTH,                /* 401, invalid_grant: the token or account must be renewed */
+  AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED, /* 403 with a URL the user must visit */
+  AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED,    /* 403 permission denied / account disabled */
+  AG_UPSTREAM_FAILURE_BAD_REQUEST,         /* 400: the request itself is wrong, do not retry */
+  AG_UPSTREAM_FAILURE_NOT_FOUND,           /* 404: endpoint or model unknown here, try the next endpoint */
+  AG_UPSTREAM_FAILURE_SERVER,              /* 408, 5xx: transient, try the next endpoint */
+  AG_UPSTREAM_FAILURE_OTHER,
+} AgUpstreamFailure;
+
+typedef struct {
+  guint             http_status;
+  AgUpstreamFailure kind;
+  char             *status;          /* "RESOURCE_EXHAUSTED", … or NULL */
+  char             *message;         /* Google's message or a short description of the body */
+  char             *reason;          /* ErrorInfo.reason or NULL */
+  char             *model;           /* ErrorInfo.metadata.model or NULL */
+  gint64            retry_delay_ms;  /* RetryInfo.retryDelay or metadata.quotaResetDelay; -1 when absent */
+  gint64            reset_time_ms;   /* metadata.quotaResetTimeStamp as Unix ms; -1 when absent */
+  char             *validation_url;  /* a URL the user must open (validation required), or NULL */
+} AgGoogleError;
+
+/* Parses any body (JSON RPC error, OAuth {"error":"invalid_grant"}, HTML, empty) for @http_status. Never NULL. */
+AgGoogleError *ag_google_error_parse (guint http_status, const char *body, gsize body_len);
+void           ag_google_error_free (AgGoogleError *self);
+
+/* Parses Go durations ("2h21m25.831582438s", "479.417207ms", "0.479417207s", "1.5s", "300us") into ms,
+ * rounding up. FALSE on anything else. */
+gboolean ag_parse_go_duration (const char *text, gint64 *out_ms);
+/* Parses an RFC 3339 timestamp ("2026-01-05T17:03:11Z", fractional seconds, offsets) into Unix ms. */
+gboolean ag_parse_rfc3339 (const char *text, gint64 *out_unix_ms);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgGoogleError, ag_google_error_free)
+
+G_END_DECLS

@@ -1,0 +1,3 @@
+#include "ag-protocol-error.h"
+
+G_DEFINE_QUARK (ag-protocol-error-quark, ag_protocol_error)

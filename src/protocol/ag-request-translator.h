@@ -1,0 +1,52 @@
+/* ag-request-translator.h — turns an Anthropic Messages request into the Cloud Code `request` object
+ * (the Gemini GenerateContentRequest shape inside the v1internal envelope). Pure: no I/O. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include "ag-model-family.h"
+#include "ag-tool-names.h"
+#include "ag-signature-cache.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  /* {"includeThoughts":true,"thinkingBudget":N} — Antigravity-Manager and CLIProxyAPI (the default). */
+  AG_THINKING_KEYS_CAMEL,
+  /* {"include_thoughts":true,"thinking_budget":N} — antigravity-claude-proxy and opencode-antigravity-auth. */
+  AG_THINKING_KEYS_SNAKE,
+} AgThinkingKeys;
+
+typedef struct {
+  const char       *upstream_model;      /* resolved upstream id, e.g. "claude-opus-4-6-thinking" */
+  AgModelFamily     family;
+  gboolean          supports_thinking;   /* the upstream model accepts a thinkingConfig */
+  gint64            max_output_cap;      /* the model's output limit from the catalogue; 0 = family default */
+  const char       *session_id;          /* stable per client session; NULL = derive from the first user message */
+  AgThinkingKeys    thinking_keys;
+  AgSignatureCache *signatures;          /* nullable */
+} AgTranslateOptions;
+
+typedef struct {
+  JsonNode    *request;        /* the Cloud Code `request` object, owned */
+  AgToolNames *tool_names;     /* the name map used, for translating the response back, owned */
+  gboolean     thinking;       /* thinking was requested and enabled upstream */
+  gboolean     stream;         /* the client asked for "stream": true */
+  char        *client_model;   /* the model name as the client sent it, echoed in responses */
+} AgTranslatedRequest;
+
+/* Validates @body (already parsed JSON) and translates it. Errors are AG_PROTOCOL_ERROR_INVALID_REQUEST
+ * with a message naming the offending field, e.g. "messages.2.content.0: unknown block type \"foo\"". */
+AgTranslatedRequest *ag_request_translate (JsonObject               *body,
+                                           const AgTranslateOptions *options,
+                                           GError                  **error);
+void ag_translated_request_free (AgTranslatedRequest *self);
+
+/* Reads the fields needed before translation: "model" (required, non-empty string) and whether it streams. */
+gboolean ag_request_peek (JsonObject  *body,
+                          const char **model,
+                          gboolean    *stream,
+                          GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgTranslatedRequest, ag_translated_request_free)
+
+G_END_DECLS

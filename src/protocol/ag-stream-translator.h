@@ -1,0 +1,52 @@
+/* ag-stream-translator.h — the state machine that turns Cloud Code stream chunks into the exact Anthropic
+ * Messages SSE event sequence (message_start … message_stop). Pure: events go to a callback. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include "ag-model-family.h"
+#include "ag-tool-names.h"
+#include "ag-signature-cache.h"
+
+G_BEGIN_DECLS
+
+typedef struct _AgStreamTranslator AgStreamTranslator;
+
+/* @event_name is the SSE event name ("message_start", "content_block_delta", "ping", "error", …) and @data its
+ * JSON payload (which carries the same "type"). The callee must not keep @data beyond the call (ref it). */
+typedef void (*AgAnthropicEventFunc) (const char *event_name,
+                                      JsonNode   *data,
+                                      gpointer    user_data);
+
+typedef struct {
+  const char       *client_model;  /* echoed as message.model */
+  AgModelFamily     family;
+  AgToolNames      *tool_names;    /* nullable; maps upstream tool names back */
+  AgSignatureCache *signatures;    /* nullable; receives tool_use-id → signature and thinking signatures */
+} AgStreamOptions;
+
+AgStreamTranslator *ag_stream_translator_new (const AgStreamOptions *options,
+                                              AgAnthropicEventFunc   func,
+                                              gpointer               user_data);
+void     ag_stream_translator_free (AgStreamTranslator *self);
+/* One parsed upstream SSE data payload: {"response":{candidates,usageMetadata,…},"traceId":…} or the bare
+ * response object. Emits message_start on the first chunk. Fails (AG_PROTOCOL_ERROR_BAD_UPSTREAM) on a payload
+ * that is not a response object; the translator stays usable. */
+gboolean ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError **error);
+/* Normal end of the upstream stream: closes the open block, emits message_delta (stop_reason, usage) and
+ * message_stop. Emits message_start first when no chunk arrived. Idempotent. */
+void     ag_stream_translator_finish (AgStreamTranslator *self);
+/* A failure after the stream started: emits one "error" event {"type":"error","error":{type,message}}. */
+void     ag_stream_translator_fail (AgStreamTranslator *self, const char *error_type, const char *message);
+/* Emits a "ping" event; emits message_start first when the stream has not started (a ping must never precede
+ * message_start: the SDKs reject that order). */
+void     ag_stream_translator_ping (AgStreamTranslator *self);
+gboolean ag_stream_translator_started (AgStreamTranslator *self);
+/* TRUE when the upstream produced no content at all (no text, thinking or tool call) — an "empty answer". */
+gboolean ag_stream_translator_is_empty (AgStreamTranslator *self);
+/* Usage so far, Anthropic semantics. */
+void     ag_stream_translator_get_usage (AgStreamTranslator *self, gint64 *input_tokens, gint64 *output_tokens,
+                                         gint64 *cache_read_tokens);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgStreamTranslator, ag_stream_translator_free)
+
+G_END_DECLS

@@ -1,0 +1,453 @@
+#include "ag-model-catalogue.h"
+#include "ag-protocol-error.h"
+
+#include <string.h>
+
+/* Defaults when the user set no alias: the presets of antigravity-claude-proxy and Antigravity-Manager agree on
+ * opus → claude-opus-4-6-thinking and sonnet/haiku → claude-sonnet-4-6 (cloudcode-api.md §8.3). */
+#define DEFAULT_OPUS_MODEL   "claude-opus-4-6-thinking"
+#define DEFAULT_SONNET_MODEL "claude-sonnet-4-6"
+
+typedef struct {
+  char    *id;
+  char    *display_name;
+  gint64   context_tokens;
+  gint64   max_output_tokens;
+  gboolean supports_thinking;
+} ModelInfo;
+
+struct _AgModelCatalogue {
+  GObject     parent_instance;
+  GPtrArray  *models;       /* ModelInfo*, in the order upstream listed them */
+  GHashTable *deprecated;   /* old id → new id */
+  GHashTable *aliases;      /* client name or tier word → upstream id */
+  gint64      updated_at;
+};
+
+G_DEFINE_FINAL_TYPE (AgModelCatalogue, ag_model_catalogue, G_TYPE_OBJECT)
+
+static void
+model_info_free (gpointer data)
+{
+  ModelInfo *info = data;
+
+  g_free (info->id);
+  g_free (info->display_name);
+  g_free (info);
+}
+
+void
+ag_resolved_model_clear (AgResolvedModel *self)
+{
+  g_clear_pointer (&self->upstream_model, g_free);
+}
+
+static void
+ag_model_catalogue_finalize (GObject *object)
+{
+  AgModelCatalogue *self = AG_MODEL_CATALOGUE (object);
+
+  g_ptr_array_unref (self->models);
+  g_hash_table_unref (self->deprecated);
+  g_hash_table_unref (self->aliases);
+  G_OBJECT_CLASS (ag_model_catalogue_parent_class)->finalize (object);
+}
+
+static void
+ag_model_catalogue_class_init (AgModelCatalogueClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ag_model_catalogue_finalize;
+}
+
+static void
+ag_model_catalogue_init (AgModelCatalogue *self)
+{
+  self->models = g_ptr_array_new_with_free_func (model_info_free);
+  self->deprecated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+AgModelCatalogue *
+ag_model_catalogue_new (void)
+{
+  return g_object_new (AG_TYPE_MODEL_CATALOGUE, NULL);
+}
+
+/* Only ids a client can use: the Cloud Code list also carries internal completion models (chat_…, tab_…). */
+static gboolean
+is_servable_model_id (const char *id)
+{
+  return g_str_has_prefix (id, "claude") || g_str_has_prefix (id, "gemini") || g_str_has_prefix (id, "gpt");
+}
+
+/* Thinking support when upstream doesn't say: Claude only in its -thinking variants, Gemini from 2.5 on. */
+static gboolean
+guess_supports_thinking (const char *id)
+{
+  if (g_str_has_prefix (id, "claude"))
+    return g_str_has_suffix (id, "-thinking");
+  if (g_str_has_prefix (id, "gemini"))
+    return !g_str_has_prefix (id, "gemini-1") && !g_str_has_prefix (id, "gemini-2.0") && strstr (id, "image") == NULL;
+  return FALSE;
+}
+
+static gint64
+member_int (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return json_node_get_int (node);
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return (gint64) json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_ascii_strtoll (json_node_get_string (node), NULL, 10);
+  return 0;
+}
+
+gboolean
+ag_model_catalogue_update (AgModelCatalogue *self, JsonObject *response, GError **error)
+{
+  JsonNode *models_node = json_object_get_member (response, "models");
+  JsonNode *deprecated_node = json_object_get_member (response, "deprecatedModelIds");
+  g_autoptr(GList) ids = NULL;
+
+  if (models_node == NULL || !JSON_NODE_HOLDS_OBJECT (models_node))
+    {
+      g_set_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM,
+                   "fetchAvailableModels answered without a \"models\" object");
+      return FALSE;
+    }
+
+  g_ptr_array_set_size (self->models, 0);
+  g_hash_table_remove_all (self->deprecated);
+
+  ids = json_object_get_members (json_node_get_object (models_node));
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      const char *id = l->data;
+      JsonNode *entry = json_object_get_member (json_node_get_object (models_node), id);
+      JsonObject *object;
+      ModelInfo *info;
+
+      if (!is_servable_model_id (id) || !JSON_NODE_HOLDS_OBJECT (entry))
+        continue;
+      object = json_node_get_object (entry);
+      info = g_new0 (ModelInfo, 1);
+      info->id = g_strdup (id);
+      info->display_name = g_strdup (json_object_get_string_member_with_default (object, "displayName", id));
+      info->context_tokens = member_int (object, "maxTokens");
+      info->max_output_tokens = member_int (object, "maxOutputTokens");
+      if (json_object_has_member (object, "supportsThinking"))
+        info->supports_thinking = json_object_get_boolean_member_with_default (object, "supportsThinking", FALSE);
+      else
+        info->supports_thinking = guess_supports_thinking (id);
+      g_ptr_array_add (self->models, info);
+    }
+
+  if (deprecated_node != NULL && JSON_NODE_HOLDS_OBJECT (deprecated_node))
+    {
+      g_autoptr(GList) old_ids = json_object_get_members (json_node_get_object (deprecated_node));
+
+      for (GList *l = old_ids; l != NULL; l = l->next)
+        {
+          JsonNode *rule = json_object_get_member (json_node_get_object (deprecated_node), l->data);
+          const char *new_id;
+
+          if (!JSON_NODE_HOLDS_OBJECT (rule))
+            continue;
+          new_id = json_object_get_string_member_with_default (json_node_get_object (rule), "newModelId", NULL);
+          if (new_id != NULL)
+            g_hash_table_insert (self->deprecated, g_strdup (l->data), g_strdup (new_id));
+        }
+    }
+
+  self->updated_at = g_get_monotonic_time ();
+  return TRUE;
+}
+
+gint64
+ag_model_catalogue_get_updated_at (AgModelCatalogue *self)
+{
+  return self->updated_at;
+}
+
+gboolean
+ag_model_catalogue_is_empty (AgModelCatalogue *self)
+{
+  return self->models->len == 0;
+}
+
+void
+ag_model_catalogue_set_alias (AgModelCatalogue *self, const char *from, const char *to)
+{
+  g_hash_table_insert (self->aliases, g_ascii_strdown (from, -1), g_strdup (to));
+}
+
+gboolean
+ag_model_catalogue_parse_aliases (AgModelCatalogue *self, const char *spec, GError **error)
+{
+  g_auto(GStrv) entries = g_strsplit (spec, ",", -1);
+
+  for (guint i = 0; entries[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = NULL;
+
+      g_strstrip (entries[i]);
+      if (entries[i][0] == '\0')
+        continue;
+      pair = g_strsplit (entries[i], "=", 2);
+      if (pair[1] == NULL || *g_strstrip (pair[0]) == '\0' || *g_strstrip (pair[1]) == '\0')
+        {
+          g_set_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST,
+                       "model alias \"%s\" is not of the form from=to", entries[i]);
+          return FALSE;
+        }
+      ag_model_catalogue_set_alias (self, pair[0], pair[1]);
+    }
+  return TRUE;
+}
+
+static ModelInfo *
+find_model (AgModelCatalogue *self, const char *id)
+{
+  for (guint i = 0; i < self->models->len; i++)
+    {
+      ModelInfo *info = g_ptr_array_index (self->models, i);
+
+      if (g_ascii_strcasecmp (info->id, id) == 0)
+        return info;
+    }
+  return NULL;
+}
+
+/* Compares the version numbers embedded in two ids ("claude-opus-4-6" > "claude-opus-4-5", "gemini-3.1" >
+ * "gemini-3"), so that the newest model of a tier wins. */
+static int
+compare_versions (const char *a, const char *b)
+{
+  while (*a != '\0' || *b != '\0')
+    {
+      while (*a != '\0' && !g_ascii_isdigit (*a))
+        a++;
+      while (*b != '\0' && !g_ascii_isdigit (*b))
+        b++;
+      if (*a == '\0' || *b == '\0')
+        return (*a != '\0') - (*b != '\0');
+      {
+        char *end_a, *end_b;
+        guint64 va = g_ascii_strtoull (a, &end_a, 10);
+        guint64 vb = g_ascii_strtoull (b, &end_b, 10);
+
+        if (va != vb)
+          return va < vb ? -1 : 1;
+        a = end_a;
+        b = end_b;
+      }
+    }
+  return 0;
+}
+
+/* The newest catalogue model whose id starts with @prefix and contains @word (NULL = any), preferring ids that
+ * end in @preferred_suffix (NULL = no preference). */
+static ModelInfo *
+find_best (AgModelCatalogue *self, const char *prefix, const char *word, const char *preferred_suffix)
+{
+  ModelInfo *best = NULL;
+  gboolean best_preferred = FALSE;
+
+  for (guint i = 0; i < self->models->len; i++)
+    {
+      ModelInfo *info = g_ptr_array_index (self->models, i);
+      gboolean preferred;
+
+      if (!g_str_has_prefix (info->id, prefix) || (word != NULL && strstr (info->id, word) == NULL))
+        continue;
+      preferred = preferred_suffix != NULL && g_str_has_suffix (info->id, preferred_suffix);
+      if (best == NULL || (preferred && !best_preferred) ||
+          (preferred == best_preferred && compare_versions (info->id, best->id) > 0))
+        {
+          best = info;
+          best_preferred = preferred;
+        }
+    }
+  return best;
+}
+
+static const char *
+claude_tier (const char *lower_name)
+{
+  if (strstr (lower_name, "opus") != NULL)
+    return "opus";
+  if (strstr (lower_name, "haiku") != NULL)
+    return "haiku";
+  return "sonnet";
+}
+
+/* A Claude name the catalogue doesn't list: the same tier's newest model (haiku is served by sonnet, as every
+ * peer does), then any Claude model, then the newest Gemini Pro. */
+static ModelInfo *
+closest_claude (AgModelCatalogue *self, const char *tier)
+{
+  ModelInfo *info;
+
+  if (g_str_equal (tier, "opus"))
+    info = find_best (self, "claude", "opus", "-thinking");
+  else
+    info = find_best (self, "claude", "sonnet", NULL);
+  if (info == NULL)
+    info = find_best (self, "claude", NULL, "-thinking");
+  if (info == NULL)
+    info = find_best (self, "gemini", "pro", NULL);
+  return info;
+}
+
+static ModelInfo *
+closest_gemini (AgModelCatalogue *self, const char *lower_name)
+{
+  if (strstr (lower_name, "flash-lite") != NULL)
+    return find_best (self, "gemini", "flash-lite", NULL);
+  if (strstr (lower_name, "flash") != NULL)
+    return find_best (self, "gemini", "flash", NULL);
+  if (strstr (lower_name, "pro") != NULL)
+    return find_best (self, "gemini", "pro", NULL);
+  return NULL;
+}
+
+static void
+fill_resolved (AgModelCatalogue *self, const char *id, AgResolvedModel *out)
+{
+  ModelInfo *info = find_model (self, id);
+
+  out->upstream_model = g_strdup (info != NULL ? info->id : id);
+  out->family = ag_model_family_from_id (out->upstream_model);
+  out->supports_thinking = info != NULL ? info->supports_thinking : guess_supports_thinking (out->upstream_model);
+  out->max_output_tokens = info != NULL ? info->max_output_tokens : 0;
+  out->context_tokens = info != NULL ? info->context_tokens : 0;
+}
+
+gboolean
+ag_model_catalogue_resolve (AgModelCatalogue *self, const char *client_model, AgResolvedModel *out, GError **error)
+{
+  g_autofree char *name = g_strstrip (g_strdup (client_model));
+  g_autofree char *lower = NULL;
+  const char *target;
+  ModelInfo *info;
+  gsize len;
+
+  memset (out, 0, sizeof *out);
+
+  /* Clients that pick the 1M context path append "[1m]"; upstream knows no such id. */
+  len = strlen (name);
+  if (len >= 4 && g_ascii_strcasecmp (name + len - 4, "[1m]") == 0)
+    name[len - 4] = '\0';
+  g_strstrip (name);
+  if (name[0] == '\0')
+    {
+      g_set_error_literal (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST, "model: must not be empty");
+      return FALSE;
+    }
+  lower = g_ascii_strdown (name, -1);
+
+  target = g_hash_table_lookup (self->aliases, lower);
+  if (target != NULL)
+    {
+      fill_resolved (self, target, out);
+      return TRUE;
+    }
+
+  if (find_model (self, name) != NULL)
+    {
+      fill_resolved (self, name, out);
+      return TRUE;
+    }
+
+  target = g_hash_table_lookup (self->deprecated, name);
+  if (target != NULL)
+    {
+      fill_resolved (self, target, out);
+      return TRUE;
+    }
+
+  if (g_str_has_prefix (lower, "claude") || strstr (lower, "opus") || strstr (lower, "sonnet") || strstr (lower, "haiku"))
+    {
+      const char *tier = claude_tier (lower);
+
+      target = g_hash_table_lookup (self->aliases, tier);
+      if (target == NULL)
+        target = g_str_equal (tier, "opus") ? DEFAULT_OPUS_MODEL : DEFAULT_SONNET_MODEL;
+      if (ag_model_catalogue_is_empty (self) || find_model (self, target) != NULL)
+        {
+          fill_resolved (self, target, out);
+          return TRUE;
+        }
+      info = closest_claude (self, tier);
+    }
+  else if (ag_model_catalogue_is_empty (self))
+    {
+      /* Without a catalogue yet, trust the name: upstream will say if it doesn't know it. */
+      fill_resolved (self, name, out);
+      return TRUE;
+    }
+  else
+    info = g_str_has_prefix (lower, "gemini") ? closest_gemini (self, lower) : NULL;
+
+  if (info == NULL)
+    {
+      g_set_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST,
+                   "model: \"%s\" is not available on your Antigravity accounts; GET /v1/models lists the models "
+                   "that are", client_model);
+      return FALSE;
+    }
+  fill_resolved (self, info->id, out);
+  return TRUE;
+}
+
+JsonNode *
+ag_model_catalogue_to_anthropic_list (AgModelCatalogue *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  /* Anthropic lists carry a creation date; upstream gives none, so report when ag-cl learned of them. */
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *created_at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "data");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->models->len; i++)
+    {
+      ModelInfo *info = g_ptr_array_index (self->models, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "model");
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, info->id);
+      json_builder_set_member_name (builder, "display_name");
+      json_builder_add_string_value (builder, info->display_name);
+      json_builder_set_member_name (builder, "created_at");
+      json_builder_add_string_value (builder, created_at);
+      json_builder_set_member_name (builder, "max_input_tokens");
+      json_builder_add_int_value (builder, info->context_tokens > 0 ? info->context_tokens : 200000);
+      json_builder_set_member_name (builder, "max_tokens");
+      json_builder_add_int_value (builder, info->max_output_tokens > 0 ? info->max_output_tokens : 64000);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "has_more");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "first_id");
+  if (self->models->len > 0)
+    json_builder_add_string_value (builder, ((ModelInfo *) g_ptr_array_index (self->models, 0))->id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "last_id");
+  if (self->models->len > 0)
+    json_builder_add_string_value (builder, ((ModelInfo *) g_ptr_array_index (self->models, self->models->len - 1))->id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}

@@ -1,0 +1,17 @@
+/* ag-proxy-reply.h — answers to the client: JSON bodies and Anthropic-shaped errors on a paused or unpaused
+ * SoupServerMessage. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* Sets a JSON response (status and body); unpauses @msg when it was paused. */
+void ag_proxy_reply_json (SoupServerMessage *msg, guint status, JsonNode *body);
+/* {"type":"error","error":{"type":@error_type (NULL = from @status),"message":@message}} */
+void ag_proxy_reply_error (SoupServerMessage *msg, guint status, const char *error_type, const char *message);
+/* Serialises one SSE event: "event: NAME\ndata: JSON\n\n". */
+GBytes *ag_proxy_format_sse_event (const char *event_name, JsonNode *data);
+
+G_END_DECLS

@@ -1,0 +1,267 @@
+#include "config.h"
+#include "ag-proxy-server.h"
+#include "ag-proxy-call.h"
+#include "ag-proxy-reply.h"
+#include "ag-proxy-unary.h"
+#include "ag-protocol-error.h"
+
+#include <string.h>
+
+struct _AgProxyServer {
+  GObject            parent_instance;
+  SoupServer        *server;
+  guint              port;
+  gsize              body_limit;
+  AgCloudcodeClient *cloudcode;
+  AgOAuthClient     *oauth;
+  AgAccountPool     *pool;
+  AgModelCatalogue  *catalogue;
+  AgSignatureCache  *signatures;
+};
+
+G_DEFINE_FINAL_TYPE (AgProxyServer, ag_proxy_server, G_TYPE_OBJECT)
+
+static void
+ag_proxy_server_dispose (GObject *object)
+{
+  AgProxyServer *self = AG_PROXY_SERVER (object);
+
+  ag_proxy_server_stop (self);
+  g_clear_object (&self->cloudcode);
+  g_clear_object (&self->oauth);
+  g_clear_object (&self->pool);
+  g_clear_object (&self->catalogue);
+  g_clear_object (&self->signatures);
+  G_OBJECT_CLASS (ag_proxy_server_parent_class)->dispose (object);
+}
+
+static void
+ag_proxy_server_class_init (AgProxyServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = ag_proxy_server_dispose;
+}
+
+static void
+ag_proxy_server_init (AgProxyServer *self)
+{
+  self->body_limit = AG_PROXY_DEFAULT_BODY_LIMIT;
+}
+
+AgProxyServer *
+ag_proxy_server_new (AgCloudcodeClient *cloudcode,
+                     AgOAuthClient     *oauth,
+                     AgAccountPool     *pool,
+                     AgModelCatalogue  *catalogue,
+                     AgSignatureCache  *signatures)
+{
+  AgProxyServer *self = g_object_new (AG_TYPE_PROXY_SERVER, NULL);
+
+  self->cloudcode = g_object_ref (cloudcode);
+  self->oauth = g_object_ref (oauth);
+  self->pool = g_object_ref (pool);
+  self->catalogue = g_object_ref (catalogue);
+  self->signatures = g_object_ref (signatures);
+  return self;
+}
+
+AgCloudcodeClient *ag_proxy_server_get_cloudcode (AgProxyServer *self) { return self->cloudcode; }
+AgOAuthClient *ag_proxy_server_get_oauth (AgProxyServer *self) { return self->oauth; }
+AgAccountPool *ag_proxy_server_get_pool (AgProxyServer *self) { return self->pool; }
+AgModelCatalogue *ag_proxy_server_get_catalogue (AgProxyServer *self) { return self->catalogue; }
+AgSignatureCache *ag_proxy_server_get_signatures (AgProxyServer *self) { return self->signatures; }
+
+void
+ag_proxy_server_set_body_limit (AgProxyServer *self, gsize limit)
+{
+  self->body_limit = limit;
+}
+
+static gboolean
+is_telemetry_path (const char *path)
+{
+  return g_str_equal (path, "/api/event_logging/batch") ||
+         g_str_equal (path, "/v1/api/event_logging") ||
+         g_str_equal (path, "/v1/api/event_logging/batch");
+}
+
+/* Refuses oversized bodies from the headers alone, before libsoup reads (and buffers) them. */
+static void
+early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+{
+  AgProxyServer *self = user_data;
+  goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
+
+  if (length > 0 && (gsize) length > self->body_limit)
+    {
+      g_autofree char *text = g_strdup_printf ("request body of %" G_GOFFSET_FORMAT " bytes exceeds the limit of "
+                                               "%" G_GSIZE_FORMAT " bytes", length, self->body_limit);
+
+      ag_proxy_reply_error (msg, 413, "request_too_large", text);
+    }
+}
+
+static JsonObject *
+parse_json_body (SoupServerMessage *msg, GError **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize length = 0;
+  const char *data = g_bytes_get_data (bytes, &length);
+  JsonNode *root;
+
+  if (length == 0)
+    {
+      g_set_error_literal (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST,
+                           "the request body is empty; expected a JSON object");
+      return NULL;
+    }
+  if (!g_utf8_validate (data, length, NULL))
+    {
+      g_set_error_literal (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST,
+                           "the request body is not valid UTF-8");
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, data, length, error))
+    {
+      g_prefix_error (error, "the request body is not valid JSON: ");
+      if (*error != NULL)
+        {
+          (*error)->domain = AG_PROTOCOL_ERROR;
+          (*error)->code = AG_PROTOCOL_ERROR_INVALID_REQUEST;
+        }
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST,
+                           "the request body must be a JSON object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+static void
+reply_status_ok (SoupServerMessage *msg)
+{
+  g_autoptr(JsonNode) body = json_from_string ("{\"status\":\"ok\"}", NULL);
+
+  ag_proxy_reply_json (msg, 200, body);
+}
+
+static void
+handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+
+  if ((gsize) request_body->length > self->body_limit)
+    {
+      ag_proxy_reply_error (msg, 413, "request_too_large", "the request body exceeds the size limit");
+      return;
+    }
+  body = parse_json_body (msg, &error);
+  if (body == NULL)
+    {
+      ag_proxy_reply_error (msg, 400, "invalid_request_error", error->message);
+      return;
+    }
+
+  soup_server_message_pause (msg);
+  if (g_str_equal (path, "/v1/messages"))
+    ag_proxy_call_start (self, msg, body);
+  else
+    ag_proxy_unary_count_tokens (self, msg, body);
+}
+
+static void
+request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
+{
+  AgProxyServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+
+  /* The early handler may already have answered (413). */
+  if (soup_server_message_get_status (msg) != 0)
+    return;
+
+  if (g_str_equal (path, "/v1/messages") || g_str_equal (path, "/v1/messages/count_tokens"))
+    {
+      if (method != SOUP_METHOD_POST)
+        {
+          ag_proxy_reply_error (msg, 405, "invalid_request_error", "this endpoint only accepts POST");
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
+          return;
+        }
+      handle_json_route (self, msg, path);
+    }
+  else if (g_str_equal (path, "/v1/models") && method == SOUP_METHOD_GET)
+    {
+      soup_server_message_pause (msg);
+      ag_proxy_unary_list_models (self, msg);
+    }
+  else if ((g_str_equal (path, "/") && (method == SOUP_METHOD_HEAD || method == SOUP_METHOD_GET)) ||
+           (g_str_equal (path, "/healthz") && (method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD)))
+    reply_status_ok (msg);
+  else if ((g_str_equal (path, "/") || is_telemetry_path (path)) && method == SOUP_METHOD_POST)
+    reply_status_ok (msg);
+  else
+    {
+      g_autofree char *text = g_strdup_printf ("%s %s is not an endpoint of ag-cl", method, path);
+
+      ag_proxy_reply_error (msg, 404, "not_found_error", text);
+    }
+}
+
+gboolean
+ag_proxy_server_listen (AgProxyServer *self, const char *address, guint port, GError **error)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  GSList *uris;
+
+  g_return_val_if_fail (self->server == NULL, FALSE);
+
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "“%s” is not an IP address", address);
+      return FALSE;
+    }
+  server = soup_server_new ("server-header", "ag-cl/" AG_VERSION " ", NULL);
+  soup_server_add_early_handler (server, NULL, early_handler, self, NULL);
+  soup_server_add_handler (server, NULL, request_handler, self, NULL);
+  socket_address = g_inet_socket_address_new (inet, port);
+  if (!soup_server_listen (server, socket_address, 0, error))
+    {
+      g_prefix_error (error, "cannot listen on %s:%u: ", address, port);
+      return FALSE;
+    }
+  uris = soup_server_get_uris (server);
+  self->port = uris != NULL ? (guint) g_uri_get_port (uris->data) : port;
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  self->server = g_steal_pointer (&server);
+  return TRUE;
+}
+
+void
+ag_proxy_server_stop (AgProxyServer *self)
+{
+  if (self->server == NULL)
+    return;
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+}
+
+gboolean
+ag_proxy_server_is_listening (AgProxyServer *self)
+{
+  return self->server != NULL;
+}
+
+guint
+ag_proxy_server_get_port (AgProxyServer *self)
+{
+  return self->port;
+}

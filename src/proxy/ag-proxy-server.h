@@ -1,0 +1,46 @@
+/* ag-proxy-server.h — the local Anthropic-API endpoint: a SoupServer on the main loop that routes requests to the
+ * messages call, count_tokens, the model list, health checks and Claude Code's telemetry sink. */
+#pragma once
+
+#include <libsoup/soup.h>
+#include "ag-account-pool.h"
+#include "ag-cloudcode-client.h"
+#include "ag-model-catalogue.h"
+#include "ag-oauth-client.h"
+#include "ag-signature-cache.h"
+
+G_BEGIN_DECLS
+
+#define AG_TYPE_PROXY_SERVER (ag_proxy_server_get_type ())
+G_DECLARE_FINAL_TYPE (AgProxyServer, ag_proxy_server, AG, PROXY_SERVER, GObject)
+
+#define AG_PROXY_DEFAULT_ADDRESS "127.0.0.1"
+#define AG_PROXY_DEFAULT_PORT 8045
+/* Anthropic's own request limit is 32 MB; larger bodies get 413 before they are read. */
+#define AG_PROXY_DEFAULT_BODY_LIMIT (32 * 1024 * 1024)
+
+AgProxyServer     *ag_proxy_server_new (AgCloudcodeClient *cloudcode,
+                                        AgOAuthClient     *oauth,
+                                        AgAccountPool     *pool,
+                                        AgModelCatalogue  *catalogue,
+                                        AgSignatureCache  *signatures);
+/* Starts listening on @address:@port (0 = a free port, see get_port). */
+gboolean           ag_proxy_server_listen (AgProxyServer *self, const char *address, guint port, GError **error);
+void               ag_proxy_server_stop (AgProxyServer *self);
+gboolean           ag_proxy_server_is_listening (AgProxyServer *self);
+guint              ag_proxy_server_get_port (AgProxyServer *self);
+void               ag_proxy_server_set_body_limit (AgProxyServer *self, gsize limit);
+
+AgCloudcodeClient *ag_proxy_server_get_cloudcode (AgProxyServer *self);
+AgOAuthClient     *ag_proxy_server_get_oauth (AgProxyServer *self);
+AgAccountPool     *ag_proxy_server_get_pool (AgProxyServer *self);
+AgModelCatalogue  *ag_proxy_server_get_catalogue (AgProxyServer *self);
+AgSignatureCache  *ag_proxy_server_get_signatures (AgProxyServer *self);
+
+/* Fetches the model catalogue with the first usable account (also done lazily by GET /v1/models). */
+void               ag_proxy_server_refresh_catalogue_async (AgProxyServer *self, GCancellable *cancellable,
+                                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean           ag_proxy_server_refresh_catalogue_finish (AgProxyServer *self, GAsyncResult *result,
+                                                             GError **error);
+
+G_END_DECLS

@@ -1,0 +1,30 @@
+/* ag-proxy-unary.h — the routes answered by one unary Cloud Code call (count_tokens, the model list), and the
+ * account/token handling they share: pick an account, get a fresh token, renew it once on a 401, skip accounts
+ * whose sign-in was revoked. */
+#pragma once
+
+#include "ag-proxy-server.h"
+
+G_BEGIN_DECLS
+
+/* Builds the body of the call for the chosen account (e.g. to add its project). */
+typedef JsonNode *(*AgUnaryBodyFunc) (AgAccount *account, gpointer user_data);
+
+void      ag_proxy_unary_call_async (AgProxyServer      *server,
+                                     const char         *method,
+                                     AgUnaryBodyFunc     body_func,
+                                     gpointer            body_data,
+                                     GDestroyNotify      body_data_free,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data);
+/* On failure *status_out and *error_type_out say how to answer the client. */
+JsonNode *ag_proxy_unary_call_finish (AgProxyServer *server, GAsyncResult *result, guint *status_out,
+                                      const char **error_type_out, GError **error);
+
+/* POST /v1/messages/count_tokens: @msg is paused; answers {"input_tokens":N} from upstream countTokens. */
+void ag_proxy_unary_count_tokens (AgProxyServer *server, SoupServerMessage *msg, JsonObject *body);
+/* GET /v1/models: @msg is paused; answers from the catalogue, fetched when older than the cache time. */
+void ag_proxy_unary_list_models (AgProxyServer *server, SoupServerMessage *msg);
+
+G_END_DECLS

@@ -21,5 +21,7 @@ AgAccount *ag_account_setup_finish (GAsyncResult *result, GError **error);
 char      *ag_account_setup_project_from_load (JsonObject *load_response);
 /* The tier to onboard with: the allowedTiers entry marked isDefault, else "free-tier". */
 char      *ag_account_setup_onboard_tier (JsonObject *load_response);
+/* The account's tier: paidTier.id, else currentTier.id, else NULL (then the onboarding tier is used). */
+char      *ag_account_setup_tier_from_load (JsonObject *load_response);
 
 G_END_DECLS

@@ -44,8 +44,9 @@ void      ag_cloudcode_client_call_async (AgCloudcodeClient  *self,
 JsonNode *ag_cloudcode_client_call_finish (AgCloudcodeClient *self, GAsyncResult *result,
                                            AgGoogleError **google_error, GError **error);
 
-/* Opens streamGenerateContent?alt=sse. On success returns the open body stream (the caller reads it and closes
- * it; cancelling @cancellable aborts the upstream request) and the answering endpoint in *endpoint_out. */
+/* Opens streamGenerateContent?alt=sse over the content endpoints. On success returns the open body stream (the
+ * caller reads it and closes it; cancelling @cancellable aborts the upstream request); _finish_full also gives
+ * the answering endpoint in *endpoint_out. An error status is read (at most 1 MiB) into *google_error. */
 void          ag_cloudcode_client_open_stream_async (AgCloudcodeClient  *self,
                                                      const char         *access_token,
                                                      JsonNode           *envelope,
@@ -56,5 +57,8 @@ void          ag_cloudcode_client_open_stream_async (AgCloudcodeClient  *self,
                                                      gpointer            user_data);
 GInputStream *ag_cloudcode_client_open_stream_finish (AgCloudcodeClient *self, GAsyncResult *result,
                                                       AgGoogleError **google_error, GError **error);
+GInputStream *ag_cloudcode_client_open_stream_finish_full (AgCloudcodeClient *self, GAsyncResult *result,
+                                                           char **endpoint_out, AgGoogleError **google_error,
+                                                           GError **error);
 
 G_END_DECLS

@@ -10,11 +10,23 @@ G_BEGIN_DECLS
 #define AG_TYPE_CLOUDCODE_CONFIG (ag_cloudcode_config_get_type ())
 G_DECLARE_FINAL_TYPE (AgCloudcodeConfig, ag_cloudcode_config, AG, CLOUDCODE_CONFIG, GObject)
 
-/* Defaults, overridden by the environment:
- *   AGCL_CLOUDCODE_ENDPOINTS  comma-separated base URLs in fallback order (default: daily, then prod)
- *   AGCL_OAUTH_AUTH_URL, AGCL_OAUTH_TOKEN_URL, AGCL_USERINFO_URL
- *   AGCL_ANTIGRAVITY_VERSION  the client version in the User-Agent (the server enforces a minimum)
- *   AGCL_OAUTH_CLIENT_ID, AGCL_OAUTH_CLIENT_SECRET */
+/* Cloud Code rejects newer models for clients below 2.9.0 (CLIProxyAPI, 2026-08); the newest floor seen. */
+#define AG_ANTIGRAVITY_DEFAULT_VERSION "2.9.1"
+
+/* Defaults, overridden by the environment (values are trimmed; empty values and empty list entries are ignored;
+ * a trailing '/' on a URL is dropped):
+ *   AGCL_CLOUDCODE_ENDPOINTS  comma-separated Cloud Code base URLs in fallback order, used for content AND setup
+ *                             calls (default: content https://daily-cloudcode-pa.googleapis.com then
+ *                             https://cloudcode-pa.googleapis.com; setup (loadCodeAssist/onboardUser) prod first)
+ *   AGCL_OAUTH_AUTH_URL       OAuth consent page (default https://accounts.google.com/o/oauth2/v2/auth)
+ *   AGCL_OAUTH_TOKEN_URL      OAuth token endpoint (default https://oauth2.googleapis.com/token)
+ *   AGCL_USERINFO_URL         e-mail lookup (default https://www.googleapis.com/oauth2/v2/userinfo)
+ *   AGCL_ANTIGRAVITY_VERSION  the client version in the User-Agent "antigravity/<version> linux/<arch>"
+ *                             (the server enforces a minimum; default AG_ANTIGRAVITY_DEFAULT_VERSION)
+ *   AGCL_OAUTH_CLIENT_ID, AGCL_OAUTH_CLIENT_SECRET  the installed-app OAuth client (default: Antigravity's)
+ * Read elsewhere in src/accounts/:
+ *   AGCL_PROFILE              keyring profile that keeps sets of accounts apart (default "default")
+ *   AGCL_ONBOARD_POLL_MS      delay between onboardUser polls during account setup (default 2000) */
 AgCloudcodeConfig *ag_cloudcode_config_new_from_env (void);
 
 /* Base URLs for content requests (streamGenerateContent, countTokens, fetchAvailableModels), in order. */
@@ -40,5 +52,10 @@ void  ag_cloudcode_config_apply_headers (AgCloudcodeConfig *self,
                                          gboolean           streaming,
                                          AgModelFamily      family,
                                          gboolean           thinking);
+/* Sets the headers of a unary JSON call (loadCodeAssist, onboardUser, fetchAvailableModels, countTokens):
+ * User-Agent, Authorization, Content-Type and Accept application/json. */
+void  ag_cloudcode_config_apply_unary_headers (AgCloudcodeConfig *self,
+                                               SoupMessage       *message,
+                                               const char        *access_token);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ typedef struct {
 void ag_oauth_tokens_free (AgOAuthTokens *tokens);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgOAuthTokens, ag_oauth_tokens_free)
 
+/* @session: the session to share (e.g. the Cloud Code client's), or NULL for a private one. */
 AgOAuthClient *ag_oauth_client_new (AgCloudcodeConfig *config, SoupSession *session);
 
 void           ag_oauth_client_refresh_async (AgOAuthClient *self, const char *refresh_token, GCancellable *cancellable,

@@ -1,5 +1,6 @@
 /* ag-token-store.h — persists accounts in the system keyring through libsecret (schema io.github.agcl.AgCl.Account):
- * the secret is the refresh token; attributes hold the e-mail, project, tier and the profile. Nothing is written
+ * the secret is the refresh token; attributes hold the e-mail, project, tier, enabled ("true"/"false") and the
+ * profile; the item label is "ag-cl: <email>". Nothing is written
  * to a file. The profile (env AGCL_PROFILE, default "default") keeps test keyring items apart from real ones. */
 #pragma once
 

@@ -16,6 +16,9 @@ const char  *ag_tool_names_to_upstream (AgToolNames *self, const char *client_na
 /* The client name for an upstream name; @upstream_name itself when unknown. Owned by @self or the caller's string. */
 const char  *ag_tool_names_to_client (AgToolNames *self, const char *upstream_name);
 
+/* TRUE when @name is already acceptable upstream, so it passes unchanged unless it collides. */
+gboolean     ag_tool_names_is_valid (const char *name);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgToolNames, ag_tool_names_unref)
 
 G_END_DECLS

@@ -1,0 +1,370 @@
+#include "ag-account.h"
+
+struct _AgAccount
+{
+  GObject parent_instance;
+
+  char    *email;
+  char    *project_id;
+  char    *tier;
+  gboolean enabled;
+
+  char    *refresh_token;
+  char    *access_token;
+  gint64   access_expires_at_unix_s;
+
+  /* Callers waiting for the refresh in flight (NULL when none is running). The refresh itself takes no
+   * caller's cancellable, so one caller giving up does not fail the others. */
+  GPtrArray *waiters;
+};
+
+G_DEFINE_FINAL_TYPE (AgAccount, ag_account, G_TYPE_OBJECT)
+
+/* g_set_str() is GLib 2.76. */
+static gboolean
+replace_str (char **slot, const char *value)
+{
+  if (g_strcmp0 (*slot, value) == 0)
+    return FALSE;
+  g_free (*slot);
+  *slot = g_strdup (value);
+  return TRUE;
+}
+
+enum {
+  PROP_0,
+  PROP_EMAIL,
+  PROP_PROJECT_ID,
+  PROP_TIER,
+  PROP_ENABLED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_REFRESH_TOKEN_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* One caller of get_access_token_async waiting on the shared refresh. */
+typedef struct {
+  AgAccount *account;
+  GTask     *task;
+  GSource   *cancel_source;   /* fires on the caller's main context when its cancellable is cancelled */
+} Waiter;
+
+static void
+waiter_free (Waiter *waiter)
+{
+  if (waiter->cancel_source != NULL)
+    {
+      g_source_destroy (waiter->cancel_source);
+      g_source_unref (waiter->cancel_source);
+    }
+  g_clear_object (&waiter->task);
+  g_free (waiter);
+}
+
+static void
+ag_account_finalize (GObject *object)
+{
+  AgAccount *self = AG_ACCOUNT (object);
+
+  g_free (self->email);
+  g_free (self->project_id);
+  g_free (self->tier);
+  g_free (self->refresh_token);
+  g_free (self->access_token);
+  g_clear_pointer (&self->waiters, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (ag_account_parent_class)->finalize (object);
+}
+
+static void
+ag_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AgAccount *self = AG_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_EMAIL:
+      g_value_set_string (value, self->email);
+      break;
+    case PROP_PROJECT_ID:
+      g_value_set_string (value, self->project_id);
+      break;
+    case PROP_TIER:
+      g_value_set_string (value, self->tier);
+      break;
+    case PROP_ENABLED:
+      g_value_set_boolean (value, self->enabled);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_account_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  AgAccount *self = AG_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_EMAIL:
+      g_free (self->email);
+      self->email = g_value_dup_string (value);
+      break;
+    case PROP_PROJECT_ID:
+      ag_account_set_project_id (self, g_value_get_string (value));
+      break;
+    case PROP_TIER:
+      ag_account_set_tier (self, g_value_get_string (value));
+      break;
+    case PROP_ENABLED:
+      ag_account_set_enabled (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_account_class_init (AgAccountClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ag_account_finalize;
+  object_class->get_property = ag_account_get_property;
+  object_class->set_property = ag_account_set_property;
+
+  properties[PROP_EMAIL] =
+    g_param_spec_string ("email", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROJECT_ID] =
+    g_param_spec_string ("project-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TIER] =
+    g_param_spec_string ("tier", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENABLED] =
+    g_param_spec_boolean ("enabled", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Google rotated the refresh token: the owner must save the account again (read the new token with
+   * ag_account_get_refresh_token; it is not passed along so it does not travel through signal logs). */
+  signals[SIGNAL_REFRESH_TOKEN_CHANGED] =
+    g_signal_new ("refresh-token-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+ag_account_init (AgAccount *self)
+{
+  self->enabled = TRUE;
+}
+
+AgAccount *
+ag_account_new (const char *email, const char *project_id, const char *refresh_token)
+{
+  AgAccount *self;
+
+  g_return_val_if_fail (email != NULL, NULL);
+  g_return_val_if_fail (refresh_token != NULL, NULL);
+
+  self = g_object_new (AG_TYPE_ACCOUNT, "email", email, "project-id", project_id, NULL);
+  self->refresh_token = g_strdup (refresh_token);
+  return self;
+}
+
+const char *
+ag_account_get_email (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), NULL);
+  return self->email;
+}
+
+const char *
+ag_account_get_project_id (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), NULL);
+  return self->project_id;
+}
+
+void
+ag_account_set_project_id (AgAccount *self, const char *project_id)
+{
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+
+  if (replace_str (&self->project_id, project_id))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT_ID]);
+}
+
+const char *
+ag_account_get_tier (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), NULL);
+  return self->tier;
+}
+
+void
+ag_account_set_tier (AgAccount *self, const char *tier)
+{
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+
+  if (replace_str (&self->tier, tier))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIER]);
+}
+
+gboolean
+ag_account_get_enabled (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), FALSE);
+  return self->enabled;
+}
+
+void
+ag_account_set_enabled (AgAccount *self, gboolean enabled)
+{
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+
+  enabled = !!enabled;
+  if (self->enabled == enabled)
+    return;
+  self->enabled = enabled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENABLED]);
+}
+
+const char *
+ag_account_get_refresh_token (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), NULL);
+  return self->refresh_token;
+}
+
+void
+ag_account_set_access_token (AgAccount *self, const char *access_token, gint64 expires_at_unix_s)
+{
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+
+  g_free (self->access_token);
+  self->access_token = g_strdup (access_token);
+  self->access_expires_at_unix_s = access_token != NULL ? expires_at_unix_s : 0;
+}
+
+void
+ag_account_invalidate_access_token (AgAccount *self)
+{
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+
+  g_clear_pointer (&self->access_token, g_free);
+  self->access_expires_at_unix_s = 0;
+}
+
+static gboolean
+access_token_is_fresh (AgAccount *self)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  return self->access_token != NULL && self->access_expires_at_unix_s - now > AG_ACCOUNT_REFRESH_MARGIN_SECONDS;
+}
+
+/* Runs on the caller's main context: a cancelled caller leaves; the refresh goes on for the others. */
+static gboolean
+waiter_cancelled_cb (GCancellable *cancellable, gpointer user_data)
+{
+  Waiter *waiter = user_data;
+  AgAccount *self = waiter->account;
+  g_autoptr (GTask) task = g_object_ref (waiter->task);
+
+  g_ptr_array_remove (self->waiters, waiter);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refresh_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (AgAccount) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AgOAuthTokens) tokens = NULL;
+  g_autoptr (GPtrArray) waiters = g_steal_pointer (&self->waiters);
+
+  tokens = ag_oauth_client_refresh_finish (AG_OAUTH_CLIENT (source), result, &error);
+  if (tokens != NULL)
+    {
+      ag_account_set_access_token (self, tokens->access_token, tokens->expires_at_unix_s);
+      if (tokens->refresh_token != NULL && g_strcmp0 (tokens->refresh_token, self->refresh_token) != 0)
+        {
+          g_free (self->refresh_token);
+          self->refresh_token = g_steal_pointer (&tokens->refresh_token);
+          g_signal_emit (self, signals[SIGNAL_REFRESH_TOKEN_CHANGED], 0);
+        }
+    }
+
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+    {
+      Waiter *waiter = g_ptr_array_index (waiters, i);
+
+      /* A caller cancelled after its cancel source last ran still gets G_IO_ERROR_CANCELLED from GTask. */
+      if (tokens != NULL)
+        g_task_return_pointer (waiter->task, g_strdup (self->access_token), g_free);
+      else
+        g_task_return_error (waiter->task, g_error_copy (error));
+    }
+}
+
+void
+ag_account_get_access_token_async (AgAccount           *self,
+                                   AgOAuthClient       *oauth,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  Waiter *waiter;
+  gboolean start_refresh;
+
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+  g_return_if_fail (AG_IS_OAUTH_CLIENT (oauth));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_account_get_access_token_async);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (access_token_is_fresh (self))
+    {
+      g_task_return_pointer (task, g_strdup (self->access_token), g_free);
+      return;
+    }
+
+  start_refresh = self->waiters == NULL;
+  if (start_refresh)
+    self->waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) waiter_free);
+
+  waiter = g_new0 (Waiter, 1);
+  waiter->account = self;
+  waiter->task = g_steal_pointer (&task);
+  if (cancellable != NULL)
+    {
+      waiter->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (waiter->cancel_source, G_SOURCE_FUNC (waiter_cancelled_cb), waiter, NULL);
+      g_source_attach (waiter->cancel_source, g_task_get_context (waiter->task));
+    }
+  g_ptr_array_add (self->waiters, waiter);
+
+  if (start_refresh)
+    ag_oauth_client_refresh_async (oauth, self->refresh_token, NULL, refresh_cb, g_object_ref (self));
+}
+
+char *
+ag_account_get_access_token_finish (AgAccount *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

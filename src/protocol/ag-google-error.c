@@ -1,0 +1,558 @@
+/* ag-google-error.c — Google RPC / OAuth error bodies, Go durations, RFC 3339 times, and failure classes. */
+#include "ag-google-error.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+/* CLIProxyAPI treats a RATE_LIMIT_EXCEEDED whose delay reaches 5 minutes as full exhaustion; so do we. */
+#define LONG_RESET_MS (5 * 60 * 1000)
+#define MAX_SAFE_TEXT 200
+
+/* ---- durations ---------------------------------------------------------------------------------------- */
+
+static gboolean
+unit_nanoseconds (const char **p, guint64 *out)
+{
+  static const struct { const char *name; guint64 ns; } units[] = {
+    /* Longer names first so "ms" is not read as "m". */
+    { "ns", 1 }, { "us", 1000 }, { "\xC2\xB5s", 1000 }, { "\xCE\xBCs", 1000 }, { "ms", 1000000 },
+    { "s", G_GUINT64_CONSTANT (1000000000) }, { "m", G_GUINT64_CONSTANT (60000000000) },
+    { "h", G_GUINT64_CONSTANT (3600000000000) },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      gsize n = strlen (units[i].name);
+
+      if (strncmp (*p, units[i].name, n) == 0)
+        {
+          *p += n;
+          *out = units[i].ns;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Go's time.ParseDuration grammar without the sign: [0-9]*(.[0-9]*)?unit, repeated; "0" alone is valid. */
+gboolean
+ag_parse_go_duration (const char *text, gint64 *out_ms)
+{
+  const char *p = text;
+  guint64 total_ns = 0;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  if (*p == '+')
+    p++;
+  if (strcmp (p, "0") == 0)
+    {
+      *out_ms = 0;
+      return TRUE;
+    }
+  if (*p == '\0')
+    return FALSE;
+
+  while (*p != '\0')
+    {
+      guint64 whole = 0, frac = 0, scale = 1, unit, part, frac_ns;
+      gboolean digits = FALSE;
+
+      for (; g_ascii_isdigit (*p); p++, digits = TRUE)
+        {
+          if (whole > ((guint64) G_MAXINT64 - (guint64) (*p - '0')) / 10)
+            return FALSE;
+          whole = whole * 10 + (guint64) (*p - '0');
+        }
+      if (*p == '.')
+        {
+          p++;
+          for (; g_ascii_isdigit (*p); p++, digits = TRUE)
+            if (scale <= G_GUINT64_CONSTANT (100000000000000000))  /* beyond 18 digits adds nothing */
+              {
+                frac = frac * 10 + (guint64) (*p - '0');
+                scale *= 10;
+              }
+        }
+      if (!digits || !unit_nanoseconds (&p, &unit))
+        return FALSE;
+      if (whole > (guint64) G_MAXINT64 / unit)
+        return FALSE;
+      part = whole * unit;
+      /* Like Go, the fraction goes through a double (exact for the ≤ 9 digits Google sends); it is < unit. */
+      frac_ns = (guint64) ((double) frac * ((double) unit / (double) scale));
+      if (frac_ns > (guint64) G_MAXINT64 - part)
+        return FALSE;
+      part += frac_ns;
+      if (part > (guint64) G_MAXINT64 - total_ns)
+        return FALSE;
+      total_ns += part;
+    }
+
+  *out_ms = (gint64) ((total_ns + 999999) / 1000000);
+  return TRUE;
+}
+
+static gboolean
+read_digits (const char **p, guint count, int *out)
+{
+  int value = 0;
+
+  for (guint i = 0; i < count; i++, (*p)++)
+    {
+      if (!g_ascii_isdigit (**p))
+        return FALSE;
+      value = value * 10 + (**p - '0');
+    }
+  *out = value;
+  return TRUE;
+}
+
+static gboolean
+expect_char (const char **p, const char *accepted)
+{
+  if (**p == '\0' || strchr (accepted, **p) == NULL)
+    return FALSE;
+  (*p)++;
+  return TRUE;
+}
+
+static int
+days_in_month (int year, int month)
+{
+  static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  gboolean leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+  return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static gint64
+days_from_civil (int y, int m, int d)
+{
+  gint64 era, yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+gboolean
+ag_parse_rfc3339 (const char *text, gint64 *out_unix_ms)
+{
+  const char *p = text;
+  int year, month, day, hour, minute, second, offset_h = 0, offset_m = 0, offset_sign = 0;
+  gint64 frac_ms = 0, unix_ms;
+
+  if (text == NULL)
+    return FALSE;
+  if (!read_digits (&p, 4, &year) || !expect_char (&p, "-") || !read_digits (&p, 2, &month) ||
+      !expect_char (&p, "-") || !read_digits (&p, 2, &day) || !expect_char (&p, "Tt ") ||
+      !read_digits (&p, 2, &hour) || !expect_char (&p, ":") || !read_digits (&p, 2, &minute) ||
+      !expect_char (&p, ":") || !read_digits (&p, 2, &second))
+    return FALSE;
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month (year, month) ||
+      hour > 23 || minute > 59 || second > 60)
+    return FALSE;
+
+  if (*p == '.')
+    {
+      gint64 scale = 1000;
+      gboolean rest_nonzero = FALSE;
+
+      p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      for (; g_ascii_isdigit (*p); p++)
+        {
+          if (scale > 1)
+            {
+              scale /= 10;
+              frac_ms += (*p - '0') * scale;
+            }
+          else if (*p != '0')
+            rest_nonzero = TRUE;
+        }
+      /* A reset time is a "not before": round sub-millisecond parts up. */
+      if (rest_nonzero)
+        frac_ms++;
+    }
+
+  if (*p == 'Z' || *p == 'z')
+    p++;
+  else if (*p == '+' || *p == '-')
+    {
+      offset_sign = *p == '+' ? 1 : -1;
+      p++;
+      if (!read_digits (&p, 2, &offset_h) || !expect_char (&p, ":") || !read_digits (&p, 2, &offset_m) ||
+          offset_h > 23 || offset_m > 59)
+        return FALSE;
+    }
+  else
+    return FALSE;
+  if (*p != '\0')
+    return FALSE;
+
+  unix_ms = days_from_civil (year, month, day) * 86400000 + (gint64) hour * 3600000 + (gint64) minute * 60000 +
+            (gint64) second * 1000 + frac_ms;
+  unix_ms -= (gint64) offset_sign * ((gint64) offset_h * 3600000 + (gint64) offset_m * 60000);
+  *out_unix_ms = unix_ms;
+  return TRUE;
+}
+
+/* ---- bodies ------------------------------------------------------------------------------------------- */
+
+static char *
+dup_string_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (node));
+}
+
+static JsonObject *
+object_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static gboolean
+is_https_url (const char *text)
+{
+  return text != NULL && g_str_has_prefix (text, "https://");
+}
+
+static void
+read_error_info (AgGoogleError *self, JsonObject *detail, gint64 *quota_reset_delay_ms)
+{
+  JsonObject *metadata = object_member (detail, "metadata");
+  g_autofree char *delay = dup_string_member (metadata, "quotaResetDelay");
+  g_autofree char *stamp = dup_string_member (metadata, "quotaResetTimeStamp");
+  g_autofree char *url = dup_string_member (metadata, "validation_url");
+  gint64 value;
+
+  if (self->reason == NULL)
+    self->reason = dup_string_member (detail, "reason");
+  if (self->model == NULL)
+    self->model = dup_string_member (metadata, "model");
+  if (delay != NULL && ag_parse_go_duration (delay, &value))
+    *quota_reset_delay_ms = value;
+  if (stamp != NULL && ag_parse_rfc3339 (stamp, &value))
+    self->reset_time_ms = value;
+  if (self->validation_url == NULL && is_https_url (url))
+    self->validation_url = g_steal_pointer (&url);
+}
+
+/* google.rpc.Help links: the validation page is the one link an account-verification 403 carries. */
+static void
+read_help_links (AgGoogleError *self, JsonObject *detail, char **first_link)
+{
+  JsonNode *links = json_object_get_member (detail, "links");
+
+  if (links == NULL || !JSON_NODE_HOLDS_ARRAY (links))
+    return;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (links)); i++)
+    {
+      JsonNode *link = json_array_get_element (json_node_get_array (links), i);
+      g_autofree char *url = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (link))
+        continue;
+      url = dup_string_member (json_node_get_object (link), "url");
+      if (*first_link == NULL && is_https_url (url))
+        *first_link = g_steal_pointer (&url);
+    }
+}
+
+static void
+read_rpc_error (AgGoogleError *self, JsonObject *error_object)
+{
+  JsonNode *details = json_object_get_member (error_object, "details");
+  gint64 retry_info_ms = -1, quota_reset_delay_ms = -1;
+  g_autofree char *help_link = NULL;
+
+  self->message = dup_string_member (error_object, "message");
+  self->status = dup_string_member (error_object, "status");
+
+  if (details != NULL && JSON_NODE_HOLDS_ARRAY (details))
+    {
+      JsonArray *array = json_node_get_array (details);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *node = json_array_get_element (array, i);
+          JsonObject *detail;
+          g_autofree char *type = NULL;
+          g_autofree char *retry_delay = NULL;
+
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            continue;
+          detail = json_node_get_object (node);
+          type = dup_string_member (detail, "@type");
+          if (type == NULL)
+            continue;
+          if (g_str_has_suffix (type, "google.rpc.ErrorInfo"))
+            read_error_info (self, detail, &quota_reset_delay_ms);
+          else if (g_str_has_suffix (type, "google.rpc.RetryInfo") &&
+                   (retry_delay = dup_string_member (detail, "retryDelay")) != NULL)
+            ag_parse_go_duration (retry_delay, &retry_info_ms);
+          else if (g_str_has_suffix (type, "google.rpc.Help"))
+            read_help_links (self, detail, &help_link);
+        }
+    }
+
+  /* RetryInfo first, then ErrorInfo's quotaResetDelay (CLIProxyAPI's order; both agree when both are sent). */
+  self->retry_delay_ms = retry_info_ms >= 0 ? retry_info_ms : quota_reset_delay_ms;
+  if (self->validation_url == NULL && help_link != NULL &&
+      (g_strcmp0 (self->reason, "VALIDATION_REQUIRED") == 0 || self->http_status == 403))
+    self->validation_url = g_steal_pointer (&help_link);
+}
+
+/* Something safe and short for a body we could not read: never echo unknown bytes at length. */
+static char *
+describe_unreadable_body (guint http_status, const char *body, gsize body_len)
+{
+  g_autofree char *head = NULL;
+  gsize head_len = 0;
+  GString *text;
+
+  while (body_len > 0 && g_ascii_isspace (*body))
+    {
+      body++;
+      body_len--;
+    }
+  if (body_len == 0)
+    return g_strdup_printf ("HTTP %u with an empty body", http_status);
+
+  head = g_strndup (body, MIN (body_len, 512));
+  if (head[0] == '<' || g_strstr_len (head, -1, "<html") != NULL || g_strstr_len (head, -1, "<HTML") != NULL)
+    return g_strdup_printf ("HTTP %u with an HTML body", http_status);
+  if (head[0] == '{' || head[0] == '[')
+    return g_strdup_printf ("HTTP %u with an unrecognised JSON body", http_status);
+
+  text = g_string_new (NULL);
+  g_string_append_printf (text, "HTTP %u: ", http_status);
+  for (const char *p = head; *p != '\0' && head_len < MAX_SAFE_TEXT; p++, head_len++)
+    g_string_append_c (text, g_ascii_isprint (*p) ? *p : ' ');
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+parse_json_body (AgGoogleError *self, const char *body, gsize body_len)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+  JsonObject *object;
+  JsonNode *error_member;
+
+  if (body_len == 0 || body_len > G_MAXSSIZE || !json_parser_load_from_data (parser, body, (gssize) body_len, NULL))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  /* Some endpoints wrap the error in a one-element array. */
+  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root) && json_array_get_length (json_node_get_array (root)) > 0)
+    root = json_array_get_element (json_node_get_array (root), 0);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  object = json_node_get_object (root);
+  error_member = json_object_get_member (object, "error");
+  if (error_member == NULL)
+    return FALSE;
+
+  if (JSON_NODE_HOLDS_OBJECT (error_member))
+    {
+      read_rpc_error (self, json_node_get_object (error_member));
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_VALUE (error_member) && json_node_get_value_type (error_member) == G_TYPE_STRING)
+    {
+      /* OAuth token endpoint: {"error":"invalid_grant","error_description":"…"}; the code goes to status. */
+      self->status = g_strdup (json_node_get_string (error_member));
+      self->message = dup_string_member (object, "error_description");
+      if (self->message == NULL)
+        self->message = g_strdup (self->status);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---- classification ----------------------------------------------------------------------------------- */
+
+static gboolean
+contains_any (const char *haystack_lower, const char *const *needles)
+{
+  for (; *needles != NULL; needles++)
+    if (strstr (haystack_lower, *needles) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static const char *const auth_phrases[] = {
+  "invalid_grant", "invalid_client", "unauthorized_client", "token has been expired or revoked",
+  "token revoked", "token_revoked", "credentials are invalid", NULL,
+};
+static const char *const validation_phrases[] = {
+  "validation_required", "verify your account", "verification required", "validation_url", NULL,
+};
+static const char *const capacity_phrases[] = {
+  "model_capacity_exhausted", "no capacity available", "model is currently overloaded", "overloaded", NULL,
+};
+static const char *const quota_phrases[] = {
+  "quota_exhausted", "quota exhausted", "quota reached", "quota exceeded", "daily limit", NULL,
+};
+static const char *const rate_phrases[] = {
+  "per minute", "rate limit", "rate_limit", "too many requests", "throttl", NULL,
+};
+
+/* The last resort of the reference's parsers: "… reset after 1h2m3s." / "Resets in 108h48m29s." */
+static gint64
+delay_from_message (const char *message_lower)
+{
+  static const char *const markers[] = { "reset after ", "resets in ", "reset in ", "retry after ", NULL };
+
+  for (const char *const *m = markers; *m != NULL; m++)
+    {
+      const char *start = strstr (message_lower, *m);
+      g_autofree char *token = NULL;
+      gsize len;
+      gint64 ms;
+
+      if (start == NULL)
+        continue;
+      start += strlen (*m);
+      len = strspn (start, "0123456789.hmsun");
+      /* Drop a sentence's final period. */
+      while (len > 0 && start[len - 1] == '.')
+        len--;
+      token = g_strndup (start, len);
+      if (ag_parse_go_duration (token, &ms))
+        return ms;
+    }
+  return -1;
+}
+
+static char *
+url_from_message (const char *message)
+{
+  const char *start = message != NULL ? strstr (message, "https://") : NULL;
+  gsize len;
+
+  if (start == NULL)
+    return NULL;
+  len = strcspn (start, " \t\r\n\"'<>)]");
+  while (len > 0 && (start[len - 1] == '.' || start[len - 1] == ','))
+    len--;
+  return g_strndup (start, len);
+}
+
+static AgUpstreamFailure
+classify_429 (AgGoogleError *self, const char *text)
+{
+  if (g_strcmp0 (self->reason, "QUOTA_EXHAUSTED") == 0 ||
+      g_strcmp0 (self->reason, "INSUFFICIENT_G1_CREDITS_BALANCE") == 0)
+    return AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED;
+  if (g_strcmp0 (self->reason, "MODEL_CAPACITY_EXHAUSTED") == 0)
+    return AG_UPSTREAM_FAILURE_CAPACITY;
+  if (self->retry_delay_ms >= 0)
+    return self->retry_delay_ms >= LONG_RESET_MS ? AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED : AG_UPSTREAM_FAILURE_RATE_LIMIT;
+  if (g_strcmp0 (self->reason, "RATE_LIMIT_EXCEEDED") == 0 || contains_any (text, rate_phrases))
+    return AG_UPSTREAM_FAILURE_RATE_LIMIT;
+  if (contains_any (text, quota_phrases))
+    return AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED;
+  if (contains_any (text, capacity_phrases))
+    return AG_UPSTREAM_FAILURE_CAPACITY;
+  /* ⚠ The peers disagree on a bare "Resource has been exhausted" (capacity / short limit / quota). We follow
+   * Antigravity-Manager and CLIProxyAPI: a short rate limit, so the caller backs off briefly and rotates. */
+  return AG_UPSTREAM_FAILURE_RATE_LIMIT;
+}
+
+static AgUpstreamFailure
+classify (AgGoogleError *self)
+{
+  g_autofree char *text = g_ascii_strdown (self->message != NULL ? self->message : "", -1);
+  guint code = self->http_status;
+
+  if (self->status != NULL)
+    {
+      g_autofree char *status_lower = g_ascii_strdown (self->status, -1);
+
+      if (contains_any (status_lower, auth_phrases))
+        return AG_UPSTREAM_FAILURE_AUTH;
+    }
+  if (g_strcmp0 (self->reason, "VALIDATION_REQUIRED") == 0)
+    return AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED;
+  if (g_strcmp0 (self->reason, "MODEL_CAPACITY_EXHAUSTED") == 0)
+    return AG_UPSTREAM_FAILURE_CAPACITY;
+
+  if (code == 429)
+    return classify_429 (self, text);
+  if (code == 503 || code == 529)
+    return AG_UPSTREAM_FAILURE_CAPACITY;
+  if (code == 401 || contains_any (text, auth_phrases))
+    return AG_UPSTREAM_FAILURE_AUTH;
+  if (code == 403)
+    return self->validation_url != NULL || contains_any (text, validation_phrases)
+             ? AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED
+             : AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED;
+  if (code == 400)
+    return AG_UPSTREAM_FAILURE_BAD_REQUEST;
+  if (code == 404)
+    return AG_UPSTREAM_FAILURE_NOT_FOUND;
+  if (code == 408 || (code >= 500 && code <= 599))
+    return AG_UPSTREAM_FAILURE_SERVER;
+  return AG_UPSTREAM_FAILURE_OTHER;
+}
+
+AgGoogleError *
+ag_google_error_parse (guint http_status, const char *body, gsize body_len)
+{
+  AgGoogleError *self = g_new0 (AgGoogleError, 1);
+
+  self->http_status = http_status;
+  self->retry_delay_ms = -1;
+  self->reset_time_ms = -1;
+  if (body == NULL)
+    body_len = 0;
+
+  if (!parse_json_body (self, body, body_len) || self->message == NULL)
+    {
+      g_free (self->message);
+      self->message = describe_unreadable_body (http_status, body != NULL ? body : "", body_len);
+    }
+  else if (self->retry_delay_ms < 0)
+    {
+      g_autofree char *lower = g_ascii_strdown (self->message, -1);
+
+      self->retry_delay_ms = delay_from_message (lower);
+    }
+
+  if (self->http_status == 403 && self->validation_url == NULL)
+    {
+      g_autofree char *lower = g_ascii_strdown (self->message, -1);
+
+      if (g_strcmp0 (self->reason, "VALIDATION_REQUIRED") == 0 || contains_any (lower, validation_phrases))
+        self->validation_url = url_from_message (self->message);
+    }
+
+  self->kind = classify (self);
+  return self;
+}
+
+void
+ag_google_error_free (AgGoogleError *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->status);
+  g_free (self->message);
+  g_free (self->reason);
+  g_free (self->model);
+  g_free (self->validation_url);
+  g_free (self);
+}

@@ -1,0 +1,553 @@
+/* ag-stream-translator.c — Cloud Code stream chunks → Anthropic Messages events.
+ *
+ * One block is open at a time. Thought text goes to a thinking block, text to a text block, a change of kind
+ * closes the open block; function calls and images are complete blocks of their own. A thinking block's
+ * signature is held until the block closes, so exactly one signature_delta precedes its content_block_stop. */
+#include "ag-stream-translator.h"
+#include "ag-protocol-error.h"
+
+#include <string.h>
+
+#define RANDOM_ID_CHARS 24
+
+typedef enum {
+  OPEN_NONE,
+  OPEN_TEXT,
+  OPEN_THINKING,
+} OpenBlock;
+
+struct _AgStreamTranslator {
+  AgAnthropicEventFunc func;
+  gpointer             user_data;
+  char                *client_model;
+  AgModelFamily        family;
+  AgToolNames         *tool_names;
+  AgSignatureCache    *signatures;
+
+  char       message_id[4 + RANDOM_ID_CHARS + 1];
+  gboolean   started;
+  gboolean   done;
+  OpenBlock  open;
+  gint64     open_index;
+  gint64     next_index;
+  char      *thinking_signature;    /* for the open thinking block, emitted when it closes */
+  char      *gemini_tool_signature; /* Gemini: a signature on the parts before a functionCall belongs to it */
+  gboolean   saw_content;
+  gboolean   saw_tool_use;
+  const char *finish_stop_reason;   /* from the last finishReason, NULL until one arrives */
+
+  gint64   prompt_tokens, cached_tokens, candidates_tokens, thoughts_tokens, total_tokens;
+  gboolean have_candidates, have_thoughts, have_total;
+};
+
+static void
+random_id (char *out, const char *prefix)
+{
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  gsize n = strlen (prefix);
+
+  memcpy (out, prefix, n);
+  for (gsize i = 0; i < RANDOM_ID_CHARS; i++)
+    out[n + i] = alphabet[g_random_int_range (0, (gint32) (sizeof alphabet - 1))];
+  out[n + RANDOM_ID_CHARS] = '\0';
+}
+
+AgStreamTranslator *
+ag_stream_translator_new (const AgStreamOptions *options, AgAnthropicEventFunc func, gpointer user_data)
+{
+  AgStreamTranslator *self = g_new0 (AgStreamTranslator, 1);
+
+  self->func = func;
+  self->user_data = user_data;
+  self->client_model = g_strdup (options->client_model != NULL ? options->client_model : "");
+  self->family = options->family;
+  self->tool_names = options->tool_names != NULL ? ag_tool_names_ref (options->tool_names) : NULL;
+  self->signatures = options->signatures != NULL ? g_object_ref (options->signatures) : NULL;
+  random_id (self->message_id, "msg_");
+  return self;
+}
+
+void
+ag_stream_translator_free (AgStreamTranslator *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->client_model);
+  g_clear_pointer (&self->tool_names, ag_tool_names_unref);
+  g_clear_object (&self->signatures);
+  g_free (self->thinking_signature);
+  g_free (self->gemini_tool_signature);
+  g_free (self);
+}
+
+/* ---- event building ----------------------------------------------------------------------------------- */
+
+static void
+emit (AgStreamTranslator *self, const char *name, JsonObject *payload)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, payload);
+  self->func (name, node, self->user_data);
+  json_node_unref (node);
+}
+
+static JsonObject *
+typed_object (const char *type)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "type", type);
+  return object;
+}
+
+static gint64
+input_tokens (AgStreamTranslator *self)
+{
+  return MAX (self->prompt_tokens - self->cached_tokens, 0);
+}
+
+/* CLIProxyAPI's rule: thoughts are output the user pays for; without candidate counts use total − prompt. */
+static gint64
+output_tokens (AgStreamTranslator *self)
+{
+  if (self->have_candidates || self->have_thoughts)
+    return self->candidates_tokens + self->thoughts_tokens;
+  if (self->have_total)
+    return MAX (self->total_tokens - self->prompt_tokens, 0);
+  return 0;
+}
+
+static JsonObject *
+usage_object (AgStreamTranslator *self, gint64 output)
+{
+  JsonObject *usage = json_object_new ();
+
+  json_object_set_int_member (usage, "input_tokens", input_tokens (self));
+  json_object_set_int_member (usage, "output_tokens", output);
+  json_object_set_int_member (usage, "cache_read_input_tokens", self->cached_tokens);
+  json_object_set_int_member (usage, "cache_creation_input_tokens", 0);
+  return usage;
+}
+
+static void
+emit_message_start (AgStreamTranslator *self)
+{
+  JsonObject *payload = typed_object ("message_start");
+  JsonObject *message = json_object_new ();
+
+  json_object_set_string_member (message, "id", self->message_id);
+  json_object_set_string_member (message, "type", "message");
+  json_object_set_string_member (message, "role", "assistant");
+  json_object_set_string_member (message, "model", self->client_model);
+  json_object_set_array_member (message, "content", json_array_new ());
+  json_object_set_null_member (message, "stop_reason");
+  json_object_set_null_member (message, "stop_sequence");
+  /* Output is unknown this early; Anthropic and antigravity-claude-proxy report 0 here. */
+  json_object_set_object_member (message, "usage", usage_object (self, 0));
+  json_object_set_object_member (payload, "message", message);
+  self->started = TRUE;
+  emit (self, "message_start", payload);
+}
+
+static void
+emit_block_start (AgStreamTranslator *self, gint64 index, JsonObject *block)
+{
+  JsonObject *payload = typed_object ("content_block_start");
+
+  json_object_set_int_member (payload, "index", index);
+  json_object_set_object_member (payload, "content_block", block);
+  emit (self, "content_block_start", payload);
+}
+
+static void
+emit_delta (AgStreamTranslator *self, gint64 index, const char *delta_type, const char *field, const char *value)
+{
+  JsonObject *payload = typed_object ("content_block_delta");
+  JsonObject *delta = typed_object (delta_type);
+
+  json_object_set_string_member (delta, field, value);
+  json_object_set_int_member (payload, "index", index);
+  json_object_set_object_member (payload, "delta", delta);
+  emit (self, "content_block_delta", payload);
+}
+
+static void
+emit_block_stop (AgStreamTranslator *self, gint64 index)
+{
+  JsonObject *payload = typed_object ("content_block_stop");
+
+  json_object_set_int_member (payload, "index", index);
+  emit (self, "content_block_stop", payload);
+}
+
+/* ---- blocks ------------------------------------------------------------------------------------------- */
+
+static void
+close_block (AgStreamTranslator *self)
+{
+  if (self->open == OPEN_NONE)
+    return;
+  if (self->open == OPEN_THINKING && self->thinking_signature != NULL)
+    {
+      emit_delta (self, self->open_index, "signature_delta", "signature", self->thinking_signature);
+      if (self->signatures != NULL)
+        ag_signature_cache_put_thinking (self->signatures, self->thinking_signature, self->family);
+      g_clear_pointer (&self->thinking_signature, g_free);
+    }
+  emit_block_stop (self, self->open_index);
+  self->open = OPEN_NONE;
+}
+
+static void
+open_block (AgStreamTranslator *self, OpenBlock kind)
+{
+  JsonObject *block;
+
+  if (self->open == kind)
+    return;
+  close_block (self);
+  if (kind == OPEN_THINKING)
+    {
+      block = typed_object ("thinking");
+      json_object_set_string_member (block, "thinking", "");
+      json_object_set_string_member (block, "signature", "");
+    }
+  else
+    {
+      block = typed_object ("text");
+      json_object_set_string_member (block, "text", "");
+    }
+  self->open = kind;
+  self->open_index = self->next_index++;
+  emit_block_start (self, self->open_index, block);
+}
+
+static void
+set_string (char **slot, const char *value)
+{
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
+static const char *
+string_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static JsonObject *
+object_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+array_member (JsonObject *object, const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static void
+handle_function_call (AgStreamTranslator *self, JsonObject *call, const char *signature)
+{
+  const char *upstream_id = string_member (call, "id");
+  const char *name = string_member (call, "name");
+  JsonNode *args = json_object_get_member (call, "args");
+  const char *tool_signature = signature;
+  char generated_id[6 + RANDOM_ID_CHARS + 1];
+  const char *id;
+  g_autofree char *args_json = NULL;
+  JsonObject *block;
+
+  /* A signature riding on the call while thinking is still open signs that thinking (Claude puts it here). */
+  if (signature != NULL && self->open == OPEN_THINKING && self->thinking_signature == NULL)
+    set_string (&self->thinking_signature, signature);
+  close_block (self);
+
+  if (upstream_id != NULL && *upstream_id != '\0')
+    id = upstream_id;
+  else
+    {
+      random_id (generated_id, "toolu_");
+      id = generated_id;
+    }
+  if (name == NULL)
+    name = "";
+  if (self->tool_names != NULL)
+    name = ag_tool_names_to_client (self->tool_names, name);
+  args_json = args != NULL && JSON_NODE_HOLDS_OBJECT (args) ? json_to_string (args, FALSE) : g_strdup ("{}");
+
+  block = typed_object ("tool_use");
+  json_object_set_string_member (block, "id", id);
+  json_object_set_string_member (block, "name", name);
+  json_object_set_object_member (block, "input", json_object_new ());
+  emit_block_start (self, self->next_index, block);
+  emit_delta (self, self->next_index, "input_json_delta", "partial_json", args_json);
+  emit_block_stop (self, self->next_index);
+  self->next_index++;
+
+  /* Gemini signs the first call of a turn, sometimes on the part before it; parallel calls after it carry none. */
+  if (tool_signature == NULL && self->family == AG_MODEL_FAMILY_GEMINI)
+    tool_signature = self->gemini_tool_signature;
+  if (tool_signature != NULL && self->signatures != NULL)
+    ag_signature_cache_put_tool (self->signatures, id, tool_signature);
+  g_clear_pointer (&self->gemini_tool_signature, g_free);
+
+  self->saw_tool_use = TRUE;
+  self->saw_content = TRUE;
+}
+
+/* Anthropic image block {"type":"image","source":{"type":"base64","media_type","data"}}: whole, no deltas. */
+static void
+handle_inline_data (AgStreamTranslator *self, JsonObject *inline_data)
+{
+  const char *mime = string_member (inline_data, "mimeType");
+  const char *data = string_member (inline_data, "data");
+  JsonObject *block, *source;
+
+  if (data == NULL)
+    return;
+  close_block (self);
+  source = typed_object ("base64");
+  json_object_set_string_member (source, "media_type", mime != NULL ? mime : "application/octet-stream");
+  json_object_set_string_member (source, "data", data);
+  block = typed_object ("image");
+  json_object_set_object_member (block, "source", source);
+  emit_block_start (self, self->next_index, block);
+  emit_block_stop (self, self->next_index);
+  self->next_index++;
+  self->saw_content = TRUE;
+}
+
+static void
+handle_part (AgStreamTranslator *self, JsonObject *part)
+{
+  const char *signature = string_member (part, "thoughtSignature");
+  JsonObject *call, *inline_data;
+  const char *text;
+  JsonNode *thought;
+
+  /* Shorter signatures are placeholders (every peer uses the 50-char rule): passing them on would fail later. */
+  if (signature != NULL && strlen (signature) < AG_SIGNATURE_MIN_LENGTH)
+    signature = NULL;
+
+  if ((call = object_member (part, "functionCall")) != NULL)
+    {
+      handle_function_call (self, call, signature);
+      return;
+    }
+  if (signature != NULL && self->family == AG_MODEL_FAMILY_GEMINI)
+    set_string (&self->gemini_tool_signature, signature);
+  if ((inline_data = object_member (part, "inlineData")) != NULL)
+    {
+      handle_inline_data (self, inline_data);
+      return;
+    }
+
+  text = string_member (part, "text");
+  thought = json_object_get_member (part, "thought");
+  if (thought != NULL && JSON_NODE_TYPE (thought) == JSON_NODE_VALUE &&
+      json_node_get_value_type (thought) == G_TYPE_BOOLEAN && json_node_get_boolean (thought))
+    {
+      if (text != NULL && *text != '\0')
+        {
+          open_block (self, OPEN_THINKING);
+          emit_delta (self, self->open_index, "thinking_delta", "thinking", text);
+          self->saw_content = TRUE;
+        }
+      /* A trailing signature after the thinking closed has no block to go to; a later one replaces an earlier. */
+      if (signature != NULL && self->open == OPEN_THINKING)
+        set_string (&self->thinking_signature, signature);
+      return;
+    }
+
+  /* A signature on the part after the thoughts signs them, so attach it before the text closes the block. */
+  if (signature != NULL && self->open == OPEN_THINKING && self->thinking_signature == NULL)
+    set_string (&self->thinking_signature, signature);
+  /* Empty text parts are skipped, whitespace is kept (as antigravity-claude-proxy does). */
+  if (text != NULL && *text != '\0')
+    {
+      open_block (self, OPEN_TEXT);
+      emit_delta (self, self->open_index, "text_delta", "text", text);
+      self->saw_content = TRUE;
+    }
+}
+
+/* §C.1: tool_use wins (decided at finish); MAX_TOKENS → max_tokens; the content filters map to "refusal", the
+ * stop reason Anthropic itself uses for a blocked answer (the peers say end_turn, which hides the block from
+ * the user); everything else, MALFORMED_FUNCTION_CALL and OTHER included, is end_turn. */
+static const char *
+stop_reason_for_finish (const char *finish_reason)
+{
+  static const char *const refusals[] = {
+    "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", NULL,
+  };
+
+  if (strcmp (finish_reason, "MAX_TOKENS") == 0)
+    return "max_tokens";
+  for (const char *const *r = refusals; *r != NULL; r++)
+    if (strcmp (finish_reason, *r) == 0)
+      return "refusal";
+  return "end_turn";
+}
+
+static gboolean
+read_count (JsonObject *usage, const char *name, gint64 *out)
+{
+  JsonNode *node = json_object_get_member (usage, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+/* Every chunk carries the running totals; a field missing from one chunk keeps its earlier value. */
+static void
+read_usage (AgStreamTranslator *self, JsonObject *usage)
+{
+  read_count (usage, "promptTokenCount", &self->prompt_tokens);
+  read_count (usage, "cachedContentTokenCount", &self->cached_tokens);
+  self->have_candidates |= read_count (usage, "candidatesTokenCount", &self->candidates_tokens);
+  self->have_thoughts |= read_count (usage, "thoughtsTokenCount", &self->thoughts_tokens);
+  self->have_total |= read_count (usage, "totalTokenCount", &self->total_tokens);
+}
+
+static gboolean
+is_response_object (JsonObject *response)
+{
+  return json_object_has_member (response, "candidates") || json_object_has_member (response, "usageMetadata") ||
+         json_object_has_member (response, "modelVersion") || json_object_has_member (response, "responseId") ||
+         json_object_has_member (response, "promptFeedback");
+}
+
+gboolean
+ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError **error)
+{
+  JsonObject *response = chunk;
+  JsonNode *wrapped = json_object_get_member (chunk, "response");
+  JsonObject *usage, *feedback;
+  JsonArray *candidates;
+
+  if (wrapped != NULL)
+    response = JSON_NODE_HOLDS_OBJECT (wrapped) ? json_node_get_object (wrapped) : NULL;
+  if (response == NULL || !is_response_object (response))
+    {
+      JsonObject *upstream_error = response != NULL ? object_member (response, "error") : NULL;
+      const char *message = upstream_error != NULL ? string_member (upstream_error, "message") : NULL;
+
+      g_set_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM, "Upstream sent %s%s",
+                   message != NULL ? "an error in the stream: " : "a chunk that is not a response",
+                   message != NULL ? message : "");
+      return FALSE;
+    }
+  if (self->done)
+    return TRUE;
+
+  if ((usage = object_member (response, "usageMetadata")) != NULL)
+    read_usage (self, usage);
+  if (!self->started)
+    emit_message_start (self);
+
+  if ((feedback = object_member (response, "promptFeedback")) != NULL && string_member (feedback, "blockReason"))
+    self->finish_stop_reason = "refusal";
+
+  candidates = array_member (response, "candidates");
+  if (candidates != NULL && json_array_get_length (candidates) > 0)
+    {
+      JsonNode *first = json_array_get_element (candidates, 0);
+      JsonObject *candidate = JSON_NODE_HOLDS_OBJECT (first) ? json_node_get_object (first) : NULL;
+      JsonObject *content = candidate != NULL ? object_member (candidate, "content") : NULL;
+      JsonArray *parts = content != NULL ? array_member (content, "parts") : NULL;
+      const char *finish_reason = candidate != NULL ? string_member (candidate, "finishReason") : NULL;
+      guint n_parts = parts != NULL ? json_array_get_length (parts) : 0;
+
+      for (guint i = 0; i < n_parts; i++)
+        {
+          JsonNode *part = json_array_get_element (parts, i);
+
+          if (JSON_NODE_HOLDS_OBJECT (part))
+            handle_part (self, json_node_get_object (part));
+        }
+      if (finish_reason != NULL)
+        self->finish_stop_reason = stop_reason_for_finish (finish_reason);
+    }
+  return TRUE;
+}
+
+void
+ag_stream_translator_finish (AgStreamTranslator *self)
+{
+  JsonObject *payload, *delta;
+
+  if (self->done)
+    return;
+  if (!self->started)
+    emit_message_start (self);
+  close_block (self);
+
+  delta = json_object_new ();
+  json_object_set_string_member (delta, "stop_reason",
+                                 self->saw_tool_use ? "tool_use"
+                                 : self->finish_stop_reason != NULL ? self->finish_stop_reason
+                                                                    : "end_turn");
+  json_object_set_null_member (delta, "stop_sequence");
+  payload = typed_object ("message_delta");
+  json_object_set_object_member (payload, "delta", delta);
+  json_object_set_object_member (payload, "usage", usage_object (self, output_tokens (self)));
+  emit (self, "message_delta", payload);
+
+  emit (self, "message_stop", typed_object ("message_stop"));
+  self->done = TRUE;
+}
+
+void
+ag_stream_translator_fail (AgStreamTranslator *self, const char *error_type, const char *message)
+{
+  JsonObject *payload = typed_object ("error");
+  JsonObject *error = typed_object (error_type);
+
+  json_object_set_string_member (error, "message", message != NULL ? message : "");
+  json_object_set_object_member (payload, "error", error);
+  /* The stream ends with the error: nothing may follow it, not even message_stop. */
+  self->done = TRUE;
+  emit (self, "error", payload);
+}
+
+void
+ag_stream_translator_ping (AgStreamTranslator *self)
+{
+  emit (self, "ping", typed_object ("ping"));
+}
+
+gboolean
+ag_stream_translator_started (AgStreamTranslator *self)
+{
+  return self->started;
+}
+
+gboolean
+ag_stream_translator_is_empty (AgStreamTranslator *self)
+{
+  return !self->saw_content;
+}
+
+void
+ag_stream_translator_get_usage (AgStreamTranslator *self, gint64 *input, gint64 *output, gint64 *cache_read)
+{
+  if (input != NULL)
+    *input = input_tokens (self);
+  if (output != NULL)
+    *output = output_tokens (self);
+  if (cache_read != NULL)
+    *cache_read = self->cached_tokens;
+}

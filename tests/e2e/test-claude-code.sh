@@ -1,0 +1,128 @@
+#!/bin/bash
+# End to end: the real Claude Code CLI (npm @anthropic-ai/claude-code) drives `ag-cl --headless`, which talks to
+# the mock Cloud Code server. Three sessions: a plain answer, a streamed answer, and a tool loop in which Claude
+# Code writes a file and ag-cl must send the thinking signature of turn one back upstream on turn two.
+# TAP output; needs AG_CL, AG_MOCK, CLAUDE (paths) and a Secret Service (run inside build-aux/with-keyring.sh).
+set -u
+
+CLAUDE=${CLAUDE:-$AGCL_BUILD_DIR/claude-code/node_modules/.bin/claude}
+AG_MOCK=${AG_MOCK:-$AGCL_BUILD_DIR/tests/mock/ag-mock-cloudcode}
+WORK=$(mktemp -d)
+export AGCL_PROFILE="e2e-$$"
+SIGNATURE="EqQBCkgIBhABGAIiQE2eToolLoopSignatureFromTheMockServerThatMustComeBackOnTurnTwo0123456789=="
+MOCK_PID=""
+PROXY_PID=""
+n=0
+failed=0
+
+cleanup() {
+  [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
+  "$AG_CL" account remove user1@example.com >/dev/null 2>&1
+  [ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null
+  wait 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for line in "$@"; do echo "# $line"; done; }
+bail() { echo "Bail out! $1"; exit 1; }
+
+if [ ! -x "$CLAUDE" ]; then
+  bail "Claude Code is not installed at $CLAUDE (build-aux/install-claude-code.sh installs it)"
+fi
+
+mkdir -p "$WORK/project" "$WORK/home"
+cat > "$WORK/script.json" <<JSON
+{
+  "generate": [
+    {"match": {"has_function_response": true},
+     "respond": {"text": "I wrote hello.txt for you."}},
+    {"match": {"text_contains": "hello.txt"},
+     "respond": {"thinking": "The user wants a file. I will use the Write tool.",
+                 "signature": "$SIGNATURE",
+                 "function_call": {"name": "Write", "id": "toolu_e2e_write_1",
+                                   "args": {"file_path": "$WORK/project/hello.txt", "content": "hi from ag-cl\n"}}}},
+    {"match": {"text_contains": "stream"},
+     "respond": {"text": "Streaming through ag-cl works."}}
+  ]
+}
+JSON
+
+# The mock prints its URL once it listens.
+coproc MOCK { exec "$AG_MOCK" --port 0 --script "$WORK/script.json"; }
+MOCK_PID=$MOCK_PID
+read -r -t 20 line <&"${MOCK[0]}" || bail "the mock did not start"
+MOCK_URL=${line#LISTENING }
+export AGCL_CLOUDCODE_ENDPOINTS="$MOCK_URL"
+export AGCL_OAUTH_TOKEN_URL="$MOCK_URL/token"
+export AGCL_OAUTH_AUTH_URL="$MOCK_URL/auth"
+export AGCL_USERINFO_URL="$MOCK_URL/userinfo"
+
+"$AG_CL" account add --refresh-token rt-1 > "$WORK/add.log" 2>&1 || bail "account add failed: $(cat "$WORK/add.log")"
+
+coproc PROXY { exec "$AG_CL" --headless --port 0 2>"$WORK/proxy.log"; }
+PROXY_PID=$PROXY_PID
+read -r -t 20 line <&"${PROXY[0]}" || bail "ag-cl did not start: $(cat "$WORK/proxy.log")"
+PROXY_URL=${line#ag-cl: listening on }
+for _ in $(seq 100); do grep -q "loaded from the keyring" "$WORK/proxy.log" && break; sleep 0.1; done
+
+echo "1..4"
+
+run_claude() {
+  (cd "$WORK/project" && \
+   HOME="$WORK/home" ANTHROPIC_BASE_URL="$PROXY_URL" ANTHROPIC_API_KEY=ag-cl-test \
+   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_TELEMETRY=1 DISABLE_AUTOUPDATER=1 \
+   CLAUDE_CODE_ATTRIBUTION_HEADER=0 \
+   timeout 180 "$CLAUDE" -p "$@" < /dev/null)
+}
+
+# 1. A plain answer.
+out=$(run_claude "Say hello" --output-format json 2>"$WORK/claude1.err")
+if python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if (not r.get("is_error")) and "Hello from the mock." in r.get("result","") else 1)' "$out" 2>/dev/null; then
+  ok "claude -p returns the mock's answer through ag-cl"
+else
+  not_ok "claude -p returns the mock's answer through ag-cl" "output: $out" "stderr: $(tail -5 "$WORK/claude1.err")"
+fi
+
+# 2. A streamed answer (stream-json shows the deltas arrive as a stream).
+out=$(run_claude "Please stream something" --output-format stream-json --verbose 2>"$WORK/claude2.err")
+if echo "$out" | grep -q '"type":"result"' && echo "$out" | grep -q "Streaming through ag-cl works."; then
+  ok "claude -p --output-format stream-json streams the answer"
+else
+  not_ok "claude -p --output-format stream-json streams the answer" "output: $(echo "$out" | tail -3)" "stderr: $(tail -5 "$WORK/claude2.err")"
+fi
+
+# 3. A tool loop: Claude Code runs Write, then asks again with the tool result.
+out=$(run_claude "Create hello.txt with a greeting" --allowedTools Write --output-format json 2>"$WORK/claude3.err")
+if [ "$(cat "$WORK/project/hello.txt" 2>/dev/null)" = "hi from ag-cl" ] && echo "$out" | grep -q "I wrote hello.txt"; then
+  ok "a tool loop through ag-cl writes the file and finishes"
+else
+  not_ok "a tool loop through ag-cl writes the file and finishes" "output: $out" "stderr: $(tail -5 "$WORK/claude3.err")" "proxy: $(tail -5 "$WORK/proxy.log")"
+fi
+
+# 4. Turn two carried the signature of turn one's function call upstream, next to the matching functionResponse.
+curl -s "$MOCK_URL/_mock/requests" > "$WORK/requests.json"
+if python3 - "$WORK/requests.json" "$SIGNATURE" <<'PY'
+import json, sys
+requests = json.load(open(sys.argv[1]))
+signature = sys.argv[2]
+for r in requests:
+    if not r["path"].endswith(":streamGenerateContent"):
+        continue
+    contents = r["body"]["request"]["contents"]
+    parts = [p for c in contents for p in c.get("parts", [])]
+    calls = [p for p in parts if "functionCall" in p and p["functionCall"].get("id") == "toolu_e2e_write_1"]
+    responses = [p for p in parts if "functionResponse" in p and p["functionResponse"].get("id") == "toolu_e2e_write_1"]
+    signed = [p for p in parts if p.get("thoughtSignature") == signature]
+    if calls and responses and signed and responses[0]["functionResponse"]["name"] == "Write":
+        sys.exit(0)
+sys.exit(1)
+PY
+then
+  ok "turn two sends the turn-one signature and the Write functionResponse upstream"
+else
+  not_ok "turn two sends the turn-one signature and the Write functionResponse upstream" "requests: $(head -c 2000 "$WORK/requests.json")"
+fi
+
+exit $((failed > 0))

@@ -1,0 +1,332 @@
+#include "ag-test-harness.h"
+#include "ag-sse-parser.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+static gboolean
+timeout_reached (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+ag_test_wait_for (gboolean *done, guint timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_reached, &timed_out);
+
+  while (!*done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("timed out after %u ms", timeout_ms);
+  g_source_remove (id);
+}
+
+void
+ag_test_sleep (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_reached, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+AgTestHarness *
+ag_test_harness_new (const char *script_json)
+{
+  AgTestHarness *self = g_new0 (AgTestHarness, 1);
+  g_autoptr(GError) error = NULL;
+
+  self->mock = ag_mock_server_new ();
+  g_assert_true (ag_mock_server_listen (self->mock, 0, &error));
+  g_assert_no_error (error);
+  if (script_json != NULL)
+    {
+      g_assert_true (ag_mock_server_set_script_json (self->mock, script_json, &error));
+      g_assert_no_error (error);
+    }
+  self->profile = g_strdup_printf ("test-%s-%d", g_get_prgname (), (int) getpid ());
+  self->env = ag_mock_server_environ (self->mock, g_get_environ ());
+  self->env = g_environ_setenv (self->env, "AGCL_PROFILE", self->profile, TRUE);
+  self->env = g_environ_setenv (self->env, "AGCL_ONBOARD_POLL_MS", "50", TRUE);
+  self->session = soup_session_new_with_options ("timeout", 60, "max-conns-per-host", 64, NULL);
+  self->proxy_log = g_string_new (NULL);
+  return self;
+}
+
+void
+ag_test_harness_setenv (AgTestHarness *self, const char *name, const char *value)
+{
+  self->env = g_environ_setenv (self->env, name, value, TRUE);
+}
+
+typedef struct {
+  gboolean done;
+  char    *out;
+  char    *err;
+  GError  *error;
+} Communicate;
+
+static void
+communicated (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Communicate *c = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &c->out, &c->err, &c->error);
+  c->done = TRUE;
+}
+
+static GSubprocess *
+spawn (AgTestHarness *self, const char * const *args, GSubprocessFlags flags)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_set_environ (launcher, self->env);
+  g_ptr_array_add (argv, (char *) g_getenv ("AG_CL"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+int
+ag_test_harness_run_cli (AgTestHarness *self, const char * const *args, const char *stdin_text,
+                         char **stdout_text, char **stderr_text)
+{
+  g_autoptr(GSubprocess) process = spawn (self, args, G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                     G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  Communicate c = { 0 };
+
+  g_subprocess_communicate_utf8_async (process, stdin_text != NULL ? stdin_text : "", NULL, communicated, &c);
+  ag_test_wait_for (&c.done, 60000);
+  g_assert_no_error (c.error);
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("ag-cl %s did not exit normally: %s", args[0], c.err);
+  if (stdout_text != NULL)
+    *stdout_text = g_steal_pointer (&c.out);
+  if (stderr_text != NULL)
+    *stderr_text = g_steal_pointer (&c.err);
+  g_free (c.out);
+  g_free (c.err);
+  return g_subprocess_get_exit_status (process);
+}
+
+void
+ag_test_harness_add_account (AgTestHarness *self, const char *refresh_token)
+{
+  const char *args[] = { "account", "add", "--refresh-token", refresh_token, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = ag_test_harness_run_cli (self, args, NULL, &out, &err);
+
+  if (status != 0)
+    g_error ("account add failed (%d): %s%s", status, out, err);
+}
+
+typedef struct {
+  gboolean done;
+  char    *line;
+} ReadLine;
+
+static void
+line_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ReadLine *r = user_data;
+
+  r->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+  r->done = TRUE;
+}
+
+static void
+stderr_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AgTestHarness *self = user_data;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    return;
+  g_string_append_len (self->proxy_log, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 4096, G_PRIORITY_DEFAULT, NULL, stderr_read, self);
+}
+
+void
+ag_test_harness_start_proxy (AgTestHarness *self)
+{
+  const char *args[] = { "--headless", "--port", "0", NULL };
+  g_autoptr(GDataInputStream) out = NULL;
+  ReadLine r = { 0 };
+  const char *colon;
+  gboolean loaded = FALSE;
+
+  self->proxy = spawn (self, args, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_input_stream_read_bytes_async (g_subprocess_get_stderr_pipe (self->proxy), 4096, G_PRIORITY_DEFAULT, NULL,
+                                   stderr_read, self);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->proxy));
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, line_read, &r);
+  ag_test_wait_for (&r.done, 20000);
+  g_assert_nonnull (r.line);
+  g_assert_true (g_str_has_prefix (r.line, "ag-cl: listening on http://127.0.0.1:"));
+  colon = strrchr (r.line, ':');
+  self->port = (guint) g_ascii_strtoull (colon + 1, NULL, 10);
+  g_assert_cmpuint (self->port, >, 0);
+  g_free (r.line);
+
+  /* Accounts load from the keyring after the listener is up; wait for the log line that says so. */
+  for (int i = 0; i < 400 && !loaded; i++)
+    {
+      loaded = strstr (self->proxy_log->str, "loaded from the keyring") != NULL;
+      if (!loaded)
+        ag_test_sleep (25);
+    }
+  if (!loaded)
+    g_error ("the proxy did not load its accounts: %s", self->proxy_log->str);
+}
+
+static void
+waited (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+void
+ag_test_harness_stop_proxy (AgTestHarness *self)
+{
+  gboolean done = FALSE;
+
+  if (self->proxy == NULL)
+    return;
+  g_subprocess_send_signal (self->proxy, SIGTERM);
+  g_subprocess_wait_async (self->proxy, NULL, waited, &done);
+  ag_test_wait_for (&done, 10000);
+  /* A proxy that crashed during the test must fail it, not pass silently. */
+  g_assert_true (g_subprocess_get_if_exited (self->proxy));
+  g_assert_cmpint (g_subprocess_get_exit_status (self->proxy), ==, 0);
+  g_clear_object (&self->proxy);
+}
+
+void
+ag_test_harness_free (AgTestHarness *self)
+{
+  const char *remove_args[] = { "account", "list", NULL };
+  g_autofree char *listing = NULL;
+
+  ag_test_harness_stop_proxy (self);
+  /* Leave no test account behind in the keyring. */
+  if (ag_test_harness_run_cli (self, remove_args, NULL, &listing, NULL) == 0 && listing != NULL)
+    {
+      g_auto(GStrv) lines = g_strsplit (listing, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", 2);
+
+          if (fields[0] != NULL && strchr (fields[0], '@') != NULL)
+            {
+              const char *args[] = { "account", "remove", fields[0], NULL };
+
+              ag_test_harness_run_cli (self, args, NULL, NULL, NULL);
+            }
+        }
+    }
+  g_object_unref (self->session);
+  g_object_unref (self->mock);
+  g_strfreev (self->env);
+  g_free (self->profile);
+  g_string_free (self->proxy_log, TRUE);
+  g_free (self);
+}
+
+typedef struct {
+  gboolean done;
+  GBytes  *body;
+  GError  *error;
+} Send;
+
+static void
+sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Send *s = user_data;
+
+  s->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &s->error);
+  s->done = TRUE;
+}
+
+guint
+ag_test_harness_request (AgTestHarness *self, const char *method, const char *path, const char *json_body,
+                         GBytes **body, SoupMessageHeaders **headers)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", self->port, path);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  Send s = { 0 };
+
+  if (json_body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "anthropic-version", "2023-06-01");
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "x-api-key", "test");
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL, sent, &s);
+  ag_test_wait_for (&s.done, 60000);
+  g_assert_no_error (s.error);
+  if (body != NULL)
+    *body = g_steal_pointer (&s.body);
+  g_clear_pointer (&s.body, g_bytes_unref);
+  if (headers != NULL)
+    *headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  return soup_message_get_status (msg);
+}
+
+static void
+collect_event (const char *event, const char *data, gsize data_len, gpointer user_data)
+{
+  JsonArray *events = user_data;
+  JsonObject *entry = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *parsed = json_from_string (data, &error);
+
+  g_assert_no_error (error);
+  json_object_set_string_member (entry, "event", event);
+  json_object_set_member (entry, "data", parsed);
+  json_array_add_object_element (events, entry);
+}
+
+JsonNode *
+ag_test_parse_sse (GBytes *body)
+{
+  JsonArray *events = json_array_new ();
+  g_autoptr(AgSseParser) parser = ag_sse_parser_new (collect_event, events);
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+  gsize length;
+  const char *data = g_bytes_get_data (body, &length);
+
+  g_assert_true (ag_sse_parser_feed (parser, data, length, &error));
+  ag_sse_parser_finish (parser);
+  json_node_take_array (node, events);
+  return node;
+}
+
+JsonNode *
+ag_test_parse_json (GBytes *body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}

@@ -5,10 +5,12 @@ set -eu
 if [ -z "${AGCL_IN_KEYRING_SESSION:-}" ]; then
   AGCL_IN_KEYRING_SESSION=1 exec dbus-run-session -- "$0" "$@"
 fi
-export XDG_DATA_HOME="${AGCL_KEYRING_HOME:-$(mktemp -d)}"
-export HOME_KEYRING_DIR="$XDG_DATA_HOME/keyrings"
-mkdir -p "$HOME_KEYRING_DIR"
-(printf 'test' | exec gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1) &
+KEYRING_HOME=$(mktemp -d)
+export XDG_DATA_HOME="$KEYRING_HOME"
+mkdir -p "$XDG_DATA_HOME/keyrings"
+# The unlock password comes from a file so that $! is the daemon itself (killed by PID, never by name).
+printf 'test' > "$XDG_DATA_HOME/unlock-password"
+gnome-keyring-daemon --foreground --unlock --components=secrets < "$XDG_DATA_HOME/unlock-password" >/dev/null 2>&1 &
 KEYRING_PID=$!
 i=0
 until gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
@@ -20,5 +22,6 @@ done
 status=0
 "$@" || status=$?
 kill "$KEYRING_PID" 2>/dev/null || true
-pkill -f "gnome-keyring-daemon --foreground" 2>/dev/null || true
+wait "$KEYRING_PID" 2>/dev/null || true
+rm -rf "$KEYRING_HOME"
 exit $status

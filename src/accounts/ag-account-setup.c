@@ -264,6 +264,7 @@ got_email_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) body = NULL;
+  GCancellable *cancellable;
 
   data->email = ag_oauth_client_get_email_finish (AG_OAUTH_CLIENT (source), result, &error);
   if (data->email == NULL)
@@ -278,9 +279,10 @@ got_email_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   json_builder_add_value (builder, client_metadata ());
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
+  cancellable = g_task_get_cancellable (task);
   ag_cloudcode_client_call_async (data->cloudcode,
                                   ag_cloudcode_config_get_setup_endpoints (ag_cloudcode_client_get_config (data->cloudcode)),
-                                  "loadCodeAssist", data->tokens->access_token, body, g_task_get_cancellable (task),
+                                  "loadCodeAssist", data->tokens->access_token, body, cancellable,
                                   loaded_cb, g_steal_pointer (&task));
 }
 
@@ -290,6 +292,7 @@ refreshed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   SetupData *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
+  GCancellable *cancellable;
 
   data->tokens = ag_oauth_client_refresh_finish (AG_OAUTH_CLIENT (source), result, &error);
   if (data->tokens == NULL)
@@ -300,7 +303,8 @@ refreshed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  ag_oauth_client_get_email_async (data->oauth, data->tokens->access_token, g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  ag_oauth_client_get_email_async (data->oauth, data->tokens->access_token, cancellable,
                                    got_email_cb, g_steal_pointer (&task));
 }
 

@@ -1,6 +1,8 @@
 /* ag-account.h — one Google account: identity, Cloud Code project, and its tokens (in memory only; the refresh
  * token is persisted solely by AgTokenStore in the keyring). Hands out fresh access tokens, refreshing before
- * expiry with one refresh shared by all concurrent callers. */
+ * expiry with one refresh shared by all concurrent callers.
+ * Signal "refresh-token-changed" (no arguments): Google rotated the refresh token during a refresh; the owner saves
+ * the account again (AgTokenStore). Properties "email" (construct-only), "project-id", "tier", "enabled" notify. */
 #pragma once
 
 #include <gio/gio.h>

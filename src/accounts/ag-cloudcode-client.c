@@ -151,10 +151,11 @@ return_http_error (GTask *task, CallData *data, guint status, const char *body, 
 {
   AgGoogleError *google_error = ag_google_error_parse (status, body, body_len);
 
+  /* Stored before returning: g_task_return may run the callback (and its _finish) right away. */
+  data->google_error = google_error;
   g_task_return_new_error (task, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_HTTP, "%s answered HTTP %u: %s",
                            data->method, status,
                            google_error->message != NULL ? google_error->message : soup_status_get_phrase (status));
-  data->google_error = google_error;
 }
 
 static SoupMessage *
@@ -200,15 +201,13 @@ call_data_new (const char * const *endpoints, const char *method, const char *qu
                const char *access_token, JsonNode *body)
 {
   CallData *data = g_new0 (CallData, 1);
-  gsize len = 0;
   char *json = json_to_string (body, FALSE);
 
-  len = strlen (json);
   data->endpoints = g_strdupv ((char **) endpoints);
   data->method = g_strdup (method);
   data->query = g_strdup (query);
   data->access_token = g_strdup (access_token);
-  data->body = g_bytes_new_take (json, len);
+  data->body = g_bytes_new_take (json, strlen (json));
   return data;
 }
 
@@ -355,6 +354,7 @@ stream_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr (GError) error = NULL;
   g_autoptr (GInputStream) stream = NULL;
+  GCancellable *cancellable;
   guint status;
 
   stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
@@ -385,8 +385,9 @@ stream_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   data->error_status = status;
   data->error_stream = g_steal_pointer (&stream);
   data->error_buffer = g_malloc (AG_ERROR_BODY_LIMIT);
+  cancellable = g_task_get_cancellable (task);
   g_input_stream_read_all_async (data->error_stream, data->error_buffer, AG_ERROR_BODY_LIMIT, G_PRIORITY_DEFAULT,
-                                 g_task_get_cancellable (task), error_body_read_cb, g_steal_pointer (&task));
+                                 cancellable, error_body_read_cb, g_steal_pointer (&task));
 }
 
 static void

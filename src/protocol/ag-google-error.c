@@ -280,6 +280,14 @@ read_rpc_error (AgGoogleError *self, JsonObject *error_object)
 
   self->message = dup_string_member (error_object, "message");
   self->status = dup_string_member (error_object, "status");
+  /* An error inside a 200 stream carries its real status only in the body. */
+  if (self->http_status == 0 || self->http_status == 200)
+    {
+      gint64 code = json_object_get_int_member_with_default (error_object, "code", 0);
+
+      if (code >= 400 && code <= 599)
+        self->http_status = (guint) code;
+    }
 
   if (details != NULL && JSON_NODE_HOLDS_ARRAY (details))
     {
@@ -331,7 +339,7 @@ describe_unreadable_body (guint http_status, const char *body, gsize body_len)
   if (body_len == 0)
     return g_strdup_printf ("HTTP %u with an empty body", http_status);
 
-  head = g_strndup (body, MIN (body_len, 512));
+  head = g_strchomp (g_strndup (body, MIN (body_len, 512)));
   if (head[0] == '<' || g_strstr_len (head, -1, "<html") != NULL || g_strstr_len (head, -1, "<HTML") != NULL)
     return g_strdup_printf ("HTTP %u with an HTML body", http_status);
   if (head[0] == '{' || head[0] == '[')

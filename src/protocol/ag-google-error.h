@@ -27,12 +27,14 @@ typedef struct {
   char             *message;         /* Google's message or a short description of the body */
   char             *reason;          /* ErrorInfo.reason or NULL */
   char             *model;           /* ErrorInfo.metadata.model or NULL */
-  gint64            retry_delay_ms;  /* RetryInfo.retryDelay or metadata.quotaResetDelay; -1 when absent */
+  gint64            retry_delay_ms;  /* RetryInfo.retryDelay, else metadata.quotaResetDelay, else a delay quoted in
+                                      * the message ("reset after 1h2m3s"); -1 when absent */
   gint64            reset_time_ms;   /* metadata.quotaResetTimeStamp as Unix ms; -1 when absent */
   char             *validation_url;  /* a URL the user must open (validation required), or NULL */
 } AgGoogleError;
 
-/* Parses any body (JSON RPC error, OAuth {"error":"invalid_grant"}, HTML, empty) for @http_status. Never NULL. */
+/* Parses any body (JSON RPC error, OAuth {"error":"invalid_grant"}, HTML, empty) for @http_status. Never NULL.
+ * For an error that arrived inside a 200 stream pass 200 (or 0): the body's error.code then becomes http_status. */
 AgGoogleError *ag_google_error_parse (guint http_status, const char *body, gsize body_len);
 void           ag_google_error_free (AgGoogleError *self);
 

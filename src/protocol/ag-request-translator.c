@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "ag-content-translator.h"
-#include "ag-protocol-error.h"
 #include "ag-request-fields.h"
 #include "ag-schema-cleaner.h"
 

@@ -114,7 +114,8 @@ process_line (AgSseParser *self, const char *line, gsize len)
   /* "id" and "retry" are valid fields, but nothing downstream uses them; other names are ignored as specified. */
 }
 
-/* Enters the skipping state; the caller reports the error once per oversized event. */
+/* Drops the oversized event; @line_len_so_far is how much of the current line was already seen (0 when the
+ * line has ended), so the rest of that line is not mistaken for the blank line that ends the skipping. */
 static void
 start_skipping (AgSseParser *self, gsize line_len_so_far)
 {
@@ -152,14 +153,11 @@ end_line (AgSseParser *self, const char *line, gsize len, GError **first_error)
   if (exceeds_limit (self, len))
     {
       set_too_large (self, first_error);
-      start_skipping (self, len);
-      self->skipped_line_len = 0;
+      start_skipping (self, 0);
       return;
     }
   self->event_bytes += len;
   process_line (self, line, len);
-  if (len == 0)
-    self->event_bytes = 0;
 }
 
 /* A piece of a line that continues in the next feed. */

@@ -484,6 +484,12 @@ ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError *
   return TRUE;
 }
 
+gboolean
+ag_stream_translator_saw_finish_reason (AgStreamTranslator *self)
+{
+  return self->finish_stop_reason != NULL;
+}
+
 void
 ag_stream_translator_finish (AgStreamTranslator *self)
 {
@@ -526,6 +532,9 @@ ag_stream_translator_fail (AgStreamTranslator *self, const char *error_type, con
 void
 ag_stream_translator_ping (AgStreamTranslator *self)
 {
+  /* The SDKs reject any event before message_start, so a ping during a slow start opens the message first. */
+  if (!self->started)
+    emit_message_start (self);
   emit (self, "ping", typed_object ("ping"));
 }
 

@@ -43,6 +43,8 @@ void     ag_stream_translator_ping (AgStreamTranslator *self);
 gboolean ag_stream_translator_started (AgStreamTranslator *self);
 /* TRUE when the upstream produced no content at all (no text, thinking or tool call) — an "empty answer". */
 gboolean ag_stream_translator_is_empty (AgStreamTranslator *self);
+/* TRUE once upstream sent a finishReason: a stream that ends without one was cut short. */
+gboolean ag_stream_translator_saw_finish_reason (AgStreamTranslator *self);
 /* Usage so far, Anthropic semantics. */
 void     ag_stream_translator_get_usage (AgStreamTranslator *self, gint64 *input_tokens, gint64 *output_tokens,
                                          gint64 *cache_read_tokens);

@@ -7,7 +7,9 @@
 #include "ag-sse-parser.h"
 #include "ag-stream-translator.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define READ_SIZE 16384
 
@@ -38,6 +40,7 @@ struct _AgProxyCall {
   gboolean             headers_sent;
   gboolean             completed;
   guint                keepalive_id;
+  GSource             *client_watch;        /* notices a client that hangs up while its message is paused */
   gint64               keepalive_interval_us;
   gint64               last_write_at;
 };
@@ -50,6 +53,11 @@ ag_proxy_call_finalize (GObject *object)
   AgProxyCall *self = AG_PROXY_CALL (object);
 
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  if (self->client_watch != NULL)
+    {
+      g_source_destroy (self->client_watch);
+      g_clear_pointer (&self->client_watch, g_source_unref);
+    }
   g_clear_object (&self->server);
   g_clear_object (&self->msg);
   g_clear_object (&self->cancellable);
@@ -96,6 +104,11 @@ complete (AgProxyCall *self, guint status)
     return;
   self->completed = TRUE;
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  if (self->client_watch != NULL)
+    {
+      g_source_destroy (self->client_watch);
+      g_clear_pointer (&self->client_watch, g_source_unref);
+    }
   if (self->disconnected_id != 0)
     g_clear_signal_handler (&self->disconnected_id, self->msg);
   if (self->upstream != NULL)
@@ -202,6 +215,12 @@ finish_stream (AgProxyCall *self)
       reply_error (self, 502, "api_error", "Cloud Code ended the stream without sending any content");
       return;
     }
+  if (!ag_stream_translator_saw_finish_reason (self->translator))
+    {
+      /* libsoup reports a chunked body cut between chunks as a clean end; only a finishReason means "done". */
+      reply_error (self, 502, "api_error", "the connection to Cloud Code ended before the answer was complete");
+      return;
+    }
   ag_stream_translator_finish (self->translator);
   if (is_streaming (self))
     {
@@ -280,13 +299,35 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
     }
   if (json_object_has_member (json_node_get_object (root), "error"))
     {
-      g_autoptr(AgGoogleError) google_error = ag_google_error_parse (500, data, data_len);
+      g_autoptr(AgGoogleError) google_error = ag_google_error_parse (200, data, data_len);
 
       reply_google_error (self, google_error);
       return;
     }
   if (!ag_stream_translator_push (self->translator, json_node_get_object (root), &error))
     g_warning ("skipping an upstream event: %s", error->message);
+}
+
+/* The translator exists before upstream answers so that keepalive pings (which start the message) can flow
+ * while upstream is slow to send even its headers. */
+static void
+prepare_translation (AgProxyCall *self)
+{
+  AgStreamOptions options = { 0 };
+
+  options.client_model = self->client_model;
+  options.family = self->model.family;
+  options.tool_names = self->translated->tool_names;
+  options.signatures = ag_proxy_server_get_signatures (self->server);
+  self->translator = ag_stream_translator_new (&options, on_anthropic_event, self);
+  self->parser = ag_sse_parser_new (on_sse_event, self);
+  if (!is_streaming (self))
+    self->collector = ag_message_collector_new ();
+  else
+    {
+      self->last_write_at = g_get_monotonic_time ();
+      self->keepalive_id = g_timeout_add (MAX (self->keepalive_interval_us / 4000, 10), keepalive_tick, self);
+    }
 }
 
 /* ── choosing an account and opening the stream ────────────────────────────────────────────────────────────── */
@@ -308,7 +349,6 @@ stream_opened (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(AgGoogleError) google_error = NULL;
   g_autoptr(GError) error = NULL;
   GInputStream *stream;
-  AgStreamOptions options = { 0 };
 
   stream = ag_cloudcode_client_open_stream_finish (AG_CLOUDCODE_CLIENT (source), result, &google_error, &error);
   if (self->completed)
@@ -357,19 +397,6 @@ stream_opened (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   self->upstream = stream;
-  options.client_model = self->client_model;
-  options.family = self->model.family;
-  options.tool_names = self->translated->tool_names;
-  options.signatures = ag_proxy_server_get_signatures (self->server);
-  self->translator = ag_stream_translator_new (&options, on_anthropic_event, self);
-  self->parser = ag_sse_parser_new (on_sse_event, self);
-  if (!is_streaming (self))
-    self->collector = ag_message_collector_new ();
-  else
-    {
-      self->last_write_at = g_get_monotonic_time ();
-      self->keepalive_id = g_timeout_add (MAX (self->keepalive_interval_us / 4000, 10), keepalive_tick, self);
-    }
   g_input_stream_read_bytes_async (self->upstream, READ_SIZE, G_PRIORITY_DEFAULT, self->cancellable, read_done,
                                    g_object_ref (self));
 }
@@ -433,6 +460,55 @@ on_client_disconnected (SoupServerMessage *msg, gpointer user_data)
   g_message ("the client went away; cancelling its upstream request");
   g_cancellable_cancel (self->cancellable);
   complete (self, 499);
+}
+
+/* libsoup watches a paused message's socket for nothing, so a client that gives up while upstream thinks would
+ * go unnoticed until the first write; a readable socket that peeks zero bytes is a hang-up. */
+static gboolean
+client_socket_ready (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  AgProxyCall *self = user_data;
+  char byte;
+  gssize peeked;
+
+  if ((condition & (G_IO_HUP | G_IO_ERR)) == 0)
+    {
+      peeked = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (peeked < 0 && (errno == EAGAIN || errno == EINTR))
+        return G_SOURCE_CONTINUE;
+      /* Data (a pipelined request) is libsoup's business: stop watching. */
+      if (peeked > 0)
+        {
+          g_clear_pointer (&self->client_watch, g_source_unref);
+          return G_SOURCE_REMOVE;
+        }
+    }
+  g_clear_pointer (&self->client_watch, g_source_unref);
+  if (!self->completed)
+    {
+      g_message ("the client went away; cancelling its upstream request");
+      g_cancellable_cancel (self->cancellable);
+      /* Let libsoup run into the closed socket so it releases the message and its connection. */
+      if (self->headers_sent)
+        soup_message_body_complete (soup_server_message_get_response_body (self->msg));
+      else
+        soup_server_message_set_status (self->msg, SOUP_STATUS_NO_CONTENT, NULL);
+      soup_server_message_unpause (self->msg);
+      complete (self, 499);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_client_socket (AgProxyCall *self)
+{
+  GSocket *socket = soup_server_message_get_socket (self->msg);
+
+  if (socket == NULL)
+    return;
+  self->client_watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (self->client_watch, G_SOURCE_FUNC (client_socket_ready), self, NULL);
+  g_source_attach (self->client_watch, NULL);
 }
 
 /* Claude Code names its session in a header (since 2.1.86) and inside metadata.user_id (a JSON string today,
@@ -519,5 +595,7 @@ ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *
       reply_error (self, 400, "invalid_request_error", error->message);
       return;
     }
+  prepare_translation (self);
+  watch_client_socket (self);
   try_account (self);
 }

@@ -33,6 +33,19 @@ acct_wait (GAsyncResult **slot)
   return g_steal_pointer (slot);
 }
 
+void
+acct_wait_count (guint *count, guint wanted)
+{
+  gboolean timed_out = FALSE;
+  guint timeout = g_timeout_add_seconds (20, timed_out_cb, &timed_out);
+
+  while (*count < wanted && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+  g_assert_cmpuint (*count, ==, wanted);
+}
+
 AgMockServer *
 acct_mock_start (const char *script_json)
 {

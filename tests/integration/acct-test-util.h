@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 void          acct_store_result (GObject *source, GAsyncResult *result, gpointer user_data);
 /* Iterates the default main context until *slot is set (fails the test after 20 s); returns it (owned). */
 GAsyncResult *acct_wait (GAsyncResult **slot);
+/* Iterates the default main context until *count reaches @wanted (fails the test after 20 s). */
+void          acct_wait_count (guint *count, guint wanted);
 
 /* A mock listening on a free port with @script_json (NULL = defaults), whose URLs are exported to this process's
  * environment (AGCL_CLOUDCODE_ENDPOINTS, AGCL_OAUTH_*_URL, AGCL_USERINFO_URL). */

@@ -49,12 +49,22 @@ ag_test_harness_new (const char *script_json)
       g_assert_true (ag_mock_server_set_script_json (self->mock, script_json, &error));
       g_assert_no_error (error);
     }
-  self->profile = g_strdup_printf ("test-%s-%d", g_get_prgname (), (int) getpid ());
+  {
+    g_autofree char *name = g_path_get_basename (g_get_prgname ());
+
+    self->profile = g_strdup_printf ("test-%s-%d", name, (int) getpid ());
+  }
   self->env = ag_mock_server_environ (self->mock, g_get_environ ());
   self->env = g_environ_setenv (self->env, "AGCL_PROFILE", self->profile, TRUE);
   self->env = g_environ_setenv (self->env, "AGCL_ONBOARD_POLL_MS", "50", TRUE);
   self->session = soup_session_new_with_options ("timeout", 60, "max-conns-per-host", 64, NULL);
   self->proxy_log = g_string_new (NULL);
+  if (g_getenv ("G_TEST_BUILDDIR") != NULL)
+    {
+      g_autofree char *name = g_path_get_basename (g_get_prgname ());
+
+      self->proxy_log_path = g_strdup_printf ("%s/%s-proxy.log", g_getenv ("G_TEST_BUILDDIR"), name);
+    }
   return self;
 }
 
@@ -156,6 +166,9 @@ stderr_read (GObject *source, GAsyncResult *result, gpointer user_data)
   if (bytes == NULL || g_bytes_get_size (bytes) == 0)
     return;
   g_string_append_len (self->proxy_log, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  /* Kept on disk as well, so a failed test can be diagnosed from the build directory. */
+  if (self->proxy_log_path != NULL)
+    g_file_set_contents (self->proxy_log_path, self->proxy_log->str, (gssize) self->proxy_log->len, NULL);
   g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 4096, G_PRIORITY_DEFAULT, NULL, stderr_read, self);
 }
 
@@ -244,6 +257,7 @@ ag_test_harness_free (AgTestHarness *self)
   g_strfreev (self->env);
   g_free (self->profile);
   g_string_free (self->proxy_log, TRUE);
+  g_free (self->proxy_log_path);
   g_free (self);
 }
 

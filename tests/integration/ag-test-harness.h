@@ -16,7 +16,8 @@ typedef struct {
   GSubprocess  *proxy;
   guint         port;
   SoupSession  *session;
-  GString      *proxy_log;   /* the proxy's stderr */
+  GString      *proxy_log;       /* the proxy's stderr */
+  char         *proxy_log_path;  /* …also written here */
 } AgTestHarness;
 
 /* Starts the mock with @script_json (NULL = defaults) and a keyring profile unique to this test process. */

@@ -41,21 +41,30 @@ tokens_for_bytes (gsize bytes)
   return (bytes + 3) / 4;
 }
 
-/* Cuts @text into @n pieces of about equal length on UTF-8 character boundaries. */
+/* Cuts @text into up to @n pieces of about equal length, after a space where there is one (as token streams
+ * do), always on UTF-8 character boundaries. */
 static GPtrArray *
 split_text (const char *text, guint n)
 {
   GPtrArray *pieces = g_ptr_array_new_with_free_func (g_free);
   glong chars = g_utf8_strlen (text, -1);
+  const char *text_end = text + strlen (text);
   const char *start = text;
 
   n = (guint) CLAMP (n, 1, (guint) MAX (chars, 1));
-  for (guint i = 1; i <= n; i++)
+  for (guint i = 1; i < n && start < text_end; i++)
     {
-      const char *end = i == n ? start + strlen (start) : g_utf8_offset_to_pointer (text, chars * i / n);
+      const char *end = g_utf8_offset_to_pointer (text, chars * i / n);
+      const char *space = strchr (end, ' ');
+
+      if (space != NULL && space + 1 < text_end)
+        end = space + 1;
+      if (end <= start || end >= text_end)
+        continue;
       g_ptr_array_add (pieces, g_strndup (start, end - start));
       start = end;
     }
+  g_ptr_array_add (pieces, g_strndup (start, text_end - start));
   return pieces;
 }
 

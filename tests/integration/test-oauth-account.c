@@ -1,0 +1,289 @@
+/* OAuth refresh and AgAccount's access-token cache against the mock: the form sent, invalid_grant, a rotated
+ * refresh token, one shared refresh for concurrent callers, the expiry margin, a cancelled waiter. */
+#include "acct-test-util.h"
+#include "ag-account.h"
+#include "ag-oauth-client.h"
+
+static const char *two_accounts =
+  "{\"accounts\":[{\"refresh_token\":\"rt-1\",\"email\":\"user1@example.com\",\"project\":\"proj-1\"},"
+  "{\"refresh_token\":\"rt-gone\",\"email\":\"gone@example.com\",\"project\":\"proj-2\",\"revoked\":true}]}";
+
+static AgOAuthClient *
+oauth_from_env (void)
+{
+  g_autoptr (AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
+
+  return ag_oauth_client_new (config, NULL);
+}
+
+static AgOAuthTokens *
+refresh (AgOAuthClient *oauth, const char *refresh_token, GError **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+
+  ag_oauth_client_refresh_async (oauth, refresh_token, NULL, acct_store_result, &slot);
+  result = acct_wait (&slot);
+  return ag_oauth_client_refresh_finish (oauth, result, error);
+}
+
+static char *
+access_token (AgAccount *account, AgOAuthClient *oauth, GError **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+
+  ag_account_get_access_token_async (account, oauth, NULL, acct_store_result, &slot);
+  result = acct_wait (&slot);
+  return ag_account_get_access_token_finish (account, result, error);
+}
+
+static gint64
+now_s (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+test_refresh_success (void)
+{
+  g_autoptr (AgMockServer) mock = acct_mock_start (two_accounts);
+  g_autoptr (AgOAuthClient) oauth = oauth_from_env ();
+  g_autoptr (AgOAuthTokens) tokens = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) requests = NULL;
+  JsonObject *request;
+  JsonObject *headers;
+  g_autoptr (GHashTable) form = NULL;
+  g_autoptr (AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
+  gint64 before = now_s ();
+
+  tokens = refresh (oauth, "rt-1", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tokens->access_token);
+  g_assert_cmpstr (tokens->access_token, !=, "");
+  g_assert_null (tokens->refresh_token);
+  g_assert_cmpint (tokens->expires_at_unix_s, >=, before + 3600);
+  g_assert_cmpint (tokens->expires_at_unix_s, <=, now_s () + 3600);
+
+  requests = ag_mock_server_get_requests (mock);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (requests)), ==, 1);
+  request = json_array_get_object_element (json_node_get_array (requests), 0);
+  headers = json_object_get_object_member (request, "headers");
+  g_assert_cmpstr (json_object_get_string_member (request, "method"), ==, "POST");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (headers, "content-type"),
+                                   "application/x-www-form-urlencoded"));
+  form = soup_form_decode (json_object_get_string_member (request, "body"));
+  g_assert_cmpuint (g_hash_table_size (form), ==, 4);
+  g_assert_cmpstr (g_hash_table_lookup (form, "grant_type"), ==, "refresh_token");
+  g_assert_cmpstr (g_hash_table_lookup (form, "refresh_token"), ==, "rt-1");
+  g_assert_cmpstr (g_hash_table_lookup (form, "client_id"), ==, ag_cloudcode_config_get_client_id (config));
+  g_assert_cmpstr (g_hash_table_lookup (form, "client_secret"), ==, ag_cloudcode_config_get_client_secret (config));
+}
+
+static void
+test_invalid_grant (void)
+{
+  g_autoptr (AgMockServer) mock = acct_mock_start (two_accounts);
+  g_autoptr (AgOAuthClient) oauth = oauth_from_env ();
+  g_autoptr (AgAccount) account = ag_account_new ("gone@example.com", "proj-2", "rt-gone");
+  g_autoptr (AgOAuthTokens) tokens = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) account_error = NULL;
+  g_autofree char *token = NULL;
+
+  tokens = refresh (oauth, "rt-gone", &error);
+  g_assert_null (tokens);
+  g_assert_error (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT);
+  g_assert_cmpstr (error->message, ==, "the refresh token was rejected by Google (invalid_grant); sign in again");
+
+  token = access_token (account, oauth, &account_error);
+  g_assert_null (token);
+  g_assert_error (account_error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT);
+  g_assert_cmpuint (ag_mock_server_count_requests (mock, "/token"), ==, 2);
+}
+
+static void
+test_other_failure_names_status_not_token (void)
+{
+  g_autoptr (AcctStub) stub = acct_stub_new (500, "{\"error\":\"server_error\",\"error_description\":\"try later\"}");
+  g_autoptr (AgOAuthClient) oauth = NULL;
+  g_autoptr (AgOAuthTokens) tokens = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = g_strconcat (stub->base_url, "/token", NULL);
+
+  g_setenv ("AGCL_OAUTH_TOKEN_URL", url, TRUE);
+  oauth = oauth_from_env ();
+  tokens = refresh (oauth, "rt-very-secret", &error);
+  g_assert_error (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, "the Google token endpoint answered HTTP 500: server_error: try later");
+  g_assert_null (strstr (error->message, "rt-very-secret"));
+}
+
+static void
+on_refresh_token_changed (AgAccount *account, gpointer user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+static void
+test_rotated_refresh_token (void)
+{
+  g_autoptr (AcctStub) stub = acct_stub_new (200, "{\"access_token\":\"at-new\",\"expires_in\":3599,"
+                                                  "\"refresh_token\":\"rt-rotated\",\"token_type\":\"Bearer\"}");
+  g_autoptr (AgOAuthClient) oauth = NULL;
+  g_autoptr (AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-old");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = g_strconcat (stub->base_url, "/token", NULL);
+  guint changed = 0;
+
+  g_setenv ("AGCL_OAUTH_TOKEN_URL", url, TRUE);
+  oauth = oauth_from_env ();
+  g_signal_connect (account, "refresh-token-changed", G_CALLBACK (on_refresh_token_changed), &changed);
+
+  token = access_token (account, oauth, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "at-new");
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpstr (ag_account_get_refresh_token (account), ==, "rt-rotated");
+  g_assert_cmpuint (stub->hits, ==, 1);
+}
+
+typedef struct {
+  AgAccount *account;
+  guint      done;
+  GPtrArray *tokens;
+  GPtrArray *errors;
+} Concurrent;
+
+static void
+free_error (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
+static void
+concurrent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Concurrent *state = user_data;
+  GError *error = NULL;
+  char *token = ag_account_get_access_token_finish (AG_ACCOUNT (source), result, &error);
+
+  g_ptr_array_add (state->tokens, token != NULL ? token : g_strdup ("(error)"));
+  g_ptr_array_add (state->errors, error);
+  state->done++;
+}
+
+static void
+test_concurrent_callers_share_one_refresh (void)
+{
+  g_autoptr (AgMockServer) mock = acct_mock_start (two_accounts);
+  g_autoptr (AgOAuthClient) oauth = oauth_from_env ();
+  g_autoptr (AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-1");
+  g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func (free_error);
+  Concurrent state = { account, 0, tokens, errors };
+  g_autofree char *cached = NULL;
+
+  for (guint i = 0; i < 5; i++)
+    ag_account_get_access_token_async (account, oauth, NULL, concurrent_cb, &state);
+  acct_wait_count (&state.done, 5);
+
+  g_assert_cmpuint (ag_mock_server_count_requests (mock, "/token"), ==, 1);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_assert_null (g_ptr_array_index (errors, i));
+      g_assert_cmpstr (g_ptr_array_index (tokens, i), ==, g_ptr_array_index (tokens, 0));
+    }
+
+  /* Fresh now: served from the cache. */
+  cached = access_token (account, oauth, NULL);
+  g_assert_cmpstr (cached, ==, g_ptr_array_index (tokens, 0));
+  g_assert_cmpuint (ag_mock_server_count_requests (mock, "/token"), ==, 1);
+}
+
+static void
+test_expiry_margin (void)
+{
+  g_autoptr (AgMockServer) mock = acct_mock_start (two_accounts);
+  g_autoptr (AgOAuthClient) oauth = oauth_from_env ();
+  g_autoptr (AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-1");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *renewed = NULL;
+  g_autofree char *after_invalidate = NULL;
+
+  ag_account_set_access_token (account, "at-seeded", now_s () + AG_ACCOUNT_REFRESH_MARGIN_SECONDS + 60);
+  kept = access_token (account, oauth, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kept, ==, "at-seeded");
+  g_assert_cmpuint (ag_mock_server_count_requests (mock, "/token"), ==, 0);
+
+  ag_account_set_access_token (account, "at-seeded", now_s () + AG_ACCOUNT_REFRESH_MARGIN_SECONDS - 5);
+  renewed = access_token (account, oauth, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (renewed, !=, "at-seeded");
+  g_assert_cmpuint (ag_mock_server_count_requests (mock, "/token"), ==, 1);
+
+  ag_account_invalidate_access_token (account);
+  after_invalidate = access_token (account, oauth, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ag_mock_server_count_requests (mock, "/token"), ==, 2);
+}
+
+static void
+test_cancelled_waiter_leaves_others (void)
+{
+  g_autoptr (AgMockServer) mock = acct_mock_start (two_accounts);
+  g_autoptr (AgOAuthClient) oauth = oauth_from_env ();
+  g_autoptr (AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-1");
+  g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func (free_error);
+  g_autoptr (GCancellable) first = g_cancellable_new ();
+  g_autoptr (GCancellable) second = g_cancellable_new ();
+  Concurrent state = { account, 0, tokens, errors };
+  guint cancelled = 0;
+
+  /* The first caller started the refresh; cancelling it must not cancel the refresh for the second. */
+  ag_account_get_access_token_async (account, oauth, first, concurrent_cb, &state);
+  ag_account_get_access_token_async (account, oauth, second, concurrent_cb, &state);
+  g_cancellable_cancel (first);
+  acct_wait_count (&state.done, 2);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      GError *error = g_ptr_array_index (errors, i);
+
+      if (error != NULL)
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+          cancelled++;
+        }
+      else
+        g_assert_cmpstr (g_ptr_array_index (tokens, i), !=, "(error)");
+    }
+  g_assert_cmpuint (cancelled, ==, 1);
+  /* The cancelled caller was answered before the refresh finished. */
+  g_assert_nonnull (g_ptr_array_index (errors, 0));
+  g_assert_cmpuint (ag_mock_server_count_requests (mock, "/token"), ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/oauth-account/refresh-success", test_refresh_success);
+  g_test_add_func ("/oauth-account/invalid-grant", test_invalid_grant);
+  g_test_add_func ("/oauth-account/other-failure", test_other_failure_names_status_not_token);
+  g_test_add_func ("/oauth-account/rotated-refresh-token", test_rotated_refresh_token);
+  g_test_add_func ("/oauth-account/concurrent-callers", test_concurrent_callers_share_one_refresh);
+  g_test_add_func ("/oauth-account/expiry-margin", test_expiry_margin);
+  g_test_add_func ("/oauth-account/cancelled-waiter", test_cancelled_waiter_leaves_others);
+
+  return g_test_run ();
+}

@@ -1,0 +1,130 @@
+#include "response-test-util.h"
+#include "ag-sse-parser.h"
+
+#include <string.h>
+
+char *
+response_fixture_load (const char *name, gsize *len)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "response", name, NULL);
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, len, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+JsonNode *
+response_fixture_load_json (const char *name)
+{
+  gsize len;
+  g_autofree char *text = response_fixture_load (name, &len);
+  g_autoptr (GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+static void
+push_data (const char *event, const char *data, gsize data_len, gpointer translator)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) chunk = json_from_string (data, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (chunk));
+  g_assert_true (ag_stream_translator_push (translator, json_node_get_object (chunk), &error));
+  g_assert_no_error (error);
+}
+
+void
+response_run_stream (AgStreamTranslator *translator, const char *sse, gsize len)
+{
+  g_autoptr (AgSseParser) parser = ag_sse_parser_new (push_data, translator);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (ag_sse_parser_feed (parser, sse, len, &error));
+  g_assert_no_error (error);
+  ag_sse_parser_finish (parser);
+  ag_stream_translator_finish (translator);
+}
+
+void
+response_record_event (const char *event_name, JsonNode *data, gpointer events_array)
+{
+  JsonObject *record = json_object_new ();
+
+  /* The event payload must carry its own name as "type" (Anthropic SSE framing). */
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (data), "type"), ==, event_name);
+  json_object_set_string_member (record, "event", event_name);
+  json_object_set_member (record, "data", json_node_copy (data));
+  json_array_add_object_element (events_array, record);
+}
+
+static gboolean
+is_random_id (const char *id, const char *prefix)
+{
+  gsize n = strlen (prefix);
+
+  if (!g_str_has_prefix (id, prefix) || strlen (id) != n + 24)
+    return FALSE;
+  for (const char *p = id + n; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+normalize_object (JsonObject *object, GPtrArray *tool_ids)
+{
+  const char *type = json_object_get_string_member_with_default (object, "type", "");
+  const char *id = json_object_get_string_member_with_default (object, "id", NULL);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (id != NULL && g_str_equal (type, "message"))
+    {
+      g_assert_true (is_random_id (id, "msg_"));
+      json_object_set_string_member (object, "id", "msg_RANDOM");
+    }
+  else if (id != NULL && g_str_equal (type, "tool_use") && is_random_id (id, "toolu_"))
+    {
+      if (tool_ids != NULL)
+        g_ptr_array_add (tool_ids, g_strdup (id));
+      json_object_set_string_member (object, "id", "toolu_RANDOM");
+    }
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &value))
+    response_normalize_ids (value, tool_ids);
+}
+
+void
+response_normalize_ids (JsonNode *node, GPtrArray *tool_ids)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    normalize_object (json_node_get_object (node), tool_ids);
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        response_normalize_ids (json_array_get_element (array, i), tool_ids);
+    }
+}
+
+void
+response_assert_json_equal (JsonNode *actual, JsonNode *expected)
+{
+  if (!json_node_equal (actual, expected))
+    {
+      g_autofree char *a = json_to_string (actual, TRUE);
+      g_autofree char *e = json_to_string (expected, TRUE);
+
+      g_assert_cmpstr (a, ==, e);
+      g_assert_not_reached ();
+    }
+}

@@ -1,0 +1,409 @@
+/* Tests for the Cloud Code → Anthropic stream state machine: recorded-style upstream streams against the exact
+ * expected event sequences, signature caching, usage, and the error/ping/empty paths. */
+#include "ag-stream-translator.h"
+#include "ag-protocol-error.h"
+#include "response-test-util.h"
+
+#include <string.h>
+
+#define SIG_C1 "EqQDCkYIBhgCKkBvGq1lX3kq9Zc0wYtQm7pH2s8dF4jN6uR1aE5bV0cT9yW3xK2oL8iM7nJ6hG5fD4eS3a"
+#define SIG_C2 "EuYBCkYIBhgCKkDxR7mQ2pL9sW4vK8jN3hT6yB1cF5gA0eZ7uI2oP9lM4nX6qS8rD3wE1tY5vC7bH0kJ2g"
+#define SIG_G1 "CiQBjz1rX8K3mQ7pL2sW9vN4hT6yB1cF5gA0eZ7uI2oP9lM4nX6qS8rD3wE1tY5vC7bH0kJ2gR4fQ8zA1"
+#define SIG_G2 "Ct0BAY89a1+qR7mQ2pL9sW4vK8jN3hT6yB1cF5gA0eZ7uI2oP9lM4nX6qS8rD3wE1tY5vC7bH0kJ2gR4fQ"
+
+typedef struct {
+  AgSignatureCache   *signatures;
+  AgToolNames        *tool_names;
+  JsonArray          *events;
+  GPtrArray          *tool_ids;   /* generated tool_use ids, in order */
+  AgStreamTranslator *translator;
+} Run;
+
+static void
+run_init (Run *run, AgModelFamily family)
+{
+  AgStreamOptions options = { 0 };
+
+  run->signatures = ag_signature_cache_new ();
+  run->tool_names = ag_tool_names_new ();
+  /* An MCP-style client name that upstream cannot take; the fixtures call it by its safe name. */
+  g_assert_cmpstr (ag_tool_names_to_upstream (run->tool_names, "mcp__files/list"), ==, "mcp__files_list");
+  run->events = json_array_new ();
+  run->tool_ids = g_ptr_array_new_with_free_func (g_free);
+  options.client_model = "claude-sonnet-4-6";
+  options.family = family;
+  options.tool_names = run->tool_names;
+  options.signatures = run->signatures;
+  run->translator = ag_stream_translator_new (&options, response_record_event, run->events);
+}
+
+static void
+run_clear (Run *run)
+{
+  ag_stream_translator_free (run->translator);
+  g_object_unref (run->signatures);
+  ag_tool_names_unref (run->tool_names);
+  json_array_unref (run->events);
+  g_ptr_array_unref (run->tool_ids);
+}
+
+static JsonNode *
+events_node (Run *run)
+{
+  JsonNode *node = json_node_init_array (json_node_alloc (), run->events);
+
+  response_normalize_ids (node, run->tool_ids);
+  return node;
+}
+
+static void
+run_fixture (Run *run, const char *name, AgModelFamily family)
+{
+  g_autofree char *sse_name = g_strconcat (name, ".sse", NULL);
+  g_autofree char *events_name = g_strconcat (name, ".events.json", NULL);
+  gsize len;
+  g_autofree char *sse = response_fixture_load (sse_name, &len);
+  g_autoptr (JsonNode) expected = response_fixture_load_json (events_name);
+  g_autoptr (JsonNode) actual = NULL;
+
+  run_init (run, family);
+  response_run_stream (run->translator, sse, len);
+  actual = events_node (run);
+  response_assert_json_equal (actual, expected);
+}
+
+typedef struct {
+  const char   *name;
+  AgModelFamily family;
+} Fixture;
+
+static const Fixture fixtures[] = {
+  { "text-only", AG_MODEL_FAMILY_GEMINI },
+  { "thinking-text", AG_MODEL_FAMILY_CLAUDE },
+  { "thinking-tool-claude", AG_MODEL_FAMILY_CLAUDE },
+  { "parallel-calls-gemini", AG_MODEL_FAMILY_GEMINI },
+  { "signature-on-text-gemini", AG_MODEL_FAMILY_GEMINI },
+  { "inline-image", AG_MODEL_FAMILY_GEMINI },
+  { "max-tokens", AG_MODEL_FAMILY_GEMINI },
+  { "safety", AG_MODEL_FAMILY_GEMINI },
+  { "empty", AG_MODEL_FAMILY_GEMINI },
+  { "cached-usage", AG_MODEL_FAMILY_CLAUDE },
+  { "crlf-comments", AG_MODEL_FAMILY_GEMINI },
+};
+
+static void
+test_fixture (gconstpointer data)
+{
+  const Fixture *fixture = data;
+  Run run;
+
+  run_fixture (&run, fixture->name, fixture->family);
+  g_assert_cmpint (ag_stream_translator_is_empty (run.translator), ==, g_str_equal (fixture->name, "empty"));
+  g_assert_true (ag_stream_translator_started (run.translator));
+  run_clear (&run);
+}
+
+static void
+assert_thinking_family (AgSignatureCache *cache, const char *signature, AgModelFamily expected)
+{
+  AgModelFamily family = expected == AG_MODEL_FAMILY_CLAUDE ? AG_MODEL_FAMILY_GEMINI : AG_MODEL_FAMILY_CLAUDE;
+
+  g_assert_true (ag_signature_cache_lookup_thinking (cache, signature, &family));
+  g_assert_cmpint (family, ==, expected);
+}
+
+static void
+test_signatures_claude_thinking (void)
+{
+  Run run;
+
+  run_fixture (&run, "thinking-text", AG_MODEL_FAMILY_CLAUDE);
+  assert_thinking_family (run.signatures, SIG_C1, AG_MODEL_FAMILY_CLAUDE);
+  g_assert_cmpuint (ag_signature_cache_size (run.signatures), ==, 1);
+  run_clear (&run);
+}
+
+static void
+test_signatures_claude_tool (void)
+{
+  Run run;
+
+  run_fixture (&run, "thinking-tool-claude", AG_MODEL_FAMILY_CLAUDE);
+  g_assert_cmpstr (ag_signature_cache_lookup_tool (run.signatures, "toolu_vrtx_01PDbPTJ7qXw"), ==, SIG_C2);
+  assert_thinking_family (run.signatures, SIG_C2, AG_MODEL_FAMILY_CLAUDE);
+  run_clear (&run);
+}
+
+static void
+test_signatures_gemini_parallel (void)
+{
+  Run run;
+
+  run_fixture (&run, "parallel-calls-gemini", AG_MODEL_FAMILY_GEMINI);
+  g_assert_cmpuint (run.tool_ids->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (run.tool_ids, 0), !=, g_ptr_array_index (run.tool_ids, 1));
+  g_assert_cmpstr (ag_signature_cache_lookup_tool (run.signatures, g_ptr_array_index (run.tool_ids, 0)), ==, SIG_G1);
+  g_assert_null (ag_signature_cache_lookup_tool (run.signatures, g_ptr_array_index (run.tool_ids, 1)));
+  assert_thinking_family (run.signatures, SIG_G1, AG_MODEL_FAMILY_GEMINI);
+  run_clear (&run);
+}
+
+static void
+test_signatures_gemini_on_text (void)
+{
+  Run run;
+
+  run_fixture (&run, "signature-on-text-gemini", AG_MODEL_FAMILY_GEMINI);
+  g_assert_cmpuint (run.tool_ids->len, ==, 1);
+  g_assert_cmpstr (ag_signature_cache_lookup_tool (run.signatures, g_ptr_array_index (run.tool_ids, 0)), ==, SIG_G2);
+  /* No thinking block carried it, so it is not a thinking signature. */
+  g_assert_false (ag_signature_cache_lookup_thinking (run.signatures, SIG_G2, NULL));
+  run_clear (&run);
+}
+
+static void
+test_usage (void)
+{
+  Run run;
+  gint64 input = -1, output = -1, cache_read = -1;
+
+  run_fixture (&run, "cached-usage", AG_MODEL_FAMILY_CLAUDE);
+  ag_stream_translator_get_usage (run.translator, &input, &output, &cache_read);
+  g_assert_cmpint (input, ==, 176);
+  g_assert_cmpint (output, ==, 125);
+  g_assert_cmpint (cache_read, ==, 1024);
+  run_clear (&run);
+}
+
+/* Pushes each chunk of @chunks (JSON texts) and finishes; returns the normalized events. */
+static JsonNode *
+translate_chunks (Run *run, AgModelFamily family, const char *const *chunks)
+{
+  run_init (run, family);
+  for (; *chunks != NULL; chunks++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) chunk = json_from_string (*chunks, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (ag_stream_translator_push (run->translator, json_node_get_object (chunk), &error));
+      g_assert_no_error (error);
+    }
+  ag_stream_translator_finish (run->translator);
+  return events_node (run);
+}
+
+static void
+assert_events_json (JsonNode *actual, const char *expected_json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) expected = json_from_string (expected_json, &error);
+
+  g_assert_no_error (error);
+  response_assert_json_equal (actual, expected);
+}
+
+#define START(in) \
+  "{\"event\":\"message_start\",\"data\":{\"type\":\"message_start\",\"message\":{\"id\":\"msg_RANDOM\"," \
+  "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-6\",\"content\":[],"          \
+  "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":" #in ",\"output_tokens\":0,"   \
+  "\"cache_read_input_tokens\":0,\"cache_creation_input_tokens\":0}}}}"
+#define BLOCK_START(i, block) \
+  "{\"event\":\"content_block_start\",\"data\":{\"type\":\"content_block_start\",\"index\":" #i "," \
+  "\"content_block\":" block "}}"
+#define TEXT_BLOCK "{\"type\":\"text\",\"text\":\"\"}"
+#define THINKING_BLOCK "{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}"
+#define DELTA(i, type, field, value) \
+  "{\"event\":\"content_block_delta\",\"data\":{\"type\":\"content_block_delta\",\"index\":" #i "," \
+  "\"delta\":{\"type\":\"" type "\",\"" field "\":\"" value "\"}}}"
+#define BLOCK_STOP(i) \
+  "{\"event\":\"content_block_stop\",\"data\":{\"type\":\"content_block_stop\",\"index\":" #i "}}"
+#define END(stop, in, out) \
+  "{\"event\":\"message_delta\",\"data\":{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" stop "\"," \
+  "\"stop_sequence\":null},\"usage\":{\"input_tokens\":" #in ",\"output_tokens\":" #out ","                 \
+  "\"cache_read_input_tokens\":0,\"cache_creation_input_tokens\":0}}},"                                      \
+  "{\"event\":\"message_stop\",\"data\":{\"type\":\"message_stop\"}}"
+#define PARTS(parts) "{\"response\":{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[" parts "]}}]}}"
+
+static void
+test_signature_on_following_text_part (void)
+{
+  static const char *const chunks[] = {
+    PARTS ("{\"text\":\"hmm\",\"thought\":true}"),
+    PARTS ("{\"text\":\"Answer\",\"thoughtSignature\":\"" SIG_C1 "\"}"),
+    NULL,
+  };
+  Run run;
+  g_autoptr (JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_CLAUDE, chunks);
+
+  assert_events_json (events, "[" START (0) "," BLOCK_START (0, THINKING_BLOCK) ","
+                      DELTA (0, "thinking_delta", "thinking", "hmm") ","
+                      DELTA (0, "signature_delta", "signature", SIG_C1) "," BLOCK_STOP (0) ","
+                      BLOCK_START (1, TEXT_BLOCK) "," DELTA (1, "text_delta", "text", "Answer") ","
+                      BLOCK_STOP (1) "," END ("end_turn", 0, 0) "]");
+  assert_thinking_family (run.signatures, SIG_C1, AG_MODEL_FAMILY_CLAUDE);
+  run_clear (&run);
+}
+
+static void
+test_kind_changes_and_placeholders (void)
+{
+  /* text → thinking → text opens three blocks; a short (placeholder) signature and a trailing signature with
+   * no open thinking block produce no signature_delta and no extra block; empty text parts are skipped. */
+  static const char *const chunks[] = {
+    PARTS ("{\"text\":\"a\"},{\"text\":\"\"}"),
+    PARTS ("{\"text\":\"b\",\"thought\":true,\"thoughtSignature\":\"short\"}"),
+    PARTS ("{\"text\":\" c\"}"),
+    PARTS ("{\"text\":\"\",\"thought\":true,\"thoughtSignature\":\"" SIG_C1 "\"}"),
+    NULL,
+  };
+  Run run;
+  g_autoptr (JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_CLAUDE, chunks);
+
+  assert_events_json (events, "[" START (0) "," BLOCK_START (0, TEXT_BLOCK) "," DELTA (0, "text_delta", "text", "a") ","
+                      BLOCK_STOP (0) "," BLOCK_START (1, THINKING_BLOCK) ","
+                      DELTA (1, "thinking_delta", "thinking", "b") "," BLOCK_STOP (1) ","
+                      BLOCK_START (2, TEXT_BLOCK) "," DELTA (2, "text_delta", "text", " c") "," BLOCK_STOP (2) ","
+                      END ("end_turn", 0, 0) "]");
+  g_assert_cmpuint (ag_signature_cache_size (run.signatures), ==, 0);
+  run_clear (&run);
+}
+
+static void
+test_call_without_args_and_total_fallback (void)
+{
+  static const char *const chunks[] = {
+    "{\"response\":{\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"Stop\",\"id\":\"t1\"}}]},"
+    "\"finishReason\":\"MAX_TOKENS\"}],\"usageMetadata\":{\"promptTokenCount\":10,\"totalTokenCount\":17}}}",
+    NULL,
+  };
+  Run run;
+  g_autoptr (JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_CLAUDE, chunks);
+
+  /* tool_use wins over MAX_TOKENS; with no candidate count, output is total − prompt. */
+  assert_events_json (events, "[" START (10) ","
+                      BLOCK_START (0, "{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"Stop\",\"input\":{}}") ","
+                      DELTA (0, "input_json_delta", "partial_json", "{}") "," BLOCK_STOP (0) ","
+                      END ("tool_use", 10, 7) "]");
+  run_clear (&run);
+}
+
+static void
+test_finish_without_chunks_is_idempotent (void)
+{
+  static const char *const chunks[] = { NULL };
+  Run run;
+  g_autoptr (JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_GEMINI, chunks);
+
+  ag_stream_translator_finish (run.translator);
+  ag_stream_translator_ping (run.translator);
+  assert_events_json (events, "[" START (0) "," END ("end_turn", 0, 0) ","
+                      "{\"event\":\"ping\",\"data\":{\"type\":\"ping\"}}]");
+  g_assert_true (ag_stream_translator_is_empty (run.translator));
+  run_clear (&run);
+}
+
+static void
+test_fail (void)
+{
+  static const char *const chunks[] = { PARTS ("{\"text\":\"partial\"}"), NULL };
+  Run run;
+  g_autoptr (JsonNode) events = NULL;
+
+  run_init (&run, AG_MODEL_FAMILY_GEMINI);
+  for (const char *const *c = chunks; *c != NULL; c++)
+    {
+      g_autoptr (JsonNode) chunk = json_from_string (*c, NULL);
+
+      g_assert_true (ag_stream_translator_push (run.translator, json_node_get_object (chunk), NULL));
+    }
+  ag_stream_translator_fail (run.translator, "overloaded_error", "Upstream stopped");
+  /* Nothing may follow the error event. */
+  ag_stream_translator_finish (run.translator);
+  events = events_node (&run);
+  assert_events_json (events, "[" START (0) "," BLOCK_START (0, TEXT_BLOCK) ","
+                      DELTA (0, "text_delta", "text", "partial") ","
+                      "{\"event\":\"error\",\"data\":{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
+                      "\"message\":\"Upstream stopped\"}}}]");
+  run_clear (&run);
+}
+
+static void
+test_bad_chunks (void)
+{
+  static const char *const bad[] = {
+    "{\"response\":\"text\"}",
+    "{\"traceId\":\"only\"}",
+    "{\"error\":{\"code\":500,\"message\":\"Internal error encountered.\"}}",
+  };
+  Run run;
+  g_autoptr (JsonNode) events = NULL;
+
+  run_init (&run, AG_MODEL_FAMILY_GEMINI);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (JsonNode) chunk = json_from_string (bad[i], NULL);
+      g_autoptr (GError) error = NULL;
+
+      g_assert_false (ag_stream_translator_push (run.translator, json_node_get_object (chunk), &error));
+      g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM);
+      if (i == 2)
+        g_assert_nonnull (strstr (error->message, "Internal error encountered."));
+    }
+  g_assert_false (ag_stream_translator_started (run.translator));
+  g_assert_cmpuint (json_array_get_length (run.events), ==, 0);
+
+  /* Still usable afterwards. */
+  {
+    g_autoptr (JsonNode) chunk = json_from_string (PARTS ("{\"text\":\"ok\"}"), NULL);
+
+    g_assert_true (ag_stream_translator_push (run.translator, json_node_get_object (chunk), NULL));
+  }
+  ag_stream_translator_finish (run.translator);
+  events = events_node (&run);
+  assert_events_json (events, "[" START (0) "," BLOCK_START (0, TEXT_BLOCK) "," DELTA (0, "text_delta", "text", "ok")
+                      "," BLOCK_STOP (0) "," END ("end_turn", 0, 0) "]");
+  run_clear (&run);
+}
+
+static void
+test_random_ids_differ (void)
+{
+  static const char *const chunks[] = { PARTS ("{\"functionCall\":{\"name\":\"A\"}},{\"functionCall\":{\"name\":\"B\"}}"),
+                                        NULL };
+  Run first, second;
+  g_autoptr (JsonNode) a = translate_chunks (&first, AG_MODEL_FAMILY_GEMINI, chunks);
+  g_autoptr (JsonNode) b = translate_chunks (&second, AG_MODEL_FAMILY_GEMINI, chunks);
+
+  g_assert_cmpuint (first.tool_ids->len, ==, 2);
+  g_assert_cmpuint (second.tool_ids->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (first.tool_ids, 0), !=, g_ptr_array_index (second.tool_ids, 0));
+  g_assert_cmpstr (g_ptr_array_index (first.tool_ids, 0), !=, g_ptr_array_index (first.tool_ids, 1));
+  run_clear (&first);
+  run_clear (&second);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (fixtures); i++)
+    {
+      g_autofree char *path = g_strconcat ("/stream-translator/fixture/", fixtures[i].name, NULL);
+
+      g_test_add_data_func (path, &fixtures[i], test_fixture);
+    }
+  g_test_add_func ("/stream-translator/signatures/claude-thinking", test_signatures_claude_thinking);
+  g_test_add_func ("/stream-translator/signatures/claude-tool", test_signatures_claude_tool);
+  g_test_add_func ("/stream-translator/signatures/gemini-parallel", test_signatures_gemini_parallel);
+  g_test_add_func ("/stream-translator/signatures/gemini-on-text", test_signatures_gemini_on_text);
+  g_test_add_func ("/stream-translator/signatures/on-following-text", test_signature_on_following_text_part);
+  g_test_add_func ("/stream-translator/usage", test_usage);
+  g_test_add_func ("/stream-translator/kind-changes-and-placeholders", test_kind_changes_and_placeholders);
+  g_test_add_func ("/stream-translator/call-without-args", test_call_without_args_and_total_fallback);
+  g_test_add_func ("/stream-translator/finish-idempotent", test_finish_without_chunks_is_idempotent);
+  g_test_add_func ("/stream-translator/fail", test_fail);
+  g_test_add_func ("/stream-translator/bad-chunks", test_bad_chunks);
+  g_test_add_func ("/stream-translator/random-ids", test_random_ids_differ);
+  return g_test_run ();
+}

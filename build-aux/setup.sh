@@ -8,12 +8,15 @@ PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libsqlite3-dev
   libgtk-4-dev libadwaita-1-dev gettext desktop-file-utils appstream
   gnome-keyring libsecret-tools dbus dbus-x11 xvfb xauth imagemagick
-  nodejs npm ca-certificates curl"
+  ca-certificates curl"
 
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# Node.js may come from elsewhere (e.g. NodeSource, whose nodejs conflicts with Debian's npm): only the commands matter.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -n "$missing" ]; then
   echo "ag-cl: installing:$missing"
   SUDO=""

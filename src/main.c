@@ -11,6 +11,7 @@
 #include "ag-model-catalogue.h"
 #include "ag-oauth-client.h"
 #include "ag-proxy-server.h"
+#include "ag-settings.h"
 #include "ag-signature-cache.h"
 #include "ag-token-store.h"
 
@@ -82,8 +83,42 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     ag_proxy_server_refresh_catalogue_async (headless->server, NULL, catalogue_ready, NULL);
 }
 
+/* Preferences come from GSettings; the documented AGCL_* variables override them (scripts, tests). */
+static gboolean
+apply_settings (GSettings *settings, AgProxyServer *server, AgModelCatalogue *catalogue, GError **error)
+{
+  const char *aliases = g_getenv ("AGCL_MODEL_MAP");
+  const char *thinking_keys = g_getenv ("AGCL_THINKING_KEYS");
+  const char *keepalive = g_getenv ("AGCL_KEEPALIVE_MS");
+
+  if (settings != NULL)
+    {
+      g_autoptr(GVariant) map = g_settings_get_value (settings, "model-map");
+      GVariantIter iter;
+      const char *from, *to;
+
+      g_variant_iter_init (&iter, map);
+      while (g_variant_iter_next (&iter, "{&s&s}", &from, &to))
+        ag_model_catalogue_set_alias (catalogue, from, to);
+      ag_proxy_server_set_thinking_keys (server, g_settings_get_enum (settings, "thinking-keys") == 1
+                                                   ? AG_THINKING_KEYS_SNAKE : AG_THINKING_KEYS_CAMEL);
+      ag_proxy_server_set_keepalive_ms (server, g_settings_get_uint (settings, "keepalive-ms"));
+    }
+  if (aliases != NULL && !ag_model_catalogue_parse_aliases (catalogue, aliases, error))
+    {
+      g_prefix_error (error, "AGCL_MODEL_MAP: ");
+      return FALSE;
+    }
+  if (thinking_keys != NULL)
+    ag_proxy_server_set_thinking_keys (server, g_str_equal (thinking_keys, "snake") ? AG_THINKING_KEYS_SNAKE
+                                                                                   : AG_THINKING_KEYS_CAMEL);
+  if (keepalive != NULL)
+    ag_proxy_server_set_keepalive_ms (server, (guint) g_ascii_strtoull (keepalive, NULL, 10));
+  return TRUE;
+}
+
 static int
-run_headless (const char *address, int port)
+run_headless (GSettings *settings, const char *address, int port)
 {
   g_autoptr(AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
   g_autoptr(AgCloudcodeClient) cloudcode = ag_cloudcode_client_new (config);
@@ -95,17 +130,15 @@ run_headless (const char *address, int port)
   g_autoptr(AgTokenStore) store = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) error = NULL;
-  const char *aliases = g_getenv ("AGCL_MODEL_MAP");
   const char *profile = g_getenv ("AGCL_PROFILE");
   Headless headless = { 0 };
 
-  if (aliases != NULL && !ag_model_catalogue_parse_aliases (catalogue, aliases, &error))
+  server = ag_proxy_server_new (cloudcode, oauth, pool, catalogue, signatures);
+  if (!apply_settings (settings, server, catalogue, &error))
     {
-      g_printerr ("ag-cl: AGCL_MODEL_MAP: %s\n", error->message);
+      g_printerr ("ag-cl: %s\n", error->message);
       return 2;
     }
-
-  server = ag_proxy_server_new (cloudcode, oauth, pool, catalogue, signatures);
   if (!ag_proxy_server_listen (server, address, (guint) port, &error))
     {
       g_printerr ("ag-cl: %s\n", error->message);
@@ -137,10 +170,11 @@ main (int argc, char **argv)
   gboolean headless = FALSE;
   gboolean version = FALSE;
   g_autofree char *address = NULL;
-  int port = AG_PROXY_DEFAULT_PORT;
+  g_autoptr(GSettings) settings = NULL;
+  int port = -1;
   GOptionEntry entries[] = {
     { "headless", 0, 0, G_OPTION_ARG_NONE, &headless, "Run the proxy without a window", NULL },
-    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port to listen on (default 8045; 0 picks a free port)", "PORT" },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port to listen on (default: the port setting, 8045; 0 picks a free port)", "PORT" },
     { "address", 'a', 0, G_OPTION_ARG_STRING, &address, "Address to listen on (default 127.0.0.1)", "ADDRESS" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL }
@@ -169,13 +203,21 @@ main (int argc, char **argv)
       g_print ("ag-cl %s\n", AG_VERSION);
       return 0;
     }
-  if (port < 0 || port > 65535)
+  if (port < -1 || port > 65535)
     {
       g_printerr ("ag-cl: --port must be between 0 and 65535\n");
       return 2;
     }
+  settings = ag_settings_new ();
+  if (port == -1)
+    {
+      g_autoptr(GVariant) value = settings != NULL ? g_settings_get_value (settings, "port") : NULL;
+
+      port = value != NULL ? g_variant_get_uint16 (value) : AG_PROXY_DEFAULT_PORT;
+    }
   if (address == NULL)
-    address = g_strdup (AG_PROXY_DEFAULT_ADDRESS);
+    address = settings != NULL ? g_settings_get_string (settings, "listen-address")
+                               : g_strdup (AG_PROXY_DEFAULT_ADDRESS);
   /* Listening beyond loopback would expose the accounts to the network; it needs the local API key, which the
    * desktop app's preferences introduce. Until then only loopback addresses are accepted. */
   {
@@ -195,5 +237,5 @@ main (int argc, char **argv)
   }
   if (!headless)
     g_message ("the desktop window is not part of this build yet; running the proxy headless");
-  return run_headless (address, port);
+  return run_headless (settings, address, port);
 }

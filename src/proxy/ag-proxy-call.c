@@ -556,15 +556,11 @@ ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *
   g_autofree char *session_id = NULL;
   AgTranslateOptions options = { 0 };
   const char *client_model = NULL;
-  const char *keepalive_env = g_getenv ("AGCL_KEEPALIVE_MS");
   gboolean stream = FALSE;
 
   self->server = g_object_ref (server);
   self->msg = g_object_ref (msg);
-  self->keepalive_interval_us = (keepalive_env != NULL ? g_ascii_strtoll (keepalive_env, NULL, 10)
-                                                       : AG_PROXY_CALL_KEEPALIVE_MS) * 1000;
-  if (self->keepalive_interval_us <= 0)
-    self->keepalive_interval_us = AG_PROXY_CALL_KEEPALIVE_MS * 1000;
+  self->keepalive_interval_us = (gint64) ag_proxy_server_get_keepalive_ms (server) * 1000;
   self->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_client_disconnected), self);
 
   if (!ag_request_peek (body, &client_model, &stream, &error))
@@ -586,8 +582,7 @@ ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *
   options.supports_thinking = self->model.supports_thinking;
   options.max_output_cap = self->model.max_output_tokens;
   options.session_id = session_id;
-  options.thinking_keys = g_strcmp0 (g_getenv ("AGCL_THINKING_KEYS"), "snake") == 0 ? AG_THINKING_KEYS_SNAKE
-                                                                                   : AG_THINKING_KEYS_CAMEL;
+  options.thinking_keys = ag_proxy_server_get_thinking_keys (server);
   options.signatures = ag_proxy_server_get_signatures (server);
   self->translated = ag_request_translate (body, &options, &error);
   if (self->translated == NULL)

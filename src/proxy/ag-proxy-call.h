@@ -10,9 +10,6 @@ G_BEGIN_DECLS
 #define AG_TYPE_PROXY_CALL (ag_proxy_call_get_type ())
 G_DECLARE_FINAL_TYPE (AgProxyCall, ag_proxy_call, AG, PROXY_CALL, GObject)
 
-/* Silence (no event written to the client) after which a ping is sent; AGCL_KEEPALIVE_MS overrides it. */
-#define AG_PROXY_CALL_KEEPALIVE_MS 15000
-
 /* Takes over the paused @msg and answers it; the call keeps itself alive until the answer is complete. */
 void ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *body);
 

@@ -12,6 +12,8 @@ struct _AgProxyServer {
   SoupServer        *server;
   guint              port;
   gsize              body_limit;
+  guint              keepalive_ms;
+  AgThinkingKeys     thinking_keys;
   AgCloudcodeClient *cloudcode;
   AgOAuthClient     *oauth;
   AgAccountPool     *pool;
@@ -45,6 +47,8 @@ static void
 ag_proxy_server_init (AgProxyServer *self)
 {
   self->body_limit = AG_PROXY_DEFAULT_BODY_LIMIT;
+  self->keepalive_ms = 15000;
+  self->thinking_keys = AG_THINKING_KEYS_CAMEL;
 }
 
 AgProxyServer *
@@ -74,6 +78,30 @@ void
 ag_proxy_server_set_body_limit (AgProxyServer *self, gsize limit)
 {
   self->body_limit = limit;
+}
+
+void
+ag_proxy_server_set_keepalive_ms (AgProxyServer *self, guint keepalive_ms)
+{
+  self->keepalive_ms = keepalive_ms > 0 ? keepalive_ms : 15000;
+}
+
+guint
+ag_proxy_server_get_keepalive_ms (AgProxyServer *self)
+{
+  return self->keepalive_ms;
+}
+
+void
+ag_proxy_server_set_thinking_keys (AgProxyServer *self, AgThinkingKeys keys)
+{
+  self->thinking_keys = keys;
+}
+
+AgThinkingKeys
+ag_proxy_server_get_thinking_keys (AgProxyServer *self)
+{
+  return self->thinking_keys;
 }
 
 static gboolean

@@ -7,6 +7,7 @@
 #include "ag-cloudcode-client.h"
 #include "ag-model-catalogue.h"
 #include "ag-oauth-client.h"
+#include "ag-request-translator.h"
 #include "ag-signature-cache.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,11 @@ void               ag_proxy_server_stop (AgProxyServer *self);
 gboolean           ag_proxy_server_is_listening (AgProxyServer *self);
 guint              ag_proxy_server_get_port (AgProxyServer *self);
 void               ag_proxy_server_set_body_limit (AgProxyServer *self, gsize limit);
+/* Silence on a client stream after which a ping is sent (default 15 s). */
+void               ag_proxy_server_set_keepalive_ms (AgProxyServer *self, guint keepalive_ms);
+guint              ag_proxy_server_get_keepalive_ms (AgProxyServer *self);
+void               ag_proxy_server_set_thinking_keys (AgProxyServer *self, AgThinkingKeys keys);
+AgThinkingKeys     ag_proxy_server_get_thinking_keys (AgProxyServer *self);
 
 AgCloudcodeClient *ag_proxy_server_get_cloudcode (AgProxyServer *self);
 AgOAuthClient     *ag_proxy_server_get_oauth (AgProxyServer *self);

@@ -1,0 +1,435 @@
+#include "ag-proxy-service.h"
+#include "ag-account-setup.h"
+#include "ag-signature-cache.h"
+
+struct _AgProxyService {
+  GObject            parent_instance;
+
+  GSettings         *settings;
+  AgCloudcodeConfig *config;
+  AgCloudcodeClient *cloudcode;
+  AgOAuthClient     *oauth;
+  AgTokenStore      *store;
+  AgAccountPool     *pool;
+  AgModelCatalogue  *catalogue;
+  AgProxyServer     *server;
+
+  char              *address_override;
+  int                port_override;
+  char              *address;            /* of the running listener */
+};
+
+enum { PROP_0, PROP_RUNNING, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { LISTEN_FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (AgProxyService, ag_proxy_service, G_TYPE_OBJECT)
+
+static void
+ag_proxy_service_dispose (GObject *object)
+{
+  AgProxyService *self = AG_PROXY_SERVICE (object);
+
+  if (self->server != NULL)
+    ag_proxy_server_stop (self->server);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->server);
+  g_clear_object (&self->catalogue);
+  g_clear_object (&self->pool);
+  g_clear_object (&self->store);
+  g_clear_object (&self->oauth);
+  g_clear_object (&self->cloudcode);
+  g_clear_object (&self->config);
+  g_clear_pointer (&self->address_override, g_free);
+  g_clear_pointer (&self->address, g_free);
+  G_OBJECT_CLASS (ag_proxy_service_parent_class)->dispose (object);
+}
+
+static void
+ag_proxy_service_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AgProxyService *self = AG_PROXY_SERVICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNING:
+      g_value_set_boolean (value, ag_proxy_service_get_running (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_proxy_service_class_init (AgProxyServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ag_proxy_service_dispose;
+  object_class->get_property = ag_proxy_service_get_property;
+
+  properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The listener could not be (re)started after a settings change; the argument says why. */
+  signals[LISTEN_FAILED] = g_signal_new ("listen-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+ag_proxy_service_init (AgProxyService *self)
+{
+  self->port_override = -1;
+}
+
+/* Preferences come from GSettings; the documented AGCL_* variables override them (scripts, tests). */
+static gboolean
+apply_settings (AgProxyService *self, GError **error)
+{
+  const char *aliases = g_getenv ("AGCL_MODEL_MAP");
+  const char *thinking_keys = g_getenv ("AGCL_THINKING_KEYS");
+  const char *keepalive = g_getenv ("AGCL_KEEPALIVE_MS");
+
+  if (self->settings != NULL)
+    {
+      g_autoptr(GVariant) map = g_settings_get_value (self->settings, "model-map");
+      GVariantIter iter;
+      const char *from, *to;
+
+      g_variant_iter_init (&iter, map);
+      while (g_variant_iter_next (&iter, "{&s&s}", &from, &to))
+        ag_model_catalogue_set_alias (self->catalogue, from, to);
+      ag_proxy_server_set_thinking_keys (self->server, g_settings_get_enum (self->settings, "thinking-keys") == 1
+                                                         ? AG_THINKING_KEYS_SNAKE : AG_THINKING_KEYS_CAMEL);
+      ag_proxy_server_set_keepalive_ms (self->server, g_settings_get_uint (self->settings, "keepalive-ms"));
+    }
+  if (aliases != NULL && !ag_model_catalogue_parse_aliases (self->catalogue, aliases, error))
+    {
+      g_prefix_error (error, "AGCL_MODEL_MAP: ");
+      return FALSE;
+    }
+  if (thinking_keys != NULL)
+    ag_proxy_server_set_thinking_keys (self->server, g_str_equal (thinking_keys, "snake")
+                                                       ? AG_THINKING_KEYS_SNAKE : AG_THINKING_KEYS_CAMEL);
+  if (keepalive != NULL)
+    ag_proxy_server_set_keepalive_ms (self->server, (guint) g_ascii_strtoull (keepalive, NULL, 10));
+  return TRUE;
+}
+
+static void
+on_listen_setting_changed (GSettings *settings, const char *key, gpointer user_data)
+{
+  AgProxyService *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_proxy_service_get_running (self))
+    return;
+  /* A new port or address takes effect at once: restart the listener (calls in flight finish on their own). */
+  ag_proxy_service_stop (self);
+  if (!ag_proxy_service_start (self, &error))
+    {
+      g_warning ("%s", error->message);
+      g_signal_emit (self, signals[LISTEN_FAILED], 0, error->message);
+    }
+}
+
+static void
+on_model_map_changed (GSettings *settings, const char *key, gpointer user_data)
+{
+  AgProxyService *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!apply_settings (self, &error))
+    g_warning ("%s", error->message);
+}
+
+AgProxyService *
+ag_proxy_service_new (GSettings *settings, GError **error)
+{
+  g_autoptr(AgProxyService) self = g_object_new (AG_TYPE_PROXY_SERVICE, NULL);
+  g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
+  const char *profile = g_getenv ("AGCL_PROFILE");
+
+  self->settings = settings != NULL ? g_object_ref (settings) : NULL;
+  self->config = ag_cloudcode_config_new_from_env ();
+  self->cloudcode = ag_cloudcode_client_new (self->config);
+  self->oauth = ag_oauth_client_new (self->config, ag_cloudcode_client_get_session (self->cloudcode));
+  self->store = ag_token_store_new (profile != NULL && profile[0] != '\0' ? profile : "default");
+  self->pool = ag_account_pool_new ();
+  self->catalogue = ag_model_catalogue_new ();
+  self->server = ag_proxy_server_new (self->cloudcode, self->oauth, self->pool, self->catalogue, signatures);
+  if (!apply_settings (self, error))
+    return NULL;
+  if (self->settings != NULL)
+    {
+      g_signal_connect (self->settings, "changed::port", G_CALLBACK (on_listen_setting_changed), self);
+      g_signal_connect (self->settings, "changed::listen-address", G_CALLBACK (on_listen_setting_changed), self);
+      g_signal_connect (self->settings, "changed::model-map", G_CALLBACK (on_model_map_changed), self);
+    }
+  return g_steal_pointer (&self);
+}
+
+void
+ag_proxy_service_set_listen_override (AgProxyService *self, const char *address, int port)
+{
+  g_free (self->address_override);
+  self->address_override = g_strdup (address);
+  self->port_override = port;
+}
+
+gboolean
+ag_proxy_service_start (AgProxyService *self, GError **error)
+{
+  g_autofree char *address = NULL;
+  g_autoptr(GInetAddress) inet = NULL;
+  guint port;
+
+  if (ag_proxy_service_get_running (self))
+    return TRUE;
+  if (self->address_override != NULL)
+    address = g_strdup (self->address_override);
+  else if (self->settings != NULL)
+    address = g_settings_get_string (self->settings, "listen-address");
+  else
+    address = g_strdup (AG_PROXY_DEFAULT_ADDRESS);
+  if (self->port_override >= 0)
+    port = (guint) self->port_override;
+  else if (self->settings != NULL)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (self->settings, "port");
+
+      port = g_variant_get_uint16 (value);
+    }
+  else
+    port = AG_PROXY_DEFAULT_PORT;
+
+  inet = g_inet_address_new_from_string (address);
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "the listen address “%s” is not an IP address",
+                   address);
+      return FALSE;
+    }
+  /* Beyond loopback the proxy would hand the accounts to the network; that needs the local API key. */
+  if (!g_inet_address_get_is_loopback (inet))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "refusing to listen on %s: only loopback addresses are allowed without a local API key", address);
+      return FALSE;
+    }
+  if (!ag_proxy_server_listen (self->server, address, port, error))
+    return FALSE;
+  g_free (self->address);
+  self->address = g_steal_pointer (&address);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  return TRUE;
+}
+
+void
+ag_proxy_service_stop (AgProxyService *self)
+{
+  if (!ag_proxy_service_get_running (self))
+    return;
+  ag_proxy_server_stop (self->server);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+gboolean
+ag_proxy_service_get_running (AgProxyService *self)
+{
+  return self->server != NULL && ag_proxy_server_is_listening (self->server);
+}
+
+const char *
+ag_proxy_service_get_address (AgProxyService *self)
+{
+  return self->address;
+}
+
+guint
+ag_proxy_service_get_port (AgProxyService *self)
+{
+  return ag_proxy_server_get_port (self->server);
+}
+
+char *
+ag_proxy_service_get_url (AgProxyService *self)
+{
+  if (!ag_proxy_service_get_running (self))
+    return NULL;
+  return g_strdup_printf ("http://%s:%u", self->address, ag_proxy_server_get_port (self->server));
+}
+
+/* ── accounts ──────────────────────────────────────────────────────────────────────────────────────────────── */
+
+static void
+account_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_token_store_save_finish (AG_TOKEN_STORE (source), result, &error))
+    g_warning ("cannot save an account to the keyring: %s", error->message);
+}
+
+void
+ag_proxy_service_save_account (AgProxyService *self, AgAccount *account)
+{
+  ag_token_store_save_async (self->store, account, NULL, account_saved, NULL);
+}
+
+/* Google may rotate a refresh token when it is used, and the user may disable an account: the keyring keeps up. */
+static void
+on_account_changed (AgAccount *account, gpointer user_data)
+{
+  ag_proxy_service_save_account (AG_PROXY_SERVICE (user_data), account);
+}
+
+static void
+adopt_account (AgProxyService *self, AgAccount *account)
+{
+  g_signal_connect_object (account, "refresh-token-changed", G_CALLBACK (on_account_changed), self, 0);
+  g_signal_connect_object (account, "notify::enabled", G_CALLBACK (on_account_changed), self, G_CONNECT_SWAPPED);
+  ag_account_pool_add (self->pool, account);
+}
+
+static void
+catalogue_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_proxy_server_refresh_catalogue_finish (AG_PROXY_SERVER (source), result, &error))
+    g_warning ("cannot fetch the model list yet: %s", error->message);
+}
+
+static void
+accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgProxyService *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) accounts = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
+
+  if (accounts == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < accounts->len; i++)
+    adopt_account (self, g_ptr_array_index (accounts, i));
+  g_message ("%u account(s) loaded from the keyring", accounts->len);
+  if (accounts->len > 0)
+    ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ag_proxy_service_load_accounts_async (AgProxyService *self, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  ag_token_store_load_all_async (self->store, cancellable, accounts_loaded, task);
+}
+
+gboolean
+ag_proxy_service_load_accounts_finish (AgProxyService *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+new_account_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgProxyService *self = g_task_get_source_object (task);
+  AgAccount *account = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_token_store_save_finish (AG_TOKEN_STORE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  adopt_account (self, account);
+  if (ag_model_catalogue_is_empty (self->catalogue))
+    ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
+  g_task_return_pointer (task, g_object_ref (account), g_object_unref);
+}
+
+static void
+account_set_up (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgProxyService *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  AgAccount *account = ag_account_setup_finish (result, &error);
+
+  if (account == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, account, g_object_unref);
+  ag_token_store_save_async (self->store, account, g_task_get_cancellable (task), new_account_saved,
+                             g_object_ref (task));
+}
+
+void
+ag_proxy_service_add_account_async (AgProxyService *self, const char *refresh_token, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  ag_account_setup_async (self->oauth, self->cloudcode, refresh_token, cancellable, account_set_up, task);
+}
+
+AgAccount *
+ag_proxy_service_add_account_finish (AgProxyService *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+account_removed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgProxyService *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_token_store_remove_finish (AG_TOKEN_STORE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  ag_account_pool_remove (self->pool, g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ag_proxy_service_remove_account_async (AgProxyService *self, const char *email, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_task_data (task, g_strdup (email), g_free);
+  ag_token_store_remove_async (self->store, email, cancellable, account_removed, task);
+}
+
+gboolean
+ag_proxy_service_remove_account_finish (AgProxyService *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+GSettings *ag_proxy_service_get_settings (AgProxyService *self) { return self->settings; }
+AgProxyServer *ag_proxy_service_get_server (AgProxyService *self) { return self->server; }
+AgAccountPool *ag_proxy_service_get_pool (AgProxyService *self) { return self->pool; }
+AgTokenStore *ag_proxy_service_get_token_store (AgProxyService *self) { return self->store; }
+AgCloudcodeClient *ag_proxy_service_get_cloudcode (AgProxyService *self) { return self->cloudcode; }
+AgOAuthClient *ag_proxy_service_get_oauth (AgProxyService *self) { return self->oauth; }
+AgModelCatalogue *ag_proxy_service_get_catalogue (AgProxyService *self) { return self->catalogue; }

@@ -1,0 +1,59 @@
+/* ag-proxy-service.h — everything the proxy needs, wired together once for both front ends (headless and the
+ * desktop app): settings, Cloud Code and OAuth clients, the token store, the account pool, the model catalogue
+ * and the server. Follows the listen-address/port settings live and owns adding and removing accounts. */
+#pragma once
+
+#include <gio/gio.h>
+#include "ag-account-pool.h"
+#include "ag-model-catalogue.h"
+#include "ag-proxy-server.h"
+#include "ag-token-store.h"
+
+G_BEGIN_DECLS
+
+#define AG_TYPE_PROXY_SERVICE (ag_proxy_service_get_type ())
+G_DECLARE_FINAL_TYPE (AgProxyService, ag_proxy_service, AG, PROXY_SERVICE, GObject)
+
+/* @settings may be NULL (schema not installed): built-in defaults are used. AGCL_* variables override settings. */
+AgProxyService *ag_proxy_service_new (GSettings *settings, GError **error);
+
+/* Command-line overrides of the listen settings (NULL / -1 = use the settings). */
+void        ag_proxy_service_set_listen_override (AgProxyService *self, const char *address, int port);
+/* Starts listening. Fails with a message a person can act on (port in use, non-loopback without a key). */
+gboolean    ag_proxy_service_start (AgProxyService *self, GError **error);
+void        ag_proxy_service_stop (AgProxyService *self);
+/* Property "running". */
+gboolean    ag_proxy_service_get_running (AgProxyService *self);
+const char *ag_proxy_service_get_address (AgProxyService *self);
+guint       ag_proxy_service_get_port (AgProxyService *self);
+/* "http://ADDRESS:PORT" of the running listener, or NULL. */
+char       *ag_proxy_service_get_url (AgProxyService *self);
+
+/* Reads the accounts from the keyring into the pool (then fetches the model catalogue). */
+void        ag_proxy_service_load_accounts_async (AgProxyService *self, GCancellable *cancellable,
+                                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean    ag_proxy_service_load_accounts_finish (AgProxyService *self, GAsyncResult *result, GError **error);
+
+/* Sets up an account from a refresh token (token exchange, e-mail, project), saves it in the keyring and adds it
+ * to the pool. Returns the account. */
+void        ag_proxy_service_add_account_async (AgProxyService *self, const char *refresh_token,
+                                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                                gpointer user_data);
+AgAccount  *ag_proxy_service_add_account_finish (AgProxyService *self, GAsyncResult *result, GError **error);
+/* Removes an account from the keyring and the pool. */
+void        ag_proxy_service_remove_account_async (AgProxyService *self, const char *email,
+                                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                                   gpointer user_data);
+gboolean    ag_proxy_service_remove_account_finish (AgProxyService *self, GAsyncResult *result, GError **error);
+/* Saves an account's changed state (enabled, rotated refresh token) to the keyring; failures are logged. */
+void        ag_proxy_service_save_account (AgProxyService *self, AgAccount *account);
+
+GSettings         *ag_proxy_service_get_settings (AgProxyService *self);   /* nullable */
+AgProxyServer     *ag_proxy_service_get_server (AgProxyService *self);
+AgAccountPool     *ag_proxy_service_get_pool (AgProxyService *self);
+AgTokenStore      *ag_proxy_service_get_token_store (AgProxyService *self);
+AgCloudcodeClient *ag_proxy_service_get_cloudcode (AgProxyService *self);
+AgOAuthClient     *ag_proxy_service_get_oauth (AgProxyService *self);
+AgModelCatalogue  *ag_proxy_service_get_catalogue (AgProxyService *self);
+
+G_END_DECLS

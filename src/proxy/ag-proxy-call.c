@@ -549,7 +549,7 @@ find_session_id (SoupServerMessage *msg, JsonObject *body)
 }
 
 void
-ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *body)
+ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *body, const char *route_model)
 {
   AgProxyCall *self = g_object_new (AG_TYPE_PROXY_CALL, NULL);
   g_autoptr(GError) error = NULL;
@@ -570,7 +570,8 @@ ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *
       return;
     }
   self->client_model = g_strdup (client_model);
-  if (!ag_model_catalogue_resolve (ag_proxy_server_get_catalogue (server), client_model, &self->model, &error))
+  if (!ag_model_catalogue_resolve (ag_proxy_server_get_catalogue (server),
+                                   route_model != NULL ? route_model : client_model, &self->model, &error))
     {
       reply_error (self, 404, "not_found_error", error->message);
       return;

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 #define AG_TYPE_PROXY_CALL (ag_proxy_call_get_type ())
 G_DECLARE_FINAL_TYPE (AgProxyCall, ag_proxy_call, AG, PROXY_CALL, GObject)
 
-/* Takes over the paused @msg and answers it; the call keeps itself alive until the answer is complete. */
-void ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *body);
+/* Takes over the paused @msg and answers it; the call keeps itself alive until the answer is complete.
+ * @route_model, when not NULL, is served instead of the requested model (background tasks). */
+void ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *body, const char *route_model);
 
 G_END_DECLS

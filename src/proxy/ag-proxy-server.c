@@ -3,6 +3,7 @@
 #include "ag-proxy-call.h"
 #include "ag-proxy-reply.h"
 #include "ag-proxy-unary.h"
+#include "ag-request-classifier.h"
 #include "ag-protocol-error.h"
 
 #include <string.h>
@@ -14,6 +15,11 @@ struct _AgProxyServer {
   gsize              body_limit;
   guint              keepalive_ms;
   AgThinkingKeys     thinking_keys;
+  gboolean           intercept_warmups;
+  gboolean           route_background;
+  char              *background_model;
+  guint64            requests_received;
+  guint64            requests_intercepted;
   AgCloudcodeClient *cloudcode;
   AgOAuthClient     *oauth;
   AgAccountPool     *pool;
@@ -22,6 +28,27 @@ struct _AgProxyServer {
 };
 
 G_DEFINE_FINAL_TYPE (AgProxyServer, ag_proxy_server, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_REQUESTS_RECEIVED, PROP_REQUESTS_INTERCEPTED, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+ag_proxy_server_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AgProxyServer *self = AG_PROXY_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_REQUESTS_RECEIVED:
+      g_value_set_uint64 (value, self->requests_received);
+      break;
+    case PROP_REQUESTS_INTERCEPTED:
+      g_value_set_uint64 (value, self->requests_intercepted);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
 
 static void
 ag_proxy_server_dispose (GObject *object)
@@ -34,6 +61,7 @@ ag_proxy_server_dispose (GObject *object)
   g_clear_object (&self->pool);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->signatures);
+  g_clear_pointer (&self->background_model, g_free);
   G_OBJECT_CLASS (ag_proxy_server_parent_class)->dispose (object);
 }
 
@@ -41,6 +69,16 @@ static void
 ag_proxy_server_class_init (AgProxyServerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = ag_proxy_server_dispose;
+  G_OBJECT_CLASS (klass)->get_property = ag_proxy_server_get_property;
+
+  /* Messages requests received since start, and those answered locally (warmups, quota probes). */
+  properties[PROP_REQUESTS_RECEIVED] =
+    g_param_spec_uint64 ("requests-received", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REQUESTS_INTERCEPTED] =
+    g_param_spec_uint64 ("requests-intercepted", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
 }
 
 static void
@@ -49,6 +87,9 @@ ag_proxy_server_init (AgProxyServer *self)
   self->body_limit = AG_PROXY_DEFAULT_BODY_LIMIT;
   self->keepalive_ms = 15000;
   self->thinking_keys = AG_THINKING_KEYS_CAMEL;
+  self->intercept_warmups = TRUE;
+  self->route_background = TRUE;
+  self->background_model = g_strdup ("gemini-3-flash");
 }
 
 AgProxyServer *
@@ -102,6 +143,67 @@ AgThinkingKeys
 ag_proxy_server_get_thinking_keys (AgProxyServer *self)
 {
   return self->thinking_keys;
+}
+
+void
+ag_proxy_server_set_warmup_interception (AgProxyServer *self, gboolean enabled)
+{
+  self->intercept_warmups = enabled;
+}
+
+void
+ag_proxy_server_set_background_routing (AgProxyServer *self, gboolean enabled, const char *model)
+{
+  self->route_background = enabled;
+  if (model != NULL && model[0] != '\0')
+    {
+      g_free (self->background_model);
+      self->background_model = g_strdup (model);
+    }
+}
+
+guint64
+ag_proxy_server_get_requests_received (AgProxyServer *self)
+{
+  return self->requests_received;
+}
+
+guint64
+ag_proxy_server_get_requests_intercepted (AgProxyServer *self)
+{
+  return self->requests_intercepted;
+}
+
+/* Warmups and quota probes cost quota and tell Claude Code nothing it needs from a model: answer them here. */
+static void
+reply_intercepted (AgProxyServer *self, SoupServerMessage *msg, JsonObject *body, AgRequestKind kind)
+{
+  JsonNode *model_node = json_object_get_member (body, "model");
+  JsonNode *stream_node = json_object_get_member (body, "stream");
+  const char *model = model_node != NULL && json_node_get_value_type (model_node) == G_TYPE_STRING
+                        ? json_node_get_string (model_node) : "unknown";
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  if (stream_node != NULL && json_node_get_value_type (stream_node) == G_TYPE_BOOLEAN &&
+      json_node_get_boolean (stream_node))
+    {
+      g_autoptr(GBytes) events = ag_intercepted_stream (model);
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "text/event-stream", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (events, NULL), g_bytes_get_size (events));
+      soup_message_headers_replace (headers, "Cache-Control", "no-cache");
+    }
+  else
+    {
+      g_autoptr(JsonNode) message = ag_intercepted_message (model);
+
+      ag_proxy_reply_json (msg, 200, message);
+    }
+  soup_message_headers_replace (headers, "X-Warmup-Intercepted", "true");
+  self->requests_intercepted++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUESTS_INTERCEPTED]);
+  g_message ("POST /v1/messages %s: %s answered locally", model, ag_request_kind_to_string (kind));
 }
 
 static gboolean
@@ -197,11 +299,33 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path
       return;
     }
 
-  soup_server_message_pause (msg);
   if (g_str_equal (path, "/v1/messages"))
-    ag_proxy_call_start (self, msg, body);
+    {
+      AgRequestKind kind = ag_request_classify (body);
+      const char *route_model = NULL;
+
+      self->requests_received++;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUESTS_RECEIVED]);
+      if (self->intercept_warmups && (kind == AG_REQUEST_KIND_WARMUP || kind == AG_REQUEST_KIND_QUOTA_PROBE))
+        {
+          reply_intercepted (self, msg, body, kind);
+          return;
+        }
+      if (self->route_background && ag_request_kind_is_background (kind))
+        {
+          /* A title or summary needs no thinking; it would only spend the cheap model's time. */
+          route_model = self->background_model;
+          json_object_remove_member (body, "thinking");
+          json_object_remove_member (body, "output_config");
+        }
+      soup_server_message_pause (msg);
+      ag_proxy_call_start (self, msg, body, route_model);
+    }
   else
-    ag_proxy_unary_count_tokens (self, msg, body);
+    {
+      soup_server_message_pause (msg);
+      ag_proxy_unary_count_tokens (self, msg, body);
+    }
 }
 
 static void

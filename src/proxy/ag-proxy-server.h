@@ -37,6 +37,14 @@ guint              ag_proxy_server_get_keepalive_ms (AgProxyServer *self);
 void               ag_proxy_server_set_thinking_keys (AgProxyServer *self, AgThinkingKeys keys);
 AgThinkingKeys     ag_proxy_server_get_thinking_keys (AgProxyServer *self);
 
+/* Answer Claude Code's warmups and quota probes locally (default on). */
+void               ag_proxy_server_set_warmup_interception (AgProxyServer *self, gboolean enabled);
+/* Send title/summary/suggestion requests to @model (default on, gemini-3-flash). */
+void               ag_proxy_server_set_background_routing (AgProxyServer *self, gboolean enabled, const char *model);
+/* Properties "requests-received" and "requests-intercepted" (notify on change). */
+guint64            ag_proxy_server_get_requests_received (AgProxyServer *self);
+guint64            ag_proxy_server_get_requests_intercepted (AgProxyServer *self);
+
 AgCloudcodeClient *ag_proxy_server_get_cloudcode (AgProxyServer *self);
 AgOAuthClient     *ag_proxy_server_get_oauth (AgProxyServer *self);
 AgAccountPool     *ag_proxy_server_get_pool (AgProxyServer *self);

@@ -107,6 +107,15 @@ apply_settings (AgProxyService *self, GError **error)
       ag_proxy_server_set_thinking_keys (self->server, g_settings_get_enum (self->settings, "thinking-keys") == 1
                                                          ? AG_THINKING_KEYS_SNAKE : AG_THINKING_KEYS_CAMEL);
       ag_proxy_server_set_keepalive_ms (self->server, g_settings_get_uint (self->settings, "keepalive-ms"));
+      ag_proxy_server_set_warmup_interception (self->server,
+                                               g_settings_get_boolean (self->settings, "warmup-interception"));
+      {
+        g_autofree char *background_model = g_settings_get_string (self->settings, "background-model");
+
+        ag_proxy_server_set_background_routing (self->server,
+                                                g_settings_get_boolean (self->settings, "background-routing"),
+                                                background_model);
+      }
     }
   if (aliases != NULL && !ag_model_catalogue_parse_aliases (self->catalogue, aliases, error))
     {
@@ -139,7 +148,7 @@ on_listen_setting_changed (GSettings *settings, const char *key, gpointer user_d
 }
 
 static void
-on_model_map_changed (GSettings *settings, const char *key, gpointer user_data)
+on_proxy_setting_changed (GSettings *settings, const char *key, gpointer user_data)
 {
   AgProxyService *self = user_data;
   g_autoptr(GError) error = NULL;
@@ -169,7 +178,12 @@ ag_proxy_service_new (GSettings *settings, GError **error)
     {
       g_signal_connect (self->settings, "changed::port", G_CALLBACK (on_listen_setting_changed), self);
       g_signal_connect (self->settings, "changed::listen-address", G_CALLBACK (on_listen_setting_changed), self);
-      g_signal_connect (self->settings, "changed::model-map", G_CALLBACK (on_model_map_changed), self);
+      g_signal_connect (self->settings, "changed::model-map", G_CALLBACK (on_proxy_setting_changed), self);
+      g_signal_connect (self->settings, "changed::warmup-interception", G_CALLBACK (on_proxy_setting_changed), self);
+      g_signal_connect (self->settings, "changed::background-routing", G_CALLBACK (on_proxy_setting_changed), self);
+      g_signal_connect (self->settings, "changed::background-model", G_CALLBACK (on_proxy_setting_changed), self);
+      g_signal_connect (self->settings, "changed::keepalive-ms", G_CALLBACK (on_proxy_setting_changed), self);
+      g_signal_connect (self->settings, "changed::thinking-keys", G_CALLBACK (on_proxy_setting_changed), self);
     }
   return g_steal_pointer (&self);
 }

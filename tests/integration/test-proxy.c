@@ -551,6 +551,62 @@ test_client_disconnect (void)
   g_assert_nonnull (strstr (harness->proxy_log->str, "client went away"));
 }
 
+static void
+test_warmup_interception (void)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  g_autoptr(SoupMessageHeaders) headers = NULL;
+  g_autofree char *shape = NULL;
+  g_autofree char *text = NULL;
+
+  set_script (NULL);
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages?beta=true",
+                                             "{\"model\":\"claude-haiku-4-5-20251001\",\"max_tokens\":32000,"
+                                             "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":[{"
+                                             "\"type\":\"text\",\"text\":\"Warmup\",\"cache_control\":{\"type\":"
+                                             "\"ephemeral\"}}]}]}", &body, &headers), ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Warmup-Intercepted"), ==, "true");
+  events = ag_test_parse_sse (body);
+  shape = event_shape (events);
+  g_assert_cmpstr (shape, ==, "message_start content_block_start content_block_delta content_block_stop "
+                              "message_delta message_stop");
+  text = joined_deltas (events, "text_delta", "text");
+  g_assert_cmpstr (text, ==, "OK");
+  g_clear_pointer (&body, g_bytes_unref);
+
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages",
+                                             "{\"model\":\"claude-opus-4-8\",\"max_tokens\":1,\"messages\":[{"
+                                             "\"role\":\"user\",\"content\":\"quota\"}]}", &body, NULL), ==, 200);
+  /* Neither reached Google. */
+  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
+}
+
+static void
+test_background_routing (void)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+  g_autoptr(JsonNode) requests = NULL;
+  JsonObject *upstream;
+
+  set_script (NULL);
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages",
+                                             "{\"model\":\"claude-haiku-4-5-20251001\",\"max_tokens\":512,"
+                                             "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                                             "\"messages\":[{\"role\":\"user\",\"content\":\"Please write a 5-10 "
+                                             "word title for this conversation.\"}]}", &body, NULL), ==, 200);
+  parsed = ag_test_parse_json (body);
+  /* The client sees its own model name; upstream served the background model, without thinking. */
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (parsed), "model"), ==,
+                   "claude-haiku-4-5-20251001");
+  requests = ag_mock_server_get_requests (harness->mock);
+  upstream = json_object_get_object_member (last_request (requests, ":streamGenerateContent"), "body");
+  g_assert_cmpstr (json_object_get_string_member (upstream, "model"), ==, "gemini-3-flash");
+  g_assert_false (json_object_has_member (json_object_get_object_member (json_object_get_object_member (upstream,
+                  "request"), "generationConfig"), "thinkingConfig"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -575,6 +631,8 @@ main (int argc, char **argv)
   g_test_add_func ("/proxy/unknown-model", test_unknown_model);
   g_test_add_func ("/proxy/keepalive-ping", test_keepalive_ping);
   g_test_add_func ("/proxy/client-disconnect", test_client_disconnect);
+  g_test_add_func ("/proxy/warmup-interception", test_warmup_interception);
+  g_test_add_func ("/proxy/background-routing", test_background_routing);
   status = g_test_run ();
 
   ag_test_harness_free (harness);

@@ -1,5 +1,6 @@
 #include "config.h"
 #include "ag-proxy-server.h"
+#include "ag-anthropic-error.h"
 #include "ag-proxy-call.h"
 #include "ag-proxy-reply.h"
 #include "ag-proxy-unary.h"
@@ -214,20 +215,38 @@ is_telemetry_path (const char *path)
          g_str_equal (path, "/v1/api/event_logging/batch");
 }
 
-/* Refuses oversized bodies from the headers alone, before libsoup reads (and buffers) them. */
+static void
+refusal_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GIOStream) connection = user_data;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+  g_io_stream_close_async (connection, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+}
+
+/* Refuses oversized bodies from the headers alone. libsoup would read (and buffer) the whole body before answering
+ * unless the client sent "Expect: 100-continue", so the connection is taken over, answered and closed. */
 static void
 early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
   AgProxyServer *self = user_data;
   goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
+  g_autofree char *text = NULL;
+  g_autofree char *body = NULL;
+  char *response;
+  GIOStream *connection;
 
-  if (length > 0 && (gsize) length > self->body_limit)
-    {
-      g_autofree char *text = g_strdup_printf ("request body of %" G_GOFFSET_FORMAT " bytes exceeds the limit of "
-                                               "%" G_GSIZE_FORMAT " bytes", length, self->body_limit);
-
-      ag_proxy_reply_error (msg, 413, "request_too_large", text);
-    }
+  if (length <= 0 || (gsize) length <= self->body_limit)
+    return;
+  text = g_strdup_printf ("the request body of %" G_GOFFSET_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT
+                          " bytes", length, self->body_limit);
+  body = ag_anthropic_error_body ("request_too_large", text);
+  response = g_strdup_printf ("HTTP/1.1 413 Request Entity Too Large\r\nContent-Type: application/json\r\n"
+                              "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", strlen (body), body);
+  connection = soup_server_message_steal_connection (msg);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (connection), response, strlen (response),
+                                   G_PRIORITY_DEFAULT, NULL, refusal_written, connection);
+  g_object_set_data_full (G_OBJECT (connection), "ag-refusal", response, g_free);
 }
 
 static JsonObject *

@@ -140,6 +140,32 @@ test_bad_requests (void)
   g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
 }
 
+/* A body announced larger than the limit is refused from its headers, before anything is read. */
+static void
+test_oversized_body (void)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", harness->port);
+  const char *request = "POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 999999999\r\n\r\n{\"model\":";
+  char response[4096] = { 0 };
+  gsize got = 0;
+
+  g_socket_client_set_timeout (client, 10);
+  connection = g_socket_client_connect_to_host (client, host, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                                            strlen (request), NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (connection)), response, sizeof response - 1,
+                           &got, NULL, NULL);
+  g_assert_true (g_str_has_prefix (response, "HTTP/1.1 413"));
+  g_assert_nonnull (strstr (response, "\"request_too_large\""));
+  g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
+}
+
 static void
 test_non_stream_text (void)
 {
@@ -620,6 +646,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/proxy/routes", test_routes);
   g_test_add_func ("/proxy/bad-requests", test_bad_requests);
+  g_test_add_func ("/proxy/oversized-body", test_oversized_body);
   g_test_add_func ("/proxy/non-stream-text", test_non_stream_text);
   g_test_add_func ("/proxy/stream-text", test_stream_text);
   g_test_add_func ("/proxy/thinking-round-trip", test_thinking_round_trip);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # README command two: the same set-up as run.sh, then the whole test suite:
 #   1. the normal build: unit, integration, keyring and end-to-end (real Claude Code CLI) tests;
-#   2. an ASan + UBSan build: unit and integration tests.
+#   2. an ASan + UBSan build: unit and integration tests;
+#   3. the libFuzzer targets, ~15 s each (build-aux/fuzz.sh).
 # Ends with the line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -23,7 +24,10 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 ./build-aux/with-keyring.sh meson test -C _build --print-errorlogs --num-processes 2 ${AGCL_TEST_ARGS:-}
 ./build-aux/with-keyring.sh meson test -C _build-asan --print-errorlogs --num-processes 2 --no-suite e2e --timeout-multiplier 3 ${AGCL_TEST_ARGS:-}
 
-python3 - _build/meson-logs/testlog.json _build-asan/meson-logs/testlog.json <<'PY'
+# 3. the libFuzzer targets (clang), each for a bounded time: one test in _build-fuzz.
+./build-aux/fuzz.sh "${AGCL_FUZZ_SECONDS:-15}"
+
+python3 - _build/meson-logs/testlog.json _build-asan/meson-logs/testlog.json _build-fuzz/meson-logs/testlog.json <<'PY'
 import json, sys
 passed = failed = 0
 for path in sys.argv[1:]:

@@ -1,11 +1,15 @@
-/* main.c — ag-cl's entry point: the proxy (--headless), or a subcommand. */
+/* main.c — ag-cl's entry point: the desktop app, the proxy alone (--headless), or a subcommand. */
 #include "config.h"
 
 #include <glib-unix.h>
+#include <gmodule.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
 
 #include "ag-account-cli.h"
+#include "ag-ui-module.h"
+#include "ag-log-cli.h"
 #include "ag-proxy-service.h"
 #include "ag-settings.h"
 
@@ -59,6 +63,36 @@ run_headless (GSettings *settings, const char *address, int port)
   return 0;
 }
 
+/* The module next to the binary when running from the build tree, else the installed one. */
+static char *
+find_ui_module (void)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *self_dir = self != NULL ? g_path_get_dirname (self) : NULL;
+
+  if (self_dir != NULL && g_str_equal (self_dir, AG_BUILD_UI_MODULE_DIR))
+    return g_module_build_path (AG_BUILD_UI_MODULE_DIR, "agcl-ui");
+  return g_module_build_path (AG_UI_MODULE_DIR, "agcl-ui");
+}
+
+static int
+run_desktop_app (GSettings *settings, const char *address, int port, gboolean background, const char *argv0)
+{
+  g_autofree char *path = find_ui_module ();
+  GModule *module = g_module_open (path, G_MODULE_BIND_LOCAL);
+  AgUiMainFunc ui_main = NULL;
+
+  if (module == NULL || !g_module_symbol (module, AG_UI_MODULE_ENTRY, (gpointer *) &ui_main))
+    {
+      g_printerr ("ag-cl: cannot load the desktop app (%s); ag-cl --headless runs the proxy alone\n",
+                  g_module_error ());
+      return 1;
+    }
+  /* The module stays loaded until exit: GTK's types cannot be unregistered. */
+  g_module_make_resident (module);
+  return ui_main (settings, address, port, background, argv0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -67,10 +101,13 @@ main (int argc, char **argv)
   g_autoptr(GSettings) settings = NULL;
   g_autofree char *address = NULL;
   gboolean headless = FALSE;
+  gboolean background = FALSE;
   gboolean version = FALSE;
   int port = -1;
   GOptionEntry entries[] = {
     { "headless", 0, 0, G_OPTION_ARG_NONE, &headless, "Run the proxy without a window", NULL },
+    { "background", 0, 0, G_OPTION_ARG_NONE, &background,
+      "Start the desktop app in the tray without opening the window (used at login)", NULL },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port to listen on (default: the port setting, 8045; 0 picks a free port)",
       "PORT" },
     { "address", 'a', 0, G_OPTION_ARG_STRING, &address, "Address to listen on (default 127.0.0.1)", "ADDRESS" },
@@ -79,17 +116,24 @@ main (int argc, char **argv)
   };
 
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, AG_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   if (argc >= 2 && g_str_equal (argv[1], "account"))
     return ag_account_cli_run (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "log"))
+    return ag_log_cli_run (argc - 1, argv + 1);
 
-  context = g_option_context_new ("[account add|list|remove …]");
+  context = g_option_context_new ("[account add|list|remove … | log …]");
   g_option_context_set_summary (context,
                                 "Use your Google Antigravity accounts from Claude Code: a local Anthropic API proxy.\n\n"
-                                "  ag-cl --headless                      run the proxy\n"
+                                "  ag-cl                                 the desktop app (proxy, window, tray)\n"
+                                "  ag-cl --headless                      run the proxy without GTK\n"
                                 "  ag-cl account add --refresh-token T   add an account (T = - reads stdin)\n"
                                 "  ag-cl account list                    list accounts\n"
-                                "  ag-cl account remove EMAIL            remove an account");
+                                "  ag-cl account remove EMAIL            remove an account\n"
+                                "  ag-cl log [--limit N] [--since 1h]    show the last requests");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -108,6 +152,6 @@ main (int argc, char **argv)
     }
   settings = ag_settings_new ();
   if (!headless)
-    g_message ("the desktop window is not part of this build yet; running the proxy headless");
+    return run_desktop_app (settings, address, port, background, argv[0]);
   return run_headless (settings, address, port);
 }

@@ -8,6 +8,9 @@ struct _AgAccount
   char    *project_id;
   char    *tier;
   gboolean enabled;
+  AgAccountState state;
+  char    *invalid_reason;
+  char    *validation_url;
 
   char    *refresh_token;
   char    *access_token;
@@ -16,9 +19,21 @@ struct _AgAccount
   /* Callers waiting for the refresh in flight (NULL when none is running). The refresh itself takes no
    * caller's cancellable, so one caller giving up does not fail the others. */
   GPtrArray *waiters;
+
+  GHashTable *quota;   /* model id → ModelQuota, from the quota poller */
 };
 
+typedef struct {
+  double fraction;
+  gint64 reset_unix_ms;
+} ModelQuota;
+
 G_DEFINE_FINAL_TYPE (AgAccount, ag_account, G_TYPE_OBJECT)
+G_DEFINE_ENUM_TYPE (AgAccountState, ag_account_state,
+                    G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_VALID, "valid"),
+                    G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_SIGNED_OUT, "signed-out"),
+                    G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_VALIDATION_REQUIRED, "validation-required"),
+                    G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_DISABLED, "disabled"))
 
 /* g_set_str() is GLib 2.76. */
 static gboolean
@@ -37,6 +52,9 @@ enum {
   PROP_PROJECT_ID,
   PROP_TIER,
   PROP_ENABLED,
+  PROP_STATE,
+  PROP_INVALID_REASON,
+  PROP_VALIDATION_URL,
   N_PROPS
 };
 
@@ -44,6 +62,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_REFRESH_TOKEN_CHANGED,
+  SIGNAL_QUOTA_CHANGED,
   N_SIGNALS
 };
 
@@ -76,9 +95,12 @@ ag_account_finalize (GObject *object)
   g_free (self->email);
   g_free (self->project_id);
   g_free (self->tier);
+  g_free (self->invalid_reason);
+  g_free (self->validation_url);
   g_free (self->refresh_token);
   g_free (self->access_token);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->quota, g_hash_table_unref);
 
   G_OBJECT_CLASS (ag_account_parent_class)->finalize (object);
 }
@@ -101,6 +123,15 @@ ag_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_ENABLED:
       g_value_set_boolean (value, self->enabled);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_INVALID_REASON:
+      g_value_set_string (value, self->invalid_reason);
+      break;
+    case PROP_VALIDATION_URL:
+      g_value_set_string (value, self->validation_url);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -153,6 +184,15 @@ ag_account_class_init (AgAccountClass *klass)
   properties[PROP_ENABLED] =
     g_param_spec_boolean ("enabled", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, AG_TYPE_ACCOUNT_STATE, AG_ACCOUNT_STATE_VALID,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INVALID_REASON] =
+    g_param_spec_string ("invalid-reason", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VALIDATION_URL] =
+    g_param_spec_string ("validation-url", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Google rotated the refresh token: the owner must save the account again (read the new token with
@@ -160,12 +200,17 @@ ag_account_class_init (AgAccountClass *klass)
   signals[SIGNAL_REFRESH_TOKEN_CHANGED] =
     g_signal_new ("refresh-token-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The remaining quota or reset time of a model changed (argument: the model id). */
+  signals[SIGNAL_QUOTA_CHANGED] =
+    g_signal_new ("quota-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
 ag_account_init (AgAccount *self)
 {
   self->enabled = TRUE;
+  self->quota = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 AgAccount *
@@ -263,6 +308,47 @@ ag_account_invalidate_access_token (AgAccount *self)
 
   g_clear_pointer (&self->access_token, g_free);
   self->access_expires_at_unix_s = 0;
+}
+
+AgAccountState
+ag_account_get_state (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), AG_ACCOUNT_STATE_VALID);
+  return self->state;
+}
+
+const char *
+ag_account_get_invalid_reason (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), NULL);
+  return self->invalid_reason;
+}
+
+const char *
+ag_account_get_validation_url (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), NULL);
+  return self->validation_url;
+}
+
+void
+ag_account_set_state (AgAccount *self, AgAccountState state, const char *reason, const char *validation_url)
+{
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+
+  if (state == AG_ACCOUNT_STATE_VALID)
+    reason = validation_url = NULL;
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  if (replace_str (&self->invalid_reason, reason))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INVALID_REASON]);
+  if (replace_str (&self->validation_url, validation_url))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALIDATION_URL]);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 static gboolean
@@ -367,4 +453,68 @@ ag_account_get_access_token_finish (AgAccount *self, GAsyncResult *result, GErro
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+ag_account_set_model_quota (AgAccount *self, const char *model, double fraction, gint64 reset_unix_ms)
+{
+  ModelQuota *quota;
+
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+  g_return_if_fail (model != NULL);
+
+  fraction = CLAMP (fraction, 0.0, 1.0);
+  quota = g_hash_table_lookup (self->quota, model);
+  if (quota != NULL && quota->fraction == fraction && quota->reset_unix_ms == reset_unix_ms)
+    return;
+  if (quota == NULL)
+    {
+      quota = g_new0 (ModelQuota, 1);
+      g_hash_table_insert (self->quota, g_strdup (model), quota);
+    }
+  quota->fraction = fraction;
+  quota->reset_unix_ms = reset_unix_ms;
+  g_signal_emit (self, signals[SIGNAL_QUOTA_CHANGED], 0, model);
+}
+
+gboolean
+ag_account_get_model_quota (AgAccount *self, const char *model, double *fraction, gint64 *reset_unix_ms)
+{
+  ModelQuota *quota;
+
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), FALSE);
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  quota = g_hash_table_lookup (self->quota, model);
+  if (quota == NULL)
+    return FALSE;
+  if (fraction != NULL)
+    *fraction = quota->fraction;
+  if (reset_unix_ms != NULL)
+    *reset_unix_ms = quota->reset_unix_ms;
+  return TRUE;
+}
+
+static int
+compare_model_ids (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+char **
+ag_account_list_quota_models (AgAccount *self)
+{
+  GPtrArray *models;
+  GHashTableIter iter;
+  gpointer model;
+
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), NULL);
+
+  models = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, self->quota);
+  while (g_hash_table_iter_next (&iter, &model, NULL))
+    g_ptr_array_add (models, g_strdup (model));
+  g_ptr_array_sort (models, compare_model_ids);
+  g_ptr_array_add (models, NULL);
+  return (char **) g_ptr_array_free (models, FALSE);
 }

@@ -40,4 +40,31 @@ char       *ag_account_get_access_token_finish (AgAccount *self, GAsyncResult *r
 /* Drops the cached access token (after a 401) so the next call refreshes. */
 void        ag_account_invalidate_access_token (AgAccount *self);
 
+/* Whether Google still lets the account work; anything but VALID keeps it out of the pool's choices until the user
+ * fixes it (sign in again, visit the validation URL) and the state is set back to VALID. */
+typedef enum {
+  AG_ACCOUNT_STATE_VALID,
+  AG_ACCOUNT_STATE_SIGNED_OUT,           /* the refresh token was revoked or expired */
+  AG_ACCOUNT_STATE_VALIDATION_REQUIRED,  /* Google asks the user to verify the account at the validation URL */
+  AG_ACCOUNT_STATE_DISABLED,             /* Google refused the account (disabled, terms of service) */
+} AgAccountState;
+
+#define AG_TYPE_ACCOUNT_STATE (ag_account_state_get_type ())
+GType          ag_account_state_get_type (void);
+/* Properties "state", "invalid-reason" (a sentence for the user, nullable) and "validation-url" (nullable). */
+AgAccountState ag_account_get_state (AgAccount *self);
+const char    *ag_account_get_invalid_reason (AgAccount *self);
+const char    *ag_account_get_validation_url (AgAccount *self);
+/* Sets all three at once (VALID clears the reason and URL); notifies what changed. */
+void           ag_account_set_state (AgAccount *self, AgAccountState state, const char *reason,
+                                     const char *validation_url);
+
+/* Remaining quota per model, as last read by the quota poller: @fraction in [0, 1] (clamped), @reset_unix_ms the
+ * next reset (0 = unknown). Emits "quota-changed" (model id) when the values change. */
+void        ag_account_set_model_quota (AgAccount *self, const char *model, double fraction, gint64 reset_unix_ms);
+/* FALSE when nothing is known about @model on this account. */
+gboolean    ag_account_get_model_quota (AgAccount *self, const char *model, double *fraction, gint64 *reset_unix_ms);
+/* The models with known quota, sorted; free with g_strfreev. */
+char      **ag_account_list_quota_models (AgAccount *self);
+
 G_END_DECLS

@@ -30,6 +30,7 @@ typedef struct {
   gboolean       streaming;
   AgModelFamily  family;
   gboolean       thinking;
+  gboolean       gemini_cli;      /* the Gemini CLI quota pool's headers */
   /* Error path of a stream: the response being read for its body. */
   GInputStream  *error_stream;
   guint8        *error_buffer;
@@ -132,6 +133,24 @@ ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *r
   return node;
 }
 
+JsonNode *
+ag_cloudcode_build_gemini_cli_envelope (const char *project, const char *model, JsonNode *request)
+{
+  g_autoptr (JsonObject) envelope = json_object_new ();
+  JsonNode *node;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+
+  if (project != NULL)
+    json_object_set_string_member (envelope, "project", project);
+  json_object_set_string_member (envelope, "model", model);
+  json_object_set_member (envelope, "request", json_node_copy (request));
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, envelope);
+  return node;
+}
+
 /* 404 (method or model unknown on this host), 408 and 5xx are the host's problem: another host may answer.
  * 429 is the account's quota, the same on every host, so it goes back to the caller ([AM], [BADRI]). */
 static gboolean
@@ -171,7 +190,9 @@ build_message (AgCloudcodeClient *self, CallData *data, GError **error)
       return NULL;
     }
   soup_message_set_request_body_from_bytes (message, "application/json", data->body);
-  if (data->streaming)
+  if (data->gemini_cli)
+    ag_cloudcode_config_apply_gemini_cli_headers (self->config, message, data->access_token);
+  else if (data->streaming)
     ag_cloudcode_config_apply_headers (self->config, message, data->access_token, TRUE, data->family, data->thinking);
   else
     ag_cloudcode_config_apply_unary_headers (self->config, message, data->access_token);
@@ -431,6 +452,31 @@ ag_cloudcode_client_open_stream_async (AgCloudcodeClient  *self,
   data->streaming = TRUE;
   data->family = family;
   data->thinking = thinking;
+  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
+  send_stream (task);
+}
+
+void
+ag_cloudcode_client_open_gemini_cli_stream_async (AgCloudcodeClient  *self,
+                                                  const char         *access_token,
+                                                  JsonNode           *envelope,
+                                                  GCancellable       *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer            user_data)
+{
+  GTask *task;
+  CallData *data;
+
+  g_return_if_fail (AG_IS_CLOUDCODE_CLIENT (self));
+  g_return_if_fail (access_token != NULL && envelope != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_cloudcode_client_open_stream_async);
+  data = call_data_new (ag_cloudcode_config_get_gemini_cli_endpoints (self->config), "streamGenerateContent",
+                        "alt=sse", access_token, envelope);
+  data->streaming = TRUE;
+  data->gemini_cli = TRUE;
+  data->family = AG_MODEL_FAMILY_GEMINI;
   g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
   send_stream (task);
 }

@@ -30,6 +30,9 @@ SoupSession       *ag_cloudcode_client_get_session (AgCloudcodeClient *self);
  * "requestId":"agent-<uuid>","request":…}; takes a reference on @request. */
 JsonNode *ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *request);
 
+/* The Gemini CLI pool's envelope: only {"project","model","request"} ([OAA]). */
+JsonNode *ag_cloudcode_build_gemini_cli_envelope (const char *project, const char *model, JsonNode *request);
+
 /* A unary JSON call (loadCodeAssist, onboardUser, fetchAvailableModels, countTokens) over @endpoints (NULL =
  * the content endpoints). On an error status the GError is AG_UPSTREAM_ERROR_HTTP and *google_error (when not
  * NULL) receives the parsed body. */
@@ -57,6 +60,14 @@ void          ag_cloudcode_client_open_stream_async (AgCloudcodeClient  *self,
                                                      gpointer            user_data);
 GInputStream *ag_cloudcode_client_open_stream_finish (AgCloudcodeClient *self, GAsyncResult *result,
                                                       AgGoogleError **google_error, GError **error);
+/* The same over the Gemini CLI quota pool (its endpoints and headers, see AgCloudcodeConfig); @envelope from
+ * ag_cloudcode_build_gemini_cli_envelope. Finish with ag_cloudcode_client_open_stream_finish(_full). */
+void          ag_cloudcode_client_open_gemini_cli_stream_async (AgCloudcodeClient  *self,
+                                                                const char         *access_token,
+                                                                JsonNode           *envelope,
+                                                                GCancellable       *cancellable,
+                                                                GAsyncReadyCallback callback,
+                                                                gpointer            user_data);
 GInputStream *ag_cloudcode_client_open_stream_finish_full (AgCloudcodeClient *self, GAsyncResult *result,
                                                            char **endpoint_out, AgGoogleError **google_error,
                                                            GError **error);

@@ -20,6 +20,11 @@
 
 #define AG_INTERLEAVED_THINKING_BETA "interleaved-thinking-2025-05-14"
 
+/* The Gemini CLI's identity ([OAA] src/constants.ts). */
+#define AG_GEMINI_CLI_USER_AGENT      "google-api-nodejs-client/9.15.1"
+#define AG_GEMINI_CLI_API_CLIENT      "gl-node/22.17.0"
+#define AG_GEMINI_CLI_CLIENT_METADATA "ideType=IDE_UNSPECIFIED,platform=PLATFORM_UNSPECIFIED,pluginType=GEMINI"
+
 #if defined(__aarch64__)
 #define AG_PLATFORM_ARCH "arm64"
 #else
@@ -32,6 +37,7 @@ struct _AgCloudcodeConfig
 
   GStrv endpoints;
   GStrv setup_endpoints;
+  GStrv gemini_cli_endpoints;
   char *auth_url;
   char *token_url;
   char *userinfo_url;
@@ -49,6 +55,7 @@ ag_cloudcode_config_finalize (GObject *object)
 
   g_strfreev (self->endpoints);
   g_strfreev (self->setup_endpoints);
+  g_strfreev (self->gemini_cli_endpoints);
   g_free (self->auth_url);
   g_free (self->token_url);
   g_free (self->userinfo_url);
@@ -151,15 +158,18 @@ ag_cloudcode_config_new_from_env (void)
     {
       /* An explicit list (the mock, a private gateway) replaces every Cloud Code host. */
       self->setup_endpoints = g_strdupv (self->endpoints);
+      self->gemini_cli_endpoints = g_strdupv (self->endpoints);
     }
   else
     {
       const char *content[] = { AG_ENDPOINT_DAILY, AG_ENDPOINT_PROD, NULL };
       /* loadCodeAssist/onboardUser: prod first ([BADRI] "works better on prod for fresh accounts", [CPA], [OAA]). */
       const char *setup[] = { AG_ENDPOINT_PROD, AG_ENDPOINT_DAILY, NULL };
+      const char *gemini_cli[] = { AG_ENDPOINT_PROD, NULL };
 
       self->endpoints = g_strdupv ((char **) content);
       self->setup_endpoints = g_strdupv ((char **) setup);
+      self->gemini_cli_endpoints = g_strdupv ((char **) gemini_cli);
     }
 
   self->auth_url = url_from_env ("AGCL_OAUTH_AUTH_URL", AG_DEFAULT_AUTH_URL);
@@ -295,4 +305,58 @@ ag_cloudcode_config_apply_unary_headers (AgCloudcodeConfig *self, SoupMessage *m
   headers = soup_message_get_request_headers (message);
   apply_common_headers (self, headers, access_token);
   soup_message_headers_replace (headers, "Accept", "application/json");
+}
+
+/* ── the Gemini CLI quota pool ── */
+
+const char * const *
+ag_cloudcode_config_get_gemini_cli_endpoints (AgCloudcodeConfig *self)
+{
+  g_return_val_if_fail (AG_IS_CLOUDCODE_CONFIG (self), NULL);
+  return (const char * const *) self->gemini_cli_endpoints;
+}
+
+void
+ag_cloudcode_config_apply_gemini_cli_headers (AgCloudcodeConfig *self, SoupMessage *message, const char *access_token)
+{
+  SoupMessageHeaders *headers;
+  g_autofree char *authorization = g_strconcat ("Bearer ", access_token, NULL);
+
+  g_return_if_fail (AG_IS_CLOUDCODE_CONFIG (self));
+  g_return_if_fail (SOUP_IS_MESSAGE (message));
+  g_return_if_fail (access_token != NULL);
+
+  headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "User-Agent", AG_GEMINI_CLI_USER_AGENT);
+  soup_message_headers_replace (headers, "X-Goog-Api-Client", AG_GEMINI_CLI_API_CLIENT);
+  soup_message_headers_replace (headers, "Client-Metadata", AG_GEMINI_CLI_CLIENT_METADATA);
+  soup_message_headers_replace (headers, "Authorization", authorization);
+  soup_message_headers_replace (headers, "Content-Type", "application/json");
+  soup_message_headers_replace (headers, "Accept", "text/event-stream");
+}
+
+char *
+ag_cloudcode_gemini_cli_model (const char *model)
+{
+  /* The Gemini CLI pool's models ([OAA] model-resolver.ts); Antigravity adds tiers to Pro. */
+  static const struct { const char *antigravity; const char *gemini_cli; } names[] = {
+    { "gemini-3-flash", "gemini-3-flash-preview" },
+    { "gemini-3-pro", "gemini-3-pro-preview" },
+    { "gemini-3.1-pro", "gemini-3.1-pro-preview" },
+    { "gemini-2.5-pro", "gemini-2.5-pro" },
+    { "gemini-2.5-flash", "gemini-2.5-flash" },
+  };
+  static const char *tiers[] = { "", "-low", "-medium", "-high", "-minimal" };
+
+  g_return_val_if_fail (model != NULL, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    for (gsize t = 0; t < G_N_ELEMENTS (tiers); t++)
+      {
+        gsize base = strlen (names[i].antigravity);
+
+        if (strncmp (model, names[i].antigravity, base) == 0 && strcmp (model + base, tiers[t]) == 0)
+          return g_strdup (names[i].gemini_cli);
+      }
+  return NULL;
 }

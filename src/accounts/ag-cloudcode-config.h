@@ -58,4 +58,16 @@ void  ag_cloudcode_config_apply_unary_headers (AgCloudcodeConfig *self,
                                                SoupMessage       *message,
                                                const char        *access_token);
 
+/* The Gemini CLI quota pool (cloudcode-api.md §3.5, [OAA]): the same account and token, spoken to as the Gemini
+ * CLI does. Endpoints: prod only (the sandbox hosts serve only Antigravity quota), or the AGCL_CLOUDCODE_ENDPOINTS
+ * list when set. Headers: the Gemini CLI's User-Agent, X-Goog-Api-Client and Client-Metadata (key=value text). */
+const char * const *ag_cloudcode_config_get_gemini_cli_endpoints (AgCloudcodeConfig *self);
+void  ag_cloudcode_config_apply_gemini_cli_headers (AgCloudcodeConfig *self,
+                                                    SoupMessage       *message,
+                                                    const char        *access_token);
+/* The Gemini CLI pool's id for an Antigravity Gemini model (tier suffix dropped, "-preview" for Gemini 3:
+ * gemini-3-flash → gemini-3-flash-preview, gemini-3.1-pro-high → gemini-3.1-pro-preview), or NULL when that pool
+ * has no such model (Claude, images, agent variants). */
+char *ag_cloudcode_gemini_cli_model (const char *model);
+
 G_END_DECLS

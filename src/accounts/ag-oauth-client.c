@@ -150,6 +150,11 @@ refresh_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autofree char *description = describe_error_body (object);
 
       if ((status == SOUP_STATUS_BAD_REQUEST || status == SOUP_STATUS_UNAUTHORIZED)
+          && g_strcmp0 (error_code (object), "invalid_grant") == 0
+          && g_task_get_source_tag (task) == ag_oauth_client_exchange_code_async)
+        g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT,
+                                 "Google rejected the sign-in code (invalid_grant); sign in again");
+      else if ((status == SOUP_STATUS_BAD_REQUEST || status == SOUP_STATUS_UNAUTHORIZED)
           && g_strcmp0 (error_code (object), "invalid_grant") == 0)
         g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT,
                                  "the refresh token was rejected by Google (invalid_grant); sign in again");
@@ -212,6 +217,48 @@ ag_oauth_client_refresh_async (AgOAuthClient *self, const char *refresh_token, G
 
 AgOAuthTokens *
 ag_oauth_client_refresh_finish (AgOAuthClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+ag_oauth_client_exchange_code_async (AgOAuthClient *self, const char *code, const char *code_verifier,
+                                     const char *redirect_uri, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (SoupMessage) message = NULL;
+  char *form;
+
+  g_return_if_fail (AG_IS_OAUTH_CLIENT (self));
+  g_return_if_fail (code != NULL && code_verifier != NULL && redirect_uri != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ag_oauth_client_exchange_code_async);
+
+  form = soup_form_encode ("code", code,
+                           "code_verifier", code_verifier,
+                           "client_id", ag_cloudcode_config_get_client_id (self->config),
+                           "client_secret", ag_cloudcode_config_get_client_secret (self->config),
+                           "redirect_uri", redirect_uri,
+                           "grant_type", "authorization_code",
+                           NULL);
+  message = soup_message_new_from_encoded_form ("POST", ag_cloudcode_config_get_token_url (self->config), form);
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED,
+                               "the token URL is not valid: %s", ag_cloudcode_config_get_token_url (self->config));
+      return;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  /* The token answer has the same shape as a refresh's. */
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
+                                    refresh_cb, g_steal_pointer (&task));
+}
+
+AgOAuthTokens *
+ag_oauth_client_exchange_code_finish (AgOAuthClient *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -33,6 +33,13 @@ void           ag_oauth_client_refresh_async (AgOAuthClient *self, const char *r
                                               GAsyncReadyCallback callback, gpointer user_data);
 AgOAuthTokens *ag_oauth_client_refresh_finish (AgOAuthClient *self, GAsyncResult *result, GError **error);
 
+/* Exchanges an authorization code from the consent page (PKCE: @code_verifier; @redirect_uri as sent to it). The
+ * tokens' refresh_token is NULL when Google sent none (the user had already granted consent). */
+void           ag_oauth_client_exchange_code_async (AgOAuthClient *self, const char *code, const char *code_verifier,
+                                                    const char *redirect_uri, GCancellable *cancellable,
+                                                    GAsyncReadyCallback callback, gpointer user_data);
+AgOAuthTokens *ag_oauth_client_exchange_code_finish (AgOAuthClient *self, GAsyncResult *result, GError **error);
+
 /* The account's e-mail address from the userinfo endpoint. */
 void           ag_oauth_client_get_email_async (AgOAuthClient *self, const char *access_token, GCancellable *cancellable,
                                                 GAsyncReadyCallback callback, gpointer user_data);

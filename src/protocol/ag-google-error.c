@@ -283,10 +283,12 @@ read_rpc_error (AgGoogleError *self, JsonObject *error_object)
   /* An error inside a 200 stream carries its real status only in the body. */
   if (self->http_status == 0 || self->http_status == 200)
     {
-      gint64 code = json_object_get_int_member_with_default (error_object, "code", 0);
+      JsonNode *code = json_object_get_member (error_object, "code");
 
-      if (code >= 400 && code <= 599)
-        self->http_status = (guint) code;
+      /* Only an integer counts: anything else (an object, say) would trip json-glib's type checks. */
+      if (code != NULL && JSON_NODE_HOLDS_VALUE (code) && json_node_get_value_type (code) == G_TYPE_INT64 &&
+          json_node_get_int (code) >= 400 && json_node_get_int (code) <= 599)
+        self->http_status = (guint) json_node_get_int (code);
     }
 
   if (details != NULL && JSON_NODE_HOLDS_ARRAY (details))

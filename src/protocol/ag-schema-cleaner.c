@@ -407,9 +407,10 @@ set_description (JsonObject *out, const char *description, GPtrArray *hints)
     json_object_set_string_member (out, "description", text->str);
 }
 
-/* A $ref that cannot be inlined keeps a loose shape but tells the model what was meant (as §9.2 describes). */
+/* A $ref that cannot be inlined keeps a loose shape but tells the model what was meant (as §9.2 describes);
+ * for Claude it is an object schema like any other, with its (empty) properties. */
 static JsonObject *
-unresolved_ref (JsonObject *schema, const char *ref)
+unresolved_ref (CleanContext *ctx, JsonObject *schema, const char *ref)
 {
   JsonObject *out = json_object_new ();
   const char *name = ref_name (ref);
@@ -418,6 +419,8 @@ unresolved_ref (JsonObject *schema, const char *ref)
 
   json_object_set_string_member (out, "type", "object");
   json_object_set_string_member (out, "description", description != NULL ? description : see);
+  if (ctx->family == AG_MODEL_FAMILY_CLAUDE)
+    json_object_set_object_member (out, "properties", json_object_new ());
   return out;
 }
 
@@ -504,7 +507,7 @@ clean_schema (CleanContext *ctx, JsonObject *schema, guint depth, gboolean *null
           next = resolve_ref (ctx, schema, ref_name (ref));
           if (next == NULL)
             {
-              out = unresolved_ref (schema, ref);
+              out = unresolved_ref (ctx, schema, ref);
               continue;
             }
           g_ptr_array_add (ctx->ref_stack, g_strdup (ref_name (ref)));

@@ -2,6 +2,7 @@
 #include "ag-anthropic-error.h"
 #include "ag-message-collector.h"
 #include "ag-protocol-error.h"
+#include "ag-history-store.h"
 #include "ag-proxy-reply.h"
 #include "ag-request-translator.h"
 #include "ag-sse-parser.h"
@@ -21,15 +22,27 @@ struct _AgProxyCall {
   gulong               disconnected_id;
   GCancellable        *cancellable;
   gint64               started_at;
+  gint64               started_at_wall_ms;
+  gint64               first_byte_at;       /* monotonic µs of the first byte to the client; 0 = none yet */
 
   char                *client_model;
   AgResolvedModel      model;
   AgTranslatedRequest *translated;
 
   AgAccount           *account;
-  GPtrArray           *tried;              /* accounts given up on for this request */
+  GPtrArray           *tried;              /* accounts given up on for this request (not those only resting) */
   gboolean             renewed_token;
   AgGoogleError       *last_error;          /* the most recent upstream failure, for the final answer */
+  char                *session_id;          /* Claude Code's session: keeps its requests on one account */
+  char                *pool_model;          /* the model id sent upstream in the current quota pool */
+  gboolean             gemini_cli;          /* serving from the Gemini CLI quota pool */
+  guint                in_place_retries;
+  gboolean             waited_for_all;      /* already waited once for a short rest of every account */
+  gboolean             optimistic_reset;    /* already forgot the model's rests once */
+  gint64               shortest_wait_ms;    /* the shortest rest seen when no account was free; -1 = none */
+  guint                empty_retries;
+  guint                retry_id;            /* a pending wait before the next try */
+  GPtrArray           *attempts;            /* AgProxyAttempt, for the request log */
 
   GInputStream        *upstream;
   AgSseParser         *parser;
@@ -40,6 +53,8 @@ struct _AgProxyCall {
   gboolean             headers_sent;
   gboolean             completed;
   guint                keepalive_id;
+  guint                idle_timeout_id;     /* ends a stream that upstream has gone silent on */
+  guint                idle_timeout_ms;
   GSource             *client_watch;        /* notices a client that hangs up while its message is paused */
   gint64               keepalive_interval_us;
   gint64               last_write_at;
@@ -48,11 +63,20 @@ struct _AgProxyCall {
 G_DEFINE_FINAL_TYPE (AgProxyCall, ag_proxy_call, G_TYPE_OBJECT)
 
 static void
+attempt_free (AgProxyAttempt *attempt)
+{
+  g_free (attempt->account);
+  g_free (attempt->reason);
+  g_free (attempt);
+}
+
+static void
 ag_proxy_call_finalize (GObject *object)
 {
   AgProxyCall *self = AG_PROXY_CALL (object);
 
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
   if (self->client_watch != NULL)
     {
       g_source_destroy (self->client_watch);
@@ -67,6 +91,10 @@ ag_proxy_call_finalize (GObject *object)
   g_clear_object (&self->account);
   g_clear_pointer (&self->tried, g_ptr_array_unref);
   g_clear_pointer (&self->last_error, ag_google_error_free);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_free (self->session_id);
+  g_free (self->pool_model);
+  g_clear_pointer (&self->attempts, g_ptr_array_unref);
   g_clear_object (&self->upstream);
   g_clear_pointer (&self->parser, ag_sse_parser_free);
   g_clear_pointer (&self->translator, ag_stream_translator_free);
@@ -85,7 +113,10 @@ ag_proxy_call_init (AgProxyCall *self)
 {
   self->cancellable = g_cancellable_new ();
   self->tried = g_ptr_array_new_with_free_func (g_object_unref);
+  self->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) attempt_free);
+  self->shortest_wait_ms = -1;
   self->started_at = g_get_monotonic_time ();
+  self->started_at_wall_ms = g_get_real_time () / 1000;
 }
 
 static gboolean
@@ -94,16 +125,88 @@ is_streaming (AgProxyCall *self)
   return self->translated->stream;
 }
 
+/* "; retried: user1@example.com quota 429, all_limited_wait then 1200 ms, …" or "": what the loop went through. */
+static char *
+describe_attempts (AgProxyCall *self)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < self->attempts->len; i++)
+    {
+      AgProxyAttempt *attempt = g_ptr_array_index (self->attempts, i);
+
+      g_string_append (text, i == 0 ? "; retried: " : ", ");
+      if (attempt->account != NULL)
+        g_string_append_printf (text, "%s ", attempt->account);
+      g_string_append (text, attempt->reason);
+      if (attempt->status != 0)
+        g_string_append_printf (text, " %u", attempt->status);
+      if (attempt->wait_ms > 0)
+        g_string_append_printf (text, " then %" G_GINT64_FORMAT " ms", attempt->wait_ms);
+    }
+  return g_string_free (text, FALSE);
+}
+
 /* Ends the call: the client has its answer (or is gone). Drops the self-reference taken in start. */
+static AgRequestOutcome
+outcome_for_status (guint status)
+{
+  if (status == 200)
+    return AG_REQUEST_OUTCOME_OK;
+  if (status == 499)
+    return AG_REQUEST_OUTCOME_CANCELLED;
+  if (status == 400 || status == 404 || status == 405 || status == 413)
+    return AG_REQUEST_OUTCOME_CLIENT_ERROR;
+  return AG_REQUEST_OUTCOME_UPSTREAM_ERROR;
+}
+
+/* Hands the finished request to the history store (queued: never blocks or fails the request). */
+static void
+record_request (AgProxyCall *self, guint status, gint64 input, gint64 output, gint64 cached)
+{
+  AgHistoryStore *store = ag_proxy_server_get_history (self->server);
+  AgRequestRecord *record;
+  gint64 now = g_get_monotonic_time ();
+
+  if (store == NULL)
+    return;
+  record = ag_request_record_new ();
+  record->time_ms = self->started_at_wall_ms;
+  record->client = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (self->msg),
+                                                           "User-Agent"));
+  record->session_id = g_strdup (self->session_id);
+  record->model = g_strdup (self->client_model);
+  record->upstream_model = g_strdup (self->pool_model);
+  record->account = self->account != NULL ? g_strdup (ag_account_get_email (self->account)) : NULL;
+  for (guint i = 0; i < self->attempts->len; i++)
+    {
+      AgProxyAttempt *attempt = g_ptr_array_index (self->attempts, i);
+
+      ag_request_record_add_attempt (record, attempt->account, attempt->reason, attempt->status, attempt->wait_ms);
+    }
+  record->outcome = outcome_for_status (status);
+  record->status = status;
+  record->ttfb_ms = self->first_byte_at != 0 ? (self->first_byte_at - self->started_at) / 1000
+                                             : (status == 200 ? (now - self->started_at) / 1000 : -1);
+  record->total_ms = (now - self->started_at) / 1000;
+  record->input_tokens = input;
+  record->output_tokens = output;
+  record->cache_read_tokens = cached;
+  ag_history_store_add_request (store, record);
+}
+
 static void
 complete (AgProxyCall *self, guint status)
 {
   gint64 input = 0, output = 0, cached = 0;
+  g_autofree char *attempts = NULL;
 
   if (self->completed)
     return;
   self->completed = TRUE;
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
   if (self->client_watch != NULL)
     {
       g_source_destroy (self->client_watch);
@@ -115,11 +218,13 @@ complete (AgProxyCall *self, guint status)
     g_input_stream_close_async (self->upstream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
   if (self->translator != NULL)
     ag_stream_translator_get_usage (self->translator, &input, &output, &cached);
+  attempts = describe_attempts (self);
   g_message ("POST /v1/messages %s → %s via %s: %u in %" G_GINT64_FORMAT " ms, %" G_GINT64_FORMAT " in (%"
-             G_GINT64_FORMAT " cached), %" G_GINT64_FORMAT " out",
-             self->client_model, self->model.upstream_model != NULL ? self->model.upstream_model : "-",
+             G_GINT64_FORMAT " cached), %" G_GINT64_FORMAT " out%s",
+             self->client_model, self->pool_model != NULL ? self->pool_model : "-",
              self->account != NULL ? ag_account_get_email (self->account) : "-", status,
-             (g_get_monotonic_time () - self->started_at) / 1000, input, cached, output);
+             (g_get_monotonic_time () - self->started_at) / 1000, input, cached, output, attempts);
+  record_request (self, status, input, output, cached);
   g_object_unref (self);
 }
 
@@ -185,7 +290,10 @@ on_anthropic_event (const char *event_name, JsonNode *data, gpointer user_data)
       return;
     }
   if (!self->headers_sent)
-    send_stream_headers (self);
+    {
+      send_stream_headers (self);
+      self->first_byte_at = g_get_monotonic_time ();
+    }
   bytes = ag_proxy_format_sse_event (event_name, data);
   soup_message_body_append_bytes (soup_server_message_get_response_body (self->msg), bytes);
   soup_server_message_unpause (self->msg);
@@ -206,9 +314,40 @@ keepalive_tick (gpointer user_data)
 
 static void on_sse_event (const char *event, const char *data, gsize data_len, gpointer user_data);
 
+static gboolean
+upstream_idle (gpointer user_data)
+{
+  AgProxyCall *self = user_data;
+  g_autofree char *message = g_strdup_printf ("Cloud Code sent nothing for %g s; the answer was abandoned",
+                                              self->idle_timeout_ms / 1000.0);
+
+  self->idle_timeout_id = 0;
+  g_message ("upstream silent for %u ms; ending the call", self->idle_timeout_ms);
+  reply_error (self, 504, "api_error", message);
+  g_cancellable_cancel (self->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Restarted on every upstream event, not every read: a stalled connection, or one that only ever sends
+ * comments, must not hold the client forever. */
+static void
+restart_idle_timeout (AgProxyCall *self)
+{
+  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
+  self->idle_timeout_id = g_timeout_add (self->idle_timeout_ms, upstream_idle, self);
+}
+
+static void retry_empty_answer (AgProxyCall *self);
+
 static void
 finish_stream (AgProxyCall *self)
 {
+  if (ag_stream_translator_is_empty (self->translator) && !self->headers_sent &&
+      self->empty_retries < ag_account_pool_get_empty_answer_retries (ag_proxy_server_get_pool (self->server)))
+    {
+      retry_empty_answer (self);
+      return;
+    }
   if (!ag_stream_translator_started (self->translator))
     {
       /* Nothing at all came back: a real HTTP error is still possible and more useful than an empty message. */
@@ -271,8 +410,14 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
         finish_stream (self);
       return;
     }
-  if (!ag_sse_parser_feed (self->parser, data, length, &error))
-    g_warning ("skipping an upstream event: %s", error->message);
+  if (!ag_sse_parser_feed (self->parser, data, length, &error) && !self->completed)
+    {
+      /* Dropping a giant event would silently leave a hole in the answer; end it with an error instead. */
+      g_warning ("ending the call: %s", error->message);
+      reply_error (self, 502, "api_error", error->message);
+      g_cancellable_cancel (self->cancellable);
+      return;
+    }
   if (self->completed)
     return;
   g_input_stream_read_bytes_async (self->upstream, READ_SIZE, G_PRIORITY_DEFAULT, self->cancellable, read_done,
@@ -289,6 +434,7 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
 
   if (self->completed)
     return;
+  restart_idle_timeout (self);
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) data_len, &error) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -311,7 +457,7 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
 /* The translator exists before upstream answers so that keepalive pings (which start the message) can flow
  * while upstream is slow to send even its headers. */
 static void
-prepare_translation (AgProxyCall *self)
+create_translation (AgProxyCall *self)
 {
   AgStreamOptions options = { 0 };
 
@@ -323,7 +469,13 @@ prepare_translation (AgProxyCall *self)
   self->parser = ag_sse_parser_new (on_sse_event, self);
   if (!is_streaming (self))
     self->collector = ag_message_collector_new ();
-  else
+}
+
+static void
+prepare_translation (AgProxyCall *self)
+{
+  create_translation (self);
+  if (is_streaming (self))
     {
       self->last_write_at = g_get_monotonic_time ();
       self->keepalive_id = g_timeout_add (MAX (self->keepalive_interval_us / 4000, 10), keepalive_tick, self);
@@ -332,14 +484,293 @@ prepare_translation (AgProxyCall *self)
 
 /* ── choosing an account and opening the stream ────────────────────────────────────────────────────────────── */
 
+/* A short wait on the same account happens at most this often per request; then the loop rotates. */
+#define MAX_IN_PLACE_RETRIES 2
+/* When every account rests, a wait up to this long is worth a retryable 429 with retry-after: Claude Code caps its
+ * own backoff at 32 s, so one client retry lands after the reset. Longer waits get a final answer. */
+#define CLIENT_RETRY_MAX_MS  30000
+
 static void try_account (AgProxyCall *self);
 
+/* Records one try that did not give the answer (or, with no account, a pause or change of course of the loop). */
+static void
+add_attempt (AgProxyCall *self, const char *reason, guint status, gint64 wait_ms)
+{
+  AgProxyAttempt *attempt = g_new0 (AgProxyAttempt, 1);
+
+  attempt->account = self->account != NULL ? g_strdup (ag_account_get_email (self->account)) : NULL;
+  attempt->reason = g_strdup (reason);
+  attempt->status = status;
+  attempt->wait_ms = wait_ms;
+  g_ptr_array_add (self->attempts, attempt);
+}
+
+GPtrArray *
+ag_proxy_call_get_attempts (AgProxyCall *self)
+{
+  return self->attempts;
+}
+
+static const char *
+failure_reason (AgUpstreamFailure kind)
+{
+  switch (kind)
+    {
+    case AG_UPSTREAM_FAILURE_RATE_LIMIT: return "rate_limit";
+    case AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED: return "quota";
+    case AG_UPSTREAM_FAILURE_CAPACITY: return "capacity";
+    case AG_UPSTREAM_FAILURE_AUTH: return "auth";
+    case AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED: return "validation_required";
+    case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED: return "account_disabled";
+    case AG_UPSTREAM_FAILURE_BAD_REQUEST: return "bad_request";
+    case AG_UPSTREAM_FAILURE_NOT_FOUND: return "not_found";
+    case AG_UPSTREAM_FAILURE_SERVER: return "server_error";
+    case AG_UPSTREAM_FAILURE_OTHER:
+    case AG_UPSTREAM_FAILURE_NONE:
+    default: return "other";
+    }
+}
+
+static gboolean
+retry_now (gpointer user_data)
+{
+  AgProxyCall *self = user_data;
+
+  self->retry_id = 0;
+  try_account (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The wait goes away with the call: complete() removes it when the client hangs up. */
+static void
+retry_after (AgProxyCall *self, gint64 wait_ms)
+{
+  self->retry_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) CLAMP (wait_ms, 0, G_MAXUINT), retry_now,
+                                       g_object_ref (self), g_object_unref);
+}
+
+/* Another account, without holding this one's failure against it for this request (it rests in the pool). */
+static void
+rotate (AgProxyCall *self)
+{
+  g_clear_object (&self->account);
+  self->renewed_token = FALSE;
+  try_account (self);
+}
+
+/* This account cannot serve this request at all (signed out, refused, server trouble): never again for it. */
 static void
 give_up_on_account (AgProxyCall *self)
 {
   g_ptr_array_add (self->tried, g_steal_pointer (&self->account));
   self->renewed_token = FALSE;
   try_account (self);
+}
+
+static char *
+describe_wait (gint64 wait_ms)
+{
+  gint64 minutes = (wait_ms + 59999) / 60000;
+
+  if (wait_ms < 60000)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " s", (wait_ms + 999) / 1000);
+  if (minutes < 60)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " min", minutes);
+  return g_strdup_printf ("%" G_GINT64_FORMAT " h %02" G_GINT64_FORMAT " min", minutes / 60, minutes % 60);
+}
+
+/* Every account rests for this model. A short wait gets a retryable 429 with retry-after. A long one gets a
+ * final answer naming the model and the earliest reset: still 429 rate_limit_error (what it is), but with
+ * `x-should-retry: false`, which Claude Code and the Anthropic SDKs obey (§B.4) — retrying for hours would only
+ * hammer this proxy. (antigravity-claude-proxy answers 400 for the same purpose; a 400 claims the request was
+ * wrong, which it was not.) */
+static void
+reply_all_limited (AgProxyCall *self, gint64 wait_ms)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (self->msg);
+  g_autofree char *in = describe_wait (wait_ms);
+  g_autofree char *message = NULL;
+  guint n_accounts = ag_account_pool_get_n_accounts (ag_proxy_server_get_pool (self->server));
+
+  if (wait_ms <= CLIENT_RETRY_MAX_MS)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, (wait_ms + 999) / 1000);
+
+      message = g_strdup_printf ("All %u Google accounts are rate-limited for %s; retry in %s",
+                                 n_accounts, self->model.upstream_model, in);
+      if (!self->headers_sent)
+        soup_message_headers_replace (headers, "retry-after", seconds);
+    }
+  else
+    {
+      gint64 reset_ms = ag_account_pool_now_ms (ag_proxy_server_get_pool (self->server)) + wait_ms;
+      g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (reset_ms / 1000);
+      g_autoptr(GDateTime) utc = g_date_time_to_utc (local);
+      g_autofree char *local_text = g_date_time_format (local, "%H:%M");
+      g_autofree char *utc_text = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+
+      message = g_strdup_printf ("All %u Google accounts have used up their quota for %s; the earliest resets at "
+                                 "%s (%s, in %s). Switch to another model or wait.",
+                                 n_accounts, self->model.upstream_model, local_text, utc_text, in);
+      if (!self->headers_sent)
+        soup_message_headers_replace (headers, "x-should-retry", "false");
+    }
+  g_message ("%s", message);
+  reply_error (self, 429, "rate_limit_error", message);
+}
+
+/* Only Gemini models have a second quota, and only those the Gemini CLI knows. */
+static gboolean
+fall_back_to_gemini_cli (AgProxyCall *self)
+{
+  g_autofree char *model = NULL;
+
+  if (self->gemini_cli || self->model.family != AG_MODEL_FAMILY_GEMINI ||
+      !ag_account_pool_get_dual_quota_pool (ag_proxy_server_get_pool (self->server)))
+    return FALSE;
+  model = ag_cloudcode_gemini_cli_model (self->model.upstream_model);
+  if (model == NULL)
+    return FALSE;
+  g_message ("every account rests for %s; trying the Gemini CLI quota (%s)", self->model.upstream_model, model);
+  add_attempt (self, "gemini_cli_fallback", 0, 0);
+  self->gemini_cli = TRUE;
+  g_free (self->pool_model);
+  self->pool_model = g_steal_pointer (&model);
+  self->waited_for_all = FALSE;
+  self->optimistic_reset = FALSE;
+  return TRUE;
+}
+
+/* No account can take the request now; @wait_ms is the shortest rest among those that could later (-1: none). */
+static void
+no_account_available (AgProxyCall *self, gint64 wait_ms)
+{
+  AgAccountPool *pool = ag_proxy_server_get_pool (self->server);
+  gint64 max_wait = ag_account_pool_get_max_wait_in_place_ms (pool);
+
+  if (wait_ms > 0 && (self->shortest_wait_ms < 0 || wait_ms < self->shortest_wait_ms))
+    self->shortest_wait_ms = wait_ms;
+  if (wait_ms > 0 && wait_ms <= max_wait && !self->waited_for_all)
+    {
+      self->waited_for_all = TRUE;
+      add_attempt (self, "all_limited_wait", 0, wait_ms);
+      retry_after (self, wait_ms);
+      return;
+    }
+  if (wait_ms > 0 && wait_ms <= max_wait && !self->optimistic_reset)
+    {
+      /* Our rests are estimates; one more try after forgetting them beats failing ([AM] optimistic reset). */
+      self->optimistic_reset = TRUE;
+      add_attempt (self, "optimistic_reset", 0, 0);
+      ag_account_pool_clear_limits (pool, self->pool_model);
+      try_account (self);
+      return;
+    }
+  if (wait_ms > max_wait && fall_back_to_gemini_cli (self))
+    {
+      try_account (self);
+      return;
+    }
+  if (self->shortest_wait_ms > 0)
+    reply_all_limited (self, self->shortest_wait_ms);
+  else if (self->last_error != NULL)
+    reply_google_error (self, self->last_error);
+  else if (ag_account_pool_get_n_accounts (pool) == 0)
+    reply_error (self, 503, "api_error",
+                 "ag-cl has no Google account to use; add one with “ag-cl account add” or in the ag-cl window");
+  else
+    reply_error (self, 503, "api_error",
+                 "none of your Google accounts can be used (signed out, disabled or waiting for verification); "
+                 "see “ag-cl account list” or the ag-cl window");
+}
+
+static void
+invalidate_account (AgProxyCall *self, AgAccountState state, const char *reason, const char *url)
+{
+  ag_account_pool_invalidate (ag_proxy_server_get_pool (self->server), self->account, state, reason, url);
+}
+
+/* An account failed for a reason that rests it: wait on it when the rest is short, else go elsewhere. */
+static void
+handle_rest (AgProxyCall *self, const char *reason)
+{
+  AgAccountPool *pool = ag_proxy_server_get_pool (self->server);
+  gint64 wait = ag_account_pool_report_failure (pool, self->account, self->pool_model, self->last_error);
+
+  g_message ("%s cannot serve %s now (HTTP %u %s): rests %" G_GINT64_FORMAT " ms",
+             ag_account_get_email (self->account), self->pool_model, self->last_error->http_status,
+             self->last_error->reason != NULL ? self->last_error->reason : reason, wait);
+  if (wait <= 0)
+    {
+      /* A rest configured to nothing must not turn into an instant retry loop. */
+      add_attempt (self, reason, self->last_error->http_status, 0);
+      give_up_on_account (self);
+      return;
+    }
+  if (wait <= ag_account_pool_get_max_wait_in_place_ms (pool) && self->in_place_retries < MAX_IN_PLACE_RETRIES)
+    {
+      self->in_place_retries++;
+      add_attempt (self, reason, self->last_error->http_status, wait);
+      retry_after (self, wait);
+      return;
+    }
+  add_attempt (self, reason, self->last_error->http_status, 0);
+  rotate (self);
+}
+
+static void
+handle_upstream_failure (AgProxyCall *self)
+{
+  AgGoogleError *error = self->last_error;
+  const char *reason = failure_reason (error->kind);
+
+  switch (error->kind)
+    {
+    case AG_UPSTREAM_FAILURE_AUTH:
+      if (!self->renewed_token)
+        {
+          /* A token revoked before its expiry: renew once before giving up on the account. */
+          self->renewed_token = TRUE;
+          ag_account_invalidate_access_token (self->account);
+          add_attempt (self, reason, error->http_status, 0);
+          try_account (self);
+          return;
+        }
+      add_attempt (self, reason, error->http_status, 0);
+      give_up_on_account (self);
+      return;
+    case AG_UPSTREAM_FAILURE_RATE_LIMIT:
+    case AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED:
+    case AG_UPSTREAM_FAILURE_CAPACITY:
+      handle_rest (self, reason);
+      return;
+    case AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED:
+      add_attempt (self, reason, error->http_status, 0);
+      invalidate_account (self, AG_ACCOUNT_STATE_VALIDATION_REQUIRED,
+                          "Google asks you to verify this account before it can be used again",
+                          error->validation_url);
+      give_up_on_account (self);
+      return;
+    case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED:
+      add_attempt (self, reason, error->http_status, 0);
+      invalidate_account (self, AG_ACCOUNT_STATE_DISABLED, error->message, error->validation_url);
+      give_up_on_account (self);
+      return;
+    case AG_UPSTREAM_FAILURE_SERVER:
+      /* Every endpoint already failed for this account; another account may be served by a healthier backend. */
+      add_attempt (self, reason, error->http_status, 0);
+      give_up_on_account (self);
+      return;
+    default:
+      add_attempt (self, reason, error->http_status, 0);
+      /* The Gemini CLI pool may not know a model the Antigravity pool has: the Antigravity limits are the news. */
+      if (self->gemini_cli && self->shortest_wait_ms > 0 &&
+          (error->kind == AG_UPSTREAM_FAILURE_NOT_FOUND || error->kind == AG_UPSTREAM_FAILURE_BAD_REQUEST))
+        reply_all_limited (self, self->shortest_wait_ms);
+      else
+        reply_google_error (self, error);
+      return;
+    }
 }
 
 static void
@@ -360,6 +791,7 @@ stream_opened (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_autofree char *message = g_strdup_printf ("cannot reach Cloud Code: %s", error->message);
 
+      add_attempt (self, "network", 0, 0);
       reply_error (self, 502, "api_error", message);
       return;
     }
@@ -367,36 +799,13 @@ stream_opened (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_clear_pointer (&self->last_error, ag_google_error_free);
       self->last_error = g_steal_pointer (&google_error);
-      switch (self->last_error->kind)
-        {
-        case AG_UPSTREAM_FAILURE_AUTH:
-          if (!self->renewed_token)
-            {
-              /* A token revoked before its expiry: renew once before giving up on the account. */
-              self->renewed_token = TRUE;
-              ag_account_invalidate_access_token (self->account);
-              try_account (self);
-              return;
-            }
-          G_GNUC_FALLTHROUGH;
-        case AG_UPSTREAM_FAILURE_RATE_LIMIT:
-        case AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED:
-        case AG_UPSTREAM_FAILURE_CAPACITY:
-        case AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED:
-        case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED:
-          g_message ("%s cannot serve %s now (HTTP %u %s); trying another account",
-                     ag_account_get_email (self->account), self->model.upstream_model,
-                     self->last_error->http_status,
-                     self->last_error->reason != NULL ? self->last_error->reason : "");
-          give_up_on_account (self);
-          return;
-        default:
-          reply_google_error (self, self->last_error);
-          return;
-        }
+      handle_upstream_failure (self);
+      return;
     }
 
+  ag_account_pool_report_success (ag_proxy_server_get_pool (self->server), self->account, self->pool_model);
   self->upstream = stream;
+  restart_idle_timeout (self);
   g_input_stream_read_bytes_async (self->upstream, READ_SIZE, G_PRIORITY_DEFAULT, self->cancellable, read_done,
                                    g_object_ref (self));
 }
@@ -408,39 +817,70 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autofree char *token = ag_account_get_access_token_finish (AG_ACCOUNT (source), result, &error);
   g_autoptr(JsonNode) envelope = NULL;
+  AgCloudcodeClient *cloudcode = ag_proxy_server_get_cloudcode (self->server);
+  const char *project;
 
   if (self->completed)
     return;
   if (token == NULL)
     {
       g_warning ("cannot renew the sign-in of %s: %s", ag_account_get_email (self->account), error->message);
+      if (g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT))
+        {
+          add_attempt (self, "signed_out", 0, 0);
+          invalidate_account (self, AG_ACCOUNT_STATE_SIGNED_OUT,
+                              "Google no longer accepts this account's sign-in; sign in again", NULL);
+        }
+      else
+        add_attempt (self, "sign_in_failed", 0, 0);
       give_up_on_account (self);
       return;
     }
-  envelope = ag_cloudcode_build_envelope (ag_account_get_project_id (self->account), self->model.upstream_model,
-                                          self->translated->request);
-  ag_cloudcode_client_open_stream_async (ag_proxy_server_get_cloudcode (self->server), token, envelope,
-                                         self->model.family, self->translated->thinking, self->cancellable,
-                                         stream_opened, g_object_ref (self));
+  project = ag_account_get_project_id (self->account);
+  if (self->gemini_cli)
+    {
+      envelope = ag_cloudcode_build_gemini_cli_envelope (project, self->pool_model, self->translated->request);
+      ag_cloudcode_client_open_gemini_cli_stream_async (cloudcode, token, envelope, self->cancellable,
+                                                        stream_opened, g_object_ref (self));
+      return;
+    }
+  envelope = ag_cloudcode_build_envelope (project, self->pool_model, self->translated->request);
+  ag_cloudcode_client_open_stream_async (cloudcode, token, envelope, self->model.family, self->translated->thinking,
+                                         self->cancellable, stream_opened, g_object_ref (self));
+}
+
+/* Upstream answered nothing at all and the client has seen nothing yet: ask again, same account, a bounded number
+ * of times (empty-answer-retries). */
+static void
+retry_empty_answer (AgProxyCall *self)
+{
+  self->empty_retries++;
+  g_message ("%s sent an empty answer for %s; asking again", ag_account_get_email (self->account),
+             self->pool_model);
+  add_attempt (self, "empty", 200, 0);
+  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
+  g_input_stream_close_async (self->upstream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&self->upstream);
+  g_clear_pointer (&self->parser, ag_sse_parser_free);
+  g_clear_pointer (&self->translator, ag_stream_translator_free);
+  g_clear_pointer (&self->collector, ag_message_collector_free);
+  create_translation (self);
+  try_account (self);
 }
 
 static void
 try_account (AgProxyCall *self)
 {
   AgAccountPool *pool = ag_proxy_server_get_pool (self->server);
+  gint64 wait_ms = -1;
 
+  if (self->completed)
+    return;
   if (self->account == NULL)
-    self->account = ag_account_pool_pick (pool, self->model.upstream_model, self->tried);
+    self->account = ag_account_pool_pick (pool, self->pool_model, self->session_id, self->tried, &wait_ms);
   if (self->account == NULL)
     {
-      if (self->last_error != NULL)
-        reply_google_error (self, self->last_error);
-      else if (self->tried->len == 0)
-        reply_error (self, 503, "api_error",
-                     "ag-cl has no Google account to use; add one with “ag-cl account add” or in the ag-cl window");
-      else
-        reply_error (self, 503, "api_error",
-                     "none of your Google accounts could be signed in; add the account again");
+      no_account_available (self, wait_ms);
       return;
     }
   ag_account_get_access_token_async (self->account, ag_proxy_server_get_oauth (self->server), self->cancellable,
@@ -561,6 +1001,7 @@ ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *
   self->server = g_object_ref (server);
   self->msg = g_object_ref (msg);
   self->keepalive_interval_us = (gint64) ag_proxy_server_get_keepalive_ms (server) * 1000;
+  self->idle_timeout_ms = ag_proxy_server_get_stream_idle_timeout_ms (server);
   self->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_client_disconnected), self);
 
   if (!ag_request_peek (body, &client_model, &stream, &error))
@@ -578,6 +1019,8 @@ ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *
     }
 
   session_id = find_session_id (msg, body);
+  self->session_id = g_strdup (session_id);
+  self->pool_model = g_strdup (self->model.upstream_model);
   options.upstream_model = self->model.upstream_model;
   options.family = self->model.family;
   options.supports_thinking = self->model.supports_thinking;

@@ -7,7 +7,9 @@
 #include "ag-request-classifier.h"
 #include "ag-protocol-error.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 struct _AgProxyServer {
   GObject            parent_instance;
@@ -15,6 +17,7 @@ struct _AgProxyServer {
   guint              port;
   gsize              body_limit;
   guint              keepalive_ms;
+  guint              stream_idle_timeout_ms;
   AgThinkingKeys     thinking_keys;
   gboolean           intercept_warmups;
   gboolean           route_background;
@@ -26,6 +29,7 @@ struct _AgProxyServer {
   AgAccountPool     *pool;
   AgModelCatalogue  *catalogue;
   AgSignatureCache  *signatures;
+  AgHistoryStore    *history;
 };
 
 G_DEFINE_FINAL_TYPE (AgProxyServer, ag_proxy_server, G_TYPE_OBJECT)
@@ -62,6 +66,7 @@ ag_proxy_server_dispose (GObject *object)
   g_clear_object (&self->pool);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->signatures);
+  g_clear_object (&self->history);
   g_clear_pointer (&self->background_model, g_free);
   G_OBJECT_CLASS (ag_proxy_server_parent_class)->dispose (object);
 }
@@ -87,6 +92,7 @@ ag_proxy_server_init (AgProxyServer *self)
 {
   self->body_limit = AG_PROXY_DEFAULT_BODY_LIMIT;
   self->keepalive_ms = 15000;
+  self->stream_idle_timeout_ms = 300000;
   self->thinking_keys = AG_THINKING_KEYS_CAMEL;
   self->intercept_warmups = TRUE;
   self->route_background = TRUE;
@@ -135,6 +141,18 @@ ag_proxy_server_get_keepalive_ms (AgProxyServer *self)
 }
 
 void
+ag_proxy_server_set_stream_idle_timeout_ms (AgProxyServer *self, guint timeout_ms)
+{
+  self->stream_idle_timeout_ms = timeout_ms > 0 ? timeout_ms : 300000;
+}
+
+guint
+ag_proxy_server_get_stream_idle_timeout_ms (AgProxyServer *self)
+{
+  return self->stream_idle_timeout_ms;
+}
+
+void
 ag_proxy_server_set_thinking_keys (AgProxyServer *self, AgThinkingKeys keys)
 {
   self->thinking_keys = keys;
@@ -161,6 +179,18 @@ ag_proxy_server_set_background_routing (AgProxyServer *self, gboolean enabled, c
       g_free (self->background_model);
       self->background_model = g_strdup (model);
     }
+}
+
+void
+ag_proxy_server_set_history (AgProxyServer *self, AgHistoryStore *history)
+{
+  g_set_object (&self->history, history);
+}
+
+AgHistoryStore *
+ag_proxy_server_get_history (AgProxyServer *self)
+{
+  return self->history;
 }
 
 guint64
@@ -203,6 +233,18 @@ reply_intercepted (AgProxyServer *self, SoupServerMessage *msg, JsonObject *body
     }
   soup_message_headers_replace (headers, "X-Warmup-Intercepted", "true");
   self->requests_intercepted++;
+  if (self->history != NULL)
+    {
+      AgRequestRecord *record = ag_request_record_new ();
+
+      record->client = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                               "User-Agent"));
+      record->model = g_strdup (model);
+      record->outcome = AG_REQUEST_OUTCOME_INTERCEPTED;
+      record->status = 200;
+      record->ttfb_ms = 0;
+      ag_history_store_add_request (self->history, record);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUESTS_INTERCEPTED]);
   g_message ("POST /v1/messages %s: %s answered locally", model, ag_request_kind_to_string (kind));
 }
@@ -385,6 +427,39 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
     }
 }
 
+/* libsoup 3.2 (Debian 12) never notices that a client closed an idle keep-alive connection: the socket would
+ * stay in CLOSE-WAIT for the life of the process, one file descriptor per connection, until none are left (fixed
+ * in libsoup 3.3). So after each response the socket is watched, and closed once the client has hung up. */
+static gboolean
+idle_socket_ready (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  char byte;
+  gssize peeked;
+
+  if (g_socket_is_closed (socket))
+    return G_SOURCE_REMOVE;
+  peeked = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (peeked < 0 && (errno == EAGAIN || errno == EINTR) && (condition & (G_IO_HUP | G_IO_ERR)) == 0)
+    return G_SOURCE_CONTINUE;
+  /* Data is the next request, libsoup's to read; anything else means the client is gone. */
+  if (peeked <= 0)
+    g_socket_close (socket, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_request_finished (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  g_autoptr(GSource) watch = NULL;
+
+  if (socket == NULL || g_socket_is_closed (socket))
+    return;
+  watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (watch, G_SOURCE_FUNC (idle_socket_ready), NULL, NULL);
+  g_source_attach (watch, NULL);
+}
+
 gboolean
 ag_proxy_server_listen (AgProxyServer *self, const char *address, guint port, GError **error)
 {
@@ -403,6 +478,7 @@ ag_proxy_server_listen (AgProxyServer *self, const char *address, guint port, GE
   server = soup_server_new ("server-header", "ag-cl/" AG_VERSION " ", NULL);
   soup_server_add_early_handler (server, NULL, early_handler, self, NULL);
   soup_server_add_handler (server, NULL, request_handler, self, NULL);
+  g_signal_connect (server, "request-finished", G_CALLBACK (on_request_finished), NULL);
   socket_address = g_inet_socket_address_new (inet, port);
   if (!soup_server_listen (server, socket_address, 0, error))
     {

@@ -5,6 +5,7 @@
 #include <libsoup/soup.h>
 #include "ag-account-pool.h"
 #include "ag-cloudcode-client.h"
+#include "ag-history-store.h"
 #include "ag-model-catalogue.h"
 #include "ag-oauth-client.h"
 #include "ag-request-translator.h"
@@ -34,6 +35,9 @@ void               ag_proxy_server_set_body_limit (AgProxyServer *self, gsize li
 /* Silence on a client stream after which a ping is sent (default 15 s). */
 void               ag_proxy_server_set_keepalive_ms (AgProxyServer *self, guint keepalive_ms);
 guint              ag_proxy_server_get_keepalive_ms (AgProxyServer *self);
+/* Silence from upstream mid-answer after which the call is ended with an error (default 300 s). */
+void               ag_proxy_server_set_stream_idle_timeout_ms (AgProxyServer *self, guint timeout_ms);
+guint              ag_proxy_server_get_stream_idle_timeout_ms (AgProxyServer *self);
 void               ag_proxy_server_set_thinking_keys (AgProxyServer *self, AgThinkingKeys keys);
 AgThinkingKeys     ag_proxy_server_get_thinking_keys (AgProxyServer *self);
 
@@ -44,6 +48,10 @@ void               ag_proxy_server_set_background_routing (AgProxyServer *self, 
 /* Properties "requests-received" and "requests-intercepted" (notify on change). */
 guint64            ag_proxy_server_get_requests_received (AgProxyServer *self);
 guint64            ag_proxy_server_get_requests_intercepted (AgProxyServer *self);
+
+/* Where finished requests are recorded (nullable: no request log). */
+void               ag_proxy_server_set_history (AgProxyServer *self, AgHistoryStore *history);
+AgHistoryStore    *ag_proxy_server_get_history (AgProxyServer *self);
 
 AgCloudcodeClient *ag_proxy_server_get_cloudcode (AgProxyServer *self);
 AgOAuthClient     *ag_proxy_server_get_oauth (AgProxyServer *self);

@@ -1,5 +1,7 @@
 #include "ag-proxy-service.h"
 #include "ag-account-setup.h"
+#include "ag-history-store.h"
+#include "ag-quota-poller.h"
 #include "ag-signature-cache.h"
 
 struct _AgProxyService {
@@ -13,6 +15,8 @@ struct _AgProxyService {
   AgAccountPool     *pool;
   AgModelCatalogue  *catalogue;
   AgProxyServer     *server;
+  AgHistoryStore    *history;
+  AgQuotaPoller     *poller;
 
   char              *address_override;
   int                port_override;
@@ -37,7 +41,9 @@ ag_proxy_service_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
+  g_clear_object (&self->poller);
   g_clear_object (&self->server);
+  g_clear_object (&self->history);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->pool);
   g_clear_object (&self->store);
@@ -87,6 +93,36 @@ ag_proxy_service_init (AgProxyService *self)
   self->port_override = -1;
 }
 
+/* Account selection and backoff: the pool reads them on every request, so changes apply to the next one. */
+static const char *const pool_keys[] = {
+  "selection-strategy", "preferred-account", "max-wait-in-place-ms", "quota-backoff-ladder", "rate-limit-backoff",
+  "capacity-backoff", "empty-answer-retries", "dual-quota-pool",
+};
+
+static void
+apply_pool_settings (AgProxyService *self)
+{
+  g_autofree char *preferred = NULL;
+  g_autoptr(GVariant) ladder = NULL;
+  const guint32 *steps;
+  gsize n_steps = 0;
+
+  if (self->settings == NULL)
+    return;
+  preferred = g_settings_get_string (self->settings, "preferred-account");
+  ladder = g_settings_get_value (self->settings, "quota-backoff-ladder");
+  steps = g_variant_get_fixed_array (ladder, &n_steps, sizeof (guint32));
+  ag_account_pool_set_strategy (self->pool, (AgSelectionStrategy) g_settings_get_enum (self->settings,
+                                                                                        "selection-strategy"));
+  ag_account_pool_set_preferred_account (self->pool, preferred);
+  ag_account_pool_set_max_wait_in_place_ms (self->pool, g_settings_get_uint (self->settings, "max-wait-in-place-ms"));
+  ag_account_pool_set_quota_ladder (self->pool, steps, n_steps);
+  ag_account_pool_set_rate_limit_backoff (self->pool, g_settings_get_uint (self->settings, "rate-limit-backoff"));
+  ag_account_pool_set_capacity_backoff (self->pool, g_settings_get_uint (self->settings, "capacity-backoff"));
+  ag_account_pool_set_empty_answer_retries (self->pool, g_settings_get_uint (self->settings, "empty-answer-retries"));
+  ag_account_pool_set_dual_quota_pool (self->pool, g_settings_get_boolean (self->settings, "dual-quota-pool"));
+}
+
 /* Preferences come from GSettings; the documented AGCL_* variables override them (scripts, tests). */
 static gboolean
 apply_settings (AgProxyService *self, GError **error)
@@ -94,7 +130,9 @@ apply_settings (AgProxyService *self, GError **error)
   const char *aliases = g_getenv ("AGCL_MODEL_MAP");
   const char *thinking_keys = g_getenv ("AGCL_THINKING_KEYS");
   const char *keepalive = g_getenv ("AGCL_KEEPALIVE_MS");
+  const char *idle_timeout = g_getenv ("AGCL_STREAM_IDLE_TIMEOUT_MS");
 
+  apply_pool_settings (self);
   if (self->settings != NULL)
     {
       g_autoptr(GVariant) map = g_settings_get_value (self->settings, "model-map");
@@ -107,6 +145,8 @@ apply_settings (AgProxyService *self, GError **error)
       ag_proxy_server_set_thinking_keys (self->server, g_settings_get_enum (self->settings, "thinking-keys") == 1
                                                          ? AG_THINKING_KEYS_SNAKE : AG_THINKING_KEYS_CAMEL);
       ag_proxy_server_set_keepalive_ms (self->server, g_settings_get_uint (self->settings, "keepalive-ms"));
+      ag_proxy_server_set_stream_idle_timeout_ms (self->server,
+                                                  g_settings_get_uint (self->settings, "stream-idle-timeout") * 1000);
       ag_proxy_server_set_warmup_interception (self->server,
                                                g_settings_get_boolean (self->settings, "warmup-interception"));
       {
@@ -127,6 +167,8 @@ apply_settings (AgProxyService *self, GError **error)
                                                        ? AG_THINKING_KEYS_SNAKE : AG_THINKING_KEYS_CAMEL);
   if (keepalive != NULL)
     ag_proxy_server_set_keepalive_ms (self->server, (guint) g_ascii_strtoull (keepalive, NULL, 10));
+  if (idle_timeout != NULL)
+    ag_proxy_server_set_stream_idle_timeout_ms (self->server, (guint) g_ascii_strtoull (idle_timeout, NULL, 10));
   return TRUE;
 }
 
@@ -157,6 +199,39 @@ on_proxy_setting_changed (GSettings *settings, const char *key, gpointer user_da
     g_warning ("%s", error->message);
 }
 
+static void
+on_history_failed (AgHistoryStore *history, const char *message, gpointer user_data)
+{
+  g_warning ("the request log is not being written: %s", message);
+}
+
+/* A quota error is the moment to learn an account's real quota figures (and its reset times). */
+static void
+on_rate_limited (AgAccountPool *pool, AgAccount *account, const char *model, guint kind, gint64 until_ms,
+                 gpointer user_data)
+{
+  AgProxyService *self = user_data;
+
+  if (kind == AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED)
+    ag_quota_poller_poll_account (self->poller, account);
+}
+
+/* The request log and quota history (SQLite) and the quota poller that feeds the pool. */
+static void
+wire_history (AgProxyService *self)
+{
+  self->history = ag_history_store_new (NULL);
+  g_signal_connect (self->history, "failed", G_CALLBACK (on_history_failed), NULL);
+  ag_proxy_server_set_history (self->server, self->history);
+  self->poller = ag_quota_poller_new (self->pool, self->cloudcode, self->oauth, self->history);
+  g_signal_connect_object (self->pool, "rate-limited", G_CALLBACK (on_rate_limited), self, 0);
+  if (self->settings != NULL)
+    {
+      g_settings_bind (self->settings, "request-log-max-rows", self->history, "max-rows", G_SETTINGS_BIND_GET);
+      g_settings_bind (self->settings, "quota-poll-interval", self->poller, "interval", G_SETTINGS_BIND_GET);
+    }
+}
+
 AgProxyService *
 ag_proxy_service_new (GSettings *settings, GError **error)
 {
@@ -183,8 +258,16 @@ ag_proxy_service_new (GSettings *settings, GError **error)
       g_signal_connect (self->settings, "changed::background-routing", G_CALLBACK (on_proxy_setting_changed), self);
       g_signal_connect (self->settings, "changed::background-model", G_CALLBACK (on_proxy_setting_changed), self);
       g_signal_connect (self->settings, "changed::keepalive-ms", G_CALLBACK (on_proxy_setting_changed), self);
+      g_signal_connect (self->settings, "changed::stream-idle-timeout", G_CALLBACK (on_proxy_setting_changed), self);
       g_signal_connect (self->settings, "changed::thinking-keys", G_CALLBACK (on_proxy_setting_changed), self);
+      for (gsize i = 0; i < G_N_ELEMENTS (pool_keys); i++)
+        {
+          g_autofree char *signal = g_strconcat ("changed::", pool_keys[i], NULL);
+
+          g_signal_connect_swapped (self->settings, signal, G_CALLBACK (apply_pool_settings), self);
+        }
     }
+  wire_history (self);
   return g_steal_pointer (&self);
 }
 
@@ -336,6 +419,7 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   for (guint i = 0; i < accounts->len; i++)
     adopt_account (self, g_ptr_array_index (accounts, i));
   g_message ("%u account(s) loaded from the keyring", accounts->len);
+  ag_quota_poller_start (self->poller);
   if (accounts->len > 0)
     ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
   g_task_return_boolean (task, TRUE);
@@ -447,3 +531,5 @@ AgTokenStore *ag_proxy_service_get_token_store (AgProxyService *self) { return s
 AgCloudcodeClient *ag_proxy_service_get_cloudcode (AgProxyService *self) { return self->cloudcode; }
 AgOAuthClient *ag_proxy_service_get_oauth (AgProxyService *self) { return self->oauth; }
 AgModelCatalogue *ag_proxy_service_get_catalogue (AgProxyService *self) { return self->catalogue; }
+AgHistoryStore *ag_proxy_service_get_history (AgProxyService *self) { return self->history; }
+AgQuotaPoller *ag_proxy_service_get_quota_poller (AgProxyService *self) { return self->poller; }

@@ -5,6 +5,8 @@
 
 #include <gio/gio.h>
 #include "ag-account-pool.h"
+#include "ag-history-store.h"
+#include "ag-quota-poller.h"
 #include "ag-model-catalogue.h"
 #include "ag-proxy-server.h"
 #include "ag-token-store.h"
@@ -55,5 +57,8 @@ AgTokenStore      *ag_proxy_service_get_token_store (AgProxyService *self);
 AgCloudcodeClient *ag_proxy_service_get_cloudcode (AgProxyService *self);
 AgOAuthClient     *ag_proxy_service_get_oauth (AgProxyService *self);
 AgModelCatalogue  *ag_proxy_service_get_catalogue (AgProxyService *self);
+/* The request log and quota history. */
+AgHistoryStore    *ag_proxy_service_get_history (AgProxyService *self);
+AgQuotaPoller     *ag_proxy_service_get_quota_poller (AgProxyService *self);
 
 G_END_DECLS

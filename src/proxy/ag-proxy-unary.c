@@ -72,6 +72,7 @@ call_done (GObject *source, GAsyncResult *result, gpointer user_data)
   response = ag_cloudcode_client_call_finish (AG_CLOUDCODE_CLIENT (source), result, &google_error, &error);
   if (response != NULL)
     {
+      ag_account_pool_report_success (ag_proxy_server_get_pool (call->server), call->account, NULL);
       g_task_return_pointer (task, response, (GDestroyNotify) json_node_unref);
       g_object_unref (task);
       return;
@@ -93,10 +94,23 @@ call_done (GObject *source, GAsyncResult *result, gpointer user_data)
       google_error->kind == AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED ||
       google_error->kind == AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED ||
       google_error->kind == AG_UPSTREAM_FAILURE_RATE_LIMIT ||
-      google_error->kind == AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED)
+      google_error->kind == AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED ||
+      google_error->kind == AG_UPSTREAM_FAILURE_CAPACITY)
     {
+      AgAccountPool *pool = ag_proxy_server_get_pool (call->server);
+
       g_message ("%s failed for %s (HTTP %u); trying another account", call->method,
                  ag_account_get_email (call->account), google_error->http_status);
+      /* The simple form of the messages loop: no waiting in place, but rests and invalid accounts are shared. */
+      if (google_error->kind == AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED)
+        ag_account_pool_invalidate (pool, call->account, AG_ACCOUNT_STATE_VALIDATION_REQUIRED,
+                                    "Google asks you to verify this account before it can be used again",
+                                    google_error->validation_url);
+      else if (google_error->kind == AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED)
+        ag_account_pool_invalidate (pool, call->account, AG_ACCOUNT_STATE_DISABLED, google_error->message,
+                                    google_error->validation_url);
+      else if (google_error->kind != AG_UPSTREAM_FAILURE_AUTH)
+        ag_account_pool_report_failure (pool, call->account, NULL, google_error);
       give_up_on_account (task);
       return;
     }
@@ -122,6 +136,10 @@ token_done (GObject *source, GAsyncResult *result, gpointer user_data)
           return;
         }
       g_warning ("cannot renew the sign-in of %s: %s", ag_account_get_email (call->account), error->message);
+      if (g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT))
+        ag_account_pool_invalidate (ag_proxy_server_get_pool (call->server), call->account,
+                                    AG_ACCOUNT_STATE_SIGNED_OUT,
+                                    "Google no longer accepts this account's sign-in; sign in again", NULL);
       give_up_on_account (task);
       return;
     }
@@ -136,7 +154,7 @@ try_next_account (GTask *task)
   UnaryCall *call = g_task_get_task_data (task);
 
   if (call->account == NULL)
-    call->account = ag_account_pool_pick (ag_proxy_server_get_pool (call->server), NULL, call->tried);
+    call->account = ag_account_pool_pick (ag_proxy_server_get_pool (call->server), NULL, NULL, call->tried, NULL);
   if (call->account == NULL)
     {
       if (call->tried->len == 0)

@@ -1,6 +1,7 @@
 #include "ag-test-harness.h"
 #include "ag-sse-parser.h"
 
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,6 +58,9 @@ ag_test_harness_new (const char *script_json)
   self->env = ag_mock_server_environ (self->mock, g_get_environ ());
   self->env = g_environ_setenv (self->env, "AGCL_PROFILE", self->profile, TRUE);
   self->env = g_environ_setenv (self->env, "AGCL_ONBOARD_POLL_MS", "50", TRUE);
+  /* The request log of this test's proxy, apart from every other test's. */
+  self->data_dir = g_dir_make_tmp ("ag-cl-test-XXXXXX", NULL);
+  self->env = g_environ_setenv (self->env, "AGCL_DATA_DIR", self->data_dir, TRUE);
   self->session = soup_session_new_with_options ("timeout", 60, "max-conns-per-host", 64, NULL);
   self->proxy_log = g_string_new (NULL);
   if (g_getenv ("G_TEST_BUILDDIR") != NULL)
@@ -258,6 +262,18 @@ ag_test_harness_free (AgTestHarness *self)
   g_free (self->profile);
   g_string_free (self->proxy_log, TRUE);
   g_free (self->proxy_log_path);
+  if (self->data_dir != NULL)
+    {
+      g_autofree char *db = g_build_filename (self->data_dir, "history.db", NULL);
+      g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+      g_unlink (wal);
+      g_unlink (shm);
+      g_unlink (db);
+      g_rmdir (self->data_dir);
+      g_free (self->data_dir);
+    }
   g_free (self);
 }
 

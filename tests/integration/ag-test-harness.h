@@ -18,6 +18,7 @@ typedef struct {
   SoupSession  *session;
   GString      *proxy_log;       /* the proxy's stderr */
   char         *proxy_log_path;  /* …also written here */
+  char         *data_dir;        /* AGCL_DATA_DIR of this test (request log) */
 } AgTestHarness;
 
 /* Starts the mock with @script_json (NULL = defaults) and a keyring profile unique to this test process. */

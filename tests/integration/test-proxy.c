@@ -397,8 +397,9 @@ test_upstream_errors (void)
               "{\"match\":{\"text_contains\":\"invalid\"},\"respond\":{\"status\":400,\"error\":{\"code\":400,"
               "\"message\":\"Request contains an invalid argument.\",\"status\":\"INVALID_ARGUMENT\"}}}]}");
 
+  /* Opus: the account then rests on it for hours, and the later tests need Sonnet. */
   g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages",
-                                             "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"stream\":true,"
+                                             "{\"model\":\"claude-opus-4-8\",\"max_tokens\":100,\"stream\":true,"
                                              "\"messages\":[{\"role\":\"user\",\"content\":\"use up my quota\"}]}",
                                              &body, NULL), ==, 429);
   parsed = ag_test_parse_json (body);
@@ -633,6 +634,53 @@ test_background_routing (void)
                   "request"), "generationConfig"), "thinkingConfig"));
 }
 
+/* Every request so far is in the request log, which `ag-cl log --json` reads back. */
+static void
+test_request_log (void)
+{
+  const char *args[] = { "log", "--json", "--limit", "500", NULL };
+  g_autoptr(JsonNode) rows = NULL;
+  gboolean found_ok = FALSE, found_intercepted = FALSE, found_error = FALSE;
+  JsonArray *array;
+
+  /* Rows are written by a worker thread; give it a moment. */
+  for (int i = 0; i < 50 && !(found_ok && found_intercepted && found_error); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (i > 0)
+        ag_test_sleep (100);
+      g_assert_cmpint (ag_test_harness_run_cli (harness, args, NULL, &out, NULL), ==, 0);
+      g_clear_pointer (&rows, json_node_unref);
+      rows = json_from_string (out, &error);
+      g_assert_no_error (error);
+      array = json_node_get_array (rows);
+      for (guint j = 0; j < json_array_get_length (array); j++)
+        {
+          JsonObject *row = json_array_get_object_element (array, j);
+          const char *outcome = json_object_get_string_member (row, "outcome");
+
+          if (g_strcmp0 (json_object_get_string_member_with_default (row, "model", ""),
+                         "claude-sonnet-4-5-20250929") == 0 && g_str_equal (outcome, "ok"))
+            {
+              g_assert_cmpstr (json_object_get_string_member (row, "upstream_model"), ==, "claude-sonnet-4-6");
+              g_assert_cmpstr (json_object_get_string_member (row, "account"), ==, "user1@example.com");
+              g_assert_cmpint (json_object_get_int_member (row, "status"), ==, 200);
+              g_assert_cmpint (json_object_get_int_member (row, "input_tokens"), >, 0);
+              found_ok = TRUE;
+            }
+          if (g_str_equal (outcome, "intercepted"))
+            found_intercepted = TRUE;
+          if (g_str_equal (outcome, "client_error") && json_object_get_int_member (row, "status") == 404)
+            found_error = TRUE;
+        }
+    }
+  g_assert_true (found_ok);
+  g_assert_true (found_intercepted);
+  g_assert_true (found_error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -660,6 +708,7 @@ main (int argc, char **argv)
   g_test_add_func ("/proxy/client-disconnect", test_client_disconnect);
   g_test_add_func ("/proxy/warmup-interception", test_warmup_interception);
   g_test_add_func ("/proxy/background-routing", test_background_routing);
+  g_test_add_func ("/proxy/request-log", test_request_log);
   status = g_test_run ();
 
   ag_test_harness_free (harness);

@@ -163,6 +163,42 @@ test_stream_headers (void)
                    "User-Agent: antigravity/" AG_ANTIGRAVITY_DEFAULT_VERSION " linux/" ARCH);
 }
 
+/* The Gemini CLI quota pool: prod only, the Gemini CLI's identity, its model names. */
+static void
+test_gemini_cli_pool (void)
+{
+  g_autoptr (AgCloudcodeConfig) config = NULL;
+  g_autoptr (SoupMessage) message = soup_message_new ("POST", "http://127.0.0.1:8/v1internal:streamGenerateContent");
+  g_autofree char *text = NULL;
+  const char *prod[] = { "https://cloudcode-pa.googleapis.com", NULL };
+  const char *names[][2] = {
+    { "gemini-3-flash", "gemini-3-flash-preview" }, { "gemini-3-pro-high", "gemini-3-pro-preview" },
+    { "gemini-3-pro-low", "gemini-3-pro-preview" }, { "gemini-3.1-pro-high", "gemini-3.1-pro-preview" },
+    { "gemini-2.5-flash", "gemini-2.5-flash" }, { "gemini-2.5-pro", "gemini-2.5-pro" },
+    { "gemini-3-flash-agent", NULL }, { "gemini-3.5-flash-low", NULL }, { "claude-sonnet-4-6", NULL },
+    { "gemini-3-pro-image", NULL },
+  };
+
+  clear_env ();
+  config = ag_cloudcode_config_new_from_env ();
+  assert_strv (ag_cloudcode_config_get_gemini_cli_endpoints (config), prod);
+  ag_cloudcode_config_apply_gemini_cli_headers (config, message, "ya29.cli");
+  text = headers_text (message);
+  g_assert_cmpstr (text, ==,
+                   "Accept: text/event-stream\n"
+                   "Authorization: Bearer ya29.cli\n"
+                   "Client-Metadata: ideType=IDE_UNSPECIFIED,platform=PLATFORM_UNSPECIFIED,pluginType=GEMINI\n"
+                   "Content-Type: application/json\n"
+                   "User-Agent: google-api-nodejs-client/9.15.1\n"
+                   "X-Goog-Api-Client: gl-node/22.17.0");
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *mapped = ag_cloudcode_gemini_cli_model (names[i][0]);
+
+      g_assert_cmpstr (mapped, ==, names[i][1]);
+    }
+}
+
 static void
 test_unary_headers_and_no_thinking (void)
 {
@@ -273,6 +309,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cloudcode-config/build-url", test_build_url);
   g_test_add_func ("/cloudcode-config/stream-headers", test_stream_headers);
   g_test_add_func ("/cloudcode-config/unary-headers", test_unary_headers_and_no_thinking);
+  g_test_add_func ("/cloudcode-config/gemini-cli-pool", test_gemini_cli_pool);
   g_test_add_func ("/cloudcode-config/load-code-assist", test_load_code_assist_fixtures);
   g_test_add_func ("/cloudcode-config/envelope", test_envelope);
 

@@ -175,6 +175,17 @@ typedef struct {
   gint64      ms;
 } DurationCase;
 
+/* Found by fuzz-google-error: a non-number "code" in a stream error made json-glib emit a critical. */
+static void
+test_code_not_a_number (void)
+{
+  static const char body[] = "{\"error\":{\"code\":{\"value\":503},\"message\":\"odd\"}}";
+  g_autoptr (AgGoogleError) error = ag_google_error_parse (200, body, strlen (body));
+
+  g_assert_cmpuint (error->http_status, ==, 200);
+  g_assert_cmpstr (error->message, ==, "odd");
+}
+
 static void
 test_go_durations (void)
 {
@@ -263,6 +274,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/google-error/body-length-bounds", test_body_not_nul_terminated);
   g_test_add_func ("/google-error/long-text-body", test_long_text_body_is_cut);
+  g_test_add_func ("/google-error/code-not-a-number", test_code_not_a_number);
   g_test_add_func ("/google-error/go-durations", test_go_durations);
   g_test_add_func ("/google-error/rfc3339", test_rfc3339);
   return g_test_run ();

@@ -71,6 +71,12 @@ static const CleanerCase cases[] = {
     "\"name\":{\"type\":\"string\"},\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Node\"}}}}}}",
     "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
     "\"children\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"description\":\"See: Node\"}}}}" },
+  /* Found by fuzz-schema-cleaner: a cleaned schema must clean to itself, so for Claude an unresolved $ref is an
+   * object with properties like every other object. */
+  { "unresolved-ref-claude", AG_MODEL_FAMILY_CLAUDE,
+    "{\"type\":\"object\",\"properties\":{\"gone\":{\"$ref\":\"#/$defs/Missing\"}}}",
+    "{\"type\":\"object\",\"properties\":{\"gone\":{\"type\":\"object\",\"description\":\"See: Missing\","
+    "\"properties\":{}}}}" },
   { "formats", AG_MODEL_FAMILY_GEMINI,
     "{\"type\":\"object\",\"properties\":{\"when\":{\"type\":\"string\",\"format\":\"date-time\"},"
     "\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"big\":{\"type\":\"INTEGER\",\"format\":\"int64\"}}}",

@@ -1,0 +1,435 @@
+#include "ag-quota-poller.h"
+#include "ag-google-error.h"
+
+/* One poll of one account. It owns itself: the async callbacks free it, and a poll whose poller went away (or
+ * whose account left the pool) is cancelled and detached (poller = NULL) so the callbacks only clean up. */
+typedef struct {
+  AgQuotaPoller *poller;
+  AgAccount     *account;
+  GCancellable  *cancellable;
+} Poll;
+
+struct _AgQuotaPoller
+{
+  GObject parent_instance;
+
+  AgAccountPool     *pool;
+  GListModel        *accounts;
+  AgCloudcodeClient *cloudcode;
+  AgOAuthClient     *oauth;
+  AgHistoryStore    *history;
+  guint              interval;
+  gboolean           started;
+  guint              timer_id;
+  GHashTable        *polls;   /* AgAccount * → Poll * running for it */
+};
+
+G_DEFINE_FINAL_TYPE (AgQuotaPoller, ag_quota_poller, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_INTERVAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_POLLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+poll_free (Poll *poll)
+{
+  g_object_unref (poll->account);
+  g_object_unref (poll->cancellable);
+  g_free (poll);
+}
+
+static void
+detach_poll (Poll *poll)
+{
+  poll->poller = NULL;
+  g_cancellable_cancel (poll->cancellable);
+}
+
+static void
+finish_poll (Poll *poll, const GError *error)
+{
+  g_autoptr(AgQuotaPoller) self = g_object_ref (poll->poller);
+
+  g_hash_table_remove (self->polls, poll->account);
+  g_signal_emit (self, signals[SIGNAL_POLLED], 0, poll->account, error);
+  poll_free (poll);
+}
+
+void
+ag_quota_poller_parse_models (JsonNode *response, AgQuotaFunc func, gpointer user_data)
+{
+  JsonObject *root;
+  JsonObject *models;
+  JsonNode *models_node;
+  g_autoptr(GList) names = NULL;
+
+  if (response == NULL || !JSON_NODE_HOLDS_OBJECT (response))
+    return;
+  root = json_node_get_object (response);
+  models_node = json_object_get_member (root, "models");
+  if (models_node == NULL || !JSON_NODE_HOLDS_OBJECT (models_node))
+    return;
+
+  models = json_node_get_object (models_node);
+  /* In the answer's order, so callers (and the quota history) see a stable sequence. */
+  names = json_object_get_members (models);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *model = l->data;
+      JsonNode *model_node = json_object_get_member (models, model);
+      JsonNode *quota_node, *fraction_node, *reset_node;
+      JsonObject *quota_info;
+      gint64 reset_ms = 0;
+      double fraction;
+
+      if (!JSON_NODE_HOLDS_OBJECT (model_node))
+        continue;
+      quota_node = json_object_get_member (json_node_get_object (model_node), "quotaInfo");
+      if (quota_node == NULL || !JSON_NODE_HOLDS_OBJECT (quota_node))
+        continue;
+      quota_info = json_node_get_object (quota_node);
+      fraction_node = json_object_get_member (quota_info, "remainingFraction");
+      reset_node = json_object_get_member (quota_info, "resetTime");
+      if (reset_node != NULL && JSON_NODE_HOLDS_VALUE (reset_node) &&
+          json_node_get_value_type (reset_node) == G_TYPE_STRING &&
+          !ag_parse_rfc3339 (json_node_get_string (reset_node), &reset_ms))
+        reset_ms = 0;
+      if (fraction_node != NULL && JSON_NODE_HOLDS_VALUE (fraction_node) &&
+          (json_node_get_value_type (fraction_node) == G_TYPE_DOUBLE ||
+           json_node_get_value_type (fraction_node) == G_TYPE_INT64))
+        fraction = json_node_get_double (fraction_node);
+      else if (reset_ms != 0)
+        fraction = 0.0;  /* Google omits the fraction of an exhausted model and keeps only its reset time. */
+      else
+        continue;
+      func (model, CLAMP (fraction, 0.0, 1.0), reset_ms, user_data);
+    }
+}
+
+typedef struct {
+  AgQuotaPoller *self;
+  AgAccount     *account;
+  gint64         now_ms;
+} Reading;
+
+static void
+record_quota (const char *model, double fraction, gint64 reset_unix_ms, gpointer user_data)
+{
+  Reading *reading = user_data;
+
+  ag_account_set_model_quota (reading->account, model, fraction, reset_unix_ms);
+  if (reading->self->history != NULL)
+    ag_history_store_add_quota_sample (reading->self->history, ag_account_get_email (reading->account), model,
+                                       fraction, reset_unix_ms, reading->now_ms);
+}
+
+static void
+models_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Poll *poll = user_data;
+  g_autoptr(AgGoogleError) google_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) response = NULL;
+  Reading reading;
+
+  response = ag_cloudcode_client_call_finish (AG_CLOUDCODE_CLIENT (source), result, &google_error, &error);
+  if (poll->poller == NULL)
+    {
+      poll_free (poll);
+      return;
+    }
+  if (response == NULL)
+    {
+      /* A revoked access token: the next poll (or request) renews it. */
+      if (google_error != NULL && google_error->kind == AG_UPSTREAM_FAILURE_AUTH)
+        ag_account_invalidate_access_token (poll->account);
+      finish_poll (poll, error);
+      return;
+    }
+  reading.self = poll->poller;
+  reading.account = poll->account;
+  reading.now_ms = g_get_real_time () / 1000;
+  ag_quota_poller_parse_models (response, record_quota, &reading);
+  finish_poll (poll, NULL);
+}
+
+static void
+token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Poll *poll = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = ag_account_get_access_token_finish (AG_ACCOUNT (source), result, &error);
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  const char *project;
+
+  if (poll->poller == NULL)
+    {
+      poll_free (poll);
+      return;
+    }
+  if (token == NULL)
+    {
+      /* A revoked sign-in found by the poller is as final as one found by a request: mark it once, here. */
+      if (g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT))
+        ag_account_pool_invalidate (poll->poller->pool, poll->account, AG_ACCOUNT_STATE_SIGNED_OUT,
+                                    "Google no longer accepts this account's sign-in; sign in again", NULL);
+      finish_poll (poll, error);
+      return;
+    }
+  /* With the project Google reports this account's own figures (cloudcode-api.md §8.1). */
+  object = json_object_new ();
+  project = ag_account_get_project_id (poll->account);
+  if (project != NULL)
+    json_object_set_string_member (object, "project", project);
+  body = json_node_init_object (json_node_alloc (), object);
+  ag_cloudcode_client_call_async (poll->poller->cloudcode, NULL, "fetchAvailableModels", token, body,
+                                  poll->cancellable, models_fetched, poll);
+}
+
+void
+ag_quota_poller_poll_account (AgQuotaPoller *self, AgAccount *account)
+{
+  Poll *poll;
+
+  g_return_if_fail (AG_IS_QUOTA_POLLER (self));
+  g_return_if_fail (AG_IS_ACCOUNT (account));
+
+  if (g_hash_table_contains (self->polls, account))
+    return;
+  poll = g_new0 (Poll, 1);
+  poll->poller = self;
+  poll->account = g_object_ref (account);
+  poll->cancellable = g_cancellable_new ();
+  g_hash_table_insert (self->polls, account, poll);
+  ag_account_get_access_token_async (account, self->oauth, poll->cancellable, token_ready, poll);
+}
+
+/* Signed-out or refused accounts are left alone: their token refresh would only fail again. */
+static void
+poll_range (AgQuotaPoller *self, guint position, guint count)
+{
+  for (guint i = position; i < position + count; i++)
+    {
+      g_autoptr(AgAccount) account = g_list_model_get_item (self->accounts, i);
+
+      if (ag_account_get_state (account) == AG_ACCOUNT_STATE_VALID)
+        ag_quota_poller_poll_account (self, account);
+    }
+}
+
+static gboolean
+poll_all (gpointer user_data)
+{
+  AgQuotaPoller *self = user_data;
+
+  poll_range (self, 0, g_list_model_get_n_items (self->accounts));
+  return G_SOURCE_CONTINUE;
+}
+
+/* The timer runs only while there is something to poll: an idle ag-cl without accounts never wakes up. */
+static void
+update_timer (AgQuotaPoller *self, gboolean restart)
+{
+  gboolean wanted = self->started && self->interval > 0 && g_list_model_get_n_items (self->accounts) > 0;
+
+  if (self->timer_id != 0 && (!wanted || restart))
+    g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (wanted && self->timer_id == 0)
+    self->timer_id = g_timeout_add_seconds (self->interval, poll_all, self);
+}
+
+static gboolean
+pool_contains (AgQuotaPoller *self, AgAccount *account)
+{
+  guint n = g_list_model_get_n_items (self->accounts);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AgAccount) item = g_list_model_get_item (self->accounts, i);
+
+      if (item == account)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+accounts_changed (GListModel *accounts, guint position, guint removed, guint added, gpointer user_data)
+{
+  AgQuotaPoller *self = user_data;
+  GHashTableIter iter;
+  Poll *poll;
+
+  if (removed > 0)
+    {
+      g_hash_table_iter_init (&iter, self->polls);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &poll))
+        if (!pool_contains (self, poll->account))
+          {
+            detach_poll (poll);
+            g_hash_table_iter_remove (&iter);
+          }
+    }
+  if (self->started)
+    poll_range (self, position, added);
+  update_timer (self, FALSE);
+}
+
+static void
+ag_quota_poller_dispose (GObject *object)
+{
+  AgQuotaPoller *self = AG_QUOTA_POLLER (object);
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (self->accounts != NULL)
+    g_signal_handlers_disconnect_by_data (self->accounts, self);
+  if (self->polls != NULL)
+    {
+      GHashTableIter iter;
+      Poll *poll;
+
+      g_hash_table_iter_init (&iter, self->polls);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &poll))
+        detach_poll (poll);
+      g_hash_table_remove_all (self->polls);
+    }
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->pool);
+  g_clear_object (&self->cloudcode);
+  g_clear_object (&self->oauth);
+  g_clear_object (&self->history);
+  G_OBJECT_CLASS (ag_quota_poller_parent_class)->dispose (object);
+}
+
+static void
+ag_quota_poller_finalize (GObject *object)
+{
+  AgQuotaPoller *self = AG_QUOTA_POLLER (object);
+
+  g_hash_table_unref (self->polls);
+  G_OBJECT_CLASS (ag_quota_poller_parent_class)->finalize (object);
+}
+
+static void
+ag_quota_poller_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_INTERVAL:
+      g_value_set_uint (value, AG_QUOTA_POLLER (object)->interval);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_quota_poller_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_INTERVAL:
+      ag_quota_poller_set_interval (AG_QUOTA_POLLER (object), g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_quota_poller_class_init (AgQuotaPollerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ag_quota_poller_dispose;
+  object_class->finalize = ag_quota_poller_finalize;
+  object_class->get_property = ag_quota_poller_get_property;
+  object_class->set_property = ag_quota_poller_set_property;
+
+  properties[PROP_INTERVAL] =
+    g_param_spec_uint ("interval", NULL, NULL, 0, G_MAXUINT, AG_QUOTA_POLLER_DEFAULT_INTERVAL,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_POLLED] =
+    g_signal_new ("polled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, AG_TYPE_ACCOUNT, G_TYPE_ERROR);
+}
+
+static void
+ag_quota_poller_init (AgQuotaPoller *self)
+{
+  self->interval = AG_QUOTA_POLLER_DEFAULT_INTERVAL;
+  self->polls = g_hash_table_new (NULL, NULL);
+}
+
+AgQuotaPoller *
+ag_quota_poller_new (AgAccountPool *pool, AgCloudcodeClient *cloudcode, AgOAuthClient *oauth,
+                     AgHistoryStore *history)
+{
+  AgQuotaPoller *self;
+
+  g_return_val_if_fail (AG_IS_ACCOUNT_POOL (pool), NULL);
+  g_return_val_if_fail (AG_IS_CLOUDCODE_CLIENT (cloudcode), NULL);
+  g_return_val_if_fail (AG_IS_OAUTH_CLIENT (oauth), NULL);
+  g_return_val_if_fail (history == NULL || AG_IS_HISTORY_STORE (history), NULL);
+
+  self = g_object_new (AG_TYPE_QUOTA_POLLER, NULL);
+  self->pool = g_object_ref (pool);
+  self->accounts = g_object_ref (ag_account_pool_get_accounts (pool));
+  self->cloudcode = g_object_ref (cloudcode);
+  self->oauth = g_object_ref (oauth);
+  self->history = history != NULL ? g_object_ref (history) : NULL;
+  g_signal_connect (self->accounts, "items-changed", G_CALLBACK (accounts_changed), self);
+  return self;
+}
+
+void
+ag_quota_poller_start (AgQuotaPoller *self)
+{
+  g_return_if_fail (AG_IS_QUOTA_POLLER (self));
+
+  if (self->started)
+    return;
+  self->started = TRUE;
+  poll_all (self);
+  update_timer (self, FALSE);
+}
+
+void
+ag_quota_poller_set_interval (AgQuotaPoller *self, guint seconds)
+{
+  g_return_if_fail (AG_IS_QUOTA_POLLER (self));
+
+  if (self->interval == seconds)
+    return;
+  self->interval = seconds;
+  update_timer (self, TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+}
+
+guint
+ag_quota_poller_get_interval (AgQuotaPoller *self)
+{
+  g_return_val_if_fail (AG_IS_QUOTA_POLLER (self), 0);
+  return self->interval;
+}
+
+gboolean
+ag_quota_poller_is_scheduled (AgQuotaPoller *self)
+{
+  g_return_val_if_fail (AG_IS_QUOTA_POLLER (self), FALSE);
+  return self->timer_id != 0;
+}

@@ -1,0 +1,43 @@
+/* ag-quota-poller.h — keeps every pool account's per-model quota current: calls fetchAvailableModels for each
+ * account when it joins the pool (all of them at start), every "interval" seconds while the pool has accounts (no
+ * timer at all when it has none), and on demand after a quota error. Accounts whose state is not VALID (signed
+ * out, refused) are only polled on demand. Each reading goes to the account
+ * (ag_account_set_model_quota) and, when a history store is given, to the quota history.
+ * Signal "polled" (AgAccount *account, GError *error or NULL): one poll of @account finished. */
+#pragma once
+
+#include <gio/gio.h>
+#include "ag-account-pool.h"
+#include "ag-cloudcode-client.h"
+#include "ag-history-store.h"
+#include "ag-oauth-client.h"
+
+G_BEGIN_DECLS
+
+#define AG_QUOTA_POLLER_DEFAULT_INTERVAL 300
+
+#define AG_TYPE_QUOTA_POLLER (ag_quota_poller_get_type ())
+G_DECLARE_FINAL_TYPE (AgQuotaPoller, ag_quota_poller, AG, QUOTA_POLLER, GObject)
+
+/* @history is nullable. Nothing is polled until ag_quota_poller_start(). */
+AgQuotaPoller *ag_quota_poller_new (AgAccountPool     *pool,
+                                    AgCloudcodeClient *cloudcode,
+                                    AgOAuthClient     *oauth,
+                                    AgHistoryStore    *history);
+/* Polls every account now, then every interval, and each account added to the pool later. */
+void           ag_quota_poller_start (AgQuotaPoller *self);
+/* Property "interval": seconds between polls of every account; 0 turns periodic polling off. */
+void           ag_quota_poller_set_interval (AgQuotaPoller *self, guint seconds);
+guint          ag_quota_poller_get_interval (AgQuotaPoller *self);
+/* Polls @account now, unless a poll of it is already running. */
+void           ag_quota_poller_poll_account (AgQuotaPoller *self, AgAccount *account);
+/* Whether the periodic timer is armed (for tests and diagnostics). */
+gboolean       ag_quota_poller_is_scheduled (AgQuotaPoller *self);
+
+/* Reads a fetchAvailableModels answer: calls @func for every model with a quotaInfo, with the remaining fraction
+ * clamped to [0, 1] (a missing fraction with a resetTime means exhausted: 0) and the reset time in Unix ms (0 when
+ * absent). Models whose quotaInfo has neither are skipped. Pure. */
+typedef void (*AgQuotaFunc) (const char *model, double fraction, gint64 reset_unix_ms, gpointer user_data);
+void           ag_quota_poller_parse_models (JsonNode *response, AgQuotaFunc func, gpointer user_data);
+
+G_END_DECLS

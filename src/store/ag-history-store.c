@@ -1,0 +1,986 @@
+#include "ag-history-store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+
+/* Rows written per transaction at most: one commit per burst instead of one per row. */
+#define MAX_BATCH 512
+/* Quota samples older than this are pruned; the charts show days, not seasons. */
+#define QUOTA_KEEP_MS ((gint64) 90 * 24 * 3600 * 1000)
+#define QUOTA_PRUNE_EVERY 500
+#define DEFAULT_RETRY_INTERVAL_S 30
+#define BUSY_TIMEOUT_MS 2000
+
+static const char schema_v1[] =
+  "CREATE TABLE requests ("
+  "  id INTEGER PRIMARY KEY,"
+  "  time_ms INTEGER NOT NULL,"
+  "  client TEXT, session_id TEXT, model TEXT, upstream_model TEXT, account TEXT,"
+  "  attempts TEXT NOT NULL DEFAULT '[]',"
+  "  outcome TEXT NOT NULL,"
+  "  status INTEGER NOT NULL,"
+  "  ttfb_ms INTEGER,"
+  "  total_ms INTEGER NOT NULL,"
+  "  input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL);"
+  "CREATE INDEX requests_by_time ON requests (time_ms);"
+  "CREATE TABLE quota_samples ("
+  "  id INTEGER PRIMARY KEY,"
+  "  time_ms INTEGER NOT NULL,"
+  "  account TEXT NOT NULL, model TEXT NOT NULL,"
+  "  remaining REAL NOT NULL,"
+  "  reset_ms INTEGER NOT NULL);"
+  "CREATE INDEX quota_samples_by_series ON quota_samples (account, model, time_ms);"
+  "PRAGMA user_version = 1;";
+
+static const char insert_request_sql[] =
+  "INSERT INTO requests (time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status,"
+  " ttfb_ms, total_ms, input_tokens, output_tokens, cache_read_tokens)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+static const char insert_quota_sql[] =
+  "INSERT INTO quota_samples (time_ms, account, model, remaining, reset_ms) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char query_requests_sql[] =
+  "SELECT id, time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status, ttfb_ms,"
+  " total_ms, input_tokens, output_tokens, cache_read_tokens"
+  " FROM (SELECT * FROM requests WHERE time_ms >= ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id";
+static const char query_quota_sql[] =
+  "SELECT time_ms, account, model, remaining, reset_ms FROM quota_samples"
+  " WHERE (?1 IS NULL OR account = ?1) AND (?2 IS NULL OR model = ?2) AND time_ms >= ?3"
+  " AND (?4 = 0 OR time_ms < ?4) ORDER BY time_ms, id";
+
+typedef enum {
+  JOB_ADD_REQUEST,
+  JOB_ADD_QUOTA,
+  JOB_TRIM,
+  JOB_QUERY_REQUESTS,
+  JOB_QUERY_QUOTA,
+  JOB_QUIT,
+} JobKind;
+
+typedef struct {
+  guint  limit;
+  gint64 since_ms;
+  gint64 until_ms;
+  char  *account;
+  char  *model;
+} QueryParams;
+
+typedef struct {
+  JobKind          kind;
+  AgRequestRecord *record;
+  AgQuotaSample   *sample;
+  GTask           *task;    /* queries; only ever referenced or unreferenced on the main thread */
+} Job;
+
+/* What the worker hands back to the main thread. */
+typedef enum {
+  EVENT_REQUEST_ADDED,
+  EVENT_FAILED,
+  EVENT_QUERY_DONE,
+} EventKind;
+
+typedef struct {
+  EventKind  kind;
+  gint64     id;
+  char      *message;
+  GTask     *task;
+  GPtrArray *rows;
+  GError    *error;
+} Event;
+
+/* State only the worker thread touches. */
+typedef struct {
+  sqlite3      *db;
+  sqlite3_stmt *insert_request;
+  sqlite3_stmt *insert_quota;
+  gint64        request_rows;
+  guint         quota_inserts;
+  gint64        failed_at_us;   /* monotonic time of the last failure; reopening waits retry-interval after it */
+  char         *last_error;     /* the last error reported, so each distinct one is reported once */
+  char         *unavailable;    /* why there is no database right now */
+} Worker;
+
+struct _AgHistoryStore
+{
+  GObject parent_instance;
+
+  char         *path;
+  guint         max_rows;        /* atomic */
+  guint         retry_interval;  /* atomic, seconds */
+  guint         dropped;         /* atomic */
+  GAsyncQueue  *jobs;
+  GThread      *thread;
+
+  GMutex        events_lock;
+  GQueue        events;
+  GSource      *notify;          /* made ready by the worker, dispatches events on the owner's context */
+};
+
+G_DEFINE_FINAL_TYPE (AgHistoryStore, ag_history_store, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_MAX_ROWS,
+  PROP_RETRY_INTERVAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_REQUEST_ADDED,
+  SIGNAL_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+void
+ag_quota_sample_free (AgQuotaSample *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->account);
+  g_free (self->model);
+  g_free (self);
+}
+
+char *
+ag_history_store_get_data_dir (void)
+{
+  const char *dir = g_getenv ("AGCL_DATA_DIR");
+
+  if (dir != NULL && dir[0] != '\0')
+    return g_strdup (dir);
+  return g_build_filename (g_get_user_data_dir (), "ag-cl", NULL);
+}
+
+static void
+query_params_free (QueryParams *params)
+{
+  g_free (params->account);
+  g_free (params->model);
+  g_free (params);
+}
+
+static void
+job_free (Job *job)
+{
+  ag_request_record_free (job->record);
+  ag_quota_sample_free (job->sample);
+  g_free (job);
+}
+
+static void
+event_free (Event *event)
+{
+  g_free (event->message);
+  g_clear_object (&event->task);
+  g_clear_pointer (&event->rows, g_ptr_array_unref);
+  g_clear_error (&event->error);
+  g_free (event);
+}
+
+/* --- worker thread ------------------------------------------------------------------------------------------ */
+
+static void
+post_event (AgHistoryStore *self, Event *event)
+{
+  g_mutex_lock (&self->events_lock);
+  g_queue_push_tail (&self->events, event);
+  g_mutex_unlock (&self->events_lock);
+  g_source_set_ready_time (self->notify, 0);
+}
+
+static void
+report_failure (AgHistoryStore *self, Worker *worker, const char *message)
+{
+  Event *event;
+
+  if (g_strcmp0 (worker->last_error, message) == 0)
+    return;
+  g_free (worker->last_error);
+  worker->last_error = g_strdup (message);
+  event = g_new0 (Event, 1);
+  event->kind = EVENT_FAILED;
+  event->message = g_strdup (message);
+  post_event (self, event);
+}
+
+static void
+close_database (Worker *worker)
+{
+  g_clear_pointer (&worker->insert_request, sqlite3_finalize);
+  g_clear_pointer (&worker->insert_quota, sqlite3_finalize);
+  g_clear_pointer (&worker->db, sqlite3_close_v2);
+}
+
+static gboolean
+exec_sql (sqlite3 *db, const char *sql, GError **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", message != NULL ? message : sqlite3_errmsg (db));
+  sqlite3_free (message);
+  return FALSE;
+}
+
+static gboolean
+query_int (sqlite3 *db, const char *sql, gint64 *value, GError **error)
+{
+  sqlite3_stmt *statement = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &statement, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (statement);
+  if (rc != SQLITE_ROW)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (db));
+      sqlite3_finalize (statement);
+      return FALSE;
+    }
+  *value = sqlite3_column_int64 (statement, 0);
+  sqlite3_finalize (statement);
+  return TRUE;
+}
+
+static gboolean
+prepare_schema (sqlite3 *db, GError **error)
+{
+  gint64 version = 0;
+
+  if (!query_int (db, "PRAGMA user_version", &version, error))
+    return FALSE;
+  if (version > AG_HISTORY_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "it was written by a newer ag-cl (schema %" G_GINT64_FORMAT ", this one knows %d)",
+                   version, AG_HISTORY_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (version == AG_HISTORY_STORE_SCHEMA_VERSION)
+    return TRUE;
+  /* IMMEDIATE: two processes opening a new database at once must not both create the tables. */
+  if (!exec_sql (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!query_int (db, "PRAGMA user_version", &version, error) ||
+      (version == 0 && !exec_sql (db, schema_v1, error)) ||
+      !exec_sql (db, "COMMIT", error))
+    {
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+open_database (AgHistoryStore *self, Worker *worker, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  g_autoptr(GError) local_error = NULL;
+  int rc;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot create the folder %s: %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  rc = sqlite3_open_v2 (self->path, &worker->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (worker->db, BUSY_TIMEOUT_MS);
+      /* WAL + NORMAL: a crash loses no committed row, and a commit does not wait for fsync. */
+      if (exec_sql (worker->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", &local_error) &&
+          prepare_schema (worker->db, &local_error) &&
+          query_int (worker->db, "SELECT COUNT(*) FROM requests", &worker->request_rows, &local_error))
+        {
+          if (sqlite3_prepare_v2 (worker->db, insert_request_sql, -1, &worker->insert_request, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2 (worker->db, insert_quota_sql, -1, &worker->insert_quota, NULL) == SQLITE_OK)
+            return TRUE;
+          g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (worker->db));
+        }
+    }
+  else
+    g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                 worker->db != NULL ? sqlite3_errmsg (worker->db) : sqlite3_errstr (rc));
+  close_database (worker);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot open the request history %s: %s", self->path,
+               local_error->message);
+  return FALSE;
+}
+
+static void
+mark_unavailable (AgHistoryStore *self, Worker *worker, const char *message)
+{
+  close_database (worker);
+  g_free (worker->unavailable);
+  worker->unavailable = g_strdup (message);
+  worker->failed_at_us = g_get_monotonic_time ();
+  report_failure (self, worker, message);
+}
+
+static void
+ensure_open (AgHistoryStore *self, Worker *worker)
+{
+  gint64 retry_us = (gint64) g_atomic_int_get (&self->retry_interval) * G_USEC_PER_SEC;
+  g_autoptr(GError) error = NULL;
+
+  if (worker->db != NULL || (worker->failed_at_us != 0 && g_get_monotonic_time () < worker->failed_at_us + retry_us))
+    return;
+  if (open_database (self, worker, &error))
+    g_clear_pointer (&worker->unavailable, g_free);
+  else
+    mark_unavailable (self, worker, error->message);
+}
+
+static void
+bind_text (sqlite3_stmt *statement, int index, const char *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (statement, index, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (statement, index);
+}
+
+static gboolean
+step_insert (sqlite3 *db, sqlite3_stmt *statement, GError **error)
+{
+  int rc = sqlite3_step (statement);
+
+  sqlite3_reset (statement);
+  sqlite3_clear_bindings (statement);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static gboolean
+insert_request (Worker *worker, AgRequestRecord *record, GError **error)
+{
+  sqlite3_stmt *statement = worker->insert_request;
+  g_autofree char *attempts = ag_request_record_attempts_to_json (record);
+
+  sqlite3_bind_int64 (statement, 1, record->time_ms);
+  bind_text (statement, 2, record->client);
+  bind_text (statement, 3, record->session_id);
+  bind_text (statement, 4, record->model);
+  bind_text (statement, 5, record->upstream_model);
+  bind_text (statement, 6, record->account);
+  bind_text (statement, 7, attempts);
+  bind_text (statement, 8, ag_request_outcome_to_string (record->outcome));
+  sqlite3_bind_int64 (statement, 9, record->status);
+  if (record->ttfb_ms >= 0)
+    sqlite3_bind_int64 (statement, 10, record->ttfb_ms);
+  else
+    sqlite3_bind_null (statement, 10);
+  sqlite3_bind_int64 (statement, 11, record->total_ms);
+  sqlite3_bind_int64 (statement, 12, record->input_tokens);
+  sqlite3_bind_int64 (statement, 13, record->output_tokens);
+  sqlite3_bind_int64 (statement, 14, record->cache_read_tokens);
+  if (!step_insert (worker->db, statement, error))
+    return FALSE;
+  record->id = sqlite3_last_insert_rowid (worker->db);
+  worker->request_rows++;
+  return TRUE;
+}
+
+static gboolean
+insert_quota (Worker *worker, AgQuotaSample *sample, GError **error)
+{
+  sqlite3_stmt *statement = worker->insert_quota;
+
+  sqlite3_bind_int64 (statement, 1, sample->time_ms);
+  bind_text (statement, 2, sample->account);
+  bind_text (statement, 3, sample->model);
+  sqlite3_bind_double (statement, 4, sample->remaining_fraction);
+  sqlite3_bind_int64 (statement, 5, sample->reset_ms);
+  if (!step_insert (worker->db, statement, error))
+    return FALSE;
+  worker->quota_inserts++;
+  return TRUE;
+}
+
+/* Deletes the oldest requests beyond max-rows, down to 90 % of it, so trimming runs once per many inserts. */
+static gboolean
+trim_requests (AgHistoryStore *self, Worker *worker, GError **error)
+{
+  guint max_rows = g_atomic_int_get (&self->max_rows);
+  gint64 keep = max_rows - max_rows / 10;
+  g_autofree char *sql = NULL;
+
+  if (worker->request_rows <= max_rows)
+    return TRUE;
+  sql = g_strdup_printf ("DELETE FROM requests WHERE id <= (SELECT id FROM requests ORDER BY id DESC LIMIT 1 "
+                         "OFFSET %" G_GINT64_FORMAT ")", keep);
+  if (!exec_sql (worker->db, sql, error))
+    return FALSE;
+  return query_int (worker->db, "SELECT COUNT(*) FROM requests", &worker->request_rows, error);
+}
+
+static gboolean
+prune_quota (Worker *worker, GError **error)
+{
+  g_autofree char *sql = NULL;
+
+  if (worker->quota_inserts < QUOTA_PRUNE_EVERY)
+    return TRUE;
+  worker->quota_inserts = 0;
+  sql = g_strdup_printf ("DELETE FROM quota_samples WHERE time_ms < %" G_GINT64_FORMAT,
+                         g_get_real_time () / 1000 - QUOTA_KEEP_MS);
+  return exec_sql (worker->db, sql, error);
+}
+
+static gboolean
+is_write (Job *job)
+{
+  return job->kind == JOB_ADD_REQUEST || job->kind == JOB_ADD_QUOTA || job->kind == JOB_TRIM;
+}
+
+static gboolean
+write_job (Worker *worker, Job *job, GError **error)
+{
+  switch (job->kind)
+    {
+    case JOB_ADD_REQUEST:
+      return insert_request (worker, job->record, error);
+    case JOB_ADD_QUOTA:
+      return insert_quota (worker, job->sample, error);
+    default:
+      return TRUE;
+    }
+}
+
+/* Writes @first and every write queued behind it in one transaction, then tells the main thread. A failure
+ * drops the whole batch (the transaction is rolled back) and closes the database until the retry. */
+static void
+write_batch (AgHistoryStore *self, Worker *worker, Job *first)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  Job *next;
+
+  g_ptr_array_add (batch, first);
+  while (batch->len < MAX_BATCH && (next = g_async_queue_try_pop (self->jobs)) != NULL)
+    {
+      if (!is_write (next))
+        {
+          g_async_queue_push_front (self->jobs, next);
+          break;
+        }
+      g_ptr_array_add (batch, next);
+    }
+
+  ok = worker->db != NULL && exec_sql (worker->db, "BEGIN", &error);
+  for (guint i = 0; ok && i < batch->len; i++)
+    ok = write_job (worker, g_ptr_array_index (batch, i), &error);
+  ok = ok && trim_requests (self, worker, &error) && prune_quota (worker, &error) &&
+       exec_sql (worker->db, "COMMIT", &error);
+
+  if (!ok)
+    {
+      for (guint i = 0; i < batch->len; i++)
+        if (((Job *) g_ptr_array_index (batch, i))->kind != JOB_TRIM)
+          g_atomic_int_inc (&self->dropped);
+      if (worker->db != NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("cannot write the request history %s: %s", self->path,
+                                                      error->message);
+
+          sqlite3_exec (worker->db, "ROLLBACK", NULL, NULL, NULL);
+          mark_unavailable (self, worker, message);
+        }
+      return;
+    }
+  g_clear_pointer (&worker->last_error, g_free);
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Job *job = g_ptr_array_index (batch, i);
+      Event *event;
+
+      if (job->kind != JOB_ADD_REQUEST)
+        continue;
+      event = g_new0 (Event, 1);
+      event->kind = EVENT_REQUEST_ADDED;
+      event->id = job->record->id;
+      post_event (self, event);
+    }
+}
+
+static char *
+column_strdup (sqlite3_stmt *statement, int column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (statement, column));
+}
+
+static AgRequestRecord *
+read_request (sqlite3_stmt *statement)
+{
+  g_autoptr(AgRequestRecord) record = ag_request_record_new ();
+  const char *attempts = (const char *) sqlite3_column_text (statement, 7);
+
+  record->id = sqlite3_column_int64 (statement, 0);
+  record->time_ms = sqlite3_column_int64 (statement, 1);
+  record->client = column_strdup (statement, 2);
+  record->session_id = column_strdup (statement, 3);
+  record->model = column_strdup (statement, 4);
+  record->upstream_model = column_strdup (statement, 5);
+  record->account = column_strdup (statement, 6);
+  /* A row is still worth showing when its attempts column is damaged. */
+  if (attempts != NULL)
+    ag_request_record_set_attempts_from_json (record, attempts, NULL);
+  if (!ag_request_outcome_from_string ((const char *) sqlite3_column_text (statement, 8), &record->outcome))
+    record->outcome = AG_REQUEST_OUTCOME_UPSTREAM_ERROR;
+  record->status = (guint) sqlite3_column_int64 (statement, 9);
+  record->ttfb_ms = sqlite3_column_type (statement, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64 (statement, 10);
+  record->total_ms = sqlite3_column_int64 (statement, 11);
+  record->input_tokens = sqlite3_column_int64 (statement, 12);
+  record->output_tokens = sqlite3_column_int64 (statement, 13);
+  record->cache_read_tokens = sqlite3_column_int64 (statement, 14);
+  return g_steal_pointer (&record);
+}
+
+static AgQuotaSample *
+read_quota (sqlite3_stmt *statement)
+{
+  AgQuotaSample *sample = g_new0 (AgQuotaSample, 1);
+
+  sample->time_ms = sqlite3_column_int64 (statement, 0);
+  sample->account = column_strdup (statement, 1);
+  sample->model = column_strdup (statement, 2);
+  sample->remaining_fraction = sqlite3_column_double (statement, 3);
+  sample->reset_ms = sqlite3_column_int64 (statement, 4);
+  return sample;
+}
+
+static GPtrArray *
+run_query (Worker *worker, JobKind kind, QueryParams *params, GError **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  sqlite3_stmt *statement = NULL;
+  int rc;
+
+  if (worker->db == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                   worker->unavailable != NULL ? worker->unavailable : "the request history is not open");
+      return NULL;
+    }
+  if (kind == JOB_QUERY_REQUESTS)
+    {
+      rows = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_request_record_free);
+      rc = sqlite3_prepare_v2 (worker->db, query_requests_sql, -1, &statement, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (statement, 1, params->since_ms);
+          sqlite3_bind_int64 (statement, 2, params->limit > 0 ? (gint64) params->limit : -1);
+        }
+    }
+  else
+    {
+      rows = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_quota_sample_free);
+      rc = sqlite3_prepare_v2 (worker->db, query_quota_sql, -1, &statement, NULL);
+      if (rc == SQLITE_OK)
+        {
+          bind_text (statement, 1, params->account);
+          bind_text (statement, 2, params->model);
+          sqlite3_bind_int64 (statement, 3, params->since_ms);
+          sqlite3_bind_int64 (statement, 4, params->until_ms);
+        }
+    }
+  while (rc == SQLITE_OK && (rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (rows, kind == JOB_QUERY_REQUESTS ? (gpointer) read_request (statement)
+                                                        : (gpointer) read_quota (statement));
+      rc = SQLITE_OK;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the request history: %s",
+                   sqlite3_errmsg (worker->db));
+      sqlite3_finalize (statement);
+      return NULL;
+    }
+  sqlite3_finalize (statement);
+  return g_steal_pointer (&rows);
+}
+
+static void
+answer_query (AgHistoryStore *self, Worker *worker, Job *job)
+{
+  Event *event = g_new0 (Event, 1);
+
+  event->kind = EVENT_QUERY_DONE;
+  event->task = g_steal_pointer (&job->task);
+  if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (event->task), &event->error))
+    event->rows = run_query (worker, job->kind, g_task_get_task_data (event->task), &event->error);
+  post_event (self, event);
+  job_free (job);
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  AgHistoryStore *self = data;
+  Worker worker = { 0 };
+
+  ensure_open (self, &worker);
+  for (;;)
+    {
+      Job *job = g_async_queue_pop (self->jobs);
+
+      if (job->kind == JOB_QUIT)
+        {
+          job_free (job);
+          break;
+        }
+      ensure_open (self, &worker);
+      if (is_write (job))
+        write_batch (self, &worker, job);
+      else
+        answer_query (self, &worker, job);
+    }
+  close_database (&worker);
+  g_free (worker.last_error);
+  g_free (worker.unavailable);
+  return NULL;
+}
+
+/* --- main thread -------------------------------------------------------------------------------------------- */
+
+static void
+deliver_event (AgHistoryStore *self, Event *event)
+{
+  switch (event->kind)
+    {
+    case EVENT_REQUEST_ADDED:
+      g_signal_emit (self, signals[SIGNAL_REQUEST_ADDED], 0, event->id);
+      break;
+    case EVENT_FAILED:
+      g_signal_emit (self, signals[SIGNAL_FAILED], 0, event->message);
+      break;
+    case EVENT_QUERY_DONE:
+      if (event->rows != NULL)
+        g_task_return_pointer (event->task, g_steal_pointer (&event->rows), (GDestroyNotify) g_ptr_array_unref);
+      else
+        g_task_return_error (event->task, g_steal_pointer (&event->error));
+      break;
+    }
+}
+
+static gboolean
+notify_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  g_source_set_ready_time (source, -1);
+  return callback (user_data);
+}
+
+static GSourceFuncs notify_funcs = { .dispatch = notify_dispatch };
+
+static gboolean
+deliver_events (gpointer user_data)
+{
+  g_autoptr(AgHistoryStore) self = g_object_ref (user_data);
+
+  for (;;)
+    {
+      Event *event;
+
+      g_mutex_lock (&self->events_lock);
+      event = g_queue_pop_head (&self->events);
+      g_mutex_unlock (&self->events_lock);
+      if (event == NULL)
+        break;
+      deliver_event (self, event);
+      event_free (event);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+push_job (AgHistoryStore *self, Job *job)
+{
+  g_async_queue_push (self->jobs, job);
+}
+
+static void
+ag_history_store_dispose (GObject *object)
+{
+  AgHistoryStore *self = AG_HISTORY_STORE (object);
+
+  if (self->thread != NULL)
+    {
+      Job *quit = g_new0 (Job, 1);
+
+      /* The worker writes everything queued before it quits: nothing added is lost on a clean exit. */
+      quit->kind = JOB_QUIT;
+      push_job (self, quit);
+      g_thread_join (g_steal_pointer (&self->thread));
+    }
+  if (self->notify != NULL)
+    {
+      g_source_destroy (self->notify);
+      g_clear_pointer (&self->notify, g_source_unref);
+    }
+  G_OBJECT_CLASS (ag_history_store_parent_class)->dispose (object);
+}
+
+static void
+ag_history_store_finalize (GObject *object)
+{
+  AgHistoryStore *self = AG_HISTORY_STORE (object);
+
+  g_queue_clear_full (&self->events, (GDestroyNotify) event_free);
+  g_mutex_clear (&self->events_lock);
+  g_async_queue_unref (self->jobs);
+  g_free (self->path);
+  G_OBJECT_CLASS (ag_history_store_parent_class)->finalize (object);
+}
+
+static void
+ag_history_store_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AgHistoryStore *self = AG_HISTORY_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_ROWS:
+      g_value_set_uint (value, ag_history_store_get_max_rows (self));
+      break;
+    case PROP_RETRY_INTERVAL:
+      g_value_set_uint (value, g_atomic_int_get (&self->retry_interval));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_history_store_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  AgHistoryStore *self = AG_HISTORY_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_ROWS:
+      ag_history_store_set_max_rows (self, g_value_get_uint (value));
+      break;
+    case PROP_RETRY_INTERVAL:
+      ag_history_store_set_retry_interval (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_history_store_class_init (AgHistoryStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ag_history_store_dispose;
+  object_class->finalize = ag_history_store_finalize;
+  object_class->get_property = ag_history_store_get_property;
+  object_class->set_property = ag_history_store_set_property;
+
+  properties[PROP_MAX_ROWS] =
+    g_param_spec_uint ("max-rows", NULL, NULL, 0, G_MAXUINT, AG_HISTORY_STORE_DEFAULT_MAX_ROWS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RETRY_INTERVAL] =
+    g_param_spec_uint ("retry-interval", NULL, NULL, 0, G_MAXUINT, DEFAULT_RETRY_INTERVAL_S,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_REQUEST_ADDED] =
+    g_signal_new ("request-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+ag_history_store_init (AgHistoryStore *self)
+{
+  self->max_rows = AG_HISTORY_STORE_DEFAULT_MAX_ROWS;
+  self->retry_interval = DEFAULT_RETRY_INTERVAL_S;
+  self->jobs = g_async_queue_new ();
+  g_mutex_init (&self->events_lock);
+  g_queue_init (&self->events);
+}
+
+AgHistoryStore *
+ag_history_store_new (const char *path)
+{
+  AgHistoryStore *self = g_object_new (AG_TYPE_HISTORY_STORE, NULL);
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+  if (path != NULL)
+    self->path = g_strdup (path);
+  else
+    {
+      g_autofree char *dir = ag_history_store_get_data_dir ();
+
+      self->path = g_build_filename (dir, "history.db", NULL);
+    }
+  self->notify = g_source_new (&notify_funcs, sizeof (GSource));
+  g_source_set_static_name (self->notify, "AgHistoryStore events");
+  g_source_set_callback (self->notify, deliver_events, self, NULL);
+  g_source_attach (self->notify, context);
+  self->thread = g_thread_new ("ag-history", worker_main, self);
+  return self;
+}
+
+const char *
+ag_history_store_get_path (AgHistoryStore *self)
+{
+  g_return_val_if_fail (AG_IS_HISTORY_STORE (self), NULL);
+  return self->path;
+}
+
+void
+ag_history_store_set_max_rows (AgHistoryStore *self, guint max_rows)
+{
+  Job *job;
+
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+  if ((guint) g_atomic_int_get (&self->max_rows) == max_rows)
+    return;
+  g_atomic_int_set (&self->max_rows, max_rows);
+  job = g_new0 (Job, 1);
+  job->kind = JOB_TRIM;
+  push_job (self, job);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_ROWS]);
+}
+
+guint
+ag_history_store_get_max_rows (AgHistoryStore *self)
+{
+  g_return_val_if_fail (AG_IS_HISTORY_STORE (self), 0);
+  return g_atomic_int_get (&self->max_rows);
+}
+
+void
+ag_history_store_set_retry_interval (AgHistoryStore *self, guint seconds)
+{
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+  if ((guint) g_atomic_int_get (&self->retry_interval) == seconds)
+    return;
+  g_atomic_int_set (&self->retry_interval, seconds);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_INTERVAL]);
+}
+
+guint
+ag_history_store_get_dropped (AgHistoryStore *self)
+{
+  g_return_val_if_fail (AG_IS_HISTORY_STORE (self), 0);
+  return g_atomic_int_get (&self->dropped);
+}
+
+void
+ag_history_store_add_request (AgHistoryStore *self, AgRequestRecord *record)
+{
+  Job *job;
+
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+  g_return_if_fail (record != NULL);
+
+  job = g_new0 (Job, 1);
+  job->kind = JOB_ADD_REQUEST;
+  job->record = record;
+  push_job (self, job);
+}
+
+void
+ag_history_store_add_quota_sample (AgHistoryStore *self, const char *account, const char *model,
+                                   double remaining_fraction, gint64 reset_ms, gint64 time_ms)
+{
+  Job *job;
+
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+  g_return_if_fail (account != NULL && model != NULL);
+
+  job = g_new0 (Job, 1);
+  job->kind = JOB_ADD_QUOTA;
+  job->sample = g_new0 (AgQuotaSample, 1);
+  job->sample->time_ms = time_ms;
+  job->sample->account = g_strdup (account);
+  job->sample->model = g_strdup (model);
+  job->sample->remaining_fraction = remaining_fraction;
+  job->sample->reset_ms = reset_ms;
+  push_job (self, job);
+}
+
+static void
+queue_query (AgHistoryStore *self, JobKind kind, QueryParams *params, gpointer source_tag,
+             GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, source_tag);
+  g_task_set_task_data (job->task, params, (GDestroyNotify) query_params_free);
+  push_job (self, job);
+}
+
+void
+ag_history_store_query_requests_async (AgHistoryStore     *self,
+                                       guint               limit,
+                                       gint64              since_ms,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data)
+{
+  QueryParams *params;
+
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+
+  params = g_new0 (QueryParams, 1);
+  params->limit = limit;
+  params->since_ms = since_ms;
+  queue_query (self, JOB_QUERY_REQUESTS, params, ag_history_store_query_requests_async, cancellable, callback,
+               user_data);
+}
+
+GPtrArray *
+ag_history_store_query_requests_finish (AgHistoryStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+ag_history_store_query_quota_async (AgHistoryStore     *self,
+                                    const char         *account,
+                                    const char         *model,
+                                    gint64              since_ms,
+                                    gint64              until_ms,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  QueryParams *params;
+
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+
+  params = g_new0 (QueryParams, 1);
+  params->account = g_strdup (account);
+  params->model = g_strdup (model);
+  params->since_ms = since_ms;
+  params->until_ms = until_ms;
+  queue_query (self, JOB_QUERY_QUOTA, params, ag_history_store_query_quota_async, cancellable, callback,
+               user_data);
+}
+
+GPtrArray *
+ag_history_store_query_quota_finish (AgHistoryStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,76 @@
+/* ag-history-store.h — the request log and the quota history in SQLite (<data dir>/history.db, WAL). Every disk
+ * access runs on one worker thread: adding a row only queues it, so the main loop never waits on the disk, and a
+ * database that cannot be opened or written never fails a request — rows are dropped and counted, "failed" is
+ * emitted once per distinct error, and opening is retried later. The request log is bounded ("max-rows").
+ *
+ * Signals (on the thread-default main context of the creator):
+ *   "request-added" (gint64 id)        a request row was written
+ *   "failed" (const char *message)     the database cannot be used (once per distinct error) */
+#pragma once
+
+#include <gio/gio.h>
+#include "ag-request-record.h"
+
+G_BEGIN_DECLS
+
+#define AG_HISTORY_STORE_SCHEMA_VERSION 1
+#define AG_HISTORY_STORE_DEFAULT_MAX_ROWS 50000
+
+/* One quota reading of a model on an account. */
+typedef struct {
+  gint64 time_ms;             /* Unix ms of the reading */
+  char  *account;             /* e-mail */
+  char  *model;
+  double remaining_fraction;  /* 0…1 */
+  gint64 reset_ms;            /* Unix ms of the next reset; 0 = unknown */
+} AgQuotaSample;
+
+void ag_quota_sample_free (AgQuotaSample *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgQuotaSample, ag_quota_sample_free)
+
+/* $AGCL_DATA_DIR when set, else g_get_user_data_dir()/ag-cl. */
+char *ag_history_store_get_data_dir (void);
+
+#define AG_TYPE_HISTORY_STORE (ag_history_store_get_type ())
+G_DECLARE_FINAL_TYPE (AgHistoryStore, ag_history_store, AG, HISTORY_STORE, GObject)
+
+/* Opens (creating it when needed) @path, NULL = <data dir>/history.db, in the background. */
+AgHistoryStore *ag_history_store_new (const char *path);
+const char     *ag_history_store_get_path (AgHistoryStore *self);
+
+/* Property "max-rows": the request log keeps at most this many rows, dropping the oldest in batches. */
+void            ag_history_store_set_max_rows (AgHistoryStore *self, guint max_rows);
+guint           ag_history_store_get_max_rows (AgHistoryStore *self);
+/* Property "retry-interval": seconds before reopening a database that failed (default 30). */
+void            ag_history_store_set_retry_interval (AgHistoryStore *self, guint seconds);
+/* Rows that could not be written since the store was created. Any thread. */
+guint           ag_history_store_get_dropped (AgHistoryStore *self);
+
+/* Queues @record (takes ownership); returns at once. */
+void            ag_history_store_add_request (AgHistoryStore *self, AgRequestRecord *record);
+void            ag_history_store_add_quota_sample (AgHistoryStore *self, const char *account, const char *model,
+                                                   double remaining_fraction, gint64 reset_ms, gint64 time_ms);
+
+/* The newest @limit requests (0 = all) at or after @since_ms (0 = any time), oldest first, as a GPtrArray of
+ * AgRequestRecord. Sees every row added before the call. Fails when the database cannot be opened. */
+void            ag_history_store_query_requests_async (AgHistoryStore     *self,
+                                                       guint               limit,
+                                                       gint64              since_ms,
+                                                       GCancellable       *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer            user_data);
+GPtrArray      *ag_history_store_query_requests_finish (AgHistoryStore *self, GAsyncResult *result, GError **error);
+
+/* Quota samples of @account and @model (NULL = any) with @since_ms <= time < @until_ms (0 = no bound), oldest
+ * first, as a GPtrArray of AgQuotaSample. */
+void            ag_history_store_query_quota_async (AgHistoryStore     *self,
+                                                    const char         *account,
+                                                    const char         *model,
+                                                    gint64              since_ms,
+                                                    gint64              until_ms,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+GPtrArray      *ag_history_store_query_quota_finish (AgHistoryStore *self, GAsyncResult *result, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,283 @@
+#include "config.h"
+#include "ag-account-row.h"
+
+#include <glib/gi18n.h>
+#include "ag-window.h"
+
+struct _AgAccountRow
+{
+  AdwExpanderRow  parent_instance;
+
+  AdwActionRow   *state_row;
+  GtkButton      *fix_button;
+  GtkBox         *quota_box;
+  GtkSwitch      *enabled_switch;
+  AdwActionRow   *preferred_row;
+  GtkButton      *preferred_button;
+
+  AgApplication  *app;       /* weak */
+  AgProxyService *service;
+  AgAccount      *account;
+  char           *state_text;
+};
+
+G_DEFINE_FINAL_TYPE (AgAccountRow, ag_account_row, ADW_TYPE_EXPANDER_ROW)
+
+static char *
+format_time (gint64 unix_ms)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_ms / 1000);
+
+  return g_date_time_format (time, "%H:%M");
+}
+
+char *
+ag_account_row_describe_state (AgAccountState state, GPtrArray *limits, const char *email)
+{
+  switch (state)
+    {
+    case AG_ACCOUNT_STATE_SIGNED_OUT:
+      return g_strdup (_("Needs sign-in"));
+    case AG_ACCOUNT_STATE_VALIDATION_REQUIRED:
+      return g_strdup (_("Needs verification"));
+    case AG_ACCOUNT_STATE_DISABLED:
+      return g_strdup (_("Refused by Google"));
+    case AG_ACCOUNT_STATE_VALID:
+    default:
+      break;
+    }
+  /* The list is sorted by end time: the first rest of this account is the one that ends soonest. */
+  for (guint i = 0; limits != NULL && i < limits->len; i++)
+    {
+      AgRateLimit *limit = g_ptr_array_index (limits, i);
+      g_autofree char *until = NULL;
+
+      if (!g_str_equal (limit->account, email))
+        continue;
+      until = format_time (limit->until_ms);
+      if (limit->kind == AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED)
+        /* Translators: a model id and a time, e.g. "gemini-3-pro: quota exhausted until 14:05" */
+        return g_strdup_printf (_("%s: quota exhausted until %s"), limit->model, until);
+      return g_strdup_printf (_("%s: rate limited until %s"), limit->model, until);
+    }
+  return g_strdup (_("Active"));
+}
+
+static void
+sync_header (AgAccountRow *self)
+{
+  const char *tier = ag_account_get_tier (self->account);
+  const char *project = ag_account_get_project_id (self->account);
+  g_autoptr(GPtrArray) limits = ag_account_pool_list_limits (ag_proxy_service_get_pool (self->service));
+  AgAccountState state = ag_account_get_state (self->account);
+  const char *reason = ag_account_get_invalid_reason (self->account);
+  g_autofree char *subtitle = NULL;
+
+  g_free (self->state_text);
+  self->state_text = ag_account_row_describe_state (state, limits, ag_account_get_email (self->account));
+  if (!ag_account_get_enabled (self->account))
+    subtitle = g_strdup (_("Disabled"));
+  else
+    subtitle = g_strdup_printf ("%s · %s · %s", self->state_text, tier != NULL ? tier : _("unknown tier"),
+                                project != NULL ? project : _("no project"));
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->state_row), self->state_text);
+  adw_action_row_set_subtitle (self->state_row, state != AG_ACCOUNT_STATE_VALID && reason != NULL ? reason : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->fix_button), state == AG_ACCOUNT_STATE_SIGNED_OUT
+                          || (state == AG_ACCOUNT_STATE_VALIDATION_REQUIRED
+                              && ag_account_get_validation_url (self->account) != NULL));
+  gtk_button_set_label (self->fix_button, state == AG_ACCOUNT_STATE_SIGNED_OUT ? _("_Sign In Again")
+                                                                                : _("_Verify…"));
+  if (state == AG_ACCOUNT_STATE_VALID)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->state_row), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_row), "error");
+}
+
+static void
+sync_quota (AgAccountRow *self)
+{
+  g_auto(GStrv) models = ag_account_list_quota_models (self->account);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->quota_box))) != NULL)
+    gtk_box_remove (self->quota_box, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->quota_box), models != NULL && models[0] != NULL);
+  for (guint i = 0; models != NULL && models[i] != NULL; i++)
+    {
+      double fraction = 0;
+      gint64 reset_ms = 0;
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+      g_autofree char *subtitle = NULL;
+
+      ag_account_get_model_quota (self->account, models[i], &fraction, &reset_ms);
+      if (reset_ms > 0)
+        {
+          g_autofree char *time = format_time (reset_ms);
+
+          /* Translators: "80 % left, resets at 14:05" */
+          subtitle = g_strdup_printf (_("%.0f %% left, resets at %s"), fraction * 100, time);
+        }
+      else
+        subtitle = g_strdup_printf (_("%.0f %% left"), fraction * 100);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), models[i]);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), fraction);
+      gtk_widget_set_size_request (bar, 160, -1);
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
+      gtk_box_append (self->quota_box, row);
+    }
+}
+
+static void
+sync_preferred (AgAccountRow *self)
+{
+  GSettings *settings = ag_application_get_settings (self->app);
+  g_autofree char *preferred = settings != NULL ? g_settings_get_string (settings, "preferred-account") : NULL;
+  gboolean is_preferred = g_strcmp0 (preferred, ag_account_get_email (self->account)) == 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->preferred_button), !is_preferred && settings != NULL);
+  adw_action_row_set_subtitle (self->preferred_row, is_preferred ? _("Used first while it can serve requests")
+                                                                 : _("Use this account before the others"));
+}
+
+static void
+set_preferred (AgAccountRow *self)
+{
+  GSettings *settings = ag_application_get_settings (self->app);
+
+  if (settings != NULL)
+    g_settings_set_string (settings, "preferred-account", ag_account_get_email (self->account));
+}
+
+static void
+fix_account (AgAccountRow *self)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
+
+  if (ag_account_get_state (self->account) == AG_ACCOUNT_STATE_VALIDATION_REQUIRED)
+    ag_application_launch_uri (self->app, window, ag_account_get_validation_url (self->account));
+  else
+    ag_window_show_page (AG_WINDOW (window), "add-account");
+}
+
+static void
+account_removed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(AgAccountRow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (!ag_proxy_service_remove_account_finish (AG_PROXY_SERVICE (source), result, &error) && AG_IS_WINDOW (root))
+    ag_window_add_toast (AG_WINDOW (root), error->message);
+}
+
+static void
+on_remove_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  AgAccountRow *self = user_data;
+
+  if (g_str_equal (response, "remove"))
+    ag_proxy_service_remove_account_async (self->service, ag_account_get_email (self->account), NULL,
+                                           account_removed, g_object_ref (self));
+}
+
+static void
+remove_account (AgAccountRow *self)
+{
+  GtkWidget *dialog;
+  g_autofree char *body = g_strdup_printf (_("ag-cl forgets %s and deletes its sign-in from the keyring. You can "
+                                             "add it again later."), ag_account_get_email (self->account));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Remove Account?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+ag_account_row_dispose (GObject *object)
+{
+  AgAccountRow *self = AG_ACCOUNT_ROW (object);
+  GSettings *settings = self->app != NULL ? ag_application_get_settings (self->app) : NULL;
+
+  if (settings != NULL)
+    g_signal_handlers_disconnect_by_data (settings, self);
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (ag_proxy_service_get_pool (self->service), self);
+  if (self->account != NULL)
+    g_signal_handlers_disconnect_by_data (self->account, self);
+  g_clear_object (&self->account);
+  g_clear_object (&self->service);
+  g_clear_weak_pointer (&self->app);
+  g_clear_pointer (&self->state_text, g_free);
+  G_OBJECT_CLASS (ag_account_row_parent_class)->dispose (object);
+}
+
+static void
+ag_account_row_class_init (AgAccountRowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ag_account_row_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-account-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, AgAccountRow, state_row);
+  gtk_widget_class_bind_template_child (widget_class, AgAccountRow, fix_button);
+  gtk_widget_class_bind_template_child (widget_class, AgAccountRow, quota_box);
+  gtk_widget_class_bind_template_child (widget_class, AgAccountRow, enabled_switch);
+  gtk_widget_class_bind_template_child (widget_class, AgAccountRow, preferred_row);
+  gtk_widget_class_bind_template_child (widget_class, AgAccountRow, preferred_button);
+  gtk_widget_class_bind_template_callback (widget_class, set_preferred);
+  gtk_widget_class_bind_template_callback (widget_class, fix_account);
+  gtk_widget_class_bind_template_callback (widget_class, remove_account);
+}
+
+static void
+ag_account_row_init (AgAccountRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+AgAccountRow *
+ag_account_row_new (AgApplication *app, AgAccount *account)
+{
+  AgAccountRow *self = g_object_new (AG_TYPE_ACCOUNT_ROW, NULL);
+  GSettings *settings = ag_application_get_settings (app);
+
+  g_set_weak_pointer (&self->app, app);
+  self->service = g_object_ref (ag_application_get_service (app));
+  self->account = g_object_ref (account);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ag_account_get_email (account));
+  g_object_bind_property (account, "enabled", self->enabled_switch, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect_swapped (account, "notify", G_CALLBACK (sync_header), self);
+  g_signal_connect_swapped (account, "quota-changed", G_CALLBACK (sync_quota), self);
+  g_signal_connect_swapped (ag_proxy_service_get_pool (self->service), "changed", G_CALLBACK (sync_header), self);
+  if (settings != NULL)
+    g_signal_connect_swapped (settings, "changed::preferred-account", G_CALLBACK (sync_preferred), self);
+  sync_header (self);
+  sync_quota (self);
+  sync_preferred (self);
+  return self;
+}
+
+AgAccount *ag_account_row_get_account (AgAccountRow *self) { return self->account; }
+const char *ag_account_row_get_state_text (AgAccountRow *self) { return self->state_text; }
+GtkWidget *ag_account_row_get_fix_button (AgAccountRow *self) { return GTK_WIDGET (self->fix_button); }
+
+guint
+ag_account_row_get_n_quota_bars (AgAccountRow *self)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->quota_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}

@@ -1,0 +1,24 @@
+/* ag-account-row.h — one account in the Accounts page: identity and state in the header; state with a fix,
+ * per-model quota bars, enable switch, "Set as preferred" and remove (confirmed) when expanded. */
+#pragma once
+
+#include <adwaita.h>
+#include "ag-application.h"
+
+G_BEGIN_DECLS
+
+#define AG_TYPE_ACCOUNT_ROW (ag_account_row_get_type ())
+G_DECLARE_FINAL_TYPE (AgAccountRow, ag_account_row, AG, ACCOUNT_ROW, AdwExpanderRow)
+
+AgAccountRow *ag_account_row_new (AgApplication *app, AgAccount *account);
+AgAccount    *ag_account_row_get_account (AgAccountRow *self);
+/* What the row shows, for tests: the state ("Active", "gemini-3-pro: rate limited until 14:05", …), the fix
+ * button (sign in again / verify) and the number of quota bars. */
+const char   *ag_account_row_get_state_text (AgAccountRow *self);
+GtkWidget    *ag_account_row_get_fix_button (AgAccountRow *self);
+guint         ag_account_row_get_n_quota_bars (AgAccountRow *self);
+
+/* "Active", "Rate limited until HH:MM", "Quota exhausted until HH:MM", "Needs sign-in", … Pure. */
+char         *ag_account_row_describe_state (AgAccountState state, GPtrArray *limits, const char *email);
+
+G_END_DECLS

@@ -1,0 +1,307 @@
+#include "config.h"
+#include "ag-application.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include "ag-claude-settings.h"
+#include "ag-notifier.h"
+#include "ag-preferences-window.h"
+#include "ag-tray.h"
+#include "ag-window.h"
+
+struct _AgApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  char           *address_override;
+  int             port_override;
+  gboolean        background;
+
+  AgProxyService *service;
+  AgNotifier     *notifier;
+  AgTray         *tray;
+  AgUriLauncher   uri_launcher;
+  gpointer        uri_launcher_data;
+};
+
+G_DEFINE_FINAL_TYPE (AgApplication, ag_application, ADW_TYPE_APPLICATION)
+
+static void
+ag_application_dispose (GObject *object)
+{
+  AgApplication *self = AG_APPLICATION (object);
+
+  g_clear_object (&self->tray);
+  g_clear_object (&self->notifier);
+  if (self->service != NULL)
+    ag_proxy_service_stop (self->service);
+  g_clear_object (&self->service);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->address_override, g_free);
+  G_OBJECT_CLASS (ag_application_parent_class)->dispose (object);
+}
+
+static AgWindow *
+get_window (AgApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (ag_window_new (self));
+  return AG_WINDOW (window);
+}
+
+static void
+show_window (AgApplication *self)
+{
+  gtk_window_present (GTK_WINDOW (get_window (self)));
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "first-run", FALSE);
+}
+
+static void
+show_window_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  show_window (user_data);
+}
+
+static void
+preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AgApplication *self = user_data;
+  AgPreferencesWindow *preferences = ag_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (get_window (self)));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AgApplication *self = user_data;
+  const char *developers[] = { "The ag-cl authors", NULL };
+  GtkWidget *about = adw_about_window_new ();
+
+  g_object_set (about,
+                "transient-for", get_window (self),
+                "application-name", "ag-cl",
+                "application-icon", AG_APP_ID,
+                "version", AG_VERSION,
+                "comments", _("Use your Google Antigravity accounts from Claude Code"),
+                "license-type", GTK_LICENSE_GPL_3_0,
+                "website", "https://github.com/agcl/ag-cl",
+                "developers", developers,
+                "translator-credits", _("translator-credits"),
+                NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AgApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Destroying the windows first lets them drop their references on the service. */
+  while (windows != NULL)
+    {
+      gtk_window_destroy (windows->data);
+      windows = gtk_application_get_windows (GTK_APPLICATION (self));
+    }
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+copy_claude_settings_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AgApplication *self = user_data;
+  g_autofree char *url = ag_proxy_service_get_url (self->service);
+  g_autofree char *lines = NULL;
+  g_autoptr(GNotification) notification = NULL;
+
+  if (url == NULL)
+    {
+      notification = g_notification_new (_("The proxy is off"));
+      g_notification_set_body (notification, _("Turn the proxy on to use it from Claude Code."));
+    }
+  else
+    {
+      lines = ag_claude_settings_export_lines (url, NULL);
+      gdk_clipboard_set_text (gdk_display_get_clipboard (gdk_display_get_default ()), lines);
+      notification = g_notification_new (_("Claude Code settings copied"));
+      g_notification_set_body (notification, _("Paste them into a terminal before starting Claude Code."));
+    }
+  g_application_send_notification (G_APPLICATION (self), "claude-settings", notification);
+}
+
+static const GActionEntry app_actions[] = {
+  { "show-window", show_window_activated },
+  { "preferences", preferences_activated },
+  { "about", about_activated },
+  { "quit", quit_activated },
+  { "copy-claude-settings", copy_claude_settings_activated },
+};
+
+static void
+accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_proxy_service_load_accounts_finish (AG_PROXY_SERVICE (source), result, &error))
+    g_warning ("cannot read accounts from the keyring: %s", error->message);
+}
+
+/* Logging out or `kill` ends the session cleanly (the listener closes, state is saved). */
+static gboolean
+quit_on_signal (gpointer user_data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ag_application_startup (GApplication *application)
+{
+  AgApplication *self = AG_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+  const char *quit_accels[] = { "<Control>q", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
+
+  G_APPLICATION_CLASS (ag_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
+
+  self->service = ag_proxy_service_new (self->settings, &error);
+  if (self->service == NULL)
+    {
+      g_critical ("cannot set up the proxy: %s", error->message);
+      return;
+    }
+  ag_proxy_service_set_listen_override (self->service, self->address_override, self->port_override);
+  self->notifier = ag_notifier_new (self->service, application);
+  if (self->settings == NULL || g_settings_get_boolean (self->settings, "proxy-enabled"))
+    if (!ag_proxy_service_start (self->service, &error))
+      ag_notifier_listen_failed (self->notifier, error->message);
+  ag_proxy_service_load_accounts_async (self->service, NULL, accounts_loaded, NULL);
+  self->tray = ag_tray_new (self->service, application);
+  /* The proxy outlives the window: closing it hides it, and only app.quit ends the process. */
+  g_application_hold (application);
+  g_unix_signal_add (SIGINT, quit_on_signal, self);
+  g_unix_signal_add (SIGTERM, quit_on_signal, self);
+}
+
+static void
+ag_application_shutdown (GApplication *application)
+{
+  AgApplication *self = AG_APPLICATION (application);
+
+  g_clear_object (&self->tray);
+  if (self->service != NULL)
+    ag_proxy_service_stop (self->service);
+  G_APPLICATION_CLASS (ag_application_parent_class)->shutdown (application);
+}
+
+static void
+ag_application_activate (GApplication *application)
+{
+  AgApplication *self = AG_APPLICATION (application);
+  gboolean first_run = self->settings == NULL || g_settings_get_boolean (self->settings, "first-run");
+
+  /* Only the first activation can be a background start; a second launch always presents the window. */
+  if (self->background && !first_run)
+    {
+      self->background = FALSE;
+      return;
+    }
+  self->background = FALSE;
+  show_window (self);
+}
+
+static void
+ag_application_class_init (AgApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = ag_application_dispose;
+  app_class->startup = ag_application_startup;
+  app_class->shutdown = ag_application_shutdown;
+  app_class->activate = ag_application_activate;
+}
+
+static void
+show_uri_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
+    g_warning ("cannot open the browser: %s", error->message);
+}
+
+static void
+launch_with_gtk (GtkWindow *parent, const char *uri, gpointer user_data)
+{
+  gtk_show_uri_full (parent, uri, GDK_CURRENT_TIME, NULL, show_uri_done, NULL);
+}
+
+static void
+ag_application_init (AgApplication *self)
+{
+  self->port_override = -1;
+  self->uri_launcher = launch_with_gtk;
+}
+
+AgApplication *
+ag_application_new (GSettings *settings, const char *address, int port, gboolean background)
+{
+  AgApplication *self = g_object_new (AG_TYPE_APPLICATION,
+                                      "application-id", AG_APP_ID,
+                                      "flags", G_APPLICATION_DEFAULT_FLAGS,
+                                      NULL);
+
+  self->settings = settings != NULL ? g_object_ref (settings) : NULL;
+  self->address_override = g_strdup (address);
+  self->port_override = port;
+  self->background = background;
+  return self;
+}
+
+AgProxyService *
+ag_application_get_service (AgApplication *self)
+{
+  return self->service;
+}
+
+GSettings *
+ag_application_get_settings (AgApplication *self)
+{
+  return self->settings;
+}
+
+void
+ag_application_set_uri_launcher (AgApplication *self, AgUriLauncher launcher, gpointer user_data)
+{
+  self->uri_launcher = launcher != NULL ? launcher : launch_with_gtk;
+  self->uri_launcher_data = launcher != NULL ? user_data : NULL;
+}
+
+void
+ag_application_launch_uri (AgApplication *self, GtkWindow *parent, const char *uri)
+{
+  self->uri_launcher (parent, uri, self->uri_launcher_data);
+}
+
+gboolean
+ag_application_set_proxy_enabled (AgApplication *self, gboolean enabled, GError **error)
+{
+  if (enabled && !ag_proxy_service_start (self->service, error))
+    return FALSE;
+  if (!enabled)
+    ag_proxy_service_stop (self->service);
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "proxy-enabled", enabled);
+  return TRUE;
+}

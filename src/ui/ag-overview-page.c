@@ -1,0 +1,275 @@
+#include "config.h"
+#include "ag-overview-page.h"
+
+#include <glib/gi18n.h>
+#include "ag-claude-settings.h"
+#include "ag-window.h"
+
+struct _AgOverviewPage
+{
+  AdwBin          parent_instance;
+
+  AdwActionRow   *proxy_row;
+  GtkSwitch      *proxy_switch;
+  AdwActionRow   *address_row;
+  GtkButton      *copy_button;
+  AdwActionRow   *accounts_row;
+  GtkButton      *claude_button;
+
+  AgApplication  *app;          /* weak: the application outlives its windows */
+  AgProxyService *service;
+  char           *listen_error;
+};
+
+G_DEFINE_FINAL_TYPE (AgOverviewPage, ag_overview_page, ADW_TYPE_BIN)
+
+static void
+sync_proxy (AgOverviewPage *self)
+{
+  gboolean running = ag_proxy_service_get_running (self->service);
+  g_autofree char *url = ag_proxy_service_get_url (self->service);
+
+  g_signal_handlers_block_matched (self->proxy_switch, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_switch_set_active (self->proxy_switch, running);
+  g_signal_handlers_unblock_matched (self->proxy_switch, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  if (running)
+    adw_action_row_set_subtitle (self->proxy_row, _("On: Claude Code can connect"));
+  else if (self->listen_error != NULL)
+    adw_action_row_set_subtitle (self->proxy_row, self->listen_error);
+  else
+    adw_action_row_set_subtitle (self->proxy_row, _("Off"));
+  adw_action_row_set_subtitle (self->address_row, url != NULL ? url : _("Not listening"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->claude_button), running);
+}
+
+static void
+sync_accounts (AgOverviewPage *self)
+{
+  GListModel *accounts = ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service));
+  guint n = g_list_model_get_n_items (accounts);
+  guint usable = 0;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AgAccount) account = g_list_model_get_item (accounts, i);
+
+      if (ag_account_get_enabled (account) && ag_account_get_state (account) == AG_ACCOUNT_STATE_VALID)
+        usable++;
+    }
+  if (n == 0)
+    text = g_strdup (_("None yet: add one to start"));
+  else
+    /* Translators: "2 accounts, 1 usable" */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u account, %u usable", "%u accounts, %u usable", n),
+                            n, usable);
+  adw_action_row_set_subtitle (self->accounts_row, text);
+}
+
+static void
+on_running_changed (AgOverviewPage *self)
+{
+  if (ag_proxy_service_get_running (self->service))
+    g_clear_pointer (&self->listen_error, g_free);
+  sync_proxy (self);
+}
+
+static void
+on_listen_failed (AgProxyService *service, const char *message, gpointer user_data)
+{
+  AgOverviewPage *self = user_data;
+
+  g_free (self->listen_error);
+  self->listen_error = g_strdup (message);
+  sync_proxy (self);
+}
+
+static void
+on_switch_active (GtkSwitch *proxy_switch, GParamSpec *pspec, gpointer user_data)
+{
+  AgOverviewPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_application_set_proxy_enabled (self->app, gtk_switch_get_active (proxy_switch), &error))
+    {
+      g_free (self->listen_error);
+      self->listen_error = g_strdup (error->message);
+    }
+  sync_proxy (self);
+}
+
+static void
+copy_address (AgOverviewPage *self)
+{
+  g_autofree char *url = ag_proxy_service_get_url (self->service);
+
+  if (url == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), url);
+  ag_window_add_toast (AG_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("Address copied"));
+}
+
+typedef struct {
+  AgOverviewPage *self;
+  char           *path;
+  char           *url;
+} ClaudeSetup;
+
+static void
+claude_setup_free (ClaudeSetup *setup)
+{
+  g_object_unref (setup->self);
+  g_free (setup->path);
+  g_free (setup->url);
+  g_free (setup);
+}
+
+static void
+show_error (AgOverviewPage *self, const char *heading, const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+claude_applied (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ClaudeSetup *setup = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *text = NULL;
+
+  if (!ag_claude_settings_apply_finish (result, &backup, &error))
+    show_error (setup->self, _("Claude Code Was Not Changed"), error->message);
+  else
+    {
+      if (backup != NULL)
+        text = g_strdup_printf (_("Claude Code now uses ag-cl (backup: %s)"), backup);
+      else
+        text = g_strdup (_("Claude Code now uses ag-cl"));
+      ag_window_add_toast (AG_WINDOW (gtk_widget_get_root (GTK_WIDGET (setup->self))), text);
+    }
+  claude_setup_free (setup);
+}
+
+static void
+on_claude_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  ClaudeSetup *setup = user_data;
+
+  if (!g_str_equal (response, "apply"))
+    {
+      claude_setup_free (setup);
+      return;
+    }
+  ag_claude_settings_apply_async (setup->path, setup->url, NULL, NULL, claude_applied, setup);
+}
+
+static void
+claude_previewed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ClaudeSetup *setup = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *preview = ag_claude_settings_preview_finish (result, &error);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (preview == NULL)
+    {
+      show_error (setup->self, _("Cannot Read the Claude Code Settings"), error->message);
+      claude_setup_free (setup);
+      return;
+    }
+  /* Translators: %s is a file name, then the list of changes follows. */
+  body = g_strdup_printf (_("ag-cl will change %s (a backup is kept):\n\n%s"), setup->path, preview);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (setup->self))),
+                                   _("Use ag-cl in Claude Code?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "apply", _("_Change"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply", ADW_RESPONSE_SUGGESTED);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_claude_response), setup);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+use_with_claude (AgOverviewPage *self)
+{
+  ClaudeSetup *setup;
+  g_autofree char *url = ag_proxy_service_get_url (self->service);
+
+  if (url == NULL)
+    return;
+  setup = g_new0 (ClaudeSetup, 1);
+  setup->self = g_object_ref (self);
+  setup->path = ag_claude_settings_default_path ();
+  setup->url = g_steal_pointer (&url);
+  ag_claude_settings_preview_async (setup->path, setup->url, NULL, NULL, claude_previewed, setup);
+}
+
+static void
+ag_overview_page_dispose (GObject *object)
+{
+  AgOverviewPage *self = AG_OVERVIEW_PAGE (object);
+
+  if (self->service != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->service, self);
+      g_signal_handlers_disconnect_by_data (ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service)),
+                                            self);
+    }
+  g_clear_object (&self->service);
+  g_clear_weak_pointer (&self->app);
+  g_clear_pointer (&self->listen_error, g_free);
+  G_OBJECT_CLASS (ag_overview_page_parent_class)->dispose (object);
+}
+
+static void
+ag_overview_page_class_init (AgOverviewPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ag_overview_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-overview-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, proxy_row);
+  gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, proxy_switch);
+  gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, address_row);
+  gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, accounts_row);
+  gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, claude_button);
+  gtk_widget_class_bind_template_callback (widget_class, copy_address);
+  gtk_widget_class_bind_template_callback (widget_class, use_with_claude);
+}
+
+static void
+ag_overview_page_init (AgOverviewPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+ag_overview_page_bind (AgOverviewPage *self, AgApplication *app)
+{
+  GListModel *accounts;
+
+  g_set_weak_pointer (&self->app, app);
+  self->service = g_object_ref (ag_application_get_service (app));
+  accounts = ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service));
+  g_signal_connect_swapped (self->service, "notify::running", G_CALLBACK (on_running_changed), self);
+  g_signal_connect (self->service, "listen-failed", G_CALLBACK (on_listen_failed), self);
+  g_signal_connect_swapped (accounts, "items-changed", G_CALLBACK (sync_accounts), self);
+  g_signal_connect (self->proxy_switch, "notify::active", G_CALLBACK (on_switch_active), self);
+  sync_proxy (self);
+  sync_accounts (self);
+}
+
+GtkSwitch *ag_overview_page_get_proxy_switch (AgOverviewPage *self) { return self->proxy_switch; }
+const char *ag_overview_page_get_status_text (AgOverviewPage *self)
+{
+  return adw_action_row_get_subtitle (self->proxy_row);
+}
+const char *ag_overview_page_get_address_text (AgOverviewPage *self)
+{
+  return adw_action_row_get_subtitle (self->address_row);
+}

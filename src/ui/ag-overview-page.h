@@ -1,0 +1,20 @@
+/* ag-overview-page.h — the Overview page: the proxy switch and address, the accounts at a glance, and pointing
+ * Claude Code at the proxy. */
+#pragma once
+
+#include <adwaita.h>
+#include "ag-application.h"
+
+G_BEGIN_DECLS
+
+#define AG_TYPE_OVERVIEW_PAGE (ag_overview_page_get_type ())
+G_DECLARE_FINAL_TYPE (AgOverviewPage, ag_overview_page, AG, OVERVIEW_PAGE, AdwBin)
+
+void       ag_overview_page_bind (AgOverviewPage *self, AgApplication *app);
+/* The widgets tests look at. */
+GtkSwitch *ag_overview_page_get_proxy_switch (AgOverviewPage *self);
+/* The subtitles of the proxy and address rows, as shown. */
+const char *ag_overview_page_get_status_text (AgOverviewPage *self);
+const char *ag_overview_page_get_address_text (AgOverviewPage *self);
+
+G_END_DECLS

@@ -1,0 +1,27 @@
+/* ag-window.h — the main window: Overview, Accounts and Add Account pages in a view stack, with toasts. Closing it
+ * only hides it; the proxy keeps running. */
+#pragma once
+
+#include <adwaita.h>
+#include "ag-application.h"
+
+G_BEGIN_DECLS
+
+typedef struct _AgOverviewPage AgOverviewPage;
+typedef struct _AgAccountsPage AgAccountsPage;
+typedef struct _AgAddAccountPage AgAddAccountPage;
+
+#define AG_TYPE_WINDOW (ag_window_get_type ())
+G_DECLARE_FINAL_TYPE (AgWindow, ag_window, AG, WINDOW, AdwApplicationWindow)
+
+AgWindow         *ag_window_new (AgApplication *app);
+/* "overview", "accounts" or "add-account". */
+void              ag_window_show_page (AgWindow *self, const char *name);
+const char       *ag_window_get_visible_page (AgWindow *self);
+void              ag_window_add_toast (AgWindow *self, const char *text);
+
+AgOverviewPage   *ag_window_get_overview_page (AgWindow *self);
+AgAccountsPage   *ag_window_get_accounts_page (AgWindow *self);
+AgAddAccountPage *ag_window_get_add_account_page (AgWindow *self);
+
+G_END_DECLS

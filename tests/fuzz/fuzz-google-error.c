@@ -1,0 +1,40 @@
+/* Fuzzes Google error bodies, Go durations and RFC 3339 timestamps: the first two bytes choose the HTTP status,
+ * the rest is the body; the whole input, as text, is also read as a duration and as a timestamp. */
+#include "fuzz-common.h"
+#include "ag-anthropic-error.h"
+#include "ag-google-error.h"
+
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  fuzz_make_glib_strict ();
+  return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  g_autoptr (AgGoogleError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *text = g_strndup ((const char *) data, size);
+  const char *error_type = NULL;
+  guint http_status;
+  guint answer;
+  gint64 ms = -1;
+
+  http_status = size >= 2 ? (guint) ((data[0] << 8 | data[1]) % 600) : 0;
+  error = size >= 2 ? ag_google_error_parse (http_status, (const char *) data + 2, size - 2)
+                    : ag_google_error_parse (http_status, "", 0);
+  g_assert_nonnull (error);
+  g_assert_nonnull (error->message);
+  g_assert_true (error->retry_delay_ms >= -1);
+  answer = ag_anthropic_error_from_google (error, &error_type, &message);
+  g_assert_true (answer >= 400 && answer <= 599);
+  g_assert_nonnull (error_type);
+  g_assert_nonnull (message);
+
+  if (ag_parse_go_duration (text, &ms))
+    g_assert_true (ms >= 0);
+  ag_parse_rfc3339 (text, &ms);
+  return 0;
+}

@@ -1,0 +1,69 @@
+/* Fuzzes Anthropic request → Cloud Code translation: the input is parsed as JSON and, when it is an object,
+ * translated for both model families, with and without thinking support, with both thinking key spellings.
+ * A translated request must serialise; a refused one must carry an INVALID_REQUEST message. */
+#include "fuzz-common.h"
+#include "ag-protocol-error.h"
+#include "ag-request-translator.h"
+
+static AgSignatureCache *signatures;
+
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  fuzz_make_glib_strict ();
+  signatures = ag_signature_cache_new ();
+  return 0;
+}
+
+static void
+translate (JsonObject *body, AgModelFamily family, gboolean supports_thinking, AgThinkingKeys keys)
+{
+  AgTranslateOptions options = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AgTranslatedRequest) translated = NULL;
+  g_autofree char *text = NULL;
+
+  options.upstream_model = family == AG_MODEL_FAMILY_CLAUDE ? "claude-opus-4-6-thinking" : "gemini-3.1-pro-high";
+  options.family = family;
+  options.supports_thinking = supports_thinking;
+  options.max_output_cap = supports_thinking ? 64000 : 0;
+  options.thinking_keys = keys;
+  options.signatures = signatures;
+  translated = ag_request_translate (body, &options, &error);
+  if (translated == NULL)
+    {
+      g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST);
+      g_assert_true (error->message[0] != '\0');
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (translated->request));
+  g_assert_nonnull (translated->client_model);
+  text = json_to_string (translated->request, FALSE);
+  g_assert_nonnull (text);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) error = NULL;
+  const char *model = NULL;
+  gboolean stream = FALSE;
+  JsonObject *body;
+
+  if (!json_parser_load_from_data (parser, (const char *) data, (gssize) size, &error))
+    return 0;
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return 0;
+  body = json_node_get_object (json_parser_get_root (parser));
+  if (ag_request_peek (body, &model, &stream, &error))
+    g_assert_true (model != NULL && model[0] != '\0');
+  else
+    g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST);
+  translate (body, AG_MODEL_FAMILY_CLAUDE, TRUE, AG_THINKING_KEYS_CAMEL);
+  translate (body, AG_MODEL_FAMILY_CLAUDE, FALSE, AG_THINKING_KEYS_SNAKE);
+  translate (body, AG_MODEL_FAMILY_GEMINI, TRUE, AG_THINKING_KEYS_SNAKE);
+  translate (body, AG_MODEL_FAMILY_GEMINI, FALSE, AG_THINKING_KEYS_CAMEL);
+  return 0;
+}

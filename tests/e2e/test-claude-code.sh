@@ -5,34 +5,9 @@
 # TAP output; needs AG_CL, AG_MOCK, CLAUDE (paths) and a Secret Service (run inside build-aux/with-keyring.sh).
 set -u
 
-CLAUDE=${CLAUDE:-$AGCL_BUILD_DIR/claude-code/node_modules/.bin/claude}
-AG_MOCK=${AG_MOCK:-$AGCL_BUILD_DIR/tests/mock/ag-mock-cloudcode}
-WORK=$(mktemp -d)
-export AGCL_PROFILE="e2e-$$"
+. "$(dirname "$0")/e2e-lib.sh"
 SIGNATURE="EqQBCkgIBhABGAIiQE2eToolLoopSignatureFromTheMockServerThatMustComeBackOnTurnTwo0123456789=="
-MOCK_PID=""
-PROXY_PID=""
-n=0
-failed=0
 
-cleanup() {
-  [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
-  "$AG_CL" account remove user1@example.com >/dev/null 2>&1
-  [ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for line in "$@"; do echo "# $line"; done; }
-bail() { echo "Bail out! $1"; exit 1; }
-
-if [ ! -x "$CLAUDE" ]; then
-  bail "Claude Code is not installed at $CLAUDE (build-aux/install-claude-code.sh installs it)"
-fi
-
-mkdir -p "$WORK/project" "$WORK/home"
 cat > "$WORK/script.json" <<JSON
 {
   "generate": [
@@ -49,33 +24,11 @@ cat > "$WORK/script.json" <<JSON
 }
 JSON
 
-# The mock prints its URL once it listens.
-coproc MOCK { exec "$AG_MOCK" --port 0 --script "$WORK/script.json"; }
-MOCK_PID=$MOCK_PID
-read -r -t 20 line <&"${MOCK[0]}" || bail "the mock did not start"
-MOCK_URL=${line#LISTENING }
-export AGCL_CLOUDCODE_ENDPOINTS="$MOCK_URL"
-export AGCL_OAUTH_TOKEN_URL="$MOCK_URL/token"
-export AGCL_OAUTH_AUTH_URL="$MOCK_URL/auth"
-export AGCL_USERINFO_URL="$MOCK_URL/userinfo"
-
-"$AG_CL" account add --refresh-token rt-1 > "$WORK/add.log" 2>&1 || bail "account add failed: $(cat "$WORK/add.log")"
-
-coproc PROXY { exec "$AG_CL" --headless --port 0 2>"$WORK/proxy.log"; }
-PROXY_PID=$PROXY_PID
-read -r -t 20 line <&"${PROXY[0]}" || bail "ag-cl did not start: $(cat "$WORK/proxy.log")"
-PROXY_URL=${line#ag-cl: listening on }
-for _ in $(seq 100); do grep -q "loaded from the keyring" "$WORK/proxy.log" && break; sleep 0.1; done
+start_mock "$WORK/script.json"
+add_account rt-1 user1@example.com
+start_proxy
 
 echo "1..4"
-
-run_claude() {
-  (cd "$WORK/project" && \
-   HOME="$WORK/home" ANTHROPIC_BASE_URL="$PROXY_URL" ANTHROPIC_API_KEY=ag-cl-test \
-   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_TELEMETRY=1 DISABLE_AUTOUPDATER=1 \
-   CLAUDE_CODE_ATTRIBUTION_HEADER=0 \
-   timeout 180 "$CLAUDE" -p "$@" < /dev/null)
-}
 
 # 1. A plain answer.
 out=$(run_claude "Say hello" --output-format json 2>"$WORK/claude1.err")

@@ -1,0 +1,66 @@
+# Shared by the end-to-end tests: start the mock Cloud Code server and `ag-cl --headless` against it, run the real
+# Claude Code CLI, report TAP. Source it; needs AG_CL, AGCL_BUILD_DIR and a Secret Service (build-aux/with-keyring.sh).
+
+CLAUDE=${CLAUDE:-$AGCL_BUILD_DIR/claude-code/node_modules/.bin/claude}
+AG_MOCK=${AG_MOCK:-$AGCL_BUILD_DIR/tests/mock/ag-mock-cloudcode}
+WORK=$(mktemp -d)
+export AGCL_PROFILE="e2e-$$"
+export AGCL_DATA_DIR="$WORK/data"
+MOCK_PID=""
+PROXY_PID=""
+ACCOUNTS=""
+n=0
+failed=0
+
+e2e_cleanup() {
+  [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
+  for account in $ACCOUNTS; do "$AG_CL" account remove "$account" >/dev/null 2>&1; done
+  [ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null
+  wait 2>/dev/null
+  [ -n "${AGCL_E2E_KEEP:-}" ] && echo "# kept $WORK" || rm -rf "$WORK"
+}
+trap e2e_cleanup EXIT
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for line in "$@"; do echo "# $line"; done; }
+bail() { echo "Bail out! $1"; exit 1; }
+
+[ -x "$CLAUDE" ] || bail "Claude Code is not installed at $CLAUDE (build-aux/install-claude-code.sh installs it)"
+mkdir -p "$WORK/project" "$WORK/home"
+
+# start_mock SCRIPT_FILE: the mock prints its URL once it listens.
+start_mock() {
+  "$AG_MOCK" --port 0 --script "$1" > "$WORK/mock.out" 2> "$WORK/mock.err" &
+  MOCK_PID=$!
+  for _ in $(seq 200); do grep -q LISTENING "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
+  line=$(head -1 "$WORK/mock.out")
+  [ -n "$line" ] || bail "the mock did not start: $(cat "$WORK/mock.err")"
+  MOCK_URL=${line#LISTENING }
+  export AGCL_CLOUDCODE_ENDPOINTS="$MOCK_URL"
+  export AGCL_OAUTH_TOKEN_URL="$MOCK_URL/token"
+  export AGCL_OAUTH_AUTH_URL="$MOCK_URL/auth"
+  export AGCL_USERINFO_URL="$MOCK_URL/userinfo"
+}
+
+# add_account REFRESH_TOKEN EMAIL
+add_account() {
+  "$AG_CL" account add --refresh-token "$1" > "$WORK/add.log" 2>&1 || bail "account add failed: $(cat "$WORK/add.log")"
+  ACCOUNTS="$ACCOUNTS $2"
+}
+
+start_proxy() {
+  "$AG_CL" --headless --port 0 > "$WORK/proxy.out" 2> "$WORK/proxy.log" &
+  PROXY_PID=$!
+  for _ in $(seq 200); do grep -q "listening on" "$WORK/proxy.out" 2>/dev/null && break; sleep 0.05; done
+  line=$(head -1 "$WORK/proxy.out")
+  [ -n "$line" ] || bail "ag-cl did not start: $(cat "$WORK/proxy.log")"
+  PROXY_URL=${line#ag-cl: listening on }
+  for _ in $(seq 100); do grep -q "loaded from the keyring" "$WORK/proxy.log" && break; sleep 0.1; done
+}
+
+run_claude() {
+  (cd "$WORK/project" && \
+   HOME="$WORK/home" ANTHROPIC_BASE_URL="$PROXY_URL" ANTHROPIC_API_KEY=ag-cl-test \
+   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_TELEMETRY=1 DISABLE_AUTOUPDATER=1 \
+   timeout 300 "$CLAUDE" -p "$@" < /dev/null)
+}

@@ -37,6 +37,7 @@ struct _AgStreamTranslator {
   const char *finish_stop_reason;   /* from the last finishReason, NULL until one arrives */
 
   gint64   prompt_tokens, cached_tokens, candidates_tokens, thoughts_tokens, total_tokens;
+  double   usage_scale;
   gboolean have_candidates, have_thoughts, have_total;
 };
 
@@ -63,6 +64,7 @@ ag_stream_translator_new (const AgStreamOptions *options, AgAnthropicEventFunc f
   self->family = options->family;
   self->tool_names = options->tool_names != NULL ? ag_tool_names_ref (options->tool_names) : NULL;
   self->signatures = options->signatures != NULL ? g_object_ref (options->signatures) : NULL;
+  self->usage_scale = options->usage_scale;
   random_id (self->message_id, "msg_");
   return self;
 }
@@ -118,14 +120,24 @@ output_tokens (AgStreamTranslator *self)
   return 0;
 }
 
+/* Usage scaling changes only what the client is told about its context (input and cache reads), never the
+ * output it pays for; the translator's own counts (the request log) stay real. */
+static gint64
+scaled (AgStreamTranslator *self, gint64 tokens)
+{
+  if (self->usage_scale <= 0.0 || self->usage_scale == 1.0)
+    return tokens;
+  return (gint64) (tokens * self->usage_scale + 0.5);
+}
+
 static JsonObject *
 usage_object (AgStreamTranslator *self, gint64 output)
 {
   JsonObject *usage = json_object_new ();
 
-  json_object_set_int_member (usage, "input_tokens", input_tokens (self));
+  json_object_set_int_member (usage, "input_tokens", scaled (self, input_tokens (self)));
   json_object_set_int_member (usage, "output_tokens", output);
-  json_object_set_int_member (usage, "cache_read_input_tokens", self->cached_tokens);
+  json_object_set_int_member (usage, "cache_read_input_tokens", scaled (self, self->cached_tokens));
   json_object_set_int_member (usage, "cache_creation_input_tokens", 0);
   return usage;
 }

@@ -22,6 +22,7 @@ typedef struct {
   AgModelFamily     family;
   AgToolNames      *tool_names;    /* nullable; maps upstream tool names back */
   AgSignatureCache *signatures;    /* nullable; receives tool_use-id → signature and thinking signatures */
+  double            usage_scale;   /* factor on reported input/cache-read tokens; 0 or 1 = report them as they are */
 } AgStreamOptions;
 
 AgStreamTranslator *ag_stream_translator_new (const AgStreamOptions *options,

@@ -465,6 +465,7 @@ create_translation (AgProxyCall *self)
   options.family = self->model.family;
   options.tool_names = self->translated->tool_names;
   options.signatures = ag_proxy_server_get_signatures (self->server);
+  options.usage_scale = ag_proxy_server_get_usage_scale (self->server, self->model.context_tokens);
   self->translator = ag_stream_translator_new (&options, on_anthropic_event, self);
   self->parser = ag_sse_parser_new (on_sse_event, self);
   if (!is_streaming (self))

@@ -22,6 +22,8 @@ struct _AgProxyServer {
   gboolean           intercept_warmups;
   gboolean           route_background;
   char              *background_model;
+  gboolean           scale_usage;
+  guint              client_window;
   guint64            requests_received;
   guint64            requests_intercepted;
   AgCloudcodeClient *cloudcode;
@@ -179,6 +181,22 @@ ag_proxy_server_set_background_routing (AgProxyServer *self, gboolean enabled, c
       g_free (self->background_model);
       self->background_model = g_strdup (model);
     }
+}
+
+void
+ag_proxy_server_set_usage_scaling (AgProxyServer *self, gboolean enabled, guint client_window)
+{
+  self->scale_usage = enabled;
+  self->client_window = client_window;
+}
+
+double
+ag_proxy_server_get_usage_scale (AgProxyServer *self, gint64 context_tokens)
+{
+  /* Linear on purpose: the client compacts at the same fraction of the real window as it would of its own. */
+  if (!self->scale_usage || self->client_window == 0 || context_tokens <= 0)
+    return 1.0;
+  return (double) self->client_window / (double) context_tokens;
 }
 
 void

@@ -45,6 +45,10 @@ AgThinkingKeys     ag_proxy_server_get_thinking_keys (AgProxyServer *self);
 void               ag_proxy_server_set_warmup_interception (AgProxyServer *self, gboolean enabled);
 /* Send title/summary/suggestion requests to @model (default on, gemini-3-flash). */
 void               ag_proxy_server_set_background_routing (AgProxyServer *self, gboolean enabled, const char *model);
+/* Report input usage scaled by @client_window / the upstream model's context window (off by default). */
+void               ag_proxy_server_set_usage_scaling (AgProxyServer *self, gboolean enabled, guint client_window);
+/* The factor for an upstream model with @context_tokens (1.0 when scaling is off or the window is unknown). */
+double             ag_proxy_server_get_usage_scale (AgProxyServer *self, gint64 context_tokens);
 /* Properties "requests-received" and "requests-intercepted" (notify on change). */
 guint64            ag_proxy_server_get_requests_received (AgProxyServer *self);
 guint64            ag_proxy_server_get_requests_intercepted (AgProxyServer *self);

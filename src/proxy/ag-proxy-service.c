@@ -130,6 +130,7 @@ apply_settings (AgProxyService *self, GError **error)
   const char *aliases = g_getenv ("AGCL_MODEL_MAP");
   const char *thinking_keys = g_getenv ("AGCL_THINKING_KEYS");
   const char *keepalive = g_getenv ("AGCL_KEEPALIVE_MS");
+  const char *scaling_window = g_getenv ("AGCL_USAGE_SCALING_WINDOW");
   const char *idle_timeout = g_getenv ("AGCL_STREAM_IDLE_TIMEOUT_MS");
 
   apply_pool_settings (self);
@@ -147,6 +148,8 @@ apply_settings (AgProxyService *self, GError **error)
       ag_proxy_server_set_keepalive_ms (self->server, g_settings_get_uint (self->settings, "keepalive-ms"));
       ag_proxy_server_set_stream_idle_timeout_ms (self->server,
                                                   g_settings_get_uint (self->settings, "stream-idle-timeout") * 1000);
+      ag_proxy_server_set_usage_scaling (self->server, g_settings_get_boolean (self->settings, "usage-scaling"),
+                                         g_settings_get_uint (self->settings, "client-context-window"));
       ag_proxy_server_set_warmup_interception (self->server,
                                                g_settings_get_boolean (self->settings, "warmup-interception"));
       {
@@ -165,6 +168,12 @@ apply_settings (AgProxyService *self, GError **error)
   if (thinking_keys != NULL)
     ag_proxy_server_set_thinking_keys (self->server, g_str_equal (thinking_keys, "snake")
                                                        ? AG_THINKING_KEYS_SNAKE : AG_THINKING_KEYS_CAMEL);
+  if (scaling_window != NULL)
+    {
+      guint window = (guint) g_ascii_strtoull (scaling_window, NULL, 10);
+
+      ag_proxy_server_set_usage_scaling (self->server, window > 0, window);
+    }
   if (keepalive != NULL)
     ag_proxy_server_set_keepalive_ms (self->server, (guint) g_ascii_strtoull (keepalive, NULL, 10));
   if (idle_timeout != NULL)
@@ -258,6 +267,9 @@ ag_proxy_service_new (GSettings *settings, GError **error)
       g_signal_connect (self->settings, "changed::background-routing", G_CALLBACK (on_proxy_setting_changed), self);
       g_signal_connect (self->settings, "changed::background-model", G_CALLBACK (on_proxy_setting_changed), self);
       g_signal_connect (self->settings, "changed::keepalive-ms", G_CALLBACK (on_proxy_setting_changed), self);
+      g_signal_connect (self->settings, "changed::usage-scaling", G_CALLBACK (on_proxy_setting_changed), self);
+      g_signal_connect (self->settings, "changed::client-context-window", G_CALLBACK (on_proxy_setting_changed),
+                        self);
       g_signal_connect (self->settings, "changed::stream-idle-timeout", G_CALLBACK (on_proxy_setting_changed), self);
       g_signal_connect (self->settings, "changed::thinking-keys", G_CALLBACK (on_proxy_setting_changed), self);
       for (gsize i = 0; i < G_N_ELEMENTS (pool_keys); i++)

@@ -190,6 +190,9 @@ build_message (AgCloudcodeClient *self, CallData *data, GError **error)
       return NULL;
     }
   soup_message_set_request_body_from_bytes (message, "application/json", data->body);
+  /* libsoup opens a fresh connection for every POST unless allowed to reuse an idle one: without this, each call
+   * would pay a TCP and TLS handshake to Google. libsoup resends once when a reused connection proves closed. */
+  soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
   if (data->gemini_cli)
     ag_cloudcode_config_apply_gemini_cli_headers (self->config, message, data->access_token);
   else if (data->streaming)

@@ -409,7 +409,7 @@ on_timeout (gpointer user_data)
 
   self->timeout_id = 0;
   complete (self, NULL, g_error_new (AG_OAUTH_LOGIN_ERROR, AG_OAUTH_LOGIN_ERROR_TIMED_OUT,
-                                        "no answer from the browser within %u seconds", self->timeout_s));
+                                     "no answer from the browser within %u seconds", self->timeout_s));
   return G_SOURCE_REMOVE;
 }
 

@@ -55,7 +55,12 @@ get_window (AgApplication *self)
 static void
 show_window (AgApplication *self)
 {
-  gtk_window_present (GTK_WINDOW (get_window (self)));
+  AgWindow *window = get_window (self);
+
+  /* A new user's first step is an account. */
+  if (self->settings != NULL && g_settings_get_boolean (self->settings, "first-run"))
+    ag_window_show_page (window, "add-account");
+  gtk_window_present (GTK_WINDOW (window));
   if (self->settings != NULL)
     g_settings_set_boolean (self->settings, "first-run", FALSE);
 }

@@ -14,11 +14,16 @@ struct _AgOverviewPage
   AdwActionRow   *address_row;
   GtkButton      *copy_button;
   AdwActionRow   *accounts_row;
+  AdwActionRow   *requests_row;
+  AdwActionRow   *warmup_row;
   GtkButton      *claude_button;
 
   AgApplication  *app;          /* weak: the application outlives its windows */
   AgProxyService *service;
   char           *listen_error;
+  GCancellable   *cancellable;
+  guint           requests_today;
+  int             counted_day;     /* day of year the count is for; -1 while it is being read */
 };
 
 G_DEFINE_FINAL_TYPE (AgOverviewPage, ag_overview_page, ADW_TYPE_BIN)
@@ -65,6 +70,86 @@ sync_accounts (AgOverviewPage *self)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u account, %u usable", "%u accounts, %u usable", n),
                             n, usable);
   adw_action_row_set_subtitle (self->accounts_row, text);
+}
+
+static void
+show_requests (AgOverviewPage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->counted_day < 0)
+    text = g_strdup ("…");
+  else
+    text = g_strdup_printf ("%u", self->requests_today);
+  adw_action_row_set_subtitle (self->requests_row, text);
+}
+
+static void
+show_warmups (AgOverviewPage *self)
+{
+  guint64 intercepted = ag_proxy_server_get_requests_intercepted (ag_proxy_service_get_server (self->service));
+  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, intercepted);
+  /* Translators: %s is the number of Claude Code warmup requests ag-cl answered itself */
+  g_autofree char *text = g_strdup_printf (_("%s since ag-cl started, no quota used"), count);
+
+  adw_action_row_set_subtitle (self->warmup_row, text);
+}
+
+static int
+today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_get_day_of_year (now);
+}
+
+static void
+requests_counted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AgOverviewPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = ag_history_store_query_requests_finish (AG_HISTORY_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->counted_day = today ();
+  self->requests_today = requests != NULL ? requests->len : 0;
+  if (requests == NULL)
+    g_warning ("cannot count today's requests: %s", error->message);
+  show_requests (self);
+}
+
+/* Counts the request log from local midnight; afterwards each new row adds one. */
+static void
+count_requests_today (AgOverviewPage *self)
+{
+  AgHistoryStore *history = ag_proxy_service_get_history (self->service);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                         g_date_time_get_day_of_month (now), 0, 0, 0);
+
+  if (history == NULL)
+    return;
+  self->counted_day = -1;
+  show_requests (self);
+  ag_history_store_query_requests_async (history, 0, g_date_time_to_unix (midnight) * 1000, self->cancellable,
+                                         requests_counted, self);
+}
+
+static void
+on_request_added (AgHistoryStore *history, gint64 id, gpointer user_data)
+{
+  AgOverviewPage *self = user_data;
+
+  if (self->counted_day < 0)
+    return;   /* the count being read includes it */
+  if (self->counted_day != today ())
+    {
+      count_requests_today (self);
+      return;
+    }
+  self->requests_today++;
+  show_requests (self);
 }
 
 static void
@@ -213,8 +298,16 @@ ag_overview_page_dispose (GObject *object)
 {
   AgOverviewPage *self = AG_OVERVIEW_PAGE (object);
 
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->service != NULL)
     {
+      AgHistoryStore *history = ag_proxy_service_get_history (self->service);
+
+      if (history != NULL)
+        g_signal_handlers_disconnect_by_data (history, self);
+      g_signal_handlers_disconnect_by_data (ag_proxy_service_get_server (self->service), self);
       g_signal_handlers_disconnect_by_data (self->service, self);
       g_signal_handlers_disconnect_by_data (ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service)),
                                             self);
@@ -237,6 +330,8 @@ ag_overview_page_class_init (AgOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, address_row);
   gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, copy_button);
   gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, accounts_row);
+  gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, requests_row);
+  gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, warmup_row);
   gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, claude_button);
   gtk_widget_class_bind_template_callback (widget_class, copy_address);
   gtk_widget_class_bind_template_callback (widget_class, use_with_claude);
@@ -260,8 +355,17 @@ ag_overview_page_bind (AgOverviewPage *self, AgApplication *app)
   g_signal_connect (self->service, "listen-failed", G_CALLBACK (on_listen_failed), self);
   g_signal_connect_swapped (accounts, "items-changed", G_CALLBACK (sync_accounts), self);
   g_signal_connect (self->proxy_switch, "notify::active", G_CALLBACK (on_switch_active), self);
+  g_signal_connect_swapped (ag_proxy_service_get_server (self->service), "notify::requests-intercepted",
+                            G_CALLBACK (show_warmups), self);
+  if (ag_proxy_service_get_history (self->service) != NULL)
+    g_signal_connect (ag_proxy_service_get_history (self->service), "request-added", G_CALLBACK (on_request_added),
+                      self);
+  gtk_widget_set_visible (GTK_WIDGET (self->requests_row), ag_proxy_service_get_history (self->service) != NULL);
+  self->cancellable = g_cancellable_new ();
   sync_proxy (self);
   sync_accounts (self);
+  show_warmups (self);
+  count_requests_today (self);
 }
 
 GtkSwitch *ag_overview_page_get_proxy_switch (AgOverviewPage *self) { return self->proxy_switch; }
@@ -272,4 +376,12 @@ const char *ag_overview_page_get_status_text (AgOverviewPage *self)
 const char *ag_overview_page_get_address_text (AgOverviewPage *self)
 {
   return adw_action_row_get_subtitle (self->address_row);
+}
+const char *ag_overview_page_get_requests_text (AgOverviewPage *self)
+{
+  return adw_action_row_get_subtitle (self->requests_row);
+}
+const char *ag_overview_page_get_warmups_text (AgOverviewPage *self)
+{
+  return adw_action_row_get_subtitle (self->warmup_row);
 }

@@ -1,5 +1,5 @@
-/* ag-overview-page.h — the Overview page: the proxy switch and address, the accounts at a glance, and pointing
- * Claude Code at the proxy. */
+/* ag-overview-page.h — the Overview page: the proxy switch and address, the accounts at a glance, requests served
+ * today and warmups answered locally, and pointing Claude Code at the proxy. */
 #pragma once
 
 #include <adwaita.h>
@@ -16,5 +16,7 @@ GtkSwitch *ag_overview_page_get_proxy_switch (AgOverviewPage *self);
 /* The subtitles of the proxy and address rows, as shown. */
 const char *ag_overview_page_get_status_text (AgOverviewPage *self);
 const char *ag_overview_page_get_address_text (AgOverviewPage *self);
+const char *ag_overview_page_get_requests_text (AgOverviewPage *self);
+const char *ag_overview_page_get_warmups_text (AgOverviewPage *self);
 
 G_END_DECLS

@@ -1,12 +1,14 @@
 /* Load: 10 000 streamed requests, 64 in flight at any time, through the real ag-cl to the in-process mock on
  * loopback. Every answer must be complete, and the proxy's resident memory must stay flat: RSS at the end within
- * 10 % of RSS after a warm-up of 500 requests. Bounded in count; prints the figures. */
+ * 10 % of RSS after a warm-up of 1000 requests. Bounded in count; prints the figures. */
 #include "ag-test-harness.h"
 
 #include <string.h>
 
-#define TOTAL_REQUESTS 3000
-#define WARM_UP_REQUESTS 500
+#define TOTAL_REQUESTS 10000
+/* RSS settles over the first thousand requests (64 connections each way, malloc arenas); measured over 30 000
+ * requests it then rises about 0.13 kB per request until ~19 000 and stays flat. */
+#define WARM_UP_REQUESTS 1000
 #define IN_FLIGHT 64
 
 #define STREAM_REQUEST                                                                                      \
@@ -32,12 +34,12 @@ proxy_rss_kb (AgTestHarness *harness)
   const char *line;
 
   g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
-  line = strstr (status, "VmRSS:");
+  line = strstr (status, "RssAnon:");
   g_assert_nonnull (line);
-  return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+  return g_ascii_strtoull (line + strlen ("RssAnon:"), NULL, 10);
 }
 
-static void start_one (Load *load);
+static gboolean start_one (gpointer user_data);
 
 static void
 answered (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -63,24 +65,26 @@ answered (GObject *source, GAsyncResult *result, gpointer user_data)
   load->finished++;
   if (load->finished == WARM_UP_REQUESTS)
     load->warm_rss_kb = proxy_rss_kb (load->harness);
-  if (load->finished % 1000 == 0)
-    g_printerr ("DEBUG %u %" G_GUINT64_FORMAT "\n", load->finished, proxy_rss_kb (load->harness));
   if (load->started < TOTAL_REQUESTS)
     start_one (load);
   else if (load->finished == TOTAL_REQUESTS)
     load->done = TRUE;
 }
 
-static void
-start_one (Load *load)
+static gboolean
+start_one (gpointer user_data)
 {
+  Load *load = user_data;
   SoupMessage *msg = soup_message_new ("POST", load->url);
   g_autoptr(GBytes) request = g_bytes_new_static (STREAM_REQUEST, strlen (STREAM_REQUEST));
 
   load->started++;
   soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  /* Reuse kept-alive connections as Claude Code does (libsoup opens a new one per POST otherwise). */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
   /* The message is released in answered(). */
   soup_session_send_and_read_async (load->session, msg, G_PRIORITY_DEFAULT, NULL, answered, load);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -93,7 +97,6 @@ test_load (void)
 
   load.harness = ag_test_harness_new (NULL);
   ag_test_harness_add_account (load.harness, "rt-1");
-  ag_test_harness_setenv (load.harness, "GOBJECT_DEBUG", "instance-count");
   ag_test_harness_start_proxy (load.harness);
   /* Like Claude Code: as many kept-alive connections as streams in flight. */
   load.session = soup_session_new_with_options ("max-conns", IN_FLIGHT, "max-conns-per-host", IN_FLIGHT, NULL);
@@ -105,8 +108,6 @@ test_load (void)
   ag_test_wait_for (&load.done, 110000);
   seconds = (g_get_monotonic_time () - started_at) / (double) G_USEC_PER_SEC;
   end_rss_kb = proxy_rss_kb (load.harness);
-  g_printerr ("DEBUGPID %s\n", g_subprocess_get_identifier (load.harness->proxy));
-  ag_test_sleep (40000);
 
   g_test_message ("%u requests, %u in flight, in %.1f s (%.0f requests/s); proxy RSS after warm-up %" G_GUINT64_FORMAT
                   " kB, at the end %" G_GUINT64_FORMAT " kB", TOTAL_REQUESTS, IN_FLIGHT, seconds,
@@ -115,7 +116,11 @@ test_load (void)
   g_assert_cmpuint (load.finished, ==, TOTAL_REQUESTS);
   g_assert_cmpuint (ag_mock_server_count_requests (load.harness->mock, ":streamGenerateContent"), ==,
                     TOTAL_REQUESTS);
+#ifndef __SANITIZE_ADDRESS__
   g_assert_cmpuint (end_rss_kb * 10, <=, load.warm_rss_kb * 11);
+#else
+  g_test_message ("RSS not compared: AddressSanitizer's quarantine grows it by design");
+#endif
 
   g_free (load.url);
   g_object_unref (load.session);

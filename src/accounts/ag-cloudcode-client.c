@@ -108,47 +108,57 @@ ag_cloudcode_client_get_session (AgCloudcodeClient *self)
   return self->session;
 }
 
-JsonNode *
-ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *request)
+/* Both pools' envelopes start {"project","model",…} and end with "request"; the Antigravity one adds its identity
+ * in between. */
+static JsonObject *
+envelope_new (const char *project, const char *model)
 {
-  g_autoptr (JsonObject) envelope = json_object_new ();
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *request_id = g_strconcat ("agent-", uuid, NULL);
-  JsonNode *node;
-
-  g_return_val_if_fail (model != NULL, NULL);
-  g_return_val_if_fail (request != NULL, NULL);
+  JsonObject *envelope = json_object_new ();
 
   if (project != NULL)
     json_object_set_string_member (envelope, "project", project);
   json_object_set_string_member (envelope, "model", model);
-  json_object_set_string_member (envelope, "userAgent", "antigravity");
-  json_object_set_string_member (envelope, "requestType", "agent");
-  json_object_set_string_member (envelope, "requestId", request_id);
+  return envelope;
+}
+
+static JsonNode *
+envelope_finish (JsonObject *envelope, JsonNode *request)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
   /* A copy of the node shares (references) the request's object or array, and has no parent of its own. */
   json_object_set_member (envelope, "request", json_node_copy (request));
-
-  node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, envelope);
   return node;
 }
 
 JsonNode *
-ag_cloudcode_build_gemini_cli_envelope (const char *project, const char *model, JsonNode *request)
+ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *request)
 {
-  g_autoptr (JsonObject) envelope = json_object_new ();
-  JsonNode *node;
+  g_autoptr (JsonObject) envelope = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *request_id = g_strconcat ("agent-", uuid, NULL);
 
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (request != NULL, NULL);
 
-  if (project != NULL)
-    json_object_set_string_member (envelope, "project", project);
-  json_object_set_string_member (envelope, "model", model);
-  json_object_set_member (envelope, "request", json_node_copy (request));
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, envelope);
-  return node;
+  envelope = envelope_new (project, model);
+  json_object_set_string_member (envelope, "userAgent", "antigravity");
+  json_object_set_string_member (envelope, "requestType", "agent");
+  json_object_set_string_member (envelope, "requestId", request_id);
+  return envelope_finish (envelope, request);
+}
+
+JsonNode *
+ag_cloudcode_build_gemini_cli_envelope (const char *project, const char *model, JsonNode *request)
+{
+  g_autoptr (JsonObject) envelope = NULL;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+
+  envelope = envelope_new (project, model);
+  return envelope_finish (envelope, request);
 }
 
 /* 404 (method or model unknown on this host), 408 and 5xx are the host's problem: another host may answer.
@@ -202,24 +212,6 @@ build_message (AgCloudcodeClient *self, CallData *data, GError **error)
   return message;
 }
 
-/* A transport failure on the last host ends the call; on any other host the next one is tried. */
-static gboolean
-transport_error_ends_call (GTask *task, CallData *data, GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, g_error_copy (error));
-      return TRUE;
-    }
-  if (is_last_endpoint (data))
-    {
-      g_task_return_new_error (task, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_NETWORK, "cannot reach %s: %s",
-                               data->endpoints[data->index], error->message);
-      return TRUE;
-    }
-  return FALSE;
-}
-
 static CallData *
 call_data_new (const char * const *endpoints, const char *method, const char *query,
                const char *access_token, JsonNode *body)
@@ -235,9 +227,58 @@ call_data_new (const char * const *endpoints, const char *method, const char *qu
   return data;
 }
 
-/* ---- unary calls ---- */
+static void unary_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+static void stream_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 
-static void send_unary (GTask *task);
+/* Sends the call to its current host: a stream is handed back open, a unary answer is read whole. */
+static void
+send_attempt (GTask *task)
+{
+  AgCloudcodeClient *self = g_task_get_source_object (task);
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SoupMessage) message = build_message (self, data, &error);
+
+  if (message == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (data->streaming)
+    soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                             stream_sent_cb, task);
+  else
+    soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                      unary_cb, task);
+}
+
+/* Moves the call on to the next host of its list. */
+static void
+try_next_endpoint (GTask *task)
+{
+  CallData *data = g_task_get_task_data (task);
+
+  data->index++;
+  send_attempt (task);
+}
+
+/* A transport failure on the last host ends the call; on any other host the next one is tried. */
+static void
+after_transport_error (GTask *task, GError *error)
+{
+  CallData *data = g_task_get_task_data (task);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_error_copy (error));
+  else if (is_last_endpoint (data))
+    g_task_return_new_error (task, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_NETWORK, "cannot reach %s: %s",
+                             data->endpoints[data->index], error->message);
+  else
+    try_next_endpoint (g_object_ref (task));
+}
+
+/* ---- unary calls ---- */
 
 static void
 unary_cb (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -256,11 +297,7 @@ unary_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (body == NULL)
     {
-      if (!transport_error_ends_call (task, data, error))
-        {
-          data->index++;
-          send_unary (g_steal_pointer (&task));
-        }
+      after_transport_error (task, error);
       return;
     }
 
@@ -269,10 +306,7 @@ unary_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       if (status_falls_back (status) && !is_last_endpoint (data))
-        {
-          data->index++;
-          send_unary (g_steal_pointer (&task));
-        }
+        try_next_endpoint (g_steal_pointer (&task));
       else
         return_http_error (task, data, status, bytes, len);
       return;
@@ -287,24 +321,6 @@ unary_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_task_return_pointer (task, json_node_ref (root), (GDestroyNotify) json_node_unref);
-}
-
-static void
-send_unary (GTask *task)
-{
-  AgCloudcodeClient *self = g_task_get_source_object (task);
-  CallData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (SoupMessage) message = build_message (self, data, &error);
-
-  if (message == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                    unary_cb, task);
 }
 
 void
@@ -330,7 +346,7 @@ ag_cloudcode_client_call_async (AgCloudcodeClient  *self,
   g_task_set_source_tag (task, ag_cloudcode_client_call_async);
   g_task_set_task_data (task, call_data_new (endpoints, method, NULL, access_token, body),
                         (GDestroyNotify) call_data_free);
-  send_unary (task);
+  send_attempt (task);
 }
 
 JsonNode *
@@ -348,8 +364,6 @@ ag_cloudcode_client_call_finish (AgCloudcodeClient *self, GAsyncResult *result,
 }
 
 /* ---- streams ---- */
-
-static void send_stream (GTask *task);
 
 static void
 error_body_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -384,11 +398,7 @@ stream_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (stream == NULL)
     {
-      if (!transport_error_ends_call (task, data, error))
-        {
-          data->index++;
-          send_stream (g_steal_pointer (&task));
-        }
+      after_transport_error (task, error);
       return;
     }
 
@@ -401,8 +411,7 @@ stream_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (status_falls_back (status) && !is_last_endpoint (data))
     {
-      data->index++;
-      send_stream (g_steal_pointer (&task));
+      try_next_endpoint (g_steal_pointer (&task));
       return;
     }
 
@@ -414,22 +423,30 @@ stream_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                  cancellable, error_body_read_cb, g_steal_pointer (&task));
 }
 
+/* Both pools open their streams the same way; only the hosts and the headers differ. Either opener finishes with
+ * ag_cloudcode_client_open_stream_finish(_full), hence the one source tag. */
 static void
-send_stream (GTask *task)
+open_stream (AgCloudcodeClient  *self,
+             const char * const *endpoints,
+             gboolean            gemini_cli,
+             const char         *access_token,
+             JsonNode           *envelope,
+             AgModelFamily       family,
+             gboolean            thinking,
+             GCancellable       *cancellable,
+             GAsyncReadyCallback callback,
+             gpointer            user_data)
 {
-  AgCloudcodeClient *self = g_task_get_source_object (task);
-  CallData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (SoupMessage) message = build_message (self, data, &error);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  CallData *data = call_data_new (endpoints, "streamGenerateContent", "alt=sse", access_token, envelope);
 
-  if (message == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                           stream_sent_cb, task);
+  g_task_set_source_tag (task, ag_cloudcode_client_open_stream_async);
+  data->streaming = TRUE;
+  data->gemini_cli = gemini_cli;
+  data->family = family;
+  data->thinking = thinking;
+  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
+  send_attempt (task);
 }
 
 void
@@ -442,21 +459,11 @@ ag_cloudcode_client_open_stream_async (AgCloudcodeClient  *self,
                                        GAsyncReadyCallback callback,
                                        gpointer            user_data)
 {
-  GTask *task;
-  CallData *data;
-
   g_return_if_fail (AG_IS_CLOUDCODE_CLIENT (self));
   g_return_if_fail (access_token != NULL && envelope != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_cloudcode_client_open_stream_async);
-  data = call_data_new (ag_cloudcode_config_get_endpoints (self->config), "streamGenerateContent", "alt=sse",
-                        access_token, envelope);
-  data->streaming = TRUE;
-  data->family = family;
-  data->thinking = thinking;
-  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
-  send_stream (task);
+  open_stream (self, ag_cloudcode_config_get_endpoints (self->config), FALSE, access_token, envelope, family,
+               thinking, cancellable, callback, user_data);
 }
 
 void
@@ -467,21 +474,11 @@ ag_cloudcode_client_open_gemini_cli_stream_async (AgCloudcodeClient  *self,
                                                   GAsyncReadyCallback callback,
                                                   gpointer            user_data)
 {
-  GTask *task;
-  CallData *data;
-
   g_return_if_fail (AG_IS_CLOUDCODE_CLIENT (self));
   g_return_if_fail (access_token != NULL && envelope != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ag_cloudcode_client_open_stream_async);
-  data = call_data_new (ag_cloudcode_config_get_gemini_cli_endpoints (self->config), "streamGenerateContent",
-                        "alt=sse", access_token, envelope);
-  data->streaming = TRUE;
-  data->gemini_cli = TRUE;
-  data->family = AG_MODEL_FAMILY_GEMINI;
-  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
-  send_stream (task);
+  open_stream (self, ag_cloudcode_config_get_gemini_cli_endpoints (self->config), TRUE, access_token, envelope,
+               AG_MODEL_FAMILY_GEMINI, FALSE, cancellable, callback, user_data);
 }
 
 GInputStream *

@@ -258,14 +258,17 @@ ag_cloudcode_config_build_url (AgCloudcodeConfig *self, const char *base, const 
   return g_strdup_printf ("%s/v1internal:%s", base, method);
 }
 
-static void
-apply_common_headers (AgCloudcodeConfig *self, SoupMessageHeaders *headers, const char *access_token)
+/* The headers every Cloud Code call carries; @user_agent is the identity of the quota pool spoken to. */
+static SoupMessageHeaders *
+apply_common_headers (SoupMessage *message, const char *user_agent, const char *access_token)
 {
+  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
   g_autofree char *authorization = g_strconcat ("Bearer ", access_token, NULL);
 
-  soup_message_headers_replace (headers, "User-Agent", self->user_agent);
+  soup_message_headers_replace (headers, "User-Agent", user_agent);
   soup_message_headers_replace (headers, "Authorization", authorization);
   soup_message_headers_replace (headers, "Content-Type", "application/json");
+  return headers;
 }
 
 /* Content calls send only the User-Agent as client identity, as [CPA] and [OAA] do: the richer X-Client-* and
@@ -284,8 +287,7 @@ ag_cloudcode_config_apply_headers (AgCloudcodeConfig *self,
   g_return_if_fail (SOUP_IS_MESSAGE (message));
   g_return_if_fail (access_token != NULL);
 
-  headers = soup_message_get_request_headers (message);
-  apply_common_headers (self, headers, access_token);
+  headers = apply_common_headers (message, self->user_agent, access_token);
   soup_message_headers_replace (headers, "Accept", streaming ? "text/event-stream" : "application/json");
   if (family == AG_MODEL_FAMILY_CLAUDE && thinking)
     soup_message_headers_replace (headers, "anthropic-beta", AG_INTERLEAVED_THINKING_BETA);
@@ -302,8 +304,7 @@ ag_cloudcode_config_apply_unary_headers (AgCloudcodeConfig *self, SoupMessage *m
   g_return_if_fail (SOUP_IS_MESSAGE (message));
   g_return_if_fail (access_token != NULL);
 
-  headers = soup_message_get_request_headers (message);
-  apply_common_headers (self, headers, access_token);
+  headers = apply_common_headers (message, self->user_agent, access_token);
   soup_message_headers_replace (headers, "Accept", "application/json");
 }
 
@@ -320,18 +321,14 @@ void
 ag_cloudcode_config_apply_gemini_cli_headers (AgCloudcodeConfig *self, SoupMessage *message, const char *access_token)
 {
   SoupMessageHeaders *headers;
-  g_autofree char *authorization = g_strconcat ("Bearer ", access_token, NULL);
 
   g_return_if_fail (AG_IS_CLOUDCODE_CONFIG (self));
   g_return_if_fail (SOUP_IS_MESSAGE (message));
   g_return_if_fail (access_token != NULL);
 
-  headers = soup_message_get_request_headers (message);
-  soup_message_headers_replace (headers, "User-Agent", AG_GEMINI_CLI_USER_AGENT);
+  headers = apply_common_headers (message, AG_GEMINI_CLI_USER_AGENT, access_token);
   soup_message_headers_replace (headers, "X-Goog-Api-Client", AG_GEMINI_CLI_API_CLIENT);
   soup_message_headers_replace (headers, "Client-Metadata", AG_GEMINI_CLI_CLIENT_METADATA);
-  soup_message_headers_replace (headers, "Authorization", authorization);
-  soup_message_headers_replace (headers, "Content-Type", "application/json");
   soup_message_headers_replace (headers, "Accept", "text/event-stream");
 }
 

@@ -117,20 +117,18 @@ error_code (JsonObject *object)
   return NULL;
 }
 
-static void
-refresh_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+/* Collects the answer of a Google endpoint (@endpoint names it in errors). TRUE on a 2xx status, with *object the
+ * body's JSON object (NULL when it is not one; @parser owns it); otherwise the error has been returned on @task.
+ * @invalid_grant_message, when not NULL, is the INVALID_GRANT error for a 400/401 {"error":"invalid_grant"}. */
+static gboolean
+finish_google_call (GTask *task, GObject *source, GAsyncResult *result, const char *endpoint,
+                    const char *invalid_grant_message, JsonParser *parser, JsonObject **object)
 {
-  g_autoptr (GTask) task = user_data;
   SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) body = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (AgOAuthTokens) tokens = NULL;
-  JsonObject *object;
+  g_autofree char *description = NULL;
   guint status;
-  const char *access_token;
-  const char *refresh_token;
-  gint64 expires_in;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   if (body == NULL)
@@ -139,31 +137,48 @@ refresh_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         g_task_return_error (task, g_steal_pointer (&error));
       else
         g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED,
-                                 "cannot reach the Google token endpoint: %s", error->message);
-      return;
+                                 "cannot reach the Google %s endpoint: %s", endpoint, error->message);
+      return FALSE;
     }
 
   status = soup_message_get_status (message);
-  object = parse_object (body, parser);
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      g_autofree char *description = describe_error_body (object);
+  *object = parse_object (body, parser);
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    return TRUE;
 
-      if ((status == SOUP_STATUS_BAD_REQUEST || status == SOUP_STATUS_UNAUTHORIZED)
-          && g_strcmp0 (error_code (object), "invalid_grant") == 0
-          && g_task_get_source_tag (task) == ag_oauth_client_exchange_code_async)
-        g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT,
-                                 "Google rejected the sign-in code (invalid_grant); sign in again");
-      else if ((status == SOUP_STATUS_BAD_REQUEST || status == SOUP_STATUS_UNAUTHORIZED)
-          && g_strcmp0 (error_code (object), "invalid_grant") == 0)
-        g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT,
-                                 "the refresh token was rejected by Google (invalid_grant); sign in again");
-      else
-        g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED,
-                                 "the Google token endpoint answered HTTP %u%s%s", status,
-                                 description != NULL ? ": " : "", description != NULL ? description : "");
-      return;
+  if (invalid_grant_message != NULL
+      && (status == SOUP_STATUS_BAD_REQUEST || status == SOUP_STATUS_UNAUTHORIZED)
+      && g_strcmp0 (error_code (*object), "invalid_grant") == 0)
+    {
+      g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT, "%s", invalid_grant_message);
+      return FALSE;
     }
+  description = describe_error_body (*object);
+  g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED,
+                           "the Google %s endpoint answered HTTP %u%s%s", endpoint, status,
+                           description != NULL ? ": " : "", description != NULL ? description : "");
+  return FALSE;
+}
+
+/* The answer of a refresh and of a code exchange: both have the same shape. */
+static void
+token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (AgOAuthTokens) tokens = NULL;
+  const char *invalid_grant_message;
+  JsonObject *object;
+  const char *access_token;
+  const char *refresh_token;
+  gint64 expires_in;
+
+  if (g_task_get_source_tag (task) == ag_oauth_client_exchange_code_async)
+    invalid_grant_message = "Google rejected the sign-in code (invalid_grant); sign in again";
+  else
+    invalid_grant_message = "the refresh token was rejected by Google (invalid_grant); sign in again";
+  if (!finish_google_call (task, source, result, "token", invalid_grant_message, parser, &object))
+    return;
 
   access_token = object != NULL ? json_object_get_string_member_with_default (object, "access_token", NULL) : NULL;
   if (access_token == NULL || *access_token == '\0')
@@ -184,35 +199,42 @@ refresh_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_return_pointer (task, g_steal_pointer (&tokens), (GDestroyNotify) ag_oauth_tokens_free);
 }
 
+/* POSTs @form (taken) to the token endpoint; @task (taken) gets the tokens. */
+static void
+post_token_form (AgOAuthClient *self, GTask *task, char *form)
+{
+  const char *token_url = ag_cloudcode_config_get_token_url (self->config);
+  g_autoptr (SoupMessage) message = soup_message_new_from_encoded_form ("POST", token_url, form);
+
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED, "the token URL is not valid: %s",
+                               token_url);
+      g_object_unref (task);
+      return;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                    token_cb, task);
+}
+
 void
 ag_oauth_client_refresh_async (AgOAuthClient *self, const char *refresh_token, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (SoupMessage) message = NULL;
-  char *form;
+  GTask *task;
 
   g_return_if_fail (AG_IS_OAUTH_CLIENT (self));
   g_return_if_fail (refresh_token != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ag_oauth_client_refresh_async);
-
-  form = soup_form_encode ("client_id", ag_cloudcode_config_get_client_id (self->config),
-                           "client_secret", ag_cloudcode_config_get_client_secret (self->config),
-                           "refresh_token", refresh_token,
-                           "grant_type", "refresh_token",
-                           NULL);
-  message = soup_message_new_from_encoded_form ("POST", ag_cloudcode_config_get_token_url (self->config), form);
-  if (message == NULL)
-    {
-      g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED,
-                               "the token URL is not valid: %s", ag_cloudcode_config_get_token_url (self->config));
-      return;
-    }
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
-                                    refresh_cb, g_steal_pointer (&task));
+  post_token_form (self, task,
+                   soup_form_encode ("client_id", ag_cloudcode_config_get_client_id (self->config),
+                                     "client_secret", ag_cloudcode_config_get_client_secret (self->config),
+                                     "refresh_token", refresh_token,
+                                     "grant_type", "refresh_token",
+                                     NULL));
 }
 
 AgOAuthTokens *
@@ -227,34 +249,21 @@ ag_oauth_client_exchange_code_async (AgOAuthClient *self, const char *code, cons
                                      const char *redirect_uri, GCancellable *cancellable,
                                      GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (SoupMessage) message = NULL;
-  char *form;
+  GTask *task;
 
   g_return_if_fail (AG_IS_OAUTH_CLIENT (self));
   g_return_if_fail (code != NULL && code_verifier != NULL && redirect_uri != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ag_oauth_client_exchange_code_async);
-
-  form = soup_form_encode ("code", code,
-                           "code_verifier", code_verifier,
-                           "client_id", ag_cloudcode_config_get_client_id (self->config),
-                           "client_secret", ag_cloudcode_config_get_client_secret (self->config),
-                           "redirect_uri", redirect_uri,
-                           "grant_type", "authorization_code",
-                           NULL);
-  message = soup_message_new_from_encoded_form ("POST", ag_cloudcode_config_get_token_url (self->config), form);
-  if (message == NULL)
-    {
-      g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED,
-                               "the token URL is not valid: %s", ag_cloudcode_config_get_token_url (self->config));
-      return;
-    }
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
-  /* The token answer has the same shape as a refresh's. */
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
-                                    refresh_cb, g_steal_pointer (&task));
+  post_token_form (self, task,
+                   soup_form_encode ("code", code,
+                                     "code_verifier", code_verifier,
+                                     "client_id", ag_cloudcode_config_get_client_id (self->config),
+                                     "client_secret", ag_cloudcode_config_get_client_secret (self->config),
+                                     "redirect_uri", redirect_uri,
+                                     "grant_type", "authorization_code",
+                                     NULL));
 }
 
 AgOAuthTokens *
@@ -268,36 +277,12 @@ static void
 get_email_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *object;
   const char *email;
-  guint status;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED,
-                                 "cannot reach the Google userinfo endpoint: %s", error->message);
-      return;
-    }
-
-  status = soup_message_get_status (message);
-  object = parse_object (body, parser);
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      g_autofree char *description = describe_error_body (object);
-
-      g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED,
-                               "the Google userinfo endpoint answered HTTP %u%s%s", status,
-                               description != NULL ? ": " : "", description != NULL ? description : "");
-      return;
-    }
+  if (!finish_google_call (task, source, result, "userinfo", NULL, parser, &object))
+    return;
 
   email = object != NULL ? json_object_get_string_member_with_default (object, "email", NULL) : NULL;
   if (email == NULL || *email == '\0')

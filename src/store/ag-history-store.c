@@ -162,6 +162,15 @@ query_params_free (QueryParams *params)
   g_free (params);
 }
 
+static Job *
+job_new (JobKind kind)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  return job;
+}
+
 static void
 job_free (Job *job)
 {
@@ -234,15 +243,19 @@ query_int (sqlite3 *db, const char *sql, gint64 *value, GError **error)
 
   if (rc == SQLITE_OK)
     rc = sqlite3_step (statement);
-  if (rc != SQLITE_ROW)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (db));
-      sqlite3_finalize (statement);
-      return FALSE;
-    }
-  *value = sqlite3_column_int64 (statement, 0);
+  if (rc == SQLITE_ROW)
+    *value = sqlite3_column_int64 (statement, 0);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (db));
   sqlite3_finalize (statement);
-  return TRUE;
+  return rc == SQLITE_ROW;
+}
+
+/* Refreshes the row count that trimming compares with max-rows. */
+static gboolean
+count_requests (Worker *worker, GError **error)
+{
+  return query_int (worker->db, "SELECT COUNT(*) FROM requests", &worker->request_rows, error);
 }
 
 static gboolean
@@ -296,7 +309,7 @@ open_database (AgHistoryStore *self, Worker *worker, GError **error)
       /* WAL + NORMAL: a crash loses no committed row, and a commit does not wait for fsync. */
       if (exec_sql (worker->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", &local_error) &&
           prepare_schema (worker->db, &local_error) &&
-          query_int (worker->db, "SELECT COUNT(*) FROM requests", &worker->request_rows, &local_error))
+          count_requests (worker, &local_error))
         {
           if (sqlite3_prepare_v2 (worker->db, insert_request_sql, -1, &worker->insert_request, NULL) == SQLITE_OK &&
               sqlite3_prepare_v2 (worker->db, insert_quota_sql, -1, &worker->insert_quota, NULL) == SQLITE_OK)
@@ -419,7 +432,7 @@ trim_requests (AgHistoryStore *self, Worker *worker, GError **error)
                          "OFFSET %" G_GINT64_FORMAT ")", keep);
   if (!exec_sql (worker->db, sql, error))
     return FALSE;
-  return query_int (worker->db, "SELECT COUNT(*) FROM requests", &worker->request_rows, error);
+  return count_requests (worker, error);
 }
 
 static gboolean
@@ -558,9 +571,28 @@ read_quota (sqlite3_stmt *statement)
   return sample;
 }
 
+/* Binds @params to the parameters of query_requests_sql or query_quota_sql. */
+static void
+bind_query (sqlite3_stmt *statement, JobKind kind, QueryParams *params)
+{
+  if (kind == JOB_QUERY_REQUESTS)
+    {
+      sqlite3_bind_int64 (statement, 1, params->since_ms);
+      sqlite3_bind_int64 (statement, 2, params->limit > 0 ? (gint64) params->limit : -1);
+    }
+  else
+    {
+      bind_text (statement, 1, params->account);
+      bind_text (statement, 2, params->model);
+      sqlite3_bind_int64 (statement, 3, params->since_ms);
+      sqlite3_bind_int64 (statement, 4, params->until_ms);
+    }
+}
+
 static GPtrArray *
 run_query (Worker *worker, JobKind kind, QueryParams *params, GError **error)
 {
+  gboolean requests = kind == JOB_QUERY_REQUESTS;
   g_autoptr(GPtrArray) rows = NULL;
   sqlite3_stmt *statement = NULL;
   int rc;
@@ -571,43 +603,21 @@ run_query (Worker *worker, JobKind kind, QueryParams *params, GError **error)
                    worker->unavailable != NULL ? worker->unavailable : "the request history is not open");
       return NULL;
     }
-  if (kind == JOB_QUERY_REQUESTS)
-    {
-      rows = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_request_record_free);
-      rc = sqlite3_prepare_v2 (worker->db, query_requests_sql, -1, &statement, NULL);
-      if (rc == SQLITE_OK)
-        {
-          sqlite3_bind_int64 (statement, 1, params->since_ms);
-          sqlite3_bind_int64 (statement, 2, params->limit > 0 ? (gint64) params->limit : -1);
-        }
-    }
-  else
-    {
-      rows = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_quota_sample_free);
-      rc = sqlite3_prepare_v2 (worker->db, query_quota_sql, -1, &statement, NULL);
-      if (rc == SQLITE_OK)
-        {
-          bind_text (statement, 1, params->account);
-          bind_text (statement, 2, params->model);
-          sqlite3_bind_int64 (statement, 3, params->since_ms);
-          sqlite3_bind_int64 (statement, 4, params->until_ms);
-        }
-    }
+  rows = g_ptr_array_new_with_free_func (requests ? (GDestroyNotify) ag_request_record_free
+                                                  : (GDestroyNotify) ag_quota_sample_free);
+  rc = sqlite3_prepare_v2 (worker->db, requests ? query_requests_sql : query_quota_sql, -1, &statement, NULL);
+  if (rc == SQLITE_OK)
+    bind_query (statement, kind, params);
   while (rc == SQLITE_OK && (rc = sqlite3_step (statement)) == SQLITE_ROW)
     {
-      g_ptr_array_add (rows, kind == JOB_QUERY_REQUESTS ? (gpointer) read_request (statement)
-                                                        : (gpointer) read_quota (statement));
+      g_ptr_array_add (rows, requests ? (gpointer) read_request (statement) : (gpointer) read_quota (statement));
       rc = SQLITE_OK;
     }
   if (rc != SQLITE_DONE)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the request history: %s",
-                   sqlite3_errmsg (worker->db));
-      sqlite3_finalize (statement);
-      return NULL;
-    }
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the request history: %s",
+                 sqlite3_errmsg (worker->db));
   sqlite3_finalize (statement);
-  return g_steal_pointer (&rows);
+  return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
 }
 
 static void
@@ -715,11 +725,8 @@ ag_history_store_dispose (GObject *object)
 
   if (self->thread != NULL)
     {
-      Job *quit = g_new0 (Job, 1);
-
       /* The worker writes everything queued before it quits: nothing added is lost on a clean exit. */
-      quit->kind = JOB_QUIT;
-      push_job (self, quit);
+      push_job (self, job_new (JOB_QUIT));
       g_thread_join (g_steal_pointer (&self->thread));
     }
   if (self->notify != NULL)
@@ -846,15 +853,11 @@ ag_history_store_get_path (AgHistoryStore *self)
 void
 ag_history_store_set_max_rows (AgHistoryStore *self, guint max_rows)
 {
-  Job *job;
-
   g_return_if_fail (AG_IS_HISTORY_STORE (self));
   if ((guint) g_atomic_int_get (&self->max_rows) == max_rows)
     return;
   g_atomic_int_set (&self->max_rows, max_rows);
-  job = g_new0 (Job, 1);
-  job->kind = JOB_TRIM;
-  push_job (self, job);
+  push_job (self, job_new (JOB_TRIM));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_ROWS]);
 }
 
@@ -890,8 +893,7 @@ ag_history_store_add_request (AgHistoryStore *self, AgRequestRecord *record)
   g_return_if_fail (AG_IS_HISTORY_STORE (self));
   g_return_if_fail (record != NULL);
 
-  job = g_new0 (Job, 1);
-  job->kind = JOB_ADD_REQUEST;
+  job = job_new (JOB_ADD_REQUEST);
   job->record = record;
   push_job (self, job);
 }
@@ -905,8 +907,7 @@ ag_history_store_add_quota_sample (AgHistoryStore *self, const char *account, co
   g_return_if_fail (AG_IS_HISTORY_STORE (self));
   g_return_if_fail (account != NULL && model != NULL);
 
-  job = g_new0 (Job, 1);
-  job->kind = JOB_ADD_QUOTA;
+  job = job_new (JOB_ADD_QUOTA);
   job->sample = g_new0 (AgQuotaSample, 1);
   job->sample->time_ms = time_ms;
   job->sample->account = g_strdup (account);
@@ -920,9 +921,8 @@ static void
 queue_query (AgHistoryStore *self, JobKind kind, QueryParams *params, gpointer source_tag,
              GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  Job *job = g_new0 (Job, 1);
+  Job *job = job_new (kind);
 
-  job->kind = kind;
   job->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (job->task, source_tag);
   g_task_set_task_data (job->task, params, (GDestroyNotify) query_params_free);

@@ -323,8 +323,9 @@ upstream_idle (gpointer user_data)
 
   self->idle_timeout_id = 0;
   g_message ("upstream silent for %u ms; ending the call", self->idle_timeout_ms);
-  reply_error (self, 504, "api_error", message);
+  /* Cancelled first: replying completes the call, which may drop the last reference. */
   g_cancellable_cancel (self->cancellable);
+  reply_error (self, 504, "api_error", message);
   return G_SOURCE_REMOVE;
 }
 

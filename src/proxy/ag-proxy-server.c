@@ -284,29 +284,54 @@ refusal_written (GObject *source, GAsyncResult *result, gpointer user_data)
   g_io_stream_close_async (connection, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
 }
 
-/* Refuses oversized bodies from the headers alone. libsoup would read (and buffer) the whole body before answering
- * unless the client sent "Expect: 100-continue", so the connection is taken over, answered and closed. */
+/* Answers 413 on a connection taken over from libsoup, then closes it: libsoup would read (and buffer) the whole
+ * body before answering, unless the client sent "Expect: 100-continue". */
+static void
+refuse_too_large (SoupServerMessage *msg, const char *text)
+{
+  g_autofree char *body = ag_anthropic_error_body ("request_too_large", text);
+  char *response = g_strdup_printf ("HTTP/1.1 413 Request Entity Too Large\r\nContent-Type: application/json\r\n"
+                                    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", strlen (body), body);
+  GIOStream *connection = soup_server_message_steal_connection (msg);
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (connection), response, strlen (response),
+                                   G_PRIORITY_DEFAULT, NULL, refusal_written, connection);
+  g_object_set_data_full (G_OBJECT (connection), "ag-refusal", response, g_free);
+}
+
+/* A chunked body announces no size: it is refused as soon as what arrived passes the limit. */
+static void
+on_request_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+  AgProxyServer *self = user_data;
+  g_autofree char *text = NULL;
+
+  if ((gsize) soup_server_message_get_request_body (msg)->length <= self->body_limit)
+    return;
+  g_signal_handlers_disconnect_by_func (msg, on_request_chunk, user_data);
+  text = g_strdup_printf ("the request body exceeds the limit of %" G_GSIZE_FORMAT " bytes", self->body_limit);
+  refuse_too_large (msg, text);
+}
+
+/* Refuses oversized bodies from the headers alone, and watches chunked ones as they arrive. */
 static void
 early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
   AgProxyServer *self = user_data;
-  goffset length = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
   g_autofree char *text = NULL;
-  g_autofree char *body = NULL;
-  char *response;
-  GIOStream *connection;
 
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+    {
+      g_signal_connect_object (msg, "got-chunk", G_CALLBACK (on_request_chunk), self, 0);
+      return;
+    }
   if (length <= 0 || (gsize) length <= self->body_limit)
     return;
   text = g_strdup_printf ("the request body of %" G_GOFFSET_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT
                           " bytes", length, self->body_limit);
-  body = ag_anthropic_error_body ("request_too_large", text);
-  response = g_strdup_printf ("HTTP/1.1 413 Request Entity Too Large\r\nContent-Type: application/json\r\n"
-                              "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", strlen (body), body);
-  connection = soup_server_message_steal_connection (msg);
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (connection), response, strlen (response),
-                                   G_PRIORITY_DEFAULT, NULL, refusal_written, connection);
-  g_object_set_data_full (G_OBJECT (connection), "ag-refusal", response, g_free);
+  refuse_too_large (msg, text);
 }
 
 static JsonObject *

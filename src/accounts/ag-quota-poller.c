@@ -36,6 +36,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_POLLED,
+  SIGNAL_MODELS_FETCHED,
   N_SIGNALS
 };
 
@@ -161,6 +162,7 @@ models_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
   reading.account = poll->account;
   reading.now_ms = g_get_real_time () / 1000;
   ag_quota_poller_parse_models (response, record_quota, &reading);
+  g_signal_emit (poll->poller, signals[SIGNAL_MODELS_FETCHED], 0, poll->account, response);
   finish_poll (poll, NULL);
 }
 
@@ -366,6 +368,10 @@ ag_quota_poller_class_init (AgQuotaPollerClass *klass)
   signals[SIGNAL_POLLED] =
     g_signal_new ("polled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, AG_TYPE_ACCOUNT, G_TYPE_ERROR);
+  /* The whole fetchAvailableModels answer of an account, for the model catalogue. */
+  signals[SIGNAL_MODELS_FETCHED] =
+    g_signal_new ("models-fetched", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, AG_TYPE_ACCOUNT, JSON_TYPE_NODE);
 }
 
 static void

@@ -107,8 +107,10 @@ member_int (JsonObject *object, const char *name)
   return 0;
 }
 
-gboolean
-ag_model_catalogue_update (AgModelCatalogue *self, JsonObject *response, GError **error)
+static ModelInfo *find_model (AgModelCatalogue *self, const char *id);
+
+static gboolean
+add_models (AgModelCatalogue *self, JsonObject *response, gboolean replace, GError **error)
 {
   JsonNode *models_node = json_object_get_member (response, "models");
   JsonNode *deprecated_node = json_object_get_member (response, "deprecatedModelIds");
@@ -121,8 +123,11 @@ ag_model_catalogue_update (AgModelCatalogue *self, JsonObject *response, GError 
       return FALSE;
     }
 
-  g_ptr_array_set_size (self->models, 0);
-  g_hash_table_remove_all (self->deprecated);
+  if (replace)
+    {
+      g_ptr_array_set_size (self->models, 0);
+      g_hash_table_remove_all (self->deprecated);
+    }
 
   ids = json_object_get_members (json_node_get_object (models_node));
   for (GList *l = ids; l != NULL; l = l->next)
@@ -132,7 +137,7 @@ ag_model_catalogue_update (AgModelCatalogue *self, JsonObject *response, GError 
       JsonObject *object;
       ModelInfo *info;
 
-      if (!is_servable_model_id (id) || !JSON_NODE_HOLDS_OBJECT (entry))
+      if (!is_servable_model_id (id) || !JSON_NODE_HOLDS_OBJECT (entry) || find_model (self, id) != NULL)
         continue;
       object = json_node_get_object (entry);
       info = g_new0 (ModelInfo, 1);
@@ -166,6 +171,18 @@ ag_model_catalogue_update (AgModelCatalogue *self, JsonObject *response, GError 
 
   self->updated_at = g_get_monotonic_time ();
   return TRUE;
+}
+
+gboolean
+ag_model_catalogue_update (AgModelCatalogue *self, JsonObject *response, GError **error)
+{
+  return add_models (self, response, TRUE, error);
+}
+
+gboolean
+ag_model_catalogue_merge (AgModelCatalogue *self, JsonObject *response, GError **error)
+{
+  return add_models (self, response, FALSE, error);
 }
 
 gint64

@@ -25,6 +25,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AgResolvedModel, ag_resolved_model_clear)
 AgModelCatalogue *ag_model_catalogue_new (void);
 /* Replaces the known models with a fetchAvailableModels response ({"models":{…},"deprecatedModelIds":{…}}). */
 gboolean ag_model_catalogue_update (AgModelCatalogue *self, JsonObject *response, GError **error);
+/* Adds the models of another account's fetchAvailableModels answer (the catalogue is the union over accounts);
+ * models already known keep their entry. */
+gboolean ag_model_catalogue_merge (AgModelCatalogue *self, JsonObject *response, GError **error);
 /* Monotonic time (µs) of the last update, 0 = never. */
 gint64   ag_model_catalogue_get_updated_at (AgModelCatalogue *self);
 gboolean ag_model_catalogue_is_empty (AgModelCatalogue *self);

@@ -225,6 +225,18 @@ on_rate_limited (AgAccountPool *pool, AgAccount *account, const char *model, gui
     ag_quota_poller_poll_account (self->poller, account);
 }
 
+/* Each account may see other models: /v1/models lists the union of what the poller finds. */
+static void
+on_models_fetched (AgQuotaPoller *poller, AgAccount *account, JsonNode *response, gpointer user_data)
+{
+  AgProxyService *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (response != NULL && JSON_NODE_HOLDS_OBJECT (response) &&
+      !ag_model_catalogue_merge (self->catalogue, json_node_get_object (response), &error))
+    g_warning ("ignoring the model list of %s: %s", ag_account_get_email (account), error->message);
+}
+
 /* The request log and quota history (SQLite) and the quota poller that feeds the pool. */
 static void
 wire_history (AgProxyService *self)
@@ -234,6 +246,7 @@ wire_history (AgProxyService *self)
   ag_proxy_server_set_history (self->server, self->history);
   self->poller = ag_quota_poller_new (self->pool, self->cloudcode, self->oauth, self->history);
   g_signal_connect_object (self->pool, "rate-limited", G_CALLBACK (on_rate_limited), self, 0);
+  g_signal_connect_object (self->poller, "models-fetched", G_CALLBACK (on_models_fetched), self, 0);
   if (self->settings != NULL)
     {
       g_settings_bind (self->settings, "request-log-max-rows", self->history, "max-rows", G_SETTINGS_BIND_GET);

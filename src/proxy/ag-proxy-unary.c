@@ -350,7 +350,8 @@ catalogue_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (!JSON_NODE_HOLDS_OBJECT (response))
     g_task_return_new_error (task, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM,
                              "fetchAvailableModels answered something other than an object");
-  else if (!ag_model_catalogue_update (ag_proxy_server_get_catalogue (server), json_node_get_object (response), &error))
+  else if (!ag_model_catalogue_merge (ag_proxy_server_get_catalogue (server), json_node_get_object (response),
+                                      &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);

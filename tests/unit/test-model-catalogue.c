@@ -153,6 +153,29 @@ test_aliases (void)
   g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST);
 }
 
+/* Accounts can see different models: the catalogue is their union, first answer first. */
+static void
+test_merge (void)
+{
+  g_autoptr(AgModelCatalogue) catalogue = loaded_catalogue ("{\"models\":{\"claude-sonnet-4-6\":{\"maxTokens\":200000},"
+                                                            "\"gemini-3-flash\":{}}}");
+  g_autoptr(JsonNode) other = json_from_string ("{\"models\":{\"gemini-3-flash\":{\"maxTokens\":5},"
+                                                "\"claude-opus-4-6-thinking\":{\"maxTokens\":200000}}}", NULL);
+  g_autoptr(JsonNode) list = NULL;
+  g_auto(AgResolvedModel) model = { 0 };
+  JsonArray *data;
+
+  g_assert_true (ag_model_catalogue_merge (catalogue, json_node_get_object (other), NULL));
+  list = ag_model_catalogue_to_anthropic_list (catalogue);
+  data = json_object_get_array_member (json_node_get_object (list), "data");
+  g_assert_cmpuint (json_array_get_length (data), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (data, 2), "id"), ==,
+                   "claude-opus-4-6-thinking");
+  /* A model both accounts list keeps the entry it had. */
+  g_assert_true (ag_model_catalogue_resolve (catalogue, "gemini-3-flash", &model, NULL));
+  g_assert_cmpint (model.context_tokens, ==, 0);
+}
+
 static void
 test_bad_input (void)
 {
@@ -179,6 +202,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model-catalogue/exact-and-deprecated", test_exact_and_deprecated);
   g_test_add_func ("/model-catalogue/closest-model", test_closest_model);
   g_test_add_func ("/model-catalogue/aliases", test_aliases);
+  g_test_add_func ("/model-catalogue/merge", test_merge);
   g_test_add_func ("/model-catalogue/bad-input", test_bad_input);
   return g_test_run ();
 }

@@ -8,10 +8,16 @@
 #include <stdio.h>
 
 #include "ag-account-cli.h"
+#include "ag-api-key-cli.h"
 #include "ag-ui-module.h"
 #include "ag-log-cli.h"
 #include "ag-proxy-service.h"
 #include "ag-settings.h"
+
+typedef struct {
+  GMainLoop *loop;
+  int        status;
+} Headless;
 
 static gboolean
 quit_on_signal (gpointer user_data)
@@ -30,13 +36,39 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     g_warning ("cannot read accounts from the keyring: %s", error->message);
 }
 
+/* The listener opens only once the key is known, so no request is ever served without a key that is set. */
+static void
+api_key_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AgProxyService *service = AG_PROXY_SERVICE (source);
+  Headless *headless = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  if (!ag_proxy_service_load_api_key_finish (service, result, &error))
+    g_warning ("cannot read the local API key from the keyring: %s", error->message);
+  g_clear_error (&error);
+  if (!ag_proxy_service_start (service, &error))
+    {
+      g_printerr ("ag-cl: %s\n", error->message);
+      headless->status = 1;
+      g_main_loop_quit (headless->loop);
+      return;
+    }
+  /* Scripts and tests read the actual port from this line (useful with --port 0). */
+  url = ag_proxy_service_get_url (service);
+  g_print ("ag-cl: listening on %s\n", url);
+  fflush (stdout);
+  ag_proxy_service_load_accounts_async (service, NULL, accounts_loaded, NULL);
+}
+
 static int
 run_headless (GSettings *settings, const char *address, int port)
 {
   g_autoptr(AgProxyService) service = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
+  Headless headless = { loop, 0 };
 
   service = ag_proxy_service_new (settings, &error);
   if (service == NULL)
@@ -45,22 +77,12 @@ run_headless (GSettings *settings, const char *address, int port)
       return 2;
     }
   ag_proxy_service_set_listen_override (service, address, port);
-  if (!ag_proxy_service_start (service, &error))
-    {
-      g_printerr ("ag-cl: %s\n", error->message);
-      return 1;
-    }
-  /* Scripts and tests read the actual port from this line (useful with --port 0). */
-  url = ag_proxy_service_get_url (service);
-  g_print ("ag-cl: listening on %s\n", url);
-  fflush (stdout);
-
-  ag_proxy_service_load_accounts_async (service, NULL, accounts_loaded, NULL);
+  ag_proxy_service_load_api_key_async (service, NULL, api_key_loaded, &headless);
   g_unix_signal_add (SIGINT, quit_on_signal, loop);
   g_unix_signal_add (SIGTERM, quit_on_signal, loop);
   g_main_loop_run (loop);
   ag_proxy_service_stop (service);
-  return 0;
+  return headless.status;
 }
 
 /* The module next to the binary when running from the build tree, else the installed one. */
@@ -124,8 +146,10 @@ main (int argc, char **argv)
     return ag_account_cli_run (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "log"))
     return ag_log_cli_run (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "api-key"))
+    return ag_api_key_cli_run (argc - 1, argv + 1);
 
-  context = g_option_context_new ("[account add|list|remove … | log …]");
+  context = g_option_context_new ("[account add|list|remove … | log … | api-key show|generate|clear]");
   g_option_context_set_summary (context,
                                 "Use your Google Antigravity accounts from Claude Code: a local Anthropic API proxy.\n\n"
                                 "  ag-cl                                 the desktop app (proxy, window, tray)\n"
@@ -133,7 +157,9 @@ main (int argc, char **argv)
                                 "  ag-cl account add --refresh-token T   add an account (T = - reads stdin)\n"
                                 "  ag-cl account list                    list accounts\n"
                                 "  ag-cl account remove EMAIL            remove an account\n"
-                                "  ag-cl log [--limit N] [--since 1h]    show the last requests");
+                                "  ag-cl log [--limit N] [--since 1h]    show the last requests\n"
+                                "  ag-cl api-key show|generate|clear     the local API key clients must send (needed to\n"
+                                "                                        listen beyond loopback)");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

@@ -32,6 +32,7 @@ struct _AgProxyServer {
   AgModelCatalogue  *catalogue;
   AgSignatureCache  *signatures;
   AgHistoryStore    *history;
+  char              *api_key;            /* NULL: loopback clients need no key */
 };
 
 G_DEFINE_FINAL_TYPE (AgProxyServer, ag_proxy_server, G_TYPE_OBJECT)
@@ -70,6 +71,7 @@ ag_proxy_server_dispose (GObject *object)
   g_clear_object (&self->signatures);
   g_clear_object (&self->history);
   g_clear_pointer (&self->background_model, g_free);
+  ag_proxy_server_set_api_key (self, NULL);
   G_OBJECT_CLASS (ag_proxy_server_parent_class)->dispose (object);
 }
 
@@ -209,6 +211,62 @@ AgHistoryStore *
 ag_proxy_server_get_history (AgProxyServer *self)
 {
   return self->history;
+}
+
+void
+ag_proxy_server_set_api_key (AgProxyServer *self, const char *key)
+{
+  if (self->api_key != NULL)
+    memset (self->api_key, 0, strlen (self->api_key));
+  g_clear_pointer (&self->api_key, g_free);
+  if (key != NULL && key[0] != '\0')
+    self->api_key = g_strdup (key);
+}
+
+gboolean
+ag_proxy_server_has_api_key (AgProxyServer *self)
+{
+  return self->api_key != NULL;
+}
+
+/* Compares in time that depends only on the lengths, so a client cannot find the key byte by byte. */
+static gboolean
+key_matches (const char *given, const char *expected)
+{
+  gsize given_length = strlen (given);
+  gsize expected_length = strlen (expected);
+  guchar difference = given_length != expected_length;
+
+  for (gsize i = 0; i < expected_length; i++)
+    difference |= (guchar) expected[i] ^ (guchar) (i < given_length ? given[i] : 0);
+  return difference == 0;
+}
+
+/* Claude Code sends ANTHROPIC_API_KEY as x-api-key and ANTHROPIC_AUTH_TOKEN as "Authorization: Bearer". */
+static gboolean
+request_is_authorized (AgProxyServer *self, SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *api_key = soup_message_headers_get_one (headers, "x-api-key");
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  gboolean authorized = FALSE;
+
+  if (self->api_key == NULL)
+    return TRUE;
+  if (api_key != NULL)
+    authorized |= key_matches (api_key, self->api_key);
+  if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
+    authorized |= key_matches (authorization + 7, self->api_key);
+  return authorized;
+}
+
+/* Load balancers and scripts probe these without credentials; they reveal nothing. */
+static gboolean
+is_open_route (const char *method, const char *path)
+{
+  if (method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD)
+    return FALSE;
+  return g_str_equal (path, "/") || g_str_equal (path, "/healthz");
 }
 
 guint64
@@ -441,6 +499,11 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
   /* The early handler may already have answered (413). */
   if (soup_server_message_get_status (msg) != 0)
     return;
+  if (!is_open_route (method, path) && !request_is_authorized (self, msg))
+    {
+      ag_proxy_reply_error (msg, 401, "authentication_error", "Invalid or missing API key");
+      return;
+    }
 
   if (g_str_equal (path, "/v1/messages") || g_str_equal (path, "/v1/messages/count_tokens"))
     {

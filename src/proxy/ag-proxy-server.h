@@ -53,6 +53,11 @@ double             ag_proxy_server_get_usage_scale (AgProxyServer *self, gint64 
 guint64            ag_proxy_server_get_requests_received (AgProxyServer *self);
 guint64            ag_proxy_server_get_requests_intercepted (AgProxyServer *self);
 
+/* With a key set (nullable: none), every route but GET/HEAD of / and /healthz needs it as "x-api-key: KEY" or
+ * "Authorization: Bearer KEY"; anything else gets 401 authentication_error. */
+void               ag_proxy_server_set_api_key (AgProxyServer *self, const char *key);
+gboolean           ag_proxy_server_has_api_key (AgProxyServer *self);
+
 /* Where finished requests are recorded (nullable: no request log). */
 void               ag_proxy_server_set_history (AgProxyServer *self, AgHistoryStore *history);
 AgHistoryStore    *ag_proxy_server_get_history (AgProxyServer *self);

@@ -1,8 +1,11 @@
 #include "ag-proxy-service.h"
 #include "ag-account-setup.h"
+#include "ag-api-key-store.h"
 #include "ag-history-store.h"
 #include "ag-quota-poller.h"
 #include "ag-signature-cache.h"
+
+#include <string.h>
 
 struct _AgProxyService {
   GObject            parent_instance;
@@ -12,6 +15,8 @@ struct _AgProxyService {
   AgCloudcodeClient *cloudcode;
   AgOAuthClient     *oauth;
   AgTokenStore      *store;
+  AgApiKeyStore     *api_key_store;
+  char              *api_key;            /* the local API key as in the keyring, or NULL */
   AgAccountPool     *pool;
   AgModelCatalogue  *catalogue;
   AgProxyServer     *server;
@@ -23,7 +28,7 @@ struct _AgProxyService {
   char              *address;            /* of the running listener */
 };
 
-enum { PROP_0, PROP_RUNNING, N_PROPS };
+enum { PROP_0, PROP_RUNNING, PROP_HAS_API_KEY, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 enum { LISTEN_FAILED, N_SIGNALS };
@@ -47,6 +52,10 @@ ag_proxy_service_dispose (GObject *object)
   g_clear_object (&self->catalogue);
   g_clear_object (&self->pool);
   g_clear_object (&self->store);
+  g_clear_object (&self->api_key_store);
+  if (self->api_key != NULL)
+    memset (self->api_key, 0, strlen (self->api_key));
+  g_clear_pointer (&self->api_key, g_free);
   g_clear_object (&self->oauth);
   g_clear_object (&self->cloudcode);
   g_clear_object (&self->config);
@@ -65,6 +74,9 @@ ag_proxy_service_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_RUNNING:
       g_value_set_boolean (value, ag_proxy_service_get_running (self));
       break;
+    case PROP_HAS_API_KEY:
+      g_value_set_boolean (value, self->api_key != NULL);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -80,6 +92,9 @@ ag_proxy_service_class_init (AgProxyServiceClass *klass)
 
   properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE,
                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_API_KEY] = g_param_spec_boolean ("has-api-key", NULL, NULL, FALSE,
+                                                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                                       G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The listener could not be (re)started after a settings change; the argument says why. */
@@ -266,6 +281,7 @@ ag_proxy_service_new (GSettings *settings, GError **error)
   self->cloudcode = ag_cloudcode_client_new (self->config);
   self->oauth = ag_oauth_client_new (self->config, ag_cloudcode_client_get_session (self->cloudcode));
   self->store = ag_token_store_new (profile != NULL && profile[0] != '\0' ? profile : "default");
+  self->api_key_store = ag_api_key_store_new (profile != NULL && profile[0] != '\0' ? profile : "default");
   self->pool = ag_account_pool_new ();
   self->catalogue = ag_model_catalogue_new ();
   self->server = ag_proxy_server_new (self->cloudcode, self->oauth, self->pool, self->catalogue, signatures);
@@ -338,7 +354,7 @@ ag_proxy_service_start (AgProxyService *self, GError **error)
       return FALSE;
     }
   /* Beyond loopback the proxy would hand the accounts to the network; that needs the local API key. */
-  if (!g_inet_address_get_is_loopback (inet))
+  if (!g_inet_address_get_is_loopback (inet) && self->api_key == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                    "refusing to listen on %s: only loopback addresses are allowed without a local API key", address);
@@ -385,6 +401,170 @@ ag_proxy_service_get_url (AgProxyService *self)
   if (!ag_proxy_service_get_running (self))
     return NULL;
   return g_strdup_printf ("http://%s:%u", self->address, ag_proxy_server_get_port (self->server));
+}
+
+/* ── local API key ─────────────────────────────────────────────────────────────────────────────────────────── */
+
+/* Takes @key (nullable). The server enforces it from the next request on. */
+static void
+set_api_key (AgProxyService *self, char *key)
+{
+  gboolean had_key = self->api_key != NULL;
+
+  if (self->api_key != NULL)
+    memset (self->api_key, 0, strlen (self->api_key));
+  g_free (self->api_key);
+  self->api_key = key;
+  ag_proxy_server_set_api_key (self->server, key);
+  if (had_key != (key != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_API_KEY]);
+}
+
+/* Without a key the network must not reach the accounts: a listener beyond loopback stops at once. */
+static void
+refuse_network_without_key (AgProxyService *self)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autofree char *message = NULL;
+
+  if (!ag_proxy_service_get_running (self) || self->api_key != NULL)
+    return;
+  inet = g_inet_address_new_from_string (self->address);
+  if (inet == NULL || g_inet_address_get_is_loopback (inet))
+    return;
+  ag_proxy_service_stop (self);
+  message = g_strdup_printf ("stopped listening on %s: only loopback addresses are allowed without a local API key",
+                             self->address);
+  g_warning ("%s", message);
+  g_signal_emit (self, signals[LISTEN_FAILED], 0, message);
+}
+
+static void
+api_key_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgProxyService *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  char *key = ag_api_key_store_lookup_finish (AG_API_KEY_STORE (source), result, &error);
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  set_api_key (self, key);
+  g_message ("local API key: %s", key != NULL ? "set, required from every client" : "none");
+  refuse_network_without_key (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ag_proxy_service_load_api_key_async (AgProxyService *self, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  ag_api_key_store_lookup_async (self->api_key_store, cancellable, api_key_looked_up, task);
+}
+
+gboolean
+ag_proxy_service_load_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+api_key_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgProxyService *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_api_key_store_save_finish (AG_API_KEY_STORE (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  set_api_key (self, g_strdup (g_task_get_task_data (task)));
+  g_message ("a new local API key is set");
+  g_task_return_pointer (task, g_strdup (self->api_key), g_free);
+}
+
+static void
+wipe_and_free (char *key)
+{
+  memset (key, 0, strlen (key));
+  g_free (key);
+}
+
+void
+ag_proxy_service_generate_api_key_async (AgProxyService *self, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+  char *key = ag_api_key_generate (&error);
+
+  if (key == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  g_task_set_task_data (task, key, (GDestroyNotify) wipe_and_free);
+  ag_api_key_store_save_async (self->api_key_store, key, cancellable, api_key_saved, task);
+}
+
+char *
+ag_proxy_service_generate_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+api_key_cleared (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AgProxyService *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_api_key_store_clear_finish (AG_API_KEY_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  set_api_key (self, NULL);
+  g_message ("the local API key was removed");
+  refuse_network_without_key (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+ag_proxy_service_clear_api_key_async (AgProxyService *self, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  ag_api_key_store_clear_async (self->api_key_store, cancellable, api_key_cleared, task);
+}
+
+gboolean
+ag_proxy_service_clear_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const char *
+ag_proxy_service_get_api_key (AgProxyService *self)
+{
+  return self->api_key;
+}
+
+gboolean
+ag_proxy_service_get_has_api_key (AgProxyService *self)
+{
+  return self->api_key != NULL;
 }
 
 /* ── accounts ──────────────────────────────────────────────────────────────────────────────────────────────── */

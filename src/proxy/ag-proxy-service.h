@@ -31,6 +31,25 @@ guint       ag_proxy_service_get_port (AgProxyService *self);
 /* "http://ADDRESS:PORT" of the running listener, or NULL. */
 char       *ag_proxy_service_get_url (AgProxyService *self);
 
+/* The local API key lives in the keyring. Once loaded (before start, so no request slips through) every client
+ * must send it, and a non-loopback listen address is allowed. A keyring error leaves the service without a key.
+ * Property "has-api-key" follows it. */
+void        ag_proxy_service_load_api_key_async (AgProxyService *self, GCancellable *cancellable,
+                                                 GAsyncReadyCallback callback, gpointer user_data);
+gboolean    ag_proxy_service_load_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error);
+/* Generates a new key (replacing the old one), saves it in the keyring and enforces it at once. Returns it. */
+void        ag_proxy_service_generate_api_key_async (AgProxyService *self, GCancellable *cancellable,
+                                                     GAsyncReadyCallback callback, gpointer user_data);
+char       *ag_proxy_service_generate_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error);
+/* Removes the key from the keyring (none stored is no error). A listener beyond loopback is stopped at once and
+ * "listen-failed" says why. */
+void        ag_proxy_service_clear_api_key_async (AgProxyService *self, GCancellable *cancellable,
+                                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean    ag_proxy_service_clear_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error);
+/* The key for the user and the Claude Code settings (never for a log); NULL when none is set. */
+const char *ag_proxy_service_get_api_key (AgProxyService *self);
+gboolean    ag_proxy_service_get_has_api_key (AgProxyService *self);
+
 /* Reads the accounts from the keyring into the pool (then fetches the model catalogue). */
 void        ag_proxy_service_load_accounts_async (AgProxyService *self, GCancellable *cancellable,
                                                   GAsyncReadyCallback callback, gpointer user_data);

@@ -75,7 +75,7 @@ static void
 preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   AgApplication *self = user_data;
-  AgPreferencesWindow *preferences = ag_preferences_window_new (self->settings);
+  AgPreferencesWindow *preferences = ag_preferences_window_new (self->settings, self->service);
 
   gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (get_window (self)));
   gtk_window_present (GTK_WINDOW (preferences));
@@ -132,7 +132,7 @@ copy_claude_settings_activated (GSimpleAction *action, GVariant *parameter, gpoi
     }
   else
     {
-      lines = ag_claude_settings_export_lines (url, NULL);
+      lines = ag_claude_settings_export_lines (url, ag_proxy_service_get_api_key (self->service));
       gdk_clipboard_set_text (gdk_display_get_clipboard (gdk_display_get_default ()), lines);
       notification = g_notification_new (_("Claude Code settings copied"));
       g_notification_set_body (notification, _("Paste them into a terminal before starting Claude Code."));
@@ -155,6 +155,23 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!ag_proxy_service_load_accounts_finish (AG_PROXY_SERVICE (source), result, &error))
     g_warning ("cannot read accounts from the keyring: %s", error->message);
+}
+
+/* The listener opens only once the key is known, so no request is served without a key that is set. */
+static void
+api_key_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(AgApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_proxy_service_load_api_key_finish (AG_PROXY_SERVICE (source), result, &error))
+    g_warning ("cannot read the local API key from the keyring: %s", error->message);
+  g_clear_error (&error);
+  if (self->tray == NULL)
+    return;   /* shutdown (which drops the tray) came first */
+  if (self->settings == NULL || g_settings_get_boolean (self->settings, "proxy-enabled"))
+    if (!ag_proxy_service_start (self->service, &error))
+      ag_notifier_listen_failed (self->notifier, error->message);
 }
 
 /* Logging out or `kill` ends the session cleanly (the listener closes, state is saved). */
@@ -187,9 +204,7 @@ ag_application_startup (GApplication *application)
     }
   ag_proxy_service_set_listen_override (self->service, self->address_override, self->port_override);
   self->notifier = ag_notifier_new (self->service, application);
-  if (self->settings == NULL || g_settings_get_boolean (self->settings, "proxy-enabled"))
-    if (!ag_proxy_service_start (self->service, &error))
-      ag_notifier_listen_failed (self->notifier, error->message);
+  ag_proxy_service_load_api_key_async (self->service, NULL, api_key_loaded, g_object_ref (self));
   ag_proxy_service_load_accounts_async (self->service, NULL, accounts_loaded, NULL);
   self->tray = ag_tray_new (self->service, application);
   /* The proxy outlives the window: closing it hides it, and only app.quit ends the process. */

@@ -2,6 +2,7 @@
 #include "ag-overview-page.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 #include "ag-claude-settings.h"
 #include "ag-window.h"
 
@@ -199,6 +200,7 @@ typedef struct {
   AgOverviewPage *self;
   char           *path;
   char           *url;
+  char           *api_key;       /* nullable: no local key set */
 } ClaudeSetup;
 
 static void
@@ -207,6 +209,9 @@ claude_setup_free (ClaudeSetup *setup)
   g_object_unref (setup->self);
   g_free (setup->path);
   g_free (setup->url);
+  if (setup->api_key != NULL)
+    memset (setup->api_key, 0, strlen (setup->api_key));
+  g_free (setup->api_key);
   g_free (setup);
 }
 
@@ -250,7 +255,7 @@ on_claude_response (AdwMessageDialog *dialog, const char *response, gpointer use
       claude_setup_free (setup);
       return;
     }
-  ag_claude_settings_apply_async (setup->path, setup->url, NULL, NULL, claude_applied, setup);
+  ag_claude_settings_apply_async (setup->path, setup->url, setup->api_key, NULL, claude_applied, setup);
 }
 
 static void
@@ -290,7 +295,8 @@ use_with_claude (AgOverviewPage *self)
   setup->self = g_object_ref (self);
   setup->path = ag_claude_settings_default_path ();
   setup->url = g_steal_pointer (&url);
-  ag_claude_settings_preview_async (setup->path, setup->url, NULL, NULL, claude_previewed, setup);
+  setup->api_key = g_strdup (ag_proxy_service_get_api_key (self->service));
+  ag_claude_settings_preview_async (setup->path, setup->url, setup->api_key, NULL, claude_previewed, setup);
 }
 
 static void

@@ -2,6 +2,7 @@
 #include "ag-preferences-window.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _AgPreferencesWindow
 {
@@ -9,6 +10,11 @@ struct _AgPreferencesWindow
 
   GtkSpinButton       *port_spin;
   AdwEntryRow         *address_row;
+  AdwActionRow        *address_status_row;
+  AdwActionRow        *api_key_row;
+  GtkButton           *api_key_copy_button;
+  GtkButton           *api_key_remove_button;
+  GtkButton           *api_key_generate_button;
   AdwComboRow         *strategy_row;
   AdwEntryRow         *opus_row;
   AdwEntryRow         *sonnet_row;
@@ -20,6 +26,9 @@ struct _AgPreferencesWindow
   GtkSwitch           *dual_quota_switch;
 
   GSettings           *settings;
+  AgProxyService      *service;
+  char                *listen_error;     /* why the listener last failed to start, while it is off */
+  GCancellable        *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (AgPreferencesWindow, ag_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -49,6 +58,150 @@ selected_to_strategy (const GValue *value, const GVariantType *type, gpointer us
   if (selected >= G_N_ELEMENTS (strategy_nicks))
     return NULL;
   return g_variant_new_string (strategy_nicks[selected]);
+}
+
+/* Says why the proxy refuses the configured address: known in advance for a network address without a key,
+ * otherwise what the last failed start reported. */
+static void
+sync_address_status (AgPreferencesWindow *self)
+{
+  g_autofree char *address = NULL;
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->settings == NULL || self->service == NULL)
+    return;
+  address = g_settings_get_string (self->settings, "listen-address");
+  inet = g_inet_address_new_from_string (address);
+  if (ag_proxy_service_get_running (self->service))
+    g_clear_pointer (&self->listen_error, g_free);
+  if (inet != NULL && !g_inet_address_get_is_loopback (inet) && !ag_proxy_service_get_has_api_key (self->service))
+    /* Translators: %s is an IP address such as 0.0.0.0 */
+    text = g_strdup_printf (_("ag-cl refuses %s without a local API key: generate one below, or use 127.0.0.1"),
+                            address);
+  else if (self->listen_error != NULL)
+    text = g_strdup (self->listen_error);
+  gtk_widget_set_visible (GTK_WIDGET (self->address_status_row), text != NULL);
+  adw_action_row_set_subtitle (self->address_status_row, text != NULL ? text : "");
+}
+
+static void
+sync_api_key (AgPreferencesWindow *self)
+{
+  gboolean has_key = self->service != NULL && ag_proxy_service_get_has_api_key (self->service);
+
+  adw_action_row_set_subtitle (self->api_key_row,
+                               has_key ? _("Set: every client must send it; addresses beyond loopback are allowed")
+                                       : _("Not set: only clients on this computer can connect"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->api_key_copy_button), has_key);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->api_key_remove_button), has_key);
+  sync_address_status (self);
+}
+
+static void
+on_listen_failed (AgProxyService *service, const char *message, gpointer user_data)
+{
+  AgPreferencesWindow *self = user_data;
+
+  g_free (self->listen_error);
+  self->listen_error = g_strdup (message);
+  sync_address_status (self);
+}
+
+static void
+api_key_generated (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(AgPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = ag_proxy_service_generate_api_key_finish (AG_PROXY_SERVICE (source), result, &error);
+
+  if (key == NULL)
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      return;
+    }
+  memset (key, 0, strlen (key));
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("New key set: copy it to your clients")));
+}
+
+static void
+api_key_removed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(AgPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_proxy_service_clear_api_key_finish (AG_PROXY_SERVICE (source), result, &error))
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+}
+
+static void
+on_api_key_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  AgPreferencesWindow *self = user_data;
+
+  if (g_str_equal (response, "replace"))
+    ag_proxy_service_generate_api_key_async (self->service, self->cancellable, api_key_generated,
+                                             g_object_ref (self));
+  else if (g_str_equal (response, "remove"))
+    ag_proxy_service_clear_api_key_async (self->service, self->cancellable, api_key_removed, g_object_ref (self));
+}
+
+static void
+confirm_api_key_change (AgPreferencesWindow *self, const char *heading, const char *body, const char *response,
+                        const char *label)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), response, label, NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), response, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_api_key_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A first key is harmless; replacing one locks out every client that has the old one, so that is confirmed. */
+static void
+generate_api_key (AgPreferencesWindow *self)
+{
+  if (!ag_proxy_service_get_has_api_key (self->service))
+    {
+      ag_proxy_service_generate_api_key_async (self->service, self->cancellable, api_key_generated,
+                                               g_object_ref (self));
+      return;
+    }
+  confirm_api_key_change (self, _("Replace the Local API Key?"),
+                          _("Clients that use the current key are refused until they get the new one."),
+                          "replace", _("_Replace"));
+}
+
+static void
+remove_api_key (AgPreferencesWindow *self)
+{
+  confirm_api_key_change (self, _("Remove the Local API Key?"),
+                          _("Clients no longer need a key, and ag-cl stops listening on any address other than "
+                            "loopback."),
+                          "remove", _("_Remove"));
+}
+
+static void
+copy_api_key (AgPreferencesWindow *self)
+{
+  const char *key = ag_proxy_service_get_api_key (self->service);
+
+  if (key == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), key);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Key copied")));
+}
+
+static void
+on_address_setting_changed (AgPreferencesWindow *self)
+{
+  g_autofree char *address = g_settings_get_string (self->settings, "listen-address");
+
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+  sync_address_status (self);
 }
 
 static void
@@ -111,7 +264,16 @@ ag_preferences_window_dispose (GObject *object)
 {
   AgPreferencesWindow *self = AG_PREFERENCES_WINDOW (object);
 
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->service);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->listen_error, g_free);
   G_OBJECT_CLASS (ag_preferences_window_parent_class)->dispose (object);
 }
 
@@ -124,6 +286,11 @@ ag_preferences_window_class_init (AgPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, port_spin);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, address_row);
+  gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, address_status_row);
+  gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, api_key_row);
+  gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, api_key_copy_button);
+  gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, api_key_remove_button);
+  gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, api_key_generate_button);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, strategy_row);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, opus_row);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, sonnet_row);
@@ -134,6 +301,9 @@ ag_preferences_window_class_init (AgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, auto_stream_switch);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, dual_quota_switch);
   gtk_widget_class_bind_template_callback (widget_class, address_applied);
+  gtk_widget_class_bind_template_callback (widget_class, generate_api_key);
+  gtk_widget_class_bind_template_callback (widget_class, remove_api_key);
+  gtk_widget_class_bind_template_callback (widget_class, copy_api_key);
 }
 
 static void
@@ -143,7 +313,7 @@ ag_preferences_window_init (AgPreferencesWindow *self)
 }
 
 AgPreferencesWindow *
-ag_preferences_window_new (GSettings *settings)
+ag_preferences_window_new (GSettings *settings, AgProxyService *service)
 {
   AgPreferencesWindow *self = g_object_new (AG_TYPE_PREFERENCES_WINDOW, NULL);
   g_autofree char *address = NULL;
@@ -157,6 +327,17 @@ ag_preferences_window_new (GSettings *settings)
   AdwEntryRow *model_rows[] = { self->opus_row, self->sonnet_row, self->haiku_row };
   const char *aliases[] = { "opus", "sonnet", "haiku" };
 
+  self->cancellable = g_cancellable_new ();
+  if (service != NULL)
+    {
+      self->service = g_object_ref (service);
+      g_signal_connect_swapped (service, "notify::has-api-key", G_CALLBACK (sync_api_key), self);
+      g_signal_connect_swapped (service, "notify::running", G_CALLBACK (sync_address_status), self);
+      g_signal_connect (service, "listen-failed", G_CALLBACK (on_listen_failed), self);
+    }
+  else
+    gtk_widget_set_sensitive (GTK_WIDGET (self->api_key_row), FALSE);
+  sync_api_key (self);
   if (settings == NULL)
     {
       gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
@@ -171,6 +352,8 @@ ag_preferences_window_new (GSettings *settings)
   /* The address is applied with the row's button: every keystroke would restart the listener. */
   address = g_settings_get_string (settings, "listen-address");
   gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+  g_signal_connect_swapped (settings, "changed::listen-address", G_CALLBACK (on_address_setting_changed), self);
+  sync_address_status (self);
   load_model_map (self);
   for (guint i = 0; i < G_N_ELEMENTS (model_rows); i++)
     {
@@ -179,6 +362,14 @@ ag_preferences_window_new (GSettings *settings)
     }
   return self;
 }
+
+AdwActionRow *ag_preferences_window_get_api_key_row (AgPreferencesWindow *self) { return self->api_key_row; }
+GtkButton *
+ag_preferences_window_get_api_key_generate_button (AgPreferencesWindow *self)
+{
+  return self->api_key_generate_button;
+}
+AdwActionRow *ag_preferences_window_get_address_status_row (AgPreferencesWindow *self) { return self->address_status_row; }
 
 GtkSpinButton *
 ag_preferences_window_get_port_spin (AgPreferencesWindow *self)

@@ -448,7 +448,7 @@ test_proxy_toggle (void)
 static void
 test_preferences_port (void)
 {
-  AgPreferencesWindow *preferences = ag_preferences_window_new (settings);
+  AgPreferencesWindow *preferences = ag_preferences_window_new (settings, ag_application_get_service (app));
   AgProxyService *service = ag_application_get_service (app);
   guint old_port = ag_proxy_service_get_port (service);
   guint new_port = free_port ();
@@ -495,6 +495,77 @@ test_port_busy_notifies (void)
   g_socket_listener_close (squatter);
   gtk_switch_set_active (ag_overview_page_get_proxy_switch (page), TRUE);
   g_assert_true (connection_accepted (busy_port));
+}
+
+static gboolean
+service_has_key_is (gpointer data)
+{
+  return ag_proxy_service_get_has_api_key (ag_application_get_service (app)) == GPOINTER_TO_INT (data);
+}
+
+static void
+api_key_cleared (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ag_proxy_service_clear_api_key_finish (AG_PROXY_SERVICE (source), result, &error));
+  g_assert_no_error (error);
+}
+
+/* The Local API Key row follows the key, and the address row explains why a network address is refused. */
+static void
+test_preferences_api_key (void)
+{
+  AgProxyService *service = ag_application_get_service (app);
+  AgPreferencesWindow *preferences = ag_preferences_window_new (settings, service);
+  AdwActionRow *key_row = ag_preferences_window_get_api_key_row (preferences);
+  AdwActionRow *status_row = ag_preferences_window_get_address_status_row (preferences);
+  guint port = ag_proxy_service_get_port (service);
+  g_autoptr(GError) error = NULL;
+  GLogLevelFlags fatal_levels;
+
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_assert_false (ag_proxy_service_get_has_api_key (service));
+  g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==, "Not set: only clients on this computer can connect");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status_row)));
+
+  /* A network address without a key: the listener stops and the row says why (the service also warns). */
+  fatal_levels = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_settings_set_string (settings, "listen-address", "0.0.0.0");
+  g_log_set_always_fatal (fatal_levels);
+  g_assert_false (ag_proxy_service_get_running (service));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (status_row)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (status_row), ==,
+                   "ag-cl refuses 0.0.0.0 without a local API key: generate one below, or use 127.0.0.1");
+
+  gtk_widget_activate (GTK_WIDGET (ag_preferences_window_get_api_key_generate_button (preferences)));
+  wait_until (service_has_key_is, GINT_TO_POINTER (TRUE));
+  g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==,
+                   "Set: every client must send it; addresses beyond loopback are allowed");
+  g_assert_true (g_regex_match_simple ("^agcl-[A-Za-z0-9_-]{43}$", ag_proxy_service_get_api_key (service), 0, 0));
+  g_assert_true (ag_application_set_proxy_enabled (app, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (ag_proxy_service_get_address (service), ==, "0.0.0.0");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status_row)));
+  g_assert_true (connection_accepted (port));
+  settle (100);
+  save_screenshot (GTK_WIDGET (preferences), "preferences-api-key");
+
+  /* Removing the key closes the network listener at once; back on loopback it needs no key. */
+  fatal_levels = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  ag_proxy_service_clear_api_key_async (service, NULL, api_key_cleared, NULL);
+  wait_until (service_has_key_is, GINT_TO_POINTER (FALSE));
+  g_log_set_always_fatal (fatal_levels);
+  g_assert_false (ag_proxy_service_get_running (service));
+  g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==, "Not set: only clients on this computer can connect");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (status_row)));
+  g_settings_set_string (settings, "listen-address", "127.0.0.1");
+  g_assert_true (ag_application_set_proxy_enabled (app, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status_row)));
+  g_assert_true (connection_accepted (port));
+  gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
 static gboolean
@@ -562,6 +633,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/overview/proxy-toggle", test_proxy_toggle);
   g_test_add_func ("/ui/preferences/port", test_preferences_port);
   g_test_add_func ("/ui/overview/port-busy", test_port_busy_notifies);
+  g_test_add_func ("/ui/preferences/api-key", test_preferences_api_key);
   status = g_test_run ();
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);

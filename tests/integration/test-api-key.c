@@ -1,0 +1,369 @@
+/* The local API key end to end: `ag-cl api-key …` against the real (test) keyring, the headless proxy enforcing
+ * it on every route but the health checks, non-loopback listening allowed only with a key, and the service
+ * dropping a network listener the moment its key is removed. The key never reaches a log. */
+#include "ag-test-harness.h"
+#include "ag-proxy-service.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#define MESSAGE "{\"model\":\"claude-sonnet-4-5-20250929\",\"max_tokens\":64," \
+                "\"messages\":[{\"role\":\"user\",\"content\":\"Hi there\"}]}"
+#define UNAUTHORIZED_BODY \
+  "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"Invalid or missing API key\"}}"
+
+static AgTestHarness *harness;
+static char *key;                 /* the key the CLI generated */
+
+static int
+run_cli (const char *command, char **out, char **err)
+{
+  const char *args[] = { "api-key", command, NULL };
+
+  return ag_test_harness_run_cli (harness, args, NULL, out, err);
+}
+
+typedef struct {
+  gboolean done;
+  GBytes  *body;
+  GError  *error;
+} Send;
+
+static void
+sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Send *s = user_data;
+
+  s->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &s->error);
+  s->done = TRUE;
+}
+
+/* One request to 127.0.0.1:@port with exactly the credentials given (@header NULL = none). Returns the status;
+ * the body as text in *body_text (nullable). */
+static guint
+send_request (guint port, const char *method, const char *path, const char *json_body, const char *header,
+              const char *value, char **body_text)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  Send s = { 0 };
+
+  if (json_body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "anthropic-version", "2023-06-01");
+  if (header != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), header, value);
+  soup_session_send_and_read_async (harness->session, msg, G_PRIORITY_DEFAULT, NULL, sent, &s);
+  ag_test_wait_for (&s.done, 30000);
+  g_assert_no_error (s.error);
+  if (body_text != NULL)
+    *body_text = g_strndup (g_bytes_get_data (s.body, NULL), g_bytes_get_size (s.body));
+  g_bytes_unref (s.body);
+  return soup_message_get_status (msg);
+}
+
+static void
+assert_unauthorized (guint port, const char *method, const char *path, const char *json_body, const char *header,
+                     const char *value)
+{
+  g_autofree char *body = NULL;
+  guint status = send_request (port, method, path, json_body, header, value, &body);
+
+  if (status != 401 || g_strcmp0 (body, UNAUTHORIZED_BODY) != 0)
+    g_error ("%s %s with %s: expected 401 and the authentication error, got %u %s", method, path,
+             header != NULL ? header : "no credentials", status, body);
+}
+
+static void
+assert_message_served (guint port, const char *header, const char *value)
+{
+  g_autofree char *body = NULL;
+
+  g_assert_cmpuint (send_request (port, "POST", "/v1/messages", MESSAGE, header, value, &body), ==, 200);
+  g_assert_nonnull (strstr (body, "\"text\":\"Hello from the mock.\""));
+}
+
+static void
+assert_key_not_in (const char *what, const char *text)
+{
+  g_assert_nonnull (key);
+  if (text != NULL && strstr (text, key) != NULL)
+    g_error ("%s contains the local API key", what);
+}
+
+/* generate prints a fresh key (agcl- and 43 base64url characters), show prints the stored one. */
+static void
+test_cli (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *shown = NULL;
+
+  g_assert_cmpint (run_cli ("show", &out, &err), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==, "ag-cl: no local API key is set; create one with \"ag-cl api-key generate\"\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli ("generate", &first, &err), ==, 0);
+  g_assert_true (g_regex_match_simple ("^agcl-[A-Za-z0-9_-]{43}\n$", first, 0, 0));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ("show", &shown, NULL), ==, 0);
+  g_assert_cmpstr (shown, ==, first);
+  g_clear_pointer (&shown, g_free);
+
+  /* A second generate replaces the key. */
+  g_assert_cmpint (run_cli ("generate", &out, NULL), ==, 0);
+  g_assert_true (g_regex_match_simple ("^agcl-[A-Za-z0-9_-]{43}\n$", out, 0, 0));
+  g_assert_cmpstr (out, !=, first);
+  g_assert_cmpint (run_cli ("show", &shown, NULL), ==, 0);
+  g_assert_cmpstr (shown, ==, out);
+  key = g_strdup (g_strstrip (out));
+
+  g_assert_cmpint (run_cli ("rotate", NULL, &err), ==, 1);
+  g_assert_cmpstr (err, ==, "ag-cl: unknown api-key command; see \"ag-cl api-key --help\"\n");
+}
+
+/* With a key in the keyring every route but the health checks needs it, as x-api-key or as a Bearer token. */
+static void
+test_enforced (void)
+{
+  g_autofree char *wrong = g_strdup (key);
+  g_autofree char *bearer = g_strdup_printf ("Bearer %s", key);
+  g_autofree char *body = NULL;
+  guint port;
+
+  ag_test_harness_start_proxy (harness);
+  port = harness->port;
+
+  assert_unauthorized (port, "POST", "/v1/messages", MESSAGE, NULL, NULL);
+  /* Same length, last character different: the comparison looks at every byte. */
+  wrong[strlen (wrong) - 1] = wrong[strlen (wrong) - 1] == 'A' ? 'B' : 'A';
+  assert_unauthorized (port, "POST", "/v1/messages", MESSAGE, "x-api-key", wrong);
+  assert_unauthorized (port, "POST", "/v1/messages", MESSAGE, "x-api-key", "agcl-");
+  assert_unauthorized (port, "POST", "/v1/messages", MESSAGE, "Authorization", key);
+  assert_unauthorized (port, "POST", "/v1/messages/count_tokens", MESSAGE, NULL, NULL);
+  assert_unauthorized (port, "GET", "/v1/models", NULL, NULL, NULL);
+  assert_unauthorized (port, "POST", "/api/event_logging/batch", "{}", NULL, NULL);
+  assert_unauthorized (port, "GET", "/nowhere", NULL, NULL, NULL);
+
+  assert_message_served (port, "x-api-key", key);
+  assert_message_served (port, "Authorization", bearer);
+  g_assert_cmpuint (send_request (port, "POST", "/v1/messages/count_tokens", MESSAGE, "x-api-key", key, NULL), ==,
+                    200);
+
+  g_assert_cmpuint (send_request (port, "GET", "/healthz", NULL, NULL, NULL, &body), ==, 200);
+  g_assert_cmpstr (body, ==, "{\"status\":\"ok\"}");
+  g_assert_cmpuint (send_request (port, "GET", "/", NULL, NULL, NULL, NULL), ==, 200);
+  g_assert_cmpuint (send_request (port, "HEAD", "/", NULL, NULL, NULL, NULL), ==, 200);
+
+  ag_test_harness_stop_proxy (harness);
+  g_assert_nonnull (strstr (harness->proxy_log->str, "local API key: set, required from every client"));
+  assert_key_not_in ("the proxy log", harness->proxy_log->str);
+}
+
+typedef struct {
+  gboolean done;
+  char    *line;
+} ReadLine;
+
+static void
+line_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ReadLine *r = user_data;
+
+  r->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+  r->done = TRUE;
+}
+
+static void
+waited (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* With a key, the proxy listens on every interface, and still asks every client for the key. */
+static void
+test_non_loopback_with_key (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) proxy = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log_path = g_build_filename (harness->data_dir, "network-proxy.log", NULL);
+  g_autofree char *log = NULL;
+  ReadLine r = { 0 };
+  gboolean exited = FALSE;
+  guint port;
+
+  g_subprocess_launcher_set_environ (launcher, harness->env);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
+  proxy = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("AG_CL"), "--headless", "--address", "0.0.0.0",
+                                       "--port", "0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proxy));
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, line_read, &r);
+  ag_test_wait_for (&r.done, 20000);
+  if (r.line == NULL || !g_str_has_prefix (r.line, "ag-cl: listening on http://0.0.0.0:"))
+    g_error ("the proxy did not listen on 0.0.0.0: %s", r.line);
+  port = (guint) g_ascii_strtoull (strrchr (r.line, ':') + 1, NULL, 10);
+  g_free (r.line);
+
+  /* Accounts load after the listener opens: an authorized request succeeds once they are in. */
+  for (int i = 0; i < 200; i++)
+    {
+      g_autofree char *contents = NULL;
+
+      if (g_file_get_contents (log_path, &contents, NULL, NULL) && strstr (contents, "loaded from the keyring"))
+        break;
+      ag_test_sleep (25);
+    }
+  assert_unauthorized (port, "POST", "/v1/messages", MESSAGE, NULL, NULL);
+  assert_message_served (port, "x-api-key", key);
+
+  g_subprocess_send_signal (proxy, SIGTERM);
+  g_subprocess_wait_async (proxy, NULL, waited, &exited);
+  ag_test_wait_for (&exited, 10000);
+  g_assert_true (g_subprocess_get_if_exited (proxy));
+  g_assert_cmpint (g_subprocess_get_exit_status (proxy), ==, 0);
+  g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+  assert_key_not_in ("the network proxy's log", log);
+  g_unlink (log_path);
+}
+
+/* Clearing the key: loopback serves without one again, and the network is refused again. */
+static void
+test_clear (void)
+{
+  const char *network_args[] = { "--headless", "--address", "0.0.0.0", "--port", "0", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli ("clear", &out, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "Local API key removed.\n");
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli ("clear", NULL, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "No local API key was set.\n");
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (ag_test_harness_run_cli (harness, network_args, NULL, &out, &err), ==, 1);
+  g_assert_null (strstr (out, "listening"));
+  g_assert_nonnull (strstr (err, "ag-cl: refusing to listen on 0.0.0.0: only loopback addresses are allowed "
+                                 "without a local API key\n"));
+
+  g_string_truncate (harness->proxy_log, 0);
+  ag_test_harness_start_proxy (harness);
+  assert_message_served (harness->port, NULL, NULL);
+  g_assert_cmpuint (send_request (harness->port, "GET", "/nowhere", NULL, NULL, NULL, NULL), ==, 404);
+  ag_test_harness_stop_proxy (harness);
+  g_assert_nonnull (strstr (harness->proxy_log->str, "local API key: none"));
+}
+
+static void
+done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static void
+count_signal (AgProxyService *service, const char *message, gpointer user_data)
+{
+  g_assert_nonnull (strstr (message, "only loopback addresses are allowed without a local API key"));
+  (*(guint *) user_data)++;
+}
+
+/* In process, as the desktop app uses it: generating enforces at once, removing the key drops a listener that the
+ * network could reach. */
+static void
+test_service_generate_and_clear (void)
+{
+  g_autoptr(AgProxyService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *generated = NULL;
+  guint refusals = 0;
+  GLogLevelFlags fatal_levels;
+
+  g_setenv ("AGCL_PROFILE", harness->profile, TRUE);
+  g_setenv ("AGCL_DATA_DIR", harness->data_dir, TRUE);
+  service = ag_proxy_service_new (NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "listen-failed", G_CALLBACK (count_signal), &refusals);
+  ag_proxy_service_set_listen_override (service, "0.0.0.0", 0);
+
+  ag_proxy_service_load_api_key_async (service, NULL, done_cb, &result);
+  g_assert_true (ag_proxy_service_load_api_key_finish (service, wait_result (&result), &error));
+  g_clear_object (&result);
+  g_assert_false (ag_proxy_service_get_has_api_key (service));
+  g_assert_false (ag_proxy_service_start (service, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  ag_proxy_service_generate_api_key_async (service, NULL, done_cb, &result);
+  generated = ag_proxy_service_generate_api_key_finish (service, wait_result (&result), &error);
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  g_assert_true (g_regex_match_simple ("^agcl-[A-Za-z0-9_-]{43}$", generated, 0, 0));
+  g_assert_true (ag_proxy_service_get_has_api_key (service));
+  g_assert_cmpstr (ag_proxy_service_get_api_key (service), ==, generated);
+  g_assert_true (ag_proxy_service_start (service, &error));
+  g_assert_no_error (error);
+  assert_unauthorized (ag_proxy_service_get_port (service), "GET", "/v1/models", NULL, NULL, NULL);
+  assert_unauthorized (ag_proxy_service_get_port (service), "GET", "/v1/models", NULL, "x-api-key", key);
+
+  /* The service also logs the refusal as a warning: expected here, so not fatal for this step. */
+  fatal_levels = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  ag_proxy_service_clear_api_key_async (service, NULL, done_cb, &result);
+  g_assert_true (ag_proxy_service_clear_api_key_finish (service, wait_result (&result), &error));
+  g_clear_object (&result);
+  g_assert_false (ag_proxy_service_get_has_api_key (service));
+  g_assert_null (ag_proxy_service_get_api_key (service));
+  g_assert_false (ag_proxy_service_get_running (service));
+  g_assert_cmpuint (refusals, ==, 1);
+  g_log_set_always_fatal (fatal_levels);
+
+  /* Loopback needs no key. */
+  ag_proxy_service_set_listen_override (service, "127.0.0.1", 0);
+  g_assert_true (ag_proxy_service_start (service, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (send_request (ag_proxy_service_get_port (service), "GET", "/nowhere", NULL, NULL, NULL, NULL),
+                    ==, 404);
+  ag_proxy_service_stop (service);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  harness = ag_test_harness_new (NULL);
+  ag_test_harness_add_account (harness, "rt-1");
+
+  g_test_add_func ("/api-key/cli", test_cli);
+  g_test_add_func ("/api-key/enforced", test_enforced);
+  g_test_add_func ("/api-key/non-loopback-with-key", test_non_loopback_with_key);
+  g_test_add_func ("/api-key/clear", test_clear);
+  g_test_add_func ("/api-key/service-generate-and-clear", test_service_generate_and_clear);
+  status = g_test_run ();
+
+  g_free (key);
+  ag_test_harness_free (harness);
+  return status;
+}

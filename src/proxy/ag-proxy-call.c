@@ -49,6 +49,7 @@ struct _AgProxyCall {
   AgStreamTranslator  *translator;
   AgMessageCollector  *collector;           /* non-streaming clients only */
   gboolean             upstream_failed;     /* an error arrived inside the upstream stream */
+  gboolean             failed_before_content; /* …before the client saw anything: handled like an HTTP error */
 
   gboolean             headers_sent;
   gboolean             completed;
@@ -339,6 +340,7 @@ restart_idle_timeout (AgProxyCall *self)
 }
 
 static void retry_empty_answer (AgProxyCall *self);
+static void restart_after_early_failure (AgProxyCall *self);
 
 static void
 finish_stream (AgProxyCall *self)
@@ -407,7 +409,9 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (length == 0)
     {
       ag_sse_parser_finish (self->parser);
-      if (!self->completed)
+      if (self->failed_before_content)
+        restart_after_early_failure (self);
+      else if (!self->completed)
         finish_stream (self);
       return;
     }
@@ -421,6 +425,11 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (self->completed)
     return;
+  if (self->failed_before_content)
+    {
+      restart_after_early_failure (self);
+      return;
+    }
   g_input_stream_read_bytes_async (self->upstream, READ_SIZE, G_PRIORITY_DEFAULT, self->cancellable, read_done,
                                    g_object_ref (self));
 }
@@ -433,7 +442,7 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
   g_autoptr(GError) error = NULL;
   JsonNode *root;
 
-  if (self->completed)
+  if (self->completed || self->failed_before_content)
     return;
   restart_idle_timeout (self);
   parser = json_parser_new_immutable ();
@@ -448,6 +457,15 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
     {
       g_autoptr(AgGoogleError) google_error = ag_google_error_parse (200, data, data_len);
 
+      /* Nothing reached the client yet: the error may be an account's limit, so it goes through the same
+       * rotation as an HTTP error — once the parser has returned (read_done), since that frees the parser. */
+      if (!self->headers_sent && ag_stream_translator_is_empty (self->translator))
+        {
+          g_clear_pointer (&self->last_error, ag_google_error_free);
+          self->last_error = g_steal_pointer (&google_error);
+          self->failed_before_content = TRUE;
+          return;
+        }
       reply_google_error (self, google_error);
       return;
     }
@@ -868,6 +886,22 @@ retry_empty_answer (AgProxyCall *self)
   g_clear_pointer (&self->collector, ag_message_collector_free);
   create_translation (self);
   try_account (self);
+}
+
+/* Upstream answered 200 and then an error before any content: drop that stream and treat the error like an HTTP
+ * one (rotate, rest, or answer). */
+static void
+restart_after_early_failure (AgProxyCall *self)
+{
+  self->failed_before_content = FALSE;
+  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
+  g_input_stream_close_async (self->upstream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&self->upstream);
+  g_clear_pointer (&self->parser, ag_sse_parser_free);
+  g_clear_pointer (&self->translator, ag_stream_translator_free);
+  g_clear_pointer (&self->collector, ag_message_collector_free);
+  create_translation (self);
+  handle_upstream_failure (self);
 }
 
 static void

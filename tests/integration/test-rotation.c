@@ -168,6 +168,30 @@ test_quota_rotates (void)
   g_assert_nonnull (strstr (harness->proxy_log->str, "rests 8485832 ms"));
 }
 
+/* Google can also say "quota exhausted" inside a 200 stream, before any content: that rotates like a 429. */
+static void
+test_error_inside_stream_rotates (void)
+{
+  g_autoptr(GPtrArray) generates = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  Reply reply;
+
+  restart_proxy ("{" ACCOUNTS ",\"generate\":[{\"times\":1,\"respond\":{\"status\":200,\"content_type\":"
+                 "\"text/event-stream\",\"raw\":\"data: {\\\"error\\\":{\\\"code\\\":429,\\\"message\\\":"
+                 "\\\"Resource has been exhausted (e.g. check quota).\\\",\\\"status\\\":\\\"RESOURCE_EXHAUSTED\\\","
+                 "\\\"details\\\":[{\\\"@type\\\":\\\"type.googleapis.com/google.rpc.ErrorInfo\\\",\\\"reason\\\":"
+                 "\\\"QUOTA_EXHAUSTED\\\",\\\"metadata\\\":{\\\"quotaResetDelay\\\":\\\"3h\\\"}}]}}\\n\\n\"}}]}");
+  g_assert_cmpuint (request (&reply, "sess-e", "claude-sonnet-4-6", "hello"), ==, 200);
+  reply_clear (&reply);
+  generates = upstream_generates ();
+  g_assert_cmpuint (generates->len, ==, 2);
+  first = project_of (generates, 0);
+  second = project_of (generates, 1);
+  g_assert_cmpstr (first, !=, second);
+  g_assert_nonnull (strstr (harness->proxy_log->str, "@example.com quota 429\n"));
+}
+
 static void
 test_rate_limit_waits_in_place (void)
 {
@@ -419,6 +443,7 @@ main (int argc, char **argv)
   ag_test_harness_add_account (harness, "rt-3");
 
   g_test_add_func ("/rotation/quota-rotates", test_quota_rotates);
+  g_test_add_func ("/rotation/error-inside-stream-rotates", test_error_inside_stream_rotates);
   g_test_add_func ("/rotation/rate-limit-waits-in-place", test_rate_limit_waits_in_place);
   g_test_add_func ("/rotation/capacity-rotates", test_capacity_rotates);
   g_test_add_func ("/rotation/gemini-cli-fallback", test_gemini_cli_fallback);

@@ -3,4 +3,4 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./build-aux/setup.sh
-exec ./_build/src/ag-cl "$@"
+exec "./${AGCL_BUILD_DIR:-_build}/src/ag-cl" "$@"

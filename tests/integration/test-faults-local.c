@@ -1,0 +1,409 @@
+/* Local faults: the request log cannot be written (no folder, read-only folder, full disk) and the keyring is
+ * locked. Each case asserts what the client receives and that ag-cl keeps serving afterwards. The locked keyring
+ * is a private gnome-keyring on a private bus, so locking it cannot disturb tests running in parallel. */
+#include "ag-test-harness.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MESSAGE "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\"," \
+                "\"content\":\"hello\"}]}"
+#define LOG_FAILURE "the request log is not being written: "
+
+static void
+remove_tree (const char *path)
+{
+  const char *argv[] = { "rm", "-rf", path, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
+}
+
+static guint
+count_occurrences (const char *text, const char *needle)
+{
+  guint count = 0;
+
+  for (const char *at = strstr (text, needle); at != NULL; at = strstr (at + 1, needle))
+    count++;
+  return count;
+}
+
+static void
+assert_answers_from_mock (AgTestHarness *harness)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+  JsonArray *content;
+
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE, &body, NULL), ==, 200);
+  parsed = ag_test_parse_json (body);
+  content = json_object_get_array_member (json_node_get_object (parsed), "content");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (content, 0), "text"), ==,
+                   "Hello from the mock.");
+}
+
+/* Runs the proxy with its request log at @data_dir, which cannot be written: every request is still answered, and
+ * the log reports the failure once — with @reason — however many requests follow. */
+static void
+assert_served_without_request_log (const char *data_dir, const char *reason)
+{
+  AgTestHarness *harness = ag_test_harness_new (NULL);
+  const char *line;
+
+  ag_test_harness_setenv (harness, "AGCL_DATA_DIR", data_dir);
+  ag_test_harness_add_account (harness, "rt-1");
+  ag_test_harness_start_proxy (harness);
+  for (int i = 0; i < 3; i++)
+    assert_answers_from_mock (harness);
+  g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
+  for (int i = 0; i < 200 && strstr (harness->proxy_log->str, LOG_FAILURE) == NULL; i++)
+    ag_test_sleep (20);
+  line = strstr (harness->proxy_log->str, LOG_FAILURE);
+  if (line == NULL || strstr (line, reason) == NULL)
+    g_error ("the request log failure (%s) was not reported: %s", reason, harness->proxy_log->str);
+  g_assert_cmpuint (count_occurrences (harness->proxy_log->str, LOG_FAILURE), ==, 1);
+  ag_test_harness_free (harness);
+}
+
+static void
+test_history_folder_under_a_file (void)
+{
+  g_autofree char *file = NULL;
+  g_autofree char *data_dir = NULL;
+  int fd = g_file_open_tmp ("ag-cl-test-XXXXXX", &file, NULL);
+
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  data_dir = g_build_filename (file, "data", NULL);
+  assert_served_without_request_log (data_dir, "cannot create the folder");
+  g_unlink (file);
+}
+
+static void
+test_history_folder_read_only (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("ag-cl-test-XXXXXX", NULL);
+  g_autofree char *probe = g_build_filename (data_dir, "probe", NULL);
+
+  g_assert_cmpint (g_chmod (data_dir, 0500), ==, 0);
+  if (g_file_set_contents (probe, "", 0, NULL))
+    {
+      /* root (CAP_DAC_OVERRIDE) writes through 0500: this case cannot fail here; the other cases still run. */
+      g_unlink (probe);
+      g_rmdir (data_dir);
+      g_test_skip ("a read-only folder is writable by this user (root?)");
+      return;
+    }
+  assert_served_without_request_log (data_dir, "unable to open database file");
+  g_chmod (data_dir, 0700);
+  remove_tree (data_dir);
+}
+
+/* The disk is full: the database file is /dev/full, whose every write fails with ENOSPC. */
+static void
+test_history_disk_full (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("ag-cl-test-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (data_dir, "history.db", NULL);
+
+  g_assert_cmpint (symlink ("/dev/full", db), ==, 0);
+  assert_served_without_request_log (data_dir, "database or disk is full");
+  remove_tree (data_dir);
+}
+
+/* ── locked keyring ────────────────────────────────────────────────────────────────────────────────────────── */
+
+typedef struct {
+  char            *home;
+  char            *address;
+  GSubprocess     *bus;
+  GSubprocess     *daemon;
+  GDBusConnection *connection;
+} PrivateKeyring;
+
+static gboolean
+secrets_owned (GDBusConnection *connection)
+{
+  g_autoptr(GVariant) reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                           "org.freedesktop.DBus", "NameHasOwner",
+                                                           g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                                           G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, 2000, NULL,
+                                                           NULL);
+  gboolean owned = FALSE;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+/* A dbus-daemon and an unlocked gnome-keyring of our own, like build-aux/with-keyring.sh sets up. */
+static void
+private_keyring_start (PrivateKeyring *keyring)
+{
+  /* Its stderr only tells of the desktop prompter it cannot start without a display. */
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *keyrings = NULL;
+  GOutputStream *in;
+
+  keyring->home = g_dir_make_tmp ("ag-cl-keyring-XXXXXX", NULL);
+  keyrings = g_build_filename (keyring->home, "keyrings", NULL);
+  g_assert_cmpint (g_mkdir (keyrings, 0700), ==, 0);
+  keyring->bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--session", "--nofork",
+                                              "--print-address=1", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (keyring->bus));
+  keyring->address = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (keyring->address);
+
+  g_clear_object (&launcher);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", keyring->address, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", keyring->home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", keyring->home, TRUE);
+  keyring->daemon = g_subprocess_launcher_spawn (launcher, &error, "gnome-keyring-daemon", "--foreground",
+                                                 "--unlock", "--components=secrets", NULL);
+  g_assert_no_error (error);
+  in = g_subprocess_get_stdin_pipe (keyring->daemon);
+  g_assert_true (g_output_stream_write_all (in, "test", 4, NULL, NULL, &error));
+  g_assert_true (g_output_stream_close (in, NULL, &error));
+  g_assert_no_error (error);
+
+  keyring->connection = g_dbus_connection_new_for_address_sync (keyring->address,
+                                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 100 && !secrets_owned (keyring->connection); i++)
+    g_usleep (50000);
+  g_assert_true (secrets_owned (keyring->connection));
+}
+
+static void
+private_keyring_stop (PrivateKeyring *keyring)
+{
+  g_clear_object (&keyring->connection);
+  g_subprocess_send_signal (keyring->daemon, SIGTERM);
+  g_subprocess_wait (keyring->daemon, NULL, NULL);
+  g_subprocess_send_signal (keyring->bus, SIGTERM);
+  g_subprocess_wait (keyring->bus, NULL, NULL);
+  g_clear_object (&keyring->daemon);
+  g_clear_object (&keyring->bus);
+  remove_tree (keyring->home);
+  g_free (keyring->home);
+  g_free (keyring->address);
+}
+
+static gboolean
+default_collection_locked (GDBusConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_sync (connection, "org.freedesktop.secrets",
+                                                           "/org/freedesktop/secrets/aliases/default",
+                                                           "org.freedesktop.DBus.Properties", "Get",
+                                                           g_variant_new ("(ss)", "org.freedesktop.Secret.Collection",
+                                                                          "Locked"),
+                                                           G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL,
+                                                           &error);
+  g_autoptr(GVariant) value = NULL;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(v)", &value);
+  return g_variant_get_boolean (value);
+}
+
+static void
+lock_default_collection (GDBusConnection *connection)
+{
+  const char *objects[] = { "/org/freedesktop/secrets/aliases/default" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  const char *prompt = NULL;
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.freedesktop.Secret.Service", "Lock",
+                                       g_variant_new ("(@ao)", g_variant_new_objv (objects, 1)),
+                                       G_VARIANT_TYPE ("(aoo)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(@ao&o)", NULL, &prompt);
+  /* Locking needs no prompt: "/" says so. */
+  g_assert_cmpstr (prompt, ==, "/");
+  g_assert_true (default_collection_locked (connection));
+}
+
+typedef struct {
+  gboolean done;
+  char    *line;
+} ReadLine;
+
+static void
+line_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ReadLine *r = user_data;
+
+  r->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+  r->done = TRUE;
+}
+
+/* The next line of @out, or NULL at its end; fails the test after @timeout_ms. */
+static char *
+read_line (GDataInputStream *out, guint timeout_ms)
+{
+  ReadLine r = { 0 };
+
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, line_read, &r);
+  ag_test_wait_for (&r.done, timeout_ms);
+  return r.line;
+}
+
+typedef struct {
+  gboolean done;
+  char    *out;
+  char    *err;
+} Communicate;
+
+static void
+communicated (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Communicate *c = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &c->out, &c->err, NULL);
+  c->done = TRUE;
+}
+
+static gboolean
+deadline_passed (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* `ag-cl account list` against the locked keyring: exit 1 with one clear line, within 15 s (a Secret Service
+ * unlock prompt that nobody can answer must not hang the CLI). */
+static void
+assert_account_list_fails (AgTestHarness *harness)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GError) error = NULL;
+  Communicate c = { 0 };
+  gboolean timed_out = FALSE;
+  guint deadline;
+
+  g_subprocess_launcher_set_environ (launcher, harness->env);
+  cli = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("AG_CL"), "account", "list", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (cli, NULL, NULL, communicated, &c);
+  deadline = g_timeout_add (15000, deadline_passed, &timed_out);
+  while (!c.done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    {
+      g_subprocess_force_exit (cli);
+      ag_test_wait_for (&c.done, 5000);
+      g_error ("ag-cl account list hangs on a locked keyring: %s", c.err);
+    }
+  g_source_remove (deadline);
+  g_test_message ("account list: %s", c.err);
+  g_assert_true (g_subprocess_get_if_exited (cli));
+  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 1);
+  g_assert_cmpstr (c.out, ==, "");
+  g_assert_true (g_str_has_prefix (c.err, "ag-cl: "));
+  g_assert_nonnull (strstr (c.err, "keyring"));
+  /* One line. */
+  g_assert_cmpint (strchr (c.err, '\n') - c.err, ==, (int) strlen (c.err) - 1);
+  g_free (c.out);
+  g_free (c.err);
+}
+
+/* With its default collection locked, the proxy starts, says why it has no account, keeps listening and answers
+ * 503; the CLI fails fast with one line. */
+static void
+test_keyring_locked (void)
+{
+  PrivateKeyring keyring = { 0 };
+  AgTestHarness *harness = ag_test_harness_new (NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GSubprocess) proxy = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+  g_autofree char *shared_bus = g_strdup (g_environ_getenv (harness->env, "DBUS_SESSION_BUS_ADDRESS"));
+  JsonObject *error_object;
+  char *line;
+  guint port = 0;
+
+  private_keyring_start (&keyring);
+  ag_test_harness_setenv (harness, "DBUS_SESSION_BUS_ADDRESS", keyring.address);
+  ag_test_harness_add_account (harness, "rt-1");
+  lock_default_collection (keyring.connection);
+
+  g_subprocess_launcher_set_environ (launcher, harness->env);
+  proxy = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("AG_CL"), "--headless", "--port", "0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proxy));
+  /* Read until the listener is up and the keyring has answered (either way), bounded. */
+  while ((port == 0 || strstr (log->str, "keyring") == NULL) && (line = read_line (out, 20000)) != NULL)
+    {
+      g_string_append_printf (log, "%s\n", line);
+      if (g_str_has_prefix (line, "ag-cl: listening on http://127.0.0.1:"))
+        port = (guint) g_ascii_strtoull (strrchr (line, ':') + 1, NULL, 10);
+      g_free (line);
+    }
+  g_test_message ("%s", log->str);
+  if (port == 0)
+    g_error ("the proxy did not start with a locked keyring: %s", log->str);
+  if (strstr (log->str, "cannot read accounts from the keyring") == NULL)
+    g_error ("no clear message about the locked keyring: %s", log->str);
+  g_assert_null (strstr (log->str, "loaded from the keyring"));
+
+  harness->port = port;
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE, &body, NULL), ==, 503);
+  parsed = ag_test_parse_json (body);
+  error_object = json_object_get_object_member (json_node_get_object (parsed), "error");
+  g_assert_cmpstr (json_object_get_string_member (error_object, "type"), ==, "api_error");
+  g_assert_nonnull (strstr (json_object_get_string_member (error_object, "message"), "no Google account"));
+  g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
+  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
+
+  assert_account_list_fails (harness);
+  /* Still listening after the CLI's attempt. */
+  g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
+
+  g_subprocess_send_signal (proxy, SIGTERM);
+  while ((line = read_line (out, 10000)) != NULL)
+    g_free (line);
+  g_assert_true (g_subprocess_wait (proxy, NULL, &error));
+  g_assert_true (g_subprocess_get_if_exited (proxy));
+  g_assert_cmpint (g_subprocess_get_exit_status (proxy), ==, 0);
+
+  /* The private keyring goes away with its test account; the harness cleans up on the shared bus. */
+  private_keyring_stop (&keyring);
+  harness->port = 0;
+  if (shared_bus != NULL)
+    ag_test_harness_setenv (harness, "DBUS_SESSION_BUS_ADDRESS", shared_bus);
+  else
+    harness->env = g_environ_unsetenv (harness->env, "DBUS_SESSION_BUS_ADDRESS");
+  ag_test_harness_free (harness);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/faults-local/history/folder-under-a-file", test_history_folder_under_a_file);
+  g_test_add_func ("/faults-local/history/folder-read-only", test_history_folder_read_only);
+  g_test_add_func ("/faults-local/history/disk-full", test_history_disk_full);
+  g_test_add_func ("/faults-local/keyring-locked", test_keyring_locked);
+  return g_test_run ();
+}

@@ -1,4 +1,5 @@
 #include "ag-api-key-store.h"
+#include "ag-keyring-error.h"
 
 #include <libsecret/secret.h>
 #include <string.h>
@@ -91,22 +92,6 @@ ag_api_key_store_new (const char *profile)
   return self;
 }
 
-/* Keeps the error's domain and code; rewrites the message so the user knows the keyring is at fault. */
-static GError *
-keyring_error (GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return error;
-  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    {
-      g_free (error->message);
-      error->message = g_strdup ("the keyring is locked and could not be unlocked");
-      return error;
-    }
-  g_prefix_error (&error, "cannot reach the keyring: ");
-  return error;
-}
-
 static GHashTable *
 profile_attributes (AgApiKeyStore *self)
 {
@@ -126,7 +111,7 @@ looked_up_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   char *key = secret_password_lookup_finish (result, &error);
 
   if (error != NULL)
-    g_task_return_error (task, keyring_error (g_steal_pointer (&error)));
+    g_task_return_error (task, ag_keyring_error (g_steal_pointer (&error)));
   else
     {
       /* Handed over as a plain string for g_free; libsecret's own copy is wiped when freed. */
@@ -168,7 +153,7 @@ stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (secret_password_store_finish (result, &error))
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, keyring_error (g_steal_pointer (&error)));
+    g_task_return_error (task, ag_keyring_error (g_steal_pointer (&error)));
 }
 
 void
@@ -209,7 +194,7 @@ cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (secret_password_clear_finish (result, &error))
     g_task_return_boolean (task, TRUE);
   else if (error != NULL)
-    g_task_return_error (task, keyring_error (g_steal_pointer (&error)));
+    g_task_return_error (task, ag_keyring_error (g_steal_pointer (&error)));
   else
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no local API key is set");
 }

@@ -1,4 +1,5 @@
 #include "ag-token-store.h"
+#include "ag-keyring-error.h"
 
 #include <libsecret/secret.h>
 
@@ -68,22 +69,6 @@ ag_token_store_new (const char *profile)
   self = g_object_new (AG_TYPE_TOKEN_STORE, NULL);
   self->profile = g_strdup (profile);
   return self;
-}
-
-/* Keeps the error's domain and code; rewrites the message so the user knows the keyring is at fault. */
-static GError *
-keyring_error (GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return error;
-  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    {
-      g_free (error->message);
-      error->message = g_strdup ("the keyring is locked and could not be unlocked");
-      return error;
-    }
-  g_prefix_error (&error, "cannot reach the keyring: ");
-  return error;
 }
 
 static GHashTable *
@@ -156,7 +141,7 @@ stale_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   secret_password_clear_finish (result, &error);
   if (error != NULL)
     {
-      g_task_return_error (task, keyring_error (g_steal_pointer (&error)));
+      g_task_return_error (task, ag_keyring_error (g_steal_pointer (&error)));
       return;
     }
   clear_next_stale (g_steal_pointer (&task));
@@ -187,7 +172,7 @@ saved_items_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (error != NULL)
     {
-      g_task_return_error (task, keyring_error (g_steal_pointer (&error)));
+      g_task_return_error (task, ag_keyring_error (g_steal_pointer (&error)));
       g_object_unref (task);
       return;
     }
@@ -213,7 +198,7 @@ stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!secret_password_store_finish (result, &error))
     {
-      g_task_return_error (task, keyring_error (g_steal_pointer (&error)));
+      g_task_return_error (task, ag_keyring_error (g_steal_pointer (&error)));
       g_object_unref (task);
       return;
     }
@@ -322,7 +307,7 @@ secret_retrieved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (error != NULL)
     {
       if (data->error == NULL)
-        data->error = keyring_error (g_steal_pointer (&error));
+        data->error = ag_keyring_error (g_steal_pointer (&error));
     }
   else if (value == NULL)
     {
@@ -355,7 +340,7 @@ accounts_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (error != NULL)
     {
-      g_task_return_error (task, keyring_error (g_steal_pointer (&error)));
+      g_task_return_error (task, ag_keyring_error (g_steal_pointer (&error)));
       return;
     }
   if (items == NULL)
@@ -413,7 +398,7 @@ cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (secret_password_clear_finish (result, &error))
     g_task_return_boolean (task, TRUE);
   else if (error != NULL)
-    g_task_return_error (task, keyring_error (g_steal_pointer (&error)));
+    g_task_return_error (task, ag_keyring_error (g_steal_pointer (&error)));
   else
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no account %s is stored (profile %s)",
                              email, self->profile);

@@ -30,8 +30,11 @@ int            ag_test_harness_run_cli (AgTestHarness *self, const char * const 
                                         char **stdout_text, char **stderr_text);
 /* `account add --refresh-token @refresh_token`, asserting success. */
 void           ag_test_harness_add_account (AgTestHarness *self, const char *refresh_token);
-/* Spawns `ag-cl --headless --port 0` and waits until it listens (and its accounts are loaded). */
+/* Spawns `ag-cl --headless --port 0` and waits until it listens and the keyring has answered (accounts loaded, or
+ * the failure logged). proxy_log then holds this run's log only. */
 void           ag_test_harness_start_proxy (AgTestHarness *self);
+/* The same with `--address @address` (NULL = the default, 127.0.0.1). */
+void           ag_test_harness_start_proxy_on (AgTestHarness *self, const char *address);
 void           ag_test_harness_stop_proxy (AgTestHarness *self);
 /* Sends a request to the proxy; returns the status, the body in *body (nullable), headers in *headers. */
 guint          ag_test_harness_request (AgTestHarness *self, const char *method, const char *path,

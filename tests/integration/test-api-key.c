@@ -168,74 +168,15 @@ test_enforced (void)
   assert_key_not_in ("the proxy log", harness->proxy_log->str);
 }
 
-typedef struct {
-  gboolean done;
-  char    *line;
-} ReadLine;
-
-static void
-line_read (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ReadLine *r = user_data;
-
-  r->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
-  r->done = TRUE;
-}
-
-static void
-waited (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
 /* With a key, the proxy listens on every interface, and still asks every client for the key. */
 static void
 test_non_loopback_with_key (void)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GSubprocess) proxy = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *log_path = g_build_filename (harness->data_dir, "network-proxy.log", NULL);
-  g_autofree char *log = NULL;
-  ReadLine r = { 0 };
-  gboolean exited = FALSE;
-  guint port;
-
-  g_subprocess_launcher_set_environ (launcher, harness->env);
-  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
-  proxy = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("AG_CL"), "--headless", "--address", "0.0.0.0",
-                                       "--port", "0", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proxy));
-  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, line_read, &r);
-  ag_test_wait_for (&r.done, 20000);
-  if (r.line == NULL || !g_str_has_prefix (r.line, "ag-cl: listening on http://0.0.0.0:"))
-    g_error ("the proxy did not listen on 0.0.0.0: %s", r.line);
-  port = (guint) g_ascii_strtoull (strrchr (r.line, ':') + 1, NULL, 10);
-  g_free (r.line);
-
-  /* Accounts load after the listener opens: an authorized request succeeds once they are in. */
-  for (int i = 0; i < 200; i++)
-    {
-      g_autofree char *contents = NULL;
-
-      if (g_file_get_contents (log_path, &contents, NULL, NULL) && strstr (contents, "loaded from the keyring"))
-        break;
-      ag_test_sleep (25);
-    }
-  assert_unauthorized (port, "POST", "/v1/messages", MESSAGE, NULL, NULL);
-  assert_message_served (port, "x-api-key", key);
-
-  g_subprocess_send_signal (proxy, SIGTERM);
-  g_subprocess_wait_async (proxy, NULL, waited, &exited);
-  ag_test_wait_for (&exited, 10000);
-  g_assert_true (g_subprocess_get_if_exited (proxy));
-  g_assert_cmpint (g_subprocess_get_exit_status (proxy), ==, 0);
-  g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
-  assert_key_not_in ("the network proxy's log", log);
-  g_unlink (log_path);
+  ag_test_harness_start_proxy_on (harness, "0.0.0.0");
+  assert_unauthorized (harness->port, "POST", "/v1/messages", MESSAGE, NULL, NULL);
+  assert_message_served (harness->port, "x-api-key", key);
+  ag_test_harness_stop_proxy (harness);
+  assert_key_not_in ("the network proxy's log", harness->proxy_log->str);
 }
 
 /* Clearing the key: loopback serves without one again, and the network is refused again. */
@@ -259,7 +200,6 @@ test_clear (void)
   g_assert_nonnull (strstr (err, "ag-cl: refusing to listen on 0.0.0.0: only loopback addresses are allowed "
                                  "without a local API key\n"));
 
-  g_string_truncate (harness->proxy_log, 0);
   ag_test_harness_start_proxy (harness);
   assert_message_served (harness->port, NULL, NULL);
   g_assert_cmpuint (send_request (harness->port, "GET", "/nowhere", NULL, NULL, NULL, NULL), ==, 404);

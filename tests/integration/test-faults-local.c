@@ -237,137 +237,32 @@ lock_default_collection (GDBusConnection *connection)
   g_assert_true (default_collection_locked (connection));
 }
 
-typedef struct {
-  gboolean done;
-  char    *line;
-} ReadLine;
-
-static void
-line_read (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ReadLine *r = user_data;
-
-  r->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
-  r->done = TRUE;
-}
-
-/* The next line of @out, or NULL at its end; fails the test after @timeout_ms. */
-static char *
-read_line (GDataInputStream *out, guint timeout_ms)
-{
-  ReadLine r = { 0 };
-
-  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, line_read, &r);
-  ag_test_wait_for (&r.done, timeout_ms);
-  return r.line;
-}
-
-typedef struct {
-  gboolean done;
-  char    *out;
-  char    *err;
-} Communicate;
-
-static void
-communicated (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Communicate *c = user_data;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &c->out, &c->err, NULL);
-  c->done = TRUE;
-}
-
-static gboolean
-deadline_passed (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* `ag-cl account list` against the locked keyring: exit 1 with one clear line, within 15 s (a Secret Service
- * unlock prompt that nobody can answer must not hang the CLI). */
-static void
-assert_account_list_fails (AgTestHarness *harness)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) cli = NULL;
-  g_autoptr(GError) error = NULL;
-  Communicate c = { 0 };
-  gboolean timed_out = FALSE;
-  guint deadline;
-
-  g_subprocess_launcher_set_environ (launcher, harness->env);
-  cli = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("AG_CL"), "account", "list", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (cli, NULL, NULL, communicated, &c);
-  deadline = g_timeout_add (15000, deadline_passed, &timed_out);
-  while (!c.done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    {
-      g_subprocess_force_exit (cli);
-      ag_test_wait_for (&c.done, 5000);
-      g_error ("ag-cl account list hangs on a locked keyring: %s", c.err);
-    }
-  g_source_remove (deadline);
-  g_test_message ("account list: %s", c.err);
-  g_assert_true (g_subprocess_get_if_exited (cli));
-  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 1);
-  g_assert_cmpstr (c.out, ==, "");
-  g_assert_true (g_str_has_prefix (c.err, "ag-cl: "));
-  g_assert_nonnull (strstr (c.err, "keyring"));
-  /* One line. */
-  g_assert_cmpint (strchr (c.err, '\n') - c.err, ==, (int) strlen (c.err) - 1);
-  g_free (c.out);
-  g_free (c.err);
-}
-
 /* With its default collection locked, the proxy starts, says why it has no account, keeps listening and answers
- * 503; the CLI fails fast with one line. */
+ * 503; the CLI fails fast with one line (a Secret Service unlock prompt nobody can answer must not hang it: the
+ * harness bounds every CLI run). */
 static void
 test_keyring_locked (void)
 {
   PrivateKeyring keyring = { 0 };
   AgTestHarness *harness = ag_test_harness_new (NULL);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autoptr(GSubprocess) proxy = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GString) log = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
+  const char *list_args[] = { "account", "list", NULL };
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) parsed = NULL;
   g_autofree char *shared_bus = g_strdup (g_environ_getenv (harness->env, "DBUS_SESSION_BUS_ADDRESS"));
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
   JsonObject *error_object;
-  char *line;
-  guint port = 0;
 
   private_keyring_start (&keyring);
   ag_test_harness_setenv (harness, "DBUS_SESSION_BUS_ADDRESS", keyring.address);
   ag_test_harness_add_account (harness, "rt-1");
   lock_default_collection (keyring.connection);
 
-  g_subprocess_launcher_set_environ (launcher, harness->env);
-  proxy = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("AG_CL"), "--headless", "--port", "0", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proxy));
-  /* Read until the listener is up and the keyring has answered (either way), bounded. */
-  while ((port == 0 || strstr (log->str, "keyring") == NULL) && (line = read_line (out, 20000)) != NULL)
-    {
-      g_string_append_printf (log, "%s\n", line);
-      if (g_str_has_prefix (line, "ag-cl: listening on http://127.0.0.1:"))
-        port = (guint) g_ascii_strtoull (strrchr (line, ':') + 1, NULL, 10);
-      g_free (line);
-    }
-  g_test_message ("%s", log->str);
-  if (port == 0)
-    g_error ("the proxy did not start with a locked keyring: %s", log->str);
-  if (strstr (log->str, "cannot read accounts from the keyring") == NULL)
-    g_error ("no clear message about the locked keyring: %s", log->str);
-  g_assert_null (strstr (log->str, "loaded from the keyring"));
+  ag_test_harness_start_proxy (harness);
+  if (strstr (harness->proxy_log->str, "cannot read accounts from the keyring") == NULL)
+    g_error ("no clear message about the locked keyring: %s", harness->proxy_log->str);
+  g_assert_null (strstr (harness->proxy_log->str, "loaded from the keyring"));
 
-  harness->port = port;
   g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE, &body, NULL), ==, 503);
   parsed = ag_test_parse_json (body);
   error_object = json_object_get_object_member (json_node_get_object (parsed), "error");
@@ -376,20 +271,19 @@ test_keyring_locked (void)
   g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
   g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
 
-  assert_account_list_fails (harness);
-  /* Still listening after the CLI's attempt. */
+  g_assert_cmpint (ag_test_harness_run_cli (harness, list_args, NULL, &out, &err), ==, 1);
+  g_test_message ("account list: %s", err);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_true (g_str_has_prefix (err, "ag-cl: "));
+  g_assert_nonnull (strstr (err, "keyring"));
+  /* One line. */
+  g_assert_cmpint (strchr (err, '\n') - err, ==, (int) strlen (err) - 1);
+  /* Still listening after the CLI's attempt, and it stops cleanly. */
   g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
-
-  g_subprocess_send_signal (proxy, SIGTERM);
-  while ((line = read_line (out, 10000)) != NULL)
-    g_free (line);
-  g_assert_true (g_subprocess_wait (proxy, NULL, &error));
-  g_assert_true (g_subprocess_get_if_exited (proxy));
-  g_assert_cmpint (g_subprocess_get_exit_status (proxy), ==, 0);
+  ag_test_harness_stop_proxy (harness);
 
   /* The private keyring goes away with its test account; the harness cleans up on the shared bus. */
   private_keyring_stop (&keyring);
-  harness->port = 0;
   if (shared_bus != NULL)
     ag_test_harness_setenv (harness, "DBUS_SESSION_BUS_ADDRESS", shared_bus);
   else

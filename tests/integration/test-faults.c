@@ -408,7 +408,6 @@ static void
 restart_proxy (void)
 {
   ag_test_harness_stop_proxy (harness);
-  g_string_truncate (harness->proxy_log, 0);
   ag_test_harness_start_proxy (harness);
 }
 

@@ -18,8 +18,6 @@ restart_proxy (const char *script_json)
   ag_mock_server_reset (harness->mock);
   g_assert_true (ag_mock_server_set_script_json (harness->mock, script_json, &error));
   g_assert_no_error (error);
-  /* start_proxy waits for the "loaded" line of this run, not the previous one. */
-  g_string_truncate (harness->proxy_log, 0);
   ag_test_harness_start_proxy (harness);
 }
 

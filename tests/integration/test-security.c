@@ -247,9 +247,8 @@ test_api_key_never_logged (void)
   /* Started again, so the key is read at start-up too; the account is signed in again after the revocation. */
   ag_test_harness_add_account (harness, REFRESH_TOKEN);
   ag_test_harness_stop_proxy (harness);
-  /* The harness waits for a fresh "loaded" line; the earlier log is kept in the scan. */
+  /* Starting again replaces the harness's log with the new run's: the earlier log is kept in the scan. */
   g_string_append (seen, harness->proxy_log->str);
-  g_string_truncate (harness->proxy_log, 0);
   ag_test_harness_start_proxy (harness);
 
   bearer = g_strdup_printf ("Bearer %s", api_key);
@@ -264,7 +263,6 @@ test_api_key_never_logged (void)
   /* The headless proxy reads the key at start-up: without one, loopback clients need none again. */
   ag_test_harness_stop_proxy (harness);
   g_string_append (seen, harness->proxy_log->str);
-  g_string_truncate (harness->proxy_log, 0);
   ag_test_harness_start_proxy (harness);
   g_assert_cmpuint (request ("GET", "/v1/models", NULL), ==, 200);
 

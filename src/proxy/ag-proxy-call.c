@@ -1,5 +1,6 @@
 #include "ag-proxy-call.h"
 #include "ag-anthropic-error.h"
+#include "ag-client-socket.h"
 #include "ag-message-collector.h"
 #include "ag-protocol-error.h"
 #include "ag-history-store.h"
@@ -8,9 +9,7 @@
 #include "ag-sse-parser.h"
 #include "ag-stream-translator.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #define READ_SIZE 16384
 
@@ -939,28 +938,17 @@ on_client_disconnected (SoupServerMessage *msg, gpointer user_data)
 }
 
 /* libsoup watches a paused message's socket for nothing, so a client that gives up while upstream thinks would
- * go unnoticed until the first write; a readable socket that peeks zero bytes is a hang-up. */
+ * go unnoticed until the first write. */
 static gboolean
 client_socket_ready (GSocket *socket, GIOCondition condition, gpointer user_data)
 {
   AgProxyCall *self = user_data;
-  char byte;
-  gssize peeked;
+  AgClientSocketState state = ag_client_socket_check (socket, condition);
 
-  if ((condition & (G_IO_HUP | G_IO_ERR)) == 0)
-    {
-      peeked = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-      if (peeked < 0 && (errno == EAGAIN || errno == EINTR))
-        return G_SOURCE_CONTINUE;
-      /* Data (a pipelined request) is libsoup's business: stop watching. */
-      if (peeked > 0)
-        {
-          g_clear_pointer (&self->client_watch, g_source_unref);
-          return G_SOURCE_REMOVE;
-        }
-    }
+  if (state == AG_CLIENT_SOCKET_WAITING)
+    return G_SOURCE_CONTINUE;
   g_clear_pointer (&self->client_watch, g_source_unref);
-  if (!self->completed)
+  if (state == AG_CLIENT_SOCKET_GONE && !self->completed)
     {
       g_message ("the client went away; cancelling its upstream request");
       g_cancellable_cancel (self->cancellable);

@@ -1,15 +1,14 @@
 #include "config.h"
 #include "ag-proxy-server.h"
 #include "ag-anthropic-error.h"
+#include "ag-client-socket.h"
 #include "ag-proxy-call.h"
 #include "ag-proxy-reply.h"
 #include "ag-proxy-unary.h"
 #include "ag-request-classifier.h"
 #include "ag-protocol-error.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
 
 struct _AgProxyServer {
   GObject            parent_instance;
@@ -539,16 +538,11 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
 static gboolean
 idle_socket_ready (GSocket *socket, GIOCondition condition, gpointer user_data)
 {
-  char byte;
-  gssize peeked;
+  AgClientSocketState state = ag_client_socket_check (socket, condition);
 
-  if (g_socket_is_closed (socket))
-    return G_SOURCE_REMOVE;
-  peeked = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (peeked < 0 && (errno == EAGAIN || errno == EINTR) && (condition & (G_IO_HUP | G_IO_ERR)) == 0)
+  if (state == AG_CLIENT_SOCKET_WAITING)
     return G_SOURCE_CONTINUE;
-  /* Data is the next request, libsoup's to read; anything else means the client is gone. */
-  if (peeked <= 0)
+  if (state == AG_CLIENT_SOCKET_GONE && !g_socket_is_closed (socket))
     g_socket_close (socket, NULL);
   return G_SOURCE_REMOVE;
 }

@@ -1,6 +1,21 @@
 #include "response-test-util.h"
 #include "ag-sse-parser.h"
 
+const ResponseFixture response_fixtures[] = {
+  { "text-only", AG_MODEL_FAMILY_GEMINI },
+  { "thinking-text", AG_MODEL_FAMILY_CLAUDE },
+  { "thinking-tool-claude", AG_MODEL_FAMILY_CLAUDE },
+  { "parallel-calls-gemini", AG_MODEL_FAMILY_GEMINI },
+  { "signature-on-text-gemini", AG_MODEL_FAMILY_GEMINI },
+  { "inline-image", AG_MODEL_FAMILY_GEMINI },
+  { "max-tokens", AG_MODEL_FAMILY_GEMINI },
+  { "safety", AG_MODEL_FAMILY_GEMINI },
+  { "empty", AG_MODEL_FAMILY_GEMINI },
+  { "cached-usage", AG_MODEL_FAMILY_CLAUDE },
+  { "crlf-comments", AG_MODEL_FAMILY_GEMINI },
+};
+const gsize response_n_fixtures = G_N_ELEMENTS (response_fixtures);
+
 #include <string.h>
 
 char *

@@ -6,6 +6,16 @@
 
 G_BEGIN_DECLS
 
+/* The recorded-style upstream streams in tests/fixtures/response/ (NAME.sse, NAME.events.json, NAME.message.json)
+ * and the model family each was recorded for. */
+typedef struct {
+  const char   *name;
+  AgModelFamily family;
+} ResponseFixture;
+
+extern const ResponseFixture response_fixtures[];
+extern const gsize response_n_fixtures;
+
 /* The fixture's bytes from tests/fixtures/response/; fails the test when it is missing. */
 char     *response_fixture_load (const char *name, gsize *len);
 JsonNode *response_fixture_load_json (const char *name);

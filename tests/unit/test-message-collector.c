@@ -3,29 +3,12 @@
 #include "ag-protocol-error.h"
 #include "response-test-util.h"
 
-static const struct {
-  const char   *name;
-  AgModelFamily family;
-} fixtures[] = {
-  { "text-only", AG_MODEL_FAMILY_GEMINI },
-  { "thinking-text", AG_MODEL_FAMILY_CLAUDE },
-  { "thinking-tool-claude", AG_MODEL_FAMILY_CLAUDE },
-  { "parallel-calls-gemini", AG_MODEL_FAMILY_GEMINI },
-  { "signature-on-text-gemini", AG_MODEL_FAMILY_GEMINI },
-  { "inline-image", AG_MODEL_FAMILY_GEMINI },
-  { "max-tokens", AG_MODEL_FAMILY_GEMINI },
-  { "safety", AG_MODEL_FAMILY_GEMINI },
-  { "empty", AG_MODEL_FAMILY_GEMINI },
-  { "cached-usage", AG_MODEL_FAMILY_CLAUDE },
-  { "crlf-comments", AG_MODEL_FAMILY_GEMINI },
-};
-
 static void
 test_fixture (gconstpointer data)
 {
   gsize i = GPOINTER_TO_SIZE (data);
-  g_autofree char *sse_name = g_strconcat (fixtures[i].name, ".sse", NULL);
-  g_autofree char *message_name = g_strconcat (fixtures[i].name, ".message.json", NULL);
+  g_autofree char *sse_name = g_strconcat (response_fixtures[i].name, ".sse", NULL);
+  g_autofree char *message_name = g_strconcat (response_fixtures[i].name, ".message.json", NULL);
   gsize len;
   g_autofree char *sse = response_fixture_load (sse_name, &len);
   g_autoptr (JsonNode) expected = response_fixture_load_json (message_name);
@@ -35,7 +18,7 @@ test_fixture (gconstpointer data)
   g_autoptr (JsonNode) message = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *error_type = NULL;
-  AgStreamOptions options = { "claude-sonnet-4-6", fixtures[i].family, tool_names, NULL };
+  AgStreamOptions options = { "claude-sonnet-4-6", response_fixtures[i].family, tool_names, NULL };
 
   ag_tool_names_to_upstream (tool_names, "mcp__files/list");
   translator = ag_stream_translator_new (&options, ag_message_collector_add_event, collector);
@@ -148,9 +131,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  for (gsize i = 0; i < G_N_ELEMENTS (fixtures); i++)
+  for (gsize i = 0; i < response_n_fixtures; i++)
     {
-      g_autofree char *path = g_strconcat ("/message-collector/fixture/", fixtures[i].name, NULL);
+      g_autofree char *path = g_strconcat ("/message-collector/fixture/", response_fixtures[i].name, NULL);
 
       g_test_add_data_func (path, GSIZE_TO_POINTER (i), test_fixture);
     }

@@ -72,29 +72,10 @@ run_fixture (Run *run, const char *name, AgModelFamily family)
   response_assert_json_equal (actual, expected);
 }
 
-typedef struct {
-  const char   *name;
-  AgModelFamily family;
-} Fixture;
-
-static const Fixture fixtures[] = {
-  { "text-only", AG_MODEL_FAMILY_GEMINI },
-  { "thinking-text", AG_MODEL_FAMILY_CLAUDE },
-  { "thinking-tool-claude", AG_MODEL_FAMILY_CLAUDE },
-  { "parallel-calls-gemini", AG_MODEL_FAMILY_GEMINI },
-  { "signature-on-text-gemini", AG_MODEL_FAMILY_GEMINI },
-  { "inline-image", AG_MODEL_FAMILY_GEMINI },
-  { "max-tokens", AG_MODEL_FAMILY_GEMINI },
-  { "safety", AG_MODEL_FAMILY_GEMINI },
-  { "empty", AG_MODEL_FAMILY_GEMINI },
-  { "cached-usage", AG_MODEL_FAMILY_CLAUDE },
-  { "crlf-comments", AG_MODEL_FAMILY_GEMINI },
-};
-
 static void
 test_fixture (gconstpointer data)
 {
-  const Fixture *fixture = data;
+  const ResponseFixture *fixture = data;
   Run run;
 
   run_fixture (&run, fixture->name, fixture->family);
@@ -387,11 +368,11 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  for (gsize i = 0; i < G_N_ELEMENTS (fixtures); i++)
+  for (gsize i = 0; i < response_n_fixtures; i++)
     {
-      g_autofree char *path = g_strconcat ("/stream-translator/fixture/", fixtures[i].name, NULL);
+      g_autofree char *path = g_strconcat ("/stream-translator/fixture/", response_fixtures[i].name, NULL);
 
-      g_test_add_data_func (path, &fixtures[i], test_fixture);
+      g_test_add_data_func (path, &response_fixtures[i], test_fixture);
     }
   g_test_add_func ("/stream-translator/signatures/claude-thinking", test_signatures_claude_thinking);
   g_test_add_func ("/stream-translator/signatures/claude-tool", test_signatures_claude_tool);

@@ -868,6 +868,19 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
                                          self->cancellable, stream_opened, g_object_ref (self));
 }
 
+/* Forgets an upstream answer the client has seen nothing of, so the request can be tried again from scratch. */
+static void
+drop_upstream_answer (AgProxyCall *self)
+{
+  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
+  g_input_stream_close_async (self->upstream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&self->upstream);
+  g_clear_pointer (&self->parser, ag_sse_parser_free);
+  g_clear_pointer (&self->translator, ag_stream_translator_free);
+  g_clear_pointer (&self->collector, ag_message_collector_free);
+  create_translation (self);
+}
+
 /* Upstream answered nothing at all and the client has seen nothing yet: ask again, same account, a bounded number
  * of times (empty-answer-retries). */
 static void
@@ -877,13 +890,7 @@ retry_empty_answer (AgProxyCall *self)
   g_message ("%s sent an empty answer for %s; asking again", ag_account_get_email (self->account),
              self->pool_model);
   add_attempt (self, "empty", 200, 0);
-  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
-  g_input_stream_close_async (self->upstream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  g_clear_object (&self->upstream);
-  g_clear_pointer (&self->parser, ag_sse_parser_free);
-  g_clear_pointer (&self->translator, ag_stream_translator_free);
-  g_clear_pointer (&self->collector, ag_message_collector_free);
-  create_translation (self);
+  drop_upstream_answer (self);
   try_account (self);
 }
 
@@ -893,13 +900,7 @@ static void
 restart_after_early_failure (AgProxyCall *self)
 {
   self->failed_before_content = FALSE;
-  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
-  g_input_stream_close_async (self->upstream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  g_clear_object (&self->upstream);
-  g_clear_pointer (&self->parser, ag_sse_parser_free);
-  g_clear_pointer (&self->translator, ag_stream_translator_free);
-  g_clear_pointer (&self->collector, ag_message_collector_free);
-  create_translation (self);
+  drop_upstream_answer (self);
   handle_upstream_failure (self);
 }
 

@@ -302,10 +302,10 @@ sent (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 guint
-ag_test_harness_request (AgTestHarness *self, const char *method, const char *path, const char *json_body,
-                         GBytes **body, SoupMessageHeaders **headers)
+ag_test_send (SoupSession *session, guint port, const char *method, const char *path, const char *json_body,
+              const char *header, const char *value, GBytes **body, SoupMessageHeaders **headers)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", self->port, path);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   Send s = { 0 };
 
@@ -316,8 +316,9 @@ ag_test_harness_request (AgTestHarness *self, const char *method, const char *pa
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
   soup_message_headers_replace (soup_message_get_request_headers (msg), "anthropic-version", "2023-06-01");
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "x-api-key", "test");
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, NULL, sent, &s);
+  if (header != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), header, value);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent, &s);
   ag_test_wait_for (&s.done, 60000);
   g_assert_no_error (s.error);
   if (body != NULL)
@@ -326,6 +327,13 @@ ag_test_harness_request (AgTestHarness *self, const char *method, const char *pa
   if (headers != NULL)
     *headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
   return soup_message_get_status (msg);
+}
+
+guint
+ag_test_harness_request (AgTestHarness *self, const char *method, const char *path, const char *json_body,
+                         GBytes **body, SoupMessageHeaders **headers)
+{
+  return ag_test_send (self->session, self->port, method, path, json_body, "x-api-key", "test", body, headers);
 }
 
 static void

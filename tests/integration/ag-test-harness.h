@@ -36,7 +36,12 @@ void           ag_test_harness_start_proxy (AgTestHarness *self);
 /* The same with `--address @address` (NULL = the default, 127.0.0.1). */
 void           ag_test_harness_start_proxy_on (AgTestHarness *self, const char *address);
 void           ag_test_harness_stop_proxy (AgTestHarness *self);
-/* Sends a request to the proxy; returns the status, the body in *body (nullable), headers in *headers. */
+/* One request to 127.0.0.1:@port with exactly the credentials given (@header NULL = none); waits while iterating
+ * the main context. Returns the status; the body in *body and the headers in *headers (both nullable). */
+guint          ag_test_send (SoupSession *session, guint port, const char *method, const char *path,
+                             const char *json_body, const char *header, const char *value, GBytes **body,
+                             SoupMessageHeaders **headers);
+/* ag_test_send to this proxy, as a client with the API key "test". */
 guint          ag_test_harness_request (AgTestHarness *self, const char *method, const char *path,
                                         const char *json_body, GBytes **body, SoupMessageHeaders **headers);
 /* Parses an SSE body into a JSON array of {"event":name,"data":<parsed>}. */

@@ -24,47 +24,18 @@ run_cli (const char *command, char **out, char **err)
   return ag_test_harness_run_cli (harness, args, NULL, out, err);
 }
 
-typedef struct {
-  gboolean done;
-  GBytes  *body;
-  GError  *error;
-} Send;
-
-static void
-sent (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Send *s = user_data;
-
-  s->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &s->error);
-  s->done = TRUE;
-}
-
 /* One request to 127.0.0.1:@port with exactly the credentials given (@header NULL = none). Returns the status;
  * the body as text in *body_text (nullable). */
 static guint
 send_request (guint port, const char *method, const char *path, const char *json_body, const char *header,
               const char *value, char **body_text)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  Send s = { 0 };
+  g_autoptr(GBytes) body = NULL;
+  guint status = ag_test_send (harness->session, port, method, path, json_body, header, value, &body, NULL);
 
-  if (json_body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "anthropic-version", "2023-06-01");
-  if (header != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), header, value);
-  soup_session_send_and_read_async (harness->session, msg, G_PRIORITY_DEFAULT, NULL, sent, &s);
-  ag_test_wait_for (&s.done, 30000);
-  g_assert_no_error (s.error);
   if (body_text != NULL)
-    *body_text = g_strndup (g_bytes_get_data (s.body, NULL), g_bytes_get_size (s.body));
-  g_bytes_unref (s.body);
-  return soup_message_get_status (msg);
+    *body_text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return status;
 }
 
 static void

@@ -192,41 +192,17 @@ test_no_token_leaks (void)
     }
 }
 
-typedef struct {
-  gboolean done;
-  GBytes  *body;
-  GError  *error;
-} Send;
-
-static void
-sent (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Send *s = user_data;
-
-  s->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &s->error);
-  s->done = TRUE;
-}
-
-/* One request with exactly @header: @value as credentials; its answer joins the scan. The main loop keeps running
- * meanwhile: the mock answering the proxy lives in this process. */
+/* One request with exactly @header: @value as credentials; its answer joins the scan. */
 static guint
 request_with_key (const char *header, const char *value)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1/messages", harness->port);
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr(GBytes) request_body = g_bytes_new_static (MESSAGE ("false", "hello"), strlen (MESSAGE ("false", "hello")));
-  Send s = { 0 };
+  g_autoptr(GBytes) body = NULL;
+  guint status = ag_test_send (harness->session, harness->port, "POST", "/v1/messages", MESSAGE ("false", "hello"),
+                               header, value, &body, NULL);
 
-  soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "anthropic-version", "2023-06-01");
-  soup_message_headers_replace (soup_message_get_request_headers (msg), header, value);
-  soup_session_send_and_read_async (harness->session, msg, G_PRIORITY_DEFAULT, NULL, sent, &s);
-  ag_test_wait_for (&s.done, 30000);
-  g_assert_no_error (s.error);
-  g_string_append_len (seen, g_bytes_get_data (s.body, NULL), (gssize) g_bytes_get_size (s.body));
-  g_bytes_unref (s.body);
+  g_string_append_len (seen, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body));
   g_string_append_c (seen, '\n');
-  return soup_message_get_status (msg);
+  return status;
 }
 
 /* A local API key set, then used right, wrong and close to right: no log line or answer ever shows it. */

@@ -41,14 +41,13 @@ struct _AgProxyCall {
   gint64               shortest_wait_ms;    /* the shortest rest seen when no account was free; -1 = none */
   guint                empty_retries;
   guint                retry_id;            /* a pending wait before the next try */
-  GPtrArray           *attempts;            /* AgProxyAttempt, for the request log */
+  AgRequestRecord     *record;              /* the request log's entry, its attempts filled as they happen */
 
   GInputStream        *upstream;
   AgSseParser         *parser;
   AgStreamTranslator  *translator;
   AgMessageCollector  *collector;           /* non-streaming clients only */
-  gboolean             upstream_failed;     /* an error arrived inside the upstream stream */
-  gboolean             failed_before_content; /* …before the client saw anything: handled like an HTTP error */
+  gboolean             failed_before_content; /* an error event came before any content: rotate as for HTTP */
 
   gboolean             headers_sent;
   gboolean             completed;
@@ -62,13 +61,6 @@ struct _AgProxyCall {
 
 G_DEFINE_FINAL_TYPE (AgProxyCall, ag_proxy_call, G_TYPE_OBJECT)
 
-static void
-attempt_free (AgProxyAttempt *attempt)
-{
-  g_free (attempt->account);
-  g_free (attempt->reason);
-  g_free (attempt);
-}
 
 static void
 ag_proxy_call_finalize (GObject *object)
@@ -94,7 +86,7 @@ ag_proxy_call_finalize (GObject *object)
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_free (self->session_id);
   g_free (self->pool_model);
-  g_clear_pointer (&self->attempts, g_ptr_array_unref);
+  g_clear_pointer (&self->record, ag_request_record_free);
   g_clear_object (&self->upstream);
   g_clear_pointer (&self->parser, ag_sse_parser_free);
   g_clear_pointer (&self->translator, ag_stream_translator_free);
@@ -113,7 +105,7 @@ ag_proxy_call_init (AgProxyCall *self)
 {
   self->cancellable = g_cancellable_new ();
   self->tried = g_ptr_array_new_with_free_func (g_object_unref);
-  self->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) attempt_free);
+  self->record = ag_request_record_new ();
   self->shortest_wait_ms = -1;
   self->started_at = g_get_monotonic_time ();
   self->started_at_wall_ms = g_get_real_time () / 1000;
@@ -131,9 +123,9 @@ describe_attempts (AgProxyCall *self)
 {
   GString *text = g_string_new (NULL);
 
-  for (guint i = 0; i < self->attempts->len; i++)
+  for (guint i = 0; i < self->record->attempts->len; i++)
     {
-      AgProxyAttempt *attempt = g_ptr_array_index (self->attempts, i);
+      AgRequestAttempt *attempt = g_ptr_array_index (self->record->attempts, i);
 
       g_string_append (text, i == 0 ? "; retried: " : ", ");
       if (attempt->account != NULL)
@@ -147,7 +139,6 @@ describe_attempts (AgProxyCall *self)
   return g_string_free (text, FALSE);
 }
 
-/* Ends the call: the client has its answer (or is gone). Drops the self-reference taken in start. */
 static AgRequestOutcome
 outcome_for_status (guint status)
 {
@@ -165,12 +156,11 @@ static void
 record_request (AgProxyCall *self, guint status, gint64 input, gint64 output, gint64 cached)
 {
   AgHistoryStore *store = ag_proxy_server_get_history (self->server);
-  AgRequestRecord *record;
+  AgRequestRecord *record = self->record;
   gint64 now = g_get_monotonic_time ();
 
   if (store == NULL)
     return;
-  record = ag_request_record_new ();
   record->time_ms = self->started_at_wall_ms;
   record->client = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (self->msg),
                                                            "User-Agent"));
@@ -178,12 +168,6 @@ record_request (AgProxyCall *self, guint status, gint64 input, gint64 output, gi
   record->model = g_strdup (self->client_model);
   record->upstream_model = g_strdup (self->pool_model);
   record->account = self->account != NULL ? g_strdup (ag_account_get_email (self->account)) : NULL;
-  for (guint i = 0; i < self->attempts->len; i++)
-    {
-      AgProxyAttempt *attempt = g_ptr_array_index (self->attempts, i);
-
-      ag_request_record_add_attempt (record, attempt->account, attempt->reason, attempt->status, attempt->wait_ms);
-    }
   record->outcome = outcome_for_status (status);
   record->status = status;
   record->ttfb_ms = self->first_byte_at != 0 ? (self->first_byte_at - self->started_at) / 1000
@@ -192,9 +176,10 @@ record_request (AgProxyCall *self, guint status, gint64 input, gint64 output, gi
   record->input_tokens = input;
   record->output_tokens = output;
   record->cache_read_tokens = cached;
-  ag_history_store_add_request (store, record);
+  ag_history_store_add_request (store, g_steal_pointer (&self->record));
 }
 
+/* Ends the call: the client has its answer (or is gone). Drops the self-reference taken in start. */
 static void
 complete (AgProxyCall *self, guint status)
 {
@@ -515,19 +500,8 @@ static void try_account (AgProxyCall *self);
 static void
 add_attempt (AgProxyCall *self, const char *reason, guint status, gint64 wait_ms)
 {
-  AgProxyAttempt *attempt = g_new0 (AgProxyAttempt, 1);
-
-  attempt->account = self->account != NULL ? g_strdup (ag_account_get_email (self->account)) : NULL;
-  attempt->reason = g_strdup (reason);
-  attempt->status = status;
-  attempt->wait_ms = wait_ms;
-  g_ptr_array_add (self->attempts, attempt);
-}
-
-GPtrArray *
-ag_proxy_call_get_attempts (AgProxyCall *self)
-{
-  return self->attempts;
+  ag_request_record_add_attempt (self->record, self->account != NULL ? ag_account_get_email (self->account) : NULL,
+                                 reason, status, wait_ms);
 }
 
 static const char *

@@ -14,18 +14,4 @@ G_DECLARE_FINAL_TYPE (AgProxyCall, ag_proxy_call, AG, PROXY_CALL, GObject)
  * @route_model, when not NULL, is served instead of the requested model (background tasks). */
 void ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *body, const char *route_model);
 
-/* One upstream try that did not give the answer (@account set), or a turn of the retry loop (@account NULL:
- * "all_limited_wait", "optimistic_reset", "gemini_cli_fallback"). @reason: "rate_limit", "quota", "capacity",
- * "auth", "validation_required", "account_disabled", "server_error", "signed_out", "sign_in_failed", "empty",
- * "network", …; @status the upstream HTTP status (0 = none); @wait_ms the wait before the next try (0 = at once). */
-typedef struct {
-  char  *account;
-  char  *reason;
-  guint  status;
-  gint64 wait_ms;
-} AgProxyAttempt;
-
-/* The call's attempts so far, in order (for the request log). */
-GPtrArray *ag_proxy_call_get_attempts (AgProxyCall *self);
-
 G_END_DECLS

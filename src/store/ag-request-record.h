@@ -21,7 +21,8 @@ gboolean    ag_request_outcome_from_string (const char *text, AgRequestOutcome *
 
 /* One upstream try that did not give the answer: on @account, failed for @reason ("quota", "rate_limit",
  * "capacity", "auth", "server_error", "network", "empty", …) with HTTP @status (0 = no response), after which the
- * call waited @wait_ms before its next try (0 = went on at once). */
+ * call waited @wait_ms before its next try (0 = went on at once). With no @account, a turn of the proxy's retry
+ * loop itself: "all_limited_wait", "optimistic_reset", "gemini_cli_fallback". */
 typedef struct {
   char  *account;
   char  *reason;

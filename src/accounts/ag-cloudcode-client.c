@@ -91,6 +91,7 @@ ag_cloudcode_client_new (AgCloudcodeConfig *config)
                                                  "max-conns-per-host", AG_MAX_CONNS_PER_HOST,
                                                  "idle-timeout", AG_IDLE_TIMEOUT_S,
                                                  NULL);
+  ag_cloudcode_config_configure_session (config, self->session);
   return self;
 }
 

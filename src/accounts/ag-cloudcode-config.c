@@ -1,5 +1,7 @@
 #include "ag-cloudcode-config.h"
 
+#include "ag-upstream-proxy.h"
+
 /* daily before prod for content: the majority ([BADRI], [CPA]) and the non-sandbox host both of them moved to. */
 #define AG_ENDPOINT_DAILY "https://daily-cloudcode-pa.googleapis.com"
 #define AG_ENDPOINT_PROD  "https://cloudcode-pa.googleapis.com"
@@ -44,6 +46,8 @@ struct _AgCloudcodeConfig
   char *client_id;
   char *client_secret;
   char *user_agent;
+  AgUpstreamProxy upstream_proxy;
+  GProxyResolver *proxy_resolver;   /* environment mode only; NULL: direct */
 };
 
 G_DEFINE_FINAL_TYPE (AgCloudcodeConfig, ag_cloudcode_config, G_TYPE_OBJECT)
@@ -62,6 +66,7 @@ ag_cloudcode_config_finalize (GObject *object)
   g_free (self->client_id);
   g_free (self->client_secret);
   g_free (self->user_agent);
+  g_clear_object (&self->proxy_resolver);
 
   G_OBJECT_CLASS (ag_cloudcode_config_parent_class)->finalize (object);
 }
@@ -145,6 +150,25 @@ url_list_from_env (const char *name)
   return g_strv_builder_end (builder);
 }
 
+/* A mistake in the proxy variables is reported and the request goes direct: better than no start at all. */
+static void
+choose_upstream_proxy (AgCloudcodeConfig *self)
+{
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_upstream_proxy_from_environ ((const char * const *) envp, &self->upstream_proxy, &error))
+    {
+      g_message ("%s; using “%s”", error->message, ag_upstream_proxy_to_string (self->upstream_proxy));
+      g_clear_error (&error);
+    }
+  if (self->upstream_proxy != AG_UPSTREAM_PROXY_ENVIRONMENT)
+    return;
+  self->proxy_resolver = ag_upstream_proxy_resolver_from_environ ((const char * const *) envp, &error);
+  if (error != NULL)
+    g_message ("Ignoring the proxy variables: %s", error->message);
+}
+
 AgCloudcodeConfig *
 ag_cloudcode_config_new_from_env (void)
 {
@@ -181,6 +205,7 @@ ag_cloudcode_config_new_from_env (void)
   self->user_agent = g_strdup_printf ("antigravity/%s linux/%s",
                                       version != NULL ? version : AG_ANTIGRAVITY_DEFAULT_VERSION,
                                       AG_PLATFORM_ARCH);
+  choose_upstream_proxy (self);
   return self;
 }
 
@@ -356,4 +381,23 @@ ag_cloudcode_gemini_cli_model (const char *model)
           return g_strdup (names[i].gemini_cli);
       }
   return NULL;
+}
+
+void
+ag_cloudcode_config_configure_session (AgCloudcodeConfig *self, SoupSession *session)
+{
+  g_return_if_fail (AG_IS_CLOUDCODE_CONFIG (self));
+  g_return_if_fail (SOUP_IS_SESSION (session));
+
+  /* System mode leaves libsoup's default, GIO's resolver. Otherwise an explicit resolver or none: with none,
+   * GIO's proxy modules (and libproxy's C++ runtime) are never loaded. */
+  if (self->upstream_proxy != AG_UPSTREAM_PROXY_SYSTEM)
+    g_object_set (session, "proxy-resolver", self->proxy_resolver, NULL);
+}
+
+AgUpstreamProxy
+ag_cloudcode_config_get_upstream_proxy (AgCloudcodeConfig *self)
+{
+  g_return_val_if_fail (AG_IS_CLOUDCODE_CONFIG (self), AG_UPSTREAM_PROXY_SYSTEM);
+  return self->upstream_proxy;
 }

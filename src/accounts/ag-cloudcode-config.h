@@ -4,6 +4,7 @@
 
 #include <libsoup/soup.h>
 #include "ag-model-family.h"
+#include "ag-upstream-proxy.h"
 
 G_BEGIN_DECLS
 
@@ -26,7 +27,8 @@ G_DECLARE_FINAL_TYPE (AgCloudcodeConfig, ag_cloudcode_config, AG, CLOUDCODE_CONF
  *   AGCL_OAUTH_CLIENT_ID, AGCL_OAUTH_CLIENT_SECRET  the installed-app OAuth client (default: Antigravity's)
  * Read elsewhere in src/accounts/:
  *   AGCL_PROFILE              keyring profile that keeps sets of accounts apart (default "default")
- *   AGCL_ONBOARD_POLL_MS      delay between onboardUser polls during account setup (default 2000) */
+ *   AGCL_ONBOARD_POLL_MS      delay between onboardUser polls during account setup (default 2000)
+ *   AGCL_UPSTREAM_PROXY       auto, system, environment or none: see ag-upstream-proxy.h */
 AgCloudcodeConfig *ag_cloudcode_config_new_from_env (void);
 
 /* Base URLs for content requests (streamGenerateContent, countTokens, fetchAvailableModels), in order. */
@@ -69,5 +71,9 @@ void  ag_cloudcode_config_apply_gemini_cli_headers (AgCloudcodeConfig *self,
  * gemini-3-flash → gemini-3-flash-preview, gemini-3.1-pro-high → gemini-3.1-pro-preview), or NULL when that pool
  * has no such model (Claude, images, agent variants). */
 char *ag_cloudcode_gemini_cli_model (const char *model);
+
+/* Points @session at the upstream proxy AGCL_UPSTREAM_PROXY chose. Every session that talks to Google needs it. */
+void  ag_cloudcode_config_configure_session (AgCloudcodeConfig *self, SoupSession *session);
+AgUpstreamProxy ag_cloudcode_config_get_upstream_proxy (AgCloudcodeConfig *self);
 
 G_END_DECLS

@@ -59,7 +59,13 @@ ag_oauth_client_new (AgCloudcodeConfig *config, SoupSession *session)
 
   self = g_object_new (AG_TYPE_OAUTH_CLIENT, NULL);
   self->config = g_object_ref (config);
-  self->session = session != NULL ? g_object_ref (session) : soup_session_new ();
+  if (session != NULL)
+    self->session = g_object_ref (session);
+  else
+    {
+      self->session = soup_session_new ();
+      ag_cloudcode_config_configure_session (config, self->session);
+    }
   return self;
 }
 

@@ -2,6 +2,7 @@
 #include "ag-proxy-server.h"
 #include "ag-anthropic-error.h"
 #include "ag-client-socket.h"
+#include "ag-heap-trim.h"
 #include "ag-proxy-call.h"
 #include "ag-proxy-reply.h"
 #include "ag-proxy-unary.h"
@@ -553,11 +554,18 @@ on_request_finished (SoupServer *server, SoupServerMessage *msg, gpointer user_d
   GSocket *socket = soup_server_message_get_socket (msg);
   g_autoptr(GSource) watch = NULL;
 
+  ag_heap_trim_when_idle ();
   if (socket == NULL || g_socket_is_closed (socket))
     return;
   watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (watch, G_SOURCE_FUNC (idle_socket_ready), NULL, NULL);
   g_source_attach (watch, NULL);
+}
+
+static void
+on_request_aborted (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  ag_heap_trim_when_idle ();
 }
 
 gboolean
@@ -579,6 +587,7 @@ ag_proxy_server_listen (AgProxyServer *self, const char *address, guint port, GE
   soup_server_add_early_handler (server, NULL, early_handler, self, NULL);
   soup_server_add_handler (server, NULL, request_handler, self, NULL);
   g_signal_connect (server, "request-finished", G_CALLBACK (on_request_finished), NULL);
+  g_signal_connect (server, "request-aborted", G_CALLBACK (on_request_aborted), NULL);
   socket_address = g_inet_socket_address_new (inet, port);
   if (!soup_server_listen (server, socket_address, 0, error))
     {
@@ -589,6 +598,8 @@ ag_proxy_server_listen (AgProxyServer *self, const char *address, guint port, GE
   self->port = uris != NULL ? (guint) g_uri_get_port (uris->data) : port;
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   self->server = g_steal_pointer (&server);
+  /* What start-up freed (settings, keyring, schema parsing) goes back too. */
+  ag_heap_trim_when_idle ();
   return TRUE;
 }
 

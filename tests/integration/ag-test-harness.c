@@ -103,6 +103,8 @@ spawn (AgTestHarness *self, const char * const *args, GSubprocessFlags flags)
   GSubprocess *process;
 
   g_subprocess_launcher_set_environ (launcher, self->env);
+  for (guint i = 0; self->command_prefix != NULL && self->command_prefix[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) self->command_prefix[i]);
   g_ptr_array_add (argv, (char *) g_getenv ("AG_CL"));
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);

@@ -19,6 +19,7 @@ typedef struct {
   GString      *proxy_log;       /* the proxy's stderr */
   char         *proxy_log_path;  /* …also written here */
   char         *data_dir;        /* AGCL_DATA_DIR of this test (request log) */
+  const char  **command_prefix;  /* NULL, or a command ag-cl runs under (must exec it: same pid), e.g. setpriv */
 } AgTestHarness;
 
 /* Starts the mock with @script_json (NULL = defaults) and a keyring profile unique to this test process. */

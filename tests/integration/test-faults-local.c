@@ -44,14 +44,16 @@ assert_answers_from_mock (AgTestHarness *harness)
                    "Hello from the mock.");
 }
 
-/* Runs the proxy with its request log at @data_dir, which cannot be written: every request is still answered, and
- * the log reports the failure once — with @reason — however many requests follow. */
+/* Runs the proxy (under @command_prefix, when not NULL) with its request log at @data_dir, which cannot be
+ * written: every request is still answered, and the log reports the failure once — with @reason — however many
+ * requests follow. */
 static void
-assert_served_without_request_log (const char *data_dir, const char *reason)
+assert_served_without_request_log (const char *data_dir, const char *reason, const char **command_prefix)
 {
   AgTestHarness *harness = ag_test_harness_new (NULL);
   const char *line;
 
+  harness->command_prefix = command_prefix;
   ag_test_harness_setenv (harness, "AGCL_DATA_DIR", data_dir);
   ag_test_harness_add_account (harness, "rt-1");
   ag_test_harness_start_proxy (harness);
@@ -77,26 +79,57 @@ test_history_folder_under_a_file (void)
   g_assert_cmpint (fd, >=, 0);
   close (fd);
   data_dir = g_build_filename (file, "data", NULL);
-  assert_served_without_request_log (data_dir, "cannot create the folder");
+  assert_served_without_request_log (data_dir, "cannot create the folder", NULL);
   g_unlink (file);
+}
+
+/* Whether the file permissions bind a process started under @command_prefix (NULL: as this one). */
+static gboolean
+permissions_bind (const char *dir, const char **command_prefix)
+{
+  g_autofree char *probe = g_build_filename (dir, "probe", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  int status = -1;
+
+  for (guint i = 0; command_prefix != NULL && command_prefix[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) command_prefix[i]);
+  g_ptr_array_add (argv, "touch");
+  g_ptr_array_add (argv, probe);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                     NULL, NULL, NULL, &status, NULL))
+    return FALSE;
+  if (g_spawn_check_wait_status (status, NULL))
+    {
+      g_unlink (probe);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
 test_history_folder_read_only (void)
 {
+  /* root writes through 0500 (CAP_DAC_OVERRIDE): run ag-cl without that capability, still as uid 0 so that the
+   * keyring's session bus accepts it. */
+  static const char *without_override[] = { "setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner",
+                                            NULL };
   g_autofree char *data_dir = g_dir_make_tmp ("ag-cl-test-XXXXXX", NULL);
-  g_autofree char *probe = g_build_filename (data_dir, "probe", NULL);
+  const char **command_prefix = NULL;
 
   g_assert_cmpint (g_chmod (data_dir, 0500), ==, 0);
-  if (g_file_set_contents (probe, "", 0, NULL))
+  if (!permissions_bind (data_dir, NULL))
     {
-      /* root (CAP_DAC_OVERRIDE) writes through 0500: this case cannot fail here; the other cases still run. */
-      g_unlink (probe);
-      g_rmdir (data_dir);
-      g_test_skip ("a read-only folder is writable by this user (root?)");
-      return;
+      command_prefix = without_override;
+      if (!permissions_bind (data_dir, command_prefix))
+        {
+          g_chmod (data_dir, 0700);
+          remove_tree (data_dir);
+          g_test_skip ("a read-only folder is writable by this user, and setpriv cannot drop CAP_DAC_OVERRIDE");
+          return;
+        }
     }
-  assert_served_without_request_log (data_dir, "unable to open database file");
+  assert_served_without_request_log (data_dir, "unable to open database file", command_prefix);
   g_chmod (data_dir, 0700);
   remove_tree (data_dir);
 }
@@ -109,7 +142,7 @@ test_history_disk_full (void)
   g_autofree char *db = g_build_filename (data_dir, "history.db", NULL);
 
   g_assert_cmpint (symlink ("/dev/full", db), ==, 0);
-  assert_served_without_request_log (data_dir, "database or disk is full");
+  assert_served_without_request_log (data_dir, "database or disk is full", NULL);
   remove_tree (data_dir);
 }
 

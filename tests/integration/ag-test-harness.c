@@ -1,5 +1,6 @@
 #include "ag-test-harness.h"
 #include "ag-sse-parser.h"
+#include "ag-secret-scan.h"
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -128,6 +129,8 @@ ag_test_harness_run_cli (AgTestHarness *self, const char * const *args, const ch
   g_assert_no_error (c.error);
   if (!g_subprocess_get_if_exited (process))
     g_error ("ag-cl %s did not exit normally: %s", args[0], c.err);
+  ag_test_assert_no_secret ("ag-cl's output", c.out, -1);
+  ag_test_assert_no_secret ("ag-cl's error output", c.err, -1);
   if (stdout_text != NULL)
     *stdout_text = g_steal_pointer (&c.out);
   if (stderr_text != NULL)
@@ -241,6 +244,7 @@ ag_test_harness_stop_proxy (AgTestHarness *self)
   g_assert_true (g_subprocess_get_if_exited (self->proxy));
   g_assert_cmpint (g_subprocess_get_exit_status (self->proxy), ==, 0);
   g_clear_object (&self->proxy);
+  ag_test_assert_no_secret ("the proxy's log", self->proxy_log->str, (gssize) self->proxy_log->len);
 }
 
 void
@@ -250,6 +254,8 @@ ag_test_harness_free (AgTestHarness *self)
   g_autofree char *listing = NULL;
 
   ag_test_harness_stop_proxy (self);
+  if (self->data_dir != NULL)
+    ag_test_assert_no_secret_in_directory (self->data_dir);
   /* Leave no test account behind in the keyring. */
   if (ag_test_harness_run_cli (self, remove_args, NULL, &listing, NULL) == 0 && listing != NULL)
     {
@@ -303,6 +309,17 @@ sent (GObject *source, GAsyncResult *result, gpointer user_data)
   s->done = TRUE;
 }
 
+static void
+assert_headers_clean (SoupMessageHeaders *headers)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    ag_test_assert_no_secret (name, value, -1);
+}
+
 guint
 ag_test_send (SoupSession *session, guint port, const char *method, const char *path, const char *json_body,
               const char *header, const char *value, GBytes **body, SoupMessageHeaders **headers)
@@ -323,6 +340,9 @@ ag_test_send (SoupSession *session, guint port, const char *method, const char *
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent, &s);
   ag_test_wait_for (&s.done, 60000);
   g_assert_no_error (s.error);
+  if (s.body != NULL)
+    ag_test_assert_no_secret (path, g_bytes_get_data (s.body, NULL), (gssize) g_bytes_get_size (s.body));
+  assert_headers_clean (soup_message_get_response_headers (msg));
   if (body != NULL)
     *body = g_steal_pointer (&s.body);
   g_clear_pointer (&s.body, g_bytes_unref);

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include "ag-mock-server.h"
+#include "ag-secret-scan.h"
 
 G_BEGIN_DECLS
 

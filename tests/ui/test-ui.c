@@ -9,6 +9,7 @@
 #include "ag-application.h"
 #include "ag-overview-page.h"
 #include "ag-preferences-window.h"
+#include "ag-secret-scan.h"
 #include "ag-settings.h"
 #include "ag-window.h"
 #include <glib/gstdio.h>
@@ -544,6 +545,7 @@ test_preferences_api_key (void)
   g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==,
                    "Set: every client must send it; addresses beyond loopback are allowed");
   g_assert_true (g_regex_match_simple ("^agcl-[A-Za-z0-9_-]{43}$", ag_proxy_service_get_api_key (service), 0, 0));
+  ag_test_add_secret (ag_proxy_service_get_api_key (service));
   g_assert_true (ag_application_set_proxy_enabled (app, TRUE, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (ag_proxy_service_get_address (service), ==, "0.0.0.0");
@@ -568,6 +570,23 @@ test_preferences_api_key (void)
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
+/* After every flow above (sign-in, IDE import, API key, port and address changes): the settings store on disk and
+ * the data directory hold none of the tokens those flows handled, nor the local API key. */
+static void
+test_no_secret_at_rest (void)
+{
+  g_autofree char *keyfile = g_build_filename (g_get_user_config_dir (), "glib-2.0", "settings", "keyfile", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_settings_sync ();
+  g_assert_true (g_file_get_contents (keyfile, &contents, &length, NULL));
+  /* The store really is the one this app wrote to. */
+  g_assert_nonnull (strstr (contents, "listen-address='127.0.0.1'"));
+  ag_test_assert_no_secret (keyfile, contents, (gssize) length);
+  ag_test_assert_no_secret_in_directory (g_getenv ("AGCL_DATA_DIR"));
+}
+
 static gboolean
 window_ready (gpointer data)
 {
@@ -581,8 +600,17 @@ main (int argc, char **argv)
   g_autofree char *ide_state = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *history = NULL;
+  g_autofree char *config_dir = NULL;
+  g_autofree char *keyfile = NULL;
   int status;
 
+  /* A settings store on disk, fresh for each run (the other suites use the memory backend): scanned for secrets
+   * at the end. Set before anything reads the user's configuration folder. */
+  config_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "ui-config", NULL);
+  keyfile = g_build_filename (config_dir, "glib-2.0", "settings", "keyfile", NULL);
+  g_remove (keyfile);
+  g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
   /* Its own keyring profile: integration tests running at the same time use "test". */
   g_setenv ("AGCL_PROFILE", "test-ui", TRUE);
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
@@ -634,6 +662,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/preferences/port", test_preferences_port);
   g_test_add_func ("/ui/overview/port-busy", test_port_busy_notifies);
   g_test_add_func ("/ui/preferences/api-key", test_preferences_api_key);
+  g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
   status = g_test_run ();
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);

@@ -64,3 +64,17 @@ run_claude() {
    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_TELEMETRY=1 DISABLE_AUTOUPDATER=1 \
    timeout 300 "$CLAUDE" -p "$@" < /dev/null)
 }
+
+# check_no_secret_leaked: one TAP line. Everything ag-cl and Claude Code wrote in this run (the proxy's log and
+# output, Claude Code's output, the CLI's output, the request log on disk) holds no access token of the mock
+# ("ya29.mock-…") and no refresh token ("rt-…" at a word start). The mock's own files are left out: they hold the
+# tokens by design. Only file names and offsets are printed, never a match.
+check_no_secret_leaked() {
+  found=$(cd "$WORK" && find . -type f ! -name 'mock.*' ! -name 'script.json' ! -name 'requests.json' -print0 |
+          xargs -0 grep -a -l -E 'ya29\.mock-|(^|[^A-Za-z0-9])rt-[A-Za-z0-9]' 2>/dev/null)
+  if [ -z "$found" ]; then
+    ok "no token in anything ag-cl or Claude Code wrote"
+  else
+    not_ok "no token in anything ag-cl or Claude Code wrote" "found in: $found"
+  fi
+}

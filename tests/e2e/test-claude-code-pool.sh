@@ -39,7 +39,7 @@ add_account rt-2 user2@example.com
 add_account rt-3 user3@example.com
 start_proxy
 
-echo "1..3"
+echo "1..4"
 
 out=$(run_claude "Run two subagents in parallel, then summarise" --allowedTools Agent --output-format json \
       2>"$WORK/claude.err")
@@ -84,4 +84,6 @@ else
   not_ok "the request log shows who served what and why, with no client-visible error" "log: $(head -c 3000 "$WORK/log.json")" "$(cat "$WORK/log.err")"
 fi
 
+
+check_no_secret_leaked
 exit $((failed > 0))

@@ -28,7 +28,7 @@ start_mock "$WORK/script.json"
 add_account rt-1 user1@example.com
 start_proxy
 
-echo "1..4"
+echo "1..5"
 
 # 1. A plain answer.
 out=$(run_claude "Say hello" --output-format json 2>"$WORK/claude1.err")
@@ -78,4 +78,6 @@ else
   not_ok "turn two sends the turn-one signature and the Write functionResponse upstream" "requests: $(head -c 2000 "$WORK/requests.json")"
 fi
 
+
+check_no_secret_leaked
 exit $((failed > 0))

@@ -342,19 +342,26 @@ refusal_written (GObject *source, GAsyncResult *result, gpointer user_data)
   g_io_stream_close_async (connection, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
 }
 
-/* Answers 413 on a connection taken over from libsoup, then closes it: libsoup would read (and buffer) the whole
- * body before answering, unless the client sent "Expect: 100-continue". */
+/* Answers an error on a connection taken over from libsoup, then closes it: libsoup would read (and buffer) the
+ * whole body before answering, unless the client sent "Expect: 100-continue". */
 static void
-refuse_too_large (SoupServerMessage *msg, const char *text)
+refuse_before_body (SoupServerMessage *msg, guint status, const char *type, const char *text)
 {
-  g_autofree char *body = ag_anthropic_error_body ("request_too_large", text);
-  char *response = g_strdup_printf ("HTTP/1.1 413 Request Entity Too Large\r\nContent-Type: application/json\r\n"
-                                    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", strlen (body), body);
+  g_autofree char *body = ag_anthropic_error_body (type, text);
+  char *response = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\n"
+                                    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", status,
+                                    soup_status_get_phrase (status), strlen (body), body);
   GIOStream *connection = soup_server_message_steal_connection (msg);
 
   g_output_stream_write_all_async (g_io_stream_get_output_stream (connection), response, strlen (response),
                                    G_PRIORITY_DEFAULT, NULL, refusal_written, connection);
   g_object_set_data_full (G_OBJECT (connection), "ag-refusal", response, g_free);
+}
+
+static void
+refuse_too_large (SoupServerMessage *msg, const char *text)
+{
+  refuse_before_body (msg, 413, "request_too_large", text);
 }
 
 /* A chunked body announces no size: it is refused as soon as what arrived passes the limit. */
@@ -371,16 +378,26 @@ on_request_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
   refuse_too_large (msg, text);
 }
 
-/* Refuses oversized bodies from the headers alone, and watches chunked ones as they arrive. */
+/* Refuses, from the headers alone, bodies sent without the API key and oversized bodies; watches chunked ones as
+ * they arrive. */
 static void
 early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
   AgProxyServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
+  gboolean chunked = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED;
   g_autofree char *text = NULL;
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+  /* A client without the key never gets to make ag-cl read (up to 32 MiB of) its body. Bodiless requests are
+   * answered by the request handler, which has nothing to read. */
+  if ((chunked || length > 0) && !is_open_route (soup_server_message_get_method (msg), path) &&
+      !request_is_authorized (self, msg))
+    {
+      refuse_before_body (msg, 401, "authentication_error", "Invalid or missing API key");
+      return;
+    }
+  if (chunked)
     {
       g_signal_connect_object (msg, "got-chunk", G_CALLBACK (on_request_chunk), self, 0);
       return;

@@ -101,6 +101,32 @@ test_cli (void)
   g_assert_cmpstr (err, ==, "ag-cl: unknown api-key command; see \"ag-cl api-key --help\"\n");
 }
 
+/* Sends only the headers of a @length-byte POST without credentials and returns what comes back before the body
+ * is sent: the answer must not wait for a body the client has no right to make ag-cl read. */
+static char *
+answer_before_body (guint port, const char *transfer_header)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request = g_strdup_printf ("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                              "Content-Type: application/json\r\n%s\r\n\r\n", transfer_header);
+  char answer[4096] = { 0 };
+  gsize read = 0;
+
+  g_socket_client_set_timeout (client, 10);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) port, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                                            strlen (request), NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* Until the server closes the connection after its answer; a server waiting for the body times out here. */
+  g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (connection)), answer, sizeof answer - 1, &read,
+                           NULL, &error);
+  g_assert_no_error (error);
+  return g_strndup (answer, read);
+}
+
 /* With a key in the keyring every route but the health checks needs it, as x-api-key or as a Bearer token. */
 static void
 test_enforced (void)
@@ -123,6 +149,14 @@ test_enforced (void)
   assert_unauthorized (port, "GET", "/v1/models", NULL, NULL, NULL);
   assert_unauthorized (port, "POST", "/api/event_logging/batch", "{}", NULL, NULL);
   assert_unauthorized (port, "GET", "/nowhere", NULL, NULL, NULL);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *transfer = i == 0 ? "Content-Length: 30000000" : "Transfer-Encoding: chunked";
+      g_autofree char *answer = answer_before_body (port, transfer);
+
+      if (!g_str_has_prefix (answer, "HTTP/1.1 401 ") || strstr (answer, UNAUTHORIZED_BODY) == NULL)
+        g_error ("a body sent without the key (%s) was not refused before it arrived: %s", transfer, answer);
+    }
 
   assert_message_served (port, "x-api-key", key);
   assert_message_served (port, "Authorization", bearer);

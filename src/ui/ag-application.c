@@ -3,6 +3,7 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include "ag-add-account-page.h"
 #include "ag-claude-settings.h"
 #include "ag-notifier.h"
 #include "ag-preferences-window.h"
@@ -17,6 +18,8 @@ struct _AgApplication
   char           *address_override;
   int             port_override;
   gboolean        background;
+  gboolean        accounts_loaded;   /* the keyring has answered, either way */
+  gboolean        welcome_pending;   /* first run showed Add Account before the keyring answered */
 
   AgProxyService *service;
   AgNotifier     *notifier;
@@ -57,9 +60,14 @@ show_window (AgApplication *self)
 {
   AgWindow *window = get_window (self);
 
-  /* A new user's first step is an account. */
+  /* A new user's first step is an account, unless the keyring already holds some (added with the CLI). */
   if (self->settings != NULL && g_settings_get_boolean (self->settings, "first-run"))
-    ag_window_show_page (window, "add-account");
+    {
+      gboolean has_accounts = ag_account_pool_get_n_accounts (ag_proxy_service_get_pool (self->service)) > 0;
+
+      ag_window_show_page (window, self->accounts_loaded && has_accounts ? "overview" : "add-account");
+      self->welcome_pending = !self->accounts_loaded;
+    }
   gtk_window_present (GTK_WINDOW (window));
   if (self->settings != NULL)
     g_settings_set_boolean (self->settings, "first-run", FALSE);
@@ -151,10 +159,23 @@ static const GActionEntry app_actions[] = {
 static void
 accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  g_autoptr(AgApplication) self = user_data;
   g_autoptr(GError) error = NULL;
+  GtkWindow *window;
 
   if (!ag_proxy_service_load_accounts_finish (AG_PROXY_SERVICE (source), result, &error))
     g_warning ("cannot read accounts from the keyring: %s", error->message);
+  self->accounts_loaded = TRUE;
+  if (!self->welcome_pending)
+    return;
+  self->welcome_pending = FALSE;
+  /* The first run's Add Account page was a guess made before the keyring answered: with accounts there, the
+   * Overview is the better first page, unless the user has moved on already. */
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL && ag_account_pool_get_n_accounts (ag_proxy_service_get_pool (self->service)) > 0 &&
+      g_strcmp0 (ag_window_get_visible_page (AG_WINDOW (window)), "add-account") == 0 &&
+      !ag_add_account_page_get_busy (ag_window_get_add_account_page (AG_WINDOW (window))))
+    ag_window_show_page (AG_WINDOW (window), "overview");
 }
 
 /* The listener opens only once the key is known, so no request is served without a key that is set. */
@@ -205,7 +226,7 @@ ag_application_startup (GApplication *application)
   ag_proxy_service_set_listen_override (self->service, self->address_override, self->port_override);
   self->notifier = ag_notifier_new (self->service, application);
   ag_proxy_service_load_api_key_async (self->service, NULL, api_key_loaded, g_object_ref (self));
-  ag_proxy_service_load_accounts_async (self->service, NULL, accounts_loaded, NULL);
+  ag_proxy_service_load_accounts_async (self->service, NULL, accounts_loaded, g_object_ref (self));
   self->tray = ag_tray_new (self->service, application);
   /* The proxy outlives the window: closing it hides it, and only app.quit ends the process. */
   g_application_hold (application);

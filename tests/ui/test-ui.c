@@ -373,6 +373,20 @@ requests_text_is (gpointer data)
   return g_strcmp0 (ag_overview_page_get_requests_text (ag_window_get_overview_page (window)), data) == 0;
 }
 
+/* A first run with accounts already in the keyring (added with the CLI) opens the Overview, not Add Account. */
+static void
+test_first_run_with_accounts (void)
+{
+  AgProxyService *service = ag_application_get_service (app);
+
+  g_assert_cmpuint (ag_account_pool_get_n_accounts (ag_proxy_service_get_pool (service)), >, 0);
+  ag_window_show_page (window, "accounts");
+  g_settings_set_boolean (settings, "first-run", TRUE);
+  g_application_activate (G_APPLICATION (app));
+  g_assert_cmpstr (ag_window_get_visible_page (window), ==, "overview");
+  g_assert_false (g_settings_get_boolean (settings, "first-run"));
+}
+
 static void
 test_counters (void)
 {
@@ -657,6 +671,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/accounts/needs-sign-in", test_account_needs_sign_in);
   g_test_add_func ("/ui/add-account/import-ide", test_import_from_ide);
   g_test_add_func ("/ui/add-account/denied", test_sign_in_denied);
+  g_test_add_func ("/ui/overview/first-run-with-accounts", test_first_run_with_accounts);
   g_test_add_func ("/ui/overview/counters", test_counters);
   g_test_add_func ("/ui/overview/proxy-toggle", test_proxy_toggle);
   g_test_add_func ("/ui/preferences/port", test_preferences_port);

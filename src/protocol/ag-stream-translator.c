@@ -25,7 +25,8 @@ struct _AgStreamTranslator {
   AgSignatureCache    *signatures;
 
   char       message_id[4 + RANDOM_ID_CHARS + 1];
-  gboolean   started;
+  gboolean   received;   /* a response chunk arrived */
+  gboolean   started;    /* message_start was emitted: the client has seen the message */
   gboolean   done;
   OpenBlock  open;
   gint64     open_index;
@@ -167,6 +168,10 @@ emit_block_start (AgStreamTranslator *self, gint64 index, JsonObject *block)
 {
   JsonObject *payload = typed_object ("content_block_start");
 
+  /* The message opens with its first block: until then nothing was said, and an answer with no content can be
+   * asked for again without the client ever knowing. */
+  if (!self->started)
+    emit_message_start (self);
   json_object_set_int_member (payload, "index", index);
   json_object_set_object_member (payload, "content_block", block);
   emit (self, "content_block_start", payload);
@@ -465,10 +470,9 @@ ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError *
   if (self->done)
     return TRUE;
 
+  self->received = TRUE;
   if ((usage = object_member (response, "usageMetadata")) != NULL)
     read_usage (self, usage);
-  if (!self->started)
-    emit_message_start (self);
 
   if ((feedback = object_member (response, "promptFeedback")) != NULL && string_member (feedback, "blockReason"))
     self->finish_stop_reason = "refusal";
@@ -541,19 +545,25 @@ ag_stream_translator_fail (AgStreamTranslator *self, const char *error_type, con
   emit (self, "error", payload);
 }
 
-void
+gboolean
 ag_stream_translator_ping (AgStreamTranslator *self)
 {
-  /* The SDKs reject any event before message_start, so a ping during a slow start opens the message first. */
-  if (!self->started)
-    emit_message_start (self);
+  if (!self->started || self->done)
+    return FALSE;
   emit (self, "ping", typed_object ("ping"));
+  return TRUE;
 }
 
 gboolean
 ag_stream_translator_started (AgStreamTranslator *self)
 {
   return self->started;
+}
+
+gboolean
+ag_stream_translator_received_response (AgStreamTranslator *self)
+{
+  return self->received;
 }
 
 gboolean

@@ -34,14 +34,18 @@ void     ag_stream_translator_free (AgStreamTranslator *self);
  * that is not a response object; the translator stays usable. */
 gboolean ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError **error);
 /* Normal end of the upstream stream: closes the open block, emits message_delta (stop_reason, usage) and
- * message_stop. Emits message_start first when no chunk arrived. Idempotent. */
+ * message_stop. Emits message_start first when no block did. Idempotent. */
 void     ag_stream_translator_finish (AgStreamTranslator *self);
 /* A failure after the stream started: emits one "error" event {"type":"error","error":{type,message}}. */
 void     ag_stream_translator_fail (AgStreamTranslator *self, const char *error_type, const char *message);
-/* Emits a "ping" event; emits message_start first when the stream has not started (a ping must never precede
- * message_start: the SDKs reject that order). */
-void     ag_stream_translator_ping (AgStreamTranslator *self);
+/* Emits a "ping" event inside a started message and returns TRUE; before message_start (or after the end) emits
+ * nothing and returns FALSE: a keepalive then has to be an SSE comment. */
+gboolean ag_stream_translator_ping (AgStreamTranslator *self);
+/* TRUE once message_start was emitted. It is emitted with the first content block (or by finish), not with the
+ * first chunk, so an answer without content leaves nothing behind that the client saw. */
 gboolean ag_stream_translator_started (AgStreamTranslator *self);
+/* TRUE once any valid response chunk arrived, content or not. */
+gboolean ag_stream_translator_received_response (AgStreamTranslator *self);
 /* TRUE when the upstream produced no content at all (no text, thinking or tool call) — an "empty answer". */
 gboolean ag_stream_translator_is_empty (AgStreamTranslator *self);
 /* TRUE once upstream sent a finishReason: a stream that ends without one was cut short. */

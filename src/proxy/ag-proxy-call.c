@@ -285,13 +285,34 @@ on_anthropic_event (const char *event_name, JsonNode *data, gpointer user_data)
   self->last_write_at = g_get_monotonic_time ();
 }
 
+/* Before the message starts a keepalive is an SSE comment: bytes for the client's stall watchdog, no event, so
+ * the answer can still be dropped and asked for again (empty answer, error before content). */
+static void
+send_keepalive_comment (AgProxyCall *self)
+{
+  static const char comment[] = ": ping\n\n";
+
+  if (!self->headers_sent)
+    {
+      send_stream_headers (self);
+      self->first_byte_at = g_get_monotonic_time ();
+    }
+  soup_message_body_append (soup_server_message_get_response_body (self->msg), SOUP_MEMORY_STATIC, comment,
+                            sizeof comment - 1);
+  soup_server_message_unpause (self->msg);
+  self->last_write_at = g_get_monotonic_time ();
+}
+
 static gboolean
 keepalive_tick (gpointer user_data)
 {
   AgProxyCall *self = user_data;
 
-  if (self->translator != NULL && g_get_monotonic_time () - self->last_write_at >= self->keepalive_interval_us)
-    ag_stream_translator_ping (self->translator);
+  if (self->completed || self->translator == NULL ||
+      g_get_monotonic_time () - self->last_write_at < self->keepalive_interval_us)
+    return G_SOURCE_CONTINUE;
+  if (!ag_stream_translator_ping (self->translator))
+    send_keepalive_comment (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -329,13 +350,13 @@ static void restart_after_early_failure (AgProxyCall *self);
 static void
 finish_stream (AgProxyCall *self)
 {
-  if (ag_stream_translator_is_empty (self->translator) && !self->headers_sent &&
+  if (ag_stream_translator_is_empty (self->translator) && !ag_stream_translator_started (self->translator) &&
       self->empty_retries < ag_account_pool_get_empty_answer_retries (ag_proxy_server_get_pool (self->server)))
     {
       retry_empty_answer (self);
       return;
     }
-  if (!ag_stream_translator_started (self->translator))
+  if (!ag_stream_translator_received_response (self->translator))
     {
       /* Nothing at all came back: a real HTTP error is still possible and more useful than an empty message. */
       reply_error (self, 502, "api_error", "Cloud Code ended the stream without sending any content");
@@ -441,9 +462,10 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
     {
       g_autoptr(AgGoogleError) google_error = ag_google_error_parse (200, data, data_len);
 
-      /* Nothing reached the client yet: the error may be an account's limit, so it goes through the same
-       * rotation as an HTTP error — once the parser has returned (read_done), since that frees the parser. */
-      if (!self->headers_sent && ag_stream_translator_is_empty (self->translator))
+      /* The client has seen no message yet (keepalive comments at most): the error may be an account's limit, so
+       * it goes through the same rotation as an HTTP error — once the parser has returned (read_done), since that
+       * frees the parser. */
+      if (!ag_stream_translator_started (self->translator) && ag_stream_translator_is_empty (self->translator))
         {
           g_clear_pointer (&self->last_error, ag_google_error_free);
           self->last_error = g_steal_pointer (&google_error);
@@ -457,8 +479,8 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
     g_warning ("skipping an upstream event: %s", error->message);
 }
 
-/* The translator exists before upstream answers so that keepalive pings (which start the message) can flow
- * while upstream is slow to send even its headers. */
+/* The translator exists before upstream answers so that keepalives can flow while upstream is slow to send even
+ * its headers. */
 static void
 create_translation (AgProxyCall *self)
 {

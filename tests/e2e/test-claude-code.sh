@@ -19,16 +19,24 @@ cat > "$WORK/script.json" <<JSON
                  "function_call": {"name": "Write", "id": "toolu_e2e_write_1",
                                    "args": {"file_path": "$WORK/project/hello.txt", "content": "hi from ag-cl\n"}}}},
     {"match": {"text_contains": "stream"},
-     "respond": {"text": "Streaming through ag-cl works."}}
+     "respond": {"text": "Streaming through ag-cl works."}},
+    {"match": {"text_contains": "patiently"}, "times": 1,
+     "respond": {"first_byte_delay_ms": 2500,
+                 "chunks": [{"candidates": [{"content": {"role": "model", "parts": []}, "finishReason": "STOP"}],
+                             "usageMetadata": {"promptTokenCount": 9, "totalTokenCount": 9}}]}},
+    {"match": {"text_contains": "patiently"},
+     "respond": {"text": "Patience pays.", "first_byte_delay_ms": 1500}}
   ]
 }
 JSON
 
 start_mock "$WORK/script.json"
 add_account rt-1 user1@example.com
+# Keepalives every half second, so that case 5 sees them while Google is silent.
+export AGCL_KEEPALIVE_MS=500
 start_proxy
 
-echo "1..5"
+echo "1..6"
 
 # 1. A plain answer.
 out=$(run_claude "Say hello" --output-format json 2>"$WORK/claude1.err")
@@ -78,6 +86,16 @@ else
   not_ok "turn two sends the turn-one signature and the Write functionResponse upstream" "requests: $(head -c 2000 "$WORK/requests.json")"
 fi
 
+
+# 5. Google silent for 2.5 s (keepalive comments flow), then an answer without content: ag-cl asks again, and
+#    Claude Code, which has seen only comments so far, gets the second answer after another silent 1.5 s.
+out=$(run_claude "Answer patiently" --output-format stream-json --verbose 2>"$WORK/claude5.err")
+if echo "$out" | grep -q '"type":"result"' && echo "$out" | grep -q "Patience pays." &&
+   grep -q "sent an empty answer" "$WORK/proxy.log"; then
+  ok "an empty answer after keepalive comments is asked again; Claude Code gets the real one"
+else
+  not_ok "an empty answer after keepalive comments is asked again; Claude Code gets the real one" "output: $(echo "$out" | tail -3)" "stderr: $(tail -5 "$WORK/claude5.err")" "proxy: $(tail -5 "$WORK/proxy.log")"
+fi
 
 check_no_secret_leaked
 exit $((failed > 0))

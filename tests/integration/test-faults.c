@@ -50,8 +50,8 @@ event_name (JsonArray *events, guint i)
   return json_object_get_string_member (json_array_get_object_element (events, i), "event");
 }
 
-/* Asserts that a streamed body starts with message_start and ends with one "error" event of @type whose message
- * contains @message_part. */
+/* Asserts that a streamed body ends with one "error" event of @type whose message contains @message_part, after a
+ * message that started and did not stop — or alone, when no content ever came (the 200 was sent for keepalives). */
 static void
 assert_stream_ends_in_error (GBytes *body, const char *type, const char *message_part)
 {
@@ -60,8 +60,9 @@ assert_stream_ends_in_error (GBytes *body, const char *type, const char *message
   guint n = json_array_get_length (events);
   JsonObject *error;
 
-  g_assert_cmpuint (n, >=, 2);
-  g_assert_cmpstr (event_name (events, 0), ==, "message_start");
+  g_assert_cmpuint (n, >=, 1);
+  if (n > 1)
+    g_assert_cmpstr (event_name (events, 0), ==, "message_start");
   g_assert_cmpstr (event_name (events, n - 1), ==, "error");
   for (guint i = 0; i + 1 < n; i++)
     g_assert_cmpstr (event_name (events, i), !=, "message_stop");
@@ -270,8 +271,9 @@ test_slow_first_byte (void)
   g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 200);
   parsed = ag_test_parse_sse (body);
   events = json_node_get_array (parsed);
+  /* Keepalives while Google thinks are comments (bytes for the client's stall watchdog, no event). */
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (body, NULL), ": ping\n\n"));
   g_assert_cmpstr (event_name (events, 0), ==, "message_start");
-  g_assert_cmpstr (event_name (events, 1), ==, "ping");
   g_assert_cmpstr (event_name (events, json_array_get_length (events) - 1), ==, "message_stop");
   text = streamed_text (body);
   g_assert_cmpstr (text, ==, "Worth the wait.");
@@ -313,7 +315,7 @@ storm_answered (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 /* Twenty concurrent requests while every upstream call is rate limited: each gets a rate_limit_error — as a 429,
- * or, for a stream that keepalive pings already started while ag-cl waited out the limit, as its final event. */
+ * or, for a stream whose 200 went out with keepalives while ag-cl waited out the limit, as its only event. */
 static void
 test_429_storm (void)
 {
@@ -525,7 +527,8 @@ test_client_disconnects_mid_stream (void)
   g_input_stream_read_async (o.stream, buffer, sizeof buffer, G_PRIORITY_DEFAULT, NULL, read_some, &r);
   ag_test_wait_for (&r.done, 10000);
   g_assert_cmpint (r.got, >, 0);
-  g_assert_true (g_str_has_prefix (buffer, "event: message_start"));
+  /* The message, or a keepalive comment sent while the first pieces of it trickle in. */
+  g_assert_true (g_str_has_prefix (buffer, "event: message_start") || g_str_has_prefix (buffer, ": ping\n"));
   g_input_stream_close (o.stream, NULL, NULL);
   g_object_unref (o.stream);
   soup_session_abort (harness->session);

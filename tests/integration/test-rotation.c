@@ -350,6 +350,48 @@ test_revoked_account (void)
   g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, "/token"), ==, 3);
 }
 
+/* A streamed answer with nothing but metadata, after keepalives went out while Google was silent: the client has
+ * seen no message yet (the keepalives are comments), so it is asked again and the client gets one whole message. */
+static void
+test_empty_streamed_answer_after_keepalives (void)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  JsonArray *array;
+  guint starts = 0;
+  GString *text = g_string_new (NULL);
+
+  ag_test_harness_setenv (harness, "AGCL_KEEPALIVE_MS", "100");
+  restart_proxy ("{" ACCOUNTS ",\"generate\":[{\"times\":1,\"respond\":{\"first_byte_delay_ms\":600,\"chunks\":["
+                 "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[]},\"finishReason\":\"STOP\"}],"
+                 "\"usageMetadata\":{\"promptTokenCount\":5,\"totalTokenCount\":5}}]}}]}");
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages",
+                                             "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"stream\":true,"
+                                             "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}", &body,
+                                             NULL), ==, 200);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (body, NULL), ": ping\n\n"));
+  events = ag_test_parse_sse (body);
+  array = json_node_get_array (events);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *event = json_array_get_object_element (array, i);
+      JsonObject *data = json_object_get_object_member (event, "data");
+
+      if (g_str_equal (json_object_get_string_member (event, "event"), "message_start"))
+        starts++;
+      if (json_object_has_member (data, "delta") &&
+          json_object_has_member (json_object_get_object_member (data, "delta"), "text"))
+        g_string_append (text, json_object_get_string_member (json_object_get_object_member (data, "delta"), "text"));
+    }
+  g_assert_cmpuint (starts, ==, 1);
+  g_assert_cmpstr (text->str, ==, "Hello from the mock.");
+  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 2);
+  ag_test_harness_stop_proxy (harness);
+  g_assert_nonnull (strstr (harness->proxy_log->str, "retried: user1@example.com empty 200"));
+  g_string_free (text, TRUE);
+  harness->env = g_environ_unsetenv (harness->env, "AGCL_KEEPALIVE_MS");
+}
+
 static void
 test_empty_answer_retried (void)
 {
@@ -449,6 +491,7 @@ main (int argc, char **argv)
   g_test_add_func ("/rotation/all-rate-limited-briefly", test_all_rate_limited_briefly);
   g_test_add_func ("/rotation/revoked-account", test_revoked_account);
   g_test_add_func ("/rotation/empty-answer-retried", test_empty_answer_retried);
+  g_test_add_func ("/rotation/empty-streamed-answer-after-keepalives", test_empty_streamed_answer_after_keepalives);
   g_test_add_func ("/rotation/sessions-spread-and-stick", test_sessions_spread_and_stick);
   status = g_test_run ();
 

@@ -277,10 +277,40 @@ test_finish_without_chunks_is_idempotent (void)
   g_autoptr (JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_GEMINI, chunks);
 
   ag_stream_translator_finish (run.translator);
-  ag_stream_translator_ping (run.translator);
-  assert_events_json (events, "[" START (0) "," END ("end_turn", 0, 0) ","
-                      "{\"event\":\"ping\",\"data\":{\"type\":\"ping\"}}]");
+  /* Nothing follows message_stop, not even a ping. */
+  g_assert_false (ag_stream_translator_ping (run.translator));
+  assert_events_json (events, "[" START (0) "," END ("end_turn", 0, 0) "]");
   g_assert_true (ag_stream_translator_is_empty (run.translator));
+  run_clear (&run);
+}
+
+/* The message opens with its first block, not with the first chunk: an answer that brings only metadata leaves
+ * the client with nothing seen, and a keepalive then cannot be an event. */
+static void
+test_message_starts_with_first_block (void)
+{
+  Run run;
+  g_autoptr (JsonNode) usage_only = json_from_string ("{\"response\":{\"usageMetadata\":{\"promptTokenCount\":7}}}",
+                                                      NULL);
+  g_autoptr (JsonNode) text = json_from_string (PARTS ("{\"text\":\"hi\"}"), NULL);
+  g_autoptr (JsonNode) events = NULL;
+
+  run_init (&run, AG_MODEL_FAMILY_GEMINI);
+  g_assert_false (ag_stream_translator_ping (run.translator));
+  g_assert_true (ag_stream_translator_push (run.translator, json_node_get_object (usage_only), NULL));
+  g_assert_true (ag_stream_translator_received_response (run.translator));
+  g_assert_false (ag_stream_translator_started (run.translator));
+  g_assert_true (ag_stream_translator_is_empty (run.translator));
+  g_assert_false (ag_stream_translator_ping (run.translator));
+  g_assert_cmpuint (json_array_get_length (run.events), ==, 0);
+
+  g_assert_true (ag_stream_translator_push (run.translator, json_node_get_object (text), NULL));
+  g_assert_true (ag_stream_translator_started (run.translator));
+  g_assert_true (ag_stream_translator_ping (run.translator));
+  /* message_start carries the usage of the chunks before it. */
+  events = events_node (&run);
+  assert_events_json (events, "[" START (7) "," BLOCK_START (0, TEXT_BLOCK) "," DELTA (0, "text_delta", "text", "hi") ","
+                      "{\"event\":\"ping\",\"data\":{\"type\":\"ping\"}}]");
   run_clear (&run);
 }
 
@@ -356,6 +386,7 @@ test_random_ids_differ (void)
   g_autoptr (JsonNode) a = translate_chunks (&first, AG_MODEL_FAMILY_GEMINI, chunks);
   g_autoptr (JsonNode) b = translate_chunks (&second, AG_MODEL_FAMILY_GEMINI, chunks);
 
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (a)), ==, json_array_get_length (json_node_get_array (b)));
   g_assert_cmpuint (first.tool_ids->len, ==, 2);
   g_assert_cmpuint (second.tool_ids->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (first.tool_ids, 0), !=, g_ptr_array_index (second.tool_ids, 0));
@@ -383,6 +414,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stream-translator/kind-changes-and-placeholders", test_kind_changes_and_placeholders);
   g_test_add_func ("/stream-translator/call-without-args", test_call_without_args_and_total_fallback);
   g_test_add_func ("/stream-translator/finish-idempotent", test_finish_without_chunks_is_idempotent);
+  g_test_add_func ("/stream-translator/message-starts-with-first-block", test_message_starts_with_first_block);
   g_test_add_func ("/stream-translator/fail", test_fail);
   g_test_add_func ("/stream-translator/bad-chunks", test_bad_chunks);
   g_test_add_func ("/stream-translator/random-ids", test_random_ids_differ);

@@ -8,4 +8,11 @@ cd "$(dirname "$0")/.."
 ninja -C _build tests/bench/ag-bench src/ag-cl || exit 1
 echo "machine: $(nproc) cores; $(lscpu | sed -n 's/^Model name: *//p')"
 export AG_CL="$PWD/_build/src/ag-cl" GSETTINGS_BACKEND=memory AGCL_PROFILE=bench
-exec ./build-aux/with-keyring.sh _build/tests/bench/ag-bench "${1:-all}" ${2:-}
+# A throwaway self-signed certificate for the TLS idle figure (openssl comes with ca-certificates).
+tls_dir=$(mktemp -d)
+trap 'rm -rf "$tls_dir"' EXIT
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
+     -keyout "$tls_dir/key.pem" -out "$tls_dir/cert.pem" >/dev/null 2>&1; then
+  export AGCL_BENCH_TLS_CERT="$tls_dir/cert.pem" AGCL_BENCH_TLS_KEY="$tls_dir/key.pem"
+fi
+./build-aux/with-keyring.sh _build/tests/bench/ag-bench "${1:-all}" ${2:-}

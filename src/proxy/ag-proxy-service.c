@@ -3,6 +3,7 @@
 #include "ag-api-key-store.h"
 #include "ag-history-store.h"
 #include "ag-quota-poller.h"
+#include "ag-heap-trim.h"
 #include "ag-signature-cache.h"
 
 #include <string.h>
@@ -252,6 +253,14 @@ on_models_fetched (AgQuotaPoller *poller, AgAccount *account, JsonNode *response
     g_warning ("ignoring the model list of %s: %s", ag_account_get_email (account), error->message);
 }
 
+/* A poll parses a model list per account (and the first one loads the TLS stack and CA store): what it freed goes
+ * back to the system, as after a burst of requests. */
+static void
+on_quota_polled (AgQuotaPoller *poller, AgAccount *account, const GError *error, gpointer user_data)
+{
+  ag_heap_trim_when_idle ();
+}
+
 /* The request log and quota history (SQLite) and the quota poller that feeds the pool. */
 static void
 wire_history (AgProxyService *self)
@@ -262,6 +271,7 @@ wire_history (AgProxyService *self)
   self->poller = ag_quota_poller_new (self->pool, self->cloudcode, self->oauth, self->history);
   g_signal_connect_object (self->pool, "rate-limited", G_CALLBACK (on_rate_limited), self, 0);
   g_signal_connect_object (self->poller, "models-fetched", G_CALLBACK (on_models_fetched), self, 0);
+  g_signal_connect (self->poller, "polled", G_CALLBACK (on_quota_polled), NULL);
   if (self->settings != NULL)
     {
       g_settings_bind (self->settings, "request-log-max-rows", self->history, "max-rows", G_SETTINGS_BIND_GET);

@@ -4,6 +4,7 @@
 #include "ag-history-store.h"
 #include "ag-quota-poller.h"
 #include "ag-heap-trim.h"
+#include "ag-keyring-watch.h"
 #include "ag-signature-cache.h"
 
 #include <string.h>
@@ -23,6 +24,9 @@ struct _AgProxyService {
   AgProxyServer     *server;
   AgHistoryStore    *history;
   AgQuotaPoller     *poller;
+  AgKeyringWatch    *keyring_watch;      /* re-reads accounts and API key when the keyring changes */
+  gboolean           api_key_loaded;
+  gboolean           accounts_loaded;
 
   char              *address_override;
   int                port_override;
@@ -47,6 +51,7 @@ ag_proxy_service_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
+  g_clear_object (&self->keyring_watch);
   g_clear_object (&self->poller);
   g_clear_object (&self->server);
   g_clear_object (&self->history);
@@ -279,6 +284,8 @@ wire_history (AgProxyService *self)
     }
 }
 
+static void on_keyring_changed (AgKeyringWatch *watch, gpointer user_data);
+
 AgProxyService *
 ag_proxy_service_new (GSettings *settings, GError **error)
 {
@@ -319,6 +326,8 @@ ag_proxy_service_new (GSettings *settings, GError **error)
         }
     }
   wire_history (self);
+  self->keyring_watch = ag_keyring_watch_new ();
+  g_signal_connect_object (self->keyring_watch, "changed", G_CALLBACK (on_keyring_changed), self, 0);
   return g_steal_pointer (&self);
 }
 
@@ -463,6 +472,7 @@ api_key_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   set_api_key (self, key);
+  self->api_key_loaded = TRUE;
   g_message ("local API key: %s", key != NULL ? "set, required from every client" : "none");
   refuse_network_without_key (self);
   g_task_return_boolean (task, TRUE);
@@ -598,15 +608,27 @@ ag_proxy_service_save_account (AgProxyService *self, AgAccount *account)
 static void
 on_account_changed (AgAccount *account, gpointer user_data)
 {
-  ag_proxy_service_save_account (AG_PROXY_SERVICE (user_data), account);
+  AgProxyService *self = AG_PROXY_SERVICE (user_data);
+  g_autoptr(AgAccount) pooled = ag_account_pool_find (self->pool, ag_account_get_email (account));
+
+  /* An account removed meanwhile (with the CLI, say) must not come back through a late token refresh. */
+  if (pooled == account)
+    ag_proxy_service_save_account (self, account);
 }
 
-static void
+/* Adds @account to the pool unless one with its e-mail is there already (the keyring watch and a sign-in may both
+ * bring it); returns the pooled one, owned by the pool. */
+static AgAccount *
 adopt_account (AgProxyService *self, AgAccount *account)
 {
+  g_autoptr(AgAccount) pooled = ag_account_pool_find (self->pool, ag_account_get_email (account));
+
+  if (pooled != NULL)
+    return pooled;
   g_signal_connect_object (account, "refresh-token-changed", G_CALLBACK (on_account_changed), self, 0);
   g_signal_connect_object (account, "notify::enabled", G_CALLBACK (on_account_changed), self, G_CONNECT_SWAPPED);
   ag_account_pool_add (self->pool, account);
+  return account;
 }
 
 static void
@@ -633,11 +655,99 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   for (guint i = 0; i < accounts->len; i++)
     adopt_account (self, g_ptr_array_index (accounts, i));
+  self->accounts_loaded = TRUE;
   g_message ("%u account(s) loaded from the keyring", accounts->len);
   ag_quota_poller_start (self->poller);
   if (accounts->len > 0)
     ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
   g_task_return_boolean (task, TRUE);
+}
+
+/* ── following the keyring ────────────────────────────────────────────────────────────────────────────────── */
+
+/* `ag-cl account add` or `account remove` while this proxy runs: the pool follows the keyring. Accounts that
+ * stay keep their state (rests, tokens); only new ones are adopted and missing ones dropped. */
+static void
+accounts_reread (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(AgProxyService) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) stored = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
+  g_autoptr(GHashTable) stored_emails = g_hash_table_new (g_str_hash, g_str_equal);
+  GListModel *pooled = ag_account_pool_get_accounts (self->pool);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+
+  if (stored == NULL)
+    {
+      g_message ("cannot re-read the accounts after a keyring change: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < stored->len; i++)
+    {
+      AgAccount *account = g_ptr_array_index (stored, i);
+      g_autoptr(AgAccount) known = ag_account_pool_find (self->pool, ag_account_get_email (account));
+
+      g_hash_table_add (stored_emails, (gpointer) ag_account_get_email (account));
+      if (known != NULL)
+        continue;
+      adopt_account (self, account);
+      g_message ("account %s was added to the keyring; serving with it", ag_account_get_email (account));
+      ag_quota_poller_poll_account (self->poller, account);
+      if (ag_model_catalogue_is_empty (self->catalogue))
+        ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (pooled); i++)
+    {
+      g_autoptr(AgAccount) account = g_list_model_get_item (pooled, i);
+
+      if (!g_hash_table_contains (stored_emails, ag_account_get_email (account)))
+        g_ptr_array_add (gone, g_strdup (ag_account_get_email (account)));
+    }
+  for (guint i = 0; i < gone->len; i++)
+    {
+      ag_account_pool_remove (self->pool, g_ptr_array_index (gone, i));
+      g_message ("account %s was removed from the keyring; no longer serving with it",
+                 (const char *) g_ptr_array_index (gone, i));
+    }
+}
+
+/* `ag-cl api-key generate` or `clear` while this proxy runs: enforced (or dropped) from the next request on. */
+static void
+api_key_reread (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(AgProxyService) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *key = ag_api_key_store_lookup_finish (AG_API_KEY_STORE (source), result, &error);
+
+  if (error != NULL)
+    {
+      /* The key in force stays: a locked keyring must not open the proxy. */
+      g_message ("cannot re-read the local API key after a keyring change: %s", error->message);
+      return;
+    }
+  if (g_strcmp0 (key, self->api_key) == 0)
+    {
+      if (key != NULL)
+        memset (key, 0, strlen (key));
+      g_free (key);
+      return;
+    }
+  set_api_key (self, key);
+  g_message ("local API key changed in the keyring: %s",
+             self->api_key != NULL ? "set, required from every client" : "removed");
+  refuse_network_without_key (self);
+}
+
+static void
+on_keyring_changed (AgKeyringWatch *watch, gpointer user_data)
+{
+  AgProxyService *self = user_data;
+
+  /* Before the first loads answered there is nothing to compare with; they read the latest state anyway. */
+  if (self->api_key_loaded)
+    ag_api_key_store_lookup_async (self->api_key_store, NULL, api_key_reread, g_object_ref (self));
+  if (self->accounts_loaded)
+    ag_token_store_load_all_async (self->store, NULL, accounts_reread, g_object_ref (self));
 }
 
 void
@@ -668,7 +778,7 @@ new_account_saved (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  adopt_account (self, account);
+  account = adopt_account (self, account);
   if (ag_model_catalogue_is_empty (self->catalogue))
     ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
   g_task_return_pointer (task, g_object_ref (account), g_object_unref);

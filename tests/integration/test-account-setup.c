@@ -159,7 +159,7 @@ test_load_quota_error_does_not_fall_back (void)
 static void
 test_last_endpoint_error_is_returned (void)
 {
-  g_autoptr (AgMockServer) mock = acct_mock_start (one_account);
+  G_GNUC_UNUSED g_autoptr (AgMockServer) mock = acct_mock_start (one_account);
   g_autofree char *dead = acct_dead_url ();
   g_autoptr (AgAccount) account = NULL;
   g_autoptr (GError) error = NULL;

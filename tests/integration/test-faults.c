@@ -284,7 +284,6 @@ static void
 test_stall_mid_stream (void)
 {
   g_autoptr(GBytes) body = NULL;
-  g_autofree char *text = NULL;
   gint64 started = g_get_monotonic_time ();
 
   /* The first pieces arrive, then upstream goes silent for far longer than the idle timeout. */

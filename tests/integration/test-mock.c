@@ -1071,7 +1071,6 @@ test_faults (Fixture *f, gconstpointer data)
   StreamRead s;
 
   {
-    g_autofree char *script = NULL;
     g_autoptr(JsonBuilder) b = json_builder_new ();
     g_autoptr(JsonNode) root = NULL;
     g_autoptr(GError) error = NULL;

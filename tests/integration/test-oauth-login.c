@@ -96,7 +96,7 @@ assert_listener_closed (const char *redirect_uri)
 static void
 test_consent_url (void)
 {
-  g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
+  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
   Fixture f = { 0 };
   g_autoptr(GHashTable) params = NULL;
   g_autofree char *auth_url = NULL;
@@ -209,7 +209,7 @@ test_denied (void)
 static void
 test_no_refresh_token (void)
 {
-  g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
+  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
   g_autoptr(AcctStub) token = acct_stub_new (200, "{\"access_token\":\"ya29.x\",\"expires_in\":3599}");
   g_autofree char *token_url = g_strconcat (token->base_url, "/token", NULL);
   Fixture f = { 0 };
@@ -238,7 +238,7 @@ test_no_refresh_token (void)
 static void
 test_timeout (void)
 {
-  g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
+  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
   Fixture f = { 0 };
   GAsyncResult *slot = NULL;
   g_autoptr(GError) error = NULL;
@@ -259,7 +259,7 @@ test_timeout (void)
 static void
 test_cancel (void)
 {
-  g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
+  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   Fixture f = { 0 };
   GAsyncResult *slot = NULL;

@@ -539,7 +539,7 @@ static void
 cancelled_send (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Cancelled *c = user_data;
-  g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (source), result, &c->error);
+  G_GNUC_UNUSED g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (source), result, &c->error);
 
   c->done = TRUE;
 }

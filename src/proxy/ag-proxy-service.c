@@ -616,19 +616,13 @@ on_account_changed (AgAccount *account, gpointer user_data)
     ag_proxy_service_save_account (self, account);
 }
 
-/* Adds @account to the pool unless one with its e-mail is there already (the keyring watch and a sign-in may both
- * bring it); returns the pooled one, owned by the pool. */
-static AgAccount *
+/* Adds @account to the pool; one with the same e-mail (a new sign-in of it) is replaced. */
+static void
 adopt_account (AgProxyService *self, AgAccount *account)
 {
-  g_autoptr(AgAccount) pooled = ag_account_pool_find (self->pool, ag_account_get_email (account));
-
-  if (pooled != NULL)
-    return pooled;
   g_signal_connect_object (account, "refresh-token-changed", G_CALLBACK (on_account_changed), self, 0);
   g_signal_connect_object (account, "notify::enabled", G_CALLBACK (on_account_changed), self, G_CONNECT_SWAPPED);
   ag_account_pool_add (self->pool, account);
-  return account;
 }
 
 static void
@@ -665,8 +659,19 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* ── following the keyring ────────────────────────────────────────────────────────────────────────────────── */
 
+/* Whether @stored, read from the keyring, should take the place of @pooled: only to bring back an account that
+ * needs a new sign-in and got one elsewhere (`ag-cl account add` again). A healthy account keeps its state, and a
+ * keyring read that raced with its own token update cannot undo that update. */
+static gboolean
+replaces_pooled (AgAccount *stored, AgAccount *pooled)
+{
+  return ag_account_get_state (pooled) != AG_ACCOUNT_STATE_VALID &&
+         g_strcmp0 (ag_account_get_refresh_token (stored), ag_account_get_refresh_token (pooled)) != 0;
+}
+
 /* `ag-cl account add` or `account remove` while this proxy runs: the pool follows the keyring. Accounts that
- * stay keep their state (rests, tokens); only new ones are adopted and missing ones dropped. */
+ * stay keep their state (rests, tokens); new ones are adopted, missing ones dropped, signed-out ones that were
+ * signed in again replaced. */
 static void
 accounts_reread (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -688,10 +693,11 @@ accounts_reread (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autoptr(AgAccount) known = ag_account_pool_find (self->pool, ag_account_get_email (account));
 
       g_hash_table_add (stored_emails, (gpointer) ag_account_get_email (account));
-      if (known != NULL)
+      if (known != NULL && !replaces_pooled (account, known))
         continue;
       adopt_account (self, account);
-      g_message ("account %s was added to the keyring; serving with it", ag_account_get_email (account));
+      g_message ("account %s was %s the keyring; serving with it", ag_account_get_email (account),
+                 known != NULL ? "signed in again in" : "added to");
       ag_quota_poller_poll_account (self->poller, account);
       if (ag_model_catalogue_is_empty (self->catalogue))
         ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
@@ -778,7 +784,7 @@ new_account_saved (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  account = adopt_account (self, account);
+  adopt_account (self, account);
   if (ag_model_catalogue_is_empty (self->catalogue))
     ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
   g_task_return_pointer (task, g_object_ref (account), g_object_unref);

@@ -36,6 +36,30 @@ run_cli_ok (const char * const *args, char **out)
     g_error ("ag-cl %s %s failed: %s", args[0], args[1], err);
 }
 
+/* Removes every account with the CLI, so that each case starts from an empty keyring. */
+static void
+remove_all_accounts (void)
+{
+  const char *list[] = { "account", "list", NULL };
+  g_autofree char *listing = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  run_cli_ok (list, &listing);
+  lines = g_strsplit (listing, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", 2);
+
+      if (fields[0] != NULL && strchr (fields[0], '@') != NULL)
+        {
+          const char *remove[] = { "account", "remove", fields[0], NULL };
+
+          run_cli_ok (remove, NULL);
+        }
+    }
+  g_assert_cmpuint (wait_for_status (NULL, 503), ==, 503);
+}
+
 static void
 test_accounts_follow_the_keyring (void)
 {
@@ -85,6 +109,42 @@ test_api_key_follows_the_keyring (void)
   run_cli_ok (clear, NULL);
   g_assert_cmpuint (wait_for_status (NULL, 200), ==, 200);
   g_assert_nonnull (strstr (harness->proxy_log->str, "local API key changed in the keyring: removed"));
+  remove_all_accounts ();
+}
+
+static void
+set_script (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ag_mock_server_set_script_json (harness->mock, json, &error));
+  g_assert_no_error (error);
+}
+
+/* An account whose sign-in Google revoked, signed in again with the CLI: the running proxy takes the new sign-in
+ * in place of the signed-out one. */
+static void
+test_signed_in_again (void)
+{
+  const char *add_old[] = { "account", "add", "--refresh-token", "rt-old", NULL };
+  const char *add_new[] = { "account", "add", "--refresh-token", "rt-new", NULL };
+  const char *remove[] = { "account", "remove", "again@example.com", NULL };
+
+  set_script ("{\"accounts\":[{\"refresh_token\":\"rt-old\",\"email\":\"again@example.com\"}]}");
+  run_cli_ok (add_old, NULL);
+  g_assert_cmpuint (wait_for_status (NULL, 200), ==, 200);
+
+  /* Google revokes it: the next call is refused and the refresh fails, so the account needs a new sign-in. */
+  set_script ("{\"accounts\":[{\"refresh_token\":\"rt-old\",\"email\":\"again@example.com\",\"revoked\":true},"
+              "{\"refresh_token\":\"rt-new\",\"email\":\"again@example.com\"}],"
+              "\"generate\":[{\"times\":1,\"respond\":{\"error_preset\":\"unauthenticated\"}}]}");
+  g_assert_cmpuint (wait_for_status (NULL, 503), ==, 503);
+
+  run_cli_ok (add_new, NULL);
+  g_assert_cmpuint (wait_for_status (NULL, 200), ==, 200);
+  g_assert_nonnull (strstr (harness->proxy_log->str, "account again@example.com was signed in again in the keyring"));
+  run_cli_ok (remove, NULL);
+  g_assert_cmpuint (wait_for_status (NULL, 503), ==, 503);
 }
 
 int
@@ -97,6 +157,7 @@ main (int argc, char **argv)
   ag_test_harness_start_proxy (harness);
   g_test_add_func ("/keyring-follow/accounts", test_accounts_follow_the_keyring);
   g_test_add_func ("/keyring-follow/api-key", test_api_key_follows_the_keyring);
+  g_test_add_func ("/keyring-follow/signed-in-again", test_signed_in_again);
   status = g_test_run ();
   ag_test_harness_free (harness);
   return status;

@@ -261,9 +261,28 @@ test_add_account_by_sign_in (void)
   save_screenshot (GTK_WIDGET (window), "accounts");
 }
 
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+account_added_again (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgAccount) account = ag_proxy_service_add_account_finish (AG_PROXY_SERVICE (source), result, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  *(gboolean *) user_data = TRUE;
+}
+
 static void
 test_account_needs_sign_in (void)
 {
+  g_autoptr(AgAccount) fresh = NULL;
+  gboolean signed_in = FALSE;
   AgAccountsPage *page = ag_window_get_accounts_page (window);
   AgAccountRow *row = AG_ACCOUNT_ROW (gtk_list_box_get_row_at_index (ag_accounts_page_get_list (page), 0));
   AgAccount *account = ag_account_row_get_account (row);
@@ -283,7 +302,16 @@ test_account_needs_sign_in (void)
 
   g_signal_emit_by_name (ag_account_row_get_fix_button (row), "clicked");
   g_assert_cmpstr (ag_window_get_visible_page (window), ==, "add-account");
-  ag_account_set_state (account, AG_ACCOUNT_STATE_VALID, NULL, NULL);
+
+  /* Signing in again (by refresh token here; the browser sign-in ends the same way) replaces the signed-out
+   * account with a working one, in the pool and in the list. */
+  ag_proxy_service_add_account_async (ag_application_get_service (app), "rt-ui", NULL, account_added_again, &signed_in);
+  wait_until (flag_is_set, &signed_in);
+  fresh = ag_account_pool_find (pool, "desktop@example.com");
+  g_assert_true (fresh != account);
+  g_assert_cmpint (ag_account_get_state (fresh), ==, AG_ACCOUNT_STATE_VALID);
+  row = AG_ACCOUNT_ROW (gtk_list_box_get_row_at_index (ag_accounts_page_get_list (page), 0));
+  g_assert_true (ag_account_row_get_account (row) == fresh);
   g_assert_cmpstr (ag_account_row_get_state_text (row), ==, "Active");
   g_assert_false (gtk_widget_get_visible (ag_account_row_get_fix_button (row)));
 }

@@ -166,7 +166,7 @@ choose_upstream_proxy (AgCloudcodeConfig *self)
     return;
   self->proxy_resolver = ag_upstream_proxy_resolver_from_environ ((const char * const *) envp, &error);
   if (error != NULL)
-    g_message ("Ignoring the proxy variables: %s", error->message);
+    g_message ("ignoring the proxy variables: %s", error->message);
 }
 
 AgCloudcodeConfig *

@@ -9,6 +9,9 @@
 #define AG_DEFAULT_AUTH_URL     "https://accounts.google.com/o/oauth2/v2/auth"
 #define AG_DEFAULT_TOKEN_URL    "https://oauth2.googleapis.com/token"
 #define AG_DEFAULT_USERINFO_URL "https://www.googleapis.com/oauth2/v2/userinfo"
+/* The update manifest of the current Antigravity release, which CLIProxyAPI reads its version from. */
+#define AG_DEFAULT_VERSION_MANIFEST_URL \
+  "https://antigravity-hub-auto-updater-974169037036.us-central1.run.app/manifest/latest-arm64-mac.yml"
 
 /* The public installed-app client embedded in Antigravity (identical in every peer). */
 #define AG_DEFAULT_CLIENT_ID     "1071006060591-tmhssin2h21lcre235vtolojh4g403ep.apps.googleusercontent.com"
@@ -46,6 +49,9 @@ struct _AgCloudcodeConfig
   char *client_id;
   char *client_secret;
   char *user_agent;
+  char *client_version;
+  gboolean client_version_pinned;   /* AGCL_ANTIGRAVITY_VERSION given: never replaced */
+  char *version_manifest_url;       /* NULL: no version check */
   AgUpstreamProxy upstream_proxy;
   GProxyResolver *proxy_resolver;   /* environment mode only; NULL: direct */
 };
@@ -66,6 +72,8 @@ ag_cloudcode_config_finalize (GObject *object)
   g_free (self->client_id);
   g_free (self->client_secret);
   g_free (self->user_agent);
+  g_free (self->client_version);
+  g_free (self->version_manifest_url);
   g_clear_object (&self->proxy_resolver);
 
   G_OBJECT_CLASS (ag_cloudcode_config_parent_class)->finalize (object);
@@ -174,6 +182,7 @@ ag_cloudcode_config_new_from_env (void)
 {
   AgCloudcodeConfig *self = g_object_new (AG_TYPE_CLOUDCODE_CONFIG, NULL);
   g_autofree char *version = env_value ("AGCL_ANTIGRAVITY_VERSION");
+  g_autofree char *manifest_url = NULL;
   char *client_id = env_value ("AGCL_OAUTH_CLIENT_ID");
   char *client_secret = env_value ("AGCL_OAUTH_CLIENT_SECRET");
 
@@ -201,10 +210,13 @@ ag_cloudcode_config_new_from_env (void)
   self->userinfo_url = url_from_env ("AGCL_USERINFO_URL", AG_DEFAULT_USERINFO_URL);
   self->client_id = client_id != NULL ? client_id : g_strdup (AG_DEFAULT_CLIENT_ID);
   self->client_secret = client_secret != NULL ? client_secret : g_strdup (AG_DEFAULT_CLIENT_SECRET);
-  /* The "antigravity/<version> <os>/<arch>" family that [BADRI] and [OAA] send; we run on Linux. */
-  self->user_agent = g_strdup_printf ("antigravity/%s linux/%s",
-                                      version != NULL ? version : AG_ANTIGRAVITY_DEFAULT_VERSION,
-                                      AG_PLATFORM_ARCH);
+  self->client_version_pinned = version != NULL;
+  ag_cloudcode_config_set_client_version (self, version != NULL ? version : AG_ANTIGRAVITY_DEFAULT_VERSION);
+  manifest_url = env_value ("AGCL_VERSION_MANIFEST_URL");
+  if (manifest_url == NULL)
+    self->version_manifest_url = g_strdup (AG_DEFAULT_VERSION_MANIFEST_URL);
+  else if (g_ascii_strcasecmp (manifest_url, "none") != 0)
+    self->version_manifest_url = g_steal_pointer (&manifest_url);
   choose_upstream_proxy (self);
   return self;
 }
@@ -400,4 +412,38 @@ ag_cloudcode_config_get_upstream_proxy (AgCloudcodeConfig *self)
 {
   g_return_val_if_fail (AG_IS_CLOUDCODE_CONFIG (self), AG_UPSTREAM_PROXY_SYSTEM);
   return self->upstream_proxy;
+}
+
+void
+ag_cloudcode_config_set_client_version (AgCloudcodeConfig *self, const char *version)
+{
+  g_return_if_fail (AG_IS_CLOUDCODE_CONFIG (self));
+  g_return_if_fail (version != NULL);
+
+  g_free (self->client_version);
+  self->client_version = g_strdup (version);
+  g_free (self->user_agent);
+  /* The "antigravity/<version> <os>/<arch>" family that [BADRI] and [OAA] send; we run on Linux. */
+  self->user_agent = g_strdup_printf ("antigravity/%s linux/%s", version, AG_PLATFORM_ARCH);
+}
+
+const char *
+ag_cloudcode_config_get_client_version (AgCloudcodeConfig *self)
+{
+  g_return_val_if_fail (AG_IS_CLOUDCODE_CONFIG (self), NULL);
+  return self->client_version;
+}
+
+gboolean
+ag_cloudcode_config_get_client_version_pinned (AgCloudcodeConfig *self)
+{
+  g_return_val_if_fail (AG_IS_CLOUDCODE_CONFIG (self), FALSE);
+  return self->client_version_pinned;
+}
+
+const char *
+ag_cloudcode_config_get_version_manifest_url (AgCloudcodeConfig *self)
+{
+  g_return_val_if_fail (AG_IS_CLOUDCODE_CONFIG (self), NULL);
+  return self->version_manifest_url;
 }

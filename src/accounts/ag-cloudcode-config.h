@@ -23,7 +23,9 @@ G_DECLARE_FINAL_TYPE (AgCloudcodeConfig, ag_cloudcode_config, AG, CLOUDCODE_CONF
  *   AGCL_OAUTH_TOKEN_URL      OAuth token endpoint (default https://oauth2.googleapis.com/token)
  *   AGCL_USERINFO_URL         e-mail lookup (default https://www.googleapis.com/oauth2/v2/userinfo)
  *   AGCL_ANTIGRAVITY_VERSION  the client version in the User-Agent "antigravity/<version> linux/<arch>"
- *                             (the server enforces a minimum; default AG_ANTIGRAVITY_DEFAULT_VERSION)
+ *                             (the server enforces a minimum; default AG_ANTIGRAVITY_DEFAULT_VERSION, raised by
+ *                             the version check; when set, used as it is)
+ *   AGCL_VERSION_MANIFEST_URL the update manifest the version check reads (default: Antigravity's), or "none"
  *   AGCL_OAUTH_CLIENT_ID, AGCL_OAUTH_CLIENT_SECRET  the installed-app OAuth client (default: Antigravity's)
  * Read elsewhere in src/accounts/:
  *   AGCL_PROFILE              keyring profile that keeps sets of accounts apart (default "default")
@@ -71,6 +73,14 @@ void  ag_cloudcode_config_apply_gemini_cli_headers (AgCloudcodeConfig *self,
  * gemini-3-flash → gemini-3-flash-preview, gemini-3.1-pro-high → gemini-3.1-pro-preview), or NULL when that pool
  * has no such model (Claude, images, agent variants). */
 char *ag_cloudcode_gemini_cli_model (const char *model);
+
+/* The client version announced to Google, and whether the user pinned it (AGCL_ANTIGRAVITY_VERSION). Setting it
+ * rebuilds the User-Agent. */
+void        ag_cloudcode_config_set_client_version (AgCloudcodeConfig *self, const char *version);
+const char *ag_cloudcode_config_get_client_version (AgCloudcodeConfig *self);
+gboolean    ag_cloudcode_config_get_client_version_pinned (AgCloudcodeConfig *self);
+/* NULL when the version check is off. */
+const char *ag_cloudcode_config_get_version_manifest_url (AgCloudcodeConfig *self);
 
 /* Points @session at the upstream proxy AGCL_UPSTREAM_PROXY chose. Every session that talks to Google needs it. */
 void  ag_cloudcode_config_configure_session (AgCloudcodeConfig *self, SoupSession *session);

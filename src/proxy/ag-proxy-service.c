@@ -5,6 +5,7 @@
 #include "ag-quota-poller.h"
 #include "ag-heap-trim.h"
 #include "ag-keyring-watch.h"
+#include "ag-version-check.h"
 #include "ag-signature-cache.h"
 
 #include <string.h>
@@ -25,6 +26,7 @@ struct _AgProxyService {
   AgHistoryStore    *history;
   AgQuotaPoller     *poller;
   AgKeyringWatch    *keyring_watch;      /* re-reads accounts and API key when the keyring changes */
+  AgVersionCheck    *version_check;
   gboolean           api_key_loaded;
   gboolean           accounts_loaded;
 
@@ -52,6 +54,7 @@ ag_proxy_service_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
   g_clear_object (&self->keyring_watch);
+  g_clear_object (&self->version_check);
   g_clear_object (&self->poller);
   g_clear_object (&self->server);
   g_clear_object (&self->history);
@@ -326,6 +329,8 @@ ag_proxy_service_new (GSettings *settings, GError **error)
         }
     }
   wire_history (self);
+  self->version_check = ag_version_check_new (self->config);
+  ag_version_check_start (self->version_check);
   self->keyring_watch = ag_keyring_watch_new ();
   g_signal_connect_object (self->keyring_watch, "changed", G_CALLBACK (on_keyring_changed), self, 0);
   return g_steal_pointer (&self);

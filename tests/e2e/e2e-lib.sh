@@ -40,6 +40,7 @@ start_mock() {
   export AGCL_OAUTH_TOKEN_URL="$MOCK_URL/token"
   export AGCL_OAUTH_AUTH_URL="$MOCK_URL/auth"
   export AGCL_USERINFO_URL="$MOCK_URL/userinfo"
+  export AGCL_VERSION_MANIFEST_URL="$MOCK_URL/manifest/latest-arm64-mac.yml"
 }
 
 # add_account REFRESH_TOKEN EMAIL

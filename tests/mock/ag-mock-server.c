@@ -1023,6 +1023,25 @@ handle_v1internal (AgMockServer *self, SoupServerMessage *msg, const char *metho
   return reply;
 }
 
+/* The Antigravity update manifest (electron-builder YAML) that the version check reads; the script's
+ * "manifest_version" sets the version, "manifest_status" the status. */
+static AgMockReply *
+handle_manifest (AgMockServer *self)
+{
+  JsonObject *root = json_node_get_object (self->script->root);
+  const char *version = json_object_has_member (root, "manifest_version")
+                        ? json_object_get_string_member (root, "manifest_version") : "2.14.3";
+  guint status = (guint) ag_mock_json_int (root, "manifest_status", 200);
+  AgMockReply *reply = ag_mock_reply_new (status, "text/yaml");
+  g_autofree char *yaml = g_strdup_printf ("version: %s\nfiles:\n  - url: Antigravity-%s-arm64-mac.zip\n"
+                                           "    sha512: bW9jaw==\n    size: 1\npath: Antigravity-%s-arm64-mac.zip\n"
+                                           "sha512: bW9jaw==\nreleaseDate: '2026-11-20T10:00:00.000Z'\n",
+                                           version, version, version);
+
+  ag_mock_reply_append (reply, status == 200 ? yaml : "<html>unavailable</html>", -1);
+  return reply;
+}
+
 /* Control endpoints */
 
 static AgMockReply *
@@ -1081,6 +1100,8 @@ handle_request (SoupServer        *server,
         reply = handle_auth (self, msg, query);
       else if (g_str_has_suffix (path, "/userinfo"))
         reply = handle_userinfo (self, msg);
+      else if (g_str_has_suffix (path, "/manifest/latest-arm64-mac.yml"))
+        reply = handle_manifest (self);
       else
         reply = json_reply (404, ag_mock_error_body (404, NULL));
     }
@@ -1185,11 +1206,13 @@ ag_mock_server_environ (AgMockServer *self, char **envp)
   g_autofree char *token_url = g_strconcat (base, "/token", NULL);
   g_autofree char *auth_url = g_strconcat (base, "/auth", NULL);
   g_autofree char *userinfo_url = g_strconcat (base, "/userinfo", NULL);
+  g_autofree char *manifest_url = g_strconcat (base, "/manifest/latest-arm64-mac.yml", NULL);
 
   envp = g_environ_setenv (envp, "AGCL_CLOUDCODE_ENDPOINTS", base, TRUE);
   envp = g_environ_setenv (envp, "AGCL_OAUTH_TOKEN_URL", token_url, TRUE);
   envp = g_environ_setenv (envp, "AGCL_OAUTH_AUTH_URL", auth_url, TRUE);
   envp = g_environ_setenv (envp, "AGCL_USERINFO_URL", userinfo_url, TRUE);
+  envp = g_environ_setenv (envp, "AGCL_VERSION_MANIFEST_URL", manifest_url, TRUE);
   return envp;
 }
 

@@ -6,6 +6,7 @@
 #define CHECK_INTERVAL_S (6 * 3600)
 #define MANIFEST_LIMIT   (64 * 1024)
 #define TIMEOUT_S        15
+#define RECHECK_MIN_US   (60 * G_USEC_PER_SEC)
 
 struct _AgVersionCheck
 {
@@ -14,6 +15,7 @@ struct _AgVersionCheck
   SoupSession       *session;
   GCancellable      *cancellable;
   guint              timer_id;
+  gint64             last_check_us;   /* monotonic */
 };
 
 G_DEFINE_FINAL_TYPE (AgVersionCheck, ag_version_check, G_TYPE_OBJECT)
@@ -168,6 +170,7 @@ check_now (gpointer user_data)
       g_message ("cannot check the current Antigravity version: AGCL_VERSION_MANIFEST_URL is not a URL");
       return G_SOURCE_REMOVE;
     }
+  self->last_check_us = g_get_monotonic_time ();
   /* electron-builder's updater asks like this; the manifest is small and public. */
   soup_message_headers_replace (soup_message_get_request_headers (msg), "User-Agent", "electron-builder");
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_LOW, self->cancellable, manifest_read,
@@ -186,4 +189,14 @@ ag_version_check_start (AgVersionCheck *self)
   if (check_now (self) == G_SOURCE_REMOVE)
     return;
   self->timer_id = g_timeout_add_seconds (CHECK_INTERVAL_S, check_now, self);
+}
+
+void
+ag_version_check_recheck (AgVersionCheck *self)
+{
+  g_return_if_fail (AG_IS_VERSION_CHECK (self));
+
+  if (self->timer_id == 0 || g_get_monotonic_time () - self->last_check_us < RECHECK_MIN_US)
+    return;
+  check_now (self);
 }

@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (AgVersionCheck, ag_version_check, AG, VERSION_CHECK, GObje
 AgVersionCheck *ag_version_check_new (AgCloudcodeConfig *config);
 /* Checks now and every six hours; does nothing when the version is pinned or the check is off. */
 void            ag_version_check_start (AgVersionCheck *self);
+/* Checks now, after Google refused the version: at most once a minute, and only when the check is on. */
+void            ag_version_check_recheck (AgVersionCheck *self);
 
 /* The version in an update manifest ("version: 2.12.2", quotes allowed), or NULL when there is none that looks
  * like digits and dots. */

@@ -144,6 +144,13 @@ ag_anthropic_error_from_google (const AgGoogleError *error, const char **error_t
       status = 404;
       *message = g_strdup_printf ("Upstream does not know %s: %s", model, google);
       break;
+    /* Transient from the client's view: ag-cl checks for the current release and the retry goes out with it. */
+    case AG_UPSTREAM_FAILURE_CLIENT_OUTDATED:
+      status = 503;
+      *message = g_strdup_printf ("Google refused the Antigravity client version ag-cl announced (“%s”); ag-cl is "
+                                  "checking for the current release: retry in a moment, or set "
+                                  "AGCL_ANTIGRAVITY_VERSION to it", google);
+      break;
     case AG_UPSTREAM_FAILURE_SERVER:
       status = 502;
       *message = g_strdup_printf ("Upstream server error (HTTP %u): %s", error->http_status, google);

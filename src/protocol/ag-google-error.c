@@ -482,11 +482,39 @@ classify_429 (AgGoogleError *self, const char *text)
   return AG_UPSTREAM_FAILURE_RATE_LIMIT;
 }
 
+gboolean
+ag_google_text_is_outdated_client_notice (const char *text)
+{
+  g_autofree char *lower = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  lower = g_ascii_strdown (text, -1);
+  return strstr (lower, "version of antigravity") != NULL &&
+         (strstr (lower, "no longer supported") != NULL || strstr (lower, "out of date") != NULL);
+}
+
+AgGoogleError *
+ag_google_error_new_outdated_client (const char *text)
+{
+  AgGoogleError *self = g_new0 (AgGoogleError, 1);
+
+  self->http_status = 200;
+  self->kind = AG_UPSTREAM_FAILURE_CLIENT_OUTDATED;
+  self->message = g_strdup (text);
+  self->retry_delay_ms = -1;
+  self->reset_time_ms = -1;
+  return self;
+}
+
 static AgUpstreamFailure
 classify (AgGoogleError *self)
 {
   g_autofree char *text = g_ascii_strdown (self->message != NULL ? self->message : "", -1);
   guint code = self->http_status;
+
+  if (ag_google_text_is_outdated_client_notice (self->message))
+    return AG_UPSTREAM_FAILURE_CLIENT_OUTDATED;
 
   if (self->status != NULL)
     {

@@ -17,6 +17,8 @@ typedef enum {
   AG_UPSTREAM_FAILURE_BAD_REQUEST,         /* 400: the request itself is wrong, do not retry */
   AG_UPSTREAM_FAILURE_NOT_FOUND,           /* 404: endpoint or model unknown here, try the next endpoint */
   AG_UPSTREAM_FAILURE_SERVER,              /* 408, 5xx: transient, try the next endpoint */
+  AG_UPSTREAM_FAILURE_CLIENT_OUTDATED,     /* "This version of Antigravity is no longer supported": the client
+                                            * version ag-cl announces is below Google's minimum */
   AG_UPSTREAM_FAILURE_OTHER,
 } AgUpstreamFailure;
 
@@ -43,6 +45,13 @@ void           ag_google_error_free (AgGoogleError *self);
 gboolean ag_parse_go_duration (const char *text, gint64 *out_ms);
 /* Parses an RFC 3339 timestamp ("2026-01-05T17:03:11Z", fractional seconds, offsets) into Unix ms. */
 gboolean ag_parse_rfc3339 (const char *text, gint64 *out_unix_ms);
+
+/* Whether @text is Google's notice that the Antigravity client is too old ("This version of Antigravity is no longer
+ * supported…", "Your current version of Antigravity is out of date…"). Google sends it as an error message and
+ * also, in a 200 answer, as if it were the model's text. */
+gboolean ag_google_text_is_outdated_client_notice (const char *text);
+/* An error for the notice found in a 200 answer (@text), classified AG_UPSTREAM_FAILURE_CLIENT_OUTDATED. */
+AgGoogleError *ag_google_error_new_outdated_client (const char *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgGoogleError, ag_google_error_free)
 

@@ -48,6 +48,9 @@ struct _AgProxyCall {
   AgStreamTranslator  *translator;
   AgMessageCollector  *collector;           /* non-streaming clients only */
   gboolean             failed_before_content; /* an error event came before any content: rotate as for HTTP */
+  char                *sent_version;        /* the client version announced by the current attempt */
+  gboolean             retried_for_version; /* asked again once with a version updated meanwhile */
+  gboolean             retryable_error;     /* the final error is transient: let the client retry it */
 
   gboolean             headers_sent;
   gboolean             completed;
@@ -85,6 +88,7 @@ ag_proxy_call_finalize (GObject *object)
   g_clear_pointer (&self->last_error, ag_google_error_free);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_free (self->session_id);
+  g_free (self->sent_version);
   g_free (self->pool_model);
   g_clear_pointer (&self->record, ag_request_record_free);
   g_clear_object (&self->upstream);
@@ -228,7 +232,7 @@ reply_error (AgProxyCall *self, guint status, const char *error_type, const char
     {
       ag_proxy_reply_error (self->msg, status, error_type, message);
       /* An account problem should not send Claude Code into its retry loop or its login screen. */
-      if (status == 503)
+      if (status == 503 && !self->retryable_error)
         soup_message_headers_replace (soup_server_message_get_response_headers (self->msg), "x-should-retry", "false");
     }
   complete (self, status);
@@ -319,6 +323,37 @@ keepalive_tick (gpointer user_data)
 /* ── reading upstream ──────────────────────────────────────────────────────────────────────────────────────── */
 
 static void on_sse_event (const char *event, const char *data, gsize data_len, gpointer user_data);
+
+/* The text of a chunk's first candidate when it is Google's outdated-client notice, else NULL. The notice is a
+ * canned answer that comes whole in one part; a generated text that happens to say the same across chunks is
+ * left alone. */
+static char *
+outdated_client_notice (JsonObject *chunk)
+{
+  JsonNode *wrapped = json_object_get_member (chunk, "response");
+  JsonObject *response = wrapped != NULL && JSON_NODE_HOLDS_OBJECT (wrapped) ? json_node_get_object (wrapped) : chunk;
+  JsonNode *candidates = json_object_get_member (response, "candidates");
+  JsonNode *first, *content, *parts;
+
+  if (candidates == NULL || !JSON_NODE_HOLDS_ARRAY (candidates) ||
+      json_array_get_length (json_node_get_array (candidates)) == 0)
+    return NULL;
+  first = json_array_get_element (json_node_get_array (candidates), 0);
+  if (!JSON_NODE_HOLDS_OBJECT (first) || (content = json_object_get_member (json_node_get_object (first), "content")) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (content) || (parts = json_object_get_member (json_node_get_object (content), "parts")) == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (parts))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (parts)); i++)
+    {
+      JsonNode *part = json_array_get_element (json_node_get_array (parts), i);
+      JsonNode *text = JSON_NODE_HOLDS_OBJECT (part) ? json_object_get_member (json_node_get_object (part), "text") : NULL;
+
+      if (text != NULL && JSON_NODE_HOLDS_VALUE (text) && json_node_get_value_type (text) == G_TYPE_STRING &&
+          ag_google_text_is_outdated_client_notice (json_node_get_string (text)))
+        return g_strdup (json_node_get_string (text));
+    }
+  return NULL;
+}
 
 static gboolean
 upstream_idle (gpointer user_data)
@@ -475,6 +510,20 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
       reply_google_error (self, google_error);
       return;
     }
+  if (!ag_stream_translator_started (self->translator))
+    {
+      g_autofree char *notice = outdated_client_notice (json_node_get_object (root));
+
+      /* Google's "this version is no longer supported", dressed as the model's answer: not for the client to read
+       * as one. Handled like the HTTP error it stands for. */
+      if (notice != NULL)
+        {
+          g_clear_pointer (&self->last_error, ag_google_error_free);
+          self->last_error = ag_google_error_new_outdated_client (notice);
+          self->failed_before_content = TRUE;
+          return;
+        }
+    }
   if (!ag_stream_translator_push (self->translator, json_node_get_object (root), &error))
     g_warning ("skipping an upstream event: %s", error->message);
 }
@@ -540,6 +589,7 @@ failure_reason (AgUpstreamFailure kind)
     case AG_UPSTREAM_FAILURE_BAD_REQUEST: return "bad_request";
     case AG_UPSTREAM_FAILURE_NOT_FOUND: return "not_found";
     case AG_UPSTREAM_FAILURE_SERVER: return "server_error";
+    case AG_UPSTREAM_FAILURE_CLIENT_OUTDATED: return "client_outdated";
     case AG_UPSTREAM_FAILURE_OTHER:
     case AG_UPSTREAM_FAILURE_NONE:
     default: return "other";
@@ -771,6 +821,24 @@ handle_upstream_failure (AgProxyCall *self)
       invalidate_account (self, AG_ACCOUNT_STATE_DISABLED, error->message, error->validation_url);
       give_up_on_account (self);
       return;
+    case AG_UPSTREAM_FAILURE_CLIENT_OUTDATED:
+      add_attempt (self, reason, error->http_status, 0);
+      /* The version check moved to a newer release since this attempt went out: ask again with it, once. */
+      if (!self->retried_for_version &&
+          g_strcmp0 (self->sent_version, ag_cloudcode_config_get_client_version (
+                       ag_cloudcode_client_get_config (ag_proxy_server_get_cloudcode (self->server)))) != 0)
+        {
+          self->retried_for_version = TRUE;
+          try_account (self);
+          return;
+        }
+      g_message ("Google refused client version %s as too old; checking for the current release", self->sent_version);
+      ag_proxy_server_report_client_outdated (self->server);
+      self->retryable_error = TRUE;
+      if (!self->headers_sent)
+        soup_message_headers_replace (soup_server_message_get_response_headers (self->msg), "retry-after", "5");
+      reply_google_error (self, error);
+      return;
     case AG_UPSTREAM_FAILURE_SERVER:
       /* Every endpoint already failed for this account; another account may be served by a healthier backend. */
       add_attempt (self, reason, error->http_status, 0);
@@ -852,6 +920,8 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   project = ag_account_get_project_id (self->account);
+  g_free (self->sent_version);
+  self->sent_version = g_strdup (ag_cloudcode_config_get_client_version (ag_cloudcode_client_get_config (cloudcode)));
   if (self->gemini_cli)
     {
       envelope = ag_cloudcode_build_gemini_cli_envelope (project, self->pool_model, self->translated->request);

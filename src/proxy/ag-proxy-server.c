@@ -40,6 +40,9 @@ G_DEFINE_FINAL_TYPE (AgProxyServer, ag_proxy_server, G_TYPE_OBJECT)
 enum { PROP_0, PROP_REQUESTS_RECEIVED, PROP_REQUESTS_INTERCEPTED, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
+enum { CLIENT_OUTDATED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 static void
 ag_proxy_server_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
@@ -89,6 +92,8 @@ ag_proxy_server_class_init (AgProxyServerClass *klass)
     g_param_spec_uint64 ("requests-intercepted", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
+  signals[CLIENT_OUTDATED] = g_signal_new ("client-outdated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                           NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -639,4 +644,11 @@ guint
 ag_proxy_server_get_port (AgProxyServer *self)
 {
   return self->port;
+}
+
+void
+ag_proxy_server_report_client_outdated (AgProxyServer *self)
+{
+  g_return_if_fail (AG_IS_PROXY_SERVER (self));
+  g_signal_emit (self, signals[CLIENT_OUTDATED], 0);
 }

@@ -62,6 +62,9 @@ gboolean           ag_proxy_server_has_api_key (AgProxyServer *self);
 void               ag_proxy_server_set_history (AgProxyServer *self, AgHistoryStore *history);
 AgHistoryStore    *ag_proxy_server_get_history (AgProxyServer *self);
 
+/* Google refused the client version as too old: emits "client-outdated" (the service re-checks the version). */
+void               ag_proxy_server_report_client_outdated (AgProxyServer *self);
+
 AgCloudcodeClient *ag_proxy_server_get_cloudcode (AgProxyServer *self);
 AgOAuthClient     *ag_proxy_server_get_oauth (AgProxyServer *self);
 AgAccountPool     *ag_proxy_server_get_pool (AgProxyServer *self);

@@ -289,6 +289,12 @@ wire_history (AgProxyService *self)
 
 static void on_keyring_changed (AgKeyringWatch *watch, gpointer user_data);
 
+static void
+on_client_outdated (AgProxyServer *server, gpointer user_data)
+{
+  ag_version_check_recheck (AG_PROXY_SERVICE (user_data)->version_check);
+}
+
 AgProxyService *
 ag_proxy_service_new (GSettings *settings, GError **error)
 {
@@ -331,6 +337,7 @@ ag_proxy_service_new (GSettings *settings, GError **error)
   wire_history (self);
   self->version_check = ag_version_check_new (self->config);
   ag_version_check_start (self->version_check);
+  g_signal_connect_object (self->server, "client-outdated", G_CALLBACK (on_client_outdated), self, 0);
   self->keyring_watch = ag_keyring_watch_new ();
   g_signal_connect_object (self->keyring_watch, "changed", G_CALLBACK (on_keyring_changed), self, 0);
   return g_steal_pointer (&self);

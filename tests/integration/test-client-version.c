@@ -89,6 +89,51 @@ test_pinned_version_is_kept (void)
   ag_test_harness_free (harness);
 }
 
+/* Google refuses the version: with the notice dressed as the model's text in a 200 answer (how users of the peers
+ * saw it), or as an HTTP error. The client gets a retryable 503 that says what happens (never the notice as an
+ * answer), ag-cl logs it, and the next request, which Google accepts, is served. */
+static void
+assert_refusal_is_transient (const char *refusal)
+{
+  g_autofree char *script = g_strdup_printf ("{\"manifest_status\":503,\"generate\":[{\"times\":1,\"respond\":%s}]}",
+                                             refusal);
+  AgTestHarness *harness = ag_test_harness_new (script);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(SoupMessageHeaders) headers = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+  JsonObject *error;
+
+  ag_test_harness_add_account (harness, "rt-1");
+  ag_test_harness_start_proxy (harness);
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE, &body, &headers), ==, 503);
+  parsed = ag_test_parse_json (body);
+  error = json_object_get_object_member (json_node_get_object (parsed), "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "type"), ==, "api_error");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (error, "message"),
+                                   "Google refused the Antigravity client version ag-cl announced"));
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "retry-after"), ==, "5");
+  g_assert_null (soup_message_headers_get_one (headers, "x-should-retry"));
+  g_assert_nonnull (strstr (harness->proxy_log->str, "Google refused client version " AG_ANTIGRAVITY_DEFAULT_VERSION
+                                                     " as too old"));
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE, NULL, NULL), ==, 200);
+  ag_test_harness_free (harness);
+}
+
+static void
+test_refusal_as_text (void)
+{
+  /* A canned answer, not generated: one chunk, one part, finishReason STOP. */
+  assert_refusal_is_transient ("{\"chunks\":[{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":"
+                               "\"This version of Antigravity is no longer supported. Please update to receive the "
+                               "latest features!\"}]},\"finishReason\":\"STOP\"}]}]}");
+}
+
+static void
+test_refusal_as_error (void)
+{
+  assert_refusal_is_transient ("{\"error_preset\":\"version_unsupported\"}");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -97,5 +142,7 @@ main (int argc, char **argv)
   g_test_add_func ("/client-version/older-manifest-keeps-floor", test_older_manifest_keeps_floor);
   g_test_add_func ("/client-version/unreachable-manifest-keeps-floor", test_unreachable_manifest_keeps_floor);
   g_test_add_func ("/client-version/pinned-version-is-kept", test_pinned_version_is_kept);
+  g_test_add_func ("/client-version/refusal-as-text", test_refusal_as_text);
+  g_test_add_func ("/client-version/refusal-as-error", test_refusal_as_error);
   return g_test_run ();
 }

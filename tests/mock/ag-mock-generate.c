@@ -409,6 +409,7 @@ ag_mock_error_body (guint http_status, const char *message)
 
 static const char * const known_presets[] = {
   "rate_limit", "quota_exhausted", "capacity", "validation_required", "unauthenticated", "server_error",
+  "version_unsupported",
   "resource_exhausted", NULL,
 };
 
@@ -568,6 +569,15 @@ ag_mock_error_preset (const char *preset, JsonObject *respond, const char *model
     {
       *out_status = 500;
       return ag_mock_error_body (500, message);
+    }
+  /* The notice is mostly seen as the model's text in a 200 answer (Antigravity-Manager #1314, #2134); as an error,
+   * its status is not documented: 400 FAILED_PRECONDITION here. */
+  if (g_strcmp0 (preset, "version_unsupported") == 0)
+    {
+      *out_status = 400;
+      begin_error (b, 400, message ?: "This version of Antigravity is no longer supported. Please update to receive "
+                                       "the latest features!", "FAILED_PRECONDITION");
+      return end_error (b);
     }
   if (g_strcmp0 (preset, "resource_exhausted") == 0)
     {

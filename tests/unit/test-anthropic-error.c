@@ -88,6 +88,13 @@ static const MapCase map_cases[] = {
     404, "not_found_error", "Upstream does not know this model: Requested entity was not found." },
   { "server-html", 502, "<html><body>Bad Gateway</body></html>",
     502, "api_error", "Upstream server error (HTTP 502): HTTP 502 with an HTML body" },
+  { "client-outdated", 400,
+    "{\"error\":{\"code\":400,\"message\":\"This version of Antigravity is no longer supported. Please update to "
+    "receive the latest features!\",\"status\":\"FAILED_PRECONDITION\"}}",
+    503, "api_error",
+    "Google refused the Antigravity client version ag-cl announced (“This version of Antigravity is no longer "
+    "supported. Please update to receive the latest features!”); ag-cl is checking for the current release: retry in "
+    "a moment, or set AGCL_ANTIGRAVITY_VERSION to it" },
   { "other", 409, "{\"error\":{\"code\":409,\"message\":\"Aborted\"}}",
     502, "api_error", "Unexpected upstream answer (HTTP 409): Aborted" },
 };

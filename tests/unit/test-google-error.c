@@ -262,6 +262,35 @@ test_rfc3339 (void)
     }
 }
 
+/* Google's notice that the client version is too old, in its two wordings, as an error and as text. */
+static void
+test_outdated_client (void)
+{
+  static const char *const notices[] = {
+    "This version of Antigravity is no longer supported. Please update to receive the latest features!",
+    "This version of Antigravity is no longer supported. Please upgrade to receive the latest features.",
+    "Your current version of Antigravity is out of date. Please visit https://antigravity.google/download to "
+    "download and install the latest version.",
+  };
+  static const char *const others[] = {
+    "This model is no longer supported.", "Antigravity is great", "Your data is out of date.", "", NULL,
+  };
+  const char *body = "{\"error\":{\"code\":400,\"message\":\"This version of Antigravity is no longer supported. "
+                     "Please update to receive the latest features!\",\"status\":\"FAILED_PRECONDITION\"}}";
+  g_autoptr(AgGoogleError) parsed = ag_google_error_parse (400, body, strlen (body));
+  g_autoptr(AgGoogleError) from_text = ag_google_error_new_outdated_client (notices[2]);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (notices); i++)
+    g_assert_true (ag_google_text_is_outdated_client_notice (notices[i]));
+  for (gsize i = 0; i < G_N_ELEMENTS (others); i++)
+    g_assert_false (ag_google_text_is_outdated_client_notice (others[i]));
+  /* A 400 would otherwise be a bad request, never retried: this one is transient for the client. */
+  g_assert_cmpint (parsed->kind, ==, AG_UPSTREAM_FAILURE_CLIENT_OUTDATED);
+  g_assert_cmpint (from_text->kind, ==, AG_UPSTREAM_FAILURE_CLIENT_OUTDATED);
+  g_assert_cmpuint (from_text->http_status, ==, 200);
+  g_assert_cmpstr (from_text->message, ==, notices[2]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -275,6 +304,7 @@ main (int argc, char **argv)
   g_test_add_func ("/google-error/body-length-bounds", test_body_not_nul_terminated);
   g_test_add_func ("/google-error/long-text-body", test_long_text_body_is_cut);
   g_test_add_func ("/google-error/code-not-a-number", test_code_not_a_number);
+  g_test_add_func ("/google-error/outdated-client", test_outdated_client);
   g_test_add_func ("/google-error/go-durations", test_go_durations);
   g_test_add_func ("/google-error/rfc3339", test_rfc3339);
   return g_test_run ();

@@ -25,7 +25,11 @@ cat > "$WORK/script.json" <<JSON
                  "chunks": [{"candidates": [{"content": {"role": "model", "parts": []}, "finishReason": "STOP"}],
                              "usageMetadata": {"promptTokenCount": 9, "totalTokenCount": 9}}]}},
     {"match": {"text_contains": "patiently"},
-     "respond": {"text": "Patience pays.", "first_byte_delay_ms": 1500}}
+     "respond": {"text": "Patience pays.", "first_byte_delay_ms": 1500}},
+    {"match": {"text_contains": "refused"}, "times": 1,
+     "respond": {"error_preset": "version_unsupported"}},
+    {"match": {"text_contains": "refused"},
+     "respond": {"text": "Accepted on the second try."}}
   ]
 }
 JSON
@@ -36,7 +40,7 @@ add_account rt-1 user1@example.com
 export AGCL_KEEPALIVE_MS=500
 start_proxy
 
-echo "1..6"
+echo "1..7"
 
 # 1. A plain answer.
 out=$(run_claude "Say hello" --output-format json 2>"$WORK/claude1.err")
@@ -95,6 +99,16 @@ if echo "$out" | grep -q '"type":"result"' && echo "$out" | grep -q "Patience pa
   ok "an empty answer after keepalive comments is asked again; Claude Code gets the real one"
 else
   not_ok "an empty answer after keepalive comments is asked again; Claude Code gets the real one" "output: $(echo "$out" | tail -3)" "stderr: $(tail -5 "$WORK/claude5.err")" "proxy: $(tail -5 "$WORK/proxy.log")"
+fi
+
+# 6. Google refuses the client version once: ag-cl answers a retryable 503 (retry-after 5) and re-checks the
+#    version; Claude Code retries on its own and gets the answer.
+out=$(run_claude "Try the refused version" --output-format json 2>"$WORK/claude6.err")
+if python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if (not r.get("is_error")) and "Accepted on the second try." in r.get("result","") else 1)' "$out" 2>/dev/null &&
+   grep -q "Google refused client version" "$WORK/proxy.log"; then
+  ok "a refused client version is a retryable 503: Claude Code retries and gets the answer"
+else
+  not_ok "a refused client version is a retryable 503: Claude Code retries and gets the answer" "output: $out" "stderr: $(tail -5 "$WORK/claude6.err")" "proxy: $(tail -5 "$WORK/proxy.log")"
 fi
 
 check_no_secret_leaked

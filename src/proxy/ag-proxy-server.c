@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#define AG_PROXY_LISTEN_BACKLOG 512
+
 struct _AgProxyServer {
   GObject            parent_instance;
   SoupServer        *server;
@@ -590,12 +592,30 @@ on_request_aborted (SoupServer *server, SoupServerMessage *msg, gpointer user_da
   ag_heap_trim_when_idle ();
 }
 
+/* A listening socket with room for a burst of connections: GLib's default backlog of 10 lets the kernel drop or
+ * reset connections when a client (parallel subagents, a load test) opens many at once while the main loop is
+ * busy. */
+static GSocket *
+listening_socket (GSocketAddress *address, GError **error)
+{
+  g_autoptr(GSocket) socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, error);
+
+  if (socket == NULL)
+    return NULL;
+  g_socket_set_listen_backlog (socket, AG_PROXY_LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
+    return NULL;
+  return g_steal_pointer (&socket);
+}
+
 gboolean
 ag_proxy_server_listen (AgProxyServer *self, const char *address, guint port, GError **error)
 {
   g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GSocket) socket = NULL;
   GSList *uris;
 
   g_return_val_if_fail (self->server == NULL, FALSE);
@@ -611,7 +631,8 @@ ag_proxy_server_listen (AgProxyServer *self, const char *address, guint port, GE
   g_signal_connect (server, "request-finished", G_CALLBACK (on_request_finished), NULL);
   g_signal_connect (server, "request-aborted", G_CALLBACK (on_request_aborted), NULL);
   socket_address = g_inet_socket_address_new (inet, port);
-  if (!soup_server_listen (server, socket_address, 0, error))
+  if ((socket = listening_socket (socket_address, error)) == NULL ||
+      !soup_server_listen_socket (server, socket, 0, error))
     {
       g_prefix_error (error, "cannot listen on %s:%u: ", address, port);
       return FALSE;

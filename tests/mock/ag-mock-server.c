@@ -1176,7 +1176,17 @@ ag_mock_server_listen (AgMockServer *self, guint port, GError **error)
 
   g_return_val_if_fail (AG_IS_MOCK_SERVER (self), FALSE);
 
-  if (!soup_server_listen_local (self->server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, (guint16) port);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+
+  if (socket == NULL)
+    return FALSE;
+  /* Room for ag-cl's bursts of new connections (64 streams at once in the load test): with GLib's default backlog
+   * of 10 the kernel reset some of them while the test's main loop was busy. */
+  g_socket_set_listen_backlog (socket, 512);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->server, socket, 0, error))
     return FALSE;
   uris = soup_server_get_uris (self->server);
   if (uris != NULL)

@@ -137,6 +137,7 @@ main (int argc, char **argv)
     { NULL }
   };
 
+  ag_cloudcode_config_prepare_process ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, AG_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

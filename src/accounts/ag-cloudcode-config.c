@@ -447,3 +447,10 @@ ag_cloudcode_config_get_version_manifest_url (AgCloudcodeConfig *self)
   g_return_val_if_fail (AG_IS_CLOUDCODE_CONFIG (self), NULL);
   return self->version_manifest_url;
 }
+
+void
+ag_cloudcode_config_prepare_process (void)
+{
+  if (g_getenv ("AGCL_UPSTREAM_HTTP2") == NULL)
+    g_setenv ("SOUP_FORCE_HTTP1", "1", FALSE);
+}

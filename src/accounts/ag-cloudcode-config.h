@@ -33,6 +33,13 @@ G_DECLARE_FINAL_TYPE (AgCloudcodeConfig, ag_cloudcode_config, AG, CLOUDCODE_CONF
  *   AGCL_UPSTREAM_PROXY       auto, system, environment or none: see ag-upstream-proxy.h */
 AgCloudcodeConfig *ag_cloudcode_config_new_from_env (void);
 
+/* Keeps ag-cl's HTTP client on HTTP/1.1 unless AGCL_UPSTREAM_HTTP2 is set: Google's own client speaks HTTP/1.1
+ * (CLIProxyAPI), it is the protocol the tests exercise, and libsoup 3 with nghttp2 has had trouble with long
+ * streams. libsoup 3.2 offers no API for it, only the SOUP_FORCE_HTTP1 variable, which it reads at each new
+ * connection; so this sets it, and must run first in main(), before any thread exists. A browser that ag-cl starts
+ * inherits it, which only keeps a WebKitGTK browser on HTTP/1.1. */
+void ag_cloudcode_config_prepare_process (void);
+
 /* Base URLs for content requests (streamGenerateContent, countTokens, fetchAvailableModels), in order. */
 const char * const *ag_cloudcode_config_get_endpoints (AgCloudcodeConfig *self);
 /* Base URLs for loadCodeAssist/onboardUser: prod first (the references agree). */

@@ -128,7 +128,8 @@ ag_test_harness_run_cli (AgTestHarness *self, const char * const *args, const ch
   ag_test_wait_for (&c.done, 60000);
   g_assert_no_error (c.error);
   if (!g_subprocess_get_if_exited (process))
-    g_error ("ag-cl %s did not exit normally: %s", args[0], c.err);
+    g_error ("ag-cl %s did not exit normally (signal %d): %s", args[0],
+             g_subprocess_get_if_signaled (process) ? g_subprocess_get_term_sig (process) : -1, c.err);
   ag_test_assert_no_secret ("ag-cl's output", c.out, -1);
   ag_test_assert_no_secret ("ag-cl's error output", c.err, -1);
   if (stdout_text != NULL)

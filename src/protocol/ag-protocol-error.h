@@ -11,6 +11,8 @@ typedef enum {
   AG_PROTOCOL_ERROR_INVALID_REQUEST,  /* the client's request is malformed: answer 400 invalid_request_error */
   AG_PROTOCOL_ERROR_TOO_LARGE,        /* a body or event exceeds a limit: 413 / stream error */
   AG_PROTOCOL_ERROR_BAD_UPSTREAM,     /* upstream sent something we cannot interpret */
+  AG_PROTOCOL_ERROR_CLIENT_OUTDATED,  /* upstream's answer is Google's "this version of Antigravity is no longer
+                                       * supported" notice; the message holds it */
 } AgProtocolError;
 
 GQuark ag_protocol_error_quark (void);

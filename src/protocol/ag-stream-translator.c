@@ -5,6 +5,7 @@
  * signature is held until the block closes, so exactly one signature_delta precedes its content_block_stop. */
 #include "ag-stream-translator.h"
 #include "ag-protocol-error.h"
+#include "ag-google-error.h"
 
 #include <string.h>
 
@@ -447,6 +448,21 @@ is_response_object (JsonObject *response)
          json_object_has_member (response, "promptFeedback");
 }
 
+/* The text of a part in @parts that is Google's outdated-client notice, or NULL. */
+static const char *
+outdated_client_notice (JsonArray *parts)
+{
+  for (guint i = 0; i < json_array_get_length (parts); i++)
+    {
+      JsonNode *part = json_array_get_element (parts, i);
+      const char *text = JSON_NODE_HOLDS_OBJECT (part) ? string_member (json_node_get_object (part), "text") : NULL;
+
+      if (ag_google_text_is_outdated_client_notice (text))
+        return text;
+    }
+  return NULL;
+}
+
 gboolean
 ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError **error)
 {
@@ -486,7 +502,13 @@ ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError *
       JsonArray *parts = content != NULL ? array_member (content, "parts") : NULL;
       const char *finish_reason = candidate != NULL ? string_member (candidate, "finishReason") : NULL;
       guint n_parts = parts != NULL ? json_array_get_length (parts) : 0;
+      const char *notice = !self->started && parts != NULL ? outdated_client_notice (parts) : NULL;
 
+      if (notice != NULL)
+        {
+          g_set_error_literal (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_CLIENT_OUTDATED, notice);
+          return FALSE;
+        }
       for (guint i = 0; i < n_parts; i++)
         {
           JsonNode *part = json_array_get_element (parts, i);

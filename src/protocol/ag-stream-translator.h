@@ -30,8 +30,10 @@ AgStreamTranslator *ag_stream_translator_new (const AgStreamOptions *options,
                                               gpointer               user_data);
 void     ag_stream_translator_free (AgStreamTranslator *self);
 /* One parsed upstream SSE data payload: {"response":{candidates,usageMetadata,…},"traceId":…} or the bare
- * response object. Emits message_start on the first chunk. Fails (AG_PROTOCOL_ERROR_BAD_UPSTREAM) on a payload
- * that is not a response object; the translator stays usable. */
+ * response object. Emits message_start with the first content block. Fails (AG_PROTOCOL_ERROR_BAD_UPSTREAM) on a
+ * payload that is not a response object; the translator stays usable. Before the message has started, a part whose
+ * text is Google's outdated-client notice (a canned answer that comes whole in one part) is not content: the push
+ * fails with AG_PROTOCOL_ERROR_CLIENT_OUTDATED and the notice as message, and emits nothing. */
 gboolean ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError **error);
 /* Normal end of the upstream stream: closes the open block, emits message_delta (stop_reason, usage) and
  * message_stop. Emits message_start first when no block did. Idempotent. */

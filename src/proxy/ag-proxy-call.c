@@ -324,37 +324,6 @@ keepalive_tick (gpointer user_data)
 
 static void on_sse_event (const char *event, const char *data, gsize data_len, gpointer user_data);
 
-/* The text of a chunk's first candidate when it is Google's outdated-client notice, else NULL. The notice is a
- * canned answer that comes whole in one part; a generated text that happens to say the same across chunks is
- * left alone. */
-static char *
-outdated_client_notice (JsonObject *chunk)
-{
-  JsonNode *wrapped = json_object_get_member (chunk, "response");
-  JsonObject *response = wrapped != NULL && JSON_NODE_HOLDS_OBJECT (wrapped) ? json_node_get_object (wrapped) : chunk;
-  JsonNode *candidates = json_object_get_member (response, "candidates");
-  JsonNode *first, *content, *parts;
-
-  if (candidates == NULL || !JSON_NODE_HOLDS_ARRAY (candidates) ||
-      json_array_get_length (json_node_get_array (candidates)) == 0)
-    return NULL;
-  first = json_array_get_element (json_node_get_array (candidates), 0);
-  if (!JSON_NODE_HOLDS_OBJECT (first) || (content = json_object_get_member (json_node_get_object (first), "content")) == NULL ||
-      !JSON_NODE_HOLDS_OBJECT (content) || (parts = json_object_get_member (json_node_get_object (content), "parts")) == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (parts))
-    return NULL;
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (parts)); i++)
-    {
-      JsonNode *part = json_array_get_element (json_node_get_array (parts), i);
-      JsonNode *text = JSON_NODE_HOLDS_OBJECT (part) ? json_object_get_member (json_node_get_object (part), "text") : NULL;
-
-      if (text != NULL && JSON_NODE_HOLDS_VALUE (text) && json_node_get_value_type (text) == G_TYPE_STRING &&
-          ag_google_text_is_outdated_client_notice (json_node_get_string (text)))
-        return g_strdup (json_node_get_string (text));
-    }
-  return NULL;
-}
-
 static gboolean
 upstream_idle (gpointer user_data)
 {
@@ -510,22 +479,18 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
       reply_google_error (self, google_error);
       return;
     }
-  if (!ag_stream_translator_started (self->translator))
+  if (ag_stream_translator_push (self->translator, json_node_get_object (root), &error))
+    return;
+  /* Google's "this version is no longer supported", dressed as the model's answer: not for the client to read as
+   * one. Handled like the HTTP error it stands for. */
+  if (g_error_matches (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_CLIENT_OUTDATED))
     {
-      g_autofree char *notice = outdated_client_notice (json_node_get_object (root));
-
-      /* Google's "this version is no longer supported", dressed as the model's answer: not for the client to read
-       * as one. Handled like the HTTP error it stands for. */
-      if (notice != NULL)
-        {
-          g_clear_pointer (&self->last_error, ag_google_error_free);
-          self->last_error = ag_google_error_new_outdated_client (notice);
-          self->failed_before_content = TRUE;
-          return;
-        }
+      g_clear_pointer (&self->last_error, ag_google_error_free);
+      self->last_error = ag_google_error_new_outdated_client (error->message);
+      self->failed_before_content = TRUE;
+      return;
     }
-  if (!ag_stream_translator_push (self->translator, json_node_get_object (root), &error))
-    g_warning ("skipping an upstream event: %s", error->message);
+  g_warning ("skipping an upstream event: %s", error->message);
 }
 
 /* The translator exists before upstream answers so that keepalives can flow while upstream is slow to send even

@@ -314,6 +314,31 @@ test_message_starts_with_first_block (void)
   run_clear (&run);
 }
 
+/* Google's outdated-client notice, whole in one part before anything started, is refused as an error; the same text
+ * inside an answer already under way is just text. */
+static void
+test_outdated_client_notice (void)
+{
+  Run run;
+  g_autoptr (JsonNode) notice = json_from_string (PARTS ("{\"text\":\"This version of Antigravity is no longer "
+                                                         "supported. Please update to receive the latest features!\"}"),
+                                                  NULL);
+  g_autoptr (JsonNode) text = json_from_string (PARTS ("{\"text\":\"hi\"}"), NULL);
+  g_autoptr (GError) error = NULL;
+
+  run_init (&run, AG_MODEL_FAMILY_CLAUDE);
+  g_assert_false (ag_stream_translator_push (run.translator, json_node_get_object (notice), &error));
+  g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_CLIENT_OUTDATED);
+  g_assert_true (g_str_has_prefix (error->message, "This version of Antigravity is no longer supported."));
+  g_assert_false (ag_stream_translator_started (run.translator));
+  g_assert_cmpuint (json_array_get_length (run.events), ==, 0);
+
+  g_assert_true (ag_stream_translator_push (run.translator, json_node_get_object (text), NULL));
+  g_assert_true (ag_stream_translator_push (run.translator, json_node_get_object (notice), NULL));
+  g_assert_false (ag_stream_translator_is_empty (run.translator));
+  run_clear (&run);
+}
+
 static void
 test_fail (void)
 {
@@ -415,6 +440,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stream-translator/call-without-args", test_call_without_args_and_total_fallback);
   g_test_add_func ("/stream-translator/finish-idempotent", test_finish_without_chunks_is_idempotent);
   g_test_add_func ("/stream-translator/message-starts-with-first-block", test_message_starts_with_first_block);
+  g_test_add_func ("/stream-translator/outdated-client-notice", test_outdated_client_notice);
   g_test_add_func ("/stream-translator/fail", test_fail);
   g_test_add_func ("/stream-translator/bad-chunks", test_bad_chunks);
   g_test_add_func ("/stream-translator/random-ids", test_random_ids_differ);

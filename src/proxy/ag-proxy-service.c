@@ -646,6 +646,16 @@ catalogue_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     g_warning ("cannot fetch the model list yet: %s", error->message);
 }
 
+/* An account signed in while the proxy runs (here, or with the CLI): the quota poller picks it up from the pool;
+ * the model list may still be missing if it is the first. */
+static void
+adopt_new_account (AgProxyService *self, AgAccount *account)
+{
+  adopt_account (self, account);
+  if (ag_model_catalogue_is_empty (self->catalogue))
+    ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
+}
+
 static void
 accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -707,12 +717,9 @@ accounts_reread (GObject *source, GAsyncResult *result, gpointer user_data)
       g_hash_table_add (stored_emails, (gpointer) ag_account_get_email (account));
       if (known != NULL && !replaces_pooled (account, known))
         continue;
-      adopt_account (self, account);
+      adopt_new_account (self, account);
       g_message ("account %s was %s the keyring; serving with it", ag_account_get_email (account),
                  known != NULL ? "signed in again in" : "added to");
-      ag_quota_poller_poll_account (self->poller, account);
-      if (ag_model_catalogue_is_empty (self->catalogue))
-        ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
     }
   for (guint i = 0; i < g_list_model_get_n_items (pooled); i++)
     {
@@ -796,9 +803,7 @@ new_account_saved (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  adopt_account (self, account);
-  if (ag_model_catalogue_is_empty (self->catalogue))
-    ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
+  adopt_new_account (self, account);
   g_task_return_pointer (task, g_object_ref (account), g_object_unref);
 }
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Prints ag-cl's performance figures (tests/bench/ag-bench.c) and the machine they were measured on.
 #   build-aux/bench.sh [translate|session|proxy|all] [COUNT]
 # Uses the normal build (_build, built by build-aux/run.sh or test.sh) and a private keyring session.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the libFuzzer targets with clang in _build-fuzz and runs each for SECONDS_PER_TARGET (default 15) as
 # the meson test "fuzz"; fails on any finding. Longer runs: ./build-aux/fuzz.sh 600
 # Executions per target: _build-fuzz/tests/fuzz/fuzz-stats.txt; findings: _build-fuzz/tests/fuzz/artifacts/.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the real Claude Code CLI from npm into _build/claude-code for the end-to-end test.
 set -eu
 cd "$(dirname "$0")/.."

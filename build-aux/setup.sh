@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs what ag-cl needs to build, run and test on Debian 12 (apt; sudo when not root),
 # then configures the build directory. Safe to run again: it skips what is already there.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # README command two: the same set-up as run.sh, then the whole test suite:
 #   1. the normal build: unit, integration, keyring and end-to-end (real Claude Code CLI) tests;
 #   2. an ASan + UBSan build: unit and integration tests;

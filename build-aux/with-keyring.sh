@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs a command inside a private D-Bus session with its own unlocked gnome-keyring,
 # so tests use a real Secret Service without touching the user's keyring.
 set -eu

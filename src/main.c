@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c — ag-cl's entry point: the desktop app, the proxy alone (--headless), or a subcommand. */
 #include "config.h"
 

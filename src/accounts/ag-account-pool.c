@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-account-pool.c — account list, selection strategies, sticky sessions, rests and health. */
 #include "ag-account-pool.h"
 

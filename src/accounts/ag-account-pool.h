@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-account-pool.h — the accounts the proxy may use, which one serves the next request (strategy, sticky
  * sessions, preferred account), and how long each rests per model after a failure (AgRateLimits). No I/O; the
  * clock can be replaced for tests.

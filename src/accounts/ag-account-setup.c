@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-account-setup.h"
 
 #define AG_ONBOARD_DEFAULT_POLL_MS 2000

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-account-setup.h — turns a refresh token into a usable stored account: token exchange, e-mail from userinfo,
  * Cloud Code project from loadCodeAssist (onboardUser, polled until done, when the account has none yet). */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-account.h — one Google account: identity, Cloud Code project, and its tokens (in memory only; the refresh
  * token is persisted solely by AgTokenStore in the keyring). Hands out fresh access tokens, refreshing before
  * expiry with one refresh shared by all concurrent callers.

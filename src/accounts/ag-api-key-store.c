@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-api-key-store.h"
 #include "ag-keyring-error.h"
 

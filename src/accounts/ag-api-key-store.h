@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-api-key-store.h — the local API key that guards the proxy beyond loopback: kept only in the system keyring
  * through libsecret (schema io.github.agcl.AgCl.ApiKey, attribute "profile" like the accounts), and generated
  * from the kernel's random source. The key is never logged nor put in an error message. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-keyring-error.h — one wording for libsecret failures, shared by everything that keeps secrets in the keyring. */
 #pragma once
 

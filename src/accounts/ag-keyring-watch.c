@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-keyring-watch.c — Secret Service item signals, debounced; see the header. */
 #include "ag-keyring-watch.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-keyring-watch.h — notices changes to the Secret Service's items, so that a running proxy follows what the
  * CLI (or a keyring manager) did to its accounts and its local API key without a restart.
  *

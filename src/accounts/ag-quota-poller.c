@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-quota-poller.h"
 #include "ag-google-error.h"
 
@@ -17,7 +18,6 @@ struct _AgQuotaPoller
   GListModel        *accounts;
   AgCloudcodeClient *cloudcode;
   AgOAuthClient     *oauth;
-  AgHistoryStore    *history;
   guint              interval;
   gboolean           started;
   guint              timer_id;
@@ -37,6 +37,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   SIGNAL_POLLED,
   SIGNAL_MODELS_FETCHED,
+  SIGNAL_QUOTA_SAMPLED,
   N_SIGNALS
 };
 
@@ -130,9 +131,8 @@ record_quota (const char *model, double fraction, gint64 reset_unix_ms, gpointer
   Reading *reading = user_data;
 
   ag_account_set_model_quota (reading->account, model, fraction, reset_unix_ms);
-  if (reading->self->history != NULL)
-    ag_history_store_add_quota_sample (reading->self->history, ag_account_get_email (reading->account), model,
-                                       fraction, reset_unix_ms, reading->now_ms);
+  g_signal_emit (reading->self, signals[SIGNAL_QUOTA_SAMPLED], 0, reading->account, model, fraction, reset_unix_ms,
+                 reading->now_ms);
 }
 
 static void
@@ -311,7 +311,6 @@ ag_quota_poller_dispose (GObject *object)
   g_clear_object (&self->pool);
   g_clear_object (&self->cloudcode);
   g_clear_object (&self->oauth);
-  g_clear_object (&self->history);
   G_OBJECT_CLASS (ag_quota_poller_parent_class)->dispose (object);
 }
 
@@ -372,6 +371,10 @@ ag_quota_poller_class_init (AgQuotaPollerClass *klass)
   signals[SIGNAL_MODELS_FETCHED] =
     g_signal_new ("models-fetched", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, AG_TYPE_ACCOUNT, JSON_TYPE_NODE);
+  /* One reading of one model's quota, for whoever keeps the history (the accounts room knows no store). */
+  signals[SIGNAL_QUOTA_SAMPLED] =
+    g_signal_new ("quota-sampled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 5, AG_TYPE_ACCOUNT, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_INT64, G_TYPE_INT64);
 }
 
 static void
@@ -382,22 +385,19 @@ ag_quota_poller_init (AgQuotaPoller *self)
 }
 
 AgQuotaPoller *
-ag_quota_poller_new (AgAccountPool *pool, AgCloudcodeClient *cloudcode, AgOAuthClient *oauth,
-                     AgHistoryStore *history)
+ag_quota_poller_new (AgAccountPool *pool, AgCloudcodeClient *cloudcode, AgOAuthClient *oauth)
 {
   AgQuotaPoller *self;
 
   g_return_val_if_fail (AG_IS_ACCOUNT_POOL (pool), NULL);
   g_return_val_if_fail (AG_IS_CLOUDCODE_CLIENT (cloudcode), NULL);
   g_return_val_if_fail (AG_IS_OAUTH_CLIENT (oauth), NULL);
-  g_return_val_if_fail (history == NULL || AG_IS_HISTORY_STORE (history), NULL);
 
   self = g_object_new (AG_TYPE_QUOTA_POLLER, NULL);
   self->pool = g_object_ref (pool);
   self->accounts = g_object_ref (ag_account_pool_get_accounts (pool));
   self->cloudcode = g_object_ref (cloudcode);
   self->oauth = g_object_ref (oauth);
-  self->history = history != NULL ? g_object_ref (history) : NULL;
   g_signal_connect (self->accounts, "items-changed", G_CALLBACK (accounts_changed), self);
   return self;
 }

@@ -1,15 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-quota-poller.h — keeps every pool account's per-model quota current: calls fetchAvailableModels for each
  * account when it joins the pool (all of them at start), every "interval" seconds while the pool has accounts (no
  * timer at all when it has none), and on demand after a quota error. Accounts whose state is not VALID (signed
  * out, refused) are only polled on demand. Each reading goes to the account
- * (ag_account_set_model_quota) and, when a history store is given, to the quota history.
+ * (ag_account_set_model_quota) and out as signal "quota-sampled" (AgAccount *account, const char *model,
+ * double fraction, gint64 reset_unix_ms, gint64 sampled_unix_ms), which the quota history records.
  * Signal "polled" (AgAccount *account, GError *error or NULL): one poll of @account finished. */
 #pragma once
 
 #include <gio/gio.h>
 #include "ag-account-pool.h"
 #include "ag-cloudcode-client.h"
-#include "ag-history-store.h"
 #include "ag-oauth-client.h"
 
 G_BEGIN_DECLS
@@ -19,11 +20,10 @@ G_BEGIN_DECLS
 #define AG_TYPE_QUOTA_POLLER (ag_quota_poller_get_type ())
 G_DECLARE_FINAL_TYPE (AgQuotaPoller, ag_quota_poller, AG, QUOTA_POLLER, GObject)
 
-/* @history is nullable. Nothing is polled until ag_quota_poller_start(). */
+/* Nothing is polled until ag_quota_poller_start(). */
 AgQuotaPoller *ag_quota_poller_new (AgAccountPool     *pool,
                                     AgCloudcodeClient *cloudcode,
-                                    AgOAuthClient     *oauth,
-                                    AgHistoryStore    *history);
+                                    AgOAuthClient     *oauth);
 /* Polls every account now, then every interval, and each account added to the pool later. */
 void           ag_quota_poller_start (AgQuotaPoller *self);
 /* Property "interval": seconds between polls of every account; 0 turns periodic polling off. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-rate-limits.c — per account and model rests, and the failure → wait decision. */
 #include "ag-rate-limits.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-rate-limits.h — how long each account rests for each model after an upstream failure: the server's reset time
  * when it gives one, else the backoff ladder (quota) or a fixed wait (rate limit, capacity). Pure: the caller
  * passes the time (Unix ms), so tests run on a fake clock. */

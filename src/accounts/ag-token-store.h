@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-token-store.h — persists accounts in the system keyring through libsecret (schema io.github.agcl.AgCl.Account):
  * the secret is the refresh token; attributes hold the e-mail, project, tier, enabled ("true"/"false") and the
  * profile; the item label is "ag-cl: <email>". Nothing is written

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-anthropic-error.c — Anthropic error bodies and what Claude Code should see for each upstream failure. */
 #include "ag-anthropic-error.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-anthropic-error.h — Anthropic-shaped error bodies {"type":"error","error":{"type","message"}} and the
  * mapping from HTTP statuses and upstream failures to them. */
 #pragma once

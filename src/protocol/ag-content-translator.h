@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-content-translator.h — turns Anthropic "messages" into Gemini "contents" (part of ag-request-translator):
  * roles, blocks, tool calls and results, replayed thinking with signatures. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-google-error.c — Google RPC / OAuth error bodies, Go durations, RFC 3339 times, and failure classes. */
 #include "ag-google-error.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-google-error.h — reads Google RPC error bodies and Go-style durations, and classifies the failure so the
  * caller can retry, rotate, back off or answer the client. Pure. */
 #pragma once

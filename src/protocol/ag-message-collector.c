@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-message-collector.c — replays the Anthropic stream events into one Messages response object. */
 #include "ag-message-collector.h"
 #include "ag-protocol-error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-message-collector.h — folds the Anthropic stream events back into one non-stream Messages response,
  * for clients that asked for "stream": false (upstream is always streamed). */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-model-family.h — which upstream model family a request goes to; translation rules differ per family. */
 #pragma once
 

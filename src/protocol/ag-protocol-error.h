@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-protocol-error.h — the GError domain for wire-format failures (bad client requests, bad upstream data). */
 #pragma once
 

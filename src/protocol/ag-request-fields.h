@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-request-fields.h — typed access to fields of an untrusted client request; every failure is an
  * AG_PROTOCOL_ERROR_INVALID_REQUEST whose message starts with the field's path ("messages.2.content.0.text"). */
 #pragma once

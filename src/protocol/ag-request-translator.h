@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-request-translator.h — turns an Anthropic Messages request into the Cloud Code `request` object
  * (the Gemini GenerateContentRequest shape inside the v1internal envelope). Pure: no I/O. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-schema-cleaner.h — reduces a client tool's JSON Schema to the subset the Cloud Code gateway accepts. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-sse-parser.c — the WHATWG "event stream interpretation" rules, fed incrementally.
  * Lines are handed to one function whether they arrived whole in one feed (no copy) or were reassembled. */
 #include "ag-sse-parser.h"

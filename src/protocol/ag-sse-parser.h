@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-sse-parser.h — incremental text/event-stream parser: feed bytes in any chunking, get whole events. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-stream-translator.c — Cloud Code stream chunks → Anthropic Messages events.
  *
  * One block is open at a time. Thought text goes to a thinking block, text to a text block, a change of kind

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-stream-translator.h — the state machine that turns Cloud Code stream chunks into the exact Anthropic
  * Messages SSE event sequence (message_start … message_stop). Pure: events go to a callback. */
 #pragma once

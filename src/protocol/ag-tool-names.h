@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-tool-names.h — maps client tool names to names upstream accepts ([A-Za-z0-9_-], ≤ 64 chars, unique)
  * and back, for one request/response exchange. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-client-socket.h — whether a client hung up, read off its socket without taking anything from it. libsoup 3.2
  * notices neither a hang-up during a paused message nor one on an idle keep-alive connection. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-heap-trim.c — a debounced malloc_trim; see the header for why. */
 #include "ag-heap-trim.h"
 

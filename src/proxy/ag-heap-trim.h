@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-heap-trim.h — gives freed heap back to the system once the proxy has gone quiet.
  *
  * Under many concurrent streams glibc's allocator ends up with free pages scattered through the heap that it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-model-catalogue.h — the upstream models (from fetchAvailableModels) and how a client's model name is resolved
  * to one of them: user aliases, the `[1m]` suffix, deprecated ids, and a family/tier match so that a Claude name
  * ag-cl has never seen lands on the closest available model. Pure: fed with responses, no I/O. */

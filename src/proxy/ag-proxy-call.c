@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-call.h"
 #include "ag-anthropic-error.h"
 #include "ag-client-socket.h"
@@ -5,6 +6,7 @@
 #include "ag-protocol-error.h"
 #include "ag-history-store.h"
 #include "ag-proxy-reply.h"
+#include "ag-sse-writer.h"
 #include "ag-request-translator.h"
 #include "ag-sse-parser.h"
 #include "ag-stream-translator.h"
@@ -283,7 +285,7 @@ on_anthropic_event (const char *event_name, JsonNode *data, gpointer user_data)
       send_stream_headers (self);
       self->first_byte_at = g_get_monotonic_time ();
     }
-  bytes = ag_proxy_format_sse_event (event_name, data);
+  bytes = ag_sse_format_event (event_name, data);
   soup_message_body_append_bytes (soup_server_message_get_response_body (self->msg), bytes);
   soup_server_message_unpause (self->msg);
   self->last_write_at = g_get_monotonic_time ();

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-proxy-call.h — one POST /v1/messages in flight: resolve the model, translate, pick an account, stream
  * streamGenerateContent, translate the events back (SSE to a streaming client, one JSON otherwise), keep the
  * client alive with pings, and cancel upstream when the client goes away. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-reply.h"
 #include "ag-anthropic-error.h"
 
@@ -24,18 +25,4 @@ ag_proxy_reply_error (SoupServerMessage *msg, guint status, const char *error_ty
     error_type = ag_anthropic_error_type_for_status (status);
   body = ag_anthropic_error_node (error_type, message);
   ag_proxy_reply_json (msg, status, body);
-}
-
-GBytes *
-ag_proxy_format_sse_event (const char *event_name, JsonNode *data)
-{
-  g_autofree char *json = json_to_string (data, FALSE);
-  GString *text = g_string_sized_new (strlen (json) + 32);
-
-  g_string_append (text, "event: ");
-  g_string_append (text, event_name);
-  g_string_append (text, "\ndata: ");
-  g_string_append (text, json);
-  g_string_append (text, "\n\n");
-  return g_string_free_to_bytes (text);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-proxy-reply.h — answers to the client: JSON bodies and Anthropic-shaped errors on a paused or unpaused
  * SoupServerMessage. */
 #pragma once
@@ -11,7 +12,5 @@ G_BEGIN_DECLS
 void ag_proxy_reply_json (SoupServerMessage *msg, guint status, JsonNode *body);
 /* {"type":"error","error":{"type":@error_type (NULL = from @status),"message":@message}} */
 void ag_proxy_reply_error (SoupServerMessage *msg, guint status, const char *error_type, const char *message);
-/* Serialises one SSE event: "event: NAME\ndata: JSON\n\n". */
-GBytes *ag_proxy_format_sse_event (const char *event_name, JsonNode *data);
 
 G_END_DECLS

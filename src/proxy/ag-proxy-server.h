@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-proxy-server.h — the local Anthropic-API endpoint: a SoupServer on the main loop that routes requests to the
  * messages call, count_tokens, the model list, health checks and Claude Code's telemetry sink. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-service.h"
 #include "ag-account-setup.h"
 #include "ag-api-key-store.h"
@@ -276,7 +277,8 @@ wire_history (AgProxyService *self)
   self->history = ag_history_store_new (NULL);
   g_signal_connect (self->history, "failed", G_CALLBACK (on_history_failed), NULL);
   ag_proxy_server_set_history (self->server, self->history);
-  self->poller = ag_quota_poller_new (self->pool, self->cloudcode, self->oauth, self->history);
+  self->poller = ag_quota_poller_new (self->pool, self->cloudcode, self->oauth);
+  ag_history_store_follow_quota (self->history, self->poller);
   g_signal_connect_object (self->pool, "rate-limited", G_CALLBACK (on_rate_limited), self, 0);
   g_signal_connect_object (self->poller, "models-fetched", G_CALLBACK (on_models_fetched), self, 0);
   g_signal_connect (self->poller, "polled", G_CALLBACK (on_quota_polled), NULL);

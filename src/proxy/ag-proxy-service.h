@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-proxy-service.h — everything the proxy needs, wired together once for both front ends (headless and the
  * desktop app): settings, Cloud Code and OAuth clients, the token store, the account pool, the model catalogue
  * and the server. Follows the listen-address/port settings live and owns adding and removing accounts. */

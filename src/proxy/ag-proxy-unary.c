@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-unary.h"
 #include "ag-anthropic-error.h"
 #include "ag-proxy-reply.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-proxy-unary.h — the routes answered by one unary Cloud Code call (count_tokens, the model list), and the
  * account/token handling they share: pick an account, get a fresh token, renew it once on a 401, skip accounts
  * whose sign-in was revoked. */

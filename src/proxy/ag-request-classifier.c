@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-request-classifier.h"
-#include "ag-proxy-reply.h"
+#include "ag-sse-writer.h"
 
 #include <string.h>
 
@@ -238,7 +239,7 @@ static void
 append_event (GString *out, const char *name, const char *json)
 {
   g_autoptr(JsonNode) node = json_from_string (json, NULL);
-  g_autoptr(GBytes) bytes = ag_proxy_format_sse_event (name, node);
+  g_autoptr(GBytes) bytes = ag_sse_format_event (name, node);
 
   g_string_append_len (out, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes));
 }
@@ -260,7 +261,7 @@ ag_intercepted_stream (const char *model)
   json_object_set_string_member (start_object, "type", "message_start");
   json_object_set_member (start_object, "message", json_node_ref (message));
   json_node_take_object (start, start_object);
-  start_bytes = ag_proxy_format_sse_event ("message_start", start);
+  start_bytes = ag_sse_format_event ("message_start", start);
   g_string_append_len (out, g_bytes_get_data (start_bytes, NULL), (gssize) g_bytes_get_size (start_bytes));
 
   append_event (out, "content_block_start",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-request-classifier.h — recognises Claude Code's traffic that needs no (or only a cheap) model: subagent
  * warmups and quota probes, answered locally, and title/summary/suggestion tasks, routed to a background model.
  * Pure: looks only at the request body. */

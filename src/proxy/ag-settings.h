@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-settings.h — the app's GSettings (schema io.github.agcl.AgCl), found whether ag-cl is installed, run from
  * its build tree, or run in tests (GSETTINGS_BACKEND=memory keeps tests off the user's settings). */
 #pragma once

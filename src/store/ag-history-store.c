@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-history-store.h"
 
 #include <errno.h>
@@ -919,6 +920,23 @@ ag_history_store_add_quota_sample (AgHistoryStore *self, const char *account, co
   job->sample->remaining_fraction = remaining_fraction;
   job->sample->reset_ms = reset_ms;
   push_job (self, job);
+}
+
+static void
+on_quota_sampled (AgQuotaPoller *poller, AgAccount *account, const char *model, double fraction, gint64 reset_ms,
+                  gint64 time_ms, gpointer user_data)
+{
+  ag_history_store_add_quota_sample (AG_HISTORY_STORE (user_data), ag_account_get_email (account), model, fraction,
+                                     reset_ms, time_ms);
+}
+
+void
+ag_history_store_follow_quota (AgHistoryStore *self, AgQuotaPoller *poller)
+{
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+  g_return_if_fail (AG_IS_QUOTA_POLLER (poller));
+
+  g_signal_connect_object (poller, "quota-sampled", G_CALLBACK (on_quota_sampled), self, 0);
 }
 
 static void

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-history-store.h — the request log and the quota history in SQLite (<data dir>/history.db, WAL). Every disk
  * access runs on one worker thread: adding a row only queues it, so the main loop never waits on the disk, and a
  * database that cannot be opened or written never fails a request — rows are dropped and counted, "failed" is
@@ -9,6 +10,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "ag-quota-poller.h"
 #include "ag-request-record.h"
 
 G_BEGIN_DECLS
@@ -50,6 +52,8 @@ guint           ag_history_store_get_dropped (AgHistoryStore *self);
 void            ag_history_store_add_request (AgHistoryStore *self, AgRequestRecord *record);
 void            ag_history_store_add_quota_sample (AgHistoryStore *self, const char *account, const char *model,
                                                    double remaining_fraction, gint64 reset_ms, gint64 time_ms);
+/* Records every reading @poller takes from now on (its "quota-sampled" signal), for as long as both live. */
+void            ag_history_store_follow_quota (AgHistoryStore *self, AgQuotaPoller *poller);
 
 /* The newest @limit requests (0 = all) at or after @since_ms (0 = any time), oldest first, as a GPtrArray of
  * AgRequestRecord. Sees every row added before the call. Fails when the database cannot be opened. */

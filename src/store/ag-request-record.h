@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-request-record.h — one row of the request log: who asked for what, which accounts were tried and why, how it
  * ended, how long it took and what it cost. Plain data with JSON conversions (the attempts column, `ag-cl log
  * --json`); pure, no I/O. */

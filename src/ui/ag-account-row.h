@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-account-row.h — one account in the Accounts page: identity and state in the header; state with a fix,
  * per-model quota bars, enable switch, "Set as preferred" and remove (confirmed) when expanded. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-accounts-page.h — the Accounts page: one AgAccountRow per account in the pool, or an invitation to add one. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-add-account-page.h — the Add Account page: "Sign in with Google" (browser + loopback redirect, with progress
  * and Cancel, errors explained), the Antigravity IDE's account when its state is on this machine, or a refresh
  * token pasted in. */

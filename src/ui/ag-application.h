@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-application.h — the desktop app: one instance per session that runs the proxy (AgProxyService), the tray and
  * the window, and keeps the proxy running when the window is closed. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-overview-page.h — the Overview page: the proxy switch and address, the accounts at a glance, requests served
  * today and warmups answered locally, and pointing Claude Code at the proxy. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-preferences-window.h — the preferences (GSettings io.github.agcl.AgCl): listener, account selection, model
  * mapping and the experimental behaviours, each applied live. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-ui-module.h — the entry point of the desktop app's loadable module. GTK lives only in that module, so
  * `ag-cl --headless` never maps GTK and its libraries (RSS bar); main.c opens the module only for the GUI. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-window.h — the main window: Overview, Accounts and Add Account pages in a view stack, with toasts. Closing it
  * only hides it; the proxy keeps running. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-bench — prints ag-cl's performance figures against the issue's targets (not a test: it never fails on a miss).
  *
  *   ag-bench translate [CHUNKS]  in-process: SSE parse + JSON parse + state machine + SSE serialisation per chunk
@@ -9,7 +10,7 @@
  */
 #include "ag-test-harness.h"
 #include "ag-message-collector.h"
-#include "ag-proxy-reply.h"
+#include "ag-sse-writer.h"
 #include "ag-sse-parser.h"
 #include "ag-stream-translator.h"
 
@@ -30,7 +31,7 @@ static void
 emit (const char *event_name, JsonNode *data, gpointer user_data)
 {
   Pipeline *pipeline = user_data;
-  g_autoptr(GBytes) bytes = ag_proxy_format_sse_event (event_name, data);
+  g_autoptr(GBytes) bytes = ag_sse_format_event (event_name, data);
 
   pipeline->out_bytes += g_bytes_get_size (bytes);
 }

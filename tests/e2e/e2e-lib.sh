@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared by the end-to-end tests: start the mock Cloud Code server and `ag-cl --headless` against it, run the real
 # Claude Code CLI, report TAP. Source it; needs AG_CL, AGCL_BUILD_DIR and a Secret Service (build-aux/with-keyring.sh).
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end, many accounts: the real Claude Code CLI runs a session with two parallel subagents through ag-cl
 # (Claude Code 2.1.3xx runs them in the background and reports their end as a "SYSTEM NOTIFICATION" turn)
 # while the first account's quota is exhausted for hours and the second is rate-limited on its first requests.

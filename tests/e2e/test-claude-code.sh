@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # End to end: the real Claude Code CLI (npm @anthropic-ai/claude-code) drives `ag-cl --headless`, which talks to
 # the mock Cloud Code server. Three sessions: a plain answer, a streamed answer, and a tool loop in which Claude
 # Code writes a file and ag-cl must send the thinking signature of turn one back upstream on turn two.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-common.h — what every libFuzzer target shares: the entry points' prototypes and GLib set up so that a
  * critical or warning (a broken precondition) is a crash the fuzzer reports, not a line it ignores. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes Google error bodies, Go durations and RFC 3339 timestamps: the first two bytes choose the HTTP status,
  * the rest is the body; the whole input, as text, is also read as a duration and as a timestamp. */
 #include "fuzz-common.h"

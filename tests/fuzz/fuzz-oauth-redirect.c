@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the OAuth loopback redirect's query parsing ("code=…&state=…", or "error=…"): any bytes give either a
  * redirect with a code or an error, or a BAD_REDIRECT error; never both, never neither. Also the PKCE challenge of
  * the input as a verifier: always 43 base64url characters. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes Anthropic request → Cloud Code translation: the input is parsed as JSON and, when it is an object,
  * translated for both model families, with and without thinking support, with both thinking key spellings.
  * A translated request must serialise; a refused one must carry an INVALID_REQUEST message. */

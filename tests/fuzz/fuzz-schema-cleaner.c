@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the JSON-schema cleaner: any JSON value, cleaned for both families, gives an object schema that
  * serialises; cleaning is idempotent (a cleaned schema cleans to the same schema). */
 #include "fuzz-common.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the incremental SSE parser: any bytes, cut into chunks of sizes the input itself chooses, must give
  * exactly the events that feeding them at once gives; a small event limit exercises the resync path. */
 #include "fuzz-common.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes the Cloud Code stream → Anthropic state machine: the input goes through the SSE parser, each data
  * payload that parses as a JSON object is pushed (an "error" member goes to the Google error parser, as the
  * proxy does), then the stream finishes. Every emitted event must be well framed, start with message_start,
@@ -6,7 +7,7 @@
 #include "ag-google-error.h"
 #include "ag-message-collector.h"
 #include "ag-protocol-error.h"
-#include "ag-proxy-reply.h"
+#include "ag-sse-writer.h"
 #include "ag-sse-parser.h"
 #include "ag-stream-translator.h"
 
@@ -31,7 +32,7 @@ on_event (const char *event_name, JsonNode *data, gpointer user_data)
     g_assert_cmpstr (event_name, ==, "message_start");
   if (g_str_equal (event_name, "message_stop"))
     run->stopped = TRUE;
-  sse = ag_proxy_format_sse_event (event_name, data);
+  sse = ag_sse_format_event (event_name, data);
   g_assert_cmpuint (g_bytes_get_size (sse), >, 0);
   ag_message_collector_add_event (event_name, data, run->collector);
 }

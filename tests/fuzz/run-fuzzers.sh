@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Runs each libFuzzer target for AGCL_FUZZ_SECONDS (default 15) on a working corpus seeded from its fixtures.
 # Arguments: pairs of TARGET SEED_DIR. Fails on the first finding (the crashing input is kept in
 # $AGCL_FUZZ_WORK_DIR/artifacts/). Prints, and writes to fuzz-stats.txt, the executions per target.

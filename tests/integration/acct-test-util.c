@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "acct-test-util.h"
 
 #include <gio/gio.h>

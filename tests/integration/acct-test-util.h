@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* acct-test-util.h — small helpers shared by the accounts integration tests: waiting on async results by
  * iterating the main context (the in-process mock answers meanwhile), pointing the environment at the mock, and a
  * one-answer stub server for faults the mock does not script (a failing host, a rotated refresh token). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-secret-scan.c — finds tokens where none may be; see the header. */
 #include "ag-secret-scan.h"
 

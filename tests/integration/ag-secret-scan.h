@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-secret-scan.h — the tests' check that no secret leaks.
  *
  * Every integration test that uses the harness is a secrets check as well: each response body and header

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-test-harness.h"
 #include "ag-sse-parser.h"
 #include "ag-secret-scan.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-test-harness.h — runs the real ag-cl binary against the in-process mock Cloud Code server: the CLI for
  * account setup (keyring included) and `ag-cl --headless` as a subprocess, plus HTTP helpers. Everything waits by
  * iterating the main context so the in-process mock keeps answering. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* "ag-cl account …" end to end: the real binary (env AG_CL) against the in-process mock and the test keyring. */
 #include "acct-test-util.h"
 

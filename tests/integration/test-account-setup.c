@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Account setup against the mock: a project straight from loadCodeAssist, onboarding with polling, endpoint
  * fallback (and none on 429), and the step named in each failure. */
 #include "acct-test-util.h"

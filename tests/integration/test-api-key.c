@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The local API key end to end: `ag-cl api-key …` against the real (test) keyring, the headless proxy enforcing
  * it on every route but the health checks, non-loopback listening allowed only with a key, and the service
  * dropping a network listener the moment its key is removed. The key never reaches a log. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Cloud Code client against the mock: the SSE stream handed back unbuffered with the answering host, the
  * headers sent, Google errors parsed, fallback on 5xx and none on 429, and a unary call. */
 #include "acct-test-util.h"

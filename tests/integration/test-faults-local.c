@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Local faults: the request log cannot be written (no folder, read-only folder, full disk) and the keyring is
  * locked. Each case asserts what the client receives and that ag-cl keeps serving afterwards. The locked keyring
  * is a private gnome-keyring on a private bus, so locking it cannot disturb tests running in parallel. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The history store on a real SQLite file: adding never blocks the main loop, rows come back in order, the log
  * is bounded, quota samples are queried by series, and a database that cannot be opened drops rows and reports
  * "failed" without crashing, then recovers. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The upstream HTTP proxy, end to end: every URL of Google's side points at a host that does not resolve
  * (cloudcode.test), and the mock doubles as the HTTP proxy in front of it. Requests get through only when ag-cl
  * really sends them through the proxy that AGCL_UPSTREAM_PROXY and the proxy variables chose. */

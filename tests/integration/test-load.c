@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Load: 10 000 streamed requests, 64 in flight at any time, through the real ag-cl to the in-process mock on
  * loopback. Every answer must be complete, and the proxy's resident memory must stay flat: once the load is over
  * and the proxy idle, within 10 % of what it was after the warm-up (the issue's bar). Bounded in count; prints the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `ag-cl log` (the real binary) reading the request log another process keeps open and writing: the aligned table,
  * --limit, --since, --json, bad arguments, and a data directory without a log. */
 #include "acct-test-util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-mock.c — the mock Cloud Code server's self-test: every endpoint, script rule, error preset and fault,
  * driven through a real libsoup client on the same main loop. */
 #include <glib-unix.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* OAuth refresh and AgAccount's access-token cache against the mock: the form sent, invalid_grant, a rotated
  * refresh token, one shared refresh for concurrent callers, the expiry margin, a cancelled waiter. */
 #include "acct-test-util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The click-through sign-in against the mock: the test plays the browser (fetches the consent URL without following
  * the redirect, then requests the Location from the loopback listener). Success with PKCE checked by the mock,
  * denied consent, a forged redirect with the wrong state, no refresh token, timeout and cancel. */

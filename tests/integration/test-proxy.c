@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The headless proxy end to end over HTTP: the real ag-cl binary, an account stored in the (test) keyring, and the
  * in-process mock Cloud Code server. */
 #include "ag-test-harness.h"

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The quota poller against the mock with two accounts: fetchAvailableModels for each account at start (with its
  * project), the readings on the accounts and in the quota history, the timer only while accounts exist, polls on
  * demand coalesced per account, failures reported through "polled", and accounts removed mid-poll forgotten. */
 #include "acct-test-util.h"
+#include "ag-history-store.h"
 #include "ag-quota-poller.h"
 #include "ag-settings.h"
 
@@ -88,7 +90,8 @@ fixture_set_up (Fixture *fixture, gconstpointer script)
   g_assert_no_error (error);
   path = g_build_filename (fixture->dir, "history.db", NULL);
   fixture->history = ag_history_store_new (path);
-  fixture->poller = ag_quota_poller_new (fixture->pool, fixture->cloudcode, fixture->oauth, fixture->history);
+  fixture->poller = ag_quota_poller_new (fixture->pool, fixture->cloudcode, fixture->oauth);
+  ag_history_store_follow_quota (fixture->history, fixture->poller);
   g_signal_connect (fixture->poller, "polled", G_CALLBACK (on_polled), fixture);
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Several accounts against the mock: rotation on quota and capacity errors, waiting in place on a short rate limit,
  * the Gemini CLI quota fallback, the deliberate answer when every account rests, a revoked sign-in, and sessions
  * that stick while others spread. The proxy restarts for each test so no rest carries over. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The token store against a real gnome-keyring (run inside build-aux/with-keyring.sh): save, load, replace,
  * remove, profile isolation, and what reaches the keyring item. */
 #include <libsecret/secret.h>

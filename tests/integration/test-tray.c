@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The tray indicator against a fake StatusNotifierWatcher on a private session bus (GTestDBus): registration,
  * properties, the dbusmenu layout, and clicks that really stop and start the proxy's listener. All D-Bus calls are
  * asynchronous with the main context iterated: the item is served on this same thread. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-mock-cloudcode.c — the mock Cloud Code server as a program, for tests that run ag-cl as a separate process:
  *   ag-mock-cloudcode [--port N] [--script FILE]
  * prints "LISTENING http://127.0.0.1:PORT" once it accepts connections, and runs until SIGTERM or SIGINT. */

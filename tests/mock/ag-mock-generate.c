@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-mock-generate.c — Cloud Code answers and errors as the references describe them (cloudcode-api.md §4, §5). */
 #include "ag-mock-generate.h"
 #include "ag-mock-json.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-mock-generate.h — the mock's Cloud Code payloads: GenerateContentResponse chunks built the way Claude and
  * Gemini deliver them through v1internal, Google RPC error bodies (presets included), and the duration formats
  * Google uses in them. Pure JSON building, no I/O. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-mock-json.h — type-checked member access for script and request JSON: scripts and client bodies may hold
  * anything, and json-glib's plain getters raise criticals on a wrong type. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-mock-reply.c — sending one mock answer, streamed with pause/unpause and GLib timeouts (never blocking). */
 #include "ag-mock-reply.h"
 #include "ag-mock-json.h"

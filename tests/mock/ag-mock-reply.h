@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-mock-reply.h — one answer of the mock server: status, headers and body pieces, sent either at once or
  * streamed (chunked, paused between pieces) with the scripted faults: first-byte delay, delay between pieces,
  * writes split into small pieces, the connection dropped after N body bytes, or headers and then silence. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-mock-server.c — Google's side for tests: OAuth, userinfo and Cloud Code v1internal on one SoupServer. */
 #include "ag-mock-server.h"
 #include "ag-mock-generate.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-mock-server.h — a mock of Google's side for tests: OAuth token + userinfo, and Cloud Code v1internal
  * (loadCodeAssist, onboardUser, fetchAvailableModels, countTokens, streamGenerateContent, generateContent),
  * speaking the wire format of ../shared/reference/cloudcode-api.md. Runs in-process (tests link it) or as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The desktop app in a real window (under Xvfb), driven through its widgets against the in-process mock: add an
  * account through the click-through sign-in (the test plays the browser), turn the proxy off and on, move it to
  * another port from the preferences. Each test saves a screenshot under the build directory. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tray-demo.c — the tray indicator with a real proxy service and two made-up accounts, for tray-screenshot.sh
  * (a real StatusNotifierItem host). Prints each application action it receives; "quit" ends it. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* request-test-util.h — structural JSON comparison for the request-side tests: member order is ignored, array
  * order and every value are not; a failure names the first differing path and prints both documents. */
 #pragma once

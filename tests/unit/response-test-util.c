@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "response-test-util.h"
 #include "ag-sse-parser.h"
 

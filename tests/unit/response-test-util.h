@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* response-test-util.h — shared by the response-side tests: fixtures, running a recorded upstream stream
  * through the SSE parser and the stream translator, and structural JSON comparison. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for account selection on a fake clock: every strategy's order, sessions, the preferred account, per-model
  * rests, the quota poller's zeros, optimistic reset, invalidation and the signals observers rely on. */
 #include "ag-account-pool.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for the per-model quota an account keeps from the quota poller: clamping, change signals, listing. */
 #include "ag-account.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for Anthropic error bodies and the mapping of upstream failures to what Claude Code receives. */
 #include "ag-anthropic-error.h"
 

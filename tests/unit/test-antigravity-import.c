@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading the refresh token of the Antigravity IDE's sign-in: both record formats (built here byte by byte), a
  * record without a refresh token, malformed data, and a real SQLite state database. */
 #include <glib/gstdio.h>

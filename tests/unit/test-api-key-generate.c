@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The local API key generator: format and freshness (the keyring side is in tests/integration/test-api-key.c). */
 #include "ag-api-key-store.h"
 

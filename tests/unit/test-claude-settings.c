@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The ~/.claude/settings.json writer on real files in a temporary directory. */
 #include <glib/gstdio.h>
 #include "ag-claude-settings.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Cloud Code configuration: defaults, environment overrides, URLs, headers, envelope, and the project/tier read
  * from loadCodeAssist answers. */
 #include "ag-account-setup.h"

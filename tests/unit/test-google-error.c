@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for Google error bodies, their classification, Go durations and RFC 3339 timestamps. */
 #include "ag-google-error.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for the pure parts of `ag-cl log`: --since durations, times, the attempts summary and the table. */
 #include "ag-log-cli.h"
 

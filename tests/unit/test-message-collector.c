@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for folding the Anthropic event stream back into one non-stream Messages response. */
 #include "ag-message-collector.h"
 #include "ag-protocol-error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Model name resolution: defaults, aliases, [1m], deprecated ids, and the closest-model rule for unknown names. */
 #include "ag-model-catalogue.h"
 #include "ag-protocol-error.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Which models every usable account is out of quota for (the "all accounts exhausted" notification), and when
  * the first of them comes back. */
 #include "ag-notifier.h"

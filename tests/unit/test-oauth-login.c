@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The pure parts of the click-through sign-in: the PKCE S256 challenge (RFC 7636 Appendix B) and the redirect
  * query parser. */
 #include "ag-oauth-login.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for reading quota from a fetchAvailableModels answer (cloudcode-api.md §8.1). */
 #include "ag-quota-poller.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for the rest decision: server reset times, the quota ladder, fixed waits, per-model keys, optimistic reset. */
 #include "ag-rate-limits.h"
 

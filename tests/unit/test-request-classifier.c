@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Warmup, quota-probe and background-task recognition, and the exact local answer. */
 #include "ag-request-classifier.h"
 #include "ag-sse-parser.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for request-log records: outcome names, the attempts column and the JSON of `ag-cl log --json`. */
 #include "ag-request-record.h"
 

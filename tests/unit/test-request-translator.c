@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-request-translator.h"
 #include "ag-protocol-error.h"
 #include "request-test-util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-signature-cache.h"
 
 #define SIGNATURE_A "EuYBCkgIARACGAIiQNnQ4a2KQ1Yp5XR3MvZ0LrZg3S4H5kzq9yP0x7hWcK8tD1mEw2aB6fJ9uL0sG3qR4vN"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for the incremental SSE parser: WHATWG line and field rules, any chunking, size limits. */
 #include "ag-sse-parser.h"
 #include "ag-protocol-error.h"

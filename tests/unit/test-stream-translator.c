@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for the Cloud Code → Anthropic stream state machine: recorded-style upstream streams against the exact
  * expected event sequences, signature caching, usage, and the error/ping/empty paths. */
 #include "ag-stream-translator.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The upstream proxy from the environment: which mode, which proxy for which URL, what is never proxied. */
 #include "ag-upstream-proxy.h"
 

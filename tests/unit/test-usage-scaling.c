@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Usage scaling: the client is told its context use relative to its own window; output and the real counts stay. */
 #include "ag-stream-translator.h"
 

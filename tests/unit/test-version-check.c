@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading the version out of Antigravity's update manifest, and comparing versions. */
 #include "ag-version-check.h"
 

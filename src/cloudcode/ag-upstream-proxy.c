@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-upstream-proxy.c — the upstream HTTP proxy from ag-cl's environment; see the header for the rules. */
+#include "ag-upstream-proxy.h"
+
+#include <string.h>
+
+/* Hosts that never go through a proxy: the mock in tests, a local gateway. */
+static const char * const loopback_hosts[] = { "localhost", "127.0.0.0/8", "::1" };
+
+/* @name's value in @envp, else its upper-case form's; NULL when unset or blank. */
+static const char *
+proxy_variable (const char * const *envp, const char *name)
+{
+  g_autofree char *upper = g_ascii_strup (name, -1);
+  const char *value = g_environ_getenv ((char **) envp, name);
+
+  if (value == NULL || *value == '\0')
+    value = g_environ_getenv ((char **) envp, upper);
+  if (value == NULL)
+    return NULL;
+  while (g_ascii_isspace (*value))
+    value++;
+  return *value != '\0' ? value : NULL;
+}
+
+gboolean
+ag_upstream_proxy_from_environ (const char * const *envp, AgUpstreamProxy *mode, GError **error)
+{
+  const char *requested = g_environ_getenv ((char **) envp, "AGCL_UPSTREAM_PROXY");
+  const char *desktop = g_environ_getenv ((char **) envp, "XDG_CURRENT_DESKTOP");
+
+  g_return_val_if_fail (mode != NULL, FALSE);
+
+  *mode = desktop != NULL && *desktop != '\0' ? AG_UPSTREAM_PROXY_SYSTEM : AG_UPSTREAM_PROXY_ENVIRONMENT;
+  if (requested == NULL || *requested == '\0' || g_ascii_strcasecmp (requested, "auto") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (requested, "system") == 0)
+    *mode = AG_UPSTREAM_PROXY_SYSTEM;
+  else if (g_ascii_strcasecmp (requested, "environment") == 0)
+    *mode = AG_UPSTREAM_PROXY_ENVIRONMENT;
+  else if (g_ascii_strcasecmp (requested, "none") == 0)
+    *mode = AG_UPSTREAM_PROXY_NONE;
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "AGCL_UPSTREAM_PROXY must be auto, system, environment or none, not “%s”", requested);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* @value as a proxy URI: "host:port" means an HTTP proxy, as curl takes it. */
+static char *
+proxy_uri (const char *name, const char *value, GError **error)
+{
+  g_autofree char *uri = strstr (value, "://") != NULL ? g_strdup (value) : g_strconcat ("http://", value, NULL);
+
+  g_strchomp (uri);
+  if (!g_uri_is_valid (uri, G_URI_FLAGS_NONE, NULL))
+    {
+      /* The value itself stays out of the message: it may hold a password. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s is not a proxy URI", name);
+      return NULL;
+    }
+  return g_steal_pointer (&uri);
+}
+
+static GStrv
+ignore_hosts (const char *no_proxy)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (loopback_hosts); i++)
+    g_strv_builder_add (builder, loopback_hosts[i]);
+  if (no_proxy != NULL)
+    {
+      g_auto(GStrv) entries = g_strsplit_set (no_proxy, ", \t", -1);
+
+      /* GSimpleProxyResolver already reads "example.com", ".example.com" and "*.example.com" as the domain and
+       * every host under it, which is what no_proxy means to curl and wget. */
+      for (guint i = 0; entries[i] != NULL; i++)
+        if (entries[i][0] != '\0')
+          g_strv_builder_add (builder, entries[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+GProxyResolver *
+ag_upstream_proxy_resolver_from_environ (const char * const *envp, GError **error)
+{
+  static const char * const schemes[] = { "https", "http" };
+  const char *no_proxy = proxy_variable (envp, "no_proxy");
+  const char *all = proxy_variable (envp, "all_proxy");
+  g_autofree char *default_uri = NULL;
+  g_auto(GStrv) ignore = NULL;
+  g_autoptr(GProxyResolver) resolver = NULL;
+  gboolean any = FALSE;
+
+  if (no_proxy != NULL)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (no_proxy));
+
+      if (strcmp (trimmed, "*") == 0)
+        return NULL;
+    }
+  if (all != NULL && (default_uri = proxy_uri ("all_proxy", all, error)) == NULL)
+    return NULL;
+  ignore = ignore_hosts (no_proxy);
+  resolver = g_simple_proxy_resolver_new (default_uri, ignore);
+  any = default_uri != NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
+    {
+      g_autofree char *name = g_strconcat (schemes[i], "_proxy", NULL);
+      const char *value = proxy_variable (envp, name);
+      g_autofree char *uri = NULL;
+
+      if (value == NULL)
+        continue;
+      if ((uri = proxy_uri (name, value, error)) == NULL)
+        return NULL;
+      g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), schemes[i], uri);
+      any = TRUE;
+    }
+  return any ? g_steal_pointer (&resolver) : NULL;
+}
+
+const char *
+ag_upstream_proxy_to_string (AgUpstreamProxy mode)
+{
+  switch (mode)
+    {
+    case AG_UPSTREAM_PROXY_SYSTEM: return "system";
+    case AG_UPSTREAM_PROXY_ENVIRONMENT: return "environment";
+    case AG_UPSTREAM_PROXY_NONE: return "none";
+    default: g_return_val_if_reached ("none");
+    }
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-upstream-proxy.h — which HTTP proxy, if any, carries ag-cl's requests to Google.
+ *
+ * AGCL_UPSTREAM_PROXY picks the source:
+ *   system       GIO's default resolver: the desktop's proxy settings (GNOME, KDE, PAC, WPAD, via glib-networking)
+ *   environment  https_proxy, http_proxy, all_proxy and no_proxy (or their upper-case forms), as curl reads them
+ *   none         always direct
+ *   auto         (default) system in a desktop session (XDG_CURRENT_DESKTOP set), environment otherwise: the
+ *                convention of command-line tools on a server, without loading libproxy (and libstdc++) there. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  AG_UPSTREAM_PROXY_SYSTEM,
+  AG_UPSTREAM_PROXY_ENVIRONMENT,
+  AG_UPSTREAM_PROXY_NONE,
+} AgUpstreamProxy;
+
+/* The mode @envp asks for (AGCL_UPSTREAM_PROXY, "auto" resolved). An unknown value is an error; @mode then holds
+ * what "auto" gives. */
+gboolean ag_upstream_proxy_from_environ (const char * const *envp, AgUpstreamProxy *mode, GError **error);
+
+/* A resolver for the proxy variables in @envp, or NULL when they name no proxy (or no_proxy is "*"): connect
+ * directly. Loopback addresses are never proxied. A variable that is not a proxy URI is an error. */
+GProxyResolver *ag_upstream_proxy_resolver_from_environ (const char * const *envp, GError **error);
+
+/* The mode's name as AGCL_UPSTREAM_PROXY spells it. */
+const char *ag_upstream_proxy_to_string (AgUpstreamProxy mode);
+
+G_END_DECLS

@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ag-tray.h"
+
+#include <glib/gi18n.h>
+#include "ag-tray-icon.h"
+#include "ag-tray-menu.h"
+
+#define ITEM_PATH "/StatusNotifierItem"
+#define ITEM_INTERFACE "org.kde.StatusNotifierItem"
+#define WATCHER_NAME "org.kde.StatusNotifierWatcher"
+#define WATCHER_PATH "/StatusNotifierWatcher"
+
+static const char introspection_xml[] =
+  "<node>"
+  " <interface name='org.kde.StatusNotifierItem'>"
+  "  <property name='Category' type='s' access='read'/>"
+  "  <property name='Id' type='s' access='read'/>"
+  "  <property name='Title' type='s' access='read'/>"
+  "  <property name='Status' type='s' access='read'/>"
+  "  <property name='WindowId' type='i' access='read'/>"
+  "  <property name='IconThemePath' type='s' access='read'/>"
+  "  <property name='IconName' type='s' access='read'/>"
+  "  <property name='IconPixmap' type='a(iiay)' access='read'/>"
+  "  <property name='OverlayIconName' type='s' access='read'/>"
+  "  <property name='OverlayIconPixmap' type='a(iiay)' access='read'/>"
+  "  <property name='AttentionIconName' type='s' access='read'/>"
+  "  <property name='AttentionIconPixmap' type='a(iiay)' access='read'/>"
+  "  <property name='AttentionMovieName' type='s' access='read'/>"
+  "  <property name='ToolTip' type='(sa(iiay)ss)' access='read'/>"
+  "  <property name='ItemIsMenu' type='b' access='read'/>"
+  "  <property name='Menu' type='o' access='read'/>"
+  "  <method name='ContextMenu'><arg name='x' type='i' direction='in'/><arg name='y' type='i' direction='in'/></method>"
+  "  <method name='Activate'><arg name='x' type='i' direction='in'/><arg name='y' type='i' direction='in'/></method>"
+  "  <method name='SecondaryActivate'>"
+  "   <arg name='x' type='i' direction='in'/><arg name='y' type='i' direction='in'/>"
+  "  </method>"
+  "  <method name='Scroll'>"
+  "   <arg name='delta' type='i' direction='in'/><arg name='orientation' type='s' direction='in'/>"
+  "  </method>"
+  "  <signal name='NewTitle'/>"
+  "  <signal name='NewIcon'/>"
+  "  <signal name='NewAttentionIcon'/>"
+  "  <signal name='NewOverlayIcon'/>"
+  "  <signal name='NewToolTip'/>"
+  "  <signal name='NewStatus'><arg name='status' type='s'/></signal>"
+  " </interface>"
+  "</node>";
+
+struct _AgTray {
+  GObject          parent_instance;
+
+  AgProxyService  *service;
+  GApplication    *app;
+  GListModel      *accounts;
+  GPtrArray       *watched_accounts;   /* AgAccount whose changes update the menu */
+  AgTrayMenu      *menu;
+
+  GCancellable    *cancellable;
+  GDBusConnection *connection;
+  guint            registration_id;
+  guint            watch_id;
+  gboolean         available;
+
+  AgTrayIconState  icon_state;
+  char            *tooltip;
+};
+
+enum { PROP_0, PROP_AVAILABLE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (AgTray, ag_tray, G_TYPE_OBJECT)
+
+static void
+set_available (AgTray *self, gboolean available)
+{
+  if (self->available == available)
+    return;
+  self->available = available;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABLE]);
+}
+
+static void
+unwatch_accounts (AgTray *self)
+{
+  for (guint i = 0; i < self->watched_accounts->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched_accounts, i), self);
+  g_ptr_array_set_size (self->watched_accounts, 0);
+}
+
+static void
+ag_tray_dispose (GObject *object)
+{
+  AgTray *self = AG_TRAY (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->watch_id != 0)
+    g_bus_unwatch_name (self->watch_id);
+  self->watch_id = 0;
+  if (self->registration_id != 0)
+    g_dbus_connection_unregister_object (self->connection, self->registration_id);
+  self->registration_id = 0;
+  if (self->menu != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->menu, self);
+      ag_tray_menu_unexport (self->menu);
+    }
+  if (self->watched_accounts != NULL)
+    unwatch_accounts (self);
+  if (self->accounts != NULL)
+    g_signal_handlers_disconnect_by_data (self->accounts, self);
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
+  g_clear_object (&self->menu);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->service);
+  g_clear_object (&self->app);
+  G_OBJECT_CLASS (ag_tray_parent_class)->dispose (object);
+}
+
+static void
+ag_tray_finalize (GObject *object)
+{
+  AgTray *self = AG_TRAY (object);
+
+  g_ptr_array_unref (self->watched_accounts);
+  g_free (self->tooltip);
+  G_OBJECT_CLASS (ag_tray_parent_class)->finalize (object);
+}
+
+static void
+ag_tray_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AgTray *self = AG_TRAY (object);
+
+  switch (prop_id)
+    {
+    case PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_tray_class_init (AgTrayClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ag_tray_dispose;
+  object_class->finalize = ag_tray_finalize;
+  object_class->get_property = ag_tray_get_property;
+
+  properties[PROP_AVAILABLE] = g_param_spec_boolean ("available", NULL, NULL, FALSE,
+                                                     G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                                     G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ag_tray_init (AgTray *self)
+{
+  self->watched_accounts = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cancellable = g_cancellable_new ();
+  self->menu = ag_tray_menu_new ();
+  self->icon_state = AG_TRAY_ICON_OFF;
+}
+
+static gboolean
+account_is_usable (AgAccount *account)
+{
+  return ag_account_get_enabled (account) && ag_account_get_state (account) == AG_ACCOUNT_STATE_VALID;
+}
+
+static const char *
+account_state_label (AgAccount *account)
+{
+  if (!ag_account_get_enabled (account))
+    return _("Disabled");
+  switch (ag_account_get_state (account))
+    {
+    case AG_ACCOUNT_STATE_VALID:
+      return _("Ready");
+    case AG_ACCOUNT_STATE_SIGNED_OUT:
+      return _("Needs sign-in");
+    case AG_ACCOUNT_STATE_VALIDATION_REQUIRED:
+      return _("Needs verification");
+    case AG_ACCOUNT_STATE_DISABLED:
+      return _("Refused by Google");
+    default:
+      return _("Unknown");
+    }
+}
+
+/* dbusmenu reads "_" as a mnemonic marker; e-mail addresses often contain one. */
+static char *
+escape_mnemonics (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "_", -1);
+  return g_strjoinv ("__", parts);
+}
+
+static GVariant *
+standard_item (const char *label, gboolean enabled)
+{
+  g_autofree char *escaped = escape_mnemonics (label);
+  return g_variant_new_parsed ("{'label': <%s>, 'enabled': <%b>}", escaped, enabled);
+}
+
+static GVariant *
+separator_item (void)
+{
+  return g_variant_new_parsed ("{'type': <'separator'>}");
+}
+
+static guint
+count_usable_accounts (AgTray *self)
+{
+  guint usable = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (self->accounts); i++)
+    {
+      g_autoptr(AgAccount) account = g_list_model_get_item (self->accounts, i);
+      usable += account_is_usable (account);
+    }
+  return usable;
+}
+
+static void
+rebuild_menu (AgTray *self)
+{
+  guint n_accounts = g_list_model_get_n_items (self->accounts);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  gboolean running = ag_proxy_service_get_running (self->service);
+
+  g_ptr_array_add (keys, g_strdup ("show"));
+  g_ptr_array_add (items, standard_item (_("Show ag-cl"), TRUE));
+  g_ptr_array_add (keys, g_strdup ("proxy"));
+  g_ptr_array_add (items, g_variant_new_parsed ("{'label': <%s>, 'toggle-type': <'checkmark'>, "
+                                                "'toggle-state': <%i>, 'enabled': <true>}",
+                                                _("Proxy on"), running ? 1 : 0));
+  g_ptr_array_add (keys, g_strdup ("separator-accounts"));
+  g_ptr_array_add (items, separator_item ());
+  for (guint i = 0; i < n_accounts; i++)
+    {
+      g_autoptr(AgAccount) account = g_list_model_get_item (self->accounts, i);
+      const char *email = ag_account_get_email (account);
+      /* Translators: an account line in the tray menu: e-mail address — state. */
+      g_autofree char *label = g_strdup_printf (_("%s — %s"), email, account_state_label (account));
+
+      g_ptr_array_add (keys, g_strconcat ("account:", email, NULL));
+      g_ptr_array_add (items, standard_item (label, FALSE));
+    }
+  if (n_accounts == 0)
+    {
+      g_ptr_array_add (keys, g_strdup ("no-accounts"));
+      g_ptr_array_add (items, standard_item (_("No accounts"), FALSE));
+    }
+  g_ptr_array_add (keys, g_strdup ("separator-actions"));
+  g_ptr_array_add (items, separator_item ());
+  g_ptr_array_add (keys, g_strdup ("copy"));
+  g_ptr_array_add (items, standard_item (_("Copy Claude Code settings"), TRUE));
+  g_ptr_array_add (keys, g_strdup ("quit"));
+  g_ptr_array_add (items, standard_item (_("Quit"), TRUE));
+  g_ptr_array_add (keys, NULL);
+
+  ag_tray_menu_set_items (self->menu, (const char *const *) keys->pdata, (GVariant *const *) items->pdata,
+                          items->len);
+}
+
+static const char *
+status_for (AgTrayIconState state)
+{
+  return state == AG_TRAY_ICON_LIMITED ? "NeedsAttention" : "Active";
+}
+
+static char *
+build_tooltip (AgTray *self, guint usable)
+{
+  g_autofree char *url = ag_proxy_service_get_url (self->service);
+  guint n_accounts = g_list_model_get_n_items (self->accounts);
+  g_autofree char *accounts = NULL;
+
+  if (url == NULL)
+    return g_strdup (_("Proxy off"));
+  accounts = g_strdup_printf (ngettext ("%u of %u account ready", "%u of %u accounts ready",
+                                n_accounts),
+                              usable, n_accounts);
+  /* Translators: the tray tooltip: the proxy's address, then the accounts line. */
+  return g_strdup_printf (_("Listening on %s\n%s"), url, accounts);
+}
+
+static void
+emit_item_signal (AgTray *self, const char *name, GVariant *parameters)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->registration_id == 0)
+    {
+      if (parameters != NULL)
+        g_variant_unref (g_variant_ref_sink (parameters));
+      return;
+    }
+  if (!g_dbus_connection_emit_signal (self->connection, NULL, ITEM_PATH, ITEM_INTERFACE, name, parameters, &error))
+    g_debug ("Cannot emit %s: %s", name, error->message);
+}
+
+/* Brings the icon, tooltip and menu in line with the proxy and the accounts. */
+static void
+update (AgTray *self)
+{
+  guint usable = count_usable_accounts (self);
+  AgTrayIconState state;
+  g_autofree char *tooltip = build_tooltip (self, usable);
+
+  if (!ag_proxy_service_get_running (self->service))
+    state = AG_TRAY_ICON_OFF;
+  else
+    state = usable == 0 ? AG_TRAY_ICON_LIMITED : AG_TRAY_ICON_ON;
+
+  rebuild_menu (self);
+  if (state != self->icon_state)
+    {
+      gboolean status_changed = g_strcmp0 (status_for (state), status_for (self->icon_state)) != 0;
+
+      self->icon_state = state;
+      emit_item_signal (self, "NewIcon", NULL);
+      if (status_changed)
+        emit_item_signal (self, "NewStatus", g_variant_new ("(s)", status_for (state)));
+    }
+  if (g_strcmp0 (tooltip, self->tooltip) != 0)
+    {
+      g_free (self->tooltip);
+      self->tooltip = g_steal_pointer (&tooltip);
+      emit_item_signal (self, "NewToolTip", NULL);
+    }
+}
+
+static void
+activate_app_action (AgTray *self, const char *name)
+{
+  if (!g_action_group_has_action (G_ACTION_GROUP (self->app), name))
+    {
+      g_message ("The application has no action app.%s", name);
+      return;
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (self->app), name, NULL);
+}
+
+static void
+toggle_proxy (AgTray *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ag_proxy_service_get_running (self->service))
+    {
+      ag_proxy_service_stop (self->service);
+      return;
+    }
+  /* The application already tells the user about "listen-failed" (a notification): reuse it. */
+  if (!ag_proxy_service_start (self->service, &error))
+    g_signal_emit_by_name (self->service, "listen-failed", error->message);
+}
+
+static void
+on_flushed_quit (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(AgTray) self = user_data;
+
+  g_dbus_connection_flush_finish (G_DBUS_CONNECTION (source), result, NULL);
+  if (self->app != NULL)
+    activate_app_action (self, "quit");
+}
+
+static void
+on_menu_clicked (AgTrayMenu *menu, const char *key, gpointer user_data)
+{
+  AgTray *self = user_data;
+
+  if (g_str_equal (key, "show"))
+    activate_app_action (self, "show-window");
+  else if (g_str_equal (key, "proxy"))
+    toggle_proxy (self);
+  else if (g_str_equal (key, "copy"))
+    activate_app_action (self, "copy-claude-settings");
+  else if (g_str_equal (key, "quit"))
+    /* Let the host's reply leave before the process goes (else the host sees NoReply). */
+    g_dbus_connection_flush (self->connection, NULL, on_flushed_quit, g_object_ref (self));
+}
+
+static GVariant *
+tooltip_value (AgTray *self)
+{
+  return g_variant_new ("(s@a(iiay)ss)", ag_tray_icon_name (self->icon_state), g_variant_new ("a(iiay)", NULL),
+                        "ag-cl", self->tooltip != NULL ? self->tooltip : "");
+}
+
+static GVariant *
+handle_get_property (GDBusConnection *connection, const char *sender, const char *object_path,
+                     const char *interface_name, const char *name, GError **error, gpointer user_data)
+{
+  AgTray *self = user_data;
+
+  if (g_str_equal (name, "Category"))
+    return g_variant_new_string ("ApplicationStatus");
+  if (g_str_equal (name, "Id"))
+    return g_variant_new_string (AG_APP_ID);
+  if (g_str_equal (name, "Title"))
+    return g_variant_new_string ("ag-cl");
+  if (g_str_equal (name, "Status"))
+    return g_variant_new_string (status_for (self->icon_state));
+  if (g_str_equal (name, "WindowId"))
+    return g_variant_new_int32 (0);
+  if (g_str_equal (name, "IconName"))
+    return g_variant_new_string (ag_tray_icon_name (self->icon_state));
+  if (g_str_equal (name, "IconPixmap"))
+    return ag_tray_icon_pixmaps (self->icon_state);
+  if (g_str_equal (name, "AttentionIconName"))
+    return g_variant_new_string (ag_tray_icon_name (AG_TRAY_ICON_LIMITED));
+  if (g_str_equal (name, "AttentionIconPixmap"))
+    return ag_tray_icon_pixmaps (AG_TRAY_ICON_LIMITED);
+  if (g_str_equal (name, "IconThemePath") || g_str_equal (name, "OverlayIconName") ||
+      g_str_equal (name, "AttentionMovieName"))
+    return g_variant_new_string ("");
+  if (g_str_equal (name, "OverlayIconPixmap"))
+    return g_variant_new ("a(iiay)", NULL);
+  if (g_str_equal (name, "ToolTip"))
+    return tooltip_value (self);
+  if (g_str_equal (name, "ItemIsMenu"))
+    return g_variant_new_boolean (FALSE);
+  if (g_str_equal (name, "Menu"))
+    return g_variant_new_object_path (AG_TRAY_MENU_PATH);
+  g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", name);
+  return NULL;
+}
+
+static void
+handle_method_call (GDBusConnection *connection, const char *sender, const char *object_path,
+                    const char *interface_name, const char *method_name, GVariant *parameters,
+                    GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  AgTray *self = user_data;
+
+  if (g_str_equal (method_name, "Activate") || g_str_equal (method_name, "SecondaryActivate"))
+    {
+      g_dbus_method_invocation_return_value (invocation, NULL);
+      activate_app_action (self, "show-window");
+    }
+  else if (g_str_equal (method_name, "Scroll"))
+    g_dbus_method_invocation_return_value (invocation, NULL);
+  else
+    /* ContextMenu included: hosts then draw the menu from the "Menu" object. */
+    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
+                                           "Unknown method %s", method_name);
+}
+
+static const GDBusInterfaceVTable vtable = { handle_method_call, handle_get_property, NULL, { 0 } };
+
+static void
+on_registered (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  AgTray *self;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+  if (reply == NULL)
+    {
+      g_message ("The StatusNotifierWatcher refused the tray icon: %s", error->message);
+      set_available (self, FALSE);
+      return;
+    }
+  set_available (self, TRUE);
+}
+
+/* Also when a panel restarts: a new watcher knows nothing of us. */
+static void
+on_watcher_appeared (GDBusConnection *connection, const char *name, const char *owner, gpointer user_data)
+{
+  AgTray *self = user_data;
+
+  /* The unique name rather than an owned org.kde.StatusNotifierItem-PID-N name: works inside Flatpak. */
+  g_dbus_connection_call (connection, WATCHER_NAME, WATCHER_PATH, WATCHER_NAME, "RegisterStatusNotifierItem",
+                          g_variant_new ("(s)", g_dbus_connection_get_unique_name (connection)), NULL,
+                          G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable, on_registered, self);
+}
+
+static void
+on_watcher_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  set_available (AG_TRAY (user_data), FALSE);
+}
+
+static void
+export_on (AgTray *self, GDBusConnection *connection)
+{
+  g_autoptr(GDBusNodeInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->connection = g_object_ref (connection);
+  info = g_dbus_node_info_new_for_xml (introspection_xml, &error);
+  g_assert_no_error (error);
+  self->registration_id = g_dbus_connection_register_object (connection, ITEM_PATH, info->interfaces[0], &vtable,
+                                                             self, NULL, &error);
+  if (self->registration_id == 0 || !ag_tray_menu_export (self->menu, connection, &error))
+    {
+      g_warning ("Cannot export the tray icon: %s", error->message);
+      return;
+    }
+  self->watch_id = g_bus_watch_name_on_connection (connection, WATCHER_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                   on_watcher_appeared, on_watcher_vanished, self, NULL);
+}
+
+static void
+on_bus_got (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connection = g_bus_get_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (connection == NULL)
+    {
+      g_message ("No session bus, so no tray icon: %s", error->message);
+      return;
+    }
+  export_on (AG_TRAY (user_data), connection);
+}
+
+static void
+on_accounts_changed (GListModel *accounts, guint position, guint removed, guint added, gpointer user_data)
+{
+  AgTray *self = user_data;
+
+  unwatch_accounts (self);
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      AgAccount *account = g_list_model_get_item (accounts, i);
+
+      g_signal_connect_swapped (account, "notify::enabled", G_CALLBACK (update), self);
+      g_signal_connect_swapped (account, "notify::state", G_CALLBACK (update), self);
+      g_ptr_array_add (self->watched_accounts, account);
+    }
+  update (self);
+}
+
+AgTray *
+ag_tray_new (AgProxyService *service, GApplication *app)
+{
+  AgTray *self;
+  GDBusConnection *connection;
+
+  g_return_val_if_fail (AG_IS_PROXY_SERVICE (service), NULL);
+  g_return_val_if_fail (G_IS_APPLICATION (app), NULL);
+
+  self = g_object_new (AG_TYPE_TRAY, NULL);
+  self->service = g_object_ref (service);
+  self->app = g_object_ref (app);
+  self->accounts = g_object_ref (ag_account_pool_get_accounts (ag_proxy_service_get_pool (service)));
+
+  g_signal_connect_swapped (service, "notify::running", G_CALLBACK (update), self);
+  g_signal_connect (self->accounts, "items-changed", G_CALLBACK (on_accounts_changed), self);
+  g_signal_connect (self->menu, "clicked", G_CALLBACK (on_menu_clicked), self);
+  on_accounts_changed (self->accounts, 0, 0, 0, self);
+
+  connection = g_application_get_dbus_connection (app);
+  if (connection != NULL)
+    export_on (self, connection);
+  else
+    g_bus_get (G_BUS_TYPE_SESSION, self->cancellable, on_bus_got, self);
+  return self;
+}
+
+gboolean
+ag_tray_get_available (AgTray *self)
+{
+  g_return_val_if_fail (AG_IS_TRAY (self), FALSE);
+  return self->available;
+}

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-quota-poller.h"
+#include "ag-account-lease.h"
 #include "ag-google-error.h"
 
 /* One poll of one account. It owns itself: the async callbacks free it, and a poll whose poller went away (or
  * whose account left the pool) is cancelled and detached (poller = NULL) so the callbacks only clean up. */
 typedef struct {
-  AgQuotaPoller *poller;
-  AgAccount     *account;
-  GCancellable  *cancellable;
+  AgQuotaPoller  *poller;
+  AgAccount      *account;
+  AgAccountLease *lease;
+  GCancellable   *cancellable;
 } Poll;
 
 struct _AgQuotaPoller
@@ -47,6 +49,7 @@ static void
 poll_free (Poll *poll)
 {
   g_object_unref (poll->account);
+  g_object_unref (poll->lease);
   g_object_unref (poll->cancellable);
   g_free (poll);
 }
@@ -135,6 +138,8 @@ record_quota (const char *model, double fraction, gint64 reset_unix_ms, gpointer
                  reading->now_ms);
 }
 
+static void token_ready (GObject *source, GAsyncResult *result, gpointer user_data);
+
 static void
 models_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -152,10 +157,11 @@ models_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (response == NULL)
     {
-      /* A revoked access token: the next poll (or request) renews it. */
-      if (google_error != NULL && google_error->kind == AG_UPSTREAM_FAILURE_AUTH)
-        ag_account_invalidate_access_token (poll->account);
-      finish_poll (poll, error);
+      /* The lease decides what the refusal means for the account; it asks again only with a renewed token. */
+      if (google_error != NULL && ag_account_lease_failed (poll->lease, g_steal_pointer (&google_error)))
+        ag_account_lease_acquire_async (poll->lease, poll->cancellable, token_ready, poll);
+      else
+        finish_poll (poll, error);
       return;
     }
   reading.self = poll->poller;
@@ -171,7 +177,7 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Poll *poll = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *token = ag_account_get_access_token_finish (AG_ACCOUNT (source), result, &error);
+  g_autofree char *token = ag_account_lease_acquire_finish (AG_ACCOUNT_LEASE (source), result, &error);
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonObject) object = NULL;
   const char *project;
@@ -183,10 +189,6 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (token == NULL)
     {
-      /* A revoked sign-in found by the poller is as final as one found by a request: mark it once, here. */
-      if (g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT))
-        ag_account_pool_invalidate (poll->poller->pool, poll->account, AG_ACCOUNT_STATE_SIGNED_OUT,
-                                    "Google no longer accepts this account's sign-in; sign in again", NULL);
       finish_poll (poll, error);
       return;
     }
@@ -214,8 +216,10 @@ ag_quota_poller_poll_account (AgQuotaPoller *self, AgAccount *account)
   poll->poller = self;
   poll->account = g_object_ref (account);
   poll->cancellable = g_cancellable_new ();
+  poll->lease = ag_account_lease_new (self->pool, self->oauth, ag_cloudcode_client_get_config (self->cloudcode),
+                                      &(AgLeaseOptions) { .purpose = AG_LEASE_POLL, .account = account });
   g_hash_table_insert (self->polls, account, poll);
-  ag_account_get_access_token_async (account, self->oauth, poll->cancellable, token_ready, poll);
+  ag_account_lease_acquire_async (poll->lease, poll->cancellable, token_ready, poll);
 }
 
 /* Signed-out or refused accounts are left alone: their token refresh would only fail again. */

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-call.h"
+#include "ag-account-lease.h"
 #include "ag-anthropic-error.h"
 #include "ag-client-socket.h"
 #include "ag-message-collector.h"
 #include "ag-protocol-error.h"
-#include "ag-history-store.h"
 #include "ag-proxy-reply.h"
-#include "ag-sse-writer.h"
-#include "ag-request-translator.h"
+#include "ag-session-id.h"
 #include "ag-sse-parser.h"
+#include "ag-sse-writer.h"
 #include "ag-stream-translator.h"
 
 #include <string.h>
@@ -18,7 +18,7 @@
 struct _AgProxyCall {
   GObject              parent_instance;
 
-  AgProxyServer       *server;
+  AgCallContext       *context;
   SoupServerMessage   *msg;
   gulong               disconnected_id;
   GCancellable        *cancellable;
@@ -29,38 +29,21 @@ struct _AgProxyCall {
   char                *client_model;
   AgResolvedModel      model;
   AgTranslatedRequest *translated;
-
-  AgAccount           *account;
-  GPtrArray           *tried;              /* accounts given up on for this request (not those only resting) */
-  gboolean             renewed_token;
-  AgGoogleError       *last_error;          /* the most recent upstream failure, for the final answer */
-  char                *session_id;          /* Claude Code's session: keeps its requests on one account */
-  char                *pool_model;          /* the model id sent upstream in the current quota pool */
-  gboolean             gemini_cli;          /* serving from the Gemini CLI quota pool */
-  guint                in_place_retries;
-  gboolean             waited_for_all;      /* already waited once for a short rest of every account */
-  gboolean             optimistic_reset;    /* already forgot the model's rests once */
-  gint64               shortest_wait_ms;    /* the shortest rest seen when no account was free; -1 = none */
-  guint                empty_retries;
-  guint                retry_id;            /* a pending wait before the next try */
+  char                *session_id;          /* the client's session: keeps its requests on one account */
+  AgAccountLease      *lease;               /* which account serves, and what each failure means */
   AgRequestRecord     *record;              /* the request log's entry, its attempts filled as they happen */
 
   GInputStream        *upstream;
   AgSseParser         *parser;
   AgStreamTranslator  *translator;
   AgMessageCollector  *collector;           /* non-streaming clients only */
-  gboolean             failed_before_content; /* an error event came before any content: rotate as for HTTP */
-  char                *sent_version;        /* the client version announced by the current attempt */
-  gboolean             retried_for_version; /* asked again once with a version updated meanwhile */
-  gboolean             retryable_error;     /* the final error is transient: let the client retry it */
+  AgGoogleError       *early_failure;       /* an error event before any content: handled like an HTTP error */
 
   gboolean             headers_sent;
   gboolean             completed;
   guint                keepalive_id;
   guint                idle_timeout_id;     /* ends a stream that upstream has gone silent on */
-  guint                idle_timeout_ms;
   GSource             *client_watch;        /* notices a client that hangs up while its message is paused */
-  gint64               keepalive_interval_us;
   gint64               last_write_at;
 };
 
@@ -79,19 +62,15 @@ ag_proxy_call_finalize (GObject *object)
       g_source_destroy (self->client_watch);
       g_clear_pointer (&self->client_watch, g_source_unref);
     }
-  g_clear_object (&self->server);
+  g_clear_pointer (&self->context, ag_call_context_unref);
   g_clear_object (&self->msg);
   g_clear_object (&self->cancellable);
   g_free (self->client_model);
   ag_resolved_model_clear (&self->model);
   g_clear_pointer (&self->translated, ag_translated_request_free);
-  g_clear_object (&self->account);
-  g_clear_pointer (&self->tried, g_ptr_array_unref);
-  g_clear_pointer (&self->last_error, ag_google_error_free);
-  g_clear_handle_id (&self->retry_id, g_source_remove);
   g_free (self->session_id);
-  g_free (self->sent_version);
-  g_free (self->pool_model);
+  g_clear_object (&self->lease);
+  g_clear_pointer (&self->early_failure, ag_google_error_free);
   g_clear_pointer (&self->record, ag_request_record_free);
   g_clear_object (&self->upstream);
   g_clear_pointer (&self->parser, ag_sse_parser_free);
@@ -110,59 +89,18 @@ static void
 ag_proxy_call_init (AgProxyCall *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->tried = g_ptr_array_new_with_free_func (g_object_unref);
   self->record = ag_request_record_new ();
-  self->shortest_wait_ms = -1;
   self->started_at = g_get_monotonic_time ();
   self->started_at_wall_ms = g_get_real_time () / 1000;
-}
-
-static gboolean
-is_streaming (AgProxyCall *self)
-{
-  return self->translated->stream;
-}
-
-/* "; retried: user1@example.com quota 429, all_limited_wait then 1200 ms, …" or "": what the loop went through. */
-static char *
-describe_attempts (AgProxyCall *self)
-{
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; i < self->record->attempts->len; i++)
-    {
-      AgRequestAttempt *attempt = g_ptr_array_index (self->record->attempts, i);
-
-      g_string_append (text, i == 0 ? "; retried: " : ", ");
-      if (attempt->account != NULL)
-        g_string_append_printf (text, "%s ", attempt->account);
-      g_string_append (text, attempt->reason);
-      if (attempt->status != 0)
-        g_string_append_printf (text, " %u", attempt->status);
-      if (attempt->wait_ms > 0)
-        g_string_append_printf (text, " then %" G_GINT64_FORMAT " ms", attempt->wait_ms);
-    }
-  return g_string_free (text, FALSE);
-}
-
-static AgRequestOutcome
-outcome_for_status (guint status)
-{
-  if (status == 200)
-    return AG_REQUEST_OUTCOME_OK;
-  if (status == 499)
-    return AG_REQUEST_OUTCOME_CANCELLED;
-  if (status == 400 || status == 404 || status == 405 || status == 413)
-    return AG_REQUEST_OUTCOME_CLIENT_ERROR;
-  return AG_REQUEST_OUTCOME_UPSTREAM_ERROR;
 }
 
 /* Hands the finished request to the history store (queued: never blocks or fails the request). */
 static void
 record_request (AgProxyCall *self, guint status, gint64 input, gint64 output, gint64 cached)
 {
-  AgHistoryStore *store = ag_proxy_server_get_history (self->server);
+  AgHistoryStore *store = self->context->history;
   AgRequestRecord *record = self->record;
+  AgAccount *account = self->lease != NULL ? ag_account_lease_get_account (self->lease) : NULL;
   gint64 now = g_get_monotonic_time ();
 
   if (store == NULL)
@@ -172,9 +110,9 @@ record_request (AgProxyCall *self, guint status, gint64 input, gint64 output, gi
                                                            "User-Agent"));
   record->session_id = g_strdup (self->session_id);
   record->model = g_strdup (self->client_model);
-  record->upstream_model = g_strdup (self->pool_model);
-  record->account = self->account != NULL ? g_strdup (ag_account_get_email (self->account)) : NULL;
-  record->outcome = outcome_for_status (status);
+  record->upstream_model = self->lease != NULL ? g_strdup (ag_account_lease_get_model (self->lease)) : NULL;
+  record->account = account != NULL ? g_strdup (ag_account_get_email (account)) : NULL;
+  record->outcome = ag_request_outcome_for_status (status);
   record->status = status;
   record->ttfb_ms = self->first_byte_at != 0 ? (self->first_byte_at - self->started_at) / 1000
                                              : (status == 200 ? (now - self->started_at) / 1000 : -1);
@@ -191,29 +129,32 @@ complete (AgProxyCall *self, guint status)
 {
   gint64 input = 0, output = 0, cached = 0;
   g_autofree char *attempts = NULL;
+  AgAccount *account = self->lease != NULL ? ag_account_lease_get_account (self->lease) : NULL;
+  const char *pool_model = self->lease != NULL ? ag_account_lease_get_model (self->lease) : NULL;
 
   if (self->completed)
     return;
   self->completed = TRUE;
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
-  g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
   if (self->client_watch != NULL)
     {
       g_source_destroy (self->client_watch);
       g_clear_pointer (&self->client_watch, g_source_unref);
     }
+  /* Ends a wait of the lease, if one is running. */
+  g_cancellable_cancel (self->cancellable);
   if (self->disconnected_id != 0)
     g_clear_signal_handler (&self->disconnected_id, self->msg);
   if (self->upstream != NULL)
     g_input_stream_close_async (self->upstream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
   if (self->translator != NULL)
     ag_stream_translator_get_usage (self->translator, &input, &output, &cached);
-  attempts = describe_attempts (self);
+  attempts = ag_request_record_describe_attempts (self->record);
   g_message ("POST /v1/messages %s → %s via %s: %u in %" G_GINT64_FORMAT " ms, %" G_GINT64_FORMAT " in (%"
              G_GINT64_FORMAT " cached), %" G_GINT64_FORMAT " out%s",
-             self->client_model, self->pool_model != NULL ? self->pool_model : "-",
-             self->account != NULL ? ag_account_get_email (self->account) : "-", status,
+             self->client_model, pool_model != NULL ? pool_model : "-",
+             account != NULL ? ag_account_get_email (account) : "-", status,
              (g_get_monotonic_time () - self->started_at) / 1000, input, cached, output, attempts);
   record_request (self, status, input, output, cached);
   g_object_unref (self);
@@ -231,26 +172,37 @@ reply_error (AgProxyCall *self, guint status, const char *error_type, const char
       soup_server_message_unpause (self->msg);
     }
   else
-    {
-      ag_proxy_reply_error (self->msg, status, error_type, message);
-      /* An account problem should not send Claude Code into its retry loop or its login screen. */
-      if (status == 503 && !self->retryable_error)
-        soup_message_headers_replace (soup_server_message_get_response_headers (self->msg), "x-should-retry", "false");
-    }
+    ag_proxy_reply_error (self->msg, status, error_type, message);
   complete (self, status);
 }
 
+/* The lease gave up: its answer, with the retry advice in headers while they can still be sent. */
 static void
-reply_google_error (AgProxyCall *self, const AgGoogleError *error)
+reply_lease_answer (AgProxyCall *self)
 {
-  g_autofree char *message = NULL;
-  const char *error_type = NULL;
-  guint status = ag_anthropic_error_from_google (error, &error_type, &message);
+  const AgLeaseAnswer *answer = ag_account_lease_get_answer (self->lease);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (self->msg);
 
-  reply_error (self, status, error_type, message);
+  if (answer->client_outdated && self->context->version_check != NULL)
+    ag_version_check_recheck (self->context->version_check);
+  if (!self->headers_sent && answer->retry_after_s > 0)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", answer->retry_after_s);
+
+      soup_message_headers_replace (headers, "retry-after", seconds);
+    }
+  if (!self->headers_sent && answer->no_retry)
+    soup_message_headers_replace (headers, "x-should-retry", "false");
+  reply_error (self, answer->status, answer->error_type, answer->message);
 }
 
 /* ── writing to the client ─────────────────────────────────────────────────────────────────────────────────── */
+
+static gboolean
+is_streaming (AgProxyCall *self)
+{
+  return self->translated->stream;
+}
 
 static void
 send_stream_headers (AgProxyCall *self)
@@ -265,10 +217,11 @@ send_stream_headers (AgProxyCall *self)
   /* Written chunks need not stay in memory for the life of a long stream. */
   soup_message_body_set_accumulate (soup_server_message_get_response_body (self->msg), FALSE);
   self->headers_sent = TRUE;
+  self->first_byte_at = g_get_monotonic_time ();
 }
 
 static void
-on_anthropic_event (const char *event_name, JsonNode *data, gpointer user_data)
+on_client_event (const char *event_name, JsonNode *data, gpointer user_data)
 {
   AgProxyCall *self = user_data;
   g_autoptr(GBytes) bytes = NULL;
@@ -281,10 +234,7 @@ on_anthropic_event (const char *event_name, JsonNode *data, gpointer user_data)
       return;
     }
   if (!self->headers_sent)
-    {
-      send_stream_headers (self);
-      self->first_byte_at = g_get_monotonic_time ();
-    }
+    send_stream_headers (self);
   bytes = ag_sse_format_event (event_name, data);
   soup_message_body_append_bytes (soup_server_message_get_response_body (self->msg), bytes);
   soup_server_message_unpause (self->msg);
@@ -299,10 +249,7 @@ send_keepalive_comment (AgProxyCall *self)
   static const char comment[] = ": ping\n\n";
 
   if (!self->headers_sent)
-    {
-      send_stream_headers (self);
-      self->first_byte_at = g_get_monotonic_time ();
-    }
+    send_stream_headers (self);
   soup_message_body_append (soup_server_message_get_response_body (self->msg), SOUP_MEMORY_STATIC, comment,
                             sizeof comment - 1);
   soup_server_message_unpause (self->msg);
@@ -315,7 +262,7 @@ keepalive_tick (gpointer user_data)
   AgProxyCall *self = user_data;
 
   if (self->completed || self->translator == NULL ||
-      g_get_monotonic_time () - self->last_write_at < self->keepalive_interval_us)
+      g_get_monotonic_time () - self->last_write_at < (gint64) self->context->keepalive_ms * 1000)
     return G_SOURCE_CONTINUE;
   if (!ag_stream_translator_ping (self->translator))
     send_keepalive_comment (self);
@@ -324,17 +271,19 @@ keepalive_tick (gpointer user_data)
 
 /* ── reading upstream ──────────────────────────────────────────────────────────────────────────────────────── */
 
+static void acquire (AgProxyCall *self);
 static void on_sse_event (const char *event, const char *data, gsize data_len, gpointer user_data);
 
 static gboolean
 upstream_idle (gpointer user_data)
 {
   AgProxyCall *self = user_data;
+  guint timeout_ms = self->context->stream_idle_timeout_ms;
   g_autofree char *message = g_strdup_printf ("Cloud Code sent nothing for %g s; the answer was abandoned",
-                                              self->idle_timeout_ms / 1000.0);
+                                              timeout_ms / 1000.0);
 
   self->idle_timeout_id = 0;
-  g_message ("upstream silent for %u ms; ending the call", self->idle_timeout_ms);
+  g_message ("upstream silent for %u ms; ending the call", timeout_ms);
   /* Cancelled first: replying completes the call, which may drop the last reference. */
   g_cancellable_cancel (self->cancellable);
   reply_error (self, 504, "api_error", message);
@@ -347,19 +296,60 @@ static void
 restart_idle_timeout (AgProxyCall *self)
 {
   g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
-  self->idle_timeout_id = g_timeout_add (self->idle_timeout_ms, upstream_idle, self);
+  self->idle_timeout_id = g_timeout_add (self->context->stream_idle_timeout_ms, upstream_idle, self);
 }
 
-static void retry_empty_answer (AgProxyCall *self);
-static void restart_after_early_failure (AgProxyCall *self);
+/* The translator exists before upstream answers so that keepalives can flow while upstream is slow to send even
+ * its headers. */
+static void
+create_translation (AgProxyCall *self)
+{
+  AgStreamOptions options = { 0 };
+
+  options.client_model = self->client_model;
+  options.family = self->model.family;
+  options.tool_names = self->translated->tool_names;
+  options.signatures = self->context->signatures;
+  options.usage_scale = ag_call_context_usage_scale (self->context, self->model.context_tokens);
+  self->translator = ag_stream_translator_new (&options, on_client_event, self);
+  self->parser = ag_sse_parser_new (on_sse_event, self);
+  if (!is_streaming (self))
+    self->collector = ag_message_collector_new ();
+}
+
+/* Forgets an upstream answer the client has seen nothing of, so the request can be tried again from scratch. */
+static void
+drop_upstream_answer (AgProxyCall *self)
+{
+  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
+  g_input_stream_close_async (self->upstream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&self->upstream);
+  g_clear_pointer (&self->parser, ag_sse_parser_free);
+  g_clear_pointer (&self->translator, ag_stream_translator_free);
+  g_clear_pointer (&self->collector, ag_message_collector_free);
+  create_translation (self);
+}
+
+/* Upstream answered 200 and then an error before any content: drop that stream and let the lease treat the error
+ * like an HTTP one (rotate, rest, or answer). */
+static void
+restart_after_early_failure (AgProxyCall *self)
+{
+  drop_upstream_answer (self);
+  if (ag_account_lease_failed (self->lease, g_steal_pointer (&self->early_failure)))
+    acquire (self);
+  else
+    reply_lease_answer (self);
+}
 
 static void
 finish_stream (AgProxyCall *self)
 {
   if (ag_stream_translator_is_empty (self->translator) && !ag_stream_translator_started (self->translator) &&
-      self->empty_retries < ag_account_pool_get_empty_answer_retries (ag_proxy_server_get_pool (self->server)))
+      ag_account_lease_empty_answer (self->lease))
     {
-      retry_empty_answer (self);
+      drop_upstream_answer (self);
+      acquire (self);
       return;
     }
   if (!ag_stream_translator_received_response (self->translator))
@@ -420,7 +410,7 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (length == 0)
     {
       ag_sse_parser_finish (self->parser);
-      if (self->failed_before_content)
+      if (self->early_failure != NULL)
         restart_after_early_failure (self);
       else if (!self->completed)
         finish_stream (self);
@@ -436,7 +426,7 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (self->completed)
     return;
-  if (self->failed_before_content)
+  if (self->early_failure != NULL)
     {
       restart_after_early_failure (self);
       return;
@@ -453,7 +443,7 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
   g_autoptr(GError) error = NULL;
   JsonNode *root;
 
-  if (self->completed || self->failed_before_content)
+  if (self->completed || self->early_failure != NULL)
     return;
   restart_idle_timeout (self);
   parser = json_parser_new_immutable ();
@@ -469,16 +459,20 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
       g_autoptr(AgGoogleError) google_error = ag_google_error_parse (200, data, data_len);
 
       /* The client has seen no message yet (keepalive comments at most): the error may be an account's limit, so
-       * it goes through the same rotation as an HTTP error — once the parser has returned (read_done), since that
-       * frees the parser. */
+       * it goes through the lease like an HTTP error — once the parser has returned (read_done), since that frees
+       * the parser. */
       if (!ag_stream_translator_started (self->translator) && ag_stream_translator_is_empty (self->translator))
         {
-          g_clear_pointer (&self->last_error, ag_google_error_free);
-          self->last_error = g_steal_pointer (&google_error);
-          self->failed_before_content = TRUE;
+          self->early_failure = g_steal_pointer (&google_error);
           return;
         }
-      reply_google_error (self, google_error);
+      {
+        const char *error_type = NULL;
+        g_autofree char *message = NULL;
+        guint status = ag_anthropic_error_from_google (google_error, &error_type, &message);
+
+        reply_error (self, status, error_type, message);
+      }
       return;
     }
   if (ag_stream_translator_push (self->translator, json_node_get_object (root), &error))
@@ -487,341 +481,13 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
    * one. Handled like the HTTP error it stands for. */
   if (g_error_matches (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_CLIENT_OUTDATED))
     {
-      g_clear_pointer (&self->last_error, ag_google_error_free);
-      self->last_error = ag_google_error_new_outdated_client (error->message);
-      self->failed_before_content = TRUE;
+      self->early_failure = ag_google_error_new_outdated_client (error->message);
       return;
     }
   g_warning ("skipping an upstream event: %s", error->message);
 }
 
-/* The translator exists before upstream answers so that keepalives can flow while upstream is slow to send even
- * its headers. */
-static void
-create_translation (AgProxyCall *self)
-{
-  AgStreamOptions options = { 0 };
-
-  options.client_model = self->client_model;
-  options.family = self->model.family;
-  options.tool_names = self->translated->tool_names;
-  options.signatures = ag_proxy_server_get_signatures (self->server);
-  options.usage_scale = ag_proxy_server_get_usage_scale (self->server, self->model.context_tokens);
-  self->translator = ag_stream_translator_new (&options, on_anthropic_event, self);
-  self->parser = ag_sse_parser_new (on_sse_event, self);
-  if (!is_streaming (self))
-    self->collector = ag_message_collector_new ();
-}
-
-static void
-prepare_translation (AgProxyCall *self)
-{
-  create_translation (self);
-  if (is_streaming (self))
-    {
-      self->last_write_at = g_get_monotonic_time ();
-      self->keepalive_id = g_timeout_add (MAX (self->keepalive_interval_us / 4000, 10), keepalive_tick, self);
-    }
-}
-
-/* ── choosing an account and opening the stream ────────────────────────────────────────────────────────────── */
-
-/* A short wait on the same account happens at most this often per request; then the loop rotates. */
-#define MAX_IN_PLACE_RETRIES 2
-/* When every account rests, a wait up to this long is worth a retryable 429 with retry-after: Claude Code caps its
- * own backoff at 32 s, so one client retry lands after the reset. Longer waits get a final answer. */
-#define CLIENT_RETRY_MAX_MS  30000
-
-static void try_account (AgProxyCall *self);
-
-/* Records one try that did not give the answer (or, with no account, a pause or change of course of the loop). */
-static void
-add_attempt (AgProxyCall *self, const char *reason, guint status, gint64 wait_ms)
-{
-  ag_request_record_add_attempt (self->record, self->account != NULL ? ag_account_get_email (self->account) : NULL,
-                                 reason, status, wait_ms);
-}
-
-static const char *
-failure_reason (AgUpstreamFailure kind)
-{
-  switch (kind)
-    {
-    case AG_UPSTREAM_FAILURE_RATE_LIMIT: return "rate_limit";
-    case AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED: return "quota";
-    case AG_UPSTREAM_FAILURE_CAPACITY: return "capacity";
-    case AG_UPSTREAM_FAILURE_AUTH: return "auth";
-    case AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED: return "validation_required";
-    case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED: return "account_disabled";
-    case AG_UPSTREAM_FAILURE_BAD_REQUEST: return "bad_request";
-    case AG_UPSTREAM_FAILURE_NOT_FOUND: return "not_found";
-    case AG_UPSTREAM_FAILURE_SERVER: return "server_error";
-    case AG_UPSTREAM_FAILURE_CLIENT_OUTDATED: return "client_outdated";
-    case AG_UPSTREAM_FAILURE_OTHER:
-    case AG_UPSTREAM_FAILURE_NONE:
-    default: return "other";
-    }
-}
-
-static gboolean
-retry_now (gpointer user_data)
-{
-  AgProxyCall *self = user_data;
-
-  self->retry_id = 0;
-  try_account (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* The wait goes away with the call: complete() removes it when the client hangs up. */
-static void
-retry_after (AgProxyCall *self, gint64 wait_ms)
-{
-  self->retry_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) CLAMP (wait_ms, 0, G_MAXUINT), retry_now,
-                                       g_object_ref (self), g_object_unref);
-}
-
-/* Another account, without holding this one's failure against it for this request (it rests in the pool). */
-static void
-rotate (AgProxyCall *self)
-{
-  g_clear_object (&self->account);
-  self->renewed_token = FALSE;
-  try_account (self);
-}
-
-/* This account cannot serve this request at all (signed out, refused, server trouble): never again for it. */
-static void
-give_up_on_account (AgProxyCall *self)
-{
-  g_ptr_array_add (self->tried, g_steal_pointer (&self->account));
-  self->renewed_token = FALSE;
-  try_account (self);
-}
-
-static char *
-describe_wait (gint64 wait_ms)
-{
-  gint64 minutes = (wait_ms + 59999) / 60000;
-
-  if (wait_ms < 60000)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " s", (wait_ms + 999) / 1000);
-  if (minutes < 60)
-    return g_strdup_printf ("%" G_GINT64_FORMAT " min", minutes);
-  return g_strdup_printf ("%" G_GINT64_FORMAT " h %02" G_GINT64_FORMAT " min", minutes / 60, minutes % 60);
-}
-
-/* Every account rests for this model. A short wait gets a retryable 429 with retry-after. A long one gets a
- * final answer naming the model and the earliest reset: still 429 rate_limit_error (what it is), but with
- * `x-should-retry: false`, which Claude Code and the Anthropic SDKs obey (§B.4) — retrying for hours would only
- * hammer this proxy. (antigravity-claude-proxy answers 400 for the same purpose; a 400 claims the request was
- * wrong, which it was not.) */
-static void
-reply_all_limited (AgProxyCall *self, gint64 wait_ms)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (self->msg);
-  g_autofree char *in = describe_wait (wait_ms);
-  g_autofree char *message = NULL;
-  guint n_accounts = ag_account_pool_get_n_accounts (ag_proxy_server_get_pool (self->server));
-
-  if (wait_ms <= CLIENT_RETRY_MAX_MS)
-    {
-      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, (wait_ms + 999) / 1000);
-
-      message = g_strdup_printf ("All %u Google accounts are rate-limited for %s; retry in %s",
-                                 n_accounts, self->model.upstream_model, in);
-      if (!self->headers_sent)
-        soup_message_headers_replace (headers, "retry-after", seconds);
-    }
-  else
-    {
-      gint64 reset_ms = ag_account_pool_now_ms (ag_proxy_server_get_pool (self->server)) + wait_ms;
-      g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (reset_ms / 1000);
-      g_autoptr(GDateTime) utc = g_date_time_to_utc (local);
-      g_autofree char *local_text = g_date_time_format (local, "%H:%M");
-      g_autofree char *utc_text = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-
-      message = g_strdup_printf ("All %u Google accounts have used up their quota for %s; the earliest resets at "
-                                 "%s (%s, in %s). Switch to another model or wait.",
-                                 n_accounts, self->model.upstream_model, local_text, utc_text, in);
-      if (!self->headers_sent)
-        soup_message_headers_replace (headers, "x-should-retry", "false");
-    }
-  g_message ("%s", message);
-  reply_error (self, 429, "rate_limit_error", message);
-}
-
-/* Only Gemini models have a second quota, and only those the Gemini CLI knows. */
-static gboolean
-fall_back_to_gemini_cli (AgProxyCall *self)
-{
-  g_autofree char *model = NULL;
-
-  if (self->gemini_cli || self->model.family != AG_MODEL_FAMILY_GEMINI ||
-      !ag_account_pool_get_dual_quota_pool (ag_proxy_server_get_pool (self->server)))
-    return FALSE;
-  model = ag_cloudcode_gemini_cli_model (self->model.upstream_model);
-  if (model == NULL)
-    return FALSE;
-  g_message ("every account rests for %s; trying the Gemini CLI quota (%s)", self->model.upstream_model, model);
-  add_attempt (self, "gemini_cli_fallback", 0, 0);
-  self->gemini_cli = TRUE;
-  g_free (self->pool_model);
-  self->pool_model = g_steal_pointer (&model);
-  self->waited_for_all = FALSE;
-  self->optimistic_reset = FALSE;
-  return TRUE;
-}
-
-/* No account can take the request now; @wait_ms is the shortest rest among those that could later (-1: none). */
-static void
-no_account_available (AgProxyCall *self, gint64 wait_ms)
-{
-  AgAccountPool *pool = ag_proxy_server_get_pool (self->server);
-  gint64 max_wait = ag_account_pool_get_max_wait_in_place_ms (pool);
-
-  if (wait_ms > 0 && (self->shortest_wait_ms < 0 || wait_ms < self->shortest_wait_ms))
-    self->shortest_wait_ms = wait_ms;
-  if (wait_ms > 0 && wait_ms <= max_wait && !self->waited_for_all)
-    {
-      self->waited_for_all = TRUE;
-      add_attempt (self, "all_limited_wait", 0, wait_ms);
-      retry_after (self, wait_ms);
-      return;
-    }
-  if (wait_ms > 0 && wait_ms <= max_wait && !self->optimistic_reset)
-    {
-      /* Our rests are estimates; one more try after forgetting them beats failing ([AM] optimistic reset). */
-      self->optimistic_reset = TRUE;
-      add_attempt (self, "optimistic_reset", 0, 0);
-      ag_account_pool_clear_limits (pool, self->pool_model);
-      try_account (self);
-      return;
-    }
-  if (wait_ms > max_wait && fall_back_to_gemini_cli (self))
-    {
-      try_account (self);
-      return;
-    }
-  if (self->shortest_wait_ms > 0)
-    reply_all_limited (self, self->shortest_wait_ms);
-  else if (self->last_error != NULL)
-    reply_google_error (self, self->last_error);
-  else if (ag_account_pool_get_n_accounts (pool) == 0)
-    reply_error (self, 503, "api_error",
-                 "ag-cl has no Google account to use; add one with “ag-cl account add” or in the ag-cl window");
-  else
-    reply_error (self, 503, "api_error",
-                 "none of your Google accounts can be used (signed out, disabled or waiting for verification); "
-                 "see “ag-cl account list” or the ag-cl window");
-}
-
-static void
-invalidate_account (AgProxyCall *self, AgAccountState state, const char *reason, const char *url)
-{
-  ag_account_pool_invalidate (ag_proxy_server_get_pool (self->server), self->account, state, reason, url);
-}
-
-/* An account failed for a reason that rests it: wait on it when the rest is short, else go elsewhere. */
-static void
-handle_rest (AgProxyCall *self, const char *reason)
-{
-  AgAccountPool *pool = ag_proxy_server_get_pool (self->server);
-  gint64 wait = ag_account_pool_report_failure (pool, self->account, self->pool_model, self->last_error);
-
-  g_message ("%s cannot serve %s now (HTTP %u %s): rests %" G_GINT64_FORMAT " ms",
-             ag_account_get_email (self->account), self->pool_model, self->last_error->http_status,
-             self->last_error->reason != NULL ? self->last_error->reason : reason, wait);
-  if (wait <= 0)
-    {
-      /* A rest configured to nothing must not turn into an instant retry loop. */
-      add_attempt (self, reason, self->last_error->http_status, 0);
-      give_up_on_account (self);
-      return;
-    }
-  if (wait <= ag_account_pool_get_max_wait_in_place_ms (pool) && self->in_place_retries < MAX_IN_PLACE_RETRIES)
-    {
-      self->in_place_retries++;
-      add_attempt (self, reason, self->last_error->http_status, wait);
-      retry_after (self, wait);
-      return;
-    }
-  add_attempt (self, reason, self->last_error->http_status, 0);
-  rotate (self);
-}
-
-static void
-handle_upstream_failure (AgProxyCall *self)
-{
-  AgGoogleError *error = self->last_error;
-  const char *reason = failure_reason (error->kind);
-
-  switch (error->kind)
-    {
-    case AG_UPSTREAM_FAILURE_AUTH:
-      if (!self->renewed_token)
-        {
-          /* A token revoked before its expiry: renew once before giving up on the account. */
-          self->renewed_token = TRUE;
-          ag_account_invalidate_access_token (self->account);
-          add_attempt (self, reason, error->http_status, 0);
-          try_account (self);
-          return;
-        }
-      add_attempt (self, reason, error->http_status, 0);
-      give_up_on_account (self);
-      return;
-    case AG_UPSTREAM_FAILURE_RATE_LIMIT:
-    case AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED:
-    case AG_UPSTREAM_FAILURE_CAPACITY:
-      handle_rest (self, reason);
-      return;
-    case AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED:
-      add_attempt (self, reason, error->http_status, 0);
-      invalidate_account (self, AG_ACCOUNT_STATE_VALIDATION_REQUIRED,
-                          "Google asks you to verify this account before it can be used again",
-                          error->validation_url);
-      give_up_on_account (self);
-      return;
-    case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED:
-      add_attempt (self, reason, error->http_status, 0);
-      invalidate_account (self, AG_ACCOUNT_STATE_DISABLED, error->message, error->validation_url);
-      give_up_on_account (self);
-      return;
-    case AG_UPSTREAM_FAILURE_CLIENT_OUTDATED:
-      add_attempt (self, reason, error->http_status, 0);
-      /* The version check moved to a newer release since this attempt went out: ask again with it, once. */
-      if (!self->retried_for_version &&
-          g_strcmp0 (self->sent_version, ag_cloudcode_config_get_client_version (
-                       ag_cloudcode_client_get_config (ag_proxy_server_get_cloudcode (self->server)))) != 0)
-        {
-          self->retried_for_version = TRUE;
-          try_account (self);
-          return;
-        }
-      g_message ("Google refused client version %s as too old; checking for the current release", self->sent_version);
-      ag_proxy_server_report_client_outdated (self->server);
-      self->retryable_error = TRUE;
-      if (!self->headers_sent)
-        soup_message_headers_replace (soup_server_message_get_response_headers (self->msg), "retry-after", "5");
-      reply_google_error (self, error);
-      return;
-    case AG_UPSTREAM_FAILURE_SERVER:
-      /* Every endpoint already failed for this account; another account may be served by a healthier backend. */
-      add_attempt (self, reason, error->http_status, 0);
-      give_up_on_account (self);
-      return;
-    default:
-      add_attempt (self, reason, error->http_status, 0);
-      /* The Gemini CLI pool may not know a model the Antigravity pool has: the Antigravity limits are the news. */
-      if (self->gemini_cli && self->shortest_wait_ms > 0 &&
-          (error->kind == AG_UPSTREAM_FAILURE_NOT_FOUND || error->kind == AG_UPSTREAM_FAILURE_BAD_REQUEST))
-        reply_all_limited (self, self->shortest_wait_ms);
-      else
-        reply_google_error (self, error);
-      return;
-    }
-}
+/* ── asking upstream ───────────────────────────────────────────────────────────────────────────────────────── */
 
 static void
 stream_opened (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -839,21 +505,19 @@ stream_opened (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (stream == NULL && google_error == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("cannot reach Cloud Code: %s", error->message);
-
-      add_attempt (self, "network", 0, 0);
-      reply_error (self, 502, "api_error", message);
+      ag_account_lease_unreachable (self->lease, error);
+      reply_lease_answer (self);
       return;
     }
   if (stream == NULL)
     {
-      g_clear_pointer (&self->last_error, ag_google_error_free);
-      self->last_error = g_steal_pointer (&google_error);
-      handle_upstream_failure (self);
+      if (ag_account_lease_failed (self->lease, g_steal_pointer (&google_error)))
+        acquire (self);
+      else
+        reply_lease_answer (self);
       return;
     }
-
-  ag_account_pool_report_success (ag_proxy_server_get_pool (self->server), self->account, self->pool_model);
+  ag_account_lease_succeeded (self->lease);
   self->upstream = stream;
   restart_idle_timeout (self);
   g_input_stream_read_bytes_async (self->upstream, READ_SIZE, G_PRIORITY_DEFAULT, self->cancellable, read_done,
@@ -861,99 +525,52 @@ stream_opened (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+acquired (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(AgProxyCall) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *token = ag_account_get_access_token_finish (AG_ACCOUNT (source), result, &error);
-  g_autoptr(JsonNode) envelope = NULL;
-  AgCloudcodeClient *cloudcode = ag_proxy_server_get_cloudcode (self->server);
+  g_autofree char *token = ag_account_lease_acquire_finish (self->lease, result, &error);
+  AgCloudcodeClient *cloudcode = self->context->cloudcode;
   const char *project;
+  const char *model;
+  g_autoptr(JsonNode) envelope = NULL;
 
   if (self->completed)
     return;
   if (token == NULL)
     {
-      g_warning ("cannot renew the sign-in of %s: %s", ag_account_get_email (self->account), error->message);
-      if (g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT))
-        {
-          add_attempt (self, "signed_out", 0, 0);
-          invalidate_account (self, AG_ACCOUNT_STATE_SIGNED_OUT,
-                              "Google no longer accepts this account's sign-in; sign in again", NULL);
-        }
-      else
-        add_attempt (self, "sign_in_failed", 0, 0);
-      give_up_on_account (self);
+      reply_lease_answer (self);
       return;
     }
-  project = ag_account_get_project_id (self->account);
-  g_free (self->sent_version);
-  self->sent_version = g_strdup (ag_cloudcode_config_get_client_version (ag_cloudcode_client_get_config (cloudcode)));
-  if (self->gemini_cli)
+  project = ag_account_get_project_id (ag_account_lease_get_account (self->lease));
+  model = ag_account_lease_get_model (self->lease);
+  if (ag_account_lease_get_gemini_cli (self->lease))
     {
-      envelope = ag_cloudcode_build_gemini_cli_envelope (project, self->pool_model, self->translated->request);
+      envelope = ag_cloudcode_build_gemini_cli_envelope (project, model, self->translated->request);
       ag_cloudcode_client_open_gemini_cli_stream_async (cloudcode, token, envelope, self->cancellable,
                                                         stream_opened, g_object_ref (self));
       return;
     }
-  envelope = ag_cloudcode_build_envelope (project, self->pool_model, self->translated->request);
+  envelope = ag_cloudcode_build_envelope (project, model, self->translated->request);
   ag_cloudcode_client_open_stream_async (cloudcode, token, envelope, self->model.family, self->translated->thinking,
                                          self->cancellable, stream_opened, g_object_ref (self));
 }
 
-/* Forgets an upstream answer the client has seen nothing of, so the request can be tried again from scratch. */
 static void
-drop_upstream_answer (AgProxyCall *self)
+acquire (AgProxyCall *self)
 {
-  g_clear_handle_id (&self->idle_timeout_id, g_source_remove);
-  g_input_stream_close_async (self->upstream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  g_clear_object (&self->upstream);
-  g_clear_pointer (&self->parser, ag_sse_parser_free);
-  g_clear_pointer (&self->translator, ag_stream_translator_free);
-  g_clear_pointer (&self->collector, ag_message_collector_free);
-  create_translation (self);
-}
-
-/* Upstream answered nothing at all and the client has seen nothing yet: ask again, same account, a bounded number
- * of times (empty-answer-retries). */
-static void
-retry_empty_answer (AgProxyCall *self)
-{
-  self->empty_retries++;
-  g_message ("%s sent an empty answer for %s; asking again", ag_account_get_email (self->account),
-             self->pool_model);
-  add_attempt (self, "empty", 200, 0);
-  drop_upstream_answer (self);
-  try_account (self);
-}
-
-/* Upstream answered 200 and then an error before any content: drop that stream and treat the error like an HTTP
- * one (rotate, rest, or answer). */
-static void
-restart_after_early_failure (AgProxyCall *self)
-{
-  self->failed_before_content = FALSE;
-  drop_upstream_answer (self);
-  handle_upstream_failure (self);
-}
-
-static void
-try_account (AgProxyCall *self)
-{
-  AgAccountPool *pool = ag_proxy_server_get_pool (self->server);
-  gint64 wait_ms = -1;
-
   if (self->completed)
     return;
-  if (self->account == NULL)
-    self->account = ag_account_pool_pick (pool, self->pool_model, self->session_id, self->tried, &wait_ms);
-  if (self->account == NULL)
-    {
-      no_account_available (self, wait_ms);
-      return;
-    }
-  ag_account_get_access_token_async (self->account, ag_proxy_server_get_oauth (self->server), self->cancellable,
-                                     token_ready, g_object_ref (self));
+  ag_account_lease_acquire_async (self->lease, self->cancellable, acquired, g_object_ref (self));
+}
+
+static void
+on_lease_attempt (AgAccountLease *lease, const char *account, const char *reason, guint status, gint64 wait_ms,
+                  gpointer user_data)
+{
+  AgProxyCall *self = user_data;
+
+  ag_request_record_add_attempt (self->record, account, reason, status, wait_ms);
 }
 
 /* ── start ─────────────────────────────────────────────────────────────────────────────────────────────────── */
@@ -1009,57 +626,18 @@ watch_client_socket (AgProxyCall *self)
   g_source_attach (self->client_watch, NULL);
 }
 
-/* Claude Code names its session in a header (since 2.1.86) and inside metadata.user_id (a JSON string today,
- * "user_…_session_<uuid>" before); parallel subagents of one session share it. */
-static char *
-find_session_id (SoupServerMessage *msg, JsonObject *body)
-{
-  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                     "x-claude-code-session-id");
-  JsonObject *metadata;
-  const char *user_id;
-  const char *marker;
-
-  if (header != NULL && header[0] != '\0')
-    return g_strdup (header);
-  if (!json_object_has_member (body, "metadata") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (body, "metadata")))
-    return NULL;
-  metadata = json_object_get_object_member (body, "metadata");
-  if (!json_object_has_member (metadata, "user_id") ||
-      json_node_get_value_type (json_object_get_member (metadata, "user_id")) != G_TYPE_STRING)
-    return NULL;
-  user_id = json_object_get_string_member (metadata, "user_id");
-  if (user_id[0] == '{')
-    {
-      g_autoptr(JsonNode) parsed = json_from_string (user_id, NULL);
-
-      if (parsed != NULL && JSON_NODE_HOLDS_OBJECT (parsed))
-        {
-          const char *session = json_object_get_string_member_with_default (json_node_get_object (parsed),
-                                                                            "session_id", NULL);
-          return g_strdup (session);
-        }
-      return NULL;
-    }
-  marker = g_strrstr (user_id, "_session_");
-  return marker != NULL ? g_strdup (marker + strlen ("_session_")) : NULL;
-}
-
 void
-ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *body, const char *route_model)
+ag_proxy_call_start (AgCallContext *context, SoupServerMessage *msg, JsonObject *body, const char *route_model)
 {
   AgProxyCall *self = g_object_new (AG_TYPE_PROXY_CALL, NULL);
   g_autoptr(GError) error = NULL;
-  g_autofree char *session_id = NULL;
   AgTranslateOptions options = { 0 };
+  AgLeaseOptions lease = { .purpose = AG_LEASE_GENERATE };
   const char *client_model = NULL;
   gboolean stream = FALSE;
 
-  self->server = g_object_ref (server);
+  self->context = ag_call_context_ref (context);
   self->msg = g_object_ref (msg);
-  self->keepalive_interval_us = (gint64) ag_proxy_server_get_keepalive_ms (server) * 1000;
-  self->idle_timeout_ms = ag_proxy_server_get_stream_idle_timeout_ms (server);
   self->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_client_disconnected), self);
 
   if (!ag_request_peek (body, &client_model, &stream, &error))
@@ -1069,30 +647,43 @@ ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *
       return;
     }
   self->client_model = g_strdup (client_model);
-  if (!ag_model_catalogue_resolve (ag_proxy_server_get_catalogue (server),
-                                   route_model != NULL ? route_model : client_model, &self->model, &error))
+  if (!ag_model_catalogue_resolve (context->catalogue, route_model != NULL ? route_model : client_model,
+                                   &self->model, &error))
     {
       reply_error (self, 404, "not_found_error", error->message);
       return;
     }
 
-  session_id = find_session_id (msg, body);
-  self->session_id = g_strdup (session_id);
-  self->pool_model = g_strdup (self->model.upstream_model);
+  self->session_id = ag_session_id_find (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                                       "x-claude-code-session-id"),
+                                         body);
   options.upstream_model = self->model.upstream_model;
   options.family = self->model.family;
   options.supports_thinking = self->model.supports_thinking;
   options.max_output_cap = self->model.max_output_tokens;
-  options.session_id = session_id;
-  options.thinking_keys = ag_proxy_server_get_thinking_keys (server);
-  options.signatures = ag_proxy_server_get_signatures (server);
+  options.session_id = self->session_id;
+  options.thinking_keys = context->thinking_keys;
+  options.signatures = context->signatures;
   self->translated = ag_request_translate (body, &options, &error);
   if (self->translated == NULL)
     {
       reply_error (self, 400, "invalid_request_error", error->message);
       return;
     }
-  prepare_translation (self);
+
+  lease.model = self->model.upstream_model;
+  lease.family = self->model.family;
+  lease.session_id = self->session_id;
+  self->lease = ag_account_lease_new (context->pool, context->oauth, ag_cloudcode_client_get_config (context->cloudcode),
+                                      &lease);
+  g_signal_connect (self->lease, "attempt", G_CALLBACK (on_lease_attempt), self);
+
+  create_translation (self);
+  if (is_streaming (self))
+    {
+      self->last_write_at = g_get_monotonic_time ();
+      self->keepalive_id = g_timeout_add (MAX (context->keepalive_ms / 4, 10), keepalive_tick, self);
+    }
   watch_client_socket (self);
-  try_account (self);
+  acquire (self);
 }

@@ -4,7 +4,8 @@
  * client alive with pings, and cancel upstream when the client goes away. */
 #pragma once
 
-#include "ag-proxy-server.h"
+#include <libsoup/soup.h>
+#include "ag-call-context.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,6 @@ G_DECLARE_FINAL_TYPE (AgProxyCall, ag_proxy_call, AG, PROXY_CALL, GObject)
 
 /* Takes over the paused @msg and answers it; the call keeps itself alive until the answer is complete.
  * @route_model, when not NULL, is served instead of the requested model (background tasks). */
-void ag_proxy_call_start (AgProxyServer *server, SoupServerMessage *msg, JsonObject *body, const char *route_model);
+void ag_proxy_call_start (AgCallContext *context, SoupServerMessage *msg, JsonObject *body, const char *route_model);
 
 G_END_DECLS

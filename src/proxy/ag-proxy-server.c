@@ -19,22 +19,12 @@ struct _AgProxyServer {
   SoupServer        *server;
   guint              port;
   gsize              body_limit;
-  guint              keepalive_ms;
-  guint              stream_idle_timeout_ms;
-  AgThinkingKeys     thinking_keys;
   gboolean           intercept_warmups;
   gboolean           route_background;
   char              *background_model;
-  gboolean           scale_usage;
-  guint              client_window;
   guint64            requests_received;
   guint64            requests_intercepted;
-  AgCloudcodeClient *cloudcode;
-  AgOAuthClient     *oauth;
-  AgAccountPool     *pool;
-  AgModelCatalogue  *catalogue;
-  AgSignatureCache  *signatures;
-  AgHistoryStore    *history;
+  AgCallContext     *context;            /* what the next call gets; replaced, never changed, by the setters */
   char              *api_key;            /* NULL: loopback clients need no key */
 };
 
@@ -42,9 +32,6 @@ G_DEFINE_FINAL_TYPE (AgProxyServer, ag_proxy_server, G_TYPE_OBJECT)
 
 enum { PROP_0, PROP_REQUESTS_RECEIVED, PROP_REQUESTS_INTERCEPTED, N_PROPS };
 static GParamSpec *properties[N_PROPS];
-
-enum { CLIENT_OUTDATED, N_SIGNALS };
-static guint signals[N_SIGNALS];
 
 static void
 ag_proxy_server_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
@@ -70,12 +57,7 @@ ag_proxy_server_dispose (GObject *object)
   AgProxyServer *self = AG_PROXY_SERVER (object);
 
   ag_proxy_server_stop (self);
-  g_clear_object (&self->cloudcode);
-  g_clear_object (&self->oauth);
-  g_clear_object (&self->pool);
-  g_clear_object (&self->catalogue);
-  g_clear_object (&self->signatures);
-  g_clear_object (&self->history);
+  g_clear_pointer (&self->context, ag_call_context_unref);
   g_clear_pointer (&self->background_model, g_free);
   ag_proxy_server_set_api_key (self, NULL);
   G_OBJECT_CLASS (ag_proxy_server_parent_class)->dispose (object);
@@ -95,17 +77,12 @@ ag_proxy_server_class_init (AgProxyServerClass *klass)
     g_param_spec_uint64 ("requests-intercepted", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (G_OBJECT_CLASS (klass), N_PROPS, properties);
-  signals[CLIENT_OUTDATED] = g_signal_new ("client-outdated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                                           NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
 ag_proxy_server_init (AgProxyServer *self)
 {
   self->body_limit = AG_PROXY_DEFAULT_BODY_LIMIT;
-  self->keepalive_ms = 15000;
-  self->stream_idle_timeout_ms = 300000;
-  self->thinking_keys = AG_THINKING_KEYS_CAMEL;
   self->intercept_warmups = TRUE;
   self->route_background = TRUE;
   self->background_model = g_strdup ("gemini-3-flash");
@@ -120,19 +97,26 @@ ag_proxy_server_new (AgCloudcodeClient *cloudcode,
 {
   AgProxyServer *self = g_object_new (AG_TYPE_PROXY_SERVER, NULL);
 
-  self->cloudcode = g_object_ref (cloudcode);
-  self->oauth = g_object_ref (oauth);
-  self->pool = g_object_ref (pool);
-  self->catalogue = g_object_ref (catalogue);
-  self->signatures = g_object_ref (signatures);
+  self->context = ag_call_context_new (cloudcode, oauth, pool, catalogue, signatures);
   return self;
 }
 
-AgCloudcodeClient *ag_proxy_server_get_cloudcode (AgProxyServer *self) { return self->cloudcode; }
-AgOAuthClient *ag_proxy_server_get_oauth (AgProxyServer *self) { return self->oauth; }
-AgAccountPool *ag_proxy_server_get_pool (AgProxyServer *self) { return self->pool; }
-AgModelCatalogue *ag_proxy_server_get_catalogue (AgProxyServer *self) { return self->catalogue; }
-AgSignatureCache *ag_proxy_server_get_signatures (AgProxyServer *self) { return self->signatures; }
+AgCallContext *
+ag_proxy_server_get_context (AgProxyServer *self)
+{
+  return self->context;
+}
+
+/* Requests already running keep the context they started with. */
+static AgCallContext *
+edit_context (AgProxyServer *self)
+{
+  AgCallContext *copy = ag_call_context_copy (self->context);
+
+  ag_call_context_unref (self->context);
+  self->context = copy;
+  return copy;
+}
 
 void
 ag_proxy_server_set_body_limit (AgProxyServer *self, gsize limit)
@@ -143,37 +127,19 @@ ag_proxy_server_set_body_limit (AgProxyServer *self, gsize limit)
 void
 ag_proxy_server_set_keepalive_ms (AgProxyServer *self, guint keepalive_ms)
 {
-  self->keepalive_ms = keepalive_ms > 0 ? keepalive_ms : 15000;
-}
-
-guint
-ag_proxy_server_get_keepalive_ms (AgProxyServer *self)
-{
-  return self->keepalive_ms;
+  edit_context (self)->keepalive_ms = keepalive_ms > 0 ? keepalive_ms : 15000;
 }
 
 void
 ag_proxy_server_set_stream_idle_timeout_ms (AgProxyServer *self, guint timeout_ms)
 {
-  self->stream_idle_timeout_ms = timeout_ms > 0 ? timeout_ms : 300000;
-}
-
-guint
-ag_proxy_server_get_stream_idle_timeout_ms (AgProxyServer *self)
-{
-  return self->stream_idle_timeout_ms;
+  edit_context (self)->stream_idle_timeout_ms = timeout_ms > 0 ? timeout_ms : 300000;
 }
 
 void
 ag_proxy_server_set_thinking_keys (AgProxyServer *self, AgThinkingKeys keys)
 {
-  self->thinking_keys = keys;
-}
-
-AgThinkingKeys
-ag_proxy_server_get_thinking_keys (AgProxyServer *self)
-{
-  return self->thinking_keys;
+  edit_context (self)->thinking_keys = keys;
 }
 
 void
@@ -196,29 +162,22 @@ ag_proxy_server_set_background_routing (AgProxyServer *self, gboolean enabled, c
 void
 ag_proxy_server_set_usage_scaling (AgProxyServer *self, gboolean enabled, guint client_window)
 {
-  self->scale_usage = enabled;
-  self->client_window = client_window;
-}
+  AgCallContext *context = edit_context (self);
 
-double
-ag_proxy_server_get_usage_scale (AgProxyServer *self, gint64 context_tokens)
-{
-  /* Linear on purpose: the client compacts at the same fraction of the real window as it would of its own. */
-  if (!self->scale_usage || self->client_window == 0 || context_tokens <= 0)
-    return 1.0;
-  return (double) self->client_window / (double) context_tokens;
+  context->scale_usage = enabled;
+  context->client_window = client_window;
 }
 
 void
 ag_proxy_server_set_history (AgProxyServer *self, AgHistoryStore *history)
 {
-  g_set_object (&self->history, history);
+  g_set_object (&edit_context (self)->history, history);
 }
 
-AgHistoryStore *
-ag_proxy_server_get_history (AgProxyServer *self)
+void
+ag_proxy_server_set_version_check (AgProxyServer *self, AgVersionCheck *version_check)
 {
-  return self->history;
+  g_set_object (&edit_context (self)->version_check, version_check);
 }
 
 void
@@ -317,7 +276,7 @@ reply_intercepted (AgProxyServer *self, SoupServerMessage *msg, JsonObject *body
     }
   soup_message_headers_replace (headers, "X-Warmup-Intercepted", "true");
   self->requests_intercepted++;
-  if (self->history != NULL)
+  if (self->context->history != NULL)
     {
       AgRequestRecord *record = ag_request_record_new ();
 
@@ -327,7 +286,7 @@ reply_intercepted (AgProxyServer *self, SoupServerMessage *msg, JsonObject *body
       record->outcome = AG_REQUEST_OUTCOME_INTERCEPTED;
       record->status = 200;
       record->ttfb_ms = 0;
-      ag_history_store_add_request (self->history, record);
+      ag_history_store_add_request (self->context->history, record);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUESTS_INTERCEPTED]);
   g_message ("POST /v1/messages %s: %s answered locally", model, ag_request_kind_to_string (kind));
@@ -506,12 +465,12 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path
           json_object_remove_member (body, "output_config");
         }
       soup_server_message_pause (msg);
-      ag_proxy_call_start (self, msg, body, route_model);
+      ag_proxy_call_start (self->context, msg, body, route_model);
     }
   else
     {
       soup_server_message_pause (msg);
-      ag_proxy_unary_count_tokens (self, msg, body);
+      ag_proxy_unary_count_tokens (self->context, msg, body);
     }
 }
 
@@ -543,7 +502,7 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
   else if (g_str_equal (path, "/v1/models") && method == SOUP_METHOD_GET)
     {
       soup_server_message_pause (msg);
-      ag_proxy_unary_list_models (self, msg);
+      ag_proxy_unary_list_models (self->context, msg);
     }
   else if ((g_str_equal (path, "/") && (method == SOUP_METHOD_HEAD || method == SOUP_METHOD_GET)) ||
            (g_str_equal (path, "/healthz") && (method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD)))
@@ -666,11 +625,4 @@ guint
 ag_proxy_server_get_port (AgProxyServer *self)
 {
   return self->port;
-}
-
-void
-ag_proxy_server_report_client_outdated (AgProxyServer *self)
-{
-  g_return_if_fail (AG_IS_PROXY_SERVER (self));
-  g_signal_emit (self, signals[CLIENT_OUTDATED], 0);
 }

@@ -4,13 +4,7 @@
 #pragma once
 
 #include <libsoup/soup.h>
-#include "ag-account-pool.h"
-#include "ag-cloudcode-client.h"
-#include "ag-history-store.h"
-#include "ag-model-catalogue.h"
-#include "ag-oauth-client.h"
-#include "ag-request-translator.h"
-#include "ag-signature-cache.h"
+#include "ag-call-context.h"
 
 G_BEGIN_DECLS
 
@@ -35,12 +29,9 @@ guint              ag_proxy_server_get_port (AgProxyServer *self);
 void               ag_proxy_server_set_body_limit (AgProxyServer *self, gsize limit);
 /* Silence on a client stream after which a ping is sent (default 15 s). */
 void               ag_proxy_server_set_keepalive_ms (AgProxyServer *self, guint keepalive_ms);
-guint              ag_proxy_server_get_keepalive_ms (AgProxyServer *self);
 /* Silence from upstream mid-answer after which the call is ended with an error (default 300 s). */
 void               ag_proxy_server_set_stream_idle_timeout_ms (AgProxyServer *self, guint timeout_ms);
-guint              ag_proxy_server_get_stream_idle_timeout_ms (AgProxyServer *self);
 void               ag_proxy_server_set_thinking_keys (AgProxyServer *self, AgThinkingKeys keys);
-AgThinkingKeys     ag_proxy_server_get_thinking_keys (AgProxyServer *self);
 
 /* Answer Claude Code's warmups and quota probes locally (default on). */
 void               ag_proxy_server_set_warmup_interception (AgProxyServer *self, gboolean enabled);
@@ -48,8 +39,6 @@ void               ag_proxy_server_set_warmup_interception (AgProxyServer *self,
 void               ag_proxy_server_set_background_routing (AgProxyServer *self, gboolean enabled, const char *model);
 /* Report input usage scaled by @client_window / the upstream model's context window (off by default). */
 void               ag_proxy_server_set_usage_scaling (AgProxyServer *self, gboolean enabled, guint client_window);
-/* The factor for an upstream model with @context_tokens (1.0 when scaling is off or the window is unknown). */
-double             ag_proxy_server_get_usage_scale (AgProxyServer *self, gint64 context_tokens);
 /* Properties "requests-received" and "requests-intercepted" (notify on change). */
 guint64            ag_proxy_server_get_requests_received (AgProxyServer *self);
 guint64            ag_proxy_server_get_requests_intercepted (AgProxyServer *self);
@@ -61,21 +50,10 @@ gboolean           ag_proxy_server_has_api_key (AgProxyServer *self);
 
 /* Where finished requests are recorded (nullable: no request log). */
 void               ag_proxy_server_set_history (AgProxyServer *self, AgHistoryStore *history);
-AgHistoryStore    *ag_proxy_server_get_history (AgProxyServer *self);
+/* Asked to look for the current release when Google refuses the client version (nullable). */
+void               ag_proxy_server_set_version_check (AgProxyServer *self, AgVersionCheck *version_check);
 
-/* Google refused the client version as too old: emits "client-outdated" (the service re-checks the version). */
-void               ag_proxy_server_report_client_outdated (AgProxyServer *self);
-
-AgCloudcodeClient *ag_proxy_server_get_cloudcode (AgProxyServer *self);
-AgOAuthClient     *ag_proxy_server_get_oauth (AgProxyServer *self);
-AgAccountPool     *ag_proxy_server_get_pool (AgProxyServer *self);
-AgModelCatalogue  *ag_proxy_server_get_catalogue (AgProxyServer *self);
-AgSignatureCache  *ag_proxy_server_get_signatures (AgProxyServer *self);
-
-/* Fetches the model catalogue with the first usable account (also done lazily by GET /v1/models). */
-void               ag_proxy_server_refresh_catalogue_async (AgProxyServer *self, GCancellable *cancellable,
-                                                            GAsyncReadyCallback callback, gpointer user_data);
-gboolean           ag_proxy_server_refresh_catalogue_finish (AgProxyServer *self, GAsyncResult *result,
-                                                             GError **error);
+/* What a request starting now is handed (borrowed; take a reference to keep it). */
+AgCallContext     *ag_proxy_server_get_context (AgProxyServer *self);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-service.h"
+#include "ag-proxy-unary.h"
 #include "ag-account-setup.h"
 #include "ag-api-key-store.h"
 #include "ag-history-store.h"
@@ -291,11 +292,6 @@ wire_history (AgProxyService *self)
 
 static void on_keyring_changed (AgKeyringWatch *watch, gpointer user_data);
 
-static void
-on_client_outdated (AgProxyServer *server, gpointer user_data)
-{
-  ag_version_check_recheck (AG_PROXY_SERVICE (user_data)->version_check);
-}
 
 AgProxyService *
 ag_proxy_service_new (GSettings *settings, GError **error)
@@ -339,7 +335,7 @@ ag_proxy_service_new (GSettings *settings, GError **error)
   wire_history (self);
   self->version_check = ag_version_check_new (self->config);
   ag_version_check_start (self->version_check);
-  g_signal_connect_object (self->server, "client-outdated", G_CALLBACK (on_client_outdated), self, 0);
+  ag_proxy_server_set_version_check (self->server, self->version_check);
   self->keyring_watch = ag_keyring_watch_new ();
   g_signal_connect_object (self->keyring_watch, "changed", G_CALLBACK (on_keyring_changed), self, 0);
   return g_steal_pointer (&self);
@@ -644,7 +640,7 @@ catalogue_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!ag_proxy_server_refresh_catalogue_finish (AG_PROXY_SERVER (source), result, &error))
+  if (!ag_proxy_unary_refresh_catalogue_finish (result, &error))
     g_warning ("cannot fetch the model list yet: %s", error->message);
 }
 
@@ -655,7 +651,8 @@ adopt_new_account (AgProxyService *self, AgAccount *account)
 {
   adopt_account (self, account);
   if (ag_model_catalogue_is_empty (self->catalogue))
-    ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
+    ag_proxy_unary_refresh_catalogue_async (ag_proxy_server_get_context (self->server), NULL, catalogue_ready,
+                                            NULL);
 }
 
 static void
@@ -677,7 +674,8 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_message ("%u account(s) loaded from the keyring", accounts->len);
   ag_quota_poller_start (self->poller);
   if (accounts->len > 0)
-    ag_proxy_server_refresh_catalogue_async (self->server, NULL, catalogue_ready, NULL);
+    ag_proxy_unary_refresh_catalogue_async (ag_proxy_server_get_context (self->server), NULL, catalogue_ready,
+                                            NULL);
   g_task_return_boolean (task, TRUE);
 }
 

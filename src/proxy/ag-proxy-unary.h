@@ -4,14 +4,15 @@
  * whose sign-in was revoked. */
 #pragma once
 
-#include "ag-proxy-server.h"
+#include <libsoup/soup.h>
+#include "ag-call-context.h"
 
 G_BEGIN_DECLS
 
 /* Builds the body of the call for the chosen account (e.g. to add its project). */
 typedef JsonNode *(*AgUnaryBodyFunc) (AgAccount *account, gpointer user_data);
 
-void      ag_proxy_unary_call_async (AgProxyServer      *server,
+void      ag_proxy_unary_call_async (AgCallContext      *context,
                                      const char         *method,
                                      AgUnaryBodyFunc     body_func,
                                      gpointer            body_data,
@@ -20,12 +21,17 @@ void      ag_proxy_unary_call_async (AgProxyServer      *server,
                                      GAsyncReadyCallback callback,
                                      gpointer            user_data);
 /* On failure *status_out and *error_type_out say how to answer the client. */
-JsonNode *ag_proxy_unary_call_finish (AgProxyServer *server, GAsyncResult *result, guint *status_out,
-                                      const char **error_type_out, GError **error);
+JsonNode *ag_proxy_unary_call_finish (GAsyncResult *result, guint *status_out, const char **error_type_out,
+                                      GError **error);
 
 /* POST /v1/messages/count_tokens: @msg is paused; answers {"input_tokens":N} from upstream countTokens. */
-void ag_proxy_unary_count_tokens (AgProxyServer *server, SoupServerMessage *msg, JsonObject *body);
+void ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, JsonObject *body);
 /* GET /v1/models: @msg is paused; answers from the catalogue, fetched when older than the cache time. */
-void ag_proxy_unary_list_models (AgProxyServer *server, SoupServerMessage *msg);
+void ag_proxy_unary_list_models (AgCallContext *context, SoupServerMessage *msg);
+
+/* Fetches the model catalogue with the first usable account (also done lazily by GET /v1/models). */
+void     ag_proxy_unary_refresh_catalogue_async (AgCallContext *context, GCancellable *cancellable,
+                                                 GAsyncReadyCallback callback, gpointer user_data);
+gboolean ag_proxy_unary_refresh_catalogue_finish (GAsyncResult *result, GError **error);
 
 G_END_DECLS

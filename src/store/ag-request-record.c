@@ -215,3 +215,36 @@ ag_request_record_to_json (const AgRequestRecord *self)
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
+
+AgRequestOutcome
+ag_request_outcome_for_status (guint status)
+{
+  if (status == 200)
+    return AG_REQUEST_OUTCOME_OK;
+  if (status == 499)
+    return AG_REQUEST_OUTCOME_CANCELLED;
+  if (status == 400 || status == 404 || status == 405 || status == 413)
+    return AG_REQUEST_OUTCOME_CLIENT_ERROR;
+  return AG_REQUEST_OUTCOME_UPSTREAM_ERROR;
+}
+
+char *
+ag_request_record_describe_attempts (const AgRequestRecord *self)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < self->attempts->len; i++)
+    {
+      AgRequestAttempt *attempt = g_ptr_array_index (self->attempts, i);
+
+      g_string_append (text, i == 0 ? "; retried: " : ", ");
+      if (attempt->account != NULL)
+        g_string_append_printf (text, "%s ", attempt->account);
+      g_string_append (text, attempt->reason);
+      if (attempt->status != 0)
+        g_string_append_printf (text, " %u", attempt->status);
+      if (attempt->wait_ms > 0)
+        g_string_append_printf (text, " then %" G_GINT64_FORMAT " ms", attempt->wait_ms);
+    }
+  return g_string_free (text, FALSE);
+}

@@ -16,6 +16,8 @@ typedef enum {
   AG_REQUEST_OUTCOME_INTERCEPTED,     /* answered locally (warmup), nothing sent upstream */
 } AgRequestOutcome;
 
+/* The outcome an HTTP status answered to the client stands for (200 ok, 499 the client went away, …). */
+AgRequestOutcome ag_request_outcome_for_status (guint status);
 /* "ok", "client_error", "upstream_error", "cancelled", "intercepted" — the stored form. */
 const char *ag_request_outcome_to_string (AgRequestOutcome outcome);
 gboolean    ag_request_outcome_from_string (const char *text, AgRequestOutcome *outcome);
@@ -55,6 +57,8 @@ void             ag_request_record_free (AgRequestRecord *self);
 void             ag_request_record_add_attempt (AgRequestRecord *self, const char *account, const char *reason,
                                                 guint status, gint64 wait_ms);
 
+/* "; retried: user1@example.com quota 429, all_limited_wait then 1200 ms, …" or "" (for the proxy's log line). */
+char            *ag_request_record_describe_attempts (const AgRequestRecord *self);
 /* The attempts as a compact JSON array [{"account","reason","status","wait_ms"},…] (the stored column). */
 char            *ag_request_record_attempts_to_json (const AgRequestRecord *self);
 /* Replaces the attempts from that JSON; on error leaves them untouched. */

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-session-id.h — which client session a request belongs to, so parallel requests of one conversation (Claude
+ * Code's subagents) stay on one account. Pure. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Claude Code names its session in the x-claude-code-session-id header (@header, nullable) and inside
+ * metadata.user_id of @body: a JSON string today, "user_…_session_<uuid>" before. NULL when neither says. */
+char *ag_session_id_find (const char *header, JsonObject *body);
+
+G_END_DECLS

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-call-context.h — everything one request needs from the proxy, handed to it at its start: the services it
+ * uses and the settings in force then. Immutable: a settings change makes a new context for the requests that
+ * follow, so a call never asks the server anything back. */
+#pragma once
+
+#include "ag-account-pool.h"
+#include "ag-cloudcode-client.h"
+#include "ag-history-store.h"
+#include "ag-model-catalogue.h"
+#include "ag-oauth-client.h"
+#include "ag-request-translator.h"
+#include "ag-signature-cache.h"
+#include "ag-version-check.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  AgCloudcodeClient *cloudcode;
+  AgOAuthClient     *oauth;
+  AgAccountPool     *pool;
+  AgModelCatalogue  *catalogue;
+  AgSignatureCache  *signatures;
+  AgHistoryStore    *history;                 /* nullable: no request log */
+  AgVersionCheck    *version_check;           /* nullable: asked to look again when Google refuses the version */
+  guint              keepalive_ms;            /* silence on a client stream after which a ping is sent */
+  guint              stream_idle_timeout_ms;  /* silence from upstream mid-answer after which the call ends */
+  AgThinkingKeys     thinking_keys;
+  gboolean           scale_usage;             /* report input usage as if the upstream window were the client's */
+  guint              client_window;
+} AgCallContext;
+
+#define AG_TYPE_CALL_CONTEXT (ag_call_context_get_type ())
+GType          ag_call_context_get_type (void);
+
+/* A context with the services (each referenced) and default settings. */
+AgCallContext *ag_call_context_new (AgCloudcodeClient *cloudcode,
+                                    AgOAuthClient     *oauth,
+                                    AgAccountPool     *pool,
+                                    AgModelCatalogue  *catalogue,
+                                    AgSignatureCache  *signatures);
+/* A new context equal to @self, to change before anyone else sees it. */
+AgCallContext *ag_call_context_copy (const AgCallContext *self);
+AgCallContext *ag_call_context_ref (AgCallContext *self);
+void           ag_call_context_unref (AgCallContext *self);
+
+/* The factor input usage is reported with for an upstream model with @context_tokens (1.0: unscaled). */
+double         ag_call_context_usage_scale (const AgCallContext *self, gint64 context_tokens);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgCallContext, ag_call_context_unref)
+
+G_END_DECLS

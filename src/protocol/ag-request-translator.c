@@ -53,32 +53,6 @@ parse_effort (const char *effort)
   return EFFORT_HIGH;
 }
 
-gboolean
-ag_request_peek (JsonObject  *body,
-                 const char **model,
-                 gboolean    *stream,
-                 GError     **error)
-{
-  const char *model_name = NULL;
-  gboolean streaming = FALSE;
-
-  g_return_val_if_fail (body != NULL, FALSE);
-
-  if (!ag_field_string (body, NULL, "model", TRUE, &model_name, error) ||
-      !ag_field_boolean (body, NULL, "stream", FALSE, &streaming, error))
-    return FALSE;
-  if (*model_name == '\0')
-    {
-      ag_field_set_error (error, "model", "must not be empty");
-      return FALSE;
-    }
-  if (model != NULL)
-    *model = model_name;
-  if (stream != NULL)
-    *stream = streaming;
-  return TRUE;
-}
-
 /* The thinking budget to request, 0 for none. */
 static gboolean
 resolve_thinking_budget (JsonObject *body, const AgTranslateOptions *options, gint64 *budget, GError **error)
@@ -427,7 +401,7 @@ ag_translated_request_free (AgTranslatedRequest *self)
 }
 
 AgTranslatedRequest *
-ag_request_translate (JsonObject               *body,
+ag_request_translate (const AgClientRequest  *client_request,
                       const AgTranslateOptions *options,
                       GError                  **error)
 {
@@ -441,18 +415,17 @@ ag_request_translate (JsonObject               *body,
   g_autofree char *session_id = NULL;
   AgContentOptions content_options;
   AgTranslatedRequest *result;
-  const char *model = NULL;
-  gboolean stream = FALSE;
+  JsonObject *body;
   JsonArray *messages = NULL;
   gint64 max_tokens = DEFAULT_MAX_TOKENS;
   gint64 budget = 0;
   gint64 max_output = 0;
 
-  g_return_val_if_fail (body != NULL, NULL);
+  g_return_val_if_fail (client_request != NULL, NULL);
   g_return_val_if_fail (options != NULL, NULL);
 
-  if (!ag_request_peek (body, &model, &stream, error) ||
-      !ag_field_array (body, NULL, "messages", TRUE, &messages, error) ||
+  body = client_request->body;
+  if (!ag_field_array (body, NULL, "messages", TRUE, &messages, error) ||
       !ag_field_int (body, NULL, "max_tokens", FALSE, &max_tokens, error))
     return NULL;
   if (json_array_get_length (messages) == 0)
@@ -513,7 +486,7 @@ ag_request_translate (JsonObject               *body,
   result->request = json_node_init_object (json_node_alloc (), request);
   result->tool_names = g_steal_pointer (&names);
   result->thinking = budget > 0;
-  result->stream = stream;
-  result->client_model = g_strdup (model);
+  result->stream = client_request->stream;
+  result->client_model = g_strdup (client_request->model);
   return result;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include "ag-client-request.h"
 #include "ag-model-family.h"
 #include "ag-tool-names.h"
 #include "ag-signature-cache.h"
@@ -35,18 +36,12 @@ typedef struct {
   char        *client_model;   /* the model name as the client sent it, echoed in responses */
 } AgTranslatedRequest;
 
-/* Validates @body (already parsed JSON) and translates it. Errors are AG_PROTOCOL_ERROR_INVALID_REQUEST
+/* Validates the rest of @request's body and translates it. Errors are AG_PROTOCOL_ERROR_INVALID_REQUEST
  * with a message naming the offending field, e.g. "messages.2.content.0: unknown block type \"foo\"". */
-AgTranslatedRequest *ag_request_translate (JsonObject               *body,
+AgTranslatedRequest *ag_request_translate (const AgClientRequest    *request,
                                            const AgTranslateOptions *options,
                                            GError                  **error);
 void ag_translated_request_free (AgTranslatedRequest *self);
-
-/* Reads the fields needed before translation: "model" (required, non-empty string) and whether it streams. */
-gboolean ag_request_peek (JsonObject  *body,
-                          const char **model,
-                          gboolean    *stream,
-                          GError     **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgTranslatedRequest, ag_translated_request_free)
 

@@ -6,7 +6,6 @@
 #include "ag-message-collector.h"
 #include "ag-protocol-error.h"
 #include "ag-proxy-reply.h"
-#include "ag-session-id.h"
 #include "ag-sse-parser.h"
 #include "ag-sse-writer.h"
 #include "ag-stream-translator.h"
@@ -627,36 +626,26 @@ watch_client_socket (AgProxyCall *self)
 }
 
 void
-ag_proxy_call_start (AgCallContext *context, SoupServerMessage *msg, JsonObject *body, const char *route_model)
+ag_proxy_call_start (AgCallContext *context, SoupServerMessage *msg, const AgClientRequest *request,
+                     const char *route_model)
 {
   AgProxyCall *self = g_object_new (AG_TYPE_PROXY_CALL, NULL);
   g_autoptr(GError) error = NULL;
   AgTranslateOptions options = { 0 };
   AgLeaseOptions lease = { .purpose = AG_LEASE_GENERATE };
-  const char *client_model = NULL;
-  gboolean stream = FALSE;
 
   self->context = ag_call_context_ref (context);
   self->msg = g_object_ref (msg);
   self->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_client_disconnected), self);
-
-  if (!ag_request_peek (body, &client_model, &stream, &error))
-    {
-      self->client_model = g_strdup ("-");
-      reply_error (self, 400, "invalid_request_error", error->message);
-      return;
-    }
-  self->client_model = g_strdup (client_model);
-  if (!ag_model_catalogue_resolve (context->catalogue, route_model != NULL ? route_model : client_model,
+  self->client_model = g_strdup (request->model);
+  self->session_id = g_strdup (request->session_id);
+  if (!ag_model_catalogue_resolve (context->catalogue, route_model != NULL ? route_model : request->model,
                                    &self->model, &error))
     {
       reply_error (self, 404, "not_found_error", error->message);
       return;
     }
 
-  self->session_id = ag_session_id_find (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                                       "x-claude-code-session-id"),
-                                         body);
   options.upstream_model = self->model.upstream_model;
   options.family = self->model.family;
   options.supports_thinking = self->model.supports_thinking;
@@ -664,7 +653,7 @@ ag_proxy_call_start (AgCallContext *context, SoupServerMessage *msg, JsonObject 
   options.session_id = self->session_id;
   options.thinking_keys = context->thinking_keys;
   options.signatures = context->signatures;
-  self->translated = ag_request_translate (body, &options, &error);
+  self->translated = ag_request_translate (request, &options, &error);
   if (self->translated == NULL)
     {
       reply_error (self, 400, "invalid_request_error", error->message);

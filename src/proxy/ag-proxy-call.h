@@ -6,6 +6,7 @@
 
 #include <libsoup/soup.h>
 #include "ag-call-context.h"
+#include "ag-client-request.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +15,7 @@ G_DECLARE_FINAL_TYPE (AgProxyCall, ag_proxy_call, AG, PROXY_CALL, GObject)
 
 /* Takes over the paused @msg and answers it; the call keeps itself alive until the answer is complete.
  * @route_model, when not NULL, is served instead of the requested model (background tasks). */
-void ag_proxy_call_start (AgCallContext *context, SoupServerMessage *msg, JsonObject *body, const char *route_model);
+void ag_proxy_call_start (AgCallContext *context, SoupServerMessage *msg, const AgClientRequest *request,
+                          const char *route_model);
 
 G_END_DECLS

@@ -250,18 +250,13 @@ ag_proxy_server_get_requests_intercepted (AgProxyServer *self)
 
 /* Warmups and quota probes cost quota and tell Claude Code nothing it needs from a model: answer them here. */
 static void
-reply_intercepted (AgProxyServer *self, SoupServerMessage *msg, JsonObject *body, AgRequestKind kind)
+reply_intercepted (AgProxyServer *self, SoupServerMessage *msg, const AgClientRequest *request, AgRequestKind kind)
 {
-  JsonNode *model_node = json_object_get_member (body, "model");
-  JsonNode *stream_node = json_object_get_member (body, "stream");
-  const char *model = model_node != NULL && json_node_get_value_type (model_node) == G_TYPE_STRING
-                        ? json_node_get_string (model_node) : "unknown";
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  if (stream_node != NULL && json_node_get_value_type (stream_node) == G_TYPE_BOOLEAN &&
-      json_node_get_boolean (stream_node))
+  if (request->stream)
     {
-      g_autoptr(GBytes) events = ag_intercepted_stream (model);
+      g_autoptr(GBytes) events = ag_intercepted_stream (request->model);
 
       soup_server_message_set_status (msg, 200, NULL);
       soup_server_message_set_response (msg, "text/event-stream", SOUP_MEMORY_COPY,
@@ -270,7 +265,7 @@ reply_intercepted (AgProxyServer *self, SoupServerMessage *msg, JsonObject *body
     }
   else
     {
-      g_autoptr(JsonNode) message = ag_intercepted_message (model);
+      g_autoptr(JsonNode) message = ag_intercepted_message (request->model);
 
       ag_proxy_reply_json (msg, 200, message);
     }
@@ -282,14 +277,14 @@ reply_intercepted (AgProxyServer *self, SoupServerMessage *msg, JsonObject *body
 
       record->client = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                                "User-Agent"));
-      record->model = g_strdup (model);
+      record->model = g_strdup (request->model);
       record->outcome = AG_REQUEST_OUTCOME_INTERCEPTED;
       record->status = 200;
       record->ttfb_ms = 0;
       ag_history_store_add_request (self->context->history, record);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUESTS_INTERCEPTED]);
-  g_message ("POST /v1/messages %s: %s answered locally", model, ag_request_kind_to_string (kind));
+  g_message ("POST /v1/messages %s: %s answered locally", request->model, ag_request_kind_to_string (kind));
 }
 
 static gboolean
@@ -431,6 +426,7 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) body = NULL;
+  g_autoptr(AgClientRequest) request = NULL;
   SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
 
   if ((gsize) request_body->length > self->body_limit)
@@ -439,7 +435,11 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path
       return;
     }
   body = parse_json_body (msg, &error);
-  if (body == NULL)
+  if (body != NULL)
+    request = ag_anthropic_request_read (body, soup_message_headers_get_one (
+                                           soup_server_message_get_request_headers (msg), "x-claude-code-session-id"),
+                                         &error);
+  if (request == NULL)
     {
       ag_proxy_reply_error (msg, 400, "invalid_request_error", error->message);
       return;
@@ -447,14 +447,14 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path
 
   if (g_str_equal (path, "/v1/messages"))
     {
-      AgRequestKind kind = ag_request_classify (body);
+      AgRequestKind kind = ag_request_classify (request);
       const char *route_model = NULL;
 
       self->requests_received++;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUESTS_RECEIVED]);
       if (self->intercept_warmups && (kind == AG_REQUEST_KIND_WARMUP || kind == AG_REQUEST_KIND_QUOTA_PROBE))
         {
-          reply_intercepted (self, msg, body, kind);
+          reply_intercepted (self, msg, request, kind);
           return;
         }
       if (self->route_background && ag_request_kind_is_background (kind))
@@ -465,12 +465,12 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path
           json_object_remove_member (body, "output_config");
         }
       soup_server_message_pause (msg);
-      ag_proxy_call_start (self->context, msg, body, route_model);
+      ag_proxy_call_start (self->context, msg, request, route_model);
     }
   else
     {
       soup_server_message_pause (msg);
-      ag_proxy_unary_count_tokens (self->context, msg, body);
+      ag_proxy_unary_count_tokens (self->context, msg, request);
     }
 }
 

@@ -224,7 +224,7 @@ count_tokens_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, JsonObject *body)
+ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, const AgClientRequest *request)
 {
   AgModelCatalogue *catalogue = context->catalogue;
   g_auto(AgResolvedModel) model = { 0 };
@@ -232,12 +232,9 @@ ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, Jso
   g_autoptr(GError) error = NULL;
   AgTranslateOptions options = { 0 };
   CountTokens *count;
-  const char *client_model = NULL;
-  gboolean stream = FALSE;
 
   /* count_tokens bodies carry no max_tokens; the translator's validation defaults it. */
-  if (!ag_request_peek (body, &client_model, &stream, &error) ||
-      !ag_model_catalogue_resolve (catalogue, client_model, &model, &error))
+  if (!ag_model_catalogue_resolve (catalogue, request->model, &model, &error))
     {
       ag_proxy_reply_error (msg, 400, "invalid_request_error", error->message);
       return;
@@ -247,7 +244,7 @@ ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, Jso
   options.supports_thinking = model.supports_thinking;
   options.max_output_cap = model.max_output_tokens;
   options.signatures = context->signatures;
-  translated = ag_request_translate (body, &options, &error);
+  translated = ag_request_translate (request, &options, &error);
   if (translated == NULL)
     {
       ag_proxy_reply_error (msg, 400, "invalid_request_error", error->message);

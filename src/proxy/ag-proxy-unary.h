@@ -6,6 +6,7 @@
 
 #include <libsoup/soup.h>
 #include "ag-call-context.h"
+#include "ag-client-request.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +26,7 @@ JsonNode *ag_proxy_unary_call_finish (GAsyncResult *result, guint *status_out, c
                                       GError **error);
 
 /* POST /v1/messages/count_tokens: @msg is paused; answers {"input_tokens":N} from upstream countTokens. */
-void ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, JsonObject *body);
+void ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, const AgClientRequest *request);
 /* GET /v1/models: @msg is paused; answers from the catalogue, fetched when older than the cache time. */
 void ag_proxy_unary_list_models (AgCallContext *context, SoupServerMessage *msg);
 

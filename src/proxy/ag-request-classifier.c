@@ -21,113 +21,38 @@ static const char *const suggestion_phrases[] = {
   "prompt suggestion generator", "suggest next prompts", "suggest the next prompt", NULL
 };
 
-static JsonObject *
-last_message (JsonObject *body)
-{
-  JsonNode *messages = json_object_get_member (body, "messages");
-  JsonArray *array;
-  JsonNode *last;
-
-  if (messages == NULL || !JSON_NODE_HOLDS_ARRAY (messages))
-    return NULL;
-  array = json_node_get_array (messages);
-  if (json_array_get_length (array) == 0)
-    return NULL;
-  last = json_array_get_element (array, json_array_get_length (array) - 1);
-  return JSON_NODE_HOLDS_OBJECT (last) ? json_node_get_object (last) : NULL;
-}
-
-static const char *
-string_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
-}
-
-/* The user text of the last message: the string content or its text blocks joined. */
-static char *
-last_user_text (JsonObject *message)
-{
-  JsonNode *content = json_object_get_member (message, "content");
-  GString *text;
-  JsonArray *blocks;
-
-  if (g_strcmp0 (string_member (message, "role"), "user") != 0 || content == NULL)
-    return NULL;
-  if (json_node_get_value_type (content) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (content));
-  if (!JSON_NODE_HOLDS_ARRAY (content))
-    return NULL;
-  text = g_string_new (NULL);
-  blocks = json_node_get_array (content);
-  for (guint i = 0; i < json_array_get_length (blocks); i++)
-    {
-      JsonNode *block = json_array_get_element (blocks, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (block) &&
-          g_strcmp0 (string_member (json_node_get_object (block), "type"), "text") == 0 &&
-          string_member (json_node_get_object (block), "text") != NULL)
-        {
-          if (text->len > 0)
-            g_string_append_c (text, '\n');
-          g_string_append (text, string_member (json_node_get_object (block), "text"));
-        }
-    }
-  return g_string_free (text, FALSE);
-}
-
-/* Only the last message counts: scanning older ones once turned whole sessions into "OK" answers (AM #467). */
+/* Only the last message counts: scanning older ones once turned whole sessions into "OK" answers
+ * (Antigravity-Manager issue #467). */
 static gboolean
-is_warmup (JsonObject *message)
+is_warmup (const AgClientRequest *request)
 {
-  JsonNode *content = json_object_get_member (message, "content");
-  JsonArray *blocks;
-
-  if (g_strcmp0 (string_member (message, "role"), "user") != 0 || content == NULL)
+  if (!request->last_is_user)
     return FALSE;
-  if (json_node_get_value_type (content) == G_TYPE_STRING)
+  if (request->last_user_string != NULL)
     {
-      g_autofree char *text = g_strstrip (g_strdup (json_node_get_string (content)));
+      g_autofree char *text = g_strstrip (g_strdup (request->last_user_string));
 
       return g_str_has_prefix (text, "Warmup") && strlen (text) < 100;
     }
-  if (!JSON_NODE_HOLDS_ARRAY (content))
-    return FALSE;
-  blocks = json_node_get_array (content);
-  for (guint i = 0; i < json_array_get_length (blocks); i++)
+  for (guint i = 0; i < request->last_user_texts->len; i++)
     {
-      JsonNode *node = json_array_get_element (blocks, i);
-      JsonObject *block;
-      const char *type;
+      const char *block = g_ptr_array_index (request->last_user_texts, i);
+      g_autofree char *text = g_strstrip (g_strdup (block));
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      block = json_node_get_object (node);
-      type = string_member (block, "type");
-      if (g_strcmp0 (type, "text") == 0 && string_member (block, "text") != NULL)
-        {
-          g_autofree char *text = g_strstrip (g_strdup (string_member (block, "text")));
-
-          if (g_str_equal (text, "Warmup") || g_str_has_prefix (string_member (block, "text"), "Warmup\n"))
-            return TRUE;
-        }
+      if (g_str_equal (text, "Warmup") || g_str_has_prefix (block, "Warmup\n"))
+        return TRUE;
     }
   return FALSE;
 }
 
 static gboolean
-is_quota_probe (JsonObject *body, JsonObject *message)
+is_quota_probe (const AgClientRequest *request)
 {
-  JsonNode *max_tokens = json_object_get_member (body, "max_tokens");
-  JsonNode *messages = json_object_get_member (body, "messages");
   g_autofree char *text = NULL;
 
-  if (max_tokens == NULL || json_node_get_value_type (max_tokens) != G_TYPE_INT64 ||
-      json_node_get_int (max_tokens) != 1 || json_object_has_member (body, "system") ||
-      json_array_get_length (json_node_get_array (messages)) != 1)
+  if (request->max_tokens != 1 || request->has_system || request->n_messages != 1)
     return FALSE;
-  text = last_user_text (message);
+  text = ag_client_request_last_user_text (request);
   return g_strcmp0 (text, "quota") == 0;
 }
 
@@ -141,21 +66,18 @@ contains_any (const char *haystack, const char *const *phrases)
 }
 
 AgRequestKind
-ag_request_classify (JsonObject *body)
+ag_request_classify (const AgClientRequest *request)
 {
-  JsonObject *message = last_message (body);
   g_autofree char *text = NULL;
   g_autofree char *head = NULL;
   g_autofree char *lower = NULL;
 
-  if (message == NULL)
-    return AG_REQUEST_KIND_NORMAL;
-  if (is_warmup (message))
+  if (is_warmup (request))
     return AG_REQUEST_KIND_WARMUP;
-  if (is_quota_probe (body, message))
+  if (is_quota_probe (request))
     return AG_REQUEST_KIND_QUOTA_PROBE;
 
-  text = last_user_text (message);
+  text = ag_client_request_last_user_text (request);
   if (text == NULL || strlen (text) > BACKGROUND_MAX_BYTES || strstr (text, "<system-reminder>") != NULL)
     return AG_REQUEST_KIND_NORMAL;
   head = g_utf8_substring (text, 0, MIN (g_utf8_strlen (text, -1), BACKGROUND_SCAN_CHARS));

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-request-classifier.h — recognises Claude Code's traffic that needs no (or only a cheap) model: subagent
  * warmups and quota probes, answered locally, and title/summary/suggestion tasks, routed to a background model.
- * Pure: looks only at the request body. */
+ * Pure: looks only at what the front end read of the request. */
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include "ag-client-request.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +17,7 @@ typedef enum {
   AG_REQUEST_KIND_SUGGESTION,
 } AgRequestKind;
 
-AgRequestKind ag_request_classify (JsonObject *body);
+AgRequestKind ag_request_classify (const AgClientRequest *request);
 gboolean      ag_request_kind_is_background (AgRequestKind kind);
 const char   *ag_request_kind_to_string (AgRequestKind kind);
 

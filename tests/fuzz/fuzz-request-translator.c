@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fuzzes Anthropic request → Cloud Code translation: the input is parsed as JSON and, when it is an object,
- * translated for both model families, with and without thinking support, with both thinking key spellings.
+ * read by the Anthropic front end and translated for both model families, with and without thinking support, with both thinking key spellings.
  * A translated request must serialise; a refused one must carry an INVALID_REQUEST message. */
 #include "fuzz-common.h"
 #include "ag-protocol-error.h"
+#include "ag-client-request.h"
 #include "ag-request-translator.h"
 
 static AgSignatureCache *signatures;
@@ -17,7 +18,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 }
 
 static void
-translate (JsonObject *body, AgModelFamily family, gboolean supports_thinking, AgThinkingKeys keys)
+translate (const AgClientRequest *request, AgModelFamily family, gboolean supports_thinking, AgThinkingKeys keys)
 {
   AgTranslateOptions options = { 0 };
   g_autoptr (GError) error = NULL;
@@ -30,7 +31,7 @@ translate (JsonObject *body, AgModelFamily family, gboolean supports_thinking, A
   options.max_output_cap = supports_thinking ? 64000 : 0;
   options.thinking_keys = keys;
   options.signatures = signatures;
-  translated = ag_request_translate (body, &options, &error);
+  translated = ag_request_translate (request, &options, &error);
   if (translated == NULL)
     {
       g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST);
@@ -49,8 +50,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) error = NULL;
-  const char *model = NULL;
-  gboolean stream = FALSE;
+  g_autoptr (AgClientRequest) request = NULL;
   JsonObject *body;
 
   if (!json_parser_load_from_data (parser, (const char *) data, (gssize) size, &error))
@@ -58,13 +58,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return 0;
   body = json_node_get_object (json_parser_get_root (parser));
-  if (ag_request_peek (body, &model, &stream, &error))
-    g_assert_true (model != NULL && model[0] != '\0');
-  else
-    g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST);
-  translate (body, AG_MODEL_FAMILY_CLAUDE, TRUE, AG_THINKING_KEYS_CAMEL);
-  translate (body, AG_MODEL_FAMILY_CLAUDE, FALSE, AG_THINKING_KEYS_SNAKE);
-  translate (body, AG_MODEL_FAMILY_GEMINI, TRUE, AG_THINKING_KEYS_SNAKE);
-  translate (body, AG_MODEL_FAMILY_GEMINI, FALSE, AG_THINKING_KEYS_CAMEL);
+  request = ag_anthropic_request_read (body, NULL, &error);
+  if (request == NULL)
+    {
+      g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST);
+      return 0;
+    }
+  g_assert_true (request->model != NULL && request->model[0] != '\0');
+  translate (request, AG_MODEL_FAMILY_CLAUDE, TRUE, AG_THINKING_KEYS_CAMEL);
+  translate (request, AG_MODEL_FAMILY_CLAUDE, FALSE, AG_THINKING_KEYS_SNAKE);
+  translate (request, AG_MODEL_FAMILY_GEMINI, TRUE, AG_THINKING_KEYS_SNAKE);
+  translate (request, AG_MODEL_FAMILY_GEMINI, FALSE, AG_THINKING_KEYS_CAMEL);
   return 0;
 }

@@ -5,13 +5,20 @@
 
 #include <string.h>
 
+/* The kind of @json as the front end reads it; a body without a model gets one (the model plays no part). */
 static AgRequestKind
 classify (const char *json)
 {
   g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(AgClientRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (node);
-  return ag_request_classify (json_node_get_object (node));
+  if (!json_object_has_member (json_node_get_object (node), "model"))
+    json_object_set_string_member (json_node_get_object (node), "model", "m");
+  request = ag_anthropic_request_read (json_node_get_object (node), NULL, &error);
+  g_assert_no_error (error);
+  return ag_request_classify (request);
 }
 
 static void

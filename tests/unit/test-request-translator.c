@@ -1,9 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "ag-client-request.h"
 #include "ag-request-translator.h"
 #include "ag-protocol-error.h"
 #include "request-test-util.h"
 
 #include <string.h>
+
+/* What the proxy does with a body: the front end reads it, the translator translates what was read. */
+static AgTranslatedRequest *
+translate_body (JsonObject *body, const AgTranslateOptions *options, GError **error)
+{
+  g_autoptr(AgClientRequest) request = ag_anthropic_request_read (body, NULL, error);
+
+  return request != NULL ? ag_request_translate (request, options, error) : NULL;
+}
 
 /* The signatures the fixtures use; the cache every fixture runs with knows these. */
 #define SIG_CLAUDE "EqQBCkgIBhABGAIiQJ7vK3lqZ1m8uN0pXo2sT9yR4wE6cV5bA3dF7gH1jK8lM2nO4pQ6rS8tU0vW2xY4zA6bC8dE"
@@ -91,7 +101,7 @@ test_fixture (gconstpointer data)
 
   options.thinking_keys = c->keys;
   options.session_id = c->session_id;
-  result = ag_request_translate (json_node_get_object (body), &options, &error);
+  result = translate_body (json_node_get_object (body), &options, &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);
 
@@ -108,7 +118,7 @@ test_result_fields (void)
   g_autoptr(JsonNode) body = load_fixture ("tool-names", "anthropic");
   g_autoptr(GError) error = NULL;
   AgTranslateOptions options = options_for ("gemini-3-flash", TRUE, NULL);
-  g_autoptr(AgTranslatedRequest) result = ag_request_translate (json_node_get_object (body), &options, &error);
+  g_autoptr(AgTranslatedRequest) result = translate_body (json_node_get_object (body), &options, &error);
 
   g_assert_no_error (error);
   g_assert_false (result->stream);
@@ -126,7 +136,7 @@ translate_text (const char *json, const char *upstream_model, gboolean supports_
   AgTranslateOptions options = options_for (upstream_model, supports_thinking, NULL);
 
   options.session_id = "s";
-  return ag_request_translate (json_node_get_object (body), &options, error);
+  return translate_body (json_node_get_object (body), &options, error);
 }
 
 static JsonNode *
@@ -243,19 +253,19 @@ test_peek (void)
   g_autoptr(JsonNode) no_stream = request_test_parse ("{\"model\":\"m\",\"stream\":null}");
   g_autoptr(JsonNode) bad = request_test_parse ("{\"model\":null}");
   g_autoptr(GError) error = NULL;
-  const char *model = NULL;
-  gboolean stream = FALSE;
+  g_autoptr(AgClientRequest) streaming = NULL;
+  g_autoptr(AgClientRequest) plain = NULL;
 
-  g_assert_true (ag_request_peek (json_node_get_object (body), &model, &stream, &error));
+  streaming = ag_anthropic_request_read (json_node_get_object (body), NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (model, ==, "claude-opus-4-8");
-  g_assert_true (stream);
+  g_assert_cmpstr (streaming->model, ==, "claude-opus-4-8");
+  g_assert_true (streaming->stream);
 
-  g_assert_true (ag_request_peek (json_node_get_object (no_stream), &model, &stream, &error));
-  g_assert_cmpstr (model, ==, "m");
-  g_assert_false (stream);
+  plain = ag_anthropic_request_read (json_node_get_object (no_stream), NULL, &error);
+  g_assert_cmpstr (plain->model, ==, "m");
+  g_assert_false (plain->stream);
 
-  g_assert_false (ag_request_peek (json_node_get_object (bad), &model, &stream, &error));
+  g_assert_null (ag_anthropic_request_read (json_node_get_object (bad), NULL, &error));
   g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST);
   g_assert_cmpstr (error->message, ==, "model: field required");
 }
@@ -408,12 +418,12 @@ test_output_cap (void)
   g_autoptr(AgTranslatedRequest) gemini_default = NULL;
 
   options.max_output_cap = 32768;
-  capped = ag_request_translate (json_node_get_object (body), &options, &error);
+  capped = translate_body (json_node_get_object (body), &options, &error);
   g_assert_no_error (error);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (request_member (capped, "generationConfig")),
                                                "maxOutputTokens"), ==, 32768);
   options.max_output_cap = 0;
-  gemini_default = ag_request_translate (json_node_get_object (body), &options, &error);
+  gemini_default = translate_body (json_node_get_object (body), &options, &error);
   g_assert_no_error (error);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (request_member (gemini_default,
                                                                                       "generationConfig")),
@@ -427,7 +437,7 @@ session_of (const char *json)
   g_autoptr(JsonNode) body = request_test_parse (json);
   g_autoptr(GError) error = NULL;
   AgTranslateOptions options = options_for ("claude-sonnet-4-6", FALSE, NULL);
-  g_autoptr(AgTranslatedRequest) result = ag_request_translate (json_node_get_object (body), &options, &error);
+  g_autoptr(AgTranslatedRequest) result = translate_body (json_node_get_object (body), &options, &error);
 
   g_assert_no_error (error);
   g_strlcpy (session, json_node_get_string (request_member (result, "sessionId")), sizeof session);
@@ -482,7 +492,7 @@ mutate_and_translate (JsonNode *root, JsonNode *node, guint *runs)
 
               json_object_set_member (object, *name, request_test_parse (replacements[r]));
               if (JSON_NODE_HOLDS_OBJECT (root))
-                result = ag_request_translate (json_node_get_object (root), &options, &error);
+                result = translate_body (json_node_get_object (root), &options, &error);
               g_assert_true (result != NULL || g_error_matches (error, AG_PROTOCOL_ERROR,
                                                                 AG_PROTOCOL_ERROR_INVALID_REQUEST));
               (*runs)++;

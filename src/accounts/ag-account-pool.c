@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-account-pool.c — account list, selection strategies, sticky sessions, rests and health. */
-#include "ag-account-pool.h"
+#include "ag-account-pool-private.h"
 
 /* Sessions are forgotten after an hour without a request (CLIProxyAPI's session-affinity TTL), and at most this
  * many are remembered. */

@@ -58,8 +58,6 @@ guint               ag_account_pool_get_empty_answer_retries (AgAccountPool *sel
 /* Whether a Gemini model whose Antigravity quota is exhausted everywhere falls back to the Gemini CLI quota. */
 void                ag_account_pool_set_dual_quota_pool (AgAccountPool *self, gboolean enabled);
 gboolean            ag_account_pool_get_dual_quota_pool (AgAccountPool *self);
-/* Replaces the clock (tests); NULL restores the real one. */
-void                ag_account_pool_set_clock (AgAccountPool *self, AgClockFunc clock, gpointer user_data);
 gint64              ag_account_pool_now_ms (AgAccountPool *self);
 
 /* ── choosing ── */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "ag-quota-poller.h"
+#include "ag-quota-poller-private.h"
 #include "ag-account-lease.h"
 #include "ag-google-error.h"
 

@@ -31,8 +31,6 @@ void           ag_quota_poller_set_interval (AgQuotaPoller *self, guint seconds)
 guint          ag_quota_poller_get_interval (AgQuotaPoller *self);
 /* Polls @account now, unless a poll of it is already running. */
 void           ag_quota_poller_poll_account (AgQuotaPoller *self, AgAccount *account);
-/* Whether the periodic timer is armed (for tests and diagnostics). */
-gboolean       ag_quota_poller_is_scheduled (AgQuotaPoller *self);
 
 /* Reads a fetchAvailableModels answer: calls @func for every model with a quotaInfo, with the remaining fraction
  * clamped to [0, 1] (a missing fraction with a resetTime means exhausted: 0) and the reset time in Unix ms (0 when

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "ag-log-cli.h"
+#include "ag-log-cli-private.h"
 #include "ag-history-store.h"
 
 #include <stdio.h>

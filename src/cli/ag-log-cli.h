@@ -1,23 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-log-cli.h — `ag-cl log [--limit N] [--since DURATION] [--json]`: the last requests of the request log as an
- * aligned table (or JSON), read from <data dir>/history.db. The formatting helpers are pure and public for tests. */
+ * aligned table (or JSON), read from <data dir>/history.db. */
 #pragma once
 
-#include "ag-request-record.h"
+#include <glib.h>
 
 G_BEGIN_DECLS
 
 /* @argv[0] is "log". Returns the process exit status. */
 int      ag_log_cli_run (int argc, char **argv);
-
-/* "90s", "15m", "1h30m", "2d", "1d12h" → milliseconds. */
-gboolean ag_log_cli_parse_duration (const char *text, gint64 *out_ms, GError **error);
-/* What happened before the answer, e.g. "rotated: user1 429 quota, retried: user2 429 rate_limit after 0.4 s";
- * "" when the first try answered. Accounts are shown by the part before the "@". */
-char    *ag_log_cli_format_attempts (const AgRequestRecord *record);
-/* 312 → "312 ms", 1234 → "1.2 s", negative → "-". */
-char    *ag_log_cli_format_ms (gint64 ms);
-/* The table of @records (AgRequestRecord), a header line then one line per record, times shown in @tz. */
-char    *ag_log_cli_format_table (GPtrArray *records, GTimeZone *tz);
 
 G_END_DECLS

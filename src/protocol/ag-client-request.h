@@ -5,10 +5,11 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include "ag-types.h"
 
 G_BEGIN_DECLS
 
-typedef struct {
+struct _AgClientRequest {
   JsonObject *body;              /* the parsed body (a reference) */
   const char *model;             /* as the client named it: never NULL or empty */
   gboolean    stream;
@@ -19,7 +20,7 @@ typedef struct {
   const char *last_user_string;  /* its content when that is a string, else NULL */
   GPtrArray  *last_user_texts;   /* (const char *) its text blocks when its content is an array; never NULL */
   char       *session_id;        /* the client's session, nullable */
-} AgClientRequest;
+};
 
 /* Reads an Anthropic Messages body: "model" must be a non-empty string and "stream", when present, a boolean
  * (AG_PROTOCOL_ERROR_INVALID_REQUEST naming the field otherwise). @session_header is Claude Code's

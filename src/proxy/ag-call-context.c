@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-call-context.h"
+#include "ag-account-pool.h"
+#include "ag-cloudcode-client.h"
+#include "ag-history-store.h"
+#include "ag-model-catalogue.h"
+#include "ag-oauth-client.h"
+#include "ag-signature-cache.h"
+#include "ag-version-check.h"
 
 typedef struct {
   AgCallContext context;

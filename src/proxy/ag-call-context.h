@@ -4,18 +4,13 @@
  * follow, so a call never asks the server anything back. */
 #pragma once
 
-#include "ag-account-pool.h"
-#include "ag-cloudcode-client.h"
-#include "ag-history-store.h"
-#include "ag-model-catalogue.h"
-#include "ag-oauth-client.h"
+#include <glib-object.h>
 #include "ag-request-translator.h"
-#include "ag-signature-cache.h"
-#include "ag-version-check.h"
+#include "ag-types.h"
 
 G_BEGIN_DECLS
 
-typedef struct {
+struct _AgCallContext {
   AgCloudcodeClient *cloudcode;
   AgOAuthClient     *oauth;
   AgAccountPool     *pool;
@@ -28,7 +23,7 @@ typedef struct {
   AgThinkingKeys     thinking_keys;
   gboolean           scale_usage;             /* report input usage as if the upstream window were the client's */
   guint              client_window;
-} AgCallContext;
+};
 
 #define AG_TYPE_CALL_CONTEXT (ag_call_context_get_type ())
 GType          ag_call_context_get_type (void);

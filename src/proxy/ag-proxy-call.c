@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-call.h"
 #include "ag-account-lease.h"
+#include "ag-cloudcode-client.h"
+#include "ag-history-store.h"
+#include "ag-model-catalogue.h"
+#include "ag-signature-cache.h"
+#include "ag-version-check.h"
 #include "ag-anthropic-error.h"
 #include "ag-client-socket.h"
 #include "ag-message-collector.h"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "ag-proxy-server.h"
+#include "ag-history-store.h"
 #include "ag-anthropic-error.h"
 #include "ag-client-socket.h"
 #include "ag-heap-trim.h"

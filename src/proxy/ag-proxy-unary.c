@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-unary.h"
 #include "ag-account-lease.h"
+#include "ag-cloudcode-client.h"
+#include "ag-model-catalogue.h"
 #include "ag-proxy-reply.h"
 #include "ag-protocol-error.h"
 #include "ag-request-translator.h"

@@ -4,7 +4,7 @@
  * demand coalesced per account, failures reported through "polled", and accounts removed mid-poll forgotten. */
 #include "acct-test-util.h"
 #include "ag-history-store.h"
-#include "ag-quota-poller.h"
+#include "ag-quota-poller-private.h"
 #include "ag-settings.h"
 
 #include <glib/gstdio.h>

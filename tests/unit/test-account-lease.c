@@ -4,6 +4,7 @@
  * on which account, what rests, what is marked unusable, what the request log is told, and the final answer.
  * The pool runs on a fake clock; accounts carry seeded tokens, and a token refresh goes to a closed port. */
 #include "ag-account-lease.h"
+#include "ag-account-pool-private.h"
 
 #define MODEL "claude-sonnet-4-6"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for account selection on a fake clock: every strategy's order, sessions, the preferred account, per-model
  * rests, the quota poller's zeros, optimistic reset, invalidation and the signals observers rely on. */
-#include "ag-account-pool.h"
+#include "ag-account-pool-private.h"
 
 #define MODEL "claude-sonnet-4-6"
 

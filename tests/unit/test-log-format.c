@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for the pure parts of `ag-cl log`: --since durations, times, the attempts summary and the table. */
-#include "ag-log-cli.h"
+#include "ag-log-cli-private.h"
 
 static void
 test_parse_duration (void)

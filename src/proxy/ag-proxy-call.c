@@ -18,6 +18,7 @@
 #include <string.h>
 
 #define READ_SIZE 16384
+#define MAX_READS_PER_WAKEUP 16
 
 struct _AgProxyCall {
   GObject              parent_instance;
@@ -391,26 +392,13 @@ finish_stream (AgProxyCall *self)
     }
 }
 
-static void
-read_done (GObject *source, GAsyncResult *result, gpointer user_data)
+/* One piece of the upstream answer. FALSE when the call must stop reading: it ended, or an error came before any
+ * content and the request is asked again elsewhere. */
+static gboolean
+feed_upstream (AgProxyCall *self, const char *data, gsize length)
 {
-  g_autoptr(AgProxyCall) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  gsize length;
-  const char *data;
 
-  if (self->completed)
-    return;
-  if (bytes == NULL)
-    {
-      g_autofree char *message = g_strdup_printf ("the connection to Cloud Code failed mid-answer: %s",
-                                                  error->message);
-
-      reply_error (self, 502, "api_error", message);
-      return;
-    }
-  data = g_bytes_get_data (bytes, &length);
   if (length == 0)
     {
       ag_sse_parser_finish (self->parser);
@@ -418,7 +406,7 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
         restart_after_early_failure (self);
       else if (!self->completed)
         finish_stream (self);
-      return;
+      return FALSE;
     }
   if (!ag_sse_parser_feed (self->parser, data, length, &error) && !self->completed)
     {
@@ -426,17 +414,110 @@ read_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_warning ("ending the call: %s", error->message);
       reply_error (self, 502, "api_error", error->message);
       g_cancellable_cancel (self->cancellable);
-      return;
+      return FALSE;
     }
   if (self->completed)
-    return;
+    return FALSE;
   if (self->early_failure != NULL)
     {
       restart_after_early_failure (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+upstream_failed (AgProxyCall *self, const GError *error)
+{
+  g_autofree char *message = g_strdup_printf ("the connection to Cloud Code failed mid-answer: %s", error->message);
+
+  reply_error (self, 502, "api_error", message);
+}
+
+static void read_upstream (AgProxyCall *self);
+
+static gboolean
+upstream_readable (GObject *stream, gpointer user_data)
+{
+  AgProxyCall *self = user_data;
+
+  read_upstream (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Reads all that upstream has sent without waiting, then waits for more on the main loop: one wake-up and one
+ * write to the client per burst of upstream data, rather than one per HTTP chunk. */
+static void
+read_upstream (AgProxyCall *self)
+{
+  g_autoptr(AgProxyCall) keep = g_object_ref (self);
+  GPollableInputStream *pollable;
+  char buffer[READ_SIZE];
+
+  if (self->completed || self->upstream == NULL)
+    return;
+  pollable = G_POLLABLE_INPUT_STREAM (self->upstream);
+  for (guint reads = 0; !self->completed; reads++)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = -1;
+
+      /* A bounded burst: other calls on the main loop get their turn even while this upstream floods. */
+      if (reads < MAX_READS_PER_WAKEUP)
+        n = g_pollable_input_stream_read_nonblocking (pollable, buffer, sizeof buffer, self->cancellable, &error);
+      else
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "yielding");
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_autoptr(GSource) source = g_pollable_input_stream_create_source (pollable, self->cancellable);
+
+          g_source_set_callback (source, G_SOURCE_FUNC (upstream_readable), g_object_ref (self), g_object_unref);
+          g_source_attach (source, NULL);
+          return;
+        }
+      if (n < 0)
+        {
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            upstream_failed (self, error);
+          return;
+        }
+      if (!feed_upstream (self, buffer, (gsize) n))
+        return;
+    }
+}
+
+static void
+read_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(AgProxyCall) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  gsize length = 0;
+  const char *data;
+
+  if (self->completed)
+    return;
+  if (bytes == NULL)
+    {
+      upstream_failed (self, error);
       return;
     }
-  g_input_stream_read_bytes_async (self->upstream, READ_SIZE, G_PRIORITY_DEFAULT, self->cancellable, read_done,
-                                   g_object_ref (self));
+  data = g_bytes_get_data (bytes, &length);
+  if (feed_upstream (self, data, length))
+    g_input_stream_read_bytes_async (self->upstream, READ_SIZE, G_PRIORITY_DEFAULT, self->cancellable, read_done,
+                                     g_object_ref (self));
+}
+
+static void
+start_reading (AgProxyCall *self)
+{
+  restart_idle_timeout (self);
+  if (G_IS_POLLABLE_INPUT_STREAM (self->upstream) &&
+      g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (self->upstream)))
+    read_upstream (self);
+  else
+    g_input_stream_read_bytes_async (self->upstream, READ_SIZE, G_PRIORITY_DEFAULT, self->cancellable, read_done,
+                                     g_object_ref (self));
 }
 
 static void
@@ -463,7 +544,7 @@ on_sse_event (const char *event, const char *data, gsize data_len, gpointer user
       g_autoptr(AgGoogleError) google_error = ag_google_error_parse (200, data, data_len);
 
       /* The client has seen no message yet (keepalive comments at most): the error may be an account's limit, so
-       * it goes through the lease like an HTTP error — once the parser has returned (read_done), since that frees
+       * it goes through the lease like an HTTP error — once the parser has returned (feed_upstream), since that frees
        * the parser. */
       if (!ag_stream_translator_started (self->translator) && ag_stream_translator_is_empty (self->translator))
         {
@@ -523,9 +604,7 @@ stream_opened (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   ag_account_lease_succeeded (self->lease);
   self->upstream = stream;
-  restart_idle_timeout (self);
-  g_input_stream_read_bytes_async (self->upstream, READ_SIZE, G_PRIORITY_DEFAULT, self->cancellable, read_done,
-                                   g_object_ref (self));
+  start_reading (self);
 }
 
 static void

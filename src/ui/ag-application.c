@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-application.h"
+#include "ag-application-private.h"
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -25,8 +25,7 @@ struct _AgApplication
   AgProxyService *service;
   AgNotifier     *notifier;
   AgTray         *tray;
-  AgUriLauncher   uri_launcher;
-  gpointer        uri_launcher_data;
+  AgUriLauncher  *uri_launcher;
 };
 
 G_DEFINE_FINAL_TYPE (AgApplication, ag_application, ADW_TYPE_APPLICATION)
@@ -42,6 +41,7 @@ ag_application_dispose (GObject *object)
     ag_proxy_service_stop (self->service);
   g_clear_object (&self->service);
   g_clear_object (&self->settings);
+  g_clear_object (&self->uri_launcher);
   g_clear_pointer (&self->address_override, g_free);
   G_OBJECT_CLASS (ag_application_parent_class)->dispose (object);
 }
@@ -275,25 +275,10 @@ ag_application_class_init (AgApplicationClass *klass)
 }
 
 static void
-show_uri_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
-    g_warning ("cannot open the browser: %s", error->message);
-}
-
-static void
-launch_with_gtk (GtkWindow *parent, const char *uri, gpointer user_data)
-{
-  gtk_show_uri_full (parent, uri, GDK_CURRENT_TIME, NULL, show_uri_done, NULL);
-}
-
-static void
 ag_application_init (AgApplication *self)
 {
   self->port_override = -1;
-  self->uri_launcher = launch_with_gtk;
+  self->uri_launcher = ag_uri_launcher_new ();
 }
 
 AgApplication *
@@ -324,16 +309,15 @@ ag_application_get_settings (AgApplication *self)
 }
 
 void
-ag_application_set_uri_launcher (AgApplication *self, AgUriLauncher launcher, gpointer user_data)
+ag_application_set_uri_launcher (AgApplication *self, AgUriLaunchFunc launcher, gpointer user_data)
 {
-  self->uri_launcher = launcher != NULL ? launcher : launch_with_gtk;
-  self->uri_launcher_data = launcher != NULL ? user_data : NULL;
+  ag_uri_launcher_set_func (self->uri_launcher, launcher, user_data);
 }
 
 void
 ag_application_launch_uri (AgApplication *self, GtkWindow *parent, const char *uri)
 {
-  self->uri_launcher (parent, uri, self->uri_launcher_data);
+  ag_uri_launcher_launch (self->uri_launcher, parent, uri);
 }
 
 gboolean

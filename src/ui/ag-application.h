@@ -11,9 +11,6 @@ G_BEGIN_DECLS
 #define AG_TYPE_APPLICATION (ag_application_get_type ())
 G_DECLARE_FINAL_TYPE (AgApplication, ag_application, AG, APPLICATION, AdwApplication)
 
-/* Opens @uri for the user (the browser); the default is gtk_show_uri_full. Tests replace it to play the browser. */
-typedef void (*AgUriLauncher) (GtkWindow *parent, const char *uri, gpointer user_data);
-
 /* @settings: nullable (built-in defaults). @address/@port: command-line overrides (NULL / -1 = the settings).
  * @background: start in the tray without the window (unless ag-cl has never been set up). */
 AgApplication  *ag_application_new (GSettings *settings, const char *address, int port, gboolean background);
@@ -21,7 +18,7 @@ AgApplication  *ag_application_new (GSettings *settings, const char *address, in
 AgProxyService *ag_application_get_service (AgApplication *self);
 GSettings      *ag_application_get_settings (AgApplication *self);   /* nullable */
 
-void            ag_application_set_uri_launcher (AgApplication *self, AgUriLauncher launcher, gpointer user_data);
+/* Opens @uri for the user (the browser). */
 void            ag_application_launch_uri (AgApplication *self, GtkWindow *parent, const char *uri);
 
 /* Turns the proxy on or off (and remembers it in "proxy-enabled"); FALSE with @error when it cannot listen. */

@@ -7,7 +7,7 @@
 #include "ag-account-row.h"
 #include "ag-accounts-page.h"
 #include "ag-add-account-page.h"
-#include "ag-application.h"
+#include "ag-application-private.h"
 #include "ag-overview-page.h"
 #include "ag-preferences-window.h"
 #include "ag-secret-scan.h"

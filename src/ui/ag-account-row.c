@@ -3,7 +3,6 @@
 #include "ag-account-row.h"
 
 #include <glib/gi18n.h>
-#include "ag-window.h"
 
 struct _AgAccountRow
 {
@@ -157,12 +156,11 @@ set_preferred (AgAccountRow *self)
 static void
 fix_account (AgAccountRow *self)
 {
-  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
-
   if (ag_account_get_state (self->account) == AG_ACCOUNT_STATE_VALIDATION_REQUIRED)
-    ag_application_launch_uri (self->app, window, ag_account_get_validation_url (self->account));
+    ag_application_launch_uri (self->app, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                               ag_account_get_validation_url (self->account));
   else
-    ag_window_show_page (AG_WINDOW (window), "add-account");
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "add-account");
 }
 
 static void
@@ -170,10 +168,9 @@ account_removed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(AgAccountRow) self = user_data;
   g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (!ag_proxy_service_remove_account_finish (AG_PROXY_SERVICE (source), result, &error) && AG_IS_WINDOW (root))
-    ag_window_add_toast (AG_WINDOW (root), error->message);
+  if (!ag_proxy_service_remove_account_finish (AG_PROXY_SERVICE (source), result, &error))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", error->message);
 }
 
 static void

@@ -5,7 +5,6 @@
 #include <glib/gi18n.h>
 #include "ag-antigravity-import.h"
 #include "ag-oauth-login.h"
-#include "ag-window.h"
 
 struct _AgAddAccountPage
 {
@@ -104,7 +103,6 @@ account_added (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(AgAccount) account = ag_proxy_service_add_account_finish (AG_PROXY_SERVICE (source), result, &error);
   g_autofree char *text = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (account == NULL)
     {
@@ -113,12 +111,9 @@ account_added (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   set_busy (self, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
-  if (AG_IS_WINDOW (root))
-    {
-      text = g_strdup_printf (_("%s was added"), ag_account_get_email (account));
-      ag_window_add_toast (AG_WINDOW (root), text);
-      ag_window_show_page (AG_WINDOW (root), "accounts");
-    }
+  text = g_strdup_printf (_("%s was added"), ag_account_get_email (account));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "accounts");
 }
 
 static void

@@ -5,7 +5,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 #include "ag-claude-settings.h"
-#include "ag-window.h"
 
 struct _AgOverviewPage
 {
@@ -194,7 +193,7 @@ copy_address (AgOverviewPage *self)
   if (url == NULL)
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), url);
-  ag_window_add_toast (AG_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("Address copied"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", _("Address copied"));
 }
 
 typedef struct {
@@ -241,7 +240,7 @@ claude_applied (GObject *source, GAsyncResult *result, gpointer user_data)
         text = g_strdup_printf (_("Claude Code now uses ag-cl (backup: %s)"), backup);
       else
         text = g_strdup (_("Claude Code now uses ag-cl"));
-      ag_window_add_toast (AG_WINDOW (gtk_widget_get_root (GTK_WIDGET (setup->self))), text);
+      gtk_widget_activate_action (GTK_WIDGET (setup->self), "win.toast", "s", text);
     }
   claude_setup_free (setup);
 }

@@ -21,9 +21,17 @@ struct _AgWindow
 G_DEFINE_FINAL_TYPE (AgWindow, ag_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void
-add_account_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+show_page_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  ag_window_show_page (AG_WINDOW (widget), "add-account");
+  ag_window_show_page (AG_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+toast_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  AgWindow *self = AG_WINDOW (widget);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (g_variant_get_string (parameter, NULL)));
 }
 
 static void
@@ -40,7 +48,8 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, accounts_page);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, add_account_page);
-  gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_activated);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_activated);
 }
 
 static void
@@ -70,12 +79,6 @@ const char *
 ag_window_get_visible_page (AgWindow *self)
 {
   return adw_view_stack_get_visible_child_name (self->stack);
-}
-
-void
-ag_window_add_toast (AgWindow *self, const char *text)
-{
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
 AgOverviewPage *ag_window_get_overview_page (AgWindow *self) { return self->overview_page; }

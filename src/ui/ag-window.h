@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-window.h — the main window: Overview, Accounts and Add Account pages in a view stack, with toasts. Closing it
- * only hides it; the proxy keeps running. */
+ * only hides it; the proxy keeps running. Its pages change page with win.show-page ("overview", "accounts",
+ * "add-account") and show toasts with win.toast (the text). */
 #pragma once
 
 #include <adwaita.h>
@@ -19,7 +20,6 @@ AgWindow         *ag_window_new (AgApplication *app);
 /* "overview", "accounts" or "add-account". */
 void              ag_window_show_page (AgWindow *self, const char *name);
 const char       *ag_window_get_visible_page (AgWindow *self);
-void              ag_window_add_toast (AgWindow *self, const char *text);
 
 AgOverviewPage   *ag_window_get_overview_page (AgWindow *self);
 AgAccountsPage   *ag_window_get_accounts_page (AgWindow *self);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-application-private.h — for tests: the browser the application opens. */
+/* ag-application-private.h — for tests: the application's proxy switch, and the browser it opens. */
 #pragma once
 
 #include "ag-application.h"
@@ -7,6 +7,9 @@
 
 G_BEGIN_DECLS
 
+/* What app.proxy-enabled does: turns the proxy on or off and remembers it in "proxy-enabled"; FALSE with @error
+ * when it cannot listen. */
+gboolean ag_application_set_proxy_enabled (AgApplication *self, gboolean enabled, GError **error);
 /* Tests play the browser: @launcher receives every URI the pages open (NULL restores the browser). */
 void ag_application_set_uri_launcher (AgApplication *self, AgUriLaunchFunc launcher, gpointer user_data);
 

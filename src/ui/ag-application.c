@@ -149,12 +149,34 @@ copy_claude_settings_activated (GSimpleAction *action, GVariant *parameter, gpoi
   g_application_send_notification (G_APPLICATION (self), "claude-settings", notification);
 }
 
+/* Activated with the wanted state (the Overview's switch). A failed start is announced like every other one (the
+ * tray's, a restart for new settings): "listen-failed" reaches the notifier and the Overview. */
+static void
+proxy_enabled_changed (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  AgApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_application_set_proxy_enabled (self, g_variant_get_boolean (value), &error))
+    g_signal_emit_by_name (self->service, "listen-failed", error->message);
+}
+
+static void
+sync_proxy_enabled (AgApplication *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "proxy-enabled");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new_boolean (ag_proxy_service_get_running (self->service)));
+}
+
 static const GActionEntry app_actions[] = {
   { "show-window", show_window_activated },
   { "preferences", preferences_activated },
   { "about", about_activated },
   { "quit", quit_activated },
   { "copy-claude-settings", copy_claude_settings_activated },
+  { "proxy-enabled", NULL, "b", "false", proxy_enabled_changed },
 };
 
 static void
@@ -225,6 +247,8 @@ ag_application_startup (GApplication *application)
       return;
     }
   ag_proxy_service_set_listen_override (self->service, self->address_override, self->port_override);
+  g_signal_connect_object (self->service, "notify::running", G_CALLBACK (sync_proxy_enabled), self,
+                           G_CONNECT_SWAPPED);
   self->notifier = ag_notifier_new (self->service, application);
   ag_proxy_service_load_api_key_async (self->service, NULL, api_key_loaded, g_object_ref (self));
   ag_proxy_service_load_accounts_async (self->service, NULL, accounts_loaded, g_object_ref (self));

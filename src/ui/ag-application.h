@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-application.h — the desktop app: one instance per session that runs the proxy (AgProxyService), the tray and
- * the window, and keeps the proxy running when the window is closed. */
+ * the window, and keeps the proxy running when the window is closed. Its actions: app.show-window,
+ * app.preferences, app.about, app.quit, app.copy-claude-settings and app.proxy-enabled (turns the proxy on or off
+ * and remembers it; its state is whether the proxy runs). */
 #pragma once
 
 #include <adwaita.h>
@@ -20,8 +22,5 @@ GSettings      *ag_application_get_settings (AgApplication *self);   /* nullable
 
 /* Opens @uri for the user (the browser). */
 void            ag_application_launch_uri (AgApplication *self, GtkWindow *parent, const char *uri);
-
-/* Turns the proxy on or off (and remembers it in "proxy-enabled"); FALSE with @error when it cannot listen. */
-gboolean        ag_application_set_proxy_enabled (AgApplication *self, gboolean enabled, GError **error);
 
 G_END_DECLS

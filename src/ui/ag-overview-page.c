@@ -175,13 +175,9 @@ static void
 on_switch_active (GtkSwitch *proxy_switch, GParamSpec *pspec, gpointer user_data)
 {
   AgOverviewPage *self = user_data;
-  g_autoptr(GError) error = NULL;
 
-  if (!ag_application_set_proxy_enabled (self->app, gtk_switch_get_active (proxy_switch), &error))
-    {
-      g_free (self->listen_error);
-      self->listen_error = g_strdup (error->message);
-    }
+  /* The application turns the proxy on or off and remembers it; a failed start comes back as "listen-failed". */
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.proxy-enabled", "b", gtk_switch_get_active (proxy_switch));
   sync_proxy (self);
 }
 

@@ -4,7 +4,6 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
-#include "ag-add-account-page.h"
 #include "ag-claude-settings.h"
 #include "ag-notifier.h"
 #include "ag-preferences-window.h"
@@ -52,7 +51,8 @@ get_window (AgApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (ag_window_new (self));
+    window = GTK_WINDOW (ag_window_new (GTK_APPLICATION (self), self->service, self->settings,
+                                        self->uri_launcher));
   return AG_WINDOW (window);
 }
 
@@ -197,7 +197,7 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (window != NULL && ag_account_pool_get_n_accounts (ag_proxy_service_get_pool (self->service)) > 0 &&
       g_strcmp0 (ag_window_get_visible_page (AG_WINDOW (window)), "add-account") == 0 &&
-      !ag_add_account_page_get_busy (ag_window_get_add_account_page (AG_WINDOW (window))))
+      !ag_window_get_adding_account (AG_WINDOW (window)))
     ag_window_show_page (AG_WINDOW (window), "overview");
 }
 
@@ -326,22 +326,10 @@ ag_application_get_service (AgApplication *self)
   return self->service;
 }
 
-GSettings *
-ag_application_get_settings (AgApplication *self)
-{
-  return self->settings;
-}
-
 void
 ag_application_set_uri_launcher (AgApplication *self, AgUriLaunchFunc launcher, gpointer user_data)
 {
   ag_uri_launcher_set_func (self->uri_launcher, launcher, user_data);
-}
-
-void
-ag_application_launch_uri (AgApplication *self, GtkWindow *parent, const char *uri)
-{
-  ag_uri_launcher_launch (self->uri_launcher, parent, uri);
 }
 
 gboolean

@@ -15,12 +15,9 @@ G_DECLARE_FINAL_TYPE (AgApplication, ag_application, AG, APPLICATION, AdwApplica
 
 /* @settings: nullable (built-in defaults). @address/@port: command-line overrides (NULL / -1 = the settings).
  * @background: start in the tray without the window (unless ag-cl has never been set up). */
-AgApplication  *ag_application_new (GSettings *settings, const char *address, int port, gboolean background);
+AgApplication *ag_application_new (GSettings *settings, const char *address, int port, gboolean background);
+
 /* Valid after startup. */
 AgProxyService *ag_application_get_service (AgApplication *self);
-GSettings      *ag_application_get_settings (AgApplication *self);   /* nullable */
-
-/* Opens @uri for the user (the browser). */
-void            ag_application_launch_uri (AgApplication *self, GtkWindow *parent, const char *uri);
 
 G_END_DECLS

@@ -19,7 +19,6 @@ struct _AgOverviewPage
   AdwActionRow   *warmup_row;
   GtkButton      *claude_button;
 
-  AgApplication  *app;          /* weak: the application outlives its windows */
   AgProxyService *service;
   char           *listen_error;
   GCancellable   *cancellable;
@@ -28,6 +27,14 @@ struct _AgOverviewPage
 };
 
 G_DEFINE_FINAL_TYPE (AgOverviewPage, ag_overview_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SERVICE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 sync_proxy (AgOverviewPage *self)
@@ -315,17 +322,85 @@ ag_overview_page_dispose (GObject *object)
                                             self);
     }
   g_clear_object (&self->service);
-  g_clear_weak_pointer (&self->app);
   g_clear_pointer (&self->listen_error, g_free);
   G_OBJECT_CLASS (ag_overview_page_parent_class)->dispose (object);
 }
 
 static void
+ag_overview_page_constructed (GObject *object)
+{
+  AgOverviewPage *self = AG_OVERVIEW_PAGE (object);
+  AgHistoryStore *history;
+  GListModel *accounts;
+
+  G_OBJECT_CLASS (ag_overview_page_parent_class)->constructed (object);
+
+  g_assert (AG_IS_PROXY_SERVICE (self->service));
+  history = ag_proxy_service_get_history (self->service);
+  accounts = ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service));
+  g_signal_connect_swapped (self->service, "notify::running", G_CALLBACK (on_running_changed), self);
+  g_signal_connect (self->service, "listen-failed", G_CALLBACK (on_listen_failed), self);
+  g_signal_connect_swapped (accounts, "items-changed", G_CALLBACK (sync_accounts), self);
+  g_signal_connect (self->proxy_switch, "notify::active", G_CALLBACK (on_switch_active), self);
+  g_signal_connect_swapped (ag_proxy_service_get_server (self->service), "notify::requests-intercepted",
+                            G_CALLBACK (show_warmups), self);
+  if (history != NULL)
+    g_signal_connect (history, "request-added", G_CALLBACK (on_request_added), self);
+  gtk_widget_set_visible (GTK_WIDGET (self->requests_row), history != NULL);
+  self->cancellable = g_cancellable_new ();
+  sync_proxy (self);
+  sync_accounts (self);
+  show_warmups (self);
+  count_requests_today (self);
+}
+
+static void
+ag_overview_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AgOverviewPage *self = AG_OVERVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      g_value_set_object (value, self->service);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_overview_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  AgOverviewPage *self = AG_OVERVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      self->service = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ag_overview_page_class_init (AgOverviewPageClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = ag_overview_page_dispose;
+  object_class->dispose = ag_overview_page_dispose;
+  object_class->constructed = ag_overview_page_constructed;
+  object_class->get_property = ag_overview_page_get_property;
+  object_class->set_property = ag_overview_page_set_property;
+
+  properties[PROP_SERVICE] =
+    g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
+                         G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, proxy_row);
   gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, proxy_switch);
@@ -345,29 +420,10 @@ ag_overview_page_init (AgOverviewPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-void
-ag_overview_page_bind (AgOverviewPage *self, AgApplication *app)
+GtkWidget *
+ag_overview_page_new (AgProxyService *service)
 {
-  GListModel *accounts;
-
-  g_set_weak_pointer (&self->app, app);
-  self->service = g_object_ref (ag_application_get_service (app));
-  accounts = ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service));
-  g_signal_connect_swapped (self->service, "notify::running", G_CALLBACK (on_running_changed), self);
-  g_signal_connect (self->service, "listen-failed", G_CALLBACK (on_listen_failed), self);
-  g_signal_connect_swapped (accounts, "items-changed", G_CALLBACK (sync_accounts), self);
-  g_signal_connect (self->proxy_switch, "notify::active", G_CALLBACK (on_switch_active), self);
-  g_signal_connect_swapped (ag_proxy_service_get_server (self->service), "notify::requests-intercepted",
-                            G_CALLBACK (show_warmups), self);
-  if (ag_proxy_service_get_history (self->service) != NULL)
-    g_signal_connect (ag_proxy_service_get_history (self->service), "request-added", G_CALLBACK (on_request_added),
-                      self);
-  gtk_widget_set_visible (GTK_WIDGET (self->requests_row), ag_proxy_service_get_history (self->service) != NULL);
-  self->cancellable = g_cancellable_new ();
-  sync_proxy (self);
-  sync_accounts (self);
-  show_warmups (self);
-  count_requests_today (self);
+  return g_object_new (AG_TYPE_OVERVIEW_PAGE, "service", service, NULL);
 }
 
 GtkSwitch *ag_overview_page_get_proxy_switch (AgOverviewPage *self) { return self->proxy_switch; }

@@ -5,7 +5,8 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-application.h"
+#include "ag-proxy-service.h"
+#include "ag-uri-launcher.h"
 
 G_BEGIN_DECLS
 
@@ -16,11 +17,17 @@ typedef struct _AgAddAccountPage AgAddAccountPage;
 #define AG_TYPE_WINDOW (ag_window_get_type ())
 G_DECLARE_FINAL_TYPE (AgWindow, ag_window, AG, WINDOW, AdwApplicationWindow)
 
-AgWindow         *ag_window_new (AgApplication *app);
+/* Properties "service" (what the pages show and control), "settings" (nullable: the built-in defaults) and
+ * "uri-launcher" (how the pages send the user to Google), handed on to the pages. */
+AgWindow   *ag_window_new (GtkApplication *app, AgProxyService *service, GSettings *settings,
+                           AgUriLauncher *uri_launcher);
 /* "overview", "accounts" or "add-account". */
-void              ag_window_show_page (AgWindow *self, const char *name);
-const char       *ag_window_get_visible_page (AgWindow *self);
+void        ag_window_show_page (AgWindow *self, const char *name);
+const char *ag_window_get_visible_page (AgWindow *self);
+/* TRUE while a sign-in or an account set-up runs in the Add Account page: the first run leaves the user there. */
+gboolean    ag_window_get_adding_account (AgWindow *self);
 
+/* For tests. */
 AgOverviewPage   *ag_window_get_overview_page (AgWindow *self);
 AgAccountsPage   *ag_window_get_accounts_page (AgWindow *self);
 AgAddAccountPage *ag_window_get_add_account_page (AgWindow *self);

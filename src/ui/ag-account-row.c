@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-account-row.h"
+#include "ag-account-row-private.h"
 
 #include <glib/gi18n.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-accounts-page.h"
+#include "ag-accounts-page-private.h"
 
 #include "ag-account-row.h"
 

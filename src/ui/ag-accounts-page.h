@@ -16,8 +16,4 @@ G_DECLARE_FINAL_TYPE (AgAccountsPage, ag_accounts_page, AG, ACCOUNTS_PAGE, AdwBi
  * handed on to each row. */
 GtkWidget *ag_accounts_page_new (AgProxyService *service, GSettings *settings, AgUriLauncher *uri_launcher);
 
-/* For tests. */
-/* The list of AgAccountRow, in the pool's order. */
-GtkListBox *ag_accounts_page_get_list (AgAccountsPage *self);
-
 G_END_DECLS

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-add-account-page.h"
+#include "ag-add-account-page-private.h"
 
 #include <glib/gi18n.h>
 #include "ag-antigravity-import.h"

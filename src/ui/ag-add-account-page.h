@@ -18,15 +18,4 @@ GtkWidget *ag_add_account_page_new (AgProxyService *service, AgUriLauncher *uri_
 /* TRUE while a sign-in or an account set-up is in progress. */
 gboolean   ag_add_account_page_get_busy (AgAddAccountPage *self);
 
-/* For tests. */
-GtkButton  *ag_add_account_page_get_sign_in_button (AgAddAccountPage *self);
-GtkButton  *ag_add_account_page_get_cancel_button (AgAddAccountPage *self);
-/* Visible only when the Antigravity IDE's state database exists. */
-GtkButton  *ag_add_account_page_get_import_button (AgAddAccountPage *self);
-/* The explanation of the last failure, "" when none. */
-const char *ag_add_account_page_get_error_text (AgAddAccountPage *self);
-
-/* The sentence shown for a sign-in or set-up failure. Pure. */
-char       *ag_add_account_page_explain_error (const GError *error);
-
 G_END_DECLS

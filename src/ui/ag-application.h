@@ -6,7 +6,6 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-proxy-service.h"
 
 G_BEGIN_DECLS
 
@@ -16,8 +15,5 @@ G_DECLARE_FINAL_TYPE (AgApplication, ag_application, AG, APPLICATION, AdwApplica
 /* @settings: nullable (built-in defaults). @address/@port: command-line overrides (NULL / -1 = the settings).
  * @background: start in the tray without the window (unless ag-cl has never been set up). */
 AgApplication *ag_application_new (GSettings *settings, const char *address, int port, gboolean background);
-
-/* Valid after startup. */
-AgProxyService *ag_application_get_service (AgApplication *self);
 
 G_END_DECLS

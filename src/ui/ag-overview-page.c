@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-overview-page.h"
+#include "ag-overview-page-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>

@@ -15,12 +15,4 @@ G_DECLARE_FINAL_TYPE (AgOverviewPage, ag_overview_page, AG, OVERVIEW_PAGE, AdwBi
 /* @service: the proxy the page shows and controls (property "service"). */
 GtkWidget *ag_overview_page_new (AgProxyService *service);
 
-/* For tests. */
-GtkSwitch  *ag_overview_page_get_proxy_switch (AgOverviewPage *self);
-/* The subtitles of the proxy, address, requests and warmup rows, as shown. */
-const char *ag_overview_page_get_status_text (AgOverviewPage *self);
-const char *ag_overview_page_get_address_text (AgOverviewPage *self);
-const char *ag_overview_page_get_requests_text (AgOverviewPage *self);
-const char *ag_overview_page_get_warmups_text (AgOverviewPage *self);
-
 G_END_DECLS

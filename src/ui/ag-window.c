@@ -1,11 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-window.h"
+#include "ag-window-private.h"
 
 #include <glib/gi18n.h>
-#include "ag-accounts-page.h"
-#include "ag-add-account-page.h"
-#include "ag-overview-page.h"
 
 struct _AgWindow
 {

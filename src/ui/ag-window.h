@@ -10,10 +10,6 @@
 
 G_BEGIN_DECLS
 
-typedef struct _AgOverviewPage AgOverviewPage;
-typedef struct _AgAccountsPage AgAccountsPage;
-typedef struct _AgAddAccountPage AgAddAccountPage;
-
 #define AG_TYPE_WINDOW (ag_window_get_type ())
 G_DECLARE_FINAL_TYPE (AgWindow, ag_window, AG, WINDOW, AdwApplicationWindow)
 
@@ -26,10 +22,5 @@ void        ag_window_show_page (AgWindow *self, const char *name);
 const char *ag_window_get_visible_page (AgWindow *self);
 /* TRUE while a sign-in or an account set-up runs in the Add Account page: the first run leaves the user there. */
 gboolean    ag_window_get_adding_account (AgWindow *self);
-
-/* For tests. */
-AgOverviewPage   *ag_window_get_overview_page (AgWindow *self);
-AgAccountsPage   *ag_window_get_accounts_page (AgWindow *self);
-AgAddAccountPage *ag_window_get_add_account_page (AgWindow *self);
 
 G_END_DECLS

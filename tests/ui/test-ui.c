@@ -4,15 +4,15 @@
  * another port from the preferences. Each test saves a screenshot under the build directory. */
 #include <sqlite3.h>
 #include "acct-test-util.h"
-#include "ag-account-row.h"
-#include "ag-accounts-page.h"
-#include "ag-add-account-page.h"
+#include "ag-account-row-private.h"
+#include "ag-accounts-page-private.h"
+#include "ag-add-account-page-private.h"
 #include "ag-application-private.h"
-#include "ag-overview-page.h"
-#include "ag-preferences-window.h"
+#include "ag-overview-page-private.h"
+#include "ag-preferences-window-private.h"
 #include "ag-secret-scan.h"
 #include "ag-settings.h"
-#include "ag-window.h"
+#include "ag-window-private.h"
 #include <glib/gstdio.h>
 
 static const char *accounts_script =

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Accounts page in the real window (under Xvfb) against the in-process mock, with the two accounts of the
- * mock already added: quota bars per model, and an account that needs signing in again (notification, state, fix
- * button, replaced by a new sign-in). */
+ * mock already added: quota bars per model, an account that needs signing in again (notification, state, fix
+ * button, replaced by a new sign-in), and the sentence a row shows for each state. */
 #include "ui-test-util.h"
 #include "ag-account-row-private.h"
 #include "ag-accounts-page-private.h"
@@ -83,6 +83,55 @@ test_account_needs_sign_in (void)
   g_assert_false (gtk_widget_get_visible (ag_account_row_get_fix_button (row)));
 }
 
+/* A row names the state that stops the account, else its own rest that ends first (another account's rests are
+ * not its own). */
+static void
+test_describe_state (void)
+{
+  g_autoptr(GPtrArray) limits = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_rate_limit_free);
+  AgRateLimit *other = g_new0 (AgRateLimit, 1);
+  AgRateLimit *quota = g_new0 (AgRateLimit, 1);
+  AgRateLimit *rate = g_new0 (AgRateLimit, 1);
+  g_autoptr(GDateTime) until = g_date_time_new_local (2026, 3, 1, 14, 5, 0);
+  char *text;
+
+  other->account = g_strdup ("other@example.com");
+  other->model = g_strdup ("claude-sonnet-4-6");
+  other->kind = AG_UPSTREAM_FAILURE_RATE_LIMIT;
+  other->until_ms = g_date_time_to_unix (until) * 1000 - 60000;
+  quota->account = g_strdup ("me@example.com");
+  quota->model = g_strdup ("gemini-3-pro");
+  quota->kind = AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED;
+  quota->until_ms = g_date_time_to_unix (until) * 1000;
+  rate->account = g_strdup ("me@example.com");
+  rate->model = g_strdup ("claude-sonnet-4-6");
+  rate->kind = AG_UPSTREAM_FAILURE_RATE_LIMIT;
+  rate->until_ms = g_date_time_to_unix (until) * 1000 + 60000;
+  g_ptr_array_add (limits, other);
+  g_ptr_array_add (limits, quota);
+  g_ptr_array_add (limits, rate);
+
+  text = ag_account_row_describe_state (AG_ACCOUNT_STATE_VALID, NULL, "me@example.com");
+  g_assert_cmpstr (text, ==, "Active");
+  g_free (text);
+  text = ag_account_row_describe_state (AG_ACCOUNT_STATE_VALID, limits, "me@example.com");
+  g_assert_cmpstr (text, ==, "gemini-3-pro: quota exhausted until 14:05");
+  g_free (text);
+  g_ptr_array_remove (limits, quota);
+  text = ag_account_row_describe_state (AG_ACCOUNT_STATE_VALID, limits, "me@example.com");
+  g_assert_cmpstr (text, ==, "claude-sonnet-4-6: rate limited until 14:06");
+  g_free (text);
+  text = ag_account_row_describe_state (AG_ACCOUNT_STATE_SIGNED_OUT, limits, "me@example.com");
+  g_assert_cmpstr (text, ==, "Needs sign-in");
+  g_free (text);
+  text = ag_account_row_describe_state (AG_ACCOUNT_STATE_VALIDATION_REQUIRED, limits, "me@example.com");
+  g_assert_cmpstr (text, ==, "Needs verification");
+  g_free (text);
+  text = ag_account_row_describe_state (AG_ACCOUNT_STATE_DISABLED, limits, "me@example.com");
+  g_assert_cmpstr (text, ==, "Refused by Google");
+  g_free (text);
+}
+
 /* After signing out and in again: no refresh or access token on disk. */
 static void
 test_no_secret_at_rest (void)
@@ -103,6 +152,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ui/accounts/quota-bars", test_quota_bars);
   g_test_add_func ("/ui/accounts/needs-sign-in", test_account_needs_sign_in);
+  g_test_add_func ("/ui/accounts/describe-state", test_describe_state);
   g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
   return ui_test_run ();
 }

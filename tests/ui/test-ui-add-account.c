@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Add Account page in the real window (under Xvfb) against the in-process mock: the click-through sign-in (the
- * test plays the browser), the Antigravity IDE's account, and a sign-in the user declines. */
+ * test plays the browser), the Antigravity IDE's account, a sign-in the user declines, and the sentences shown for
+ * failures. */
 #include "ui-test-util.h"
 #include "ag-account-row-private.h"
 #include "ag-accounts-page-private.h"
 #include "ag-add-account-page-private.h"
+#include "ag-antigravity-import.h"
+#include "ag-oauth-login.h"
 
 static gboolean
 has_one_account_row (gpointer data)
@@ -101,6 +104,25 @@ test_sign_in_denied (void)
   ui_save_screenshot (GTK_WIDGET (ui.window), "add-account-denied");
 }
 
+/* Each failure the user can act on gets its own sentence; anything else says what went wrong. */
+static void
+test_explain_error (void)
+{
+  g_autoptr(GError) timed_out = g_error_new_literal (AG_OAUTH_LOGIN_ERROR, AG_OAUTH_LOGIN_ERROR_TIMED_OUT, "late");
+  g_autoptr(GError) not_signed_in = g_error_new_literal (AG_ANTIGRAVITY_IMPORT_ERROR,
+                                                         AG_ANTIGRAVITY_IMPORT_ERROR_NOT_SIGNED_IN, "no token");
+  g_autoptr(GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "HTTP 500");
+  g_autofree char *timed_out_text = ag_add_account_page_explain_error (timed_out);
+  g_autofree char *not_signed_in_text = ag_add_account_page_explain_error (not_signed_in);
+  g_autofree char *other_text = ag_add_account_page_explain_error (other);
+
+  g_assert_cmpstr (timed_out_text, ==,
+                   "The browser did not come back within 5 minutes. Sign in again when you are ready.");
+  g_assert_cmpstr (not_signed_in_text, ==, "The Antigravity IDE on this computer is not signed in. Sign in there "
+                                           "first, or use “Sign In with Google”.");
+  g_assert_cmpstr (other_text, ==, "The account could not be added: HTTP 500");
+}
+
 /* After the sign-in and the IDE import: no refresh or access token on disk. */
 static void
 test_no_secret_at_rest (void)
@@ -118,6 +140,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/add-account/sign-in", test_add_account_by_sign_in);
   g_test_add_func ("/ui/add-account/import-ide", test_import_from_ide);
   g_test_add_func ("/ui/add-account/denied", test_sign_in_denied);
+  g_test_add_func ("/ui/add-account/explain-error", test_explain_error);
   g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
   return ui_test_run ();
 }

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-account-row.h"
+#include "ag-account-row-private.h"
 
 #include <glib/gi18n.h>
-#include "ag-window.h"
 
 struct _AgAccountRow
 {
@@ -16,13 +15,25 @@ struct _AgAccountRow
   AdwActionRow   *preferred_row;
   GtkButton      *preferred_button;
 
-  AgApplication  *app;       /* weak */
-  AgProxyService *service;
   AgAccount      *account;
+  AgProxyService *service;
+  GSettings      *settings;      /* nullable */
+  AgUriLauncher  *uri_launcher;
   char           *state_text;
 };
 
 G_DEFINE_FINAL_TYPE (AgAccountRow, ag_account_row, ADW_TYPE_EXPANDER_ROW)
+
+enum {
+  PROP_0,
+  PROP_ACCOUNT,
+  PROP_SERVICE,
+  PROP_SETTINGS,
+  PROP_URI_LAUNCHER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static char *
 format_time (gint64 unix_ms)
@@ -136,11 +147,11 @@ sync_quota (AgAccountRow *self)
 static void
 sync_preferred (AgAccountRow *self)
 {
-  GSettings *settings = ag_application_get_settings (self->app);
-  g_autofree char *preferred = settings != NULL ? g_settings_get_string (settings, "preferred-account") : NULL;
+  g_autofree char *preferred = self->settings != NULL ? g_settings_get_string (self->settings, "preferred-account")
+                                                      : NULL;
   gboolean is_preferred = g_strcmp0 (preferred, ag_account_get_email (self->account)) == 0;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->preferred_button), !is_preferred && settings != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->preferred_button), !is_preferred && self->settings != NULL);
   adw_action_row_set_subtitle (self->preferred_row, is_preferred ? _("Used first while it can serve requests")
                                                                  : _("Use this account before the others"));
 }
@@ -148,21 +159,18 @@ sync_preferred (AgAccountRow *self)
 static void
 set_preferred (AgAccountRow *self)
 {
-  GSettings *settings = ag_application_get_settings (self->app);
-
-  if (settings != NULL)
-    g_settings_set_string (settings, "preferred-account", ag_account_get_email (self->account));
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "preferred-account", ag_account_get_email (self->account));
 }
 
 static void
 fix_account (AgAccountRow *self)
 {
-  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
-
   if (ag_account_get_state (self->account) == AG_ACCOUNT_STATE_VALIDATION_REQUIRED)
-    ag_application_launch_uri (self->app, window, ag_account_get_validation_url (self->account));
+    ag_uri_launcher_launch (self->uri_launcher, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                            ag_account_get_validation_url (self->account));
   else
-    ag_window_show_page (AG_WINDOW (window), "add-account");
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "add-account");
 }
 
 static void
@@ -170,10 +178,9 @@ account_removed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(AgAccountRow) self = user_data;
   g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (!ag_proxy_service_remove_account_finish (AG_PROXY_SERVICE (source), result, &error) && AG_IS_WINDOW (root))
-    ag_window_add_toast (AG_WINDOW (root), error->message);
+  if (!ag_proxy_service_remove_account_finish (AG_PROXY_SERVICE (source), result, &error))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", error->message);
 }
 
 static void
@@ -206,27 +213,111 @@ static void
 ag_account_row_dispose (GObject *object)
 {
   AgAccountRow *self = AG_ACCOUNT_ROW (object);
-  GSettings *settings = self->app != NULL ? ag_application_get_settings (self->app) : NULL;
 
-  if (settings != NULL)
-    g_signal_handlers_disconnect_by_data (settings, self);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   if (self->service != NULL)
     g_signal_handlers_disconnect_by_data (ag_proxy_service_get_pool (self->service), self);
   if (self->account != NULL)
     g_signal_handlers_disconnect_by_data (self->account, self);
   g_clear_object (&self->account);
   g_clear_object (&self->service);
-  g_clear_weak_pointer (&self->app);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->uri_launcher);
   g_clear_pointer (&self->state_text, g_free);
   G_OBJECT_CLASS (ag_account_row_parent_class)->dispose (object);
 }
 
 static void
+ag_account_row_constructed (GObject *object)
+{
+  AgAccountRow *self = AG_ACCOUNT_ROW (object);
+
+  G_OBJECT_CLASS (ag_account_row_parent_class)->constructed (object);
+
+  g_assert (AG_IS_ACCOUNT (self->account));
+  g_assert (AG_IS_PROXY_SERVICE (self->service));
+  g_assert (AG_IS_URI_LAUNCHER (self->uri_launcher));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ag_account_get_email (self->account));
+  g_object_bind_property (self->account, "enabled", self->enabled_switch, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect_swapped (self->account, "notify", G_CALLBACK (sync_header), self);
+  g_signal_connect_swapped (self->account, "quota-changed", G_CALLBACK (sync_quota), self);
+  g_signal_connect_swapped (ag_proxy_service_get_pool (self->service), "changed", G_CALLBACK (sync_header), self);
+  if (self->settings != NULL)
+    g_signal_connect_swapped (self->settings, "changed::preferred-account", G_CALLBACK (sync_preferred), self);
+  sync_header (self);
+  sync_quota (self);
+  sync_preferred (self);
+}
+
+static void
+ag_account_row_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AgAccountRow *self = AG_ACCOUNT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT:
+      g_value_set_object (value, self->account);
+      break;
+    case PROP_SERVICE:
+      g_value_set_object (value, self->service);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_URI_LAUNCHER:
+      g_value_set_object (value, self->uri_launcher);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_account_row_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  AgAccountRow *self = AG_ACCOUNT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ACCOUNT:
+      self->account = g_value_dup_object (value);
+      break;
+    case PROP_SERVICE:
+      self->service = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_URI_LAUNCHER:
+      self->uri_launcher = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ag_account_row_class_init (AgAccountRowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
+                            G_PARAM_EXPLICIT_NOTIFY;
 
-  G_OBJECT_CLASS (klass)->dispose = ag_account_row_dispose;
+  object_class->constructed = ag_account_row_constructed;
+  object_class->dispose = ag_account_row_dispose;
+  object_class->get_property = ag_account_row_get_property;
+  object_class->set_property = ag_account_row_set_property;
+
+  properties[PROP_ACCOUNT] = g_param_spec_object ("account", NULL, NULL, AG_TYPE_ACCOUNT, flags);
+  properties[PROP_SERVICE] = g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE, flags);
+  properties[PROP_SETTINGS] = g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS, flags);
+  properties[PROP_URI_LAUNCHER] = g_param_spec_object ("uri-launcher", NULL, NULL, AG_TYPE_URI_LAUNCHER, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-account-row.ui");
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, state_row);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, fix_button);
@@ -245,27 +336,15 @@ ag_account_row_init (AgAccountRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-AgAccountRow *
-ag_account_row_new (AgApplication *app, AgAccount *account)
+GtkWidget *
+ag_account_row_new (AgAccount *account, AgProxyService *service, GSettings *settings, AgUriLauncher *uri_launcher)
 {
-  AgAccountRow *self = g_object_new (AG_TYPE_ACCOUNT_ROW, NULL);
-  GSettings *settings = ag_application_get_settings (app);
-
-  g_set_weak_pointer (&self->app, app);
-  self->service = g_object_ref (ag_application_get_service (app));
-  self->account = g_object_ref (account);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ag_account_get_email (account));
-  g_object_bind_property (account, "enabled", self->enabled_switch, "active",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_signal_connect_swapped (account, "notify", G_CALLBACK (sync_header), self);
-  g_signal_connect_swapped (account, "quota-changed", G_CALLBACK (sync_quota), self);
-  g_signal_connect_swapped (ag_proxy_service_get_pool (self->service), "changed", G_CALLBACK (sync_header), self);
-  if (settings != NULL)
-    g_signal_connect_swapped (settings, "changed::preferred-account", G_CALLBACK (sync_preferred), self);
-  sync_header (self);
-  sync_quota (self);
-  sync_preferred (self);
-  return self;
+  return g_object_new (AG_TYPE_ACCOUNT_ROW,
+                       "account", account,
+                       "service", service,
+                       "settings", settings,
+                       "uri-launcher", uri_launcher,
+                       NULL);
 }
 
 AgAccount *ag_account_row_get_account (AgAccountRow *self) { return self->account; }

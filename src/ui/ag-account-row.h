@@ -4,22 +4,17 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-application.h"
+#include "ag-proxy-service.h"
+#include "ag-uri-launcher.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_ACCOUNT_ROW (ag_account_row_get_type ())
 G_DECLARE_FINAL_TYPE (AgAccountRow, ag_account_row, AG, ACCOUNT_ROW, AdwExpanderRow)
 
-AgAccountRow *ag_account_row_new (AgApplication *app, AgAccount *account);
-AgAccount    *ag_account_row_get_account (AgAccountRow *self);
-/* What the row shows, for tests: the state ("Active", "gemini-3-pro: rate limited until 14:05", …), the fix
- * button (sign in again / verify) and the number of quota bars. */
-const char   *ag_account_row_get_state_text (AgAccountRow *self);
-GtkWidget    *ag_account_row_get_fix_button (AgAccountRow *self);
-guint         ag_account_row_get_n_quota_bars (AgAccountRow *self);
-
-/* "Active", "Rate limited until HH:MM", "Quota exhausted until HH:MM", "Needs sign-in", … Pure. */
-char         *ag_account_row_describe_state (AgAccountState state, GPtrArray *limits, const char *email);
+/* Properties "account" (shown), "service" (its pool's limits, removal), "settings" (nullable: no preferred
+ * account then) and "uri-launcher" (the verification page). */
+GtkWidget *ag_account_row_new (AgAccount *account, AgProxyService *service, GSettings *settings,
+                               AgUriLauncher *uri_launcher);
 
 G_END_DECLS

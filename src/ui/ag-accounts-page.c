@@ -1,21 +1,33 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-accounts-page.h"
+#include "ag-accounts-page-private.h"
 
 #include "ag-account-row.h"
 
 struct _AgAccountsPage
 {
-  AdwBin         parent_instance;
+  AdwBin          parent_instance;
 
-  GtkStack      *stack;
-  GtkListBox    *list;
+  GtkStack       *stack;
+  GtkListBox     *list;
 
-  AgApplication *app;      /* weak */
-  GListModel    *accounts;
+  AgProxyService *service;
+  GSettings      *settings;       /* nullable */
+  AgUriLauncher  *uri_launcher;
+  GListModel     *accounts;
 };
 
 G_DEFINE_FINAL_TYPE (AgAccountsPage, ag_accounts_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SERVICE,
+  PROP_SETTINGS,
+  PROP_URI_LAUNCHER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 sync_empty (AgAccountsPage *self)
@@ -28,7 +40,22 @@ create_row (gpointer item, gpointer user_data)
 {
   AgAccountsPage *self = user_data;
 
-  return GTK_WIDGET (ag_account_row_new (self->app, item));
+  return ag_account_row_new (item, self->service, self->settings, self->uri_launcher);
+}
+
+static void
+ag_accounts_page_constructed (GObject *object)
+{
+  AgAccountsPage *self = AG_ACCOUNTS_PAGE (object);
+
+  G_OBJECT_CLASS (ag_accounts_page_parent_class)->constructed (object);
+
+  g_assert (AG_IS_PROXY_SERVICE (self->service));
+  g_assert (AG_IS_URI_LAUNCHER (self->uri_launcher));
+  self->accounts = g_object_ref (ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service)));
+  gtk_list_box_bind_model (self->list, self->accounts, create_row, self, NULL);
+  g_signal_connect_swapped (self->accounts, "items-changed", G_CALLBACK (sync_empty), self);
+  sync_empty (self);
 }
 
 static void
@@ -39,16 +66,72 @@ ag_accounts_page_dispose (GObject *object)
   if (self->accounts != NULL)
     g_signal_handlers_disconnect_by_data (self->accounts, self);
   g_clear_object (&self->accounts);
-  g_clear_weak_pointer (&self->app);
+  g_clear_object (&self->service);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->uri_launcher);
   G_OBJECT_CLASS (ag_accounts_page_parent_class)->dispose (object);
+}
+
+static void
+ag_accounts_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AgAccountsPage *self = AG_ACCOUNTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      g_value_set_object (value, self->service);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_URI_LAUNCHER:
+      g_value_set_object (value, self->uri_launcher);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_accounts_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  AgAccountsPage *self = AG_ACCOUNTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      self->service = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_URI_LAUNCHER:
+      self->uri_launcher = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
 ag_accounts_page_class_init (AgAccountsPageClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
+                            G_PARAM_EXPLICIT_NOTIFY;
 
-  G_OBJECT_CLASS (klass)->dispose = ag_accounts_page_dispose;
+  object_class->constructed = ag_accounts_page_constructed;
+  object_class->dispose = ag_accounts_page_dispose;
+  object_class->get_property = ag_accounts_page_get_property;
+  object_class->set_property = ag_accounts_page_set_property;
+
+  properties[PROP_SERVICE] = g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE, flags);
+  properties[PROP_SETTINGS] = g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS, flags);
+  properties[PROP_URI_LAUNCHER] = g_param_spec_object ("uri-launcher", NULL, NULL, AG_TYPE_URI_LAUNCHER, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-accounts-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgAccountsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, AgAccountsPage, list);
@@ -60,15 +143,14 @@ ag_accounts_page_init (AgAccountsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-void
-ag_accounts_page_bind (AgAccountsPage *self, AgApplication *app)
+GtkWidget *
+ag_accounts_page_new (AgProxyService *service, GSettings *settings, AgUriLauncher *uri_launcher)
 {
-  g_set_weak_pointer (&self->app, app);
-  self->accounts = g_object_ref (ag_account_pool_get_accounts (ag_proxy_service_get_pool (
-                                   ag_application_get_service (app))));
-  gtk_list_box_bind_model (self->list, self->accounts, create_row, self, NULL);
-  g_signal_connect_swapped (self->accounts, "items-changed", G_CALLBACK (sync_empty), self);
-  sync_empty (self);
+  return g_object_new (AG_TYPE_ACCOUNTS_PAGE,
+                       "service", service,
+                       "settings", settings,
+                       "uri-launcher", uri_launcher,
+                       NULL);
 }
 
 GtkListBox *

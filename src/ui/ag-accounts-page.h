@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-accounts-page.h — the Accounts page: one AgAccountRow per account in the pool, or an invitation to add one. */
+/* ag-accounts-page.h — the Accounts page: one AgAccountRow per account in the pool, or an invitation to add one
+ * (win.show-page). */
 #pragma once
 
 #include <adwaita.h>
-#include "ag-application.h"
+#include "ag-proxy-service.h"
+#include "ag-uri-launcher.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_ACCOUNTS_PAGE (ag_accounts_page_get_type ())
 G_DECLARE_FINAL_TYPE (AgAccountsPage, ag_accounts_page, AG, ACCOUNTS_PAGE, AdwBin)
 
-void        ag_accounts_page_bind (AgAccountsPage *self, AgApplication *app);
-/* The list of AgAccountRow, for tests. */
-GtkListBox *ag_accounts_page_get_list (AgAccountsPage *self);
+/* Properties "service" (whose pool is listed), "settings" (nullable: the built-in defaults) and "uri-launcher",
+ * handed on to each row. */
+GtkWidget *ag_accounts_page_new (AgProxyService *service, GSettings *settings, AgUriLauncher *uri_launcher);
 
 G_END_DECLS

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-add-account-page.h"
+#include "ag-add-account-page-private.h"
 
 #include <glib/gi18n.h>
 #include "ag-antigravity-import.h"
 #include "ag-oauth-login.h"
-#include "ag-window.h"
 
 struct _AgAddAccountPage
 {
@@ -21,13 +20,22 @@ struct _AgAddAccountPage
   AdwActionRow        *import_row;
   GtkButton           *import_button;
 
-  AgApplication       *app;       /* weak */
   AgProxyService      *service;
+  AgUriLauncher       *uri_launcher;
   AgOAuthLogin        *login;
   GCancellable        *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (AgAddAccountPage, ag_add_account_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SERVICE,
+  PROP_URI_LAUNCHER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 char *
 ag_add_account_page_explain_error (const GError *error)
@@ -104,7 +112,6 @@ account_added (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(AgAccount) account = ag_proxy_service_add_account_finish (AG_PROXY_SERVICE (source), result, &error);
   g_autofree char *text = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (account == NULL)
     {
@@ -113,12 +120,9 @@ account_added (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   set_busy (self, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
-  if (AG_IS_WINDOW (root))
-    {
-      text = g_strdup_printf (_("%s was added"), ag_account_get_email (account));
-      ag_window_add_toast (AG_WINDOW (root), text);
-      ag_window_show_page (AG_WINDOW (root), "accounts");
-    }
+  text = g_strdup_printf (_("%s was added"), ag_account_get_email (account));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "accounts");
 }
 
 static void
@@ -162,8 +166,8 @@ sign_in (AgAddAccountPage *self)
   self->cancellable = g_cancellable_new ();
   set_busy (self, _("Continue in your browser. ag-cl is waiting for Google to send you back."));
   ag_oauth_login_wait_async (self->login, self->cancellable, login_done, g_object_ref (self));
-  ag_application_launch_uri (self->app, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                             ag_oauth_login_get_consent_url (self->login));
+  ag_uri_launcher_launch (self->uri_launcher, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                          ag_oauth_login_get_consent_url (self->login));
 }
 
 static void
@@ -220,16 +224,81 @@ ag_add_account_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->login);
   g_clear_object (&self->service);
-  g_clear_weak_pointer (&self->app);
+  g_clear_object (&self->uri_launcher);
   G_OBJECT_CLASS (ag_add_account_page_parent_class)->dispose (object);
+}
+
+static void
+ag_add_account_page_constructed (GObject *object)
+{
+  AgAddAccountPage *self = AG_ADD_ACCOUNT_PAGE (object);
+  g_autofree char *ide_state = ag_antigravity_import_get_default_path ();
+
+  G_OBJECT_CLASS (ag_add_account_page_parent_class)->constructed (object);
+
+  g_assert (AG_IS_PROXY_SERVICE (self->service));
+  g_assert (AG_IS_URI_LAUNCHER (self->uri_launcher));
+  /* Offered only when the IDE has its state on this machine. */
+  if (g_file_test (ide_state, G_FILE_TEST_IS_REGULAR))
+    {
+      adw_action_row_set_subtitle (self->import_row, ide_state);
+      gtk_widget_set_visible (GTK_WIDGET (self->import_group), TRUE);
+    }
+}
+
+static void
+ag_add_account_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AgAddAccountPage *self = AG_ADD_ACCOUNT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      g_value_set_object (value, self->service);
+      break;
+    case PROP_URI_LAUNCHER:
+      g_value_set_object (value, self->uri_launcher);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_add_account_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  AgAddAccountPage *self = AG_ADD_ACCOUNT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      self->service = g_value_dup_object (value);
+      break;
+    case PROP_URI_LAUNCHER:
+      self->uri_launcher = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
 ag_add_account_page_class_init (AgAddAccountPageClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
+                            G_PARAM_EXPLICIT_NOTIFY;
 
-  G_OBJECT_CLASS (klass)->dispose = ag_add_account_page_dispose;
+  object_class->constructed = ag_add_account_page_constructed;
+  object_class->dispose = ag_add_account_page_dispose;
+  object_class->get_property = ag_add_account_page_get_property;
+  object_class->set_property = ag_add_account_page_set_property;
+
+  properties[PROP_SERVICE] = g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE, flags);
+  properties[PROP_URI_LAUNCHER] = g_param_spec_object ("uri-launcher", NULL, NULL, AG_TYPE_URI_LAUNCHER, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-add-account-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgAddAccountPage, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, AgAddAccountPage, cancel_button);
@@ -252,19 +321,10 @@ ag_add_account_page_init (AgAddAccountPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-void
-ag_add_account_page_bind (AgAddAccountPage *self, AgApplication *app)
+GtkWidget *
+ag_add_account_page_new (AgProxyService *service, AgUriLauncher *uri_launcher)
 {
-  g_autofree char *ide_state = ag_antigravity_import_get_default_path ();
-
-  g_set_weak_pointer (&self->app, app);
-  self->service = g_object_ref (ag_application_get_service (app));
-  /* Offered only when the IDE has its state on this machine. */
-  if (g_file_test (ide_state, G_FILE_TEST_IS_REGULAR))
-    {
-      adw_action_row_set_subtitle (self->import_row, ide_state);
-      gtk_widget_set_visible (GTK_WIDGET (self->import_group), TRUE);
-    }
+  return g_object_new (AG_TYPE_ADD_ACCOUNT_PAGE, "service", service, "uri-launcher", uri_launcher, NULL);
 }
 
 GtkButton *ag_add_account_page_get_sign_in_button (AgAddAccountPage *self) { return self->sign_in_button; }

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-application.h"
+#include "ag-application-private.h"
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
-#include "ag-add-account-page.h"
 #include "ag-claude-settings.h"
 #include "ag-notifier.h"
 #include "ag-preferences-window.h"
@@ -25,8 +24,7 @@ struct _AgApplication
   AgProxyService *service;
   AgNotifier     *notifier;
   AgTray         *tray;
-  AgUriLauncher   uri_launcher;
-  gpointer        uri_launcher_data;
+  AgUriLauncher  *uri_launcher;
 };
 
 G_DEFINE_FINAL_TYPE (AgApplication, ag_application, ADW_TYPE_APPLICATION)
@@ -42,6 +40,7 @@ ag_application_dispose (GObject *object)
     ag_proxy_service_stop (self->service);
   g_clear_object (&self->service);
   g_clear_object (&self->settings);
+  g_clear_object (&self->uri_launcher);
   g_clear_pointer (&self->address_override, g_free);
   G_OBJECT_CLASS (ag_application_parent_class)->dispose (object);
 }
@@ -52,7 +51,8 @@ get_window (AgApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (ag_window_new (self));
+    window = GTK_WINDOW (ag_window_new (GTK_APPLICATION (self), self->service, self->settings,
+                                        self->uri_launcher));
   return AG_WINDOW (window);
 }
 
@@ -149,12 +149,34 @@ copy_claude_settings_activated (GSimpleAction *action, GVariant *parameter, gpoi
   g_application_send_notification (G_APPLICATION (self), "claude-settings", notification);
 }
 
+/* Activated with the wanted state (the Overview's switch). A failed start is announced like every other one (the
+ * tray's, a restart for new settings): "listen-failed" reaches the notifier and the Overview. */
+static void
+proxy_enabled_changed (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  AgApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_application_set_proxy_enabled (self, g_variant_get_boolean (value), &error))
+    g_signal_emit_by_name (self->service, "listen-failed", error->message);
+}
+
+static void
+sync_proxy_enabled (AgApplication *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "proxy-enabled");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new_boolean (ag_proxy_service_get_running (self->service)));
+}
+
 static const GActionEntry app_actions[] = {
   { "show-window", show_window_activated },
   { "preferences", preferences_activated },
   { "about", about_activated },
   { "quit", quit_activated },
   { "copy-claude-settings", copy_claude_settings_activated },
+  { "proxy-enabled", NULL, "b", "false", proxy_enabled_changed },
 };
 
 static void
@@ -175,7 +197,7 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (window != NULL && ag_account_pool_get_n_accounts (ag_proxy_service_get_pool (self->service)) > 0 &&
       g_strcmp0 (ag_window_get_visible_page (AG_WINDOW (window)), "add-account") == 0 &&
-      !ag_add_account_page_get_busy (ag_window_get_add_account_page (AG_WINDOW (window))))
+      !ag_window_get_adding_account (AG_WINDOW (window)))
     ag_window_show_page (AG_WINDOW (window), "overview");
 }
 
@@ -225,6 +247,8 @@ ag_application_startup (GApplication *application)
       return;
     }
   ag_proxy_service_set_listen_override (self->service, self->address_override, self->port_override);
+  g_signal_connect_object (self->service, "notify::running", G_CALLBACK (sync_proxy_enabled), self,
+                           G_CONNECT_SWAPPED);
   self->notifier = ag_notifier_new (self->service, application);
   ag_proxy_service_load_api_key_async (self->service, NULL, api_key_loaded, g_object_ref (self));
   ag_proxy_service_load_accounts_async (self->service, NULL, accounts_loaded, g_object_ref (self));
@@ -275,25 +299,10 @@ ag_application_class_init (AgApplicationClass *klass)
 }
 
 static void
-show_uri_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
-    g_warning ("cannot open the browser: %s", error->message);
-}
-
-static void
-launch_with_gtk (GtkWindow *parent, const char *uri, gpointer user_data)
-{
-  gtk_show_uri_full (parent, uri, GDK_CURRENT_TIME, NULL, show_uri_done, NULL);
-}
-
-static void
 ag_application_init (AgApplication *self)
 {
   self->port_override = -1;
-  self->uri_launcher = launch_with_gtk;
+  self->uri_launcher = ag_uri_launcher_new ();
 }
 
 AgApplication *
@@ -317,23 +326,10 @@ ag_application_get_service (AgApplication *self)
   return self->service;
 }
 
-GSettings *
-ag_application_get_settings (AgApplication *self)
-{
-  return self->settings;
-}
-
 void
-ag_application_set_uri_launcher (AgApplication *self, AgUriLauncher launcher, gpointer user_data)
+ag_application_set_uri_launcher (AgApplication *self, AgUriLaunchFunc launcher, gpointer user_data)
 {
-  self->uri_launcher = launcher != NULL ? launcher : launch_with_gtk;
-  self->uri_launcher_data = launcher != NULL ? user_data : NULL;
-}
-
-void
-ag_application_launch_uri (AgApplication *self, GtkWindow *parent, const char *uri)
-{
-  self->uri_launcher (parent, uri, self->uri_launcher_data);
+  ag_uri_launcher_set_func (self->uri_launcher, launcher, user_data);
 }
 
 gboolean

@@ -1,30 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-application.h — the desktop app: one instance per session that runs the proxy (AgProxyService), the tray and
- * the window, and keeps the proxy running when the window is closed. */
+ * the window, and keeps the proxy running when the window is closed. Its actions: app.show-window,
+ * app.preferences, app.about, app.quit, app.copy-claude-settings and app.proxy-enabled (turns the proxy on or off
+ * and remembers it; its state is whether the proxy runs). */
 #pragma once
 
 #include <adwaita.h>
-#include "ag-proxy-service.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_APPLICATION (ag_application_get_type ())
 G_DECLARE_FINAL_TYPE (AgApplication, ag_application, AG, APPLICATION, AdwApplication)
 
-/* Opens @uri for the user (the browser); the default is gtk_show_uri_full. Tests replace it to play the browser. */
-typedef void (*AgUriLauncher) (GtkWindow *parent, const char *uri, gpointer user_data);
-
 /* @settings: nullable (built-in defaults). @address/@port: command-line overrides (NULL / -1 = the settings).
  * @background: start in the tray without the window (unless ag-cl has never been set up). */
-AgApplication  *ag_application_new (GSettings *settings, const char *address, int port, gboolean background);
-/* Valid after startup. */
-AgProxyService *ag_application_get_service (AgApplication *self);
-GSettings      *ag_application_get_settings (AgApplication *self);   /* nullable */
-
-void            ag_application_set_uri_launcher (AgApplication *self, AgUriLauncher launcher, gpointer user_data);
-void            ag_application_launch_uri (AgApplication *self, GtkWindow *parent, const char *uri);
-
-/* Turns the proxy on or off (and remembers it in "proxy-enabled"); FALSE with @error when it cannot listen. */
-gboolean        ag_application_set_proxy_enabled (AgApplication *self, gboolean enabled, GError **error);
+AgApplication *ag_application_new (GSettings *settings, const char *address, int port, gboolean background);
 
 G_END_DECLS

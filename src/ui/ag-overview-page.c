@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-overview-page.h"
+#include "ag-overview-page-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 #include "ag-claude-settings.h"
-#include "ag-window.h"
 
 struct _AgOverviewPage
 {
@@ -20,7 +19,6 @@ struct _AgOverviewPage
   AdwActionRow   *warmup_row;
   GtkButton      *claude_button;
 
-  AgApplication  *app;          /* weak: the application outlives its windows */
   AgProxyService *service;
   char           *listen_error;
   GCancellable   *cancellable;
@@ -29,6 +27,14 @@ struct _AgOverviewPage
 };
 
 G_DEFINE_FINAL_TYPE (AgOverviewPage, ag_overview_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SERVICE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 sync_proxy (AgOverviewPage *self)
@@ -176,13 +182,9 @@ static void
 on_switch_active (GtkSwitch *proxy_switch, GParamSpec *pspec, gpointer user_data)
 {
   AgOverviewPage *self = user_data;
-  g_autoptr(GError) error = NULL;
 
-  if (!ag_application_set_proxy_enabled (self->app, gtk_switch_get_active (proxy_switch), &error))
-    {
-      g_free (self->listen_error);
-      self->listen_error = g_strdup (error->message);
-    }
+  /* The application turns the proxy on or off and remembers it; a failed start comes back as "listen-failed". */
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.proxy-enabled", "b", gtk_switch_get_active (proxy_switch));
   sync_proxy (self);
 }
 
@@ -194,7 +196,7 @@ copy_address (AgOverviewPage *self)
   if (url == NULL)
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), url);
-  ag_window_add_toast (AG_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("Address copied"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", _("Address copied"));
 }
 
 typedef struct {
@@ -241,7 +243,7 @@ claude_applied (GObject *source, GAsyncResult *result, gpointer user_data)
         text = g_strdup_printf (_("Claude Code now uses ag-cl (backup: %s)"), backup);
       else
         text = g_strdup (_("Claude Code now uses ag-cl"));
-      ag_window_add_toast (AG_WINDOW (gtk_widget_get_root (GTK_WIDGET (setup->self))), text);
+      gtk_widget_activate_action (GTK_WIDGET (setup->self), "win.toast", "s", text);
     }
   claude_setup_free (setup);
 }
@@ -320,17 +322,85 @@ ag_overview_page_dispose (GObject *object)
                                             self);
     }
   g_clear_object (&self->service);
-  g_clear_weak_pointer (&self->app);
   g_clear_pointer (&self->listen_error, g_free);
   G_OBJECT_CLASS (ag_overview_page_parent_class)->dispose (object);
 }
 
 static void
+ag_overview_page_constructed (GObject *object)
+{
+  AgOverviewPage *self = AG_OVERVIEW_PAGE (object);
+  AgHistoryStore *history;
+  GListModel *accounts;
+
+  G_OBJECT_CLASS (ag_overview_page_parent_class)->constructed (object);
+
+  g_assert (AG_IS_PROXY_SERVICE (self->service));
+  history = ag_proxy_service_get_history (self->service);
+  accounts = ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service));
+  g_signal_connect_swapped (self->service, "notify::running", G_CALLBACK (on_running_changed), self);
+  g_signal_connect (self->service, "listen-failed", G_CALLBACK (on_listen_failed), self);
+  g_signal_connect_swapped (accounts, "items-changed", G_CALLBACK (sync_accounts), self);
+  g_signal_connect (self->proxy_switch, "notify::active", G_CALLBACK (on_switch_active), self);
+  g_signal_connect_swapped (ag_proxy_service_get_server (self->service), "notify::requests-intercepted",
+                            G_CALLBACK (show_warmups), self);
+  if (history != NULL)
+    g_signal_connect (history, "request-added", G_CALLBACK (on_request_added), self);
+  gtk_widget_set_visible (GTK_WIDGET (self->requests_row), history != NULL);
+  self->cancellable = g_cancellable_new ();
+  sync_proxy (self);
+  sync_accounts (self);
+  show_warmups (self);
+  count_requests_today (self);
+}
+
+static void
+ag_overview_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AgOverviewPage *self = AG_OVERVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      g_value_set_object (value, self->service);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_overview_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  AgOverviewPage *self = AG_OVERVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      self->service = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ag_overview_page_class_init (AgOverviewPageClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = ag_overview_page_dispose;
+  object_class->dispose = ag_overview_page_dispose;
+  object_class->constructed = ag_overview_page_constructed;
+  object_class->get_property = ag_overview_page_get_property;
+  object_class->set_property = ag_overview_page_set_property;
+
+  properties[PROP_SERVICE] =
+    g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
+                         G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, proxy_row);
   gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, proxy_switch);
@@ -350,29 +420,10 @@ ag_overview_page_init (AgOverviewPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-void
-ag_overview_page_bind (AgOverviewPage *self, AgApplication *app)
+GtkWidget *
+ag_overview_page_new (AgProxyService *service)
 {
-  GListModel *accounts;
-
-  g_set_weak_pointer (&self->app, app);
-  self->service = g_object_ref (ag_application_get_service (app));
-  accounts = ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service));
-  g_signal_connect_swapped (self->service, "notify::running", G_CALLBACK (on_running_changed), self);
-  g_signal_connect (self->service, "listen-failed", G_CALLBACK (on_listen_failed), self);
-  g_signal_connect_swapped (accounts, "items-changed", G_CALLBACK (sync_accounts), self);
-  g_signal_connect (self->proxy_switch, "notify::active", G_CALLBACK (on_switch_active), self);
-  g_signal_connect_swapped (ag_proxy_service_get_server (self->service), "notify::requests-intercepted",
-                            G_CALLBACK (show_warmups), self);
-  if (ag_proxy_service_get_history (self->service) != NULL)
-    g_signal_connect (ag_proxy_service_get_history (self->service), "request-added", G_CALLBACK (on_request_added),
-                      self);
-  gtk_widget_set_visible (GTK_WIDGET (self->requests_row), ag_proxy_service_get_history (self->service) != NULL);
-  self->cancellable = g_cancellable_new ();
-  sync_proxy (self);
-  sync_accounts (self);
-  show_warmups (self);
-  count_requests_today (self);
+  return g_object_new (AG_TYPE_OVERVIEW_PAGE, "service", service, NULL);
 }
 
 GtkSwitch *ag_overview_page_get_proxy_switch (AgOverviewPage *self) { return self->proxy_switch; }

@@ -1,23 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-overview-page.h — the Overview page: the proxy switch and address, the accounts at a glance, requests served
- * today and warmups answered locally, and pointing Claude Code at the proxy. */
+ * today and warmups answered locally, and pointing Claude Code at the proxy. Turns the proxy on and off through
+ * app.proxy-enabled; toasts through win.toast. */
 #pragma once
 
 #include <adwaita.h>
-#include "ag-application.h"
+#include "ag-proxy-service.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_OVERVIEW_PAGE (ag_overview_page_get_type ())
 G_DECLARE_FINAL_TYPE (AgOverviewPage, ag_overview_page, AG, OVERVIEW_PAGE, AdwBin)
 
-void       ag_overview_page_bind (AgOverviewPage *self, AgApplication *app);
-/* The widgets tests look at. */
-GtkSwitch *ag_overview_page_get_proxy_switch (AgOverviewPage *self);
-/* The subtitles of the proxy and address rows, as shown. */
-const char *ag_overview_page_get_status_text (AgOverviewPage *self);
-const char *ag_overview_page_get_address_text (AgOverviewPage *self);
-const char *ag_overview_page_get_requests_text (AgOverviewPage *self);
-const char *ag_overview_page_get_warmups_text (AgOverviewPage *self);
+/* @service: the proxy the page shows and controls (property "service"). */
+GtkWidget *ag_overview_page_new (AgProxyService *service);
 
 G_END_DECLS

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-preferences-window.h"
+#include "ag-preferences-window-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -26,13 +26,22 @@ struct _AgPreferencesWindow
   GtkSwitch           *auto_stream_switch;
   GtkSwitch           *dual_quota_switch;
 
-  GSettings           *settings;
-  AgProxyService      *service;
+  GSettings           *settings;         /* nullable */
+  AgProxyService      *service;          /* nullable */
   char                *listen_error;     /* why the listener last failed to start, while it is off */
   GCancellable        *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (AgPreferencesWindow, ag_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_SERVICE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* In the order of the combo row's model and of the schema's enum values. */
 static const char * const strategy_nicks[] = { "sticky", "round-robin", "hybrid", "fill-first" };
@@ -279,11 +288,109 @@ ag_preferences_window_dispose (GObject *object)
 }
 
 static void
+ag_preferences_window_constructed (GObject *object)
+{
+  AgPreferencesWindow *self = AG_PREFERENCES_WINDOW (object);
+  g_autofree char *address = NULL;
+  const struct { GtkSwitch *widget; const char *key; } toggles[] = {
+    { self->usage_scaling_switch, "usage-scaling" },
+    { self->warmup_switch, "warmup-interception" },
+    { self->background_switch, "background-routing" },
+    { self->auto_stream_switch, "auto-stream-conversion" },
+    { self->dual_quota_switch, "dual-quota-pool" },
+  };
+  AdwEntryRow *model_rows[] = { self->opus_row, self->sonnet_row, self->haiku_row };
+  const char *aliases[] = { "opus", "sonnet", "haiku" };
+
+  G_OBJECT_CLASS (ag_preferences_window_parent_class)->constructed (object);
+
+  self->cancellable = g_cancellable_new ();
+  if (self->service != NULL)
+    {
+      g_signal_connect_swapped (self->service, "notify::has-api-key", G_CALLBACK (sync_api_key), self);
+      g_signal_connect_swapped (self->service, "notify::running", G_CALLBACK (sync_address_status), self);
+      g_signal_connect (self->service, "listen-failed", G_CALLBACK (on_listen_failed), self);
+    }
+  else
+    gtk_widget_set_sensitive (GTK_WIDGET (self->api_key_row), FALSE);
+  sync_api_key (self);
+  if (self->settings == NULL)
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
+      return;
+    }
+  g_settings_bind (self->settings, "port", self->port_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "selection-strategy", self->strategy_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, strategy_to_selected, selected_to_strategy, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (toggles); i++)
+    g_settings_bind (self->settings, toggles[i].key, toggles[i].widget, "active", G_SETTINGS_BIND_DEFAULT);
+  /* The address is applied with the row's button: every keystroke would restart the listener. */
+  address = g_settings_get_string (self->settings, "listen-address");
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+  g_signal_connect_swapped (self->settings, "changed::listen-address", G_CALLBACK (on_address_setting_changed),
+                            self);
+  sync_address_status (self);
+  load_model_map (self);
+  for (guint i = 0; i < G_N_ELEMENTS (model_rows); i++)
+    {
+      g_object_set_data (G_OBJECT (model_rows[i]), "alias", (gpointer) aliases[i]);
+      g_signal_connect (model_rows[i], "apply", G_CALLBACK (model_row_applied), self);
+    }
+}
+
+static void
+ag_preferences_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AgPreferencesWindow *self = AG_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_SERVICE:
+      g_value_set_object (value, self->service);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_preferences_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  AgPreferencesWindow *self = AG_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_SERVICE:
+      self->service = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ag_preferences_window_class_init (AgPreferencesWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
+                            G_PARAM_EXPLICIT_NOTIFY;
 
-  G_OBJECT_CLASS (klass)->dispose = ag_preferences_window_dispose;
+  object_class->constructed = ag_preferences_window_constructed;
+  object_class->dispose = ag_preferences_window_dispose;
+  object_class->get_property = ag_preferences_window_get_property;
+  object_class->set_property = ag_preferences_window_set_property;
+
+  properties[PROP_SETTINGS] = g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS, flags);
+  properties[PROP_SERVICE] = g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, port_spin);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, address_row);
@@ -316,52 +423,7 @@ ag_preferences_window_init (AgPreferencesWindow *self)
 AgPreferencesWindow *
 ag_preferences_window_new (GSettings *settings, AgProxyService *service)
 {
-  AgPreferencesWindow *self = g_object_new (AG_TYPE_PREFERENCES_WINDOW, NULL);
-  g_autofree char *address = NULL;
-  const struct { GtkSwitch *widget; const char *key; } toggles[] = {
-    { self->usage_scaling_switch, "usage-scaling" },
-    { self->warmup_switch, "warmup-interception" },
-    { self->background_switch, "background-routing" },
-    { self->auto_stream_switch, "auto-stream-conversion" },
-    { self->dual_quota_switch, "dual-quota-pool" },
-  };
-  AdwEntryRow *model_rows[] = { self->opus_row, self->sonnet_row, self->haiku_row };
-  const char *aliases[] = { "opus", "sonnet", "haiku" };
-
-  self->cancellable = g_cancellable_new ();
-  if (service != NULL)
-    {
-      self->service = g_object_ref (service);
-      g_signal_connect_swapped (service, "notify::has-api-key", G_CALLBACK (sync_api_key), self);
-      g_signal_connect_swapped (service, "notify::running", G_CALLBACK (sync_address_status), self);
-      g_signal_connect (service, "listen-failed", G_CALLBACK (on_listen_failed), self);
-    }
-  else
-    gtk_widget_set_sensitive (GTK_WIDGET (self->api_key_row), FALSE);
-  sync_api_key (self);
-  if (settings == NULL)
-    {
-      gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
-      return self;
-    }
-  self->settings = g_object_ref (settings);
-  g_settings_bind (settings, "port", self->port_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind_with_mapping (settings, "selection-strategy", self->strategy_row, "selected",
-                                G_SETTINGS_BIND_DEFAULT, strategy_to_selected, selected_to_strategy, NULL, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (toggles); i++)
-    g_settings_bind (settings, toggles[i].key, toggles[i].widget, "active", G_SETTINGS_BIND_DEFAULT);
-  /* The address is applied with the row's button: every keystroke would restart the listener. */
-  address = g_settings_get_string (settings, "listen-address");
-  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
-  g_signal_connect_swapped (settings, "changed::listen-address", G_CALLBACK (on_address_setting_changed), self);
-  sync_address_status (self);
-  load_model_map (self);
-  for (guint i = 0; i < G_N_ELEMENTS (model_rows); i++)
-    {
-      g_object_set_data (G_OBJECT (model_rows[i]), "alias", (gpointer) aliases[i]);
-      g_signal_connect (model_rows[i], "apply", G_CALLBACK (model_row_applied), self);
-    }
-  return self;
+  return g_object_new (AG_TYPE_PREFERENCES_WINDOW, "settings", settings, "service", service, NULL);
 }
 
 AdwActionRow *ag_preferences_window_get_api_key_row (AgPreferencesWindow *self) { return self->api_key_row; }

@@ -1,11 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
-#include "ag-window.h"
+#include "ag-window-private.h"
 
 #include <glib/gi18n.h>
-#include "ag-accounts-page.h"
-#include "ag-add-account-page.h"
-#include "ag-overview-page.h"
 
 struct _AgWindow
 {
@@ -16,31 +13,142 @@ struct _AgWindow
   AgOverviewPage      *overview_page;
   AgAccountsPage      *accounts_page;
   AgAddAccountPage    *add_account_page;
+
+  AgProxyService      *service;
+  GSettings           *settings;        /* nullable */
+  AgUriLauncher       *uri_launcher;
 };
 
 G_DEFINE_FINAL_TYPE (AgWindow, ag_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_SERVICE,
+  PROP_SETTINGS,
+  PROP_URI_LAUNCHER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
-add_account_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+show_page_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  ag_window_show_page (AG_WINDOW (widget), "add-account");
+  ag_window_show_page (AG_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+toast_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  AgWindow *self = AG_WINDOW (widget);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (g_variant_get_string (parameter, NULL)));
+}
+
+static GtkWidget *
+add_page (AgWindow *self, GtkWidget *page, const char *name, const char *title, const char *icon_name)
+{
+  AdwViewStackPage *stack_page = adw_view_stack_add_titled (self->stack, page, name, title);
+
+  adw_view_stack_page_set_icon_name (stack_page, icon_name);
+  return page;
+}
+
+static void
+ag_window_constructed (GObject *object)
+{
+  AgWindow *self = AG_WINDOW (object);
+
+  G_OBJECT_CLASS (ag_window_parent_class)->constructed (object);
+
+  g_assert (AG_IS_PROXY_SERVICE (self->service));
+  g_assert (AG_IS_URI_LAUNCHER (self->uri_launcher));
+  self->overview_page = AG_OVERVIEW_PAGE (add_page (self, ag_overview_page_new (self->service), "overview",
+                                                    _("Overview"), "network-transmit-receive-symbolic"));
+  self->accounts_page = AG_ACCOUNTS_PAGE (add_page (self, ag_accounts_page_new (self->service, self->settings,
+                                                                                self->uri_launcher),
+                                                    "accounts", _("Accounts"), "system-users-symbolic"));
+  self->add_account_page = AG_ADD_ACCOUNT_PAGE (add_page (self, ag_add_account_page_new (self->service,
+                                                                                         self->uri_launcher),
+                                                          "add-account", _("Add Account"), "list-add-symbolic"));
+}
+
+static void
+ag_window_dispose (GObject *object)
+{
+  AgWindow *self = AG_WINDOW (object);
+
+  g_clear_object (&self->service);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->uri_launcher);
+  G_OBJECT_CLASS (ag_window_parent_class)->dispose (object);
+}
+
+static void
+ag_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  AgWindow *self = AG_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      g_value_set_object (value, self->service);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_URI_LAUNCHER:
+      g_value_set_object (value, self->uri_launcher);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ag_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  AgWindow *self = AG_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVICE:
+      self->service = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_URI_LAUNCHER:
+      self->uri_launcher = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
 ag_window_class_init (AgWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
+                            G_PARAM_EXPLICIT_NOTIFY;
 
-  g_type_ensure (AG_TYPE_OVERVIEW_PAGE);
-  g_type_ensure (AG_TYPE_ACCOUNTS_PAGE);
-  g_type_ensure (AG_TYPE_ADD_ACCOUNT_PAGE);
+  object_class->constructed = ag_window_constructed;
+  object_class->dispose = ag_window_dispose;
+  object_class->get_property = ag_window_get_property;
+  object_class->set_property = ag_window_set_property;
+
+  properties[PROP_SERVICE] = g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE, flags);
+  properties[PROP_SETTINGS] = g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS, flags);
+  properties[PROP_URI_LAUNCHER] = g_param_spec_object ("uri-launcher", NULL, NULL, AG_TYPE_URI_LAUNCHER, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AgWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AgWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, AgWindow, overview_page);
-  gtk_widget_class_bind_template_child (widget_class, AgWindow, accounts_page);
-  gtk_widget_class_bind_template_child (widget_class, AgWindow, add_account_page);
-  gtk_widget_class_install_action (widget_class, "win.add-account", NULL, add_account_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_activated);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_activated);
 }
 
 static void
@@ -50,14 +158,14 @@ ag_window_init (AgWindow *self)
 }
 
 AgWindow *
-ag_window_new (AgApplication *app)
+ag_window_new (GtkApplication *app, AgProxyService *service, GSettings *settings, AgUriLauncher *uri_launcher)
 {
-  AgWindow *self = g_object_new (AG_TYPE_WINDOW, "application", app, NULL);
-
-  ag_overview_page_bind (self->overview_page, app);
-  ag_accounts_page_bind (self->accounts_page, app);
-  ag_add_account_page_bind (self->add_account_page, app);
-  return self;
+  return g_object_new (AG_TYPE_WINDOW,
+                       "application", app,
+                       "service", service,
+                       "settings", settings,
+                       "uri-launcher", uri_launcher,
+                       NULL);
 }
 
 void
@@ -72,10 +180,10 @@ ag_window_get_visible_page (AgWindow *self)
   return adw_view_stack_get_visible_child_name (self->stack);
 }
 
-void
-ag_window_add_toast (AgWindow *self, const char *text)
+gboolean
+ag_window_get_adding_account (AgWindow *self)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  return ag_add_account_page_get_busy (self->add_account_page);
 }
 
 AgOverviewPage *ag_window_get_overview_page (AgWindow *self) { return self->overview_page; }

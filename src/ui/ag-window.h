@@ -1,28 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-window.h — the main window: Overview, Accounts and Add Account pages in a view stack, with toasts. Closing it
- * only hides it; the proxy keeps running. */
+ * only hides it; the proxy keeps running. Its pages change page with win.show-page ("overview", "accounts",
+ * "add-account") and show toasts with win.toast (the text). */
 #pragma once
 
 #include <adwaita.h>
-#include "ag-application.h"
+#include "ag-proxy-service.h"
+#include "ag-uri-launcher.h"
 
 G_BEGIN_DECLS
-
-typedef struct _AgOverviewPage AgOverviewPage;
-typedef struct _AgAccountsPage AgAccountsPage;
-typedef struct _AgAddAccountPage AgAddAccountPage;
 
 #define AG_TYPE_WINDOW (ag_window_get_type ())
 G_DECLARE_FINAL_TYPE (AgWindow, ag_window, AG, WINDOW, AdwApplicationWindow)
 
-AgWindow         *ag_window_new (AgApplication *app);
+/* Properties "service" (what the pages show and control), "settings" (nullable: the built-in defaults) and
+ * "uri-launcher" (how the pages send the user to Google), handed on to the pages. */
+AgWindow   *ag_window_new (GtkApplication *app, AgProxyService *service, GSettings *settings,
+                           AgUriLauncher *uri_launcher);
 /* "overview", "accounts" or "add-account". */
-void              ag_window_show_page (AgWindow *self, const char *name);
-const char       *ag_window_get_visible_page (AgWindow *self);
-void              ag_window_add_toast (AgWindow *self, const char *text);
-
-AgOverviewPage   *ag_window_get_overview_page (AgWindow *self);
-AgAccountsPage   *ag_window_get_accounts_page (AgWindow *self);
-AgAddAccountPage *ag_window_get_add_account_page (AgWindow *self);
+void        ag_window_show_page (AgWindow *self, const char *name);
+const char *ag_window_get_visible_page (AgWindow *self);
+/* TRUE while a sign-in or an account set-up runs in the Add Account page: the first run leaves the user there. */
+gboolean    ag_window_get_adding_account (AgWindow *self);
 
 G_END_DECLS

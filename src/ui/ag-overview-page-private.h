@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-overview-page-private.h — for tests: the widgets and texts of the Overview page. */
+#pragma once
+
+#include "ag-overview-page.h"
+
+G_BEGIN_DECLS
+
+GtkSwitch  *ag_overview_page_get_proxy_switch (AgOverviewPage *self);
+/* The subtitles of the proxy, address, requests and warmup rows, as shown. */
+const char *ag_overview_page_get_status_text (AgOverviewPage *self);
+const char *ag_overview_page_get_address_text (AgOverviewPage *self);
+const char *ag_overview_page_get_requests_text (AgOverviewPage *self);
+const char *ag_overview_page_get_warmups_text (AgOverviewPage *self);
+
+G_END_DECLS

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-preferences-window-private.h — for tests: the rows and buttons of the preferences. */
+#pragma once
+
+#include "ag-preferences-window.h"
+
+G_BEGIN_DECLS
+
+GtkSpinButton *ag_preferences_window_get_port_spin (AgPreferencesWindow *self);
+/* The "Local API Key" row (its subtitle says whether a key is set) and its Generate button. */
+AdwActionRow  *ag_preferences_window_get_api_key_row (AgPreferencesWindow *self);
+GtkButton     *ag_preferences_window_get_api_key_generate_button (AgPreferencesWindow *self);
+/* The row under the listen address that shows why the proxy refuses it (hidden when it does not). */
+AdwActionRow  *ag_preferences_window_get_address_status_row (AgPreferencesWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-window-private.h — for tests: the window's pages. */
+#pragma once
+
+#include "ag-accounts-page.h"
+#include "ag-add-account-page.h"
+#include "ag-overview-page.h"
+#include "ag-window.h"
+
+G_BEGIN_DECLS
+
+AgOverviewPage   *ag_window_get_overview_page (AgWindow *self);
+AgAccountsPage   *ag_window_get_accounts_page (AgWindow *self);
+AgAddAccountPage *ag_window_get_add_account_page (AgWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Accounts page in the real window (under Xvfb) against the in-process mock, with the two accounts of the
+ * mock already added: quota bars per model, an account that needs signing in again (notification, state, fix
+ * button, replaced by a new sign-in), and the sentence a row shows for each state. */
+#include "ui-test-util.h"
+#include "ag-account-row-private.h"
+#include "ag-accounts-page-private.h"
+
+static gboolean
+has_two_account_rows (gpointer data)
+{
+  return gtk_list_box_get_row_at_index (ag_accounts_page_get_list (ag_window_get_accounts_page (ui.window)), 1)
+         != NULL;
+}
+
+/* Quota, as the poller reports it, appears as one bar per model (the real poller may have added some). */
+static void
+test_quota_bars (void)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (ag_accounts_page_get_list (ag_window_get_accounts_page (
+                                                         ui.window)), 0);
+  g_auto(GStrv) models = NULL;
+
+  ag_window_show_page (ui.window, "accounts");
+  ag_account_set_model_quota (ag_account_row_get_account (AG_ACCOUNT_ROW (row)), "gemini-3-pro", 0.8,
+                              g_get_real_time () / 1000 + 2 * 3600 * 1000);
+  ag_account_set_model_quota (ag_account_row_get_account (AG_ACCOUNT_ROW (row)), "claude-sonnet-4-6", 0.25, 0);
+  models = ag_account_list_quota_models (ag_account_row_get_account (AG_ACCOUNT_ROW (row)));
+  g_assert_true (g_strv_contains ((const char * const *) models, "gemini-3-pro"));
+  g_assert_true (g_strv_contains ((const char * const *) models, "claude-sonnet-4-6"));
+  g_assert_cmpuint (ag_account_row_get_n_quota_bars (AG_ACCOUNT_ROW (row)), ==, g_strv_length (models));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "accounts");
+}
+
+static void
+account_added_again (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgAccount) account = ag_proxy_service_add_account_finish (AG_PROXY_SERVICE (source), result, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_account_needs_sign_in (void)
+{
+  g_autoptr(AgAccount) fresh = NULL;
+  gboolean signed_in = FALSE;
+  AgAccountsPage *page = ag_window_get_accounts_page (ui.window);
+  AgAccountRow *row = AG_ACCOUNT_ROW (gtk_list_box_get_row_at_index (ag_accounts_page_get_list (page), 0));
+  AgAccount *account = ag_account_row_get_account (row);
+  AgAccountPool *pool = ag_proxy_service_get_pool (ag_application_get_service (ui.app));
+
+  ag_window_show_page (ui.window, "accounts");
+  g_assert_false (gtk_widget_get_visible (ag_account_row_get_fix_button (row)));
+  ag_account_pool_invalidate (pool, account, AG_ACCOUNT_STATE_SIGNED_OUT, "Google revoked the sign-in.", NULL);
+  ui_wait_until (ui_has_notifications, GUINT_TO_POINTER (1));
+  g_assert_cmpstr (g_ptr_array_index (ui.notifications, ui.notifications->len - 1), ==,
+                   "account-desktop@example.com\tdesktop@example.com needs attention\tGoogle revoked the sign-in.");
+  g_assert_cmpstr (ag_account_row_get_state_text (row), ==, "Needs sign-in");
+  g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), ==,
+                   "Needs sign-in · free-tier · proj-ui");
+  g_assert_true (gtk_widget_get_visible (ag_account_row_get_fix_button (row)));
+  ui_save_screenshot (GTK_WIDGET (ui.window), "accounts-needs-sign-in");
+
+  g_signal_emit_by_name (ag_account_row_get_fix_button (row), "clicked");
+  g_assert_cmpstr (ag_window_get_visible_page (ui.window), ==, "add-account");
+
+  /* Signing in again (by refresh token here; the browser sign-in ends the same way) replaces the signed-out
+   * account with a working one, in the pool and in the list. */
+  ag_proxy_service_add_account_async (ag_application_get_service (ui.app), "rt-ui", NULL, account_added_again,
+                                      &signed_in);
+  ui_wait_until (ui_flag_is_set, &signed_in);
+  fresh = ag_account_pool_find (pool, "desktop@example.com");
+  g_assert_true (fresh != account);
+  g_assert_cmpint (ag_account_get_state (fresh), ==, AG_ACCOUNT_STATE_VALID);
+  row = AG_ACCOUNT_ROW (gtk_list_box_get_row_at_index (ag_accounts_page_get_list (page), 0));
+  g_assert_true (ag_account_row_get_account (row) == fresh);
+  g_assert_cmpstr (ag_account_row_get_state_text (row), ==, "Active");
+  g_assert_false (gtk_widget_get_visible (ag_account_row_get_fix_button (row)));
+}
+
+/* A row names the state that stops the account, else its own rest that ends first (another account's rests are
+ * not its own). */
+static void
+test_describe_state (void)
+{
+  g_autoptr(GPtrArray) limits = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_rate_limit_free);
+  AgRateLimit *other = g_new0 (AgRateLimit, 1);
+  AgRateLimit *quota = g_new0 (AgRateLimit, 1);
+  AgRateLimit *rate = g_new0 (AgRateLimit, 1);
+  g_autoptr(GDateTime) until = g_date_time_new_local (2026, 3, 1, 14, 5, 0);
+  char *text;
+
+  other->account = g_strdup ("other@example.com");
+  other->model = g_strdup ("claude-sonnet-4-6");
+  other->kind = AG_UPSTREAM_FAILURE_RATE_LIMIT;
+  other->until_ms = g_date_time_to_unix (until) * 1000 - 60000;
+  quota->account = g_strdup ("me@example.com");
+  quota->model = g_strdup ("gemini-3-pro");
+  quota->kind = AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED;
+  quota->until_ms = g_date_time_to_unix (until) * 1000;
+  rate->account = g_strdup ("me@example.com");
+  rate->model = g_strdup ("claude-sonnet-4-6");
+  rate->kind = AG_UPSTREAM_FAILURE_RATE_LIMIT;
+  rate->until_ms = g_date_time_to_unix (until) * 1000 + 60000;
+  g_ptr_array_add (limits, other);
+  g_ptr_array_add (limits, quota);
+  g_ptr_array_add (limits, rate);
+
+  text = ag_account_row_describe_state (AG_ACCOUNT_STATE_VALID, NULL, "me@example.com");
+  g_assert_cmpstr (text, ==, "Active");
+  g_free (text);
+  text = ag_account_row_describe_state (AG_ACCOUNT_STATE_VALID, limits, "me@example.com");
+  g_assert_cmpstr (text, ==, "gemini-3-pro: quota exhausted until 14:05");
+  g_free (text);
+  g_ptr_array_remove (limits, quota);
+  text = ag_account_row_describe_state (AG_ACCOUNT_STATE_VALID, limits, "me@example.com");
+  g_assert_cmpstr (text, ==, "claude-sonnet-4-6: rate limited until 14:06");
+  g_free (text);
+  text = ag_account_row_describe_state (AG_ACCOUNT_STATE_SIGNED_OUT, limits, "me@example.com");
+  g_assert_cmpstr (text, ==, "Needs sign-in");
+  g_free (text);
+  text = ag_account_row_describe_state (AG_ACCOUNT_STATE_VALIDATION_REQUIRED, limits, "me@example.com");
+  g_assert_cmpstr (text, ==, "Needs verification");
+  g_free (text);
+  text = ag_account_row_describe_state (AG_ACCOUNT_STATE_DISABLED, limits, "me@example.com");
+  g_assert_cmpstr (text, ==, "Refused by Google");
+  g_free (text);
+}
+
+/* After signing out and in again: no refresh or access token on disk. */
+static void
+test_no_secret_at_rest (void)
+{
+  ui_assert_no_secret_at_rest ("first-run=false");
+}
+
+int
+main (int argc, char **argv)
+{
+  if (!ui_test_init (&argc, &argv, "accounts"))
+    return 0;
+  ui_test_start ();
+  /* Both of the mock's accounts, as if signed in earlier. */
+  g_object_unref (ui_add_account ("rt-ui"));
+  g_object_unref (ui_add_account ("rt-ide"));
+  ui_wait_until (has_two_account_rows, NULL);
+
+  g_test_add_func ("/ui/accounts/quota-bars", test_quota_bars);
+  g_test_add_func ("/ui/accounts/needs-sign-in", test_account_needs_sign_in);
+  g_test_add_func ("/ui/accounts/describe-state", test_describe_state);
+  g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
+  return ui_test_run ();
+}

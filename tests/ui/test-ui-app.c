@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The desktop app as a whole (under Xvfb) against the in-process mock: which page a first run opens, the proxy
+ * switch as an application action, closing the window (the proxy stays in the tray), and toasts in a narrow
+ * window. */
+#include <string.h>
+#include "ui-test-util.h"
+#include "ag-overview-page-private.h"
+
+/* A first run on an empty keyring opens Add Account, and is the last first run. */
+static void
+test_first_run (void)
+{
+  g_assert_false (g_settings_get_boolean (ui.settings, "first-run"));
+  g_assert_cmpstr (ag_window_get_visible_page (ui.window), ==, "add-account");
+}
+
+/* A first run with accounts already in the keyring (added with the CLI) opens the Overview, not Add Account. */
+static void
+test_first_run_with_accounts (void)
+{
+  AgProxyService *service = ag_application_get_service (ui.app);
+
+  g_object_unref (ui_add_account ("rt-ui"));
+  g_assert_cmpuint (ag_account_pool_get_n_accounts (ag_proxy_service_get_pool (service)), >, 0);
+  ag_window_show_page (ui.window, "accounts");
+  g_settings_set_boolean (ui.settings, "first-run", TRUE);
+  g_application_activate (G_APPLICATION (ui.app));
+  g_assert_cmpstr (ag_window_get_visible_page (ui.window), ==, "overview");
+  g_assert_false (g_settings_get_boolean (ui.settings, "first-run"));
+}
+
+static gboolean
+action_state (const char *name)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (ui.app), name);
+
+  return g_variant_get_boolean (state);
+}
+
+/* app.proxy-enabled (the Overview's switch) turns the proxy on and off and remembers it; its state is whether the
+ * proxy runs. A start that cannot listen is announced like any other: a notification, and the reason in the
+ * Overview. */
+static void
+test_proxy_enabled_action (void)
+{
+  GActionGroup *actions = G_ACTION_GROUP (ui.app);
+  AgProxyService *service = ag_application_get_service (ui.app);
+  AgOverviewPage *page = ag_window_get_overview_page (ui.window);
+  g_autoptr(GSocketListener) squatter = g_socket_listener_new ();
+  guint port = ag_proxy_service_get_port (service);
+  guint before;
+
+  g_assert_true (ag_proxy_service_get_running (service));
+  g_assert_true (action_state ("proxy-enabled"));
+
+  g_action_group_activate_action (actions, "proxy-enabled", g_variant_new_boolean (FALSE));
+  g_assert_false (ag_proxy_service_get_running (service));
+  g_assert_false (action_state ("proxy-enabled"));
+  g_assert_false (g_settings_get_boolean (ui.settings, "proxy-enabled"));
+  g_assert_false (gtk_switch_get_active (ag_overview_page_get_proxy_switch (page)));
+
+  g_assert_true (g_socket_listener_add_inet_port (squatter, port, NULL, NULL));
+  before = ui.notifications->len;
+  g_action_group_activate_action (actions, "proxy-enabled", g_variant_new_boolean (TRUE));
+  g_assert_false (ag_proxy_service_get_running (service));
+  g_assert_false (action_state ("proxy-enabled"));
+  g_assert_false (g_settings_get_boolean (ui.settings, "proxy-enabled"));
+  ui_wait_until (ui_has_notifications, GUINT_TO_POINTER (before + 1));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (ui.notifications, before),
+                                   "listen-failed\tThe proxy is not running\t"));
+  g_assert_nonnull (strstr (g_ptr_array_index (ui.notifications, before),
+                            ag_overview_page_get_status_text (page)));
+
+  g_socket_listener_close (squatter);
+  g_action_group_activate_action (actions, "proxy-enabled", g_variant_new_boolean (TRUE));
+  g_assert_true (ag_proxy_service_get_running (service));
+  g_assert_true (action_state ("proxy-enabled"));
+  g_assert_true (g_settings_get_boolean (ui.settings, "proxy-enabled"));
+  g_assert_true (gtk_switch_get_active (ag_overview_page_get_proxy_switch (page)));
+  g_assert_true (ui_connection_accepted (port));
+}
+
+/* Closing the window hides it and the proxy keeps serving; app.show-window (the tray's "Show") brings it back. */
+static void
+test_close_hides (void)
+{
+  guint port = ag_proxy_service_get_port (ag_application_get_service (ui.app));
+
+  gtk_window_close (GTK_WINDOW (ui.window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ui.window)));
+  g_assert_true (ui_connection_accepted (port));
+  g_action_group_activate_action (G_ACTION_GROUP (ui.app), "show-window", NULL);
+  g_assert_true (gtk_application_get_active_window (GTK_APPLICATION (ui.app)) == GTK_WINDOW (ui.window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ui.window)));
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_toast (GtkWidget *widget)
+{
+  if (g_str_equal (gtk_widget_get_css_name (widget), "toast"))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_toast (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+window_is_narrow (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (ui.window)) <= 400;
+}
+
+/* In a narrow window the page switcher moves to a bar at the bottom; a toast shows above it, never over it. */
+static void
+test_narrow_toast (void)
+{
+  GtkWidget *bar = find_descendant (GTK_WIDGET (ui.window), ADW_TYPE_VIEW_SWITCHER_BAR);
+  GtkWidget *toast;
+  graphene_rect_t bar_bounds, toast_bounds;
+
+  g_assert_nonnull (bar);
+  gtk_window_set_default_size (GTK_WINDOW (ui.window), 360, 600);
+  ui_wait_until (window_is_narrow, NULL);
+  ag_window_show_page (ui.window, "add-account");
+  gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.toast", "s", "desktop@example.com was added");
+  ui_settle (500);
+  g_assert_true (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (bar)));
+  toast = find_toast (GTK_WIDGET (ui.window));
+  g_assert_nonnull (toast);
+  g_assert_true (gtk_widget_compute_bounds (bar, GTK_WIDGET (ui.window), &bar_bounds));
+  g_assert_true (gtk_widget_compute_bounds (toast, GTK_WIDGET (ui.window), &toast_bounds));
+  g_assert_cmpfloat (toast_bounds.origin.y + toast_bounds.size.height, <=, bar_bounds.origin.y);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "window-narrow");
+  gtk_window_set_default_size (GTK_WINDOW (ui.window), 720, 680);
+}
+
+static void
+test_no_secret_at_rest (void)
+{
+  ui_assert_no_secret_at_rest ("first-run=false");
+}
+
+int
+main (int argc, char **argv)
+{
+  if (!ui_test_init (&argc, &argv, "app"))
+    return 0;
+  ui_test_start ();
+
+  g_test_add_func ("/ui/app/first-run", test_first_run);
+  g_test_add_func ("/ui/app/first-run-with-accounts", test_first_run_with_accounts);
+  g_test_add_func ("/ui/app/proxy-enabled", test_proxy_enabled_action);
+  g_test_add_func ("/ui/app/close-hides", test_close_hides);
+  g_test_add_func ("/ui/app/narrow-toast", test_narrow_toast);
+  g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
+  return ui_test_run ();
+}

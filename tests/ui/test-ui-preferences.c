@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The preferences window (under Xvfb) over the running app: moving the proxy to another port, and the local API
+ * key with a listen address beyond loopback. */
+#include "ui-test-util.h"
+#include "ag-overview-page-private.h"
+#include "ag-preferences-window-private.h"
+#include "ag-secret-scan.h"
+
+static void
+test_preferences_port (void)
+{
+  AgPreferencesWindow *preferences = ag_preferences_window_new (ui.settings, ag_application_get_service (ui.app));
+  AgProxyService *service = ag_application_get_service (ui.app);
+  guint old_port = ag_proxy_service_get_port (service);
+  guint new_port = ui_free_port ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", new_port);
+
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (ui.window));
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_assert_cmpfloat (gtk_spin_button_get_value (ag_preferences_window_get_port_spin (preferences)), ==, old_port);
+
+  gtk_spin_button_set_value (ag_preferences_window_get_port_spin (preferences), new_port);
+  g_assert_cmpuint (g_variant_get_uint16 (g_settings_get_value (ui.settings, "port")), ==, new_port);
+  g_assert_cmpuint (ag_proxy_service_get_port (service), ==, new_port);
+  g_assert_true (ui_connection_accepted (new_port));
+  g_assert_false (ui_connection_accepted (old_port));
+  g_assert_cmpstr (ag_overview_page_get_address_text (ag_window_get_overview_page (ui.window)), ==, url);
+  ui_save_screenshot (GTK_WIDGET (preferences), "preferences");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+static gboolean
+service_has_key_is (gpointer data)
+{
+  return ag_proxy_service_get_has_api_key (ag_application_get_service (ui.app)) == GPOINTER_TO_INT (data);
+}
+
+static void
+api_key_cleared (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ag_proxy_service_clear_api_key_finish (AG_PROXY_SERVICE (source), result, &error));
+  g_assert_no_error (error);
+}
+
+/* The Local API Key row follows the key, and the address row explains why a network address is refused. */
+static void
+test_preferences_api_key (void)
+{
+  AgProxyService *service = ag_application_get_service (ui.app);
+  AgPreferencesWindow *preferences = ag_preferences_window_new (ui.settings, service);
+  AdwActionRow *key_row = ag_preferences_window_get_api_key_row (preferences);
+  AdwActionRow *status_row = ag_preferences_window_get_address_status_row (preferences);
+  guint port = ag_proxy_service_get_port (service);
+  g_autoptr(GError) error = NULL;
+  GLogLevelFlags fatal_levels;
+
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (ui.window));
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_assert_false (ag_proxy_service_get_has_api_key (service));
+  g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==, "Not set: only clients on this computer can connect");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status_row)));
+
+  /* A network address without a key: the listener stops and the row says why (the service also warns). */
+  fatal_levels = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_settings_set_string (ui.settings, "listen-address", "0.0.0.0");
+  g_log_set_always_fatal (fatal_levels);
+  g_assert_false (ag_proxy_service_get_running (service));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (status_row)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (status_row), ==,
+                   "ag-cl refuses 0.0.0.0 without a local API key: generate one below, or use 127.0.0.1");
+
+  gtk_widget_activate (GTK_WIDGET (ag_preferences_window_get_api_key_generate_button (preferences)));
+  ui_wait_until (service_has_key_is, GINT_TO_POINTER (TRUE));
+  g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==,
+                   "Set: every client must send it; addresses beyond loopback are allowed");
+  g_assert_true (g_regex_match_simple ("^agcl-[A-Za-z0-9_-]{43}$", ag_proxy_service_get_api_key (service), 0, 0));
+  ag_test_add_secret (ag_proxy_service_get_api_key (service));
+  g_assert_true (ag_application_set_proxy_enabled (ui.app, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (ag_proxy_service_get_address (service), ==, "0.0.0.0");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status_row)));
+  g_assert_true (ui_connection_accepted (port));
+  ui_settle (100);
+  ui_save_screenshot (GTK_WIDGET (preferences), "preferences-api-key");
+
+  /* Removing the key closes the network listener at once; back on loopback it needs no key. */
+  fatal_levels = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  ag_proxy_service_clear_api_key_async (service, NULL, api_key_cleared, NULL);
+  ui_wait_until (service_has_key_is, GINT_TO_POINTER (FALSE));
+  g_log_set_always_fatal (fatal_levels);
+  g_assert_false (ag_proxy_service_get_running (service));
+  g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==, "Not set: only clients on this computer can connect");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (status_row)));
+  g_settings_set_string (ui.settings, "listen-address", "127.0.0.1");
+  g_assert_true (ag_application_set_proxy_enabled (ui.app, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status_row)));
+  g_assert_true (ui_connection_accepted (port));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+/* After the port and address changes and the API key: the settings store on disk and the data directory hold
+ * neither the local API key nor any token. */
+static void
+test_no_secret_at_rest (void)
+{
+  ui_assert_no_secret_at_rest ("listen-address='127.0.0.1'");
+}
+
+int
+main (int argc, char **argv)
+{
+  if (!ui_test_init (&argc, &argv, "preferences"))
+    return 0;
+  ui_test_start ();
+
+  g_test_add_func ("/ui/preferences/port", test_preferences_port);
+  g_test_add_func ("/ui/preferences/api-key", test_preferences_api_key);
+  g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
+  return ui_test_run ();
+}

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "ui-test-util.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include "ag-secret-scan.h"
+#include "ag-settings.h"
+
+UiTest ui;
+
+static const char *accounts_script =
+  "{\"accounts\":[{\"refresh_token\":\"rt-ui\",\"email\":\"desktop@example.com\",\"project\":\"proj-ui\"},"
+  "{\"refresh_token\":\"rt-ide\",\"email\":\"ide@example.com\",\"project\":\"proj-ide\"}]}";
+
+static char *test_dir;   /* G_TEST_BUILDDIR/ui-NAME */
+
+static void
+record_uri (GtkWindow *parent, const char *uri, gpointer user_data)
+{
+  g_free (ui.launched_uri);
+  ui.launched_uri = g_strdup (uri);
+}
+
+void
+ui_wait_until (UiCondition condition, gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+void
+ui_settle (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  ui_wait_until (time_passed, &until);
+}
+
+gboolean
+ui_flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* A desktop notification server on the test's private bus (the org.gtk.Notifications interface GLib's "gtk"
+ * backend speaks), recording "id\ttitle\tbody" of each notification. */
+static const char notifications_xml[] =
+  "<node><interface name='org.gtk.Notifications'>"
+  "<method name='AddNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='a{sv}' direction='in'/></method>"
+  "<method name='RemoveNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/></method>"
+  "</interface></node>";
+
+static void
+notification_method (GDBusConnection *connection, const char *sender, const char *path, const char *interface,
+                     const char *method, GVariant *parameters, GDBusMethodInvocation *invocation, gpointer data)
+{
+  if (g_str_equal (method, "AddNotification"))
+    {
+      const char *id = NULL;
+      g_autoptr(GVariant) fields = NULL;
+      const char *title = "", *body = "";
+
+      g_variant_get (parameters, "(&s&s@a{sv})", NULL, &id, &fields);
+      g_variant_lookup (fields, "title", "&s", &title);
+      g_variant_lookup (fields, "body", "&s", &body);
+      g_ptr_array_add (ui.notifications, g_strdup_printf ("%s\t%s\t%s", id, title, body));
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+on_name_acquired (GDBusConnection *connection, const char *name, gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static void
+start_notification_server (void)
+{
+  static const GDBusInterfaceVTable vtable = { notification_method, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  static gboolean owned;
+
+  g_assert_nonnull (bus);
+  ui.notifications = g_ptr_array_new_with_free_func (g_free);
+  g_assert_cmpuint (g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0], &vtable,
+                                                       NULL, NULL, NULL), >, 0);
+  g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE, on_name_acquired, NULL,
+                                &owned, NULL);
+  ui_wait_until (ui_flag_is_set, &owned);
+  g_setenv ("GNOTIFICATION_BACKEND", "gtk", TRUE);
+}
+
+gboolean
+ui_has_notifications (gpointer data)
+{
+  return ui.notifications->len >= GPOINTER_TO_UINT (data);
+}
+
+/* Renders @window's contents as they are on screen into G_TEST_BUILDDIR/screenshots/@name.png (§8.2 of
+ * the platform notes). */
+void
+ui_save_screenshot (GtkWidget *window_widget, const char *name)
+{
+  GtkWidget *widget = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  int width, height;
+
+  ui_settle (300);
+  gtk_test_widget_wait_for_draw (window_widget);
+  /* The toplevel's own paintable renders nothing here; its largest child holds everything visible. */
+  for (GtkWidget *child = gtk_widget_get_first_child (window_widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (widget == NULL || gtk_widget_get_width (child) * gtk_widget_get_height (child)
+                          > gtk_widget_get_width (widget) * gtk_widget_get_height (widget))
+      widget = child;
+  g_assert_nonnull (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  gtk_widget_snapshot_child (window_widget, widget, snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window_widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+gboolean
+ui_connection_accepted (guint port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  if (connection == NULL)
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  return connection != NULL;
+}
+
+guint
+ui_free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+char *
+ui_browse (SoupSession *browser, const char *url, guint expected_status)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_and_read_async (browser, message, G_PRIORITY_DEFAULT, NULL, acct_store_result, &slot);
+  result = acct_wait (&slot);
+  body = soup_session_send_and_read_finish (browser, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, expected_status);
+  return g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (message), "Location"));
+}
+
+AgAccount *
+ui_add_account (const char *refresh_token)
+{
+  AgProxyService *service = ag_application_get_service (ui.app);
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  AgAccount *account;
+
+  ag_proxy_service_add_account_async (service, refresh_token, NULL, acct_store_result, &slot);
+  result = acct_wait (&slot);
+  account = ag_proxy_service_add_account_finish (service, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (account);
+  return account;
+}
+
+/* An Antigravity IDE state database signed in with rt-ide (the older record: field 6 holds the token info, whose
+ * field 3 is the refresh token). */
+static char *
+make_ide_state (void)
+{
+  const char info[] = "\x1a\x06rt-ide";
+  g_autoptr(GString) state = g_string_new ("\x32");
+  g_autofree char *value = NULL;
+  g_autofree char *dir = g_build_filename (test_dir, "ide-state", NULL);
+  char *path = g_build_filename (dir, "state.vscdb", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *insert = NULL;
+
+  g_string_append_c (state, (char) (sizeof info - 1));
+  g_string_append_len (state, info, sizeof info - 1);
+  value = g_base64_encode ((const guchar *) state->str, state->len);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_remove (path);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE ItemTable (key TEXT UNIQUE, value BLOB)", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO ItemTable VALUES ('jetskiStateSync.agentManagerInitState', ?1)",
+                                       -1, &insert, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (insert, 1, value, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (insert), ==, SQLITE_DONE);
+  sqlite3_finalize (insert);
+  sqlite3_close (db);
+  return path;
+}
+
+void
+ui_assert_no_secret_at_rest (const char *written)
+{
+  g_autofree char *keyfile = g_build_filename (g_get_user_config_dir (), "glib-2.0", "settings", "keyfile", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_settings_sync ();
+  g_assert_true (g_file_get_contents (keyfile, &contents, &length, NULL));
+  /* The store really is the one this app wrote to. */
+  g_assert_nonnull (strstr (contents, written));
+  ag_test_assert_no_secret (keyfile, contents, (gssize) length);
+  ag_test_assert_no_secret_in_directory (g_getenv ("AGCL_DATA_DIR"));
+}
+
+gboolean
+ui_test_init (int *argc, char ***argv, const char *name)
+{
+  g_autofree char *config_dir = NULL;
+  g_autofree char *keyfile = NULL;
+  g_autofree char *profile = g_strconcat ("test-ui-", name, NULL);
+  g_autofree char *dir_name = g_strconcat ("ui-", name, NULL);
+
+  test_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), dir_name, NULL);
+  /* A settings store on disk, fresh for each run (the other suites use the memory backend): scanned for secrets
+   * at the end. Set before anything reads the user's configuration folder. */
+  config_dir = g_build_filename (test_dir, "config", NULL);
+  keyfile = g_build_filename (config_dir, "glib-2.0", "settings", "keyfile", NULL);
+  g_remove (keyfile);
+  g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+  /* Its own keyring profile: integration tests and the other UI test files use theirs. */
+  g_setenv ("AGCL_PROFILE", profile, TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  /* Xvfb has no GPU; probing GL only loads (and leaks from) the software driver. */
+  g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
+  g_test_init (argc, argv, NULL);
+  if (g_getenv ("DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display (run the ui suite under xvfb-run)\n");
+      g_clear_pointer (&test_dir, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The window is on screen and the proxy listens (it starts once the keyring has said whether a key is set). */
+static gboolean
+app_ready (gpointer data)
+{
+  return ui.window != NULL && gtk_widget_get_mapped (GTK_WIDGET (ui.window))
+         && gtk_widget_get_width (GTK_WIDGET (ui.window)) > 0
+         && ag_proxy_service_get_running (ag_application_get_service (ui.app));
+}
+
+void
+ui_test_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ide_state = NULL;
+  g_autofree char *data_dir = g_build_filename (test_dir, "data", NULL);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *suffixes[] = { "", "-wal", "-shm" };
+      g_autofree char *file = g_strconcat ("history.db", suffixes[i], NULL);
+      g_autofree char *history = g_build_filename (data_dir, file, NULL);
+
+      g_remove (history);
+    }
+  g_setenv ("AGCL_DATA_DIR", data_dir, TRUE);
+  ide_state = make_ide_state ();
+  g_setenv ("AGCL_ANTIGRAVITY_STATE_DB", ide_state, TRUE);
+  start_notification_server ();
+  ui.mock = acct_mock_start (accounts_script);
+  ui.settings = ag_settings_new ();
+  g_assert_nonnull (ui.settings);
+  g_settings_set_value (ui.settings, "port", g_variant_new_uint16 ((guint16) ui_free_port ()));
+
+  ui.app = ag_application_new (ui.settings, NULL, -1, FALSE);
+  ag_application_set_uri_launcher (ui.app, record_uri, NULL);
+  g_assert_true (g_application_register (G_APPLICATION (ui.app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (ui.app));
+  ui.window = AG_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ui.app)));
+  ui_wait_until (app_ready, NULL);
+}
+
+int
+ui_test_run (void)
+{
+  int status = g_test_run ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (ui.app), "quit", NULL);
+  g_clear_object (&ui.app);
+  g_clear_object (&ui.settings);
+  g_clear_object (&ui.mock);
+  g_clear_pointer (&ui.launched_uri, g_free);
+  g_clear_pointer (&ui.notifications, g_ptr_array_unref);
+  g_clear_pointer (&test_dir, g_free);
+  return status;
+}

@@ -1,53 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-history-store.h"
 
-#include <errno.h>
-#include <sqlite3.h>
+#include "ag-history-db.h"
+
+/* This file is the thread, its job queue and the events back to the owner's main context; what the database holds
+ * and how it is read and written is ag-history-db.c's. */
 
 /* Rows written per transaction at most: one commit per burst instead of one per row. */
 #define MAX_BATCH 512
-/* Quota samples older than this are pruned; the charts show days, not seasons. */
-#define QUOTA_KEEP_MS ((gint64) 90 * 24 * 3600 * 1000)
-#define QUOTA_PRUNE_EVERY 500
 #define DEFAULT_RETRY_INTERVAL_S 30
-#define BUSY_TIMEOUT_MS 2000
-#define PAGE_CACHE_KIB 256
 
-static const char schema_v1[] =
-  "CREATE TABLE requests ("
-  "  id INTEGER PRIMARY KEY,"
-  "  time_ms INTEGER NOT NULL,"
-  "  client TEXT, session_id TEXT, model TEXT, upstream_model TEXT, account TEXT,"
-  "  attempts TEXT NOT NULL DEFAULT '[]',"
-  "  outcome TEXT NOT NULL,"
-  "  status INTEGER NOT NULL,"
-  "  ttfb_ms INTEGER,"
-  "  total_ms INTEGER NOT NULL,"
-  "  input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL);"
-  "CREATE INDEX requests_by_time ON requests (time_ms);"
-  "CREATE TABLE quota_samples ("
-  "  id INTEGER PRIMARY KEY,"
-  "  time_ms INTEGER NOT NULL,"
-  "  account TEXT NOT NULL, model TEXT NOT NULL,"
-  "  remaining REAL NOT NULL,"
-  "  reset_ms INTEGER NOT NULL);"
-  "CREATE INDEX quota_samples_by_series ON quota_samples (account, model, time_ms);"
-  "PRAGMA user_version = 1;";
-
-static const char insert_request_sql[] =
-  "INSERT INTO requests (time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status,"
-  " ttfb_ms, total_ms, input_tokens, output_tokens, cache_read_tokens)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-static const char insert_quota_sql[] =
-  "INSERT INTO quota_samples (time_ms, account, model, remaining, reset_ms) VALUES (?1, ?2, ?3, ?4, ?5)";
-static const char query_requests_sql[] =
-  "SELECT id, time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status, ttfb_ms,"
-  " total_ms, input_tokens, output_tokens, cache_read_tokens"
-  " FROM (SELECT * FROM requests WHERE time_ms >= ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id";
-static const char query_quota_sql[] =
-  "SELECT time_ms, account, model, remaining, reset_ms FROM quota_samples"
-  " WHERE (?1 IS NULL OR account = ?1) AND (?2 IS NULL OR model = ?2) AND time_ms >= ?3"
-  " AND (?4 = 0 OR time_ms < ?4) ORDER BY time_ms, id";
+G_STATIC_ASSERT (AG_HISTORY_STORE_SCHEMA_VERSION == AG_HISTORY_DB_SCHEMA_VERSION);
 
 typedef enum {
   JOB_ADD_REQUEST,
@@ -91,14 +54,10 @@ typedef struct {
 
 /* State only the worker thread touches. */
 typedef struct {
-  sqlite3      *db;
-  sqlite3_stmt *insert_request;
-  sqlite3_stmt *insert_quota;
-  gint64        request_rows;
-  guint         quota_inserts;
-  gint64        failed_at_us;   /* monotonic time of the last failure; reopening waits retry-interval after it */
-  char         *last_error;     /* the last error reported, so each distinct one is reported once */
-  char         *unavailable;    /* why there is no database right now */
+  AgHistoryDb *db;
+  gint64       failed_at_us;   /* monotonic time of the last failure; reopening waits retry-interval after it */
+  char        *last_error;     /* the last error reported, so each distinct one is reported once */
+  char        *unavailable;    /* why there is no database right now */
 } Worker;
 
 struct _AgHistoryStore
@@ -135,16 +94,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-void
-ag_quota_sample_free (AgQuotaSample *self)
-{
-  if (self == NULL)
-    return;
-  g_free (self->account);
-  g_free (self->model);
-  g_free (self);
-}
 
 char *
 ag_history_store_get_data_dir (void)
@@ -220,115 +169,7 @@ report_failure (AgHistoryStore *self, Worker *worker, const char *message)
 static void
 close_database (Worker *worker)
 {
-  g_clear_pointer (&worker->insert_request, sqlite3_finalize);
-  g_clear_pointer (&worker->insert_quota, sqlite3_finalize);
-  g_clear_pointer (&worker->db, sqlite3_close_v2);
-}
-
-static gboolean
-exec_sql (sqlite3 *db, const char *sql, GError **error)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) == SQLITE_OK)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", message != NULL ? message : sqlite3_errmsg (db));
-  sqlite3_free (message);
-  return FALSE;
-}
-
-static gboolean
-query_int (sqlite3 *db, const char *sql, gint64 *value, GError **error)
-{
-  sqlite3_stmt *statement = NULL;
-  int rc = sqlite3_prepare_v2 (db, sql, -1, &statement, NULL);
-
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (statement);
-  if (rc == SQLITE_ROW)
-    *value = sqlite3_column_int64 (statement, 0);
-  else
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (db));
-  sqlite3_finalize (statement);
-  return rc == SQLITE_ROW;
-}
-
-/* Refreshes the row count that trimming compares with max-rows. */
-static gboolean
-count_requests (Worker *worker, GError **error)
-{
-  return query_int (worker->db, "SELECT COUNT(*) FROM requests", &worker->request_rows, error);
-}
-
-static gboolean
-prepare_schema (sqlite3 *db, GError **error)
-{
-  gint64 version = 0;
-
-  if (!query_int (db, "PRAGMA user_version", &version, error))
-    return FALSE;
-  if (version > AG_HISTORY_STORE_SCHEMA_VERSION)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "it was written by a newer ag-cl (schema %" G_GINT64_FORMAT ", this one knows %d)",
-                   version, AG_HISTORY_STORE_SCHEMA_VERSION);
-      return FALSE;
-    }
-  if (version == AG_HISTORY_STORE_SCHEMA_VERSION)
-    return TRUE;
-  /* IMMEDIATE: two processes opening a new database at once must not both create the tables. */
-  if (!exec_sql (db, "BEGIN IMMEDIATE", error))
-    return FALSE;
-  if (!query_int (db, "PRAGMA user_version", &version, error) ||
-      (version == 0 && !exec_sql (db, schema_v1, error)) ||
-      !exec_sql (db, "COMMIT", error))
-    {
-      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-open_database (AgHistoryStore *self, Worker *worker, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (self->path);
-  g_autoptr(GError) local_error = NULL;
-  int rc;
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "cannot create the folder %s: %s", dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-  rc = sqlite3_open_v2 (self->path, &worker->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_busy_timeout (worker->db, BUSY_TIMEOUT_MS);
-      /* WAL + NORMAL: a crash loses no committed row, and a commit does not wait for fsync. Rows are appended
-       * and read back rarely, so a small page cache is enough; SQLite's default 2 MiB showed as the proxy's
-       * resident memory creeping up as the log grew. */
-      if (exec_sql (worker->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                    "PRAGMA cache_size = -" G_STRINGIFY (PAGE_CACHE_KIB), &local_error) &&
-          prepare_schema (worker->db, &local_error) &&
-          count_requests (worker, &local_error))
-        {
-          if (sqlite3_prepare_v2 (worker->db, insert_request_sql, -1, &worker->insert_request, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2 (worker->db, insert_quota_sql, -1, &worker->insert_quota, NULL) == SQLITE_OK)
-            return TRUE;
-          g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (worker->db));
-        }
-    }
-  else
-    g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                 worker->db != NULL ? sqlite3_errmsg (worker->db) : sqlite3_errstr (rc));
-  close_database (worker);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot open the request history %s: %s", self->path,
-               local_error->message);
-  return FALSE;
+  g_clear_pointer (&worker->db, ag_history_db_close);
 }
 
 static void
@@ -349,108 +190,11 @@ ensure_open (AgHistoryStore *self, Worker *worker)
 
   if (worker->db != NULL || (worker->failed_at_us != 0 && g_get_monotonic_time () < worker->failed_at_us + retry_us))
     return;
-  if (open_database (self, worker, &error))
+  worker->db = ag_history_db_open (self->path, &error);
+  if (worker->db != NULL)
     g_clear_pointer (&worker->unavailable, g_free);
   else
     mark_unavailable (self, worker, error->message);
-}
-
-static void
-bind_text (sqlite3_stmt *statement, int index, const char *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (statement, index, text, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (statement, index);
-}
-
-static gboolean
-step_insert (sqlite3 *db, sqlite3_stmt *statement, GError **error)
-{
-  int rc = sqlite3_step (statement);
-
-  sqlite3_reset (statement);
-  sqlite3_clear_bindings (statement);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (db));
-  return FALSE;
-}
-
-static gboolean
-insert_request (Worker *worker, AgRequestRecord *record, GError **error)
-{
-  sqlite3_stmt *statement = worker->insert_request;
-  g_autofree char *attempts = ag_request_record_attempts_to_json (record);
-
-  sqlite3_bind_int64 (statement, 1, record->time_ms);
-  bind_text (statement, 2, record->client);
-  bind_text (statement, 3, record->session_id);
-  bind_text (statement, 4, record->model);
-  bind_text (statement, 5, record->upstream_model);
-  bind_text (statement, 6, record->account);
-  bind_text (statement, 7, attempts);
-  bind_text (statement, 8, ag_request_outcome_to_string (record->outcome));
-  sqlite3_bind_int64 (statement, 9, record->status);
-  if (record->ttfb_ms >= 0)
-    sqlite3_bind_int64 (statement, 10, record->ttfb_ms);
-  else
-    sqlite3_bind_null (statement, 10);
-  sqlite3_bind_int64 (statement, 11, record->total_ms);
-  sqlite3_bind_int64 (statement, 12, record->input_tokens);
-  sqlite3_bind_int64 (statement, 13, record->output_tokens);
-  sqlite3_bind_int64 (statement, 14, record->cache_read_tokens);
-  if (!step_insert (worker->db, statement, error))
-    return FALSE;
-  record->id = sqlite3_last_insert_rowid (worker->db);
-  worker->request_rows++;
-  return TRUE;
-}
-
-static gboolean
-insert_quota (Worker *worker, AgQuotaSample *sample, GError **error)
-{
-  sqlite3_stmt *statement = worker->insert_quota;
-
-  sqlite3_bind_int64 (statement, 1, sample->time_ms);
-  bind_text (statement, 2, sample->account);
-  bind_text (statement, 3, sample->model);
-  sqlite3_bind_double (statement, 4, sample->remaining_fraction);
-  sqlite3_bind_int64 (statement, 5, sample->reset_ms);
-  if (!step_insert (worker->db, statement, error))
-    return FALSE;
-  worker->quota_inserts++;
-  return TRUE;
-}
-
-/* Deletes the oldest requests beyond max-rows, down to 90 % of it, so trimming runs once per many inserts. */
-static gboolean
-trim_requests (AgHistoryStore *self, Worker *worker, GError **error)
-{
-  guint max_rows = g_atomic_int_get (&self->max_rows);
-  gint64 keep = max_rows - max_rows / 10;
-  g_autofree char *sql = NULL;
-
-  if (worker->request_rows <= max_rows)
-    return TRUE;
-  sql = g_strdup_printf ("DELETE FROM requests WHERE id <= (SELECT id FROM requests ORDER BY id DESC LIMIT 1 "
-                         "OFFSET %" G_GINT64_FORMAT ")", keep);
-  if (!exec_sql (worker->db, sql, error))
-    return FALSE;
-  return count_requests (worker, error);
-}
-
-static gboolean
-prune_quota (Worker *worker, GError **error)
-{
-  g_autofree char *sql = NULL;
-
-  if (worker->quota_inserts < QUOTA_PRUNE_EVERY)
-    return TRUE;
-  worker->quota_inserts = 0;
-  sql = g_strdup_printf ("DELETE FROM quota_samples WHERE time_ms < %" G_GINT64_FORMAT,
-                         g_get_real_time () / 1000 - QUOTA_KEEP_MS);
-  return exec_sql (worker->db, sql, error);
 }
 
 static gboolean
@@ -465,9 +209,9 @@ write_job (Worker *worker, Job *job, GError **error)
   switch (job->kind)
     {
     case JOB_ADD_REQUEST:
-      return insert_request (worker, job->record, error);
+      return ag_history_db_insert_request (worker->db, job->record, error);
     case JOB_ADD_QUOTA:
-      return insert_quota (worker, job->sample, error);
+      return ag_history_db_insert_quota_sample (worker->db, job->sample, error);
     default:
       return TRUE;
     }
@@ -494,11 +238,12 @@ write_batch (AgHistoryStore *self, Worker *worker, Job *first)
       g_ptr_array_add (batch, next);
     }
 
-  ok = worker->db != NULL && exec_sql (worker->db, "BEGIN", &error);
+  ok = worker->db != NULL && ag_history_db_begin (worker->db, &error);
   for (guint i = 0; ok && i < batch->len; i++)
     ok = write_job (worker, g_ptr_array_index (batch, i), &error);
-  ok = ok && trim_requests (self, worker, &error) && prune_quota (worker, &error) &&
-       exec_sql (worker->db, "COMMIT", &error);
+  ok = ok && ag_history_db_trim_requests (worker->db, g_atomic_int_get (&self->max_rows), &error) &&
+       ag_history_db_prune_quota (worker->db, g_get_real_time () / 1000, &error) &&
+       ag_history_db_commit (worker->db, &error);
 
   if (!ok)
     {
@@ -510,7 +255,7 @@ write_batch (AgHistoryStore *self, Worker *worker, Job *first)
           g_autofree char *message = g_strdup_printf ("cannot write the request history %s: %s", self->path,
                                                       error->message);
 
-          sqlite3_exec (worker->db, "ROLLBACK", NULL, NULL, NULL);
+          ag_history_db_rollback (worker->db);
           mark_unavailable (self, worker, message);
         }
       return;
@@ -530,99 +275,19 @@ write_batch (AgHistoryStore *self, Worker *worker, Job *first)
     }
 }
 
-static char *
-column_strdup (sqlite3_stmt *statement, int column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (statement, column));
-}
-
-static AgRequestRecord *
-read_request (sqlite3_stmt *statement)
-{
-  g_autoptr(AgRequestRecord) record = ag_request_record_new ();
-  const char *attempts = (const char *) sqlite3_column_text (statement, 7);
-
-  record->id = sqlite3_column_int64 (statement, 0);
-  record->time_ms = sqlite3_column_int64 (statement, 1);
-  record->client = column_strdup (statement, 2);
-  record->session_id = column_strdup (statement, 3);
-  record->model = column_strdup (statement, 4);
-  record->upstream_model = column_strdup (statement, 5);
-  record->account = column_strdup (statement, 6);
-  /* A row is still worth showing when its attempts column is damaged. */
-  if (attempts != NULL)
-    ag_request_record_set_attempts_from_json (record, attempts, NULL);
-  if (!ag_request_outcome_from_string ((const char *) sqlite3_column_text (statement, 8), &record->outcome))
-    record->outcome = AG_REQUEST_OUTCOME_UPSTREAM_ERROR;
-  record->status = (guint) sqlite3_column_int64 (statement, 9);
-  record->ttfb_ms = sqlite3_column_type (statement, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64 (statement, 10);
-  record->total_ms = sqlite3_column_int64 (statement, 11);
-  record->input_tokens = sqlite3_column_int64 (statement, 12);
-  record->output_tokens = sqlite3_column_int64 (statement, 13);
-  record->cache_read_tokens = sqlite3_column_int64 (statement, 14);
-  return g_steal_pointer (&record);
-}
-
-static AgQuotaSample *
-read_quota (sqlite3_stmt *statement)
-{
-  AgQuotaSample *sample = g_new0 (AgQuotaSample, 1);
-
-  sample->time_ms = sqlite3_column_int64 (statement, 0);
-  sample->account = column_strdup (statement, 1);
-  sample->model = column_strdup (statement, 2);
-  sample->remaining_fraction = sqlite3_column_double (statement, 3);
-  sample->reset_ms = sqlite3_column_int64 (statement, 4);
-  return sample;
-}
-
-/* Binds @params to the parameters of query_requests_sql or query_quota_sql. */
-static void
-bind_query (sqlite3_stmt *statement, JobKind kind, QueryParams *params)
-{
-  if (kind == JOB_QUERY_REQUESTS)
-    {
-      sqlite3_bind_int64 (statement, 1, params->since_ms);
-      sqlite3_bind_int64 (statement, 2, params->limit > 0 ? (gint64) params->limit : -1);
-    }
-  else
-    {
-      bind_text (statement, 1, params->account);
-      bind_text (statement, 2, params->model);
-      sqlite3_bind_int64 (statement, 3, params->since_ms);
-      sqlite3_bind_int64 (statement, 4, params->until_ms);
-    }
-}
-
 static GPtrArray *
 run_query (Worker *worker, JobKind kind, QueryParams *params, GError **error)
 {
-  gboolean requests = kind == JOB_QUERY_REQUESTS;
-  g_autoptr(GPtrArray) rows = NULL;
-  sqlite3_stmt *statement = NULL;
-  int rc;
-
   if (worker->db == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
                    worker->unavailable != NULL ? worker->unavailable : "the request history is not open");
       return NULL;
     }
-  rows = g_ptr_array_new_with_free_func (requests ? (GDestroyNotify) ag_request_record_free
-                                                  : (GDestroyNotify) ag_quota_sample_free);
-  rc = sqlite3_prepare_v2 (worker->db, requests ? query_requests_sql : query_quota_sql, -1, &statement, NULL);
-  if (rc == SQLITE_OK)
-    bind_query (statement, kind, params);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (statement)) == SQLITE_ROW)
-    {
-      g_ptr_array_add (rows, requests ? (gpointer) read_request (statement) : (gpointer) read_quota (statement));
-      rc = SQLITE_OK;
-    }
-  if (rc != SQLITE_DONE)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the request history: %s",
-                 sqlite3_errmsg (worker->db));
-  sqlite3_finalize (statement);
-  return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
+  if (kind == JOB_QUERY_REQUESTS)
+    return ag_history_db_query_requests (worker->db, params->limit, params->since_ms, error);
+  return ag_history_db_query_quota (worker->db, params->account, params->model, params->since_ms, params->until_ms,
+                                    error);
 }
 
 static void
@@ -913,12 +578,7 @@ ag_history_store_add_quota_sample (AgHistoryStore *self, const char *account, co
   g_return_if_fail (account != NULL && model != NULL);
 
   job = job_new (JOB_ADD_QUOTA);
-  job->sample = g_new0 (AgQuotaSample, 1);
-  job->sample->time_ms = time_ms;
-  job->sample->account = g_strdup (account);
-  job->sample->model = g_strdup (model);
-  job->sample->remaining_fraction = remaining_fraction;
-  job->sample->reset_ms = reset_ms;
+  job->sample = ag_quota_sample_new (time_ms, account, model, remaining_fraction, reset_ms);
   push_job (self, job);
 }
 

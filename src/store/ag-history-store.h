@@ -11,24 +11,14 @@
 
 #include <gio/gio.h>
 #include "ag-quota-poller.h"
+#include "ag-quota-sample.h"
 #include "ag-request-record.h"
 
 G_BEGIN_DECLS
 
+/* The PRAGMA user_version of history.db this build writes. */
 #define AG_HISTORY_STORE_SCHEMA_VERSION 1
 #define AG_HISTORY_STORE_DEFAULT_MAX_ROWS 50000
-
-/* One quota reading of a model on an account. */
-typedef struct {
-  gint64 time_ms;             /* Unix ms of the reading */
-  char  *account;             /* e-mail */
-  char  *model;
-  double remaining_fraction;  /* 0…1 */
-  gint64 reset_ms;            /* Unix ms of the next reset; 0 = unknown */
-} AgQuotaSample;
-
-void ag_quota_sample_free (AgQuotaSample *self);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgQuotaSample, ag_quota_sample_free)
 
 /* $AGCL_DATA_DIR when set, else g_get_user_data_dir()/ag-cl. */
 char *ag_history_store_get_data_dir (void);

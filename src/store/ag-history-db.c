@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "ag-history-db.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+
+/* Quota samples older than this are pruned; the charts show days, not seasons. */
+#define QUOTA_KEEP_MS ((gint64) 90 * 24 * 3600 * 1000)
+#define QUOTA_PRUNE_EVERY 500
+#define BUSY_TIMEOUT_MS 2000
+#define PAGE_CACHE_KIB 256
+
+static const char schema_v1[] =
+  "CREATE TABLE requests ("
+  "  id INTEGER PRIMARY KEY,"
+  "  time_ms INTEGER NOT NULL,"
+  "  client TEXT, session_id TEXT, model TEXT, upstream_model TEXT, account TEXT,"
+  "  attempts TEXT NOT NULL DEFAULT '[]',"
+  "  outcome TEXT NOT NULL,"
+  "  status INTEGER NOT NULL,"
+  "  ttfb_ms INTEGER,"
+  "  total_ms INTEGER NOT NULL,"
+  "  input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL);"
+  "CREATE INDEX requests_by_time ON requests (time_ms);"
+  "CREATE TABLE quota_samples ("
+  "  id INTEGER PRIMARY KEY,"
+  "  time_ms INTEGER NOT NULL,"
+  "  account TEXT NOT NULL, model TEXT NOT NULL,"
+  "  remaining REAL NOT NULL,"
+  "  reset_ms INTEGER NOT NULL);"
+  "CREATE INDEX quota_samples_by_series ON quota_samples (account, model, time_ms);"
+  "PRAGMA user_version = 1;";
+
+/* migrations[v] takes a database at schema version v to v + 1, setting user_version itself. Only ever append:
+ * files written by earlier builds still start from their own version. */
+static const char * const migrations[] = {
+  schema_v1,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AG_HISTORY_DB_SCHEMA_VERSION);
+
+static const char insert_request_sql[] =
+  "INSERT INTO requests (time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status,"
+  " ttfb_ms, total_ms, input_tokens, output_tokens, cache_read_tokens)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+static const char insert_quota_sql[] =
+  "INSERT INTO quota_samples (time_ms, account, model, remaining, reset_ms) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char query_requests_sql[] =
+  "SELECT id, time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status, ttfb_ms,"
+  " total_ms, input_tokens, output_tokens, cache_read_tokens"
+  " FROM (SELECT * FROM requests WHERE time_ms >= ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id";
+static const char query_quota_sql[] =
+  "SELECT time_ms, account, model, remaining, reset_ms FROM quota_samples"
+  " WHERE (?1 IS NULL OR account = ?1) AND (?2 IS NULL OR model = ?2) AND time_ms >= ?3"
+  " AND (?4 = 0 OR time_ms < ?4) ORDER BY time_ms, id";
+
+struct _AgHistoryDb
+{
+  sqlite3      *db;
+  sqlite3_stmt *insert_request;  /* prepared once: they run for every row written */
+  sqlite3_stmt *insert_quota;
+  gint64        request_rows;    /* what trimming compares with max_rows, without a COUNT(*) per batch */
+  guint         quota_inserts;   /* since the last prune */
+};
+
+void
+ag_history_db_close (AgHistoryDb *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->insert_request, sqlite3_finalize);
+  g_clear_pointer (&self->insert_quota, sqlite3_finalize);
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_free (self);
+}
+
+static gboolean
+exec_sql (sqlite3 *db, const char *sql, GError **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", message != NULL ? message : sqlite3_errmsg (db));
+  sqlite3_free (message);
+  return FALSE;
+}
+
+static gboolean
+query_int (sqlite3 *db, const char *sql, gint64 *value, GError **error)
+{
+  sqlite3_stmt *statement = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &statement, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (statement);
+  if (rc == SQLITE_ROW)
+    *value = sqlite3_column_int64 (statement, 0);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (db));
+  sqlite3_finalize (statement);
+  return rc == SQLITE_ROW;
+}
+
+static gboolean
+count_requests (AgHistoryDb *self, GError **error)
+{
+  return query_int (self->db, "SELECT COUNT(*) FROM requests", &self->request_rows, error);
+}
+
+static gboolean
+migrate_schema (sqlite3 *db, GError **error)
+{
+  gint64 version = 0;
+  gboolean ok;
+
+  if (!query_int (db, "PRAGMA user_version", &version, error))
+    return FALSE;
+  if (version > AG_HISTORY_DB_SCHEMA_VERSION)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "it was written by a newer ag-cl (schema %" G_GINT64_FORMAT ", this one knows %d)",
+                   version, AG_HISTORY_DB_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (version == AG_HISTORY_DB_SCHEMA_VERSION)
+    return TRUE;
+  /* IMMEDIATE, and the version read again inside: two processes opening an old or new database at once must not
+   * both migrate it. */
+  if (!exec_sql (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  ok = query_int (db, "PRAGMA user_version", &version, error);
+  for (; ok && version >= 0 && version < AG_HISTORY_DB_SCHEMA_VERSION; version++)
+    ok = exec_sql (db, migrations[version], error);
+  if (!ok || !exec_sql (db, "COMMIT", error))
+    {
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+prepare_statements (AgHistoryDb *self, GError **error)
+{
+  if (sqlite3_prepare_v2 (self->db, insert_request_sql, -1, &self->insert_request, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (self->db, insert_quota_sql, -1, &self->insert_quota, NULL) == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+AgHistoryDb *
+ag_history_db_open (const char *path, GError **error)
+{
+  g_autoptr(AgHistoryDb) self = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) local_error = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot create the folder %s: %s", dir, g_strerror (saved_errno));
+      return NULL;
+    }
+  self = g_new0 (AgHistoryDb, 1);
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+      /* WAL + NORMAL: a crash loses no committed row, and a commit does not wait for fsync. Rows are appended
+       * and read back rarely, so a small page cache is enough; SQLite's default 2 MiB showed as the proxy's
+       * resident memory creeping up as the log grew. */
+      if (exec_sql (self->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                    "PRAGMA cache_size = -" G_STRINGIFY (PAGE_CACHE_KIB), &local_error) &&
+          migrate_schema (self->db, &local_error) &&
+          count_requests (self, &local_error) &&
+          prepare_statements (self, &local_error))
+        return g_steal_pointer (&self);
+    }
+  else
+    g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                 self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot open the request history %s: %s", path,
+               local_error->message);
+  return NULL;
+}
+
+gboolean
+ag_history_db_begin (AgHistoryDb *self, GError **error)
+{
+  return exec_sql (self->db, "BEGIN", error);
+}
+
+gboolean
+ag_history_db_commit (AgHistoryDb *self, GError **error)
+{
+  return exec_sql (self->db, "COMMIT", error);
+}
+
+void
+ag_history_db_rollback (AgHistoryDb *self)
+{
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void
+bind_text (sqlite3_stmt *statement, int index, const char *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (statement, index, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (statement, index);
+}
+
+/* Runs a prepared insert and readies it for the next row, whether it worked or not. */
+static gboolean
+step_insert (sqlite3 *db, sqlite3_stmt *statement, GError **error)
+{
+  int rc = sqlite3_step (statement);
+
+  sqlite3_reset (statement);
+  sqlite3_clear_bindings (statement);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (db));
+  return FALSE;
+}
+
+gboolean
+ag_history_db_insert_request (AgHistoryDb *self, AgRequestRecord *record, GError **error)
+{
+  sqlite3_stmt *statement = self->insert_request;
+  g_autofree char *attempts = ag_request_record_attempts_to_json (record);
+
+  sqlite3_bind_int64 (statement, 1, record->time_ms);
+  bind_text (statement, 2, record->client);
+  bind_text (statement, 3, record->session_id);
+  bind_text (statement, 4, record->model);
+  bind_text (statement, 5, record->upstream_model);
+  bind_text (statement, 6, record->account);
+  bind_text (statement, 7, attempts);
+  bind_text (statement, 8, ag_request_outcome_to_string (record->outcome));
+  sqlite3_bind_int64 (statement, 9, record->status);
+  if (record->ttfb_ms >= 0)
+    sqlite3_bind_int64 (statement, 10, record->ttfb_ms);
+  else
+    sqlite3_bind_null (statement, 10);
+  sqlite3_bind_int64 (statement, 11, record->total_ms);
+  sqlite3_bind_int64 (statement, 12, record->input_tokens);
+  sqlite3_bind_int64 (statement, 13, record->output_tokens);
+  sqlite3_bind_int64 (statement, 14, record->cache_read_tokens);
+  if (!step_insert (self->db, statement, error))
+    return FALSE;
+  record->id = sqlite3_last_insert_rowid (self->db);
+  self->request_rows++;
+  return TRUE;
+}
+
+gboolean
+ag_history_db_insert_quota_sample (AgHistoryDb *self, const AgQuotaSample *sample, GError **error)
+{
+  sqlite3_stmt *statement = self->insert_quota;
+
+  sqlite3_bind_int64 (statement, 1, sample->time_ms);
+  bind_text (statement, 2, sample->account);
+  bind_text (statement, 3, sample->model);
+  sqlite3_bind_double (statement, 4, sample->remaining_fraction);
+  sqlite3_bind_int64 (statement, 5, sample->reset_ms);
+  if (!step_insert (self->db, statement, error))
+    return FALSE;
+  self->quota_inserts++;
+  return TRUE;
+}
+
+gboolean
+ag_history_db_trim_requests (AgHistoryDb *self, guint max_rows, GError **error)
+{
+  gint64 keep = max_rows - max_rows / 10;
+  g_autofree char *sql = NULL;
+
+  if (self->request_rows <= max_rows)
+    return TRUE;
+  sql = g_strdup_printf ("DELETE FROM requests WHERE id <= (SELECT id FROM requests ORDER BY id DESC LIMIT 1 "
+                         "OFFSET %" G_GINT64_FORMAT ")", keep);
+  if (!exec_sql (self->db, sql, error))
+    return FALSE;
+  return count_requests (self, error);
+}
+
+gboolean
+ag_history_db_prune_quota (AgHistoryDb *self, gint64 now_ms, GError **error)
+{
+  g_autofree char *sql = NULL;
+
+  if (self->quota_inserts < QUOTA_PRUNE_EVERY)
+    return TRUE;
+  self->quota_inserts = 0;
+  sql = g_strdup_printf ("DELETE FROM quota_samples WHERE time_ms < %" G_GINT64_FORMAT, now_ms - QUOTA_KEEP_MS);
+  return exec_sql (self->db, sql, error);
+}
+
+static char *
+column_strdup (sqlite3_stmt *statement, int column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (statement, column));
+}
+
+/* One row of query_requests_sql. */
+static gpointer
+read_request (sqlite3_stmt *statement)
+{
+  g_autoptr(AgRequestRecord) record = ag_request_record_new ();
+  const char *attempts = (const char *) sqlite3_column_text (statement, 7);
+
+  record->id = sqlite3_column_int64 (statement, 0);
+  record->time_ms = sqlite3_column_int64 (statement, 1);
+  record->client = column_strdup (statement, 2);
+  record->session_id = column_strdup (statement, 3);
+  record->model = column_strdup (statement, 4);
+  record->upstream_model = column_strdup (statement, 5);
+  record->account = column_strdup (statement, 6);
+  /* A row is still worth showing when its attempts column is damaged. */
+  if (attempts != NULL)
+    ag_request_record_set_attempts_from_json (record, attempts, NULL);
+  if (!ag_request_outcome_from_string ((const char *) sqlite3_column_text (statement, 8), &record->outcome))
+    record->outcome = AG_REQUEST_OUTCOME_UPSTREAM_ERROR;
+  record->status = (guint) sqlite3_column_int64 (statement, 9);
+  record->ttfb_ms = sqlite3_column_type (statement, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64 (statement, 10);
+  record->total_ms = sqlite3_column_int64 (statement, 11);
+  record->input_tokens = sqlite3_column_int64 (statement, 12);
+  record->output_tokens = sqlite3_column_int64 (statement, 13);
+  record->cache_read_tokens = sqlite3_column_int64 (statement, 14);
+  return g_steal_pointer (&record);
+}
+
+/* One row of query_quota_sql. */
+static gpointer
+read_quota (sqlite3_stmt *statement)
+{
+  return ag_quota_sample_new (sqlite3_column_int64 (statement, 0), (const char *) sqlite3_column_text (statement, 1),
+                              (const char *) sqlite3_column_text (statement, 2),
+                              sqlite3_column_double (statement, 3), sqlite3_column_int64 (statement, 4));
+}
+
+/* Steps @statement, prepared with result @rc and bound, to its end, reading each row with @read_row; finalizes
+ * it. NULL, with @error set, when preparing or any step failed. */
+static GPtrArray *
+collect_rows (AgHistoryDb   *self,
+              sqlite3_stmt  *statement,
+              int            rc,
+              gpointer     (*read_row) (sqlite3_stmt *statement),
+              GDestroyNotify free_row,
+              GError       **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
+
+  while (rc == SQLITE_OK && (rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (rows, read_row (statement));
+      rc = SQLITE_OK;
+    }
+  if (rc != SQLITE_DONE)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the request history: %s",
+                 sqlite3_errmsg (self->db));
+  sqlite3_finalize (statement);
+  return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
+}
+
+GPtrArray *
+ag_history_db_query_requests (AgHistoryDb *self, guint limit, gint64 since_ms, GError **error)
+{
+  sqlite3_stmt *statement = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, query_requests_sql, -1, &statement, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (statement, 1, since_ms);
+      sqlite3_bind_int64 (statement, 2, limit > 0 ? (gint64) limit : -1);
+    }
+  return collect_rows (self, statement, rc, read_request, (GDestroyNotify) ag_request_record_free, error);
+}
+
+GPtrArray *
+ag_history_db_query_quota (AgHistoryDb *self, const char *account, const char *model, gint64 since_ms,
+                           gint64 until_ms, GError **error)
+{
+  sqlite3_stmt *statement = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, query_quota_sql, -1, &statement, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      bind_text (statement, 1, account);
+      bind_text (statement, 2, model);
+      sqlite3_bind_int64 (statement, 3, since_ms);
+      sqlite3_bind_int64 (statement, 4, until_ms);
+    }
+  return collect_rows (self, statement, rc, read_quota, (GDestroyNotify) ag_quota_sample_free, error);
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-history-db.h — the history database itself: one SQLite connection, the schema and its migrations, and the
+ * reads and writes of each table. Plain functions, no threads: AgHistoryStore calls them from its worker thread,
+ * and a connection is used by one thread at a time. Every failure is a G_IO_ERROR with a message fit for the user.
+ *
+ * A new table is a new migration in ag-history-db.c (with AG_HISTORY_DB_SCHEMA_VERSION bumped) plus its own
+ * insert and query functions here, taking and returning plain row types like AgRequestRecord. */
+#pragma once
+
+#include <gio/gio.h>
+#include "ag-quota-sample.h"
+#include "ag-request-record.h"
+
+G_BEGIN_DECLS
+
+/* The PRAGMA user_version this build writes; a file with a higher one is refused. */
+#define AG_HISTORY_DB_SCHEMA_VERSION 1
+
+typedef struct _AgHistoryDb AgHistoryDb;
+
+/* Opens @path, creating it and its folder when needed, in WAL mode, and migrates its schema to the current
+ * version. Fails when the file is not a database or was written by a newer schema. */
+AgHistoryDb *ag_history_db_open (const char *path, GError **error);
+/* Closes the connection; NULL is ignored. */
+void         ag_history_db_close (AgHistoryDb *self);
+
+/* One transaction around a batch of writes: one commit per burst instead of one per row. */
+gboolean     ag_history_db_begin (AgHistoryDb *self, GError **error);
+gboolean     ag_history_db_commit (AgHistoryDb *self, GError **error);
+/* Undoes the open transaction after a failed write; a failure to roll back is ignored (closing undoes it too). */
+void         ag_history_db_rollback (AgHistoryDb *self);
+
+/* Appends @record to the request log and sets its id. */
+gboolean     ag_history_db_insert_request (AgHistoryDb *self, AgRequestRecord *record, GError **error);
+/* Appends @sample to the quota history. */
+gboolean     ag_history_db_insert_quota_sample (AgHistoryDb *self, const AgQuotaSample *sample, GError **error);
+
+/* When the request log holds more than @max_rows rows, deletes the oldest down to 90 % of it, so trimming runs
+ * once per many inserts rather than on every one. */
+gboolean     ag_history_db_trim_requests (AgHistoryDb *self, guint max_rows, GError **error);
+/* Once every 500 quota samples inserted through @self, deletes the samples older than 90 days before @now_ms. */
+gboolean     ag_history_db_prune_quota (AgHistoryDb *self, gint64 now_ms, GError **error);
+
+/* The newest @limit requests (0 = all) at or after @since_ms, oldest first, as a GPtrArray of AgRequestRecord. */
+GPtrArray   *ag_history_db_query_requests (AgHistoryDb *self, guint limit, gint64 since_ms, GError **error);
+/* Quota samples of @account and @model (NULL = any) with @since_ms <= time < @until_ms (0 = no upper bound),
+ * oldest first, as a GPtrArray of AgQuotaSample. */
+GPtrArray   *ag_history_db_query_quota (AgHistoryDb *self, const char *account, const char *model, gint64 since_ms,
+                                        gint64 until_ms, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgHistoryDb, ag_history_db_close)
+
+G_END_DECLS

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-service.h"
 #include "ag-proxy-unary.h"
-#include "ag-account-setup.h"
 #include "ag-api-key-store.h"
 #include "ag-history-store.h"
 #include "ag-quota-poller.h"
@@ -19,10 +18,10 @@ struct _AgProxyService {
   AgCloudcodeConfig *config;
   AgCloudcodeClient *cloudcode;
   AgOAuthClient     *oauth;
-  AgTokenStore      *store;
   AgApiKeyStore     *api_key_store;
   char              *api_key;            /* the local API key as in the keyring, or NULL */
   AgAccountPool     *pool;
+  AgAccountRegistry *registry;
   AgModelCatalogue  *catalogue;
   AgProxyServer     *server;
   AgHistoryStore    *history;
@@ -30,7 +29,6 @@ struct _AgProxyService {
   AgKeyringWatch    *keyring_watch;      /* re-reads accounts and API key when the keyring changes */
   AgVersionCheck    *version_check;
   gboolean           api_key_loaded;
-  gboolean           accounts_loaded;
 
   char              *address_override;
   int                port_override;
@@ -55,6 +53,7 @@ ag_proxy_service_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
+  g_clear_object (&self->registry);
   g_clear_object (&self->keyring_watch);
   g_clear_object (&self->version_check);
   g_clear_object (&self->poller);
@@ -62,7 +61,6 @@ ag_proxy_service_dispose (GObject *object)
   g_clear_object (&self->history);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->pool);
-  g_clear_object (&self->store);
   g_clear_object (&self->api_key_store);
   if (self->api_key != NULL)
     memset (self->api_key, 0, strlen (self->api_key));
@@ -291,7 +289,8 @@ wire_history (AgProxyService *self)
 }
 
 static void on_keyring_changed (AgKeyringWatch *watch, gpointer user_data);
-
+static void on_accounts_loaded (AgProxyService *self);
+static void on_account_added (AgProxyService *self, AgAccount *account);
 
 AgProxyService *
 ag_proxy_service_new (GSettings *settings, GError **error)
@@ -299,12 +298,13 @@ ag_proxy_service_new (GSettings *settings, GError **error)
   g_autoptr(AgProxyService) self = g_object_new (AG_TYPE_PROXY_SERVICE, NULL);
   g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
   const char *profile = g_getenv ("AGCL_PROFILE");
+  g_autoptr(AgTokenStore) accounts = NULL;
 
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;
   self->config = ag_cloudcode_config_new_from_env ();
   self->cloudcode = ag_cloudcode_client_new (self->config);
   self->oauth = ag_oauth_client_new (self->config, ag_cloudcode_client_get_session (self->cloudcode));
-  self->store = ag_token_store_new (profile != NULL && profile[0] != '\0' ? profile : "default");
+  accounts = ag_token_store_new (profile != NULL && profile[0] != '\0' ? profile : "default");
   self->api_key_store = ag_api_key_store_new (profile != NULL && profile[0] != '\0' ? profile : "default");
   self->pool = ag_account_pool_new ();
   self->catalogue = ag_model_catalogue_new ();
@@ -338,6 +338,10 @@ ag_proxy_service_new (GSettings *settings, GError **error)
   ag_proxy_server_set_version_check (self->server, self->version_check);
   self->keyring_watch = ag_keyring_watch_new ();
   g_signal_connect_object (self->keyring_watch, "changed", G_CALLBACK (on_keyring_changed), self, 0);
+  self->registry = ag_account_registry_new (accounts, self->pool, self->oauth, self->cloudcode, self->keyring_watch);
+  g_signal_connect_object (self->registry, "notify::loaded", G_CALLBACK (on_accounts_loaded), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->registry, "account-added", G_CALLBACK (on_account_added), self, G_CONNECT_SWAPPED);
   return g_steal_pointer (&self);
 }
 
@@ -600,42 +604,6 @@ ag_proxy_service_get_has_api_key (AgProxyService *self)
 /* ── accounts ──────────────────────────────────────────────────────────────────────────────────────────────── */
 
 static void
-account_saved (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_token_store_save_finish (AG_TOKEN_STORE (source), result, &error))
-    g_warning ("cannot save an account to the keyring: %s", error->message);
-}
-
-void
-ag_proxy_service_save_account (AgProxyService *self, AgAccount *account)
-{
-  ag_token_store_save_async (self->store, account, NULL, account_saved, NULL);
-}
-
-/* Google may rotate a refresh token when it is used, and the user may disable an account: the keyring keeps up. */
-static void
-on_account_changed (AgAccount *account, gpointer user_data)
-{
-  AgProxyService *self = AG_PROXY_SERVICE (user_data);
-  g_autoptr(AgAccount) pooled = ag_account_pool_find (self->pool, ag_account_get_email (account));
-
-  /* An account removed meanwhile (with the CLI, say) must not come back through a late token refresh. */
-  if (pooled == account)
-    ag_proxy_service_save_account (self, account);
-}
-
-/* Adds @account to the pool; one with the same e-mail (a new sign-in of it) is replaced. */
-static void
-adopt_account (AgProxyService *self, AgAccount *account)
-{
-  g_signal_connect_object (account, "refresh-token-changed", G_CALLBACK (on_account_changed), self, 0);
-  g_signal_connect_object (account, "notify::enabled", G_CALLBACK (on_account_changed), self, G_CONNECT_SWAPPED);
-  ag_account_pool_add (self->pool, account);
-}
-
-static void
 catalogue_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
@@ -644,97 +612,31 @@ catalogue_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     g_warning ("cannot fetch the model list yet: %s", error->message);
 }
 
-/* An account signed in while the proxy runs (here, or with the CLI): the quota poller picks it up from the pool;
- * the model list may still be missing if it is the first. */
 static void
-adopt_new_account (AgProxyService *self, AgAccount *account)
+refresh_catalogue (AgProxyService *self)
 {
-  adopt_account (self, account);
-  if (ag_model_catalogue_is_empty (self->catalogue))
-    ag_proxy_unary_refresh_catalogue_async (ag_proxy_server_get_context (self->server), NULL, catalogue_ready,
-                                            NULL);
+  ag_proxy_unary_refresh_catalogue_async (ag_proxy_server_get_context (self->server), NULL, catalogue_ready, NULL);
 }
 
+/* The accounts are in the pool: the quota poller starts (and polls each one joining later), the model list follows. */
 static void
-accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+on_accounts_loaded (AgProxyService *self)
 {
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) accounts = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
-
-  if (accounts == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  for (guint i = 0; i < accounts->len; i++)
-    adopt_account (self, g_ptr_array_index (accounts, i));
-  self->accounts_loaded = TRUE;
-  g_message ("%u account(s) loaded from the keyring", accounts->len);
   ag_quota_poller_start (self->poller);
-  if (accounts->len > 0)
-    ag_proxy_unary_refresh_catalogue_async (ag_proxy_server_get_context (self->server), NULL, catalogue_ready,
-                                            NULL);
-  g_task_return_boolean (task, TRUE);
+  if (ag_account_pool_get_n_accounts (self->pool) > 0)
+    refresh_catalogue (self);
+}
+
+/* An account signed in while the proxy runs (here, or with the CLI): the model list may still be missing if it is
+ * the first. */
+static void
+on_account_added (AgProxyService *self, AgAccount *account)
+{
+  if (ag_model_catalogue_is_empty (self->catalogue))
+    refresh_catalogue (self);
 }
 
 /* ── following the keyring ────────────────────────────────────────────────────────────────────────────────── */
-
-/* Whether @stored, read from the keyring, should take the place of @pooled: only to bring back an account that
- * needs a new sign-in and got one elsewhere (`ag-cl account add` again). A healthy account keeps its state, and a
- * keyring read that raced with its own token update cannot undo that update. */
-static gboolean
-replaces_pooled (AgAccount *stored, AgAccount *pooled)
-{
-  return ag_account_get_state (pooled) != AG_ACCOUNT_STATE_VALID &&
-         g_strcmp0 (ag_account_get_refresh_token (stored), ag_account_get_refresh_token (pooled)) != 0;
-}
-
-/* `ag-cl account add` or `account remove` while this proxy runs: the pool follows the keyring. Accounts that
- * stay keep their state (rests, tokens); new ones are adopted, missing ones dropped, signed-out ones that were
- * signed in again replaced. */
-static void
-accounts_reread (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(AgProxyService) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) stored = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
-  g_autoptr(GHashTable) stored_emails = g_hash_table_new (g_str_hash, g_str_equal);
-  GListModel *pooled = ag_account_pool_get_accounts (self->pool);
-  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
-
-  if (stored == NULL)
-    {
-      g_message ("cannot re-read the accounts after a keyring change: %s", error->message);
-      return;
-    }
-  for (guint i = 0; i < stored->len; i++)
-    {
-      AgAccount *account = g_ptr_array_index (stored, i);
-      g_autoptr(AgAccount) known = ag_account_pool_find (self->pool, ag_account_get_email (account));
-
-      g_hash_table_add (stored_emails, (gpointer) ag_account_get_email (account));
-      if (known != NULL && !replaces_pooled (account, known))
-        continue;
-      adopt_new_account (self, account);
-      g_message ("account %s was %s the keyring; serving with it", ag_account_get_email (account),
-                 known != NULL ? "signed in again in" : "added to");
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (pooled); i++)
-    {
-      g_autoptr(AgAccount) account = g_list_model_get_item (pooled, i);
-
-      if (!g_hash_table_contains (stored_emails, ag_account_get_email (account)))
-        g_ptr_array_add (gone, g_strdup (ag_account_get_email (account)));
-    }
-  for (guint i = 0; i < gone->len; i++)
-    {
-      ag_account_pool_remove (self->pool, g_ptr_array_index (gone, i));
-      g_message ("account %s was removed from the keyring; no longer serving with it",
-                 (const char *) g_ptr_array_index (gone, i));
-    }
-}
 
 /* `ag-cl api-key generate` or `clear` while this proxy runs: enforced (or dropped) from the next request on. */
 static void
@@ -768,116 +670,79 @@ on_keyring_changed (AgKeyringWatch *watch, gpointer user_data)
 {
   AgProxyService *self = user_data;
 
-  /* Before the first loads answered there is nothing to compare with; they read the latest state anyway. */
+  /* Before the first load answered there is nothing to compare with; it reads the latest state anyway. */
   if (self->api_key_loaded)
     ag_api_key_store_lookup_async (self->api_key_store, NULL, api_key_reread, g_object_ref (self));
-  if (self->accounts_loaded)
-    ag_token_store_load_all_async (self->store, NULL, accounts_reread, g_object_ref (self));
+}
+
+/* The service's result carries the registry's, whose _finish then gives the answer. */
+static void
+relay (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  g_task_set_task_data (task, g_object_ref (result), g_object_unref);
+  g_task_return_boolean (task, TRUE);
+}
+
+static GTask *
+relay_to (AgProxyService *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  return g_task_new (self, NULL, callback, user_data);
+}
+
+static GAsyncResult *
+relayed (GAsyncResult *result)
+{
+  return g_task_get_task_data (G_TASK (result));
 }
 
 void
 ag_proxy_service_load_accounts_async (AgProxyService *self, GCancellable *cancellable,
                                       GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  ag_token_store_load_all_async (self->store, cancellable, accounts_loaded, task);
+  ag_account_registry_load_async (self->registry, cancellable, relay, relay_to (self, callback, user_data));
 }
 
 gboolean
 ag_proxy_service_load_accounts_finish (AgProxyService *self, GAsyncResult *result, GError **error)
 {
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-new_account_saved (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  AgAccount *account = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_token_store_save_finish (AG_TOKEN_STORE (source), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  adopt_new_account (self, account);
-  g_task_return_pointer (task, g_object_ref (account), g_object_unref);
-}
-
-static void
-account_set_up (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  AgAccount *account = ag_account_setup_finish (result, &error);
-
-  if (account == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_set_task_data (task, account, g_object_unref);
-  ag_token_store_save_async (self->store, account, g_task_get_cancellable (task), new_account_saved,
-                             g_object_ref (task));
+  return ag_account_registry_load_finish (self->registry, relayed (result), error);
 }
 
 void
 ag_proxy_service_add_account_async (AgProxyService *self, const char *refresh_token, GCancellable *cancellable,
                                     GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  ag_account_setup_async (self->oauth, self->cloudcode, refresh_token, cancellable, account_set_up, task);
+  ag_account_registry_add_async (self->registry, refresh_token, cancellable, relay,
+                                 relay_to (self, callback, user_data));
 }
 
 AgAccount *
 ag_proxy_service_add_account_finish (AgProxyService *self, GAsyncResult *result, GError **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-account_removed (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_token_store_remove_finish (AG_TOKEN_STORE (source), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  ag_account_pool_remove (self->pool, g_task_get_task_data (task));
-  g_task_return_boolean (task, TRUE);
+  return ag_account_registry_add_finish (self->registry, relayed (result), error);
 }
 
 void
 ag_proxy_service_remove_account_async (AgProxyService *self, const char *email, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_task_data (task, g_strdup (email), g_free);
-  ag_token_store_remove_async (self->store, email, cancellable, account_removed, task);
+  ag_account_registry_remove_async (self->registry, email, cancellable, relay, relay_to (self, callback, user_data));
 }
 
 gboolean
 ag_proxy_service_remove_account_finish (AgProxyService *self, GAsyncResult *result, GError **error)
 {
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return ag_account_registry_remove_finish (self->registry, relayed (result), error);
 }
 
 GSettings *ag_proxy_service_get_settings (AgProxyService *self) { return self->settings; }
 AgProxyServer *ag_proxy_service_get_server (AgProxyService *self) { return self->server; }
 AgAccountPool *ag_proxy_service_get_pool (AgProxyService *self) { return self->pool; }
-AgTokenStore *ag_proxy_service_get_token_store (AgProxyService *self) { return self->store; }
 AgCloudcodeClient *ag_proxy_service_get_cloudcode (AgProxyService *self) { return self->cloudcode; }
 AgOAuthClient *ag_proxy_service_get_oauth (AgProxyService *self) { return self->oauth; }
 AgModelCatalogue *ag_proxy_service_get_catalogue (AgProxyService *self) { return self->catalogue; }
 AgHistoryStore *ag_proxy_service_get_history (AgProxyService *self) { return self->history; }
 AgQuotaPoller *ag_proxy_service_get_quota_poller (AgProxyService *self) { return self->poller; }
+AgAccountRegistry *ag_proxy_service_get_registry (AgProxyService *self) { return self->registry; }

@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-proxy-service.h — everything the proxy needs, wired together once for both front ends (headless and the
- * desktop app): settings, Cloud Code and OAuth clients, the token store, the account pool, the model catalogue
- * and the server. Follows the listen-address/port settings live and owns adding and removing accounts. */
+ * desktop app): settings, Cloud Code and OAuth clients, the account pool and registry, the model catalogue and the
+ * server. Follows the listen-address/port settings live. */
 #pragma once
 
 #include <gio/gio.h>
 #include "ag-account-pool.h"
+#include "ag-account-registry.h"
 #include "ag-history-store.h"
 #include "ag-quota-poller.h"
 #include "ag-model-catalogue.h"
 #include "ag-proxy-server.h"
-#include "ag-token-store.h"
 
 G_BEGIN_DECLS
 
@@ -51,29 +51,26 @@ gboolean    ag_proxy_service_clear_api_key_finish (AgProxyService *self, GAsyncR
 const char *ag_proxy_service_get_api_key (AgProxyService *self);
 gboolean    ag_proxy_service_get_has_api_key (AgProxyService *self);
 
-/* Reads the accounts from the keyring into the pool (then fetches the model catalogue). */
+/* The accounts' life: loading, adding, removing, saving, following the keyring. */
+AgAccountRegistry *ag_proxy_service_get_registry (AgProxyService *self);
+
+/* The registry's calls again, with the service as the result's source, for the desktop app's pages. */
 void        ag_proxy_service_load_accounts_async (AgProxyService *self, GCancellable *cancellable,
                                                   GAsyncReadyCallback callback, gpointer user_data);
 gboolean    ag_proxy_service_load_accounts_finish (AgProxyService *self, GAsyncResult *result, GError **error);
 
-/* Sets up an account from a refresh token (token exchange, e-mail, project), saves it in the keyring and adds it
- * to the pool. Returns the account. */
 void        ag_proxy_service_add_account_async (AgProxyService *self, const char *refresh_token,
                                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                                 gpointer user_data);
 AgAccount  *ag_proxy_service_add_account_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-/* Removes an account from the keyring and the pool. */
 void        ag_proxy_service_remove_account_async (AgProxyService *self, const char *email,
                                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                                    gpointer user_data);
 gboolean    ag_proxy_service_remove_account_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-/* Saves an account's changed state (enabled, rotated refresh token) to the keyring; failures are logged. */
-void        ag_proxy_service_save_account (AgProxyService *self, AgAccount *account);
 
 GSettings         *ag_proxy_service_get_settings (AgProxyService *self);   /* nullable */
 AgProxyServer     *ag_proxy_service_get_server (AgProxyService *self);
 AgAccountPool     *ag_proxy_service_get_pool (AgProxyService *self);
-AgTokenStore      *ag_proxy_service_get_token_store (AgProxyService *self);
 AgCloudcodeClient *ag_proxy_service_get_cloudcode (AgProxyService *self);
 AgOAuthClient     *ag_proxy_service_get_oauth (AgProxyService *self);
 AgModelCatalogue  *ag_proxy_service_get_catalogue (AgProxyService *self);

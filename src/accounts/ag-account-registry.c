@@ -86,9 +86,8 @@ account_saved (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* Google may rotate a refresh token when it is used, and the user may disable an account: the keyring keeps up. */
 static void
-on_account_changed (AgAccount *account, gpointer user_data)
+save_if_pooled (AgAccountRegistry *self, AgAccount *account)
 {
-  AgAccountRegistry *self = AG_ACCOUNT_REGISTRY (user_data);
   g_autoptr(AgAccount) pooled = ag_account_pool_find (self->pool, ag_account_get_email (account));
 
   /* An account removed meanwhile (with the CLI, say) must not come back through a late token refresh. */
@@ -96,12 +95,24 @@ on_account_changed (AgAccount *account, gpointer user_data)
     ag_token_store_save_async (self->store, account, NULL, account_saved, NULL);
 }
 
+static void
+on_refresh_token_changed (AgAccount *account, gpointer user_data)
+{
+  save_if_pooled (AG_ACCOUNT_REGISTRY (user_data), account);
+}
+
+static void
+on_enabled_changed (AgAccount *account, GParamSpec *pspec, gpointer user_data)
+{
+  save_if_pooled (AG_ACCOUNT_REGISTRY (user_data), account);
+}
+
 /* Adds @account to the pool; one with the same e-mail (a new sign-in of it) is replaced. */
 static void
 adopt (AgAccountRegistry *self, AgAccount *account)
 {
-  g_signal_connect_object (account, "refresh-token-changed", G_CALLBACK (on_account_changed), self, 0);
-  g_signal_connect_object (account, "notify::enabled", G_CALLBACK (on_account_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (account, "refresh-token-changed", G_CALLBACK (on_refresh_token_changed), self, 0);
+  g_signal_connect_object (account, "notify::enabled", G_CALLBACK (on_enabled_changed), self, 0);
   ag_account_pool_add (self->pool, account);
 }
 

@@ -1,15 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-service.h"
 #include "ag-proxy-unary.h"
-#include "ag-api-key-store.h"
-#include "ag-history-store.h"
-#include "ag-quota-poller.h"
 #include "ag-heap-trim.h"
-#include "ag-keyring-watch.h"
 #include "ag-version-check.h"
 #include "ag-signature-cache.h"
-
-#include <string.h>
 
 struct _AgProxyService {
   GObject            parent_instance;
@@ -18,17 +12,14 @@ struct _AgProxyService {
   AgCloudcodeConfig *config;
   AgCloudcodeClient *cloudcode;
   AgOAuthClient     *oauth;
-  AgApiKeyStore     *api_key_store;
-  char              *api_key;            /* the local API key as in the keyring, or NULL */
   AgAccountPool     *pool;
   AgAccountRegistry *registry;
   AgModelCatalogue  *catalogue;
   AgProxyServer     *server;
+  AgLocalApiKey     *api_key;
   AgHistoryStore    *history;
   AgQuotaPoller     *poller;
-  AgKeyringWatch    *keyring_watch;      /* re-reads accounts and API key when the keyring changes */
   AgVersionCheck    *version_check;
-  gboolean           api_key_loaded;
 
   char              *address_override;
   int                port_override;
@@ -53,18 +44,14 @@ ag_proxy_service_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
-  g_clear_object (&self->registry);
-  g_clear_object (&self->keyring_watch);
   g_clear_object (&self->version_check);
   g_clear_object (&self->poller);
+  g_clear_object (&self->registry);
+  g_clear_object (&self->api_key);
   g_clear_object (&self->server);
   g_clear_object (&self->history);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->pool);
-  g_clear_object (&self->api_key_store);
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_clear_pointer (&self->api_key, g_free);
   g_clear_object (&self->oauth);
   g_clear_object (&self->cloudcode);
   g_clear_object (&self->config);
@@ -84,7 +71,7 @@ ag_proxy_service_get_property (GObject *object, guint prop_id, GValue *value, GP
       g_value_set_boolean (value, ag_proxy_service_get_running (self));
       break;
     case PROP_HAS_API_KEY:
-      g_value_set_boolean (value, self->api_key != NULL);
+      g_value_set_boolean (value, ag_proxy_service_get_has_api_key (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -106,7 +93,8 @@ ag_proxy_service_class_init (AgProxyServiceClass *klass)
                                                        G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* The listener could not be (re)started after a settings change; the argument says why. */
+  /* The listener could not be (re)started after a settings change, or stopped when the local API key went; the
+   * argument says why. */
   signals[LISTEN_FAILED] = g_signal_new ("listen-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
@@ -288,24 +276,91 @@ wire_history (AgProxyService *self)
     }
 }
 
-static void on_keyring_changed (AgKeyringWatch *watch, gpointer user_data);
-static void on_accounts_loaded (AgProxyService *self);
-static void on_account_added (AgProxyService *self, AgAccount *account);
+static void
+catalogue_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ag_proxy_unary_refresh_catalogue_finish (result, &error))
+    g_warning ("cannot fetch the model list yet: %s", error->message);
+}
+
+static void
+refresh_catalogue (AgProxyService *self)
+{
+  ag_proxy_unary_refresh_catalogue_async (ag_proxy_server_get_context (self->server), NULL, catalogue_ready, NULL);
+}
+
+/* The accounts are in the pool: the quota poller starts (and polls each one joining later), the model list follows. */
+static void
+on_accounts_loaded (AgProxyService *self)
+{
+  ag_quota_poller_start (self->poller);
+  if (ag_account_pool_get_n_accounts (self->pool) > 0)
+    refresh_catalogue (self);
+}
+
+/* An account signed in while the proxy runs (here, or with the CLI): the model list may still be missing if it is
+ * the first. */
+static void
+on_account_added (AgProxyService *self, AgAccount *account)
+{
+  if (ag_model_catalogue_is_empty (self->catalogue))
+    refresh_catalogue (self);
+}
+
+/* Without a key the network must not reach the accounts: a listener beyond loopback stops at once. */
+static void
+on_api_key_changed (AgProxyService *self)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autofree char *message = NULL;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_API_KEY]);
+  if (!ag_proxy_service_get_running (self))
+    return;
+  inet = g_inet_address_new_from_string (self->address);
+  if (inet == NULL || ag_local_api_key_allows_address (self->api_key, inet))
+    return;
+  ag_proxy_service_stop (self);
+  message = g_strdup_printf ("stopped listening on %s: only loopback addresses are allowed without a local API key",
+                             self->address);
+  g_warning ("%s", message);
+  g_signal_emit (self, signals[LISTEN_FAILED], 0, message);
+}
+
+/* The accounts' life and the local API key, both kept in the keyring and followed there through one watch. */
+static void
+wire_keyring (AgProxyService *self)
+{
+  const char *profile = g_getenv ("AGCL_PROFILE");
+  g_autoptr(AgKeyringWatch) watch = ag_keyring_watch_new ();
+  g_autoptr(AgTokenStore) accounts = NULL;
+  g_autoptr(AgApiKeyStore) api_key = NULL;
+
+  if (profile == NULL || profile[0] == '\0')
+    profile = "default";
+  accounts = ag_token_store_new (profile);
+  api_key = ag_api_key_store_new (profile);
+  self->registry = ag_account_registry_new (accounts, self->pool, self->oauth, self->cloudcode, watch);
+  g_signal_connect_object (self->registry, "notify::loaded", G_CALLBACK (on_accounts_loaded), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->registry, "account-added", G_CALLBACK (on_account_added), self, G_CONNECT_SWAPPED);
+  self->api_key = ag_local_api_key_new (api_key, self->server, watch);
+  g_signal_connect_object (self->api_key, "notify::is-set", G_CALLBACK (on_api_key_changed), self,
+                           G_CONNECT_SWAPPED);
+}
 
 AgProxyService *
 ag_proxy_service_new (GSettings *settings, GError **error)
 {
   g_autoptr(AgProxyService) self = g_object_new (AG_TYPE_PROXY_SERVICE, NULL);
   g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
-  const char *profile = g_getenv ("AGCL_PROFILE");
-  g_autoptr(AgTokenStore) accounts = NULL;
 
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;
   self->config = ag_cloudcode_config_new_from_env ();
   self->cloudcode = ag_cloudcode_client_new (self->config);
   self->oauth = ag_oauth_client_new (self->config, ag_cloudcode_client_get_session (self->cloudcode));
-  accounts = ag_token_store_new (profile != NULL && profile[0] != '\0' ? profile : "default");
-  self->api_key_store = ag_api_key_store_new (profile != NULL && profile[0] != '\0' ? profile : "default");
   self->pool = ag_account_pool_new ();
   self->catalogue = ag_model_catalogue_new ();
   self->server = ag_proxy_server_new (self->cloudcode, self->oauth, self->pool, self->catalogue, signatures);
@@ -336,12 +391,7 @@ ag_proxy_service_new (GSettings *settings, GError **error)
   self->version_check = ag_version_check_new (self->config);
   ag_version_check_start (self->version_check);
   ag_proxy_server_set_version_check (self->server, self->version_check);
-  self->keyring_watch = ag_keyring_watch_new ();
-  g_signal_connect_object (self->keyring_watch, "changed", G_CALLBACK (on_keyring_changed), self, 0);
-  self->registry = ag_account_registry_new (accounts, self->pool, self->oauth, self->cloudcode, self->keyring_watch);
-  g_signal_connect_object (self->registry, "notify::loaded", G_CALLBACK (on_accounts_loaded), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->registry, "account-added", G_CALLBACK (on_account_added), self, G_CONNECT_SWAPPED);
+  wire_keyring (self);
   return g_steal_pointer (&self);
 }
 
@@ -387,7 +437,7 @@ ag_proxy_service_start (AgProxyService *self, GError **error)
       return FALSE;
     }
   /* Beyond loopback the proxy would hand the accounts to the network; that needs the local API key. */
-  if (!g_inet_address_get_is_loopback (inet) && self->api_key == NULL)
+  if (!ag_local_api_key_allows_address (self->api_key, inet))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                    "refusing to listen on %s: only loopback addresses are allowed without a local API key", address);
@@ -436,246 +486,9 @@ ag_proxy_service_get_url (AgProxyService *self)
   return g_strdup_printf ("http://%s:%u", self->address, ag_proxy_server_get_port (self->server));
 }
 
-/* ── local API key ─────────────────────────────────────────────────────────────────────────────────────────── */
+/* ── the accounts and the key, for callers that still ask the service ─────────────────────────────────────── */
 
-/* Takes @key (nullable). The server enforces it from the next request on. */
-static void
-set_api_key (AgProxyService *self, char *key)
-{
-  gboolean had_key = self->api_key != NULL;
-
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_free (self->api_key);
-  self->api_key = key;
-  ag_proxy_server_set_api_key (self->server, key);
-  if (had_key != (key != NULL))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_API_KEY]);
-}
-
-/* Without a key the network must not reach the accounts: a listener beyond loopback stops at once. */
-static void
-refuse_network_without_key (AgProxyService *self)
-{
-  g_autoptr(GInetAddress) inet = NULL;
-  g_autofree char *message = NULL;
-
-  if (!ag_proxy_service_get_running (self) || self->api_key != NULL)
-    return;
-  inet = g_inet_address_new_from_string (self->address);
-  if (inet == NULL || g_inet_address_get_is_loopback (inet))
-    return;
-  ag_proxy_service_stop (self);
-  message = g_strdup_printf ("stopped listening on %s: only loopback addresses are allowed without a local API key",
-                             self->address);
-  g_warning ("%s", message);
-  g_signal_emit (self, signals[LISTEN_FAILED], 0, message);
-}
-
-static void
-api_key_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  char *key = ag_api_key_store_lookup_finish (AG_API_KEY_STORE (source), result, &error);
-
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  set_api_key (self, key);
-  self->api_key_loaded = TRUE;
-  g_message ("local API key: %s", key != NULL ? "set, required from every client" : "none");
-  refuse_network_without_key (self);
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-ag_proxy_service_load_api_key_async (AgProxyService *self, GCancellable *cancellable,
-                                     GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  ag_api_key_store_lookup_async (self->api_key_store, cancellable, api_key_looked_up, task);
-}
-
-gboolean
-ag_proxy_service_load_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-api_key_saved (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_api_key_store_save_finish (AG_API_KEY_STORE (source), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  set_api_key (self, g_strdup (g_task_get_task_data (task)));
-  g_message ("a new local API key is set");
-  g_task_return_pointer (task, g_strdup (self->api_key), g_free);
-}
-
-static void
-wipe_and_free (char *key)
-{
-  memset (key, 0, strlen (key));
-  g_free (key);
-}
-
-void
-ag_proxy_service_generate_api_key_async (AgProxyService *self, GCancellable *cancellable,
-                                         GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  GError *error = NULL;
-  char *key = ag_api_key_generate (&error);
-
-  if (key == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  g_task_set_task_data (task, key, (GDestroyNotify) wipe_and_free);
-  ag_api_key_store_save_async (self->api_key_store, key, cancellable, api_key_saved, task);
-}
-
-char *
-ag_proxy_service_generate_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-api_key_cleared (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_api_key_store_clear_finish (AG_API_KEY_STORE (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  set_api_key (self, NULL);
-  g_message ("the local API key was removed");
-  refuse_network_without_key (self);
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-ag_proxy_service_clear_api_key_async (AgProxyService *self, GCancellable *cancellable,
-                                      GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  ag_api_key_store_clear_async (self->api_key_store, cancellable, api_key_cleared, task);
-}
-
-gboolean
-ag_proxy_service_clear_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-const char *
-ag_proxy_service_get_api_key (AgProxyService *self)
-{
-  return self->api_key;
-}
-
-gboolean
-ag_proxy_service_get_has_api_key (AgProxyService *self)
-{
-  return self->api_key != NULL;
-}
-
-/* ── accounts ──────────────────────────────────────────────────────────────────────────────────────────────── */
-
-static void
-catalogue_ready (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_proxy_unary_refresh_catalogue_finish (result, &error))
-    g_warning ("cannot fetch the model list yet: %s", error->message);
-}
-
-static void
-refresh_catalogue (AgProxyService *self)
-{
-  ag_proxy_unary_refresh_catalogue_async (ag_proxy_server_get_context (self->server), NULL, catalogue_ready, NULL);
-}
-
-/* The accounts are in the pool: the quota poller starts (and polls each one joining later), the model list follows. */
-static void
-on_accounts_loaded (AgProxyService *self)
-{
-  ag_quota_poller_start (self->poller);
-  if (ag_account_pool_get_n_accounts (self->pool) > 0)
-    refresh_catalogue (self);
-}
-
-/* An account signed in while the proxy runs (here, or with the CLI): the model list may still be missing if it is
- * the first. */
-static void
-on_account_added (AgProxyService *self, AgAccount *account)
-{
-  if (ag_model_catalogue_is_empty (self->catalogue))
-    refresh_catalogue (self);
-}
-
-/* ── following the keyring ────────────────────────────────────────────────────────────────────────────────── */
-
-/* `ag-cl api-key generate` or `clear` while this proxy runs: enforced (or dropped) from the next request on. */
-static void
-api_key_reread (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(AgProxyService) self = user_data;
-  g_autoptr(GError) error = NULL;
-  char *key = ag_api_key_store_lookup_finish (AG_API_KEY_STORE (source), result, &error);
-
-  if (error != NULL)
-    {
-      /* The key in force stays: a locked keyring must not open the proxy. */
-      g_message ("cannot re-read the local API key after a keyring change: %s", error->message);
-      return;
-    }
-  if (g_strcmp0 (key, self->api_key) == 0)
-    {
-      if (key != NULL)
-        memset (key, 0, strlen (key));
-      g_free (key);
-      return;
-    }
-  set_api_key (self, key);
-  g_message ("local API key changed in the keyring: %s",
-             self->api_key != NULL ? "set, required from every client" : "removed");
-  refuse_network_without_key (self);
-}
-
-static void
-on_keyring_changed (AgKeyringWatch *watch, gpointer user_data)
-{
-  AgProxyService *self = user_data;
-
-  /* Before the first load answered there is nothing to compare with; it reads the latest state anyway. */
-  if (self->api_key_loaded)
-    ag_api_key_store_lookup_async (self->api_key_store, NULL, api_key_reread, g_object_ref (self));
-}
-
-/* The service's result carries the registry's, whose _finish then gives the answer. */
+/* The service's result carries the one of the object that did the work, whose _finish then gives the answer. */
 static void
 relay (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -695,6 +508,45 @@ static GAsyncResult *
 relayed (GAsyncResult *result)
 {
   return g_task_get_task_data (G_TASK (result));
+}
+
+void
+ag_proxy_service_load_api_key_async (AgProxyService *self, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data)
+{
+  ag_local_api_key_load_async (self->api_key, cancellable, relay, relay_to (self, callback, user_data));
+}
+
+gboolean
+ag_proxy_service_load_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
+{
+  return ag_local_api_key_load_finish (self->api_key, relayed (result), error);
+}
+
+void
+ag_proxy_service_generate_api_key_async (AgProxyService *self, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  ag_local_api_key_generate_async (self->api_key, cancellable, relay, relay_to (self, callback, user_data));
+}
+
+char *
+ag_proxy_service_generate_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
+{
+  return ag_local_api_key_generate_finish (self->api_key, relayed (result), error);
+}
+
+void
+ag_proxy_service_clear_api_key_async (AgProxyService *self, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  ag_local_api_key_clear_async (self->api_key, cancellable, relay, relay_to (self, callback, user_data));
+}
+
+gboolean
+ag_proxy_service_clear_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
+{
+  return ag_local_api_key_clear_finish (self->api_key, relayed (result), error);
 }
 
 void
@@ -737,6 +589,10 @@ ag_proxy_service_remove_account_finish (AgProxyService *self, GAsyncResult *resu
   return ag_account_registry_remove_finish (self->registry, relayed (result), error);
 }
 
+const char *ag_proxy_service_get_api_key (AgProxyService *self) { return ag_local_api_key_get_value (self->api_key); }
+gboolean ag_proxy_service_get_has_api_key (AgProxyService *self) { return ag_local_api_key_is_set (self->api_key); }
+AgAccountRegistry *ag_proxy_service_get_registry (AgProxyService *self) { return self->registry; }
+AgLocalApiKey *ag_proxy_service_get_local_api_key (AgProxyService *self) { return self->api_key; }
 GSettings *ag_proxy_service_get_settings (AgProxyService *self) { return self->settings; }
 AgProxyServer *ag_proxy_service_get_server (AgProxyService *self) { return self->server; }
 AgAccountPool *ag_proxy_service_get_pool (AgProxyService *self) { return self->pool; }
@@ -745,4 +601,3 @@ AgOAuthClient *ag_proxy_service_get_oauth (AgProxyService *self) { return self->
 AgModelCatalogue *ag_proxy_service_get_catalogue (AgProxyService *self) { return self->catalogue; }
 AgHistoryStore *ag_proxy_service_get_history (AgProxyService *self) { return self->history; }
 AgQuotaPoller *ag_proxy_service_get_quota_poller (AgProxyService *self) { return self->poller; }
-AgAccountRegistry *ag_proxy_service_get_registry (AgProxyService *self) { return self->registry; }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-service.h"
+#include "ag-proxy-preferences.h"
 #include "ag-proxy-unary.h"
 #include "ag-heap-trim.h"
 #include "ag-version-check.h"
@@ -8,22 +9,23 @@
 struct _AgProxyService {
   GObject            parent_instance;
 
-  GSettings         *settings;
-  AgCloudcodeConfig *config;
-  AgCloudcodeClient *cloudcode;
-  AgOAuthClient     *oauth;
-  AgAccountPool     *pool;
-  AgAccountRegistry *registry;
-  AgModelCatalogue  *catalogue;
-  AgProxyServer     *server;
-  AgLocalApiKey     *api_key;
-  AgHistoryStore    *history;
-  AgQuotaPoller     *poller;
-  AgVersionCheck    *version_check;
+  GSettings          *settings;
+  AgCloudcodeConfig  *config;
+  AgCloudcodeClient  *cloudcode;
+  AgOAuthClient      *oauth;
+  AgAccountPool      *pool;
+  AgAccountRegistry  *registry;
+  AgModelCatalogue   *catalogue;
+  AgProxyServer      *server;
+  AgProxyPreferences *preferences;
+  AgLocalApiKey      *api_key;
+  AgHistoryStore     *history;
+  AgQuotaPoller      *poller;
+  AgVersionCheck     *version_check;
 
-  char              *address_override;
+  char               *address_override;
   int                port_override;
-  char              *address;            /* of the running listener */
+  char               *address;            /* of the running listener */
 };
 
 enum { PROP_0, PROP_RUNNING, PROP_HAS_API_KEY, N_PROPS };
@@ -48,6 +50,7 @@ ag_proxy_service_dispose (GObject *object)
   g_clear_object (&self->poller);
   g_clear_object (&self->registry);
   g_clear_object (&self->api_key);
+  g_clear_object (&self->preferences);
   g_clear_object (&self->server);
   g_clear_object (&self->history);
   g_clear_object (&self->catalogue);
@@ -105,94 +108,6 @@ ag_proxy_service_init (AgProxyService *self)
   self->port_override = -1;
 }
 
-/* Account selection and backoff: the pool reads them on every request, so changes apply to the next one. */
-static const char *const pool_keys[] = {
-  "selection-strategy", "preferred-account", "max-wait-in-place-ms", "quota-backoff-ladder", "rate-limit-backoff",
-  "capacity-backoff", "empty-answer-retries", "dual-quota-pool",
-};
-
-static void
-apply_pool_settings (AgProxyService *self)
-{
-  g_autofree char *preferred = NULL;
-  g_autoptr(GVariant) ladder = NULL;
-  const guint32 *steps;
-  gsize n_steps = 0;
-
-  if (self->settings == NULL)
-    return;
-  preferred = g_settings_get_string (self->settings, "preferred-account");
-  ladder = g_settings_get_value (self->settings, "quota-backoff-ladder");
-  steps = g_variant_get_fixed_array (ladder, &n_steps, sizeof (guint32));
-  ag_account_pool_set_strategy (self->pool, (AgSelectionStrategy) g_settings_get_enum (self->settings,
-                                                                                        "selection-strategy"));
-  ag_account_pool_set_preferred_account (self->pool, preferred);
-  ag_account_pool_set_max_wait_in_place_ms (self->pool, g_settings_get_uint (self->settings, "max-wait-in-place-ms"));
-  ag_account_pool_set_quota_ladder (self->pool, steps, n_steps);
-  ag_account_pool_set_rate_limit_backoff (self->pool, g_settings_get_uint (self->settings, "rate-limit-backoff"));
-  ag_account_pool_set_capacity_backoff (self->pool, g_settings_get_uint (self->settings, "capacity-backoff"));
-  ag_account_pool_set_empty_answer_retries (self->pool, g_settings_get_uint (self->settings, "empty-answer-retries"));
-  ag_account_pool_set_dual_quota_pool (self->pool, g_settings_get_boolean (self->settings, "dual-quota-pool"));
-}
-
-/* Preferences come from GSettings; the documented AGCL_* variables override them (scripts, tests). */
-static gboolean
-apply_settings (AgProxyService *self, GError **error)
-{
-  const char *aliases = g_getenv ("AGCL_MODEL_MAP");
-  const char *thinking_keys = g_getenv ("AGCL_THINKING_KEYS");
-  const char *keepalive = g_getenv ("AGCL_KEEPALIVE_MS");
-  const char *scaling_window = g_getenv ("AGCL_USAGE_SCALING_WINDOW");
-  const char *idle_timeout = g_getenv ("AGCL_STREAM_IDLE_TIMEOUT_MS");
-
-  apply_pool_settings (self);
-  if (self->settings != NULL)
-    {
-      g_autoptr(GVariant) map = g_settings_get_value (self->settings, "model-map");
-      GVariantIter iter;
-      const char *from, *to;
-
-      g_variant_iter_init (&iter, map);
-      while (g_variant_iter_next (&iter, "{&s&s}", &from, &to))
-        ag_model_catalogue_set_alias (self->catalogue, from, to);
-      ag_proxy_server_set_thinking_keys (self->server, g_settings_get_enum (self->settings, "thinking-keys") == 1
-                                                         ? AG_THINKING_KEYS_SNAKE : AG_THINKING_KEYS_CAMEL);
-      ag_proxy_server_set_keepalive_ms (self->server, g_settings_get_uint (self->settings, "keepalive-ms"));
-      ag_proxy_server_set_stream_idle_timeout_ms (self->server,
-                                                  g_settings_get_uint (self->settings, "stream-idle-timeout") * 1000);
-      ag_proxy_server_set_usage_scaling (self->server, g_settings_get_boolean (self->settings, "usage-scaling"),
-                                         g_settings_get_uint (self->settings, "client-context-window"));
-      ag_proxy_server_set_warmup_interception (self->server,
-                                               g_settings_get_boolean (self->settings, "warmup-interception"));
-      {
-        g_autofree char *background_model = g_settings_get_string (self->settings, "background-model");
-
-        ag_proxy_server_set_background_routing (self->server,
-                                                g_settings_get_boolean (self->settings, "background-routing"),
-                                                background_model);
-      }
-    }
-  if (aliases != NULL && !ag_model_catalogue_parse_aliases (self->catalogue, aliases, error))
-    {
-      g_prefix_error (error, "AGCL_MODEL_MAP: ");
-      return FALSE;
-    }
-  if (thinking_keys != NULL)
-    ag_proxy_server_set_thinking_keys (self->server, g_str_equal (thinking_keys, "snake")
-                                                       ? AG_THINKING_KEYS_SNAKE : AG_THINKING_KEYS_CAMEL);
-  if (scaling_window != NULL)
-    {
-      guint window = (guint) g_ascii_strtoull (scaling_window, NULL, 10);
-
-      ag_proxy_server_set_usage_scaling (self->server, window > 0, window);
-    }
-  if (keepalive != NULL)
-    ag_proxy_server_set_keepalive_ms (self->server, (guint) g_ascii_strtoull (keepalive, NULL, 10));
-  if (idle_timeout != NULL)
-    ag_proxy_server_set_stream_idle_timeout_ms (self->server, (guint) g_ascii_strtoull (idle_timeout, NULL, 10));
-  return TRUE;
-}
-
 static void
 on_listen_setting_changed (GSettings *settings, const char *key, gpointer user_data)
 {
@@ -208,16 +123,6 @@ on_listen_setting_changed (GSettings *settings, const char *key, gpointer user_d
       g_warning ("%s", error->message);
       g_signal_emit (self, signals[LISTEN_FAILED], 0, error->message);
     }
-}
-
-static void
-on_proxy_setting_changed (GSettings *settings, const char *key, gpointer user_data)
-{
-  AgProxyService *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!apply_settings (self, &error))
-    g_warning ("%s", error->message);
 }
 
 static void
@@ -364,28 +269,13 @@ ag_proxy_service_new (GSettings *settings, GError **error)
   self->pool = ag_account_pool_new ();
   self->catalogue = ag_model_catalogue_new ();
   self->server = ag_proxy_server_new (self->cloudcode, self->oauth, self->pool, self->catalogue, signatures);
-  if (!apply_settings (self, error))
+  self->preferences = ag_proxy_preferences_new (self->settings, self->pool, self->catalogue, self->server, error);
+  if (self->preferences == NULL)
     return NULL;
   if (self->settings != NULL)
     {
       g_signal_connect (self->settings, "changed::port", G_CALLBACK (on_listen_setting_changed), self);
       g_signal_connect (self->settings, "changed::listen-address", G_CALLBACK (on_listen_setting_changed), self);
-      g_signal_connect (self->settings, "changed::model-map", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::warmup-interception", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::background-routing", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::background-model", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::keepalive-ms", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::usage-scaling", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::client-context-window", G_CALLBACK (on_proxy_setting_changed),
-                        self);
-      g_signal_connect (self->settings, "changed::stream-idle-timeout", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::thinking-keys", G_CALLBACK (on_proxy_setting_changed), self);
-      for (gsize i = 0; i < G_N_ELEMENTS (pool_keys); i++)
-        {
-          g_autofree char *signal = g_strconcat ("changed::", pool_keys[i], NULL);
-
-          g_signal_connect_swapped (self->settings, signal, G_CALLBACK (apply_pool_settings), self);
-        }
     }
   wire_history (self);
   self->version_check = ag_version_check_new (self->config);

@@ -376,113 +376,6 @@ ag_proxy_service_get_url (AgProxyService *self)
   return g_strdup_printf ("http://%s:%u", self->address, ag_proxy_server_get_port (self->server));
 }
 
-/* ── the accounts and the key, for callers that still ask the service ─────────────────────────────────────── */
-
-/* The service's result carries the one of the object that did the work, whose _finish then gives the answer. */
-static void
-relay (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-
-  g_task_set_task_data (task, g_object_ref (result), g_object_unref);
-  g_task_return_boolean (task, TRUE);
-}
-
-static GTask *
-relay_to (AgProxyService *self, GAsyncReadyCallback callback, gpointer user_data)
-{
-  return g_task_new (self, NULL, callback, user_data);
-}
-
-static GAsyncResult *
-relayed (GAsyncResult *result)
-{
-  return g_task_get_task_data (G_TASK (result));
-}
-
-void
-ag_proxy_service_load_api_key_async (AgProxyService *self, GCancellable *cancellable,
-                                     GAsyncReadyCallback callback, gpointer user_data)
-{
-  ag_local_api_key_load_async (self->api_key, cancellable, relay, relay_to (self, callback, user_data));
-}
-
-gboolean
-ag_proxy_service_load_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return ag_local_api_key_load_finish (self->api_key, relayed (result), error);
-}
-
-void
-ag_proxy_service_generate_api_key_async (AgProxyService *self, GCancellable *cancellable,
-                                         GAsyncReadyCallback callback, gpointer user_data)
-{
-  ag_local_api_key_generate_async (self->api_key, cancellable, relay, relay_to (self, callback, user_data));
-}
-
-char *
-ag_proxy_service_generate_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return ag_local_api_key_generate_finish (self->api_key, relayed (result), error);
-}
-
-void
-ag_proxy_service_clear_api_key_async (AgProxyService *self, GCancellable *cancellable,
-                                      GAsyncReadyCallback callback, gpointer user_data)
-{
-  ag_local_api_key_clear_async (self->api_key, cancellable, relay, relay_to (self, callback, user_data));
-}
-
-gboolean
-ag_proxy_service_clear_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return ag_local_api_key_clear_finish (self->api_key, relayed (result), error);
-}
-
-void
-ag_proxy_service_load_accounts_async (AgProxyService *self, GCancellable *cancellable,
-                                      GAsyncReadyCallback callback, gpointer user_data)
-{
-  ag_account_registry_load_async (self->registry, cancellable, relay, relay_to (self, callback, user_data));
-}
-
-gboolean
-ag_proxy_service_load_accounts_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return ag_account_registry_load_finish (self->registry, relayed (result), error);
-}
-
-void
-ag_proxy_service_add_account_async (AgProxyService *self, const char *refresh_token, GCancellable *cancellable,
-                                    GAsyncReadyCallback callback, gpointer user_data)
-{
-  ag_account_registry_add_async (self->registry, refresh_token, cancellable, relay,
-                                 relay_to (self, callback, user_data));
-}
-
-AgAccount *
-ag_proxy_service_add_account_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return ag_account_registry_add_finish (self->registry, relayed (result), error);
-}
-
-void
-ag_proxy_service_remove_account_async (AgProxyService *self, const char *email, GCancellable *cancellable,
-                                       GAsyncReadyCallback callback, gpointer user_data)
-{
-  ag_account_registry_remove_async (self->registry, email, cancellable, relay, relay_to (self, callback, user_data));
-}
-
-gboolean
-ag_proxy_service_remove_account_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return ag_account_registry_remove_finish (self->registry, relayed (result), error);
-}
-
-const char *ag_proxy_service_get_api_key (AgProxyService *self) { return ag_local_api_key_get_value (self->api_key); }
-gboolean ag_proxy_service_get_has_api_key (AgProxyService *self) { return ag_local_api_key_is_set (self->api_key); }
-AgAccountRegistry *ag_proxy_service_get_registry (AgProxyService *self) { return self->registry; }
-AgLocalApiKey *ag_proxy_service_get_local_api_key (AgProxyService *self) { return self->api_key; }
 GSettings *ag_proxy_service_get_settings (AgProxyService *self) { return self->settings; }
 AgProxyServer *ag_proxy_service_get_server (AgProxyService *self) { return self->server; }
 AgAccountPool *ag_proxy_service_get_pool (AgProxyService *self) { return self->pool; }
@@ -491,3 +384,5 @@ AgOAuthClient *ag_proxy_service_get_oauth (AgProxyService *self) { return self->
 AgModelCatalogue *ag_proxy_service_get_catalogue (AgProxyService *self) { return self->catalogue; }
 AgHistoryStore *ag_proxy_service_get_history (AgProxyService *self) { return self->history; }
 AgQuotaPoller *ag_proxy_service_get_quota_poller (AgProxyService *self) { return self->poller; }
+AgAccountRegistry *ag_proxy_service_get_registry (AgProxyService *self) { return self->registry; }
+AgLocalApiKey *ag_proxy_service_get_local_api_key (AgProxyService *self) { return self->api_key; }

@@ -16,8 +16,9 @@
 #include "ag-settings.h"
 
 typedef struct {
-  GMainLoop *loop;
-  int        status;
+  GMainLoop      *loop;
+  AgProxyService *service;
+  int             status;
 } Headless;
 
 static gboolean
@@ -33,7 +34,7 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!ag_proxy_service_load_accounts_finish (AG_PROXY_SERVICE (source), result, &error))
+  if (!ag_account_registry_load_finish (AG_ACCOUNT_REGISTRY (source), result, &error))
     g_warning ("cannot read accounts from the keyring: %s", error->message);
 }
 
@@ -41,12 +42,12 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 api_key_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  AgProxyService *service = AG_PROXY_SERVICE (source);
   Headless *headless = user_data;
+  AgProxyService *service = headless->service;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
 
-  if (!ag_proxy_service_load_api_key_finish (service, result, &error))
+  if (!ag_local_api_key_load_finish (AG_LOCAL_API_KEY (source), result, &error))
     g_warning ("cannot read the local API key from the keyring: %s", error->message);
   g_clear_error (&error);
   if (!ag_proxy_service_start (service, &error))
@@ -60,7 +61,7 @@ api_key_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   url = ag_proxy_service_get_url (service);
   g_print ("ag-cl: listening on %s\n", url);
   fflush (stdout);
-  ag_proxy_service_load_accounts_async (service, NULL, accounts_loaded, NULL);
+  ag_account_registry_load_async (ag_proxy_service_get_registry (service), NULL, accounts_loaded, NULL);
 }
 
 static int
@@ -69,7 +70,7 @@ run_headless (GSettings *settings, const char *address, int port)
   g_autoptr(AgProxyService) service = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) error = NULL;
-  Headless headless = { loop, 0 };
+  Headless headless = { loop, NULL, 0 };
 
   service = ag_proxy_service_new (settings, &error);
   if (service == NULL)
@@ -78,7 +79,8 @@ run_headless (GSettings *settings, const char *address, int port)
       return 2;
     }
   ag_proxy_service_set_listen_override (service, address, port);
-  ag_proxy_service_load_api_key_async (service, NULL, api_key_loaded, &headless);
+  headless.service = service;
+  ag_local_api_key_load_async (ag_proxy_service_get_local_api_key (service), NULL, api_key_loaded, &headless);
   g_unix_signal_add (SIGINT, quit_on_signal, loop);
   g_unix_signal_add (SIGTERM, quit_on_signal, loop);
   g_main_loop_run (loop);

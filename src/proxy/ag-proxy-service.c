@@ -1,40 +1,31 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-service.h"
+#include "ag-proxy-preferences.h"
 #include "ag-proxy-unary.h"
-#include "ag-account-setup.h"
-#include "ag-api-key-store.h"
-#include "ag-history-store.h"
-#include "ag-quota-poller.h"
 #include "ag-heap-trim.h"
-#include "ag-keyring-watch.h"
 #include "ag-version-check.h"
 #include "ag-signature-cache.h"
-
-#include <string.h>
 
 struct _AgProxyService {
   GObject            parent_instance;
 
-  GSettings         *settings;
-  AgCloudcodeConfig *config;
-  AgCloudcodeClient *cloudcode;
-  AgOAuthClient     *oauth;
-  AgTokenStore      *store;
-  AgApiKeyStore     *api_key_store;
-  char              *api_key;            /* the local API key as in the keyring, or NULL */
-  AgAccountPool     *pool;
-  AgModelCatalogue  *catalogue;
-  AgProxyServer     *server;
-  AgHistoryStore    *history;
-  AgQuotaPoller     *poller;
-  AgKeyringWatch    *keyring_watch;      /* re-reads accounts and API key when the keyring changes */
-  AgVersionCheck    *version_check;
-  gboolean           api_key_loaded;
-  gboolean           accounts_loaded;
+  GSettings          *settings;
+  AgCloudcodeConfig  *config;
+  AgCloudcodeClient  *cloudcode;
+  AgOAuthClient      *oauth;
+  AgAccountPool      *pool;
+  AgAccountRegistry  *registry;
+  AgModelCatalogue   *catalogue;
+  AgProxyServer      *server;
+  AgProxyPreferences *preferences;
+  AgLocalApiKey      *api_key;
+  AgHistoryStore     *history;
+  AgQuotaPoller      *poller;
+  AgVersionCheck     *version_check;
 
-  char              *address_override;
+  char               *address_override;
   int                port_override;
-  char              *address;            /* of the running listener */
+  char               *address;            /* of the running listener */
 };
 
 enum { PROP_0, PROP_RUNNING, PROP_HAS_API_KEY, N_PROPS };
@@ -55,18 +46,15 @@ ag_proxy_service_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
-  g_clear_object (&self->keyring_watch);
   g_clear_object (&self->version_check);
   g_clear_object (&self->poller);
+  g_clear_object (&self->registry);
+  g_clear_object (&self->api_key);
+  g_clear_object (&self->preferences);
   g_clear_object (&self->server);
   g_clear_object (&self->history);
   g_clear_object (&self->catalogue);
   g_clear_object (&self->pool);
-  g_clear_object (&self->store);
-  g_clear_object (&self->api_key_store);
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_clear_pointer (&self->api_key, g_free);
   g_clear_object (&self->oauth);
   g_clear_object (&self->cloudcode);
   g_clear_object (&self->config);
@@ -86,7 +74,7 @@ ag_proxy_service_get_property (GObject *object, guint prop_id, GValue *value, GP
       g_value_set_boolean (value, ag_proxy_service_get_running (self));
       break;
     case PROP_HAS_API_KEY:
-      g_value_set_boolean (value, self->api_key != NULL);
+      g_value_set_boolean (value, ag_proxy_service_get_has_api_key (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -108,7 +96,8 @@ ag_proxy_service_class_init (AgProxyServiceClass *klass)
                                                        G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* The listener could not be (re)started after a settings change; the argument says why. */
+  /* The listener could not be (re)started after a settings change, or stopped when the local API key went; the
+   * argument says why. */
   signals[LISTEN_FAILED] = g_signal_new ("listen-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
@@ -117,94 +106,6 @@ static void
 ag_proxy_service_init (AgProxyService *self)
 {
   self->port_override = -1;
-}
-
-/* Account selection and backoff: the pool reads them on every request, so changes apply to the next one. */
-static const char *const pool_keys[] = {
-  "selection-strategy", "preferred-account", "max-wait-in-place-ms", "quota-backoff-ladder", "rate-limit-backoff",
-  "capacity-backoff", "empty-answer-retries", "dual-quota-pool",
-};
-
-static void
-apply_pool_settings (AgProxyService *self)
-{
-  g_autofree char *preferred = NULL;
-  g_autoptr(GVariant) ladder = NULL;
-  const guint32 *steps;
-  gsize n_steps = 0;
-
-  if (self->settings == NULL)
-    return;
-  preferred = g_settings_get_string (self->settings, "preferred-account");
-  ladder = g_settings_get_value (self->settings, "quota-backoff-ladder");
-  steps = g_variant_get_fixed_array (ladder, &n_steps, sizeof (guint32));
-  ag_account_pool_set_strategy (self->pool, (AgSelectionStrategy) g_settings_get_enum (self->settings,
-                                                                                        "selection-strategy"));
-  ag_account_pool_set_preferred_account (self->pool, preferred);
-  ag_account_pool_set_max_wait_in_place_ms (self->pool, g_settings_get_uint (self->settings, "max-wait-in-place-ms"));
-  ag_account_pool_set_quota_ladder (self->pool, steps, n_steps);
-  ag_account_pool_set_rate_limit_backoff (self->pool, g_settings_get_uint (self->settings, "rate-limit-backoff"));
-  ag_account_pool_set_capacity_backoff (self->pool, g_settings_get_uint (self->settings, "capacity-backoff"));
-  ag_account_pool_set_empty_answer_retries (self->pool, g_settings_get_uint (self->settings, "empty-answer-retries"));
-  ag_account_pool_set_dual_quota_pool (self->pool, g_settings_get_boolean (self->settings, "dual-quota-pool"));
-}
-
-/* Preferences come from GSettings; the documented AGCL_* variables override them (scripts, tests). */
-static gboolean
-apply_settings (AgProxyService *self, GError **error)
-{
-  const char *aliases = g_getenv ("AGCL_MODEL_MAP");
-  const char *thinking_keys = g_getenv ("AGCL_THINKING_KEYS");
-  const char *keepalive = g_getenv ("AGCL_KEEPALIVE_MS");
-  const char *scaling_window = g_getenv ("AGCL_USAGE_SCALING_WINDOW");
-  const char *idle_timeout = g_getenv ("AGCL_STREAM_IDLE_TIMEOUT_MS");
-
-  apply_pool_settings (self);
-  if (self->settings != NULL)
-    {
-      g_autoptr(GVariant) map = g_settings_get_value (self->settings, "model-map");
-      GVariantIter iter;
-      const char *from, *to;
-
-      g_variant_iter_init (&iter, map);
-      while (g_variant_iter_next (&iter, "{&s&s}", &from, &to))
-        ag_model_catalogue_set_alias (self->catalogue, from, to);
-      ag_proxy_server_set_thinking_keys (self->server, g_settings_get_enum (self->settings, "thinking-keys") == 1
-                                                         ? AG_THINKING_KEYS_SNAKE : AG_THINKING_KEYS_CAMEL);
-      ag_proxy_server_set_keepalive_ms (self->server, g_settings_get_uint (self->settings, "keepalive-ms"));
-      ag_proxy_server_set_stream_idle_timeout_ms (self->server,
-                                                  g_settings_get_uint (self->settings, "stream-idle-timeout") * 1000);
-      ag_proxy_server_set_usage_scaling (self->server, g_settings_get_boolean (self->settings, "usage-scaling"),
-                                         g_settings_get_uint (self->settings, "client-context-window"));
-      ag_proxy_server_set_warmup_interception (self->server,
-                                               g_settings_get_boolean (self->settings, "warmup-interception"));
-      {
-        g_autofree char *background_model = g_settings_get_string (self->settings, "background-model");
-
-        ag_proxy_server_set_background_routing (self->server,
-                                                g_settings_get_boolean (self->settings, "background-routing"),
-                                                background_model);
-      }
-    }
-  if (aliases != NULL && !ag_model_catalogue_parse_aliases (self->catalogue, aliases, error))
-    {
-      g_prefix_error (error, "AGCL_MODEL_MAP: ");
-      return FALSE;
-    }
-  if (thinking_keys != NULL)
-    ag_proxy_server_set_thinking_keys (self->server, g_str_equal (thinking_keys, "snake")
-                                                       ? AG_THINKING_KEYS_SNAKE : AG_THINKING_KEYS_CAMEL);
-  if (scaling_window != NULL)
-    {
-      guint window = (guint) g_ascii_strtoull (scaling_window, NULL, 10);
-
-      ag_proxy_server_set_usage_scaling (self->server, window > 0, window);
-    }
-  if (keepalive != NULL)
-    ag_proxy_server_set_keepalive_ms (self->server, (guint) g_ascii_strtoull (keepalive, NULL, 10));
-  if (idle_timeout != NULL)
-    ag_proxy_server_set_stream_idle_timeout_ms (self->server, (guint) g_ascii_strtoull (idle_timeout, NULL, 10));
-  return TRUE;
 }
 
 static void
@@ -222,16 +123,6 @@ on_listen_setting_changed (GSettings *settings, const char *key, gpointer user_d
       g_warning ("%s", error->message);
       g_signal_emit (self, signals[LISTEN_FAILED], 0, error->message);
     }
-}
-
-static void
-on_proxy_setting_changed (GSettings *settings, const char *key, gpointer user_data)
-{
-  AgProxyService *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!apply_settings (self, &error))
-    g_warning ("%s", error->message);
 }
 
 static void
@@ -290,54 +181,107 @@ wire_history (AgProxyService *self)
     }
 }
 
-static void on_keyring_changed (AgKeyringWatch *watch, gpointer user_data);
+static void
+catalogue_ready (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
 
+  if (!ag_proxy_unary_refresh_catalogue_finish (result, &error))
+    g_warning ("cannot fetch the model list yet: %s", error->message);
+}
+
+static void
+refresh_catalogue (AgProxyService *self)
+{
+  ag_proxy_unary_refresh_catalogue_async (ag_proxy_server_get_context (self->server), NULL, catalogue_ready, NULL);
+}
+
+/* The accounts are in the pool: the quota poller starts (and polls each one joining later), the model list follows. */
+static void
+on_accounts_loaded (AgProxyService *self)
+{
+  ag_quota_poller_start (self->poller);
+  if (ag_account_pool_get_n_accounts (self->pool) > 0)
+    refresh_catalogue (self);
+}
+
+/* An account signed in while the proxy runs (here, or with the CLI): the model list may still be missing if it is
+ * the first. */
+static void
+on_account_added (AgProxyService *self, AgAccount *account)
+{
+  if (ag_model_catalogue_is_empty (self->catalogue))
+    refresh_catalogue (self);
+}
+
+/* Without a key the network must not reach the accounts: a listener beyond loopback stops at once. */
+static void
+on_api_key_changed (AgProxyService *self)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autofree char *message = NULL;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_API_KEY]);
+  if (!ag_proxy_service_get_running (self))
+    return;
+  inet = g_inet_address_new_from_string (self->address);
+  if (inet == NULL || ag_local_api_key_allows_address (self->api_key, inet))
+    return;
+  ag_proxy_service_stop (self);
+  message = g_strdup_printf ("stopped listening on %s: only loopback addresses are allowed without a local API key",
+                             self->address);
+  g_warning ("%s", message);
+  g_signal_emit (self, signals[LISTEN_FAILED], 0, message);
+}
+
+/* The accounts' life and the local API key, both kept in the keyring and followed there through one watch. */
+static void
+wire_keyring (AgProxyService *self)
+{
+  const char *profile = g_getenv ("AGCL_PROFILE");
+  g_autoptr(AgKeyringWatch) watch = ag_keyring_watch_new ();
+  g_autoptr(AgTokenStore) accounts = NULL;
+  g_autoptr(AgApiKeyStore) api_key = NULL;
+
+  if (profile == NULL || profile[0] == '\0')
+    profile = "default";
+  accounts = ag_token_store_new (profile);
+  api_key = ag_api_key_store_new (profile);
+  self->registry = ag_account_registry_new (accounts, self->pool, self->oauth, self->cloudcode, watch);
+  g_signal_connect_object (self->registry, "notify::loaded", G_CALLBACK (on_accounts_loaded), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->registry, "account-added", G_CALLBACK (on_account_added), self, G_CONNECT_SWAPPED);
+  self->api_key = ag_local_api_key_new (api_key, self->server, watch);
+  g_signal_connect_object (self->api_key, "notify::is-set", G_CALLBACK (on_api_key_changed), self,
+                           G_CONNECT_SWAPPED);
+}
 
 AgProxyService *
 ag_proxy_service_new (GSettings *settings, GError **error)
 {
   g_autoptr(AgProxyService) self = g_object_new (AG_TYPE_PROXY_SERVICE, NULL);
   g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
-  const char *profile = g_getenv ("AGCL_PROFILE");
 
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;
   self->config = ag_cloudcode_config_new_from_env ();
   self->cloudcode = ag_cloudcode_client_new (self->config);
   self->oauth = ag_oauth_client_new (self->config, ag_cloudcode_client_get_session (self->cloudcode));
-  self->store = ag_token_store_new (profile != NULL && profile[0] != '\0' ? profile : "default");
-  self->api_key_store = ag_api_key_store_new (profile != NULL && profile[0] != '\0' ? profile : "default");
   self->pool = ag_account_pool_new ();
   self->catalogue = ag_model_catalogue_new ();
   self->server = ag_proxy_server_new (self->cloudcode, self->oauth, self->pool, self->catalogue, signatures);
-  if (!apply_settings (self, error))
+  self->preferences = ag_proxy_preferences_new (self->settings, self->pool, self->catalogue, self->server, error);
+  if (self->preferences == NULL)
     return NULL;
   if (self->settings != NULL)
     {
       g_signal_connect (self->settings, "changed::port", G_CALLBACK (on_listen_setting_changed), self);
       g_signal_connect (self->settings, "changed::listen-address", G_CALLBACK (on_listen_setting_changed), self);
-      g_signal_connect (self->settings, "changed::model-map", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::warmup-interception", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::background-routing", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::background-model", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::keepalive-ms", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::usage-scaling", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::client-context-window", G_CALLBACK (on_proxy_setting_changed),
-                        self);
-      g_signal_connect (self->settings, "changed::stream-idle-timeout", G_CALLBACK (on_proxy_setting_changed), self);
-      g_signal_connect (self->settings, "changed::thinking-keys", G_CALLBACK (on_proxy_setting_changed), self);
-      for (gsize i = 0; i < G_N_ELEMENTS (pool_keys); i++)
-        {
-          g_autofree char *signal = g_strconcat ("changed::", pool_keys[i], NULL);
-
-          g_signal_connect_swapped (self->settings, signal, G_CALLBACK (apply_pool_settings), self);
-        }
     }
   wire_history (self);
   self->version_check = ag_version_check_new (self->config);
   ag_version_check_start (self->version_check);
   ag_proxy_server_set_version_check (self->server, self->version_check);
-  self->keyring_watch = ag_keyring_watch_new ();
-  g_signal_connect_object (self->keyring_watch, "changed", G_CALLBACK (on_keyring_changed), self, 0);
+  wire_keyring (self);
   return g_steal_pointer (&self);
 }
 
@@ -383,7 +327,7 @@ ag_proxy_service_start (AgProxyService *self, GError **error)
       return FALSE;
     }
   /* Beyond loopback the proxy would hand the accounts to the network; that needs the local API key. */
-  if (!g_inet_address_get_is_loopback (inet) && self->api_key == NULL)
+  if (!ag_local_api_key_allows_address (self->api_key, inet))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                    "refusing to listen on %s: only loopback addresses are allowed without a local API key", address);
@@ -432,452 +376,13 @@ ag_proxy_service_get_url (AgProxyService *self)
   return g_strdup_printf ("http://%s:%u", self->address, ag_proxy_server_get_port (self->server));
 }
 
-/* ── local API key ─────────────────────────────────────────────────────────────────────────────────────────── */
-
-/* Takes @key (nullable). The server enforces it from the next request on. */
-static void
-set_api_key (AgProxyService *self, char *key)
-{
-  gboolean had_key = self->api_key != NULL;
-
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_free (self->api_key);
-  self->api_key = key;
-  ag_proxy_server_set_api_key (self->server, key);
-  if (had_key != (key != NULL))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_API_KEY]);
-}
-
-/* Without a key the network must not reach the accounts: a listener beyond loopback stops at once. */
-static void
-refuse_network_without_key (AgProxyService *self)
-{
-  g_autoptr(GInetAddress) inet = NULL;
-  g_autofree char *message = NULL;
-
-  if (!ag_proxy_service_get_running (self) || self->api_key != NULL)
-    return;
-  inet = g_inet_address_new_from_string (self->address);
-  if (inet == NULL || g_inet_address_get_is_loopback (inet))
-    return;
-  ag_proxy_service_stop (self);
-  message = g_strdup_printf ("stopped listening on %s: only loopback addresses are allowed without a local API key",
-                             self->address);
-  g_warning ("%s", message);
-  g_signal_emit (self, signals[LISTEN_FAILED], 0, message);
-}
-
-static void
-api_key_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  char *key = ag_api_key_store_lookup_finish (AG_API_KEY_STORE (source), result, &error);
-
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  set_api_key (self, key);
-  self->api_key_loaded = TRUE;
-  g_message ("local API key: %s", key != NULL ? "set, required from every client" : "none");
-  refuse_network_without_key (self);
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-ag_proxy_service_load_api_key_async (AgProxyService *self, GCancellable *cancellable,
-                                     GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  ag_api_key_store_lookup_async (self->api_key_store, cancellable, api_key_looked_up, task);
-}
-
-gboolean
-ag_proxy_service_load_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-api_key_saved (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_api_key_store_save_finish (AG_API_KEY_STORE (source), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  set_api_key (self, g_strdup (g_task_get_task_data (task)));
-  g_message ("a new local API key is set");
-  g_task_return_pointer (task, g_strdup (self->api_key), g_free);
-}
-
-static void
-wipe_and_free (char *key)
-{
-  memset (key, 0, strlen (key));
-  g_free (key);
-}
-
-void
-ag_proxy_service_generate_api_key_async (AgProxyService *self, GCancellable *cancellable,
-                                         GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  GError *error = NULL;
-  char *key = ag_api_key_generate (&error);
-
-  if (key == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  g_task_set_task_data (task, key, (GDestroyNotify) wipe_and_free);
-  ag_api_key_store_save_async (self->api_key_store, key, cancellable, api_key_saved, task);
-}
-
-char *
-ag_proxy_service_generate_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-api_key_cleared (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_api_key_store_clear_finish (AG_API_KEY_STORE (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  set_api_key (self, NULL);
-  g_message ("the local API key was removed");
-  refuse_network_without_key (self);
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-ag_proxy_service_clear_api_key_async (AgProxyService *self, GCancellable *cancellable,
-                                      GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  ag_api_key_store_clear_async (self->api_key_store, cancellable, api_key_cleared, task);
-}
-
-gboolean
-ag_proxy_service_clear_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-const char *
-ag_proxy_service_get_api_key (AgProxyService *self)
-{
-  return self->api_key;
-}
-
-gboolean
-ag_proxy_service_get_has_api_key (AgProxyService *self)
-{
-  return self->api_key != NULL;
-}
-
-/* ── accounts ──────────────────────────────────────────────────────────────────────────────────────────────── */
-
-static void
-account_saved (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_token_store_save_finish (AG_TOKEN_STORE (source), result, &error))
-    g_warning ("cannot save an account to the keyring: %s", error->message);
-}
-
-void
-ag_proxy_service_save_account (AgProxyService *self, AgAccount *account)
-{
-  ag_token_store_save_async (self->store, account, NULL, account_saved, NULL);
-}
-
-/* Google may rotate a refresh token when it is used, and the user may disable an account: the keyring keeps up. */
-static void
-on_account_changed (AgAccount *account, gpointer user_data)
-{
-  AgProxyService *self = AG_PROXY_SERVICE (user_data);
-  g_autoptr(AgAccount) pooled = ag_account_pool_find (self->pool, ag_account_get_email (account));
-
-  /* An account removed meanwhile (with the CLI, say) must not come back through a late token refresh. */
-  if (pooled == account)
-    ag_proxy_service_save_account (self, account);
-}
-
-/* Adds @account to the pool; one with the same e-mail (a new sign-in of it) is replaced. */
-static void
-adopt_account (AgProxyService *self, AgAccount *account)
-{
-  g_signal_connect_object (account, "refresh-token-changed", G_CALLBACK (on_account_changed), self, 0);
-  g_signal_connect_object (account, "notify::enabled", G_CALLBACK (on_account_changed), self, G_CONNECT_SWAPPED);
-  ag_account_pool_add (self->pool, account);
-}
-
-static void
-catalogue_ready (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_proxy_unary_refresh_catalogue_finish (result, &error))
-    g_warning ("cannot fetch the model list yet: %s", error->message);
-}
-
-/* An account signed in while the proxy runs (here, or with the CLI): the quota poller picks it up from the pool;
- * the model list may still be missing if it is the first. */
-static void
-adopt_new_account (AgProxyService *self, AgAccount *account)
-{
-  adopt_account (self, account);
-  if (ag_model_catalogue_is_empty (self->catalogue))
-    ag_proxy_unary_refresh_catalogue_async (ag_proxy_server_get_context (self->server), NULL, catalogue_ready,
-                                            NULL);
-}
-
-static void
-accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) accounts = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
-
-  if (accounts == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  for (guint i = 0; i < accounts->len; i++)
-    adopt_account (self, g_ptr_array_index (accounts, i));
-  self->accounts_loaded = TRUE;
-  g_message ("%u account(s) loaded from the keyring", accounts->len);
-  ag_quota_poller_start (self->poller);
-  if (accounts->len > 0)
-    ag_proxy_unary_refresh_catalogue_async (ag_proxy_server_get_context (self->server), NULL, catalogue_ready,
-                                            NULL);
-  g_task_return_boolean (task, TRUE);
-}
-
-/* ── following the keyring ────────────────────────────────────────────────────────────────────────────────── */
-
-/* Whether @stored, read from the keyring, should take the place of @pooled: only to bring back an account that
- * needs a new sign-in and got one elsewhere (`ag-cl account add` again). A healthy account keeps its state, and a
- * keyring read that raced with its own token update cannot undo that update. */
-static gboolean
-replaces_pooled (AgAccount *stored, AgAccount *pooled)
-{
-  return ag_account_get_state (pooled) != AG_ACCOUNT_STATE_VALID &&
-         g_strcmp0 (ag_account_get_refresh_token (stored), ag_account_get_refresh_token (pooled)) != 0;
-}
-
-/* `ag-cl account add` or `account remove` while this proxy runs: the pool follows the keyring. Accounts that
- * stay keep their state (rests, tokens); new ones are adopted, missing ones dropped, signed-out ones that were
- * signed in again replaced. */
-static void
-accounts_reread (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(AgProxyService) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) stored = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
-  g_autoptr(GHashTable) stored_emails = g_hash_table_new (g_str_hash, g_str_equal);
-  GListModel *pooled = ag_account_pool_get_accounts (self->pool);
-  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
-
-  if (stored == NULL)
-    {
-      g_message ("cannot re-read the accounts after a keyring change: %s", error->message);
-      return;
-    }
-  for (guint i = 0; i < stored->len; i++)
-    {
-      AgAccount *account = g_ptr_array_index (stored, i);
-      g_autoptr(AgAccount) known = ag_account_pool_find (self->pool, ag_account_get_email (account));
-
-      g_hash_table_add (stored_emails, (gpointer) ag_account_get_email (account));
-      if (known != NULL && !replaces_pooled (account, known))
-        continue;
-      adopt_new_account (self, account);
-      g_message ("account %s was %s the keyring; serving with it", ag_account_get_email (account),
-                 known != NULL ? "signed in again in" : "added to");
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (pooled); i++)
-    {
-      g_autoptr(AgAccount) account = g_list_model_get_item (pooled, i);
-
-      if (!g_hash_table_contains (stored_emails, ag_account_get_email (account)))
-        g_ptr_array_add (gone, g_strdup (ag_account_get_email (account)));
-    }
-  for (guint i = 0; i < gone->len; i++)
-    {
-      ag_account_pool_remove (self->pool, g_ptr_array_index (gone, i));
-      g_message ("account %s was removed from the keyring; no longer serving with it",
-                 (const char *) g_ptr_array_index (gone, i));
-    }
-}
-
-/* `ag-cl api-key generate` or `clear` while this proxy runs: enforced (or dropped) from the next request on. */
-static void
-api_key_reread (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(AgProxyService) self = user_data;
-  g_autoptr(GError) error = NULL;
-  char *key = ag_api_key_store_lookup_finish (AG_API_KEY_STORE (source), result, &error);
-
-  if (error != NULL)
-    {
-      /* The key in force stays: a locked keyring must not open the proxy. */
-      g_message ("cannot re-read the local API key after a keyring change: %s", error->message);
-      return;
-    }
-  if (g_strcmp0 (key, self->api_key) == 0)
-    {
-      if (key != NULL)
-        memset (key, 0, strlen (key));
-      g_free (key);
-      return;
-    }
-  set_api_key (self, key);
-  g_message ("local API key changed in the keyring: %s",
-             self->api_key != NULL ? "set, required from every client" : "removed");
-  refuse_network_without_key (self);
-}
-
-static void
-on_keyring_changed (AgKeyringWatch *watch, gpointer user_data)
-{
-  AgProxyService *self = user_data;
-
-  /* Before the first loads answered there is nothing to compare with; they read the latest state anyway. */
-  if (self->api_key_loaded)
-    ag_api_key_store_lookup_async (self->api_key_store, NULL, api_key_reread, g_object_ref (self));
-  if (self->accounts_loaded)
-    ag_token_store_load_all_async (self->store, NULL, accounts_reread, g_object_ref (self));
-}
-
-void
-ag_proxy_service_load_accounts_async (AgProxyService *self, GCancellable *cancellable,
-                                      GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  ag_token_store_load_all_async (self->store, cancellable, accounts_loaded, task);
-}
-
-gboolean
-ag_proxy_service_load_accounts_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-new_account_saved (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  AgAccount *account = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_token_store_save_finish (AG_TOKEN_STORE (source), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  adopt_new_account (self, account);
-  g_task_return_pointer (task, g_object_ref (account), g_object_unref);
-}
-
-static void
-account_set_up (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  AgAccount *account = ag_account_setup_finish (result, &error);
-
-  if (account == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_set_task_data (task, account, g_object_unref);
-  ag_token_store_save_async (self->store, account, g_task_get_cancellable (task), new_account_saved,
-                             g_object_ref (task));
-}
-
-void
-ag_proxy_service_add_account_async (AgProxyService *self, const char *refresh_token, GCancellable *cancellable,
-                                    GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  ag_account_setup_async (self->oauth, self->cloudcode, refresh_token, cancellable, account_set_up, task);
-}
-
-AgAccount *
-ag_proxy_service_add_account_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-account_removed (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  AgProxyService *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!ag_token_store_remove_finish (AG_TOKEN_STORE (source), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  ag_account_pool_remove (self->pool, g_task_get_task_data (task));
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-ag_proxy_service_remove_account_async (AgProxyService *self, const char *email, GCancellable *cancellable,
-                                       GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_task_data (task, g_strdup (email), g_free);
-  ag_token_store_remove_async (self->store, email, cancellable, account_removed, task);
-}
-
-gboolean
-ag_proxy_service_remove_account_finish (AgProxyService *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
 GSettings *ag_proxy_service_get_settings (AgProxyService *self) { return self->settings; }
 AgProxyServer *ag_proxy_service_get_server (AgProxyService *self) { return self->server; }
 AgAccountPool *ag_proxy_service_get_pool (AgProxyService *self) { return self->pool; }
-AgTokenStore *ag_proxy_service_get_token_store (AgProxyService *self) { return self->store; }
 AgCloudcodeClient *ag_proxy_service_get_cloudcode (AgProxyService *self) { return self->cloudcode; }
 AgOAuthClient *ag_proxy_service_get_oauth (AgProxyService *self) { return self->oauth; }
 AgModelCatalogue *ag_proxy_service_get_catalogue (AgProxyService *self) { return self->catalogue; }
 AgHistoryStore *ag_proxy_service_get_history (AgProxyService *self) { return self->history; }
 AgQuotaPoller *ag_proxy_service_get_quota_poller (AgProxyService *self) { return self->poller; }
+AgAccountRegistry *ag_proxy_service_get_registry (AgProxyService *self) { return self->registry; }
+AgLocalApiKey *ag_proxy_service_get_local_api_key (AgProxyService *self) { return self->api_key; }

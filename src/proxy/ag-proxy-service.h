@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-proxy-service.h — everything the proxy needs, wired together once for both front ends (headless and the
- * desktop app): settings, Cloud Code and OAuth clients, the token store, the account pool, the model catalogue
- * and the server. Follows the listen-address/port settings live and owns adding and removing accounts. */
+ * desktop app): settings, Cloud Code and OAuth clients, the account pool and registry, the local API key, the model
+ * catalogue, the request log, the quota poller and the server. Follows the listen-address/port settings live. */
 #pragma once
 
 #include <gio/gio.h>
 #include "ag-account-pool.h"
+#include "ag-account-registry.h"
 #include "ag-history-store.h"
+#include "ag-local-api-key.h"
 #include "ag-quota-poller.h"
 #include "ag-model-catalogue.h"
 #include "ag-proxy-server.h"
-#include "ag-token-store.h"
 
 G_BEGIN_DECLS
 
@@ -32,48 +33,40 @@ guint       ag_proxy_service_get_port (AgProxyService *self);
 /* "http://ADDRESS:PORT" of the running listener, or NULL. */
 char       *ag_proxy_service_get_url (AgProxyService *self);
 
-/* The local API key lives in the keyring. Once loaded (before start, so no request slips through) every client
- * must send it, and a non-loopback listen address is allowed. A keyring error leaves the service without a key.
- * Property "has-api-key" follows it. */
+/* The accounts' life: loading, adding, removing, saving, following the keyring. */
+AgAccountRegistry *ag_proxy_service_get_registry (AgProxyService *self);
+/* The local API key in force. Property "has-api-key" follows it; when the key goes, a listener beyond loopback
+ * stops and "listen-failed" says why. */
+AgLocalApiKey     *ag_proxy_service_get_local_api_key (AgProxyService *self);
+
+/* The registry's and the local API key's calls again, with the service as the result's source, for the desktop
+ * app's pages. */
 void        ag_proxy_service_load_api_key_async (AgProxyService *self, GCancellable *cancellable,
                                                  GAsyncReadyCallback callback, gpointer user_data);
 gboolean    ag_proxy_service_load_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-/* Generates a new key (replacing the old one), saves it in the keyring and enforces it at once. Returns it. */
 void        ag_proxy_service_generate_api_key_async (AgProxyService *self, GCancellable *cancellable,
                                                      GAsyncReadyCallback callback, gpointer user_data);
 char       *ag_proxy_service_generate_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-/* Removes the key from the keyring (none stored is no error). A listener beyond loopback is stopped at once and
- * "listen-failed" says why. */
 void        ag_proxy_service_clear_api_key_async (AgProxyService *self, GCancellable *cancellable,
                                                   GAsyncReadyCallback callback, gpointer user_data);
 gboolean    ag_proxy_service_clear_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-/* The key for the user and the Claude Code settings (never for a log); NULL when none is set. */
 const char *ag_proxy_service_get_api_key (AgProxyService *self);
 gboolean    ag_proxy_service_get_has_api_key (AgProxyService *self);
-
-/* Reads the accounts from the keyring into the pool (then fetches the model catalogue). */
 void        ag_proxy_service_load_accounts_async (AgProxyService *self, GCancellable *cancellable,
                                                   GAsyncReadyCallback callback, gpointer user_data);
 gboolean    ag_proxy_service_load_accounts_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-
-/* Sets up an account from a refresh token (token exchange, e-mail, project), saves it in the keyring and adds it
- * to the pool. Returns the account. */
 void        ag_proxy_service_add_account_async (AgProxyService *self, const char *refresh_token,
                                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                                 gpointer user_data);
 AgAccount  *ag_proxy_service_add_account_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-/* Removes an account from the keyring and the pool. */
 void        ag_proxy_service_remove_account_async (AgProxyService *self, const char *email,
                                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                                    gpointer user_data);
 gboolean    ag_proxy_service_remove_account_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-/* Saves an account's changed state (enabled, rotated refresh token) to the keyring; failures are logged. */
-void        ag_proxy_service_save_account (AgProxyService *self, AgAccount *account);
 
 GSettings         *ag_proxy_service_get_settings (AgProxyService *self);   /* nullable */
 AgProxyServer     *ag_proxy_service_get_server (AgProxyService *self);
 AgAccountPool     *ag_proxy_service_get_pool (AgProxyService *self);
-AgTokenStore      *ag_proxy_service_get_token_store (AgProxyService *self);
 AgCloudcodeClient *ag_proxy_service_get_cloudcode (AgProxyService *self);
 AgOAuthClient     *ag_proxy_service_get_oauth (AgProxyService *self);
 AgModelCatalogue  *ag_proxy_service_get_catalogue (AgProxyService *self);

@@ -5,7 +5,11 @@
 #include <libsoup/soup.h>
 #include <string.h>
 #include "acct-test-util.h"
+#include "ag-account-pool.h"
+#include "ag-cloudcode-client.h"
 #include "ag-local-api-key.h"
+#include "ag-model-catalogue.h"
+#include "ag-signature-cache.h"
 #include "ag-model-catalogue.h"
 #include "ag-signature-cache.h"
 

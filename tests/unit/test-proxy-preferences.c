@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Preferences reaching the pool and the server: from GSettings (memory backend) at once and on every change, the
  * AGCL_* variables over them, a malformed AGCL_MODEL_MAP refused, and nothing applied any more once disposed. */
+#include "ag-cloudcode-client.h"
 #include "ag-proxy-preferences.h"
 #include "ag-settings.h"
 

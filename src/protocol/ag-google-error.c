@@ -2,6 +2,8 @@
 /* ag-google-error.c — Google RPC / OAuth error bodies, Go durations, RFC 3339 times, and failure classes. */
 #include "ag-google-error.h"
 
+#include "ag-json.h"
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -206,24 +208,6 @@ ag_parse_rfc3339 (const char *text, gint64 *out_unix_ms)
 
 /* ---- bodies ------------------------------------------------------------------------------------------- */
 
-static char *
-dup_string_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return g_strdup (json_node_get_string (node));
-}
-
-static JsonObject *
-object_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static gboolean
 is_https_url (const char *text)
 {
@@ -233,16 +217,16 @@ is_https_url (const char *text)
 static void
 read_error_info (AgGoogleError *self, JsonObject *detail, gint64 *quota_reset_delay_ms)
 {
-  JsonObject *metadata = object_member (detail, "metadata");
-  g_autofree char *delay = dup_string_member (metadata, "quotaResetDelay");
-  g_autofree char *stamp = dup_string_member (metadata, "quotaResetTimeStamp");
-  g_autofree char *url = dup_string_member (metadata, "validation_url");
+  JsonObject *metadata = ag_json_object (detail, "metadata");
+  g_autofree char *delay = ag_json_dup_string (metadata, "quotaResetDelay");
+  g_autofree char *stamp = ag_json_dup_string (metadata, "quotaResetTimeStamp");
+  g_autofree char *url = ag_json_dup_string (metadata, "validation_url");
   gint64 value;
 
   if (self->reason == NULL)
-    self->reason = dup_string_member (detail, "reason");
+    self->reason = ag_json_dup_string (detail, "reason");
   if (self->model == NULL)
-    self->model = dup_string_member (metadata, "model");
+    self->model = ag_json_dup_string (metadata, "model");
   if (delay != NULL && ag_parse_go_duration (delay, &value))
     *quota_reset_delay_ms = value;
   if (stamp != NULL && ag_parse_rfc3339 (stamp, &value))
@@ -266,7 +250,7 @@ read_help_links (AgGoogleError *self, JsonObject *detail, char **first_link)
 
       if (!JSON_NODE_HOLDS_OBJECT (link))
         continue;
-      url = dup_string_member (json_node_get_object (link), "url");
+      url = ag_json_dup_string (json_node_get_object (link), "url");
       if (*first_link == NULL && is_https_url (url))
         *first_link = g_steal_pointer (&url);
     }
@@ -279,8 +263,8 @@ read_rpc_error (AgGoogleError *self, JsonObject *error_object)
   gint64 retry_info_ms = -1, quota_reset_delay_ms = -1;
   g_autofree char *help_link = NULL;
 
-  self->message = dup_string_member (error_object, "message");
-  self->status = dup_string_member (error_object, "status");
+  self->message = ag_json_dup_string (error_object, "message");
+  self->status = ag_json_dup_string (error_object, "status");
   /* An error inside a 200 stream carries its real status only in the body. */
   if (self->http_status == 0 || self->http_status == 200)
     {
@@ -306,13 +290,13 @@ read_rpc_error (AgGoogleError *self, JsonObject *error_object)
           if (!JSON_NODE_HOLDS_OBJECT (node))
             continue;
           detail = json_node_get_object (node);
-          type = dup_string_member (detail, "@type");
+          type = ag_json_dup_string (detail, "@type");
           if (type == NULL)
             continue;
           if (g_str_has_suffix (type, "google.rpc.ErrorInfo"))
             read_error_info (self, detail, &quota_reset_delay_ms);
           else if (g_str_has_suffix (type, "google.rpc.RetryInfo") &&
-                   (retry_delay = dup_string_member (detail, "retryDelay")) != NULL)
+                   (retry_delay = ag_json_dup_string (detail, "retryDelay")) != NULL)
             ag_parse_go_duration (retry_delay, &retry_info_ms);
           else if (g_str_has_suffix (type, "google.rpc.Help"))
             read_help_links (self, detail, &help_link);
@@ -385,7 +369,7 @@ parse_json_body (AgGoogleError *self, const char *body, gsize body_len)
     {
       /* OAuth token endpoint: {"error":"invalid_grant","error_description":"…"}; the code goes to status. */
       self->status = g_strdup (json_node_get_string (error_member));
-      self->message = dup_string_member (object, "error_description");
+      self->message = ag_json_dup_string (object, "error_description");
       if (self->message == NULL)
         self->message = g_strdup (self->status);
       return TRUE;

@@ -7,6 +7,7 @@
 #include "ag-stream-translator.h"
 #include "ag-protocol-error.h"
 #include "ag-google-error.h"
+#include "ag-json.h"
 
 #include <string.h>
 
@@ -249,37 +250,11 @@ set_string (char **slot, const char *value)
   *slot = g_strdup (value);
 }
 
-static const char *
-string_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-object_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-array_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 static void
 handle_function_call (AgStreamTranslator *self, JsonObject *call, const char *signature)
 {
-  const char *upstream_id = string_member (call, "id");
-  const char *name = string_member (call, "name");
+  const char *upstream_id = ag_json_string (call, "id");
+  const char *name = ag_json_string (call, "name");
   JsonNode *args = json_object_get_member (call, "args");
   const char *tool_signature = signature;
   char generated_id[6 + RANDOM_ID_CHARS + 1];
@@ -329,8 +304,8 @@ handle_function_call (AgStreamTranslator *self, JsonObject *call, const char *si
 static void
 handle_inline_data (AgStreamTranslator *self, JsonObject *inline_data)
 {
-  const char *mime = string_member (inline_data, "mimeType");
-  const char *data = string_member (inline_data, "data");
+  const char *mime = ag_json_string (inline_data, "mimeType");
+  const char *data = ag_json_string (inline_data, "data");
   JsonObject *block, *source;
 
   if (data == NULL)
@@ -350,32 +325,29 @@ handle_inline_data (AgStreamTranslator *self, JsonObject *inline_data)
 static void
 handle_part (AgStreamTranslator *self, JsonObject *part)
 {
-  const char *signature = string_member (part, "thoughtSignature");
+  const char *signature = ag_json_string (part, "thoughtSignature");
   JsonObject *call, *inline_data;
   const char *text;
-  JsonNode *thought;
 
   /* Shorter signatures are placeholders (every peer uses the 50-char rule): passing them on would fail later. */
   if (signature != NULL && strlen (signature) < AG_SIGNATURE_MIN_LENGTH)
     signature = NULL;
 
-  if ((call = object_member (part, "functionCall")) != NULL)
+  if ((call = ag_json_object (part, "functionCall")) != NULL)
     {
       handle_function_call (self, call, signature);
       return;
     }
   if (signature != NULL && self->family == AG_MODEL_FAMILY_GEMINI)
     set_string (&self->gemini_tool_signature, signature);
-  if ((inline_data = object_member (part, "inlineData")) != NULL)
+  if ((inline_data = ag_json_object (part, "inlineData")) != NULL)
     {
       handle_inline_data (self, inline_data);
       return;
     }
 
-  text = string_member (part, "text");
-  thought = json_object_get_member (part, "thought");
-  if (thought != NULL && JSON_NODE_TYPE (thought) == JSON_NODE_VALUE &&
-      json_node_get_value_type (thought) == G_TYPE_BOOLEAN && json_node_get_boolean (thought))
+  text = ag_json_string (part, "text");
+  if (ag_json_bool (part, "thought", FALSE))
     {
       if (text != NULL && *text != '\0')
         {
@@ -455,8 +427,7 @@ outdated_client_notice (JsonArray *parts)
 {
   for (guint i = 0; i < json_array_get_length (parts); i++)
     {
-      JsonNode *part = json_array_get_element (parts, i);
-      const char *text = JSON_NODE_HOLDS_OBJECT (part) ? string_member (json_node_get_object (part), "text") : NULL;
+      const char *text = ag_json_string (ag_json_array_object (parts, i), "text");
 
       if (ag_google_text_is_outdated_client_notice (text))
         return text;
@@ -476,8 +447,8 @@ ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError *
     response = JSON_NODE_HOLDS_OBJECT (wrapped) ? json_node_get_object (wrapped) : NULL;
   if (response == NULL || !is_response_object (response))
     {
-      JsonObject *upstream_error = response != NULL ? object_member (response, "error") : NULL;
-      const char *message = upstream_error != NULL ? string_member (upstream_error, "message") : NULL;
+      JsonObject *upstream_error = response != NULL ? ag_json_object (response, "error") : NULL;
+      const char *message = upstream_error != NULL ? ag_json_string (upstream_error, "message") : NULL;
 
       g_set_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM, "Upstream sent %s%s",
                    message != NULL ? "an error in the stream: " : "a chunk that is not a response",
@@ -488,20 +459,18 @@ ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError *
     return TRUE;
 
   self->received = TRUE;
-  if ((usage = object_member (response, "usageMetadata")) != NULL)
+  if ((usage = ag_json_object (response, "usageMetadata")) != NULL)
     read_usage (self, usage);
 
-  if ((feedback = object_member (response, "promptFeedback")) != NULL && string_member (feedback, "blockReason"))
+  if ((feedback = ag_json_object (response, "promptFeedback")) != NULL && ag_json_string (feedback, "blockReason"))
     self->finish_stop_reason = "refusal";
 
-  candidates = array_member (response, "candidates");
+  candidates = ag_json_array (response, "candidates");
   if (candidates != NULL && json_array_get_length (candidates) > 0)
     {
-      JsonNode *first = json_array_get_element (candidates, 0);
-      JsonObject *candidate = JSON_NODE_HOLDS_OBJECT (first) ? json_node_get_object (first) : NULL;
-      JsonObject *content = candidate != NULL ? object_member (candidate, "content") : NULL;
-      JsonArray *parts = content != NULL ? array_member (content, "parts") : NULL;
-      const char *finish_reason = candidate != NULL ? string_member (candidate, "finishReason") : NULL;
+      JsonObject *candidate = ag_json_array_object (candidates, 0);
+      JsonArray *parts = ag_json_array (ag_json_object (candidate, "content"), "parts");
+      const char *finish_reason = ag_json_string (candidate, "finishReason");
       guint n_parts = parts != NULL ? json_array_get_length (parts) : 0;
       const char *notice = !self->started && parts != NULL ? outdated_client_notice (parts) : NULL;
 
@@ -512,10 +481,10 @@ ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError *
         }
       for (guint i = 0; i < n_parts; i++)
         {
-          JsonNode *part = json_array_get_element (parts, i);
+          JsonObject *part = ag_json_array_object (parts, i);
 
-          if (JSON_NODE_HOLDS_OBJECT (part))
-            handle_part (self, json_node_get_object (part));
+          if (part != NULL)
+            handle_part (self, part);
         }
       if (finish_reason != NULL)
         self->finish_stop_reason = stop_reason_for_finish (finish_reason);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-request-classifier.h"
+#include "ag-json.h"
 #include "ag-sse-writer.h"
 
 #include <string.h>
@@ -37,14 +38,6 @@ last_message (JsonObject *body)
   return JSON_NODE_HOLDS_OBJECT (last) ? json_node_get_object (last) : NULL;
 }
 
-static const char *
-string_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
-}
-
 /* The user text of the last message: the string content or its text blocks joined. */
 static char *
 last_user_text (JsonObject *message)
@@ -53,7 +46,7 @@ last_user_text (JsonObject *message)
   GString *text;
   JsonArray *blocks;
 
-  if (g_strcmp0 (string_member (message, "role"), "user") != 0 || content == NULL)
+  if (g_strcmp0 (ag_json_string (message, "role"), "user") != 0 || content == NULL)
     return NULL;
   if (json_node_get_value_type (content) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (content));
@@ -66,12 +59,12 @@ last_user_text (JsonObject *message)
       JsonNode *block = json_array_get_element (blocks, i);
 
       if (JSON_NODE_HOLDS_OBJECT (block) &&
-          g_strcmp0 (string_member (json_node_get_object (block), "type"), "text") == 0 &&
-          string_member (json_node_get_object (block), "text") != NULL)
+          g_strcmp0 (ag_json_string (json_node_get_object (block), "type"), "text") == 0 &&
+          ag_json_string (json_node_get_object (block), "text") != NULL)
         {
           if (text->len > 0)
             g_string_append_c (text, '\n');
-          g_string_append (text, string_member (json_node_get_object (block), "text"));
+          g_string_append (text, ag_json_string (json_node_get_object (block), "text"));
         }
     }
   return g_string_free (text, FALSE);
@@ -84,7 +77,7 @@ is_warmup (JsonObject *message)
   JsonNode *content = json_object_get_member (message, "content");
   JsonArray *blocks;
 
-  if (g_strcmp0 (string_member (message, "role"), "user") != 0 || content == NULL)
+  if (g_strcmp0 (ag_json_string (message, "role"), "user") != 0 || content == NULL)
     return FALSE;
   if (json_node_get_value_type (content) == G_TYPE_STRING)
     {
@@ -104,12 +97,12 @@ is_warmup (JsonObject *message)
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       block = json_node_get_object (node);
-      type = string_member (block, "type");
-      if (g_strcmp0 (type, "text") == 0 && string_member (block, "text") != NULL)
+      type = ag_json_string (block, "type");
+      if (g_strcmp0 (type, "text") == 0 && ag_json_string (block, "text") != NULL)
         {
-          g_autofree char *text = g_strstrip (g_strdup (string_member (block, "text")));
+          g_autofree char *text = g_strstrip (g_strdup (ag_json_string (block, "text")));
 
-          if (g_str_equal (text, "Warmup") || g_str_has_prefix (string_member (block, "text"), "Warmup\n"))
+          if (g_str_equal (text, "Warmup") || g_str_has_prefix (ag_json_string (block, "text"), "Warmup\n"))
             return TRUE;
         }
     }

@@ -339,27 +339,15 @@ describe_unreadable_body (guint http_status, const char *body, gsize body_len)
   return g_string_free (text, FALSE);
 }
 
+/* Reads a parsed body: a Google RPC error {"error":{…}} or the OAuth token endpoint's {"error":"invalid_grant",…}.
+ * FALSE when @object carries neither. */
 static gboolean
-parse_json_body (AgGoogleError *self, const char *body, gsize body_len)
+read_body_object (AgGoogleError *self, JsonObject *object)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
-  JsonObject *object;
-  JsonNode *error_member;
+  JsonNode *error_member = json_object_get_member (object, "error");
 
-  if (body_len == 0 || body_len > G_MAXSSIZE || !json_parser_load_from_data (parser, body, (gssize) body_len, NULL))
-    return FALSE;
-  root = json_parser_get_root (parser);
-  /* Some endpoints wrap the error in a one-element array. */
-  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root) && json_array_get_length (json_node_get_array (root)) > 0)
-    root = json_array_get_element (json_node_get_array (root), 0);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return FALSE;
-  object = json_node_get_object (root);
-  error_member = json_object_get_member (object, "error");
   if (error_member == NULL)
     return FALSE;
-
   if (JSON_NODE_HOLDS_OBJECT (error_member))
     {
       read_rpc_error (self, json_node_get_object (error_member));
@@ -532,27 +520,36 @@ classify (AgGoogleError *self)
   return AG_UPSTREAM_FAILURE_OTHER;
 }
 
-AgGoogleError *
-ag_google_error_parse (guint http_status, const char *body, gsize body_len)
+static AgGoogleError *
+google_error_new (guint http_status)
 {
   AgGoogleError *self = g_new0 (AgGoogleError, 1);
 
   self->http_status = http_status;
   self->retry_delay_ms = -1;
   self->reset_time_ms = -1;
-  if (body == NULL)
-    body_len = 0;
+  return self;
+}
 
-  if (!parse_json_body (self, body, body_len) || self->message == NULL)
+/* What a body says beyond its fields, once it was read (@readable) or found unreadable (@description then says
+ * what it was): a delay quoted in the message, the validation URL in a 403's text, and the class. */
+static AgGoogleError *
+complete_error (AgGoogleError *self, gboolean readable, char *description)
+{
+  if (!readable || self->message == NULL)
     {
       g_free (self->message);
-      self->message = describe_unreadable_body (http_status, body != NULL ? body : "", body_len);
+      self->message = description;
     }
-  else if (self->retry_delay_ms < 0)
+  else
     {
-      g_autofree char *lower = g_ascii_strdown (self->message, -1);
+      g_free (description);
+      if (self->retry_delay_ms < 0)
+        {
+          g_autofree char *lower = g_ascii_strdown (self->message, -1);
 
-      self->retry_delay_ms = delay_from_message (lower);
+          self->retry_delay_ms = delay_from_message (lower);
+        }
     }
 
   if (self->http_status == 403 && self->validation_url == NULL)
@@ -565,6 +562,36 @@ ag_google_error_parse (guint http_status, const char *body, gsize body_len)
 
   self->kind = classify (self);
   return self;
+}
+
+AgGoogleError *
+ag_google_error_from_object (guint http_status, JsonObject *object)
+{
+  AgGoogleError *self = google_error_new (http_status);
+  gboolean readable = object != NULL && read_body_object (self, object);
+
+  /* A JSON object is all there is to say about a body without a readable error: its text is not at hand (and
+   * echoing unknown bytes back is what describe_unreadable_body avoids anyway). */
+  return complete_error (self, readable, g_strdup_printf ("HTTP %u with an unrecognised JSON body", http_status));
+}
+
+AgGoogleError *
+ag_google_error_parse (guint http_status, const char *body, gsize body_len)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root = NULL;
+
+  if (body == NULL)
+    body_len = 0;
+  if (body_len > 0 && body_len <= G_MAXSSIZE && json_parser_load_from_data (parser, body, (gssize) body_len, NULL))
+    root = json_parser_get_root (parser);
+  /* Some endpoints wrap the error in a one-element array. */
+  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root) && json_array_get_length (json_node_get_array (root)) > 0)
+    root = json_array_get_element (json_node_get_array (root), 0);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    return ag_google_error_from_object (http_status, json_node_get_object (root));
+  return complete_error (google_error_new (http_status), FALSE,
+                         describe_unreadable_body (http_status, body != NULL ? body : "", body_len));
 }
 
 void

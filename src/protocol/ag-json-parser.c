@@ -10,6 +10,7 @@
  * same strtod-style conversion json-glib uses, with the sign applied afterwards as it does; nesting stays under
  * MAX_DEPTH. Members are set with json_object_set_member, as json-glib does, so repeated names behave the same. */
 #include "ag-json-parser-private.h"
+#include "ag-json-writer.h"
 
 #include <string.h>
 
@@ -87,6 +88,15 @@ read_hex4 (Reader *r)
   return value;
 }
 
+/* The bytes that end a run of plain string bytes: control characters, the quote and the backslash. */
+static const gboolean stops_string[256] = {
+  [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+  [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+  [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+  [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+  ['"'] = 1, ['\\'] = 1,
+};
+
 /* The string at r->p (its opening quote) into r->scratch, NUL-terminated. FALSE when outside the fast form. */
 static gboolean
 read_string (Reader *r)
@@ -101,14 +111,14 @@ read_string (Reader *r)
       guchar c;
 
       /* Plain bytes are copied in runs; only the closing quote, escapes and control bytes stop a run. */
-      while (r->p < r->end && (c = (guchar) *r->p) >= 0x20 && c != '"' && c != '\\')
+      while (r->p < r->end && !stops_string[c = (guchar) *r->p])
         {
           high |= c;
           r->p++;
         }
       if (r->p >= r->end || (guchar) *r->p < 0x20)
         return FALSE;
-      g_string_append_len (r->scratch, run, r->p - run);
+      ag_json_append_len (r->scratch, run, (gsize) (r->p - run));
       if (*r->p++ == '"')
         break;
       /* An escape. */

@@ -579,7 +579,9 @@ read_count (JsonObject *usage, const char *name, gint64 *out)
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return FALSE;
-  *out = json_node_get_int (node);
+  /* No count is negative or near 2^31; held to that range, the differences and sums below cannot overflow
+   * whatever upstream sends. */
+  *out = CLAMP (json_node_get_int (node), 0, G_MAXINT32);
   return TRUE;
 }
 

@@ -542,7 +542,8 @@ test_sse_output_fixture (gconstpointer data)
   assert_sse_matches_events (sse, len, fixture->family, END_FAIL);
 }
 
-/* Every character class the escaping treats apart, in every place a string from upstream lands. */
+/* Every character class the escaping treats apart, in every place a string from upstream lands; and counts out of
+ * any sensible range. */
 static void
 test_sse_output_escaping (void)
 {

@@ -5,10 +5,11 @@
  * The fast path accepts only what json-glib's parser accepts and reads the same way, and turns everything else
  * over to it: whitespace is space, tab, LF and CR (no comments, no BOM); strings have no raw control characters,
  * only the escapes \" \\ \/ \b \f \n \r \t and \uXXXX with four hex digits (never U+0000, a surrogate only as a
- * pair), and valid UTF-8 (json-glib validates its whole input); numbers follow RFC 8259 (no leading zeros), an
- * integer has at most 18 digits (json-glib wraps larger ones) and one with a fraction or exponent is read by the
- * same strtod-style conversion json-glib uses, with the sign applied afterwards as it does; nesting stays under
- * MAX_DEPTH. Members are set with json_object_set_member, as json-glib does, so repeated names behave the same. */
+ * pair), and valid UTF-8 (json-glib validates its whole input); numbers follow RFC 8259 (no leading zeros, which
+ * json-glib reads as octal), an integer has at most 18 digits (json-glib reads longer ones as unsigned and casts,
+ * which wraps) and one with a fraction or exponent gets the value json-glib's g_strtod gives JSON text (the C-locale
+ * reading), the sign applied afterwards as json-glib does; nesting stays under MAX_DEPTH. Members are set with
+ * json_object_set_member, as json-glib sets them, so repeated names behave the same. */
 #include "ag-json-parser-private.h"
 #include "ag-json-writer.h"
 

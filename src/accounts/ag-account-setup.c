@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-account-setup.h"
+#include "ag-json.h"
 
 #define AG_ONBOARD_DEFAULT_POLL_MS 2000
 /* [CPA] polls 5 × 2 s, [BADRI]/[OAA] 10 × 5 s; provisioning normally finishes within a few seconds. */
@@ -35,26 +36,6 @@ setup_data_free (SetupData *data)
   g_free (data);
 }
 
-static const char *
-string_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-object_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_node_get_object (node);
-}
-
 static char *
 nonempty_dup (const char *value)
 {
@@ -68,9 +49,9 @@ ag_account_setup_project_from_load (JsonObject *load_response)
 
   g_return_val_if_fail (load_response != NULL, NULL);
 
-  project = string_member (load_response, "cloudaicompanionProject");
+  project = ag_json_string (load_response, "cloudaicompanionProject");
   if (project == NULL)
-    project = string_member (object_member (load_response, "cloudaicompanionProject"), "id");
+    project = ag_json_string (ag_json_object (load_response, "cloudaicompanionProject"), "id");
   return nonempty_dup (project);
 }
 
@@ -92,7 +73,7 @@ ag_account_setup_onboard_tier (JsonObject *load_response)
           JsonNode *tier = json_array_get_element (tiers, i);
           JsonObject *object = JSON_NODE_HOLDS_OBJECT (tier) ? json_node_get_object (tier) : NULL;
 
-          const char *id = string_member (object, "id");
+          const char *id = ag_json_string (object, "id");
 
           if (id != NULL && *id != '\0' && json_object_get_boolean_member_with_default (object, "isDefault", FALSE))
             return g_strdup (id);
@@ -109,9 +90,9 @@ ag_account_setup_tier_from_load (JsonObject *load_response)
   g_return_val_if_fail (load_response != NULL, NULL);
 
   /* The subscription the account actually has: a paid tier wins over the current one ([BADRI]). */
-  tier = nonempty_dup (string_member (object_member (load_response, "paidTier"), "id"));
+  tier = nonempty_dup (ag_json_string (ag_json_object (load_response, "paidTier"), "id"));
   if (tier == NULL)
-    tier = nonempty_dup (string_member (object_member (load_response, "currentTier"), "id"));
+    tier = nonempty_dup (ag_json_string (ag_json_object (load_response, "currentTier"), "id"));
   return tier;
 }
 
@@ -186,8 +167,8 @@ onboarded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   operation = json_node_get_object (response);
   if (json_object_get_boolean_member_with_default (operation, "done", FALSE))
     {
-      project = ag_account_setup_project_from_load (object_member (operation, "response") != NULL
-                                                    ? object_member (operation, "response") : operation);
+      project = ag_account_setup_project_from_load (ag_json_object (operation, "response") != NULL
+                                                    ? ag_json_object (operation, "response") : operation);
       if (project == NULL)
         g_task_return_new_error (task, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_BAD_RESPONSE,
                                  "onboardUser finished without a Cloud Code project");

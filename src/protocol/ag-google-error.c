@@ -2,6 +2,8 @@
 /* ag-google-error.c — Google RPC / OAuth error bodies, Go durations, RFC 3339 times, and failure classes. */
 #include "ag-google-error.h"
 
+#include "ag-json.h"
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -206,24 +208,6 @@ ag_parse_rfc3339 (const char *text, gint64 *out_unix_ms)
 
 /* ---- bodies ------------------------------------------------------------------------------------------- */
 
-static char *
-dup_string_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return g_strdup (json_node_get_string (node));
-}
-
-static JsonObject *
-object_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static gboolean
 is_https_url (const char *text)
 {
@@ -233,16 +217,16 @@ is_https_url (const char *text)
 static void
 read_error_info (AgGoogleError *self, JsonObject *detail, gint64 *quota_reset_delay_ms)
 {
-  JsonObject *metadata = object_member (detail, "metadata");
-  g_autofree char *delay = dup_string_member (metadata, "quotaResetDelay");
-  g_autofree char *stamp = dup_string_member (metadata, "quotaResetTimeStamp");
-  g_autofree char *url = dup_string_member (metadata, "validation_url");
+  JsonObject *metadata = ag_json_object (detail, "metadata");
+  g_autofree char *delay = ag_json_dup_string (metadata, "quotaResetDelay");
+  g_autofree char *stamp = ag_json_dup_string (metadata, "quotaResetTimeStamp");
+  g_autofree char *url = ag_json_dup_string (metadata, "validation_url");
   gint64 value;
 
   if (self->reason == NULL)
-    self->reason = dup_string_member (detail, "reason");
+    self->reason = ag_json_dup_string (detail, "reason");
   if (self->model == NULL)
-    self->model = dup_string_member (metadata, "model");
+    self->model = ag_json_dup_string (metadata, "model");
   if (delay != NULL && ag_parse_go_duration (delay, &value))
     *quota_reset_delay_ms = value;
   if (stamp != NULL && ag_parse_rfc3339 (stamp, &value))
@@ -266,7 +250,7 @@ read_help_links (AgGoogleError *self, JsonObject *detail, char **first_link)
 
       if (!JSON_NODE_HOLDS_OBJECT (link))
         continue;
-      url = dup_string_member (json_node_get_object (link), "url");
+      url = ag_json_dup_string (json_node_get_object (link), "url");
       if (*first_link == NULL && is_https_url (url))
         *first_link = g_steal_pointer (&url);
     }
@@ -279,8 +263,8 @@ read_rpc_error (AgGoogleError *self, JsonObject *error_object)
   gint64 retry_info_ms = -1, quota_reset_delay_ms = -1;
   g_autofree char *help_link = NULL;
 
-  self->message = dup_string_member (error_object, "message");
-  self->status = dup_string_member (error_object, "status");
+  self->message = ag_json_dup_string (error_object, "message");
+  self->status = ag_json_dup_string (error_object, "status");
   /* An error inside a 200 stream carries its real status only in the body. */
   if (self->http_status == 0 || self->http_status == 200)
     {
@@ -306,13 +290,13 @@ read_rpc_error (AgGoogleError *self, JsonObject *error_object)
           if (!JSON_NODE_HOLDS_OBJECT (node))
             continue;
           detail = json_node_get_object (node);
-          type = dup_string_member (detail, "@type");
+          type = ag_json_dup_string (detail, "@type");
           if (type == NULL)
             continue;
           if (g_str_has_suffix (type, "google.rpc.ErrorInfo"))
             read_error_info (self, detail, &quota_reset_delay_ms);
           else if (g_str_has_suffix (type, "google.rpc.RetryInfo") &&
-                   (retry_delay = dup_string_member (detail, "retryDelay")) != NULL)
+                   (retry_delay = ag_json_dup_string (detail, "retryDelay")) != NULL)
             ag_parse_go_duration (retry_delay, &retry_info_ms);
           else if (g_str_has_suffix (type, "google.rpc.Help"))
             read_help_links (self, detail, &help_link);
@@ -355,27 +339,15 @@ describe_unreadable_body (guint http_status, const char *body, gsize body_len)
   return g_string_free (text, FALSE);
 }
 
+/* Reads a parsed body: a Google RPC error {"error":{…}} or the OAuth token endpoint's {"error":"invalid_grant",…}.
+ * FALSE when @object carries neither. */
 static gboolean
-parse_json_body (AgGoogleError *self, const char *body, gsize body_len)
+read_body_object (AgGoogleError *self, JsonObject *object)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
-  JsonObject *object;
-  JsonNode *error_member;
+  JsonNode *error_member = json_object_get_member (object, "error");
 
-  if (body_len == 0 || body_len > G_MAXSSIZE || !json_parser_load_from_data (parser, body, (gssize) body_len, NULL))
-    return FALSE;
-  root = json_parser_get_root (parser);
-  /* Some endpoints wrap the error in a one-element array. */
-  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root) && json_array_get_length (json_node_get_array (root)) > 0)
-    root = json_array_get_element (json_node_get_array (root), 0);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return FALSE;
-  object = json_node_get_object (root);
-  error_member = json_object_get_member (object, "error");
   if (error_member == NULL)
     return FALSE;
-
   if (JSON_NODE_HOLDS_OBJECT (error_member))
     {
       read_rpc_error (self, json_node_get_object (error_member));
@@ -385,7 +357,7 @@ parse_json_body (AgGoogleError *self, const char *body, gsize body_len)
     {
       /* OAuth token endpoint: {"error":"invalid_grant","error_description":"…"}; the code goes to status. */
       self->status = g_strdup (json_node_get_string (error_member));
-      self->message = dup_string_member (object, "error_description");
+      self->message = ag_json_dup_string (object, "error_description");
       if (self->message == NULL)
         self->message = g_strdup (self->status);
       return TRUE;
@@ -548,27 +520,36 @@ classify (AgGoogleError *self)
   return AG_UPSTREAM_FAILURE_OTHER;
 }
 
-AgGoogleError *
-ag_google_error_parse (guint http_status, const char *body, gsize body_len)
+static AgGoogleError *
+google_error_new (guint http_status)
 {
   AgGoogleError *self = g_new0 (AgGoogleError, 1);
 
   self->http_status = http_status;
   self->retry_delay_ms = -1;
   self->reset_time_ms = -1;
-  if (body == NULL)
-    body_len = 0;
+  return self;
+}
 
-  if (!parse_json_body (self, body, body_len) || self->message == NULL)
+/* What a body says beyond its fields, once it was read (@readable) or found unreadable (@description then says
+ * what it was): a delay quoted in the message, the validation URL in a 403's text, and the class. */
+static AgGoogleError *
+complete_error (AgGoogleError *self, gboolean readable, char *description)
+{
+  if (!readable || self->message == NULL)
     {
       g_free (self->message);
-      self->message = describe_unreadable_body (http_status, body != NULL ? body : "", body_len);
+      self->message = description;
     }
-  else if (self->retry_delay_ms < 0)
+  else
     {
-      g_autofree char *lower = g_ascii_strdown (self->message, -1);
+      g_free (description);
+      if (self->retry_delay_ms < 0)
+        {
+          g_autofree char *lower = g_ascii_strdown (self->message, -1);
 
-      self->retry_delay_ms = delay_from_message (lower);
+          self->retry_delay_ms = delay_from_message (lower);
+        }
     }
 
   if (self->http_status == 403 && self->validation_url == NULL)
@@ -581,6 +562,36 @@ ag_google_error_parse (guint http_status, const char *body, gsize body_len)
 
   self->kind = classify (self);
   return self;
+}
+
+AgGoogleError *
+ag_google_error_from_object (guint http_status, JsonObject *object)
+{
+  AgGoogleError *self = google_error_new (http_status);
+  gboolean readable = object != NULL && read_body_object (self, object);
+
+  /* A JSON object is all there is to say about a body without a readable error: its text is not at hand (and
+   * echoing unknown bytes back is what describe_unreadable_body avoids anyway). */
+  return complete_error (self, readable, g_strdup_printf ("HTTP %u with an unrecognised JSON body", http_status));
+}
+
+AgGoogleError *
+ag_google_error_parse (guint http_status, const char *body, gsize body_len)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root = NULL;
+
+  if (body == NULL)
+    body_len = 0;
+  if (body_len > 0 && body_len <= G_MAXSSIZE && json_parser_load_from_data (parser, body, (gssize) body_len, NULL))
+    root = json_parser_get_root (parser);
+  /* Some endpoints wrap the error in a one-element array. */
+  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root) && json_array_get_length (json_node_get_array (root)) > 0)
+    root = json_array_get_element (json_node_get_array (root), 0);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    return ag_google_error_from_object (http_status, json_node_get_object (root));
+  return complete_error (google_error_new (http_status), FALSE,
+                         describe_unreadable_body (http_status, body != NULL ? body : "", body_len));
 }
 
 void

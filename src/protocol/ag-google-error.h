@@ -3,7 +3,7 @@
  * caller can retry, rotate, back off or answer the client. Pure. */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -39,6 +39,10 @@ typedef struct {
 /* Parses any body (JSON RPC error, OAuth {"error":"invalid_grant"}, HTML, empty) for @http_status. Never NULL.
  * For an error that arrived inside a 200 stream pass 200 (or 0): the body's error.code then becomes http_status. */
 AgGoogleError *ag_google_error_parse (guint http_status, const char *body, gsize body_len);
+/* The same for a body already parsed into @object (an upstream stream event that carries "error"): no second parse.
+ * A body that parses to an object gives the same error either way, except that an unreadable one is described as
+ * "HTTP … with an unrecognised JSON body" whatever its text. */
+AgGoogleError *ag_google_error_from_object (guint http_status, JsonObject *object);
 void           ag_google_error_free (AgGoogleError *self);
 
 /* Parses Go durations ("2h21m25.831582438s", "479.417207ms", "0.479417207s", "1.5s", "300us") into ms,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-message-collector.c — replays the Anthropic stream events into one Messages response object. */
 #include "ag-message-collector.h"
+#include "ag-json.h"
 #include "ag-protocol-error.h"
 
 typedef struct {
@@ -56,24 +57,6 @@ ag_message_collector_free (AgMessageCollector *self)
   g_free (self);
 }
 
-static JsonObject *
-object_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-string_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static Block *
 find_block (AgMessageCollector *self, JsonObject *event)
 {
@@ -93,7 +76,7 @@ find_block (AgMessageCollector *self, JsonObject *event)
 static void
 add_block (AgMessageCollector *self, JsonObject *event)
 {
-  JsonObject *start = object_member (event, "content_block");
+  JsonObject *start = ag_json_object (event, "content_block");
   Block *block;
 
   if (start == NULL)
@@ -109,22 +92,22 @@ static void
 add_delta (AgMessageCollector *self, JsonObject *event)
 {
   Block *block = find_block (self, event);
-  JsonObject *delta = object_member (event, "delta");
-  const char *type = string_member (delta, "type");
+  JsonObject *delta = ag_json_object (event, "delta");
+  const char *type = ag_json_string (delta, "type");
   const char *value = NULL;
 
   if (block == NULL || type == NULL)
     return;
   if (g_str_equal (type, "text_delta"))
-    value = string_member (delta, "text");
+    value = ag_json_string (delta, "text");
   else if (g_str_equal (type, "thinking_delta"))
-    value = string_member (delta, "thinking");
+    value = ag_json_string (delta, "thinking");
   else if (g_str_equal (type, "input_json_delta"))
-    value = string_member (delta, "partial_json");
+    value = ag_json_string (delta, "partial_json");
   else if (g_str_equal (type, "signature_delta"))
     {
       g_free (block->signature);
-      block->signature = g_strdup (string_member (delta, "signature"));
+      block->signature = g_strdup (ag_json_string (delta, "signature"));
     }
   if (value != NULL)
     g_string_append (block->content, value);
@@ -133,8 +116,8 @@ add_delta (AgMessageCollector *self, JsonObject *event)
 static void
 add_message_delta (AgMessageCollector *self, JsonObject *event)
 {
-  JsonObject *delta = object_member (event, "delta");
-  JsonObject *usage = object_member (event, "usage");
+  JsonObject *delta = ag_json_object (event, "delta");
+  JsonObject *usage = ag_json_object (event, "usage");
 
   if (delta != NULL && json_object_has_member (delta, "stop_reason"))
     {
@@ -163,7 +146,7 @@ ag_message_collector_add_event (const char *event_name, JsonNode *data, gpointer
     return;
   if (g_str_equal (event_name, "message_start"))
     {
-      JsonObject *message = object_member (event, "message");
+      JsonObject *message = ag_json_object (event, "message");
 
       if (message != NULL && self->message == NULL)
         self->message = json_object_ref (message);
@@ -178,9 +161,9 @@ ag_message_collector_add_event (const char *event_name, JsonNode *data, gpointer
     self->stopped = TRUE;
   else if (g_str_equal (event_name, "error") && self->error_type == NULL)
     {
-      JsonObject *error = object_member (event, "error");
-      const char *type = string_member (error, "type");
-      const char *message = string_member (error, "message");
+      JsonObject *error = ag_json_object (event, "error");
+      const char *type = ag_json_string (error, "type");
+      const char *message = ag_json_string (error, "message");
 
       self->error_type = g_strdup (type != NULL ? type : "api_error");
       self->error_message = g_strdup (message != NULL ? message : "Upstream stream failed");
@@ -200,7 +183,7 @@ object_node (JsonObject *object)
 static JsonNode *
 block_to_node (Block *block, GError **error)
 {
-  const char *type = string_member (block->start, "type");
+  const char *type = ag_json_string (block->start, "type");
   JsonObject *object;
 
   if (g_strcmp0 (type, "text") == 0)
@@ -225,13 +208,13 @@ block_to_node (Block *block, GError **error)
       else if ((input = json_from_string (block->content->str, NULL)) == NULL || !JSON_NODE_HOLDS_OBJECT (input))
         {
           g_set_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM,
-                       "Tool call %s has input that is not a JSON object", string_member (block->start, "id"));
+                       "Tool call %s has input that is not a JSON object", ag_json_string (block->start, "id"));
           return NULL;
         }
       object = json_object_new ();
       json_object_set_string_member (object, "type", "tool_use");
-      json_object_set_string_member (object, "id", string_member (block->start, "id"));
-      json_object_set_string_member (object, "name", string_member (block->start, "name"));
+      json_object_set_string_member (object, "id", ag_json_string (block->start, "id"));
+      json_object_set_string_member (object, "name", ag_json_string (block->start, "name"));
       json_object_set_member (object, "input", g_steal_pointer (&input));
     }
   else
@@ -244,7 +227,7 @@ block_to_node (Block *block, GError **error)
 static JsonNode *
 usage_node (AgMessageCollector *self)
 {
-  JsonObject *start = object_member (self->message, "usage");
+  JsonObject *start = ag_json_object (self->message, "usage");
   JsonObject *usage = json_object_new ();
   JsonObjectIter iter;
   const char *name;

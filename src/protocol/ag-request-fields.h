@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-request-fields.h — typed access to fields of an untrusted client request; every failure is an
- * AG_PROTOCOL_ERROR_INVALID_REQUEST whose message starts with the field's path ("messages.2.content.0.text"). */
+/* ag-request-fields.h — strict typed access to fields of a client's request: a wrong type is the client's mistake
+ * and fails with an AG_PROTOCOL_ERROR_INVALID_REQUEST whose message starts with the field's path
+ * ("messages.2.content.0.text"), for the 400 answer. Upstream data is read leniently instead, with ag-json.h. */
 #pragma once
 
 #include <json-glib/json-glib.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-schema-cleaner.h"
+#include "ag-json.h"
 
 #include <string.h>
 
@@ -34,32 +35,6 @@ static gboolean
 node_is_object (JsonNode *node)
 {
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node);
-}
-
-static const char *
-member_string (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-member_object (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node_is_object (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-member_array (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
 /* A scalar as text for enums and hints; NULL for null, objects and arrays. */
@@ -136,7 +111,7 @@ resolve_ref (CleanContext *ctx, JsonObject *schema, const char *name)
   JsonObject *def;
   JsonObject *merged;
 
-  if (name == NULL || ctx->defs == NULL || (def = member_object (ctx->defs, name)) == NULL)
+  if (name == NULL || ctx->defs == NULL || (def = ag_json_object (ctx->defs, name)) == NULL)
     return NULL;
   for (guint i = 0; i < ctx->ref_stack->len; i++)
     if (g_str_equal (ctx->ref_stack->pdata[i], name))
@@ -171,7 +146,7 @@ merge_all_of (CleanContext *ctx, JsonObject *schema, JsonArray *all_of)
       if (!node_is_object (json_array_get_element (all_of, i)))
         continue;
       branch = json_array_get_object_element (all_of, i);
-      ref = member_string (branch, "$ref");
+      ref = ag_json_string (branch, "$ref");
       inlined = ref != NULL ? resolve_ref (ctx, branch, ref_name (ref)) : NULL;
       if (inlined != NULL)
         {
@@ -184,8 +159,8 @@ merge_all_of (CleanContext *ctx, JsonObject *schema, JsonArray *all_of)
   for (guint s = 0; s < sources->len; s++)
     {
       JsonObject *source = sources->pdata[s];
-      JsonObject *source_properties = member_object (source, "properties");
-      JsonArray *source_required = member_array (source, "required");
+      JsonObject *source_properties = ag_json_object (source, "properties");
+      JsonArray *source_required = ag_json_array (source, "required");
       g_autoptr(GList) members = json_object_get_members (source);
 
       for (GList *l = members; l != NULL; l = l->next)
@@ -205,7 +180,7 @@ merge_all_of (CleanContext *ctx, JsonObject *schema, JsonArray *all_of)
 static gboolean
 is_null_schema (JsonObject *branch)
 {
-  const char *type = member_string (branch, "type");
+  const char *type = ag_json_string (branch, "type");
   return type != NULL && g_ascii_strcasecmp (type, "null") == 0;
 }
 
@@ -213,7 +188,7 @@ is_null_schema (JsonObject *branch)
 static int
 branch_rank (JsonObject *branch)
 {
-  const char *type = member_string (branch, "type");
+  const char *type = ag_json_string (branch, "type");
 
   if ((type != NULL && g_ascii_strcasecmp (type, "object") == 0) || json_object_has_member (branch, "properties"))
     return 3;
@@ -247,7 +222,7 @@ flatten_union (JsonObject *schema, JsonArray *branches, gboolean *nullable, GPtr
           continue;
         }
       rank = branch_rank (branch);
-      type = member_string (branch, "type");
+      type = ag_json_string (branch, "type");
       g_ptr_array_add (names, (gpointer) (type != NULL ? type : rank == 3 ? "object" : rank == 2 ? "array" : "value"));
       if (rank > best_rank)
         {
@@ -415,7 +390,7 @@ unresolved_ref (CleanContext *ctx, JsonObject *schema, const char *ref)
 {
   JsonObject *out = json_object_new ();
   const char *name = ref_name (ref);
-  const char *description = member_string (schema, "description");
+  const char *description = ag_json_string (schema, "description");
   g_autofree char *see = g_strdup_printf ("See: %s", name != NULL ? name : ref);
 
   json_object_set_string_member (out, "type", "object");
@@ -432,7 +407,7 @@ build_schema (CleanContext *ctx, JsonObject *schema, guint depth, gboolean *null
   JsonObject *out = json_object_new ();
   g_autoptr(JsonArray) enum_values = NULL;
   g_autofree char *type = clean_type (json_object_get_member (schema, "type"), nullable);
-  const char *format = member_string (schema, "format");
+  const char *format = ag_json_string (schema, "format");
   JsonNode *items;
 
   if (json_object_has_member (schema, "const"))
@@ -442,8 +417,8 @@ build_schema (CleanContext *ctx, JsonObject *schema, guint depth, gboolean *null
       if (value != NULL)
         json_array_add_string_element (enum_values, value);
     }
-  else if (member_array (schema, "enum") != NULL)
-    enum_values = clean_enum (member_array (schema, "enum"));
+  else if (ag_json_array (schema, "enum") != NULL)
+    enum_values = clean_enum (ag_json_array (schema, "enum"));
   if (enum_values != NULL && json_array_get_length (enum_values) == 0)
     g_clear_pointer (&enum_values, json_array_unref);
   if (enum_values != NULL)
@@ -451,7 +426,7 @@ build_schema (CleanContext *ctx, JsonObject *schema, guint depth, gboolean *null
       g_free (type);
       type = g_strdup ("string");  /* the gateway accepts enum only on strings */
     }
-  else if (type == NULL && member_object (schema, "properties") != NULL)
+  else if (type == NULL && ag_json_object (schema, "properties") != NULL)
     type = g_strdup ("object");
 
   if (type != NULL)
@@ -461,12 +436,12 @@ build_schema (CleanContext *ctx, JsonObject *schema, guint depth, gboolean *null
   collect_hints (schema, hints);
   if (*nullable)
     g_ptr_array_add (hints, g_strdup ("nullable"));
-  set_description (out, member_string (schema, "description"), hints);
+  set_description (out, ag_json_string (schema, "description"), hints);
   if (format_is_kept (type, format))
     json_object_set_string_member (out, "format", format);
 
   if (g_strcmp0 (type, "object") == 0)
-    clean_properties (ctx, out, member_object (schema, "properties"), member_array (schema, "required"), depth);
+    clean_properties (ctx, out, ag_json_object (schema, "properties"), ag_json_array (schema, "required"), depth);
 
   items = json_object_get_member (schema, "items");
   if (items != NULL && JSON_NODE_HOLDS_ARRAY (items) && json_array_get_length (json_node_get_array (items)) > 0)
@@ -494,12 +469,12 @@ clean_schema (CleanContext *ctx, JsonObject *schema, guint depth, gboolean *null
 
   while (out == NULL)
     {
-      const char *ref = member_string (schema, "$ref");
-      JsonArray *branches = member_array (schema, "anyOf");
+      const char *ref = ag_json_string (schema, "$ref");
+      JsonArray *branches = ag_json_array (schema, "anyOf");
       JsonObject *next = NULL;
 
       if (branches == NULL)
-        branches = member_array (schema, "oneOf");
+        branches = ag_json_array (schema, "oneOf");
 
       if (depth > MAX_DEPTH)
         out = json_object_new ();
@@ -514,8 +489,8 @@ clean_schema (CleanContext *ctx, JsonObject *schema, guint depth, gboolean *null
           g_ptr_array_add (ctx->ref_stack, g_strdup (ref_name (ref)));
           pushed_refs++;
         }
-      else if (member_array (schema, "allOf") != NULL)
-        next = merge_all_of (ctx, schema, member_array (schema, "allOf"));
+      else if (ag_json_array (schema, "allOf") != NULL)
+        next = merge_all_of (ctx, schema, ag_json_array (schema, "allOf"));
       else if (branches != NULL)
         next = flatten_union (schema, branches, nullable, hints);
       else
@@ -546,8 +521,8 @@ ag_schema_clean (JsonNode *schema, AgModelFamily family)
 
   if (root != NULL)
     {
-      copy_missing_members (defs, member_object (root, "$defs"), NULL);
-      copy_missing_members (defs, member_object (root, "definitions"), NULL);
+      copy_missing_members (defs, ag_json_object (root, "$defs"), NULL);
+      copy_missing_members (defs, ag_json_object (root, "definitions"), NULL);
     }
   ctx.defs = defs;
   ctx.ref_stack = ref_stack;
@@ -558,7 +533,7 @@ ag_schema_clean (JsonNode *schema, AgModelFamily family)
     clean = json_object_new ();
 
   /* Function parameters are always an object schema. */
-  if (g_strcmp0 (member_string (clean, "type"), "object") != 0)
+  if (g_strcmp0 (ag_json_string (clean, "type"), "object") != 0)
     {
       json_object_remove_member (clean, "enum");
       json_object_remove_member (clean, "items");

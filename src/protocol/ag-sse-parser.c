@@ -181,6 +181,16 @@ keep_partial (AgSseParser *self, const char *bytes, gsize len, GError **first_er
   g_string_append_len (self->line, bytes, (gssize) len);
 }
 
+/* The first CR or LF in [@p, @end), or @end. memchr, not a byte loop: events are mostly one long data line. */
+static const char *
+find_line_end (const char *p, const char *end)
+{
+  const char *lf = memchr (p, '\n', (gsize) (end - p));
+  const char *cr = memchr (p, '\r', (gsize) ((lf != NULL ? lf : end) - p));
+
+  return cr != NULL ? cr : lf != NULL ? lf : end;
+}
+
 static void
 feed_lines (AgSseParser *self, const char *bytes, gsize len, GError **first_error)
 {
@@ -201,9 +211,7 @@ feed_lines (AgSseParser *self, const char *bytes, gsize len, GError **first_erro
             }
         }
 
-      eol = p;
-      while (eol < end && *eol != '\n' && *eol != '\r')
-        eol++;
+      eol = find_line_end (p, end);
 
       if (eol == end)
         {

@@ -5,12 +5,17 @@
  * closes the open block; function calls and images are complete blocks of their own. A thinking block's
  * signature is held until the block closes, so exactly one signature_delta precedes its content_block_stop. */
 #include "ag-stream-translator.h"
-#include "ag-protocol-error.h"
 #include "ag-google-error.h"
+#include "ag-json.h"
+#include "ag-json-writer.h"
+#include "ag-message-collector.h"
+#include "ag-protocol-error.h"
 
 #include <string.h>
 
 #define RANDOM_ID_CHARS 24
+/* Events nest objects at most this deep: payload → message → usage. */
+#define MAX_EVENT_DEPTH 4
 
 typedef enum {
   OPEN_NONE,
@@ -18,9 +23,31 @@ typedef enum {
   OPEN_THINKING,
 } OpenBlock;
 
+/* Where events go. */
+typedef enum {
+  OUTPUT_EVENTS,   /* a JsonNode per event to the caller's function */
+  OUTPUT_SSE,      /* "event: …\ndata: …\n\n" frames appended to the output */
+  OUTPUT_MESSAGE,  /* folded by a collector into one Messages response, written to the output at the end */
+} Output;
+
+/* The event being built. An event has a fixed shape, so in SSE mode its JSON is written straight into the output
+ * (the same bytes json-glib would write for the tree); otherwise the tree is built for the event function. */
+typedef struct {
+  const char *name;
+  guint       depth;
+  JsonObject *objects[MAX_EVENT_DEPTH];      /* tree mode: the open objects, outermost first */
+  gboolean    has_members[MAX_EVENT_DEPTH];  /* SSE mode: the next member needs a comma */
+} Event;
+
 struct _AgStreamTranslator {
+  AgBackTranslator     parent;     /* first: the back-translator interface */
+  Output               output;
+  GString             *sse;        /* OUTPUT_SSE: the parent's output */
   AgAnthropicEventFunc func;
   gpointer             user_data;
+  AgMessageCollector  *collector;  /* OUTPUT_MESSAGE */
+  gboolean             collected;  /* OUTPUT_MESSAGE: the response was written */
+  Event                event;
   char                *client_model;
   AgModelFamily        family;
   AgToolNames         *tool_names;
@@ -44,6 +71,8 @@ struct _AgStreamTranslator {
   gboolean have_candidates, have_thoughts, have_total;
 };
 
+static const AgBackTranslatorClass stream_translator_class;
+
 static void
 random_id (char *out, const char *prefix)
 {
@@ -56,13 +85,13 @@ random_id (char *out, const char *prefix)
   out[n + RANDOM_ID_CHARS] = '\0';
 }
 
-AgStreamTranslator *
-ag_stream_translator_new (const AgStreamOptions *options, AgAnthropicEventFunc func, gpointer user_data)
+static AgStreamTranslator *
+translator_new (const AgStreamOptions *options, Output output)
 {
   AgStreamTranslator *self = g_new0 (AgStreamTranslator, 1);
 
-  self->func = func;
-  self->user_data = user_data;
+  ag_back_translator_init (&self->parent, &stream_translator_class);
+  self->output = output;
   self->client_model = g_strdup (options->client_model != NULL ? options->client_model : "");
   self->family = options->family;
   self->tool_names = options->tool_names != NULL ? ag_tool_names_ref (options->tool_names) : NULL;
@@ -70,6 +99,38 @@ ag_stream_translator_new (const AgStreamOptions *options, AgAnthropicEventFunc f
   self->usage_scale = options->usage_scale;
   random_id (self->message_id, "msg_");
   return self;
+}
+
+AgStreamTranslator *
+ag_stream_translator_new (const AgStreamOptions *options, AgAnthropicEventFunc func, gpointer user_data)
+{
+  AgStreamTranslator *self = translator_new (options, OUTPUT_EVENTS);
+
+  self->func = func;
+  self->user_data = user_data;
+  return self;
+}
+
+AgBackTranslator *
+ag_anthropic_back_translator_new (const AgStreamOptions *options, gboolean stream)
+{
+  AgStreamTranslator *self = translator_new (options, stream ? OUTPUT_SSE : OUTPUT_MESSAGE);
+
+  if (stream)
+    self->sse = self->parent.output;
+  else
+    {
+      self->collector = ag_message_collector_new ();
+      self->func = ag_message_collector_add_event;
+      self->user_data = self->collector;
+    }
+  return &self->parent;
+}
+
+AgBackTranslator *
+ag_stream_translator_as_back_translator (AgStreamTranslator *self)
+{
+  return &self->parent;
 }
 
 void
@@ -82,28 +143,146 @@ ag_stream_translator_free (AgStreamTranslator *self)
   g_clear_object (&self->signatures);
   g_free (self->thinking_signature);
   g_free (self->gemini_tool_signature);
+  g_clear_pointer (&self->collector, ag_message_collector_free);
+  ag_back_translator_clear (&self->parent);
   g_free (self);
 }
 
 /* ---- event building ----------------------------------------------------------------------------------- */
 
+/* Starts the event @name, whose payload carries the same name as "type". Keys given to the functions below are
+ * literal identifiers (written unescaped); values are escaped. */
 static void
-emit (AgStreamTranslator *self, const char *name, JsonObject *payload)
+event_begin (AgStreamTranslator *self, const char *name)
 {
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  Event *event = &self->event;
 
-  json_node_take_object (node, payload);
-  self->func (name, node, self->user_data);
+  event->name = name;
+  event->depth = 0;
+  if (self->sse != NULL)
+    {
+      ag_json_append_literal (self->sse, "event: ");
+      ag_json_append_len (self->sse, name, strlen (name));
+      ag_json_append_literal (self->sse, "\ndata: {\"type\":");
+      ag_json_append_string (self->sse, name);
+      event->has_members[0] = TRUE;
+      return;
+    }
+  event->objects[0] = json_object_new ();
+  json_object_set_string_member (event->objects[0], "type", name);
+}
+
+static void
+event_key (AgStreamTranslator *self, const char *key)
+{
+  Event *event = &self->event;
+
+  if (event->has_members[event->depth])
+    g_string_append_c (self->sse, ',');
+  event->has_members[event->depth] = TRUE;
+  g_string_append_c (self->sse, '"');
+  ag_json_append_len (self->sse, key, strlen (key));
+  ag_json_append_literal (self->sse, "\":");
+}
+
+static void
+event_string (AgStreamTranslator *self, const char *key, const char *value)
+{
+  if (self->sse == NULL)
+    {
+      json_object_set_string_member (self->event.objects[self->event.depth], key, value);
+      return;
+    }
+  event_key (self, key);
+  ag_json_append_string (self->sse, value);
+}
+
+static void
+event_int (AgStreamTranslator *self, const char *key, gint64 value)
+{
+  if (self->sse == NULL)
+    {
+      json_object_set_int_member (self->event.objects[self->event.depth], key, value);
+      return;
+    }
+  event_key (self, key);
+  ag_json_append_int (self->sse, value);
+}
+
+static void
+event_null (AgStreamTranslator *self, const char *key)
+{
+  if (self->sse == NULL)
+    {
+      json_object_set_null_member (self->event.objects[self->event.depth], key);
+      return;
+    }
+  event_key (self, key);
+  ag_json_append_literal (self->sse, "null");
+}
+
+static void
+event_empty_array (AgStreamTranslator *self, const char *key)
+{
+  if (self->sse == NULL)
+    {
+      json_object_set_array_member (self->event.objects[self->event.depth], key, json_array_new ());
+      return;
+    }
+  event_key (self, key);
+  ag_json_append_literal (self->sse, "[]");
+}
+
+static void
+event_open (AgStreamTranslator *self, const char *key)
+{
+  Event *event = &self->event;
+
+  g_assert (event->depth + 1 < MAX_EVENT_DEPTH);
+  if (self->sse == NULL)
+    {
+      JsonObject *object = json_object_new ();
+
+      json_object_set_object_member (event->objects[event->depth], key, object);
+      event->objects[++event->depth] = object;
+      return;
+    }
+  event_key (self, key);
+  g_string_append_c (self->sse, '{');
+  event->has_members[++event->depth] = FALSE;
+}
+
+static void
+event_close (AgStreamTranslator *self)
+{
+  if (self->sse != NULL)
+    g_string_append_c (self->sse, '}');
+  self->event.depth--;
+}
+
+static void
+event_end (AgStreamTranslator *self)
+{
+  JsonNode *node;
+
+  g_assert (self->event.depth == 0);
+  if (self->sse != NULL)
+    {
+      ag_json_append_literal (self->sse, "}\n\n");
+      return;
+    }
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, self->event.objects[0]);
+  self->event.objects[0] = NULL;
+  self->func (self->event.name, node, self->user_data);
   json_node_unref (node);
 }
 
-static JsonObject *
-typed_object (const char *type)
+static void
+emit_typed (AgStreamTranslator *self, const char *name)
 {
-  JsonObject *object = json_object_new ();
-
-  json_object_set_string_member (object, "type", type);
-  return object;
+  event_begin (self, name);
+  event_end (self);
 }
 
 static gint64
@@ -133,71 +312,76 @@ scaled (AgStreamTranslator *self, gint64 tokens)
   return (gint64) (tokens * self->usage_scale + 0.5);
 }
 
-static JsonObject *
-usage_object (AgStreamTranslator *self, gint64 output)
+static void
+event_usage (AgStreamTranslator *self, gint64 output)
 {
-  JsonObject *usage = json_object_new ();
-
-  json_object_set_int_member (usage, "input_tokens", scaled (self, input_tokens (self)));
-  json_object_set_int_member (usage, "output_tokens", output);
-  json_object_set_int_member (usage, "cache_read_input_tokens", scaled (self, self->cached_tokens));
-  json_object_set_int_member (usage, "cache_creation_input_tokens", 0);
-  return usage;
+  event_open (self, "usage");
+  event_int (self, "input_tokens", scaled (self, input_tokens (self)));
+  event_int (self, "output_tokens", output);
+  event_int (self, "cache_read_input_tokens", scaled (self, self->cached_tokens));
+  event_int (self, "cache_creation_input_tokens", 0);
+  event_close (self);
 }
 
 static void
 emit_message_start (AgStreamTranslator *self)
 {
-  JsonObject *payload = typed_object ("message_start");
-  JsonObject *message = json_object_new ();
-
-  json_object_set_string_member (message, "id", self->message_id);
-  json_object_set_string_member (message, "type", "message");
-  json_object_set_string_member (message, "role", "assistant");
-  json_object_set_string_member (message, "model", self->client_model);
-  json_object_set_array_member (message, "content", json_array_new ());
-  json_object_set_null_member (message, "stop_reason");
-  json_object_set_null_member (message, "stop_sequence");
-  /* Output is unknown this early; Anthropic and antigravity-claude-proxy report 0 here. */
-  json_object_set_object_member (message, "usage", usage_object (self, 0));
-  json_object_set_object_member (payload, "message", message);
   self->started = TRUE;
-  emit (self, "message_start", payload);
+  event_begin (self, "message_start");
+  event_open (self, "message");
+  event_string (self, "id", self->message_id);
+  event_string (self, "type", "message");
+  event_string (self, "role", "assistant");
+  event_string (self, "model", self->client_model);
+  event_empty_array (self, "content");
+  event_null (self, "stop_reason");
+  event_null (self, "stop_sequence");
+  /* Output is unknown this early; Anthropic and antigravity-claude-proxy report 0 here. */
+  event_usage (self, 0);
+  event_close (self);
+  event_end (self);
 }
 
+/* Starts content_block_start for block @index of @type; the caller adds the block's other members, then calls
+ * block_start_end. */
 static void
-emit_block_start (AgStreamTranslator *self, gint64 index, JsonObject *block)
+block_start_begin (AgStreamTranslator *self, gint64 index, const char *type)
 {
-  JsonObject *payload = typed_object ("content_block_start");
-
   /* The message opens with its first block: until then nothing was said, and an answer with no content can be
    * asked for again without the client ever knowing. */
   if (!self->started)
     emit_message_start (self);
-  json_object_set_int_member (payload, "index", index);
-  json_object_set_object_member (payload, "content_block", block);
-  emit (self, "content_block_start", payload);
+  event_begin (self, "content_block_start");
+  event_int (self, "index", index);
+  event_open (self, "content_block");
+  event_string (self, "type", type);
+}
+
+static void
+block_start_end (AgStreamTranslator *self)
+{
+  event_close (self);
+  event_end (self);
 }
 
 static void
 emit_delta (AgStreamTranslator *self, gint64 index, const char *delta_type, const char *field, const char *value)
 {
-  JsonObject *payload = typed_object ("content_block_delta");
-  JsonObject *delta = typed_object (delta_type);
-
-  json_object_set_string_member (delta, field, value);
-  json_object_set_int_member (payload, "index", index);
-  json_object_set_object_member (payload, "delta", delta);
-  emit (self, "content_block_delta", payload);
+  event_begin (self, "content_block_delta");
+  event_int (self, "index", index);
+  event_open (self, "delta");
+  event_string (self, "type", delta_type);
+  event_string (self, field, value);
+  event_close (self);
+  event_end (self);
 }
 
 static void
 emit_block_stop (AgStreamTranslator *self, gint64 index)
 {
-  JsonObject *payload = typed_object ("content_block_stop");
-
-  json_object_set_int_member (payload, "index", index);
-  emit (self, "content_block_stop", payload);
+  event_begin (self, "content_block_stop");
+  event_int (self, "index", index);
+  event_end (self);
 }
 
 /* ---- blocks ------------------------------------------------------------------------------------------- */
@@ -221,25 +405,23 @@ close_block (AgStreamTranslator *self)
 static void
 open_block (AgStreamTranslator *self, OpenBlock kind)
 {
-  JsonObject *block;
-
   if (self->open == kind)
     return;
   close_block (self);
+  self->open = kind;
+  self->open_index = self->next_index++;
   if (kind == OPEN_THINKING)
     {
-      block = typed_object ("thinking");
-      json_object_set_string_member (block, "thinking", "");
-      json_object_set_string_member (block, "signature", "");
+      block_start_begin (self, self->open_index, "thinking");
+      event_string (self, "thinking", "");
+      event_string (self, "signature", "");
     }
   else
     {
-      block = typed_object ("text");
-      json_object_set_string_member (block, "text", "");
+      block_start_begin (self, self->open_index, "text");
+      event_string (self, "text", "");
     }
-  self->open = kind;
-  self->open_index = self->next_index++;
-  emit_block_start (self, self->open_index, block);
+  block_start_end (self);
 }
 
 static void
@@ -249,43 +431,16 @@ set_string (char **slot, const char *value)
   *slot = g_strdup (value);
 }
 
-static const char *
-string_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-object_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-array_member (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 static void
 handle_function_call (AgStreamTranslator *self, JsonObject *call, const char *signature)
 {
-  const char *upstream_id = string_member (call, "id");
-  const char *name = string_member (call, "name");
+  const char *upstream_id = ag_json_string (call, "id");
+  const char *name = ag_json_string (call, "name");
   JsonNode *args = json_object_get_member (call, "args");
   const char *tool_signature = signature;
   char generated_id[6 + RANDOM_ID_CHARS + 1];
   const char *id;
   g_autofree char *args_json = NULL;
-  JsonObject *block;
 
   /* A signature riding on the call while thinking is still open signs that thinking (Claude puts it here). */
   if (signature != NULL && self->open == OPEN_THINKING && self->thinking_signature == NULL)
@@ -305,11 +460,12 @@ handle_function_call (AgStreamTranslator *self, JsonObject *call, const char *si
     name = ag_tool_names_to_client (self->tool_names, name);
   args_json = args != NULL && JSON_NODE_HOLDS_OBJECT (args) ? json_to_string (args, FALSE) : g_strdup ("{}");
 
-  block = typed_object ("tool_use");
-  json_object_set_string_member (block, "id", id);
-  json_object_set_string_member (block, "name", name);
-  json_object_set_object_member (block, "input", json_object_new ());
-  emit_block_start (self, self->next_index, block);
+  block_start_begin (self, self->next_index, "tool_use");
+  event_string (self, "id", id);
+  event_string (self, "name", name);
+  event_open (self, "input");
+  event_close (self);
+  block_start_end (self);
   emit_delta (self, self->next_index, "input_json_delta", "partial_json", args_json);
   emit_block_stop (self, self->next_index);
   self->next_index++;
@@ -329,19 +485,19 @@ handle_function_call (AgStreamTranslator *self, JsonObject *call, const char *si
 static void
 handle_inline_data (AgStreamTranslator *self, JsonObject *inline_data)
 {
-  const char *mime = string_member (inline_data, "mimeType");
-  const char *data = string_member (inline_data, "data");
-  JsonObject *block, *source;
+  const char *mime = ag_json_string (inline_data, "mimeType");
+  const char *data = ag_json_string (inline_data, "data");
 
   if (data == NULL)
     return;
   close_block (self);
-  source = typed_object ("base64");
-  json_object_set_string_member (source, "media_type", mime != NULL ? mime : "application/octet-stream");
-  json_object_set_string_member (source, "data", data);
-  block = typed_object ("image");
-  json_object_set_object_member (block, "source", source);
-  emit_block_start (self, self->next_index, block);
+  block_start_begin (self, self->next_index, "image");
+  event_open (self, "source");
+  event_string (self, "type", "base64");
+  event_string (self, "media_type", mime != NULL ? mime : "application/octet-stream");
+  event_string (self, "data", data);
+  event_close (self);
+  block_start_end (self);
   emit_block_stop (self, self->next_index);
   self->next_index++;
   self->saw_content = TRUE;
@@ -350,32 +506,29 @@ handle_inline_data (AgStreamTranslator *self, JsonObject *inline_data)
 static void
 handle_part (AgStreamTranslator *self, JsonObject *part)
 {
-  const char *signature = string_member (part, "thoughtSignature");
+  const char *signature = ag_json_string (part, "thoughtSignature");
   JsonObject *call, *inline_data;
   const char *text;
-  JsonNode *thought;
 
   /* Shorter signatures are placeholders (every peer uses the 50-char rule): passing them on would fail later. */
   if (signature != NULL && strlen (signature) < AG_SIGNATURE_MIN_LENGTH)
     signature = NULL;
 
-  if ((call = object_member (part, "functionCall")) != NULL)
+  if ((call = ag_json_object (part, "functionCall")) != NULL)
     {
       handle_function_call (self, call, signature);
       return;
     }
   if (signature != NULL && self->family == AG_MODEL_FAMILY_GEMINI)
     set_string (&self->gemini_tool_signature, signature);
-  if ((inline_data = object_member (part, "inlineData")) != NULL)
+  if ((inline_data = ag_json_object (part, "inlineData")) != NULL)
     {
       handle_inline_data (self, inline_data);
       return;
     }
 
-  text = string_member (part, "text");
-  thought = json_object_get_member (part, "thought");
-  if (thought != NULL && JSON_NODE_TYPE (thought) == JSON_NODE_VALUE &&
-      json_node_get_value_type (thought) == G_TYPE_BOOLEAN && json_node_get_boolean (thought))
+  text = ag_json_string (part, "text");
+  if (ag_json_bool (part, "thought", FALSE))
     {
       if (text != NULL && *text != '\0')
         {
@@ -426,7 +579,9 @@ read_count (JsonObject *usage, const char *name, gint64 *out)
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return FALSE;
-  *out = json_node_get_int (node);
+  /* No count is negative or near 2^31; held to that range, the differences and sums below cannot overflow
+   * whatever upstream sends. */
+  *out = CLAMP (json_node_get_int (node), 0, G_MAXINT32);
   return TRUE;
 }
 
@@ -455,8 +610,7 @@ outdated_client_notice (JsonArray *parts)
 {
   for (guint i = 0; i < json_array_get_length (parts); i++)
     {
-      JsonNode *part = json_array_get_element (parts, i);
-      const char *text = JSON_NODE_HOLDS_OBJECT (part) ? string_member (json_node_get_object (part), "text") : NULL;
+      const char *text = ag_json_string (ag_json_array_object (parts, i), "text");
 
       if (ag_google_text_is_outdated_client_notice (text))
         return text;
@@ -476,8 +630,8 @@ ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError *
     response = JSON_NODE_HOLDS_OBJECT (wrapped) ? json_node_get_object (wrapped) : NULL;
   if (response == NULL || !is_response_object (response))
     {
-      JsonObject *upstream_error = response != NULL ? object_member (response, "error") : NULL;
-      const char *message = upstream_error != NULL ? string_member (upstream_error, "message") : NULL;
+      JsonObject *upstream_error = response != NULL ? ag_json_object (response, "error") : NULL;
+      const char *message = upstream_error != NULL ? ag_json_string (upstream_error, "message") : NULL;
 
       g_set_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM, "Upstream sent %s%s",
                    message != NULL ? "an error in the stream: " : "a chunk that is not a response",
@@ -488,20 +642,18 @@ ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError *
     return TRUE;
 
   self->received = TRUE;
-  if ((usage = object_member (response, "usageMetadata")) != NULL)
+  if ((usage = ag_json_object (response, "usageMetadata")) != NULL)
     read_usage (self, usage);
 
-  if ((feedback = object_member (response, "promptFeedback")) != NULL && string_member (feedback, "blockReason"))
+  if ((feedback = ag_json_object (response, "promptFeedback")) != NULL && ag_json_string (feedback, "blockReason"))
     self->finish_stop_reason = "refusal";
 
-  candidates = array_member (response, "candidates");
+  candidates = ag_json_array (response, "candidates");
   if (candidates != NULL && json_array_get_length (candidates) > 0)
     {
-      JsonNode *first = json_array_get_element (candidates, 0);
-      JsonObject *candidate = JSON_NODE_HOLDS_OBJECT (first) ? json_node_get_object (first) : NULL;
-      JsonObject *content = candidate != NULL ? object_member (candidate, "content") : NULL;
-      JsonArray *parts = content != NULL ? array_member (content, "parts") : NULL;
-      const char *finish_reason = candidate != NULL ? string_member (candidate, "finishReason") : NULL;
+      JsonObject *candidate = ag_json_array_object (candidates, 0);
+      JsonArray *parts = ag_json_array (ag_json_object (candidate, "content"), "parts");
+      const char *finish_reason = ag_json_string (candidate, "finishReason");
       guint n_parts = parts != NULL ? json_array_get_length (parts) : 0;
       const char *notice = !self->started && parts != NULL ? outdated_client_notice (parts) : NULL;
 
@@ -512,10 +664,10 @@ ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError *
         }
       for (guint i = 0; i < n_parts; i++)
         {
-          JsonNode *part = json_array_get_element (parts, i);
+          JsonObject *part = ag_json_array_object (parts, i);
 
-          if (JSON_NODE_HOLDS_OBJECT (part))
-            handle_part (self, json_node_get_object (part));
+          if (part != NULL)
+            handle_part (self, part);
         }
       if (finish_reason != NULL)
         self->finish_stop_reason = stop_reason_for_finish (finish_reason);
@@ -532,40 +684,37 @@ ag_stream_translator_saw_finish_reason (AgStreamTranslator *self)
 void
 ag_stream_translator_finish (AgStreamTranslator *self)
 {
-  JsonObject *payload, *delta;
-
   if (self->done)
     return;
   if (!self->started)
     emit_message_start (self);
   close_block (self);
 
-  delta = json_object_new ();
-  json_object_set_string_member (delta, "stop_reason",
-                                 self->saw_tool_use ? "tool_use"
-                                 : self->finish_stop_reason != NULL ? self->finish_stop_reason
-                                                                    : "end_turn");
-  json_object_set_null_member (delta, "stop_sequence");
-  payload = typed_object ("message_delta");
-  json_object_set_object_member (payload, "delta", delta);
-  json_object_set_object_member (payload, "usage", usage_object (self, output_tokens (self)));
-  emit (self, "message_delta", payload);
+  event_begin (self, "message_delta");
+  event_open (self, "delta");
+  event_string (self, "stop_reason", self->saw_tool_use ? "tool_use"
+                                     : self->finish_stop_reason != NULL ? self->finish_stop_reason
+                                                                        : "end_turn");
+  event_null (self, "stop_sequence");
+  event_close (self);
+  event_usage (self, output_tokens (self));
+  event_end (self);
 
-  emit (self, "message_stop", typed_object ("message_stop"));
+  emit_typed (self, "message_stop");
   self->done = TRUE;
 }
 
 void
 ag_stream_translator_fail (AgStreamTranslator *self, const char *error_type, const char *message)
 {
-  JsonObject *payload = typed_object ("error");
-  JsonObject *error = typed_object (error_type);
-
-  json_object_set_string_member (error, "message", message != NULL ? message : "");
-  json_object_set_object_member (payload, "error", error);
   /* The stream ends with the error: nothing may follow it, not even message_stop. */
   self->done = TRUE;
-  emit (self, "error", payload);
+  event_begin (self, "error");
+  event_open (self, "error");
+  event_string (self, "type", error_type);
+  event_string (self, "message", message != NULL ? message : "");
+  event_close (self);
+  event_end (self);
 }
 
 gboolean
@@ -573,7 +722,7 @@ ag_stream_translator_ping (AgStreamTranslator *self)
 {
   if (!self->started || self->done)
     return FALSE;
-  emit (self, "ping", typed_object ("ping"));
+  emit_typed (self, "ping");
   return TRUE;
 }
 
@@ -605,3 +754,94 @@ ag_stream_translator_get_usage (AgStreamTranslator *self, gint64 *input, gint64 
   if (cache_read != NULL)
     *cache_read = self->cached_tokens;
 }
+
+/* ---- the back-translator interface --------------------------------------------------------------------- */
+
+static gboolean
+back_push (AgBackTranslator *back, JsonObject *chunk, GError **error)
+{
+  return ag_stream_translator_push ((AgStreamTranslator *) back, chunk, error);
+}
+
+static gboolean
+back_finish (AgBackTranslator *back, GError **error)
+{
+  AgStreamTranslator *self = (AgStreamTranslator *) back;
+  g_autoptr (JsonNode) message = NULL;
+  g_autofree char *text = NULL;
+
+  ag_stream_translator_finish (self);
+  if (self->output != OUTPUT_MESSAGE || self->collected)
+    return TRUE;
+  message = ag_message_collector_finish (self->collector, NULL, error);
+  if (message == NULL)
+    return FALSE;
+  self->collected = TRUE;
+  text = json_to_string (message, FALSE);
+  g_string_append (back->output, text);
+  return TRUE;
+}
+
+static void
+back_fail (AgBackTranslator *back, const char *error_type, const char *message)
+{
+  ag_stream_translator_fail ((AgStreamTranslator *) back, error_type, message);
+}
+
+/* One collected response has no room for a keepalive. */
+static gboolean
+back_ping (AgBackTranslator *back)
+{
+  AgStreamTranslator *self = (AgStreamTranslator *) back;
+
+  return self->output != OUTPUT_MESSAGE && ag_stream_translator_ping (self);
+}
+
+static gboolean
+back_started (AgBackTranslator *back)
+{
+  return ag_stream_translator_started ((AgStreamTranslator *) back);
+}
+
+static gboolean
+back_is_empty (AgBackTranslator *back)
+{
+  return ag_stream_translator_is_empty ((AgStreamTranslator *) back);
+}
+
+static gboolean
+back_received_response (AgBackTranslator *back)
+{
+  return ag_stream_translator_received_response ((AgStreamTranslator *) back);
+}
+
+static gboolean
+back_saw_finish_reason (AgBackTranslator *back)
+{
+  return ag_stream_translator_saw_finish_reason ((AgStreamTranslator *) back);
+}
+
+static void
+back_get_usage (AgBackTranslator *back, gint64 *input, gint64 *output, gint64 *cache_read)
+{
+  ag_stream_translator_get_usage ((AgStreamTranslator *) back, input, output, cache_read);
+}
+
+static void
+back_free (AgBackTranslator *back)
+{
+  ag_stream_translator_free ((AgStreamTranslator *) back);
+}
+
+static const AgBackTranslatorClass stream_translator_class = {
+  .push = back_push,
+  .finish = back_finish,
+  .fail = back_fail,
+  .ping = back_ping,
+  .started = back_started,
+  .is_empty = back_is_empty,
+  .received_response = back_received_response,
+  .saw_finish_reason = back_saw_finish_reason,
+  .get_usage = back_get_usage,
+  .free = back_free,
+};

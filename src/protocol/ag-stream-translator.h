@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-stream-translator.h — the state machine that turns Cloud Code stream chunks into the exact Anthropic
- * Messages SSE event sequence (message_start … message_stop). Pure: events go to a callback. */
+ * Messages SSE event sequence (message_start … message_stop): the Anthropic surface's back translator. Pure: events
+ * go to a callback, or (behind AgBackTranslator) to the output as SSE frames or as one collected response. */
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include "ag-back-translator.h"
 #include "ag-model-family.h"
 #include "ag-tool-names.h"
 #include "ag-signature-cache.h"
@@ -26,9 +28,16 @@ typedef struct {
   double            usage_scale;   /* factor on reported input/cache-read tokens; 0 or 1 = report them as they are */
 } AgStreamOptions;
 
+/* Each event as a JsonNode to @func; nothing goes to the back-translator output. */
 AgStreamTranslator *ag_stream_translator_new (const AgStreamOptions *options,
                                               AgAnthropicEventFunc   func,
                                               gpointer               user_data);
+/* The translator the call uses. With @stream, each event is appended to the output as an SSE frame, the same bytes
+ * ag_sse_format_event() gives for it. Without, the events are folded into one Messages response (as
+ * AgMessageCollector does) whose JSON is the output once finish succeeds. */
+AgBackTranslator   *ag_anthropic_back_translator_new (const AgStreamOptions *options, gboolean stream);
+/* @self behind the back-translator interface: the same object, so freeing one frees the other. */
+AgBackTranslator   *ag_stream_translator_as_back_translator (AgStreamTranslator *self);
 void     ag_stream_translator_free (AgStreamTranslator *self);
 /* One parsed upstream SSE data payload: {"response":{candidates,usageMetadata,…},"traceId":…} or the bare
  * response object. Emits message_start with the first content block. Fails (AG_PROTOCOL_ERROR_BAD_UPSTREAM) on a

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-request-record.h"
+#include "ag-json.h"
 
 #include <gio/gio.h>
 
@@ -117,15 +118,6 @@ ag_request_record_attempts_to_json (const AgRequestRecord *self)
   return json_to_string (root, FALSE);
 }
 
-static const char *
-member_string (JsonObject *object, const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-           ? json_node_get_string (node) : NULL;
-}
-
 static gint64
 member_int (JsonObject *object, const char *name)
 {
@@ -162,8 +154,8 @@ ag_request_record_set_attempts_from_json (AgRequestRecord *self, const char *jso
         }
       object = json_node_get_object (element);
       attempt = g_new0 (AgRequestAttempt, 1);
-      attempt->account = g_strdup (member_string (object, "account"));
-      attempt->reason = g_strdup (member_string (object, "reason"));
+      attempt->account = g_strdup (ag_json_string (object, "account"));
+      attempt->reason = g_strdup (ag_json_string (object, "reason"));
       attempt->status = (guint) CLAMP (member_int (object, "status"), 0, G_MAXUINT);
       attempt->wait_ms = member_int (object, "wait_ms");
       g_ptr_array_add (attempts, attempt);

@@ -151,6 +151,86 @@ test_body (gconstpointer data)
 }
 
 static void
+assert_errors_equal (const AgGoogleError *a, const AgGoogleError *b)
+{
+  g_assert_cmpuint (a->http_status, ==, b->http_status);
+  g_assert_cmpint (a->kind, ==, b->kind);
+  g_assert_cmpstr (a->status, ==, b->status);
+  g_assert_cmpstr (a->message, ==, b->message);
+  g_assert_cmpstr (a->reason, ==, b->reason);
+  g_assert_cmpstr (a->model, ==, b->model);
+  g_assert_cmpint (a->retry_delay_ms, ==, b->retry_delay_ms);
+  g_assert_cmpint (a->reset_time_ms, ==, b->reset_time_ms);
+  g_assert_cmpstr (a->validation_url, ==, b->validation_url);
+}
+
+/* The object a body parses to (unwrapping the one-element array), as a stream event would bring it; NULL when it
+ * is not JSON. */
+static JsonNode *
+body_object (const char *body)
+{
+  JsonNode *node = body != NULL ? json_from_string (body, NULL) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonNode *first = json_node_copy (json_array_get_element (json_node_get_array (node), 0));
+
+      json_node_unref (node);
+      node = first;
+    }
+  if (node != NULL && !JSON_NODE_HOLDS_OBJECT (node))
+    g_clear_pointer (&node, json_node_unref);
+  return node;
+}
+
+/* Building the error from the already parsed object gives exactly what parsing the text gives. */
+static void
+test_from_object_matches_parse (void)
+{
+  static const char *const more_bodies[] = {
+    "{\"error\":{\"code\":500}}",
+    "{\"error\":{\"code\":429,\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\","
+    "\"retryDelay\":\"3s\"}]}}",
+    "{\"error\":42}",
+    "{\"error\":null}",
+    "{\"error\":\"invalid_client\"}",
+    "{\"foo\":1}",
+    "{}",
+    "  {\"error\":{\"code\":{\"x\":1},\"message\":\"odd code\"}}",
+    "{\"error\":{\"message\":\"This version of Antigravity is no longer supported.\"}}",
+  };
+  static const guint statuses[] = { 200, 0, 400, 403, 429, 503 };
+  guint compared = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (body_cases) + G_N_ELEMENTS (more_bodies); i++)
+    {
+      const char *body = i < G_N_ELEMENTS (body_cases) ? body_cases[i].body
+                                                       : more_bodies[i - G_N_ELEMENTS (body_cases)];
+      g_autoptr (JsonNode) object = body_object (body);
+
+      if (object == NULL)
+        continue;
+      for (gsize s = 0; s < G_N_ELEMENTS (statuses); s++)
+        {
+          g_autoptr (AgGoogleError) parsed = ag_google_error_parse (statuses[s], body, strlen (body));
+          g_autoptr (AgGoogleError) built = ag_google_error_from_object (statuses[s], json_node_get_object (object));
+
+          assert_errors_equal (built, parsed);
+          compared++;
+        }
+    }
+  g_assert_cmpuint (compared, >=, 25 * G_N_ELEMENTS (statuses));
+
+  {
+    g_autoptr (AgGoogleError) none = ag_google_error_from_object (200, NULL);
+
+    g_assert_cmpstr (none->message, ==, "HTTP 200 with an unrecognised JSON body");
+    g_assert_cmpint (none->kind, ==, AG_UPSTREAM_FAILURE_OTHER);
+    g_assert_cmpint (none->retry_delay_ms, ==, -1);
+  }
+}
+
+static void
 test_body_not_nul_terminated (void)
 {
   /* The length bounds the body: the bytes after it must not be read. */
@@ -302,6 +382,7 @@ main (int argc, char **argv)
 
       g_test_add_data_func (path, &body_cases[i], test_body);
     }
+  g_test_add_func ("/google-error/from-object", test_from_object_matches_parse);
   g_test_add_func ("/google-error/body-length-bounds", test_body_not_nul_terminated);
   g_test_add_func ("/google-error/long-text-body", test_long_text_body_is_cut);
   g_test_add_func ("/google-error/code-not-a-number", test_code_not_a_number);

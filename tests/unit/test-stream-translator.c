@@ -3,6 +3,8 @@
  * expected event sequences, signature caching, usage, and the error/ping/empty paths. */
 #include "ag-stream-translator.h"
 #include "ag-protocol-error.h"
+#include "ag-sse-parser.h"
+#include "ag-sse-writer.h"
 #include "response-test-util.h"
 
 #include <string.h>
@@ -421,6 +423,220 @@ test_random_ids_differ (void)
   run_clear (&second);
 }
 
+/* ---- SSE output: the frames written straight into the output are the bytes ag_sse_format_event() gives ---- */
+
+#define ID_SEED 20260420
+
+static void
+append_formatted (const char *event_name, JsonNode *data, gpointer text)
+{
+  g_autoptr (GBytes) bytes = ag_sse_format_event (event_name, data);
+
+  g_string_append_len (text, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes));
+}
+
+static void
+push_to_back (const char *event, const char *data, gsize data_len, gpointer back)
+{
+  g_autoptr (JsonNode) chunk = json_from_string (data, NULL);
+
+  if (chunk != NULL && JSON_NODE_HOLDS_OBJECT (chunk))
+    ag_back_translator_push (back, json_node_get_object (chunk), NULL);
+}
+
+static void
+push_to_translator (const char *event, const char *data, gsize data_len, gpointer translator)
+{
+  g_autoptr (JsonNode) chunk = json_from_string (data, NULL);
+
+  if (chunk != NULL && JSON_NODE_HOLDS_OBJECT (chunk))
+    ag_stream_translator_push (translator, json_node_get_object (chunk), NULL);
+}
+
+typedef enum { END_FINISH, END_FAIL } StreamEnd;
+
+static void
+options_for (AgStreamOptions *options, AgModelFamily family, AgToolNames *names, AgSignatureCache *signatures)
+{
+  options->client_model = "claude-\"quoted\"\\model\x01";
+  options->family = family;
+  options->tool_names = names;
+  options->signatures = signatures;
+  options->usage_scale = 1.5;
+}
+
+/* @sse through the event-function translator, each event formatted with ag_sse_format_event (pinging after every
+ * chunk), and through the SSE back translator; the random ids come out the same from the same seed. */
+static void
+assert_sse_matches_events (const char *sse, gsize len, AgModelFamily family, StreamEnd end)
+{
+  g_autoptr (AgToolNames) names = ag_tool_names_new ();
+  g_autoptr (AgSignatureCache) signatures = ag_signature_cache_new ();
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autoptr (GString) actual = g_string_new (NULL);
+  AgStreamOptions options = { 0 };
+
+  ag_tool_names_to_upstream (names, "mcp__files/list");
+  options_for (&options, family, names, signatures);
+  {
+    g_autoptr (AgStreamTranslator) translator = NULL;
+    g_autoptr (AgSseParser) parser = NULL;
+
+    g_random_set_seed (ID_SEED);
+    translator = ag_stream_translator_new (&options, append_formatted, expected);
+    parser = ag_sse_parser_new (push_to_translator, translator);
+    for (gsize i = 0; i < len; i++)
+      {
+        ag_sse_parser_feed (parser, sse + i, 1, NULL);
+        ag_stream_translator_ping (translator);
+      }
+    ag_sse_parser_finish (parser);
+    if (end == END_FAIL)
+      ag_stream_translator_fail (translator, "overloaded_error", "cut \"short\"\n\x7f\x1f done");
+    ag_stream_translator_finish (translator);
+  }
+  {
+    g_autoptr (AgBackTranslator) back = NULL;
+    g_autoptr (AgSseParser) parser = NULL;
+    g_autoptr (GError) error = NULL;
+
+    g_random_set_seed (ID_SEED);
+    back = ag_anthropic_back_translator_new (&options, TRUE);
+    parser = ag_sse_parser_new (push_to_back, back);
+    for (gsize i = 0; i < len; i++)
+      {
+        g_autoptr (GBytes) bytes = NULL;
+
+        ag_sse_parser_feed (parser, sse + i, 1, NULL);
+        ag_back_translator_ping (back);
+        bytes = ag_back_translator_take_output (back);
+        if (bytes != NULL)
+          g_string_append_len (actual, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes));
+      }
+    ag_sse_parser_finish (parser);
+    if (end == END_FAIL)
+      ag_back_translator_fail (back, "overloaded_error", "cut \"short\"\n\x7f\x1f done");
+    g_assert_true (ag_back_translator_finish (back, &error));
+    g_assert_no_error (error);
+    {
+      g_autoptr (GBytes) bytes = ag_back_translator_take_output (back);
+
+      if (bytes != NULL)
+        g_string_append_len (actual, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes));
+    }
+    g_assert_null (ag_back_translator_take_output (back));
+  }
+  g_assert_cmpuint (expected->len, >, 0);
+  g_assert_cmpstr (actual->str, ==, expected->str);
+}
+
+static void
+test_sse_output_fixture (gconstpointer data)
+{
+  const ResponseFixture *fixture = data;
+  g_autofree char *name = g_strconcat (fixture->name, ".sse", NULL);
+  gsize len;
+  g_autofree char *sse = response_fixture_load (name, &len);
+
+  assert_sse_matches_events (sse, len, fixture->family, END_FINISH);
+  assert_sse_matches_events (sse, len, fixture->family, END_FAIL);
+}
+
+/* Every character class the escaping treats apart, in every place a string from upstream lands; and counts out of
+ * any sensible range. */
+static void
+test_sse_output_escaping (void)
+{
+  static const char sse[] =
+    "data: {\"response\":{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"q\\\" b\\\\ s/ "
+    "\\b\\f\\n\\r\\t \\u0001\\u0007\\u000b\\u001e\\u001f\\u007f \\u00e9 \\u4e2d \\ud83d\\ude00 end\","
+    "\"thought\":true}]}}]}}\n\n"
+    "data: {\"response\":{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"\\u001f\\\"\"},"
+    "{\"functionCall\":{\"name\":\"mcp__files_list\",\"args\":{\"path\":\"a\\\"b\\n\\u001f\",\"n\":-12,"
+    "\"x\":1.5,\"deep\":{\"list\":[true,false,null]}}}},"
+    "{\"inlineData\":{\"mimeType\":\"image/png\\u0002\",\"data\":\"iVBOR\\\\w0\"}},"
+    "{\"functionCall\":{\"name\":\"odd \\\"name\\\"\",\"id\":\"id\\\\1\"}}]},"
+    "\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":9223372036854775807,"
+    "\"cachedContentTokenCount\":-5,\"candidatesTokenCount\":3}}}\n\n";
+
+  assert_sse_matches_events (sse, sizeof sse - 1, AG_MODEL_FAMILY_GEMINI, END_FINISH);
+  assert_sse_matches_events (sse, sizeof sse - 1, AG_MODEL_FAMILY_CLAUDE, END_FAIL);
+}
+
+/* Without a stream, the output is the one Messages response, as the collector folds it. */
+static void
+test_message_output_fixture (gconstpointer data)
+{
+  const ResponseFixture *fixture = data;
+  g_autofree char *sse_name = g_strconcat (fixture->name, ".sse", NULL);
+  g_autofree char *message_name = g_strconcat (fixture->name, ".message.json", NULL);
+  gsize len;
+  g_autofree char *sse = response_fixture_load (sse_name, &len);
+  g_autoptr (JsonNode) expected = response_fixture_load_json (message_name);
+  g_autoptr (AgToolNames) names = ag_tool_names_new ();
+  AgStreamOptions options = { "claude-sonnet-4-6", fixture->family, names, NULL };
+  g_autoptr (AgBackTranslator) back = NULL;
+  g_autoptr (AgSseParser) parser = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) output = NULL;
+  g_autoptr (JsonParser) json = json_parser_new ();
+  JsonNode *message;
+
+  ag_tool_names_to_upstream (names, "mcp__files/list");
+  back = ag_anthropic_back_translator_new (&options, FALSE);
+  parser = ag_sse_parser_new (push_to_back, back);
+  g_assert_true (ag_sse_parser_feed (parser, sse, len, NULL));
+  ag_sse_parser_finish (parser);
+  /* Nothing is written before the end, keepalives included. */
+  g_assert_false (ag_back_translator_ping (back));
+  g_assert_null (ag_back_translator_take_output (back));
+  g_assert_true (ag_back_translator_finish (back, &error));
+  g_assert_no_error (error);
+  output = ag_back_translator_take_output (back);
+  g_assert_nonnull (output);
+  /* Finishing again writes nothing more. */
+  g_assert_true (ag_back_translator_finish (back, NULL));
+  g_assert_null (ag_back_translator_take_output (back));
+  json_parser_load_from_data (json, g_bytes_get_data (output, NULL), (gssize) g_bytes_get_size (output), &error);
+  g_assert_no_error (error);
+  message = json_parser_get_root (json);
+  response_normalize_ids (message, NULL);
+  response_assert_json_equal (message, expected);
+}
+
+static void
+test_back_translator_facts (void)
+{
+  AgStreamOptions options = { "m", AG_MODEL_FAMILY_GEMINI, NULL, NULL };
+  g_autoptr (AgBackTranslator) back = ag_anthropic_back_translator_new (&options, TRUE);
+  g_autoptr (JsonNode) usage_only = json_from_string ("{\"response\":{\"usageMetadata\":{\"promptTokenCount\":7,"
+                                                      "\"cachedContentTokenCount\":2,\"candidatesTokenCount\":1}}}",
+                                                      NULL);
+  g_autoptr (JsonNode) text = json_from_string (PARTS ("{\"text\":\"hi\"}"), NULL);
+  g_autoptr (JsonNode) stop = json_from_string ("{\"response\":{\"candidates\":[{\"finishReason\":\"STOP\"}]}}", NULL);
+  gint64 input = -1, output = -1, cached = -1;
+
+  g_assert_false (ag_back_translator_received_response (back));
+  g_assert_true (ag_back_translator_is_empty (back));
+  g_assert_false (ag_back_translator_ping (back));
+  g_assert_true (ag_back_translator_push (back, json_node_get_object (usage_only), NULL));
+  g_assert_true (ag_back_translator_received_response (back));
+  g_assert_false (ag_back_translator_started (back));
+  g_assert_null (ag_back_translator_take_output (back));
+  g_assert_true (ag_back_translator_push (back, json_node_get_object (text), NULL));
+  g_assert_true (ag_back_translator_started (back));
+  g_assert_false (ag_back_translator_is_empty (back));
+  g_assert_false (ag_back_translator_saw_finish_reason (back));
+  g_assert_true (ag_back_translator_push (back, json_node_get_object (stop), NULL));
+  g_assert_true (ag_back_translator_saw_finish_reason (back));
+  ag_back_translator_get_usage (back, &input, &output, &cached);
+  g_assert_cmpint (input, ==, 5);
+  g_assert_cmpint (output, ==, 1);
+  g_assert_cmpint (cached, ==, 2);
+  g_assert_true (ag_back_translator_ping (back));
+  g_assert_true (g_str_has_suffix (back->output->str, "event: ping\ndata: {\"type\":\"ping\"}\n\n"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -445,5 +661,16 @@ main (int argc, char **argv)
   g_test_add_func ("/stream-translator/fail", test_fail);
   g_test_add_func ("/stream-translator/bad-chunks", test_bad_chunks);
   g_test_add_func ("/stream-translator/random-ids", test_random_ids_differ);
+  for (gsize i = 0; i < response_n_fixtures; i++)
+    {
+      g_autofree char *sse_path = g_strconcat ("/stream-translator/sse-output/", response_fixtures[i].name, NULL);
+      g_autofree char *message_path = g_strconcat ("/stream-translator/message-output/", response_fixtures[i].name,
+                                                   NULL);
+
+      g_test_add_data_func (sse_path, &response_fixtures[i], test_sse_output_fixture);
+      g_test_add_data_func (message_path, &response_fixtures[i], test_message_output_fixture);
+    }
+  g_test_add_func ("/stream-translator/sse-output/escaping", test_sse_output_escaping);
+  g_test_add_func ("/stream-translator/back-translator-facts", test_back_translator_facts);
   return g_test_run ();
 }

@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-json-parser.c — most of json-glib's parsing time goes to its GScanner-based tokenizer and the signals it emits
+ * per member, not to the tree. This reads the common form straight into the same tree.
+ *
+ * The fast path accepts only what json-glib's parser accepts and reads the same way, and turns everything else
+ * over to it: whitespace is space, tab, LF and CR (no comments, no BOM); strings have no raw control characters,
+ * only the escapes \" \\ \/ \b \f \n \r \t and \uXXXX with four hex digits (never U+0000, a surrogate only as a
+ * pair), and valid UTF-8 (json-glib validates its whole input); numbers follow RFC 8259 (no leading zeros, which
+ * json-glib reads as octal), an integer has at most 18 digits (json-glib reads longer ones as unsigned and casts,
+ * which wraps) and one with a fraction or exponent gets the value json-glib's g_strtod gives JSON text (the C-locale
+ * reading), the sign applied afterwards as json-glib does; nesting stays under MAX_DEPTH. Members are set with
+ * json_object_set_member, as json-glib sets them, so repeated names behave the same. */
+#include "ag-json-parser-private.h"
+#include "ag-json-writer.h"
+
+#include <string.h>
+
+#define MAX_DEPTH         64
+#define MAX_INT_DIGITS    18
+
+struct _AgJsonParser {
+  JsonParser *fallback;
+  GString    *scratch;   /* a string being unescaped, or a name or number made NUL-terminated */
+};
+
+typedef struct {
+  const char *p;
+  const char *end;
+  GString    *scratch;
+  guint       depth;
+} Reader;
+
+AgJsonParser *
+ag_json_parser_new (void)
+{
+  AgJsonParser *self = g_new0 (AgJsonParser, 1);
+
+  self->fallback = json_parser_new ();
+  self->scratch = g_string_sized_new (256);
+  return self;
+}
+
+void
+ag_json_parser_free (AgJsonParser *self)
+{
+  if (self == NULL)
+    return;
+  g_object_unref (self->fallback);
+  g_string_free (self->scratch, TRUE);
+  g_free (self);
+}
+
+static inline void
+skip_whitespace (Reader *r)
+{
+  while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
+    r->p++;
+}
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* Four hex digits after "\u" at @p; -1 when they are not there. */
+static int
+read_hex4 (Reader *r)
+{
+  int value = 0;
+
+  if (r->end - r->p < 4)
+    return -1;
+  for (int i = 0; i < 4; i++)
+    {
+      int digit = hex_value (r->p[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value << 4 | digit;
+    }
+  r->p += 4;
+  return value;
+}
+
+/* The bytes that end a run of plain string bytes: control characters, the quote and the backslash. */
+static const gboolean stops_string[256] = {
+  [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+  [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+  [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+  [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+  ['"'] = 1, ['\\'] = 1,
+};
+
+/* The string at r->p (its opening quote) into r->scratch, NUL-terminated. FALSE when outside the fast form. */
+static gboolean
+read_string (Reader *r)
+{
+  const char *run;
+  guchar high = 0;
+
+  g_string_truncate (r->scratch, 0);
+  run = ++r->p;
+  for (;;)
+    {
+      guchar c;
+
+      /* Plain bytes are copied in runs; only the closing quote, escapes and control bytes stop a run. */
+      while (r->p < r->end && !stops_string[c = (guchar) *r->p])
+        {
+          high |= c;
+          r->p++;
+        }
+      if (r->p >= r->end || (guchar) *r->p < 0x20)
+        return FALSE;
+      ag_json_append_len (r->scratch, run, (gsize) (r->p - run));
+      if (*r->p++ == '"')
+        break;
+      /* An escape. */
+      if (r->p >= r->end)
+        return FALSE;
+      switch (*r->p++)
+        {
+        case '"': g_string_append_c (r->scratch, '"'); break;
+        case '\\': g_string_append_c (r->scratch, '\\'); break;
+        case '/': g_string_append_c (r->scratch, '/'); break;
+        case 'b': g_string_append_c (r->scratch, '\b'); break;
+        case 'f': g_string_append_c (r->scratch, '\f'); break;
+        case 'n': g_string_append_c (r->scratch, '\n'); break;
+        case 'r': g_string_append_c (r->scratch, '\r'); break;
+        case 't': g_string_append_c (r->scratch, '\t'); break;
+        case 'u':
+          {
+            int unit = read_hex4 (r);
+            gunichar ch;
+
+            if (unit <= 0 || (unit >= 0xdc00 && unit <= 0xdfff))
+              return FALSE;
+            ch = (gunichar) unit;
+            if (unit >= 0xd800 && unit <= 0xdbff)
+              {
+                int low;
+
+                if (r->end - r->p < 2 || r->p[0] != '\\' || r->p[1] != 'u')
+                  return FALSE;
+                r->p += 2;
+                low = read_hex4 (r);
+                if (low < 0xdc00 || low > 0xdfff)
+                  return FALSE;
+                ch = 0x10000 + (((gunichar) unit - 0xd800) << 10) + ((gunichar) low - 0xdc00);
+              }
+            g_string_append_unichar (r->scratch, ch);
+          }
+          break;
+        default:
+          return FALSE;
+        }
+      run = r->p;
+    }
+  /* Escapes only ever add valid UTF-8; raw bytes above ASCII must be valid too. */
+  return (high & 0x80) == 0 || g_utf8_validate_len (r->scratch->str, r->scratch->len, NULL);
+}
+
+static JsonNode *
+read_number (Reader *r)
+{
+  const char *start;
+  const char *digits;
+  gboolean negative = FALSE;
+  gboolean integer = TRUE;
+
+  if (*r->p == '-')
+    {
+      negative = TRUE;
+      r->p++;
+    }
+  start = digits = r->p;
+  if (r->p < r->end && *r->p == '0')
+    r->p++;
+  else if (r->p < r->end && *r->p >= '1' && *r->p <= '9')
+    while (r->p < r->end && g_ascii_isdigit (*r->p))
+      r->p++;
+  else
+    return NULL;
+  if (r->p < r->end && *r->p == '.')
+    {
+      integer = FALSE;
+      digits = ++r->p;
+      while (r->p < r->end && g_ascii_isdigit (*r->p))
+        r->p++;
+      if (r->p == digits)
+        return NULL;
+    }
+  if (r->p < r->end && (*r->p == 'e' || *r->p == 'E'))
+    {
+      integer = FALSE;
+      r->p++;
+      if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
+        r->p++;
+      digits = r->p;
+      while (r->p < r->end && g_ascii_isdigit (*r->p))
+        r->p++;
+      if (r->p == digits)
+        return NULL;
+    }
+
+  if (integer)
+    {
+      gint64 value = 0;
+
+      if (r->p - start > MAX_INT_DIGITS)
+        return NULL;
+      for (const char *d = start; d < r->p; d++)
+        value = value * 10 + (*d - '0');
+      return json_node_init_int (json_node_alloc (), negative ? value * -1 : value);
+    }
+  else
+    {
+      double value;
+
+      g_string_truncate (r->scratch, 0);
+      g_string_append_len (r->scratch, start, r->p - start);
+      value = g_ascii_strtod (r->scratch->str, NULL);
+      return json_node_init_double (json_node_alloc (), negative ? value * -1.0 : value);
+    }
+}
+
+static gboolean
+read_literal (Reader *r, const char *literal, gsize len)
+{
+  if ((gsize) (r->end - r->p) < len || memcmp (r->p, literal, len) != 0)
+    return FALSE;
+  r->p += len;
+  return TRUE;
+}
+
+static JsonNode *read_value (Reader *r);
+
+static JsonNode *
+read_array (Reader *r)
+{
+  JsonNode *node = json_node_init_array (json_node_alloc (), NULL);
+  JsonArray *array = json_array_new ();
+
+  json_node_take_array (node, array);
+  r->p++;
+  skip_whitespace (r);
+  if (r->p < r->end && *r->p == ']')
+    {
+      r->p++;
+      return node;
+    }
+  for (;;)
+    {
+      JsonNode *element = read_value (r);
+
+      if (element == NULL)
+        break;
+      json_node_set_parent (element, node);
+      json_array_add_element (array, element);
+      skip_whitespace (r);
+      if (r->p >= r->end)
+        break;
+      if (*r->p == ']')
+        {
+          r->p++;
+          return node;
+        }
+      if (*r->p++ != ',')
+        break;
+      skip_whitespace (r);
+    }
+  json_node_unref (node);
+  return NULL;
+}
+
+static JsonNode *
+read_object (Reader *r)
+{
+  JsonNode *node = json_node_init_object (json_node_alloc (), NULL);
+  JsonObject *object = json_object_new ();
+
+  json_node_take_object (node, object);
+  r->p++;
+  skip_whitespace (r);
+  if (r->p < r->end && *r->p == '}')
+    {
+      r->p++;
+      return node;
+    }
+  for (;;)
+    {
+      /* The value reuses the scratch buffer, so the name moves out of it: onto the stack when it is short, as
+       * member names are. */
+      char short_name[64];
+      g_autofree char *long_name = NULL;
+      const char *name;
+      JsonNode *member;
+
+      if (r->p >= r->end || *r->p != '"' || !read_string (r))
+        break;
+      if (r->scratch->len < sizeof short_name)
+        name = memcpy (short_name, r->scratch->str, r->scratch->len + 1);
+      else
+        name = long_name = g_strndup (r->scratch->str, r->scratch->len);
+      skip_whitespace (r);
+      if (r->p >= r->end || *r->p++ != ':')
+        break;
+      skip_whitespace (r);
+      if ((member = read_value (r)) == NULL)
+        break;
+      json_node_set_parent (member, node);
+      json_object_set_member (object, name, member);
+      skip_whitespace (r);
+      if (r->p >= r->end)
+        break;
+      if (*r->p == '}')
+        {
+          r->p++;
+          return node;
+        }
+      if (*r->p++ != ',')
+        break;
+      skip_whitespace (r);
+    }
+  json_node_unref (node);
+  return NULL;
+}
+
+static JsonNode *
+read_value (Reader *r)
+{
+  JsonNode *node = NULL;
+
+  if (r->p >= r->end)
+    return NULL;
+  switch (*r->p)
+    {
+    case '{':
+    case '[':
+      if (r->depth >= MAX_DEPTH)
+        return NULL;
+      r->depth++;
+      node = *r->p == '{' ? read_object (r) : read_array (r);
+      r->depth--;
+      return node;
+    case '"':
+      return read_string (r) ? json_node_init_string (json_node_alloc (), r->scratch->str) : NULL;
+    case 't':
+      return read_literal (r, "true", 4) ? json_node_init_boolean (json_node_alloc (), TRUE) : NULL;
+    case 'f':
+      return read_literal (r, "false", 5) ? json_node_init_boolean (json_node_alloc (), FALSE) : NULL;
+    case 'n':
+      return read_literal (r, "null", 4) ? json_node_init_null (json_node_alloc ()) : NULL;
+    default:
+      return read_number (r);
+    }
+}
+
+JsonNode *
+ag_json_parser_parse_fast (AgJsonParser *self, const char *data, gsize len)
+{
+  Reader r = { data, data + len, self->scratch, 0 };
+  JsonNode *root;
+
+  skip_whitespace (&r);
+  root = read_value (&r);
+  if (root == NULL)
+    return NULL;
+  skip_whitespace (&r);
+  if (r.p != r.end)
+    {
+      json_node_unref (root);
+      return NULL;
+    }
+  return root;
+}
+
+JsonNode *
+ag_json_parser_parse (AgJsonParser *self, const char *data, gsize len, GError **error)
+{
+  JsonNode *root = ag_json_parser_parse_fast (self, data, len);
+
+  if (root != NULL)
+    return root;
+  if (len > G_MAXSSIZE || !json_parser_load_from_data (self->fallback, data, (gssize) len, error))
+    {
+      if (len > G_MAXSSIZE)
+        g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, "JSON text too long");
+      return NULL;
+    }
+  root = json_parser_steal_root (self->fallback);
+  if (root == NULL)
+    g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, "no JSON value");
+  return root;
+}

@@ -660,11 +660,18 @@ ag_account_lease_unreachable (AgAccountLease *self, const GError *error)
 }
 
 gboolean
+ag_account_lease_may_retry_empty (AgAccountLease *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT_LEASE (self), FALSE);
+  return self->empty_retries < ag_account_pool_get_empty_answer_retries (self->pool);
+}
+
+gboolean
 ag_account_lease_empty_answer (AgAccountLease *self)
 {
   g_return_val_if_fail (AG_IS_ACCOUNT_LEASE (self), FALSE);
 
-  if (self->empty_retries >= ag_account_pool_get_empty_answer_retries (self->pool))
+  if (!ag_account_lease_may_retry_empty (self))
     return FALSE;
   self->empty_retries++;
   g_message ("%s sent an empty answer for %s; asking again", ag_account_get_email (self->account),

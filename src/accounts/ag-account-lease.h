@@ -76,6 +76,8 @@ void            ag_account_lease_succeeded (AgAccountLease *self);
 gboolean        ag_account_lease_failed (AgAccountLease *self, AgGoogleError *error);
 /* Google could not be reached at all. Always final. */
 void            ag_account_lease_unreachable (AgAccountLease *self, const GError *error);
+/* Whether an empty answer may still be asked for again (without counting it). */
+gboolean        ag_account_lease_may_retry_empty (AgAccountLease *self);
 /* The answer was empty and the client has seen nothing: TRUE when it is worth asking the same account again
  * (then acquire again), FALSE when the retries are used up. */
 gboolean        ag_account_lease_empty_answer (AgAccountLease *self);

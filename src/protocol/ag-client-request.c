@@ -1,13 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-client-request.h"
+#include "ag-json.h"
 #include "ag-request-fields.h"
 #include "ag-session-id.h"
-
-static const char *
-string_value (JsonNode *node)
-{
-  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
-}
 
 /* What the classifier needs of the last message, so nobody walks the messages again for it. */
 static void
@@ -23,13 +18,14 @@ read_last_message (AgClientRequest *self, JsonArray *messages)
   if (!JSON_NODE_HOLDS_OBJECT (last))
     return;
   message = json_node_get_object (last);
-  if (g_strcmp0 (string_value (json_object_get_member (message, "role")), "user") != 0)
+  if (g_strcmp0 (ag_json_string (message, "role"), "user") != 0)
     return;
   self->last_is_user = TRUE;
   content = json_object_get_member (message, "content");
   if (content == NULL)
     return;
-  self->last_user_string = string_value (content);
+  self->last_user_string = JSON_NODE_HOLDS_VALUE (content) && json_node_get_value_type (content) == G_TYPE_STRING
+                             ? json_node_get_string (content) : NULL;
   if (!JSON_NODE_HOLDS_ARRAY (content))
     return;
   for (guint i = 0; i < json_array_get_length (json_node_get_array (content)); i++)
@@ -38,9 +34,9 @@ read_last_message (AgClientRequest *self, JsonArray *messages)
       const char *text;
 
       if (!JSON_NODE_HOLDS_OBJECT (block) ||
-          g_strcmp0 (string_value (json_object_get_member (json_node_get_object (block), "type")), "text") != 0)
+          g_strcmp0 (ag_json_string (json_node_get_object (block), "type"), "text") != 0)
         continue;
-      text = string_value (json_object_get_member (json_node_get_object (block), "text"));
+      text = ag_json_string (json_node_get_object (block), "text");
       if (text != NULL)
         g_ptr_array_add (self->last_user_texts, (gpointer) text);
     }

@@ -425,6 +425,7 @@ reply_status_ok (SoupServerMessage *msg)
 static void
 handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path)
 {
+  const AgSurface *surface = &ag_surface_anthropic;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(AgClientRequest) request = NULL;
@@ -437,9 +438,7 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path
     }
   body = parse_json_body (msg, &error);
   if (body != NULL)
-    request = ag_anthropic_request_read (body, soup_message_headers_get_one (
-                                           soup_server_message_get_request_headers (msg), "x-claude-code-session-id"),
-                                         &error);
+    request = surface->read_request (body, soup_server_message_get_request_headers (msg), &error);
   if (request == NULL)
     {
       ag_proxy_reply_error (msg, 400, "invalid_request_error", error->message);
@@ -466,7 +465,7 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path
           json_object_remove_member (body, "output_config");
         }
       soup_server_message_pause (msg);
-      ag_proxy_call_start (self->context, msg, request, route_model);
+      ag_proxy_call_start (self->context, surface, msg, request, route_model);
     }
   else
     {

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "ag-surface.h"
+#include "ag-anthropic-error.h"
+#include "ag-proxy-reply.h"
+
+static AgClientRequest *
+anthropic_read_request (JsonObject *body, SoupMessageHeaders *headers, GError **error)
+{
+  /* Claude Code names its session in a header as well as in the body. */
+  return ag_anthropic_request_read (body, soup_message_headers_get_one (headers, "x-claude-code-session-id"), error);
+}
+
+static JsonNode *
+anthropic_error_body (guint status, const char *error_type, const char *message)
+{
+  return ag_anthropic_error_node (error_type != NULL ? error_type : ag_anthropic_error_type_for_status (status),
+                                  message);
+}
+
+const AgSurface ag_surface_anthropic = {
+  .name = "anthropic",
+  .read_request = anthropic_read_request,
+  .translate = ag_request_translate,
+  .new_back_translator = ag_anthropic_back_translator_new,
+  .error_body = anthropic_error_body,
+};
+
+void
+ag_surface_reply_error (const AgSurface *surface, SoupServerMessage *msg, guint status, const char *error_type,
+                        const char *message)
+{
+  g_autoptr(JsonNode) body = surface->error_body (status, error_type, message);
+
+  ag_proxy_reply_json (msg, status, body);
+}

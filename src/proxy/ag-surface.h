@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-surface.h — one client API the proxy speaks, as the pair of translators and the error shape the call needs.
+ * The Anthropic Messages API is the first; OpenAI Chat Completions, OpenAI Responses and Gemini generateContent
+ * are each a new table and a route, not a new call. */
+#pragma once
+
+#include <libsoup/soup.h>
+#include "ag-back-translator.h"
+#include "ag-client-request.h"
+#include "ag-request-translator.h"
+#include "ag-stream-translator.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *name;   /* for the log: "anthropic", … */
+  /* Front translator, step one: the parsed body read into the description every later step uses. */
+  AgClientRequest     *(*read_request) (JsonObject *body, SoupMessageHeaders *headers, GError **error);
+  /* Front translator, step two: the Cloud Code request. */
+  AgTranslatedRequest *(*translate) (const AgClientRequest *request, const AgTranslateOptions *options,
+                                     GError **error);
+  /* Back translator for one answer: streamed (the surface's events) or whole (one body at the end). */
+  AgBackTranslator    *(*new_back_translator) (const AgStreamOptions *options, gboolean stream);
+  /* The surface's error body; @error_type is the Anthropic category the rest of ag-cl speaks. */
+  JsonNode            *(*error_body) (guint status, const char *error_type, const char *message);
+} AgSurface;
+
+/* POST /v1/messages and /v1/messages/count_tokens. */
+extern const AgSurface ag_surface_anthropic;
+
+/* Answers @msg with the surface's error shape. */
+void ag_surface_reply_error (const AgSurface *surface, SoupServerMessage *msg, guint status, const char *error_type,
+                             const char *message);
+
+G_END_DECLS

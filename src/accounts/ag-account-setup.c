@@ -3,7 +3,8 @@
 #include "ag-json.h"
 
 #define AG_ONBOARD_DEFAULT_POLL_MS 2000
-/* [CPA] polls 5 × 2 s, [BADRI]/[OAA] 10 × 5 s; provisioning normally finishes within a few seconds. */
+/* CLIProxyAPI polls 5 × 2 s, antigravity-claude-proxy/opencode-antigravity-auth 10 × 5 s; provisioning normally
+ * finishes within a few seconds. */
 #define AG_ONBOARD_MAX_TRIES       10
 
 #if defined(__aarch64__)
@@ -63,7 +64,7 @@ ag_account_setup_onboard_tier (JsonObject *load_response)
 
   g_return_val_if_fail (load_response != NULL, NULL);
 
-  /* paidTier ids (g1-pro-tier…) are not valid here ([BADRI]); only the allowed tiers are. */
+  /* paidTier ids (g1-pro-tier…) are not valid here (antigravity-claude-proxy); only the allowed tiers are. */
   tiers_node = json_object_get_member (load_response, "allowedTiers");
   if (tiers_node != NULL && JSON_NODE_HOLDS_ARRAY (tiers_node))
     {
@@ -89,14 +90,15 @@ ag_account_setup_tier_from_load (JsonObject *load_response)
 
   g_return_val_if_fail (load_response != NULL, NULL);
 
-  /* The subscription the account actually has: a paid tier wins over the current one ([BADRI]). */
+  /* The subscription the account actually has: a paid tier wins over the current one (antigravity-claude-proxy). */
   tier = nonempty_dup (ag_json_string (ag_json_object (load_response, "paidTier"), "id"));
   if (tier == NULL)
     tier = nonempty_dup (ag_json_string (ag_json_object (load_response, "currentTier"), "id"));
   return tier;
 }
 
-/* String enums as [OAA] sends them (AM/CPA send only ideType); [BADRI]'s numeric enums name the Linux platforms
+/* String enums as opencode-antigravity-auth (src/plugin/project.ts) sends them (AM/CPA send only ideType);
+ * antigravity-claude-proxy (src/constants.js)'s numeric enums name the Linux platforms
  * LINUX_AMD64/LINUX_ARM64, which is what we are. */
 static JsonNode *
 client_metadata (void)
@@ -195,8 +197,9 @@ send_onboard (GTask *task)
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) body = NULL;
 
-  /* camelCase tierId and the loadCodeAssist metadata, as [BADRI] and [OAA] send; no top-level
-   * cloudaicompanionProject, which [BADRI] saw rejected with 400 for auto-provisioned tiers. */
+  /* camelCase tierId and the loadCodeAssist metadata, as antigravity-claude-proxy and opencode-antigravity-auth send;
+   * no top-level
+   * cloudaicompanionProject, which antigravity-claude-proxy saw rejected with 400 for auto-provisioned tiers. */
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "tierId");
   json_builder_add_string_value (builder, data->onboard_tier);

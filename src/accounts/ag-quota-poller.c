@@ -192,7 +192,7 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
       finish_poll (poll, error);
       return;
     }
-  /* With the project Google reports this account's own figures (cloudcode-api.md §8.1). */
+  /* With the project Google reports this account's own figures (docs/upstream-cloudcode.md#fetchavailablemodels). */
   object = json_object_new ();
   project = ag_account_get_project_id (poll->account);
   if (project != NULL)

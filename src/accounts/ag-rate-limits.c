@@ -4,7 +4,8 @@
 
 #include <string.h>
 
-/* A server delay this short is padded, so the retry does not arrive a hair early ([BADRI] rate-limit-parser). */
+/* A server delay this short is padded, so the retry does not arrive a hair early (antigravity-claude-proxy
+ * rate-limit-parser). */
 #define SHORT_DELAY_MS   500
 #define SHORT_DELAY_PAD  200
 #define MAX_LADDER_STEPS 16

@@ -164,7 +164,8 @@ ag_cloudcode_build_gemini_cli_envelope (const char *project, const char *model, 
 }
 
 /* 404 (method or model unknown on this host), 408 and 5xx are the host's problem: another host may answer.
- * 429 is the account's quota, the same on every host, so it goes back to the caller ([AM], [BADRI]). */
+ * 429 is the account's quota, the same on every host, so it goes back to the caller (Antigravity-Manager
+ * (proxy/upstream/client.rs), antigravity-claude-proxy (src/cloudcode/streaming-handler.js)). */
 static gboolean
 status_falls_back (guint status)
 {

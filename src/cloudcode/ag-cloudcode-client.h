@@ -31,7 +31,8 @@ SoupSession       *ag_cloudcode_client_get_session (AgCloudcodeClient *self);
  * "requestId":"agent-<uuid>","request":…}; takes a reference on @request. */
 JsonNode *ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *request);
 
-/* The Gemini CLI pool's envelope: only {"project","model","request"} ([OAA]). */
+/* The Gemini CLI pool's envelope: only {"project","model","request"} (opencode-antigravity-auth
+ * (src/plugin/request.ts)). */
 JsonNode *ag_cloudcode_build_gemini_cli_envelope (const char *project, const char *model, JsonNode *request);
 
 /* A unary JSON call (loadCodeAssist, onboardUser, fetchAvailableModels, countTokens) over @endpoints (NULL =

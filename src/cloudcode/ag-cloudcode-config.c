@@ -3,7 +3,8 @@
 
 #include "ag-upstream-proxy.h"
 
-/* daily before prod for content: the majority ([BADRI], [CPA]) and the non-sandbox host both of them moved to. */
+/* daily before prod for content: the majority (antigravity-claude-proxy (src/constants.js), CLIProxyAPI) and the
+ * non-sandbox host both of them moved to. */
 #define AG_ENDPOINT_DAILY "https://daily-cloudcode-pa.googleapis.com"
 #define AG_ENDPOINT_PROD  "https://cloudcode-pa.googleapis.com"
 
@@ -26,7 +27,7 @@
 
 #define AG_INTERLEAVED_THINKING_BETA "interleaved-thinking-2025-05-14"
 
-/* The Gemini CLI's identity ([OAA] src/constants.ts). */
+/* The Gemini CLI's identity (opencode-antigravity-auth src/constants.ts). */
 #define AG_GEMINI_CLI_USER_AGENT      "google-api-nodejs-client/9.15.1"
 #define AG_GEMINI_CLI_API_CLIENT      "gl-node/22.17.0"
 #define AG_GEMINI_CLI_CLIENT_METADATA "ideType=IDE_UNSPECIFIED,platform=PLATFORM_UNSPECIFIED,pluginType=GEMINI"
@@ -197,7 +198,9 @@ ag_cloudcode_config_new_from_env (void)
   else
     {
       const char *content[] = { AG_ENDPOINT_DAILY, AG_ENDPOINT_PROD, NULL };
-      /* loadCodeAssist/onboardUser: prod first ([BADRI] "works better on prod for fresh accounts", [CPA], [OAA]). */
+      /* Set-up calls prod first. For loadCodeAssist every peer does so (antigravity-claude-proxy: "works better on
+       * prod for fresh accounts"); for onboardUser the peers try a daily host first, and ag-cl keeps one order for
+       * both, with daily as the fallback (docs/upstream-cloudcode.md#host-order). */
       const char *setup[] = { AG_ENDPOINT_PROD, AG_ENDPOINT_DAILY, NULL };
       const char *gemini_cli[] = { AG_ENDPOINT_PROD, NULL };
 
@@ -309,8 +312,10 @@ apply_common_headers (SoupMessage *message, const char *user_agent, const char *
   return headers;
 }
 
-/* Content calls send only the User-Agent as client identity, as [CPA] and [OAA] do: the richer X-Client-* and
- * x-goog-* sets of [BADRI]/[AM] are contradictory between them and x-goog-user-project can cause 403s. */
+/* Content calls send only the User-Agent as client identity, as CLIProxyAPI and opencode-antigravity-auth do: the
+ * richer X-Client-* and
+ * x-goog-* sets of antigravity-claude-proxy/Antigravity-Manager are contradictory between them and x-goog-user-project
+ * can cause 403s. */
 void
 ag_cloudcode_config_apply_headers (AgCloudcodeConfig *self,
                                    SoupMessage       *message,
@@ -373,7 +378,7 @@ ag_cloudcode_config_apply_gemini_cli_headers (AgCloudcodeConfig *self, SoupMessa
 char *
 ag_cloudcode_gemini_cli_model (const char *model)
 {
-  /* The Gemini CLI pool's models ([OAA] model-resolver.ts); Antigravity adds tiers to Pro. */
+  /* The Gemini CLI pool's models (opencode-antigravity-auth model-resolver.ts); Antigravity adds tiers to Pro. */
   static const struct { const char *antigravity; const char *gemini_cli; } names[] = {
     { "gemini-3-flash", "gemini-3-flash-preview" },
     { "gemini-3-pro", "gemini-3-pro-preview" },
@@ -424,7 +429,8 @@ ag_cloudcode_config_set_client_version (AgCloudcodeConfig *self, const char *ver
   g_free (self->client_version);
   self->client_version = g_strdup (version);
   g_free (self->user_agent);
-  /* The "antigravity/<version> <os>/<arch>" family that [BADRI] and [OAA] send; we run on Linux. */
+  /* The "antigravity/<version> <os>/<arch>" family that antigravity-claude-proxy and opencode-antigravity-auth send;
+   * we run on Linux. */
   self->user_agent = g_strdup_printf ("antigravity/%s linux/%s", version, AG_PLATFORM_ARCH);
 }
 

@@ -43,7 +43,7 @@ void ag_cloudcode_config_prepare_process (void);
 
 /* Base URLs for content requests (streamGenerateContent, countTokens, fetchAvailableModels), in order. */
 const char * const *ag_cloudcode_config_get_endpoints (AgCloudcodeConfig *self);
-/* Base URLs for loadCodeAssist/onboardUser: prod first (the references agree). */
+/* Base URLs for loadCodeAssist/onboardUser: prod first (docs/upstream-cloudcode.md#host-order). */
 const char * const *ag_cloudcode_config_get_setup_endpoints (AgCloudcodeConfig *self);
 const char *ag_cloudcode_config_get_auth_url (AgCloudcodeConfig *self);
 const char *ag_cloudcode_config_get_token_url (AgCloudcodeConfig *self);
@@ -70,7 +70,8 @@ void  ag_cloudcode_config_apply_unary_headers (AgCloudcodeConfig *self,
                                                SoupMessage       *message,
                                                const char        *access_token);
 
-/* The Gemini CLI quota pool (cloudcode-api.md §3.5, [OAA]): the same account and token, spoken to as the Gemini
+/* The Gemini CLI quota pool (docs/upstream-cloudcode.md#gemini-cli-pool, opencode-antigravity-auth): the same account
+ * and token, spoken to as the Gemini
  * CLI does. Endpoints: prod only (the sandbox hosts serve only Antigravity quota), or the AGCL_CLOUDCODE_ENDPOINTS
  * list when set. Headers: the Gemini CLI's User-Agent, X-Goog-Api-Client and Client-Metadata (key=value text). */
 const char * const *ag_cloudcode_config_get_gemini_cli_endpoints (AgCloudcodeConfig *self);

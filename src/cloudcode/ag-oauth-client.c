@@ -3,7 +3,8 @@
 
 #include <json-glib/json-glib.h>
 
-/* Google omits expires_in only in odd cases; an hour is what it always grants ([OAA] assumes the same). */
+/* Google omits expires_in only in odd cases; an hour is what it always grants (opencode-antigravity-auth
+ * (src/plugin/auth.ts) assumes the same). */
 #define AG_OAUTH_DEFAULT_EXPIRES_IN 3600
 
 struct _AgOAuthClient

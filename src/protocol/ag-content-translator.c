@@ -218,7 +218,8 @@ add_tool_result (ContentState *state, JsonObject *block, const char *path, JsonA
 }
 
 /* A signature may be replayed when it is real (long enough) and, when ag-cl saw it produced, by this family:
- * a foreign or placeholder signature makes upstream reject the whole request (§9.1). */
+ * a foreign or placeholder signature makes upstream reject the whole request (docs/upstream-cloudcode.md#signatures).
+ * */
 static gboolean
 signature_is_replayable (const AgContentOptions *options, const char *signature, gboolean must_be_known)
 {

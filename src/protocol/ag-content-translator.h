@@ -10,7 +10,8 @@
 
 G_BEGIN_DECLS
 
-/* What Gemini accepts on a functionCall that has no real signature (§9.1); never sent to Claude. */
+/* What Gemini accepts on a functionCall that has no real signature (docs/upstream-cloudcode.md#signatures); never sent
+ * to Claude. */
 #define AG_SKIP_SIGNATURE_SENTINEL "skip_thought_signature_validator"
 
 typedef struct {

@@ -393,7 +393,8 @@ static const char *const rate_phrases[] = {
   "per minute", "rate limit", "rate_limit", "too many requests", "throttl", NULL,
 };
 
-/* The last resort of the reference's parsers: "… reset after 1h2m3s." / "Resets in 108h48m29s." */
+/* The last resort of the peers' parsers (docs/upstream-cloudcode.md#durations): "… reset after 1h2m3s." / "Resets in
+ * 108h48m29s." */
 static gint64
 delay_from_message (const char *message_lower)
 {

@@ -12,7 +12,8 @@
 /* Output limits when the catalogue gives none: Claude 64000 (CLIProxyAPI registry), Gemini 65536 (AM's clamp). */
 #define CLAUDE_MAX_OUTPUT 64000
 #define GEMINI_MAX_OUTPUT 65536
-/* Room left for the answer when max_tokens has to be raised above the thinking budget (§2.4, all peers). */
+/* Room left for the answer when max_tokens has to be raised above the thinking budget
+ * (docs/upstream-cloudcode.md#output-limits, all peers). */
 #define ANSWER_HEADROOM 8192
 
 static const char * const request_member_order[] = {
@@ -99,12 +100,14 @@ resolve_thinking_budget (JsonObject *body, const AgTranslateOptions *options, gi
     *budget = effort_budget (options->family, parse_effort (effort));
   else if (options->family == AG_MODEL_FAMILY_CLAUDE && options->upstream_model != NULL &&
            g_str_has_suffix (options->upstream_model, "-thinking"))
-    /* Claude "-thinking" ids only answer with thinking on: Antigravity-Manager enables it by default (§9.4). */
+    /* Claude "-thinking" ids only answer with thinking on: Antigravity-Manager enables it by default
+     * (docs/upstream-cloudcode.md#thinking). */
     *budget = effort_budget (options->family, EFFORT_HIGH);
   return TRUE;
 }
 
-/* §2.4: maxOutputTokens is capped by the model and must exceed the thinking budget; when it does not, it is
+/* docs/upstream-cloudcode.md#output-limits: maxOutputTokens is capped by the model and must exceed the thinking
+ * budget; when it does not, it is
  * raised to budget + 8192 within the cap, and if the cap still does not allow that the budget gives way. */
 static void
 fit_output_tokens (gint64 max_tokens, const AgTranslateOptions *options, gint64 *max_output, gint64 *budget)

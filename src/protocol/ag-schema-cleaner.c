@@ -4,7 +4,8 @@
 
 #include <string.h>
 
-/* Follows cloudcode-api.md §9.2: the gateway validates every tool schema (Claude too) against the Gemini
+/* Follows docs/upstream-cloudcode.md#schema-cleaning: the gateway validates every tool schema (Claude too) against the
+ * Gemini
  * protobuf Schema subset, so only type, description, properties, required, items, enum and a few string
  * formats survive. Types stay lowercase JSON Schema (as Antigravity-Manager and CLIProxyAPI send them).
  * Constraints that have no place in that subset become description hints, so the model still sees them. */
@@ -184,7 +185,7 @@ is_null_schema (JsonObject *branch)
   return type != NULL && g_ascii_strcasecmp (type, "null") == 0;
 }
 
-/* Ranks anyOf/oneOf branches the way §9.2 does: object > array > scalar. */
+/* Ranks anyOf/oneOf branches the way docs/upstream-cloudcode.md#schema-cleaning does: object > array > scalar. */
 static int
 branch_rank (JsonObject *branch)
 {
@@ -383,7 +384,8 @@ set_description (JsonObject *out, const char *description, GPtrArray *hints)
     json_object_set_string_member (out, "description", text->str);
 }
 
-/* A $ref that cannot be inlined keeps a loose shape but tells the model what was meant (as §9.2 describes);
+/* A $ref that cannot be inlined keeps a loose shape but tells the model what was meant (as
+ * docs/upstream-cloudcode.md#schema-cleaning describes);
  * for Claude it is an object schema like any other, with its (empty) properties. */
 static JsonObject *
 unresolved_ref (CleanContext *ctx, JsonObject *schema, const char *ref)

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 #define AG_TYPE_SIGNATURE_CACHE (ag_signature_cache_get_type ())
 G_DECLARE_FINAL_TYPE (AgSignatureCache, ag_signature_cache, AG, SIGNATURE_CACHE, GObject)
 
-/* Signatures shorter than this are placeholders, never real (references: ≥ 50 chars). */
+/* Signatures shorter than this are placeholders, never real (docs/upstream-cloudcode.md#signatures: ≥ 50 chars). */
 #define AG_SIGNATURE_MIN_LENGTH 50
 
 AgSignatureCache *ag_signature_cache_new (void);

@@ -554,7 +554,8 @@ handle_part (AgStreamTranslator *self, JsonObject *part)
     }
 }
 
-/* §C.1: tool_use wins (decided at finish); MAX_TOKENS → max_tokens; the content filters map to "refusal", the
+/* docs/client-formats.md#stop-reasons: tool_use wins (decided at finish); MAX_TOKENS → max_tokens; the content filters
+ * map to "refusal", the
  * stop reason Anthropic itself uses for a blocked answer (the peers say end_turn, which hides the block from
  * the user); everything else, MALFORMED_FUNCTION_CALL and OTHER included, is end_turn. */
 static const char *

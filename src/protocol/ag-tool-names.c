@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-/* Gemini function names: [A-Za-z0-9_-], at most 64 characters, first one a letter or underscore (§9.2). */
+/* Gemini function names: [A-Za-z0-9_-], at most 64 characters, first one a letter or underscore
+ * (docs/upstream-cloudcode.md#tool-names). */
 #define MAX_NAME_LENGTH 64
 
 struct _AgToolNames {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* Defaults when the user set no alias: the presets of antigravity-claude-proxy and Antigravity-Manager agree on
- * opus → claude-opus-4-6-thinking and sonnet/haiku → claude-sonnet-4-6 (cloudcode-api.md §8.3). */
+ * opus → claude-opus-4-6-thinking and sonnet/haiku → claude-sonnet-4-6 (docs/upstream-cloudcode.md#model-names). */
 #define DEFAULT_OPUS_MODEL   "claude-opus-4-6-thinking"
 #define DEFAULT_SONNET_MODEL "claude-sonnet-4-6"
 

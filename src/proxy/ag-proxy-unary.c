@@ -173,7 +173,8 @@ count_tokens_free (gpointer data)
   g_free (count);
 }
 
-/* countTokens accepts only {"request":{…}}: a top-level model or project is rejected (cloudcode-api.md §1.2). */
+/* countTokens accepts only {"request":{…}}: a top-level model or project is rejected
+ * (docs/upstream-cloudcode.md#counttokens). */
 static JsonNode *
 count_tokens_body (AgAccount *account, gpointer user_data)
 {

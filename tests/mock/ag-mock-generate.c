@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-mock-generate.c — Cloud Code answers and errors as the references describe them (cloudcode-api.md §4, §5). */
+/* ag-mock-generate.c — Cloud Code answers and errors as the references describe them
+ * (docs/upstream-cloudcode.md#stream, docs/upstream-cloudcode.md#errors). */
 #include "ag-mock-generate.h"
 #include "ag-mock-json.h"
 
@@ -99,7 +100,7 @@ function_call_part (JsonObject *call, const char *model, const char *signature)
   const char *id = ag_mock_json_string (call, "id");
   g_autofree char *claude_id = NULL;
 
-  /* Claude answers with toolu_vrtx_… ids; Gemini usually sends none (cloudcode-api.md §4.2). */
+  /* Claude answers with toolu_vrtx_… ids; Gemini usually sends none (docs/upstream-cloudcode.md#parts). */
   if (id == NULL && is_claude (model))
     {
       g_autofree char *tail = random_string ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 22);
@@ -474,7 +475,8 @@ end_error (JsonBuilder *b)
   return json_builder_get_root (b);
 }
 
-/* 429 RESOURCE_EXHAUSTED with ErrorInfo (quotaResetDelay, quotaResetTimeStamp) and RetryInfo, as in §5.1. */
+/* 429 RESOURCE_EXHAUSTED with ErrorInfo (quotaResetDelay, quotaResetTimeStamp) and RetryInfo, as in
+ * docs/upstream-cloudcode.md#error-body. */
 static JsonNode *
 exhausted_error (const char *reason, const char *delay_text, const char *model, const char *message)
 {

@@ -133,7 +133,9 @@ rfc3339_in_seconds (gint64 seconds)
   return g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-/* The default fetchAvailableModels catalogue (cloudcode-api.md §8.1/§8.2), quota resetting in five hours. */
+/* The default fetchAvailableModels catalogue
+ * (docs/upstream-cloudcode.md#fetchavailablemodels/docs/upstream-cloudcode.md#models), quota resetting in five hours.
+ * */
 static JsonNode *
 default_models (void)
 {
@@ -766,7 +768,8 @@ is_generate_method (const char *method)
   return g_str_equal (method, "streamGenerateContent") || g_str_equal (method, "generateContent");
 }
 
-/* §2: the envelope must carry project, model and request.contents; countTokens takes only {"request":…}. */
+/* docs/upstream-cloudcode.md#envelope: the envelope must carry project, model and request.contents; countTokens takes
+ * only {"request":…}. */
 static AgMockReply *
 validate_envelope (const char *method, JsonObject *body)
 {

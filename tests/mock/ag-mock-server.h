@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-mock-server.h — a mock of Google's side for tests: OAuth token + userinfo, and Cloud Code v1internal
  * (loadCodeAssist, onboardUser, fetchAvailableModels, countTokens, streamGenerateContent, generateContent),
- * speaking the wire format of ../shared/reference/cloudcode-api.md. Runs in-process (tests link it) or as the
+ * speaking the wire format of docs/upstream-cloudcode.md. Runs in-process (tests link it) or as the
  * ag-mock-cloudcode program. Scriptable per test, in C or over HTTP:
  *
  *   POST /_mock/script    replace the script (JSON, format below); POST /_mock/reset clears script + log
- *   GET  /_mock/requests  the recorded requests: [{"method","path","query","headers":{lowercased…},"body":<json|string>}]
+ *   GET  /_mock/requests  the recorded requests:
+ * [{"method","path","query","headers":{lowercased…},"body":<json|string>}]
  *
  * URLs served (base = http://127.0.0.1:PORT): /token (form POST), /userinfo (GET, Bearer), /auth (GET, the
  * consent page: redirects to redirect_uri?code=…&state=…&scope=…), /v1internal:<method> (any path prefix before
@@ -57,7 +58,8 @@
  *   {"status": 200, "body": <any JSON>}                        → that JSON (e.g. a custom loadCodeAssist answer)
  *   {"chunks": [ {GenerateContentResponse}, … ]}               → each as "data: {\"response\":…,\"traceId\":…}\n\n"
  *   {"text": "…", "thinking": "…", "signature": "…", "function_call": {"name","args","id"?},
- *    "finish_reason": "STOP", "usage": {promptTokenCount,candidatesTokenCount,thoughtsTokenCount,cachedContentTokenCount}}
+ *    "finish_reason": "STOP", "usage":
+ * {promptTokenCount,candidatesTokenCount,thoughtsTokenCount,cachedContentTokenCount}}
  *                                                              → built into realistic chunks (thinking first with the
  *                                                                signature on its last part, text split into pieces,
  *                                                                the call last, usage on the final chunk)
@@ -65,7 +67,8 @@
  *   "close_after_bytes" (drop the connection after this many body bytes), "hang" (send headers, then nothing),
  *   "headers": {name: value} (extra response headers). A response with only these keeps the normal answer.
  *
- * Built answers, per model family (cloudcode-api.md §4, §9.1): one part per SSE event; thinking as 2 parts
+ * Built answers, per model family (docs/upstream-cloudcode.md#stream, docs/upstream-cloudcode.md#signatures): one part
+ * per SSE event; thinking as 2 parts
  * {"text","thought":true}; Claude then sends the signature in its own {"text":"","thought":true,"thoughtSignature"}
  * part, and its functionCall gets an id "toolu_vrtx_01…"; Gemini puts the signature on the functionCall part (always)
  * or on the last text part (when thinking), and sends no call id unless scripted. Text comes in 2–3 pieces split

@@ -112,8 +112,8 @@ ui_has_notifications (gpointer data)
   return ui.notifications->len >= GPOINTER_TO_UINT (data);
 }
 
-/* Renders @window's contents as they are on screen into G_TEST_BUILDDIR/screenshots/@name.png (§8.2 of
- * the platform notes). */
+/* Renders @window's contents as they are on screen into G_TEST_BUILDDIR/screenshots/@name.png
+ * (docs/platform.md#headless-ui-tests). */
 void
 ui_save_screenshot (GtkWidget *window_widget, const char *name)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Tests for reading quota from a fetchAvailableModels answer (cloudcode-api.md §8.1). */
+/* Tests for reading quota from a fetchAvailableModels answer (docs/upstream-cloudcode.md#fetchavailablemodels). */
 #include "ag-quota-poller.h"
 
 static void

@@ -28,7 +28,7 @@ struct _AgProxyService {
   char               *address;            /* of the running listener */
 };
 
-enum { PROP_0, PROP_RUNNING, PROP_HAS_API_KEY, N_PROPS };
+enum { PROP_0, PROP_RUNNING, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 enum { LISTEN_FAILED, N_SIGNALS };
@@ -73,9 +73,6 @@ ag_proxy_service_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_RUNNING:
       g_value_set_boolean (value, ag_proxy_service_get_running (self));
       break;
-    case PROP_HAS_API_KEY:
-      g_value_set_boolean (value, ag_proxy_service_get_has_api_key (self));
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -91,9 +88,6 @@ ag_proxy_service_class_init (AgProxyServiceClass *klass)
 
   properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE,
                                                    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_HAS_API_KEY] = g_param_spec_boolean ("has-api-key", NULL, NULL, FALSE,
-                                                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
-                                                       G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The listener could not be (re)started after a settings change, or stopped when the local API key went; the
@@ -221,7 +215,6 @@ on_api_key_changed (AgProxyService *self)
   g_autoptr(GInetAddress) inet = NULL;
   g_autofree char *message = NULL;
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_API_KEY]);
   if (!ag_proxy_service_get_running (self))
     return;
   inet = g_inet_address_new_from_string (self->address);

@@ -35,34 +35,9 @@ char       *ag_proxy_service_get_url (AgProxyService *self);
 
 /* The accounts' life: loading, adding, removing, saving, following the keyring. */
 AgAccountRegistry *ag_proxy_service_get_registry (AgProxyService *self);
-/* The local API key in force. Property "has-api-key" follows it; when the key goes, a listener beyond loopback
+/* The local API key in force (its property "is-set" follows it); when the key goes, a listener beyond loopback
  * stops and "listen-failed" says why. */
 AgLocalApiKey     *ag_proxy_service_get_local_api_key (AgProxyService *self);
-
-/* The registry's and the local API key's calls again, with the service as the result's source, for the desktop
- * app's pages. */
-void        ag_proxy_service_load_api_key_async (AgProxyService *self, GCancellable *cancellable,
-                                                 GAsyncReadyCallback callback, gpointer user_data);
-gboolean    ag_proxy_service_load_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-void        ag_proxy_service_generate_api_key_async (AgProxyService *self, GCancellable *cancellable,
-                                                     GAsyncReadyCallback callback, gpointer user_data);
-char       *ag_proxy_service_generate_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-void        ag_proxy_service_clear_api_key_async (AgProxyService *self, GCancellable *cancellable,
-                                                  GAsyncReadyCallback callback, gpointer user_data);
-gboolean    ag_proxy_service_clear_api_key_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-const char *ag_proxy_service_get_api_key (AgProxyService *self);
-gboolean    ag_proxy_service_get_has_api_key (AgProxyService *self);
-void        ag_proxy_service_load_accounts_async (AgProxyService *self, GCancellable *cancellable,
-                                                  GAsyncReadyCallback callback, gpointer user_data);
-gboolean    ag_proxy_service_load_accounts_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-void        ag_proxy_service_add_account_async (AgProxyService *self, const char *refresh_token,
-                                                GCancellable *cancellable, GAsyncReadyCallback callback,
-                                                gpointer user_data);
-AgAccount  *ag_proxy_service_add_account_finish (AgProxyService *self, GAsyncResult *result, GError **error);
-void        ag_proxy_service_remove_account_async (AgProxyService *self, const char *email,
-                                                   GCancellable *cancellable, GAsyncReadyCallback callback,
-                                                   gpointer user_data);
-gboolean    ag_proxy_service_remove_account_finish (AgProxyService *self, GAsyncResult *result, GError **error);
 
 GSettings         *ag_proxy_service_get_settings (AgProxyService *self);   /* nullable */
 AgProxyServer     *ag_proxy_service_get_server (AgProxyService *self);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "ag-account-row-private.h"
+#include "ag-account-registry.h"
 
 #include <glib/gi18n.h>
 
@@ -179,7 +180,7 @@ account_removed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(AgAccountRow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!ag_proxy_service_remove_account_finish (AG_PROXY_SERVICE (source), result, &error))
+  if (!ag_account_registry_remove_finish (AG_ACCOUNT_REGISTRY (source), result, &error))
     gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", error->message);
 }
 
@@ -189,7 +190,7 @@ on_remove_response (AdwMessageDialog *dialog, const char *response, gpointer use
   AgAccountRow *self = user_data;
 
   if (g_str_equal (response, "remove"))
-    ag_proxy_service_remove_account_async (self->service, ag_account_get_email (self->account), NULL,
+    ag_account_registry_remove_async (ag_proxy_service_get_registry (self->service), ag_account_get_email (self->account), NULL,
                                            account_removed, g_object_ref (self));
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "ag-add-account-page-private.h"
+#include "ag-account-registry.h"
 
 #include <glib/gi18n.h>
 #include "ag-antigravity-import.h"
@@ -110,7 +111,7 @@ account_added (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(AgAddAccountPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(AgAccount) account = ag_proxy_service_add_account_finish (AG_PROXY_SERVICE (source), result, &error);
+  g_autoptr(AgAccount) account = ag_account_registry_add_finish (AG_ACCOUNT_REGISTRY (source), result, &error);
   g_autofree char *text = NULL;
 
   if (account == NULL)
@@ -131,7 +132,7 @@ add_account (AgAddAccountPage *self, const char *refresh_token)
   set_busy (self, _("Setting up the account…"));
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
-  ag_proxy_service_add_account_async (self->service, refresh_token, self->cancellable, account_added,
+  ag_account_registry_add_async (ag_proxy_service_get_registry (self->service), refresh_token, self->cancellable, account_added,
                                       g_object_ref (self));
 }
 

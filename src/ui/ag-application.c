@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "ag-application-private.h"
+#include "ag-account-registry.h"
+#include "ag-local-api-key.h"
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -141,7 +143,7 @@ copy_claude_settings_activated (GSimpleAction *action, GVariant *parameter, gpoi
     }
   else
     {
-      lines = ag_claude_settings_export_lines (url, ag_proxy_service_get_api_key (self->service));
+      lines = ag_claude_settings_export_lines (url, ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (self->service)));
       gdk_clipboard_set_text (gdk_display_get_clipboard (gdk_display_get_default ()), lines);
       notification = g_notification_new (_("Claude Code settings copied"));
       g_notification_set_body (notification, _("Paste them into a terminal before starting Claude Code."));
@@ -186,7 +188,7 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   GtkWindow *window;
 
-  if (!ag_proxy_service_load_accounts_finish (AG_PROXY_SERVICE (source), result, &error))
+  if (!ag_account_registry_load_finish (AG_ACCOUNT_REGISTRY (source), result, &error))
     g_warning ("cannot read accounts from the keyring: %s", error->message);
   self->accounts_loaded = TRUE;
   if (!self->welcome_pending)
@@ -208,7 +210,7 @@ api_key_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(AgApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!ag_proxy_service_load_api_key_finish (AG_PROXY_SERVICE (source), result, &error))
+  if (!ag_local_api_key_load_finish (AG_LOCAL_API_KEY (source), result, &error))
     g_warning ("cannot read the local API key from the keyring: %s", error->message);
   g_clear_error (&error);
   if (self->tray == NULL)
@@ -250,8 +252,8 @@ ag_application_startup (GApplication *application)
   g_signal_connect_object (self->service, "notify::running", G_CALLBACK (sync_proxy_enabled), self,
                            G_CONNECT_SWAPPED);
   self->notifier = ag_notifier_new (self->service, application);
-  ag_proxy_service_load_api_key_async (self->service, NULL, api_key_loaded, g_object_ref (self));
-  ag_proxy_service_load_accounts_async (self->service, NULL, accounts_loaded, g_object_ref (self));
+  ag_local_api_key_load_async (ag_proxy_service_get_local_api_key (self->service), NULL, api_key_loaded, g_object_ref (self));
+  ag_account_registry_load_async (ag_proxy_service_get_registry (self->service), NULL, accounts_loaded, g_object_ref (self));
   self->tray = ag_tray_new (self->service, application);
   /* The proxy outlives the window: closing it hides it, and only app.quit ends the process. */
   g_application_hold (application);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "ag-overview-page-private.h"
+#include "ag-local-api-key.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -298,7 +299,7 @@ use_with_claude (AgOverviewPage *self)
   setup->self = g_object_ref (self);
   setup->path = ag_claude_settings_default_path ();
   setup->url = g_steal_pointer (&url);
-  setup->api_key = g_strdup (ag_proxy_service_get_api_key (self->service));
+  setup->api_key = g_strdup (ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (self->service)));
   ag_claude_settings_preview_async (setup->path, setup->url, setup->api_key, NULL, claude_previewed, setup);
 }
 

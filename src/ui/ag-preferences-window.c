@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "ag-preferences-window-private.h"
+#include "ag-local-api-key.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -85,7 +86,7 @@ sync_address_status (AgPreferencesWindow *self)
   inet = g_inet_address_new_from_string (address);
   if (ag_proxy_service_get_running (self->service))
     g_clear_pointer (&self->listen_error, g_free);
-  if (inet != NULL && !g_inet_address_get_is_loopback (inet) && !ag_proxy_service_get_has_api_key (self->service))
+  if (inet != NULL && !g_inet_address_get_is_loopback (inet) && !ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (self->service)))
     /* Translators: %s is an IP address such as 0.0.0.0 */
     text = g_strdup_printf (_("ag-cl refuses %s without a local API key: generate one below, or use 127.0.0.1"),
                             address);
@@ -98,7 +99,7 @@ sync_address_status (AgPreferencesWindow *self)
 static void
 sync_api_key (AgPreferencesWindow *self)
 {
-  gboolean has_key = self->service != NULL && ag_proxy_service_get_has_api_key (self->service);
+  gboolean has_key = self->service != NULL && ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (self->service));
 
   adw_action_row_set_subtitle (self->api_key_row,
                                has_key ? _("Set: every client must send it; addresses beyond loopback are allowed")
@@ -123,7 +124,7 @@ api_key_generated (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(AgPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = ag_proxy_service_generate_api_key_finish (AG_PROXY_SERVICE (source), result, &error);
+  g_autofree char *key = ag_local_api_key_generate_finish (AG_LOCAL_API_KEY (source), result, &error);
 
   if (key == NULL)
     {
@@ -141,7 +142,7 @@ api_key_removed (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(AgPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!ag_proxy_service_clear_api_key_finish (AG_PROXY_SERVICE (source), result, &error))
+  if (!ag_local_api_key_clear_finish (AG_LOCAL_API_KEY (source), result, &error))
     adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
 }
 
@@ -151,10 +152,10 @@ on_api_key_response (AdwMessageDialog *dialog, const char *response, gpointer us
   AgPreferencesWindow *self = user_data;
 
   if (g_str_equal (response, "replace"))
-    ag_proxy_service_generate_api_key_async (self->service, self->cancellable, api_key_generated,
+    ag_local_api_key_generate_async (ag_proxy_service_get_local_api_key (self->service), self->cancellable, api_key_generated,
                                              g_object_ref (self));
   else if (g_str_equal (response, "remove"))
-    ag_proxy_service_clear_api_key_async (self->service, self->cancellable, api_key_removed, g_object_ref (self));
+    ag_local_api_key_clear_async (ag_proxy_service_get_local_api_key (self->service), self->cancellable, api_key_removed, g_object_ref (self));
 }
 
 static void
@@ -174,9 +175,9 @@ confirm_api_key_change (AgPreferencesWindow *self, const char *heading, const ch
 static void
 generate_api_key (AgPreferencesWindow *self)
 {
-  if (!ag_proxy_service_get_has_api_key (self->service))
+  if (!ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (self->service)))
     {
-      ag_proxy_service_generate_api_key_async (self->service, self->cancellable, api_key_generated,
+      ag_local_api_key_generate_async (ag_proxy_service_get_local_api_key (self->service), self->cancellable, api_key_generated,
                                                g_object_ref (self));
       return;
     }
@@ -197,7 +198,7 @@ remove_api_key (AgPreferencesWindow *self)
 static void
 copy_api_key (AgPreferencesWindow *self)
 {
-  const char *key = ag_proxy_service_get_api_key (self->service);
+  const char *key = ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (self->service));
 
   if (key == NULL)
     return;
@@ -307,7 +308,8 @@ ag_preferences_window_constructed (GObject *object)
   self->cancellable = g_cancellable_new ();
   if (self->service != NULL)
     {
-      g_signal_connect_swapped (self->service, "notify::has-api-key", G_CALLBACK (sync_api_key), self);
+      g_signal_connect_object (ag_proxy_service_get_local_api_key (self->service), "notify::is-set",
+                               G_CALLBACK (sync_api_key), self, G_CONNECT_SWAPPED);
       g_signal_connect_swapped (self->service, "notify::running", G_CALLBACK (sync_address_status), self);
       g_signal_connect (self->service, "listen-failed", G_CALLBACK (on_listen_failed), self);
     }

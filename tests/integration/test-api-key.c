@@ -3,6 +3,7 @@
  * it on every route but the health checks, non-loopback listening allowed only with a key, and the service
  * dropping a network listener the moment its key is removed. The key never reaches a log. */
 #include "ag-test-harness.h"
+#include "ag-local-api-key.h"
 #include "ag-proxy-service.h"
 
 #include <glib/gstdio.h>
@@ -253,21 +254,21 @@ test_service_generate_and_clear (void)
   g_signal_connect (service, "listen-failed", G_CALLBACK (count_signal), &refusals);
   ag_proxy_service_set_listen_override (service, "0.0.0.0", 0);
 
-  ag_proxy_service_load_api_key_async (service, NULL, done_cb, &result);
-  g_assert_true (ag_proxy_service_load_api_key_finish (service, wait_result (&result), &error));
+  ag_local_api_key_load_async (ag_proxy_service_get_local_api_key (service), NULL, done_cb, &result);
+  g_assert_true (ag_local_api_key_load_finish (ag_proxy_service_get_local_api_key (service), wait_result (&result), &error));
   g_clear_object (&result);
-  g_assert_false (ag_proxy_service_get_has_api_key (service));
+  g_assert_false (ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (service)));
   g_assert_false (ag_proxy_service_start (service, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
-  ag_proxy_service_generate_api_key_async (service, NULL, done_cb, &result);
-  generated = ag_proxy_service_generate_api_key_finish (service, wait_result (&result), &error);
+  ag_local_api_key_generate_async (ag_proxy_service_get_local_api_key (service), NULL, done_cb, &result);
+  generated = ag_local_api_key_generate_finish (ag_proxy_service_get_local_api_key (service), wait_result (&result), &error);
   g_clear_object (&result);
   g_assert_no_error (error);
   g_assert_true (g_regex_match_simple ("^agcl-[A-Za-z0-9_-]{43}$", generated, 0, 0));
-  g_assert_true (ag_proxy_service_get_has_api_key (service));
-  g_assert_cmpstr (ag_proxy_service_get_api_key (service), ==, generated);
+  g_assert_true (ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (service)));
+  g_assert_cmpstr (ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)), ==, generated);
   g_assert_true (ag_proxy_service_start (service, &error));
   g_assert_no_error (error);
   assert_unauthorized (ag_proxy_service_get_port (service), "GET", "/v1/models", NULL, NULL, NULL);
@@ -275,11 +276,11 @@ test_service_generate_and_clear (void)
 
   /* The service also logs the refusal as a warning: expected here, so not fatal for this step. */
   fatal_levels = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  ag_proxy_service_clear_api_key_async (service, NULL, done_cb, &result);
-  g_assert_true (ag_proxy_service_clear_api_key_finish (service, wait_result (&result), &error));
+  ag_local_api_key_clear_async (ag_proxy_service_get_local_api_key (service), NULL, done_cb, &result);
+  g_assert_true (ag_local_api_key_clear_finish (ag_proxy_service_get_local_api_key (service), wait_result (&result), &error));
   g_clear_object (&result);
-  g_assert_false (ag_proxy_service_get_has_api_key (service));
-  g_assert_null (ag_proxy_service_get_api_key (service));
+  g_assert_false (ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (service)));
+  g_assert_null (ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)));
   g_assert_false (ag_proxy_service_get_running (service));
   g_assert_cmpuint (refusals, ==, 1);
   g_log_set_always_fatal (fatal_levels);

@@ -3,6 +3,7 @@
  * mock already added: quota bars per model, an account that needs signing in again (notification, state, fix
  * button, replaced by a new sign-in), and the sentence a row shows for each state. */
 #include "ui-test-util.h"
+#include "ag-account-registry.h"
 #include "ag-account-row-private.h"
 #include "ag-accounts-page-private.h"
 
@@ -37,7 +38,7 @@ static void
 account_added_again (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AgAccount) account = ag_proxy_service_add_account_finish (AG_PROXY_SERVICE (source), result, &error);
+  g_autoptr(AgAccount) account = ag_account_registry_add_finish (AG_ACCOUNT_REGISTRY (source), result, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (account);
@@ -71,7 +72,7 @@ test_account_needs_sign_in (void)
 
   /* Signing in again (by refresh token here; the browser sign-in ends the same way) replaces the signed-out
    * account with a working one, in the pool and in the list. */
-  ag_proxy_service_add_account_async (ag_application_get_service (ui.app), "rt-ui", NULL, account_added_again,
+  ag_account_registry_add_async (ag_proxy_service_get_registry (ag_application_get_service (ui.app)), "rt-ui", NULL, account_added_again,
                                       &signed_in);
   ui_wait_until (ui_flag_is_set, &signed_in);
   fresh = ag_account_pool_find (pool, "desktop@example.com");

@@ -2,6 +2,7 @@
 /* The preferences window (under Xvfb) over the running app: moving the proxy to another port, and the local API
  * key with a listen address beyond loopback. */
 #include "ui-test-util.h"
+#include "ag-local-api-key.h"
 #include "ag-overview-page-private.h"
 #include "ag-preferences-window-private.h"
 #include "ag-secret-scan.h"
@@ -32,7 +33,7 @@ test_preferences_port (void)
 static gboolean
 service_has_key_is (gpointer data)
 {
-  return ag_proxy_service_get_has_api_key (ag_application_get_service (ui.app)) == GPOINTER_TO_INT (data);
+  return ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (ag_application_get_service (ui.app))) == GPOINTER_TO_INT (data);
 }
 
 static void
@@ -40,7 +41,7 @@ api_key_cleared (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (ag_proxy_service_clear_api_key_finish (AG_PROXY_SERVICE (source), result, &error));
+  g_assert_true (ag_local_api_key_clear_finish (AG_LOCAL_API_KEY (source), result, &error));
   g_assert_no_error (error);
 }
 
@@ -58,7 +59,7 @@ test_preferences_api_key (void)
 
   gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (ui.window));
   gtk_window_present (GTK_WINDOW (preferences));
-  g_assert_false (ag_proxy_service_get_has_api_key (service));
+  g_assert_false (ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (service)));
   g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==, "Not set: only clients on this computer can connect");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status_row)));
 
@@ -75,8 +76,8 @@ test_preferences_api_key (void)
   ui_wait_until (service_has_key_is, GINT_TO_POINTER (TRUE));
   g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==,
                    "Set: every client must send it; addresses beyond loopback are allowed");
-  g_assert_true (g_regex_match_simple ("^agcl-[A-Za-z0-9_-]{43}$", ag_proxy_service_get_api_key (service), 0, 0));
-  ag_test_add_secret (ag_proxy_service_get_api_key (service));
+  g_assert_true (g_regex_match_simple ("^agcl-[A-Za-z0-9_-]{43}$", ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)), 0, 0));
+  ag_test_add_secret (ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)));
   g_assert_true (ag_application_set_proxy_enabled (ui.app, TRUE, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (ag_proxy_service_get_address (service), ==, "0.0.0.0");
@@ -87,7 +88,7 @@ test_preferences_api_key (void)
 
   /* Removing the key closes the network listener at once; back on loopback it needs no key. */
   fatal_levels = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  ag_proxy_service_clear_api_key_async (service, NULL, api_key_cleared, NULL);
+  ag_local_api_key_clear_async (ag_proxy_service_get_local_api_key (service), NULL, api_key_cleared, NULL);
   ui_wait_until (service_has_key_is, GINT_TO_POINTER (FALSE));
   g_log_set_always_fatal (fatal_levels);
   g_assert_false (ag_proxy_service_get_running (service));

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ui-test-util.h"
+#include "ag-account-registry.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -201,9 +202,9 @@ ui_add_account (const char *refresh_token)
   g_autoptr(GError) error = NULL;
   AgAccount *account;
 
-  ag_proxy_service_add_account_async (service, refresh_token, NULL, acct_store_result, &slot);
+  ag_account_registry_add_async (ag_proxy_service_get_registry (service), refresh_token, NULL, acct_store_result, &slot);
   result = acct_wait (&slot);
-  account = ag_proxy_service_add_account_finish (service, result, &error);
+  account = ag_account_registry_add_finish (ag_proxy_service_get_registry (service), result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (account);
   return account;

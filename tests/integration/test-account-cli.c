@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* "ag-cl account …" end to end: the real binary (env AG_CL) against the in-process mock and the test keyring. */
-#include "acct-test-util.h"
+#include "ag-test.h"
 
 static const char *script =
   "{\"accounts\":["
@@ -19,7 +19,7 @@ cli_init (Cli *cli)
 {
   g_autofree char *profile = g_strdup_printf ("test-account-cli-%d-%u", (int) getpid (), g_random_int ());
 
-  cli->mock = acct_mock_start (script);
+  cli->mock = ag_test_mock_start (script);
   cli->env = ag_mock_server_environ (cli->mock, g_get_environ ());
   cli->env = g_environ_setenv (cli->env, "AGCL_PROFILE", profile, TRUE);
   cli->all_output = g_string_new (NULL);
@@ -57,8 +57,8 @@ run (Cli *cli, const char * const *args, const char *stdin_text, char **out, cha
   g_subprocess_launcher_set_environ (launcher, cli->env);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, stdin_text != NULL ? stdin_text : "", NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  g_subprocess_communicate_utf8_async (process, stdin_text != NULL ? stdin_text : "", NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   g_subprocess_communicate_utf8_finish (process, result, out, err, &error);
   g_assert_no_error (error);
   g_string_append_printf (cli->all_output, "%s%s", *out, *err);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Cloud Code client against the mock: the SSE stream handed back unbuffered with the answering host, the
  * headers sent, Google errors parsed, fallback on 5xx and none on 429, and a unary call. */
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-cloudcode-client.h"
 #include "ag-oauth-client.h"
 
@@ -24,7 +24,7 @@ fixture_set_up (Fixture *fixture, gconstpointer script)
   g_autoptr (AgOAuthTokens) tokens = NULL;
   g_autoptr (GError) error = NULL;
 
-  fixture->mock = acct_mock_start (script);
+  fixture->mock = ag_test_mock_start (script);
   fixture->mock_url = ag_mock_server_get_base_url (fixture->mock);
   endpoints = g_strdup_printf ("%s/first,%s/second", fixture->mock_url, fixture->mock_url);
   g_setenv ("AGCL_CLOUDCODE_ENDPOINTS", endpoints, TRUE);
@@ -32,8 +32,8 @@ fixture_set_up (Fixture *fixture, gconstpointer script)
   fixture->client = ag_cloudcode_client_new (config);
 
   oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (fixture->client));
-  ag_oauth_client_refresh_async (oauth, "rt-1", NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_oauth_client_refresh_async (oauth, "rt-1", NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   tokens = ag_oauth_client_refresh_finish (oauth, result, &error);
   g_assert_no_error (error);
   fixture->access_token = g_strdup (tokens->access_token);
@@ -66,8 +66,8 @@ open_stream (Fixture *fixture, gboolean thinking, char **endpoint, AgGoogleError
   g_autoptr (GAsyncResult) result = NULL;
 
   ag_cloudcode_client_open_stream_async (fixture->client, fixture->access_token, body, AG_MODEL_FAMILY_CLAUDE,
-                                         thinking, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+                                         thinking, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   return ag_cloudcode_client_open_stream_finish_full (fixture->client, result, endpoint, google_error, error);
 }
 
@@ -84,8 +84,8 @@ read_all (GInputStream *stream)
       g_autoptr (GAsyncResult) result = NULL;
       g_autoptr (GBytes) chunk = NULL;
 
-      g_input_stream_read_bytes_async (stream, 4096, G_PRIORITY_DEFAULT, NULL, acct_store_result, &slot);
-      result = acct_wait (&slot);
+      g_input_stream_read_bytes_async (stream, 4096, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
+      result = ag_test_await (&slot);
       chunk = g_input_stream_read_bytes_finish (stream, result, &error);
       g_assert_no_error (error);
       if (g_bytes_get_size (chunk) == 0)
@@ -209,8 +209,8 @@ test_unary_call (Fixture *fixture, gconstpointer script)
 
   g_assert_true (json_parser_load_from_data (parser, "{\"project\":\"proj-1\"}", -1, NULL));
   ag_cloudcode_client_call_async (fixture->client, NULL, "fetchAvailableModels", fixture->access_token,
-                                  json_parser_get_root (parser), NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+                                  json_parser_get_root (parser), NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   answer = ag_cloudcode_client_call_finish (fixture->client, result, &google_error, &error);
   g_assert_no_error (error);
   g_assert_null (google_error);
@@ -234,8 +234,8 @@ test_unary_unauthorized (Fixture *fixture, gconstpointer script)
 
   g_assert_true (json_parser_load_from_data (parser, "{}", -1, NULL));
   ag_cloudcode_client_call_async (fixture->client, NULL, "fetchAvailableModels", "not-a-token",
-                                  json_parser_get_root (parser), NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+                                  json_parser_get_root (parser), NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   answer = ag_cloudcode_client_call_finish (fixture->client, result, &google_error, &error);
   g_assert_null (answer);
   g_assert_error (error, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_HTTP);

@@ -2,7 +2,7 @@
 /* The history store on a real SQLite file: adding never blocks the main loop, rows come back in order, the log
  * is bounded, quota samples are queried by series, and a database that cannot be opened drops rows and reports
  * "failed" without crashing, then recovers. */
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-history-store.h"
 #include "ag-settings.h"
 
@@ -119,8 +119,8 @@ query_requests (AgHistoryStore *store, guint limit, gint64 since_ms, GError **er
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  ag_history_store_query_requests_async (store, limit, since_ms, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_history_store_query_requests_async (store, limit, since_ms, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   return ag_history_store_query_requests_finish (store, result, error);
 }
 
@@ -199,7 +199,7 @@ test_thousand_requests (Fixture *fixture, gconstpointer data)
       /* Interleave with the main loop, as the proxy does. */
       g_main_context_iteration (NULL, FALSE);
     }
-  acct_wait_count (&fixture->added, 1000);
+  ag_test_wait_count (&fixture->added, 1000, AG_TEST_TIMEOUT_MS);
   qsort (durations, G_N_ELEMENTS (durations), sizeof (gint64), compare_gint64);
   g_test_message ("add_request: median %" G_GINT64_FORMAT " µs, p99 %" G_GINT64_FORMAT " µs, max %" G_GINT64_FORMAT
                   " µs; 1000 rows written in %" G_GINT64_FORMAT " ms",
@@ -279,7 +279,7 @@ test_bounded (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (ag_history_store_get_max_rows (fixture->store), ==, 100);
   for (guint i = 0; i < 250; i++)
     ag_history_store_add_request (fixture->store, numbered_record (i));
-  acct_wait_count (&fixture->added, 250);
+  ag_test_wait_count (&fixture->added, 250, AG_TEST_TIMEOUT_MS);
 
   /* Never more than max-rows; trimming in batches leaves at least 90 % of it; always the newest. */
   kept = query_requests (fixture->store, 0, 0, &error);
@@ -319,8 +319,8 @@ query_quota (AgHistoryStore *store, const char *account, const char *model, gint
   g_autoptr(GError) error = NULL;
   GPtrArray *samples;
 
-  ag_history_store_query_quota_async (store, account, model, since_ms, until_ms, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_history_store_query_quota_async (store, account, model, since_ms, until_ms, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   samples = ag_history_store_query_quota_finish (store, result, &error);
   g_assert_no_error (error);
   return samples;
@@ -417,7 +417,7 @@ test_newer_schema_refused (Fixture *fixture, gconstpointer data)
 
   fixture->store = ag_history_store_new (fixture->path);
   watch (fixture, fixture->store);
-  acct_wait_count (&fixture->failed, 1);
+  ag_test_wait_count (&fixture->failed, 1, AG_TEST_TIMEOUT_MS);
   g_assert_nonnull (strstr (fixture->failure, "written by a newer ag-cl (schema 99"));
   records = query_requests (fixture->store, 0, 0, &error);
   g_assert_null (records);
@@ -491,7 +491,7 @@ test_data_dir_under_file (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (records->len, ==, 1);
   assert_numbered (g_ptr_array_index (records, 0), 42);
-  acct_wait_count (&fixture->added, 1);
+  ag_test_wait_count (&fixture->added, 1, AG_TEST_TIMEOUT_MS);
   g_assert_cmpuint (fixture->failed, ==, 1);
   g_assert_cmpuint (ag_history_store_get_dropped (fixture->store), ==, 8);
 }
@@ -510,7 +510,7 @@ test_disk_full (Fixture *fixture, gconstpointer data)
   fixture->store = ag_history_store_new (fixture->path);
   watch (fixture, fixture->store);
   ag_history_store_add_request (fixture->store, numbered_record (0));
-  acct_wait_count (&fixture->added, 1);
+  ag_test_wait_count (&fixture->added, 1, AG_TEST_TIMEOUT_MS);
 
   signal (SIGXFSZ, SIG_IGN);
   g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `ag-cl log` (the real binary) reading the request log another process keeps open and writing: the aligned table,
  * --limit, --since, --json, bad arguments, and a data directory without a log. */
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-history-store.h"
 #include "ag-test-harness.h"
 
@@ -71,8 +71,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   ag_history_store_add_request (fixture->store, record);
 
   /* The rows are committed once a query queued after them is answered. */
-  ag_history_store_query_requests_async (fixture->store, 0, 0, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_history_store_query_requests_async (fixture->store, 0, 0, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   written = ag_history_store_query_requests_finish (fixture->store, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (written->len, ==, 3);

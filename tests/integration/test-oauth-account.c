@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* OAuth refresh and AgAccount's access-token cache against the mock: the form sent, invalid_grant, a rotated
  * refresh token, one shared refresh for concurrent callers, the expiry margin, a cancelled waiter. */
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-account.h"
 #include "ag-oauth-client.h"
 
@@ -23,8 +23,8 @@ refresh (AgOAuthClient *oauth, const char *refresh_token, GError **error)
   GAsyncResult *slot = NULL;
   g_autoptr (GAsyncResult) result = NULL;
 
-  ag_oauth_client_refresh_async (oauth, refresh_token, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_oauth_client_refresh_async (oauth, refresh_token, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   return ag_oauth_client_refresh_finish (oauth, result, error);
 }
 
@@ -34,8 +34,8 @@ access_token (AgAccount *account, AgOAuthClient *oauth, GError **error)
   GAsyncResult *slot = NULL;
   g_autoptr (GAsyncResult) result = NULL;
 
-  ag_account_get_access_token_async (account, oauth, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_account_get_access_token_async (account, oauth, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   return ag_account_get_access_token_finish (account, result, error);
 }
 
@@ -48,7 +48,7 @@ now_s (void)
 static void
 test_refresh_success (void)
 {
-  g_autoptr (AgMockServer) mock = acct_mock_start (two_accounts);
+  g_autoptr (AgMockServer) mock = ag_test_mock_start (two_accounts);
   g_autoptr (AgOAuthClient) oauth = oauth_from_env ();
   g_autoptr (AgOAuthTokens) tokens = NULL;
   g_autoptr (GError) error = NULL;
@@ -85,7 +85,7 @@ test_refresh_success (void)
 static void
 test_invalid_grant (void)
 {
-  g_autoptr (AgMockServer) mock = acct_mock_start (two_accounts);
+  g_autoptr (AgMockServer) mock = ag_test_mock_start (two_accounts);
   g_autoptr (AgOAuthClient) oauth = oauth_from_env ();
   g_autoptr (AgAccount) account = ag_account_new ("gone@example.com", "proj-2", "rt-gone");
   g_autoptr (AgOAuthTokens) tokens = NULL;
@@ -107,7 +107,7 @@ test_invalid_grant (void)
 static void
 test_other_failure_names_status_not_token (void)
 {
-  g_autoptr (AcctStub) stub = acct_stub_new (500, "{\"error\":\"server_error\",\"error_description\":\"try later\"}");
+  g_autoptr (AgTestStub) stub = ag_test_stub_new (500, "{\"error\":\"server_error\",\"error_description\":\"try later\"}");
   g_autoptr (AgOAuthClient) oauth = NULL;
   g_autoptr (AgOAuthTokens) tokens = NULL;
   g_autoptr (GError) error = NULL;
@@ -132,7 +132,7 @@ on_refresh_token_changed (AgAccount *account, gpointer user_data)
 static void
 test_rotated_refresh_token (void)
 {
-  g_autoptr (AcctStub) stub = acct_stub_new (200, "{\"access_token\":\"at-new\",\"expires_in\":3599,"
+  g_autoptr (AgTestStub) stub = ag_test_stub_new (200, "{\"access_token\":\"at-new\",\"expires_in\":3599,"
                                                   "\"refresh_token\":\"rt-rotated\",\"token_type\":\"Bearer\"}");
   g_autoptr (AgOAuthClient) oauth = NULL;
   g_autoptr (AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-old");
@@ -182,7 +182,7 @@ concurrent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 test_concurrent_callers_share_one_refresh (void)
 {
-  g_autoptr (AgMockServer) mock = acct_mock_start (two_accounts);
+  g_autoptr (AgMockServer) mock = ag_test_mock_start (two_accounts);
   g_autoptr (AgOAuthClient) oauth = oauth_from_env ();
   g_autoptr (AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-1");
   g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
@@ -192,7 +192,7 @@ test_concurrent_callers_share_one_refresh (void)
 
   for (guint i = 0; i < 5; i++)
     ag_account_get_access_token_async (account, oauth, NULL, concurrent_cb, &state);
-  acct_wait_count (&state.done, 5);
+  ag_test_wait_count (&state.done, 5, AG_TEST_TIMEOUT_MS);
 
   g_assert_cmpuint (ag_mock_server_count_requests (mock, "/token"), ==, 1);
   for (guint i = 0; i < 5; i++)
@@ -210,7 +210,7 @@ test_concurrent_callers_share_one_refresh (void)
 static void
 test_expiry_margin (void)
 {
-  g_autoptr (AgMockServer) mock = acct_mock_start (two_accounts);
+  g_autoptr (AgMockServer) mock = ag_test_mock_start (two_accounts);
   g_autoptr (AgOAuthClient) oauth = oauth_from_env ();
   g_autoptr (AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-1");
   g_autoptr (GError) error = NULL;
@@ -239,7 +239,7 @@ test_expiry_margin (void)
 static void
 test_cancelled_waiter_leaves_others (void)
 {
-  g_autoptr (AgMockServer) mock = acct_mock_start (two_accounts);
+  g_autoptr (AgMockServer) mock = ag_test_mock_start (two_accounts);
   g_autoptr (AgOAuthClient) oauth = oauth_from_env ();
   g_autoptr (AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-1");
   g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
@@ -253,7 +253,7 @@ test_cancelled_waiter_leaves_others (void)
   ag_account_get_access_token_async (account, oauth, first, concurrent_cb, &state);
   ag_account_get_access_token_async (account, oauth, second, concurrent_cb, &state);
   g_cancellable_cancel (first);
-  acct_wait_count (&state.done, 2);
+  ag_test_wait_count (&state.done, 2, AG_TEST_TIMEOUT_MS);
 
   for (guint i = 0; i < 2; i++)
     {

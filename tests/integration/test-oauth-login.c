@@ -2,7 +2,7 @@
 /* The click-through sign-in against the mock: the test plays the browser (fetches the consent URL without following
  * the redirect, then requests the Location from the loopback listener). Success with PKCE checked by the mock,
  * denied consent, a forged redirect with the wrong state, no refresh token, timeout and cancel. */
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-oauth-login.h"
 
 static const char *one_account =
@@ -49,8 +49,8 @@ browse (SoupSession *browser, const char *url, char **out_body, char **out_locat
 
   g_assert_nonnull (message);
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-  soup_session_send_and_read_async (browser, message, G_PRIORITY_DEFAULT, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  soup_session_send_and_read_async (browser, message, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   body = soup_session_send_and_read_finish (browser, result, &error);
   g_assert_no_error (error);
   if (out_body != NULL)
@@ -72,7 +72,7 @@ consent_params (Fixture *f)
 static char *
 finish_wait (Fixture *f, GAsyncResult **slot, GError **error)
 {
-  g_autoptr(GAsyncResult) result = acct_wait (slot);
+  g_autoptr(GAsyncResult) result = ag_test_await (slot);
 
   return ag_oauth_login_wait_finish (f->login, result, error);
 }
@@ -87,8 +87,8 @@ assert_listener_closed (const char *redirect_uri)
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
 
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   body = soup_session_send_and_read_finish (session, result, &error);
   g_assert_null (body);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
@@ -97,7 +97,7 @@ assert_listener_closed (const char *redirect_uri)
 static void
 test_consent_url (void)
 {
-  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
+  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = ag_test_mock_start (one_account);
   Fixture f = { 0 };
   g_autoptr(GHashTable) params = NULL;
   g_autofree char *auth_url = NULL;
@@ -130,7 +130,7 @@ test_consent_url (void)
 static void
 test_success (void)
 {
-  g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
+  g_autoptr(AgMockServer) mock = ag_test_mock_start (one_account);
   Fixture f = { 0 };
   GAsyncResult *slot = NULL;
   g_autoptr(GError) error = NULL;
@@ -139,7 +139,7 @@ test_success (void)
   g_autofree char *refresh_token = NULL;
 
   fixture_setup (&f);
-  ag_oauth_login_wait_async (f.login, NULL, acct_store_result, &slot);
+  ag_oauth_login_wait_async (f.login, NULL, ag_test_store_result, &slot);
   g_assert_cmpuint (browse (f.browser, ag_oauth_login_get_consent_url (f.login), NULL, &location), ==, 302);
   g_assert_true (g_str_has_prefix (location, ag_oauth_login_get_redirect_uri (f.login)));
   g_assert_cmpuint (browse (f.browser, location, &page, NULL), ==, 200);
@@ -155,7 +155,7 @@ test_success (void)
 static void
 test_wrong_state_ignored (void)
 {
-  g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
+  g_autoptr(AgMockServer) mock = ag_test_mock_start (one_account);
   Fixture f = { 0 };
   GAsyncResult *slot = NULL;
   g_autoptr(GError) error = NULL;
@@ -165,7 +165,7 @@ test_wrong_state_ignored (void)
   g_autofree char *refresh_token = NULL;
 
   fixture_setup (&f);
-  ag_oauth_login_wait_async (f.login, NULL, acct_store_result, &slot);
+  ag_oauth_login_wait_async (f.login, NULL, ag_test_store_result, &slot);
   forged = g_strconcat (ag_oauth_login_get_redirect_uri (f.login), "?code=4/forged&state=not-ours", NULL);
   g_assert_cmpuint (browse (f.browser, forged, &page, NULL), ==, 400);
   g_assert_nonnull (strstr (page, "Sign-in link not recognised"));
@@ -183,7 +183,7 @@ test_wrong_state_ignored (void)
 static void
 test_denied (void)
 {
-  g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
+  g_autoptr(AgMockServer) mock = ag_test_mock_start (one_account);
   Fixture f = { 0 };
   GAsyncResult *slot = NULL;
   g_autoptr(GError) error = NULL;
@@ -194,7 +194,7 @@ test_denied (void)
 
   fixture_setup (&f);
   params = consent_params (&f);
-  ag_oauth_login_wait_async (f.login, NULL, acct_store_result, &slot);
+  ag_oauth_login_wait_async (f.login, NULL, ag_test_store_result, &slot);
   /* What Google sends when the user clicks Cancel (RFC 6749 §4.1.2.1: the state comes back with the error). */
   denied = g_strconcat (ag_oauth_login_get_redirect_uri (f.login), "?error=access_denied&state=",
                         (const char *) g_hash_table_lookup (params, "state"), NULL);
@@ -210,8 +210,8 @@ test_denied (void)
 static void
 test_no_refresh_token (void)
 {
-  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
-  g_autoptr(AcctStub) token = acct_stub_new (200, "{\"access_token\":\"ya29.x\",\"expires_in\":3599}");
+  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = ag_test_mock_start (one_account);
+  g_autoptr(AgTestStub) token = ag_test_stub_new (200, "{\"access_token\":\"ya29.x\",\"expires_in\":3599}");
   g_autofree char *token_url = g_strconcat (token->base_url, "/token", NULL);
   Fixture f = { 0 };
   GAsyncResult *slot = NULL;
@@ -223,7 +223,7 @@ test_no_refresh_token (void)
   g_setenv ("AGCL_OAUTH_TOKEN_URL", token_url, TRUE);
   fixture_setup (&f);
   params = consent_params (&f);
-  ag_oauth_login_wait_async (f.login, NULL, acct_store_result, &slot);
+  ag_oauth_login_wait_async (f.login, NULL, ag_test_store_result, &slot);
   redirect = g_strconcat (ag_oauth_login_get_redirect_uri (f.login), "?code=4/0Aok&state=",
                           (const char *) g_hash_table_lookup (params, "state"), NULL);
   g_assert_cmpuint (browse (f.browser, redirect, NULL, NULL), ==, 200);
@@ -239,7 +239,7 @@ test_no_refresh_token (void)
 static void
 test_timeout (void)
 {
-  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
+  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = ag_test_mock_start (one_account);
   Fixture f = { 0 };
   GAsyncResult *slot = NULL;
   g_autoptr(GError) error = NULL;
@@ -248,7 +248,7 @@ test_timeout (void)
 
   fixture_setup (&f);
   ag_oauth_login_set_timeout (f.login, 1);
-  ag_oauth_login_wait_async (f.login, NULL, acct_store_result, &slot);
+  ag_oauth_login_wait_async (f.login, NULL, ag_test_store_result, &slot);
   refresh_token = finish_wait (&f, &slot, &error);
   g_assert_null (refresh_token);
   g_assert_error (error, AG_OAUTH_LOGIN_ERROR, AG_OAUTH_LOGIN_ERROR_TIMED_OUT);
@@ -260,7 +260,7 @@ test_timeout (void)
 static void
 test_cancel (void)
 {
-  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = acct_mock_start (one_account);
+  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = ag_test_mock_start (one_account);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   Fixture f = { 0 };
   GAsyncResult *slot = NULL;
@@ -268,7 +268,7 @@ test_cancel (void)
   g_autofree char *refresh_token = NULL;
 
   fixture_setup (&f);
-  ag_oauth_login_wait_async (f.login, cancellable, acct_store_result, &slot);
+  ag_oauth_login_wait_async (f.login, cancellable, ag_test_store_result, &slot);
   g_cancellable_cancel (cancellable);
   refresh_token = finish_wait (&f, &slot, &error);
   g_assert_null (refresh_token);

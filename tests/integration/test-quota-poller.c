@@ -2,7 +2,7 @@
 /* The quota poller against the mock with two accounts: fetchAvailableModels for each account at start (with its
  * project), the readings on the accounts and in the quota history, the timer only while accounts exist, polls on
  * demand coalesced per account, failures reported through "polled", and accounts removed mid-poll forgotten. */
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-history-store.h"
 #include "ag-quota-poller.h"
 #include "ag-settings.h"
@@ -81,7 +81,7 @@ fixture_set_up (Fixture *fixture, gconstpointer script)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  fixture->mock = acct_mock_start (script != NULL ? script : SCRIPT);
+  fixture->mock = ag_test_mock_start (script != NULL ? script : SCRIPT);
   config = ag_cloudcode_config_new_from_env ();
   fixture->cloudcode = ag_cloudcode_client_new (config);
   fixture->oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (fixture->cloudcode));
@@ -194,7 +194,7 @@ test_start_polls_every_account (Fixture *fixture, gconstpointer script)
 
   ag_quota_poller_start (fixture->poller);
   g_assert_true (ag_quota_poller_is_scheduled (fixture->poller));
-  acct_wait_count (&fixture->polled, 2);
+  ag_test_wait_count (&fixture->polled, 2, AG_TEST_TIMEOUT_MS);
   g_assert_cmpuint (fixture->failures, ==, 0);
   g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":fetchAvailableModels"), ==, 2);
   projects = fetch_projects (fixture->mock);
@@ -212,8 +212,8 @@ test_start_polls_every_account (Fixture *fixture, gconstpointer script)
   g_assert_cmpuint (fixture->quota_changes, ==, 4);
 
   ag_history_store_query_quota_async (fixture->history, "user2@example.com", NULL, 0, 0, NULL,
-                                      acct_store_result, &slot);
-  result = acct_wait (&slot);
+                                      ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   samples = ag_history_store_query_quota_finish (fixture->history, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (samples->len, ==, 2);
@@ -240,12 +240,12 @@ test_timer_follows_accounts (Fixture *fixture, gconstpointer script)
   /* An account joining is polled at once and arms the timer. */
   add_account (fixture, "user1@example.com", "proj-1", "rt-1");
   g_assert_true (ag_quota_poller_is_scheduled (fixture->poller));
-  acct_wait_count (&fixture->polled, 1);
+  ag_test_wait_count (&fixture->polled, 1, AG_TEST_TIMEOUT_MS);
   add_account (fixture, "user2@example.com", "proj-2", "rt-2");
-  acct_wait_count (&fixture->polled, 2);
+  ag_test_wait_count (&fixture->polled, 2, AG_TEST_TIMEOUT_MS);
 
   /* The timer polls both again within the interval (1 s, rounded to the second by GLib). */
-  acct_wait_count (&fixture->polled, 4);
+  ag_test_wait_count (&fixture->polled, 4, AG_TEST_TIMEOUT_MS);
   g_assert_cmpuint (fixture->failures, ==, 0);
 
   g_assert_true (ag_account_pool_remove (fixture->pool, "user1@example.com"));
@@ -274,12 +274,12 @@ test_interval_zero_turns_off (Fixture *fixture, gconstpointer script)
   g_settings_set_uint (settings, "quota-poll-interval", 0);
   g_assert_false (ag_quota_poller_is_scheduled (fixture->poller));
   g_assert_cmpuint (ag_quota_poller_get_interval (fixture->poller), ==, 0);
-  acct_wait_count (&fixture->polled, 1);
+  ag_test_wait_count (&fixture->polled, 1, AG_TEST_TIMEOUT_MS);
 
   /* On demand still works, and a second request while one runs is folded into it. */
   ag_quota_poller_poll_account (fixture->poller, user1);
   ag_quota_poller_poll_account (fixture->poller, user1);
-  acct_wait_count (&fixture->polled, 2);
+  ag_test_wait_count (&fixture->polled, 2, AG_TEST_TIMEOUT_MS);
   g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":fetchAvailableModels"), ==, 2);
   g_settings_set_uint (settings, "quota-poll-interval", 60);
   g_assert_cmpuint (ag_quota_poller_get_interval (fixture->poller), ==, 60);
@@ -300,7 +300,7 @@ test_failures_reported (Fixture *fixture, gconstpointer script)
   g_auto(GStrv) models = NULL;
 
   ag_quota_poller_start (fixture->poller);
-  acct_wait_count (&fixture->polled, 1);
+  ag_test_wait_count (&fixture->polled, 1, AG_TEST_TIMEOUT_MS);
   g_assert_cmpuint (fixture->failures, ==, 1);
   g_assert_error (fixture->last_error, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_HTTP);
   g_assert_cmpuint (fixture->quota_changes, ==, 0);
@@ -309,7 +309,7 @@ test_failures_reported (Fixture *fixture, gconstpointer script)
 
   /* A revoked sign-in fails at the token, before any Cloud Code call. */
   user2 = add_account (fixture, "user2@example.com", "proj-2", "rt-2");
-  acct_wait_count (&fixture->polled, 2);
+  ag_test_wait_count (&fixture->polled, 2, AG_TEST_TIMEOUT_MS);
   g_assert_cmpuint (fixture->failures, ==, 2);
   g_assert_error (fixture->last_error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT);
 
@@ -320,7 +320,7 @@ test_failures_reported (Fixture *fixture, gconstpointer script)
   sleep_ms (200);
   g_assert_cmpuint (fixture->polled, ==, 2);
   ag_quota_poller_poll_account (fixture->poller, user2);
-  acct_wait_count (&fixture->polled, 3);
+  ag_test_wait_count (&fixture->polled, 3, AG_TEST_TIMEOUT_MS);
 }
 
 #define SLOW_SCRIPT                                                                                             \

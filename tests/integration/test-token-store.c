@@ -2,7 +2,7 @@
 /* The token store against a real gnome-keyring (run inside build-aux/with-keyring.sh): save, load, replace,
  * remove, profile isolation, and what reaches the keyring item. */
 #include <libsecret/secret.h>
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-token-store.h"
 
 /* The schema as the store writes it, to look at the raw items. */
@@ -30,8 +30,8 @@ save (AgTokenStore *store, AgAccount *account)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  ag_token_store_save_async (store, account, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_token_store_save_async (store, account, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   g_assert_true (ag_token_store_save_finish (store, result, &error));
   g_assert_no_error (error);
 }
@@ -44,8 +44,8 @@ load_all (AgTokenStore *store)
   g_autoptr (GError) error = NULL;
   GPtrArray *accounts;
 
-  ag_token_store_load_all_async (store, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_token_store_load_all_async (store, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   accounts = ag_token_store_load_all_finish (store, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (accounts);
@@ -58,8 +58,8 @@ remove_account (AgTokenStore *store, const char *email, GError **error)
   GAsyncResult *slot = NULL;
   g_autoptr (GAsyncResult) result = NULL;
 
-  ag_token_store_remove_async (store, email, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_token_store_remove_async (store, email, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   return ag_token_store_remove_finish (store, result, error);
 }
 
@@ -235,18 +235,18 @@ test_secret_only_in_secret (void)
 
   save (store, gina);
   /* libsecret's _sync search leaks under LeakSanitizer; the async one is what the store uses anyway. */
-  secret_password_search (raw_schema (), SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, acct_store_result,
+  secret_password_search (raw_schema (), SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, ag_test_store_result,
                           &slot, "profile", profile, NULL);
-  result = acct_wait (&slot);
+  result = ag_test_await (&slot);
   items = secret_password_search_finish (result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_length (items), ==, 1);
 
   attributes = secret_retrievable_get_attributes (items->data);
   label = secret_retrievable_get_label (items->data);
-  secret_retrievable_retrieve_secret (items->data, NULL, acct_store_result, &slot);
+  secret_retrievable_retrieve_secret (items->data, NULL, ag_test_store_result, &slot);
   g_clear_object (&result);
-  result = acct_wait (&slot);
+  result = ag_test_await (&slot);
   secret = secret_retrievable_retrieve_secret_finish (items->data, result, &error);
   g_assert_no_error (error);
   g_list_free_full (items, g_object_unref);

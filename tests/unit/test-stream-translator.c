@@ -3,7 +3,7 @@
  * expected event sequences, signature caching, usage, and the error/ping/empty paths. */
 #include "ag-stream-translator.h"
 #include "ag-protocol-error.h"
-#include "response-test-util.h"
+#include "ag-test.h"
 
 #include <string.h>
 
@@ -35,7 +35,7 @@ run_init (Run *run, AgModelFamily family)
   options.family = family;
   options.tool_names = run->tool_names;
   options.signatures = run->signatures;
-  run->translator = ag_stream_translator_new (&options, response_record_event, run->events);
+  run->translator = ag_stream_translator_new (&options, ag_test_record_event, run->events);
 }
 
 static void
@@ -53,7 +53,7 @@ events_node (Run *run)
 {
   JsonNode *node = json_node_init_array (json_node_alloc (), run->events);
 
-  response_normalize_ids (node, run->tool_ids);
+  ag_test_normalize_ids (node, run->tool_ids);
   return node;
 }
 
@@ -63,20 +63,20 @@ run_fixture (Run *run, const char *name, AgModelFamily family)
   g_autofree char *sse_name = g_strconcat (name, ".sse", NULL);
   g_autofree char *events_name = g_strconcat (name, ".events.json", NULL);
   gsize len;
-  g_autofree char *sse = response_fixture_load (sse_name, &len);
-  g_autoptr (JsonNode) expected = response_fixture_load_json (events_name);
+  g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
+  g_autoptr (JsonNode) expected = ag_test_fixture_load_json ("response", events_name);
   g_autoptr (JsonNode) actual = NULL;
 
   run_init (run, family);
-  response_run_stream (run->translator, sse, len);
+  ag_test_run_stream (run->translator, sse, len);
   actual = events_node (run);
-  response_assert_json_equal (actual, expected);
+  ag_test_assert_json_equal (actual, expected);
 }
 
 static void
 test_fixture (gconstpointer data)
 {
-  const ResponseFixture *fixture = data;
+  const AgTestResponseFixture *fixture = data;
   Run run;
 
   run_fixture (&run, fixture->name, fixture->family);
@@ -182,7 +182,7 @@ assert_events_json (JsonNode *actual, const char *expected_json)
   g_autoptr (JsonNode) expected = json_from_string (expected_json, &error);
 
   g_assert_no_error (error);
-  response_assert_json_equal (actual, expected);
+  ag_test_assert_json_equal (actual, expected);
 }
 
 #define START(in) \
@@ -425,11 +425,11 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  for (gsize i = 0; i < response_n_fixtures; i++)
+  for (gsize i = 0; i < ag_test_response_n_fixtures; i++)
     {
-      g_autofree char *path = g_strconcat ("/stream-translator/fixture/", response_fixtures[i].name, NULL);
+      g_autofree char *path = g_strconcat ("/stream-translator/fixture/", ag_test_response_fixtures[i].name, NULL);
 
-      g_test_add_data_func (path, &response_fixtures[i], test_fixture);
+      g_test_add_data_func (path, &ag_test_response_fixtures[i], test_fixture);
     }
   g_test_add_func ("/stream-translator/signatures/claude-thinking", test_signatures_claude_thinking);
   g_test_add_func ("/stream-translator/signatures/claude-tool", test_signatures_claude_tool);

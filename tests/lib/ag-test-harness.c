@@ -1,57 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-test-harness.h"
-#include "ag-sse-parser.h"
-#include "ag-secret-scan.h"
+#include "ag-test-fixtures.h"
 
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
-static gboolean
-timeout_reached (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-void
-ag_test_wait_for (gboolean *done, guint timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_reached, &timed_out);
-
-  while (!*done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("timed out after %u ms", timeout_ms);
-  g_source_remove (id);
-}
-
-void
-ag_test_sleep (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_reached, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 AgTestHarness *
 ag_test_harness_new (const char *script_json)
 {
   AgTestHarness *self = g_new0 (AgTestHarness, 1);
-  g_autoptr(GError) error = NULL;
 
-  self->mock = ag_mock_server_new ();
-  g_assert_true (ag_mock_server_listen (self->mock, 0, &error));
-  g_assert_no_error (error);
-  if (script_json != NULL)
-    {
-      g_assert_true (ag_mock_server_set_script_json (self->mock, script_json, &error));
-      g_assert_no_error (error);
-    }
+  self->mock = ag_test_mock_new (script_json);
   {
     g_autofree char *name = g_path_get_basename (g_get_prgname ());
 
@@ -78,6 +39,19 @@ void
 ag_test_harness_setenv (AgTestHarness *self, const char *name, const char *value)
 {
   self->env = g_environ_setenv (self->env, name, value, TRUE);
+}
+
+void
+ag_test_harness_unsetenv (AgTestHarness *self, const char *name)
+{
+  self->env = g_environ_unsetenv (self->env, name);
+}
+
+void
+ag_test_harness_set_script (AgTestHarness *self, const char *script_json)
+{
+  ag_mock_server_reset (self->mock);
+  ag_test_mock_set_script (self->mock, script_json != NULL ? script_json : "{}");
 }
 
 typedef struct {
@@ -154,6 +128,38 @@ ag_test_harness_add_account (AgTestHarness *self, const char *refresh_token)
     g_error ("account add failed (%d): %s%s", status, out, err);
 }
 
+void
+ag_test_harness_remove_accounts (AgTestHarness *self, gboolean check)
+{
+  const char *list_args[] = { "account", "list", NULL };
+  g_autofree char *listing = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  int status = ag_test_harness_run_cli (self, list_args, NULL, &listing, &err);
+
+  if (status != 0 || listing == NULL)
+    {
+      if (check)
+        g_error ("account list failed (%d): %s", status, err);
+      return;
+    }
+  lines = g_strsplit (listing, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", 2);
+
+      if (fields[0] != NULL && strchr (fields[0], '@') != NULL)
+        {
+          const char *args[] = { "account", "remove", fields[0], NULL };
+          g_autofree char *remove_err = NULL;
+
+          status = ag_test_harness_run_cli (self, args, NULL, NULL, &remove_err);
+          if (check && status != 0)
+            g_error ("account remove %s failed (%d): %s", fields[0], status, remove_err);
+        }
+    }
+}
+
 typedef struct {
   gboolean done;
   char    *line;
@@ -183,6 +189,15 @@ stderr_read (GObject *source, GAsyncResult *result, gpointer user_data)
   g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 4096, G_PRIORITY_DEFAULT, NULL, stderr_read, self);
 }
 
+static gboolean
+keyring_answered (gpointer user_data)
+{
+  AgTestHarness *self = user_data;
+
+  return strstr (self->proxy_log->str, "loaded from the keyring") != NULL ||
+         strstr (self->proxy_log->str, "cannot read accounts from the keyring") != NULL;
+}
+
 void
 ag_test_harness_start_proxy_on (AgTestHarness *self, const char *address)
 {
@@ -190,7 +205,6 @@ ag_test_harness_start_proxy_on (AgTestHarness *self, const char *address)
   g_autofree char *prefix = g_strdup_printf ("ag-cl: listening on http://%s:", address != NULL ? address : "127.0.0.1");
   g_autoptr(GDataInputStream) out = NULL;
   ReadLine r = { 0 };
-  gboolean answered = FALSE;
 
   /* The log of this run only: waits and assertions below must not see an earlier run's lines. */
   g_string_truncate (self->proxy_log, 0);
@@ -208,14 +222,7 @@ ag_test_harness_start_proxy_on (AgTestHarness *self, const char *address)
 
   /* Accounts load from the keyring after the listener is up; wait until the keyring has answered, either way
    * (a test of a locked or absent keyring asserts on the failure line itself). */
-  for (int i = 0; i < 400 && !answered; i++)
-    {
-      answered = strstr (self->proxy_log->str, "loaded from the keyring") != NULL ||
-                 strstr (self->proxy_log->str, "cannot read accounts from the keyring") != NULL;
-      if (!answered)
-        ag_test_sleep (25);
-    }
-  if (!answered)
+  if (!ag_test_poll_until (keyring_answered, self, 10000))
     g_error ("the keyring never answered the proxy: %s", self->proxy_log->str);
 }
 
@@ -250,31 +257,41 @@ ag_test_harness_stop_proxy (AgTestHarness *self)
 }
 
 void
+ag_test_harness_restart_proxy (AgTestHarness *self)
+{
+  ag_test_harness_stop_proxy (self);
+  ag_test_harness_start_proxy (self);
+}
+
+typedef struct {
+  AgTestHarness *self;
+  const char    *needle;
+} LogWait;
+
+static gboolean
+log_has (gpointer user_data)
+{
+  LogWait *wait = user_data;
+
+  return strstr (wait->self->proxy_log->str, wait->needle) != NULL;
+}
+
+gboolean
+ag_test_harness_wait_log (AgTestHarness *self, const char *needle, guint timeout_ms)
+{
+  LogWait wait = { self, needle };
+
+  return ag_test_poll_until (log_has, &wait, timeout_ms);
+}
+
+void
 ag_test_harness_free (AgTestHarness *self)
 {
-  const char *remove_args[] = { "account", "list", NULL };
-  g_autofree char *listing = NULL;
-
   ag_test_harness_stop_proxy (self);
   if (self->data_dir != NULL)
     ag_test_assert_no_secret_in_directory (self->data_dir);
   /* Leave no test account behind in the keyring. */
-  if (ag_test_harness_run_cli (self, remove_args, NULL, &listing, NULL) == 0 && listing != NULL)
-    {
-      g_auto(GStrv) lines = g_strsplit (listing, "\n", -1);
-
-      for (guint i = 0; lines[i] != NULL; i++)
-        {
-          g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", 2);
-
-          if (fields[0] != NULL && strchr (fields[0], '@') != NULL)
-            {
-              const char *args[] = { "account", "remove", fields[0], NULL };
-
-              ag_test_harness_run_cli (self, args, NULL, NULL, NULL);
-            }
-        }
-    }
+  ag_test_harness_remove_accounts (self, FALSE);
   g_object_unref (self->session);
   g_object_unref (self->mock);
   g_strfreev (self->env);
@@ -282,17 +299,8 @@ ag_test_harness_free (AgTestHarness *self)
   g_string_free (self->proxy_log, TRUE);
   g_free (self->proxy_log_path);
   if (self->data_dir != NULL)
-    {
-      g_autofree char *db = g_build_filename (self->data_dir, "history.db", NULL);
-      g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-
-      g_unlink (wal);
-      g_unlink (shm);
-      g_unlink (db);
-      g_rmdir (self->data_dir);
-      g_free (self->data_dir);
-    }
+    ag_test_remove_tree (self->data_dir);
+  g_free (self->data_dir);
   g_free (self);
 }
 
@@ -360,44 +368,9 @@ ag_test_harness_request (AgTestHarness *self, const char *method, const char *pa
   return ag_test_send (self->session, self->port, method, path, json_body, "x-api-key", "test", body, headers);
 }
 
-static void
-collect_event (const char *event, const char *data, gsize data_len, gpointer user_data)
+guint
+ag_test_harness_post (AgTestHarness *self, const char *json_body, GBytes **body)
 {
-  JsonArray *events = user_data;
-  JsonObject *entry = json_object_new ();
-  g_autoptr(GError) error = NULL;
-  JsonNode *parsed = json_from_string (data, &error);
-
-  g_assert_no_error (error);
-  json_object_set_string_member (entry, "event", event);
-  json_object_set_member (entry, "data", parsed);
-  json_array_add_object_element (events, entry);
+  return ag_test_harness_request (self, "POST", "/v1/messages", json_body, body, NULL);
 }
 
-JsonNode *
-ag_test_parse_sse (GBytes *body)
-{
-  JsonArray *events = json_array_new ();
-  g_autoptr(AgSseParser) parser = ag_sse_parser_new (collect_event, events);
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-  gsize length;
-  const char *data = g_bytes_get_data (body, &length);
-
-  g_assert_true (ag_sse_parser_feed (parser, data, length, &error));
-  ag_sse_parser_finish (parser);
-  json_node_take_array (node, events);
-  return node;
-}
-
-JsonNode *
-ag_test_parse_json (GBytes *body)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  JsonNode *node = json_from_string (text, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
-}

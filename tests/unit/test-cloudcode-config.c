@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Cloud Code configuration: defaults, environment overrides, URLs, headers, envelope, and the project/tier read
  * from loadCodeAssist answers. */
+#include "ag-test.h"
 #include "ag-account-setup.h"
 #include "ag-cloudcode-client.h"
 #include "ag-cloudcode-config.h"
@@ -226,17 +227,6 @@ test_unary_headers_and_no_thinking (void)
   g_assert_cmpstr (claude_text, ==, unary_text);
 }
 
-static JsonObject *
-load_fixture (JsonParser *parser, const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "accounts", name, NULL);
-  g_autoptr (GError) error = NULL;
-
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  return json_node_get_object (json_parser_get_root (parser));
-}
-
 typedef struct {
   const char *fixture;
   const char *project;
@@ -256,8 +246,8 @@ test_load_code_assist_fixtures (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      JsonObject *load = load_fixture (parser, cases[i].fixture);
+      g_autoptr (JsonNode) fixture = ag_test_fixture_load_json ("accounts", cases[i].fixture);
+      JsonObject *load = json_node_get_object (fixture);
       g_autofree char *project = ag_account_setup_project_from_load (load);
       g_autofree char *tier = ag_account_setup_tier_from_load (load);
       g_autofree char *onboard_tier = ag_account_setup_onboard_tier (load);

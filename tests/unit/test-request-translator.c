@@ -50,13 +50,8 @@ static JsonNode *
 load_fixture (const char *name, const char *kind)
 {
   g_autofree char *file = g_strdup_printf ("%s.%s.json", name, kind);
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "request", file, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
 
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return ag_test_parse_json_text (contents);
+  return ag_test_fixture_load_json ("request", file);
 }
 
 static AgTranslateOptions

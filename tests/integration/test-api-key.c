@@ -2,7 +2,7 @@
 /* The local API key end to end: `ag-cl api-key …` against the real (test) keyring, the headless proxy enforcing
  * it on every route but the health checks, non-loopback listening allowed only with a key, and the service
  * dropping a network listener the moment its key is removed. The key never reaches a log. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 #include "ag-proxy-service.h"
 
 #include <glib/gstdio.h>

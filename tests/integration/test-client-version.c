@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The version check: the running proxy announces the current Antigravity release from its update manifest (the
  * mock serves one), keeps its floor when the manifest is older or unreachable, and leaves a pinned version alone. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 #include "ag-cloudcode-config.h"
 
 #include <string.h>

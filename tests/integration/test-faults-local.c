@@ -2,7 +2,7 @@
 /* Local faults: the request log cannot be written (no folder, read-only folder, full disk) and the keyring is
  * locked. Each case asserts what the client receives and that ag-cl keeps serving afterwards. The locked keyring
  * is a private gnome-keyring on a private bus, so locking it cannot disturb tests running in parallel. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <glib/gstdio.h>
 #include <signal.h>

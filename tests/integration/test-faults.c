@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fault injection: the real ag-cl against a misbehaving mock Cloud Code server and misbehaving clients. Each case
  * asserts what the client receives and that ag-cl keeps serving afterwards. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
 /* The upstream HTTP proxy, end to end: every URL of Google's side points at a host that does not resolve
  * (cloudcode.test), and the mock doubles as the HTTP proxy in front of it. Requests get through only when ag-cl
  * really sends them through the proxy that AGCL_UPSTREAM_PROXY and the proxy variables chose. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <string.h>
 

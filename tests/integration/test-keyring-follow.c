@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A running proxy follows the keyring: accounts added or removed and the local API key generated or cleared with
  * the CLI take effect without a restart (ag-keyring-watch). */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <string.h>
 

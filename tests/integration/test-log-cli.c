@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `ag-cl log` (the real binary) reading the request log another process keeps open and writing: the aligned table,
  * --limit, --since, --json, bad arguments, and a data directory without a log. */
-#include "ag-test.h"
 #include "ag-history-store.h"
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <glib/gstdio.h>
 #include <string.h>

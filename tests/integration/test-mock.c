@@ -123,6 +123,12 @@ assert_result (Result *result, guint status, const char *expected_json)
   ag_test_assert_json_text (node, expected_json);
 }
 
+static void
+set_script (Fixture *f, const char *json)
+{
+  ag_test_mock_set_script (f->mock, json);
+}
+
 static char *
 get_token (Fixture *f, const char *refresh_token)
 {
@@ -193,7 +199,7 @@ test_exchange (Fixture *f, gconstpointer data)
   g_autofree char *token = NULL;
 
   if (x->script != NULL)
-    ag_test_mock_set_script (f->mock, x->script);
+    set_script (f, x->script);
   if (g_strcmp0 (x->bearer, ISSUED) == 0)
     token = get_token (f, "rt-1");
   assert_exchange (f, x, token != NULL ? token : x->bearer);
@@ -288,7 +294,7 @@ static const Exchange exchanges[] = {
 static void
 test_token_refresh (Fixture *f, gconstpointer data)
 {
-  ag_test_mock_set_script (f->mock, TOKEN_SCRIPT);
+  set_script (f, TOKEN_SCRIPT);
 
   {
     g_autoptr(Result) r = http (f, "POST", "/token", "application/x-www-form-urlencoded",
@@ -378,7 +384,7 @@ test_auth_code_pkce (Fixture *f, gconstpointer data)
   const char *verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
   g_autofree char *challenge = pkce_s256 (verifier);
 
-  ag_test_mock_set_script (f->mock, "{\"accounts\":[{},{}]}");
+  set_script (f, "{\"accounts\":[{},{}]}");
   /* RFC 7636 appendix B: this verifier hashes to this challenge. */
   g_assert_cmpstr (challenge, ==, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
 
@@ -431,7 +437,7 @@ test_userinfo (Fixture *f, gconstpointer data)
 {
   g_autofree char *token = NULL;
 
-  ag_test_mock_set_script (f->mock, "{\"accounts\":[{\"email\":\"ada@example.com\",\"name\":\"Ada L\"}]}");
+  set_script (f, "{\"accounts\":[{\"email\":\"ada@example.com\",\"name\":\"Ada L\"}]}");
   token = get_token (f, "rt-1");
   {
     g_autoptr(Result) r = http (f, "GET", "/userinfo", NULL, NULL, token);
@@ -481,7 +487,7 @@ test_load_code_assist_and_onboard (Fixture *f, gconstpointer data)
   g_autofree char *token1 = NULL;
   g_autofree char *token2 = NULL;
 
-  ag_test_mock_set_script (f->mock, "{\"accounts\":[{},{\"project\":\"fresh-proj\",\"onboard\":true}]}");
+  set_script (f, "{\"accounts\":[{},{\"project\":\"fresh-proj\",\"onboard\":true}]}");
   token1 = get_token (f, "rt-1");
   token2 = get_token (f, "rt-2");
   for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -524,7 +530,7 @@ test_fetch_available_models (Fixture *f, gconstpointer data)
                               "{\"gemini-3-pro-high\":{\"newModelId\":\"gemini-3.1-pro-high\"}}");
   }
 
-  ag_test_mock_set_script (f->mock, "{\"models\":{\"m1\":{\"displayName\":\"M1\",\"quotaInfo\":{\"resetTime\":\"2026-01-01T00:00:00Z\"}}}}");
+  set_script (f, "{\"models\":{\"m1\":{\"displayName\":\"M1\",\"quotaInfo\":{\"resetTime\":\"2026-01-01T00:00:00Z\"}}}}");
   {
     g_autofree char *fresh = get_token (f, "rt-1");
     g_autoptr(Result) r = post_json (f, "/v1internal:fetchAvailableModels", "{}", fresh);
@@ -670,7 +676,7 @@ scripted_stream (Fixture *f, const char *model, guint n_events, const char *scri
   g_autofree char *text = NULL;
   GPtrArray *events;
 
-  ag_test_mock_set_script (f->mock, script);
+  set_script (f, script);
   r = post_json (f, STREAM_PATH, envelope, token);
   text = body_text (r);
   events = parse_sse (text);
@@ -760,7 +766,7 @@ test_unary_and_array_stream (Fixture *f, gconstpointer data)
     g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
     g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 3);
   }
-  ag_test_mock_set_script (f->mock, "{\"generate\":[{\"respond\":{\"chunks\":[{\"candidates\":[{\"content\":{\"role\":\"model\","
+  set_script (f, "{\"generate\":[{\"respond\":{\"chunks\":[{\"candidates\":[{\"content\":{\"role\":\"model\","
                  "\"parts\":[{\"text\":\"a\"}]}}]},{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
                  "{\"text\":\"b\"}]},\"finishReason\":\"MAX_TOKENS\"}],\"usageMetadata\":{\"totalTokenCount\":2}}]}}]}");
   {
@@ -811,7 +817,7 @@ test_rules (Fixture *f, gconstpointer data)
                             "{\"functionCall\":{\"name\":\"Read\",\"args\":{}}}]},{\"role\":\"user\",\"parts\":["
                             "{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"}}}]}]}}";
 
-  ag_test_mock_set_script (f->mock, "{\"accounts\":[{},{}],\"generate\":["
+  set_script (f, "{\"accounts\":[{},{}],\"generate\":["
                  "{\"match\":{\"text_contains\":\"hi\"},\"times\":1,\"respond\":{\"text\":\"first\"}},"
                  "{\"match\":{\"model\":\"claude-sonnet-4-6\"},\"respond\":{\"text\":\"sonnet\"}},"
                  "{\"match\":{\"has_function_response\":true},\"respond\":{\"text\":\"after tool\"}},"
@@ -868,7 +874,7 @@ preset_request (Fixture *f, const char *token, const char *respond)
 {
   g_autofree char *script = g_strdup_printf ("{\"generate\":[{\"respond\":%s}]}", respond);
 
-  ag_test_mock_set_script (f->mock, script);
+  set_script (f, script);
   return post_json (f, "/v1internal:streamGenerateContent?alt=sse", HELLO_ENVELOPE ("claude-opus-4-6-thinking", ""),
                     token);
 }
@@ -1069,7 +1075,7 @@ test_faults (Fixture *f, gconstpointer data)
     stream_read_clear (&s);
   }
   {
-    ag_test_mock_set_script (f->mock, "{\"generate\":[{\"respond\":{\"first_byte_delay_ms\":150,\"chunk_delay_ms\":60}}]}");
+    set_script (f, "{\"generate\":[{\"respond\":{\"first_byte_delay_ms\":150,\"chunk_delay_ms\":60}}]}");
     stream_read (f, token, 0, &s);
     g_assert_no_error (s.error);
     g_assert_cmpuint (soup_message_get_status (s.msg), ==, 200);
@@ -1080,7 +1086,7 @@ test_faults (Fixture *f, gconstpointer data)
     stream_read_clear (&s);
   }
   {
-    ag_test_mock_set_script (f->mock, "{\"generate\":[{\"respond\":{\"close_after_bytes\":25}}]}");
+    set_script (f, "{\"generate\":[{\"respond\":{\"close_after_bytes\":25}}]}");
     stream_read (f, token, 0, &s);
     g_assert_cmpuint (soup_message_get_status (s.msg), ==, 200);
     /* libsoup 3.2 reports a chunked body cut between chunks as a plain EOF, so only the bytes tell. */
@@ -1090,7 +1096,7 @@ test_faults (Fixture *f, gconstpointer data)
   }
   {
     /* hang: headers, then nothing until the client gives up. */
-    ag_test_mock_set_script (f->mock, "{\"generate\":[{\"respond\":{\"hang\":true}}]}");
+    set_script (f, "{\"generate\":[{\"respond\":{\"hang\":true}}]}");
     stream_read (f, token, 300, &s);
     g_assert_cmpuint (soup_message_get_status (s.msg), ==, 200);
     g_assert_error (s.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -1103,7 +1109,7 @@ test_faults (Fixture *f, gconstpointer data)
     g_autoptr(Result) r = NULL;
     gint64 start = g_get_monotonic_time ();
 
-    ag_test_mock_set_script (f->mock, "{\"generate\":[{\"respond\":{\"error_preset\":\"server_error\",\"first_byte_delay_ms\":100,"
+    set_script (f, "{\"generate\":[{\"respond\":{\"error_preset\":\"server_error\",\"first_byte_delay_ms\":100,"
                    "\"headers\":{\"Retry-After\":\"3\"}}}]}");
     r = post_json (f, "/v1internal:generateContent", HELLO_ENVELOPE ("gemini-3-flash", ""), token);
     g_assert_cmpint (g_get_monotonic_time () - start, >=, 100 * 1000);
@@ -1118,7 +1124,7 @@ test_disconnect_mid_stream (Fixture *f, gconstpointer data)
   g_autofree char *token = get_token (f, "rt-1");
   StreamRead s;
 
-  ag_test_mock_set_script (f->mock, "{\"generate\":[{\"respond\":{\"text\":\"one two three four five six seven eight\","
+  set_script (f, "{\"generate\":[{\"respond\":{\"text\":\"one two three four five six seven eight\","
                  "\"chunk_delay_ms\":40}}]}");
   stream_read (f, token, 60, &s);
   g_assert_error (s.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -1140,7 +1146,7 @@ test_unauthenticated (Fixture *f, gconstpointer data)
 {
   g_autofree char *expired = NULL;
 
-  ag_test_mock_set_script (f->mock, "{\"accounts\":[{\"expires_in\":0},{\"access_token\":\"seeded-token\"}]}");
+  set_script (f, "{\"accounts\":[{\"expires_in\":0},{\"access_token\":\"seeded-token\"}]}");
   expired = get_token (f, "rt-1");
   {
     g_autoptr(Result) r = post_json (f, "/v1internal:loadCodeAssist", "{}", expired);

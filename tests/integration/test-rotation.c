@@ -2,7 +2,7 @@
 /* Several accounts against the mock: rotation on quota and capacity errors, waiting in place on a short rate limit,
  * the Gemini CLI quota fallback, the deliberate answer when every account rests, a revoked sign-in, and sessions
  * that stick while others spread. The proxy restarts for each test so no rest carries over. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <string.h>
 

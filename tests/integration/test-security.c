@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Security checks: ag-cl listens on loopback only, and no access or refresh token ever reaches a log line, a
  * response body, a CLI output or a file in the data directory — across a representative session with failures. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
 /* Which HTTP version ag-cl offers Google: HTTP/1.1 only (ALPN "http/1.1"), like Google's own client, unless
  * AGCL_UPSTREAM_HTTP2 lets libsoup offer h2. Read off the ClientHello by a local `openssl s_server -tlsextdebug`
  * standing in for Google (its certificate fails verification after the hello, which is all this needs). */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <glib/gstdio.h>
 #include <string.h>

@@ -45,6 +45,14 @@ void          ag_test_store_result (GObject *source, GAsyncResult *result, gpoin
 /* Waits until *@slot is set (by ag_test_store_result), fails after AG_TEST_TIMEOUT_MS; returns it (owned) and
  * empties the slot. */
 GAsyncResult *ag_test_await (GAsyncResult **slot);
+/* Calls @async_function (ARGS…, ag_test_store_result, &slot) and awaits its result: a GAsyncResult (owned) to
+ * pass to the matching _finish. */
+#define AG_TEST_AWAIT_CALL(async_function, ...)                                        \
+  ({                                                                                    \
+    GAsyncResult *ag_test_slot_ = NULL;                                                 \
+    async_function (__VA_ARGS__, ag_test_store_result, &ag_test_slot_);                 \
+    ag_test_await (&ag_test_slot_);                                                     \
+  })
 
 G_NORETURN void ag_test_timed_out (const char *file, int line, const char *func, const char *what, guint timeout_ms);
 

@@ -46,13 +46,15 @@ ag_test_write (GSocketConnection *connection, const char *bytes, gssize length)
 }
 
 char *
-ag_test_read_all (GSocketConnection *connection, gsize max, GError **error)
+ag_test_read_all (GSocketConnection *connection, gsize max, gsize *length, GError **error)
 {
   char *buffer = g_malloc0 (max + 1);
   gsize got = 0;
 
   g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (connection)), buffer, max, &got, NULL, error);
   buffer[got] = '\0';
+  if (length != NULL)
+    *length = got;
   return buffer;
 }
 
@@ -62,7 +64,7 @@ ag_test_raw_exchange (guint port, const char *request)
   g_autoptr(GSocketConnection) connection = ag_test_connect (port, 10);
 
   ag_test_write (connection, request, -1);
-  return ag_test_read_all (connection, 4095, NULL);
+  return ag_test_read_all (connection, 4095, NULL, NULL);
 }
 
 static void

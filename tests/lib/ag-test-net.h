@@ -16,9 +16,9 @@ char  *ag_test_dead_url (void);
 GSocketConnection *ag_test_connect (guint port, guint timeout_s);
 /* Writes all of @bytes (@length -1: NUL-terminated) to @connection, asserting it went out. */
 void               ag_test_write (GSocketConnection *connection, const char *bytes, gssize length);
-/* Reads until the server closes the connection (or @max bytes came); the text read, NUL-terminated. A read error
- * ends it too, in @error (nullable: ignored). */
-char              *ag_test_read_all (GSocketConnection *connection, gsize max, GError **error);
+/* Reads until the server closes the connection (or @max bytes came): what was read, NUL-terminated, its size in
+ * @length (nullable). A read error ends it too, in @error (nullable: ignored). */
+char              *ag_test_read_all (GSocketConnection *connection, gsize max, gsize *length, GError **error);
 /* Connects to @port, sends @request as is and returns all that came back until the server closed. */
 char              *ag_test_raw_exchange (guint port, const char *request);
 

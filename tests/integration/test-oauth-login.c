@@ -228,7 +228,6 @@ test_no_refresh_token (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) params = NULL;
   g_autofree char *redirect = NULL;
-  g_autofree char *refresh_token = NULL;
 
   params = consent_params (f);
   ag_oauth_login_wait_async (f->login, NULL, ag_test_store_result, &slot);

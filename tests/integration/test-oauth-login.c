@@ -196,7 +196,6 @@ test_denied (Fixture *f, gconstpointer data)
   g_autoptr(GHashTable) params = NULL;
   g_autofree char *denied = NULL;
   g_autofree char *page = NULL;
-  g_autofree char *refresh_token = NULL;
 
   params = consent_params (f);
   ag_oauth_login_wait_async (f->login, NULL, ag_test_store_result, &slot);
@@ -262,7 +261,6 @@ test_cancel (Fixture *f, gconstpointer data)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   GAsyncResult *slot = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *refresh_token = NULL;
 
   ag_oauth_login_wait_async (f->login, cancellable, ag_test_store_result, &slot);
   g_cancellable_cancel (cancellable);

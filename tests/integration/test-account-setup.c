@@ -21,30 +21,22 @@ set_up (const char *refresh_token, GError **error)
   g_autoptr (AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
   g_autoptr (AgCloudcodeClient) cloudcode = ag_cloudcode_client_new (config);
   g_autoptr (AgOAuthClient) oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (cloudcode));
-  GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
 
-  ag_account_setup_async (oauth, cloudcode, refresh_token, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  return ag_account_setup_finish (result, error);
+  return ag_test_account_setup (oauth, cloudcode, refresh_token, error);
 }
 
 /* The recorded requests whose path ends with @suffix, as compact JSON bodies joined by '\n'. */
 static char *
 bodies_of (AgMockServer *mock, const char *suffix)
 {
-  g_autoptr (JsonNode) requests = ag_mock_server_get_requests (mock);
-  JsonArray *array = json_node_get_array (requests);
+  g_autoptr (JsonArray) requests = ag_test_mock_requests (mock, suffix);
   GString *text = g_string_new (NULL);
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  for (guint i = 0; i < json_array_get_length (requests); i++)
     {
-      JsonObject *request = json_array_get_object_element (array, i);
-      g_autofree char *body = NULL;
+      JsonObject *request = json_array_get_object_element (requests, i);
+      g_autofree char *body = json_to_string (json_object_get_member (request, "body"), FALSE);
 
-      if (!g_str_has_suffix (json_object_get_string_member (request, "path"), suffix))
-        continue;
-      body = json_to_string (json_object_get_member (request, "body"), FALSE);
       g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", body);
     }
   return g_string_free (text, FALSE);
@@ -59,8 +51,6 @@ test_direct_project (void)
   g_autofree char *load_bodies = NULL;
   g_autoptr (AgCloudcodeConfig) config = NULL;
   g_autoptr (AgOAuthClient) oauth = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autofree char *token = NULL;
 
   account = set_up ("rt-1", &error);
@@ -81,9 +71,7 @@ test_direct_project (void)
   /* The access token from setup is seeded: no second refresh. */
   config = ag_cloudcode_config_new_from_env ();
   oauth = ag_oauth_client_new (config, NULL);
-  ag_account_get_access_token_async (account, oauth, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  token = ag_account_get_access_token_finish (account, result, &error);
+  token = ag_test_account_access_token (account, oauth, &error);
   g_assert_no_error (error);
   g_assert_nonnull (token);
   g_assert_cmpuint (ag_mock_server_count_requests (mock, "/token"), ==, 1);

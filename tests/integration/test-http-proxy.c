@@ -23,8 +23,8 @@ harness_behind_proxy (void)
   ag_test_harness_setenv (harness, "AGCL_USERINFO_URL", userinfo);
   ag_test_harness_setenv (harness, "http_proxy", mock);
   /* Not a desktop session, whatever the machine running the tests is: "auto" then reads the variables. */
-  harness->env = g_environ_unsetenv (harness->env, "XDG_CURRENT_DESKTOP");
-  harness->env = g_environ_unsetenv (harness->env, "AGCL_UPSTREAM_PROXY");
+  ag_test_harness_unsetenv (harness, "XDG_CURRENT_DESKTOP");
+  ag_test_harness_unsetenv (harness, "AGCL_UPSTREAM_PROXY");
   return harness;
 }
 

@@ -30,8 +30,8 @@ ag_test_fixture_load_json (const char *kind, const char *name)
   return ag_test_parse_json_text (text);
 }
 
-void
-ag_test_remove_tree (const char *path)
+static void
+remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = NULL;
   const char *name;
@@ -45,10 +45,17 @@ ag_test_remove_tree (const char *path)
         {
           g_autofree char *child = g_build_filename (path, name, NULL);
 
-          ag_test_remove_tree (child);
+          remove_tree (child);
         }
       g_rmdir (path);
     }
   else
     g_unlink (path);
+}
+
+void
+ag_test_remove_tree (const char *path)
+{
+  remove_tree (path);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK));
 }

@@ -13,7 +13,7 @@ char     *ag_test_fixture_load (const char *kind, const char *name, gsize *lengt
 /* The fixture parsed as JSON. */
 JsonNode *ag_test_fixture_load_json (const char *kind, const char *name);
 
-/* Deletes @path and everything below it (a missing path is fine). */
+/* Deletes @path and everything below it (a missing path is fine), asserting it is gone. */
 void      ag_test_remove_tree (const char *path);
 
 G_END_DECLS

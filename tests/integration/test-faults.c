@@ -376,35 +376,6 @@ test_invalid_grant_on_refresh (void)
 
 /* ── client faults ─────────────────────────────────────────────────────────────────────────────────────────── */
 
-typedef struct {
-  gboolean      done;
-  GInputStream *stream;
-  GError       *error;
-} Opened;
-
-static void
-opened (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Opened *o = user_data;
-
-  o->stream = soup_session_send_finish (SOUP_SESSION (source), result, &o->error);
-  o->done = TRUE;
-}
-
-typedef struct {
-  gboolean done;
-  gssize   got;
-} Read;
-
-static void
-read_some (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Read *r = user_data;
-
-  r->got = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
-  r->done = TRUE;
-}
-
 static void
 test_client_disconnects_mid_stream (void)
 {
@@ -412,24 +383,26 @@ test_client_disconnects_mid_stream (void)
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
   g_autoptr(GBytes) request = g_bytes_new_static (REQUEST ("true", "hello"), strlen (REQUEST ("true", "hello")));
   char buffer[256];
-  Opened o = { 0 };
-  Read r = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  gssize got;
 
   /* The answer trickles out; the client reads its first bytes and hangs up. */
   set_script ("{\"generate\":[{\"respond\":{\"text\":\"A long answer that the client will not wait for.\","
               "\"split_bytes\":100,\"chunk_delay_ms\":400}}]}");
   soup_message_set_request_body_from_bytes (msg, "application/json", request);
-  soup_session_send_async (harness->session, msg, G_PRIORITY_DEFAULT, NULL, opened, &o);
-  ag_test_wait_for (&o.done, 10000);
-  g_assert_no_error (o.error);
+  result = AG_TEST_AWAIT_CALL (soup_session_send_async, harness->session, msg, G_PRIORITY_DEFAULT, NULL);
+  stream = soup_session_send_finish (harness->session, result, &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  g_input_stream_read_async (o.stream, buffer, sizeof buffer, G_PRIORITY_DEFAULT, NULL, read_some, &r);
-  ag_test_wait_for (&r.done, 10000);
-  g_assert_cmpint (r.got, >, 0);
+  g_clear_object (&result);
+  result = AG_TEST_AWAIT_CALL (g_input_stream_read_async, stream, buffer, sizeof buffer, G_PRIORITY_DEFAULT, NULL);
+  got = g_input_stream_read_finish (stream, result, NULL);
+  g_assert_cmpint (got, >, 0);
   /* The message, or a keepalive comment sent while the first pieces of it trickle in. */
   g_assert_true (g_str_has_prefix (buffer, "event: message_start") || g_str_has_prefix (buffer, ": ping\n"));
-  g_input_stream_close (o.stream, NULL, NULL);
-  g_object_unref (o.stream);
+  g_input_stream_close (stream, NULL, NULL);
   soup_session_abort (harness->session);
 
   /* The request log line follows the notice. */

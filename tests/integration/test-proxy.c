@@ -447,20 +447,6 @@ test_models (void)
   g_assert_false (json_object_get_boolean_member (json_node_get_object (parsed), "has_more"));
 }
 
-typedef struct {
-  gboolean done;
-  GError  *error;
-} Cancelled;
-
-static void
-cancelled_send (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Cancelled *c = user_data;
-  G_GNUC_UNUSED g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (source), result, &c->error);
-
-  c->done = TRUE;
-}
-
 static gboolean
 cancel_now (gpointer user_data)
 {
@@ -477,15 +463,18 @@ test_client_disconnect (void)
   const char *json = "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\","
                      "\"content\":\"hang forever\"}]}";
   g_autoptr(GBytes) request = g_bytes_new_static (json, strlen (json));
-  Cancelled c = { 0 };
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
 
   set_script ("{\"generate\":[{\"respond\":{\"text\":\"never\",\"hang\":true}}]}");
   soup_message_set_request_body_from_bytes (msg, "application/json", request);
-  soup_session_send_async (harness->session, msg, G_PRIORITY_DEFAULT, cancellable, cancelled_send, &c);
+  soup_session_send_async (harness->session, msg, G_PRIORITY_DEFAULT, cancellable, ag_test_store_result, &slot);
   g_timeout_add (700, cancel_now, cancellable);
-  ag_test_wait_for (&c.done, 10000);
-  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&c.error);
+  result = ag_test_await_for (&slot, 10000);
+  stream = soup_session_send_finish (harness->session, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* The proxy noticed and cancelled its upstream request, and goes on serving. */
   ag_test_harness_wait_log (harness, "client went away", 2000);

@@ -54,22 +54,6 @@ ag_test_harness_set_script (AgTestHarness *self, const char *script_json)
   ag_test_mock_set_script (self->mock, script_json != NULL ? script_json : "{}");
 }
 
-typedef struct {
-  gboolean done;
-  char    *out;
-  char    *err;
-  GError  *error;
-} Communicate;
-
-static void
-communicated (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Communicate *c = user_data;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &c->out, &c->err, &c->error);
-  c->done = TRUE;
-}
-
 static GSubprocess *
 spawn (AgTestHarness *self, const char * const *args, GSubprocessFlags flags)
 {
@@ -97,22 +81,26 @@ ag_test_harness_run_cli (AgTestHarness *self, const char * const *args, const ch
   g_autoptr(GSubprocess) process = spawn (self, args, G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                                      G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                      G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  Communicate c = { 0 };
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
 
-  g_subprocess_communicate_utf8_async (process, stdin_text != NULL ? stdin_text : "", NULL, communicated, &c);
-  ag_test_wait_for (&c.done, 60000);
-  g_assert_no_error (c.error);
+  g_subprocess_communicate_utf8_async (process, stdin_text != NULL ? stdin_text : "", NULL, ag_test_store_result,
+                                       &slot);
+  result = ag_test_await_for (&slot, 60000);
+  g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error);
+  g_assert_no_error (error);
   if (!g_subprocess_get_if_exited (process))
     g_error ("ag-cl %s did not exit normally (signal %d): %s", args[0],
-             g_subprocess_get_if_signaled (process) ? g_subprocess_get_term_sig (process) : -1, c.err);
-  ag_test_assert_no_secret ("ag-cl's output", c.out, -1);
-  ag_test_assert_no_secret ("ag-cl's error output", c.err, -1);
+             g_subprocess_get_if_signaled (process) ? g_subprocess_get_term_sig (process) : -1, err);
+  ag_test_assert_no_secret ("ag-cl's output", out, -1);
+  ag_test_assert_no_secret ("ag-cl's error output", err, -1);
   if (stdout_text != NULL)
-    *stdout_text = g_steal_pointer (&c.out);
+    *stdout_text = g_steal_pointer (&out);
   if (stderr_text != NULL)
-    *stderr_text = g_steal_pointer (&c.err);
-  g_free (c.out);
-  g_free (c.err);
+    *stderr_text = g_steal_pointer (&err);
   return g_subprocess_get_exit_status (process);
 }
 
@@ -160,20 +148,6 @@ ag_test_harness_remove_accounts (AgTestHarness *self, gboolean check)
     }
 }
 
-typedef struct {
-  gboolean done;
-  char    *line;
-} ReadLine;
-
-static void
-line_read (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ReadLine *r = user_data;
-
-  r->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
-  r->done = TRUE;
-}
-
 static void
 stderr_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -204,7 +178,9 @@ ag_test_harness_start_proxy_on (AgTestHarness *self, const char *address)
   const char *args[] = { "--headless", "--port", "0", address != NULL ? "--address" : NULL, address, NULL };
   g_autofree char *prefix = g_strdup_printf ("ag-cl: listening on http://%s:", address != NULL ? address : "127.0.0.1");
   g_autoptr(GDataInputStream) out = NULL;
-  ReadLine r = { 0 };
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *line = NULL;
 
   /* The log of this run only: waits and assertions below must not see an earlier run's lines. */
   g_string_truncate (self->proxy_log, 0);
@@ -212,13 +188,13 @@ ag_test_harness_start_proxy_on (AgTestHarness *self, const char *address)
   g_input_stream_read_bytes_async (g_subprocess_get_stderr_pipe (self->proxy), 4096, G_PRIORITY_DEFAULT, NULL,
                                    stderr_read, self);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->proxy));
-  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, line_read, &r);
-  ag_test_wait_for (&r.done, 20000);
-  if (r.line == NULL || !g_str_has_prefix (r.line, prefix))
-    g_error ("the proxy did not start listening (%s): %s", r.line, self->proxy_log->str);
-  self->port = (guint) g_ascii_strtoull (r.line + strlen (prefix), NULL, 10);
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
+  result = ag_test_await_for (&slot, 20000);
+  line = g_data_input_stream_read_line_finish_utf8 (out, result, NULL, NULL);
+  if (line == NULL || !g_str_has_prefix (line, prefix))
+    g_error ("the proxy did not start listening (%s): %s", line, self->proxy_log->str);
+  self->port = (guint) g_ascii_strtoull (line + strlen (prefix), NULL, 10);
   g_assert_cmpuint (self->port, >, 0);
-  g_free (r.line);
 
   /* Accounts load from the keyring after the listener is up; wait until the keyring has answered, either way
    * (a test of a locked or absent keyring asserts on the failure line itself). */
@@ -232,23 +208,18 @@ ag_test_harness_start_proxy (AgTestHarness *self)
   ag_test_harness_start_proxy_on (self, NULL);
 }
 
-static void
-waited (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
 void
 ag_test_harness_stop_proxy (AgTestHarness *self)
 {
-  gboolean done = FALSE;
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   if (self->proxy == NULL)
     return;
   g_subprocess_send_signal (self->proxy, SIGTERM);
-  g_subprocess_wait_async (self->proxy, NULL, waited, &done);
-  ag_test_wait_for (&done, 10000);
+  g_subprocess_wait_async (self->proxy, NULL, ag_test_store_result, &slot);
+  result = ag_test_await_for (&slot, 10000);
+  g_subprocess_wait_finish (self->proxy, result, NULL);
   /* A proxy that crashed during the test must fail it, not pass silently. */
   g_assert_true (g_subprocess_get_if_exited (self->proxy));
   g_assert_cmpint (g_subprocess_get_exit_status (self->proxy), ==, 0);
@@ -304,21 +275,6 @@ ag_test_harness_free (AgTestHarness *self)
   g_free (self);
 }
 
-typedef struct {
-  gboolean done;
-  GBytes  *body;
-  GError  *error;
-} Send;
-
-static void
-sent (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Send *s = user_data;
-
-  s->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &s->error);
-  s->done = TRUE;
-}
-
 static void
 assert_headers_clean (SoupMessageHeaders *headers)
 {
@@ -336,7 +292,10 @@ ag_test_send (SoupSession *session, guint port, const char *method, const char *
 {
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  Send s = { 0 };
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
 
   if (json_body != NULL)
     {
@@ -347,15 +306,15 @@ ag_test_send (SoupSession *session, guint port, const char *method, const char *
   soup_message_headers_replace (soup_message_get_request_headers (msg), "anthropic-version", "2023-06-01");
   if (header != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), header, value);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent, &s);
-  ag_test_wait_for (&s.done, 60000);
-  g_assert_no_error (s.error);
-  if (s.body != NULL)
-    ag_test_assert_no_secret (path, g_bytes_get_data (s.body, NULL), (gssize) g_bytes_get_size (s.body));
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
+  result = ag_test_await_for (&slot, 60000);
+  answer = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_no_error (error);
+  if (answer != NULL)
+    ag_test_assert_no_secret (path, g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer));
   assert_headers_clean (soup_message_get_response_headers (msg));
   if (body != NULL)
-    *body = g_steal_pointer (&s.body);
-  g_clear_pointer (&s.body, g_bytes_unref);
+    *body = g_steal_pointer (&answer);
   if (headers != NULL)
     *headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
   return soup_message_get_status (msg);

@@ -97,8 +97,14 @@ ag_test_store_result (GObject *source, GAsyncResult *result, gpointer slot)
 }
 
 GAsyncResult *
+ag_test_await_for (GAsyncResult **slot, guint timeout_ms)
+{
+  AG_TEST_WAIT (*slot != NULL, timeout_ms);
+  return g_steal_pointer (slot);
+}
+
+GAsyncResult *
 ag_test_await (GAsyncResult **slot)
 {
-  AG_TEST_WAIT (*slot != NULL, AG_TEST_TIMEOUT_MS);
-  return g_steal_pointer (slot);
+  return ag_test_await_for (slot, AG_TEST_TIMEOUT_MS);
 }

@@ -45,6 +45,8 @@ void          ag_test_store_result (GObject *source, GAsyncResult *result, gpoin
 /* Waits until *@slot is set (by ag_test_store_result), fails after AG_TEST_TIMEOUT_MS; returns it (owned) and
  * empties the slot. */
 GAsyncResult *ag_test_await (GAsyncResult **slot);
+/* The same, failing after @timeout_ms. */
+GAsyncResult *ag_test_await_for (GAsyncResult **slot, guint timeout_ms);
 /* Calls @async_function (ARGS…, ag_test_store_result, &slot) and awaits its result: a GAsyncResult (owned) to
  * pass to the matching _finish. */
 #define AG_TEST_AWAIT_CALL(async_function, ...)                                        \

@@ -174,20 +174,27 @@ test_stream_last_endpoint_error (Fixture *fixture, gconstpointer script)
   g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":streamGenerateContent"), ==, 2);
 }
 
+/* A unary fetchAvailableModels call with @access_token and @body_json. */
+static JsonNode *
+fetch_models (Fixture *fixture, const char *access_token, const char *body_json, AgGoogleError **google_error,
+              GError **error)
+{
+  g_autoptr (JsonNode) body = ag_test_parse_json_text (body_json);
+  g_autoptr (GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_cloudcode_client_call_async, fixture->client, NULL,
+                                                        "fetchAvailableModels", access_token, body, NULL);
+
+  return ag_cloudcode_client_call_finish (fixture->client, result, google_error, error);
+}
+
 static void
 test_unary_call (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AgGoogleError) google_error = NULL;
   g_autoptr (JsonNode) answer = NULL;
   g_autoptr (JsonObject) request = NULL;
 
-  g_assert_true (json_parser_load_from_data (parser, "{\"project\":\"proj-1\"}", -1, NULL));
-  result = AG_TEST_AWAIT_CALL (ag_cloudcode_client_call_async, fixture->client, NULL, "fetchAvailableModels",
-                               fixture->access_token, json_parser_get_root (parser), NULL);
-  answer = ag_cloudcode_client_call_finish (fixture->client, result, &google_error, &error);
+  answer = fetch_models (fixture, fixture->access_token, "{\"project\":\"proj-1\"}", &google_error, &error);
   g_assert_no_error (error);
   g_assert_null (google_error);
   g_assert_true (json_object_has_member (json_object_get_object_member (json_node_get_object (answer), "models"),
@@ -201,16 +208,11 @@ test_unary_call (Fixture *fixture, gconstpointer script)
 static void
 test_unary_unauthorized (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AgGoogleError) google_error = NULL;
   g_autoptr (JsonNode) answer = NULL;
 
-  g_assert_true (json_parser_load_from_data (parser, "{}", -1, NULL));
-  result = AG_TEST_AWAIT_CALL (ag_cloudcode_client_call_async, fixture->client, NULL, "fetchAvailableModels",
-                               "not-a-token", json_parser_get_root (parser), NULL);
-  answer = ag_cloudcode_client_call_finish (fixture->client, result, &google_error, &error);
+  answer = fetch_models (fixture, "not-a-token", "{}", &google_error, &error);
   g_assert_null (answer);
   g_assert_error (error, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_HTTP);
   g_assert_cmpuint (google_error->http_status, ==, 401);

@@ -666,9 +666,10 @@ test_stream_default_claude (Fixture *f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (usage, "totalTokenCount"), ==, prompt + 5 + (thought->len + 3) / 4);
 }
 
-/* A new token, @script, then one streamed generation for @model: its events, asserting there are @n_events. */
+/* A new token, @script, then one streamed generation for @model: its events, asserting there are @n_events and
+ * that the first parts of the first events are exactly @parts (NULL-terminated; NULL: none checked). */
 static GPtrArray *
-scripted_stream (Fixture *f, const char *model, guint n_events, const char *script)
+scripted_stream (Fixture *f, const char *model, guint n_events, const char *script, const char * const *parts)
 {
   g_autofree char *token = get_token (f, "rt-1");
   g_autofree char *envelope = g_strdup_printf (HELLO_ENVELOPE ("%s", ""), model);
@@ -681,6 +682,8 @@ scripted_stream (Fixture *f, const char *model, guint n_events, const char *scri
   text = body_text (r);
   events = parse_sse (text);
   g_assert_cmpuint (events->len, ==, n_events);
+  for (guint i = 0; parts != NULL && parts[i] != NULL; i++)
+    ag_test_assert_json_text (json_array_get_element (event_parts (events, i), 0), parts[i]);
   return events;
 }
 
@@ -690,11 +693,10 @@ test_stream_gemini_function_call (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) events = scripted_stream (f, "gemini-3-flash", 3,
     "{\"generate\":[{\"respond\":{\"text\":\"Reading it.\",\"function_call\":{\"name\":\"Read\","
     "\"args\":{\"file_path\":\"/a.py\"}},\"finish_reason\":\"OTHER\",\"usage\":{\"promptTokenCount\":1200,"
-    "\"cachedContentTokenCount\":1024}}}]}");
+    "\"cachedContentTokenCount\":1024}}}]}",
+    (const char *[]) { "{\"text\":\"Reading \"}", "{\"text\":\"it.\"}", NULL });
   JsonObject *call_part = NULL;
 
-  ag_test_assert_json_text (json_array_get_element (event_parts (events, 0), 0), "{\"text\":\"Reading \"}");
-  ag_test_assert_json_text (json_array_get_element (event_parts (events, 1), 0), "{\"text\":\"it.\"}");
   call_part = json_array_get_object_element (event_parts (events, 2), 0);
   /* Gemini: no call id, the signature as a sibling of functionCall. */
   ag_test_assert_json_text (json_object_get_member (call_part, "functionCall"),
@@ -724,14 +726,12 @@ test_stream_claude_tool_use (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) events = scripted_stream (f, "claude-sonnet-4-6", 4,
     "{\"generate\":[{\"respond\":{\"thinking\":\"Need the file.\",\"signature\":\""
     "Esig-0123456789012345678901234567890123456789012345678901234567890\",\"function_call\":{"
-    "\"name\":\"Read\",\"args\":{}}}}]}");
+    "\"name\":\"Read\",\"args\":{}}}}]}",
+    (const char *[]) { "{\"text\":\"Need the \",\"thought\":true}", "{\"text\":\"file.\",\"thought\":true}",
+                       "{\"text\":\"\",\"thought\":true,\"thoughtSignature\":"
+                       "\"Esig-0123456789012345678901234567890123456789012345678901234567890\"}", NULL });
   JsonObject *call = NULL;
 
-  ag_test_assert_json_text (json_array_get_element (event_parts (events, 0), 0), "{\"text\":\"Need the \",\"thought\":true}");
-  ag_test_assert_json_text (json_array_get_element (event_parts (events, 1), 0), "{\"text\":\"file.\",\"thought\":true}");
-  ag_test_assert_json_text (json_array_get_element (event_parts (events, 2), 0),
-                            "{\"text\":\"\",\"thought\":true,\"thoughtSignature\":"
-                            "\"Esig-0123456789012345678901234567890123456789012345678901234567890\"}");
   call = json_object_get_object_member (json_array_get_object_element (event_parts (events, 3), 0), "functionCall");
   g_assert_false (json_object_has_member (json_array_get_object_element (event_parts (events, 3), 0),
                                           "thoughtSignature"));
@@ -783,7 +783,7 @@ test_scripted_chunks_exact (Fixture *f, gconstpointer data)
 {
   g_autoptr(GPtrArray) events = scripted_stream (f, "claude-sonnet-4-6", 1,
     "{\"generate\":[{\"respond\":{\"chunks\":[{\"candidates\":[{\"content\":{\"role\":\"model\","
-    "\"parts\":[{\"text\":\"x\"}]},\"finishReason\":\"STOP\"}]}]}}]}");
+    "\"parts\":[{\"text\":\"x\"}]},\"finishReason\":\"STOP\"}]}]}}]}", NULL);
   const char *trace = NULL;
 
   trace = json_object_get_string_member (json_node_get_object (events->pdata[0]), "traceId");

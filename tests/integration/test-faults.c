@@ -596,18 +596,6 @@ test_keyring_absent (void)
   g_assert_nonnull (strstr (log->str, "keyring"));
 }
 
-/* Flat under each prefix, in this order: the tests share one proxy (rests are per model and last). */
-static void
-add_faults (const char *prefix, const Fault *faults, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    {
-      g_autofree char *path = g_strconcat (prefix, faults[i].name, NULL);
-
-      g_test_add_data_func (path, &faults[i], test_fault);
-    }
-}
-
 int
 main (int argc, char **argv)
 {
@@ -620,17 +608,18 @@ main (int argc, char **argv)
   ag_test_harness_add_account (harness, "rt-1");
   ag_test_harness_start_proxy (harness);
 
-  add_faults ("/faults/upstream/", upstream_faults, G_N_ELEMENTS (upstream_faults));
+  /* Flat under each prefix, in this order: the tests share one proxy (rests are per model and last). */
+  AG_TEST_ADD_CASES ("/faults/upstream/", upstream_faults, test_fault);
   g_test_add_func ("/faults/upstream/429-storm", test_429_storm);
-  add_faults ("/faults/upstream/", server_errors, G_N_ELEMENTS (server_errors));
-  add_faults ("/faults/upstream/", &renews_token, 1);
+  AG_TEST_ADD_CASES ("/faults/upstream/", server_errors, test_fault);
+  g_test_add_data_func ("/faults/upstream/401-renews-token", &renews_token, test_fault);
   g_test_add_func ("/faults/upstream/403-validation-required", test_403_validation_required);
   g_test_add_func ("/faults/upstream/invalid-grant-on-refresh", test_invalid_grant_on_refresh);
   g_test_add_func ("/faults/client/disconnects-mid-stream", test_client_disconnects_mid_stream);
   g_test_add_func ("/faults/client/half-body", test_half_body);
   g_test_add_func ("/faults/client/50-mb-body", test_50_mb_body);
   g_test_add_func ("/faults/client/50-mb-chunked-body", test_50_mb_chunked_body);
-  add_faults ("/faults/client/", &invalid_utf8, 1);
+  g_test_add_data_func ("/faults/client/invalid-utf8", &invalid_utf8, test_fault);
   g_test_add_func ("/faults/client/500-idle-connections", test_500_idle_connections);
   g_test_add_func ("/faults/client/closed-keepalive-connections-released",
                    test_closed_keepalive_connections_released);

@@ -557,27 +557,6 @@ test_request_log (void)
   g_assert_true (found_error);
 }
 
-/* Flat paths ("/proxy/NAME"): GTest runs the cases of a suite before its sub-suites, and these tests share one
- * proxy whose state (a model's rest, the request log) later tests see, so they must run in this order. */
-static void
-add_answers (const Answer *answers, gsize n)
-{
-  for (gsize i = 0; i < n; i++)
-    {
-      g_autofree char *path = g_strconcat ("/proxy/", answers[i].name, NULL);
-
-      g_test_add_data_func (path, &answers[i], test_answer);
-    }
-}
-
-static void
-add_streamed (const Streamed *streamed)
-{
-  g_autofree char *path = g_strconcat ("/proxy/", streamed->name, NULL);
-
-  g_test_add_data_func (path, streamed, test_streamed);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -589,22 +568,24 @@ main (int argc, char **argv)
   ag_test_harness_add_account (harness, "rt-1");
   ag_test_harness_start_proxy (harness);
 
-  add_answers (routes, G_N_ELEMENTS (routes));
-  add_answers (bad_requests, G_N_ELEMENTS (bad_requests));
+  /* Flat paths ("/proxy/NAME"), in this order: the tests share one proxy whose state (a model's rest, the request
+   * log) later tests see. */
+  AG_TEST_ADD_CASES ("/proxy/", routes, test_answer);
+  AG_TEST_ADD_CASES ("/proxy/", bad_requests, test_answer);
   g_test_add_func ("/proxy/oversized-body", test_oversized_body);
   g_test_add_func ("/proxy/non-stream-text", test_non_stream_text);
-  add_streamed (&stream_text);
+  g_test_add_data_func ("/proxy/stream-text", &stream_text, test_streamed);
   g_test_add_func ("/proxy/thinking-round-trip", test_thinking_round_trip);
   g_test_add_func ("/proxy/tool-use", test_tool_use);
-  add_answers (upstream_errors, G_N_ELEMENTS (upstream_errors));
+  AG_TEST_ADD_CASES ("/proxy/", upstream_errors, test_answer);
   g_test_add_func ("/proxy/mid-stream-drop", test_mid_stream_drop);
   g_test_add_func ("/proxy/count-tokens", test_count_tokens);
   g_test_add_func ("/proxy/models", test_models);
-  add_answers (&unknown_model, 1);
-  add_streamed (&keepalive_ping);
+  g_test_add_data_func ("/proxy/unknown-model", &unknown_model, test_answer);
+  g_test_add_data_func ("/proxy/keepalive-ping", &keepalive_ping, test_streamed);
   g_test_add_func ("/proxy/client-disconnect", test_client_disconnect);
-  add_streamed (&warmup);
-  add_answers (&quota_probe, 1);
+  g_test_add_data_func ("/proxy/warmup-interception", &warmup, test_streamed);
+  g_test_add_data_func ("/proxy/warmup-quota-probe", &quota_probe, test_answer);
   g_test_add_func ("/proxy/background-routing", test_background_routing);
   g_test_add_func ("/proxy/request-log", test_request_log);
   status = g_test_run ();

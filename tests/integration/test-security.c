@@ -61,7 +61,7 @@ static const char *const non_loopback[] = { "0.0.0.0", "::", "192.168.1.20" };
 static void
 test_non_loopback_refused (gconstpointer data)
 {
-  const char *address = data;
+  const char *address = *(const char * const *) data;
   const char *args[] = { "--headless", "--address", address, "--port", "0", NULL };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -317,12 +317,7 @@ main (int argc, char **argv)
   ag_test_harness_start_proxy (harness);
 
   g_test_add_func ("/security/scanner-finds-planted-secrets", test_scanner_finds_planted_secrets);
-  for (gsize i = 0; i < G_N_ELEMENTS (non_loopback); i++)
-    {
-      g_autofree char *path = g_strconcat ("/security/non-loopback-refused-", non_loopback[i], NULL);
-
-      g_test_add_data_func (path, non_loopback[i], test_non_loopback_refused);
-    }
+  AG_TEST_ADD_CASES ("/security/non-loopback-refused-", non_loopback, test_non_loopback_refused);
   g_test_add_func ("/security/default-bind-is-loopback", test_default_bind_is_loopback);
   g_test_add_func ("/security/no-token-leaks", test_no_token_leaks);
   g_test_add_func ("/security/api-key-never-logged", test_api_key_never_logged);

@@ -2,6 +2,7 @@
 /* ag-test.h — the tests' shared helpers (tests/lib), all of them. */
 #pragma once
 
+#include "ag-test-cases.h"
 #include "ag-test-fixtures.h"
 #include "ag-test-harness.h"
 #include "ag-test-json.h"

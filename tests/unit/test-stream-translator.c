@@ -425,12 +425,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  for (gsize i = 0; i < ag_test_response_n_fixtures; i++)
-    {
-      g_autofree char *path = g_strconcat ("/stream-translator/fixture/", ag_test_response_fixtures[i].name, NULL);
-
-      g_test_add_data_func (path, &ag_test_response_fixtures[i], test_fixture);
-    }
+  ag_test_add_cases ("/stream-translator/fixture/", ag_test_response_fixtures, ag_test_response_n_fixtures,
+                     sizeof ag_test_response_fixtures[0], test_fixture);
   g_test_add_func ("/stream-translator/signatures/claude-thinking", test_signatures_claude_thinking);
   g_test_add_func ("/stream-translator/signatures/claude-tool", test_signatures_claude_tool);
   g_test_add_func ("/stream-translator/signatures/gemini-parallel", test_signatures_gemini_parallel);

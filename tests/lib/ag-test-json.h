@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-/* Parses @text, failing the test (with the text) when it is not JSON. */
+/* Parses @text, failing the test (the text in its log) when it is not JSON. */
 JsonNode *ag_test_parse_json_text (const char *text);
 /* Parses a JSON body (not NUL-terminated), failing the test when it is not JSON. */
 JsonNode *ag_test_parse_json (GBytes *body);

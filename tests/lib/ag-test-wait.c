@@ -1,33 +1,43 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-test-wait.h"
 
-gint64
-ag_test_deadline (guint timeout_ms)
-{
-  return g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-}
+struct _AgTestDeadline {
+  GSource *alarm;
+  gboolean passed;
+};
 
 static gboolean
-wake (gpointer user_data)
+deadline_passed (gpointer user_data)
 {
+  ((AgTestDeadline *) user_data)->passed = TRUE;
   return G_SOURCE_REMOVE;
 }
 
-gboolean
-ag_test_iterate (gint64 deadline_us)
+AgTestDeadline *
+ag_test_deadline_new (guint timeout_ms)
 {
-  gint64 left_us = deadline_us - g_get_monotonic_time ();
-  GSource *alarm;
+  AgTestDeadline *deadline = g_new0 (AgTestDeadline, 1);
 
-  if (left_us <= 0)
+  deadline->alarm = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (deadline->alarm, deadline_passed, deadline, NULL);
+  g_source_attach (deadline->alarm, NULL);
+  return deadline;
+}
+
+void
+ag_test_deadline_free (AgTestDeadline *deadline)
+{
+  g_source_destroy (deadline->alarm);
+  g_source_unref (deadline->alarm);
+  g_free (deadline);
+}
+
+gboolean
+ag_test_iterate (AgTestDeadline *deadline)
+{
+  if (deadline->passed)
     return FALSE;
-  /* The alarm only wakes the blocking iteration at the deadline; it is gone after it either way. */
-  alarm = g_timeout_source_new ((guint) ((left_us + 999) / 1000));
-  g_source_set_callback (alarm, wake, NULL, NULL);
-  g_source_attach (alarm, NULL);
   g_main_context_iteration (NULL, TRUE);
-  g_source_destroy (alarm);
-  g_source_unref (alarm);
   return TRUE;
 }
 
@@ -43,7 +53,7 @@ ag_test_timed_out (const char *file, int line, const char *func, const char *wha
 gboolean
 ag_test_poll_until (AgTestCondition condition, gpointer user_data, guint timeout_ms)
 {
-  gint64 deadline = ag_test_deadline (timeout_ms);
+  g_autoptr(AgTestDeadline) deadline = ag_test_deadline_new (timeout_ms);
 
   while (!condition (user_data))
     if (!ag_test_iterate (deadline))
@@ -74,7 +84,7 @@ ag_test_wait_count (guint *count, guint wanted, guint timeout_ms)
 void
 ag_test_sleep (guint ms)
 {
-  gint64 deadline = ag_test_deadline (ms);
+  g_autoptr(AgTestDeadline) deadline = ag_test_deadline_new (ms);
 
   while (ag_test_iterate (deadline))
     ;

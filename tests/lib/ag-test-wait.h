@@ -12,11 +12,14 @@ G_BEGIN_DECLS
 
 typedef gboolean (*AgTestCondition) (gpointer user_data);
 
-/* The monotonic time @timeout_ms from now, for ag_test_iterate. */
-gint64        ag_test_deadline (guint timeout_ms);
-/* One blocking iteration of the default main context, woken at @deadline_us at the latest. FALSE once the
- * deadline has passed (nothing was iterated then). */
-gboolean      ag_test_iterate (gint64 deadline_us);
+/* A deadline for a wait: an alarm on the default main context that wakes it when the time is up. */
+typedef struct _AgTestDeadline AgTestDeadline;
+AgTestDeadline *ag_test_deadline_new (guint timeout_ms);
+void            ag_test_deadline_free (AgTestDeadline *deadline);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgTestDeadline, ag_test_deadline_free)
+/* One blocking iteration of the default main context, woken by @deadline at the latest. FALSE once the deadline
+ * has passed (nothing was iterated then). */
+gboolean        ag_test_iterate (AgTestDeadline *deadline);
 
 /* Iterates until @condition (@user_data) holds: TRUE, or FALSE after @timeout_ms (the test goes on). */
 gboolean      ag_test_poll_until (AgTestCondition condition, gpointer user_data, guint timeout_ms);
@@ -26,7 +29,7 @@ void          ag_test_wait_until (AgTestCondition condition, gpointer user_data,
 #define AG_TEST_WAIT(expression, timeout_ms)                                                      \
   G_STMT_START {                                                                                  \
     guint ag_test_ms_ = (timeout_ms);                                                             \
-    gint64 ag_test_deadline_ = ag_test_deadline (ag_test_ms_);                                    \
+    g_autoptr(AgTestDeadline) ag_test_deadline_ = ag_test_deadline_new (ag_test_ms_);             \
     while (!(expression))                                                                         \
       if (!ag_test_iterate (ag_test_deadline_))                                                   \
         ag_test_timed_out (__FILE__, __LINE__, G_STRFUNC, #expression, ag_test_ms_);              \

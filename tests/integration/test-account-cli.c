@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* "ag-cl account …" end to end: the real binary (env AG_CL) against the in-process mock and the test keyring. */
-#include "acct-test-util.h"
+/* "ag-cl account …" end to end: the real binary (env AG_CL) against the in-process mock and the test keyring. Each
+ * scenario is a list of commands with the exit status and output each must give. */
+#include "ag-test.h"
 
 static const char *script =
   "{\"accounts\":["
@@ -8,160 +9,86 @@ static const char *script =
   "{\"refresh_token\":\"rt-2\",\"email\":\"user2@example.com\",\"project\":\"proj-2\"},"
   "{\"refresh_token\":\"rt-3\",\"email\":\"user3@example.com\",\"project\":\"proj-3\",\"revoked\":true}]}";
 
+/* One `ag-cl account ARGS…`. */
 typedef struct {
-  AgMockServer *mock;
-  char        **env;
-  GString      *all_output;   /* everything the binary printed, to check no token leaked */
-} Cli;
+  const char *args[4];
+  const char *stdin_text;
+  int         status;
+  const char *out;          /* the whole standard output; NULL: not checked */
+  const char *err;          /* the whole error output; NULL: not checked */
+  const char *err_line;     /* the error output is one line that starts with this; NULL: not checked */
+} Command;
+
+typedef struct {
+  const Command *commands;
+  gsize          n_commands;
+  gboolean       no_token_calls;   /* nothing was asked of Google's token endpoint */
+} Scenario;
+
+#define SCENARIO(commands, no_token_calls) { commands, G_N_ELEMENTS (commands), no_token_calls }
+
+static const Command add_list_remove[] = {
+  { { "add", "--refresh-token", "rt-1" }, NULL, 0, "Added user1@example.com (project proj-1, tier free-tier).\n", "" },
+  { { "add", "--refresh-token", "-" }, "rt-2\n", 0, "Added user2@example.com (project proj-2, tier free-tier).\n" },
+  { { "list" }, NULL, 0, "user1@example.com\tproj-1\tfree-tier\tenabled\n"
+                         "user2@example.com\tproj-2\tfree-tier\tenabled\n", "" },
+  { { "remove", "user1@example.com" }, NULL, 0, "Removed user1@example.com.\n" },
+  { { "list" }, NULL, 0, "user2@example.com\tproj-2\tfree-tier\tenabled\n" },
+  { { "remove", "user1@example.com" }, NULL, 1, "", NULL, "ag-cl: no account user1@example.com is stored" },
+  { { "remove", "user2@example.com" }, NULL, 0 },
+};
+
+static const Command revoked_token[] = {
+  { { "add", "--refresh-token=rt-3" }, NULL, 1, "",
+    "ag-cl: the refresh token was rejected by Google (invalid_grant); sign in again\n" },
+  { { "list" }, NULL, 0, "" },
+};
+
+static const Command usage_errors[] = {
+  { { "add" }, NULL, 1, NULL, "ag-cl: account add needs --refresh-token TOKEN\n" },
+  { { "add", "--refresh-token", "-" }, "  \n", 1, NULL, "ag-cl: the refresh token is empty\n" },
+};
+
+static const Scenario scenarios[] = {
+  SCENARIO (add_list_remove, FALSE),
+  SCENARIO (revoked_token, FALSE),
+  SCENARIO (usage_errors, TRUE),
+};
 
 static void
-cli_init (Cli *cli)
+test_scenario (gconstpointer data)
 {
-  g_autofree char *profile = g_strdup_printf ("test-account-cli-%d-%u", (int) getpid (), g_random_int ());
-
-  cli->mock = acct_mock_start (script);
-  cli->env = ag_mock_server_environ (cli->mock, g_get_environ ());
-  cli->env = g_environ_setenv (cli->env, "AGCL_PROFILE", profile, TRUE);
-  cli->all_output = g_string_new (NULL);
-}
-
-static void
-cli_clear (Cli *cli)
-{
-  g_clear_object (&cli->mock);
-  g_strfreev (cli->env);
-  g_string_free (cli->all_output, TRUE);
-}
-
-/* Runs `ag-cl account ARGS…`, iterating the main context meanwhile so the in-process mock answers. */
-static int
-run (Cli *cli, const char * const *args, const char *stdin_text, char **out, char **err)
-{
-  const char *binary = g_getenv ("AG_CL");
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
-
-  g_assert_nonnull (binary);
-  g_ptr_array_add (argv, (char *) binary);
-  g_ptr_array_add (argv, "account");
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_environ (launcher, cli->env);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, stdin_text != NULL ? stdin_text : "", NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
-  g_subprocess_communicate_utf8_finish (process, result, out, err, &error);
-  g_assert_no_error (error);
-  g_string_append_printf (cli->all_output, "%s%s", *out, *err);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  return g_subprocess_get_exit_status (process);
-}
-
-static void
-assert_no_token_in_output (Cli *cli)
-{
+  const Scenario *scenario = data;
+  AgTestHarness *harness = ag_test_harness_new (script);
+  g_autoptr(GString) all_output = g_string_new (NULL);   /* everything the binary printed */
   const char *tokens[] = { "rt-1", "rt-2", "rt-3" };
 
+  for (gsize i = 0; i < scenario->n_commands; i++)
+    {
+      const Command *command = &scenario->commands[i];
+      const char *args[G_N_ELEMENTS (command->args) + 2] = { "account" };
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      for (guint j = 0; j < G_N_ELEMENTS (command->args) && command->args[j] != NULL; j++)
+        args[j + 1] = command->args[j];
+      g_assert_cmpint (ag_test_harness_run_cli (harness, args, command->stdin_text, &out, &err), ==, command->status);
+      g_string_append_printf (all_output, "%s%s", out, err);
+      if (command->out != NULL)
+        g_assert_cmpstr (out, ==, command->out);
+      if (command->err != NULL)
+        g_assert_cmpstr (err, ==, command->err);
+      if (command->err_line != NULL)
+        {
+          g_assert_true (g_str_has_prefix (err, command->err_line));
+          g_assert_cmpuint (strlen (err) - 1, ==, (gsize) (strchr (err, '\n') - err));
+        }
+    }
   for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
-    g_assert_null (strstr (cli->all_output->str, tokens[i]));
-}
-
-static void
-test_add_list_remove (void)
-{
-  Cli cli = { 0 };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  cli_init (&cli);
-
-  g_assert_cmpint (run (&cli, (const char *[]) { "add", "--refresh-token", "rt-1", NULL }, NULL, &out, &err), ==, 0);
-  g_assert_cmpstr (out, ==, "Added user1@example.com (project proj-1, tier free-tier).\n");
-  g_assert_cmpstr (err, ==, "");
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run (&cli, (const char *[]) { "add", "--refresh-token", "-", NULL }, "rt-2\n", &out, &err), ==, 0);
-  g_assert_cmpstr (out, ==, "Added user2@example.com (project proj-2, tier free-tier).\n");
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run (&cli, (const char *[]) { "list", NULL }, NULL, &out, &err), ==, 0);
-  g_assert_cmpstr (out, ==,
-                   "user1@example.com\tproj-1\tfree-tier\tenabled\n"
-                   "user2@example.com\tproj-2\tfree-tier\tenabled\n");
-  g_assert_cmpstr (err, ==, "");
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run (&cli, (const char *[]) { "remove", "user1@example.com", NULL }, NULL, &out, &err), ==, 0);
-  g_assert_cmpstr (out, ==, "Removed user1@example.com.\n");
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run (&cli, (const char *[]) { "list", NULL }, NULL, &out, &err), ==, 0);
-  g_assert_cmpstr (out, ==, "user2@example.com\tproj-2\tfree-tier\tenabled\n");
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run (&cli, (const char *[]) { "remove", "user1@example.com", NULL }, NULL, &out, &err), ==, 1);
-  g_assert_cmpstr (out, ==, "");
-  g_assert_true (g_str_has_prefix (err, "ag-cl: no account user1@example.com is stored"));
-  g_assert_cmpuint (strlen (err) - 1, ==, (gsize) (strchr (err, '\n') - err));
-  g_clear_pointer (&out, g_free);
-  g_clear_pointer (&err, g_free);
-
-  g_assert_cmpint (run (&cli, (const char *[]) { "remove", "user2@example.com", NULL }, NULL, &out, &err), ==, 0);
-  assert_no_token_in_output (&cli);
-  cli_clear (&cli);
-}
-
-static void
-test_revoked_token (void)
-{
-  Cli cli = { 0 };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autofree char *list_out = NULL;
-  g_autofree char *list_err = NULL;
-
-  cli_init (&cli);
-  g_assert_cmpint (run (&cli, (const char *[]) { "add", "--refresh-token=rt-3", NULL }, NULL, &out, &err), ==, 1);
-  g_assert_cmpstr (out, ==, "");
-  g_assert_cmpstr (err, ==, "ag-cl: the refresh token was rejected by Google (invalid_grant); sign in again\n");
-
-  g_assert_cmpint (run (&cli, (const char *[]) { "list", NULL }, NULL, &list_out, &list_err), ==, 0);
-  g_assert_cmpstr (list_out, ==, "");
-  assert_no_token_in_output (&cli);
-  cli_clear (&cli);
-}
-
-static void
-test_usage_errors (void)
-{
-  Cli cli = { 0 };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autofree char *empty_out = NULL;
-  g_autofree char *empty_err = NULL;
-
-  cli_init (&cli);
-  g_assert_cmpint (run (&cli, (const char *[]) { "add", NULL }, NULL, &out, &err), ==, 1);
-  g_assert_cmpstr (err, ==, "ag-cl: account add needs --refresh-token TOKEN\n");
-  g_assert_cmpint (run (&cli, (const char *[]) { "add", "--refresh-token", "-", NULL }, "  \n", &empty_out,
-                        &empty_err), ==, 1);
-  g_assert_cmpstr (empty_err, ==, "ag-cl: the refresh token is empty\n");
-  g_assert_cmpuint (ag_mock_server_count_requests (cli.mock, "/token"), ==, 0);
-  cli_clear (&cli);
+    g_assert_null (strstr (all_output->str, tokens[i]));
+  if (scenario->no_token_calls)
+    g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, "/token"), ==, 0);
+  ag_test_harness_free (harness);
 }
 
 int
@@ -169,9 +96,9 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/account-cli/add-list-remove", test_add_list_remove);
-  g_test_add_func ("/account-cli/revoked-token", test_revoked_token);
-  g_test_add_func ("/account-cli/usage-errors", test_usage_errors);
+  g_test_add_data_func ("/account-cli/add-list-remove", &scenarios[0], test_scenario);
+  g_test_add_data_func ("/account-cli/revoked-token", &scenarios[1], test_scenario);
+  g_test_add_data_func ("/account-cli/usage-errors", &scenarios[2], test_scenario);
 
   return g_test_run ();
 }

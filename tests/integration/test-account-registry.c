@@ -3,7 +3,7 @@
  * adding from a sign-in, removing, saving changes, and following what another writer of the keyring (the CLI) does:
  * new accounts join, removed ones leave, a signed-out account signed in again is replaced, a healthy one is not,
  * and a late token refresh never brings back a removed account. */
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-account-registry.h"
 
 #define SCRIPT                                                                                                  \
@@ -62,7 +62,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autoptr(AgCloudcodeClient) cloudcode = NULL;
   g_autoptr(AgOAuthClient) oauth = NULL;
 
-  fixture->mock = acct_mock_start (SCRIPT);
+  fixture->mock = ag_test_mock_start (SCRIPT);
   config = ag_cloudcode_config_new_from_env ();
   cloudcode = ag_cloudcode_client_new (config);
   oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (cloudcode));
@@ -101,8 +101,8 @@ cli_save (Fixture *fixture, AgAccount *account)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  ag_token_store_save_async (fixture->cli, account, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_token_store_save_async (fixture->cli, account, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   g_assert_true (ag_token_store_save_finish (fixture->cli, result, &error));
   g_assert_no_error (error);
 }
@@ -122,8 +122,8 @@ cli_remove (Fixture *fixture, const char *email)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  ag_token_store_remove_async (fixture->cli, email, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_token_store_remove_async (fixture->cli, email, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   g_assert_true (ag_token_store_remove_finish (fixture->cli, result, &error));
   g_assert_no_error (error);
 }
@@ -138,8 +138,8 @@ cli_describe (Fixture *fixture)
   g_autoptr(GPtrArray) accounts = NULL;
   GString *text = g_string_new (NULL);
 
-  ag_token_store_load_all_async (fixture->cli, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_token_store_load_all_async (fixture->cli, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   accounts = ag_token_store_load_all_finish (fixture->cli, result, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < accounts->len; i++)
@@ -219,8 +219,8 @@ load (Fixture *fixture)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  ag_account_registry_load_async (fixture->registry, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_account_registry_load_async (fixture->registry, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   g_assert_true (ag_account_registry_load_finish (fixture->registry, result, &error));
   g_assert_no_error (error);
 }
@@ -231,8 +231,8 @@ add (Fixture *fixture, const char *refresh_token, GError **error)
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  ag_account_registry_add_async (fixture->registry, refresh_token, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_account_registry_add_async (fixture->registry, refresh_token, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   return ag_account_registry_add_finish (fixture->registry, result, error);
 }
 
@@ -242,8 +242,8 @@ remove_account (Fixture *fixture, const char *email, GError **error)
   GAsyncResult *slot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
-  ag_account_registry_remove_async (fixture->registry, email, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_account_registry_remove_async (fixture->registry, email, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   return ag_account_registry_remove_finish (fixture->registry, result, error);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Account setup against the mock: a project straight from loadCodeAssist, onboarding with polling, endpoint
  * fallback (and none on 429), and the step named in each failure. */
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-account-setup.h"
 
 #if defined(__aarch64__)
@@ -21,30 +21,22 @@ set_up (const char *refresh_token, GError **error)
   g_autoptr (AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
   g_autoptr (AgCloudcodeClient) cloudcode = ag_cloudcode_client_new (config);
   g_autoptr (AgOAuthClient) oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (cloudcode));
-  GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
 
-  ag_account_setup_async (oauth, cloudcode, refresh_token, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
-  return ag_account_setup_finish (result, error);
+  return ag_test_account_setup (oauth, cloudcode, refresh_token, error);
 }
 
 /* The recorded requests whose path ends with @suffix, as compact JSON bodies joined by '\n'. */
 static char *
 bodies_of (AgMockServer *mock, const char *suffix)
 {
-  g_autoptr (JsonNode) requests = ag_mock_server_get_requests (mock);
-  JsonArray *array = json_node_get_array (requests);
+  g_autoptr (JsonArray) requests = ag_test_mock_requests (mock, suffix);
   GString *text = g_string_new (NULL);
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  for (guint i = 0; i < json_array_get_length (requests); i++)
     {
-      JsonObject *request = json_array_get_object_element (array, i);
-      g_autofree char *body = NULL;
+      JsonObject *request = json_array_get_object_element (requests, i);
+      g_autofree char *body = json_to_string (json_object_get_member (request, "body"), FALSE);
 
-      if (!g_str_has_suffix (json_object_get_string_member (request, "path"), suffix))
-        continue;
-      body = json_to_string (json_object_get_member (request, "body"), FALSE);
       g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", body);
     }
   return g_string_free (text, FALSE);
@@ -53,14 +45,12 @@ bodies_of (AgMockServer *mock, const char *suffix)
 static void
 test_direct_project (void)
 {
-  g_autoptr (AgMockServer) mock = acct_mock_start (one_account);
+  g_autoptr (AgMockServer) mock = ag_test_mock_start (one_account);
   g_autoptr (AgAccount) account = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *load_bodies = NULL;
   g_autoptr (AgCloudcodeConfig) config = NULL;
   g_autoptr (AgOAuthClient) oauth = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autofree char *token = NULL;
 
   account = set_up ("rt-1", &error);
@@ -81,9 +71,7 @@ test_direct_project (void)
   /* The access token from setup is seeded: no second refresh. */
   config = ag_cloudcode_config_new_from_env ();
   oauth = ag_oauth_client_new (config, NULL);
-  ag_account_get_access_token_async (account, oauth, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
-  token = ag_account_get_access_token_finish (account, result, &error);
+  token = ag_test_account_access_token (account, oauth, &error);
   g_assert_no_error (error);
   g_assert_nonnull (token);
   g_assert_cmpuint (ag_mock_server_count_requests (mock, "/token"), ==, 1);
@@ -92,7 +80,7 @@ test_direct_project (void)
 static void
 test_onboarding_polls_until_done (void)
 {
-  g_autoptr (AgMockServer) mock = acct_mock_start ("{\"accounts\":[{\"refresh_token\":\"rt-new\","
+  g_autoptr (AgMockServer) mock = ag_test_mock_start ("{\"accounts\":[{\"refresh_token\":\"rt-new\","
                                                    "\"email\":\"new@example.com\",\"project\":\"proj-new\","
                                                    "\"onboard\":true}]}");
   g_autoptr (AgAccount) account = NULL;
@@ -118,10 +106,10 @@ test_onboarding_polls_until_done (void)
 static void
 test_load_falls_back_to_next_endpoint (void)
 {
-  g_autoptr (AgMockServer) mock = acct_mock_start (one_account);
-  g_autoptr (AcctStub) failing = acct_stub_new (503, "{\"error\":{\"code\":503,\"message\":\"unavailable\","
+  g_autoptr (AgMockServer) mock = ag_test_mock_start (one_account);
+  g_autoptr (AgTestStub) failing = ag_test_stub_new (503, "{\"error\":{\"code\":503,\"message\":\"unavailable\","
                                                      "\"status\":\"UNAVAILABLE\"}}");
-  g_autofree char *dead = acct_dead_url ();
+  g_autofree char *dead = ag_test_dead_url ();
   g_autofree char *mock_url = ag_mock_server_get_base_url (mock);
   g_autofree char *endpoints = g_strdup_printf ("%s,%s,%s", failing->base_url, dead, mock_url);
   g_autoptr (AgAccount) account = NULL;
@@ -139,8 +127,8 @@ test_load_falls_back_to_next_endpoint (void)
 static void
 test_load_quota_error_does_not_fall_back (void)
 {
-  g_autoptr (AgMockServer) mock = acct_mock_start (one_account);
-  g_autoptr (AcctStub) limited = acct_stub_new (429, "{\"error\":{\"code\":429,\"message\":\"Resource has been "
+  g_autoptr (AgMockServer) mock = ag_test_mock_start (one_account);
+  g_autoptr (AgTestStub) limited = ag_test_stub_new (429, "{\"error\":{\"code\":429,\"message\":\"Resource has been "
                                                      "exhausted (e.g. check quota).\",\"status\":\"RESOURCE_EXHAUSTED\"}}");
   g_autofree char *mock_url = ag_mock_server_get_base_url (mock);
   g_autofree char *endpoints = g_strdup_printf ("%s,%s", limited->base_url, mock_url);
@@ -160,8 +148,8 @@ test_load_quota_error_does_not_fall_back (void)
 static void
 test_last_endpoint_error_is_returned (void)
 {
-  G_GNUC_UNUSED g_autoptr (AgMockServer) mock = acct_mock_start (one_account);
-  g_autofree char *dead = acct_dead_url ();
+  G_GNUC_UNUSED g_autoptr (AgMockServer) mock = ag_test_mock_start (one_account);
+  g_autofree char *dead = ag_test_dead_url ();
   g_autoptr (AgAccount) account = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *expected_prefix = g_strdup_printf ("loadCodeAssist failed: cannot reach %s: ", dead);
@@ -176,8 +164,8 @@ test_last_endpoint_error_is_returned (void)
 static void
 test_userinfo_failure_names_the_step (void)
 {
-  g_autoptr (AgMockServer) mock = acct_mock_start (one_account);
-  g_autoptr (AcctStub) userinfo = acct_stub_new (500, "{\"error\":{\"code\":500,\"message\":\"Backend Error\"}}");
+  g_autoptr (AgMockServer) mock = ag_test_mock_start (one_account);
+  g_autoptr (AgTestStub) userinfo = ag_test_stub_new (500, "{\"error\":{\"code\":500,\"message\":\"Backend Error\"}}");
   g_autoptr (AgAccount) account = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -194,7 +182,7 @@ test_userinfo_failure_names_the_step (void)
 static void
 test_revoked_token (void)
 {
-  g_autoptr (AgMockServer) mock = acct_mock_start ("{\"accounts\":[{\"refresh_token\":\"rt-1\",\"revoked\":true}]}");
+  g_autoptr (AgMockServer) mock = ag_test_mock_start ("{\"accounts\":[{\"refresh_token\":\"rt-1\",\"revoked\":true}]}");
   g_autoptr (AgAccount) account = NULL;
   g_autoptr (GError) error = NULL;
 

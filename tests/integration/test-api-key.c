@@ -2,7 +2,7 @@
 /* The local API key end to end: `ag-cl api-key …` against the real (test) keyring, the headless proxy enforcing
  * it on every route but the health checks, non-loopback listening allowed only with a key, and the service
  * dropping a network listener the moment its key is removed. The key never reaches a log. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 #include "ag-local-api-key.h"
 #include "ag-proxy-service.h"
 
@@ -108,25 +108,17 @@ test_cli (void)
 static char *
 answer_before_body (guint port, const char *transfer_header)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GSocketConnection) connection = ag_test_connect (port, 10);
   g_autoptr(GError) error = NULL;
   g_autofree char *request = g_strdup_printf ("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                               "Content-Type: application/json\r\n%s\r\n\r\n", transfer_header);
-  char answer[4096] = { 0 };
-  gsize read = 0;
+  char *answer;
 
-  g_socket_client_set_timeout (client, 10);
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) port, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
-                                            strlen (request), NULL, NULL, &error));
-  g_assert_no_error (error);
+  ag_test_write (connection, request, -1);
   /* Until the server closes the connection after its answer; a server waiting for the body times out here. */
-  g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (connection)), answer, sizeof answer - 1, &read,
-                           NULL, &error);
+  answer = ag_test_read_all (connection, 4095, NULL, &error);
   g_assert_no_error (error);
-  return g_strndup (answer, read);
+  return answer;
 }
 
 /* With a key in the keyring every route but the health checks needs it, as x-api-key or as a Bearer token. */
@@ -141,16 +133,30 @@ test_enforced (void)
   ag_test_harness_start_proxy (harness);
   port = harness->port;
 
-  assert_unauthorized (port, "POST", "/v1/messages", MESSAGE, NULL, NULL);
   /* Same length, last character different: the comparison looks at every byte. */
   wrong[strlen (wrong) - 1] = wrong[strlen (wrong) - 1] == 'A' ? 'B' : 'A';
-  assert_unauthorized (port, "POST", "/v1/messages", MESSAGE, "x-api-key", wrong);
-  assert_unauthorized (port, "POST", "/v1/messages", MESSAGE, "x-api-key", "agcl-");
-  assert_unauthorized (port, "POST", "/v1/messages", MESSAGE, "Authorization", key);
-  assert_unauthorized (port, "POST", "/v1/messages/count_tokens", MESSAGE, NULL, NULL);
-  assert_unauthorized (port, "GET", "/v1/models", NULL, NULL, NULL);
-  assert_unauthorized (port, "POST", "/api/event_logging/batch", "{}", NULL, NULL);
-  assert_unauthorized (port, "GET", "/nowhere", NULL, NULL, NULL);
+  {
+    const struct {
+      const char *method;
+      const char *path;
+      const char *body;
+      const char *header;
+      const char *value;
+    } refused[] = {
+      { "POST", "/v1/messages", MESSAGE, NULL, NULL },
+      { "POST", "/v1/messages", MESSAGE, "x-api-key", wrong },
+      { "POST", "/v1/messages", MESSAGE, "x-api-key", "agcl-" },
+      { "POST", "/v1/messages", MESSAGE, "Authorization", key },   /* not as a Bearer token */
+      { "POST", "/v1/messages/count_tokens", MESSAGE, NULL, NULL },
+      { "GET", "/v1/models", NULL, NULL, NULL },
+      { "POST", "/api/event_logging/batch", "{}", NULL, NULL },
+      { "GET", "/nowhere", NULL, NULL, NULL },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
+      assert_unauthorized (port, refused[i].method, refused[i].path, refused[i].body, refused[i].header,
+                           refused[i].value);
+  }
   for (guint i = 0; i < 2; i++)
     {
       const char *transfer = i == 0 ? "Content-Length: 30000000" : "Transfer-Encoding: chunked";
@@ -215,20 +221,6 @@ test_clear (void)
 }
 
 static void
-done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
-static void
 count_signal (AgProxyService *service, const char *message, gpointer user_data)
 {
   g_assert_nonnull (strstr (message, "only loopback addresses are allowed without a local API key"));
@@ -241,6 +233,7 @@ static void
 test_service_generate_and_clear (void)
 {
   g_autoptr(AgProxyService) service = NULL;
+  AgLocalApiKey *key_object;
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *generated = NULL;
@@ -250,25 +243,26 @@ test_service_generate_and_clear (void)
   g_setenv ("AGCL_PROFILE", harness->profile, TRUE);
   g_setenv ("AGCL_DATA_DIR", harness->data_dir, TRUE);
   service = ag_proxy_service_new (NULL, &error);
+  key_object = ag_proxy_service_get_local_api_key (service);
   g_assert_no_error (error);
   g_signal_connect (service, "listen-failed", G_CALLBACK (count_signal), &refusals);
   ag_proxy_service_set_listen_override (service, "0.0.0.0", 0);
 
-  ag_local_api_key_load_async (ag_proxy_service_get_local_api_key (service), NULL, done_cb, &result);
-  g_assert_true (ag_local_api_key_load_finish (ag_proxy_service_get_local_api_key (service), wait_result (&result), &error));
+  result = AG_TEST_AWAIT_CALL (ag_local_api_key_load_async, key_object, NULL);
+  g_assert_true (ag_local_api_key_load_finish (key_object, result, &error));
   g_clear_object (&result);
-  g_assert_false (ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (service)));
+  g_assert_false (ag_local_api_key_is_set (key_object));
   g_assert_false (ag_proxy_service_start (service, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
-  ag_local_api_key_generate_async (ag_proxy_service_get_local_api_key (service), NULL, done_cb, &result);
-  generated = ag_local_api_key_generate_finish (ag_proxy_service_get_local_api_key (service), wait_result (&result), &error);
+  result = AG_TEST_AWAIT_CALL (ag_local_api_key_generate_async, key_object, NULL);
+  generated = ag_local_api_key_generate_finish (key_object, result, &error);
   g_clear_object (&result);
   g_assert_no_error (error);
   g_assert_true (g_regex_match_simple ("^agcl-[A-Za-z0-9_-]{43}$", generated, 0, 0));
-  g_assert_true (ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (service)));
-  g_assert_cmpstr (ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)), ==, generated);
+  g_assert_true (ag_local_api_key_is_set (key_object));
+  g_assert_cmpstr (ag_local_api_key_get_value (key_object), ==, generated);
   g_assert_true (ag_proxy_service_start (service, &error));
   g_assert_no_error (error);
   assert_unauthorized (ag_proxy_service_get_port (service), "GET", "/v1/models", NULL, NULL, NULL);
@@ -276,11 +270,11 @@ test_service_generate_and_clear (void)
 
   /* The service also logs the refusal as a warning: expected here, so not fatal for this step. */
   fatal_levels = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  ag_local_api_key_clear_async (ag_proxy_service_get_local_api_key (service), NULL, done_cb, &result);
-  g_assert_true (ag_local_api_key_clear_finish (ag_proxy_service_get_local_api_key (service), wait_result (&result), &error));
+  result = AG_TEST_AWAIT_CALL (ag_local_api_key_clear_async, key_object, NULL);
+  g_assert_true (ag_local_api_key_clear_finish (key_object, result, &error));
   g_clear_object (&result);
-  g_assert_false (ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (service)));
-  g_assert_null (ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)));
+  g_assert_false (ag_local_api_key_is_set (key_object));
+  g_assert_null (ag_local_api_key_get_value (key_object));
   g_assert_false (ag_proxy_service_get_running (service));
   g_assert_cmpuint (refusals, ==, 1);
   g_log_set_always_fatal (fatal_levels);

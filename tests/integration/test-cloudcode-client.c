@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Cloud Code client against the mock: the SSE stream handed back unbuffered with the answering host, the
  * headers sent, Google errors parsed, fallback on 5xx and none on 429, and a unary call. */
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-cloudcode-client.h"
 #include "ag-oauth-client.h"
 
@@ -19,12 +19,10 @@ fixture_set_up (Fixture *fixture, gconstpointer script)
   g_autoptr (AgCloudcodeConfig) config = NULL;
   g_autoptr (AgOAuthClient) oauth = NULL;
   g_autofree char *endpoints = NULL;
-  GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (AgOAuthTokens) tokens = NULL;
   g_autoptr (GError) error = NULL;
 
-  fixture->mock = acct_mock_start (script);
+  fixture->mock = ag_test_mock_start (script);
   fixture->mock_url = ag_mock_server_get_base_url (fixture->mock);
   endpoints = g_strdup_printf ("%s/first,%s/second", fixture->mock_url, fixture->mock_url);
   g_setenv ("AGCL_CLOUDCODE_ENDPOINTS", endpoints, TRUE);
@@ -32,9 +30,7 @@ fixture_set_up (Fixture *fixture, gconstpointer script)
   fixture->client = ag_cloudcode_client_new (config);
 
   oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (fixture->client));
-  ag_oauth_client_refresh_async (oauth, "rt-1", NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
-  tokens = ag_oauth_client_refresh_finish (oauth, result, &error);
+  tokens = ag_test_oauth_refresh (oauth, "rt-1", &error);
   g_assert_no_error (error);
   fixture->access_token = g_strdup (tokens->access_token);
 }
@@ -62,12 +58,10 @@ static GInputStream *
 open_stream (Fixture *fixture, gboolean thinking, char **endpoint, AgGoogleError **google_error, GError **error)
 {
   g_autoptr (JsonNode) body = envelope ();
-  GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_cloudcode_client_open_stream_async, fixture->client,
+                                                        fixture->access_token, body, AG_MODEL_FAMILY_CLAUDE, thinking,
+                                                        NULL);
 
-  ag_cloudcode_client_open_stream_async (fixture->client, fixture->access_token, body, AG_MODEL_FAMILY_CLAUDE,
-                                         thinking, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
   return ag_cloudcode_client_open_stream_finish_full (fixture->client, result, endpoint, google_error, error);
 }
 
@@ -80,12 +74,10 @@ read_all (GInputStream *stream)
   /* Asynchronous reads: the mock writing this stream runs on this thread's main context. */
   for (;;)
     {
-      GAsyncResult *slot = NULL;
-      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (GAsyncResult) result = AG_TEST_AWAIT_CALL (g_input_stream_read_bytes_async, stream, 4096,
+                                                            G_PRIORITY_DEFAULT, NULL);
       g_autoptr (GBytes) chunk = NULL;
 
-      g_input_stream_read_bytes_async (stream, 4096, G_PRIORITY_DEFAULT, NULL, acct_store_result, &slot);
-      result = acct_wait (&slot);
       chunk = g_input_stream_read_bytes_finish (stream, result, &error);
       g_assert_no_error (error);
       if (g_bytes_get_size (chunk) == 0)
@@ -98,17 +90,6 @@ read_all (GInputStream *stream)
   return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
 }
 
-static JsonObject *
-last_request (Fixture *fixture, JsonNode **holder)
-{
-  JsonArray *requests;
-
-  *holder = ag_mock_server_get_requests (fixture->mock);
-  requests = json_node_get_array (*holder);
-  g_assert_cmpuint (json_array_get_length (requests), >, 0);
-  return json_array_get_object_element (requests, json_array_get_length (requests) - 1);
-}
-
 static void
 test_stream_success (Fixture *fixture, gconstpointer script)
 {
@@ -118,8 +99,7 @@ test_stream_success (Fixture *fixture, gconstpointer script)
   g_autoptr (GInputStream) stream = open_stream (fixture, TRUE, &endpoint, &google_error, &error);
   g_autofree char *text = NULL;
   g_autofree char *expected_endpoint = g_strconcat (fixture->mock_url, "/first", NULL);
-  g_autoptr (JsonNode) holder = NULL;
-  JsonObject *request;
+  g_autoptr (JsonObject) request = NULL;
   JsonObject *headers;
 
   g_assert_no_error (error);
@@ -129,7 +109,7 @@ test_stream_success (Fixture *fixture, gconstpointer script)
   g_assert_true (g_str_has_prefix (text, "data: {"));
   g_assert_nonnull (strstr (text, "\"finishReason\":\"STOP\""));
 
-  request = last_request (fixture, &holder);
+  request = ag_test_mock_last_request (fixture->mock, NULL);
   headers = json_object_get_object_member (request, "headers");
   g_assert_cmpstr (json_object_get_string_member (request, "path"), ==, "/first/v1internal:streamGenerateContent");
   g_assert_cmpstr (json_object_get_string_member (request, "query"), ==, "alt=sse");
@@ -167,15 +147,14 @@ test_stream_server_error_falls_back (Fixture *fixture, gconstpointer script)
   g_autoptr (GInputStream) stream = open_stream (fixture, FALSE, &endpoint, &google_error, &error);
   g_autofree char *expected_endpoint = g_strconcat (fixture->mock_url, "/second", NULL);
   g_autofree char *text = NULL;
-  g_autoptr (JsonNode) holder = NULL;
-  JsonObject *request;
+  g_autoptr (JsonObject) request = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (endpoint, ==, expected_endpoint);
   text = read_all (stream);
   g_assert_nonnull (strstr (text, "\"finishReason\":\"STOP\""));
   g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":streamGenerateContent"), ==, 2);
-  request = last_request (fixture, &holder);
+  request = ag_test_mock_last_request (fixture->mock, NULL);
   g_assert_cmpstr (json_object_get_string_member (request, "path"), ==, "/second/v1internal:streamGenerateContent");
   /* No thinking: no beta header. */
   g_assert_false (json_object_has_member (json_object_get_object_member (request, "headers"), "anthropic-beta"));
@@ -195,28 +174,32 @@ test_stream_last_endpoint_error (Fixture *fixture, gconstpointer script)
   g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":streamGenerateContent"), ==, 2);
 }
 
+/* A unary fetchAvailableModels call with @access_token and @body_json. */
+static JsonNode *
+fetch_models (Fixture *fixture, const char *access_token, const char *body_json, AgGoogleError **google_error,
+              GError **error)
+{
+  g_autoptr (JsonNode) body = ag_test_parse_json_text (body_json);
+  g_autoptr (GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_cloudcode_client_call_async, fixture->client, NULL,
+                                                        "fetchAvailableModels", access_token, body, NULL);
+
+  return ag_cloudcode_client_call_finish (fixture->client, result, google_error, error);
+}
+
 static void
 test_unary_call (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AgGoogleError) google_error = NULL;
   g_autoptr (JsonNode) answer = NULL;
-  g_autoptr (JsonNode) holder = NULL;
-  JsonObject *request;
+  g_autoptr (JsonObject) request = NULL;
 
-  g_assert_true (json_parser_load_from_data (parser, "{\"project\":\"proj-1\"}", -1, NULL));
-  ag_cloudcode_client_call_async (fixture->client, NULL, "fetchAvailableModels", fixture->access_token,
-                                  json_parser_get_root (parser), NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
-  answer = ag_cloudcode_client_call_finish (fixture->client, result, &google_error, &error);
+  answer = fetch_models (fixture, fixture->access_token, "{\"project\":\"proj-1\"}", &google_error, &error);
   g_assert_no_error (error);
   g_assert_null (google_error);
   g_assert_true (json_object_has_member (json_object_get_object_member (json_node_get_object (answer), "models"),
                                          "claude-sonnet-4-6"));
-  request = last_request (fixture, &holder);
+  request = ag_test_mock_last_request (fixture->mock, NULL);
   g_assert_cmpstr (json_object_get_string_member (request, "path"), ==, "/first/v1internal:fetchAvailableModels");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (request, "headers"), "accept"), ==,
                    "application/json");
@@ -225,18 +208,11 @@ test_unary_call (Fixture *fixture, gconstpointer script)
 static void
 test_unary_unauthorized (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AgGoogleError) google_error = NULL;
   g_autoptr (JsonNode) answer = NULL;
 
-  g_assert_true (json_parser_load_from_data (parser, "{}", -1, NULL));
-  ag_cloudcode_client_call_async (fixture->client, NULL, "fetchAvailableModels", "not-a-token",
-                                  json_parser_get_root (parser), NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
-  answer = ag_cloudcode_client_call_finish (fixture->client, result, &google_error, &error);
+  answer = fetch_models (fixture, "not-a-token", "{}", &google_error, &error);
   g_assert_null (answer);
   g_assert_error (error, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_HTTP);
   g_assert_cmpuint (google_error->http_status, ==, 401);

@@ -2,7 +2,7 @@
 /* Local faults: the request log cannot be written (no folder, read-only folder, full disk) and the keyring is
  * locked. Each case asserts what the client receives and that ag-cl keeps serving afterwards. The locked keyring
  * is a private gnome-keyring on a private bus, so locking it cannot disturb tests running in parallel. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -12,14 +12,6 @@
 #define MESSAGE "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\"," \
                 "\"content\":\"hello\"}]}"
 #define LOG_FAILURE "the request log is not being written: "
-
-static void
-remove_tree (const char *path)
-{
-  const char *argv[] = { "rm", "-rf", path, NULL };
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
-}
 
 static guint
 count_occurrences (const char *text, const char *needle)
@@ -35,14 +27,11 @@ static void
 assert_answers_from_mock (AgTestHarness *harness)
 {
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) parsed = NULL;
-  JsonArray *content;
+  g_autofree char *text = NULL;
 
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE, &body, NULL), ==, 200);
-  parsed = ag_test_parse_json (body);
-  content = json_object_get_array_member (json_node_get_object (parsed), "content");
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (content, 0), "text"), ==,
-                   "Hello from the mock.");
+  g_assert_cmpuint (ag_test_harness_post (harness, MESSAGE, &body), ==, 200);
+  text = ag_test_reply_text (body);
+  g_assert_cmpstr (text, ==, "Hello from the mock.");
 }
 
 /* Runs the proxy (under @command_prefix, when not NULL) with its request log at @data_dir, which cannot be
@@ -61,8 +50,7 @@ assert_served_without_request_log (const char *data_dir, const char *reason, con
   for (int i = 0; i < 3; i++)
     assert_answers_from_mock (harness);
   g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
-  for (int i = 0; i < 200 && strstr (harness->proxy_log->str, LOG_FAILURE) == NULL; i++)
-    ag_test_sleep (20);
+  ag_test_harness_wait_log (harness, LOG_FAILURE, 4000);
   line = strstr (harness->proxy_log->str, LOG_FAILURE);
   if (line == NULL || strstr (line, reason) == NULL)
     g_error ("the request log failure (%s) was not reported: %s", reason, harness->proxy_log->str);
@@ -125,14 +113,14 @@ test_history_folder_read_only (void)
       if (!permissions_bind (data_dir, command_prefix))
         {
           g_chmod (data_dir, 0700);
-          remove_tree (data_dir);
+          ag_test_remove_tree (data_dir);
           g_test_skip ("a read-only folder is writable by this user, and setpriv cannot drop CAP_DAC_OVERRIDE");
           return;
         }
     }
   assert_served_without_request_log (data_dir, "unable to open database file", command_prefix);
   g_chmod (data_dir, 0700);
-  remove_tree (data_dir);
+  ag_test_remove_tree (data_dir);
 }
 
 /* The disk is full: the database file is /dev/full, whose every write fails with ENOSPC. */
@@ -144,7 +132,7 @@ test_history_disk_full (void)
 
   g_assert_cmpint (symlink ("/dev/full", db), ==, 0);
   assert_served_without_request_log (data_dir, "database or disk is full", NULL);
-  remove_tree (data_dir);
+  ag_test_remove_tree (data_dir);
 }
 
 /* ── locked keyring ────────────────────────────────────────────────────────────────────────────────────────── */
@@ -229,7 +217,7 @@ private_keyring_stop (PrivateKeyring *keyring)
   g_subprocess_wait (keyring->bus, NULL, NULL);
   g_clear_object (&keyring->daemon);
   g_clear_object (&keyring->bus);
-  remove_tree (keyring->home);
+  ag_test_remove_tree (keyring->home);
   g_free (keyring->home);
   g_free (keyring->address);
 }
@@ -281,11 +269,9 @@ test_keyring_locked (void)
   AgTestHarness *harness = ag_test_harness_new (NULL);
   const char *list_args[] = { "account", "list", NULL };
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) parsed = NULL;
   g_autofree char *shared_bus = g_strdup (g_environ_getenv (harness->env, "DBUS_SESSION_BUS_ADDRESS"));
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  JsonObject *error_object;
 
   private_keyring_start (&keyring);
   ag_test_harness_setenv (harness, "DBUS_SESSION_BUS_ADDRESS", keyring.address);
@@ -297,11 +283,8 @@ test_keyring_locked (void)
     g_error ("no clear message about the locked keyring: %s", harness->proxy_log->str);
   g_assert_null (strstr (harness->proxy_log->str, "loaded from the keyring"));
 
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE, &body, NULL), ==, 503);
-  parsed = ag_test_parse_json (body);
-  error_object = json_object_get_object_member (json_node_get_object (parsed), "error");
-  g_assert_cmpstr (json_object_get_string_member (error_object, "type"), ==, "api_error");
-  g_assert_nonnull (strstr (json_object_get_string_member (error_object, "message"), "no Google account"));
+  g_assert_cmpuint (ag_test_harness_post (harness, MESSAGE, &body), ==, 503);
+  ag_test_assert_error_body (body, "api_error", "no Google account");
   g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
   g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
 
@@ -321,7 +304,7 @@ test_keyring_locked (void)
   if (shared_bus != NULL)
     ag_test_harness_setenv (harness, "DBUS_SESSION_BUS_ADDRESS", shared_bus);
   else
-    harness->env = g_environ_unsetenv (harness->env, "DBUS_SESSION_BUS_ADDRESS");
+    ag_test_harness_unsetenv (harness, "DBUS_SESSION_BUS_ADDRESS");
   ag_test_harness_free (harness);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Fault injection: the real ag-cl against a misbehaving mock Cloud Code server and misbehaving clients. Each case
  * asserts what the client receives and that ag-cl keeps serving afterwards. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <string.h>
 
@@ -17,32 +17,13 @@ static AgTestHarness *harness;
 static void
 set_script (const char *json)
 {
-  g_autoptr(GError) error = NULL;
-
-  ag_mock_server_reset (harness->mock);
-  ag_mock_server_set_script_json (harness->mock, json != NULL ? json : "{}", &error);
-  g_assert_no_error (error);
+  ag_test_harness_set_script (harness, json);
 }
 
 static guint
 post (const char *json, GBytes **body)
 {
-  return ag_test_harness_request (harness, "POST", "/v1/messages", json, body, NULL);
-}
-
-/* Asserts an Anthropic error body of @type whose message contains @message_part. */
-static void
-assert_error_body (GBytes *body, const char *type, const char *message_part)
-{
-  g_autoptr(JsonNode) parsed = ag_test_parse_json (body);
-  JsonObject *object = json_node_get_object (parsed);
-  JsonObject *error;
-
-  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "error");
-  error = json_object_get_object_member (object, "error");
-  g_assert_cmpstr (json_object_get_string_member (error, "type"), ==, type);
-  if (strstr (json_object_get_string_member (error, "message"), message_part) == NULL)
-    g_error ("error message \"%s\" lacks \"%s\"", json_object_get_string_member (error, "message"), message_part);
+  return ag_test_harness_post (harness, json, body);
 }
 
 static const char *
@@ -51,66 +32,18 @@ event_name (JsonArray *events, guint i)
   return json_object_get_string_member (json_array_get_object_element (events, i), "event");
 }
 
-/* Asserts that a streamed body ends with one "error" event of @type whose message contains @message_part, after a
- * message that started and did not stop — or alone, when no content ever came (the 200 was sent for keepalives). */
-static void
-assert_stream_ends_in_error (GBytes *body, const char *type, const char *message_part)
-{
-  g_autoptr(JsonNode) parsed = ag_test_parse_sse (body);
-  JsonArray *events = json_node_get_array (parsed);
-  guint n = json_array_get_length (events);
-  JsonObject *error;
-
-  g_assert_cmpuint (n, >=, 1);
-  if (n > 1)
-    g_assert_cmpstr (event_name (events, 0), ==, "message_start");
-  g_assert_cmpstr (event_name (events, n - 1), ==, "error");
-  for (guint i = 0; i + 1 < n; i++)
-    g_assert_cmpstr (event_name (events, i), !=, "message_stop");
-  error = json_object_get_object_member (json_object_get_object_member (json_array_get_object_element (events, n - 1),
-                                                                        "data"), "error");
-  g_assert_cmpstr (json_object_get_string_member (error, "type"), ==, type);
-  if (strstr (json_object_get_string_member (error, "message"), message_part) == NULL)
-    g_error ("error message \"%s\" lacks \"%s\"", json_object_get_string_member (error, "message"), message_part);
-}
-
-/* The concatenated text deltas of a streamed body. */
-static char *
-streamed_text (GBytes *body)
-{
-  g_autoptr(JsonNode) parsed = ag_test_parse_sse (body);
-  JsonArray *events = json_node_get_array (parsed);
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; i < json_array_get_length (events); i++)
-    {
-      JsonObject *data = json_object_get_object_member (json_array_get_object_element (events, i), "data");
-      JsonObject *delta;
-
-      if (!g_str_equal (event_name (events, i), "content_block_delta"))
-        continue;
-      delta = json_object_get_object_member (data, "delta");
-      if (g_str_equal (json_object_get_string_member (delta, "type"), "text_delta"))
-        g_string_append (text, json_object_get_string_member (delta, "text"));
-    }
-  return g_string_free (text, FALSE);
-}
-
 /* After every fault: health check and a complete normal answer. */
 static void
 assert_still_serving (void)
 {
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) parsed = NULL;
-  JsonArray *content;
+  g_autofree char *text = NULL;
 
   set_script (NULL);
   g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
   g_assert_cmpuint (post (REQUEST ("false", "are you still there?"), &body), ==, 200);
-  parsed = ag_test_parse_json (body);
-  content = json_object_get_array_member (json_node_get_object (parsed), "content");
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (content, 0), "text"), ==,
-                   "Hello from the mock.");
+  text = ag_test_reply_text (body);
+  g_assert_cmpstr (text, ==, "Hello from the mock.");
 }
 
 /* Scripts one raw upstream answer: @raw as the exact body bytes (JSON-escaped here), plus @extra options. */
@@ -145,155 +78,203 @@ set_raw_script (const char *raw, const char *content_type, const char *extra)
 
 /* ── upstream faults ───────────────────────────────────────────────────────────────────────────────────────── */
 
-static void
-test_close_before_first_byte (void)
-{
-  g_autoptr(GBytes) body = NULL;
+/* One fault: what the client gets, then ag-cl serves the next request normally. */
+typedef struct {
+  const char *name;
+  const char *script;            /* the upstream answer, scripted… */
+  const char *raw;               /* …or these exact bytes, with 200 and @content_type */
+  char     *(*make_raw) (void);  /* …or bytes too many to write out */
+  const char *content_type;
+  const char *raw_options;       /* more respond options for the raw answer */
+  const char *request;
+  guint       status;
+  const char *error_type;        /* an error of this type… */
+  const char *error_part;        /* …whose message has this */
+  gboolean    stream_error;      /* …as the stream's last event (else as the body) */
+  guint       unary_status;      /* 0, or the status the same fault gives a non-streaming request (same error) */
+  const char *prefix;            /* the body starts with it */
+  gboolean    whole_message;     /* the stream opens with message_start and closes with message_stop */
+  const char *text;              /* the streamed text */
+  gint64      max_elapsed_s;     /* 0: not checked */
+  const char *logged;            /* in the proxy's log */
+  gboolean    token_renewed;     /* one /token call, and the generation retried once after it */
+  gboolean    not_upstream;      /* nothing reached Google */
+} Fault;
 
-  set_script ("{\"generate\":[{\"respond\":{\"text\":\"never seen\",\"close_after_bytes\":0}}]}");
-  g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 502);
-  assert_error_body (body, "api_error", "without sending any content");
-  assert_still_serving ();
-}
+#define STREAM REQUEST ("true", "hello")
 
-static void
-test_close_mid_event (void)
+/* One whole event, then the connection drops halfway through the next. */
+static char *
+cut_mid_event (void)
 {
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *text = NULL;
   const char *second = TEXT_CHUNK ("world");
-
-  /* One whole event, then the connection drops halfway through the next. */
-  g_autofree char *raw = g_strconcat (TEXT_CHUNK ("Hello "), NULL);
   g_autofree char *cut = g_strndup (second, strlen (second) / 2);
-  g_autofree char *both = g_strconcat (raw, cut, NULL);
 
-  set_raw_script (both, "text/event-stream", NULL);
-  g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 200);
-  text = streamed_text (body);
-  g_assert_cmpstr (text, ==, "Hello ");
-  assert_stream_ends_in_error (body, "api_error", "ended before the answer was complete");
-  g_clear_pointer (&body, g_bytes_unref);
-
-  /* The same cut for a non-streaming client is a plain 502. */
-  g_assert_cmpuint (post (REQUEST ("false", "hello"), &body), ==, 502);
-  assert_error_body (body, "api_error", "ended before the answer was complete");
-  assert_still_serving ();
+  return g_strconcat (TEXT_CHUNK ("Hello "), cut, NULL);
 }
 
-static void
-test_garbage (void)
+/* One event just over the 16 MiB limit, after a good one. */
+static char *
+huge_event (void)
 {
-  g_autoptr(GBytes) body = NULL;
+  GString *raw = g_string_new (TEXT_CHUNK ("Hello "));
 
-  set_raw_script ("\x01\x02 binary noise\r\n\r\nevent: ???\ndata: not json at all\n\n:::\n\ndata: [1,2]\n\n",
-                  "text/event-stream", NULL);
-  g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 502);
-  assert_error_body (body, "api_error", "without sending any content");
-  assert_still_serving ();
-}
-
-static void
-test_truncated_json (void)
-{
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *text = NULL;
-
-  /* A broken event between two good ones is skipped; the answer still completes. */
-  set_raw_script (TEXT_CHUNK ("Hello ")
-                  "data: {\"response\":{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"lost\n\n"
-                  "data: {\"response\":{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":"
-                  "\"again\"}]},\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":5,"
-                  "\"candidatesTokenCount\":2}}}\n\n", "text/event-stream", NULL);
-  g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 200);
-  text = streamed_text (body);
-  g_assert_cmpstr (text, ==, "Hello again");
-  g_assert_nonnull (strstr (harness->proxy_log->str, "skipping a malformed upstream event"));
-  assert_still_serving ();
-}
-
-static void
-test_huge_event (void)
-{
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GString) raw = g_string_new (TEXT_CHUNK ("Hello "));
-
-  /* One event just over the 16 MiB limit: the call ends with a clean error rather than a silent gap. */
   g_string_append (raw, "data: {\"response\":{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"");
   for (gsize i = 0; i < 16 * 1024 * 1024 / 64 + 1; i++)
     g_string_append (raw, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
   g_string_append (raw, "\"}]}}]}}\n\n");
-  set_raw_script (raw->str, "text/event-stream", NULL);
-  g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 200);
-  assert_stream_ends_in_error (body, "api_error", "exceeds 16777216 bytes");
-  assert_still_serving ();
+  return g_string_free (raw, FALSE);
 }
 
-static void
-test_comments_only (void)
+/* Eight seconds of keep-alive comments (with the options below) and not one event. */
+static char *
+comments_only (void)
 {
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GString) raw = g_string_new (NULL);
-  gint64 started = g_get_monotonic_time ();
+  GString *raw = g_string_new (NULL);
 
-  /* Eight seconds of keep-alive comments and not one event: bytes flow, yet the answer must not wait forever. */
   for (int i = 0; i < 80; i++)
     g_string_append (raw, ": still here\n");
-  set_raw_script (raw->str, "text/event-stream", "\"split_bytes\":13,\"chunk_delay_ms\":100");
-  g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 200);
-  assert_stream_ends_in_error (body, "api_error", "Cloud Code sent nothing for 1.5 s");
-  g_assert_cmpint (g_get_monotonic_time () - started, <, 6 * G_USEC_PER_SEC);
-  assert_still_serving ();
+  return g_string_free (raw, FALSE);
 }
 
+#define SERVER_ERROR(code, answer, type, part)                                                                 \
+  { .name = "server-error-" #code, .script = "{\"generate\":[{\"respond\":{\"status\":" #code "}}]}",            \
+    .request = "{\"model\":\"gemini-3.1-pro-high\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","         \
+               "\"content\":\"hi\"}]}",                                                                        \
+    .status = answer, .error_type = type, .error_part = part }
+
+static const Fault upstream_faults[] = {
+  { .name = "close-before-first-byte",
+    .script = "{\"generate\":[{\"respond\":{\"text\":\"never seen\",\"close_after_bytes\":0}}]}",
+    .request = STREAM, .status = 502, .error_type = "api_error", .error_part = "without sending any content" },
+  /* The stream ends in an error after the text that came; the same cut for a non-streaming client is a 502. */
+  { .name = "close-mid-event", .make_raw = cut_mid_event, .content_type = "text/event-stream",
+    .request = STREAM, .status = 200, .text = "Hello ",
+    .error_type = "api_error", .error_part = "ended before the answer was complete", .stream_error = TRUE,
+    .unary_status = 502 },
+  { .name = "garbage",
+    .raw = "\x01\x02 binary noise\r\n\r\nevent: ???\ndata: not json at all\n\n:::\n\ndata: [1,2]\n\n",
+    .content_type = "text/event-stream",
+    .request = STREAM, .status = 502, .error_type = "api_error", .error_part = "without sending any content" },
+  /* A broken event between two good ones is skipped; the answer still completes. */
+  { .name = "truncated-json",
+    .raw = TEXT_CHUNK ("Hello ")
+           "data: {\"response\":{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"lost\n\n"
+           "data: {\"response\":{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":"
+           "\"again\"}]},\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":5,"
+           "\"candidatesTokenCount\":2}}}\n\n",
+    .content_type = "text/event-stream",
+    .request = STREAM, .status = 200, .text = "Hello again", .logged = "skipping a malformed upstream event" },
+  /* The call ends with a clean error rather than a silent gap. */
+  { .name = "huge-event", .make_raw = huge_event, .content_type = "text/event-stream",
+    .request = STREAM, .status = 200,
+    .error_type = "api_error", .error_part = "exceeds 16777216 bytes", .stream_error = TRUE },
+  /* Bytes flow, yet the answer must not wait forever. */
+  { .name = "comments-only", .make_raw = comments_only, .content_type = "text/event-stream",
+    .raw_options = "\"split_bytes\":13,\"chunk_delay_ms\":100",
+    .request = STREAM, .status = 200,
+    .error_type = "api_error", .error_part = "Cloud Code sent nothing for 1.5 s", .stream_error = TRUE,
+    .max_elapsed_s = 6 },
+  { .name = "html-page-with-200",
+    .raw = "<!DOCTYPE html>\n<html lang=en>\n<title>Error 502 (Server Error)!!1</title>\n"
+           "<p><b>502.</b> <ins>That's an error.</ins>\n<p>Please try again in 30 seconds.</html>\n",
+    .content_type = "text/html; charset=UTF-8",
+    .request = REQUEST ("false", "hello"), .status = 502,
+    .error_type = "api_error", .error_part = "without sending any content" },
+  /* Slower than the idle timeout: that limit applies to a stream in progress, not to Google's thinking time.
+   * Keepalives while Google thinks are comments (bytes for the client's stall watchdog, no event). */
+  { .name = "slow-first-byte",
+    .script = "{\"generate\":[{\"respond\":{\"text\":\"Worth the wait.\",\"first_byte_delay_ms\":2000}}]}",
+    .request = STREAM, .status = 200, .prefix = ": ping\n\n", .whole_message = TRUE, .text = "Worth the wait." },
+  /* The first pieces arrive, then upstream goes silent for far longer than the idle timeout. */
+  { .name = "stall-mid-stream",
+    .script = "{\"generate\":[{\"respond\":{\"text\":\"This is the first part of an answer that stalls.\","
+              "\"split_bytes\":150,\"chunk_delay_ms\":30000}}]}",
+    .request = STREAM, .status = 200, .max_elapsed_s = 8,
+    .error_type = "api_error", .error_part = "Cloud Code sent nothing for 1.5 s", .stream_error = TRUE,
+    .logged = "upstream silent for 1500 ms" },
+};
+
+/* 500, 502 and 504 are transient server errors: 502 api_error naming Google's status. 503 is Google's "no
+ * capacity": the account rests for that model, and the client is told to come back later. Another model than
+ * assert_still_serving's, since rests are per model. */
+static const Fault server_errors[] = {
+  SERVER_ERROR (500, 502, "api_error", "(HTTP 500)"),
+  SERVER_ERROR (502, 502, "api_error", "(HTTP 502)"),
+  SERVER_ERROR (504, 502, "api_error", "(HTTP 504)"),
+  SERVER_ERROR (503, 429, "rate_limit_error", "gemini-3.1-pro-high"),
+};
+
+/* A token Google revokes before its expiry: ag-cl renews it once and retries, invisibly to the client. */
+static const Fault renews_token = {
+  .name = "401-renews-token",
+  .script = "{\"generate\":[{\"times\":1,\"respond\":{\"error_preset\":\"unauthenticated\"}}]}",
+  .request = STREAM, .status = 200, .text = "Hello from the mock.", .token_renewed = TRUE,
+};
+
+/* A client fault answered before anything goes upstream. */
+static const Fault invalid_utf8 = {
+  .name = "invalid-utf8", .script = "{}", .request = REQUEST ("true", "caf\xc3\x28 \xff\xfe"), .status = 400,
+  .error_type = "invalid_request_error", .error_part = "not valid UTF-8", .not_upstream = TRUE,
+};
+
 static void
-test_html_page_with_200 (void)
+test_fault (gconstpointer data)
 {
-  g_autoptr(GBytes) body = NULL;
-
-  set_raw_script ("<!DOCTYPE html>\n<html lang=en>\n<title>Error 502 (Server Error)!!1</title>\n"
-                  "<p><b>502.</b> <ins>That's an error.</ins>\n<p>Please try again in 30 seconds.</html>\n",
-                  "text/html; charset=UTF-8", NULL);
-  g_assert_cmpuint (post (REQUEST ("false", "hello"), &body), ==, 502);
-  assert_error_body (body, "api_error", "without sending any content");
-  assert_still_serving ();
-}
-
-static void
-test_slow_first_byte (void)
-{
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) parsed = NULL;
-  g_autofree char *text = NULL;
-  JsonArray *events;
-
-  /* Slower than the idle timeout: that limit applies to a stream in progress, not to Google's thinking time. */
-  set_script ("{\"generate\":[{\"respond\":{\"text\":\"Worth the wait.\",\"first_byte_delay_ms\":2000}}]}");
-  g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 200);
-  parsed = ag_test_parse_sse (body);
-  events = json_node_get_array (parsed);
-  /* Keepalives while Google thinks are comments (bytes for the client's stall watchdog, no event). */
-  g_assert_true (g_str_has_prefix (g_bytes_get_data (body, NULL), ": ping\n\n"));
-  g_assert_cmpstr (event_name (events, 0), ==, "message_start");
-  g_assert_cmpstr (event_name (events, json_array_get_length (events) - 1), ==, "message_stop");
-  text = streamed_text (body);
-  g_assert_cmpstr (text, ==, "Worth the wait.");
-  assert_still_serving ();
-}
-
-static void
-test_stall_mid_stream (void)
-{
+  const Fault *c = data;
   g_autoptr(GBytes) body = NULL;
   gint64 started = g_get_monotonic_time ();
+  guint status;
 
-  /* The first pieces arrive, then upstream goes silent for far longer than the idle timeout. */
-  set_script ("{\"generate\":[{\"respond\":{\"text\":\"This is the first part of an answer that stalls.\","
-              "\"split_bytes\":150,\"chunk_delay_ms\":30000}}]}");
-  g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 200);
-  g_assert_cmpint (g_get_monotonic_time () - started, <, 8 * G_USEC_PER_SEC);
-  assert_stream_ends_in_error (body, "api_error", "Cloud Code sent nothing for 1.5 s");
-  g_assert_nonnull (strstr (harness->proxy_log->str, "upstream silent for 1500 ms"));
+  if (c->script != NULL)
+    set_script (c->script);
+  else
+    {
+      g_autofree char *made = c->make_raw != NULL ? c->make_raw () : NULL;
+
+      set_raw_script (made != NULL ? made : c->raw, c->content_type, c->raw_options);
+    }
+  status = post (c->request, &body);
+  g_test_message ("%s -> %u: %.*s", c->name, status, (int) MIN (g_bytes_get_size (body), 2000),
+                  (const char *) g_bytes_get_data (body, NULL));
+  g_assert_cmpuint (status, ==, c->status);
+  if (c->max_elapsed_s > 0)
+    g_assert_cmpint (g_get_monotonic_time () - started, <, c->max_elapsed_s * G_USEC_PER_SEC);
+  if (c->prefix != NULL)
+    g_assert_true (g_str_has_prefix (g_bytes_get_data (body, NULL), c->prefix));
+  if (c->whole_message)
+    {
+      g_autoptr(JsonNode) parsed = ag_test_parse_sse (body);
+      JsonArray *events = json_node_get_array (parsed);
+
+      g_assert_cmpstr (event_name (events, 0), ==, "message_start");
+      g_assert_cmpstr (event_name (events, json_array_get_length (events) - 1), ==, "message_stop");
+    }
+  if (c->text != NULL)
+    {
+      g_autofree char *text = ag_test_streamed_text (body);
+
+      g_assert_cmpstr (text, ==, c->text);
+    }
+  if (c->error_type != NULL && c->stream_error)
+    ag_test_assert_stream_ends_in_error (body, c->error_type, c->error_part);
+  else if (c->error_type != NULL)
+    ag_test_assert_error_body (body, c->error_type, c->error_part);
+  if (c->logged != NULL)
+    g_assert_nonnull (strstr (harness->proxy_log->str, c->logged));
+  if (c->token_renewed)
+    {
+      g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 2);
+      g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, "/token"), ==, 1);
+    }
+  if (c->not_upstream)
+    g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
+  if (c->unary_status != 0)
+    {
+      g_clear_pointer (&body, g_bytes_unref);
+      g_assert_cmpuint (post (REQUEST ("false", "hello"), &body), ==, c->unary_status);
+      ag_test_assert_error_body (body, c->error_type, c->error_part);
+    }
   assert_still_serving ();
 }
 
@@ -342,75 +323,17 @@ test_429_storm (void)
       if (soup_message_get_status (storm[i].msg) == 200)
         {
           g_assert_true (i % 2 == 0);
-          assert_stream_ends_in_error (storm[i].body, "rate_limit_error", "gemini-3-flash");
+          ag_test_assert_stream_ends_in_error (storm[i].body, "rate_limit_error", "gemini-3-flash");
         }
       else
         {
           g_assert_cmpuint (soup_message_get_status (storm[i].msg), ==, 429);
-          assert_error_body (storm[i].body, "rate_limit_error", "gemini-3-flash");
+          ag_test_assert_error_body (storm[i].body, "rate_limit_error", "gemini-3-flash");
         }
       g_object_unref (storm[i].msg);
       g_bytes_unref (storm[i].body);
     }
   assert_still_serving ();
-}
-
-/* 500, 502 and 504 are transient server errors: 502 api_error naming Google's status. 503 is Google's "no
- * capacity": the account rests for that model, and the client is told to come back later. Another model than
- * assert_still_serving's, since rests are per model. */
-static void
-test_server_errors (void)
-{
-  static const guint statuses[] = { 500, 502, 504, 503 };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (statuses); i++)
-    {
-      g_autoptr(GBytes) body = NULL;
-      g_autofree char *script = g_strdup_printf ("{\"generate\":[{\"respond\":{\"status\":%u}}]}", statuses[i]);
-      g_autofree char *expected = g_strdup_printf ("(HTTP %u)", statuses[i]);
-      guint status;
-
-      set_script (script);
-      status = post ("{\"model\":\"gemini-3.1-pro-high\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
-                     "\"content\":\"hi\"}]}", &body);
-      g_test_message ("upstream %u -> %u: %.*s", statuses[i], status, (int) g_bytes_get_size (body),
-                      (const char *) g_bytes_get_data (body, NULL));
-      if (statuses[i] == 503)
-        {
-          g_assert_cmpuint (status, ==, 429);
-          assert_error_body (body, "rate_limit_error", "gemini-3.1-pro-high");
-        }
-      else
-        {
-          g_assert_cmpuint (status, ==, 502);
-          assert_error_body (body, "api_error", expected);
-        }
-    }
-  assert_still_serving ();
-}
-
-/* A token Google revokes before its expiry: ag-cl renews it once and retries, invisibly to the client. */
-static void
-test_401_renews_token (void)
-{
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *text = NULL;
-
-  set_script ("{\"generate\":[{\"times\":1,\"respond\":{\"error_preset\":\"unauthenticated\"}}]}");
-  g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 200);
-  text = streamed_text (body);
-  g_assert_cmpstr (text, ==, "Hello from the mock.");
-  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 2);
-  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, "/token"), ==, 1);
-  assert_still_serving ();
-}
-
-/* Restarts the proxy so that account state changed by a test does not leak into the next. */
-static void
-restart_proxy (void)
-{
-  ag_test_harness_stop_proxy (harness);
-  ag_test_harness_start_proxy (harness);
 }
 
 static void
@@ -421,9 +344,9 @@ test_403_validation_required (void)
   set_script ("{\"generate\":[{\"respond\":{\"error_preset\":\"validation_required\","
               "\"validation_url\":\"https://accounts.google.com/signin/continue?sarp=1\"}}]}");
   g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 503);
-  assert_error_body (body, "api_error", "verify the account");
+  ag_test_assert_error_body (body, "api_error", "verify the account");
   g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
-  restart_proxy ();
+  ag_test_harness_restart_proxy (harness);
   assert_still_serving ();
 }
 
@@ -438,7 +361,7 @@ test_invalid_grant_on_refresh (void)
               "\"generate\":[{\"respond\":{\"error_preset\":\"unauthenticated\"}}]}");
   g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 503);
   text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  assert_error_body (body, "api_error", "must sign in again");
+  ag_test_assert_error_body (body, "api_error", "must sign in again");
   g_assert_null (strstr (text, "ya29."));
   g_assert_null (strstr (text, "rt-1"));
   g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, "/token"), ==, 1);
@@ -447,64 +370,11 @@ test_invalid_grant_on_refresh (void)
   g_assert_cmpuint (post (REQUEST ("false", "hello"), NULL), ==, 503);
   set_script (NULL);
   ag_test_harness_add_account (harness, "rt-1");
-  restart_proxy ();
+  ag_test_harness_restart_proxy (harness);
   assert_still_serving ();
 }
 
 /* ── client faults ─────────────────────────────────────────────────────────────────────────────────────────── */
-
-static GSocketConnection *
-connect_raw (void)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", harness->port);
-  GSocketConnection *connection;
-
-  g_socket_client_set_timeout (client, 20);
-  connection = g_socket_client_connect_to_host (client, host, 0, NULL, &error);
-  g_assert_no_error (error);
-  return connection;
-}
-
-static void
-write_raw (GSocketConnection *connection, const char *bytes, gsize len)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), bytes, len, NULL, NULL,
-                             &error);
-  g_assert_no_error (error);
-}
-
-typedef struct {
-  gboolean      done;
-  GInputStream *stream;
-  GError       *error;
-} Opened;
-
-static void
-opened (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Opened *o = user_data;
-
-  o->stream = soup_session_send_finish (SOUP_SESSION (source), result, &o->error);
-  o->done = TRUE;
-}
-
-typedef struct {
-  gboolean done;
-  gssize   got;
-} Read;
-
-static void
-read_some (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Read *r = user_data;
-
-  r->got = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
-  r->done = TRUE;
-}
 
 static void
 test_client_disconnects_mid_stream (void)
@@ -513,28 +383,31 @@ test_client_disconnects_mid_stream (void)
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
   g_autoptr(GBytes) request = g_bytes_new_static (REQUEST ("true", "hello"), strlen (REQUEST ("true", "hello")));
   char buffer[256];
-  Opened o = { 0 };
-  Read r = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  gssize got;
 
   /* The answer trickles out; the client reads its first bytes and hangs up. */
   set_script ("{\"generate\":[{\"respond\":{\"text\":\"A long answer that the client will not wait for.\","
               "\"split_bytes\":100,\"chunk_delay_ms\":400}}]}");
   soup_message_set_request_body_from_bytes (msg, "application/json", request);
-  soup_session_send_async (harness->session, msg, G_PRIORITY_DEFAULT, NULL, opened, &o);
-  ag_test_wait_for (&o.done, 10000);
-  g_assert_no_error (o.error);
+  result = AG_TEST_AWAIT_CALL (soup_session_send_async, harness->session, msg, G_PRIORITY_DEFAULT, NULL);
+  stream = soup_session_send_finish (harness->session, result, &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  g_input_stream_read_async (o.stream, buffer, sizeof buffer, G_PRIORITY_DEFAULT, NULL, read_some, &r);
-  ag_test_wait_for (&r.done, 10000);
-  g_assert_cmpint (r.got, >, 0);
+  g_clear_object (&result);
+  result = AG_TEST_AWAIT_CALL (g_input_stream_read_async, stream, buffer, sizeof buffer, G_PRIORITY_DEFAULT, NULL);
+  got = g_input_stream_read_finish (stream, result, NULL);
+  g_assert_cmpint (got, >, 0);
   /* The message, or a keepalive comment sent while the first pieces of it trickle in. */
   g_assert_true (g_str_has_prefix (buffer, "event: message_start") || g_str_has_prefix (buffer, ": ping\n"));
-  g_input_stream_close (o.stream, NULL, NULL);
-  g_object_unref (o.stream);
+  g_input_stream_close (stream, NULL, NULL);
   soup_session_abort (harness->session);
 
-  for (int i = 0; i < 200 && strstr (harness->proxy_log->str, "client went away") == NULL; i++)
-    ag_test_sleep (20);
+  /* The request log line follows the notice. */
+  ag_test_harness_wait_log (harness, "client went away", 4000);
+  ag_test_harness_wait_log (harness, ": 499 in", 4000);
   g_assert_nonnull (strstr (harness->proxy_log->str, "client went away"));
   g_assert_nonnull (strstr (harness->proxy_log->str, ": 499 in"));
   assert_still_serving ();
@@ -543,18 +416,17 @@ test_client_disconnects_mid_stream (void)
 static void
 test_half_body (void)
 {
-  g_autoptr(GSocketConnection) connection = connect_raw ();
+  g_autoptr(GSocketConnection) connection = ag_test_connect (harness->port, 20);
   const char *request = "POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                         "Content-Length: 200\r\n\r\n{\"model\":\"claude-sonnet-4-6\",\"max_tok";
-  char response[256] = { 0 };
+  g_autofree char *response = NULL;
   gsize got = 0;
 
   /* Half the announced body, then the client closes its side. */
   set_script (NULL);
-  write_raw (connection, request, strlen (request));
+  ag_test_write (connection, request, -1);
   g_socket_shutdown (g_socket_connection_get_socket (connection), FALSE, TRUE, NULL);
-  g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (connection)), response, sizeof response - 1,
-                           &got, NULL, NULL);
+  response = ag_test_read_all (connection, 255, &got, NULL);
   /* Nothing is answered to a request that never arrived whole; the connection just ends. */
   g_assert_cmpuint (got, ==, 0);
   g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
@@ -565,15 +437,13 @@ test_half_body (void)
 static void
 test_50_mb_body (void)
 {
-  g_autoptr(GSocketConnection) connection = connect_raw ();
+  g_autoptr(GSocketConnection) connection = ag_test_connect (harness->port, 20);
   const char *head = "POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                      "Content-Length: 52428800\r\n\r\n";
-  char response[4096] = { 0 };
-  gsize got = 0;
+  g_autofree char *response = NULL;
 
-  write_raw (connection, head, strlen (head));
-  g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (connection)), response, sizeof response - 1,
-                           &got, NULL, NULL);
+  ag_test_write (connection, head, -1);
+  response = ag_test_read_all (connection, 4095, NULL, NULL);
   g_assert_true (g_str_has_prefix (response, "HTTP/1.1 413"));
   g_assert_nonnull (strstr (response, "\"request_too_large\""));
   g_assert_nonnull (strstr (response, "52428800 bytes exceeds the limit"));
@@ -584,16 +454,15 @@ test_50_mb_body (void)
 static void
 test_50_mb_chunked_body (void)
 {
-  g_autoptr(GSocketConnection) connection = connect_raw ();
+  g_autoptr(GSocketConnection) connection = ag_test_connect (harness->port, 20);
   GSocket *socket = g_socket_connection_get_socket (connection);
   const char *head = "POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                      "Transfer-Encoding: chunked\r\n\r\n";
   g_autofree char *chunk = g_strdup_printf ("100000\r\n%*s\r\n", 0x100000, "");
-  char response[4096] = { 0 };
-  gsize got = 0;
+  g_autofree char *response = NULL;
   guint sent_mb = 0;
 
-  write_raw (connection, head, strlen (head));
+  ag_test_write (connection, head, -1);
   while (sent_mb < 50 && (g_socket_condition_check (socket, G_IO_IN) & G_IO_IN) == 0)
     {
       if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), chunk,
@@ -601,24 +470,11 @@ test_50_mb_chunked_body (void)
         break;
       sent_mb++;
     }
-  g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (connection)), response, sizeof response - 1,
-                           &got, NULL, NULL);
+  response = ag_test_read_all (connection, 4095, NULL, NULL);
   g_test_message ("answered after %u MB", sent_mb);
   g_assert_cmpuint (sent_mb, <, 50);
   g_assert_true (g_str_has_prefix (response, "HTTP/1.1 413"));
   g_assert_nonnull (strstr (response, "exceeds the limit of 33554432 bytes"));
-  assert_still_serving ();
-}
-
-static void
-test_invalid_utf8 (void)
-{
-  g_autoptr(GBytes) body = NULL;
-
-  set_script (NULL);
-  g_assert_cmpuint (post (REQUEST ("true", "caf\xc3\x28 \xff\xfe"), &body), ==, 400);
-  assert_error_body (body, "invalid_request_error", "not valid UTF-8");
-  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
   assert_still_serving ();
 }
 
@@ -628,10 +484,10 @@ test_500_idle_connections (void)
   g_autoptr(GPtrArray) connections = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (int i = 0; i < 500; i++)
-    g_ptr_array_add (connections, connect_raw ());
+    g_ptr_array_add (connections, ag_test_connect (harness->port, 20));
   /* Some with a started request line that never ends. */
   for (guint i = 0; i < connections->len; i += 5)
-    write_raw (connections->pdata[i], "POST /v1/messages HTTP/1.1\r\nHost: local", 39);
+    ag_test_write (connections->pdata[i], "POST /v1/messages HTTP/1.1\r\nHost: local", 39);
   assert_still_serving ();
   g_ptr_array_set_size (connections, 0);
   assert_still_serving ();
@@ -663,11 +519,11 @@ test_closed_keepalive_connections_released (void)
   before = proxy_fd_count ();
   for (int i = 0; i < 100; i++)
     {
-      g_autoptr(GSocketConnection) connection = connect_raw ();
+      g_autoptr(GSocketConnection) connection = ag_test_connect (harness->port, 20);
       char response[512] = { 0 };
       gssize got;
 
-      write_raw (connection, request, strlen (request));
+      ag_test_write (connection, request, -1);
       got = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), response,
                                  sizeof response - 1, NULL, NULL);
       g_assert_cmpint (got, >, 0);
@@ -724,7 +580,7 @@ test_keyring_absent (void)
   body = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 503);
-  assert_error_body (body, "api_error", "no Google account");
+  ag_test_assert_error_body (body, "api_error", "no Google account");
 
   g_subprocess_send_signal (proxy, SIGTERM);
   while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL)) != NULL)
@@ -752,25 +608,18 @@ main (int argc, char **argv)
   ag_test_harness_add_account (harness, "rt-1");
   ag_test_harness_start_proxy (harness);
 
-  g_test_add_func ("/faults/upstream/close-before-first-byte", test_close_before_first_byte);
-  g_test_add_func ("/faults/upstream/close-mid-event", test_close_mid_event);
-  g_test_add_func ("/faults/upstream/garbage", test_garbage);
-  g_test_add_func ("/faults/upstream/truncated-json", test_truncated_json);
-  g_test_add_func ("/faults/upstream/huge-event", test_huge_event);
-  g_test_add_func ("/faults/upstream/comments-only", test_comments_only);
-  g_test_add_func ("/faults/upstream/html-page-with-200", test_html_page_with_200);
-  g_test_add_func ("/faults/upstream/slow-first-byte", test_slow_first_byte);
-  g_test_add_func ("/faults/upstream/stall-mid-stream", test_stall_mid_stream);
+  /* Flat under each prefix, in this order: the tests share one proxy (rests are per model and last). */
+  AG_TEST_ADD_CASES ("/faults/upstream/", upstream_faults, test_fault);
   g_test_add_func ("/faults/upstream/429-storm", test_429_storm);
-  g_test_add_func ("/faults/upstream/server-errors", test_server_errors);
-  g_test_add_func ("/faults/upstream/401-renews-token", test_401_renews_token);
+  AG_TEST_ADD_CASES ("/faults/upstream/", server_errors, test_fault);
+  g_test_add_data_func ("/faults/upstream/401-renews-token", &renews_token, test_fault);
   g_test_add_func ("/faults/upstream/403-validation-required", test_403_validation_required);
   g_test_add_func ("/faults/upstream/invalid-grant-on-refresh", test_invalid_grant_on_refresh);
   g_test_add_func ("/faults/client/disconnects-mid-stream", test_client_disconnects_mid_stream);
   g_test_add_func ("/faults/client/half-body", test_half_body);
   g_test_add_func ("/faults/client/50-mb-body", test_50_mb_body);
   g_test_add_func ("/faults/client/50-mb-chunked-body", test_50_mb_chunked_body);
-  g_test_add_func ("/faults/client/invalid-utf8", test_invalid_utf8);
+  g_test_add_data_func ("/faults/client/invalid-utf8", &invalid_utf8, test_fault);
   g_test_add_func ("/faults/client/500-idle-connections", test_500_idle_connections);
   g_test_add_func ("/faults/client/closed-keepalive-connections-released",
                    test_closed_keepalive_connections_released);

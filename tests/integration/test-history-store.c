@@ -2,7 +2,7 @@
 /* The history store on a real SQLite file: adding never blocks the main loop, rows come back in order, the log
  * is bounded, quota samples are queried by series, and a database that cannot be opened drops rows and reports
  * "failed" without crashing, then recovers. */
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-history-store.h"
 #include "ag-settings.h"
 
@@ -62,29 +62,10 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  g_chmod (path, 0700);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   g_clear_object (&fixture->store);
-  remove_tree (fixture->dir);
+  ag_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->failure);
@@ -111,17 +92,6 @@ numbered_record (guint n)
   if (n % 10 == 0)
     ag_request_record_add_attempt (record, "user3@example.com", "quota", 429, 0);
   return record;
-}
-
-static GPtrArray *
-query_requests (AgHistoryStore *store, guint limit, gint64 since_ms, GError **error)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  ag_history_store_query_requests_async (store, limit, since_ms, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
-  return ag_history_store_query_requests_finish (store, result, error);
 }
 
 static void
@@ -199,7 +169,7 @@ test_thousand_requests (Fixture *fixture, gconstpointer data)
       /* Interleave with the main loop, as the proxy does. */
       g_main_context_iteration (NULL, FALSE);
     }
-  acct_wait_count (&fixture->added, 1000);
+  ag_test_wait_count (&fixture->added, 1000, AG_TEST_TIMEOUT_MS);
   qsort (durations, G_N_ELEMENTS (durations), sizeof (gint64), compare_gint64);
   g_test_message ("add_request: median %" G_GINT64_FORMAT " µs, p99 %" G_GINT64_FORMAT " µs, max %" G_GINT64_FORMAT
                   " µs; 1000 rows written in %" G_GINT64_FORMAT " ms",
@@ -211,7 +181,7 @@ test_thousand_requests (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->failed, ==, 0);
   g_assert_cmpuint (ag_history_store_get_dropped (fixture->store), ==, 0);
 
-  records = query_requests (fixture->store, 0, 0, &error);
+  records = ag_test_history_query_requests (fixture->store, 0, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (records->len, ==, 1000);
   for (guint i = 0; i < records->len; i++)
@@ -244,7 +214,7 @@ test_query_limit_since (Fixture *fixture, gconstpointer data)
   ag_history_store_add_request (fixture->store, record);
 
   /* Queries are answered after the writes queued before them: no waiting for "request-added" needed. */
-  newest = query_requests (fixture->store, 5, 0, &error);
+  newest = ag_test_history_query_requests (fixture->store, 5, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (newest->len, ==, 5);
   for (guint i = 0; i < 4; i++)
@@ -255,12 +225,12 @@ test_query_limit_since (Fixture *fixture, gconstpointer data)
   g_assert_null (record->account);
   g_assert_cmpint (record->ttfb_ms, ==, -1);
 
-  recent = query_requests (fixture->store, 0, 1764000000000 + 25 * 1000, &error);
+  recent = ag_test_history_query_requests (fixture->store, 0, 1764000000000 + 25 * 1000, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (recent->len, ==, 6);
   assert_numbered (g_ptr_array_index (recent, 0), 25);
 
-  both = query_requests (fixture->store, 2, 1764000000000 + 10 * 1000, &error);
+  both = ag_test_history_query_requests (fixture->store, 2, 1764000000000 + 10 * 1000, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (both->len, ==, 2);
   assert_numbered (g_ptr_array_index (both, 0), 29);
@@ -279,10 +249,10 @@ test_bounded (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (ag_history_store_get_max_rows (fixture->store), ==, 100);
   for (guint i = 0; i < 250; i++)
     ag_history_store_add_request (fixture->store, numbered_record (i));
-  acct_wait_count (&fixture->added, 250);
+  ag_test_wait_count (&fixture->added, 250, AG_TEST_TIMEOUT_MS);
 
   /* Never more than max-rows; trimming in batches leaves at least 90 % of it; always the newest. */
-  kept = query_requests (fixture->store, 0, 0, &error);
+  kept = ag_test_history_query_requests (fixture->store, 0, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (kept->len, <=, 100);
   g_assert_cmpuint (kept->len, >=, 90);
@@ -290,7 +260,7 @@ test_bounded (Fixture *fixture, gconstpointer data)
     assert_numbered (g_ptr_array_index (kept, i), 250 - kept->len + i);
 
   g_object_set (fixture->store, "max-rows", 20, NULL);
-  fewer = query_requests (fixture->store, 0, 0, &error);
+  fewer = ag_test_history_query_requests (fixture->store, 0, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fewer->len, ==, 18);
   assert_numbered (g_ptr_array_index (fewer, 17), 249);
@@ -314,14 +284,9 @@ test_settings_binding (Fixture *fixture, gconstpointer data)
 static GPtrArray *
 query_quota (AgHistoryStore *store, const char *account, const char *model, gint64 since_ms, gint64 until_ms)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  GPtrArray *samples;
+  GPtrArray *samples = ag_test_history_query_quota (store, account, model, since_ms, until_ms, &error);
 
-  ag_history_store_query_quota_async (store, account, model, since_ms, until_ms, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
-  samples = ag_history_store_query_quota_finish (store, result, &error);
   g_assert_no_error (error);
   return samples;
 }
@@ -396,7 +361,7 @@ test_reopen_keeps_rows (Fixture *fixture, gconstpointer data)
   sqlite3_close (db);
 
   fixture->store = ag_history_store_new (fixture->path);
-  records = query_requests (fixture->store, 0, 0, &error);
+  records = ag_test_history_query_requests (fixture->store, 0, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (records->len, ==, 10);
   assert_numbered (g_ptr_array_index (records, 9), 9);
@@ -417,9 +382,9 @@ test_newer_schema_refused (Fixture *fixture, gconstpointer data)
 
   fixture->store = ag_history_store_new (fixture->path);
   watch (fixture, fixture->store);
-  acct_wait_count (&fixture->failed, 1);
+  ag_test_wait_count (&fixture->failed, 1, AG_TEST_TIMEOUT_MS);
   g_assert_nonnull (strstr (fixture->failure, "written by a newer ag-cl (schema 99"));
-  records = query_requests (fixture->store, 0, 0, &error);
+  records = ag_test_history_query_requests (fixture->store, 0, 0, &error);
   g_assert_null (records);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
 }
@@ -433,7 +398,7 @@ add_and_settle (AgHistoryStore *store, guint n)
 
   for (guint i = 0; i < n; i++)
     ag_history_store_add_request (store, numbered_record (i));
-  records = query_requests (store, 0, 0, &error);
+  records = ag_test_history_query_requests (store, 0, 0, &error);
   g_assert_null (records);
   g_assert_nonnull (error);
 }
@@ -487,11 +452,11 @@ test_data_dir_under_file (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (g_unlink (file), ==, 0);
   ag_history_store_set_retry_interval (fixture->store, 0);
   ag_history_store_add_request (fixture->store, numbered_record (42));
-  records = query_requests (fixture->store, 0, 0, &error);
+  records = ag_test_history_query_requests (fixture->store, 0, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (records->len, ==, 1);
   assert_numbered (g_ptr_array_index (records, 0), 42);
-  acct_wait_count (&fixture->added, 1);
+  ag_test_wait_count (&fixture->added, 1, AG_TEST_TIMEOUT_MS);
   g_assert_cmpuint (fixture->failed, ==, 1);
   g_assert_cmpuint (ag_history_store_get_dropped (fixture->store), ==, 8);
 }
@@ -510,7 +475,7 @@ test_disk_full (Fixture *fixture, gconstpointer data)
   fixture->store = ag_history_store_new (fixture->path);
   watch (fixture, fixture->store);
   ag_history_store_add_request (fixture->store, numbered_record (0));
-  acct_wait_count (&fixture->added, 1);
+  ag_test_wait_count (&fixture->added, 1, AG_TEST_TIMEOUT_MS);
 
   signal (SIGXFSZ, SIG_IGN);
   g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
@@ -538,7 +503,7 @@ test_disk_full (Fixture *fixture, gconstpointer data)
 
   ag_history_store_set_retry_interval (fixture->store, 0);
   ag_history_store_add_request (fixture->store, numbered_record (500));
-  records = query_requests (fixture->store, 0, 0, &error);
+  records = ag_test_history_query_requests (fixture->store, 0, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (records->len, ==, written + 2);
   assert_numbered (g_ptr_array_index (records, records->len - 1), 500);

@@ -2,7 +2,7 @@
 /* The upstream HTTP proxy, end to end: every URL of Google's side points at a host that does not resolve
  * (cloudcode.test), and the mock doubles as the HTTP proxy in front of it. Requests get through only when ag-cl
  * really sends them through the proxy that AGCL_UPSTREAM_PROXY and the proxy variables chose. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <string.h>
 
@@ -23,8 +23,8 @@ harness_behind_proxy (void)
   ag_test_harness_setenv (harness, "AGCL_USERINFO_URL", userinfo);
   ag_test_harness_setenv (harness, "http_proxy", mock);
   /* Not a desktop session, whatever the machine running the tests is: "auto" then reads the variables. */
-  harness->env = g_environ_unsetenv (harness->env, "XDG_CURRENT_DESKTOP");
-  harness->env = g_environ_unsetenv (harness->env, "AGCL_UPSTREAM_PROXY");
+  ag_test_harness_unsetenv (harness, "XDG_CURRENT_DESKTOP");
+  ag_test_harness_unsetenv (harness, "AGCL_UPSTREAM_PROXY");
   return harness;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A running proxy follows the keyring: accounts added or removed and the local API key generated or cleared with
  * the CLI take effect without a restart (ag-keyring-watch). */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <string.h>
 
@@ -35,30 +35,6 @@ run_cli_ok (const char * const *args, char **out)
 
   if (ag_test_harness_run_cli (harness, args, NULL, out, &err) != 0)
     g_error ("ag-cl %s %s failed: %s", args[0], args[1], err);
-}
-
-/* Removes every account with the CLI, so that each case starts from an empty keyring. */
-static void
-remove_all_accounts (void)
-{
-  const char *list[] = { "account", "list", NULL };
-  g_autofree char *listing = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  run_cli_ok (list, &listing);
-  lines = g_strsplit (listing, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", 2);
-
-      if (fields[0] != NULL && strchr (fields[0], '@') != NULL)
-        {
-          const char *remove[] = { "account", "remove", fields[0], NULL };
-
-          run_cli_ok (remove, NULL);
-        }
-    }
-  g_assert_cmpuint (wait_for_status (NULL, 503), ==, 503);
 }
 
 static void
@@ -110,16 +86,15 @@ test_api_key_follows_the_keyring (void)
   run_cli_ok (clear, NULL);
   g_assert_cmpuint (wait_for_status (NULL, 200), ==, 200);
   g_assert_nonnull (strstr (harness->proxy_log->str, "local API key changed in the keyring: removed"));
-  remove_all_accounts ();
+  /* Each case starts from an empty keyring. */
+  ag_test_harness_remove_accounts (harness, TRUE);
+  g_assert_cmpuint (wait_for_status (NULL, 503), ==, 503);
 }
 
 static void
 set_script (const char *json)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (ag_mock_server_set_script_json (harness->mock, json, &error));
-  g_assert_no_error (error);
+  ag_test_mock_set_script (harness->mock, json);
 }
 
 /* An account whose sign-in Google revoked, signed in again with the CLI: the running proxy takes the new sign-in

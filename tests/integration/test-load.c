@@ -8,7 +8,7 @@
  * malloc_trim brings it below the warm-up figure, so none of it is in use), and ag-cl hands them back a second
  * after it goes quiet (ag-heap-trim). A per-request leak would not go away then: libsoup 3.2's leak of every closed
  * connection, ~2 kB each, would double RSS here. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <string.h>
 

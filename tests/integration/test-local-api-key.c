@@ -4,7 +4,7 @@
  * keyring (the CLI) does once loaded, which listen addresses it allows, and no key ever reaching a log. */
 #include <libsoup/soup.h>
 #include <string.h>
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-account-pool.h"
 #include "ag-cloudcode-client.h"
 #include "ag-local-api-key.h"
@@ -112,8 +112,8 @@ cli_lookup (Fixture *fixture)
   g_autoptr(GError) error = NULL;
   char *key;
 
-  ag_api_key_store_lookup_async (fixture->cli, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_api_key_store_lookup_async (fixture->cli, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   key = ag_api_key_store_lookup_finish (fixture->cli, result, &error);
   g_assert_no_error (error);
   return key;
@@ -138,8 +138,8 @@ cli_save_settled (Fixture *fixture, const char *key)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  ag_api_key_store_save_async (fixture->cli, key, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_api_key_store_save_async (fixture->cli, key, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   g_assert_true (ag_api_key_store_save_finish (fixture->cli, result, &error));
   g_assert_no_error (error);
   settle (fixture);
@@ -152,8 +152,8 @@ cli_clear_settled (Fixture *fixture)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  ag_api_key_store_clear_async (fixture->cli, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_api_key_store_clear_async (fixture->cli, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   g_assert_true (ag_api_key_store_clear_finish (fixture->cli, result, &error));
   g_assert_no_error (error);
   settle (fixture);
@@ -180,8 +180,8 @@ load (Fixture *fixture)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  ag_local_api_key_load_async (fixture->key, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_local_api_key_load_async (fixture->key, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   g_assert_true (ag_local_api_key_load_finish (fixture->key, result, &error));
   g_assert_no_error (error);
 }
@@ -199,8 +199,8 @@ status_with (Fixture *fixture, const char *key)
 
   if (key != NULL)
     soup_message_headers_append (soup_message_get_request_headers (message), "x-api-key", key);
-  soup_session_send_and_read_async (fixture->session, message, G_PRIORITY_DEFAULT, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  soup_session_send_and_read_async (fixture->session, message, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   body = soup_session_send_and_read_finish (fixture->session, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (body);
@@ -242,8 +242,8 @@ test_generate_and_clear (Fixture *fixture, gconstpointer data)
   g_autofree char *second = NULL;
 
   load (fixture);
-  ag_local_api_key_generate_async (fixture->key, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_local_api_key_generate_async (fixture->key, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   generated = ag_local_api_key_generate_finish (fixture->key, result, &error);
   g_clear_object (&result);
   g_assert_no_error (error);
@@ -258,8 +258,8 @@ test_generate_and_clear (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (status_with (fixture, generated), ==, 404);
 
   /* A second key replaces the first at once; "is-set" did not change. */
-  ag_local_api_key_generate_async (fixture->key, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_local_api_key_generate_async (fixture->key, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   second = ag_local_api_key_generate_finish (fixture->key, result, &error);
   g_clear_object (&result);
   g_assert_no_error (error);
@@ -269,8 +269,8 @@ test_generate_and_clear (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (status_with (fixture, generated), ==, 401);
   g_assert_cmpuint (status_with (fixture, second), ==, 404);
 
-  ag_local_api_key_clear_async (fixture->key, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_local_api_key_clear_async (fixture->key, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   g_assert_true (ag_local_api_key_clear_finish (fixture->key, result, &error));
   g_clear_object (&result);
   g_assert_no_error (error);
@@ -284,8 +284,8 @@ test_generate_and_clear (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (status_with (fixture, NULL), ==, 404);
 
   /* None stored is no error. */
-  ag_local_api_key_clear_async (fixture->key, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_local_api_key_clear_async (fixture->key, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   g_assert_true (ag_local_api_key_clear_finish (fixture->key, result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fixture->notifications, ==, 2);
@@ -366,7 +366,7 @@ main (int argc, char **argv)
   g_log_set_writer_func (capture_log, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
   /* The clients point at the mock: nothing here may reach Google. */
-  mock = acct_mock_start (NULL);
+  mock = ag_test_mock_start (NULL);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/local-api-key/load-none", test_load_none);
   ADD ("/local-api-key/load-stored", test_load_stored);

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* `ag-cl log` (the real binary) reading the request log another process keeps open and writing: the aligned table,
  * --limit, --since, --json, bad arguments, and a data directory without a log. */
-#include "acct-test-util.h"
 #include "ag-history-store.h"
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -41,8 +40,6 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GPtrArray) written = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  GAsyncResult *slot = NULL;
   AgRequestRecord *record;
 
   fixture->dir = g_dir_make_tmp ("ag-log-cli-XXXXXX", &error);
@@ -71,9 +68,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   ag_history_store_add_request (fixture->store, record);
 
   /* The rows are committed once a query queued after them is answered. */
-  ag_history_store_query_requests_async (fixture->store, 0, 0, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
-  written = ag_history_store_query_requests_finish (fixture->store, result, &error);
+  written = ag_test_history_query_requests (fixture->store, 0, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (written->len, ==, 3);
 }
@@ -81,17 +76,9 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  const char *files[] = { "history.db", "history.db-wal", "history.db-shm" };
-
   g_clear_object (&fixture->store);
   ag_test_harness_free (fixture->harness);
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, files[i], NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  ag_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The headless proxy end to end over HTTP: the real ag-cl binary, an account stored in the (test) keyring, and the
  * in-process mock Cloud Code server. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <string.h>
 
@@ -12,156 +12,170 @@ static AgTestHarness *harness;
 static void
 set_script (const char *json)
 {
-  g_autoptr(GError) error = NULL;
-
-  ag_mock_server_reset (harness->mock);
-  g_assert_true (ag_mock_server_set_script_json (harness->mock, json != NULL ? json : "{}", &error));
-  g_assert_no_error (error);
+  ag_test_harness_set_script (harness, json);
 }
 
-static JsonObject *
-error_of (JsonNode *body)
-{
-  JsonObject *object = json_node_get_object (body);
+/* A request and the answer it must get: the status and, for an error, its type and a part of its message. */
+typedef struct {
+  const char *name;
+  const char *script;         /* NULL: the mock as it is; "{}": its defaults, request log emptied */
+  const char *method;
+  const char *path;
+  const char *body;
+  guint       status;
+  const char *error_type;     /* NULL: the body is not checked */
+  const char *error_part;     /* in the error's message ("" for any) */
+  gboolean    not_upstream;   /* and nothing reached Google */
+} Answer;
 
-  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "error");
-  return json_object_get_object_member (object, "error");
-}
+#define BAD_REQUEST(name, json, part) \
+  { "bad-request-" name, "{}", "POST", "/v1/messages?beta=true", json, 400, "invalid_request_error", part, TRUE }
+#define UPSTREAM_ERRORS_SCRIPT \
+  "{\"generate\":[{\"match\":{\"text_contains\":\"quota\"},\"respond\":{\"error_preset\":" \
+  "\"quota_exhausted\",\"reset_delay\":\"2h21m25.831582438s\"}}," \
+  "{\"match\":{\"text_contains\":\"invalid\"},\"respond\":{\"status\":400,\"error\":{\"code\":400," \
+  "\"message\":\"Request contains an invalid argument.\",\"status\":\"INVALID_ARGUMENT\"}}}]}"
 
-/* The last recorded request whose path ends with @suffix, as an object ({"method","path","query","headers","body"}). */
-static JsonObject *
-last_request (JsonNode *requests, const char *suffix)
-{
-  JsonArray *array = json_node_get_array (requests);
+static const Answer routes[] = {
+  { "route-healthz", NULL, "GET", "/healthz", NULL, 200 },
+  { "route-head-root", NULL, "HEAD", "/", NULL, 200 },
+  { "route-event-logging-batch", NULL, "POST", "/api/event_logging/batch", "{\"events\":[]}", 200 },
+  { "route-v1-event-logging", NULL, "POST", "/v1/api/event_logging", "{}", 200 },
+  { "route-post-root", NULL, "POST", "/", "{}", 200 },
+  { "route-unknown-path", NULL, "GET", "/v2/nothing", NULL, 404, "not_found_error", "/v2/nothing" },
+  { "route-messages-get", NULL, "GET", "/v1/messages", NULL, 405 },
+};
 
-  for (guint i = json_array_get_length (array); i > 0; i--)
-    {
-      JsonObject *request = json_array_get_object_element (array, i - 1);
+static const Answer bad_requests[] = {
+  BAD_REQUEST ("not-json", "this is not json", "JSON"),
+  BAD_REQUEST ("not-an-object", "[1,2,3]", "object"),
+  BAD_REQUEST ("no-model", "{\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "model"),
+  BAD_REQUEST ("no-messages", "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10}", "messages"),
+  BAD_REQUEST ("bad-block", "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
+               "\"content\":[{\"type\":42}]}]}", "messages.0.content.0"),
+  BAD_REQUEST ("model-not-a-string", "{\"model\":7,\"messages\":[]}", "model"),
+};
 
-      if (g_str_has_suffix (json_object_get_string_member (request, "path"), suffix))
-        return request;
-    }
-  g_error ("no recorded request ends with %s", suffix);
-  return NULL;
-}
+static const Answer upstream_errors[] = {
+  /* Opus: the account then rests on it for hours, and the later tests need Sonnet. */
+  { "upstream-quota-exhausted", UPSTREAM_ERRORS_SCRIPT, "POST", "/v1/messages",
+    "{\"model\":\"claude-opus-4-8\",\"max_tokens\":100,\"stream\":true,"
+    "\"messages\":[{\"role\":\"user\",\"content\":\"use up my quota\"}]}", 429, "rate_limit_error", "" },
+  { "upstream-invalid-argument", UPSTREAM_ERRORS_SCRIPT, "POST", "/v1/messages",
+    "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,"
+    "\"messages\":[{\"role\":\"user\",\"content\":\"invalid please\"}]}", 400, "invalid_request_error",
+    "invalid argument" },
+};
 
-/* Event names of a parsed SSE body, space-separated, with consecutive deltas and pings collapsed. */
-static char *
-event_shape (JsonNode *events)
-{
-  JsonArray *array = json_node_get_array (events);
-  GString *shape = g_string_new (NULL);
-  const char *previous = NULL;
+/* The catalogue is loaded (test_models ran); a name of no known family is refused before any upstream call. */
+static const Answer unknown_model = {
+  "unknown-model", "{}", "POST", "/v1/messages",
+  "{\"model\":\"gpt-4o\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+  404, "not_found_error", "", TRUE,
+};
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      const char *name = json_object_get_string_member (json_array_get_object_element (array, i), "event");
-
-      if (g_strcmp0 (name, previous) == 0 && g_str_equal (name, "content_block_delta"))
-        continue;
-      if (shape->len > 0)
-        g_string_append_c (shape, ' ');
-      g_string_append (shape, name);
-      previous = name;
-    }
-  return g_string_free (shape, FALSE);
-}
-
-static char *
-joined_deltas (JsonNode *events, const char *delta_type, const char *field)
-{
-  JsonArray *array = json_node_get_array (events);
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *data = json_object_get_object_member (json_array_get_object_element (array, i), "data");
-
-      if (g_str_equal (json_object_get_string_member (data, "type"), "content_block_delta"))
-        {
-          JsonObject *delta = json_object_get_object_member (data, "delta");
-
-          if (g_str_equal (json_object_get_string_member (delta, "type"), delta_type))
-            g_string_append (text, json_object_get_string_member (delta, field));
-        }
-    }
-  return g_string_free (text, FALSE);
-}
+/* Claude Code's quota probe (max_tokens 1) is answered without Google too. */
+static const Answer quota_probe = {
+  "warmup-quota-probe", "{}", "POST", "/v1/messages",
+  "{\"model\":\"claude-opus-4-8\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"quota\"}]}",
+  200, NULL, NULL, TRUE,
+};
 
 static void
-test_routes (void)
+test_answer (gconstpointer data)
 {
+  const Answer *a = data;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) parsed = NULL;
 
-  g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
-  g_assert_cmpuint (ag_test_harness_request (harness, "HEAD", "/", NULL, NULL, NULL), ==, 200);
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/api/event_logging/batch", "{\"events\":[]}", &body,
-                                             NULL), ==, 200);
-  g_clear_pointer (&body, g_bytes_unref);
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/api/event_logging", "{}", NULL, NULL), ==, 200);
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/", "{}", NULL, NULL), ==, 200);
-
-  g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/v2/nothing", NULL, &body, NULL), ==, 404);
-  parsed = ag_test_parse_json (body);
-  g_assert_cmpstr (json_object_get_string_member (error_of (parsed), "type"), ==, "not_found_error");
-  g_assert_nonnull (strstr (json_object_get_string_member (error_of (parsed), "message"), "/v2/nothing"));
-
-  g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/v1/messages", NULL, NULL, NULL), ==, 405);
+  if (a->script != NULL)
+    set_script (a->script);
+  g_assert_cmpuint (ag_test_harness_request (harness, a->method, a->path, a->body, &body, NULL), ==, a->status);
+  if (a->error_type != NULL)
+    ag_test_assert_error_body (body, a->error_type, a->error_part);
+  if (a->not_upstream)
+    g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
 }
 
+#define TEXT_SHAPE "message_start content_block_start content_block_delta content_block_stop message_delta message_stop"
+
+/* A streamed answer: the events, in order, and the text they carry. */
+typedef struct {
+  const char *name;
+  const char *script;
+  const char *path;
+  const char *body;
+  const char *content_type;   /* NULL: not checked */
+  const char *header;         /* NULL, or a header the answer has, with… */
+  const char *header_value;   /* …this value */
+  const char *prefix;         /* NULL, or how the body starts */
+  const char *shape;          /* ag_test_event_shape */
+  const char *text;           /* the text deltas; NULL: not checked */
+  gboolean    not_upstream;   /* nothing reached Google */
+} Streamed;
+
+static const Streamed stream_text = {
+  "stream-text", "{\"generate\":[{\"respond\":{\"text\":\"Streaming works, one piece at a time.\"}}]}",
+  "/v1/messages", "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":256,\"stream\":true,"
+  "\"messages\":[{\"role\":\"user\",\"content\":\"Stream please\"}]}",
+  "text/event-stream", NULL, NULL, NULL, TEXT_SHAPE, "Streaming works, one piece at a time.",
+};
+
+/* AGCL_KEEPALIVE_MS is 300 for this proxy; the mock is silent for 1.2 s before its first byte. While nothing has
+ * come, keepalives are SSE comments: no event before message_start, which opens with the first content. */
+static const Streamed keepalive_ping = {
+  "keepalive-ping", "{\"generate\":[{\"respond\":{\"text\":\"Slow but here.\",\"first_byte_delay_ms\":1200}}]}",
+  "/v1/messages", "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"stream\":true,"
+  "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}",
+  NULL, NULL, NULL, ": ping\n\n: ping\n\n", TEXT_SHAPE, NULL,
+};
+
+/* Claude Code's warm-up is answered by ag-cl itself. */
+static const Streamed warmup = {
+  "warmup-interception", "{}", "/v1/messages?beta=true",
+  "{\"model\":\"claude-haiku-4-5-20251001\",\"max_tokens\":32000,\"stream\":true,\"messages\":[{\"role\":"
+  "\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Warmup\",\"cache_control\":{\"type\":\"ephemeral\"}}]}]}",
+  NULL, "X-Warmup-Intercepted", "true", NULL, TEXT_SHAPE, "OK", TRUE,
+};
+
 static void
-assert_bad_request (const char *json, const char *message_part)
+test_streamed (gconstpointer data)
 {
+  const Streamed *c = data;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) parsed = NULL;
-  JsonObject *error;
+  g_autoptr(SoupMessageHeaders) headers = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  g_autofree char *shape = NULL;
 
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages?beta=true", json, &body, NULL), ==, 400);
-  parsed = ag_test_parse_json (body);
-  error = error_of (parsed);
-  g_assert_cmpstr (json_object_get_string_member (error, "type"), ==, "invalid_request_error");
-  if (strstr (json_object_get_string_member (error, "message"), message_part) == NULL)
-    g_error ("error message \"%s\" does not mention \"%s\"", json_object_get_string_member (error, "message"),
-             message_part);
-}
+  set_script (c->script);
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", c->path, c->body, &body, &headers), ==, 200);
+  if (c->content_type != NULL)
+    g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, c->content_type);
+  if (c->header != NULL)
+    g_assert_cmpstr (soup_message_headers_get_one (headers, c->header), ==, c->header_value);
+  if (c->prefix != NULL)
+    g_assert_true (g_str_has_prefix (g_bytes_get_data (body, NULL), c->prefix));
+  events = ag_test_parse_sse (body);
+  shape = ag_test_event_shape (events);
+  g_assert_cmpstr (shape, ==, c->shape);
+  if (c->text != NULL)
+    {
+      g_autofree char *text = ag_test_joined_deltas (events, "text_delta", "text");
 
-static void
-test_bad_requests (void)
-{
-  set_script (NULL);
-  assert_bad_request ("this is not json", "JSON");
-  assert_bad_request ("[1,2,3]", "object");
-  assert_bad_request ("{\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "model");
-  assert_bad_request ("{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10}", "messages");
-  assert_bad_request ("{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
-                      "\"content\":[{\"type\":42}]}]}", "messages.0.content.0");
-  assert_bad_request ("{\"model\":7,\"messages\":[]}", "model");
-  /* Nothing reached upstream. */
-  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
+      g_assert_cmpstr (text, ==, c->text);
+    }
+  if (c->not_upstream)
+    g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
 }
 
 /* A body announced larger than the limit is refused from its headers, before anything is read. */
 static void
 test_oversized_body (void)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", harness->port);
-  const char *request = "POST /v1/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        "Content-Length: 999999999\r\n\r\n{\"model\":";
-  char response[4096] = { 0 };
-  gsize got = 0;
+  g_autofree char *response = ag_test_raw_exchange (harness->port,
+                                                    "POST /v1/messages HTTP/1.1\r\nHost: localhost\r\n"
+                                                    "Content-Type: application/json\r\n"
+                                                    "Content-Length: 999999999\r\n\r\n{\"model\":");
 
-  g_socket_client_set_timeout (client, 10);
-  connection = g_socket_client_connect_to_host (client, host, 0, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
-                                            strlen (request), NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (connection)), response, sizeof response - 1,
-                           &got, NULL, NULL);
   g_assert_true (g_str_has_prefix (response, "HTTP/1.1 413"));
   g_assert_nonnull (strstr (response, "\"request_too_large\""));
   g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
@@ -172,8 +186,8 @@ test_non_stream_text (void)
 {
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) parsed = NULL;
-  g_autoptr(JsonNode) requests = NULL;
-  JsonObject *message, *upstream, *headers, *usage;
+  g_autoptr(JsonObject) recorded = NULL;
+  JsonObject *message, *headers, *usage;
   JsonArray *content;
 
   set_script (NULL);
@@ -198,14 +212,13 @@ test_non_stream_text (void)
   g_assert_cmpint (json_object_get_int_member (usage, "output_tokens"), >, 0);
 
   /* Upstream saw a streamed request in the Cloud Code envelope, for the mapped model and the account's project. */
-  requests = ag_mock_server_get_requests (harness->mock);
-  upstream = last_request (requests, ":streamGenerateContent");
-  g_assert_cmpstr (json_object_get_string_member (upstream, "query"), ==, "alt=sse");
-  headers = json_object_get_object_member (upstream, "headers");
+  recorded = ag_test_mock_last_request (harness->mock, ":streamGenerateContent");
+  g_assert_cmpstr (json_object_get_string_member (recorded, "query"), ==, "alt=sse");
+  headers = json_object_get_object_member (recorded, "headers");
   g_assert_true (g_str_has_prefix (json_object_get_string_member (headers, "authorization"), "Bearer "));
   g_assert_true (g_str_has_prefix (json_object_get_string_member (headers, "user-agent"), "antigravity/"));
   {
-    JsonObject *envelope = json_object_get_object_member (upstream, "body");
+    JsonObject *envelope = json_object_get_object_member (recorded, "body");
 
     g_assert_cmpstr (json_object_get_string_member (envelope, "model"), ==, "claude-sonnet-4-6");
     g_assert_cmpstr (json_object_get_string_member (envelope, "project"), ==, "proj-1");
@@ -216,34 +229,11 @@ test_non_stream_text (void)
 }
 
 static void
-test_stream_text (void)
-{
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) events = NULL;
-  g_autoptr(SoupMessageHeaders) headers = NULL;
-  g_autofree char *shape = NULL;
-  g_autofree char *text = NULL;
-
-  set_script ("{\"generate\":[{\"respond\":{\"text\":\"Streaming works, one piece at a time.\"}}]}");
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages",
-                                             "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":256,\"stream\":true,"
-                                             "\"messages\":[{\"role\":\"user\",\"content\":\"Stream please\"}]}",
-                                             &body, &headers), ==, 200);
-  g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, "text/event-stream");
-  events = ag_test_parse_sse (body);
-  shape = event_shape (events);
-  g_assert_cmpstr (shape, ==, "message_start content_block_start content_block_delta content_block_stop "
-                              "message_delta message_stop");
-  text = joined_deltas (events, "text_delta", "text");
-  g_assert_cmpstr (text, ==, "Streaming works, one piece at a time.");
-}
-
-static void
 test_thinking_round_trip (void)
 {
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) events = NULL;
-  g_autoptr(JsonNode) requests = NULL;
+  g_autoptr(JsonObject) recorded = NULL;
   g_autofree char *shape = NULL;
   g_autofree char *signature = NULL;
   g_autofree char *thinking = NULL;
@@ -260,20 +250,20 @@ test_thinking_round_trip (void)
                                              "\"high\"},\"messages\":[{\"role\":\"user\",\"content\":\"Please think: "
                                              "what is six times seven?\"}]}", &body, NULL), ==, 200);
   events = ag_test_parse_sse (body);
-  shape = event_shape (events);
+  shape = ag_test_event_shape (events);
   g_assert_cmpstr (shape, ==, "message_start content_block_start content_block_delta content_block_stop "
                               "content_block_start content_block_delta content_block_stop message_delta message_stop");
-  thinking = joined_deltas (events, "thinking_delta", "thinking");
+  thinking = ag_test_joined_deltas (events, "thinking_delta", "thinking");
   g_assert_cmpstr (thinking, ==, "Let me think about this.");
-  signature = joined_deltas (events, "signature_delta", "signature");
+  signature = ag_test_joined_deltas (events, "signature_delta", "signature");
   g_assert_cmpstr (signature, ==, SIGNATURE);
 
-  requests = ag_mock_server_get_requests (harness->mock);
-  request = json_object_get_object_member (last_request (requests, ":streamGenerateContent"), "body");
+  recorded = ag_test_mock_last_request (harness->mock, ":streamGenerateContent");
+  request = json_object_get_object_member (recorded, "body");
   g_assert_cmpstr (json_object_get_string_member (request, "model"), ==, "claude-opus-4-6-thinking");
   g_assert_true (json_object_has_member (json_object_get_object_member (json_object_get_object_member (request,
                                          "request"), "generationConfig"), "thinkingConfig"));
-  g_clear_pointer (&requests, json_node_unref);
+  g_clear_pointer (&recorded, json_object_unref);
   g_clear_pointer (&body, g_bytes_unref);
 
   /* Turn two: the client sends the signed thinking block back; upstream must receive the same signature. */
@@ -285,9 +275,8 @@ test_thinking_round_trip (void)
                             "{\"role\":\"user\",\"content\":\"And times eight?\"}]}",
                             thinking, signature, "Forty-two.");
   g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", second, &body, NULL), ==, 200);
-  requests = ag_mock_server_get_requests (harness->mock);
-  request = json_object_get_object_member (json_object_get_object_member (last_request (requests,
-                                           ":streamGenerateContent"), "body"), "request");
+  recorded = ag_test_mock_last_request (harness->mock, ":streamGenerateContent");
+  request = json_object_get_object_member (json_object_get_object_member (recorded, "body"), "request");
   contents = json_object_get_array_member (request, "contents");
   g_assert_cmpuint (json_array_get_length (contents), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (contents, 1), "role"), ==, "model");
@@ -310,7 +299,7 @@ test_tool_use (void)
 {
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) parsed = NULL;
-  g_autoptr(JsonNode) requests = NULL;
+  g_autoptr(JsonObject) recorded = NULL;
   JsonObject *message, *block, *request;
   JsonArray *content, *contents;
   gboolean found = FALSE;
@@ -338,9 +327,8 @@ test_tool_use (void)
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (block, "input"), "city"), ==, "Paris");
 
   /* The schema went upstream cleaned. */
-  requests = ag_mock_server_get_requests (harness->mock);
-  request = json_object_get_object_member (json_object_get_object_member (last_request (requests,
-                                           ":streamGenerateContent"), "body"), "request");
+  recorded = ag_test_mock_last_request (harness->mock, ":streamGenerateContent");
+  request = json_object_get_object_member (json_object_get_object_member (recorded, "body"), "request");
   {
     g_autofree char *tools_json = json_to_string (json_object_get_member (request, "tools"), FALSE);
 
@@ -348,7 +336,7 @@ test_tool_use (void)
     g_assert_null (strstr (tools_json, "additionalProperties"));
     g_assert_nonnull (strstr (tools_json, "get_weather"));
   }
-  g_clear_pointer (&requests, json_node_unref);
+  g_clear_pointer (&recorded, json_object_unref);
   g_clear_pointer (&body, g_bytes_unref);
   g_clear_pointer (&parsed, json_node_unref);
 
@@ -361,9 +349,8 @@ test_tool_use (void)
   g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", second, &body, NULL), ==, 200);
   parsed = ag_test_parse_json (body);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (parsed), "stop_reason"), ==, "end_turn");
-  requests = ag_mock_server_get_requests (harness->mock);
-  request = json_object_get_object_member (json_object_get_object_member (last_request (requests,
-                                           ":streamGenerateContent"), "body"), "request");
+  recorded = ag_test_mock_last_request (harness->mock, ":streamGenerateContent");
+  request = json_object_get_object_member (json_object_get_object_member (recorded, "body"), "request");
   contents = json_object_get_array_member (request, "contents");
   for (guint i = 0; i < json_array_get_length (contents); i++)
     {
@@ -384,39 +371,6 @@ test_tool_use (void)
         }
     }
   g_assert_true (found);
-}
-
-static void
-test_upstream_errors (void)
-{
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) parsed = NULL;
-  JsonObject *error;
-
-  set_script ("{\"generate\":[{\"match\":{\"text_contains\":\"quota\"},\"respond\":{\"error_preset\":"
-              "\"quota_exhausted\",\"reset_delay\":\"2h21m25.831582438s\"}},"
-              "{\"match\":{\"text_contains\":\"invalid\"},\"respond\":{\"status\":400,\"error\":{\"code\":400,"
-              "\"message\":\"Request contains an invalid argument.\",\"status\":\"INVALID_ARGUMENT\"}}}]}");
-
-  /* Opus: the account then rests on it for hours, and the later tests need Sonnet. */
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages",
-                                             "{\"model\":\"claude-opus-4-8\",\"max_tokens\":100,\"stream\":true,"
-                                             "\"messages\":[{\"role\":\"user\",\"content\":\"use up my quota\"}]}",
-                                             &body, NULL), ==, 429);
-  parsed = ag_test_parse_json (body);
-  error = error_of (parsed);
-  g_assert_cmpstr (json_object_get_string_member (error, "type"), ==, "rate_limit_error");
-  g_clear_pointer (&body, g_bytes_unref);
-  g_clear_pointer (&parsed, json_node_unref);
-
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages",
-                                             "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,"
-                                             "\"messages\":[{\"role\":\"user\",\"content\":\"invalid please\"}]}",
-                                             &body, NULL), ==, 400);
-  parsed = ag_test_parse_json (body);
-  error = error_of (parsed);
-  g_assert_cmpstr (json_object_get_string_member (error, "type"), ==, "invalid_request_error");
-  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "invalid argument"));
 }
 
 static void
@@ -449,7 +403,7 @@ test_count_tokens (void)
 {
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) parsed = NULL;
-  g_autoptr(JsonNode) requests = NULL;
+  g_autoptr(JsonObject) recorded = NULL;
   JsonObject *upstream;
 
   set_script ("{\"count_tokens\":1234}");
@@ -459,8 +413,8 @@ test_count_tokens (void)
                                              &body, NULL), ==, 200);
   parsed = ag_test_parse_json (body);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (parsed), "input_tokens"), ==, 1234);
-  requests = ag_mock_server_get_requests (harness->mock);
-  upstream = json_object_get_object_member (last_request (requests, ":countTokens"), "body");
+  recorded = ag_test_mock_last_request (harness->mock, ":countTokens");
+  upstream = json_object_get_object_member (recorded, "body");
   g_assert_cmpuint (json_object_get_size (upstream), ==, 1);
   g_assert_true (json_object_has_member (json_object_get_object_member (upstream, "request"), "contents"));
 }
@@ -493,58 +447,6 @@ test_models (void)
   g_assert_false (json_object_get_boolean_member (json_node_get_object (parsed), "has_more"));
 }
 
-static void
-test_unknown_model (void)
-{
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) parsed = NULL;
-
-  /* The catalogue is loaded (test_models ran); a name of no known family is refused before any upstream call. */
-  set_script (NULL);
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages",
-                                             "{\"model\":\"gpt-4o\",\"max_tokens\":100,\"messages\":[{\"role\":"
-                                             "\"user\",\"content\":\"hi\"}]}", &body, NULL), ==, 404);
-  parsed = ag_test_parse_json (body);
-  g_assert_cmpstr (json_object_get_string_member (error_of (parsed), "type"), ==, "not_found_error");
-  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
-}
-
-static void
-test_keepalive_ping (void)
-{
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) events = NULL;
-  g_autofree char *shape = NULL;
-
-  /* AGCL_KEEPALIVE_MS is 300 for this proxy; the mock is silent for 1.2 s before its first byte. */
-  set_script ("{\"generate\":[{\"respond\":{\"text\":\"Slow but here.\",\"first_byte_delay_ms\":1200}}]}");
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages",
-                                             "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"stream\":true,"
-                                             "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}",
-                                             &body, NULL), ==, 200);
-  /* While nothing has come, keepalives are SSE comments: no event before message_start, which opens with the
-   * first content. */
-  g_assert_true (g_str_has_prefix (g_bytes_get_data (body, NULL), ": ping\n\n: ping\n\n"));
-  events = ag_test_parse_sse (body);
-  shape = event_shape (events);
-  g_assert_cmpstr (shape, ==, "message_start content_block_start content_block_delta content_block_stop "
-                              "message_delta message_stop");
-}
-
-typedef struct {
-  gboolean done;
-  GError  *error;
-} Cancelled;
-
-static void
-cancelled_send (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Cancelled *c = user_data;
-  G_GNUC_UNUSED g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (source), result, &c->error);
-
-  c->done = TRUE;
-}
-
 static gboolean
 cancel_now (gpointer user_data)
 {
@@ -561,19 +463,21 @@ test_client_disconnect (void)
   const char *json = "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\","
                      "\"content\":\"hang forever\"}]}";
   g_autoptr(GBytes) request = g_bytes_new_static (json, strlen (json));
-  Cancelled c = { 0 };
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
 
   set_script ("{\"generate\":[{\"respond\":{\"text\":\"never\",\"hang\":true}}]}");
   soup_message_set_request_body_from_bytes (msg, "application/json", request);
-  soup_session_send_async (harness->session, msg, G_PRIORITY_DEFAULT, cancellable, cancelled_send, &c);
+  soup_session_send_async (harness->session, msg, G_PRIORITY_DEFAULT, cancellable, ag_test_store_result, &slot);
   g_timeout_add (700, cancel_now, cancellable);
-  ag_test_wait_for (&c.done, 10000);
-  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&c.error);
+  result = ag_test_await_for (&slot, 10000);
+  stream = soup_session_send_finish (harness->session, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* The proxy noticed and cancelled its upstream request, and goes on serving. */
-  for (int i = 0; i < 100 && strstr (harness->proxy_log->str, "client went away") == NULL; i++)
-    ag_test_sleep (20);
+  ag_test_harness_wait_log (harness, "client went away", 2000);
   set_script (NULL);
   g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages",
                                              "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"messages\":[{"
@@ -582,42 +486,11 @@ test_client_disconnect (void)
 }
 
 static void
-test_warmup_interception (void)
-{
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonNode) events = NULL;
-  g_autoptr(SoupMessageHeaders) headers = NULL;
-  g_autofree char *shape = NULL;
-  g_autofree char *text = NULL;
-
-  set_script (NULL);
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages?beta=true",
-                                             "{\"model\":\"claude-haiku-4-5-20251001\",\"max_tokens\":32000,"
-                                             "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":[{"
-                                             "\"type\":\"text\",\"text\":\"Warmup\",\"cache_control\":{\"type\":"
-                                             "\"ephemeral\"}}]}]}", &body, &headers), ==, 200);
-  g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Warmup-Intercepted"), ==, "true");
-  events = ag_test_parse_sse (body);
-  shape = event_shape (events);
-  g_assert_cmpstr (shape, ==, "message_start content_block_start content_block_delta content_block_stop "
-                              "message_delta message_stop");
-  text = joined_deltas (events, "text_delta", "text");
-  g_assert_cmpstr (text, ==, "OK");
-  g_clear_pointer (&body, g_bytes_unref);
-
-  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages",
-                                             "{\"model\":\"claude-opus-4-8\",\"max_tokens\":1,\"messages\":[{"
-                                             "\"role\":\"user\",\"content\":\"quota\"}]}", &body, NULL), ==, 200);
-  /* Neither reached Google. */
-  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 0);
-}
-
-static void
 test_background_routing (void)
 {
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) parsed = NULL;
-  g_autoptr(JsonNode) requests = NULL;
+  g_autoptr(JsonObject) recorded = NULL;
   JsonObject *upstream;
 
   set_script (NULL);
@@ -630,8 +503,8 @@ test_background_routing (void)
   /* The client sees its own model name; upstream served the background model, without thinking. */
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (parsed), "model"), ==,
                    "claude-haiku-4-5-20251001");
-  requests = ag_mock_server_get_requests (harness->mock);
-  upstream = json_object_get_object_member (last_request (requests, ":streamGenerateContent"), "body");
+  recorded = ag_test_mock_last_request (harness->mock, ":streamGenerateContent");
+  upstream = json_object_get_object_member (recorded, "body");
   g_assert_cmpstr (json_object_get_string_member (upstream, "model"), ==, "gemini-3-flash");
   g_assert_false (json_object_has_member (json_object_get_object_member (json_object_get_object_member (upstream,
                   "request"), "generationConfig"), "thinkingConfig"));
@@ -695,21 +568,24 @@ main (int argc, char **argv)
   ag_test_harness_add_account (harness, "rt-1");
   ag_test_harness_start_proxy (harness);
 
-  g_test_add_func ("/proxy/routes", test_routes);
-  g_test_add_func ("/proxy/bad-requests", test_bad_requests);
+  /* Flat paths ("/proxy/NAME"), in this order: the tests share one proxy whose state (a model's rest, the request
+   * log) later tests see. */
+  AG_TEST_ADD_CASES ("/proxy/", routes, test_answer);
+  AG_TEST_ADD_CASES ("/proxy/", bad_requests, test_answer);
   g_test_add_func ("/proxy/oversized-body", test_oversized_body);
   g_test_add_func ("/proxy/non-stream-text", test_non_stream_text);
-  g_test_add_func ("/proxy/stream-text", test_stream_text);
+  g_test_add_data_func ("/proxy/stream-text", &stream_text, test_streamed);
   g_test_add_func ("/proxy/thinking-round-trip", test_thinking_round_trip);
   g_test_add_func ("/proxy/tool-use", test_tool_use);
-  g_test_add_func ("/proxy/upstream-errors", test_upstream_errors);
+  AG_TEST_ADD_CASES ("/proxy/", upstream_errors, test_answer);
   g_test_add_func ("/proxy/mid-stream-drop", test_mid_stream_drop);
   g_test_add_func ("/proxy/count-tokens", test_count_tokens);
   g_test_add_func ("/proxy/models", test_models);
-  g_test_add_func ("/proxy/unknown-model", test_unknown_model);
-  g_test_add_func ("/proxy/keepalive-ping", test_keepalive_ping);
+  g_test_add_data_func ("/proxy/unknown-model", &unknown_model, test_answer);
+  g_test_add_data_func ("/proxy/keepalive-ping", &keepalive_ping, test_streamed);
   g_test_add_func ("/proxy/client-disconnect", test_client_disconnect);
-  g_test_add_func ("/proxy/warmup-interception", test_warmup_interception);
+  g_test_add_data_func ("/proxy/warmup-interception", &warmup, test_streamed);
+  g_test_add_data_func ("/proxy/warmup-quota-probe", &quota_probe, test_answer);
   g_test_add_func ("/proxy/background-routing", test_background_routing);
   g_test_add_func ("/proxy/request-log", test_request_log);
   status = g_test_run ();

@@ -2,7 +2,7 @@
 /* The quota poller against the mock with two accounts: fetchAvailableModels for each account at start (with its
  * project), the readings on the accounts and in the quota history, the timer only while accounts exist, polls on
  * demand coalesced per account, failures reported through "polled", and accounts removed mid-poll forgotten. */
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-history-store.h"
 #include "ag-quota-poller-private.h"
 #include "ag-settings.h"
@@ -81,7 +81,7 @@ fixture_set_up (Fixture *fixture, gconstpointer script)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  fixture->mock = acct_mock_start (script != NULL ? script : SCRIPT);
+  fixture->mock = ag_test_mock_start (script != NULL ? script : SCRIPT);
   config = ag_cloudcode_config_new_from_env ();
   fixture->cloudcode = ag_cloudcode_client_new (config);
   fixture->oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (fixture->cloudcode));
@@ -98,8 +98,6 @@ fixture_set_up (Fixture *fixture, gconstpointer script)
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer script)
 {
-  const char *files[] = { "history.db", "history.db-wal", "history.db-shm" };
-
   g_clear_object (&fixture->poller);
   g_clear_object (&fixture->history);
   g_clear_object (&fixture->pool);
@@ -107,32 +105,8 @@ fixture_tear_down (Fixture *fixture, gconstpointer script)
   g_clear_object (&fixture->cloudcode);
   g_clear_object (&fixture->mock);
   g_clear_error (&fixture->last_error);
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, files[i], NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  ag_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
-}
-
-static gboolean
-sleep_done (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets the main loop (and the in-process mock) run for @ms. */
-static void
-sleep_ms (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, sleep_done, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
@@ -156,18 +130,13 @@ compare_strings (gconstpointer a, gconstpointer b)
 static char *
 fetch_projects (AgMockServer *mock)
 {
-  g_autoptr(JsonNode) requests = ag_mock_server_get_requests (mock);
-  JsonArray *array = json_node_get_array (requests);
+  g_autoptr(JsonArray) requests = ag_test_mock_requests (mock, ":fetchAvailableModels");
   g_autoptr(GPtrArray) projects = g_ptr_array_new_with_free_func (g_free);
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  for (guint i = 0; i < json_array_get_length (requests); i++)
     {
-      JsonObject *request = json_array_get_object_element (array, i);
-      JsonObject *body;
+      JsonObject *body = json_object_get_object_member (json_array_get_object_element (requests, i), "body");
 
-      if (!g_str_has_suffix (json_object_get_string_member (request, "path"), ":fetchAvailableModels"))
-        continue;
-      body = json_object_get_object_member (request, "body");
       g_ptr_array_add (projects, g_strdup (json_object_get_string_member_with_default (body, "project", "-")));
     }
   g_ptr_array_sort (projects, compare_strings);
@@ -183,9 +152,7 @@ test_start_polls_every_account (Fixture *fixture, gconstpointer script)
   g_auto(GStrv) models = NULL;
   g_autofree char *projects = NULL;
   g_autoptr(GPtrArray) samples = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  GAsyncResult *slot = NULL;
   AgQuotaSample *sample;
 
   /* Nothing happens before start. */
@@ -194,7 +161,7 @@ test_start_polls_every_account (Fixture *fixture, gconstpointer script)
 
   ag_quota_poller_start (fixture->poller);
   g_assert_true (ag_quota_poller_is_scheduled (fixture->poller));
-  acct_wait_count (&fixture->polled, 2);
+  ag_test_wait_count (&fixture->polled, 2, AG_TEST_TIMEOUT_MS);
   g_assert_cmpuint (fixture->failures, ==, 0);
   g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":fetchAvailableModels"), ==, 2);
   projects = fetch_projects (fixture->mock);
@@ -211,10 +178,7 @@ test_start_polls_every_account (Fixture *fixture, gconstpointer script)
   g_assert_cmpstr (models[1], ==, "gemini-3-flash");
   g_assert_cmpuint (fixture->quota_changes, ==, 4);
 
-  ag_history_store_query_quota_async (fixture->history, "user2@example.com", NULL, 0, 0, NULL,
-                                      acct_store_result, &slot);
-  result = acct_wait (&slot);
-  samples = ag_history_store_query_quota_finish (fixture->history, result, &error);
+  samples = ag_test_history_query_quota (fixture->history, "user2@example.com", NULL, 0, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (samples->len, ==, 2);
   sample = g_ptr_array_index (samples, 0);
@@ -240,12 +204,12 @@ test_timer_follows_accounts (Fixture *fixture, gconstpointer script)
   /* An account joining is polled at once and arms the timer. */
   add_account (fixture, "user1@example.com", "proj-1", "rt-1");
   g_assert_true (ag_quota_poller_is_scheduled (fixture->poller));
-  acct_wait_count (&fixture->polled, 1);
+  ag_test_wait_count (&fixture->polled, 1, AG_TEST_TIMEOUT_MS);
   add_account (fixture, "user2@example.com", "proj-2", "rt-2");
-  acct_wait_count (&fixture->polled, 2);
+  ag_test_wait_count (&fixture->polled, 2, AG_TEST_TIMEOUT_MS);
 
   /* The timer polls both again within the interval (1 s, rounded to the second by GLib). */
-  acct_wait_count (&fixture->polled, 4);
+  ag_test_wait_count (&fixture->polled, 4, AG_TEST_TIMEOUT_MS);
   g_assert_cmpuint (fixture->failures, ==, 0);
 
   g_assert_true (ag_account_pool_remove (fixture->pool, "user1@example.com"));
@@ -255,7 +219,7 @@ test_timer_follows_accounts (Fixture *fixture, gconstpointer script)
 
   /* With the last account gone nothing is polled any more. */
   requests = ag_mock_server_count_requests (fixture->mock, ":fetchAvailableModels");
-  sleep_ms (2200);
+  ag_test_sleep (2200);
   g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":fetchAvailableModels"), ==, requests);
 }
 
@@ -274,12 +238,12 @@ test_interval_zero_turns_off (Fixture *fixture, gconstpointer script)
   g_settings_set_uint (settings, "quota-poll-interval", 0);
   g_assert_false (ag_quota_poller_is_scheduled (fixture->poller));
   g_assert_cmpuint (ag_quota_poller_get_interval (fixture->poller), ==, 0);
-  acct_wait_count (&fixture->polled, 1);
+  ag_test_wait_count (&fixture->polled, 1, AG_TEST_TIMEOUT_MS);
 
   /* On demand still works, and a second request while one runs is folded into it. */
   ag_quota_poller_poll_account (fixture->poller, user1);
   ag_quota_poller_poll_account (fixture->poller, user1);
-  acct_wait_count (&fixture->polled, 2);
+  ag_test_wait_count (&fixture->polled, 2, AG_TEST_TIMEOUT_MS);
   g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":fetchAvailableModels"), ==, 2);
   g_settings_set_uint (settings, "quota-poll-interval", 60);
   g_assert_cmpuint (ag_quota_poller_get_interval (fixture->poller), ==, 60);
@@ -300,7 +264,7 @@ test_failures_reported (Fixture *fixture, gconstpointer script)
   g_auto(GStrv) models = NULL;
 
   ag_quota_poller_start (fixture->poller);
-  acct_wait_count (&fixture->polled, 1);
+  ag_test_wait_count (&fixture->polled, 1, AG_TEST_TIMEOUT_MS);
   g_assert_cmpuint (fixture->failures, ==, 1);
   g_assert_error (fixture->last_error, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_HTTP);
   g_assert_cmpuint (fixture->quota_changes, ==, 0);
@@ -309,7 +273,7 @@ test_failures_reported (Fixture *fixture, gconstpointer script)
 
   /* A revoked sign-in fails at the token, before any Cloud Code call. */
   user2 = add_account (fixture, "user2@example.com", "proj-2", "rt-2");
-  acct_wait_count (&fixture->polled, 2);
+  ag_test_wait_count (&fixture->polled, 2, AG_TEST_TIMEOUT_MS);
   g_assert_cmpuint (fixture->failures, ==, 2);
   g_assert_error (fixture->last_error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT);
 
@@ -317,10 +281,10 @@ test_failures_reported (Fixture *fixture, gconstpointer script)
   ag_account_set_state (user2, AG_ACCOUNT_STATE_SIGNED_OUT, "signed out", NULL);
   kept = g_object_ref (user2);
   ag_account_pool_add (fixture->pool, user2);
-  sleep_ms (200);
+  ag_test_sleep (200);
   g_assert_cmpuint (fixture->polled, ==, 2);
   ag_quota_poller_poll_account (fixture->poller, user2);
-  acct_wait_count (&fixture->polled, 3);
+  ag_test_wait_count (&fixture->polled, 3, AG_TEST_TIMEOUT_MS);
 }
 
 #define SLOW_SCRIPT                                                                                             \
@@ -336,11 +300,11 @@ test_account_removed_mid_poll (Fixture *fixture, gconstpointer script)
 
   ag_quota_poller_start (fixture->poller);
   /* Let the poll reach the mock, which answers only after 300 ms. */
-  sleep_ms (100);
+  ag_test_sleep (100);
   g_assert_true (ag_account_pool_remove (fixture->pool, "user1@example.com"));
   g_assert_false (ag_quota_poller_is_scheduled (fixture->poller));
 
-  sleep_ms (600);
+  ag_test_sleep (600);
   g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":fetchAvailableModels"), ==, 1);
   g_assert_cmpuint (fixture->polled, ==, 0);
   g_assert_cmpuint (fixture->quota_changes, ==, 0);

@@ -2,7 +2,7 @@
 /* Several accounts against the mock: rotation on quota and capacity errors, waiting in place on a short rate limit,
  * the Gemini CLI quota fallback, the deliberate answer when every account rests, a revoked sign-in, and sessions
  * that stick while others spread. The proxy restarts for each test so no rest carries over. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <string.h>
 
@@ -13,12 +13,8 @@ static AgTestHarness *harness;
 static void
 restart_proxy (const char *script_json)
 {
-  g_autoptr(GError) error = NULL;
-
   ag_test_harness_stop_proxy (harness);
-  ag_mock_server_reset (harness->mock);
-  g_assert_true (ag_mock_server_set_script_json (harness->mock, script_json, &error));
-  g_assert_no_error (error);
+  ag_test_harness_set_script (harness, script_json);
   ag_test_harness_start_proxy (harness);
 }
 
@@ -82,35 +78,18 @@ request (Reply *reply, const char *session, const char *model, const char *text)
   return reply->status;
 }
 
-static const char *
-error_message (Reply *reply, const char *expected_type)
-{
-  static char message[1024];
-  g_autoptr(JsonNode) parsed = ag_test_parse_json (reply->body);
-  JsonObject *error = json_object_get_object_member (json_node_get_object (parsed), "error");
-
-  g_assert_cmpstr (json_object_get_string_member (error, "type"), ==, expected_type);
-  g_strlcpy (message, json_object_get_string_member (error, "message"), sizeof message);
-  return message;
-}
-
 /* The generate requests the mock received, as "project model session" strings in order. */
 static GPtrArray *
 upstream_generates (void)
 {
-  g_autoptr(JsonNode) requests = ag_mock_server_get_requests (harness->mock);
-  JsonArray *array = json_node_get_array (requests);
+  g_autoptr(JsonArray) array = ag_test_mock_requests (harness->mock, ":streamGenerateContent");
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonObject *recorded = json_array_get_object_element (array, i);
-      JsonObject *body;
+      JsonObject *body = json_object_get_object_member (json_array_get_object_element (array, i), "body");
       JsonObject *inner;
 
-      if (!g_str_has_suffix (json_object_get_string_member (recorded, "path"), ":streamGenerateContent"))
-        continue;
-      body = json_object_get_object_member (recorded, "body");
       inner = json_object_get_object_member (body, "request");
       g_ptr_array_add (out, g_strdup_printf ("%s %s %s", json_object_get_string_member (body, "project"),
                                              json_object_get_string_member (body, "model"),
@@ -127,35 +106,81 @@ project_of (GPtrArray *generates, guint index)
   return g_strndup (entry, strcspn (entry, " "));
 }
 
+/* One upstream failure on the session's first account, then an answer: from another account (rotation) or from
+ * the same one after the server's delay (waiting in place). The client sees only the 200. */
+typedef struct {
+  const char *script;           /* the failure, scripted once */
+  const char *session;
+  gboolean    same_account;     /* the retry went to the account that failed */
+  gint64      min_elapsed_us;   /* bounds of the client's wait; 0: not checked */
+  gint64      max_elapsed_us;
+  guint       sticks;           /* further requests of the session, each served by the same account alone */
+  const char *logged[4];        /* in the proxy's log afterwards */
+} RetryCase;
+
+static const RetryCase quota_rotates = {
+  /* The session's first account is exhausted for hours: the client never sees it. The session then stays on the
+   * account that served it, and the rest is the server's reset time (2h21m25.831582438s), not the ladder's first
+   * step. The request log line names the account given up on and why. */
+  "{" ACCOUNTS ",\"generate\":[{\"times\":1,\"respond\":{\"error_preset\":\"quota_exhausted\","
+  "\"reset_delay\":\"2h21m25.831582438s\"}}]}",
+  "sess-q", FALSE, 0, 0, 2, { "; retried: user", "@example.com quota 429\n", "rests 8485832 ms" },
+};
+
+/* Google can also say "quota exhausted" inside a 200 stream, before any content: that rotates like a 429. */
+static const RetryCase error_inside_stream_rotates = {
+  "{" ACCOUNTS ",\"generate\":[{\"times\":1,\"respond\":{\"status\":200,\"content_type\":"
+  "\"text/event-stream\",\"raw\":\"data: {\\\"error\\\":{\\\"code\\\":429,\\\"message\\\":"
+  "\\\"Resource has been exhausted (e.g. check quota).\\\",\\\"status\\\":\\\"RESOURCE_EXHAUSTED\\\","
+  "\\\"details\\\":[{\\\"@type\\\":\\\"type.googleapis.com/google.rpc.ErrorInfo\\\",\\\"reason\\\":"
+  "\\\"QUOTA_EXHAUSTED\\\",\\\"metadata\\\":{\\\"quotaResetDelay\\\":\\\"3h\\\"}}]}}\\n\\n\"}}]}",
+  "sess-e", FALSE, 0, 0, 0, { "@example.com quota 429\n" },
+};
+
+/* Retried on the same account after the server's delay, not rotated. */
+static const RetryCase rate_limit_waits_in_place = {
+  "{" ACCOUNTS ",\"generate\":[{\"times\":1,\"respond\":{\"error_preset\":\"rate_limit\","
+  "\"retry_delay\":\"0.4s\"}}]}",
+  "sess-r", TRUE, 400000, 2000000, 0, { NULL },
+};
+
+/* No server delay: the capacity backoff (10 s) is longer than a wait in place, so another account serves. */
+static const RetryCase capacity_rotates = {
+  "{" ACCOUNTS ",\"generate\":[{\"times\":1,\"respond\":{\"error_preset\":\"capacity\"}}]}",
+  "sess-c", FALSE, 0, 2000000, 0, { NULL },
+};
+
 static void
-test_quota_rotates (void)
+test_retry (gconstpointer data)
 {
+  const RetryCase *c = data;
   g_autoptr(GPtrArray) generates = NULL;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
   Reply reply;
 
-  restart_proxy ("{" ACCOUNTS ",\"generate\":[{\"times\":1,\"respond\":{\"error_preset\":\"quota_exhausted\","
-                 "\"reset_delay\":\"2h21m25.831582438s\"}}]}");
-  /* The session's first account is exhausted for hours: the client never sees it. */
-  g_assert_cmpuint (request (&reply, "sess-q", "claude-sonnet-4-6", "hello"), ==, 200);
+  restart_proxy (c->script);
+  g_assert_cmpuint (request (&reply, c->session, "claude-sonnet-4-6", "hello"), ==, 200);
+  if (c->min_elapsed_us > 0)
+    g_assert_cmpint (reply.elapsed_us, >=, c->min_elapsed_us);
+  if (c->max_elapsed_us > 0)
+    g_assert_cmpint (reply.elapsed_us, <, c->max_elapsed_us);
   reply_clear (&reply);
   generates = upstream_generates ();
   g_assert_cmpuint (generates->len, ==, 2);
   first = project_of (generates, 0);
   second = project_of (generates, 1);
-  g_assert_cmpstr (first, !=, second);
+  if (c->same_account)
+    g_assert_cmpstr (first, ==, second);
+  else
+    g_assert_cmpstr (first, !=, second);
   g_clear_pointer (&generates, g_ptr_array_unref);
-  /* The request log line names the account given up on and why. */
-  g_assert_nonnull (strstr (harness->proxy_log->str, "; retried: user"));
-  g_assert_nonnull (strstr (harness->proxy_log->str, "@example.com quota 429\n"));
 
-  /* The session now stays on the account that served it: one upstream request each. */
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < c->sticks; i++)
     {
       g_autofree char *project = NULL;
 
-      g_assert_cmpuint (request (&reply, "sess-q", "claude-sonnet-4-6", "again"), ==, 200);
+      g_assert_cmpuint (request (&reply, c->session, "claude-sonnet-4-6", "again"), ==, 200);
       reply_clear (&reply);
       generates = upstream_generates ();
       g_assert_cmpuint (generates->len, ==, 3 + i);
@@ -163,83 +188,16 @@ test_quota_rotates (void)
       g_assert_cmpstr (project, ==, second);
       g_clear_pointer (&generates, g_ptr_array_unref);
     }
-  /* The rest is the server's reset time (2h21m25.831582438s), not the ladder's first step. */
-  g_assert_nonnull (strstr (harness->proxy_log->str, "rests 8485832 ms"));
-}
-
-/* Google can also say "quota exhausted" inside a 200 stream, before any content: that rotates like a 429. */
-static void
-test_error_inside_stream_rotates (void)
-{
-  g_autoptr(GPtrArray) generates = NULL;
-  g_autofree char *first = NULL;
-  g_autofree char *second = NULL;
-  Reply reply;
-
-  restart_proxy ("{" ACCOUNTS ",\"generate\":[{\"times\":1,\"respond\":{\"status\":200,\"content_type\":"
-                 "\"text/event-stream\",\"raw\":\"data: {\\\"error\\\":{\\\"code\\\":429,\\\"message\\\":"
-                 "\\\"Resource has been exhausted (e.g. check quota).\\\",\\\"status\\\":\\\"RESOURCE_EXHAUSTED\\\","
-                 "\\\"details\\\":[{\\\"@type\\\":\\\"type.googleapis.com/google.rpc.ErrorInfo\\\",\\\"reason\\\":"
-                 "\\\"QUOTA_EXHAUSTED\\\",\\\"metadata\\\":{\\\"quotaResetDelay\\\":\\\"3h\\\"}}]}}\\n\\n\"}}]}");
-  g_assert_cmpuint (request (&reply, "sess-e", "claude-sonnet-4-6", "hello"), ==, 200);
-  reply_clear (&reply);
-  generates = upstream_generates ();
-  g_assert_cmpuint (generates->len, ==, 2);
-  first = project_of (generates, 0);
-  second = project_of (generates, 1);
-  g_assert_cmpstr (first, !=, second);
-  g_assert_nonnull (strstr (harness->proxy_log->str, "@example.com quota 429\n"));
-}
-
-static void
-test_rate_limit_waits_in_place (void)
-{
-  g_autoptr(GPtrArray) generates = NULL;
-  g_autofree char *first = NULL;
-  g_autofree char *second = NULL;
-  Reply reply;
-
-  restart_proxy ("{" ACCOUNTS ",\"generate\":[{\"times\":1,\"respond\":{\"error_preset\":\"rate_limit\","
-                 "\"retry_delay\":\"0.4s\"}}]}");
-  g_assert_cmpuint (request (&reply, "sess-r", "claude-sonnet-4-6", "hello"), ==, 200);
-  /* Retried on the same account after the server's delay, not rotated. */
-  g_assert_cmpint (reply.elapsed_us, >=, 400000);
-  g_assert_cmpint (reply.elapsed_us, <, 2000000);
-  reply_clear (&reply);
-  generates = upstream_generates ();
-  g_assert_cmpuint (generates->len, ==, 2);
-  first = project_of (generates, 0);
-  second = project_of (generates, 1);
-  g_assert_cmpstr (first, ==, second);
-}
-
-static void
-test_capacity_rotates (void)
-{
-  g_autoptr(GPtrArray) generates = NULL;
-  g_autofree char *first = NULL;
-  g_autofree char *second = NULL;
-  Reply reply;
-
-  restart_proxy ("{" ACCOUNTS ",\"generate\":[{\"times\":1,\"respond\":{\"error_preset\":\"capacity\"}}]}");
-  g_assert_cmpuint (request (&reply, "sess-c", "claude-sonnet-4-6", "hello"), ==, 200);
-  /* No server delay: the capacity backoff (10 s) is longer than a wait in place, so another account serves. */
-  g_assert_cmpint (reply.elapsed_us, <, 2000000);
-  reply_clear (&reply);
-  generates = upstream_generates ();
-  g_assert_cmpuint (generates->len, ==, 2);
-  first = project_of (generates, 0);
-  second = project_of (generates, 1);
-  g_assert_cmpstr (first, !=, second);
+  for (guint i = 0; c->logged[i] != NULL; i++)
+    g_assert_nonnull (strstr (harness->proxy_log->str, c->logged[i]));
 }
 
 static void
 test_gemini_cli_fallback (void)
 {
-  g_autoptr(JsonNode) requests = NULL;
   g_autoptr(GPtrArray) generates = NULL;
-  JsonArray *array;
-  JsonObject *last = NULL, *headers, *body;
+  g_autoptr(JsonObject) last = NULL;
+  JsonObject *headers, *body;
   Reply reply;
 
   restart_proxy ("{" ACCOUNTS ",\"generate\":[{\"match\":{\"model\":\"gemini-3-flash\"},\"respond\":{"
@@ -253,12 +211,7 @@ test_gemini_cli_fallback (void)
     g_assert_nonnull (strstr (g_ptr_array_index (generates, i), " gemini-3-flash "));
   g_assert_nonnull (strstr (g_ptr_array_index (generates, 3), " gemini-3-flash-preview "));
 
-  requests = ag_mock_server_get_requests (harness->mock);
-  array = json_node_get_array (requests);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    if (g_str_has_suffix (json_object_get_string_member (json_array_get_object_element (array, i), "path"),
-                          ":streamGenerateContent"))
-      last = json_array_get_object_element (array, i);
+  last = ag_test_mock_last_request (harness->mock, ":streamGenerateContent");
   g_assert_nonnull (last);
   headers = json_object_get_object_member (last, "headers");
   body = json_object_get_object_member (last, "body");
@@ -279,47 +232,54 @@ test_gemini_cli_fallback (void)
   g_assert_nonnull (strstr (g_ptr_array_index (generates, 4), " gemini-3-flash-preview "));
 }
 
+/* Every account rests for the model: the client gets a 429 that says why, with the retry headers that fit how
+ * long the rest is. */
+typedef struct {
+  const char *script;
+  const char *session;
+  const char *should_retry;     /* x-should-retry; NULL: absent */
+  const char *retry_after;      /* retry-after; NULL: absent */
+  const char *message[4];       /* in the rate_limit_error's message */
+  gboolean    asked_again;      /* a second ask is answered at once, without a request upstream */
+} RestCase;
+
+/* Final: the client must not retry for hours. */
+static const RestCase all_exhausted = {
+  "{" ACCOUNTS ",\"generate\":[{\"respond\":{\"error_preset\":\"quota_exhausted\","
+  "\"reset_delay\":\"2h21m25.831582438s\"}}]}",
+  "sess-x", "false", NULL,
+  { "All 3 Google accounts have used up their quota for claude-sonnet-4-6", "the earliest resets at ", "in 2 h 22 min" },
+  TRUE,
+};
+
+/* Retryable: Claude Code honours retry-after and comes back once the limit is over. */
+static const RestCase all_rate_limited_briefly = {
+  "{" ACCOUNTS ",\"generate\":[{\"respond\":{\"error_preset\":\"rate_limit\",\"retry_delay\":\"5s\"}}]}",
+  "sess-b", NULL, "5",
+  { "All 3 Google accounts are rate-limited for claude-sonnet-4-6; retry in 5 s" },
+  FALSE,
+};
+
 static void
-test_all_exhausted (void)
+test_all_rest (gconstpointer data)
 {
+  const RestCase *c = data;
   Reply reply;
-  const char *message;
 
-  restart_proxy ("{" ACCOUNTS ",\"generate\":[{\"respond\":{\"error_preset\":\"quota_exhausted\","
-                 "\"reset_delay\":\"2h21m25.831582438s\"}}]}");
-  g_assert_cmpuint (request (&reply, "sess-x", "claude-sonnet-4-6", "hello"), ==, 429);
+  restart_proxy (c->script);
+  g_assert_cmpuint (request (&reply, c->session, "claude-sonnet-4-6", "hello"), ==, 429);
   g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 3);
-  /* Final: the client must not retry for hours. */
-  g_assert_cmpstr (soup_message_headers_get_one (reply.headers, "x-should-retry"), ==, "false");
-  g_assert_null (soup_message_headers_get_one (reply.headers, "retry-after"));
-  message = error_message (&reply, "rate_limit_error");
-  g_assert_nonnull (strstr (message, "All 3 Google accounts have used up their quota for claude-sonnet-4-6"));
-  g_assert_nonnull (strstr (message, "the earliest resets at "));
-  g_assert_nonnull (strstr (message, "in 2 h 22 min"));
+  g_assert_cmpstr (soup_message_headers_get_one (reply.headers, "x-should-retry"), ==, c->should_retry);
+  g_assert_cmpstr (soup_message_headers_get_one (reply.headers, "retry-after"), ==, c->retry_after);
+  for (guint i = 0; c->message[i] != NULL; i++)
+    ag_test_assert_error_body (reply.body, "rate_limit_error", c->message[i]);
   reply_clear (&reply);
+  if (!c->asked_again)
+    return;
 
-  /* Asked again: answered at once, without a request storm upstream. */
-  g_assert_cmpuint (request (&reply, "sess-x", "claude-sonnet-4-6", "hello?"), ==, 429);
+  g_assert_cmpuint (request (&reply, c->session, "claude-sonnet-4-6", "hello?"), ==, 429);
   g_assert_cmpint (reply.elapsed_us, <, 500000);
   g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 3);
-  reply_clear (&reply);
-}
-
-static void
-test_all_rate_limited_briefly (void)
-{
-  Reply reply;
-  const char *message;
-
-  restart_proxy ("{" ACCOUNTS ",\"generate\":[{\"respond\":{\"error_preset\":\"rate_limit\","
-                 "\"retry_delay\":\"5s\"}}]}");
-  g_assert_cmpuint (request (&reply, "sess-b", "claude-sonnet-4-6", "hello"), ==, 429);
-  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 3);
-  /* Retryable: Claude Code honours retry-after and comes back once the limit is over. */
-  g_assert_cmpstr (soup_message_headers_get_one (reply.headers, "retry-after"), ==, "5");
-  g_assert_null (soup_message_headers_get_one (reply.headers, "x-should-retry"));
-  message = error_message (&reply, "rate_limit_error");
-  g_assert_nonnull (strstr (message, "All 3 Google accounts are rate-limited for claude-sonnet-4-6; retry in 5 s"));
   reply_clear (&reply);
 }
 
@@ -358,9 +318,9 @@ test_empty_streamed_answer_after_keepalives (void)
 {
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) events = NULL;
+  g_autofree char *text = NULL;
   JsonArray *array;
   guint starts = 0;
-  GString *text = g_string_new (NULL);
 
   ag_test_harness_setenv (harness, "AGCL_KEEPALIVE_MS", "100");
   restart_proxy ("{" ACCOUNTS ",\"generate\":[{\"times\":1,\"respond\":{\"first_byte_delay_ms\":600,\"chunks\":["
@@ -374,38 +334,30 @@ test_empty_streamed_answer_after_keepalives (void)
   events = ag_test_parse_sse (body);
   array = json_node_get_array (events);
   for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *event = json_array_get_object_element (array, i);
-      JsonObject *data = json_object_get_object_member (event, "data");
-
-      if (g_str_equal (json_object_get_string_member (event, "event"), "message_start"))
-        starts++;
-      if (json_object_has_member (data, "delta") &&
-          json_object_has_member (json_object_get_object_member (data, "delta"), "text"))
-        g_string_append (text, json_object_get_string_member (json_object_get_object_member (data, "delta"), "text"));
-    }
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (array, i), "event"),
+                     "message_start"))
+      starts++;
+  text = ag_test_joined_deltas (events, "text_delta", "text");
   g_assert_cmpuint (starts, ==, 1);
-  g_assert_cmpstr (text->str, ==, "Hello from the mock.");
+  g_assert_cmpstr (text, ==, "Hello from the mock.");
   g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 2);
   ag_test_harness_stop_proxy (harness);
   g_assert_nonnull (strstr (harness->proxy_log->str, "retried: user1@example.com empty 200"));
-  g_string_free (text, TRUE);
-  harness->env = g_environ_unsetenv (harness->env, "AGCL_KEEPALIVE_MS");
+  ag_test_harness_unsetenv (harness, "AGCL_KEEPALIVE_MS");
 }
 
 static void
 test_empty_answer_retried (void)
 {
-  g_autoptr(JsonNode) parsed = NULL;
+  g_autofree char *text = NULL;
   g_autoptr(GPtrArray) generates = NULL;
   Reply reply;
 
   restart_proxy ("{" ACCOUNTS ",\"generate\":[{\"times\":2,\"respond\":{\"chunks\":[]}}]}");
   /* Two empty answers are asked again (empty-answer-retries 2); the third is the real one. */
   g_assert_cmpuint (request (&reply, "sess-e", "claude-sonnet-4-6", "hello"), ==, 200);
-  parsed = ag_test_parse_json (reply.body);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (
-                     json_node_get_object (parsed), "content"), 0), "text"), ==, "Hello from the mock.");
+  text = ag_test_reply_text (reply.body);
+  g_assert_cmpstr (text, ==, "Hello from the mock.");
   reply_clear (&reply);
   generates = upstream_generates ();
   g_assert_cmpuint (generates->len, ==, 3);
@@ -483,13 +435,13 @@ main (int argc, char **argv)
   ag_test_harness_add_account (harness, "rt-2");
   ag_test_harness_add_account (harness, "rt-3");
 
-  g_test_add_func ("/rotation/quota-rotates", test_quota_rotates);
-  g_test_add_func ("/rotation/error-inside-stream-rotates", test_error_inside_stream_rotates);
-  g_test_add_func ("/rotation/rate-limit-waits-in-place", test_rate_limit_waits_in_place);
-  g_test_add_func ("/rotation/capacity-rotates", test_capacity_rotates);
+  g_test_add_data_func ("/rotation/quota-rotates", &quota_rotates, test_retry);
+  g_test_add_data_func ("/rotation/error-inside-stream-rotates", &error_inside_stream_rotates, test_retry);
+  g_test_add_data_func ("/rotation/rate-limit-waits-in-place", &rate_limit_waits_in_place, test_retry);
+  g_test_add_data_func ("/rotation/capacity-rotates", &capacity_rotates, test_retry);
   g_test_add_func ("/rotation/gemini-cli-fallback", test_gemini_cli_fallback);
-  g_test_add_func ("/rotation/all-exhausted", test_all_exhausted);
-  g_test_add_func ("/rotation/all-rate-limited-briefly", test_all_rate_limited_briefly);
+  g_test_add_data_func ("/rotation/all-exhausted", &all_exhausted, test_all_rest);
+  g_test_add_data_func ("/rotation/all-rate-limited-briefly", &all_rate_limited_briefly, test_all_rest);
   g_test_add_func ("/rotation/revoked-account", test_revoked_account);
   g_test_add_func ("/rotation/empty-answer-retried", test_empty_answer_retried);
   g_test_add_func ("/rotation/empty-streamed-answer-after-keepalives", test_empty_streamed_answer_after_keepalives);

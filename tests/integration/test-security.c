@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Security checks: ag-cl listens on loopback only, and no access or refresh token ever reaches a log line, a
  * response body, a CLI output or a file in the data directory — across a representative session with failures. */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <string.h>
 
@@ -16,11 +16,7 @@ static GString *seen;
 static void
 set_script (const char *json)
 {
-  g_autoptr(GError) error = NULL;
-
-  ag_mock_server_reset (harness->mock);
-  ag_mock_server_set_script_json (harness->mock, json, &error);
-  g_assert_no_error (error);
+  ag_test_harness_set_script (harness, json);
 }
 
 static guint
@@ -60,23 +56,21 @@ assert_no_secret (const char *what, const char *text)
 }
 
 /* Non-loopback addresses are refused with a clear message before anything listens. */
+static const char *const non_loopback[] = { "0.0.0.0", "::", "192.168.1.20" };
+
 static void
-test_non_loopback_refused (void)
+test_non_loopback_refused (gconstpointer data)
 {
-  static const char *const addresses[] = { "0.0.0.0", "::", "192.168.1.20" };
+  const char *address = *(const char * const *) data;
+  const char *args[] = { "--headless", "--address", address, "--port", "0", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = g_strdup_printf ("refusing to listen on %s: only loopback addresses", address);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (addresses); i++)
-    {
-      const char *args[] = { "--headless", "--address", addresses[i], "--port", "0", NULL };
-      g_autofree char *out = NULL;
-      g_autofree char *err = NULL;
-      g_autofree char *expected = g_strdup_printf ("refusing to listen on %s: only loopback addresses", addresses[i]);
-
-      g_assert_cmpint (ag_test_harness_run_cli (harness, args, NULL, &out, &err), !=, 0);
-      g_assert_null (strstr (out, "listening"));
-      if (strstr (err, expected) == NULL)
-        g_error ("no clear refusal for %s: %s", addresses[i], err);
-    }
+  g_assert_cmpint (ag_test_harness_run_cli (harness, args, NULL, &out, &err), !=, 0);
+  g_assert_null (strstr (out, "listening"));
+  if (strstr (err, expected) == NULL)
+    g_error ("no clear refusal for %s: %s", address, err);
 }
 
 /* The default listener (the harness passes no address) is bound to 127.0.0.1 alone: the kernel's socket table
@@ -123,43 +117,52 @@ test_default_bind_is_loopback (void)
   "\"content\":\"" text "\"}]}"
 
 /* A session touching every path that handles a token — sign-in, renewal, refusal, rotation — then a scan. */
+#define SIGNED_IN "{\"accounts\":[{\"refresh_token\":\"" REFRESH_TOKEN "\"}]}"
+static const struct {
+  const char *script;   /* set before this request; NULL: as before */
+  const char *method;
+  const char *path;
+  const char *body;
+  guint       status;
+} session[] = {
+  { SIGNED_IN, "GET", "/v1/models", NULL, 200 },
+  { NULL, "POST", "/v1/messages", MESSAGE ("true", "hello"), 200 },
+  { NULL, "POST", "/v1/messages", MESSAGE ("false", "hello"), 200 },
+  { NULL, "POST", "/v1/messages", "{\"model\":\"claude-opus-4-6-thinking\",\"max_tokens\":2000,\"stream\":true,"
+                                  "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                                  "\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}", 200 },
+  { NULL, "POST", "/v1/messages/count_tokens", MESSAGE ("false", "count"), 200 },
+  { NULL, "POST", "/v1/messages", "{\"model\":", 400 },
+  /* Failures whose messages come from Google or from the sign-in. */
+  { "{\"accounts\":[{\"refresh_token\":\"" REFRESH_TOKEN "\"}],\"generate\":["
+    "{\"match\":{\"text_contains\":\"once\"},\"times\":1,\"respond\":{\"error_preset\":\"unauthenticated\"}},"
+    "{\"match\":{\"text_contains\":\"limit\"},\"respond\":{\"error_preset\":\"rate_limit\","
+    "\"retry_delay\":\"30s\",\"model\":\"gemini-3-flash\"}},"
+    "{\"match\":{\"text_contains\":\"broken\"},\"respond\":{\"status\":500}}]}",
+    "POST", "/v1/messages", MESSAGE ("true", "once"), 200 },
+  { NULL, "POST", "/v1/messages", "{\"model\":\"gemini-3-flash\",\"max_tokens\":10,\"messages\":[{\"role\":"
+                                  "\"user\",\"content\":\"limit\"}]}", 429 },
+  { NULL, "POST", "/v1/messages", "{\"model\":\"gemini-3.1-pro-high\",\"max_tokens\":10,\"messages\":[{\"role\":"
+                                  "\"user\",\"content\":\"broken\"}]}", 502 },
+  { "{\"accounts\":[{\"refresh_token\":\"" REFRESH_TOKEN "\",\"revoked\":true}],"
+    "\"generate\":[{\"respond\":{\"error_preset\":\"unauthenticated\"}}]}",
+    "POST", "/v1/messages", MESSAGE ("false", "hello"), 503 },
+};
+
 static void
 test_no_token_leaks (void)
 {
   const char *list_args[] = { "account", "list", NULL };
   const char *log_args[] = { "log", NULL };
-  const char *refresh_script = "{\"accounts\":[{\"refresh_token\":\"" REFRESH_TOKEN "\"}]}";
-  const char *revoked_script = "{\"accounts\":[{\"refresh_token\":\"" REFRESH_TOKEN "\",\"revoked\":true}],"
-                               "\"generate\":[{\"respond\":{\"error_preset\":\"unauthenticated\"}}]}";
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  set_script (refresh_script);
-  g_assert_cmpuint (request ("GET", "/v1/models", NULL), ==, 200);
-  g_assert_cmpuint (request ("POST", "/v1/messages", MESSAGE ("true", "hello")), ==, 200);
-  g_assert_cmpuint (request ("POST", "/v1/messages", MESSAGE ("false", "hello")), ==, 200);
-  g_assert_cmpuint (request ("POST", "/v1/messages",
-                             "{\"model\":\"claude-opus-4-6-thinking\",\"max_tokens\":2000,\"stream\":true,"
-                             "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
-                             "\"messages\":[{\"role\":\"user\",\"content\":\"think\"}]}"), ==, 200);
-  g_assert_cmpuint (request ("POST", "/v1/messages/count_tokens", MESSAGE ("false", "count")), ==, 200);
-  g_assert_cmpuint (request ("POST", "/v1/messages", "{\"model\":"), ==, 400);
-
-  /* Failures whose messages come from Google or from the sign-in. */
-  set_script ("{\"accounts\":[{\"refresh_token\":\"" REFRESH_TOKEN "\"}],\"generate\":["
-              "{\"match\":{\"text_contains\":\"once\"},\"times\":1,\"respond\":{\"error_preset\":\"unauthenticated\"}},"
-              "{\"match\":{\"text_contains\":\"limit\"},\"respond\":{\"error_preset\":\"rate_limit\","
-              "\"retry_delay\":\"30s\",\"model\":\"gemini-3-flash\"}},"
-              "{\"match\":{\"text_contains\":\"broken\"},\"respond\":{\"status\":500}}]}");
-  g_assert_cmpuint (request ("POST", "/v1/messages", MESSAGE ("true", "once")), ==, 200);
-  g_assert_cmpuint (request ("POST", "/v1/messages",
-                             "{\"model\":\"gemini-3-flash\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
-                             "\"content\":\"limit\"}]}"), ==, 429);
-  g_assert_cmpuint (request ("POST", "/v1/messages",
-                             "{\"model\":\"gemini-3.1-pro-high\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
-                             "\"content\":\"broken\"}]}"), ==, 502);
-  set_script (revoked_script);
-  g_assert_cmpuint (request ("POST", "/v1/messages", MESSAGE ("false", "hello")), ==, 503);
+  for (gsize i = 0; i < G_N_ELEMENTS (session); i++)
+    {
+      if (session[i].script != NULL)
+        set_script (session[i].script);
+      g_assert_cmpuint (request (session[i].method, session[i].path, session[i].body), ==, session[i].status);
+    }
   run_cli (list_args, 0);
   run_cli (log_args, -1);
 
@@ -218,10 +221,22 @@ test_api_key_never_logged (void)
 
   bearer = g_strdup_printf ("Bearer %s", api_key);
   near_miss = g_strdup_printf ("%.*sx", (int) strlen (api_key) - 1, api_key);
-  g_assert_cmpuint (request_with_key ("x-api-key", api_key), ==, 200);
-  g_assert_cmpuint (request_with_key ("authorization", bearer), ==, 200);
-  g_assert_cmpuint (request_with_key ("x-api-key", near_miss), ==, 401);
-  g_assert_cmpuint (request_with_key ("authorization", "Bearer agcl-wrong"), ==, 401);
+  {
+    const struct {
+      const char *header;
+      const char *value;
+      guint       status;
+    } uses[] = {
+      { "x-api-key", api_key, 200 },
+      { "authorization", bearer, 200 },
+      { "x-api-key", near_miss, 401 },
+      { "authorization", "Bearer agcl-wrong", 401 },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (uses); i++)
+      g_assert_cmpuint (request_with_key (uses[i].header, uses[i].value), ==, uses[i].status);
+  }
+  /* The harness's own client (x-api-key "test"). */
   g_assert_cmpuint (request ("POST", "/v1/messages", MESSAGE ("true", "hello")), ==, 401);
 
   g_assert_cmpint (ag_test_harness_run_cli (harness, clear_args, NULL, NULL, NULL), ==, 0);
@@ -302,7 +317,7 @@ main (int argc, char **argv)
   ag_test_harness_start_proxy (harness);
 
   g_test_add_func ("/security/scanner-finds-planted-secrets", test_scanner_finds_planted_secrets);
-  g_test_add_func ("/security/non-loopback-refused", test_non_loopback_refused);
+  AG_TEST_ADD_CASES ("/security/non-loopback-refused-", non_loopback, test_non_loopback_refused);
   g_test_add_func ("/security/default-bind-is-loopback", test_default_bind_is_loopback);
   g_test_add_func ("/security/no-token-leaks", test_no_token_leaks);
   g_test_add_func ("/security/api-key-never-logged", test_api_key_never_logged);

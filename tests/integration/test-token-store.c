@@ -2,7 +2,7 @@
 /* The token store against a real gnome-keyring (run inside build-aux/with-keyring.sh): save, load, replace,
  * remove, profile isolation, and what reaches the keyring item. */
 #include <libsecret/secret.h>
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-token-store.h"
 
 /* The schema as the store writes it, to look at the raw items. */
@@ -26,41 +26,21 @@ unique_profile (const char *name)
 static void
 save (AgTokenStore *store, AgAccount *account)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  ag_token_store_save_async (store, account, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
-  g_assert_true (ag_token_store_save_finish (store, result, &error));
+  g_assert_true (ag_test_token_store_save (store, account, &error));
   g_assert_no_error (error);
 }
 
 static GPtrArray *
 load_all (AgTokenStore *store)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
-  GPtrArray *accounts;
+  GPtrArray *accounts = ag_test_token_store_load_all (store, &error);
 
-  ag_token_store_load_all_async (store, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
-  accounts = ag_token_store_load_all_finish (store, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (accounts);
   return accounts;
-}
-
-static gboolean
-remove_account (AgTokenStore *store, const char *email, GError **error)
-{
-  GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
-
-  ag_token_store_remove_async (store, email, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
-  return ag_token_store_remove_finish (store, result, error);
 }
 
 /* "email|project|tier|enabled|refresh token" per account, one per line, in the order loaded. */
@@ -113,8 +93,8 @@ test_save_and_load_sorted (void)
                    "alice@example.com|proj-a|standard-tier|on|rt-alice-secret\n"
                    "bob@example.com|proj-b|free-tier|off|rt-bob-secret\n");
 
-  g_assert_true (remove_account (store, "alice@example.com", NULL));
-  g_assert_true (remove_account (store, "bob@example.com", NULL));
+  g_assert_true (ag_test_token_store_remove (store, "alice@example.com", NULL));
+  g_assert_true (ag_test_token_store_remove (store, "bob@example.com", NULL));
 }
 
 static void
@@ -144,7 +124,7 @@ test_save_replaces (void)
   text_again = describe (again);
   g_assert_cmpstr (text_again, ==, "carol@example.com|proj-new|(null)|off|rt-carol-3\n");
 
-  g_assert_true (remove_account (store, "carol@example.com", NULL));
+  g_assert_true (ag_test_token_store_remove (store, "carol@example.com", NULL));
 }
 
 static void
@@ -160,17 +140,17 @@ test_remove (void)
 
   save (store, dave);
   save (store, erin);
-  g_assert_true (remove_account (store, "dave@example.com", &error));
+  g_assert_true (ag_test_token_store_remove (store, "dave@example.com", &error));
   g_assert_no_error (error);
   accounts = load_all (store);
   text = describe (accounts);
   g_assert_cmpstr (text, ==, "erin@example.com|proj-e|free-tier|on|rt-erin\n");
 
-  g_assert_false (remove_account (store, "dave@example.com", &error));
+  g_assert_false (ag_test_token_store_remove (store, "dave@example.com", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "dave@example.com"));
 
-  g_assert_true (remove_account (store, "erin@example.com", NULL));
+  g_assert_true (ag_test_token_store_remove (store, "erin@example.com", NULL));
 }
 
 static void
@@ -192,7 +172,7 @@ test_profiles_are_isolated (void)
   save (store_a, frank_a);
   in_b = load_all (store_b);
   g_assert_cmpuint (in_b->len, ==, 0);
-  g_assert_false (remove_account (store_b, "frank@example.com", &error));
+  g_assert_false (ag_test_token_store_remove (store_b, "frank@example.com", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 
   /* The same e-mail in another profile is another item. */
@@ -200,11 +180,11 @@ test_profiles_are_isolated (void)
   in_a = load_all (store_a);
   text_a = describe (in_a);
   g_assert_cmpstr (text_a, ==, "frank@example.com|proj-a|free-tier|on|rt-frank-a\n");
-  g_assert_true (remove_account (store_a, "frank@example.com", NULL));
+  g_assert_true (ag_test_token_store_remove (store_a, "frank@example.com", NULL));
   in_b_after = load_all (store_b);
   text_b = describe (in_b_after);
   g_assert_cmpstr (text_b, ==, "frank@example.com|proj-b|free-tier|on|rt-frank-b\n");
-  g_assert_true (remove_account (store_b, "frank@example.com", NULL));
+  g_assert_true (ag_test_token_store_remove (store_b, "frank@example.com", NULL));
 }
 
 static int
@@ -235,18 +215,17 @@ test_secret_only_in_secret (void)
 
   save (store, gina);
   /* libsecret's _sync search leaks under LeakSanitizer; the async one is what the store uses anyway. */
-  secret_password_search (raw_schema (), SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, acct_store_result,
+  secret_password_search (raw_schema (), SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, ag_test_store_result,
                           &slot, "profile", profile, NULL);
-  result = acct_wait (&slot);
+  result = ag_test_await (&slot);
   items = secret_password_search_finish (result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_length (items), ==, 1);
 
   attributes = secret_retrievable_get_attributes (items->data);
   label = secret_retrievable_get_label (items->data);
-  secret_retrievable_retrieve_secret (items->data, NULL, acct_store_result, &slot);
   g_clear_object (&result);
-  result = acct_wait (&slot);
+  result = AG_TEST_AWAIT_CALL (secret_retrievable_retrieve_secret, items->data, NULL);
   secret = secret_retrievable_retrieve_secret_finish (items->data, result, &error);
   g_assert_no_error (error);
   g_list_free_full (items, g_object_unref);
@@ -264,7 +243,7 @@ test_secret_only_in_secret (void)
   g_assert_cmpstr (joined, ==, expected);
   g_assert_null (strstr (joined, "SECRET"));
 
-  g_assert_true (remove_account (store, "gina@example.com", NULL));
+  g_assert_true (ag_test_token_store_remove (store, "gina@example.com", NULL));
 }
 
 int

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "ag-proxy-service.h"
+#include "ag-test.h"
 #include "ag-tray.h"
 
 #define WATCHER_NAME "org.kde.StatusNotifierWatcher"
@@ -40,20 +41,7 @@ typedef struct {
   guint            signal_id;
 } Fixture;
 
-static gboolean
-timed_out (gpointer data)
-{
-  g_error ("Timed out waiting");
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_FOR(condition)                                           \
-  G_STMT_START {                                                      \
-    guint timeout_id_ = g_timeout_add_seconds (TIMEOUT_S, timed_out, NULL); \
-    while (!(condition))                                              \
-      g_main_context_iteration (NULL, TRUE);                          \
-    g_source_remove (timeout_id_);                                    \
-  } G_STMT_END
+#define WAIT_FOR(condition) AG_TEST_WAIT (condition, TIMEOUT_S * 1000)
 
 static GDBusConnection *
 new_bus_connection (void)
@@ -125,18 +113,6 @@ count_activation (GSimpleAction *action, GVariant *parameter, gpointer data)
   (*count)++;
 }
 
-static guint
-free_port (void)
-{
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GError) error = NULL;
-  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-
-  g_assert_no_error (error);
-  g_socket_listener_close (listener);
-  return port;
-}
-
 static void
 on_item_signal (GDBusConnection *connection, const char *sender, const char *path, const char *interface,
                 const char *member, GVariant *parameters, gpointer data)
@@ -176,7 +152,7 @@ fixture_set_up (Fixture *f, gconstpointer with_watcher)
 
   f->service = ag_proxy_service_new (NULL, &error);
   g_assert_no_error (error);
-  ag_proxy_service_set_listen_override (f->service, "127.0.0.1", (int) free_port ());
+  ag_proxy_service_set_listen_override (f->service, "127.0.0.1", (int) ag_test_free_port ());
   ag_proxy_service_start (f->service, &error);
   g_assert_no_error (error);
 
@@ -200,15 +176,7 @@ fixture_tear_down (Fixture *f, gconstpointer with_watcher)
   if (f->watcher != NULL)
     watcher_stop (f->watcher);
   /* Let queued idles and D-Bus replies for the disposed objects run out. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-on_call_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  GAsyncResult **out = data;
-  *out = g_object_ref (result);
+  ag_test_flush ();
 }
 
 /* Calls the item (path, interface, method) as a host would; NULL and @error on a D-Bus error. */
@@ -216,11 +184,10 @@ static GVariant *
 call_item (Fixture *f, const char *path, const char *interface, const char *method, GVariant *parameters,
            GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (g_dbus_connection_call, f->client, f->item_name, path,
+                                                       interface, method, parameters, NULL, G_DBUS_CALL_FLAGS_NONE,
+                                                       TIMEOUT_S * 1000, NULL);
 
-  g_dbus_connection_call (f->client, f->item_name, path, interface, method, parameters, NULL,
-                          G_DBUS_CALL_FLAGS_NONE, TIMEOUT_S * 1000, NULL, on_call_done, &result);
-  WAIT_FOR (result != NULL);
   return g_dbus_connection_call_finish (f->client, result, error);
 }
 

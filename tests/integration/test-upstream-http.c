@@ -2,7 +2,7 @@
 /* Which HTTP version ag-cl offers Google: HTTP/1.1 only (ALPN "http/1.1"), like Google's own client, unless
  * AGCL_UPSTREAM_HTTP2 lets libsoup offer h2. Read off the ClientHello by a local `openssl s_server -tlsextdebug`
  * standing in for Google (its certificate fails verification after the hello, which is all this needs). */
-#include "ag-test-harness.h"
+#include "ag-test.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -23,19 +23,6 @@ make_certificate (void)
          g_spawn_check_wait_status (status, NULL);
 }
 
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 /* Runs `ag-cl account add` against a TLS server that logs the client's extensions; returns the ALPN protocols
  * offered, as printable text ("h2 http/1.1 …"), or "" when the hello had no ALPN extension. */
 static char *
@@ -44,7 +31,7 @@ offered_protocols (gboolean allow_http2)
   AgTestHarness *harness = ag_test_harness_new (NULL);
   g_autofree char *key = g_build_filename (tls_dir, "key.pem", NULL);
   g_autofree char *cert = g_build_filename (tls_dir, "cert.pem", NULL);
-  guint port = free_port ();
+  guint port = ag_test_free_port ();
   g_autofree char *accept = g_strdup_printf ("%u", port);
   g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u", port);
   g_autofree char *token_url = g_strconcat (url, "/token", NULL);
@@ -65,8 +52,8 @@ offered_protocols (gboolean allow_http2)
   if (allow_http2)
     ag_test_harness_setenv (harness, "AGCL_UPSTREAM_HTTP2", "1");
   else
-    harness->env = g_environ_unsetenv (harness->env, "AGCL_UPSTREAM_HTTP2");
-  harness->env = g_environ_unsetenv (harness->env, "SOUP_FORCE_HTTP1");
+    ag_test_harness_unsetenv (harness, "AGCL_UPSTREAM_HTTP2");
+  ag_test_harness_unsetenv (harness, "SOUP_FORCE_HTTP1");
 #ifdef __SANITIZE_ADDRESS__
   /* The CLI exits right after a failed TLS handshake, while glib-networking's handshake thread winds down; there
    * LeakSanitizer's own tracer crashed once ("Tracer caught signal 11"). This test is about the hello, and the
@@ -130,11 +117,7 @@ main (int argc, char **argv)
   g_test_add_func ("/upstream-http/http1-only-by-default", test_http1_only_by_default);
   g_test_add_func ("/upstream-http/http2-when-allowed", test_http2_when_allowed);
   status = g_test_run ();
-  {
-    const char *argv_rm[] = { "rm", "-rf", tls_dir, NULL };
-
-    g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-  }
+  ag_test_remove_tree (tls_dir);
   g_free (tls_dir);
   return status;
 }

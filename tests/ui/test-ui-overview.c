@@ -28,8 +28,8 @@ post_message (const char *body, const char *expected_header)
   g_autoptr(GError) error = NULL;
 
   soup_message_set_request_body_from_bytes (message, "application/json", request);
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   answer = soup_session_send_and_read_finish (session, result, &error);
   g_assert_no_error (error);
   if (expected_header != NULL)

@@ -5,7 +5,7 @@
 #include "ag-local-api-key.h"
 #include "ag-overview-page-private.h"
 #include "ag-preferences-window-private.h"
-#include "ag-secret-scan.h"
+#include "ag-test.h"
 
 static void
 test_preferences_port (void)

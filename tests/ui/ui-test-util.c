@@ -5,7 +5,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
-#include "ag-secret-scan.h"
+#include "ag-test.h"
 #include "ag-settings.h"
 
 UiTest ui;
@@ -185,8 +185,8 @@ ui_browse (SoupSession *browser, const char *url, guint expected_status)
   g_autoptr(GBytes) body = NULL;
 
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-  soup_session_send_and_read_async (browser, message, G_PRIORITY_DEFAULT, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  soup_session_send_and_read_async (browser, message, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   body = soup_session_send_and_read_finish (browser, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (message), ==, expected_status);
@@ -202,8 +202,8 @@ ui_add_account (const char *refresh_token)
   g_autoptr(GError) error = NULL;
   AgAccount *account;
 
-  ag_account_registry_add_async (ag_proxy_service_get_registry (service), refresh_token, NULL, acct_store_result, &slot);
-  result = acct_wait (&slot);
+  ag_account_registry_add_async (ag_proxy_service_get_registry (service), refresh_token, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   account = ag_account_registry_add_finish (ag_proxy_service_get_registry (service), result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (account);
@@ -316,7 +316,7 @@ ui_test_start (void)
   ide_state = make_ide_state ();
   g_setenv ("AGCL_ANTIGRAVITY_STATE_DB", ide_state, TRUE);
   start_notification_server ();
-  ui.mock = acct_mock_start (accounts_script);
+  ui.mock = ag_test_mock_start (accounts_script);
   ui.settings = ag_settings_new ();
   g_assert_nonnull (ui.settings);
   g_settings_set_value (ui.settings, "port", g_variant_new_uint16 ((guint16) ui_free_port ()));

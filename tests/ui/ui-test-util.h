@@ -5,7 +5,7 @@
  * that no secret was written to disk. */
 #pragma once
 
-#include "acct-test-util.h"
+#include "ag-test.h"
 #include "ag-application-private.h"
 #include "ag-window-private.h"
 

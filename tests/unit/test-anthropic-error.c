@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for Anthropic error bodies and the mapping of upstream failures to what Claude Code receives. */
+#include "ag-test.h"
 #include "ag-anthropic-error.h"
 
 #include <string.h>
@@ -134,12 +135,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/anthropic-error/type-for-status", test_type_for_status);
   g_test_add_func ("/anthropic-error/body", test_body);
-  for (gsize i = 0; i < G_N_ELEMENTS (map_cases); i++)
-    {
-      g_autofree char *path = g_strconcat ("/anthropic-error/from-google/", map_cases[i].name, NULL);
-
-      g_test_add_data_func (path, &map_cases[i], test_from_google);
-    }
+  AG_TEST_ADD_CASES ("/anthropic-error/from-google/", map_cases, test_from_google);
   g_test_add_func ("/anthropic-error/no-token-in-message", test_never_leaks_a_token);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
  * record without a refresh token, malformed data, and a real SQLite state database. */
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include "ag-test.h"
 #include "ag-antigravity-import.h"
 
 static void
@@ -140,24 +141,15 @@ test_malformed (void)
   g_assert_error (legacy_error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_BAD_DATA);
 }
 
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static char *
 read_database (const char *path, GError **error)
 {
-  GAsyncResult *result = NULL;
-  char *token;
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
-  ag_antigravity_import_read_async (path, NULL, store_result, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  token = ag_antigravity_import_read_finish (result, error);
-  g_object_unref (result);
-  return token;
+  ag_antigravity_import_read_async (path, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
+  return ag_antigravity_import_read_finish (result, error);
 }
 
 static char *

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The ~/.claude/settings.json writer on real files in a temporary directory. */
 #include <glib/gstdio.h>
+#include "ag-test.h"
 #include "ag-claude-settings.h"
 
 #define URL "http://127.0.0.1:8045"
@@ -278,14 +279,6 @@ test_export_lines (void)
 }
 
 static void
-on_applied (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
 test_apply_async (Fixture *f, gconstpointer data)
 {
   g_autoptr(GAsyncResult) result = NULL;
@@ -293,10 +286,10 @@ test_apply_async (Fixture *f, gconstpointer data)
   char unset[] = "unset";
   char *backup = unset;   /* must be set to NULL */
   g_autofree char *contents = NULL;
+  GAsyncResult *slot = NULL;
 
-  ag_claude_settings_apply_async (f->path, URL, NULL, NULL, on_applied, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  ag_claude_settings_apply_async (f->path, URL, NULL, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
   g_assert_true (ag_claude_settings_apply_finish (result, &backup, &error));
   g_assert_no_error (error);
   g_assert_null (backup);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Cloud Code configuration: defaults, environment overrides, URLs, headers, envelope, and the project/tier read
  * from loadCodeAssist answers. */
+#include "ag-test.h"
 #include "ag-account-setup.h"
 #include "ag-cloudcode-client.h"
 #include "ag-cloudcode-config.h"
@@ -135,42 +136,90 @@ headers_text (SoupMessage *message)
   return g_strjoinv ("\n", (char **) lines->pdata);
 }
 
+typedef enum { GENERATION, UNARY, GEMINI_CLI } HeaderKind;
+
+/* The whole set of headers one request gets. */
+typedef struct {
+  const char   *version;     /* AGCL_ANTIGRAVITY_VERSION; NULL: the default */
+  HeaderKind    kind;
+  const char   *url;
+  const char   *token;
+  gboolean      streaming;   /* GENERATION only */
+  AgModelFamily family;
+  gboolean      thinking;
+  const char   *expected;    /* "name: value" lines, sorted */
+} HeaderCase;
+
+/* A unary call, and a generation without streaming or thinking: the same headers. */
+#define PLAIN_HEADERS \
+  "Accept: application/json\n" \
+  "Authorization: Bearer tok\n" \
+  "Content-Type: application/json\n" \
+  "User-Agent: antigravity/9.9.9 linux/" ARCH
+
+static const HeaderCase stream_claude = {
+  NULL, GENERATION, "http://127.0.0.1:8/v1internal:streamGenerateContent", "ya29.access", TRUE,
+  AG_MODEL_FAMILY_CLAUDE, TRUE,
+  "Accept: text/event-stream\n"
+  "Authorization: Bearer ya29.access\n"
+  "Content-Type: application/json\n"
+  "User-Agent: antigravity/" AG_ANTIGRAVITY_DEFAULT_VERSION " linux/" ARCH "\n"
+  "anthropic-beta: interleaved-thinking-2025-05-14",
+};
+static const HeaderCase stream_gemini = {
+  NULL, GENERATION, "http://127.0.0.1:8/v1internal:streamGenerateContent", "ya29.other", TRUE,
+  AG_MODEL_FAMILY_GEMINI, TRUE,
+  "Accept: text/event-stream\n"
+  "Authorization: Bearer ya29.other\n"
+  "Content-Type: application/json\n"
+  "User-Agent: antigravity/" AG_ANTIGRAVITY_DEFAULT_VERSION " linux/" ARCH,
+};
+static const HeaderCase unary = {
+  "9.9.9", UNARY, "http://127.0.0.1:8/v1internal:loadCodeAssist", "tok", FALSE, 0, FALSE, PLAIN_HEADERS,
+};
+static const HeaderCase no_thinking = {
+  "9.9.9", GENERATION, "http://127.0.0.1:8/v1internal:generateContent", "tok", FALSE, AG_MODEL_FAMILY_CLAUDE, FALSE,
+  PLAIN_HEADERS,
+};
+/* The Gemini CLI quota pool: the Gemini CLI's identity. */
+static const HeaderCase gemini_cli = {
+  NULL, GEMINI_CLI, "http://127.0.0.1:8/v1internal:streamGenerateContent", "ya29.cli", FALSE, 0, FALSE,
+  "Accept: text/event-stream\n"
+  "Authorization: Bearer ya29.cli\n"
+  "Client-Metadata: ideType=IDE_UNSPECIFIED,platform=PLATFORM_UNSPECIFIED,pluginType=GEMINI\n"
+  "Content-Type: application/json\n"
+  "User-Agent: google-api-nodejs-client/9.15.1\n"
+  "X-Goog-Api-Client: gl-node/22.17.0",
+};
+
 static void
-test_stream_headers (void)
+test_headers (gconstpointer data)
 {
+  const HeaderCase *c = data;
   g_autoptr (AgCloudcodeConfig) config = NULL;
-  g_autoptr (SoupMessage) claude = soup_message_new ("POST", "http://127.0.0.1:8/v1internal:streamGenerateContent");
-  g_autoptr (SoupMessage) gemini = soup_message_new ("POST", "http://127.0.0.1:8/v1internal:streamGenerateContent");
-  g_autofree char *claude_text = NULL;
-  g_autofree char *gemini_text = NULL;
+  g_autoptr (SoupMessage) message = soup_message_new ("POST", c->url);
+  g_autofree char *text = NULL;
 
   clear_env ();
+  if (c->version != NULL)
+    g_setenv ("AGCL_ANTIGRAVITY_VERSION", c->version, TRUE);
   config = ag_cloudcode_config_new_from_env ();
-  ag_cloudcode_config_apply_headers (config, claude, "ya29.access", TRUE, AG_MODEL_FAMILY_CLAUDE, TRUE);
-  ag_cloudcode_config_apply_headers (config, gemini, "ya29.other", TRUE, AG_MODEL_FAMILY_GEMINI, TRUE);
-  claude_text = headers_text (claude);
-  gemini_text = headers_text (gemini);
-
-  g_assert_cmpstr (claude_text, ==,
-                   "Accept: text/event-stream\n"
-                   "Authorization: Bearer ya29.access\n"
-                   "Content-Type: application/json\n"
-                   "User-Agent: antigravity/" AG_ANTIGRAVITY_DEFAULT_VERSION " linux/" ARCH "\n"
-                   "anthropic-beta: interleaved-thinking-2025-05-14");
-  g_assert_cmpstr (gemini_text, ==,
-                   "Accept: text/event-stream\n"
-                   "Authorization: Bearer ya29.other\n"
-                   "Content-Type: application/json\n"
-                   "User-Agent: antigravity/" AG_ANTIGRAVITY_DEFAULT_VERSION " linux/" ARCH);
+  clear_env ();
+  if (c->kind == UNARY)
+    ag_cloudcode_config_apply_unary_headers (config, message, c->token);
+  else if (c->kind == GEMINI_CLI)
+    ag_cloudcode_config_apply_gemini_cli_headers (config, message, c->token);
+  else
+    ag_cloudcode_config_apply_headers (config, message, c->token, c->streaming, c->family, c->thinking);
+  text = headers_text (message);
+  g_assert_cmpstr (text, ==, c->expected);
 }
 
-/* The Gemini CLI quota pool: prod only, the Gemini CLI's identity, its model names. */
+/* The Gemini CLI quota pool: prod only, its model names (its headers: gemini_cli above). */
 static void
 test_gemini_cli_pool (void)
 {
   g_autoptr (AgCloudcodeConfig) config = NULL;
-  g_autoptr (SoupMessage) message = soup_message_new ("POST", "http://127.0.0.1:8/v1internal:streamGenerateContent");
-  g_autofree char *text = NULL;
   const char *prod[] = { "https://cloudcode-pa.googleapis.com", NULL };
   const char *names[][2] = {
     { "gemini-3-flash", "gemini-3-flash-preview" }, { "gemini-3-pro-high", "gemini-3-pro-preview" },
@@ -183,58 +232,12 @@ test_gemini_cli_pool (void)
   clear_env ();
   config = ag_cloudcode_config_new_from_env ();
   assert_strv (ag_cloudcode_config_get_gemini_cli_endpoints (config), prod);
-  ag_cloudcode_config_apply_gemini_cli_headers (config, message, "ya29.cli");
-  text = headers_text (message);
-  g_assert_cmpstr (text, ==,
-                   "Accept: text/event-stream\n"
-                   "Authorization: Bearer ya29.cli\n"
-                   "Client-Metadata: ideType=IDE_UNSPECIFIED,platform=PLATFORM_UNSPECIFIED,pluginType=GEMINI\n"
-                   "Content-Type: application/json\n"
-                   "User-Agent: google-api-nodejs-client/9.15.1\n"
-                   "X-Goog-Api-Client: gl-node/22.17.0");
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *mapped = ag_cloudcode_gemini_cli_model (names[i][0]);
 
       g_assert_cmpstr (mapped, ==, names[i][1]);
     }
-}
-
-static void
-test_unary_headers_and_no_thinking (void)
-{
-  g_autoptr (AgCloudcodeConfig) config = NULL;
-  g_autoptr (SoupMessage) unary = soup_message_new ("POST", "http://127.0.0.1:8/v1internal:loadCodeAssist");
-  g_autoptr (SoupMessage) claude = soup_message_new ("POST", "http://127.0.0.1:8/v1internal:generateContent");
-  g_autofree char *unary_text = NULL;
-  g_autofree char *claude_text = NULL;
-
-  clear_env ();
-  g_setenv ("AGCL_ANTIGRAVITY_VERSION", "9.9.9", TRUE);
-  config = ag_cloudcode_config_new_from_env ();
-  clear_env ();
-  ag_cloudcode_config_apply_unary_headers (config, unary, "tok");
-  ag_cloudcode_config_apply_headers (config, claude, "tok", FALSE, AG_MODEL_FAMILY_CLAUDE, FALSE);
-  unary_text = headers_text (unary);
-  claude_text = headers_text (claude);
-
-  g_assert_cmpstr (unary_text, ==,
-                   "Accept: application/json\n"
-                   "Authorization: Bearer tok\n"
-                   "Content-Type: application/json\n"
-                   "User-Agent: antigravity/9.9.9 linux/" ARCH);
-  g_assert_cmpstr (claude_text, ==, unary_text);
-}
-
-static JsonObject *
-load_fixture (JsonParser *parser, const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "accounts", name, NULL);
-  g_autoptr (GError) error = NULL;
-
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  return json_node_get_object (json_parser_get_root (parser));
 }
 
 typedef struct {
@@ -256,8 +259,8 @@ test_load_code_assist_fixtures (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      JsonObject *load = load_fixture (parser, cases[i].fixture);
+      g_autoptr (JsonNode) fixture = ag_test_fixture_load_json ("accounts", cases[i].fixture);
+      JsonObject *load = json_node_get_object (fixture);
       g_autofree char *project = ag_account_setup_project_from_load (load);
       g_autofree char *tier = ag_account_setup_tier_from_load (load);
       g_autofree char *onboard_tier = ag_account_setup_onboard_tier (load);
@@ -308,8 +311,11 @@ main (int argc, char **argv)
   g_test_add_func ("/cloudcode-config/env-overrides", test_env_overrides);
   g_test_add_func ("/cloudcode-config/blank-endpoint-list", test_blank_endpoint_list_keeps_defaults);
   g_test_add_func ("/cloudcode-config/build-url", test_build_url);
-  g_test_add_func ("/cloudcode-config/stream-headers", test_stream_headers);
-  g_test_add_func ("/cloudcode-config/unary-headers", test_unary_headers_and_no_thinking);
+  g_test_add_data_func ("/cloudcode-config/headers/stream-claude", &stream_claude, test_headers);
+  g_test_add_data_func ("/cloudcode-config/headers/stream-gemini", &stream_gemini, test_headers);
+  g_test_add_data_func ("/cloudcode-config/headers/unary", &unary, test_headers);
+  g_test_add_data_func ("/cloudcode-config/headers/generation-without-thinking", &no_thinking, test_headers);
+  g_test_add_data_func ("/cloudcode-config/headers/gemini-cli", &gemini_cli, test_headers);
   g_test_add_func ("/cloudcode-config/gemini-cli-pool", test_gemini_cli_pool);
   g_test_add_func ("/cloudcode-config/load-code-assist", test_load_code_assist_fixtures);
   g_test_add_func ("/cloudcode-config/envelope", test_envelope);

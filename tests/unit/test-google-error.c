@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for Google error bodies, their classification, Go durations and RFC 3339 timestamps. */
+#include "ag-test.h"
 #include "ag-google-error.h"
 
 #include <string.h>
@@ -376,12 +377,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  for (gsize i = 0; i < G_N_ELEMENTS (body_cases); i++)
-    {
-      g_autofree char *path = g_strconcat ("/google-error/body/", body_cases[i].name, NULL);
-
-      g_test_add_data_func (path, &body_cases[i], test_body);
-    }
+  AG_TEST_ADD_CASES ("/google-error/body/", body_cases, test_body);
   g_test_add_func ("/google-error/from-object", test_from_object_matches_parse);
   g_test_add_func ("/google-error/body-length-bounds", test_body_not_nul_terminated);
   g_test_add_func ("/google-error/long-text-body", test_long_text_body_is_cut);

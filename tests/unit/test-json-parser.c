@@ -4,7 +4,7 @@
  * quirks and refusals included. */
 #include "ag-json-parser-private.h"
 #include "json-identical.h"
-#include "response-test-util.h"
+#include "ag-test.h"
 
 /* json-glib's own reading of @text, or NULL when it refuses it or finds no value. */
 static JsonNode *
@@ -47,10 +47,10 @@ test_fixtures_fast (void)
   g_autoptr (AgJsonParser) parser = ag_json_parser_new ();
   guint lines = 0;
 
-  for (gsize i = 0; i < response_n_fixtures; i++)
+  for (gsize i = 0; i < ag_test_response_n_fixtures; i++)
     {
-      g_autofree char *name = g_strconcat (response_fixtures[i].name, ".sse", NULL);
-      g_autofree char *sse = response_fixture_load (name, NULL);
+      g_autofree char *name = g_strconcat (ag_test_response_fixtures[i].name, ".sse", NULL);
+      g_autofree char *sse = ag_test_fixture_load ("response", name, NULL);
       g_auto (GStrv) split = g_strsplit_set (sse, "\r\n", -1);
 
       for (char **line = split; *line != NULL; line++)

@@ -2,33 +2,33 @@
 /* Tests for folding the Anthropic event stream back into one non-stream Messages response. */
 #include "ag-message-collector.h"
 #include "ag-protocol-error.h"
-#include "response-test-util.h"
+#include "ag-test.h"
 
 static void
 test_fixture (gconstpointer data)
 {
   gsize i = GPOINTER_TO_SIZE (data);
-  g_autofree char *sse_name = g_strconcat (response_fixtures[i].name, ".sse", NULL);
-  g_autofree char *message_name = g_strconcat (response_fixtures[i].name, ".message.json", NULL);
+  g_autofree char *sse_name = g_strconcat (ag_test_response_fixtures[i].name, ".sse", NULL);
+  g_autofree char *message_name = g_strconcat (ag_test_response_fixtures[i].name, ".message.json", NULL);
   gsize len;
-  g_autofree char *sse = response_fixture_load (sse_name, &len);
-  g_autoptr (JsonNode) expected = response_fixture_load_json (message_name);
+  g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
+  g_autoptr (JsonNode) expected = ag_test_fixture_load_json ("response", message_name);
   g_autoptr (AgToolNames) tool_names = ag_tool_names_new ();
   g_autoptr (AgMessageCollector) collector = ag_message_collector_new ();
   g_autoptr (AgStreamTranslator) translator = NULL;
   g_autoptr (JsonNode) message = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *error_type = NULL;
-  AgStreamOptions options = { "claude-sonnet-4-6", response_fixtures[i].family, tool_names, NULL };
+  AgStreamOptions options = { "claude-sonnet-4-6", ag_test_response_fixtures[i].family, tool_names, NULL };
 
   ag_tool_names_to_upstream (tool_names, "mcp__files/list");
   translator = ag_stream_translator_new (&options, ag_message_collector_add_event, collector);
-  response_run_stream (translator, sse, len);
+  ag_test_run_stream (translator, sse, len);
   message = ag_message_collector_finish (collector, &error_type, &error);
   g_assert_no_error (error);
   g_assert_null (error_type);
-  response_normalize_ids (message, NULL);
-  response_assert_json_equal (message, expected);
+  ag_test_normalize_ids (message, NULL);
+  ag_test_assert_json_equal (message, expected);
 }
 
 static void
@@ -107,7 +107,7 @@ test_split_tool_input_and_usage_override (void)
                                "\"cache_creation_input_tokens\":0}}",
                                NULL);
   g_assert_nonnull (message);
-  response_assert_json_equal (message, expected);
+  ag_test_assert_json_equal (message, expected);
 }
 
 static void
@@ -132,9 +132,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  for (gsize i = 0; i < response_n_fixtures; i++)
+  for (gsize i = 0; i < ag_test_response_n_fixtures; i++)
     {
-      g_autofree char *path = g_strconcat ("/message-collector/fixture/", response_fixtures[i].name, NULL);
+      g_autofree char *path = g_strconcat ("/message-collector/fixture/", ag_test_response_fixtures[i].name, NULL);
 
       g_test_add_data_func (path, GSIZE_TO_POINTER (i), test_fixture);
     }

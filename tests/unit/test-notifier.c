@@ -3,65 +3,74 @@
  * the first of them comes back. */
 #include "ag-notifier.h"
 
-static void
-add_limit (GPtrArray *limits, const char *account, const char *model, AgUpstreamFailure kind, gint64 until_ms)
-{
-  AgRateLimit *limit = g_new0 (AgRateLimit, 1);
+typedef struct {
+  const char       *account;
+  const char       *model;
+  AgUpstreamFailure kind;
+  gint64            until_ms;
+} Limit;
 
-  limit->account = g_strdup (account);
-  limit->model = g_strdup (model);
-  limit->kind = kind;
-  limit->until_ms = until_ms;
-  limit->failures = 1;
-  g_ptr_array_add (limits, limit);
-}
+/* The rests the pool holds, how many accounts are usable, and the one model reported with its reset (if any). */
+typedef struct {
+  Limit       limits[4];
+  guint       usable_accounts;
+  const char *exhausted_model;   /* NULL: none is reported */
+  gint64      reset_ms;
+} ExhaustedCase;
 
-static void
-test_all_accounts_exhausted (void)
-{
-  g_autoptr(GPtrArray) limits = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_rate_limit_free);
-  g_autoptr(GHashTable) exhausted = NULL;
-  const gint64 *reset;
+static const ExhaustedCase all_accounts = {
+  { { "a@example.com", "gemini-3-pro", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, 3000 },
+    { "b@example.com", "gemini-3-pro", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, 5000 },
+    { "a@example.com", "claude-sonnet-4-6", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, 1000 },
+    { "b@example.com", "claude-sonnet-4-6", AG_UPSTREAM_FAILURE_RATE_LIMIT, 900 } },
+  2, "gemini-3-pro", 3000,
+};
 
-  add_limit (limits, "a@example.com", "gemini-3-pro", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, 3000);
-  add_limit (limits, "b@example.com", "gemini-3-pro", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, 5000);
-  add_limit (limits, "a@example.com", "claude-sonnet-4-6", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, 1000);
-  add_limit (limits, "b@example.com", "claude-sonnet-4-6", AG_UPSTREAM_FAILURE_RATE_LIMIT, 900);
-  exhausted = ag_notifier_find_exhausted_models (limits, 2);
-  g_assert_cmpuint (g_hash_table_size (exhausted), ==, 1);
-  reset = g_hash_table_lookup (exhausted, "gemini-3-pro");
-  g_assert_nonnull (reset);
-  g_assert_cmpint (*reset, ==, 3000);
-}
+static const ExhaustedCase one_account_left = {
+  { { "a@example.com", "gemini-3-pro", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, 5000 } },
+  2, NULL, 0,
+};
 
-static void
-test_one_account_left (void)
-{
-  g_autoptr(GPtrArray) limits = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_rate_limit_free);
-  g_autoptr(GHashTable) exhausted = NULL;
-
-  add_limit (limits, "a@example.com", "gemini-3-pro", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, 5000);
-  exhausted = ag_notifier_find_exhausted_models (limits, 2);
-  g_assert_cmpuint (g_hash_table_size (exhausted), ==, 0);
-}
+static const ExhaustedCase no_usable_accounts = {
+  { { "a@example.com", "gemini-3-pro", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, 5000 } },
+  0, NULL, 0,
+};
 
 static void
-test_no_usable_accounts (void)
+test_exhausted (gconstpointer data)
 {
+  const ExhaustedCase *c = data;
   g_autoptr(GPtrArray) limits = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_rate_limit_free);
   g_autoptr(GHashTable) exhausted = NULL;
 
-  add_limit (limits, "a@example.com", "gemini-3-pro", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, 5000);
-  exhausted = ag_notifier_find_exhausted_models (limits, 0);
-  g_assert_cmpuint (g_hash_table_size (exhausted), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (c->limits) && c->limits[i].account != NULL; i++)
+    {
+      AgRateLimit *limit = g_new0 (AgRateLimit, 1);
+
+      limit->account = g_strdup (c->limits[i].account);
+      limit->model = g_strdup (c->limits[i].model);
+      limit->kind = c->limits[i].kind;
+      limit->until_ms = c->limits[i].until_ms;
+      limit->failures = 1;
+      g_ptr_array_add (limits, limit);
+    }
+  exhausted = ag_notifier_find_exhausted_models (limits, c->usable_accounts);
+  g_assert_cmpuint (g_hash_table_size (exhausted), ==, c->exhausted_model != NULL ? 1 : 0);
+  if (c->exhausted_model != NULL)
+    {
+      const gint64 *reset = g_hash_table_lookup (exhausted, c->exhausted_model);
+
+      g_assert_nonnull (reset);
+      g_assert_cmpint (*reset, ==, c->reset_ms);
+    }
 }
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/notifier/exhausted/all-accounts", test_all_accounts_exhausted);
-  g_test_add_func ("/notifier/exhausted/one-account-left", test_one_account_left);
-  g_test_add_func ("/notifier/exhausted/no-usable-accounts", test_no_usable_accounts);
+  g_test_add_data_func ("/notifier/exhausted/all-accounts", &all_accounts, test_exhausted);
+  g_test_add_data_func ("/notifier/exhausted/one-account-left", &one_account_left, test_exhausted);
+  g_test_add_data_func ("/notifier/exhausted/no-usable-accounts", &no_usable_accounts, test_exhausted);
   return g_test_run ();
 }

@@ -2,7 +2,7 @@
 #include "ag-client-request.h"
 #include "ag-request-translator.h"
 #include "ag-protocol-error.h"
-#include "request-test-util.h"
+#include "ag-test.h"
 
 #include <string.h>
 
@@ -60,13 +60,8 @@ static JsonNode *
 load_fixture (const char *name, const char *kind)
 {
   g_autofree char *file = g_strdup_printf ("%s.%s.json", name, kind);
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "request", file, NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
 
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return request_test_parse (contents);
+  return ag_test_fixture_load_json ("request", file);
 }
 
 static AgTranslateOptions
@@ -105,7 +100,7 @@ test_fixture (gconstpointer data)
   g_assert_no_error (error);
   g_assert_nonnull (result);
 
-  request_test_assert_json (result->request, expected);
+  ag_test_assert_json_equal (result->request, expected);
   assert_no_cache_control (result->request);
   g_assert_cmpint (result->thinking, ==, c->expect_thinking);
   g_assert_cmpstr (result->client_model, ==,
@@ -132,7 +127,7 @@ test_result_fields (void)
 static AgTranslatedRequest *
 translate_text (const char *json, const char *upstream_model, gboolean supports_thinking, GError **error)
 {
-  g_autoptr(JsonNode) body = request_test_parse (json);
+  g_autoptr(JsonNode) body = ag_test_parse_json_text (json);
   AgTranslateOptions options = options_for (upstream_model, supports_thinking, NULL);
 
   options.session_id = "s";
@@ -249,9 +244,9 @@ test_errors (void)
 static void
 test_peek (void)
 {
-  g_autoptr(JsonNode) body = request_test_parse ("{\"model\":\"claude-opus-4-8\",\"stream\":true,\"messages\":5}");
-  g_autoptr(JsonNode) no_stream = request_test_parse ("{\"model\":\"m\",\"stream\":null}");
-  g_autoptr(JsonNode) bad = request_test_parse ("{\"model\":null}");
+  g_autoptr(JsonNode) body = ag_test_parse_json_text ("{\"model\":\"claude-opus-4-8\",\"stream\":true,\"messages\":5}");
+  g_autoptr(JsonNode) no_stream = ag_test_parse_json_text ("{\"model\":\"m\",\"stream\":null}");
+  g_autoptr(JsonNode) bad = ag_test_parse_json_text ("{\"model\":null}");
   g_autoptr(GError) error = NULL;
   g_autoptr(AgClientRequest) streaming = NULL;
   g_autoptr(AgClientRequest) plain = NULL;
@@ -313,9 +308,9 @@ test_tool_choice (void)
         g_assert_null (tool_config);
       else
         {
-          g_autoptr(JsonNode) expected = request_test_parse (c->expected);
+          g_autoptr(JsonNode) expected = ag_test_parse_json_text (c->expected);
           g_assert_nonnull (tool_config);
-          request_test_assert_json (tool_config, expected);
+          ag_test_assert_json_equal (tool_config, expected);
         }
     }
 }
@@ -398,20 +393,20 @@ test_thinking_unsupported (void)
     "{\"model\":\"m\",\"thinking\":{\"type\":\"adaptive\"},\"messages\":[{\"role\":\"user\",\"content\":\"a\"},"
     "{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":\"t\",\"signature\":\"" SIG_CLAUDE "\"},"
     "{\"type\":\"text\",\"text\":\"b\"}]}]}", "claude-opus-4-6-thinking", FALSE, &error);
-  g_autoptr(JsonNode) expected = request_test_parse (
+  g_autoptr(JsonNode) expected = ag_test_parse_json_text (
     "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"a\"}]},{\"role\":\"model\",\"parts\":[{\"text\":\"b\"}]}],"
     "\"generationConfig\":{\"maxOutputTokens\":4096},\"sessionId\":\"s\"}");
 
   g_assert_no_error (error);
   g_assert_false (result->thinking);
-  request_test_assert_json (result->request, expected);
+  ag_test_assert_json_equal (result->request, expected);
 }
 
 /* The catalogue's output cap wins over max_tokens and the family default. */
 static void
 test_output_cap (void)
 {
-  g_autoptr(JsonNode) body = request_test_parse ("{\"model\":\"m\"," MSGS ",\"max_tokens\":100000}");
+  g_autoptr(JsonNode) body = ag_test_parse_json_text ("{\"model\":\"m\"," MSGS ",\"max_tokens\":100000}");
   g_autoptr(GError) error = NULL;
   AgTranslateOptions options = options_for ("gemini-3-flash", FALSE, NULL);
   g_autoptr(AgTranslatedRequest) capped = NULL;
@@ -434,7 +429,7 @@ static const char *
 session_of (const char *json)
 {
   static char session[64];
-  g_autoptr(JsonNode) body = request_test_parse (json);
+  g_autoptr(JsonNode) body = ag_test_parse_json_text (json);
   g_autoptr(GError) error = NULL;
   AgTranslateOptions options = options_for ("claude-sonnet-4-6", FALSE, NULL);
   g_autoptr(AgTranslatedRequest) result = translate_body (json_node_get_object (body), &options, &error);
@@ -490,7 +485,7 @@ mutate_and_translate (JsonNode *root, JsonNode *node, guint *runs)
               g_autoptr(AgTranslatedRequest) result = NULL;
               AgTranslateOptions options = options_for ("gemini-3-flash", TRUE, NULL);
 
-              json_object_set_member (object, *name, request_test_parse (replacements[r]));
+              json_object_set_member (object, *name, ag_test_parse_json_text (replacements[r]));
               if (JSON_NODE_HOLDS_OBJECT (root))
                 result = translate_body (json_node_get_object (root), &options, &error);
               g_assert_true (result != NULL || g_error_matches (error, AG_PROTOCOL_ERROR,

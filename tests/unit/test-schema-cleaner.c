@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-schema-cleaner.h"
-#include "request-test-util.h"
+#include "ag-test.h"
 
 typedef struct {
   const char   *name;
@@ -99,15 +99,15 @@ static void
 test_case (gconstpointer data)
 {
   const CleanerCase *c = data;
-  g_autoptr(JsonNode) input = c->input != NULL ? request_test_parse (c->input) : NULL;
-  g_autoptr(JsonNode) expected = request_test_parse (c->expected);
+  g_autoptr(JsonNode) input = c->input != NULL ? ag_test_parse_json_text (c->input) : NULL;
+  g_autoptr(JsonNode) expected = ag_test_parse_json_text (c->expected);
   g_autoptr(JsonNode) input_copy = input != NULL ? json_node_copy (input) : NULL;
   g_autoptr(JsonNode) cleaned = ag_schema_clean (input, c->family);
 
-  request_test_assert_json (cleaned, expected);
+  ag_test_assert_json_equal (cleaned, expected);
   /* The input is never modified. */
   if (input != NULL)
-    request_test_assert_json (input, input_copy);
+    ag_test_assert_json_equal (input, input_copy);
 }
 
 static JsonNode *
@@ -120,7 +120,7 @@ nested_schema (guint depth)
   g_string_append (text, "{\"type\":\"string\"}");
   for (guint i = 0; i < depth; i++)
     g_string_append (text, "}}");
-  return request_test_parse (text->str);
+  return ag_test_parse_json_text (text->str);
 }
 
 static guint
@@ -160,7 +160,7 @@ test_ref_explosion_bounded (void)
     g_string_append_printf (text, "%s\"D%u\":{\"type\":\"object\",\"properties\":{\"l\":{\"$ref\":\"#/$defs/D%u\"},"
                             "\"r\":{\"$ref\":\"#/$defs/D%u\"}}}", i > 0 ? "," : "", i, i + 1, i + 1);
   g_string_append (text, ",\"D30\":{\"type\":\"string\"}}}");
-  schema = request_test_parse (text->str);
+  schema = ag_test_parse_json_text (text->str);
   cleaned = ag_schema_clean (schema, AG_MODEL_FAMILY_CLAUDE);
   out = json_to_string (cleaned, FALSE);
   g_assert_cmpuint (strlen (out), <, 1024 * 1024);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for the incremental SSE parser: WHATWG line and field rules, any chunking, size limits. */
+#include "ag-test.h"
 #include "ag-sse-parser.h"
 #include "ag-protocol-error.h"
 
@@ -174,18 +175,6 @@ test_finish_without_data (void)
   g_assert_cmpuint (event_only->len, ==, 0);
 }
 
-static char *
-load_fixture (const char *name, gsize *len)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "response", name, NULL);
-  g_autoptr (GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, len, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
 /* The same events must come out however the bytes are cut. */
 static void
 assert_chunking_invariant (const char *stream, gsize len, gsize max_event_size)
@@ -242,7 +231,7 @@ test_every_split_fixtures (void)
   for (const char *const *name = names; *name != NULL; name++)
     {
       gsize len;
-      g_autofree char *stream = load_fixture (*name, &len);
+      g_autofree char *stream = ag_test_fixture_load ("response", *name, &len);
 
       assert_chunking_invariant (stream, len, 0);
     }

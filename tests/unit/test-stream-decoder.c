@@ -5,7 +5,7 @@
 #include "ag-protocol-error.h"
 #include "ag-sse-parser.h"
 #include "ag-stream-translator.h"
-#include "response-test-util.h"
+#include "ag-test.h"
 
 #include <string.h>
 
@@ -78,7 +78,7 @@ run_init (Run *run, OutputKind kind, AgModelFamily family)
   if (kind == OUT_EVENTS)
     {
       run->events = json_array_new ();
-      back = ag_stream_translator_as_back_translator (ag_stream_translator_new (&options, response_record_event,
+      back = ag_stream_translator_as_back_translator (ag_stream_translator_new (&options, ag_test_record_event,
                                                                                 run->events));
     }
   else
@@ -147,7 +147,7 @@ collect_sse_event (const char *event, const char *data, gsize data_len, gpointer
   g_autoptr (JsonNode) node = json_from_string (data, &error);
 
   g_assert_no_error (error);
-  response_record_event (event, node, events);
+  ag_test_record_event (event, node, events);
 }
 
 /* The client's SSE bytes read back as [{event, data}], ids normalized. */
@@ -161,14 +161,14 @@ sse_events (const GString *sse)
   g_assert_true (ag_sse_parser_feed (parser, sse->str, sse->len, NULL));
   ag_sse_parser_finish (parser);
   node = json_node_init_array (json_node_alloc (), events);
-  response_normalize_ids (node, NULL);
+  ag_test_normalize_ids (node, NULL);
   return node;
 }
 
 /* ---- the recorded streams -------------------------------------------------------------------------------- */
 
 typedef struct {
-  const ResponseFixture *fixture;
+  const AgTestResponseFixture *fixture;
   OutputKind             kind;
   Chunking               chunking;
 } FixtureCase;
@@ -181,8 +181,8 @@ test_fixture (gconstpointer data)
   g_autofree char *expected_name = g_strconcat (c->fixture->name, c->kind == OUT_MESSAGE ? ".message.json"
                                                                                          : ".events.json", NULL);
   gsize len;
-  g_autofree char *sse = response_fixture_load (sse_name, &len);
-  g_autoptr (JsonNode) expected = response_fixture_load_json (expected_name);
+  g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
+  g_autoptr (JsonNode) expected = ag_test_fixture_load_json ("response", expected_name);
   g_autoptr (JsonNode) actual = NULL;
   gboolean empty = g_str_equal (c->fixture->name, "empty");
   AgBackTranslator *back;
@@ -212,7 +212,7 @@ test_fixture (gconstpointer data)
     case OUT_EVENTS:
       g_assert_cmpuint (run.output->len, ==, 0);
       actual = json_node_init_array (json_node_alloc (), run.events);
-      response_normalize_ids (actual, NULL);
+      ag_test_normalize_ids (actual, NULL);
       break;
     case OUT_SSE:
       actual = sse_events (run.output);
@@ -220,10 +220,10 @@ test_fixture (gconstpointer data)
     case OUT_MESSAGE:
       actual = json_from_string (run.output->str, NULL);
       g_assert_nonnull (actual);
-      response_normalize_ids (actual, NULL);
+      ag_test_normalize_ids (actual, NULL);
       break;
     }
-  response_assert_json_equal (actual, expected);
+  ag_test_assert_json_equal (actual, expected);
   run_clear (&run);
 }
 
@@ -467,15 +467,15 @@ main (int argc, char **argv)
   warnings = g_ptr_array_new_with_free_func (g_free);
   g_log_set_writer_func (record_warnings, NULL, NULL);
 
-  for (gsize i = 0; i < response_n_fixtures; i++)
+  for (gsize i = 0; i < ag_test_response_n_fixtures; i++)
     for (OutputKind kind = OUT_EVENTS; kind <= OUT_MESSAGE; kind++)
       for (Chunking chunking = CHUNKS_WHOLE; chunking <= CHUNKS_ODD; chunking++)
         {
           FixtureCase *c = g_new0 (FixtureCase, 1);
-          g_autofree char *path = g_strdup_printf ("/stream-decoder/fixture/%s/%s/%s", response_fixtures[i].name,
+          g_autofree char *path = g_strdup_printf ("/stream-decoder/fixture/%s/%s/%s", ag_test_response_fixtures[i].name,
                                                    kind_names[kind], chunking_names[chunking]);
 
-          c->fixture = &response_fixtures[i];
+          c->fixture = &ag_test_response_fixtures[i];
           c->kind = kind;
           c->chunking = chunking;
           g_ptr_array_add (fixture_cases, c);

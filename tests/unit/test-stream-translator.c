@@ -5,7 +5,7 @@
 #include "ag-protocol-error.h"
 #include "ag-sse-parser.h"
 #include "ag-sse-writer.h"
-#include "response-test-util.h"
+#include "ag-test.h"
 
 #include <string.h>
 
@@ -37,7 +37,7 @@ run_init (Run *run, AgModelFamily family)
   options.family = family;
   options.tool_names = run->tool_names;
   options.signatures = run->signatures;
-  run->translator = ag_stream_translator_new (&options, response_record_event, run->events);
+  run->translator = ag_stream_translator_new (&options, ag_test_record_event, run->events);
 }
 
 static void
@@ -55,7 +55,7 @@ events_node (Run *run)
 {
   JsonNode *node = json_node_init_array (json_node_alloc (), run->events);
 
-  response_normalize_ids (node, run->tool_ids);
+  ag_test_normalize_ids (node, run->tool_ids);
   return node;
 }
 
@@ -65,20 +65,20 @@ run_fixture (Run *run, const char *name, AgModelFamily family)
   g_autofree char *sse_name = g_strconcat (name, ".sse", NULL);
   g_autofree char *events_name = g_strconcat (name, ".events.json", NULL);
   gsize len;
-  g_autofree char *sse = response_fixture_load (sse_name, &len);
-  g_autoptr (JsonNode) expected = response_fixture_load_json (events_name);
+  g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
+  g_autoptr (JsonNode) expected = ag_test_fixture_load_json ("response", events_name);
   g_autoptr (JsonNode) actual = NULL;
 
   run_init (run, family);
-  response_run_stream (run->translator, sse, len);
+  ag_test_run_stream (run->translator, sse, len);
   actual = events_node (run);
-  response_assert_json_equal (actual, expected);
+  ag_test_assert_json_equal (actual, expected);
 }
 
 static void
 test_fixture (gconstpointer data)
 {
-  const ResponseFixture *fixture = data;
+  const AgTestResponseFixture *fixture = data;
   Run run;
 
   run_fixture (&run, fixture->name, fixture->family);
@@ -184,7 +184,7 @@ assert_events_json (JsonNode *actual, const char *expected_json)
   g_autoptr (JsonNode) expected = json_from_string (expected_json, &error);
 
   g_assert_no_error (error);
-  response_assert_json_equal (actual, expected);
+  ag_test_assert_json_equal (actual, expected);
 }
 
 #define START(in) \
@@ -533,10 +533,10 @@ assert_sse_matches_events (const char *sse, gsize len, AgModelFamily family, Str
 static void
 test_sse_output_fixture (gconstpointer data)
 {
-  const ResponseFixture *fixture = data;
+  const AgTestResponseFixture *fixture = data;
   g_autofree char *name = g_strconcat (fixture->name, ".sse", NULL);
   gsize len;
-  g_autofree char *sse = response_fixture_load (name, &len);
+  g_autofree char *sse = ag_test_fixture_load ("response", name, &len);
 
   assert_sse_matches_events (sse, len, fixture->family, END_FINISH);
   assert_sse_matches_events (sse, len, fixture->family, END_FAIL);
@@ -567,12 +567,12 @@ test_sse_output_escaping (void)
 static void
 test_message_output_fixture (gconstpointer data)
 {
-  const ResponseFixture *fixture = data;
+  const AgTestResponseFixture *fixture = data;
   g_autofree char *sse_name = g_strconcat (fixture->name, ".sse", NULL);
   g_autofree char *message_name = g_strconcat (fixture->name, ".message.json", NULL);
   gsize len;
-  g_autofree char *sse = response_fixture_load (sse_name, &len);
-  g_autoptr (JsonNode) expected = response_fixture_load_json (message_name);
+  g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
+  g_autoptr (JsonNode) expected = ag_test_fixture_load_json ("response", message_name);
   g_autoptr (AgToolNames) names = ag_tool_names_new ();
   AgStreamOptions options = { "claude-sonnet-4-6", fixture->family, names, NULL };
   g_autoptr (AgBackTranslator) back = NULL;
@@ -600,8 +600,8 @@ test_message_output_fixture (gconstpointer data)
   json_parser_load_from_data (json, g_bytes_get_data (output, NULL), (gssize) g_bytes_get_size (output), &error);
   g_assert_no_error (error);
   message = json_parser_get_root (json);
-  response_normalize_ids (message, NULL);
-  response_assert_json_equal (message, expected);
+  ag_test_normalize_ids (message, NULL);
+  ag_test_assert_json_equal (message, expected);
 }
 
 static void
@@ -641,12 +641,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  for (gsize i = 0; i < response_n_fixtures; i++)
-    {
-      g_autofree char *path = g_strconcat ("/stream-translator/fixture/", response_fixtures[i].name, NULL);
-
-      g_test_add_data_func (path, &response_fixtures[i], test_fixture);
-    }
+  ag_test_add_cases ("/stream-translator/fixture/", ag_test_response_fixtures, ag_test_response_n_fixtures,
+                     sizeof ag_test_response_fixtures[0], test_fixture);
   g_test_add_func ("/stream-translator/signatures/claude-thinking", test_signatures_claude_thinking);
   g_test_add_func ("/stream-translator/signatures/claude-tool", test_signatures_claude_tool);
   g_test_add_func ("/stream-translator/signatures/gemini-parallel", test_signatures_gemini_parallel);
@@ -661,14 +657,14 @@ main (int argc, char **argv)
   g_test_add_func ("/stream-translator/fail", test_fail);
   g_test_add_func ("/stream-translator/bad-chunks", test_bad_chunks);
   g_test_add_func ("/stream-translator/random-ids", test_random_ids_differ);
-  for (gsize i = 0; i < response_n_fixtures; i++)
+  for (gsize i = 0; i < ag_test_response_n_fixtures; i++)
     {
-      g_autofree char *sse_path = g_strconcat ("/stream-translator/sse-output/", response_fixtures[i].name, NULL);
-      g_autofree char *message_path = g_strconcat ("/stream-translator/message-output/", response_fixtures[i].name,
+      g_autofree char *sse_path = g_strconcat ("/stream-translator/sse-output/", ag_test_response_fixtures[i].name, NULL);
+      g_autofree char *message_path = g_strconcat ("/stream-translator/message-output/", ag_test_response_fixtures[i].name,
                                                    NULL);
 
-      g_test_add_data_func (sse_path, &response_fixtures[i], test_sse_output_fixture);
-      g_test_add_data_func (message_path, &response_fixtures[i], test_message_output_fixture);
+      g_test_add_data_func (sse_path, &ag_test_response_fixtures[i], test_sse_output_fixture);
+      g_test_add_data_func (message_path, &ag_test_response_fixtures[i], test_message_output_fixture);
     }
   g_test_add_func ("/stream-translator/sse-output/escaping", test_sse_output_escaping);
   g_test_add_func ("/stream-translator/back-translator-facts", test_back_translator_facts);

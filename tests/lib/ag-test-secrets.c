@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-secret-scan.c — finds tokens where none may be; see the header. */
-#include "ag-secret-scan.h"
+/* ag-test-secrets.c — finds tokens where none may be; see the header. */
+#include "ag-test-secrets.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-secret-scan.h — the tests' check that no secret leaks.
+/* ag-test-secrets.h — the tests' check that no secret leaks.
  *
  * Every integration test that uses the harness is a secrets check as well: each response body and header
  * (ag_test_send), each CLI output, each run's proxy log and, at the end, every file in the data directory are

@@ -1,57 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-test-harness.h"
-#include "ag-sse-parser.h"
-#include "ag-secret-scan.h"
+#include "ag-test-fixtures.h"
 
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
-static gboolean
-timeout_reached (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-void
-ag_test_wait_for (gboolean *done, guint timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timeout_reached, &timed_out);
-
-  while (!*done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("timed out after %u ms", timeout_ms);
-  g_source_remove (id);
-}
-
-void
-ag_test_sleep (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_reached, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 AgTestHarness *
 ag_test_harness_new (const char *script_json)
 {
   AgTestHarness *self = g_new0 (AgTestHarness, 1);
-  g_autoptr(GError) error = NULL;
 
-  self->mock = ag_mock_server_new ();
-  g_assert_true (ag_mock_server_listen (self->mock, 0, &error));
-  g_assert_no_error (error);
-  if (script_json != NULL)
-    {
-      g_assert_true (ag_mock_server_set_script_json (self->mock, script_json, &error));
-      g_assert_no_error (error);
-    }
+  self->mock = ag_test_mock_new (script_json);
   {
     g_autofree char *name = g_path_get_basename (g_get_prgname ());
 
@@ -80,20 +41,17 @@ ag_test_harness_setenv (AgTestHarness *self, const char *name, const char *value
   self->env = g_environ_setenv (self->env, name, value, TRUE);
 }
 
-typedef struct {
-  gboolean done;
-  char    *out;
-  char    *err;
-  GError  *error;
-} Communicate;
-
-static void
-communicated (GObject *source, GAsyncResult *result, gpointer user_data)
+void
+ag_test_harness_unsetenv (AgTestHarness *self, const char *name)
 {
-  Communicate *c = user_data;
+  self->env = g_environ_unsetenv (self->env, name);
+}
 
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &c->out, &c->err, &c->error);
-  c->done = TRUE;
+void
+ag_test_harness_set_script (AgTestHarness *self, const char *script_json)
+{
+  ag_mock_server_reset (self->mock);
+  ag_test_mock_set_script (self->mock, script_json != NULL ? script_json : "{}");
 }
 
 static GSubprocess *
@@ -123,22 +81,26 @@ ag_test_harness_run_cli (AgTestHarness *self, const char * const *args, const ch
   g_autoptr(GSubprocess) process = spawn (self, args, G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                                      G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                                      G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  Communicate c = { 0 };
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
 
-  g_subprocess_communicate_utf8_async (process, stdin_text != NULL ? stdin_text : "", NULL, communicated, &c);
-  ag_test_wait_for (&c.done, 60000);
-  g_assert_no_error (c.error);
+  g_subprocess_communicate_utf8_async (process, stdin_text != NULL ? stdin_text : "", NULL, ag_test_store_result,
+                                       &slot);
+  result = ag_test_await_for (&slot, 60000);
+  g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error);
+  g_assert_no_error (error);
   if (!g_subprocess_get_if_exited (process))
     g_error ("ag-cl %s did not exit normally (signal %d): %s", args[0],
-             g_subprocess_get_if_signaled (process) ? g_subprocess_get_term_sig (process) : -1, c.err);
-  ag_test_assert_no_secret ("ag-cl's output", c.out, -1);
-  ag_test_assert_no_secret ("ag-cl's error output", c.err, -1);
+             g_subprocess_get_if_signaled (process) ? g_subprocess_get_term_sig (process) : -1, err);
+  ag_test_assert_no_secret ("ag-cl's output", out, -1);
+  ag_test_assert_no_secret ("ag-cl's error output", err, -1);
   if (stdout_text != NULL)
-    *stdout_text = g_steal_pointer (&c.out);
+    *stdout_text = g_steal_pointer (&out);
   if (stderr_text != NULL)
-    *stderr_text = g_steal_pointer (&c.err);
-  g_free (c.out);
-  g_free (c.err);
+    *stderr_text = g_steal_pointer (&err);
   return g_subprocess_get_exit_status (process);
 }
 
@@ -154,18 +116,36 @@ ag_test_harness_add_account (AgTestHarness *self, const char *refresh_token)
     g_error ("account add failed (%d): %s%s", status, out, err);
 }
 
-typedef struct {
-  gboolean done;
-  char    *line;
-} ReadLine;
-
-static void
-line_read (GObject *source, GAsyncResult *result, gpointer user_data)
+void
+ag_test_harness_remove_accounts (AgTestHarness *self, gboolean check)
 {
-  ReadLine *r = user_data;
+  const char *list_args[] = { "account", "list", NULL };
+  g_autofree char *listing = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  int status = ag_test_harness_run_cli (self, list_args, NULL, &listing, &err);
 
-  r->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
-  r->done = TRUE;
+  if (status != 0 || listing == NULL)
+    {
+      if (check)
+        g_error ("account list failed (%d): %s", status, err);
+      return;
+    }
+  lines = g_strsplit (listing, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", 2);
+
+      if (fields[0] != NULL && strchr (fields[0], '@') != NULL)
+        {
+          const char *args[] = { "account", "remove", fields[0], NULL };
+          g_autofree char *remove_err = NULL;
+
+          status = ag_test_harness_run_cli (self, args, NULL, NULL, &remove_err);
+          if (check && status != 0)
+            g_error ("account remove %s failed (%d): %s", fields[0], status, remove_err);
+        }
+    }
 }
 
 static void
@@ -183,14 +163,24 @@ stderr_read (GObject *source, GAsyncResult *result, gpointer user_data)
   g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 4096, G_PRIORITY_DEFAULT, NULL, stderr_read, self);
 }
 
+static gboolean
+keyring_answered (gpointer user_data)
+{
+  AgTestHarness *self = user_data;
+
+  return strstr (self->proxy_log->str, "loaded from the keyring") != NULL ||
+         strstr (self->proxy_log->str, "cannot read accounts from the keyring") != NULL;
+}
+
 void
 ag_test_harness_start_proxy_on (AgTestHarness *self, const char *address)
 {
   const char *args[] = { "--headless", "--port", "0", address != NULL ? "--address" : NULL, address, NULL };
   g_autofree char *prefix = g_strdup_printf ("ag-cl: listening on http://%s:", address != NULL ? address : "127.0.0.1");
   g_autoptr(GDataInputStream) out = NULL;
-  ReadLine r = { 0 };
-  gboolean answered = FALSE;
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *line = NULL;
 
   /* The log of this run only: waits and assertions below must not see an earlier run's lines. */
   g_string_truncate (self->proxy_log, 0);
@@ -198,24 +188,17 @@ ag_test_harness_start_proxy_on (AgTestHarness *self, const char *address)
   g_input_stream_read_bytes_async (g_subprocess_get_stderr_pipe (self->proxy), 4096, G_PRIORITY_DEFAULT, NULL,
                                    stderr_read, self);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->proxy));
-  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, line_read, &r);
-  ag_test_wait_for (&r.done, 20000);
-  if (r.line == NULL || !g_str_has_prefix (r.line, prefix))
-    g_error ("the proxy did not start listening (%s): %s", r.line, self->proxy_log->str);
-  self->port = (guint) g_ascii_strtoull (r.line + strlen (prefix), NULL, 10);
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
+  result = ag_test_await_for (&slot, 20000);
+  line = g_data_input_stream_read_line_finish_utf8 (out, result, NULL, NULL);
+  if (line == NULL || !g_str_has_prefix (line, prefix))
+    g_error ("the proxy did not start listening (%s): %s", line, self->proxy_log->str);
+  self->port = (guint) g_ascii_strtoull (line + strlen (prefix), NULL, 10);
   g_assert_cmpuint (self->port, >, 0);
-  g_free (r.line);
 
   /* Accounts load from the keyring after the listener is up; wait until the keyring has answered, either way
    * (a test of a locked or absent keyring asserts on the failure line itself). */
-  for (int i = 0; i < 400 && !answered; i++)
-    {
-      answered = strstr (self->proxy_log->str, "loaded from the keyring") != NULL ||
-                 strstr (self->proxy_log->str, "cannot read accounts from the keyring") != NULL;
-      if (!answered)
-        ag_test_sleep (25);
-    }
-  if (!answered)
+  if (!ag_test_poll_until (keyring_answered, self, 10000))
     g_error ("the keyring never answered the proxy: %s", self->proxy_log->str);
 }
 
@@ -225,23 +208,18 @@ ag_test_harness_start_proxy (AgTestHarness *self)
   ag_test_harness_start_proxy_on (self, NULL);
 }
 
-static void
-waited (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
 void
 ag_test_harness_stop_proxy (AgTestHarness *self)
 {
-  gboolean done = FALSE;
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   if (self->proxy == NULL)
     return;
   g_subprocess_send_signal (self->proxy, SIGTERM);
-  g_subprocess_wait_async (self->proxy, NULL, waited, &done);
-  ag_test_wait_for (&done, 10000);
+  g_subprocess_wait_async (self->proxy, NULL, ag_test_store_result, &slot);
+  result = ag_test_await_for (&slot, 10000);
+  g_subprocess_wait_finish (self->proxy, result, NULL);
   /* A proxy that crashed during the test must fail it, not pass silently. */
   g_assert_true (g_subprocess_get_if_exited (self->proxy));
   g_assert_cmpint (g_subprocess_get_exit_status (self->proxy), ==, 0);
@@ -250,31 +228,41 @@ ag_test_harness_stop_proxy (AgTestHarness *self)
 }
 
 void
+ag_test_harness_restart_proxy (AgTestHarness *self)
+{
+  ag_test_harness_stop_proxy (self);
+  ag_test_harness_start_proxy (self);
+}
+
+typedef struct {
+  AgTestHarness *self;
+  const char    *needle;
+} LogWait;
+
+static gboolean
+log_has (gpointer user_data)
+{
+  LogWait *wait = user_data;
+
+  return strstr (wait->self->proxy_log->str, wait->needle) != NULL;
+}
+
+gboolean
+ag_test_harness_wait_log (AgTestHarness *self, const char *needle, guint timeout_ms)
+{
+  LogWait wait = { self, needle };
+
+  return ag_test_poll_until (log_has, &wait, timeout_ms);
+}
+
+void
 ag_test_harness_free (AgTestHarness *self)
 {
-  const char *remove_args[] = { "account", "list", NULL };
-  g_autofree char *listing = NULL;
-
   ag_test_harness_stop_proxy (self);
   if (self->data_dir != NULL)
     ag_test_assert_no_secret_in_directory (self->data_dir);
   /* Leave no test account behind in the keyring. */
-  if (ag_test_harness_run_cli (self, remove_args, NULL, &listing, NULL) == 0 && listing != NULL)
-    {
-      g_auto(GStrv) lines = g_strsplit (listing, "\n", -1);
-
-      for (guint i = 0; lines[i] != NULL; i++)
-        {
-          g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", 2);
-
-          if (fields[0] != NULL && strchr (fields[0], '@') != NULL)
-            {
-              const char *args[] = { "account", "remove", fields[0], NULL };
-
-              ag_test_harness_run_cli (self, args, NULL, NULL, NULL);
-            }
-        }
-    }
+  ag_test_harness_remove_accounts (self, FALSE);
   g_object_unref (self->session);
   g_object_unref (self->mock);
   g_strfreev (self->env);
@@ -282,33 +270,9 @@ ag_test_harness_free (AgTestHarness *self)
   g_string_free (self->proxy_log, TRUE);
   g_free (self->proxy_log_path);
   if (self->data_dir != NULL)
-    {
-      g_autofree char *db = g_build_filename (self->data_dir, "history.db", NULL);
-      g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-      g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-
-      g_unlink (wal);
-      g_unlink (shm);
-      g_unlink (db);
-      g_rmdir (self->data_dir);
-      g_free (self->data_dir);
-    }
+    ag_test_remove_tree (self->data_dir);
+  g_free (self->data_dir);
   g_free (self);
-}
-
-typedef struct {
-  gboolean done;
-  GBytes  *body;
-  GError  *error;
-} Send;
-
-static void
-sent (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Send *s = user_data;
-
-  s->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &s->error);
-  s->done = TRUE;
 }
 
 static void
@@ -328,7 +292,10 @@ ag_test_send (SoupSession *session, guint port, const char *method, const char *
 {
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  Send s = { 0 };
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
 
   if (json_body != NULL)
     {
@@ -339,15 +306,15 @@ ag_test_send (SoupSession *session, guint port, const char *method, const char *
   soup_message_headers_replace (soup_message_get_request_headers (msg), "anthropic-version", "2023-06-01");
   if (header != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), header, value);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent, &s);
-  ag_test_wait_for (&s.done, 60000);
-  g_assert_no_error (s.error);
-  if (s.body != NULL)
-    ag_test_assert_no_secret (path, g_bytes_get_data (s.body, NULL), (gssize) g_bytes_get_size (s.body));
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
+  result = ag_test_await_for (&slot, 60000);
+  answer = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_no_error (error);
+  if (answer != NULL)
+    ag_test_assert_no_secret (path, g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer));
   assert_headers_clean (soup_message_get_response_headers (msg));
   if (body != NULL)
-    *body = g_steal_pointer (&s.body);
-  g_clear_pointer (&s.body, g_bytes_unref);
+    *body = g_steal_pointer (&answer);
   if (headers != NULL)
     *headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
   return soup_message_get_status (msg);
@@ -360,44 +327,9 @@ ag_test_harness_request (AgTestHarness *self, const char *method, const char *pa
   return ag_test_send (self->session, self->port, method, path, json_body, "x-api-key", "test", body, headers);
 }
 
-static void
-collect_event (const char *event, const char *data, gsize data_len, gpointer user_data)
+guint
+ag_test_harness_post (AgTestHarness *self, const char *json_body, GBytes **body)
 {
-  JsonArray *events = user_data;
-  JsonObject *entry = json_object_new ();
-  g_autoptr(GError) error = NULL;
-  JsonNode *parsed = json_from_string (data, &error);
-
-  g_assert_no_error (error);
-  json_object_set_string_member (entry, "event", event);
-  json_object_set_member (entry, "data", parsed);
-  json_array_add_object_element (events, entry);
+  return ag_test_harness_request (self, "POST", "/v1/messages", json_body, body, NULL);
 }
 
-JsonNode *
-ag_test_parse_sse (GBytes *body)
-{
-  JsonArray *events = json_array_new ();
-  g_autoptr(AgSseParser) parser = ag_sse_parser_new (collect_event, events);
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-  gsize length;
-  const char *data = g_bytes_get_data (body, &length);
-
-  g_assert_true (ag_sse_parser_feed (parser, data, length, &error));
-  ag_sse_parser_finish (parser);
-  json_node_take_array (node, events);
-  return node;
-}
-
-JsonNode *
-ag_test_parse_json (GBytes *body)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  JsonNode *node = json_from_string (text, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  return node;
-}

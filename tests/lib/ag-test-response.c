@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "response-test-util.h"
+#include "ag-test-response.h"
 #include "ag-sse-parser.h"
 
-const ResponseFixture response_fixtures[] = {
+const AgTestResponseFixture ag_test_response_fixtures[] = {
   { "text-only", AG_MODEL_FAMILY_GEMINI },
   { "thinking-text", AG_MODEL_FAMILY_CLAUDE },
   { "thinking-tool-claude", AG_MODEL_FAMILY_CLAUDE },
@@ -15,33 +15,9 @@ const ResponseFixture response_fixtures[] = {
   { "cached-usage", AG_MODEL_FAMILY_CLAUDE },
   { "crlf-comments", AG_MODEL_FAMILY_GEMINI },
 };
-const gsize response_n_fixtures = G_N_ELEMENTS (response_fixtures);
+const gsize ag_test_response_n_fixtures = G_N_ELEMENTS (ag_test_response_fixtures);
 
 #include <string.h>
-
-char *
-response_fixture_load (const char *name, gsize *len)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "response", name, NULL);
-  g_autoptr (GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, len, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
-JsonNode *
-response_fixture_load_json (const char *name)
-{
-  gsize len;
-  g_autofree char *text = response_fixture_load (name, &len);
-  g_autoptr (GError) error = NULL;
-  JsonNode *node = json_from_string (text, &error);
-
-  g_assert_no_error (error);
-  return node;
-}
 
 static void
 push_data (const char *event, const char *data, gsize data_len, gpointer translator)
@@ -56,7 +32,7 @@ push_data (const char *event, const char *data, gsize data_len, gpointer transla
 }
 
 void
-response_run_stream (AgStreamTranslator *translator, const char *sse, gsize len)
+ag_test_run_stream (AgStreamTranslator *translator, const char *sse, gsize len)
 {
   g_autoptr (AgSseParser) parser = ag_sse_parser_new (push_data, translator);
   g_autoptr (GError) error = NULL;
@@ -68,7 +44,7 @@ response_run_stream (AgStreamTranslator *translator, const char *sse, gsize len)
 }
 
 void
-response_record_event (const char *event_name, JsonNode *data, gpointer events_array)
+ag_test_record_event (const char *event_name, JsonNode *data, gpointer events_array)
 {
   JsonObject *record = json_object_new ();
 
@@ -115,11 +91,11 @@ normalize_object (JsonObject *object, GPtrArray *tool_ids)
 
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &name, &value))
-    response_normalize_ids (value, tool_ids);
+    ag_test_normalize_ids (value, tool_ids);
 }
 
 void
-response_normalize_ids (JsonNode *node, GPtrArray *tool_ids)
+ag_test_normalize_ids (JsonNode *node, GPtrArray *tool_ids)
 {
   if (JSON_NODE_HOLDS_OBJECT (node))
     normalize_object (json_node_get_object (node), tool_ids);
@@ -128,19 +104,6 @@ response_normalize_ids (JsonNode *node, GPtrArray *tool_ids)
       JsonArray *array = json_node_get_array (node);
 
       for (guint i = 0; i < json_array_get_length (array); i++)
-        response_normalize_ids (json_array_get_element (array, i), tool_ids);
-    }
-}
-
-void
-response_assert_json_equal (JsonNode *actual, JsonNode *expected)
-{
-  if (!json_node_equal (actual, expected))
-    {
-      g_autofree char *a = json_to_string (actual, TRUE);
-      g_autofree char *e = json_to_string (expected, TRUE);
-
-      g_assert_cmpstr (a, ==, e);
-      g_assert_not_reached ();
+        ag_test_normalize_ids (json_array_get_element (array, i), tool_ids);
     }
 }

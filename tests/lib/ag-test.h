@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-test.h — the tests' shared helpers (tests/lib), all of them. */
+#pragma once
+
+#include "ag-test-cases.h"
+#include "ag-test-fixtures.h"
+#include "ag-test-harness.h"
+#include "ag-test-json.h"
+#include "ag-test-messages.h"
+#include "ag-test-mock.h"
+#include "ag-test-net.h"
+#include "ag-test-response.h"
+#include "ag-test-secrets.h"
+#include "ag-test-sync.h"
+#include "ag-test-wait.h"

@@ -103,7 +103,7 @@ ag_account_setup_tier_from_load (JsonObject *load_response)
 static JsonNode *
 client_metadata (void)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "ideType");
@@ -133,7 +133,7 @@ finish_setup (GTask *task, const char *project)
   SetupData *data = g_task_get_task_data (task);
   const char *refresh_token = data->tokens->refresh_token != NULL ? data->tokens->refresh_token
                                                                  : data->refresh_token;
-  g_autoptr (AgAccount) account = ag_account_new (data->email, project, refresh_token);
+  g_autoptr(AgAccount) account = ag_account_new (data->email, project, refresh_token);
 
   ag_account_set_tier (account, data->tier != NULL ? data->tier : data->onboard_tier);
   ag_account_set_access_token (account, data->tokens->access_token, data->tokens->expires_at_unix_s);
@@ -152,13 +152,13 @@ onboard_poll_cb (gpointer user_data)
 static void
 onboarded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr(GTask) task = user_data;
   SetupData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) response = ag_cloudcode_client_call_finish (AG_CLOUDCODE_CLIENT (source), result, NULL, &error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) response = ag_cloudcode_client_call_finish (AG_CLOUDCODE_CLIENT (source), result, NULL, &error);
   JsonObject *operation;
   g_autofree char *project = NULL;
-  g_autoptr (GSource) timeout = NULL;
+  g_autoptr(GSource) timeout = NULL;
 
   if (response == NULL)
     {
@@ -194,8 +194,8 @@ static void
 send_onboard (GTask *task)
 {
   SetupData *data = g_task_get_task_data (task);
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) body = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
 
   /* camelCase tierId and the loadCodeAssist metadata, as antigravity-claude-proxy and opencode-antigravity-auth send;
    * no top-level
@@ -218,10 +218,10 @@ send_onboard (GTask *task)
 static void
 loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr(GTask) task = user_data;
   SetupData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) response = ag_cloudcode_client_call_finish (AG_CLOUDCODE_CLIENT (source), result, NULL, &error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) response = ag_cloudcode_client_call_finish (AG_CLOUDCODE_CLIENT (source), result, NULL, &error);
   g_autofree char *project = NULL;
 
   if (response == NULL)
@@ -244,11 +244,11 @@ loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 got_email_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr(GTask) task = user_data;
   SetupData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
   GCancellable *cancellable;
 
   data->email = ag_oauth_client_get_email_finish (AG_OAUTH_CLIENT (source), result, &error);
@@ -274,9 +274,9 @@ got_email_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 refreshed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr(GTask) task = user_data;
   SetupData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   GCancellable *cancellable;
 
   data->tokens = ag_oauth_client_refresh_finish (AG_OAUTH_CLIENT (source), result, &error);

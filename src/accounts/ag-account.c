@@ -366,7 +366,7 @@ waiter_cancelled_cb (GCancellable *cancellable, gpointer user_data)
 {
   Waiter *waiter = user_data;
   AgAccount *self = waiter->account;
-  g_autoptr (GTask) task = g_object_ref (waiter->task);
+  g_autoptr(GTask) task = g_object_ref (waiter->task);
 
   g_ptr_array_remove (self->waiters, waiter);
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
@@ -376,10 +376,10 @@ waiter_cancelled_cb (GCancellable *cancellable, gpointer user_data)
 static void
 refresh_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (AgAccount) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AgOAuthTokens) tokens = NULL;
-  g_autoptr (GPtrArray) waiters = g_steal_pointer (&self->waiters);
+  g_autoptr(AgAccount) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgOAuthTokens) tokens = NULL;
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->waiters);
 
   tokens = ag_oauth_client_refresh_finish (AG_OAUTH_CLIENT (source), result, &error);
   if (tokens != NULL)
@@ -412,7 +412,7 @@ ag_account_get_access_token_async (AgAccount           *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
+  g_autoptr(GTask) task = NULL;
   Waiter *waiter;
   gboolean start_refresh;
 

@@ -136,8 +136,8 @@ static void clear_next_stale (GTask *task);
 static void
 stale_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
 
   secret_password_clear_finish (result, &error);
   if (error != NULL)
@@ -152,7 +152,7 @@ static void
 clear_next_stale (GTask *task)
 {
   SaveData *data = g_task_get_task_data (task);
-  g_autoptr (GHashTable) attributes = g_queue_pop_head (&data->stale);
+  g_autoptr(GHashTable) attributes = g_queue_pop_head (&data->stale);
 
   if (attributes == NULL)
     {
@@ -168,7 +168,7 @@ saved_items_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   SaveData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   GList *items = secret_password_search_finish (result, &error);
 
   if (error != NULL)
@@ -179,7 +179,7 @@ saved_items_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   for (GList *l = items; l != NULL; l = l->next)
     {
-      g_autoptr (GHashTable) found = secret_retrievable_get_attributes (l->data);
+      g_autoptr(GHashTable) found = secret_retrievable_get_attributes (l->data);
 
       if (!same_item (data->attributes, found))
         g_queue_push_tail (&data->stale, schema_attributes_of (found));
@@ -194,8 +194,8 @@ stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   GTask *task = user_data;
   AgTokenStore *self = g_task_get_source_object (task);
   SaveData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GHashTable) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) identity = NULL;
 
   if (!secret_password_store_finish (result, &error))
     {
@@ -296,12 +296,12 @@ load_complete (GTask *task)
 static void
 secret_retrieved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr(GTask) task = user_data;
   LoadData *data = g_task_get_task_data (task);
   SecretRetrievable *item = SECRET_RETRIEVABLE (source);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (SecretValue) value = secret_retrievable_retrieve_secret_finish (item, result, &error);
-  g_autoptr (GHashTable) attributes = secret_retrievable_get_attributes (item);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretValue) value = secret_retrievable_retrieve_secret_finish (item, result, &error);
+  g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (item);
   const char *email = nonempty (g_hash_table_lookup (attributes, ATTR_EMAIL));
   const char *refresh_token = value != NULL ? secret_value_get_text (value) : NULL;
 
@@ -319,7 +319,7 @@ secret_retrieved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else if (email != NULL && refresh_token != NULL && *refresh_token != '\0')
     {
-      g_autoptr (AgAccount) account = ag_account_new (email, nonempty (g_hash_table_lookup (attributes, ATTR_PROJECT)),
+      g_autoptr(AgAccount) account = ag_account_new (email, nonempty (g_hash_table_lookup (attributes, ATTR_PROJECT)),
                                                       refresh_token);
 
       ag_account_set_tier (account, nonempty (g_hash_table_lookup (attributes, ATTR_TIER)));
@@ -334,9 +334,9 @@ secret_retrieved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 accounts_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr(GTask) task = user_data;
   LoadData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   GList *items = secret_password_search_finish (result, &error);
 
   if (error != NULL)
@@ -362,7 +362,7 @@ ag_token_store_load_all_async (AgTokenStore *self, GCancellable *cancellable,
 {
   GTask *task;
   LoadData *data;
-  g_autoptr (GHashTable) attributes = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
 
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
 
@@ -391,8 +391,8 @@ ag_token_store_load_all_finish (AgTokenStore *self, GAsyncResult *result, GError
 static void
 cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
   AgTokenStore *self = g_task_get_source_object (task);
   const char *email = g_task_get_task_data (task);
 
@@ -410,7 +410,7 @@ ag_token_store_remove_async (AgTokenStore *self, const char *email, GCancellable
                              GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task;
-  g_autoptr (GHashTable) attributes = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
 
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
   g_return_if_fail (email != NULL);

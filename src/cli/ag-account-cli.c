@@ -55,7 +55,7 @@ static void
 saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Cli *cli = user_data;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (!ag_token_store_save_finish (AG_TOKEN_STORE (source), result, &error))
     {
@@ -71,7 +71,7 @@ static void
 set_up_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Cli *cli = user_data;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   cli->account = ag_account_setup_finish (result, &error);
   if (cli->account == NULL)
@@ -100,9 +100,9 @@ static gboolean
 start_add (Cli *cli, int argc, char **argv, GError **error)
 {
   g_autofree char *token = NULL;
-  g_autoptr (AgCloudcodeConfig) config = NULL;
-  g_autoptr (AgCloudcodeClient) cloudcode = NULL;
-  g_autoptr (AgOAuthClient) oauth = NULL;
+  g_autoptr(AgCloudcodeConfig) config = NULL;
+  g_autoptr(AgCloudcodeClient) cloudcode = NULL;
+  g_autoptr(AgOAuthClient) oauth = NULL;
   const char *argument = NULL;
 
   if (argc == 3 && g_str_has_prefix (argv[2], "--refresh-token="))
@@ -138,8 +138,8 @@ static void
 loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Cli *cli = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) accounts = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) accounts = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
 
   if (accounts == NULL)
     {
@@ -164,7 +164,7 @@ static void
 removed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Cli *cli = user_data;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (!ag_token_store_remove_finish (AG_TOKEN_STORE (source), result, &error))
     {
@@ -202,7 +202,7 @@ int
 ag_account_cli_run (int argc, char **argv)
 {
   Cli cli = { 0 };
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (argc >= 1 && argv != NULL, 1);
 

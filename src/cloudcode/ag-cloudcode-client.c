@@ -137,7 +137,7 @@ envelope_finish (JsonObject *envelope, JsonNode *request)
 JsonNode *
 ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *request)
 {
-  g_autoptr (JsonObject) envelope = NULL;
+  g_autoptr(JsonObject) envelope = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *request_id = g_strconcat ("agent-", uuid, NULL);
 
@@ -154,7 +154,7 @@ ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *r
 JsonNode *
 ag_cloudcode_build_gemini_cli_envelope (const char *project, const char *model, JsonNode *request)
 {
-  g_autoptr (JsonObject) envelope = NULL;
+  g_autoptr(JsonObject) envelope = NULL;
 
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (request != NULL, NULL);
@@ -239,8 +239,8 @@ send_attempt (GTask *task)
 {
   AgCloudcodeClient *self = g_task_get_source_object (task);
   CallData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (SoupMessage) message = build_message (self, data, &error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) message = build_message (self, data, &error);
 
   if (message == NULL)
     {
@@ -286,12 +286,12 @@ after_transport_error (GTask *task, GError *error)
 static void
 unary_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr(GTask) task = user_data;
   CallData *data = g_task_get_task_data (task);
   SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = NULL;
   const char *bytes;
   gsize len = 0;
   guint status;
@@ -371,9 +371,9 @@ ag_cloudcode_client_call_finish (AgCloudcodeClient *self, GAsyncResult *result,
 static void
 error_body_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr(GTask) task = user_data;
   CallData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   gsize len = 0;
 
   /* A body cut short still classifies by status; only a cancellation ends the call without the error. */
@@ -390,11 +390,11 @@ error_body_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 stream_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  g_autoptr(GTask) task = user_data;
   CallData *data = g_task_get_task_data (task);
   SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = NULL;
   GCancellable *cancellable;
   guint status;
 

@@ -138,8 +138,8 @@ static GStrv
 url_list_from_env (const char *name)
 {
   g_autofree char *value = env_value (name);
-  g_auto (GStrv) parts = NULL;
-  g_autoptr (GStrvBuilder) builder = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
   guint count = 0;
 
   if (value == NULL)

@@ -133,8 +133,8 @@ finish_google_call (GTask *task, GObject *source, GAsyncResult *result, const ch
                     const char *invalid_grant_message, JsonParser *parser, JsonObject **object)
 {
   SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
   g_autofree char *description = NULL;
   guint status;
 
@@ -172,9 +172,9 @@ finish_google_call (GTask *task, GObject *source, GAsyncResult *result, const ch
 static void
 token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (AgOAuthTokens) tokens = NULL;
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(AgOAuthTokens) tokens = NULL;
   const char *invalid_grant_message;
   JsonObject *object;
   const char *access_token;
@@ -212,7 +212,7 @@ static void
 post_token_form (AgOAuthClient *self, GTask *task, char *form)
 {
   const char *token_url = ag_cloudcode_config_get_token_url (self->config);
-  g_autoptr (SoupMessage) message = soup_message_new_from_encoded_form ("POST", token_url, form);
+  g_autoptr(SoupMessage) message = soup_message_new_from_encoded_form ("POST", token_url, form);
 
   if (message == NULL)
     {
@@ -284,8 +284,8 @@ ag_oauth_client_exchange_code_finish (AgOAuthClient *self, GAsyncResult *result,
 static void
 get_email_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *object;
   const char *email;
 
@@ -306,8 +306,8 @@ void
 ag_oauth_client_get_email_async (AgOAuthClient *self, const char *access_token, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (SoupMessage) message = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(SoupMessage) message = NULL;
   g_autofree char *authorization = NULL;
   SoupMessageHeaders *headers;
 

@@ -38,7 +38,7 @@ ag_anthropic_error_node (const char *error_type, const char *message)
 char *
 ag_anthropic_error_body (const char *error_type, const char *message)
 {
-  g_autoptr (JsonNode) node = ag_anthropic_error_node (error_type, message);
+  g_autoptr(JsonNode) node = ag_anthropic_error_node (error_type, message);
 
   return json_to_string (node, FALSE);
 }
@@ -71,7 +71,7 @@ reset_clause (const AgGoogleError *error, const char *verb)
     }
   if (error->reset_time_ms >= 0)
     {
-      g_autoptr (GDateTime) at = g_date_time_new_from_unix_utc (error->reset_time_ms / 1000);
+      g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (error->reset_time_ms / 1000);
 
       if (at != NULL)
         {

@@ -579,7 +579,7 @@ ag_google_error_from_object (guint http_status, JsonObject *object)
 AgGoogleError *
 ag_google_error_parse (guint http_status, const char *body, gsize body_len)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root = NULL;
 
   if (body == NULL)

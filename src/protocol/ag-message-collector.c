@@ -201,7 +201,7 @@ block_to_node (Block *block, GError **error)
     }
   else if (g_strcmp0 (type, "tool_use") == 0)
     {
-      g_autoptr (JsonNode) input = NULL;
+      g_autoptr(JsonNode) input = NULL;
 
       if (block->content->len == 0)
         input = object_node (json_object_new ());
@@ -265,7 +265,7 @@ null_or_copy (JsonNode *node)
 JsonNode *
 ag_message_collector_finish (AgMessageCollector *self, char **error_type, GError **error)
 {
-  g_autoptr (JsonArray) content = json_array_new ();
+  g_autoptr(JsonArray) content = json_array_new ();
   JsonObject *message;
 
   if (self->error_type != NULL || self->message == NULL || !self->stopped)

@@ -71,8 +71,8 @@ static void
 on_event (const char *event, const char *data, gsize data_len, gpointer user_data)
 {
   AgStreamDecoder *self = user_data;
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
   JsonObject *chunk;
 
   /* The rest of a read after the stream ended early is not looked at. */
@@ -116,7 +116,7 @@ end_with_message (AgStreamDecoder *self, AgStreamState state, char *message)
 AgStreamState
 ag_stream_decoder_feed (AgStreamDecoder *self, const char *bytes, gsize len)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (self->state != AG_STREAM_STATE_READING)
     return self->state;
@@ -135,7 +135,7 @@ ag_stream_decoder_feed (AgStreamDecoder *self, const char *bytes, gsize len)
 AgStreamState
 ag_stream_decoder_finish (AgStreamDecoder *self, gboolean may_retry_empty)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (self->state != AG_STREAM_STATE_READING)
     return self->state;

@@ -768,7 +768,7 @@ static gboolean
 back_finish (AgBackTranslator *back, GError **error)
 {
   AgStreamTranslator *self = (AgStreamTranslator *) back;
-  g_autoptr (JsonNode) message = NULL;
+  g_autoptr(JsonNode) message = NULL;
   g_autofree char *text = NULL;
 
   ag_stream_translator_finish (self);

@@ -16,7 +16,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autoptr (AgGoogleError) error = NULL;
+  g_autoptr(AgGoogleError) error = NULL;
   g_autofree char *message = NULL;
   g_autofree char *text = g_strndup ((const char *) data, size);
   const char *error_type = NULL;
@@ -37,13 +37,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   if (size > 2)
     {
-      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr(JsonParser) parser = json_parser_new ();
       JsonNode *root;
 
       if (json_parser_load_from_data (parser, (const char *) data + 2, (gssize) (size - 2), NULL) &&
           (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
         {
-          g_autoptr (AgGoogleError) built = ag_google_error_from_object (http_status, json_node_get_object (root));
+          g_autoptr(AgGoogleError) built = ag_google_error_from_object (http_status, json_node_get_object (root));
 
           g_assert_cmpuint (built->http_status, ==, error->http_status);
           g_assert_cmpint (built->kind, ==, error->kind);

@@ -22,10 +22,10 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   const char *text = (const char *) data;
-  g_autoptr (JsonNode) fast = ag_json_parser_parse_fast (parser, text, size);
-  g_autoptr (JsonNode) reference = NULL;
-  g_autoptr (JsonNode) parsed = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(JsonNode) fast = ag_json_parser_parse_fast (parser, text, size);
+  g_autoptr(JsonNode) reference = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (json_parser_load_from_data (reference_parser, text, (gssize) size, NULL))
     reference = json_parser_steal_root (reference_parser);

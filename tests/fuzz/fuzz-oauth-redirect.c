@@ -18,8 +18,8 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autofree char *query = g_strndup ((const char *) data, size);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AgOAuthRedirect) redirect = ag_oauth_login_parse_redirect (query, &error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgOAuthRedirect) redirect = ag_oauth_login_parse_redirect (query, &error);
   g_autofree char *challenge = ag_oauth_login_pkce_challenge (query);
 
   if (redirect != NULL)

@@ -21,8 +21,8 @@ static void
 translate (const AgClientRequest *request, AgModelFamily family, gboolean supports_thinking, AgThinkingKeys keys)
 {
   AgTranslateOptions options = { 0 };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AgTranslatedRequest) translated = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgTranslatedRequest) translated = NULL;
   g_autofree char *text = NULL;
 
   options.upstream_model = family == AG_MODEL_FAMILY_CLAUDE ? "claude-opus-4-6-thinking" : "gemini-3.1-pro-high";
@@ -48,9 +48,9 @@ translate (const AgClientRequest *request, AgModelFamily family, gboolean suppor
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AgClientRequest) request = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgClientRequest) request = NULL;
   JsonObject *body;
 
   if (!json_parser_load_from_data (parser, (const char *) data, (gssize) size, &error))

@@ -14,8 +14,8 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 static void
 clean (JsonNode *schema, AgModelFamily family)
 {
-  g_autoptr (JsonNode) cleaned = ag_schema_clean (schema, family);
-  g_autoptr (JsonNode) again = NULL;
+  g_autoptr(JsonNode) cleaned = ag_schema_clean (schema, family);
+  g_autoptr(JsonNode) again = NULL;
   g_autofree char *text = NULL;
 
   g_assert_true (JSON_NODE_HOLDS_OBJECT (cleaned));
@@ -30,7 +30,7 @@ clean (JsonNode *schema, AgModelFamily family)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
 
   if (!json_parser_load_from_data (parser, (const char *) data, (gssize) size, NULL) ||
       json_parser_get_root (parser) == NULL)

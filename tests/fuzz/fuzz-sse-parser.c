@@ -22,7 +22,7 @@ record_event (const char *event, const char *data, gsize data_len, gpointer user
 static void
 feed_checked (AgSseParser *parser, const uint8_t *data, gsize len, GString *log)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (!ag_sse_parser_feed (parser, (const char *) data, len, &error))
     {
@@ -35,7 +35,7 @@ feed_checked (AgSseParser *parser, const uint8_t *data, gsize len, GString *log)
 static void
 parse (const uint8_t *data, size_t size, gboolean chunked, gsize max_event_size, GString *log)
 {
-  g_autoptr (AgSseParser) parser = ag_sse_parser_new (record_event, log);
+  g_autoptr(AgSseParser) parser = ag_sse_parser_new (record_event, log);
   gsize offset = 0;
   gsize step = 0;
 
@@ -62,9 +62,9 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autoptr (GString) whole = g_string_new (NULL);
-  g_autoptr (GString) chunked = g_string_new (NULL);
-  g_autoptr (GString) limited = g_string_new (NULL);
+  g_autoptr(GString) whole = g_string_new (NULL);
+  g_autoptr(GString) chunked = g_string_new (NULL);
+  g_autoptr(GString) limited = g_string_new (NULL);
 
   parse (data, size, FALSE, 0, whole);
   parse (data, size, TRUE, 0, chunked);

@@ -54,7 +54,7 @@ static void
 on_event (const char *event_name, JsonNode *data, gpointer user_data)
 {
   Events *events = user_data;
-  g_autoptr (GBytes) sse = NULL;
+  g_autoptr(GBytes) sse = NULL;
 
   g_assert_false (events->stopped);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (data));
@@ -71,7 +71,7 @@ on_event (const char *event_name, JsonNode *data, gpointer user_data)
 static void
 take_output (AgBackTranslator *back, GString *output)
 {
-  g_autoptr (GBytes) bytes = ag_back_translator_take_output (back);
+  g_autoptr(GBytes) bytes = ag_back_translator_take_output (back);
 
   if (bytes != NULL)
     g_string_append_len (output, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes));
@@ -81,7 +81,7 @@ take_output (AgBackTranslator *back, GString *output)
 static void
 run (AgBackTranslator *back, const uint8_t *data, size_t size, guint8 flags, Result *result)
 {
-  g_autoptr (AgStreamDecoder) decoder = ag_stream_decoder_new (back);
+  g_autoptr(AgStreamDecoder) decoder = ag_stream_decoder_new (back);
   gsize step = (flags & 8) ? 1 : 16384;
   guint reads = 0;
 
@@ -152,16 +152,16 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autoptr (AgToolNames) tool_names = ag_tool_names_new ();
-  g_autoptr (AgSignatureCache) signatures = ag_signature_cache_new ();
-  g_autoptr (AgMessageCollector) collector = ag_message_collector_new ();
-  g_autoptr (GString) formatted = g_string_new (NULL);
-  g_autoptr (GString) events_output = g_string_new (NULL);
-  g_autoptr (GString) sse_output = g_string_new (NULL);
-  g_autoptr (GString) message_output = g_string_new (NULL);
-  g_autoptr (JsonNode) collected = NULL;
+  g_autoptr(AgToolNames) tool_names = ag_tool_names_new ();
+  g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
+  g_autoptr(AgMessageCollector) collector = ag_message_collector_new ();
+  g_autoptr(GString) formatted = g_string_new (NULL);
+  g_autoptr(GString) events_output = g_string_new (NULL);
+  g_autoptr(GString) sse_output = g_string_new (NULL);
+  g_autoptr(GString) message_output = g_string_new (NULL);
+  g_autoptr(JsonNode) collected = NULL;
   g_autofree char *error_type = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   AgStreamOptions options = { 0 };
   Events events = { collector, formatted, 0, FALSE };
   Result by_events = { 0, events_output }, by_sse = { 0, sse_output }, by_message = { 0, message_output };
@@ -210,7 +210,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
   else
     {
-      g_autoptr (JsonNode) message = NULL;
+      g_autoptr(JsonNode) message = NULL;
 
       g_assert_cmpint (by_message.state, ==, AG_STREAM_STATE_COMPLETE);
       message = json_from_string (message_output->str, NULL);

@@ -18,9 +18,9 @@ static const char *one_account =
 static AgAccount *
 set_up (const char *refresh_token, GError **error)
 {
-  g_autoptr (AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
-  g_autoptr (AgCloudcodeClient) cloudcode = ag_cloudcode_client_new (config);
-  g_autoptr (AgOAuthClient) oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (cloudcode));
+  g_autoptr(AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
+  g_autoptr(AgCloudcodeClient) cloudcode = ag_cloudcode_client_new (config);
+  g_autoptr(AgOAuthClient) oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (cloudcode));
 
   return ag_test_account_setup (oauth, cloudcode, refresh_token, error);
 }
@@ -29,7 +29,7 @@ set_up (const char *refresh_token, GError **error)
 static char *
 bodies_of (AgMockServer *mock, const char *suffix)
 {
-  g_autoptr (JsonArray) requests = ag_test_mock_requests (mock, suffix);
+  g_autoptr(JsonArray) requests = ag_test_mock_requests (mock, suffix);
   GString *text = g_string_new (NULL);
 
   for (guint i = 0; i < json_array_get_length (requests); i++)
@@ -45,12 +45,12 @@ bodies_of (AgMockServer *mock, const char *suffix)
 static void
 test_direct_project (void)
 {
-  g_autoptr (AgMockServer) mock = ag_test_mock_start (one_account);
-  g_autoptr (AgAccount) account = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgMockServer) mock = ag_test_mock_start (one_account);
+  g_autoptr(AgAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *load_bodies = NULL;
-  g_autoptr (AgCloudcodeConfig) config = NULL;
-  g_autoptr (AgOAuthClient) oauth = NULL;
+  g_autoptr(AgCloudcodeConfig) config = NULL;
+  g_autoptr(AgOAuthClient) oauth = NULL;
   g_autofree char *token = NULL;
 
   account = set_up ("rt-1", &error);
@@ -80,11 +80,11 @@ test_direct_project (void)
 static void
 test_onboarding_polls_until_done (void)
 {
-  g_autoptr (AgMockServer) mock = ag_test_mock_start ("{\"accounts\":[{\"refresh_token\":\"rt-new\","
+  g_autoptr(AgMockServer) mock = ag_test_mock_start ("{\"accounts\":[{\"refresh_token\":\"rt-new\","
                                                    "\"email\":\"new@example.com\",\"project\":\"proj-new\","
                                                    "\"onboard\":true}]}");
-  g_autoptr (AgAccount) account = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *onboard_bodies = NULL;
 
   g_setenv ("AGCL_ONBOARD_POLL_MS", "10", TRUE);
@@ -106,14 +106,14 @@ test_onboarding_polls_until_done (void)
 static void
 test_load_falls_back_to_next_endpoint (void)
 {
-  g_autoptr (AgMockServer) mock = ag_test_mock_start (one_account);
-  g_autoptr (AgTestStub) failing = ag_test_stub_new (503, "{\"error\":{\"code\":503,\"message\":\"unavailable\","
+  g_autoptr(AgMockServer) mock = ag_test_mock_start (one_account);
+  g_autoptr(AgTestStub) failing = ag_test_stub_new (503, "{\"error\":{\"code\":503,\"message\":\"unavailable\","
                                                      "\"status\":\"UNAVAILABLE\"}}");
   g_autofree char *dead = ag_test_dead_url ();
   g_autofree char *mock_url = ag_mock_server_get_base_url (mock);
   g_autofree char *endpoints = g_strdup_printf ("%s,%s,%s", failing->base_url, dead, mock_url);
-  g_autoptr (AgAccount) account = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_setenv ("AGCL_CLOUDCODE_ENDPOINTS", endpoints, TRUE);
   account = set_up ("rt-1", &error);
@@ -127,13 +127,13 @@ test_load_falls_back_to_next_endpoint (void)
 static void
 test_load_quota_error_does_not_fall_back (void)
 {
-  g_autoptr (AgMockServer) mock = ag_test_mock_start (one_account);
-  g_autoptr (AgTestStub) limited = ag_test_stub_new (429, "{\"error\":{\"code\":429,\"message\":\"Resource has been "
+  g_autoptr(AgMockServer) mock = ag_test_mock_start (one_account);
+  g_autoptr(AgTestStub) limited = ag_test_stub_new (429, "{\"error\":{\"code\":429,\"message\":\"Resource has been "
                                                      "exhausted (e.g. check quota).\",\"status\":\"RESOURCE_EXHAUSTED\"}}");
   g_autofree char *mock_url = ag_mock_server_get_base_url (mock);
   g_autofree char *endpoints = g_strdup_printf ("%s,%s", limited->base_url, mock_url);
-  g_autoptr (AgAccount) account = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_setenv ("AGCL_CLOUDCODE_ENDPOINTS", endpoints, TRUE);
   account = set_up ("rt-1", &error);
@@ -148,10 +148,10 @@ test_load_quota_error_does_not_fall_back (void)
 static void
 test_last_endpoint_error_is_returned (void)
 {
-  G_GNUC_UNUSED g_autoptr (AgMockServer) mock = ag_test_mock_start (one_account);
+  G_GNUC_UNUSED g_autoptr(AgMockServer) mock = ag_test_mock_start (one_account);
   g_autofree char *dead = ag_test_dead_url ();
-  g_autoptr (AgAccount) account = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *expected_prefix = g_strdup_printf ("loadCodeAssist failed: cannot reach %s: ", dead);
 
   g_setenv ("AGCL_CLOUDCODE_ENDPOINTS", dead, TRUE);
@@ -164,10 +164,10 @@ test_last_endpoint_error_is_returned (void)
 static void
 test_userinfo_failure_names_the_step (void)
 {
-  g_autoptr (AgMockServer) mock = ag_test_mock_start (one_account);
-  g_autoptr (AgTestStub) userinfo = ag_test_stub_new (500, "{\"error\":{\"code\":500,\"message\":\"Backend Error\"}}");
-  g_autoptr (AgAccount) account = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgMockServer) mock = ag_test_mock_start (one_account);
+  g_autoptr(AgTestStub) userinfo = ag_test_stub_new (500, "{\"error\":{\"code\":500,\"message\":\"Backend Error\"}}");
+  g_autoptr(AgAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_setenv ("AGCL_USERINFO_URL", userinfo->base_url, TRUE);
   account = set_up ("rt-1", &error);
@@ -182,9 +182,9 @@ test_userinfo_failure_names_the_step (void)
 static void
 test_revoked_token (void)
 {
-  g_autoptr (AgMockServer) mock = ag_test_mock_start ("{\"accounts\":[{\"refresh_token\":\"rt-1\",\"revoked\":true}]}");
-  g_autoptr (AgAccount) account = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgMockServer) mock = ag_test_mock_start ("{\"accounts\":[{\"refresh_token\":\"rt-1\",\"revoked\":true}]}");
+  g_autoptr(AgAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
 
   account = set_up ("rt-1", &error);
   g_assert_null (account);

@@ -16,11 +16,11 @@ typedef struct {
 static void
 fixture_set_up (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr (AgCloudcodeConfig) config = NULL;
-  g_autoptr (AgOAuthClient) oauth = NULL;
+  g_autoptr(AgCloudcodeConfig) config = NULL;
+  g_autoptr(AgOAuthClient) oauth = NULL;
   g_autofree char *endpoints = NULL;
-  g_autoptr (AgOAuthTokens) tokens = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgOAuthTokens) tokens = NULL;
+  g_autoptr(GError) error = NULL;
 
   fixture->mock = ag_test_mock_start (script);
   fixture->mock_url = ag_mock_server_get_base_url (fixture->mock);
@@ -47,7 +47,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer script)
 static JsonNode *
 envelope (void)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
 
   g_assert_true (json_parser_load_from_data (parser, "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}",
                                              -1, NULL));
@@ -57,8 +57,8 @@ envelope (void)
 static GInputStream *
 open_stream (Fixture *fixture, gboolean thinking, char **endpoint, AgGoogleError **google_error, GError **error)
 {
-  g_autoptr (JsonNode) body = envelope ();
-  g_autoptr (GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_cloudcode_client_open_stream_async, fixture->client,
+  g_autoptr(JsonNode) body = envelope ();
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_cloudcode_client_open_stream_async, fixture->client,
                                                         fixture->access_token, body, AG_MODEL_FAMILY_CLAUDE, thinking,
                                                         NULL);
 
@@ -68,15 +68,15 @@ open_stream (Fixture *fixture, gboolean thinking, char **endpoint, AgGoogleError
 static char *
 read_all (GInputStream *stream)
 {
-  g_autoptr (GOutputStream) memory = g_memory_output_stream_new_resizable ();
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
 
   /* Asynchronous reads: the mock writing this stream runs on this thread's main context. */
   for (;;)
     {
-      g_autoptr (GAsyncResult) result = AG_TEST_AWAIT_CALL (g_input_stream_read_bytes_async, stream, 4096,
+      g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (g_input_stream_read_bytes_async, stream, 4096,
                                                             G_PRIORITY_DEFAULT, NULL);
-      g_autoptr (GBytes) chunk = NULL;
+      g_autoptr(GBytes) chunk = NULL;
 
       chunk = g_input_stream_read_bytes_finish (stream, result, &error);
       g_assert_no_error (error);
@@ -93,13 +93,13 @@ read_all (GInputStream *stream)
 static void
 test_stream_success (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AgGoogleError) google_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgGoogleError) google_error = NULL;
   g_autofree char *endpoint = NULL;
-  g_autoptr (GInputStream) stream = open_stream (fixture, TRUE, &endpoint, &google_error, &error);
+  g_autoptr(GInputStream) stream = open_stream (fixture, TRUE, &endpoint, &google_error, &error);
   g_autofree char *text = NULL;
   g_autofree char *expected_endpoint = g_strconcat (fixture->mock_url, "/first", NULL);
-  g_autoptr (JsonObject) request = NULL;
+  g_autoptr(JsonObject) request = NULL;
   JsonObject *headers;
 
   g_assert_no_error (error);
@@ -123,10 +123,10 @@ test_stream_success (Fixture *fixture, gconstpointer script)
 static void
 test_stream_quota_error_no_fallback (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AgGoogleError) google_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgGoogleError) google_error = NULL;
   g_autofree char *endpoint = NULL;
-  g_autoptr (GInputStream) stream = open_stream (fixture, FALSE, &endpoint, &google_error, &error);
+  g_autoptr(GInputStream) stream = open_stream (fixture, FALSE, &endpoint, &google_error, &error);
 
   g_assert_null (stream);
   g_assert_null (endpoint);
@@ -141,13 +141,13 @@ test_stream_quota_error_no_fallback (Fixture *fixture, gconstpointer script)
 static void
 test_stream_server_error_falls_back (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AgGoogleError) google_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgGoogleError) google_error = NULL;
   g_autofree char *endpoint = NULL;
-  g_autoptr (GInputStream) stream = open_stream (fixture, FALSE, &endpoint, &google_error, &error);
+  g_autoptr(GInputStream) stream = open_stream (fixture, FALSE, &endpoint, &google_error, &error);
   g_autofree char *expected_endpoint = g_strconcat (fixture->mock_url, "/second", NULL);
   g_autofree char *text = NULL;
-  g_autoptr (JsonObject) request = NULL;
+  g_autoptr(JsonObject) request = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (endpoint, ==, expected_endpoint);
@@ -163,9 +163,9 @@ test_stream_server_error_falls_back (Fixture *fixture, gconstpointer script)
 static void
 test_stream_last_endpoint_error (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AgGoogleError) google_error = NULL;
-  g_autoptr (GInputStream) stream = open_stream (fixture, FALSE, NULL, &google_error, &error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgGoogleError) google_error = NULL;
+  g_autoptr(GInputStream) stream = open_stream (fixture, FALSE, NULL, &google_error, &error);
 
   g_assert_null (stream);
   g_assert_error (error, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_HTTP);
@@ -179,8 +179,8 @@ static JsonNode *
 fetch_models (Fixture *fixture, const char *access_token, const char *body_json, AgGoogleError **google_error,
               GError **error)
 {
-  g_autoptr (JsonNode) body = ag_test_parse_json_text (body_json);
-  g_autoptr (GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_cloudcode_client_call_async, fixture->client, NULL,
+  g_autoptr(JsonNode) body = ag_test_parse_json_text (body_json);
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_cloudcode_client_call_async, fixture->client, NULL,
                                                         "fetchAvailableModels", access_token, body, NULL);
 
   return ag_cloudcode_client_call_finish (fixture->client, result, google_error, error);
@@ -189,10 +189,10 @@ fetch_models (Fixture *fixture, const char *access_token, const char *body_json,
 static void
 test_unary_call (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AgGoogleError) google_error = NULL;
-  g_autoptr (JsonNode) answer = NULL;
-  g_autoptr (JsonObject) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgGoogleError) google_error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) request = NULL;
 
   answer = fetch_models (fixture, fixture->access_token, "{\"project\":\"proj-1\"}", &google_error, &error);
   g_assert_no_error (error);
@@ -208,9 +208,9 @@ test_unary_call (Fixture *fixture, gconstpointer script)
 static void
 test_unary_unauthorized (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AgGoogleError) google_error = NULL;
-  g_autoptr (JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgGoogleError) google_error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
 
   answer = fetch_models (fixture, "not-a-token", "{}", &google_error, &error);
   g_assert_null (answer);

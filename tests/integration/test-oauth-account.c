@@ -27,7 +27,7 @@ static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   const StubAnswer *stub_answer = data;
-  g_autoptr (AgCloudcodeConfig) config = NULL;
+  g_autoptr(AgCloudcodeConfig) config = NULL;
 
   f->mock = ag_test_mock_start (two_accounts);
   if (stub_answer != NULL)
@@ -59,13 +59,13 @@ now_s (void)
 static void
 test_refresh_success (Fixture *f, gconstpointer data)
 {
-  g_autoptr (AgOAuthTokens) tokens = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) requests = NULL;
+  g_autoptr(AgOAuthTokens) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) requests = NULL;
   JsonObject *request;
   JsonObject *headers;
-  g_autoptr (GHashTable) form = NULL;
-  g_autoptr (AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
+  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
   gint64 before = now_s ();
 
   tokens = ag_test_oauth_refresh (f->oauth, "rt-1", &error);
@@ -94,10 +94,10 @@ test_refresh_success (Fixture *f, gconstpointer data)
 static void
 test_invalid_grant (Fixture *f, gconstpointer data)
 {
-  g_autoptr (AgAccount) account = ag_account_new ("gone@example.com", "proj-2", "rt-gone");
-  g_autoptr (AgOAuthTokens) tokens = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GError) account_error = NULL;
+  g_autoptr(AgAccount) account = ag_account_new ("gone@example.com", "proj-2", "rt-gone");
+  g_autoptr(AgOAuthTokens) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) account_error = NULL;
   g_autofree char *token = NULL;
 
   tokens = ag_test_oauth_refresh (f->oauth, "rt-gone", &error);
@@ -114,8 +114,8 @@ test_invalid_grant (Fixture *f, gconstpointer data)
 static void
 test_other_failure_names_status_not_token (Fixture *f, gconstpointer data)
 {
-  g_autoptr (AgOAuthTokens) tokens = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgOAuthTokens) tokens = NULL;
+  g_autoptr(GError) error = NULL;
 
   tokens = ag_test_oauth_refresh (f->oauth, "rt-very-secret", &error);
   g_assert_error (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED);
@@ -134,8 +134,8 @@ on_refresh_token_changed (AgAccount *account, gpointer user_data)
 static void
 test_rotated_refresh_token (Fixture *f, gconstpointer data)
 {
-  g_autoptr (AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-old");
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-old");
+  g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
   guint changed = 0;
 
@@ -178,9 +178,9 @@ concurrent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 test_concurrent_callers_share_one_refresh (Fixture *f, gconstpointer data)
 {
-  g_autoptr (AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-1");
-  g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func (free_error);
+  g_autoptr(AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-1");
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (free_error);
   Concurrent state = { account, 0, tokens, errors };
   g_autofree char *cached = NULL;
 
@@ -204,8 +204,8 @@ test_concurrent_callers_share_one_refresh (Fixture *f, gconstpointer data)
 static void
 test_expiry_margin (Fixture *f, gconstpointer data)
 {
-  g_autoptr (AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-1");
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-1");
+  g_autoptr(GError) error = NULL;
   g_autofree char *kept = NULL;
   g_autofree char *renewed = NULL;
   g_autofree char *after_invalidate = NULL;
@@ -231,11 +231,11 @@ test_expiry_margin (Fixture *f, gconstpointer data)
 static void
 test_cancelled_waiter_leaves_others (Fixture *f, gconstpointer data)
 {
-  g_autoptr (AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-1");
-  g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func (free_error);
-  g_autoptr (GCancellable) first = g_cancellable_new ();
-  g_autoptr (GCancellable) second = g_cancellable_new ();
+  g_autoptr(AgAccount) account = ag_account_new ("user1@example.com", "proj-1", "rt-1");
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (free_error);
+  g_autoptr(GCancellable) first = g_cancellable_new ();
+  g_autoptr(GCancellable) second = g_cancellable_new ();
   Concurrent state = { account, 0, tokens, errors };
   guint cancelled = 0;
 

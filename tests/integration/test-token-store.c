@@ -26,7 +26,7 @@ unique_profile (const char *name)
 static void
 save (AgTokenStore *store, AgAccount *account)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert_true (ag_test_token_store_save (store, account, &error));
   g_assert_no_error (error);
@@ -35,7 +35,7 @@ save (AgTokenStore *store, AgAccount *account)
 static GPtrArray *
 load_all (AgTokenStore *store)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   GPtrArray *accounts = ag_test_token_store_load_all (store, &error);
 
   g_assert_no_error (error);
@@ -74,11 +74,11 @@ static void
 test_save_and_load_sorted (void)
 {
   g_autofree char *profile = unique_profile ("load");
-  g_autoptr (AgTokenStore) store = ag_token_store_new (profile);
-  g_autoptr (AgAccount) bob = account_new ("bob@example.com", "proj-b", "free-tier", "rt-bob-secret");
-  g_autoptr (AgAccount) alice = account_new ("alice@example.com", "proj-a", "standard-tier", "rt-alice-secret");
-  g_autoptr (GPtrArray) empty = NULL;
-  g_autoptr (GPtrArray) accounts = NULL;
+  g_autoptr(AgTokenStore) store = ag_token_store_new (profile);
+  g_autoptr(AgAccount) bob = account_new ("bob@example.com", "proj-b", "free-tier", "rt-bob-secret");
+  g_autoptr(AgAccount) alice = account_new ("alice@example.com", "proj-a", "standard-tier", "rt-alice-secret");
+  g_autoptr(GPtrArray) empty = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
   g_autofree char *text = NULL;
 
   empty = load_all (store);
@@ -101,12 +101,12 @@ static void
 test_save_replaces (void)
 {
   g_autofree char *profile = unique_profile ("replace");
-  g_autoptr (AgTokenStore) store = ag_token_store_new (profile);
-  g_autoptr (AgAccount) first = account_new ("carol@example.com", "proj-old", "free-tier", "rt-carol-1");
-  g_autoptr (AgAccount) second = account_new ("carol@example.com", "proj-new", NULL, "rt-carol-2");
-  g_autoptr (AgAccount) same = account_new ("carol@example.com", "proj-new", NULL, "rt-carol-3");
-  g_autoptr (GPtrArray) accounts = NULL;
-  g_autoptr (GPtrArray) again = NULL;
+  g_autoptr(AgTokenStore) store = ag_token_store_new (profile);
+  g_autoptr(AgAccount) first = account_new ("carol@example.com", "proj-old", "free-tier", "rt-carol-1");
+  g_autoptr(AgAccount) second = account_new ("carol@example.com", "proj-new", NULL, "rt-carol-2");
+  g_autoptr(AgAccount) same = account_new ("carol@example.com", "proj-new", NULL, "rt-carol-3");
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GPtrArray) again = NULL;
   g_autofree char *text = NULL;
   g_autofree char *text_again = NULL;
 
@@ -131,11 +131,11 @@ static void
 test_remove (void)
 {
   g_autofree char *profile = unique_profile ("remove");
-  g_autoptr (AgTokenStore) store = ag_token_store_new (profile);
-  g_autoptr (AgAccount) dave = account_new ("dave@example.com", "proj-d", "free-tier", "rt-dave");
-  g_autoptr (AgAccount) erin = account_new ("erin@example.com", "proj-e", "free-tier", "rt-erin");
-  g_autoptr (GPtrArray) accounts = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgTokenStore) store = ag_token_store_new (profile);
+  g_autoptr(AgAccount) dave = account_new ("dave@example.com", "proj-d", "free-tier", "rt-dave");
+  g_autoptr(AgAccount) erin = account_new ("erin@example.com", "proj-e", "free-tier", "rt-erin");
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
   save (store, dave);
@@ -158,14 +158,14 @@ test_profiles_are_isolated (void)
 {
   g_autofree char *profile_a = unique_profile ("iso-a");
   g_autofree char *profile_b = unique_profile ("iso-b");
-  g_autoptr (AgTokenStore) store_a = ag_token_store_new (profile_a);
-  g_autoptr (AgTokenStore) store_b = ag_token_store_new (profile_b);
-  g_autoptr (AgAccount) frank_a = account_new ("frank@example.com", "proj-a", "free-tier", "rt-frank-a");
-  g_autoptr (AgAccount) frank_b = account_new ("frank@example.com", "proj-b", "free-tier", "rt-frank-b");
-  g_autoptr (GPtrArray) in_b = NULL;
-  g_autoptr (GPtrArray) in_a = NULL;
-  g_autoptr (GPtrArray) in_b_after = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgTokenStore) store_a = ag_token_store_new (profile_a);
+  g_autoptr(AgTokenStore) store_b = ag_token_store_new (profile_b);
+  g_autoptr(AgAccount) frank_a = account_new ("frank@example.com", "proj-a", "free-tier", "rt-frank-a");
+  g_autoptr(AgAccount) frank_b = account_new ("frank@example.com", "proj-b", "free-tier", "rt-frank-b");
+  g_autoptr(GPtrArray) in_b = NULL;
+  g_autoptr(GPtrArray) in_a = NULL;
+  g_autoptr(GPtrArray) in_b_after = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *text_a = NULL;
   g_autofree char *text_b = NULL;
 
@@ -197,18 +197,18 @@ static void
 test_secret_only_in_secret (void)
 {
   g_autofree char *profile = unique_profile ("raw");
-  g_autoptr (AgTokenStore) store = ag_token_store_new (profile);
-  g_autoptr (AgAccount) gina = account_new ("gina@example.com", "proj-g", "g1-pro-tier", "1//0gSECRET-refresh");
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgTokenStore) store = ag_token_store_new (profile);
+  g_autoptr(AgAccount) gina = account_new ("gina@example.com", "proj-g", "g1-pro-tier", "1//0gSECRET-refresh");
+  g_autoptr(GError) error = NULL;
   GAsyncResult *slot = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   GList *items;
-  g_autoptr (GHashTable) attributes = NULL;
-  g_autoptr (SecretValue) secret = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(SecretValue) secret = NULL;
   g_autofree char *label = NULL;
   g_autofree char *joined = NULL;
   g_autofree char *expected = NULL;
-  g_autoptr (GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
   GHashTableIter iter;
   gpointer key;
   gpointer value;

@@ -22,8 +22,8 @@ const gsize ag_test_response_n_fixtures = G_N_ELEMENTS (ag_test_response_fixture
 static void
 push_data (const char *event, const char *data, gsize data_len, gpointer translator)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) chunk = json_from_string (data, &error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) chunk = json_from_string (data, &error);
 
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (chunk));
@@ -34,8 +34,8 @@ push_data (const char *event, const char *data, gsize data_len, gpointer transla
 void
 ag_test_run_stream (AgStreamTranslator *translator, const char *sse, gsize len)
 {
-  g_autoptr (AgSseParser) parser = ag_sse_parser_new (push_data, translator);
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgSseParser) parser = ag_sse_parser_new (push_data, translator);
+  g_autoptr(GError) error = NULL;
 
   g_assert_true (ag_sse_parser_feed (parser, sse, len, &error));
   g_assert_no_error (error);

@@ -23,7 +23,7 @@ static void
 test_body (void)
 {
   g_autofree char *body = ag_anthropic_error_body ("rate_limit_error", "Slow \"down\"");
-  g_autoptr (JsonNode) node = ag_anthropic_error_node ("api_error", NULL);
+  g_autoptr(JsonNode) node = ag_anthropic_error_node ("api_error", NULL);
   g_autofree char *from_node = json_to_string (node, FALSE);
 
   g_assert_cmpstr (body, ==, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"Slow \\\"down\\\"\"}}");
@@ -105,7 +105,7 @@ static void
 test_from_google (gconstpointer data)
 {
   const MapCase *c = data;
-  g_autoptr (AgGoogleError) error = ag_google_error_parse (c->http_status, c->body, strlen (c->body));
+  g_autoptr(AgGoogleError) error = ag_google_error_parse (c->http_status, c->body, strlen (c->body));
   const char *type = NULL;
   g_autofree char *message = NULL;
   guint status = ag_anthropic_error_from_google (error, &type, &message);
@@ -121,7 +121,7 @@ test_never_leaks_a_token (void)
   /* A 401 whose body echoes something token-like: the auth answer must not carry the body's other fields. */
   static const char body[] = "{\"error\":{\"code\":401,\"message\":\"Invalid credentials\",\"status\":\"UNAUTHENTICATED\","
                              "\"details\":[{\"@type\":\"x\",\"token\":\"ya29.SECRET\"}]}}";
-  g_autoptr (AgGoogleError) error = ag_google_error_parse (401, body, strlen (body));
+  g_autoptr(AgGoogleError) error = ag_google_error_parse (401, body, strlen (body));
   const char *type = NULL;
   g_autofree char *message = NULL;
 

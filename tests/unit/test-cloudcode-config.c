@@ -36,7 +36,7 @@ assert_strv (const char * const *actual, const char * const *expected)
 static void
 test_defaults (void)
 {
-  g_autoptr (AgCloudcodeConfig) config = NULL;
+  g_autoptr(AgCloudcodeConfig) config = NULL;
   const char *content[] = { "https://daily-cloudcode-pa.googleapis.com", "https://cloudcode-pa.googleapis.com", NULL };
   const char *setup[] = { "https://cloudcode-pa.googleapis.com", "https://daily-cloudcode-pa.googleapis.com", NULL };
 
@@ -60,7 +60,7 @@ test_defaults (void)
 static void
 test_env_overrides (void)
 {
-  g_autoptr (AgCloudcodeConfig) config = NULL;
+  g_autoptr(AgCloudcodeConfig) config = NULL;
   const char *endpoints[] = { "http://127.0.0.1:9/a", "http://127.0.0.1:9/b", NULL };
 
   clear_env ();
@@ -88,7 +88,7 @@ test_env_overrides (void)
 static void
 test_blank_endpoint_list_keeps_defaults (void)
 {
-  g_autoptr (AgCloudcodeConfig) config = NULL;
+  g_autoptr(AgCloudcodeConfig) config = NULL;
 
   clear_env ();
   g_setenv ("AGCL_CLOUDCODE_ENDPOINTS", " , ,/ ", TRUE);
@@ -101,7 +101,7 @@ test_blank_endpoint_list_keeps_defaults (void)
 static void
 test_build_url (void)
 {
-  g_autoptr (AgCloudcodeConfig) config = NULL;
+  g_autoptr(AgCloudcodeConfig) config = NULL;
   g_autofree char *stream = NULL;
   g_autofree char *unary = NULL;
 
@@ -126,7 +126,7 @@ headers_text (SoupMessage *message)
   SoupMessageHeadersIter iter;
   const char *name;
   const char *value;
-  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
 
   soup_message_headers_iter_init (&iter, soup_message_get_request_headers (message));
   while (soup_message_headers_iter_next (&iter, &name, &value))
@@ -196,8 +196,8 @@ static void
 test_headers (gconstpointer data)
 {
   const HeaderCase *c = data;
-  g_autoptr (AgCloudcodeConfig) config = NULL;
-  g_autoptr (SoupMessage) message = soup_message_new ("POST", c->url);
+  g_autoptr(AgCloudcodeConfig) config = NULL;
+  g_autoptr(SoupMessage) message = soup_message_new ("POST", c->url);
   g_autofree char *text = NULL;
 
   clear_env ();
@@ -219,7 +219,7 @@ test_headers (gconstpointer data)
 static void
 test_gemini_cli_pool (void)
 {
-  g_autoptr (AgCloudcodeConfig) config = NULL;
+  g_autoptr(AgCloudcodeConfig) config = NULL;
   const char *prod[] = { "https://cloudcode-pa.googleapis.com", NULL };
   const char *names[][2] = {
     { "gemini-3-flash", "gemini-3-flash-preview" }, { "gemini-3-pro-high", "gemini-3-pro-preview" },
@@ -259,7 +259,7 @@ test_load_code_assist_fixtures (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (JsonNode) fixture = ag_test_fixture_load_json ("accounts", cases[i].fixture);
+      g_autoptr(JsonNode) fixture = ag_test_fixture_load_json ("accounts", cases[i].fixture);
       JsonObject *load = json_node_get_object (fixture);
       g_autofree char *project = ag_account_setup_project_from_load (load);
       g_autofree char *tier = ag_account_setup_tier_from_load (load);
@@ -275,13 +275,13 @@ test_load_code_assist_fixtures (void)
 static void
 test_envelope (void)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (JsonNode) envelope = NULL;
-  g_autoptr (JsonNode) again = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) envelope = NULL;
+  g_autoptr(JsonNode) again = NULL;
   JsonObject *object;
   const char *request_id;
   g_autofree char *text = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   json_parser_load_from_data (parser, "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}", -1, &error);
   g_assert_no_error (error);

@@ -137,7 +137,7 @@ static void
 test_body (gconstpointer data)
 {
   const BodyCase *c = data;
-  g_autoptr (AgGoogleError) error = ag_google_error_parse (c->http_status, c->body,
+  g_autoptr(AgGoogleError) error = ag_google_error_parse (c->http_status, c->body,
                                                            c->body != NULL ? strlen (c->body) : 0);
 
   g_assert_cmpuint (error->http_status, ==, c->http_status == 200 ? 429 : c->http_status);
@@ -207,14 +207,14 @@ test_from_object_matches_parse (void)
     {
       const char *body = i < G_N_ELEMENTS (body_cases) ? body_cases[i].body
                                                        : more_bodies[i - G_N_ELEMENTS (body_cases)];
-      g_autoptr (JsonNode) object = body_object (body);
+      g_autoptr(JsonNode) object = body_object (body);
 
       if (object == NULL)
         continue;
       for (gsize s = 0; s < G_N_ELEMENTS (statuses); s++)
         {
-          g_autoptr (AgGoogleError) parsed = ag_google_error_parse (statuses[s], body, strlen (body));
-          g_autoptr (AgGoogleError) built = ag_google_error_from_object (statuses[s], json_node_get_object (object));
+          g_autoptr(AgGoogleError) parsed = ag_google_error_parse (statuses[s], body, strlen (body));
+          g_autoptr(AgGoogleError) built = ag_google_error_from_object (statuses[s], json_node_get_object (object));
 
           assert_errors_equal (built, parsed);
           compared++;
@@ -223,7 +223,7 @@ test_from_object_matches_parse (void)
   g_assert_cmpuint (compared, >=, 25 * G_N_ELEMENTS (statuses));
 
   {
-    g_autoptr (AgGoogleError) none = ag_google_error_from_object (200, NULL);
+    g_autoptr(AgGoogleError) none = ag_google_error_from_object (200, NULL);
 
     g_assert_cmpstr (none->message, ==, "HTTP 200 with an unrecognised JSON body");
     g_assert_cmpint (none->kind, ==, AG_UPSTREAM_FAILURE_OTHER);
@@ -236,7 +236,7 @@ test_body_not_nul_terminated (void)
 {
   /* The length bounds the body: the bytes after it must not be read. */
   static const char body[] = "{\"error\":{\"code\":400,\"message\":\"short\"}}GARBAGE";
-  g_autoptr (AgGoogleError) error = ag_google_error_parse (400, body, strlen (body) - strlen ("GARBAGE"));
+  g_autoptr(AgGoogleError) error = ag_google_error_parse (400, body, strlen (body) - strlen ("GARBAGE"));
 
   g_assert_cmpint (error->kind, ==, AG_UPSTREAM_FAILURE_BAD_REQUEST);
   g_assert_cmpstr (error->message, ==, "short");
@@ -246,7 +246,7 @@ static void
 test_long_text_body_is_cut (void)
 {
   g_autofree char *body = g_strnfill (5000, 'x');
-  g_autoptr (AgGoogleError) error = ag_google_error_parse (500, body, 5000);
+  g_autoptr(AgGoogleError) error = ag_google_error_parse (500, body, 5000);
 
   g_assert_true (g_str_has_prefix (error->message, "HTTP 500: xxx"));
   g_assert_cmpuint (strlen (error->message), <=, 220);
@@ -262,7 +262,7 @@ static void
 test_code_not_a_number (void)
 {
   static const char body[] = "{\"error\":{\"code\":{\"value\":503},\"message\":\"odd\"}}";
-  g_autoptr (AgGoogleError) error = ag_google_error_parse (200, body, strlen (body));
+  g_autoptr(AgGoogleError) error = ag_google_error_parse (200, body, strlen (body));
 
   g_assert_cmpuint (error->http_status, ==, 200);
   g_assert_cmpstr (error->message, ==, "odd");

@@ -10,7 +10,7 @@
 static JsonNode *
 json_glib_parse (const char *text, gsize len)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
 
   if (!json_parser_load_from_data (parser, text, (gssize) len, NULL))
     return NULL;
@@ -20,10 +20,10 @@ json_glib_parse (const char *text, gsize len)
 static void
 assert_fast (AgJsonParser *parser, const char *text, gsize len)
 {
-  g_autoptr (JsonNode) fast = ag_json_parser_parse_fast (parser, text, len);
-  g_autoptr (JsonNode) reference = json_glib_parse (text, len);
-  g_autoptr (JsonNode) parsed = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(JsonNode) fast = ag_json_parser_parse_fast (parser, text, len);
+  g_autoptr(JsonNode) reference = json_glib_parse (text, len);
+  g_autoptr(JsonNode) parsed = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (fast == NULL)
     g_error ("the fast path refused %.*s", (int) MIN (len, 200), text);
@@ -44,14 +44,14 @@ assert_fast (AgJsonParser *parser, const char *text, gsize len)
 static void
 test_fixtures_fast (void)
 {
-  g_autoptr (AgJsonParser) parser = ag_json_parser_new ();
+  g_autoptr(AgJsonParser) parser = ag_json_parser_new ();
   guint lines = 0;
 
   for (gsize i = 0; i < ag_test_response_n_fixtures; i++)
     {
       g_autofree char *name = g_strconcat (ag_test_response_fixtures[i].name, ".sse", NULL);
       g_autofree char *sse = ag_test_fixture_load ("response", name, NULL);
-      g_auto (GStrv) split = g_strsplit_set (sse, "\r\n", -1);
+      g_auto(GStrv) split = g_strsplit_set (sse, "\r\n", -1);
 
       for (char **line = split; *line != NULL; line++)
         if (g_str_has_prefix (*line, "data: "))
@@ -77,8 +77,8 @@ test_plain_forms_fast (void)
     "{\"a long member name that does not fit the sixty-four bytes of the stack buffer at all\":\"v\"}",
     "[\"\\ud800\\udc00\",\"\\udbff\\udfff\"]",
   };
-  g_autoptr (AgJsonParser) parser = ag_json_parser_new ();
-  g_autoptr (GString) deep = g_string_new (NULL);
+  g_autoptr(AgJsonParser) parser = ag_json_parser_new ();
+  g_autoptr(GString) deep = g_string_new (NULL);
 
   for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
     assert_fast (parser, texts[i], strlen (texts[i]));
@@ -89,9 +89,9 @@ test_plain_forms_fast (void)
     g_string_append (deep, "}]");
   /* 120 levels: past the fast path's depth, so this one goes to json-glib. */
   {
-    g_autoptr (JsonNode) fast = ag_json_parser_parse_fast (parser, deep->str, deep->len);
-    g_autoptr (JsonNode) parsed = ag_json_parser_parse (parser, deep->str, deep->len, NULL);
-    g_autoptr (JsonNode) reference = json_glib_parse (deep->str, deep->len);
+    g_autoptr(JsonNode) fast = ag_json_parser_parse_fast (parser, deep->str, deep->len);
+    g_autoptr(JsonNode) parsed = ag_json_parser_parse (parser, deep->str, deep->len, NULL);
+    g_autoptr(JsonNode) reference = json_glib_parse (deep->str, deep->len);
 
     g_assert_null (fast);
     g_assert_true (json_identical (parsed, reference));
@@ -152,15 +152,15 @@ test_outside_goes_to_json_glib (void)
     { "", -1, FALSE },
     { "   ", -1, FALSE },
   };
-  g_autoptr (AgJsonParser) parser = ag_json_parser_new ();
+  g_autoptr(AgJsonParser) parser = ag_json_parser_new ();
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       gsize len = cases[i].len >= 0 ? (gsize) cases[i].len : strlen (cases[i].text);
-      g_autoptr (JsonNode) fast = ag_json_parser_parse_fast (parser, cases[i].text, len);
-      g_autoptr (JsonNode) reference = json_glib_parse (cases[i].text, len);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (JsonNode) parsed = ag_json_parser_parse (parser, cases[i].text, len, &error);
+      g_autoptr(JsonNode) fast = ag_json_parser_parse_fast (parser, cases[i].text, len);
+      g_autoptr(JsonNode) reference = json_glib_parse (cases[i].text, len);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) parsed = ag_json_parser_parse (parser, cases[i].text, len, &error);
 
       g_autofree char *shown = g_strescape (cases[i].text, NULL);
 
@@ -180,13 +180,13 @@ test_outside_goes_to_json_glib (void)
 static void
 test_reuse (void)
 {
-  g_autoptr (AgJsonParser) parser = ag_json_parser_new ();
+  g_autoptr(AgJsonParser) parser = ag_json_parser_new ();
 
   for (int round = 0; round < 3; round++)
     {
-      g_autoptr (JsonNode) bad = ag_json_parser_parse (parser, "{\"a\":", 5, NULL);
-      g_autoptr (JsonNode) quirky = ag_json_parser_parse (parser, "{'q':1}", 7, NULL);
-      g_autoptr (JsonNode) good = ag_json_parser_parse (parser, "{\"b\":[2]}", 9, NULL);
+      g_autoptr(JsonNode) bad = ag_json_parser_parse (parser, "{\"a\":", 5, NULL);
+      g_autoptr(JsonNode) quirky = ag_json_parser_parse (parser, "{'q':1}", 7, NULL);
+      g_autoptr(JsonNode) good = ag_json_parser_parse (parser, "{\"b\":[2]}", 9, NULL);
 
       g_assert_null (bad);
       g_assert_nonnull (quirky);

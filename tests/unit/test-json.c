@@ -6,8 +6,8 @@
 static JsonObject *
 parse_object (const char *json)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) node = json_from_string (json, &error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = json_from_string (json, &error);
 
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
@@ -21,7 +21,7 @@ parse_object (const char *json)
 static void
 test_string (void)
 {
-  g_autoptr (JsonObject) object = parse_object (SAMPLE);
+  g_autoptr(JsonObject) object = parse_object (SAMPLE);
   g_autofree char *copy = ag_json_dup_string (object, "s");
 
   g_assert_cmpstr (ag_json_string (object, "s"), ==, "text");
@@ -42,7 +42,7 @@ test_string (void)
 static void
 test_containers (void)
 {
-  g_autoptr (JsonObject) object = parse_object (SAMPLE);
+  g_autoptr(JsonObject) object = parse_object (SAMPLE);
   JsonObject *inner = ag_json_object (object, "o");
   JsonArray *array = ag_json_array (object, "a");
 
@@ -69,7 +69,7 @@ test_containers (void)
 static void
 test_numbers (void)
 {
-  g_autoptr (JsonObject) object = parse_object (SAMPLE);
+  g_autoptr(JsonObject) object = parse_object (SAMPLE);
 
   g_assert_cmpint (ag_json_int (object, "i", -1), ==, 42);
   g_assert_cmpint (ag_json_int (object, "neg", -1), ==, -7);
@@ -94,7 +94,7 @@ test_numbers (void)
 static void
 test_bool (void)
 {
-  g_autoptr (JsonObject) object = parse_object (SAMPLE);
+  g_autoptr(JsonObject) object = parse_object (SAMPLE);
 
   g_assert_true (ag_json_bool (object, "t", FALSE));
   g_assert_false (ag_json_bool (object, "f", TRUE));

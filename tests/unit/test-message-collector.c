@@ -12,12 +12,12 @@ test_fixture (gconstpointer data)
   g_autofree char *message_name = g_strconcat (ag_test_response_fixtures[i].name, ".message.json", NULL);
   gsize len;
   g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
-  g_autoptr (JsonNode) expected = ag_test_fixture_load_json ("response", message_name);
-  g_autoptr (AgToolNames) tool_names = ag_tool_names_new ();
-  g_autoptr (AgMessageCollector) collector = ag_message_collector_new ();
-  g_autoptr (AgStreamTranslator) translator = NULL;
-  g_autoptr (JsonNode) message = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(JsonNode) expected = ag_test_fixture_load_json ("response", message_name);
+  g_autoptr(AgToolNames) tool_names = ag_tool_names_new ();
+  g_autoptr(AgMessageCollector) collector = ag_message_collector_new ();
+  g_autoptr(AgStreamTranslator) translator = NULL;
+  g_autoptr(JsonNode) message = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *error_type = NULL;
   AgStreamOptions options = { "claude-sonnet-4-6", ag_test_response_fixtures[i].family, tool_names, NULL };
 
@@ -34,7 +34,7 @@ test_fixture (gconstpointer data)
 static void
 add_event (AgMessageCollector *collector, const char *json)
 {
-  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
 
   g_assert_nonnull (node);
   ag_message_collector_add_event (json_object_get_string_member (json_node_get_object (node), "type"), node,
@@ -49,8 +49,8 @@ add_event (AgMessageCollector *collector, const char *json)
 static void
 test_error_event (void)
 {
-  g_autoptr (AgMessageCollector) collector = ag_message_collector_new ();
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgMessageCollector) collector = ag_message_collector_new ();
+  g_autoptr(GError) error = NULL;
   g_autofree char *error_type = NULL;
 
   add_event (collector, MESSAGE_START);
@@ -66,10 +66,10 @@ test_error_event (void)
 static void
 test_incomplete_stream (void)
 {
-  g_autoptr (AgMessageCollector) empty = ag_message_collector_new ();
-  g_autoptr (AgMessageCollector) unfinished = ag_message_collector_new ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GError) error2 = NULL;
+  g_autoptr(AgMessageCollector) empty = ag_message_collector_new ();
+  g_autoptr(AgMessageCollector) unfinished = ag_message_collector_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error2 = NULL;
   g_autofree char *error_type = NULL;
 
   g_assert_null (ag_message_collector_finish (empty, &error_type, &error));
@@ -84,9 +84,9 @@ test_incomplete_stream (void)
 static void
 test_split_tool_input_and_usage_override (void)
 {
-  g_autoptr (AgMessageCollector) collector = ag_message_collector_new ();
-  g_autoptr (JsonNode) message = NULL;
-  g_autoptr (JsonNode) expected = NULL;
+  g_autoptr(AgMessageCollector) collector = ag_message_collector_new ();
+  g_autoptr(JsonNode) message = NULL;
+  g_autoptr(JsonNode) expected = NULL;
 
   add_event (collector, MESSAGE_START);
   add_event (collector, "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\","
@@ -113,8 +113,8 @@ test_split_tool_input_and_usage_override (void)
 static void
 test_bad_tool_input (void)
 {
-  g_autoptr (AgMessageCollector) collector = ag_message_collector_new ();
-  g_autoptr (GError) error = NULL;
+  g_autoptr(AgMessageCollector) collector = ag_message_collector_new ();
+  g_autoptr(GError) error = NULL;
   g_autofree char *error_type = NULL;
 
   add_event (collector, MESSAGE_START);

@@ -22,7 +22,7 @@ record_event (const char *event, const char *data, gsize data_len, gpointer user
 static void
 feed (AgSseParser *parser, Recorder *recorder, const char *bytes, gsize len)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (!ag_sse_parser_feed (parser, bytes, len, &error))
     {
@@ -38,7 +38,7 @@ static GPtrArray *
 parse_cut (const char *stream, gsize len, const gsize *cuts, gsize n_cuts, gsize max_event_size)
 {
   Recorder recorder = { g_ptr_array_new_with_free_func (g_free) };
-  g_autoptr (AgSseParser) parser = ag_sse_parser_new (record_event, &recorder);
+  g_autoptr(AgSseParser) parser = ag_sse_parser_new (record_event, &recorder);
   gsize from = 0;
 
   if (max_event_size > 0)
@@ -117,7 +117,7 @@ static const char *const mixed_expected[] = {
 static void
 test_rules (void)
 {
-  g_autoptr (GPtrArray) events = parse_whole (mixed_stream);
+  g_autoptr(GPtrArray) events = parse_whole (mixed_stream);
 
   assert_events (events, mixed_expected);
 }
@@ -128,7 +128,7 @@ test_cr_lf_across_feeds_is_one_line_end (void)
   static const char *const expected[] = { "message\x1F" "a\nb", NULL };
   static const char stream[] = "data: a\r\ndata: b\r\n\r\n";
   gsize cut = strlen ("data: a\r");
-  g_autoptr (GPtrArray) events = parse_cut (stream, strlen (stream), &cut, 1, 0);
+  g_autoptr(GPtrArray) events = parse_cut (stream, strlen (stream), &cut, 1, 0);
 
   assert_events (events, expected);
 }
@@ -137,7 +137,7 @@ static void
 test_lone_cr_is_a_line_end (void)
 {
   static const char *const expected[] = { "message\x1F" "a", "message\x1F" "b", NULL };
-  g_autoptr (GPtrArray) events = parse_whole ("data: a\r\rdata: b\r\r");
+  g_autoptr(GPtrArray) events = parse_whole ("data: a\r\rdata: b\r\r");
 
   assert_events (events, expected);
 }
@@ -149,7 +149,7 @@ test_partial_bom_is_data (void)
   static const char *const expected[] = { "message\x1F" "x", NULL };
   static const char stream[] = "\xEF\xBB" "data: y\n\ndata: x\n\n";
   gsize cut = 1;
-  g_autoptr (GPtrArray) events = parse_cut (stream, strlen (stream), &cut, 1, 0);
+  g_autoptr(GPtrArray) events = parse_cut (stream, strlen (stream), &cut, 1, 0);
 
   assert_events (events, expected);
 }
@@ -158,7 +158,7 @@ static void
 test_event_name_resets (void)
 {
   static const char *const expected[] = { "a\x1F" "1", "message\x1F" "2", NULL };
-  g_autoptr (GPtrArray) events = parse_whole ("event: a\ndata: 1\n\ndata: 2\n\n");
+  g_autoptr(GPtrArray) events = parse_whole ("event: a\ndata: 1\n\ndata: 2\n\n");
 
   assert_events (events, expected);
 }
@@ -166,9 +166,9 @@ test_event_name_resets (void)
 static void
 test_finish_without_data (void)
 {
-  g_autoptr (GPtrArray) empty = parse_whole ("");
-  g_autoptr (GPtrArray) comment = parse_whole (": only a comment");
-  g_autoptr (GPtrArray) event_only = parse_whole ("event: x\n");
+  g_autoptr(GPtrArray) empty = parse_whole ("");
+  g_autoptr(GPtrArray) comment = parse_whole (": only a comment");
+  g_autoptr(GPtrArray) event_only = parse_whole ("event: x\n");
 
   g_assert_cmpuint (empty->len, ==, 0);
   g_assert_cmpuint (comment->len, ==, 0);
@@ -179,15 +179,15 @@ test_finish_without_data (void)
 static void
 assert_chunking_invariant (const char *stream, gsize len, gsize max_event_size)
 {
-  g_autoptr (GPtrArray) whole = parse_cut (stream, len, NULL, 0, max_event_size);
+  g_autoptr(GPtrArray) whole = parse_cut (stream, len, NULL, 0, max_event_size);
   g_autofree gsize *cuts = g_new (gsize, len + 1);
-  g_autoptr (GRand) rand = g_rand_new_with_seed (20261125);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261125);
 
   g_assert_cmpuint (whole->len, >, 0);
 
   for (gsize step = 1; step <= 2; step++)
     {
-      g_autoptr (GPtrArray) events = NULL;
+      g_autoptr(GPtrArray) events = NULL;
       gsize n = 0;
 
       for (gsize at = step; at < len; at += step)
@@ -198,14 +198,14 @@ assert_chunking_invariant (const char *stream, gsize len, gsize max_event_size)
 
   for (gsize at = 0; at <= len; at++)
     {
-      g_autoptr (GPtrArray) events = parse_cut (stream, len, &at, 1, max_event_size);
+      g_autoptr(GPtrArray) events = parse_cut (stream, len, &at, 1, max_event_size);
 
       assert_same_events (whole, events);
     }
 
   for (guint round = 0; round < 200; round++)
     {
-      g_autoptr (GPtrArray) events = NULL;
+      g_autoptr(GPtrArray) events = NULL;
       gsize n = 0;
 
       for (gsize at = (gsize) g_rand_int_range (rand, 0, 64); at < len; at += (gsize) g_rand_int_range (rand, 1, 64))
@@ -260,8 +260,8 @@ test_too_large (void)
   static const char *const expected_in_one_feed[] = {
     "message\x1F" "small", "message\x1F" "after", "message\x1F" "end", "!too-large", NULL,
   };
-  g_autoptr (GPtrArray) by_line = NULL;
-  g_autoptr (GPtrArray) whole = parse_cut (oversized_stream, strlen (oversized_stream), NULL, 0, 32);
+  g_autoptr(GPtrArray) by_line = NULL;
+  g_autoptr(GPtrArray) whole = parse_cut (oversized_stream, strlen (oversized_stream), NULL, 0, 32);
 
   /* One feed reports its first error once, after parsing on past both oversized events. */
   assert_events (whole, expected_in_one_feed);
@@ -287,7 +287,7 @@ test_too_large_byte_by_byte (void)
   };
   gsize len = strlen (oversized_stream);
   g_autofree gsize *cuts = g_new (gsize, len);
-  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) events = NULL;
 
   for (gsize i = 0; i + 1 < len; i++)
     cuts[i] = i + 1;

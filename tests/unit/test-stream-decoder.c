@@ -98,7 +98,7 @@ run_clear (Run *run)
 static void
 take_output (Run *run)
 {
-  g_autoptr (GBytes) bytes = ag_back_translator_take_output (ag_stream_decoder_get_back_translator (run->decoder));
+  g_autoptr(GBytes) bytes = ag_back_translator_take_output (ag_stream_decoder_get_back_translator (run->decoder));
 
   if (bytes != NULL)
     g_string_append_len (run->output, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes));
@@ -143,8 +143,8 @@ run_stream (Run *run, const char *sse, gsize len, Chunking chunking, gboolean ma
 static void
 collect_sse_event (const char *event, const char *data, gsize data_len, gpointer events)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) node = json_from_string (data, &error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = json_from_string (data, &error);
 
   g_assert_no_error (error);
   ag_test_record_event (event, node, events);
@@ -154,8 +154,8 @@ collect_sse_event (const char *event, const char *data, gsize data_len, gpointer
 static JsonNode *
 sse_events (const GString *sse)
 {
-  g_autoptr (JsonArray) events = json_array_new ();
-  g_autoptr (AgSseParser) parser = ag_sse_parser_new (collect_sse_event, events);
+  g_autoptr(JsonArray) events = json_array_new ();
+  g_autoptr(AgSseParser) parser = ag_sse_parser_new (collect_sse_event, events);
   JsonNode *node;
 
   g_assert_true (ag_sse_parser_feed (parser, sse->str, sse->len, NULL));
@@ -182,8 +182,8 @@ test_fixture (gconstpointer data)
                                                                                          : ".events.json", NULL);
   gsize len;
   g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
-  g_autoptr (JsonNode) expected = ag_test_fixture_load_json ("response", expected_name);
-  g_autoptr (JsonNode) actual = NULL;
+  g_autoptr(JsonNode) expected = ag_test_fixture_load_json ("response", expected_name);
+  g_autoptr(JsonNode) actual = NULL;
   gboolean empty = g_str_equal (c->fixture->name, "empty");
   AgBackTranslator *back;
   Run run;
@@ -335,7 +335,7 @@ static void
 test_end (gconstpointer data)
 {
   const EndCase *c = data;
-  g_autoptr (GString) whole_output = NULL;
+  g_autoptr(GString) whole_output = NULL;
   guint64 whole_events = 0;
 
   for (Chunking chunking = CHUNKS_WHOLE; chunking <= CHUNKS_ODD; chunking++)
@@ -389,7 +389,7 @@ test_feed_stops_early (void)
   g_assert_cmpuint (run.feeds, ==, strlen (TEXT ("a") RATE_LIMITED) - 1);
   g_assert_cmpuint (ag_stream_decoder_get_n_events (run.decoder), ==, 2);
   {
-    g_autoptr (AgGoogleError) error = ag_stream_decoder_steal_error (run.decoder);
+    g_autoptr(AgGoogleError) error = ag_stream_decoder_steal_error (run.decoder);
 
     g_assert_nonnull (error);
     g_assert_null (ag_stream_decoder_get_error (run.decoder));
@@ -407,7 +407,7 @@ test_feed_stops_early (void)
 static void
 test_read_failed (void)
 {
-  g_autoptr (GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "Connection reset");
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "Connection reset");
   Run run;
 
   run_init (&run, OUT_SSE, AG_MODEL_FAMILY_GEMINI);
@@ -461,7 +461,7 @@ int
 main (int argc, char **argv)
 {
   static const char *const kind_names[] = { "events", "sse", "message" };
-  g_autoptr (GPtrArray) fixture_cases = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) fixture_cases = g_ptr_array_new_with_free_func (g_free);
 
   g_test_init (&argc, &argv, NULL);
   warnings = g_ptr_array_new_with_free_func (g_free);

@@ -66,8 +66,8 @@ run_fixture (Run *run, const char *name, AgModelFamily family)
   g_autofree char *events_name = g_strconcat (name, ".events.json", NULL);
   gsize len;
   g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
-  g_autoptr (JsonNode) expected = ag_test_fixture_load_json ("response", events_name);
-  g_autoptr (JsonNode) actual = NULL;
+  g_autoptr(JsonNode) expected = ag_test_fixture_load_json ("response", events_name);
+  g_autoptr(JsonNode) actual = NULL;
 
   run_init (run, family);
   ag_test_run_stream (run->translator, sse, len);
@@ -166,8 +166,8 @@ translate_chunks (Run *run, AgModelFamily family, const char *const *chunks)
   run_init (run, family);
   for (; *chunks != NULL; chunks++)
     {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (JsonNode) chunk = json_from_string (*chunks, &error);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) chunk = json_from_string (*chunks, &error);
 
       g_assert_no_error (error);
       g_assert_true (ag_stream_translator_push (run->translator, json_node_get_object (chunk), &error));
@@ -180,8 +180,8 @@ translate_chunks (Run *run, AgModelFamily family, const char *const *chunks)
 static void
 assert_events_json (JsonNode *actual, const char *expected_json)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) expected = json_from_string (expected_json, &error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) expected = json_from_string (expected_json, &error);
 
   g_assert_no_error (error);
   ag_test_assert_json_equal (actual, expected);
@@ -218,7 +218,7 @@ test_signature_on_following_text_part (void)
     NULL,
   };
   Run run;
-  g_autoptr (JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_CLAUDE, chunks);
+  g_autoptr(JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_CLAUDE, chunks);
 
   assert_events_json (events, "[" START (0) "," BLOCK_START (0, THINKING_BLOCK) ","
                       DELTA (0, "thinking_delta", "thinking", "hmm") ","
@@ -242,7 +242,7 @@ test_kind_changes_and_placeholders (void)
     NULL,
   };
   Run run;
-  g_autoptr (JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_CLAUDE, chunks);
+  g_autoptr(JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_CLAUDE, chunks);
 
   assert_events_json (events, "[" START (0) "," BLOCK_START (0, TEXT_BLOCK) "," DELTA (0, "text_delta", "text", "a") ","
                       BLOCK_STOP (0) "," BLOCK_START (1, THINKING_BLOCK) ","
@@ -262,7 +262,7 @@ test_call_without_args_and_total_fallback (void)
     NULL,
   };
   Run run;
-  g_autoptr (JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_CLAUDE, chunks);
+  g_autoptr(JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_CLAUDE, chunks);
 
   /* tool_use wins over MAX_TOKENS; with no candidate count, output is total − prompt. */
   assert_events_json (events, "[" START (10) ","
@@ -277,7 +277,7 @@ test_finish_without_chunks_is_idempotent (void)
 {
   static const char *const chunks[] = { NULL };
   Run run;
-  g_autoptr (JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_GEMINI, chunks);
+  g_autoptr(JsonNode) events = translate_chunks (&run, AG_MODEL_FAMILY_GEMINI, chunks);
 
   ag_stream_translator_finish (run.translator);
   /* Nothing follows message_stop, not even a ping. */
@@ -293,10 +293,10 @@ static void
 test_message_starts_with_first_block (void)
 {
   Run run;
-  g_autoptr (JsonNode) usage_only = json_from_string ("{\"response\":{\"usageMetadata\":{\"promptTokenCount\":7}}}",
+  g_autoptr(JsonNode) usage_only = json_from_string ("{\"response\":{\"usageMetadata\":{\"promptTokenCount\":7}}}",
                                                       NULL);
-  g_autoptr (JsonNode) text = json_from_string (PARTS ("{\"text\":\"hi\"}"), NULL);
-  g_autoptr (JsonNode) events = NULL;
+  g_autoptr(JsonNode) text = json_from_string (PARTS ("{\"text\":\"hi\"}"), NULL);
+  g_autoptr(JsonNode) events = NULL;
 
   run_init (&run, AG_MODEL_FAMILY_GEMINI);
   g_assert_false (ag_stream_translator_ping (run.translator));
@@ -323,11 +323,11 @@ static void
 test_outdated_client_notice (void)
 {
   Run run;
-  g_autoptr (JsonNode) notice = json_from_string (PARTS ("{\"text\":\"This version of Antigravity is no longer "
+  g_autoptr(JsonNode) notice = json_from_string (PARTS ("{\"text\":\"This version of Antigravity is no longer "
                                                          "supported. Please update to receive the latest features!\"}"),
                                                   NULL);
-  g_autoptr (JsonNode) text = json_from_string (PARTS ("{\"text\":\"hi\"}"), NULL);
-  g_autoptr (GError) error = NULL;
+  g_autoptr(JsonNode) text = json_from_string (PARTS ("{\"text\":\"hi\"}"), NULL);
+  g_autoptr(GError) error = NULL;
 
   run_init (&run, AG_MODEL_FAMILY_CLAUDE);
   g_assert_false (ag_stream_translator_push (run.translator, json_node_get_object (notice), &error));
@@ -347,12 +347,12 @@ test_fail (void)
 {
   static const char *const chunks[] = { PARTS ("{\"text\":\"partial\"}"), NULL };
   Run run;
-  g_autoptr (JsonNode) events = NULL;
+  g_autoptr(JsonNode) events = NULL;
 
   run_init (&run, AG_MODEL_FAMILY_GEMINI);
   for (const char *const *c = chunks; *c != NULL; c++)
     {
-      g_autoptr (JsonNode) chunk = json_from_string (*c, NULL);
+      g_autoptr(JsonNode) chunk = json_from_string (*c, NULL);
 
       g_assert_true (ag_stream_translator_push (run.translator, json_node_get_object (chunk), NULL));
     }
@@ -376,13 +376,13 @@ test_bad_chunks (void)
     "{\"error\":{\"code\":500,\"message\":\"Internal error encountered.\"}}",
   };
   Run run;
-  g_autoptr (JsonNode) events = NULL;
+  g_autoptr(JsonNode) events = NULL;
 
   run_init (&run, AG_MODEL_FAMILY_GEMINI);
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr (JsonNode) chunk = json_from_string (bad[i], NULL);
-      g_autoptr (GError) error = NULL;
+      g_autoptr(JsonNode) chunk = json_from_string (bad[i], NULL);
+      g_autoptr(GError) error = NULL;
 
       g_assert_false (ag_stream_translator_push (run.translator, json_node_get_object (chunk), &error));
       g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM);
@@ -394,7 +394,7 @@ test_bad_chunks (void)
 
   /* Still usable afterwards. */
   {
-    g_autoptr (JsonNode) chunk = json_from_string (PARTS ("{\"text\":\"ok\"}"), NULL);
+    g_autoptr(JsonNode) chunk = json_from_string (PARTS ("{\"text\":\"ok\"}"), NULL);
 
     g_assert_true (ag_stream_translator_push (run.translator, json_node_get_object (chunk), NULL));
   }
@@ -411,8 +411,8 @@ test_random_ids_differ (void)
   static const char *const chunks[] = { PARTS ("{\"functionCall\":{\"name\":\"A\"}},{\"functionCall\":{\"name\":\"B\"}}"),
                                         NULL };
   Run first, second;
-  g_autoptr (JsonNode) a = translate_chunks (&first, AG_MODEL_FAMILY_GEMINI, chunks);
-  g_autoptr (JsonNode) b = translate_chunks (&second, AG_MODEL_FAMILY_GEMINI, chunks);
+  g_autoptr(JsonNode) a = translate_chunks (&first, AG_MODEL_FAMILY_GEMINI, chunks);
+  g_autoptr(JsonNode) b = translate_chunks (&second, AG_MODEL_FAMILY_GEMINI, chunks);
 
   g_assert_cmpuint (json_array_get_length (json_node_get_array (a)), ==, json_array_get_length (json_node_get_array (b)));
   g_assert_cmpuint (first.tool_ids->len, ==, 2);
@@ -430,7 +430,7 @@ test_random_ids_differ (void)
 static void
 append_formatted (const char *event_name, JsonNode *data, gpointer text)
 {
-  g_autoptr (GBytes) bytes = ag_sse_format_event (event_name, data);
+  g_autoptr(GBytes) bytes = ag_sse_format_event (event_name, data);
 
   g_string_append_len (text, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes));
 }
@@ -438,7 +438,7 @@ append_formatted (const char *event_name, JsonNode *data, gpointer text)
 static void
 push_to_back (const char *event, const char *data, gsize data_len, gpointer back)
 {
-  g_autoptr (JsonNode) chunk = json_from_string (data, NULL);
+  g_autoptr(JsonNode) chunk = json_from_string (data, NULL);
 
   if (chunk != NULL && JSON_NODE_HOLDS_OBJECT (chunk))
     ag_back_translator_push (back, json_node_get_object (chunk), NULL);
@@ -447,7 +447,7 @@ push_to_back (const char *event, const char *data, gsize data_len, gpointer back
 static void
 push_to_translator (const char *event, const char *data, gsize data_len, gpointer translator)
 {
-  g_autoptr (JsonNode) chunk = json_from_string (data, NULL);
+  g_autoptr(JsonNode) chunk = json_from_string (data, NULL);
 
   if (chunk != NULL && JSON_NODE_HOLDS_OBJECT (chunk))
     ag_stream_translator_push (translator, json_node_get_object (chunk), NULL);
@@ -470,17 +470,17 @@ options_for (AgStreamOptions *options, AgModelFamily family, AgToolNames *names,
 static void
 assert_sse_matches_events (const char *sse, gsize len, AgModelFamily family, StreamEnd end)
 {
-  g_autoptr (AgToolNames) names = ag_tool_names_new ();
-  g_autoptr (AgSignatureCache) signatures = ag_signature_cache_new ();
-  g_autoptr (GString) expected = g_string_new (NULL);
-  g_autoptr (GString) actual = g_string_new (NULL);
+  g_autoptr(AgToolNames) names = ag_tool_names_new ();
+  g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GString) actual = g_string_new (NULL);
   AgStreamOptions options = { 0 };
 
   ag_tool_names_to_upstream (names, "mcp__files/list");
   options_for (&options, family, names, signatures);
   {
-    g_autoptr (AgStreamTranslator) translator = NULL;
-    g_autoptr (AgSseParser) parser = NULL;
+    g_autoptr(AgStreamTranslator) translator = NULL;
+    g_autoptr(AgSseParser) parser = NULL;
 
     g_random_set_seed (ID_SEED);
     translator = ag_stream_translator_new (&options, append_formatted, expected);
@@ -496,16 +496,16 @@ assert_sse_matches_events (const char *sse, gsize len, AgModelFamily family, Str
     ag_stream_translator_finish (translator);
   }
   {
-    g_autoptr (AgBackTranslator) back = NULL;
-    g_autoptr (AgSseParser) parser = NULL;
-    g_autoptr (GError) error = NULL;
+    g_autoptr(AgBackTranslator) back = NULL;
+    g_autoptr(AgSseParser) parser = NULL;
+    g_autoptr(GError) error = NULL;
 
     g_random_set_seed (ID_SEED);
     back = ag_anthropic_back_translator_new (&options, TRUE);
     parser = ag_sse_parser_new (push_to_back, back);
     for (gsize i = 0; i < len; i++)
       {
-        g_autoptr (GBytes) bytes = NULL;
+        g_autoptr(GBytes) bytes = NULL;
 
         ag_sse_parser_feed (parser, sse + i, 1, NULL);
         ag_back_translator_ping (back);
@@ -519,7 +519,7 @@ assert_sse_matches_events (const char *sse, gsize len, AgModelFamily family, Str
     g_assert_true (ag_back_translator_finish (back, &error));
     g_assert_no_error (error);
     {
-      g_autoptr (GBytes) bytes = ag_back_translator_take_output (back);
+      g_autoptr(GBytes) bytes = ag_back_translator_take_output (back);
 
       if (bytes != NULL)
         g_string_append_len (actual, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes));
@@ -572,14 +572,14 @@ test_message_output_fixture (gconstpointer data)
   g_autofree char *message_name = g_strconcat (fixture->name, ".message.json", NULL);
   gsize len;
   g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
-  g_autoptr (JsonNode) expected = ag_test_fixture_load_json ("response", message_name);
-  g_autoptr (AgToolNames) names = ag_tool_names_new ();
+  g_autoptr(JsonNode) expected = ag_test_fixture_load_json ("response", message_name);
+  g_autoptr(AgToolNames) names = ag_tool_names_new ();
   AgStreamOptions options = { "claude-sonnet-4-6", fixture->family, names, NULL };
-  g_autoptr (AgBackTranslator) back = NULL;
-  g_autoptr (AgSseParser) parser = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) output = NULL;
-  g_autoptr (JsonParser) json = json_parser_new ();
+  g_autoptr(AgBackTranslator) back = NULL;
+  g_autoptr(AgSseParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) output = NULL;
+  g_autoptr(JsonParser) json = json_parser_new ();
   JsonNode *message;
 
   ag_tool_names_to_upstream (names, "mcp__files/list");
@@ -608,12 +608,12 @@ static void
 test_back_translator_facts (void)
 {
   AgStreamOptions options = { "m", AG_MODEL_FAMILY_GEMINI, NULL, NULL };
-  g_autoptr (AgBackTranslator) back = ag_anthropic_back_translator_new (&options, TRUE);
-  g_autoptr (JsonNode) usage_only = json_from_string ("{\"response\":{\"usageMetadata\":{\"promptTokenCount\":7,"
+  g_autoptr(AgBackTranslator) back = ag_anthropic_back_translator_new (&options, TRUE);
+  g_autoptr(JsonNode) usage_only = json_from_string ("{\"response\":{\"usageMetadata\":{\"promptTokenCount\":7,"
                                                       "\"cachedContentTokenCount\":2,\"candidatesTokenCount\":1}}}",
                                                       NULL);
-  g_autoptr (JsonNode) text = json_from_string (PARTS ("{\"text\":\"hi\"}"), NULL);
-  g_autoptr (JsonNode) stop = json_from_string ("{\"response\":{\"candidates\":[{\"finishReason\":\"STOP\"}]}}", NULL);
+  g_autoptr(JsonNode) text = json_from_string (PARTS ("{\"text\":\"hi\"}"), NULL);
+  g_autoptr(JsonNode) stop = json_from_string ("{\"response\":{\"candidates\":[{\"finishReason\":\"STOP\"}]}}", NULL);
   gint64 input = -1, output = -1, cached = -1;
 
   g_assert_false (ag_back_translator_received_response (back));

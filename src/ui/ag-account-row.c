@@ -17,9 +17,7 @@ struct _AgAccountRow
   GtkButton      *preferred_button;
 
   AgAccount      *account;
-  AgProxyService *service;
-  GSettings      *settings;      /* nullable */
-  AgUriLauncher  *uri_launcher;
+  AgUiContext    *context;
   char           *state_text;
 };
 
@@ -28,9 +26,7 @@ G_DEFINE_FINAL_TYPE (AgAccountRow, ag_account_row, ADW_TYPE_EXPANDER_ROW)
 enum {
   PROP_0,
   PROP_ACCOUNT,
-  PROP_SERVICE,
-  PROP_SETTINGS,
-  PROP_URI_LAUNCHER,
+  PROP_CONTEXT,
   N_PROPS
 };
 
@@ -81,7 +77,8 @@ sync_header (AgAccountRow *self)
 {
   const char *tier = ag_account_get_tier (self->account);
   const char *project = ag_account_get_project_id (self->account);
-  g_autoptr(GPtrArray) limits = ag_account_pool_list_limits (ag_proxy_service_get_pool (self->service));
+  AgAccountPool *pool = ag_proxy_service_get_pool (ag_ui_context_get_service (self->context));
+  g_autoptr(GPtrArray) limits = ag_account_pool_list_limits (pool);
   AgAccountState state = ag_account_get_state (self->account);
   const char *reason = ag_account_get_invalid_reason (self->account);
   g_autofree char *subtitle = NULL;
@@ -148,11 +145,11 @@ sync_quota (AgAccountRow *self)
 static void
 sync_preferred (AgAccountRow *self)
 {
-  g_autofree char *preferred = self->settings != NULL ? g_settings_get_string (self->settings, "preferred-account")
-                                                      : NULL;
+  GSettings *settings = ag_ui_context_get_settings (self->context);
+  g_autofree char *preferred = settings != NULL ? g_settings_get_string (settings, "preferred-account") : NULL;
   gboolean is_preferred = g_strcmp0 (preferred, ag_account_get_email (self->account)) == 0;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->preferred_button), !is_preferred && self->settings != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->preferred_button), !is_preferred && settings != NULL);
   adw_action_row_set_subtitle (self->preferred_row, is_preferred ? _("Used first while it can serve requests")
                                                                  : _("Use this account before the others"));
 }
@@ -160,15 +157,18 @@ sync_preferred (AgAccountRow *self)
 static void
 set_preferred (AgAccountRow *self)
 {
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, "preferred-account", ag_account_get_email (self->account));
+  GSettings *settings = ag_ui_context_get_settings (self->context);
+
+  if (settings != NULL)
+    g_settings_set_string (settings, "preferred-account", ag_account_get_email (self->account));
 }
 
 static void
 fix_account (AgAccountRow *self)
 {
   if (ag_account_get_state (self->account) == AG_ACCOUNT_STATE_VALIDATION_REQUIRED)
-    ag_uri_launcher_launch (self->uri_launcher, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+    ag_uri_launcher_launch (ag_ui_context_get_uri_launcher (self->context),
+                            GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                             ag_account_get_validation_url (self->account));
   else
     gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "add-account");
@@ -189,9 +189,11 @@ on_remove_response (AdwMessageDialog *dialog, const char *response, gpointer use
 {
   AgAccountRow *self = user_data;
 
+  AgAccountRegistry *registry = ag_proxy_service_get_registry (ag_ui_context_get_service (self->context));
+
   if (g_str_equal (response, "remove"))
-    ag_account_registry_remove_async (ag_proxy_service_get_registry (self->service), ag_account_get_email (self->account), NULL,
-                                           account_removed, g_object_ref (self));
+    ag_account_registry_remove_async (registry, ag_account_get_email (self->account), NULL, account_removed,
+                                      g_object_ref (self));
 }
 
 static void
@@ -215,16 +217,19 @@ ag_account_row_dispose (GObject *object)
 {
   AgAccountRow *self = AG_ACCOUNT_ROW (object);
 
-  if (self->settings != NULL)
-    g_signal_handlers_disconnect_by_data (self->settings, self);
-  if (self->service != NULL)
-    g_signal_handlers_disconnect_by_data (ag_proxy_service_get_pool (self->service), self);
+  if (self->context != NULL)
+    {
+      GSettings *settings = ag_ui_context_get_settings (self->context);
+
+      if (settings != NULL)
+        g_signal_handlers_disconnect_by_data (settings, self);
+      g_signal_handlers_disconnect_by_data (ag_proxy_service_get_pool (ag_ui_context_get_service (self->context)),
+                                            self);
+    }
   if (self->account != NULL)
     g_signal_handlers_disconnect_by_data (self->account, self);
   g_clear_object (&self->account);
-  g_clear_object (&self->service);
-  g_clear_object (&self->settings);
-  g_clear_object (&self->uri_launcher);
+  g_clear_object (&self->context);
   g_clear_pointer (&self->state_text, g_free);
   G_OBJECT_CLASS (ag_account_row_parent_class)->dispose (object);
 }
@@ -233,20 +238,22 @@ static void
 ag_account_row_constructed (GObject *object)
 {
   AgAccountRow *self = AG_ACCOUNT_ROW (object);
+  GSettings *settings;
 
   G_OBJECT_CLASS (ag_account_row_parent_class)->constructed (object);
 
   g_assert (AG_IS_ACCOUNT (self->account));
-  g_assert (AG_IS_PROXY_SERVICE (self->service));
-  g_assert (AG_IS_URI_LAUNCHER (self->uri_launcher));
+  g_assert (AG_IS_UI_CONTEXT (self->context));
+  settings = ag_ui_context_get_settings (self->context);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ag_account_get_email (self->account));
   g_object_bind_property (self->account, "enabled", self->enabled_switch, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_swapped (self->account, "notify", G_CALLBACK (sync_header), self);
   g_signal_connect_swapped (self->account, "quota-changed", G_CALLBACK (sync_quota), self);
-  g_signal_connect_swapped (ag_proxy_service_get_pool (self->service), "changed", G_CALLBACK (sync_header), self);
-  if (self->settings != NULL)
-    g_signal_connect_swapped (self->settings, "changed::preferred-account", G_CALLBACK (sync_preferred), self);
+  g_signal_connect_swapped (ag_proxy_service_get_pool (ag_ui_context_get_service (self->context)), "changed",
+                            G_CALLBACK (sync_header), self);
+  if (settings != NULL)
+    g_signal_connect_swapped (settings, "changed::preferred-account", G_CALLBACK (sync_preferred), self);
   sync_header (self);
   sync_quota (self);
   sync_preferred (self);
@@ -262,14 +269,8 @@ ag_account_row_get_property (GObject *object, guint prop_id, GValue *value, GPar
     case PROP_ACCOUNT:
       g_value_set_object (value, self->account);
       break;
-    case PROP_SERVICE:
-      g_value_set_object (value, self->service);
-      break;
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
-      break;
-    case PROP_URI_LAUNCHER:
-      g_value_set_object (value, self->uri_launcher);
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -286,14 +287,8 @@ ag_account_row_set_property (GObject *object, guint prop_id, const GValue *value
     case PROP_ACCOUNT:
       self->account = g_value_dup_object (value);
       break;
-    case PROP_SERVICE:
-      self->service = g_value_dup_object (value);
-      break;
-    case PROP_SETTINGS:
-      self->settings = g_value_dup_object (value);
-      break;
-    case PROP_URI_LAUNCHER:
-      self->uri_launcher = g_value_dup_object (value);
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -314,9 +309,7 @@ ag_account_row_class_init (AgAccountRowClass *klass)
   object_class->set_property = ag_account_row_set_property;
 
   properties[PROP_ACCOUNT] = g_param_spec_object ("account", NULL, NULL, AG_TYPE_ACCOUNT, flags);
-  properties[PROP_SERVICE] = g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE, flags);
-  properties[PROP_SETTINGS] = g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS, flags);
-  properties[PROP_URI_LAUNCHER] = g_param_spec_object ("uri-launcher", NULL, NULL, AG_TYPE_URI_LAUNCHER, flags);
+  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-account-row.ui");
@@ -338,14 +331,9 @@ ag_account_row_init (AgAccountRow *self)
 }
 
 GtkWidget *
-ag_account_row_new (AgAccount *account, AgProxyService *service, GSettings *settings, AgUriLauncher *uri_launcher)
+ag_account_row_new (AgAccount *account, AgUiContext *context)
 {
-  return g_object_new (AG_TYPE_ACCOUNT_ROW,
-                       "account", account,
-                       "service", service,
-                       "settings", settings,
-                       "uri-launcher", uri_launcher,
-                       NULL);
+  return g_object_new (AG_TYPE_ACCOUNT_ROW, "account", account, "context", context, NULL);
 }
 
 AgAccount *ag_account_row_get_account (AgAccountRow *self) { return self->account; }

@@ -4,17 +4,15 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-proxy-service.h"
-#include "ag-uri-launcher.h"
+#include "ag-ui-context.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_ACCOUNT_ROW (ag_account_row_get_type ())
 G_DECLARE_FINAL_TYPE (AgAccountRow, ag_account_row, AG, ACCOUNT_ROW, AdwExpanderRow)
 
-/* Properties "account" (shown), "service" (its pool's limits, removal), "settings" (nullable: no preferred
- * account then) and "uri-launcher" (the verification page). */
-GtkWidget *ag_account_row_new (AgAccount *account, AgProxyService *service, GSettings *settings,
-                               AgUriLauncher *uri_launcher);
+/* Properties "account" (shown) and "context": its service (the pool's limits, removal), settings (none: no
+ * preferred account then) and URI launcher (the verification page). */
+GtkWidget *ag_account_row_new (AgAccount *account, AgUiContext *context);
 
 G_END_DECLS

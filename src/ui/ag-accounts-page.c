@@ -11,9 +11,7 @@ struct _AgAccountsPage
   GtkStack       *stack;
   GtkListBox     *list;
 
-  AgProxyService *service;
-  GSettings      *settings;       /* nullable */
-  AgUriLauncher  *uri_launcher;
+  AgUiContext    *context;
   GListModel     *accounts;
 };
 
@@ -21,9 +19,7 @@ G_DEFINE_FINAL_TYPE (AgAccountsPage, ag_accounts_page, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
-  PROP_SERVICE,
-  PROP_SETTINGS,
-  PROP_URI_LAUNCHER,
+  PROP_CONTEXT,
   N_PROPS
 };
 
@@ -40,19 +36,20 @@ create_row (gpointer item, gpointer user_data)
 {
   AgAccountsPage *self = user_data;
 
-  return ag_account_row_new (item, self->service, self->settings, self->uri_launcher);
+  return ag_account_row_new (item, self->context);
 }
 
 static void
 ag_accounts_page_constructed (GObject *object)
 {
   AgAccountsPage *self = AG_ACCOUNTS_PAGE (object);
+  AgProxyService *service;
 
   G_OBJECT_CLASS (ag_accounts_page_parent_class)->constructed (object);
 
-  g_assert (AG_IS_PROXY_SERVICE (self->service));
-  g_assert (AG_IS_URI_LAUNCHER (self->uri_launcher));
-  self->accounts = g_object_ref (ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service)));
+  g_assert (AG_IS_UI_CONTEXT (self->context));
+  service = ag_ui_context_get_service (self->context);
+  self->accounts = g_object_ref (ag_account_pool_get_accounts (ag_proxy_service_get_pool (service)));
   gtk_list_box_bind_model (self->list, self->accounts, create_row, self, NULL);
   g_signal_connect_swapped (self->accounts, "items-changed", G_CALLBACK (sync_empty), self);
   sync_empty (self);
@@ -66,9 +63,7 @@ ag_accounts_page_dispose (GObject *object)
   if (self->accounts != NULL)
     g_signal_handlers_disconnect_by_data (self->accounts, self);
   g_clear_object (&self->accounts);
-  g_clear_object (&self->service);
-  g_clear_object (&self->settings);
-  g_clear_object (&self->uri_launcher);
+  g_clear_object (&self->context);
   G_OBJECT_CLASS (ag_accounts_page_parent_class)->dispose (object);
 }
 
@@ -79,14 +74,8 @@ ag_accounts_page_get_property (GObject *object, guint prop_id, GValue *value, GP
 
   switch (prop_id)
     {
-    case PROP_SERVICE:
-      g_value_set_object (value, self->service);
-      break;
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
-      break;
-    case PROP_URI_LAUNCHER:
-      g_value_set_object (value, self->uri_launcher);
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -100,14 +89,8 @@ ag_accounts_page_set_property (GObject *object, guint prop_id, const GValue *val
 
   switch (prop_id)
     {
-    case PROP_SERVICE:
-      self->service = g_value_dup_object (value);
-      break;
-    case PROP_SETTINGS:
-      self->settings = g_value_dup_object (value);
-      break;
-    case PROP_URI_LAUNCHER:
-      self->uri_launcher = g_value_dup_object (value);
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -127,9 +110,7 @@ ag_accounts_page_class_init (AgAccountsPageClass *klass)
   object_class->get_property = ag_accounts_page_get_property;
   object_class->set_property = ag_accounts_page_set_property;
 
-  properties[PROP_SERVICE] = g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE, flags);
-  properties[PROP_SETTINGS] = g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS, flags);
-  properties[PROP_URI_LAUNCHER] = g_param_spec_object ("uri-launcher", NULL, NULL, AG_TYPE_URI_LAUNCHER, flags);
+  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-accounts-page.ui");
@@ -144,13 +125,9 @@ ag_accounts_page_init (AgAccountsPage *self)
 }
 
 GtkWidget *
-ag_accounts_page_new (AgProxyService *service, GSettings *settings, AgUriLauncher *uri_launcher)
+ag_accounts_page_new (AgUiContext *context)
 {
-  return g_object_new (AG_TYPE_ACCOUNTS_PAGE,
-                       "service", service,
-                       "settings", settings,
-                       "uri-launcher", uri_launcher,
-                       NULL);
+  return g_object_new (AG_TYPE_ACCOUNTS_PAGE, "context", context, NULL);
 }
 
 GtkListBox *

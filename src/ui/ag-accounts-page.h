@@ -4,16 +4,14 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-proxy-service.h"
-#include "ag-uri-launcher.h"
+#include "ag-ui-context.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_ACCOUNTS_PAGE (ag_accounts_page_get_type ())
 G_DECLARE_FINAL_TYPE (AgAccountsPage, ag_accounts_page, AG, ACCOUNTS_PAGE, AdwBin)
 
-/* Properties "service" (whose pool is listed), "settings" (nullable: the built-in defaults) and "uri-launcher",
- * handed on to each row. */
-GtkWidget *ag_accounts_page_new (AgProxyService *service, GSettings *settings, AgUriLauncher *uri_launcher);
+/* Property "context": its service's pool is listed; handed on to each row. */
+GtkWidget *ag_accounts_page_new (AgUiContext *context);
 
 G_END_DECLS

@@ -21,8 +21,7 @@ struct _AgAddAccountPage
   AdwActionRow        *import_row;
   GtkButton           *import_button;
 
-  AgProxyService      *service;
-  AgUriLauncher       *uri_launcher;
+  AgUiContext         *context;
   AgOAuthLogin        *login;
   GCancellable        *cancellable;
 };
@@ -31,8 +30,7 @@ G_DEFINE_FINAL_TYPE (AgAddAccountPage, ag_add_account_page, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
-  PROP_SERVICE,
-  PROP_URI_LAUNCHER,
+  PROP_CONTEXT,
   N_PROPS
 };
 
@@ -132,8 +130,8 @@ add_account (AgAddAccountPage *self, const char *refresh_token)
   set_busy (self, _("Setting up the account…"));
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
-  ag_account_registry_add_async (ag_proxy_service_get_registry (self->service), refresh_token, self->cancellable, account_added,
-                                      g_object_ref (self));
+  ag_account_registry_add_async (ag_proxy_service_get_registry (ag_ui_context_get_service (self->context)),
+                                 refresh_token, self->cancellable, account_added, g_object_ref (self));
 }
 
 static void
@@ -154,11 +152,12 @@ login_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 sign_in (AgAddAccountPage *self)
 {
-  AgCloudcodeConfig *config = ag_cloudcode_client_get_config (ag_proxy_service_get_cloudcode (self->service));
+  AgProxyService *service = ag_ui_context_get_service (self->context);
+  AgCloudcodeConfig *config = ag_cloudcode_client_get_config (ag_proxy_service_get_cloudcode (service));
   g_autoptr(GError) error = NULL;
 
   clear_error (self);
-  self->login = ag_oauth_login_new (config, ag_proxy_service_get_oauth (self->service));
+  self->login = ag_oauth_login_new (config, ag_proxy_service_get_oauth (service));
   if (!ag_oauth_login_start (self->login, &error))
     {
       show_error (self, error);
@@ -167,7 +166,8 @@ sign_in (AgAddAccountPage *self)
   self->cancellable = g_cancellable_new ();
   set_busy (self, _("Continue in your browser. ag-cl is waiting for Google to send you back."));
   ag_oauth_login_wait_async (self->login, self->cancellable, login_done, g_object_ref (self));
-  ag_uri_launcher_launch (self->uri_launcher, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+  ag_uri_launcher_launch (ag_ui_context_get_uri_launcher (self->context),
+                          GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                           ag_oauth_login_get_consent_url (self->login));
 }
 
@@ -224,8 +224,7 @@ ag_add_account_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->login);
-  g_clear_object (&self->service);
-  g_clear_object (&self->uri_launcher);
+  g_clear_object (&self->context);
   G_OBJECT_CLASS (ag_add_account_page_parent_class)->dispose (object);
 }
 
@@ -237,8 +236,7 @@ ag_add_account_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (ag_add_account_page_parent_class)->constructed (object);
 
-  g_assert (AG_IS_PROXY_SERVICE (self->service));
-  g_assert (AG_IS_URI_LAUNCHER (self->uri_launcher));
+  g_assert (AG_IS_UI_CONTEXT (self->context));
   /* Offered only when the IDE has its state on this machine. */
   if (g_file_test (ide_state, G_FILE_TEST_IS_REGULAR))
     {
@@ -254,11 +252,8 @@ ag_add_account_page_get_property (GObject *object, guint prop_id, GValue *value,
 
   switch (prop_id)
     {
-    case PROP_SERVICE:
-      g_value_set_object (value, self->service);
-      break;
-    case PROP_URI_LAUNCHER:
-      g_value_set_object (value, self->uri_launcher);
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -272,11 +267,8 @@ ag_add_account_page_set_property (GObject *object, guint prop_id, const GValue *
 
   switch (prop_id)
     {
-    case PROP_SERVICE:
-      self->service = g_value_dup_object (value);
-      break;
-    case PROP_URI_LAUNCHER:
-      self->uri_launcher = g_value_dup_object (value);
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -296,8 +288,7 @@ ag_add_account_page_class_init (AgAddAccountPageClass *klass)
   object_class->get_property = ag_add_account_page_get_property;
   object_class->set_property = ag_add_account_page_set_property;
 
-  properties[PROP_SERVICE] = g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE, flags);
-  properties[PROP_URI_LAUNCHER] = g_param_spec_object ("uri-launcher", NULL, NULL, AG_TYPE_URI_LAUNCHER, flags);
+  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-add-account-page.ui");
@@ -323,9 +314,9 @@ ag_add_account_page_init (AgAddAccountPage *self)
 }
 
 GtkWidget *
-ag_add_account_page_new (AgProxyService *service, AgUriLauncher *uri_launcher)
+ag_add_account_page_new (AgUiContext *context)
 {
-  return g_object_new (AG_TYPE_ADD_ACCOUNT_PAGE, "service", service, "uri-launcher", uri_launcher, NULL);
+  return g_object_new (AG_TYPE_ADD_ACCOUNT_PAGE, "context", context, NULL);
 }
 
 GtkButton *ag_add_account_page_get_sign_in_button (AgAddAccountPage *self) { return self->sign_in_button; }

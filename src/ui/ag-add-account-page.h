@@ -5,16 +5,15 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-proxy-service.h"
-#include "ag-uri-launcher.h"
+#include "ag-ui-context.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_ADD_ACCOUNT_PAGE (ag_add_account_page_get_type ())
 G_DECLARE_FINAL_TYPE (AgAddAccountPage, ag_add_account_page, AG, ADD_ACCOUNT_PAGE, AdwBin)
 
-/* Properties "service" (which signs in and adds the account) and "uri-launcher" (Google's consent page). */
-GtkWidget *ag_add_account_page_new (AgProxyService *service, AgUriLauncher *uri_launcher);
+/* Property "context": its service signs in and adds the account, its URI launcher opens Google's consent page. */
+GtkWidget *ag_add_account_page_new (AgUiContext *context);
 /* TRUE while a sign-in or an account set-up is in progress. */
 gboolean   ag_add_account_page_get_busy (AgAddAccountPage *self);
 

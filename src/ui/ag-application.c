@@ -27,6 +27,7 @@ struct _AgApplication
   AgNotifier     *notifier;
   AgTray         *tray;
   AgUriLauncher  *uri_launcher;
+  AgUiContext    *context;         /* what the windows depend on, once the service exists */
 };
 
 G_DEFINE_FINAL_TYPE (AgApplication, ag_application, ADW_TYPE_APPLICATION)
@@ -38,6 +39,7 @@ ag_application_dispose (GObject *object)
 
   g_clear_object (&self->tray);
   g_clear_object (&self->notifier);
+  g_clear_object (&self->context);
   if (self->service != NULL)
     ag_proxy_service_stop (self->service);
   g_clear_object (&self->service);
@@ -53,8 +55,7 @@ get_window (AgApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (ag_window_new (GTK_APPLICATION (self), self->service, self->settings,
-                                        self->uri_launcher));
+    window = GTK_WINDOW (ag_window_new (GTK_APPLICATION (self), self->context));
   return AG_WINDOW (window);
 }
 
@@ -86,7 +87,7 @@ static void
 preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   AgApplication *self = user_data;
-  AgPreferencesWindow *preferences = ag_preferences_window_new (self->settings, self->service);
+  AgPreferencesWindow *preferences = ag_preferences_window_new (self->context);
 
   gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (get_window (self)));
   gtk_window_present (GTK_WINDOW (preferences));
@@ -249,6 +250,7 @@ ag_application_startup (GApplication *application)
       return;
     }
   ag_proxy_service_set_listen_override (self->service, self->address_override, self->port_override);
+  self->context = ag_ui_context_new (self->service, self->settings, self->uri_launcher);
   g_signal_connect_object (self->service, "notify::running", G_CALLBACK (sync_proxy_enabled), self,
                            G_CONNECT_SWAPPED);
   self->notifier = ag_notifier_new (self->service, application);

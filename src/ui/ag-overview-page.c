@@ -20,7 +20,7 @@ struct _AgOverviewPage
   AdwActionRow   *warmup_row;
   GtkButton      *claude_button;
 
-  AgProxyService *service;
+  AgUiContext    *context;
   char           *listen_error;
   GCancellable   *cancellable;
   guint           requests_today;
@@ -31,7 +31,7 @@ G_DEFINE_FINAL_TYPE (AgOverviewPage, ag_overview_page, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
-  PROP_SERVICE,
+  PROP_CONTEXT,
   N_PROPS
 };
 
@@ -40,8 +40,9 @@ static GParamSpec *properties[N_PROPS];
 static void
 sync_proxy (AgOverviewPage *self)
 {
-  gboolean running = ag_proxy_service_get_running (self->service);
-  g_autofree char *url = ag_proxy_service_get_url (self->service);
+  AgProxyService *service = ag_ui_context_get_service (self->context);
+  gboolean running = ag_proxy_service_get_running (service);
+  g_autofree char *url = ag_proxy_service_get_url (service);
 
   g_signal_handlers_block_matched (self->proxy_switch, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
   gtk_switch_set_active (self->proxy_switch, running);
@@ -60,7 +61,8 @@ sync_proxy (AgOverviewPage *self)
 static void
 sync_accounts (AgOverviewPage *self)
 {
-  GListModel *accounts = ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service));
+  AgAccountPool *pool = ag_proxy_service_get_pool (ag_ui_context_get_service (self->context));
+  GListModel *accounts = ag_account_pool_get_accounts (pool);
   guint n = g_list_model_get_n_items (accounts);
   guint usable = 0;
   g_autofree char *text = NULL;
@@ -96,7 +98,8 @@ show_requests (AgOverviewPage *self)
 static void
 show_warmups (AgOverviewPage *self)
 {
-  guint64 intercepted = ag_proxy_server_get_requests_intercepted (ag_proxy_service_get_server (self->service));
+  AgProxyServer *server = ag_proxy_service_get_server (ag_ui_context_get_service (self->context));
+  guint64 intercepted = ag_proxy_server_get_requests_intercepted (server);
   g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, intercepted);
   /* Translators: %s is the number of Claude Code warmup requests ag-cl answered itself */
   g_autofree char *text = g_strdup_printf (_("%s since ag-cl started, no quota used"), count);
@@ -132,7 +135,7 @@ requests_counted (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 count_requests_today (AgOverviewPage *self)
 {
-  AgHistoryStore *history = ag_proxy_service_get_history (self->service);
+  AgHistoryStore *history = ag_proxy_service_get_history (ag_ui_context_get_service (self->context));
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
                                                          g_date_time_get_day_of_month (now), 0, 0, 0);
@@ -164,7 +167,7 @@ on_request_added (AgHistoryStore *history, gint64 id, gpointer user_data)
 static void
 on_running_changed (AgOverviewPage *self)
 {
-  if (ag_proxy_service_get_running (self->service))
+  if (ag_proxy_service_get_running (ag_ui_context_get_service (self->context)))
     g_clear_pointer (&self->listen_error, g_free);
   sync_proxy (self);
 }
@@ -192,7 +195,7 @@ on_switch_active (GtkSwitch *proxy_switch, GParamSpec *pspec, gpointer user_data
 static void
 copy_address (AgOverviewPage *self)
 {
-  g_autofree char *url = ag_proxy_service_get_url (self->service);
+  g_autofree char *url = ag_proxy_service_get_url (ag_ui_context_get_service (self->context));
 
   if (url == NULL)
     return;
@@ -290,8 +293,9 @@ claude_previewed (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 use_with_claude (AgOverviewPage *self)
 {
+  AgProxyService *service = ag_ui_context_get_service (self->context);
   ClaudeSetup *setup;
-  g_autofree char *url = ag_proxy_service_get_url (self->service);
+  g_autofree char *url = ag_proxy_service_get_url (service);
 
   if (url == NULL)
     return;
@@ -299,7 +303,7 @@ use_with_claude (AgOverviewPage *self)
   setup->self = g_object_ref (self);
   setup->path = ag_claude_settings_default_path ();
   setup->url = g_steal_pointer (&url);
-  setup->api_key = g_strdup (ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (self->service)));
+  setup->api_key = g_strdup (ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)));
   ag_claude_settings_preview_async (setup->path, setup->url, setup->api_key, NULL, claude_previewed, setup);
 }
 
@@ -311,18 +315,18 @@ ag_overview_page_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->service != NULL)
+  if (self->context != NULL)
     {
-      AgHistoryStore *history = ag_proxy_service_get_history (self->service);
+      AgProxyService *service = ag_ui_context_get_service (self->context);
+      AgHistoryStore *history = ag_proxy_service_get_history (service);
 
       if (history != NULL)
         g_signal_handlers_disconnect_by_data (history, self);
-      g_signal_handlers_disconnect_by_data (ag_proxy_service_get_server (self->service), self);
-      g_signal_handlers_disconnect_by_data (self->service, self);
-      g_signal_handlers_disconnect_by_data (ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service)),
-                                            self);
+      g_signal_handlers_disconnect_by_data (ag_proxy_service_get_server (service), self);
+      g_signal_handlers_disconnect_by_data (service, self);
+      g_signal_handlers_disconnect_by_data (ag_account_pool_get_accounts (ag_proxy_service_get_pool (service)), self);
     }
-  g_clear_object (&self->service);
+  g_clear_object (&self->context);
   g_clear_pointer (&self->listen_error, g_free);
   G_OBJECT_CLASS (ag_overview_page_parent_class)->dispose (object);
 }
@@ -331,19 +335,21 @@ static void
 ag_overview_page_constructed (GObject *object)
 {
   AgOverviewPage *self = AG_OVERVIEW_PAGE (object);
+  AgProxyService *service;
   AgHistoryStore *history;
   GListModel *accounts;
 
   G_OBJECT_CLASS (ag_overview_page_parent_class)->constructed (object);
 
-  g_assert (AG_IS_PROXY_SERVICE (self->service));
-  history = ag_proxy_service_get_history (self->service);
-  accounts = ag_account_pool_get_accounts (ag_proxy_service_get_pool (self->service));
-  g_signal_connect_swapped (self->service, "notify::running", G_CALLBACK (on_running_changed), self);
-  g_signal_connect (self->service, "listen-failed", G_CALLBACK (on_listen_failed), self);
+  g_assert (AG_IS_UI_CONTEXT (self->context));
+  service = ag_ui_context_get_service (self->context);
+  history = ag_proxy_service_get_history (service);
+  accounts = ag_account_pool_get_accounts (ag_proxy_service_get_pool (service));
+  g_signal_connect_swapped (service, "notify::running", G_CALLBACK (on_running_changed), self);
+  g_signal_connect (service, "listen-failed", G_CALLBACK (on_listen_failed), self);
   g_signal_connect_swapped (accounts, "items-changed", G_CALLBACK (sync_accounts), self);
   g_signal_connect (self->proxy_switch, "notify::active", G_CALLBACK (on_switch_active), self);
-  g_signal_connect_swapped (ag_proxy_service_get_server (self->service), "notify::requests-intercepted",
+  g_signal_connect_swapped (ag_proxy_service_get_server (service), "notify::requests-intercepted",
                             G_CALLBACK (show_warmups), self);
   if (history != NULL)
     g_signal_connect (history, "request-added", G_CALLBACK (on_request_added), self);
@@ -362,8 +368,8 @@ ag_overview_page_get_property (GObject *object, guint prop_id, GValue *value, GP
 
   switch (prop_id)
     {
-    case PROP_SERVICE:
-      g_value_set_object (value, self->service);
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -377,8 +383,8 @@ ag_overview_page_set_property (GObject *object, guint prop_id, const GValue *val
 
   switch (prop_id)
     {
-    case PROP_SERVICE:
-      self->service = g_value_dup_object (value);
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -396,8 +402,8 @@ ag_overview_page_class_init (AgOverviewPageClass *klass)
   object_class->get_property = ag_overview_page_get_property;
   object_class->set_property = ag_overview_page_set_property;
 
-  properties[PROP_SERVICE] =
-    g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE,
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
                          G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -422,9 +428,9 @@ ag_overview_page_init (AgOverviewPage *self)
 }
 
 GtkWidget *
-ag_overview_page_new (AgProxyService *service)
+ag_overview_page_new (AgUiContext *context)
 {
-  return g_object_new (AG_TYPE_OVERVIEW_PAGE, "service", service, NULL);
+  return g_object_new (AG_TYPE_OVERVIEW_PAGE, "context", context, NULL);
 }
 
 GtkSwitch *ag_overview_page_get_proxy_switch (AgOverviewPage *self) { return self->proxy_switch; }

@@ -5,14 +5,14 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-proxy-service.h"
+#include "ag-ui-context.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_OVERVIEW_PAGE (ag_overview_page_get_type ())
 G_DECLARE_FINAL_TYPE (AgOverviewPage, ag_overview_page, AG, OVERVIEW_PAGE, AdwBin)
 
-/* @service: the proxy the page shows and controls (property "service"). */
-GtkWidget *ag_overview_page_new (AgProxyService *service);
+/* @context: its service is the proxy the page shows and controls (property "context"). */
+GtkWidget *ag_overview_page_new (AgUiContext *context);
 
 G_END_DECLS

@@ -27,8 +27,7 @@ struct _AgPreferencesWindow
   GtkSwitch           *auto_stream_switch;
   GtkSwitch           *dual_quota_switch;
 
-  GSettings           *settings;         /* nullable */
-  AgProxyService      *service;          /* nullable */
+  AgUiContext         *context;
   char                *listen_error;     /* why the listener last failed to start, while it is off */
   GCancellable        *cancellable;
 };
@@ -37,12 +36,17 @@ G_DEFINE_FINAL_TYPE (AgPreferencesWindow, ag_preferences_window, ADW_TYPE_PREFER
 
 enum {
   PROP_0,
-  PROP_SETTINGS,
-  PROP_SERVICE,
+  PROP_CONTEXT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static AgLocalApiKey *
+local_api_key (AgPreferencesWindow *self)
+{
+  return ag_proxy_service_get_local_api_key (ag_ui_context_get_service (self->context));
+}
 
 /* In the order of the combo row's model and of the schema's enum values. */
 static const char * const strategy_nicks[] = { "sticky", "round-robin", "hybrid", "fill-first" };
@@ -76,17 +80,20 @@ selected_to_strategy (const GValue *value, const GVariantType *type, gpointer us
 static void
 sync_address_status (AgPreferencesWindow *self)
 {
+  AgProxyService *service = ag_ui_context_get_service (self->context);
+  GSettings *settings = ag_ui_context_get_settings (self->context);
   g_autofree char *address = NULL;
   g_autoptr(GInetAddress) inet = NULL;
   g_autofree char *text = NULL;
 
-  if (self->settings == NULL || self->service == NULL)
+  if (settings == NULL)
     return;
-  address = g_settings_get_string (self->settings, "listen-address");
+  address = g_settings_get_string (settings, "listen-address");
   inet = g_inet_address_new_from_string (address);
-  if (ag_proxy_service_get_running (self->service))
+  if (ag_proxy_service_get_running (service))
     g_clear_pointer (&self->listen_error, g_free);
-  if (inet != NULL && !g_inet_address_get_is_loopback (inet) && !ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (self->service)))
+  if (inet != NULL && !g_inet_address_get_is_loopback (inet) &&
+      !ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (service)))
     /* Translators: %s is an IP address such as 0.0.0.0 */
     text = g_strdup_printf (_("ag-cl refuses %s without a local API key: generate one below, or use 127.0.0.1"),
                             address);
@@ -99,7 +106,7 @@ sync_address_status (AgPreferencesWindow *self)
 static void
 sync_api_key (AgPreferencesWindow *self)
 {
-  gboolean has_key = self->service != NULL && ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (self->service));
+  gboolean has_key = ag_local_api_key_is_set (local_api_key (self));
 
   adw_action_row_set_subtitle (self->api_key_row,
                                has_key ? _("Set: every client must send it; addresses beyond loopback are allowed")
@@ -152,10 +159,9 @@ on_api_key_response (AdwMessageDialog *dialog, const char *response, gpointer us
   AgPreferencesWindow *self = user_data;
 
   if (g_str_equal (response, "replace"))
-    ag_local_api_key_generate_async (ag_proxy_service_get_local_api_key (self->service), self->cancellable, api_key_generated,
-                                             g_object_ref (self));
+    ag_local_api_key_generate_async (local_api_key (self), self->cancellable, api_key_generated, g_object_ref (self));
   else if (g_str_equal (response, "remove"))
-    ag_local_api_key_clear_async (ag_proxy_service_get_local_api_key (self->service), self->cancellable, api_key_removed, g_object_ref (self));
+    ag_local_api_key_clear_async (local_api_key (self), self->cancellable, api_key_removed, g_object_ref (self));
 }
 
 static void
@@ -175,10 +181,9 @@ confirm_api_key_change (AgPreferencesWindow *self, const char *heading, const ch
 static void
 generate_api_key (AgPreferencesWindow *self)
 {
-  if (!ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (self->service)))
+  if (!ag_local_api_key_is_set (local_api_key (self)))
     {
-      ag_local_api_key_generate_async (ag_proxy_service_get_local_api_key (self->service), self->cancellable, api_key_generated,
-                                               g_object_ref (self));
+      ag_local_api_key_generate_async (local_api_key (self), self->cancellable, api_key_generated, g_object_ref (self));
       return;
     }
   confirm_api_key_change (self, _("Replace the Local API Key?"),
@@ -198,7 +203,7 @@ remove_api_key (AgPreferencesWindow *self)
 static void
 copy_api_key (AgPreferencesWindow *self)
 {
-  const char *key = ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (self->service));
+  const char *key = ag_local_api_key_get_value (local_api_key (self));
 
   if (key == NULL)
     return;
@@ -209,7 +214,7 @@ copy_api_key (AgPreferencesWindow *self)
 static void
 on_address_setting_changed (AgPreferencesWindow *self)
 {
-  g_autofree char *address = g_settings_get_string (self->settings, "listen-address");
+  g_autofree char *address = g_settings_get_string (ag_ui_context_get_settings (self->context), "listen-address");
 
   gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
   sync_address_status (self);
@@ -220,7 +225,7 @@ address_applied (AgPreferencesWindow *self)
 {
   g_autofree char *address = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_row))));
 
-  g_settings_set_string (self->settings, "listen-address", address);
+  g_settings_set_string (ag_ui_context_get_settings (self->context), "listen-address", address);
 }
 
 static AdwEntryRow *
@@ -236,7 +241,7 @@ alias_row (AgPreferencesWindow *self, const char *alias)
 static void
 load_model_map (AgPreferencesWindow *self)
 {
-  g_autoptr(GVariant) map = g_settings_get_value (self->settings, "model-map");
+  g_autoptr(GVariant) map = g_settings_get_value (ag_ui_context_get_settings (self->context), "model-map");
   const char *aliases[] = { "opus", "sonnet", "haiku" };
 
   for (guint i = 0; i < G_N_ELEMENTS (aliases); i++)
@@ -256,7 +261,7 @@ model_row_applied (AdwEntryRow *row, gpointer user_data)
   AgPreferencesWindow *self = user_data;
   const char *alias = g_object_get_data (G_OBJECT (row), "alias");
   g_autofree char *target = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
-  g_autoptr(GVariant) map = g_settings_get_value (self->settings, "model-map");
+  g_autoptr(GVariant) map = g_settings_get_value (ag_ui_context_get_settings (self->context), "model-map");
   g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{ss}"));
   GVariantIter iter;
   const char *from, *to;
@@ -267,7 +272,7 @@ model_row_applied (AdwEntryRow *row, gpointer user_data)
       g_variant_builder_add (&builder, "{ss}", from, to);
   if (target[0] != '\0')
     g_variant_builder_add (&builder, "{ss}", alias, target);
-  g_settings_set_value (self->settings, "model-map", g_variant_builder_end (&builder));
+  g_settings_set_value (ag_ui_context_get_settings (self->context), "model-map", g_variant_builder_end (&builder));
 }
 
 static void
@@ -278,12 +283,15 @@ ag_preferences_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->service != NULL)
-    g_signal_handlers_disconnect_by_data (self->service, self);
-  if (self->settings != NULL)
-    g_signal_handlers_disconnect_by_data (self->settings, self);
-  g_clear_object (&self->service);
-  g_clear_object (&self->settings);
+  if (self->context != NULL)
+    {
+      GSettings *settings = ag_ui_context_get_settings (self->context);
+
+      g_signal_handlers_disconnect_by_data (ag_ui_context_get_service (self->context), self);
+      if (settings != NULL)
+        g_signal_handlers_disconnect_by_data (settings, self);
+    }
+  g_clear_object (&self->context);
   g_clear_pointer (&self->listen_error, g_free);
   G_OBJECT_CLASS (ag_preferences_window_parent_class)->dispose (object);
 }
@@ -292,6 +300,8 @@ static void
 ag_preferences_window_constructed (GObject *object)
 {
   AgPreferencesWindow *self = AG_PREFERENCES_WINDOW (object);
+  AgProxyService *service;
+  GSettings *settings;
   g_autofree char *address = NULL;
   const struct { GtkSwitch *widget; const char *key; } toggles[] = {
     { self->usage_scaling_switch, "usage-scaling" },
@@ -305,31 +315,29 @@ ag_preferences_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (ag_preferences_window_parent_class)->constructed (object);
 
+  g_assert (AG_IS_UI_CONTEXT (self->context));
+  service = ag_ui_context_get_service (self->context);
+  settings = ag_ui_context_get_settings (self->context);
   self->cancellable = g_cancellable_new ();
-  if (self->service != NULL)
-    {
-      g_signal_connect_object (ag_proxy_service_get_local_api_key (self->service), "notify::is-set",
-                               G_CALLBACK (sync_api_key), self, G_CONNECT_SWAPPED);
-      g_signal_connect_swapped (self->service, "notify::running", G_CALLBACK (sync_address_status), self);
-      g_signal_connect (self->service, "listen-failed", G_CALLBACK (on_listen_failed), self);
-    }
-  else
-    gtk_widget_set_sensitive (GTK_WIDGET (self->api_key_row), FALSE);
+  g_signal_connect_object (ag_proxy_service_get_local_api_key (service), "notify::is-set", G_CALLBACK (sync_api_key),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (service, "notify::running", G_CALLBACK (sync_address_status), self);
+  g_signal_connect (service, "listen-failed", G_CALLBACK (on_listen_failed), self);
   sync_api_key (self);
-  if (self->settings == NULL)
+  if (settings == NULL)
     {
       gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
       return;
     }
-  g_settings_bind (self->settings, "port", self->port_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind_with_mapping (self->settings, "selection-strategy", self->strategy_row, "selected",
+  g_settings_bind (settings, "port", self->port_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "selection-strategy", self->strategy_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, strategy_to_selected, selected_to_strategy, NULL, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (toggles); i++)
-    g_settings_bind (self->settings, toggles[i].key, toggles[i].widget, "active", G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind (settings, toggles[i].key, toggles[i].widget, "active", G_SETTINGS_BIND_DEFAULT);
   /* The address is applied with the row's button: every keystroke would restart the listener. */
-  address = g_settings_get_string (self->settings, "listen-address");
+  address = g_settings_get_string (settings, "listen-address");
   gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
-  g_signal_connect_swapped (self->settings, "changed::listen-address", G_CALLBACK (on_address_setting_changed),
+  g_signal_connect_swapped (settings, "changed::listen-address", G_CALLBACK (on_address_setting_changed),
                             self);
   sync_address_status (self);
   load_model_map (self);
@@ -347,11 +355,8 @@ ag_preferences_window_get_property (GObject *object, guint prop_id, GValue *valu
 
   switch (prop_id)
     {
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
-      break;
-    case PROP_SERVICE:
-      g_value_set_object (value, self->service);
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -365,11 +370,8 @@ ag_preferences_window_set_property (GObject *object, guint prop_id, const GValue
 
   switch (prop_id)
     {
-    case PROP_SETTINGS:
-      self->settings = g_value_dup_object (value);
-      break;
-    case PROP_SERVICE:
-      self->service = g_value_dup_object (value);
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -389,8 +391,7 @@ ag_preferences_window_class_init (AgPreferencesWindowClass *klass)
   object_class->get_property = ag_preferences_window_get_property;
   object_class->set_property = ag_preferences_window_set_property;
 
-  properties[PROP_SETTINGS] = g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS, flags);
-  properties[PROP_SERVICE] = g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE, flags);
+  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-preferences-window.ui");
@@ -423,9 +424,9 @@ ag_preferences_window_init (AgPreferencesWindow *self)
 }
 
 AgPreferencesWindow *
-ag_preferences_window_new (GSettings *settings, AgProxyService *service)
+ag_preferences_window_new (AgUiContext *context)
 {
-  return g_object_new (AG_TYPE_PREFERENCES_WINDOW, "settings", settings, "service", service, NULL);
+  return g_object_new (AG_TYPE_PREFERENCES_WINDOW, "context", context, NULL);
 }
 
 AdwActionRow *ag_preferences_window_get_api_key_row (AgPreferencesWindow *self) { return self->api_key_row; }

@@ -4,15 +4,15 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-proxy-service.h"
+#include "ag-ui-context.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_PREFERENCES_WINDOW (ag_preferences_window_get_type ())
 G_DECLARE_FINAL_TYPE (AgPreferencesWindow, ag_preferences_window, AG, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-/* Properties "settings" (nullable: then every row is insensitive) and "service" (nullable: then the API key row
- * is insensitive). */
-AgPreferencesWindow *ag_preferences_window_new (GSettings *settings, AgProxyService *service);
+/* Property "context": its settings (none: then every row is insensitive) and its service (the local API key and
+ * the listener's state). */
+AgPreferencesWindow *ag_preferences_window_new (AgUiContext *context);
 
 G_END_DECLS

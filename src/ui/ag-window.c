@@ -14,18 +14,14 @@ struct _AgWindow
   AgAccountsPage      *accounts_page;
   AgAddAccountPage    *add_account_page;
 
-  AgProxyService      *service;
-  GSettings           *settings;        /* nullable */
-  AgUriLauncher       *uri_launcher;
+  AgUiContext         *context;
 };
 
 G_DEFINE_FINAL_TYPE (AgWindow, ag_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
-  PROP_SERVICE,
-  PROP_SETTINGS,
-  PROP_URI_LAUNCHER,
+  PROP_CONTEXT,
   N_PROPS
 };
 
@@ -61,15 +57,12 @@ ag_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (ag_window_parent_class)->constructed (object);
 
-  g_assert (AG_IS_PROXY_SERVICE (self->service));
-  g_assert (AG_IS_URI_LAUNCHER (self->uri_launcher));
-  self->overview_page = AG_OVERVIEW_PAGE (add_page (self, ag_overview_page_new (self->service), "overview",
+  g_assert (AG_IS_UI_CONTEXT (self->context));
+  self->overview_page = AG_OVERVIEW_PAGE (add_page (self, ag_overview_page_new (self->context), "overview",
                                                     _("Overview"), "network-transmit-receive-symbolic"));
-  self->accounts_page = AG_ACCOUNTS_PAGE (add_page (self, ag_accounts_page_new (self->service, self->settings,
-                                                                                self->uri_launcher),
-                                                    "accounts", _("Accounts"), "system-users-symbolic"));
-  self->add_account_page = AG_ADD_ACCOUNT_PAGE (add_page (self, ag_add_account_page_new (self->service,
-                                                                                         self->uri_launcher),
+  self->accounts_page = AG_ACCOUNTS_PAGE (add_page (self, ag_accounts_page_new (self->context), "accounts",
+                                                    _("Accounts"), "system-users-symbolic"));
+  self->add_account_page = AG_ADD_ACCOUNT_PAGE (add_page (self, ag_add_account_page_new (self->context),
                                                           "add-account", _("Add Account"), "list-add-symbolic"));
 }
 
@@ -78,9 +71,7 @@ ag_window_dispose (GObject *object)
 {
   AgWindow *self = AG_WINDOW (object);
 
-  g_clear_object (&self->service);
-  g_clear_object (&self->settings);
-  g_clear_object (&self->uri_launcher);
+  g_clear_object (&self->context);
   G_OBJECT_CLASS (ag_window_parent_class)->dispose (object);
 }
 
@@ -91,14 +82,8 @@ ag_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpe
 
   switch (prop_id)
     {
-    case PROP_SERVICE:
-      g_value_set_object (value, self->service);
-      break;
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
-      break;
-    case PROP_URI_LAUNCHER:
-      g_value_set_object (value, self->uri_launcher);
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -112,14 +97,8 @@ ag_window_set_property (GObject *object, guint prop_id, const GValue *value, GPa
 
   switch (prop_id)
     {
-    case PROP_SERVICE:
-      self->service = g_value_dup_object (value);
-      break;
-    case PROP_SETTINGS:
-      self->settings = g_value_dup_object (value);
-      break;
-    case PROP_URI_LAUNCHER:
-      self->uri_launcher = g_value_dup_object (value);
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -139,9 +118,7 @@ ag_window_class_init (AgWindowClass *klass)
   object_class->get_property = ag_window_get_property;
   object_class->set_property = ag_window_set_property;
 
-  properties[PROP_SERVICE] = g_param_spec_object ("service", NULL, NULL, AG_TYPE_PROXY_SERVICE, flags);
-  properties[PROP_SETTINGS] = g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS, flags);
-  properties[PROP_URI_LAUNCHER] = g_param_spec_object ("uri-launcher", NULL, NULL, AG_TYPE_URI_LAUNCHER, flags);
+  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-window.ui");
@@ -158,14 +135,9 @@ ag_window_init (AgWindow *self)
 }
 
 AgWindow *
-ag_window_new (GtkApplication *app, AgProxyService *service, GSettings *settings, AgUriLauncher *uri_launcher)
+ag_window_new (GtkApplication *app, AgUiContext *context)
 {
-  return g_object_new (AG_TYPE_WINDOW,
-                       "application", app,
-                       "service", service,
-                       "settings", settings,
-                       "uri-launcher", uri_launcher,
-                       NULL);
+  return g_object_new (AG_TYPE_WINDOW, "application", app, "context", context, NULL);
 }
 
 void

@@ -5,18 +5,15 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-proxy-service.h"
-#include "ag-uri-launcher.h"
+#include "ag-ui-context.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_WINDOW (ag_window_get_type ())
 G_DECLARE_FINAL_TYPE (AgWindow, ag_window, AG, WINDOW, AdwApplicationWindow)
 
-/* Properties "service" (what the pages show and control), "settings" (nullable: the built-in defaults) and
- * "uri-launcher" (how the pages send the user to Google), handed on to the pages. */
-AgWindow   *ag_window_new (GtkApplication *app, AgProxyService *service, GSettings *settings,
-                           AgUriLauncher *uri_launcher);
+/* Property "context" (what the pages show and control), handed on to the pages. */
+AgWindow   *ag_window_new (GtkApplication *app, AgUiContext *context);
 /* "overview", "accounts" or "add-account". */
 void        ag_window_show_page (AgWindow *self, const char *name);
 const char *ag_window_get_visible_page (AgWindow *self);

@@ -10,7 +10,8 @@
 static void
 test_preferences_port (void)
 {
-  AgPreferencesWindow *preferences = ag_preferences_window_new (ui.settings, ag_application_get_service (ui.app));
+  g_autoptr(AgUiContext) context = ui_context_new ();
+  AgPreferencesWindow *preferences = ag_preferences_window_new (context);
   AgProxyService *service = ag_application_get_service (ui.app);
   guint old_port = ag_proxy_service_get_port (service);
   guint new_port = ui_free_port ();
@@ -50,7 +51,8 @@ static void
 test_preferences_api_key (void)
 {
   AgProxyService *service = ag_application_get_service (ui.app);
-  AgPreferencesWindow *preferences = ag_preferences_window_new (ui.settings, service);
+  g_autoptr(AgUiContext) context = ui_context_new ();
+  AgPreferencesWindow *preferences = ag_preferences_window_new (context);
   AdwActionRow *key_row = ag_preferences_window_get_api_key_row (preferences);
   AdwActionRow *status_row = ag_preferences_window_get_address_status_row (preferences);
   guint port = ag_proxy_service_get_port (service);

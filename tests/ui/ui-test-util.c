@@ -210,6 +210,15 @@ ui_add_account (const char *refresh_token)
   return account;
 }
 
+AgUiContext *
+ui_context_new (void)
+{
+  g_autoptr(AgUriLauncher) launcher = ag_uri_launcher_new ();
+
+  ag_uri_launcher_set_func (launcher, record_uri, NULL);
+  return ag_ui_context_new (ag_application_get_service (ui.app), ui.settings, launcher);
+}
+
 /* An Antigravity IDE state database signed in with rt-ide (the older record: field 6 holds the token info, whose
  * field 3 is the refresh token). */
 static char *

@@ -51,6 +51,9 @@ guint      ui_free_port (void);
 char      *ui_browse (SoupSession *browser, const char *url, guint expected_status);
 /* Adds the account of @refresh_token through the service, as a sign-in with the CLI would; returns it. */
 AgAccount *ui_add_account (const char *refresh_token);
+/* What a page built directly needs: the app's service, its settings, and "the browser" that records
+ * ui.launched_uri. */
+AgUiContext *ui_context_new (void);
 
 /* The settings file on disk (which holds @written, proof it is the one the app wrote) and the data directory
  * hold none of the tokens the flows handled, nor the local API key. */

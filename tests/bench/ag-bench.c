@@ -12,7 +12,8 @@
  *                                with `node`). Added time to first body byte (median, p99 over REQUESTS sequential
  *                                streams), requests/s with 16 closed-loop clients, first to last body byte of a
  *                                six-chunk answer, translated chunks/s, and the ratios against the issue's targets.
- *                                With $AGCL_BENCH_PERF_DATA set, `perf record -g` samples ag-cl in its c=16 windows.
+ *                                With $AGCL_BENCH_PERF_DATA set, `perf record -g` samples ag-cl in its c=16 windows
+ *                                ($AGCL_BENCH_PERF_CALL_GRAPH: perf's --call-graph mode, default fp).
  */
 #include "ag-test-harness.h"
 #include "ag-message-collector.h"
@@ -421,9 +422,16 @@ bench_tls_idle (void)
 #define PEER_NAME        "antigravity-claude-proxy"
 #define SEQ_WARMUP       200   /* per target, before the recorded sequential requests (Node's JIT warms up) */
 #define CLIENTS          16
-#define ROUNDS           2     /* c=16 windows per target, interleaved with the other targets' */
-#define WINDOW_S         2.0
-#define WINDOW_WARMUP_S  0.5
+#define ROUNDS           4     /* c=16 windows per target, interleaved with the other targets' */
+#define WINDOW_S         1.0
+#define WINDOW_WARMUP_S  0.3
+
+/* The whole machine's CPU time, every core, from /proc/stat: in tasks (user, nice, system), in interrupts (most of
+ * the loopback TCP work of the three processes is softirq) and stolen by the hypervisor. Other processes' share of
+ * a run shows as tasks minus ours. */
+typedef struct {
+  double tasks, irq, steal;
+} MachineCpu;
 
 enum { DIRECT, AGCL, PEER, N_TARGETS };
 
@@ -445,8 +453,7 @@ typedef struct {
   double       cpu_target;       /* s, during the windows: the proxy process (nothing for direct) */
   double       cpu_mock;         /* s, the mock's thread */
   double       cpu_client;       /* s, the load generator's thread */
-  double       cpu_machine;      /* s, every core busy, whoever ran */
-  double       steal;            /* s, taken by the hypervisor */
+  MachineCpu   machine;          /* s, every core, whoever ran */
   guint64      rss_kb;           /* at the end of the last window */
 } Target;
 
@@ -456,7 +463,8 @@ typedef struct {
   clockid_t   mock_clock;        /* CPU clock of the main thread, where the in-process mock runs */
   const char *perf_data;         /* AGCL_BENCH_PERF_DATA: perf record ag-cl during its c=16 windows */
   char       *perf_note;
-  double      seq_seconds, seq_ours, seq_machine, seq_steal;
+  double      seq_seconds, seq_ours;
+  MachineCpu  seq_machine;
   gboolean    done;
 } Compare;
 
@@ -504,22 +512,30 @@ our_cpu_seconds (Compare *cmp)
          process_cpu_seconds (cmp->targets[AGCL].pid) + process_cpu_seconds (cmp->targets[PEER].pid);
 }
 
-/* CPU time the whole machine spent busy (every core, kernel included), and stolen by the hypervisor: what other
- * processes take from a run shows as the gap between this and ours. */
-static double
-machine_busy_seconds (double *steal)
+static MachineCpu
+machine_cpu (void)
 {
   g_autofree char *stat = NULL;
   guint64 v[8] = { 0 };
+  double tick = sysconf (_SC_CLK_TCK);
 
+  /* user nice system idle iowait irq softirq steal */
   if (!g_file_get_contents ("/proc/stat", &stat, NULL, NULL) ||
       sscanf (stat, "cpu %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
               " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
               &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
-    return *steal = 0;
-  /* user nice system idle iowait irq softirq steal */
-  *steal = (double) v[7] / sysconf (_SC_CLK_TCK);
-  return (double) (v[0] + v[1] + v[2] + v[5] + v[6]) / sysconf (_SC_CLK_TCK);
+    return (MachineCpu) { 0 };
+  return (MachineCpu) { (v[0] + v[1] + v[2]) / tick, (v[5] + v[6]) / tick, v[7] / tick };
+}
+
+static void
+machine_cpu_add_since (MachineCpu *sum, const MachineCpu *since)
+{
+  MachineCpu now = machine_cpu ();
+
+  sum->tasks += now.tasks - since->tasks;
+  sum->irq += now.irq - since->irq;
+  sum->steal += now.steal - since->steal;
 }
 
 /* Not exited (GSubprocess reaps its children on GLib's worker thread, so a dead one soon disappears). */
@@ -899,8 +915,11 @@ static GPid
 perf_start (Compare *cmp, int pid)
 {
   g_autofree char *pid_text = g_strdup_printf ("%d", pid);
-  const char *argv[] = { "perf", "record", "-q", "-e", "cpu-clock", "-F", "4000", "-g", "-p", pid_text, "-o",
-                         cmp->perf_data, NULL };
+  /* -g follows frame pointers, which the distribution's libraries lack: AGCL_BENCH_PERF_CALL_GRAPH=dwarf gives
+   * whole call chains (and much bigger data). */
+  const char *call_graph = g_getenv ("AGCL_BENCH_PERF_CALL_GRAPH") ?: "fp";
+  const char *argv[] = { "perf", "record", "-q", "-e", "cpu-clock", "-F", "4000", "--call-graph", call_graph, "-p",
+                         pid_text, "-o", cmp->perf_data, NULL };
   g_autoptr(GError) error = NULL;
   GPid perf = 0;
 
@@ -942,7 +961,8 @@ closed_loop_window (Compare *cmp, Target *t)
   gint64 until = from + (gint64) (WINDOW_S * 1e9);
   gint64 drain_until = until + 2 * G_GINT64_CONSTANT (1000000000);
   gboolean measuring = FALSE, closed = FALSE;
-  double cpu_target = 0, cpu_mock = 0, cpu_client = 0, cpu_machine = 0, steal = 0, steal_end = 0;
+  double cpu_target = 0, cpu_mock = 0, cpu_client = 0;
+  MachineCpu machine = { 0 };
   guint busy = 0, failures = 0;
   gint64 now;
 
@@ -962,7 +982,7 @@ closed_loop_window (Compare *cmp, Target *t)
           cpu_target = process_cpu_seconds (t->pid);
           cpu_mock = clock_seconds (cmp->mock_clock);
           cpu_client = clock_seconds (CLOCK_THREAD_CPUTIME_ID);
-          cpu_machine = machine_busy_seconds (&steal);
+          machine = machine_cpu ();
         }
       if (measuring && !closed && now >= until)
         {
@@ -970,8 +990,7 @@ closed_loop_window (Compare *cmp, Target *t)
           t->cpu_target += process_cpu_seconds (t->pid) - cpu_target;
           t->cpu_mock += clock_seconds (cmp->mock_clock) - cpu_mock;
           t->cpu_client += clock_seconds (CLOCK_THREAD_CPUTIME_ID) - cpu_client;
-          t->cpu_machine += machine_busy_seconds (&steal_end) - cpu_machine;
-          t->steal += steal_end - steal;
+          machine_cpu_add_since (&t->machine, &machine);
           t->rss_kb = pid_rss_kb (t->pid);
           closed = TRUE;  /* only draining from here */
         }
@@ -1040,7 +1059,8 @@ compare_client (gpointer user_data)
   Conn conns[N_TARGETS];
   GPid perf = 0;
   gint64 start = now_ns ();
-  double ours = 0, machine = 0, steal = 0, steal_end = 0;
+  double ours = 0;
+  MachineCpu machine = { 0 };
 
   for (guint i = 0; i < N_TARGETS; i++)
     conns[i] = (Conn) { .fd = -1 };
@@ -1066,15 +1086,14 @@ compare_client (gpointer user_data)
         {
           start = now_ns ();
           ours = our_cpu_seconds (cmp);
-          machine = machine_busy_seconds (&steal);
+          machine = machine_cpu ();
         }
       for (guint t = 0; t < N_TARGETS; t++)
         record_sequential (&cmp->targets[t], &conns[t], buffer, sizeof buffer, i >= SEQ_WARMUP);
     }
   cmp->seq_seconds = (now_ns () - start) / 1e9;
   cmp->seq_ours = our_cpu_seconds (cmp) - ours;
-  cmp->seq_machine = machine_busy_seconds (&steal_end) - machine;
-  cmp->seq_steal = steal_end - steal;
+  machine_cpu_add_since (&cmp->seq_machine, &machine);
   for (guint t = 0; t < N_TARGETS; t++)
     conn_close (&conns[t]);
 
@@ -1229,7 +1248,7 @@ print_compare (Compare *cmp, double translate_rate)
   gboolean peer_rps = peer && targets[PEER].completed > 0;
   double ttfb[N_TARGETS], p99[N_TARGETS], span[N_TARGETS], rps[N_TARGETS];
   double added[N_TARGETS], added99[N_TARGETS];
-  double ttfb_ratio, rps_peer_ratio, rps_direct_ratio;
+  double ttfb_ratio, rps_peer_ratio, rps_direct_ratio, others = 0;
 
   for (guint t = 0; t < N_TARGETS; t++)
     {
@@ -1267,8 +1286,10 @@ print_compare (Compare *cmp, double translate_rate)
   table_row ("translated chunks/s, one core", "-", cell (pool, "%.0f", translate_rate), "-", "", ">= 250000",
              met_text (TRUE, translate_rate >= 250000));
 
-  /* Three processes share the cores at c=16: the split shows whose CPU time bounds the rate. */
-  g_print ("\nCPU time per answer at c=%d (us), %d cores:\n", CLIENTS, g_get_num_processors ());
+  /* Three processes share the cores at c=16: the split shows whose CPU time bounds the rate. The machine's other
+   * load is shown so that a disturbed run can be told from a slow one. */
+  g_print ("\nCPU time per answer at c=%d (us), and cores busy (%d cores): these processes, softirq, others (approx.: "
+           "/proc/stat is sampled per tick), stolen\n", CLIENTS, g_get_num_processors ());
   for (guint t = 0; t < N_TARGETS; t++)
     {
       Target *x = &targets[t];
@@ -1276,16 +1297,24 @@ print_compare (Compare *cmp, double translate_rate)
 
       if (x->missing != NULL || x->completed == 0)
         continue;
-      g_print ("  %-6s  proxy %5.0f  mock %5.0f  client %5.0f  = %5.0f; cores busy: these %.2f, machine %.2f "
-               "(+%.2f stolen)", x->name, x->cpu_target * 1e6 / x->completed, x->cpu_mock * 1e6 / x->completed,
+      others = MAX (others, (x->machine.tasks - total) / x->seconds);
+      g_print ("  %-6s  proxy %5.0f  mock %4.0f  client %4.0f  = %5.0f;  cores %.2f  %.2f  %.2f  %.2f", x->name,
+               x->cpu_target * 1e6 / x->completed, x->cpu_mock * 1e6 / x->completed,
                x->cpu_client * 1e6 / x->completed, total * 1e6 / x->completed, total / x->seconds,
-               x->cpu_machine / x->seconds, x->steal / x->seconds);
+               x->machine.irq / x->seconds, MAX (0, x->machine.tasks - total) / x->seconds,
+               x->machine.steal / x->seconds);
       if (x->pid > 0)
-        g_print ("; proxy RSS %.1f MB", x->rss_kb / 1024.0);
+        g_print (";  proxy RSS %.1f MB", x->rss_kb / 1024.0);
       g_print ("\n");
     }
-  g_print ("sequential phase: cores busy: these %.2f, machine %.2f (+%.2f stolen)\n", cmp->seq_ours / cmp->seq_seconds,
-           cmp->seq_machine / cmp->seq_seconds, cmp->seq_steal / cmp->seq_seconds);
+  others = MAX (others, (cmp->seq_machine.tasks - cmp->seq_ours) / cmp->seq_seconds);
+  g_print ("  sequential phase                               cores %.2f  %.2f  %.2f  %.2f\n",
+           cmp->seq_ours / cmp->seq_seconds, cmp->seq_machine.irq / cmp->seq_seconds,
+           MAX (0, cmp->seq_machine.tasks - cmp->seq_ours) / cmp->seq_seconds,
+           cmp->seq_machine.steal / cmp->seq_seconds);
+  if (others > 0.2)
+    g_print ("NOTE: other processes kept up to %.2f cores busy during a measured phase: these figures are disturbed\n",
+             others);
   g_print ("answer body bytes: direct %zu, ag-cl %zu, peer %zu; failed requests (direct/ag-cl/peer): sequential "
            "%u/%u/%u, c=%d %u/%u/%u\n", targets[DIRECT].answer_bytes, targets[AGCL].answer_bytes,
            targets[PEER].answer_bytes, targets[DIRECT].seq_errors, targets[AGCL].seq_errors, targets[PEER].seq_errors,

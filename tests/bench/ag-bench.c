@@ -426,11 +426,10 @@ bench_tls_idle (void)
 #define WINDOW_S         1.0
 #define WINDOW_WARMUP_S  0.3
 
-/* The whole machine's CPU time, every core, from /proc/stat: in tasks (user, nice, system), in interrupts (most of
- * the loopback TCP work of the three processes is softirq) and stolen by the hypervisor. Other processes' share of
- * a run shows as tasks minus ours. */
+/* CPU seconds that were not ours during a measured phase: interrupts (most of the loopback TCP work of the three
+ * processes is softirq), time stolen by the hypervisor, and every other process on the machine. */
 typedef struct {
-  double tasks, irq, steal;
+  double irq, steal, others;
 } MachineCpu;
 
 enum { DIRECT, AGCL, PEER, N_TARGETS };
@@ -465,6 +464,7 @@ typedef struct {
   char       *perf_note;
   double      seq_seconds, seq_ours;
   MachineCpu  seq_machine;
+  GHashTable *others_by_name;    /* command name → CPU s in the measured phases */
   gboolean    done;
 } Compare;
 
@@ -512,30 +512,101 @@ our_cpu_seconds (Compare *cmp)
          process_cpu_seconds (cmp->targets[AGCL].pid) + process_cpu_seconds (cmp->targets[PEER].pid);
 }
 
-static MachineCpu
-machine_cpu (void)
-{
-  g_autofree char *stat = NULL;
-  guint64 v[8] = { 0 };
-  double tick = sysconf (_SC_CLK_TCK);
+/* A snapshot of the machine's CPU time: /proc/stat's interrupt and steal time, and every process but ours. The total
+ * includes reaped children's time (a child's time moves to its parent's cutime when it is reaped), so that
+ * short-lived compilers and tests count; the processes' own time is kept to name the busiest. */
+typedef struct {
+  double      irq, steal;
+  double      others;            /* every other process, with its reaped children */
+  GHashTable *processes;         /* pid → OtherProcess */
+} MachineSample;
 
-  /* user nice system idle iowait irq softirq steal */
-  if (!g_file_get_contents ("/proc/stat", &stat, NULL, NULL) ||
-      sscanf (stat, "cpu %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-              " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
-              &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
-    return (MachineCpu) { 0 };
-  return (MachineCpu) { (v[0] + v[1] + v[2]) / tick, (v[5] + v[6]) / tick, v[7] / tick };
-}
+typedef struct {
+  char   name[32];
+  double seconds;                /* its own */
+} OtherProcess;
 
 static void
-machine_cpu_add_since (MachineCpu *sum, const MachineCpu *since)
+machine_sample_free (MachineSample *sample)
 {
-  MachineCpu now = machine_cpu ();
+  g_hash_table_unref (sample->processes);
+  g_free (sample);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MachineSample, machine_sample_free)
 
-  sum->tasks += now.tasks - since->tasks;
-  sum->irq += now.irq - since->irq;
-  sum->steal += now.steal - since->steal;
+static MachineSample *
+machine_sample (Compare *cmp)
+{
+  MachineSample *sample = g_new0 (MachineSample, 1);
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  g_autofree char *stat = NULL;
+  double tick = sysconf (_SC_CLK_TCK);
+  guint64 v[8] = { 0 };
+  const char *entry;
+
+  sample->processes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  /* cpu: user nice system idle iowait irq softirq steal */
+  if (g_file_get_contents ("/proc/stat", &stat, NULL, NULL) &&
+      sscanf (stat, "cpu %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+              " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+              &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
+    {
+      sample->irq = (v[5] + v[6]) / tick;
+      sample->steal = v[7] / tick;
+    }
+  while (proc != NULL && (entry = g_dir_read_name (proc)) != NULL)
+    {
+      int pid = atoi (entry);
+      g_autofree char *path = NULL;
+      g_autofree char *text = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *open, *close_paren;
+      OtherProcess *other;
+
+      if (pid <= 0 || pid == getpid () || pid == cmp->targets[AGCL].pid || pid == cmp->targets[PEER].pid)
+        continue;
+      path = g_strdup_printf ("/proc/%d/stat", pid);
+      if (!g_file_get_contents (path, &text, NULL, NULL) || (open = strchr (text, '(')) == NULL ||
+          (close_paren = strrchr (text, ')')) == NULL)
+        continue;
+      /* After "pid (comm) ": utime, stime, cutime, cstime are fields 14 to 17. */
+      fields = g_strsplit (close_paren + 2, " ", 16);
+      if (g_strv_length (fields) < 15)
+        continue;
+      other = g_new0 (OtherProcess, 1);
+      g_strlcpy (other->name, open + 1, MIN (sizeof other->name, (gsize) (close_paren - open)));
+      other->seconds = (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / tick;
+      sample->others += other->seconds + (g_ascii_strtod (fields[13], NULL) + g_ascii_strtod (fields[14], NULL)) / tick;
+      g_hash_table_insert (sample->processes, GINT_TO_POINTER (pid), other);
+    }
+  return sample;
+}
+
+/* Adds to @sum what the machine spent outside our processes since @since. */
+static void
+machine_add_since (Compare *cmp, MachineCpu *sum, const MachineSample *since)
+{
+  g_autoptr(MachineSample) now = machine_sample (cmp);
+  GHashTableIter iter;
+  gpointer pid;
+  OtherProcess *other;
+
+  sum->irq += now->irq - since->irq;
+  sum->steal += now->steal - since->steal;
+  sum->others += MAX (0, now->others - since->others);
+  g_hash_table_iter_init (&iter, now->processes);
+  while (g_hash_table_iter_next (&iter, &pid, (gpointer *) &other))
+    {
+      OtherProcess *before = g_hash_table_lookup (since->processes, pid);
+      double used = other->seconds - (before != NULL ? before->seconds : 0);
+      double *by_name;
+
+      if (used <= 0)
+        continue;
+      if ((by_name = g_hash_table_lookup (cmp->others_by_name, other->name)) == NULL)
+        g_hash_table_insert (cmp->others_by_name, g_strdup (other->name), (by_name = g_new0 (double, 1)));
+      *by_name += used;
+    }
 }
 
 /* Not exited (GSubprocess reaps its children on GLib's worker thread, so a dead one soon disappears). */
@@ -962,7 +1033,7 @@ closed_loop_window (Compare *cmp, Target *t)
   gint64 drain_until = until + 2 * G_GINT64_CONSTANT (1000000000);
   gboolean measuring = FALSE, closed = FALSE;
   double cpu_target = 0, cpu_mock = 0, cpu_client = 0;
-  MachineCpu machine = { 0 };
+  g_autoptr(MachineSample) machine = NULL;
   guint busy = 0, failures = 0;
   gint64 now;
 
@@ -982,7 +1053,7 @@ closed_loop_window (Compare *cmp, Target *t)
           cpu_target = process_cpu_seconds (t->pid);
           cpu_mock = clock_seconds (cmp->mock_clock);
           cpu_client = clock_seconds (CLOCK_THREAD_CPUTIME_ID);
-          machine = machine_cpu ();
+          machine = machine_sample (cmp);
         }
       if (measuring && !closed && now >= until)
         {
@@ -990,7 +1061,7 @@ closed_loop_window (Compare *cmp, Target *t)
           t->cpu_target += process_cpu_seconds (t->pid) - cpu_target;
           t->cpu_mock += clock_seconds (cmp->mock_clock) - cpu_mock;
           t->cpu_client += clock_seconds (CLOCK_THREAD_CPUTIME_ID) - cpu_client;
-          machine_cpu_add_since (&t->machine, &machine);
+          machine_add_since (cmp, &t->machine, machine);
           t->rss_kb = pid_rss_kb (t->pid);
           closed = TRUE;  /* only draining from here */
         }
@@ -1060,7 +1131,7 @@ compare_client (gpointer user_data)
   GPid perf = 0;
   gint64 start = now_ns ();
   double ours = 0;
-  MachineCpu machine = { 0 };
+  g_autoptr(MachineSample) machine = NULL;
 
   for (guint i = 0; i < N_TARGETS; i++)
     conns[i] = (Conn) { .fd = -1 };
@@ -1086,14 +1157,15 @@ compare_client (gpointer user_data)
         {
           start = now_ns ();
           ours = our_cpu_seconds (cmp);
-          machine = machine_cpu ();
+          machine = machine_sample (cmp);
         }
       for (guint t = 0; t < N_TARGETS; t++)
         record_sequential (&cmp->targets[t], &conns[t], buffer, sizeof buffer, i >= SEQ_WARMUP);
     }
   cmp->seq_seconds = (now_ns () - start) / 1e9;
   cmp->seq_ours = our_cpu_seconds (cmp) - ours;
-  machine_cpu_add_since (&cmp->seq_machine, &machine);
+  if (machine != NULL)
+    machine_add_since (cmp, &cmp->seq_machine, machine);
   for (guint t = 0; t < N_TARGETS; t++)
     conn_close (&conns[t]);
 
@@ -1210,6 +1282,14 @@ percentile_ms (GArray *samples, guint percent)
   return g_array_index (samples, gint64, MIN (samples->len - 1, samples->len * percent / 100)) / 1e6;
 }
 
+static int
+compare_by_cpu (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  double x = *(double *) g_hash_table_lookup (user_data, a), y = *(double *) g_hash_table_lookup (user_data, b);
+
+  return x > y ? -1 : x < y;
+}
+
 /* A table cell, kept in @pool until the table is printed. */
 static const char *cell (GPtrArray *pool, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
@@ -1288,8 +1368,8 @@ print_compare (Compare *cmp, double translate_rate)
 
   /* Three processes share the cores at c=16: the split shows whose CPU time bounds the rate. The machine's other
    * load is shown so that a disturbed run can be told from a slow one. */
-  g_print ("\nCPU time per answer at c=%d (us), and cores busy (%d cores): these processes, softirq, others (approx.: "
-           "/proc/stat is sampled per tick), stolen\n", CLIENTS, g_get_num_processors ());
+  g_print ("\nCPU time per answer at c=%d (us), and cores busy (%d cores): these processes, softirq, other processes, "
+           "stolen\n", CLIENTS, g_get_num_processors ());
   for (guint t = 0; t < N_TARGETS; t++)
     {
       Target *x = &targets[t];
@@ -1297,24 +1377,32 @@ print_compare (Compare *cmp, double translate_rate)
 
       if (x->missing != NULL || x->completed == 0)
         continue;
-      others = MAX (others, (x->machine.tasks - total) / x->seconds);
+      others = MAX (others, x->machine.others / x->seconds);
       g_print ("  %-6s  proxy %5.0f  mock %4.0f  client %4.0f  = %5.0f;  cores %.2f  %.2f  %.2f  %.2f", x->name,
                x->cpu_target * 1e6 / x->completed, x->cpu_mock * 1e6 / x->completed,
                x->cpu_client * 1e6 / x->completed, total * 1e6 / x->completed, total / x->seconds,
-               x->machine.irq / x->seconds, MAX (0, x->machine.tasks - total) / x->seconds,
-               x->machine.steal / x->seconds);
+               x->machine.irq / x->seconds, x->machine.others / x->seconds, x->machine.steal / x->seconds);
       if (x->pid > 0)
         g_print (";  proxy RSS %.1f MB", x->rss_kb / 1024.0);
       g_print ("\n");
     }
-  others = MAX (others, (cmp->seq_machine.tasks - cmp->seq_ours) / cmp->seq_seconds);
+  others = MAX (others, cmp->seq_machine.others / cmp->seq_seconds);
   g_print ("  sequential phase                               cores %.2f  %.2f  %.2f  %.2f\n",
            cmp->seq_ours / cmp->seq_seconds, cmp->seq_machine.irq / cmp->seq_seconds,
-           MAX (0, cmp->seq_machine.tasks - cmp->seq_ours) / cmp->seq_seconds,
-           cmp->seq_machine.steal / cmp->seq_seconds);
-  if (others > 0.2)
-    g_print ("NOTE: other processes kept up to %.2f cores busy during a measured phase: these figures are disturbed\n",
-             others);
+           cmp->seq_machine.others / cmp->seq_seconds, cmp->seq_machine.steal / cmp->seq_seconds);
+  if (others > 0.1)
+    {
+      g_autoptr(GList) names = g_hash_table_get_keys (cmp->others_by_name);
+      guint shown = 0;
+
+      names = g_list_sort_with_data (names, compare_by_cpu, cmp->others_by_name);
+      g_print ("NOTE: other processes kept up to %.2f cores busy in a measured phase, so these figures are disturbed; "
+               "the busiest:", others);
+      for (GList *l = names; l != NULL && shown < 4; l = l->next, shown++)
+        g_print ("%s %s %.2f s", shown > 0 ? "," : "", (char *) l->data,
+                 *(double *) g_hash_table_lookup (cmp->others_by_name, l->data));
+      g_print (" (CPU time over the measured phases)\n");
+    }
   g_print ("answer body bytes: direct %zu, ag-cl %zu, peer %zu; failed requests (direct/ag-cl/peer): sequential "
            "%u/%u/%u, c=%d %u/%u/%u\n", targets[DIRECT].answer_bytes, targets[AGCL].answer_bytes,
            targets[PEER].answer_bytes, targets[DIRECT].seq_errors, targets[AGCL].seq_errors, targets[PEER].seq_errors,
@@ -1333,7 +1421,8 @@ bench_compare (guint requests, double translate_rate)
   g_autofree char *peer_home = g_dir_make_tmp ("ag-bench-peer-XXXXXX", NULL);
   g_autoptr(GSubprocess) peer = NULL;
   g_autoptr(GThread) client = NULL;
-  Compare cmp = { .requests = requests, .perf_data = g_getenv ("AGCL_BENCH_PERF_DATA") };
+  Compare cmp = { .requests = requests, .perf_data = g_getenv ("AGCL_BENCH_PERF_DATA"),
+                  .others_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
   const char *names[N_TARGETS] = { "direct", "ag-cl", "peer" };
   const char *markers[N_TARGETS] = { "\"finishReason\"", "message_stop", "message_stop" };
 
@@ -1397,6 +1486,7 @@ bench_compare (guint requests, double translate_rate)
       g_array_unref (cmp.targets[t].span);
     }
   g_free (cmp.perf_note);
+  g_hash_table_unref (cmp.others_by_name);
   ag_test_harness_free (harness);
 }
 

@@ -989,7 +989,7 @@ perf_start (Compare *cmp, int pid)
   /* -g follows frame pointers, which the distribution's libraries lack: AGCL_BENCH_PERF_CALL_GRAPH=dwarf gives
    * whole call chains (and much bigger data). */
   const char *call_graph = g_getenv ("AGCL_BENCH_PERF_CALL_GRAPH") ?: "fp";
-  const char *argv[] = { "perf", "record", "-q", "-e", "cpu-clock", "-F", "4000", "--call-graph", call_graph, "-p",
+  const char *argv[] = { "perf", "record", "-q", "-e", "cpu-clock", "-F", "1000", "--call-graph", call_graph, "-p",
                          pid_text, "-o", cmp->perf_data, NULL };
   g_autoptr(GError) error = NULL;
   GPid perf = 0;

@@ -17,9 +17,7 @@
  *                                ($AGCL_BENCH_PERF_CALL_GRAPH: perf's --call-graph mode, default fp).
  */
 #include "ag-test-harness.h"
-#include "ag-message-collector.h"
-#include "ag-sse-writer.h"
-#include "ag-sse-parser.h"
+#include "ag-stream-decoder.h"
 #include "ag-stream-translator.h"
 
 #include <arpa/inet.h>
@@ -38,34 +36,6 @@
 #include <unistd.h>
 
 /* ── in-process translation ────────────────────────────────────────────────────────────────────────────────── */
-
-typedef struct {
-  AgStreamTranslator *translator;
-  gsize               out_bytes;
-  guint               chunks;
-} Pipeline;
-
-static void
-emit (const char *event_name, JsonNode *data, gpointer user_data)
-{
-  Pipeline *pipeline = user_data;
-  g_autoptr(GBytes) bytes = ag_sse_format_event (event_name, data);
-
-  pipeline->out_bytes += g_bytes_get_size (bytes);
-}
-
-/* What ag-proxy-call does per upstream event. */
-static void
-push (const char *event, const char *data, gsize data_len, gpointer user_data)
-{
-  Pipeline *pipeline = user_data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-
-  if (!json_parser_load_from_data (parser, data, (gssize) data_len, NULL))
-    g_error ("bad chunk");
-  ag_stream_translator_push (pipeline->translator, json_node_get_object (json_parser_get_root (parser)), NULL);
-  pipeline->chunks++;
-}
 
 static double
 cpu_seconds (void)
@@ -86,26 +56,39 @@ append_chunk (GString *sse, const char *parts_json, const char *finish)
                           parts_json, finish);
 }
 
-/* Runs @sse through the pipeline in 16 KiB reads (the proxy's read size); returns CPU seconds. */
+/* Runs @sse through what the call does per upstream read — the stream decoder (SSE, one JSON parse per event)
+ * into the Anthropic back translator writing SSE frames — in 16 KiB reads; returns CPU seconds. */
 static double
 run_pipeline (const GString *sse, guint *chunks, gsize *out_bytes)
 {
   g_autoptr(AgToolNames) names = ag_tool_names_new ();
   g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
   AgStreamOptions options = { "claude-opus-4-6", AG_MODEL_FAMILY_CLAUDE, names, signatures };
-  Pipeline pipeline = { 0 };
-  g_autoptr(AgSseParser) parser = NULL;
+  g_autoptr(AgStreamDecoder) decoder = NULL;
+  AgBackTranslator *back;
   double start = cpu_seconds ();
 
-  pipeline.translator = ag_stream_translator_new (&options, emit, &pipeline);
-  parser = ag_sse_parser_new (push, &pipeline);
+  decoder = ag_stream_decoder_new (ag_anthropic_back_translator_new (&options, TRUE));
+  back = ag_stream_decoder_get_back_translator (decoder);
+  *out_bytes = 0;
   for (gsize offset = 0; offset < sse->len; offset += 16384)
-    ag_sse_parser_feed (parser, sse->str + offset, MIN (16384, sse->len - offset), NULL);
-  ag_sse_parser_finish (parser);
-  ag_stream_translator_finish (pipeline.translator);
-  ag_stream_translator_free (pipeline.translator);
-  *chunks = pipeline.chunks;
-  *out_bytes = pipeline.out_bytes;
+    {
+      g_autoptr(GBytes) output = NULL;
+
+      if (ag_stream_decoder_feed (decoder, sse->str + offset, MIN (16384, sse->len - offset)) !=
+          AG_STREAM_STATE_READING)
+        g_error ("the benchmark stream failed to decode");
+      output = ag_back_translator_take_output (back);
+      *out_bytes += output != NULL ? g_bytes_get_size (output) : 0;
+    }
+  if (ag_stream_decoder_finish (decoder, FALSE) != AG_STREAM_STATE_COMPLETE)
+    g_error ("the benchmark stream did not complete");
+  {
+    g_autoptr(GBytes) output = ag_back_translator_take_output (back);
+
+    *out_bytes += output != NULL ? g_bytes_get_size (output) : 0;
+  }
+  *chunks = (guint) ag_stream_decoder_get_n_events (decoder);
   return cpu_seconds () - start;
 }
 

@@ -153,7 +153,7 @@ complete (AgProxyCall *self, guint status)
   attempts = ag_request_record_describe_attempts (self->record);
   g_message ("POST %s %s → %s via %s: %u in %" G_GINT64_FORMAT " ms, %" G_GINT64_FORMAT " in (%"
              G_GINT64_FORMAT " cached), %" G_GINT64_FORMAT " out%s",
-             self->surface->name, self->client_model, pool_model != NULL ? pool_model : "-",
+             self->surface->path, self->client_model, pool_model != NULL ? pool_model : "-",
              account != NULL ? ag_account_get_email (account) : "-", status,
              (g_get_monotonic_time () - self->started_at) / 1000, input, cached, output, attempts);
   record_request (self, status, input, output, cached);

@@ -19,6 +19,7 @@ anthropic_error_body (guint status, const char *error_type, const char *message)
 
 const AgSurface ag_surface_anthropic = {
   .name = "anthropic",
+  .path = "/v1/messages",
   .read_request = anthropic_read_request,
   .translate = ag_request_translate,
   .new_back_translator = ag_anthropic_back_translator_new,

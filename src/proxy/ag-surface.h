@@ -13,7 +13,8 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  const char *name;   /* for the log: "anthropic", … */
+  const char *name;   /* "anthropic", … */
+  const char *path;   /* the route of a model request, for the log: "/v1/messages", … */
   /* Front translator, step one: the parsed body read into the description every later step uses. */
   AgClientRequest     *(*read_request) (JsonObject *body, SoupMessageHeaders *headers, GError **error);
   /* Front translator, step two: the Cloud Code request. */

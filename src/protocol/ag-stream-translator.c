@@ -5,6 +5,7 @@
  * closes the open block; function calls and images are complete blocks of their own. A thinking block's
  * signature is held until the block closes, so exactly one signature_delta precedes its content_block_stop. */
 #include "ag-stream-translator.h"
+#include "ag-event-writer.h"
 #include "ag-google-error.h"
 #include "ag-json.h"
 #include "ag-json-writer.h"
@@ -14,8 +15,6 @@
 #include <string.h>
 
 #define RANDOM_ID_CHARS 24
-/* Events nest objects at most this deep: payload → message → usage. */
-#define MAX_EVENT_DEPTH 4
 
 typedef enum {
   OPEN_NONE,
@@ -30,24 +29,12 @@ typedef enum {
   OUTPUT_MESSAGE,  /* folded by a collector into one Messages response, written to the output at the end */
 } Output;
 
-/* The event being built. An event has a fixed shape, so in SSE mode its JSON is written straight into the output
- * (the same bytes json-glib would write for the tree); otherwise the tree is built for the event function. */
-typedef struct {
-  const char *name;
-  guint       depth;
-  JsonObject *objects[MAX_EVENT_DEPTH];      /* tree mode: the open objects, outermost first */
-  gboolean    has_members[MAX_EVENT_DEPTH];  /* SSE mode: the next member needs a comma */
-} Event;
-
 struct _AgStreamTranslator {
   AgBackTranslator     parent;     /* first: the back-translator interface */
   Output               output;
-  GString             *sse;        /* OUTPUT_SSE: the parent's output */
-  AgAnthropicEventFunc func;
-  gpointer             user_data;
+  AgEventWriter        writer;     /* SSE frames into the parent's output, or event trees to a function */
   AgMessageCollector  *collector;  /* OUTPUT_MESSAGE */
   gboolean             collected;  /* OUTPUT_MESSAGE: the response was written */
-  Event                event;
   char                *client_model;
   AgModelFamily        family;
   AgToolNames         *tool_names;
@@ -106,8 +93,7 @@ ag_stream_translator_new (const AgStreamOptions *options, AgAnthropicEventFunc f
 {
   AgStreamTranslator *self = translator_new (options, OUTPUT_EVENTS);
 
-  self->func = func;
-  self->user_data = user_data;
+  ag_event_writer_init_func (&self->writer, func, user_data);
   return self;
 }
 
@@ -117,12 +103,11 @@ ag_anthropic_back_translator_new (const AgStreamOptions *options, gboolean strea
   AgStreamTranslator *self = translator_new (options, stream ? OUTPUT_SSE : OUTPUT_MESSAGE);
 
   if (stream)
-    self->sse = self->parent.output;
+    ag_event_writer_init_sse (&self->writer, self->parent.output);
   else
     {
       self->collector = ag_message_collector_new ();
-      self->func = ag_message_collector_add_event;
-      self->user_data = self->collector;
+      ag_event_writer_init_func (&self->writer, ag_message_collector_add_event, self->collector);
     }
   return &self->parent;
 }
@@ -148,141 +133,11 @@ ag_stream_translator_free (AgStreamTranslator *self)
   g_free (self);
 }
 
-/* ---- event building ----------------------------------------------------------------------------------- */
-
-/* Starts the event @name, whose payload carries the same name as "type". Keys given to the functions below are
- * literal identifiers (written unescaped); values are escaped. */
-static void
-event_begin (AgStreamTranslator *self, const char *name)
-{
-  Event *event = &self->event;
-
-  event->name = name;
-  event->depth = 0;
-  if (self->sse != NULL)
-    {
-      ag_json_append_literal (self->sse, "event: ");
-      ag_json_append_len (self->sse, name, strlen (name));
-      ag_json_append_literal (self->sse, "\ndata: {\"type\":");
-      ag_json_append_string (self->sse, name);
-      event->has_members[0] = TRUE;
-      return;
-    }
-  event->objects[0] = json_object_new ();
-  json_object_set_string_member (event->objects[0], "type", name);
-}
-
-static void
-event_key (AgStreamTranslator *self, const char *key)
-{
-  Event *event = &self->event;
-
-  if (event->has_members[event->depth])
-    g_string_append_c (self->sse, ',');
-  event->has_members[event->depth] = TRUE;
-  g_string_append_c (self->sse, '"');
-  ag_json_append_len (self->sse, key, strlen (key));
-  ag_json_append_literal (self->sse, "\":");
-}
-
-static void
-event_string (AgStreamTranslator *self, const char *key, const char *value)
-{
-  if (self->sse == NULL)
-    {
-      json_object_set_string_member (self->event.objects[self->event.depth], key, value);
-      return;
-    }
-  event_key (self, key);
-  ag_json_append_string (self->sse, value);
-}
-
-static void
-event_int (AgStreamTranslator *self, const char *key, gint64 value)
-{
-  if (self->sse == NULL)
-    {
-      json_object_set_int_member (self->event.objects[self->event.depth], key, value);
-      return;
-    }
-  event_key (self, key);
-  ag_json_append_int (self->sse, value);
-}
-
-static void
-event_null (AgStreamTranslator *self, const char *key)
-{
-  if (self->sse == NULL)
-    {
-      json_object_set_null_member (self->event.objects[self->event.depth], key);
-      return;
-    }
-  event_key (self, key);
-  ag_json_append_literal (self->sse, "null");
-}
-
-static void
-event_empty_array (AgStreamTranslator *self, const char *key)
-{
-  if (self->sse == NULL)
-    {
-      json_object_set_array_member (self->event.objects[self->event.depth], key, json_array_new ());
-      return;
-    }
-  event_key (self, key);
-  ag_json_append_literal (self->sse, "[]");
-}
-
-static void
-event_open (AgStreamTranslator *self, const char *key)
-{
-  Event *event = &self->event;
-
-  g_assert (event->depth + 1 < MAX_EVENT_DEPTH);
-  if (self->sse == NULL)
-    {
-      JsonObject *object = json_object_new ();
-
-      json_object_set_object_member (event->objects[event->depth], key, object);
-      event->objects[++event->depth] = object;
-      return;
-    }
-  event_key (self, key);
-  g_string_append_c (self->sse, '{');
-  event->has_members[++event->depth] = FALSE;
-}
-
-static void
-event_close (AgStreamTranslator *self)
-{
-  if (self->sse != NULL)
-    g_string_append_c (self->sse, '}');
-  self->event.depth--;
-}
-
-static void
-event_end (AgStreamTranslator *self)
-{
-  JsonNode *node;
-
-  g_assert (self->event.depth == 0);
-  if (self->sse != NULL)
-    {
-      ag_json_append_literal (self->sse, "}\n\n");
-      return;
-    }
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, self->event.objects[0]);
-  self->event.objects[0] = NULL;
-  self->func (self->event.name, node, self->user_data);
-  json_node_unref (node);
-}
-
 static void
 emit_typed (AgStreamTranslator *self, const char *name)
 {
-  event_begin (self, name);
-  event_end (self);
+  ag_event_writer_begin (&self->writer, name);
+  ag_event_writer_end (&self->writer);
 }
 
 static gint64
@@ -315,31 +170,31 @@ scaled (AgStreamTranslator *self, gint64 tokens)
 static void
 event_usage (AgStreamTranslator *self, gint64 output)
 {
-  event_open (self, "usage");
-  event_int (self, "input_tokens", scaled (self, input_tokens (self)));
-  event_int (self, "output_tokens", output);
-  event_int (self, "cache_read_input_tokens", scaled (self, self->cached_tokens));
-  event_int (self, "cache_creation_input_tokens", 0);
-  event_close (self);
+  ag_event_writer_open (&self->writer, "usage");
+  ag_event_writer_int (&self->writer, "input_tokens", scaled (self, input_tokens (self)));
+  ag_event_writer_int (&self->writer, "output_tokens", output);
+  ag_event_writer_int (&self->writer, "cache_read_input_tokens", scaled (self, self->cached_tokens));
+  ag_event_writer_int (&self->writer, "cache_creation_input_tokens", 0);
+  ag_event_writer_close (&self->writer);
 }
 
 static void
 emit_message_start (AgStreamTranslator *self)
 {
   self->started = TRUE;
-  event_begin (self, "message_start");
-  event_open (self, "message");
-  event_string (self, "id", self->message_id);
-  event_string (self, "type", "message");
-  event_string (self, "role", "assistant");
-  event_string (self, "model", self->client_model);
-  event_empty_array (self, "content");
-  event_null (self, "stop_reason");
-  event_null (self, "stop_sequence");
+  ag_event_writer_begin (&self->writer, "message_start");
+  ag_event_writer_open (&self->writer, "message");
+  ag_event_writer_string (&self->writer, "id", self->message_id);
+  ag_event_writer_string (&self->writer, "type", "message");
+  ag_event_writer_string (&self->writer, "role", "assistant");
+  ag_event_writer_string (&self->writer, "model", self->client_model);
+  ag_event_writer_empty_array (&self->writer, "content");
+  ag_event_writer_null (&self->writer, "stop_reason");
+  ag_event_writer_null (&self->writer, "stop_sequence");
   /* Output is unknown this early; Anthropic and antigravity-claude-proxy report 0 here. */
   event_usage (self, 0);
-  event_close (self);
-  event_end (self);
+  ag_event_writer_close (&self->writer);
+  ag_event_writer_end (&self->writer);
 }
 
 /* Starts content_block_start for block @index of @type; the caller adds the block's other members, then calls
@@ -351,37 +206,37 @@ block_start_begin (AgStreamTranslator *self, gint64 index, const char *type)
    * asked for again without the client ever knowing. */
   if (!self->started)
     emit_message_start (self);
-  event_begin (self, "content_block_start");
-  event_int (self, "index", index);
-  event_open (self, "content_block");
-  event_string (self, "type", type);
+  ag_event_writer_begin (&self->writer, "content_block_start");
+  ag_event_writer_int (&self->writer, "index", index);
+  ag_event_writer_open (&self->writer, "content_block");
+  ag_event_writer_string (&self->writer, "type", type);
 }
 
 static void
 block_start_end (AgStreamTranslator *self)
 {
-  event_close (self);
-  event_end (self);
+  ag_event_writer_close (&self->writer);
+  ag_event_writer_end (&self->writer);
 }
 
 static void
 emit_delta (AgStreamTranslator *self, gint64 index, const char *delta_type, const char *field, const char *value)
 {
-  event_begin (self, "content_block_delta");
-  event_int (self, "index", index);
-  event_open (self, "delta");
-  event_string (self, "type", delta_type);
-  event_string (self, field, value);
-  event_close (self);
-  event_end (self);
+  ag_event_writer_begin (&self->writer, "content_block_delta");
+  ag_event_writer_int (&self->writer, "index", index);
+  ag_event_writer_open (&self->writer, "delta");
+  ag_event_writer_string (&self->writer, "type", delta_type);
+  ag_event_writer_string (&self->writer, field, value);
+  ag_event_writer_close (&self->writer);
+  ag_event_writer_end (&self->writer);
 }
 
 static void
 emit_block_stop (AgStreamTranslator *self, gint64 index)
 {
-  event_begin (self, "content_block_stop");
-  event_int (self, "index", index);
-  event_end (self);
+  ag_event_writer_begin (&self->writer, "content_block_stop");
+  ag_event_writer_int (&self->writer, "index", index);
+  ag_event_writer_end (&self->writer);
 }
 
 /* ---- blocks ------------------------------------------------------------------------------------------- */
@@ -413,13 +268,13 @@ open_block (AgStreamTranslator *self, OpenBlock kind)
   if (kind == OPEN_THINKING)
     {
       block_start_begin (self, self->open_index, "thinking");
-      event_string (self, "thinking", "");
-      event_string (self, "signature", "");
+      ag_event_writer_string (&self->writer, "thinking", "");
+      ag_event_writer_string (&self->writer, "signature", "");
     }
   else
     {
       block_start_begin (self, self->open_index, "text");
-      event_string (self, "text", "");
+      ag_event_writer_string (&self->writer, "text", "");
     }
   block_start_end (self);
 }
@@ -461,10 +316,10 @@ handle_function_call (AgStreamTranslator *self, JsonObject *call, const char *si
   args_json = args != NULL && JSON_NODE_HOLDS_OBJECT (args) ? json_to_string (args, FALSE) : g_strdup ("{}");
 
   block_start_begin (self, self->next_index, "tool_use");
-  event_string (self, "id", id);
-  event_string (self, "name", name);
-  event_open (self, "input");
-  event_close (self);
+  ag_event_writer_string (&self->writer, "id", id);
+  ag_event_writer_string (&self->writer, "name", name);
+  ag_event_writer_open (&self->writer, "input");
+  ag_event_writer_close (&self->writer);
   block_start_end (self);
   emit_delta (self, self->next_index, "input_json_delta", "partial_json", args_json);
   emit_block_stop (self, self->next_index);
@@ -492,11 +347,11 @@ handle_inline_data (AgStreamTranslator *self, JsonObject *inline_data)
     return;
   close_block (self);
   block_start_begin (self, self->next_index, "image");
-  event_open (self, "source");
-  event_string (self, "type", "base64");
-  event_string (self, "media_type", mime != NULL ? mime : "application/octet-stream");
-  event_string (self, "data", data);
-  event_close (self);
+  ag_event_writer_open (&self->writer, "source");
+  ag_event_writer_string (&self->writer, "type", "base64");
+  ag_event_writer_string (&self->writer, "media_type", mime != NULL ? mime : "application/octet-stream");
+  ag_event_writer_string (&self->writer, "data", data);
+  ag_event_writer_close (&self->writer);
   block_start_end (self);
   emit_block_stop (self, self->next_index);
   self->next_index++;
@@ -691,15 +546,15 @@ ag_stream_translator_finish (AgStreamTranslator *self)
     emit_message_start (self);
   close_block (self);
 
-  event_begin (self, "message_delta");
-  event_open (self, "delta");
-  event_string (self, "stop_reason", self->saw_tool_use ? "tool_use"
+  ag_event_writer_begin (&self->writer, "message_delta");
+  ag_event_writer_open (&self->writer, "delta");
+  ag_event_writer_string (&self->writer, "stop_reason", self->saw_tool_use ? "tool_use"
                                      : self->finish_stop_reason != NULL ? self->finish_stop_reason
                                                                         : "end_turn");
-  event_null (self, "stop_sequence");
-  event_close (self);
+  ag_event_writer_null (&self->writer, "stop_sequence");
+  ag_event_writer_close (&self->writer);
   event_usage (self, output_tokens (self));
-  event_end (self);
+  ag_event_writer_end (&self->writer);
 
   emit_typed (self, "message_stop");
   self->done = TRUE;
@@ -710,12 +565,12 @@ ag_stream_translator_fail (AgStreamTranslator *self, const char *error_type, con
 {
   /* The stream ends with the error: nothing may follow it, not even message_stop. */
   self->done = TRUE;
-  event_begin (self, "error");
-  event_open (self, "error");
-  event_string (self, "type", error_type);
-  event_string (self, "message", message != NULL ? message : "");
-  event_close (self);
-  event_end (self);
+  ag_event_writer_begin (&self->writer, "error");
+  ag_event_writer_open (&self->writer, "error");
+  ag_event_writer_string (&self->writer, "type", error_type);
+  ag_event_writer_string (&self->writer, "message", message != NULL ? message : "");
+  ag_event_writer_close (&self->writer);
+  ag_event_writer_end (&self->writer);
 }
 
 gboolean

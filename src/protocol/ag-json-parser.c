@@ -382,11 +382,19 @@ ag_json_parser_parse_fast (AgJsonParser *self, const char *data, gsize len)
   return root;
 }
 
+/* A parser lives as long as its stream or server: one huge string (an image) must not keep its buffer forever. */
+#define SCRATCH_KEEP_BYTES (64 * 1024)
+
 JsonNode *
 ag_json_parser_parse (AgJsonParser *self, const char *data, gsize len, GError **error)
 {
   JsonNode *root = ag_json_parser_parse_fast (self, data, len);
 
+  if (self->scratch->allocated_len > SCRATCH_KEEP_BYTES)
+    {
+      g_string_free (self->scratch, TRUE);
+      self->scratch = g_string_sized_new (256);
+    }
   if (root != NULL)
     return root;
   if (len > G_MAXSSIZE || !json_parser_load_from_data (self->fallback, data, (gssize) len, error))

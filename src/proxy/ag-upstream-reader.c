@@ -17,7 +17,7 @@ struct _AgUpstreamReader {
   gulong           cancelled_id;
   GSource         *readable;      /* waiting for the next bytes (pollable streams) */
   gboolean         stopped;       /* freed by its owner; a pending asynchronous read only lets go of it */
-  guint            idle_id;
+  GSource         *idle;          /* fires after idle_timeout_ms without an upstream event; re-armed, not re-made */
   guint64          n_events;      /* events decoded when the silence timer last restarted */
   char             buffer[READ_SIZE];
 };
@@ -48,7 +48,8 @@ ag_upstream_reader_free (AgUpstreamReader *self)
     return;
   self->stopped = TRUE;
   stop_waiting (self);
-  g_clear_handle_id (&self->idle_id, g_source_remove);
+  g_source_destroy (self->idle);
+  g_clear_pointer (&self->idle, g_source_unref);
   if (self->caller_cancellable != NULL)
     {
       g_cancellable_disconnect (self->caller_cancellable, self->cancelled_id);
@@ -65,19 +66,26 @@ idle_timeout (gpointer user_data)
 {
   AgUpstreamReader *self = user_data;
 
-  self->idle_id = 0;
+  g_source_set_ready_time (self->idle, -1);
   stop_waiting (self);
   self->func (AG_UPSTREAM_SILENT, self->user_data);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+idle_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs idle_funcs = { .dispatch = idle_dispatch };
+
 /* Restarted on every upstream event, not every read: a stalled connection, or one that only ever sends
- * comments, must not hold the client forever. */
+ * comments, must not hold the client forever. One source moved in time, so a burst costs no allocation. */
 static void
 restart_idle_timeout (AgUpstreamReader *self)
 {
-  g_clear_handle_id (&self->idle_id, g_source_remove);
-  self->idle_id = g_timeout_add (self->idle_timeout_ms, idle_timeout, self);
+  g_source_set_ready_time (self->idle, g_get_monotonic_time () + (gint64) self->idle_timeout_ms * 1000);
   self->n_events = ag_stream_decoder_get_n_events (self->decoder);
 }
 
@@ -103,7 +111,7 @@ static void
 report (AgUpstreamReader *self, AgStreamState state)
 {
   if (state != AG_STREAM_STATE_READING)
-    g_clear_handle_id (&self->idle_id, g_source_remove);
+    g_source_set_ready_time (self->idle, -1);
   self->func (state == AG_STREAM_STATE_READING ? AG_UPSTREAM_MORE : AG_UPSTREAM_ENDED, self->user_data);
 }
 
@@ -201,6 +209,9 @@ ag_upstream_reader_new (GInputStream *stream, AgStreamDecoder *decoder, gboolean
     }
   self->func = func;
   self->user_data = user_data;
+  self->idle = g_source_new (&idle_funcs, sizeof (GSource));
+  g_source_set_callback (self->idle, idle_timeout, self, NULL);
+  g_source_attach (self->idle, NULL);
   restart_idle_timeout (self);
   if (G_IS_POLLABLE_INPUT_STREAM (stream) && g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (stream)))
     {

@@ -91,3 +91,10 @@ ag_call_context_usage_scale (const AgCallContext *self, gint64 context_tokens)
     return 1.0;
   return (double) self->client_window / (double) context_tokens;
 }
+
+void
+ag_call_context_answer_given (const AgCallContext *self, gboolean client_outdated)
+{
+  if (client_outdated && self->version_check != NULL)
+    ag_version_check_recheck (self->version_check);
+}

@@ -42,6 +42,10 @@ void           ag_call_context_unref (AgCallContext *self);
 /* The factor input usage is reported with for an upstream model with @context_tokens (1.0: unscaled). */
 double         ag_call_context_usage_scale (const AgCallContext *self, gint64 context_tokens);
 
+/* What a lease's final answer asks of the proxy beyond the reply: Google refused the client version, so the
+ * version check looks for the current release. */
+void           ag_call_context_answer_given (const AgCallContext *self, gboolean client_outdated);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgCallContext, ag_call_context_unref)
 
 G_END_DECLS

@@ -6,10 +6,10 @@
 #include "ag-cloudcode-client.h"
 #include "ag-history-store.h"
 #include "ag-model-catalogue.h"
+#include "ag-proxy-reply.h"
 #include "ag-signature-cache.h"
 #include "ag-stream-decoder.h"
 #include "ag-upstream-reader.h"
-#include "ag-version-check.h"
 
 struct _AgProxyCall {
   GObject              parent_instance;
@@ -233,18 +233,10 @@ static void
 reply_lease_answer (AgProxyCall *self)
 {
   const AgLeaseAnswer *answer = ag_account_lease_get_answer (self->lease);
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (self->msg);
 
-  if (answer->client_outdated && self->context->version_check != NULL)
-    ag_version_check_recheck (self->context->version_check);
-  if (!self->headers_sent && answer->retry_after_s > 0)
-    {
-      g_autofree char *seconds = g_strdup_printf ("%u", answer->retry_after_s);
-
-      soup_message_headers_replace (headers, "retry-after", seconds);
-    }
-  if (!self->headers_sent && answer->no_retry)
-    soup_message_headers_replace (headers, "x-should-retry", "false");
+  ag_call_context_answer_given (self->context, answer->client_outdated);
+  if (!self->headers_sent)
+    ag_proxy_reply_set_retry_advice (self->msg, answer);
   reply_error (self, answer->status, answer->error_type, answer->message);
 }
 

@@ -26,3 +26,18 @@ ag_proxy_reply_error (SoupServerMessage *msg, guint status, const char *error_ty
   body = ag_anthropic_error_node (error_type, message);
   ag_proxy_reply_json (msg, status, body);
 }
+
+void
+ag_proxy_reply_set_retry_advice (SoupServerMessage *msg, const AgLeaseAnswer *answer)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  if (answer->retry_after_s > 0)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", answer->retry_after_s);
+
+      soup_message_headers_replace (headers, "retry-after", seconds);
+    }
+  if (answer->no_retry)
+    soup_message_headers_replace (headers, "x-should-retry", "false");
+}

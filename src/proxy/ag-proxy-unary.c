@@ -17,8 +17,7 @@ typedef struct {
   gpointer        body_data;
   GDestroyNotify  body_data_free;
   AgAccountLease *lease;
-  guint           status;
-  const char     *error_type;
+  AgLeaseAnswer   failure;   /* how to answer the client when the call failed (message in the GError) */
 } UnaryCall;
 
 static void
@@ -34,17 +33,6 @@ unary_call_free (gpointer data)
   g_free (call);
 }
 
-static void
-fail (GTask *task, guint status, const char *error_type, GError *error)
-{
-  UnaryCall *call = g_task_get_task_data (task);
-
-  call->status = status;
-  call->error_type = error_type;
-  g_task_return_error (task, error);
-  g_object_unref (task);
-}
-
 /* The lease gave up: its answer is the client's. */
 static void
 fail_with_answer (GTask *task)
@@ -52,8 +40,10 @@ fail_with_answer (GTask *task)
   UnaryCall *call = g_task_get_task_data (task);
   const AgLeaseAnswer *answer = ag_account_lease_get_answer (call->lease);
 
-  fail (task, answer->status, answer->error_type,
-        g_error_new_literal (AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM, answer->message));
+  call->failure = *answer;
+  call->failure.message = NULL;
+  g_task_return_new_error (task, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM, "%s", answer->message);
+  g_object_unref (task);
 }
 
 static void acquire (GTask *task);
@@ -101,7 +91,11 @@ acquired (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, AG_LEASE_ERROR, AG_LEASE_ERROR_FINAL))
         fail_with_answer (task);
       else
-        fail (task, 499, "api_error", g_steal_pointer (&error));
+        {
+          call->failure = (AgLeaseAnswer) { .status = 499, .error_type = "api_error" };
+          g_task_return_error (task, g_steal_pointer (&error));
+          g_object_unref (task);
+        }
       return;
     }
   body = call->body_func (ag_account_lease_get_account (call->lease), call->body_data);
@@ -144,21 +138,19 @@ ag_proxy_unary_call_async (AgCallContext      *context,
 }
 
 JsonNode *
-ag_proxy_unary_call_finish (GAsyncResult *result, guint *status_out,
-                            const char **error_type_out, GError **error)
+ag_proxy_unary_call_finish (GAsyncResult *result, const AgLeaseAnswer **failure_out, GError **error)
 {
   UnaryCall *call = g_task_get_task_data (G_TASK (result));
 
-  if (status_out != NULL)
-    *status_out = call->status;
-  if (error_type_out != NULL)
-    *error_type_out = call->error_type;
+  if (failure_out != NULL)
+    *failure_out = &call->failure;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ── count_tokens ─────────────────────────────────────────────────────────────────────────────────────────── */
 
 typedef struct {
+  AgCallContext     *context;
   SoupServerMessage *msg;
   JsonNode          *request;
 } CountTokens;
@@ -168,6 +160,7 @@ count_tokens_free (gpointer data)
 {
   CountTokens *count = data;
 
+  ag_call_context_unref (count->context);
   g_object_unref (count->msg);
   json_node_unref (count->request);
   g_free (count);
@@ -193,12 +186,15 @@ count_tokens_done (GObject *source, GAsyncResult *result, gpointer user_data)
   CountTokens *count = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) response = NULL;
-  const char *error_type = NULL;
-  guint status = 0;
+  const AgLeaseAnswer *failure = NULL;
 
-  response = ag_proxy_unary_call_finish (result, &status, &error_type, &error);
+  response = ag_proxy_unary_call_finish (result, &failure, &error);
   if (response == NULL)
-    ag_proxy_reply_error (count->msg, status, error_type, error->message);
+    {
+      ag_call_context_answer_given (count->context, failure->client_outdated);
+      ag_proxy_reply_set_retry_advice (count->msg, failure);
+      ag_proxy_reply_error (count->msg, failure->status, failure->error_type, error->message);
+    }
   else
     {
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (response) ? json_node_get_object (response) : NULL;
@@ -260,6 +256,7 @@ ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, con
   json_object_remove_member (json_node_get_object (translated->request), "toolConfig");
 
   count = g_new0 (CountTokens, 1);
+  count->context = ag_call_context_ref (context);
   count->msg = g_object_ref (msg);
   count->request = json_node_ref (translated->request);
   ag_proxy_unary_call_async (context, "countTokens", count_tokens_body, count, NULL, NULL, count_tokens_done, count);
@@ -288,7 +285,7 @@ catalogue_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) response = NULL;
 
-  response = ag_proxy_unary_call_finish (result, NULL, NULL, &error);
+  response = ag_proxy_unary_call_finish (result, NULL, &error);
   if (response == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else if (!JSON_NODE_HOLDS_OBJECT (response))

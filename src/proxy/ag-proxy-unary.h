@@ -6,6 +6,7 @@
 
 #include <libsoup/soup.h>
 #include "ag-call-context.h"
+#include "ag-account-lease.h"
 #include "ag-client-request.h"
 
 G_BEGIN_DECLS
@@ -21,9 +22,8 @@ void      ag_proxy_unary_call_async (AgCallContext      *context,
                                      GCancellable       *cancellable,
                                      GAsyncReadyCallback callback,
                                      gpointer            user_data);
-/* On failure *status_out and *error_type_out say how to answer the client. */
-JsonNode *ag_proxy_unary_call_finish (GAsyncResult *result, guint *status_out, const char **error_type_out,
-                                      GError **error);
+/* On failure *failure_out (valid while @result lives; its message is @error's) says how to answer the client. */
+JsonNode *ag_proxy_unary_call_finish (GAsyncResult *result, const AgLeaseAnswer **failure_out, GError **error);
 
 /* POST /v1/messages/count_tokens: @msg is paused; answers {"input_tokens":N} from upstream countTokens. */
 void ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, const AgClientRequest *request);

@@ -81,7 +81,7 @@ short_account (const char *account)
 char *
 ag_log_cli_format_attempts (const AgRequestRecord *record)
 {
-  GString *text = g_string_new (NULL);
+  GString *text = g_string_new (record->detail);
   gboolean answered = record->outcome == AG_REQUEST_OUTCOME_OK || record->outcome == AG_REQUEST_OUTCOME_INTERCEPTED;
 
   for (guint i = 0; i < record->attempts->len; i++)

@@ -87,6 +87,20 @@ replace (AgLocalApiKey *self, char *key)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_SET]);
 }
 
+/* What the key in force means, for the log. */
+static const char *
+describe (AgLocalApiKey *self, const char *key)
+{
+  gboolean required = ag_request_guard_get_require_api_key (ag_proxy_server_get_guard (self->server));
+
+  if (key == NULL)
+    return required ? "none, and require-api-key is on: every request is refused until one is generated "
+                      "(ag-cl api-key generate)"
+                    : "none";
+  return required ? "set, required from every client"
+                  : "set, required from other machines and other users (require-api-key is off)";
+}
+
 /* ── following the keyring ─────────────────────────────────────────────────────────────────────────────────── */
 
 /* `ag-cl api-key generate` or `clear` while this proxy runs: enforced (or dropped) from the next request on. */
@@ -108,8 +122,7 @@ key_reread (GObject *source, GAsyncResult *result, gpointer user_data)
       wipe_and_free (key);
       return;
     }
-  g_message ("local API key changed in the keyring: %s",
-             key != NULL ? "set, required from every client" : "removed");
+  g_message ("local API key changed in the keyring: %s", key != NULL ? describe (self, key) : "removed");
   replace (self, key);
 }
 
@@ -150,7 +163,7 @@ key_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_message ("local API key: %s", key != NULL ? "set, required from every client" : "none");
+  g_message ("local API key: %s", describe (self, key));
   replace (self, key);
   self->loaded = TRUE;
   g_task_return_boolean (task, TRUE);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-local-api-key.h — the local API key in force: the one the keyring holds, which every client must send and
- * without which the proxy stays on loopback. Loaded, generated or cleared here, followed when the CLI changes it,
- * and handed to the server the moment it changes. Property "is-set". The key is wiped from memory when replaced
+/* ag-local-api-key.h — the local API key in force: the one the keyring holds, which clients on other machines (and
+ * other local users; every client with require-api-key) must send, and without which the proxy stays on loopback.
+ * Loaded, generated or cleared here, followed when the CLI changes it, and handed to the server the moment it
+ * changes. Property "is-set". The key is wiped from memory when replaced
  * and never logged. */
 #pragma once
 

@@ -22,7 +22,8 @@ static const char *const pool_keys[] = {
 /* How a call is translated and answered: the server hands them to each call at its start. */
 static const char *const server_keys[] = {
   "model-map", "warmup-interception", "background-routing", "background-model", "keepalive-ms", "usage-scaling",
-  "client-context-window", "stream-idle-timeout", "thinking-keys",
+  "client-context-window", "stream-idle-timeout", "thinking-keys", "require-api-key", "allowed-hosts",
+  "allowed-origins",
 };
 
 static void
@@ -74,6 +75,54 @@ apply_pool_settings (AgProxyPreferences *self)
   ag_account_pool_set_dual_quota_pool (self->pool, g_settings_get_boolean (self->settings, "dual-quota-pool"));
 }
 
+/* "a, b,c" → { "a", "b", "c" }, blanks dropped (the guard normalizes the rest). */
+static char **
+split_list (const char *text)
+{
+  return g_strsplit_set (text, ", ", -1);
+}
+
+static gboolean
+parse_flag (const char *text)
+{
+  return g_ascii_strcasecmp (text, "1") == 0 || g_ascii_strcasecmp (text, "true") == 0 ||
+         g_ascii_strcasecmp (text, "yes") == 0 || g_ascii_strcasecmp (text, "on") == 0;
+}
+
+/* Who may use the proxy (ag-request-guard.h). */
+static void
+apply_guard_settings (AgProxyPreferences *self)
+{
+  AgRequestGuard *guard = ag_proxy_server_get_guard (self->server);
+  const char *require = g_getenv ("AGCL_REQUIRE_API_KEY");
+  const char *hosts = g_getenv ("AGCL_ALLOWED_HOSTS");
+  const char *origins = g_getenv ("AGCL_ALLOWED_ORIGINS");
+
+  if (self->settings != NULL)
+    {
+      g_auto(GStrv) setting_hosts = g_settings_get_strv (self->settings, "allowed-hosts");
+      g_auto(GStrv) setting_origins = g_settings_get_strv (self->settings, "allowed-origins");
+
+      ag_request_guard_set_require_api_key (guard, g_settings_get_boolean (self->settings, "require-api-key"));
+      ag_request_guard_set_allowed_hosts (guard, (const char * const *) setting_hosts);
+      ag_request_guard_set_allowed_origins (guard, (const char * const *) setting_origins);
+    }
+  if (require != NULL)
+    ag_request_guard_set_require_api_key (guard, parse_flag (require));
+  if (hosts != NULL)
+    {
+      g_auto(GStrv) list = split_list (hosts);
+
+      ag_request_guard_set_allowed_hosts (guard, (const char * const *) list);
+    }
+  if (origins != NULL)
+    {
+      g_auto(GStrv) list = split_list (origins);
+
+      ag_request_guard_set_allowed_origins (guard, (const char * const *) list);
+    }
+}
+
 /* Preferences come from GSettings; the documented AGCL_* variables override them (scripts, tests). */
 static gboolean
 apply_settings (AgProxyPreferences *self, GError **error)
@@ -85,6 +134,7 @@ apply_settings (AgProxyPreferences *self, GError **error)
   const char *idle_timeout = g_getenv ("AGCL_STREAM_IDLE_TIMEOUT_MS");
 
   apply_pool_settings (self);
+  apply_guard_settings (self);
   if (self->settings != NULL)
     {
       g_autoptr(GVariant) map = g_settings_get_value (self->settings, "model-map");

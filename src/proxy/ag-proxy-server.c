@@ -10,6 +10,8 @@
 #include "ag-proxy-reply.h"
 #include "ag-proxy-unary.h"
 #include "ag-request-classifier.h"
+#include "ag-request-guard.h"
+#include "ag-surface.h"
 #include "ag-protocol-error.h"
 
 #include <string.h>
@@ -28,7 +30,7 @@ struct _AgProxyServer {
   guint64            requests_intercepted;
   AgCallContext     *context;            /* what the next call gets; replaced, never changed, by the setters */
   AgJsonParser      *json;               /* reused for every request body */
-  char              *api_key;            /* NULL: loopback clients need no key */
+  AgRequestGuard    *guard;              /* who may use the proxy */
 };
 
 G_DEFINE_FINAL_TYPE (AgProxyServer, ag_proxy_server, G_TYPE_OBJECT)
@@ -63,7 +65,7 @@ ag_proxy_server_dispose (GObject *object)
   g_clear_pointer (&self->context, ag_call_context_unref);
   g_clear_pointer (&self->json, ag_json_parser_free);
   g_clear_pointer (&self->background_model, g_free);
-  ag_proxy_server_set_api_key (self, NULL);
+  g_clear_object (&self->guard);
   G_OBJECT_CLASS (ag_proxy_server_parent_class)->dispose (object);
 }
 
@@ -88,6 +90,7 @@ ag_proxy_server_init (AgProxyServer *self)
 {
   self->body_limit = AG_PROXY_DEFAULT_BODY_LIMIT;
   self->json = ag_json_parser_new ();
+  self->guard = ag_request_guard_new ();
   self->intercept_warmups = TRUE;
   self->route_background = TRUE;
   self->background_model = g_strdup ("gemini-3-flash");
@@ -188,57 +191,19 @@ ag_proxy_server_set_version_check (AgProxyServer *self, AgVersionCheck *version_
 void
 ag_proxy_server_set_api_key (AgProxyServer *self, const char *key)
 {
-  if (self->api_key != NULL)
-    memset (self->api_key, 0, strlen (self->api_key));
-  g_clear_pointer (&self->api_key, g_free);
-  if (key != NULL && key[0] != '\0')
-    self->api_key = g_strdup (key);
+  ag_request_guard_set_api_key (self->guard, key);
 }
 
 gboolean
 ag_proxy_server_has_api_key (AgProxyServer *self)
 {
-  return self->api_key != NULL;
+  return ag_request_guard_has_api_key (self->guard);
 }
 
-/* Compares in time that depends only on the lengths, so a client cannot find the key byte by byte. */
-static gboolean
-key_matches (const char *given, const char *expected)
+AgRequestGuard *
+ag_proxy_server_get_guard (AgProxyServer *self)
 {
-  gsize given_length = strlen (given);
-  gsize expected_length = strlen (expected);
-  guchar difference = given_length != expected_length;
-
-  for (gsize i = 0; i < expected_length; i++)
-    difference |= (guchar) expected[i] ^ (guchar) (i < given_length ? given[i] : 0);
-  return difference == 0;
-}
-
-/* Claude Code sends ANTHROPIC_API_KEY as x-api-key and ANTHROPIC_AUTH_TOKEN as "Authorization: Bearer". */
-static gboolean
-request_is_authorized (AgProxyServer *self, SoupServerMessage *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *api_key = soup_message_headers_get_one (headers, "x-api-key");
-  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
-  gboolean authorized = FALSE;
-
-  if (self->api_key == NULL)
-    return TRUE;
-  if (api_key != NULL)
-    authorized |= key_matches (api_key, self->api_key);
-  if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
-    authorized |= key_matches (authorization + 7, self->api_key);
-  return authorized;
-}
-
-/* Load balancers and scripts probe these without credentials; they reveal nothing. */
-static gboolean
-is_open_route (const char *method, const char *path)
-{
-  if (method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD)
-    return FALSE;
-  return g_str_equal (path, "/") || g_str_equal (path, "/healthz");
+  return self->guard;
 }
 
 guint64
@@ -310,25 +275,38 @@ refusal_written (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 /* Answers an error on a connection taken over from libsoup, then closes it: libsoup would read (and buffer) the
- * whole body before answering, unless the client sent "Expect: 100-continue". */
+ * whole body before answering, unless the client sent "Expect: 100-continue". CORS headers already set for an
+ * allowed origin go along. */
 static void
-refuse_before_body (SoupServerMessage *msg, guint status, const char *type, const char *text)
+refuse_before_body (SoupServerMessage *msg, const char *path, guint status, const char *type, const char *text)
 {
-  g_autofree char *body = ag_anthropic_error_body (type, text);
-  char *response = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\n"
-                                    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", status,
-                                    soup_status_get_phrase (status), strlen (body), body);
-  GIOStream *connection = soup_server_message_steal_connection (msg);
+  g_autoptr(JsonNode) node = ag_surface_for_path (path)->error_body (status, type, text);
+  g_autofree char *body = json_to_string (node, FALSE);
+  GString *response = g_string_new (NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  GIOStream *connection;
+  gsize length;
 
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (connection), response, strlen (response),
+  g_string_printf (response, "HTTP/1.1 %u %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                   "Connection: close\r\n", status, soup_status_get_phrase (status), strlen (body));
+  soup_message_headers_iter_init (&iter, soup_server_message_get_response_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (g_ascii_strncasecmp (name, "Access-Control-", 15) == 0 || g_ascii_strcasecmp (name, "Vary") == 0)
+      g_string_append_printf (response, "%s: %s\r\n", name, value);
+  g_string_append_printf (response, "\r\n%s", body);
+  length = response->len;
+  connection = soup_server_message_steal_connection (msg);
+  g_object_set_data_full (G_OBJECT (connection), "ag-refusal", g_string_free (response, FALSE), g_free);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (connection),
+                                   g_object_get_data (G_OBJECT (connection), "ag-refusal"), length,
                                    G_PRIORITY_DEFAULT, NULL, refusal_written, connection);
-  g_object_set_data_full (G_OBJECT (connection), "ag-refusal", response, g_free);
 }
 
 static void
-refuse_too_large (SoupServerMessage *msg, const char *text)
+refuse_too_large (SoupServerMessage *msg, const char *path, const char *text)
 {
-  refuse_before_body (msg, 413, "request_too_large", text);
+  refuse_before_body (msg, path, 413, "request_too_large", text);
 }
 
 /* A chunked body announces no size: it is refused as soon as what arrived passes the limit. */
@@ -337,34 +315,73 @@ on_request_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 {
   AgProxyServer *self = user_data;
   g_autofree char *text = NULL;
+  g_autoptr(GUri) uri = NULL;
 
   if ((gsize) soup_server_message_get_request_body (msg)->length <= self->body_limit)
     return;
   g_signal_handlers_disconnect_by_func (msg, on_request_chunk, user_data);
   text = g_strdup_printf ("the request body exceeds the limit of %" G_GSIZE_FORMAT " bytes", self->body_limit);
-  refuse_too_large (msg, text);
+  refuse_too_large (msg, g_uri_get_path (soup_server_message_get_uri (msg)), text);
 }
 
-/* Refuses, from the headers alone, bodies sent without the API key and oversized bodies; watches chunked ones as
- * they arrive. */
+/* A refused request is logged and recorded (who, and why; never its body), then answered in its surface's shape:
+ * at once when it has no body, on a connection taken over when it has one. */
+static void
+refuse_request (AgProxyServer *self, SoupServerMessage *msg, const char *path, const AgGuardVerdict *verdict)
+{
+  const char *method = soup_server_message_get_method (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  g_message ("refused %s %s with %u: %s", method, path, verdict->status, verdict->detail);
+  if (self->context->history != NULL)
+    {
+      AgRequestRecord *record = ag_request_record_new ();
+
+      record->client = g_strdup (soup_message_headers_get_one (headers, "User-Agent"));
+      record->outcome = AG_REQUEST_OUTCOME_REFUSED;
+      record->status = verdict->status;
+      record->detail = g_strdup_printf ("%s %s: %s", method, path, verdict->detail);
+      record->total_ms = 0;
+      ag_history_store_add_request (self->context->history, record);
+    }
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED ||
+      soup_message_headers_get_content_length (headers) > 0)
+    refuse_before_body (msg, path, verdict->status, verdict->error_type, verdict->message);
+  else
+    ag_surface_reply_error (ag_surface_for_path (path), msg, verdict->status, verdict->error_type,
+                            verdict->message);
+}
+
+static void
+answer_preflight (AgProxyServer *self, SoupServerMessage *msg)
+{
+  ag_request_guard_add_cors_headers (self->guard, msg, TRUE);
+  soup_server_message_set_status (msg, 204, NULL);
+}
+
+/* Decides from the headers alone, before a byte of the body is read: who may ask (the guard), and how much. Chunked
+ * bodies are watched as they arrive. */
 static void
 early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer user_data)
 {
   AgProxyServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
-  gboolean chunked = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED;
+  g_auto(AgGuardVerdict) verdict = { 0 };
   g_autofree char *text = NULL;
 
-  /* A client without the key never gets to make ag-cl read (up to 32 MiB of) its body. Bodiless requests are
-   * answered by the request handler, which has nothing to read. */
-  if ((chunked || length > 0) && !is_open_route (soup_server_message_get_method (msg), path) &&
-      !request_is_authorized (self, msg))
+  if (!ag_request_guard_check (self->guard, msg, path, query, &verdict))
     {
-      refuse_before_body (msg, 401, "authentication_error", "Invalid or missing API key");
+      refuse_request (self, msg, path, &verdict);
       return;
     }
-  if (chunked)
+  if (verdict.decision == AG_GUARD_PREFLIGHT)
+    {
+      answer_preflight (self, msg);
+      return;
+    }
+  ag_request_guard_add_cors_headers (self->guard, msg, FALSE);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
     {
       g_signal_connect_object (msg, "got-chunk", G_CALLBACK (on_request_chunk), self, 0);
       return;
@@ -373,7 +390,7 @@ early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
     return;
   text = g_strdup_printf ("the request body of %" G_GOFFSET_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT
                           " bytes", length, self->body_limit);
-  refuse_too_large (msg, text);
+  refuse_too_large (msg, path, text);
 }
 
 static gboolean
@@ -494,14 +511,9 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
   AgProxyServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
 
-  /* The early handler may already have answered (413). */
+  /* The early handler may already have answered (a refusal, a preflight, 413). */
   if (soup_server_message_get_status (msg) != 0)
     return;
-  if (!is_open_route (method, path) && !request_is_authorized (self, msg))
-    {
-      ag_proxy_reply_error (msg, 401, "authentication_error", "Invalid or missing API key");
-      return;
-    }
 
   if (g_str_equal (path, "/v1/messages") || g_str_equal (path, "/v1/messages/count_tokens"))
     {
@@ -615,6 +627,7 @@ ag_proxy_server_listen (AgProxyServer *self, const char *address, guint port, GE
   self->port = uris != NULL ? (guint) g_uri_get_port (uris->data) : port;
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   self->server = g_steal_pointer (&server);
+  ag_request_guard_set_listen_address (self->guard, address);
   /* What start-up freed (settings, keyring, schema parsing) goes back too. */
   ag_heap_trim_when_idle ();
   return TRUE;

@@ -5,6 +5,7 @@
 
 #include <libsoup/soup.h>
 #include "ag-call-context.h"
+#include "ag-request-guard.h"
 
 G_BEGIN_DECLS
 
@@ -47,6 +48,8 @@ guint64            ag_proxy_server_get_requests_intercepted (AgProxyServer *self
  * "Authorization: Bearer KEY"; anything else gets 401 authentication_error. */
 void               ag_proxy_server_set_api_key (AgProxyServer *self, const char *key);
 gboolean           ag_proxy_server_has_api_key (AgProxyServer *self);
+/* Who may use the proxy: the API key above, require-api-key, the allowed hosts and origins. */
+AgRequestGuard    *ag_proxy_server_get_guard (AgProxyServer *self);
 
 /* Where finished requests are recorded (nullable: no request log). */
 void               ag_proxy_server_set_history (AgProxyServer *self, AgHistoryStore *history);

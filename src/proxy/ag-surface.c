@@ -26,6 +26,12 @@ const AgSurface ag_surface_anthropic = {
   .error_body = anthropic_error_body,
 };
 
+const AgSurface *
+ag_surface_for_path (const char *path)
+{
+  return &ag_surface_anthropic;
+}
+
 void
 ag_surface_reply_error (const AgSurface *surface, SoupServerMessage *msg, guint status, const char *error_type,
                         const char *message)

@@ -29,6 +29,9 @@ typedef struct {
 /* POST /v1/messages and /v1/messages/count_tokens. */
 extern const AgSurface ag_surface_anthropic;
 
+/* The surface whose error shape a request to @path gets (refusals before its body is read, 404s). */
+const AgSurface *ag_surface_for_path (const char *path);
+
 /* Answers @msg with the surface's error shape. */
 void ag_surface_reply_error (const AgSurface *surface, SoupServerMessage *msg, guint status, const char *error_type,
                              const char *message);

@@ -14,7 +14,7 @@
 G_BEGIN_DECLS
 
 /* The PRAGMA user_version this build writes; a file with a higher one is refused. */
-#define AG_HISTORY_DB_SCHEMA_VERSION 1
+#define AG_HISTORY_DB_SCHEMA_VERSION 2
 
 typedef struct _AgHistoryDb AgHistoryDb;
 

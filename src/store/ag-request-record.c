@@ -10,6 +10,7 @@ static const char * const outcome_names[] = {
   [AG_REQUEST_OUTCOME_UPSTREAM_ERROR] = "upstream_error",
   [AG_REQUEST_OUTCOME_CANCELLED] = "cancelled",
   [AG_REQUEST_OUTCOME_INTERCEPTED] = "intercepted",
+  [AG_REQUEST_OUTCOME_REFUSED] = "refused",
 };
 
 const char *
@@ -60,6 +61,7 @@ ag_request_record_free (AgRequestRecord *self)
   g_free (self->model);
   g_free (self->upstream_model);
   g_free (self->account);
+  g_free (self->detail);
   g_ptr_array_unref (self->attempts);
   g_free (self);
 }
@@ -204,6 +206,7 @@ ag_request_record_to_json (const AgRequestRecord *self)
   add_int (builder, "input_tokens", self->input_tokens);
   add_int (builder, "output_tokens", self->output_tokens);
   add_int (builder, "cache_read_tokens", self->cache_read_tokens);
+  add_nullable_string (builder, "detail", self->detail);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

@@ -14,11 +14,12 @@ typedef enum {
   AG_REQUEST_OUTCOME_UPSTREAM_ERROR,  /* no account could serve it, or upstream failed */
   AG_REQUEST_OUTCOME_CANCELLED,       /* the client went away */
   AG_REQUEST_OUTCOME_INTERCEPTED,     /* answered locally (warmup), nothing sent upstream */
+  AG_REQUEST_OUTCOME_REFUSED,         /* refused before its body was read (a web page, another user, no key) */
 } AgRequestOutcome;
 
 /* The outcome an HTTP status answered to the client stands for (200 ok, 499 the client went away, …). */
 AgRequestOutcome ag_request_outcome_for_status (guint status);
-/* "ok", "client_error", "upstream_error", "cancelled", "intercepted" — the stored form. */
+/* "ok", "client_error", "upstream_error", "cancelled", "intercepted", "refused" — the stored form. */
 const char *ag_request_outcome_to_string (AgRequestOutcome outcome);
 gboolean    ag_request_outcome_from_string (const char *text, AgRequestOutcome *outcome);
 
@@ -49,6 +50,8 @@ typedef struct {
   gint64           input_tokens;
   gint64           output_tokens;
   gint64           cache_read_tokens;
+  char            *detail;           /* what else happened, nullable: why a request was refused ("POST
+                                      * /v1/messages: Origin https://evil.example"); never a body or a key */
 } AgRequestRecord;
 
 /* A zeroed record with time_ms = now, ttfb_ms = -1 and an empty attempts array. */

@@ -121,7 +121,8 @@ answer_before_body (guint port, const char *transfer_header)
   return answer;
 }
 
-/* With a key in the keyring every route but the health checks needs it, as x-api-key or as a Bearer token. */
+/* With a key in the keyring and require-api-key on, every route but the health checks needs it from every client,
+ * as x-api-key or as a Bearer token. */
 static void
 test_enforced (void)
 {
@@ -130,6 +131,7 @@ test_enforced (void)
   g_autofree char *body = NULL;
   guint port;
 
+  ag_test_harness_setenv (harness, "AGCL_REQUIRE_API_KEY", "1");
   ag_test_harness_start_proxy (harness);
   port = harness->port;
 
@@ -192,7 +194,7 @@ test_non_loopback_with_key (void)
   assert_key_not_in ("the network proxy's log", harness->proxy_log->str);
 }
 
-/* Clearing the key: loopback serves without one again, and the network is refused again. */
+/* Clearing the key: loopback serves without one again (require-api-key off), and the network is refused again. */
 static void
 test_clear (void)
 {
@@ -207,6 +209,7 @@ test_clear (void)
   g_assert_cmpint (run_cli ("clear", NULL, &err), ==, 0);
   g_assert_cmpstr (err, ==, "No local API key was set.\n");
   g_clear_pointer (&err, g_free);
+  ag_test_harness_unsetenv (harness, "AGCL_REQUIRE_API_KEY");
 
   g_assert_cmpint (ag_test_harness_run_cli (harness, network_args, NULL, &out, &err), ==, 1);
   g_assert_null (strstr (out, "listening"));
@@ -242,6 +245,7 @@ test_service_generate_and_clear (void)
 
   g_setenv ("AGCL_PROFILE", harness->profile, TRUE);
   g_setenv ("AGCL_DATA_DIR", harness->data_dir, TRUE);
+  g_setenv ("AGCL_REQUIRE_API_KEY", "1", TRUE);
   service = ag_proxy_service_new (NULL, &error);
   key_object = ag_proxy_service_get_local_api_key (service);
   g_assert_no_error (error);
@@ -279,13 +283,13 @@ test_service_generate_and_clear (void)
   g_assert_cmpuint (refusals, ==, 1);
   g_log_set_always_fatal (fatal_levels);
 
-  /* Loopback needs no key. */
+  /* Loopback may listen without a key; with require-api-key on and no key, every client is refused. */
   ag_proxy_service_set_listen_override (service, "127.0.0.1", 0);
   g_assert_true (ag_proxy_service_start (service, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (send_request (ag_proxy_service_get_port (service), "GET", "/nowhere", NULL, NULL, NULL, NULL),
-                    ==, 404);
+  assert_unauthorized (ag_proxy_service_get_port (service), "GET", "/nowhere", NULL, NULL, NULL);
   ag_proxy_service_stop (service);
+  g_unsetenv ("AGCL_REQUIRE_API_KEY");
 }
 
 int

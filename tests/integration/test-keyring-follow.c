@@ -73,20 +73,27 @@ test_api_key_follows_the_keyring (void)
   g_autofree char *out = NULL;
   g_autofree char *key = NULL;
 
+  /* The key asked of every client, this test's loopback requests included: until the proxy has followed the
+   * keyring, a key it does not know yet is refused, and one it has dropped still served. */
+  ag_test_harness_setenv (harness, "AGCL_REQUIRE_API_KEY", "1");
+  ag_test_harness_restart_proxy (harness);
   run_cli_ok (add, NULL);
-  g_assert_cmpuint (wait_for_status (NULL, 200), ==, 200);
+  g_assert_cmpuint (wait_for_status (NULL, 401), ==, 401);
 
   run_cli_ok (generate, &out);
   key = g_strdup (g_strstrip (out));
   ag_test_add_secret (key);
-  g_assert_cmpuint (wait_for_status (NULL, 401), ==, 401);
-  g_assert_cmpuint (send_message (key), ==, 200);
+  g_assert_cmpuint (wait_for_status (key, 200), ==, 200);
+  g_assert_cmpuint (send_message (NULL), ==, 401);
   g_assert_nonnull (strstr (harness->proxy_log->str, "local API key changed in the keyring: set"));
 
   run_cli_ok (clear, NULL);
-  g_assert_cmpuint (wait_for_status (NULL, 200), ==, 200);
+  g_assert_cmpuint (wait_for_status (key, 401), ==, 401);
   g_assert_nonnull (strstr (harness->proxy_log->str, "local API key changed in the keyring: removed"));
-  /* Each case starts from an empty keyring. */
+  /* Each case starts from an empty keyring, with the default again. */
+  ag_test_harness_unsetenv (harness, "AGCL_REQUIRE_API_KEY");
+  ag_test_harness_restart_proxy (harness);
+  g_assert_cmpuint (wait_for_status (NULL, 200), ==, 200);
   ag_test_harness_remove_accounts (harness, TRUE);
   g_assert_cmpuint (wait_for_status (NULL, 503), ==, 503);
 }

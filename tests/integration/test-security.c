@@ -217,6 +217,8 @@ test_api_key_never_logged (void)
   ag_test_harness_stop_proxy (harness);
   /* Starting again replaces the harness's log with the new run's: the earlier log is kept in the scan. */
   g_string_append (seen, harness->proxy_log->str);
+  /* Asked of every client, this test's loopback requests included. */
+  ag_test_harness_setenv (harness, "AGCL_REQUIRE_API_KEY", "1");
   ag_test_harness_start_proxy (harness);
 
   bearer = g_strdup_printf ("Bearer %s", api_key);
@@ -243,6 +245,7 @@ test_api_key_never_logged (void)
   /* The headless proxy reads the key at start-up: without one, loopback clients need none again. */
   ag_test_harness_stop_proxy (harness);
   g_string_append (seen, harness->proxy_log->str);
+  ag_test_harness_unsetenv (harness, "AGCL_REQUIRE_API_KEY");
   ag_test_harness_start_proxy (harness);
   g_assert_cmpuint (request ("GET", "/v1/models", NULL), ==, 200);
 

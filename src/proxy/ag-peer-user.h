@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-peer-user.h — which local user opened a loopback TCP connection to ag-cl. Loopback is not a boundary between
+ * the users of one machine; the kernel's socket tables (/proc/net/tcp and tcp6) are: the client's own socket is the
+ * row whose local end is the client's address and port and whose remote end is ag-cl's, and that row names its
+ * owner. Linux only; elsewhere the lookup fails and the guard asks for the API key. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Finds, in the text of one socket table (the format of /proc/net/tcp or /proc/net/tcp6), the owner of the socket
+ * whose local end is @client and remote end is @server. IPv4-mapped IPv6 addresses match their IPv4 form, so a
+ * dual-stack listener finds IPv4 clients. */
+gboolean ag_peer_user_find_in_table (const char         *table,
+                                     GInetSocketAddress *client,
+                                     GInetSocketAddress *server,
+                                     guint32            *uid);
+
+/* The same over the running kernel's tables (both families). FALSE with @error when the connection is not found
+ * or the tables cannot be read. Reads procfs: memory the kernel formats on demand, no disk. */
+gboolean ag_peer_user_lookup (GSocketAddress *client,
+                              GSocketAddress *server,
+                              guint32        *uid,
+                              GError        **error);
+
+G_END_DECLS

@@ -423,3 +423,76 @@ ag_claude_settings_apply_finish (GAsyncResult *result, char **backup_path, GErro
     *backup_path = *backup != '\0' ? g_steal_pointer (&backup) : NULL;
   return TRUE;
 }
+
+/* Whether @path points Claude Code at @base_url and does not send @api_key yet. */
+static gboolean
+needs_key (const char *path, const char *base_url, const char *api_key, GError **error)
+{
+  g_autoptr(JsonObject) settings = NULL;
+  g_autoptr(GError) local_error = NULL;
+  EnvChange changes[2];
+  JsonObject *env;
+  gboolean exists;
+  guint n;
+
+  settings = load_settings (path, &exists, error);
+  if (settings == NULL)
+    return FALSE;
+  env = lookup_env (settings, &local_error, path);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!exists || env == NULL || g_strcmp0 (json_object_get_string_member_with_default (env, ENV_BASE_URL, NULL),
+                                           base_url) != 0)
+    return FALSE;
+  n = plan_changes (env, base_url, api_key, changes);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (json_object_get_string_member_with_default (env, changes[i].key, NULL), changes[i].value) != 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+give_key_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TaskData *data = task_data;
+  GError *error = NULL;
+  gboolean needed = has_text (data->api_key) && needs_key (data->path, data->base_url, data->api_key, &error);
+
+  if (error == NULL && needed)
+    {
+      g_autofree char *backup = NULL;
+
+      ag_claude_settings_apply (data->path, data->base_url, data->api_key, &backup, &error);
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, needed);
+}
+
+void
+ag_claude_settings_give_key_async (const char *path, const char *base_url, const char *api_key,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = new_task (path, base_url, api_key, cancellable, callback, user_data,
+                                    ag_claude_settings_give_key_async);
+
+  g_task_run_in_thread (task, give_key_thread);
+}
+
+gboolean
+ag_claude_settings_give_key_finish (GAsyncResult *result, gboolean *updated, GError **error)
+{
+  gssize value;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  value = g_task_propagate_int (G_TASK (result), error);
+  if (value < 0)
+    return FALSE;
+  if (updated != NULL)
+    *updated = value > 0;
+  return TRUE;
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "ag-preferences-window-private.h"
+#include "ag-claude-settings.h"
 #include "ag-local-api-key.h"
 
 #include <glib/gi18n.h>
@@ -17,6 +18,9 @@ struct _AgPreferencesWindow
   GtkButton           *api_key_copy_button;
   GtkButton           *api_key_remove_button;
   GtkButton           *api_key_generate_button;
+  GtkSwitch           *require_key_switch;
+  AdwEntryRow         *allowed_hosts_row;
+  AdwEntryRow         *allowed_origins_row;
   AdwComboRow         *strategy_row;
   AdwEntryRow         *opus_row;
   AdwEntryRow         *sonnet_row;
@@ -107,10 +111,17 @@ static void
 sync_api_key (AgPreferencesWindow *self)
 {
   gboolean has_key = ag_local_api_key_is_set (local_api_key (self));
+  GSettings *settings = ag_ui_context_get_settings (self->context);
+  gboolean required = settings != NULL && g_settings_get_boolean (settings, "require-api-key");
+  const char *text;
 
-  adw_action_row_set_subtitle (self->api_key_row,
-                               has_key ? _("Set: every client must send it; addresses beyond loopback are allowed")
-                                       : _("Not set: only clients on this computer can connect"));
+  if (required)
+    text = has_key ? _("Set: every client must send it")
+                   : _("Not set, but required: every client is refused until there is one");
+  else
+    text = has_key ? _("Set: clients on other computers and other users’ clients must send it")
+                   : _("Not set: only your own clients on this computer can connect");
+  adw_action_row_set_subtitle (self->api_key_row, text);
   gtk_widget_set_sensitive (GTK_WIDGET (self->api_key_copy_button), has_key);
   gtk_widget_set_sensitive (GTK_WIDGET (self->api_key_remove_button), has_key);
   sync_address_status (self);
@@ -124,6 +135,39 @@ on_listen_failed (AgProxyService *service, const char *message, gpointer user_da
   g_free (self->listen_error);
   self->listen_error = g_strdup (message);
   sync_address_status (self);
+}
+
+static void
+key_given_to_claude (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(AgPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean updated = FALSE;
+
+  if (!ag_claude_settings_give_key_finish (result, &updated, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      return;
+    }
+  if (updated)
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                      adw_toast_new (_("Claude Code now sends the local API key")));
+}
+
+/* A new key, or the key required from local clients too: a Claude Code already set up for ag-cl gets it, so that
+ * neither locks it out. */
+static void
+give_key_to_agents (AgPreferencesWindow *self)
+{
+  AgProxyService *service = ag_ui_context_get_service (self->context);
+  g_autofree char *url = ag_proxy_service_get_url (service);
+  g_autofree char *path = ag_claude_settings_default_path ();
+  const char *key = ag_local_api_key_get_value (local_api_key (self));
+
+  if (url == NULL || key == NULL)
+    return;
+  ag_claude_settings_give_key_async (path, url, key, self->cancellable, key_given_to_claude, g_object_ref (self));
 }
 
 static void
@@ -141,6 +185,20 @@ api_key_generated (GObject *source, GAsyncResult *result, gpointer user_data)
   memset (key, 0, strlen (key));
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
                                     adw_toast_new (_("New key set: copy it to your clients")));
+  give_key_to_agents (self);
+}
+
+/* Switched on: the key must exist, and the agents set up here must send it. */
+static void
+on_require_key_changed (AgPreferencesWindow *self)
+{
+  sync_api_key (self);
+  if (!g_settings_get_boolean (ag_ui_context_get_settings (self->context), "require-api-key"))
+    return;
+  if (!ag_local_api_key_is_set (local_api_key (self)))
+    ag_local_api_key_generate_async (local_api_key (self), self->cancellable, api_key_generated, g_object_ref (self));
+  else
+    give_key_to_agents (self);
 }
 
 static void
@@ -226,6 +284,39 @@ address_applied (AgPreferencesWindow *self)
   g_autofree char *address = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_row))));
 
   g_settings_set_string (ag_ui_context_get_settings (self->context), "listen-address", address);
+}
+
+/* The allow-list a row edits: "a, b" in the row, ["a", "b"] in GSettings. */
+static const char *
+allowed_list_key (AgPreferencesWindow *self, AdwEntryRow *row)
+{
+  return row == self->allowed_hosts_row ? "allowed-hosts" : "allowed-origins";
+}
+
+static void
+load_allowed_list (AgPreferencesWindow *self, AdwEntryRow *row)
+{
+  g_auto(GStrv) entries = g_settings_get_strv (ag_ui_context_get_settings (self->context),
+                                               allowed_list_key (self, row));
+  g_autofree char *text = g_strjoinv (", ", entries);
+
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+allowed_list_applied (AdwEntryRow *row, AgPreferencesWindow *self)
+{
+  g_auto(GStrv) parts = g_strsplit_set (gtk_editable_get_text (GTK_EDITABLE (row)), ", ", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) entries = NULL;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0')
+      g_strv_builder_add (builder, parts[i]);
+  entries = g_strv_builder_end (builder);
+  g_settings_set_strv (ag_ui_context_get_settings (self->context), allowed_list_key (self, row),
+                       (const char * const *) entries);
+  load_allowed_list (self, row);
 }
 
 static AdwEntryRow *
@@ -334,12 +425,16 @@ ag_preferences_window_constructed (GObject *object)
                                 G_SETTINGS_BIND_DEFAULT, strategy_to_selected, selected_to_strategy, NULL, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (toggles); i++)
     g_settings_bind (settings, toggles[i].key, toggles[i].widget, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "require-api-key", self->require_key_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_swapped (settings, "changed::require-api-key", G_CALLBACK (on_require_key_changed), self);
   /* The address is applied with the row's button: every keystroke would restart the listener. */
   address = g_settings_get_string (settings, "listen-address");
   gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
   g_signal_connect_swapped (settings, "changed::listen-address", G_CALLBACK (on_address_setting_changed),
                             self);
   sync_address_status (self);
+  load_allowed_list (self, self->allowed_hosts_row);
+  load_allowed_list (self, self->allowed_origins_row);
   load_model_map (self);
   for (guint i = 0; i < G_N_ELEMENTS (model_rows); i++)
     {
@@ -402,6 +497,9 @@ ag_preferences_window_class_init (AgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, api_key_copy_button);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, api_key_remove_button);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, api_key_generate_button);
+  gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, require_key_switch);
+  gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, allowed_hosts_row);
+  gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, allowed_origins_row);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, strategy_row);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, opus_row);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, sonnet_row);
@@ -415,6 +513,7 @@ ag_preferences_window_class_init (AgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, generate_api_key);
   gtk_widget_class_bind_template_callback (widget_class, remove_api_key);
   gtk_widget_class_bind_template_callback (widget_class, copy_api_key);
+  gtk_widget_class_bind_template_callback (widget_class, allowed_list_applied);
 }
 
 static void
@@ -430,6 +529,8 @@ ag_preferences_window_new (AgUiContext *context)
 }
 
 AdwActionRow *ag_preferences_window_get_api_key_row (AgPreferencesWindow *self) { return self->api_key_row; }
+GtkSwitch *ag_preferences_window_get_require_key_switch (AgPreferencesWindow *self) { return self->require_key_switch; }
+AdwEntryRow *ag_preferences_window_get_allowed_origins_row (AgPreferencesWindow *self) { return self->allowed_origins_row; }
 GtkButton *
 ag_preferences_window_get_api_key_generate_button (AgPreferencesWindow *self)
 {

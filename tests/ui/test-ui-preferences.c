@@ -7,6 +7,8 @@
 #include "ag-preferences-window-private.h"
 #include "ag-test.h"
 
+#include <glib/gstdio.h>
+
 static void
 test_preferences_port (void)
 {
@@ -62,7 +64,7 @@ test_preferences_api_key (void)
   gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (ui.window));
   gtk_window_present (GTK_WINDOW (preferences));
   g_assert_false (ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (service)));
-  g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==, "Not set: only clients on this computer can connect");
+  g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==, "Not set: only your own clients on this computer can connect");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status_row)));
 
   /* A network address without a key: the listener stops and the row says why (the service also warns). */
@@ -77,7 +79,7 @@ test_preferences_api_key (void)
   gtk_widget_activate (GTK_WIDGET (ag_preferences_window_get_api_key_generate_button (preferences)));
   ui_wait_until (service_has_key_is, GINT_TO_POINTER (TRUE));
   g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==,
-                   "Set: every client must send it; addresses beyond loopback are allowed");
+                   "Set: clients on other computers and other users’ clients must send it");
   g_assert_true (g_regex_match_simple ("^agcl-[A-Za-z0-9_-]{43}$", ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)), 0, 0));
   ag_test_add_secret (ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)));
   g_assert_true (ag_application_set_proxy_enabled (ui.app, TRUE, &error));
@@ -94,13 +96,85 @@ test_preferences_api_key (void)
   ui_wait_until (service_has_key_is, GINT_TO_POINTER (FALSE));
   g_log_set_always_fatal (fatal_levels);
   g_assert_false (ag_proxy_service_get_running (service));
-  g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==, "Not set: only clients on this computer can connect");
+  g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==, "Not set: only your own clients on this computer can connect");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (status_row)));
   g_settings_set_string (ui.settings, "listen-address", "127.0.0.1");
   g_assert_true (ag_application_set_proxy_enabled (ui.app, TRUE, &error));
   g_assert_no_error (error);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (status_row)));
   g_assert_true (ui_connection_accepted (port));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
+static char *claude_settings_path;
+
+static gboolean
+claude_settings_hold_key (gpointer data)
+{
+  const char *key = ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (ag_application_get_service (ui.app)));
+  g_autofree char *contents = NULL;
+
+  return key != NULL && g_file_get_contents (claude_settings_path, &contents, NULL, NULL) &&
+         strstr (contents, key) != NULL;
+}
+
+/* Requiring the key from local clients too, with no key yet and Claude Code already set up for ag-cl: a key is
+ * made, Claude Code's settings get it, and the proxy asks every client for it. */
+static void
+test_preferences_require_key (void)
+{
+  AgProxyService *service = ag_application_get_service (ui.app);
+  g_autoptr(AgUiContext) context = ui_context_new ();
+  AgPreferencesWindow *preferences = ag_preferences_window_new (context);
+  AdwActionRow *key_row = ag_preferences_window_get_api_key_row (preferences);
+  g_autofree char *url = ag_proxy_service_get_url (service);
+  g_autofree char *claude_dir = g_build_filename (g_get_home_dir (), ".claude", NULL);
+  g_autofree char *settings = g_strdup_printf ("{\"env\":{\"ANTHROPIC_BASE_URL\":\"%s\","
+                                               "\"ANTHROPIC_AUTH_TOKEN\":\"ag-cl\"}}", url);
+  AgRequestGuard *guard = ag_proxy_server_get_guard (ag_proxy_service_get_server (service));
+  g_autoptr(GError) error = NULL;
+
+  claude_settings_path = g_build_filename (claude_dir, "settings.json", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (claude_dir, 0700), ==, 0);
+  g_file_set_contents (claude_settings_path, settings, -1, &error);
+  g_assert_no_error (error);
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (ui.window));
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_assert_false (ag_local_api_key_is_set (ag_proxy_service_get_local_api_key (service)));
+  g_assert_false (gtk_switch_get_active (ag_preferences_window_get_require_key_switch (preferences)));
+
+  gtk_switch_set_active (ag_preferences_window_get_require_key_switch (preferences), TRUE);
+  g_assert_true (g_settings_get_boolean (ui.settings, "require-api-key"));
+  g_assert_true (ag_request_guard_get_require_api_key (guard));
+  ui_wait_until (service_has_key_is, GINT_TO_POINTER (TRUE));
+  ag_test_add_secret (ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)));
+  ui_wait_until (claude_settings_hold_key, NULL);
+  g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==, "Set: every client must send it");
+
+  /* An allowed origin, typed with stray spaces and commas, is stored as a list. */
+  {
+    AdwEntryRow *origins_row = ag_preferences_window_get_allowed_origins_row (preferences);
+    g_auto(GStrv) stored = NULL;
+
+    gtk_editable_set_text (GTK_EDITABLE (origins_row), " https://app.example,, http://localhost:* ");
+    g_signal_emit_by_name (origins_row, "apply");
+    stored = g_settings_get_strv (ui.settings, "allowed-origins");
+    g_assert_cmpuint (g_strv_length (stored), ==, 2);
+    g_assert_cmpstr (stored[0], ==, "https://app.example");
+    g_assert_cmpstr (stored[1], ==, "http://localhost:*");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (origins_row)), ==, "https://app.example, http://localhost:*");
+  }
+  ui_settle (100);
+  ui_save_screenshot (GTK_WIDGET (preferences), "preferences-require-key");
+
+  gtk_switch_set_active (ag_preferences_window_get_require_key_switch (preferences), FALSE);
+  g_assert_false (ag_request_guard_get_require_api_key (guard));
+  g_settings_reset (ui.settings, "allowed-origins");
+  ag_local_api_key_clear_async (ag_proxy_service_get_local_api_key (service), NULL, api_key_cleared, NULL);
+  ui_wait_until (service_has_key_is, GINT_TO_POINTER (FALSE));
+  /* The settings file held a key on purpose; it is not part of the scan at rest. */
+  g_remove (claude_settings_path);
+  g_clear_pointer (&claude_settings_path, g_free);
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
@@ -121,6 +195,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ui/preferences/port", test_preferences_port);
   g_test_add_func ("/ui/preferences/api-key", test_preferences_api_key);
+  g_test_add_func ("/ui/preferences/require-key", test_preferences_require_key);
   g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
   return ui_test_run ();
 }

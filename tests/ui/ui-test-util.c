@@ -268,6 +268,7 @@ gboolean
 ui_test_init (int *argc, char ***argv, const char *name)
 {
   g_autofree char *config_dir = NULL;
+  g_autofree char *home_dir = NULL;
   g_autofree char *keyfile = NULL;
   g_autofree char *profile = g_strconcat ("test-ui-", name, NULL);
   g_autofree char *dir_name = g_strconcat ("ui-", name, NULL);
@@ -279,6 +280,9 @@ ui_test_init (int *argc, char ***argv, const char *name)
   keyfile = g_build_filename (config_dir, "glib-2.0", "settings", "keyfile", NULL);
   g_remove (keyfile);
   g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
+  /* A home of its own: "Use with Claude Code" and the key hand-over write ~/.claude/settings.json. */
+  home_dir = g_build_filename (test_dir, "home", NULL);
+  g_setenv ("HOME", home_dir, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
   /* Its own keyring profile: integration tests and the other UI test files use theirs. */
   g_setenv ("AGCL_PROFILE", profile, TRUE);

@@ -297,6 +297,65 @@ test_apply_async (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (contents, "\"ANTHROPIC_BASE_URL\": \"http://127.0.0.1:8045\""));
 }
 
+static gboolean
+give_key (Fixture *f, const char *url, const char *key)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  gboolean updated = -1;
+
+  ag_claude_settings_give_key_async (f->path, url, key, NULL, ag_test_store_result, &slot);
+  result = ag_test_await (&slot);
+  g_assert_true (ag_claude_settings_give_key_finish (result, &updated, &error));
+  g_assert_no_error (error);
+  return updated;
+}
+
+static guint
+count_backups (Fixture *f)
+{
+  g_autofree char *claude_dir = g_path_get_dirname (f->path);
+  g_autoptr(GDir) dir = g_dir_open (claude_dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    n += g_str_has_prefix (name, "settings.json.bak-");
+  return n;
+}
+
+/* A new key (or require-api-key switched on) reaches a Claude Code already pointed at this ag-cl, and only that
+ * one: the placeholder is replaced (with a backup), a second time changes nothing, a file pointing elsewhere is
+ * left byte for byte, and a missing file is not created. */
+static void
+test_give_key (Fixture *f, gconstpointer data)
+{
+  const char *elsewhere = "{\"env\":{\"ANTHROPIC_BASE_URL\":\"https://api.example\",\"ANTHROPIC_AUTH_TOKEN\":\"x\"}}";
+  g_autofree char *contents = NULL;
+  g_autofree char *unchanged = NULL;
+
+  g_assert_false (give_key (f, URL, "agcl-key-one"));
+  g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
+
+  write_settings (f, "{\"model\":\"opus\",\"env\":{\"ANTHROPIC_BASE_URL\":\"" URL "\","
+                     "\"ANTHROPIC_AUTH_TOKEN\":\"ag-cl\"}}");
+  g_assert_true (give_key (f, URL, "agcl-key-one"));
+  contents = read_file (f->path);
+  g_assert_nonnull (strstr (contents, "\"ANTHROPIC_AUTH_TOKEN\": \"agcl-key-one\""));
+  g_assert_nonnull (strstr (contents, "\"model\": \"opus\""));
+  g_assert_cmpuint (count_backups (f), ==, 1);
+  g_assert_false (give_key (f, URL, "agcl-key-one"));
+  g_assert_cmpuint (count_backups (f), ==, 1);
+  /* No key to give: the one there stays. */
+  g_assert_false (give_key (f, URL, NULL));
+
+  write_settings (f, elsewhere);
+  g_assert_false (give_key (f, URL, "agcl-key-two"));
+  unchanged = read_file (f->path);
+  g_assert_cmpstr (unchanged, ==, elsewhere);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -312,6 +371,7 @@ main (int argc, char **argv)
   ADD ("/claude-settings/env-not-object-refused", test_env_not_object_refused);
   ADD ("/claude-settings/preview", test_preview);
   ADD ("/claude-settings/apply-async", test_apply_async);
+  ADD ("/claude-settings/give-key", test_give_key);
 #undef ADD
   g_test_add_func ("/claude-settings/export-lines", test_export_lines);
   return g_test_run ();

@@ -121,6 +121,25 @@ lookup_env (JsonObject *settings, GError **error, const char *path)
   return json_node_get_object (env);
 }
 
+/* The file as an object (*@exists: whether there was one) and its "env" object in *@env (NULL when it has none);
+ * NULL with @error when either cannot be used. */
+static JsonObject *
+load_settings_and_env (const char *path, gboolean *exists, JsonObject **env, GError **error)
+{
+  g_autoptr(JsonObject) settings = load_settings (path, exists, error);
+  GError *local_error = NULL;
+
+  if (settings == NULL)
+    return NULL;
+  *env = lookup_env (settings, &local_error, path);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  return g_steal_pointer (&settings);
+}
+
 static const char *
 shown_value (const char *value, gboolean secret)
 {
@@ -133,7 +152,6 @@ static char *
 build_preview (const char *path, const char *base_url, const char *api_key, GError **error)
 {
   g_autoptr(JsonObject) settings = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *heading = NULL;
   EnvChange changes[2];
@@ -141,15 +159,9 @@ build_preview (const char *path, const char *base_url, const char *api_key, GErr
   gboolean exists;
   guint n;
 
-  settings = load_settings (path, &exists, error);
+  settings = load_settings_and_env (path, &exists, &env, error);
   if (settings == NULL)
     return NULL;
-  env = lookup_env (settings, &local_error, path);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
 
   n = plan_changes (env, base_url, api_key, changes);
   for (guint i = 0; i < n; i++)
@@ -275,15 +287,9 @@ ag_claude_settings_apply (const char *path, const char *base_url, const char *ap
 
   g_return_val_if_fail (path != NULL && base_url != NULL, FALSE);
 
-  settings = load_settings (path, &exists, error);
+  settings = load_settings_and_env (path, &exists, &env, error);
   if (settings == NULL)
     return FALSE;
-  env = lookup_env (settings, &local_error, path);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
   if (env == NULL)
     {
       env = json_object_new ();
@@ -429,21 +435,14 @@ static gboolean
 needs_key (const char *path, const char *base_url, const char *api_key, GError **error)
 {
   g_autoptr(JsonObject) settings = NULL;
-  g_autoptr(GError) local_error = NULL;
   EnvChange changes[2];
   JsonObject *env;
   gboolean exists;
   guint n;
 
-  settings = load_settings (path, &exists, error);
+  settings = load_settings_and_env (path, &exists, &env, error);
   if (settings == NULL)
     return FALSE;
-  env = lookup_env (settings, &local_error, path);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
   if (!exists || env == NULL || g_strcmp0 (json_object_get_string_member_with_default (env, ENV_BASE_URL, NULL),
                                            base_url) != 0)
     return FALSE;

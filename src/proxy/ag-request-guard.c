@@ -131,7 +131,8 @@ normalized_list (const char * const *entries, char strip)
 
   for (gsize i = 0; entries != NULL && entries[i] != NULL; i++)
     {
-      char *entry = g_ascii_strdown (g_strstrip (g_strdup (entries[i])), -1);
+      g_autofree char *copy = g_strdup (entries[i]);
+      char *entry = g_ascii_strdown (g_strstrip (copy), -1);
       gsize length = strlen (entry);
 
       if (strip != '\0' && length > 0 && entry[length - 1] == strip)

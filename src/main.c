@@ -10,6 +10,7 @@
 
 #include "ag-account-cli.h"
 #include "ag-api-key-cli.h"
+#include "ag-autostart-cli.h"
 #include "ag-ui-module.h"
 #include "ag-log-cli.h"
 #include "ag-proxy-service.h"
@@ -152,6 +153,8 @@ main (int argc, char **argv)
     return ag_log_cli_run (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "api-key"))
     return ag_api_key_cli_run (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "autostart"))
+    return ag_autostart_cli_run (argc - 1, argv + 1);
 
   context = g_option_context_new ("[account add|list|remove … | log … | api-key show|generate|clear]");
   g_option_context_set_summary (context,
@@ -163,7 +166,8 @@ main (int argc, char **argv)
                                 "  ag-cl account remove EMAIL            remove an account\n"
                                 "  ag-cl log [--limit N] [--since 1h]    show the last requests\n"
                                 "  ag-cl api-key show|generate|clear     the local API key clients must send (needed to\n"
-                                "                                        listen beyond loopback)");
+                                "                                        listen beyond loopback)\n"
+                                "  ag-cl autostart on|off|status         start in the tray when you log in");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

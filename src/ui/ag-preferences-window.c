@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "ag-preferences-window-private.h"
+#include "ag-autostart.h"
 #include "ag-claude-settings.h"
 #include "ag-local-api-key.h"
 
@@ -19,6 +20,7 @@ struct _AgPreferencesWindow
   GtkButton           *api_key_remove_button;
   GtkButton           *api_key_generate_button;
   GtkSwitch           *require_key_switch;
+  GtkSwitch           *autostart_switch;
   AdwEntryRow         *allowed_hosts_row;
   AdwEntryRow         *allowed_origins_row;
   AdwComboRow         *strategy_row;
@@ -286,6 +288,58 @@ address_applied (AgPreferencesWindow *self)
   g_settings_set_string (ag_ui_context_get_settings (self->context), "listen-address", address);
 }
 
+static void on_autostart_toggled (AgPreferencesWindow *self);
+
+/* Shows what is registered, without asking to register it again. */
+static void
+show_autostart (AgPreferencesWindow *self, gboolean enabled)
+{
+  g_signal_handlers_block_by_func (self->autostart_switch, on_autostart_toggled, self);
+  gtk_switch_set_active (self->autostart_switch, enabled);
+  g_signal_handlers_unblock_by_func (self->autostart_switch, on_autostart_toggled, self);
+}
+
+static void
+autostart_set (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(AgPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean now_enabled = FALSE;
+
+  if (!ag_autostart_set_finish (result, &now_enabled, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
+      now_enabled = g_settings_get_boolean (ag_ui_context_get_settings (self->context), "autostart");
+    }
+  /* In a sandbox nothing else remembers what the portal granted. */
+  g_settings_set_boolean (ag_ui_context_get_settings (self->context), "autostart", now_enabled);
+  show_autostart (self, now_enabled);
+}
+
+static void
+on_autostart_toggled (AgPreferencesWindow *self)
+{
+  g_autofree char *executable = ag_autostart_default_executable ();
+
+  ag_autostart_set_async (gtk_switch_get_active (self->autostart_switch), executable, self->cancellable,
+                          autostart_set, g_object_ref (self));
+}
+
+/* The entry on disk is the truth outside a sandbox (the user may have removed it in the desktop's settings); in
+ * one, the portal's last answer. */
+static void
+load_autostart (AgPreferencesWindow *self)
+{
+  AgAutostartState state = ag_autostart_get_state ();
+
+  show_autostart (self, state == AG_AUTOSTART_UNKNOWN
+                          ? g_settings_get_boolean (ag_ui_context_get_settings (self->context), "autostart")
+                          : state == AG_AUTOSTART_ON);
+  g_signal_connect_swapped (self->autostart_switch, "notify::active", G_CALLBACK (on_autostart_toggled), self);
+}
+
 /* The allow-list a row edits: "a, b" in the row, ["a", "b"] in GSettings. */
 static const char *
 allowed_list_key (AgPreferencesWindow *self, AdwEntryRow *row)
@@ -433,6 +487,7 @@ ag_preferences_window_constructed (GObject *object)
   g_signal_connect_swapped (settings, "changed::listen-address", G_CALLBACK (on_address_setting_changed),
                             self);
   sync_address_status (self);
+  load_autostart (self);
   load_allowed_list (self, self->allowed_hosts_row);
   load_allowed_list (self, self->allowed_origins_row);
   load_model_map (self);
@@ -498,6 +553,7 @@ ag_preferences_window_class_init (AgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, api_key_remove_button);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, api_key_generate_button);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, require_key_switch);
+  gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, autostart_switch);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, allowed_hosts_row);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, allowed_origins_row);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, strategy_row);
@@ -530,6 +586,7 @@ ag_preferences_window_new (AgUiContext *context)
 
 AdwActionRow *ag_preferences_window_get_api_key_row (AgPreferencesWindow *self) { return self->api_key_row; }
 GtkSwitch *ag_preferences_window_get_require_key_switch (AgPreferencesWindow *self) { return self->require_key_switch; }
+GtkSwitch *ag_preferences_window_get_autostart_switch (AgPreferencesWindow *self) { return self->autostart_switch; }
 AdwEntryRow *ag_preferences_window_get_allowed_origins_row (AgPreferencesWindow *self) { return self->allowed_origins_row; }
 GtkButton *
 ag_preferences_window_get_api_key_generate_button (AgPreferencesWindow *self)

@@ -2,6 +2,7 @@
 /* The preferences window (under Xvfb) over the running app: moving the proxy to another port, and the local API
  * key with a listen address beyond loopback. */
 #include "ui-test-util.h"
+#include "ag-autostart.h"
 #include "ag-local-api-key.h"
 #include "ag-overview-page-private.h"
 #include "ag-preferences-window-private.h"
@@ -178,6 +179,48 @@ test_preferences_require_key (void)
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
+static gboolean
+autostart_entry_is (gpointer data)
+{
+  g_autofree char *path = ag_autostart_entry_path ();
+
+  return g_file_test (path, G_FILE_TEST_EXISTS) == GPOINTER_TO_INT (data);
+}
+
+/* "Start at Login" writes the XDG autostart entry (in this test's XDG_CONFIG_HOME) and removes it, and the switch
+ * shows what is on disk when the window opens. */
+static void
+test_preferences_autostart (void)
+{
+  g_autoptr(AgUiContext) context = ui_context_new ();
+  gboolean cleared = ag_autostart_set_file (FALSE, "ag-cl", NULL);   /* an earlier run's entry */
+  AgPreferencesWindow *preferences = ag_preferences_window_new (context);
+  GtkSwitch *toggle = ag_preferences_window_get_autostart_switch (preferences);
+  g_autofree char *path = ag_autostart_entry_path ();
+  g_autofree char *contents = NULL;
+
+  g_assert_true (cleared);
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (ui.window));
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_assert_false (gtk_switch_get_active (toggle));
+  gtk_switch_set_active (toggle, TRUE);
+  AG_TEST_WAIT (g_settings_get_boolean (ui.settings, "autostart"), AG_TEST_TIMEOUT_MS);
+  g_assert_true (autostart_entry_is (GINT_TO_POINTER (TRUE)));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, " --background\n"));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  /* A new window reads the entry back. */
+  preferences = ag_preferences_window_new (context);
+  toggle = ag_preferences_window_get_autostart_switch (preferences);
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_assert_true (gtk_switch_get_active (toggle));
+  gtk_switch_set_active (toggle, FALSE);
+  AG_TEST_WAIT (!g_settings_get_boolean (ui.settings, "autostart"), AG_TEST_TIMEOUT_MS);
+  g_assert_true (autostart_entry_is (GINT_TO_POINTER (FALSE)));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
 /* After the port and address changes and the API key: the settings store on disk and the data directory hold
  * neither the local API key nor any token. */
 static void
@@ -196,6 +239,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/preferences/port", test_preferences_port);
   g_test_add_func ("/ui/preferences/api-key", test_preferences_api_key);
   g_test_add_func ("/ui/preferences/require-key", test_preferences_require_key);
+  g_test_add_func ("/ui/preferences/autostart", test_preferences_autostart);
   g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
   return ui_test_run ();
 }

@@ -174,6 +174,12 @@ main (int argc, char **argv)
       g_printerr ("ag-cl: %s\n", error->message);
       return 2;
     }
+  /* Whatever is left is no option and no subcommand: a typo must not start the app. */
+  if (argc > 1)
+    {
+      g_printerr ("ag-cl: unknown command “%s”; see “ag-cl --help”\n", argv[1]);
+      return 2;
+    }
   if (version)
     {
       g_print ("ag-cl %s\n", AG_VERSION);

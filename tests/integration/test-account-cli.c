@@ -91,6 +91,40 @@ test_scenario (gconstpointer data)
   ag_test_harness_free (harness);
 }
 
+/* A mistyped subcommand is an error with a hint (it used to start the desktop app); every subcommand has --help. */
+static void
+test_command_line (void)
+{
+  AgTestHarness *harness = ag_test_harness_new (NULL);
+  const struct {
+    const char *args[4];
+    int         status;
+    const char *out;     /* in stdout, or NULL */
+    const char *err;     /* in stderr, or NULL */
+  } cases[] = {
+    { { "acount", "list", NULL }, 2, NULL, "ag-cl: unknown command “acount”; see “ag-cl --help”" },
+    { { "--version", NULL }, 0, "ag-cl ", NULL },
+    { { "account", "--help", NULL }, 0, "ag-cl account", NULL },
+    { { "api-key", "--help", NULL }, 0, "ag-cl api-key show", NULL },
+    { { "log", "--help", NULL }, 0, "--since", NULL },
+    { { "autostart", "--help", NULL }, 0, "ag-cl autostart on", NULL },
+    { { "autostart", "sometimes", NULL }, 2, NULL, "unknown autostart command" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      int status = ag_test_harness_run_cli (harness, cases[i].args, NULL, &out, &err);
+
+      if (status != cases[i].status || (cases[i].out != NULL && strstr (out, cases[i].out) == NULL) ||
+          (cases[i].err != NULL && strstr (err, cases[i].err) == NULL))
+        g_error ("ag-cl %s %s: exit %d, stdout %s, stderr %s", cases[i].args[0],
+                 cases[i].args[1] != NULL ? cases[i].args[1] : "", status, out, err);
+    }
+  ag_test_harness_free (harness);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -99,6 +133,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/account-cli/add-list-remove", &scenarios[0], test_scenario);
   g_test_add_data_func ("/account-cli/revoked-token", &scenarios[1], test_scenario);
   g_test_add_data_func ("/account-cli/usage-errors", &scenarios[2], test_scenario);
+  g_test_add_func ("/account-cli/command-line", test_command_line);
 
   return g_test_run ();
 }

@@ -34,6 +34,12 @@ cat > "$WORK/script.json" <<JSON
 }
 JSON
 
+# The exhausted account is the one the pool prefers, so the first request meets its quota and rotates, whatever
+# order the keyring hands the accounts over in.
+mkdir -p "$WORK/config/glib-2.0/settings"
+printf "[io/github/agcl/AgCl]\npreferred-account='user1@example.com'\n" > "$WORK/config/glib-2.0/settings/keyfile"
+export GSETTINGS_BACKEND=keyfile XDG_CONFIG_HOME="$WORK/config"
+
 start_mock "$WORK/script.json"
 add_account rt-1 user1@example.com
 add_account rt-2 user2@example.com

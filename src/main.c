@@ -10,6 +10,7 @@
 
 #include "ag-account-cli.h"
 #include "ag-api-key-cli.h"
+#include "ag-device-cli.h"
 #include "ag-ui-module.h"
 #include "ag-log-cli.h"
 #include "ag-proxy-service.h"
@@ -152,8 +153,12 @@ main (int argc, char **argv)
     return ag_log_cli_run (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "api-key"))
     return ag_api_key_cli_run (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "device"))
+    return ag_device_cli_run (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "ide"))
+    return ag_ide_cli_run (argc - 1, argv + 1);
 
-  context = g_option_context_new ("[account add|list|remove … | log … | api-key show|generate|clear]");
+  context = g_option_context_new ("[account add|list|remove … | log … | api-key show|generate|clear | device … | ide …]");
   g_option_context_set_summary (context,
                                 "Use your Google Antigravity accounts from Claude Code: a local Anthropic API proxy.\n\n"
                                 "  ag-cl                                 the desktop app (proxy, window, tray)\n"
@@ -163,7 +168,10 @@ main (int argc, char **argv)
                                 "  ag-cl account remove EMAIL            remove an account\n"
                                 "  ag-cl log [--limit N] [--since 1h]    show the last requests\n"
                                 "  ag-cl api-key show|generate|clear     the local API key clients must send (needed to\n"
-                                "                                        listen beyond loopback)");
+                                "                                        listen beyond loopback)\n"
+                                "  ag-cl device show|generate|capture|history EMAIL, device restore EMAIL VERSION\n"
+                                "                                        an account's device profile (IDE identity)\n"
+                                "  ag-cl ide status|switch EMAIL|reset   sign the Antigravity IDE in as an account");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

@@ -226,6 +226,7 @@ static void
 profile_ensured (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   AgAntigravitySwitch *self = g_task_get_source_object (task);
   Job *job = g_task_get_task_data (task);
   GError *error = NULL;
@@ -238,7 +239,7 @@ profile_ensured (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   job->profile = ag_device_profile_copy (version->profile);
-  ag_oauth_client_refresh_async (self->oauth, job->refresh_token, g_task_get_cancellable (task), tokens_refreshed,
+  ag_oauth_client_refresh_async (self->oauth, job->refresh_token, cancellable, tokens_refreshed,
                                  g_steal_pointer (&task));
 }
 
@@ -259,6 +260,7 @@ static void
 baseline_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   AgAntigravitySwitch *self = g_task_get_source_object (task);
   Job *job = g_task_get_task_data (task);
   GError *error = NULL;
@@ -273,7 +275,7 @@ baseline_read (GObject *source, GAsyncResult *result, gpointer user_data)
   switch (job->kind)
     {
     case JOB_SWITCH:
-      ag_device_store_ensure_async (self->devices, job->email, g_task_get_cancellable (task), profile_ensured,
+      ag_device_store_ensure_async (self->devices, job->email, cancellable, profile_ensured,
                                     g_steal_pointer (&task));
       return;
     case JOB_RESET:
@@ -291,7 +293,7 @@ baseline_read (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_pointer (task, g_steal_pointer (&job->plan), (GDestroyNotify) ag_antigravity_plan_free);
       return;
     case JOB_CAPTURE:
-      ag_device_store_add_async (self->devices, job->email, job->current, "captured", g_task_get_cancellable (task),
+      ag_device_store_add_async (self->devices, job->email, job->current, "captured", cancellable,
                                  captured, g_steal_pointer (&task));
       return;
     case JOB_STATUS:
@@ -306,6 +308,7 @@ static void
 owner_found (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Job *job = g_task_get_task_data (task);
   GError *error = NULL;
 
@@ -315,7 +318,7 @@ owner_found (GObject *source, GAsyncResult *result, gpointer user_data)
       job_fail (task, error);
       return;
     }
-  ag_device_store_get_baseline_async (AG_DEVICE_STORE (source), g_task_get_cancellable (task), baseline_read,
+  ag_device_store_get_baseline_async (AG_DEVICE_STORE (source), cancellable, baseline_read,
                                       g_steal_pointer (&task));
 }
 

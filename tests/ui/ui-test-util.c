@@ -314,13 +314,13 @@ ui_test_start (void)
   g_autofree char *ide_folder = NULL;
   g_autofree char *data_dir = g_build_filename (test_dir, "data", NULL);
 
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 6; i++)
     {
       const char *suffixes[] = { "", "-wal", "-shm" };
-      g_autofree char *file = g_strconcat ("history.db", suffixes[i], NULL);
-      g_autofree char *history = g_build_filename (data_dir, file, NULL);
+      g_autofree char *file = g_strconcat (i < 3 ? "history.db" : "devices.db", suffixes[i % 3], NULL);
+      g_autofree char *database = g_build_filename (data_dir, file, NULL);
 
-      g_remove (history);
+      g_remove (database);
     }
   g_setenv ("AGCL_DATA_DIR", data_dir, TRUE);
   ide_state = make_ide_state ();

@@ -251,6 +251,26 @@ baseline_clicked (AgDevicesPage *self)
   ask (self, NULL);
 }
 
+void
+ag_devices_page_ask_switch (AgDevicesPage *self, const char *email)
+{
+  g_return_if_fail (AG_IS_DEVICES_PAGE (self));
+
+  /* A pending account or an open dialog means a confirmation or a switch is under way already. */
+  if (self->pending != NULL || self->dialog != NULL)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (self->accounts); i++)
+    {
+      g_autoptr(AgAccount) account = g_list_model_get_item (self->accounts, i);
+
+      if (g_strcmp0 (ag_account_get_email (account), email) == 0)
+        {
+          ask (self, account);
+          return;
+        }
+    }
+}
+
 static GtkWidget *
 create_row (gpointer item, gpointer user_data)
 {

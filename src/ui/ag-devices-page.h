@@ -16,5 +16,8 @@ G_DECLARE_FINAL_TYPE (AgDevicesPage, ag_devices_page, AG, DEVICES_PAGE, AdwBin)
 GtkWidget *ag_devices_page_new (AgUiContext *context);
 /* Reads the IDE's status again (after a switch made elsewhere, e.g. from the tray). */
 void       ag_devices_page_refresh (AgDevicesPage *self);
+/* Asks, as the account's Switch button does, to switch Antigravity to the account @email (the tray's "Use in
+ * Antigravity"); nothing when no such account is listed or another switch is being asked or made. */
+void       ag_devices_page_ask_switch (AgDevicesPage *self, const char *email);
 
 G_END_DECLS

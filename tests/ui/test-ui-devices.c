@@ -70,6 +70,22 @@ test_generate (void)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
 }
 
+/* The tray's "Use in Antigravity" (app.use-in-antigravity) opens the same confirmation; Cancel writes nothing. */
+static void
+test_tray_asks (void)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (ui.app), "use-in-antigravity",
+                                  g_variant_new_string ("ide@example.com"));
+  ui_wait_until (dialog_open, NULL);
+  g_assert_cmpstr (ag_window_get_visible_page (ui.window), ==, "devices");
+  g_assert_cmpstr (adw_message_dialog_get_heading (ag_devices_page_get_dialog (page ())), ==,
+                   "Switch Antigravity to ide@example.com?");
+  adw_message_dialog_response (ag_devices_page_get_dialog (page ()), "cancel");
+  g_assert_null (ag_devices_page_get_dialog (page ()));
+  ui_wait_until (page_idle, NULL);
+  g_assert_cmpstr (ag_devices_page_get_signed_in (page ()), ==, "None of these accounts");
+}
+
 static void
 test_switch_from_window (void)
 {
@@ -124,6 +140,7 @@ main (int argc, char **argv)
   g_object_unref (ui_add_account ("rt-ide"));
   g_test_add_func ("/ui/devices/status", test_status);
   g_test_add_func ("/ui/devices/generate", test_generate);
+  g_test_add_func ("/ui/devices/tray-asks", test_tray_asks);
   g_test_add_func ("/ui/devices/switch-from-window", test_switch_from_window);
   return ui_test_run ();
 }

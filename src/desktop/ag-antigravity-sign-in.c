@@ -153,20 +153,48 @@ ag_antigravity_sign_in_merge_unified (const char *topic_base64, const AgAntigrav
   return g_base64_encode (topic->data, topic->len);
 }
 
+/* Every item that already answers to the attributes gets the new value, whoever wrote it (secret-tool adds
+ * xdg:schema, Go's keyring library does not): the IDE reads whichever the Secret Service lists first. Only when
+ * there is none is a new item created. */
+static gboolean
+store_value (const char *value, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_NONE, cancellable, error);
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(SecretValue) secret = NULL;
+  GList *items;
+  gboolean ok = TRUE;
+
+  if (service == NULL)
+    return FALSE;
+  attributes = secret_attributes_build (&keyring_schema, "service", "gemini", "username", "antigravity", NULL);
+  items = secret_service_search_sync (service, &keyring_schema, attributes, SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK,
+                                      cancellable, error);
+  if (items == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  secret = secret_value_new (value, -1, "text/plain");
+  for (GList *l = items; l != NULL && ok; l = l->next)
+    ok = secret_item_set_secret_sync (l->data, secret, cancellable, error);
+  g_list_free_full (items, g_object_unref);
+  if (items == NULL)
+    ok = secret_password_store_sync (&keyring_schema, SECRET_COLLECTION_DEFAULT, "gemini", value, cancellable, error,
+                                     "service", "gemini", "username", "antigravity", NULL);
+  return ok;
+}
+
 gboolean
 ag_antigravity_sign_in_store_keyring (const AgAntigravitySignIn *sign_in, GCancellable *cancellable,
                                       GError **error)
 {
   g_autofree char *value = ag_antigravity_sign_in_to_keyring_json (sign_in);
   g_autoptr(GError) local_error = NULL;
-  gboolean stored;
+  gboolean stored = store_value (value, cancellable, &local_error);
 
-  stored = secret_password_store_sync (&keyring_schema, SECRET_COLLECTION_DEFAULT, "gemini", value, cancellable,
-                                       &local_error, "service", "gemini", "username", "antigravity", NULL);
   memset (value, 0, strlen (value));
   if (!stored)
     g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_KEYRING,
-                 "the keyring refused Antigravity's sign-in: %s", local_error->message);
+                 "the keyring refused Antigravity's sign-in: %s",
+                 local_error != NULL ? local_error->message : "unknown error");
   return stored;
 }
 

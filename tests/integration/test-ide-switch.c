@@ -238,6 +238,40 @@ assert_sign_in (Fixture *fixture, const char *token)
     }
 }
 
+/* An item as Go's keyring library (agy) writes it: the two attributes and no xdg:schema. */
+static void
+store_go_style_item (void)
+{
+  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_LOAD_COLLECTIONS, NULL, NULL);
+  g_autoptr(SecretCollection) collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                                             SECRET_COLLECTION_NONE, NULL, NULL);
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(SecretValue) value = secret_value_new ("{\"token\":{\"refresh_token\":\"1//ide-own\"}}", -1,
+                                                   "text/plain");
+  g_autoptr(SecretItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (collection);
+  g_hash_table_insert (attributes, "service", "gemini");
+  g_hash_table_insert (attributes, "username", "antigravity");
+  item = secret_item_create_sync (collection, NULL, attributes, "Password for 'antigravity' on 'gemini'", value,
+                                  SECRET_ITEM_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static guint
+count_ide_items (void)
+{
+  g_autoptr(GError) error = NULL;
+  GList *items = secret_password_search_sync (&ide_schema, SECRET_SEARCH_ALL, NULL, &error, "service", "gemini",
+                                              "username", "antigravity", NULL);
+  guint count = g_list_length (items);
+
+  g_assert_no_error (error);
+  g_list_free_full (items, g_object_unref);
+  return count;
+}
+
 static guint
 count_backups (Fixture *fixture, const char *prefix, GBytes *original)
 {
@@ -290,7 +324,15 @@ test_switch_a_b_reset (Fixture *fixture, gconstpointer data)
   g_assert_true (g_str_has_suffix (declined, "Continue? [y/N] Nothing was changed.\n"));
   g_assert_cmpuint (count_backups (fixture, "storage.json.backup-", NULL), ==, 0);
 
+  /* The item agy made itself is the one updated, not shadowed by a second one. */
+  if (!fixture->unified)
+    {
+      store_go_style_item ();
+      g_assert_cmpuint (count_ide_items (), ==, 1);
+    }
   out = run_ok (fixture, switch_a, NULL);
+  if (!fixture->unified)
+    g_assert_cmpuint (count_ide_items (), ==, 1);
   g_assert_nonnull (strstr (out, "Antigravity now signs in as user1@example.com, with a device profile generated "
                                  "for it just now.\n"));
   profile_a = bound_profile (fixture, "user1@example.com");

@@ -19,7 +19,7 @@ struct _AgDevicesPage
   AgUiContext      *context;
   GListModel       *accounts;
   GCancellable     *cancellable;
-  AdwMessageDialog *dialog;
+  AdwMessageDialog *dialog;    /* weak: the window may destroy it first */
   AgAccount        *pending;    /* the account the open dialog would switch to; NULL: the baseline */
   gboolean          ide_found;
   guint             busy;
@@ -155,7 +155,7 @@ switched (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 dialog_response (AdwMessageDialog *dialog, const char *response, AgDevicesPage *self)
 {
-  self->dialog = NULL;
+  g_clear_weak_pointer (&self->dialog);
   if (!g_str_equal (response, "switch"))
     {
       g_clear_object (&self->pending);
@@ -219,8 +219,9 @@ previewed (GObject *source, GAsyncResult *result, gpointer user_data)
             : g_strdup (_("Put Back This Computer’s Own Identity?"));
   body = describe_plan (self, plan);
   root = gtk_widget_get_root (GTK_WIDGET (self));
-  self->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                             heading, body));
+  g_set_weak_pointer (&self->dialog,
+                      ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                                  heading, body)));
   adw_message_dialog_add_responses (self->dialog, "cancel", _("_Cancel"), "switch",
                                     plan->running ? _("_Close Antigravity and Switch") : _("_Switch"), NULL);
   adw_message_dialog_set_response_appearance (self->dialog, "switch", ADW_RESPONSE_SUGGESTED);
@@ -316,7 +317,7 @@ ag_devices_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
-  self->dialog = NULL;
+  g_clear_weak_pointer (&self->dialog);
   g_clear_object (&self->pending);
   g_clear_object (&self->accounts);
   g_clear_object (&self->context);

@@ -573,15 +573,17 @@ find_ide_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellab
   g_task_return_boolean (task, install != NULL);
 }
 
+/* @user_data is the tray, not a reference: a tray disposed meanwhile has cancelled the lookup, and a lookup that
+ * outlives it must not keep it (and the application) alive. */
 static void
 ide_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  AgTray *self;
   gboolean found = g_task_propagate_boolean (G_TASK (result), NULL);
+  AgTray *self;
 
-  if (g_task_had_error (G_TASK (result)) || g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     return;
-  self = AG_TRAY (source);
+  self = AG_TRAY (user_data);
   self->ide_found = found;
   if (found)
     rebuild_menu (self);
@@ -591,9 +593,8 @@ ide_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 look_for_ide (AgTray *self)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, ide_looked_up, NULL);
+  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, ide_looked_up, self);
 
-  g_task_set_check_cancellable (task, TRUE);
   g_task_run_in_thread (task, find_ide_in_thread);
 }
 

@@ -259,12 +259,15 @@ store_go_style_item (void)
   g_assert_no_error (error);
 }
 
+/* Through SecretService, as the writer searches: libsecret 0.20's secret_password_search_sync leaks per item. */
 static guint
 count_ide_items (void)
 {
   g_autoptr(GError) error = NULL;
-  GList *items = secret_password_search_sync (&ide_schema, SECRET_SEARCH_ALL, NULL, &error, "service", "gemini",
-                                              "username", "antigravity", NULL);
+  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+  g_autoptr(GHashTable) attributes = secret_attributes_build (&ide_schema, "service", "gemini", "username",
+                                                              "antigravity", NULL);
+  GList *items = secret_service_search_sync (service, &ide_schema, attributes, SECRET_SEARCH_ALL, NULL, &error);
   guint count = g_list_length (items);
 
   g_assert_no_error (error);

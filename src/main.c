@@ -11,6 +11,7 @@
 #include "ag-account-cli.h"
 #include "ag-api-key-cli.h"
 #include "ag-autostart-cli.h"
+#include "ag-device-cli.h"
 #include "ag-ui-module.h"
 #include "ag-log-cli.h"
 #include "ag-proxy-service.h"
@@ -155,8 +156,12 @@ main (int argc, char **argv)
     return ag_api_key_cli_run (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "autostart"))
     return ag_autostart_cli_run (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "device"))
+    return ag_device_cli_run (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "ide"))
+    return ag_ide_cli_run (argc - 1, argv + 1);
 
-  context = g_option_context_new ("[account add|list|remove … | log … | api-key show|generate|clear]");
+  context = g_option_context_new ("[account … | log … | api-key … | autostart … | device … | ide …]");
   g_option_context_set_summary (context,
                                 "Use your Google Antigravity accounts from Claude Code: a local Anthropic API proxy.\n\n"
                                 "  ag-cl                                 the desktop app (proxy, window, tray)\n"
@@ -167,7 +172,10 @@ main (int argc, char **argv)
                                 "  ag-cl log [--limit N] [--since 1h]    show the last requests\n"
                                 "  ag-cl api-key show|generate|clear     the local API key clients must send (needed to\n"
                                 "                                        listen beyond loopback)\n"
-                                "  ag-cl autostart on|off|status         start in the tray when you log in");
+                                "  ag-cl autostart on|off|status         start in the tray when you log in\n"
+                                "  ag-cl device show|generate|capture|history EMAIL, device restore EMAIL VERSION\n"
+                                "                                        an account's device profile (IDE identity)\n"
+                                "  ag-cl ide status|switch EMAIL|reset   sign the Antigravity IDE in as an account");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

@@ -2,6 +2,9 @@
 #include "config.h"
 #include "ag-antigravity-import.h"
 
+#include "ag-antigravity-install.h"
+#include "ag-protobuf.h"
+
 #include <sqlite3.h>
 #include <string.h>
 
@@ -17,93 +20,9 @@ G_DEFINE_QUARK (ag-antigravity-import-error-quark, ag_antigravity_import_error)
 char *
 ag_antigravity_import_get_default_path (void)
 {
-  const char *path = g_getenv ("AGCL_ANTIGRAVITY_STATE_DB");
+  g_autofree char *folder = ag_antigravity_install_default_folder ();
 
-  if (path != NULL && path[0] != '\0')
-    return g_strdup (path);
-  return g_build_filename (g_get_user_config_dir (), "Antigravity", "User", "globalStorage", "state.vscdb", NULL);
-}
-
-static gboolean
-read_varint (const guint8 **cursor, const guint8 *end, guint64 *value)
-{
-  *value = 0;
-  for (guint shift = 0; shift < 64 && *cursor < end; shift += 7)
-    {
-      guint8 byte = *(*cursor)++;
-
-      *value |= (guint64) (byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* Calls @visit for each length-delimited field numbered @wanted in the message [data, data+len); stops when it
- * returns TRUE. FALSE when the message is malformed. */
-typedef gboolean (*FieldVisitor) (const guint8 *data, gsize len, gpointer user_data);
-
-static gboolean
-each_field (const guint8 *data, gsize len, guint wanted, FieldVisitor visit, gpointer user_data)
-{
-  const guint8 *cursor = data;
-  const guint8 *end = data + len;
-
-  while (cursor < end)
-    {
-      guint64 tag, value;
-
-      if (!read_varint (&cursor, end, &tag))
-        return FALSE;
-      switch (tag & 7)
-        {
-        case 0:
-          if (!read_varint (&cursor, end, &value))
-            return FALSE;
-          break;
-        case 1:
-          if (end - cursor < 8)
-            return FALSE;
-          cursor += 8;
-          break;
-        case 5:
-          if (end - cursor < 4)
-            return FALSE;
-          cursor += 4;
-          break;
-        case 2:
-          if (!read_varint (&cursor, end, &value) || value > (guint64) (end - cursor))
-            return FALSE;
-          if ((tag >> 3) == wanted && visit (cursor, (gsize) value, user_data))
-            return TRUE;
-          cursor += value;
-          break;
-        default:
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-static gboolean
-take_string (const guint8 *data, gsize len, gpointer user_data)
-{
-  char **out = user_data;
-
-  g_free (*out);
-  *out = g_strndup ((const char *) data, len);
-  return TRUE;
-}
-
-/* The string field @field of a message, or NULL. */
-static char *
-string_field (const guint8 *data, gsize len, guint field)
-{
-  char *value = NULL;
-
-  if (!each_field (data, len, field, take_string, &value))
-    g_clear_pointer (&value, g_free);
-  return value;
+  return g_build_filename (folder, "User", "globalStorage", "state.vscdb", NULL);
 }
 
 static GBytes *
@@ -121,7 +40,7 @@ decode_base64 (const char *text)
 static char *
 refresh_token_of (const guint8 *oauth_info, gsize len, GError **error)
 {
-  char *token = string_field (oauth_info, len, OAUTH_REFRESH_TOKEN);
+  char *token = ag_protobuf_string_field (oauth_info, len, OAUTH_REFRESH_TOKEN);
 
   if (token == NULL || token[0] == '\0')
     {
@@ -143,17 +62,17 @@ static gboolean
 visit_entry (const guint8 *data, gsize len, gpointer user_data)
 {
   UnifiedSearch *search = user_data;
-  g_autofree char *key = string_field (data, len, ENTRY_KEY);
+  g_autofree char *key = ag_protobuf_string_field (data, len, ENTRY_KEY);
   g_autoptr(GBytes) row = NULL;
   gsize row_len = 0;
   const guint8 *row_data;
 
   if (g_strcmp0 (key, SENTINEL_KEY) != 0)
     return FALSE;
-  if (!each_field (data, len, ENTRY_ROW, take_bytes, &row) || row == NULL)
+  if (!ag_protobuf_each_field (data, len, ENTRY_ROW, take_bytes, &row) || row == NULL)
     return FALSE;
   row_data = g_bytes_get_data (row, &row_len);
-  search->row_value = string_field (row_data, row_len, ROW_VALUE);
+  search->row_value = ag_protobuf_string_field (row_data, row_len, ROW_VALUE);
   return search->row_value != NULL;
 }
 
@@ -173,7 +92,7 @@ ag_antigravity_import_parse_unified (const char *value, GError **error)
       return NULL;
     }
   data = g_bytes_get_data (topic, &len);
-  if (!each_field (data, len, TOPIC_DATA, visit_entry, &search))
+  if (!ag_protobuf_each_field (data, len, TOPIC_DATA, visit_entry, &search))
     {
       g_free (search.row_value);
       g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_BAD_DATA,
@@ -217,7 +136,7 @@ ag_antigravity_import_parse_legacy (const char *value, GError **error)
       return NULL;
     }
   data = g_bytes_get_data (state, &len);
-  if (!each_field (data, len, LEGACY_OAUTH, take_bytes, &oauth_info))
+  if (!ag_protobuf_each_field (data, len, LEGACY_OAUTH, take_bytes, &oauth_info))
     {
       g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_BAD_DATA,
                    "the Antigravity IDE's state cannot be read");

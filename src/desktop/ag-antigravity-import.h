@@ -17,7 +17,8 @@ typedef enum {
 } AgAntigravityImportError;
 GQuark ag_antigravity_import_error_quark (void);
 
-/* $AGCL_ANTIGRAVITY_STATE_DB when set, else ~/.config/Antigravity/User/globalStorage/state.vscdb. */
+/* User/globalStorage/state.vscdb in the IDE's user-data folder (ag_antigravity_install_default_folder(): 
+ * $AGCL_ANTIGRAVITY_CONFIG_DIR, a running IDE's, or the default one). */
 char *ag_antigravity_import_get_default_path (void);
 
 /* The refresh token in a base64 value of the newer key / of the older key. Pure. */

@@ -4,6 +4,7 @@
 #include "ag-tray.h"
 
 #include <glib/gi18n.h>
+#include "ag-antigravity-install.h"
 #include "ag-tray-icon.h"
 #include "ag-tray-menu.h"
 
@@ -65,6 +66,7 @@ struct _AgTray {
 
   AgTrayIconState  icon_state;
   char            *tooltip;
+  gboolean         ide_found;          /* an Antigravity IDE folder exists: accounts get "Use in Antigravity" */
 };
 
 enum { PROP_0, PROP_AVAILABLE, N_PROPS };
@@ -255,6 +257,11 @@ rebuild_menu (AgTray *self)
 
       g_ptr_array_add (keys, g_strconcat ("account:", email, NULL));
       g_ptr_array_add (items, standard_item (label, FALSE));
+      if (self->ide_found && account_is_usable (account))
+        {
+          g_ptr_array_add (keys, g_strconcat ("antigravity:", email, NULL));
+          g_ptr_array_add (items, standard_item (_("Use in Antigravity"), TRUE));
+        }
     }
   if (n_accounts == 0)
     {
@@ -388,6 +395,11 @@ on_menu_clicked (AgTrayMenu *menu, const char *key, gpointer user_data)
     toggle_proxy (self);
   else if (g_str_equal (key, "copy"))
     activate_app_action (self, "copy-claude-settings");
+  else if (g_str_has_prefix (key, "antigravity:") &&
+           g_action_group_has_action (G_ACTION_GROUP (self->app), "use-in-antigravity"))
+    /* The app asks before it switches: the tray only says which account. */
+    g_action_group_activate_action (G_ACTION_GROUP (self->app), "use-in-antigravity",
+                                    g_variant_new_string (key + strlen ("antigravity:")));
   else if (g_str_equal (key, "quit"))
     /* Let the host's reply leave before the process goes (else the host sees NoReply). */
     g_dbus_connection_flush (self->connection, NULL, on_flushed_quit, g_object_ref (self));
@@ -553,6 +565,39 @@ on_accounts_changed (GListModel *accounts, guint position, guint removed, guint 
   update (self);
 }
 
+static void
+find_ide_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  g_autoptr(AgAntigravityInstall) install = ag_antigravity_install_find (NULL);
+
+  g_task_return_boolean (task, install != NULL);
+}
+
+/* @user_data is the tray, not a reference: a tray disposed meanwhile has cancelled the lookup, and a lookup that
+ * outlives it must not keep it (and the application) alive. */
+static void
+ide_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  gboolean found = g_task_propagate_boolean (G_TASK (result), NULL);
+  AgTray *self;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  self = AG_TRAY (user_data);
+  self->ide_found = found;
+  if (found)
+    rebuild_menu (self);
+}
+
+/* The folder lookup reads /proc and stats files: off the main loop. */
+static void
+look_for_ide (AgTray *self)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, ide_looked_up, self);
+
+  g_task_run_in_thread (task, find_ide_in_thread);
+}
+
 AgTray *
 ag_tray_new (AgProxyService *service, GApplication *app)
 {
@@ -572,6 +617,7 @@ ag_tray_new (AgProxyService *service, GApplication *app)
   g_signal_connect (self->menu, "clicked", G_CALLBACK (on_menu_clicked), self);
   on_accounts_changed (self->accounts, 0, 0, 0, self);
 
+  look_for_ide (self);
   connection = g_application_get_dbus_connection (app);
   if (connection != NULL)
     export_on (self, connection);

@@ -10,7 +10,7 @@
 #include "ag-notifier.h"
 #include "ag-preferences-window.h"
 #include "ag-tray.h"
-#include "ag-window.h"
+#include "ag-window-private.h"
 
 struct _AgApplication
 {
@@ -173,12 +173,28 @@ sync_proxy_enabled (AgApplication *self)
                              g_variant_new_boolean (ag_proxy_service_get_running (self->service)));
 }
 
+/* The tray's "Use in Antigravity": the window's Devices page asks before anything is written. */
+static void
+use_in_antigravity_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AgApplication *self = user_data;
+  AgWindow *window;
+
+  g_action_group_activate_action (G_ACTION_GROUP (self), "show-window", NULL);
+  window = AG_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self)));
+  if (window == NULL)
+    return;
+  ag_window_show_page (window, "devices");
+  ag_devices_page_ask_switch (ag_window_get_devices_page (window), g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry app_actions[] = {
   { "show-window", show_window_activated },
   { "preferences", preferences_activated },
   { "about", about_activated },
   { "quit", quit_activated },
   { "copy-claude-settings", copy_claude_settings_activated },
+  { "use-in-antigravity", use_in_antigravity_activated, "s" },
   { "proxy-enabled", NULL, "b", "false", proxy_enabled_changed },
 };
 

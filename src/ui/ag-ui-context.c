@@ -9,6 +9,7 @@ struct _AgUiContext
   AgProxyService *service;
   GSettings      *settings;       /* nullable */
   AgUriLauncher  *uri_launcher;
+  AgAntigravitySwitch *antigravity;  /* made on first use */
 };
 
 G_DEFINE_FINAL_TYPE (AgUiContext, ag_ui_context, G_TYPE_OBJECT)
@@ -42,6 +43,7 @@ ag_ui_context_dispose (GObject *object)
   g_clear_object (&self->service);
   g_clear_object (&self->settings);
   g_clear_object (&self->uri_launcher);
+  g_clear_object (&self->antigravity);
   G_OBJECT_CLASS (ag_ui_context_parent_class)->dispose (object);
 }
 
@@ -123,3 +125,17 @@ ag_ui_context_new (AgProxyService *service, GSettings *settings, AgUriLauncher *
 AgProxyService *ag_ui_context_get_service (AgUiContext *self) { return self->service; }
 GSettings *ag_ui_context_get_settings (AgUiContext *self) { return self->settings; }
 AgUriLauncher *ag_ui_context_get_uri_launcher (AgUiContext *self) { return self->uri_launcher; }
+
+AgAntigravitySwitch *
+ag_ui_context_get_antigravity_switch (AgUiContext *self)
+{
+  g_return_val_if_fail (AG_IS_UI_CONTEXT (self), NULL);
+
+  if (self->antigravity == NULL)
+    {
+      g_autoptr(AgDeviceStore) devices = ag_device_store_new (NULL);
+
+      self->antigravity = ag_antigravity_switch_new (devices, ag_proxy_service_get_oauth (self->service));
+    }
+  return self->antigravity;
+}

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "ag-antigravity-switch.h"
 #include "ag-proxy-service.h"
 #include "ag-uri-launcher.h"
 
@@ -19,5 +20,7 @@ AgProxyService *ag_ui_context_get_service (AgUiContext *self);
 /* Nullable. */
 GSettings      *ag_ui_context_get_settings (AgUiContext *self);
 AgUriLauncher  *ag_ui_context_get_uri_launcher (AgUiContext *self);
+/* The IDE switch and the device profiles it uses (<data dir>/devices.db), shared by the pages and the tray. */
+AgAntigravitySwitch *ag_ui_context_get_antigravity_switch (AgUiContext *self);
 
 G_END_DECLS

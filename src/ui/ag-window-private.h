@@ -4,6 +4,7 @@
 
 #include "ag-accounts-page.h"
 #include "ag-add-account-page.h"
+#include "ag-devices-page.h"
 #include "ag-overview-page.h"
 #include "ag-window.h"
 
@@ -12,5 +13,6 @@ G_BEGIN_DECLS
 AgOverviewPage   *ag_window_get_overview_page (AgWindow *self);
 AgAccountsPage   *ag_window_get_accounts_page (AgWindow *self);
 AgAddAccountPage *ag_window_get_add_account_page (AgWindow *self);
+AgDevicesPage    *ag_window_get_devices_page (AgWindow *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@ struct _AgWindow
   AgOverviewPage      *overview_page;
   AgAccountsPage      *accounts_page;
   AgAddAccountPage    *add_account_page;
+  AgDevicesPage       *devices_page;
 
   AgUiContext         *context;
 };
@@ -62,6 +63,8 @@ ag_window_constructed (GObject *object)
                                                     _("Overview"), "network-transmit-receive-symbolic"));
   self->accounts_page = AG_ACCOUNTS_PAGE (add_page (self, ag_accounts_page_new (self->context), "accounts",
                                                     _("Accounts"), "system-users-symbolic"));
+  self->devices_page = AG_DEVICES_PAGE (add_page (self, ag_devices_page_new (self->context), "devices",
+                                                  _("Devices"), "computer-symbolic"));
   self->add_account_page = AG_ADD_ACCOUNT_PAGE (add_page (self, ag_add_account_page_new (self->context),
                                                           "add-account", _("Add Account"), "list-add-symbolic"));
 }
@@ -161,3 +164,4 @@ ag_window_get_adding_account (AgWindow *self)
 AgOverviewPage *ag_window_get_overview_page (AgWindow *self) { return self->overview_page; }
 AgAccountsPage *ag_window_get_accounts_page (AgWindow *self) { return self->accounts_page; }
 AgAddAccountPage *ag_window_get_add_account_page (AgWindow *self) { return self->add_account_page; }
+AgDevicesPage *ag_window_get_devices_page (AgWindow *self) { return self->devices_page; }

@@ -561,6 +561,54 @@ test_actions (Fixture *f, gconstpointer data)
 }
 
 static void
+record_email (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  char **email = data;
+
+  g_free (*email);
+  *email = g_variant_dup_string (parameter, NULL);
+}
+
+/* With an Antigravity folder on the machine, a usable account's line is followed by "Use in Antigravity", which
+ * asks the application (app.use-in-antigravity) to switch to that account; an unusable account gets none. */
+static void
+test_use_in_antigravity (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ag-tray-ide-XXXXXX", NULL);
+  g_autofree char *global = g_build_filename (dir, "User", "globalStorage", NULL);
+  g_autofree char *storage = g_build_filename (global, "storage.json", NULL);
+  g_autoptr(GSimpleAction) action = g_simple_action_new ("use-in-antigravity", G_VARIANT_TYPE_STRING);
+  g_autofree char *email = NULL;
+  g_autofree char *layout = NULL;
+  AgAccount *disabled;
+  guint revision;
+
+  g_assert_cmpint (g_mkdir_with_parents (global, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (storage, "{}", -1, NULL));
+  g_setenv ("AGCL_ANTIGRAVITY_CONFIG_DIR", dir, TRUE);
+  g_signal_connect (action, "activate", G_CALLBACK (record_email), &email);
+  g_action_map_add_action (G_ACTION_MAP (f->app), G_ACTION (action));
+  add_account (f, "a_b@example.com");
+  disabled = add_account (f, "off@example.com");
+  ag_account_set_enabled (disabled, FALSE);
+
+  f->tray = ag_tray_new (f->service, f->app);
+  wait_available (f);
+  WAIT_FOR (({ g_autofree char *now = describe_layout (f, &revision); strstr (now, "Use in Antigravity") != NULL; }));
+  layout = describe_layout (f, &revision);
+  /* The item came after the first menu (ids 1–8), so it has the next id; its place is under its account. */
+  g_assert_nonnull (strstr (layout, "4|standard|a__b@example.com — Ready|-1|0\n"
+                                    "9|standard|Use in Antigravity|-1|1\n"
+                                    "5|standard|off@example.com — Disabled|-1|0\n"
+                                    "6|separator||-1|1\n"));
+  click (f, 9);
+  WAIT_FOR (email != NULL);
+  g_assert_cmpstr (email, ==, "a_b@example.com");
+  g_unsetenv ("AGCL_ANTIGRAVITY_CONFIG_DIR");
+  ag_test_remove_tree (dir);
+}
+
+static void
 test_no_watcher (Fixture *f, gconstpointer data)
 {
   g_autofree char *layout = NULL;
@@ -604,6 +652,7 @@ main (int argc, char **argv)
   ADD ("/tray/accounts-follow-pool", TRUE, test_accounts_follow_pool);
   ADD ("/tray/actions", TRUE, test_actions);
   ADD ("/tray/no-watcher", FALSE, test_no_watcher);
+  ADD ("/tray/use-in-antigravity", TRUE, test_use_in_antigravity);
 #undef ADD
 
   status = g_test_run ();

@@ -227,7 +227,7 @@ make_ide_state (void)
   const char info[] = "\x1a\x06rt-ide";
   g_autoptr(GString) state = g_string_new ("\x32");
   g_autofree char *value = NULL;
-  g_autofree char *dir = g_build_filename (test_dir, "ide-state", NULL);
+  g_autofree char *dir = g_build_filename (test_dir, "ide-state", "User", "globalStorage", NULL);
   char *path = g_build_filename (dir, "state.vscdb", NULL);
   sqlite3 *db = NULL;
   sqlite3_stmt *insert = NULL;
@@ -315,19 +315,21 @@ ui_test_start (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *ide_state = NULL;
+  g_autofree char *ide_folder = NULL;
   g_autofree char *data_dir = g_build_filename (test_dir, "data", NULL);
 
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 6; i++)
     {
       const char *suffixes[] = { "", "-wal", "-shm" };
-      g_autofree char *file = g_strconcat ("history.db", suffixes[i], NULL);
-      g_autofree char *history = g_build_filename (data_dir, file, NULL);
+      g_autofree char *file = g_strconcat (i < 3 ? "history.db" : "devices.db", suffixes[i % 3], NULL);
+      g_autofree char *database = g_build_filename (data_dir, file, NULL);
 
-      g_remove (history);
+      g_remove (database);
     }
   g_setenv ("AGCL_DATA_DIR", data_dir, TRUE);
   ide_state = make_ide_state ();
-  g_setenv ("AGCL_ANTIGRAVITY_STATE_DB", ide_state, TRUE);
+  ide_folder = g_build_filename (test_dir, "ide-state", NULL);
+  g_setenv ("AGCL_ANTIGRAVITY_CONFIG_DIR", ide_folder, TRUE);
   start_notification_server ();
   ui.mock = ag_test_mock_start (accounts_script);
   ui.settings = ag_settings_new ();

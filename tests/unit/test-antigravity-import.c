@@ -207,18 +207,12 @@ test_database (void)
 static void
 test_default_path (void)
 {
-  g_autofree char *expected = g_build_filename (g_get_user_config_dir (), "Antigravity", "User", "globalStorage",
-                                                "state.vscdb", NULL);
-  g_autofree char *path = NULL;
   g_autofree char *overridden = NULL;
 
-  g_unsetenv ("AGCL_ANTIGRAVITY_STATE_DB");
-  path = ag_antigravity_import_get_default_path ();
-  g_assert_cmpstr (path, ==, expected);
-  g_setenv ("AGCL_ANTIGRAVITY_STATE_DB", "/tmp/x.vscdb", TRUE);
+  g_setenv ("AGCL_ANTIGRAVITY_CONFIG_DIR", "/tmp/ag-ide", TRUE);
   overridden = ag_antigravity_import_get_default_path ();
-  g_assert_cmpstr (overridden, ==, "/tmp/x.vscdb");
-  g_unsetenv ("AGCL_ANTIGRAVITY_STATE_DB");
+  g_assert_cmpstr (overridden, ==, "/tmp/ag-ide/User/globalStorage/state.vscdb");
+  g_unsetenv ("AGCL_ANTIGRAVITY_CONFIG_DIR");
 }
 
 int

@@ -9,7 +9,7 @@ PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libglib2.0-bin libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libsqlite3-dev
   libgtk-4-dev libadwaita-1-dev gettext desktop-file-utils appstream
   gnome-keyring libsecret-tools dbus dbus-x11 xvfb xauth imagemagick
-  ca-certificates curl openssl util-linux"
+  ca-certificates curl openssl util-linux bubblewrap xdg-dbus-proxy"
 
 missing=""
 for p in $PACKAGES; do

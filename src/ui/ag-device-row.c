@@ -49,11 +49,25 @@ format_ms (gint64 ms)
 
 static void restore_clicked (GtkButton *button, AgDeviceRow *self);
 
+/* How a version came to be, in words: the store keeps a short tag. */
+static const char *
+origin_text (const char *label)
+{
+  if (g_strcmp0 (label, "generated") == 0)
+    return _("generated");
+  if (g_strcmp0 (label, "captured") == 0)
+    return _("captured from the IDE");
+  if (g_strcmp0 (label, "auto_generated") == 0)
+    return _("generated at the first switch");
+  return label;
+}
+
 static GtkWidget *
 version_row (AgDeviceRow *self, AgDeviceVersion *version)
 {
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *title = g_strdup_printf (_("Version %" G_GINT64_FORMAT " · %s"), version->id, version->label);
+  g_autofree char *title = g_strdup_printf (_("Version %" G_GINT64_FORMAT " · %s"), version->id,
+                                            origin_text (version->label));
   g_autofree char *when = format_ms (version->created_ms);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -104,7 +118,7 @@ show_versions (AgDeviceRow *self, GPtrArray *versions)
   else
     {
       g_autofree char *subtitle = g_strdup_printf (_("Version %" G_GINT64_FORMAT " · %s"), current->id,
-                                                   current->label);
+                                                   origin_text (current->label));
       g_autofree char *ids = ag_device_profile_describe (current->profile, NULL);
 
       g_strchomp (ids);

@@ -9,6 +9,7 @@
 #include "ag-claude-settings.h"
 #include "ag-notifier.h"
 #include "ag-preferences-window.h"
+#include "ag-release-notes.h"
 #include "ag-tray.h"
 #include "ag-window-private.h"
 
@@ -99,18 +100,31 @@ about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   AgApplication *self = user_data;
   const char *developers[] = { "The ag-cl authors", NULL };
   GtkWidget *about = adw_about_window_new ();
+  g_autoptr(GBytes) metainfo = g_resources_lookup_data ("/io/github/agcl/AgCl/metainfo.xml", 0, NULL);
+  g_autofree char *notes_version = NULL;
+  /* The release notes are written once, in the metainfo. */
+  g_autofree char *notes = metainfo != NULL
+                             ? ag_release_notes_from_metainfo (g_bytes_get_data (metainfo, NULL), AG_VERSION,
+                                                               &notes_version, NULL)
+                             : NULL;
 
   g_object_set (about,
                 "transient-for", get_window (self),
                 "application-name", "ag-cl",
                 "application-icon", AG_APP_ID,
                 "version", AG_VERSION,
-                "comments", _("Use your Google Antigravity accounts from Claude Code"),
+                "comments", _("Use your Google Antigravity accounts from Claude Code and other coding agents"),
                 "license-type", GTK_LICENSE_GPL_3_0,
                 "website", "https://github.com/agcl/ag-cl",
+                "issue-url", "https://github.com/agcl/ag-cl/issues",
                 "developers", developers,
                 "translator-credits", _("translator-credits"),
                 NULL);
+  if (notes != NULL)
+    {
+      adw_about_window_set_release_notes (ADW_ABOUT_WINDOW (about), notes);
+      adw_about_window_set_release_notes_version (ADW_ABOUT_WINDOW (about), notes_version);
+    }
   gtk_window_present (GTK_WINDOW (about));
 }
 

@@ -20,6 +20,7 @@ struct _AgClientRequest {
   const char *last_user_string;  /* its content when that is a string, else NULL */
   GPtrArray  *last_user_texts;   /* (const char *) its text blocks when its content is an array; never NULL */
   char       *session_id;        /* the client's session, nullable */
+  gboolean    include_usage;     /* OpenAI stream_options.include_usage: a usage chunk ends the stream */
 };
 
 /* Reads an Anthropic Messages body: "model" must be a non-empty string and "stream", when present, a boolean

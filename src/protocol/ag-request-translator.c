@@ -134,6 +134,36 @@ thinking_config (AgThinkingKeys keys, gint64 budget)
   return config;
 }
 
+/* Structured output, output_config.format {"type":"json_schema","schema":{…}}: JSON text, shaped by the schema
+ * (cleaned as tool schemas are) when one is given. */
+static gboolean
+add_response_format (JsonObject *body, const AgTranslateOptions *options, JsonObject *config, GError **error)
+{
+  JsonObject *output_config = NULL, *format = NULL, *schema = NULL;
+  const char *type = NULL;
+
+  if (!ag_field_object (body, NULL, "output_config", FALSE, &output_config, error))
+    return FALSE;
+  if (output_config == NULL ||
+      !ag_field_object (output_config, "output_config", "format", FALSE, &format, error))
+    return output_config == NULL;
+  if (format == NULL)
+    return TRUE;
+  if (!ag_field_string (format, "output_config.format", "type", TRUE, &type, error) ||
+      !ag_field_object (format, "output_config.format", "schema", FALSE, &schema, error))
+    return FALSE;
+  if (!g_str_equal (type, "json_schema"))
+    {
+      ag_field_set_error (error, "output_config.format.type", "unknown format \"%s\" (expected json_schema)", type);
+      return FALSE;
+    }
+  json_object_set_string_member (config, "responseMimeType", "application/json");
+  if (schema != NULL)
+    json_object_set_member (config, "responseSchema",
+                            ag_schema_clean (json_object_get_member (format, "schema"), options->family));
+  return TRUE;
+}
+
 static gboolean
 add_generation_config (JsonObject *body, const AgTranslateOptions *options, gint64 max_output, gint64 budget,
                        JsonObject *request, GError **error)
@@ -189,6 +219,8 @@ add_generation_config (JsonObject *body, const AgTranslateOptions *options, gint
 
   if (budget > 0)
     json_object_set_object_member (config, "thinkingConfig", thinking_config (options->thinking_keys, budget));
+  if (!add_response_format (body, options, config, error))
+    return FALSE;
   json_object_set_object_member (request, "generationConfig", g_steal_pointer (&config));
   return TRUE;
 }
@@ -491,5 +523,6 @@ ag_request_translate (const AgClientRequest  *client_request,
   result->thinking = budget > 0;
   result->stream = client_request->stream;
   result->client_model = g_strdup (client_request->model);
+  result->include_usage = client_request->include_usage;
   return result;
 }

@@ -299,6 +299,7 @@ create_decoder (AgProxyCall *self)
   options.tool_names = self->translated->tool_names;
   options.signatures = self->context->signatures;
   options.usage_scale = ag_call_context_usage_scale (self->context, self->model.context_tokens);
+  options.include_usage = self->translated->include_usage;
   self->decoder = ag_stream_decoder_new (self->surface->new_back_translator (&options, is_streaming (self)));
 }
 

@@ -436,18 +436,32 @@ reply_status_ok (SoupServerMessage *msg)
   ag_proxy_reply_json (msg, 200, body);
 }
 
-static void
-handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path)
+/* The surface whose model requests come to @path, NULL for none. */
+static const AgSurface *
+surface_for_path (const char *path)
 {
-  const AgSurface *surface = &ag_surface_anthropic;
+  static const AgSurface *const surfaces[] = { &ag_surface_anthropic, &ag_surface_openai_chat };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (surfaces); i++)
+    if (g_str_equal (path, surfaces[i]->path))
+      return surfaces[i];
+  if (g_str_equal (path, "/v1/messages/count_tokens"))
+    return &ag_surface_anthropic;
+  return NULL;
+}
+
+static void
+handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const AgSurface *surface, const char *path)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(AgClientRequest) request = NULL;
   SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  gboolean messages = surface == &ag_surface_anthropic && g_str_equal (path, "/v1/messages");
 
   if ((gsize) request_body->length > self->body_limit)
     {
-      ag_proxy_reply_error (msg, 413, "request_too_large", "the request body exceeds the size limit");
+      ag_surface_reply_error (surface, msg, 413, "request_too_large", "the request body exceeds the size limit");
       return;
     }
   body = parse_json_body (self, msg, &error);
@@ -455,13 +469,13 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path
     request = surface->read_request (body, soup_server_message_get_request_headers (msg), &error);
   if (request == NULL)
     {
-      ag_proxy_reply_error (msg, 400, "invalid_request_error", error->message);
+      ag_surface_reply_error (surface, msg, 400, "invalid_request_error", error->message);
       return;
     }
 
-  if (g_str_equal (path, "/v1/messages"))
+  if (surface != &ag_surface_anthropic || messages)
     {
-      AgRequestKind kind = ag_request_classify (request);
+      AgRequestKind kind = messages ? ag_request_classify (request) : AG_REQUEST_KIND_NORMAL;
       const char *route_model = NULL;
 
       self->requests_received++;
@@ -493,6 +507,7 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
 {
   AgProxyServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
+  const AgSurface *surface;
 
   /* The early handler may already have answered (413). */
   if (soup_server_message_get_status (msg) != 0)
@@ -503,20 +518,24 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
       return;
     }
 
-  if (g_str_equal (path, "/v1/messages") || g_str_equal (path, "/v1/messages/count_tokens"))
+  if ((surface = surface_for_path (path)) != NULL)
     {
       if (method != SOUP_METHOD_POST)
         {
-          ag_proxy_reply_error (msg, 405, "invalid_request_error", "this endpoint only accepts POST");
+          ag_surface_reply_error (surface, msg, 405, "invalid_request_error", "this endpoint only accepts POST");
           soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
           return;
         }
-      handle_json_route (self, msg, path);
+      handle_json_route (self, msg, surface, path);
     }
   else if (g_str_equal (path, "/v1/models") && method == SOUP_METHOD_GET)
     {
+      /* Anthropic's clients name their API version; OpenAI's clients, and scripts, get OpenAI's list. */
+      gboolean anthropic = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                         "anthropic-version") != NULL;
+
       soup_server_message_pause (msg);
-      ag_proxy_unary_list_models (self->context, msg);
+      ag_proxy_unary_list_models (self->context, msg, anthropic ? AG_MODEL_LIST_ANTHROPIC : AG_MODEL_LIST_OPENAI);
     }
   else if ((g_str_equal (path, "/") && (method == SOUP_METHOD_HEAD || method == SOUP_METHOD_GET)) ||
            (g_str_equal (path, "/healthz") && (method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD)))

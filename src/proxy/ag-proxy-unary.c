@@ -315,9 +315,11 @@ ag_proxy_unary_refresh_catalogue_finish (GAsyncResult *result, GError **error)
 }
 
 static void
-reply_models (AgCallContext *context, SoupServerMessage *msg)
+reply_models (AgCallContext *context, SoupServerMessage *msg, AgModelListShape shape)
 {
-  g_autoptr(JsonNode) list = ag_model_catalogue_to_anthropic_list (context->catalogue);
+  g_autoptr(JsonNode) list = shape == AG_MODEL_LIST_OPENAI ? ag_model_catalogue_to_openai_list (context->catalogue)
+                           : shape == AG_MODEL_LIST_GEMINI ? ag_model_catalogue_to_gemini_list (context->catalogue)
+                                                           : ag_model_catalogue_to_anthropic_list (context->catalogue);
 
   ag_proxy_reply_json (msg, 200, list);
 }
@@ -325,6 +327,7 @@ reply_models (AgCallContext *context, SoupServerMessage *msg)
 typedef struct {
   AgCallContext     *context;
   SoupServerMessage *msg;
+  AgModelListShape   shape;
 } ListModels;
 
 static void
@@ -340,7 +343,7 @@ models_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (error != NULL)
         g_warning ("serving a stale model list: %s", error->message);
-      reply_models (list->context, list->msg);
+      reply_models (list->context, list->msg, list->shape);
     }
   ag_call_context_unref (list->context);
   g_object_unref (list->msg);
@@ -348,18 +351,19 @@ models_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-ag_proxy_unary_list_models (AgCallContext *context, SoupServerMessage *msg)
+ag_proxy_unary_list_models (AgCallContext *context, SoupServerMessage *msg, AgModelListShape shape)
 {
   gint64 updated_at = ag_model_catalogue_get_updated_at (context->catalogue);
   ListModels *list;
 
   if (updated_at != 0 && g_get_monotonic_time () - updated_at < CATALOGUE_MAX_AGE_US)
     {
-      reply_models (context, msg);
+      reply_models (context, msg, shape);
       return;
     }
   list = g_new0 (ListModels, 1);
   list->context = ag_call_context_ref (context);
   list->msg = g_object_ref (msg);
+  list->shape = shape;
   ag_proxy_unary_refresh_catalogue_async (context, NULL, models_refreshed, list);
 }

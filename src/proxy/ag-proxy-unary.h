@@ -27,8 +27,15 @@ JsonNode *ag_proxy_unary_call_finish (GAsyncResult *result, const AgLeaseAnswer 
 
 /* POST /v1/messages/count_tokens: @msg is paused; answers {"input_tokens":N} from upstream countTokens. */
 void ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, const AgClientRequest *request);
+/* Which client's model list GET /v1/models (or Gemini's GET /v1beta/models) answers with. */
+typedef enum {
+  AG_MODEL_LIST_ANTHROPIC,
+  AG_MODEL_LIST_OPENAI,
+  AG_MODEL_LIST_GEMINI,
+} AgModelListShape;
+
 /* GET /v1/models: @msg is paused; answers from the catalogue, fetched when older than the cache time. */
-void ag_proxy_unary_list_models (AgCallContext *context, SoupServerMessage *msg);
+void ag_proxy_unary_list_models (AgCallContext *context, SoupServerMessage *msg, AgModelListShape shape);
 
 /* Fetches the model catalogue with the first usable account (also done lazily by GET /v1/models). */
 void     ag_proxy_unary_refresh_catalogue_async (AgCallContext *context, GCancellable *cancellable,

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-surface.h"
 #include "ag-anthropic-error.h"
+#include "ag-openai-chat-request.h"
+#include "ag-openai-chat-translator.h"
+#include "ag-openai-error.h"
 #include "ag-proxy-reply.h"
 
 static AgClientRequest *
@@ -24,6 +27,21 @@ const AgSurface ag_surface_anthropic = {
   .translate = ag_request_translate,
   .new_back_translator = ag_anthropic_back_translator_new,
   .error_body = anthropic_error_body,
+};
+
+static AgClientRequest *
+openai_chat_read_request (JsonObject *body, SoupMessageHeaders *headers, GError **error)
+{
+  return ag_openai_chat_request_read (body, error);
+}
+
+const AgSurface ag_surface_openai_chat = {
+  .name = "openai-chat",
+  .path = "/v1/chat/completions",
+  .read_request = openai_chat_read_request,
+  .translate = ag_request_translate,
+  .new_back_translator = ag_openai_chat_back_translator_new,
+  .error_body = ag_openai_error_node,
 };
 
 void

@@ -29,6 +29,9 @@ typedef struct {
 /* POST /v1/messages and /v1/messages/count_tokens. */
 extern const AgSurface ag_surface_anthropic;
 
+/* POST /v1/chat/completions: OpenAI Chat Completions. */
+extern const AgSurface ag_surface_openai_chat;
+
 /* Answers @msg with the surface's error shape. */
 void ag_surface_reply_error (const AgSurface *surface, SoupServerMessage *msg, guint status, const char *error_type,
                              const char *message);

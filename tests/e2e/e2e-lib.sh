@@ -26,7 +26,8 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for line in "$@"; do echo "# $line"; done; }
 bail() { echo "Bail out! $1"; exit 1; }
 
-[ -x "$CLAUDE" ] || bail "Claude Code is not installed at $CLAUDE (build-aux/install-claude-code.sh installs it)"
+# require_client PATH HOW_TO_INSTALL: bails out when a client the test drives is missing.
+require_client() { [ -e "$1" ] || bail "$1 is not installed ($2 installs it)"; }
 mkdir -p "$WORK/project" "$WORK/home"
 
 # start_mock SCRIPT_FILE: the mock prints its URL once it listens.

@@ -432,6 +432,7 @@ ag_translated_request_free (AgTranslatedRequest *self)
   g_clear_pointer (&self->request, json_node_unref);
   g_clear_pointer (&self->tool_names, ag_tool_names_unref);
   g_free (self->client_model);
+  g_strfreev (self->freeform_tools);
   g_free (self);
 }
 
@@ -524,5 +525,6 @@ ag_request_translate (const AgClientRequest  *client_request,
   result->stream = client_request->stream;
   result->client_model = g_strdup (client_request->model);
   result->include_usage = client_request->include_usage;
+  result->freeform_tools = g_strdupv (client_request->freeform_tools);
   return result;
 }

@@ -35,6 +35,7 @@ typedef struct {
   gboolean     stream;         /* the client asked for "stream": true */
   char        *client_model;   /* the model name as the client sent it, echoed in responses */
   gboolean     include_usage;  /* from AgClientRequest, for the back translator */
+  char       **freeform_tools; /* from AgClientRequest, for the back translator; nullable */
 } AgTranslatedRequest;
 
 /* Validates the rest of @request's body and translates it. Errors are AG_PROTOCOL_ERROR_INVALID_REQUEST

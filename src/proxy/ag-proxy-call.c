@@ -300,6 +300,7 @@ create_decoder (AgProxyCall *self)
   options.signatures = self->context->signatures;
   options.usage_scale = ag_call_context_usage_scale (self->context, self->model.context_tokens);
   options.include_usage = self->translated->include_usage;
+  options.freeform_tools = (const char *const *) self->translated->freeform_tools;
   self->decoder = ag_stream_decoder_new (self->surface->new_back_translator (&options, is_streaming (self)));
 }
 

@@ -440,7 +440,9 @@ reply_status_ok (SoupServerMessage *msg)
 static const AgSurface *
 surface_for_path (const char *path)
 {
-  static const AgSurface *const surfaces[] = { &ag_surface_anthropic, &ag_surface_openai_chat };
+  static const AgSurface *const surfaces[] = {
+    &ag_surface_anthropic, &ag_surface_openai_chat, &ag_surface_openai_responses,
+  };
 
   for (gsize i = 0; i < G_N_ELEMENTS (surfaces); i++)
     if (g_str_equal (path, surfaces[i]->path))

@@ -4,6 +4,8 @@
 #include "ag-openai-chat-request.h"
 #include "ag-openai-chat-translator.h"
 #include "ag-openai-error.h"
+#include "ag-openai-responses-request.h"
+#include "ag-openai-responses-translator.h"
 #include "ag-proxy-reply.h"
 
 static AgClientRequest *
@@ -41,6 +43,22 @@ const AgSurface ag_surface_openai_chat = {
   .read_request = openai_chat_read_request,
   .translate = ag_request_translate,
   .new_back_translator = ag_openai_chat_back_translator_new,
+  .error_body = ag_openai_error_node,
+};
+
+/* Codex names its session in a header as well as in prompt_cache_key. */
+static AgClientRequest *
+openai_responses_read_request (JsonObject *body, SoupMessageHeaders *headers, GError **error)
+{
+  return ag_openai_responses_request_read (body, soup_message_headers_get_one (headers, "session-id"), error);
+}
+
+const AgSurface ag_surface_openai_responses = {
+  .name = "openai-responses",
+  .path = "/v1/responses",
+  .read_request = openai_responses_read_request,
+  .translate = ag_request_translate,
+  .new_back_translator = ag_openai_responses_back_translator_new,
   .error_body = ag_openai_error_node,
 };
 

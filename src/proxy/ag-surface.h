@@ -32,6 +32,9 @@ extern const AgSurface ag_surface_anthropic;
 /* POST /v1/chat/completions: OpenAI Chat Completions. */
 extern const AgSurface ag_surface_openai_chat;
 
+/* POST /v1/responses: OpenAI Responses, what Codex CLI speaks. */
+extern const AgSurface ag_surface_openai_responses;
+
 /* Answers @msg with the surface's error shape. */
 void ag_surface_reply_error (const AgSurface *surface, SoupServerMessage *msg, guint status, const char *error_type,
                              const char *message);

@@ -41,7 +41,7 @@ expect() {
 }
 run() { current=$1; sdk "$1" "$2"; }
 
-echo "1..6"
+echo "1..9"
 
 run models claude-sonnet-4-6
 expect "models.list() reads OpenAI's list with the upstream catalogue" "'claude-sonnet-4-6' in r['ids'] and 'gemini-3-flash' in r['ids']"
@@ -61,6 +61,17 @@ expect "a chat tool round trip: tool_calls streamed, the tool result answered" \
 run chat-bad-tool-output claude-sonnet-4-6
 expect "a tool output for no call is a 400 in OpenAI's shape" \
   "r['status'] == 400 and r['type'] == 'invalid_request_error' and 'call_nowhere' in r['message']"
+
+run responses-stream claude-sonnet-4-6
+expect "responses.stream() accepts the event sequence" \
+  "r['text'] == 'Streaming through ag-cl works, piece by piece.' and r['status'] == 'completed' and r['deltas'] >= 2 and r['usage']['total_tokens'] > 0"
+
+run responses gemini-3-flash
+expect "responses.create answers the whole response object" "r['text'] == 'Hello from the mock.' and r['status'] == 'completed'"
+
+run responses-tool claude-sonnet-4-6
+expect "a Responses tool round trip, the SDK's output items sent back as input" \
+  "r['tool'] == 'get_weather' and r['args'] == {'location': 'Paris'} and r['text'] == 'It is 21 degrees in Paris.'"
 
 check_no_secret_leaked
 exit $((failed > 0))

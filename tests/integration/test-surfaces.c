@@ -24,6 +24,7 @@ typedef struct {
 } BadInput;
 
 #define CHAT "/v1/chat/completions"
+#define RESPONSES "/v1/responses"
 #define USER "{\"role\":\"user\",\"content\":\"hi\"}"
 
 static const BadInput bad_inputs[] = {
@@ -37,6 +38,16 @@ static const BadInput bad_inputs[] = {
     "\"tool\",\"tool_call_id\":\"call_x\",\"content\":\"42\"}]}", 400, SHAPE_OPENAI, "invalid_request_error",
     "messages.1.tool_call_id: no earlier assistant tool call has the id \"call_x\"" },
   { "chat-get", CHAT, NULL, 405, SHAPE_OPENAI, "invalid_request_error", "POST" },
+  { "responses-malformed-json", RESPONSES, "{\"model\"", 400, SHAPE_OPENAI, "invalid_request_error", "not valid JSON" },
+  { "responses-wrong-type", RESPONSES, "{\"model\":\"claude-sonnet-4-6\",\"input\":3}", 400, SHAPE_OPENAI,
+    "invalid_request_error", "input: must be a string or an array of items" },
+  { "responses-unknown-model", RESPONSES, "{\"model\":\"gpt-5.5\",\"input\":\"hi\"}", 404, SHAPE_OPENAI,
+    "not_found_error", "gpt-5.5" },
+  { "responses-tool-output-for-no-call", RESPONSES, "{\"model\":\"claude-sonnet-4-6\",\"input\":[" USER ","
+    "{\"type\":\"function_call_output\",\"call_id\":\"call_x\",\"output\":\"42\"}]}", 400, SHAPE_OPENAI,
+    "invalid_request_error", "input.1.call_id: no earlier call in input has the call_id \"call_x\"" },
+  /* Codex's built-in provider first asks for a WebSocket here; a plain refusal makes it fall back to POST. */
+  { "responses-websocket-get", RESPONSES, NULL, 405, SHAPE_OPENAI, "invalid_request_error", "POST" },
 };
 
 static void

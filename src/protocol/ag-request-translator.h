@@ -45,6 +45,16 @@ AgTranslatedRequest *ag_request_translate (const AgClientRequest    *request,
                                            GError                  **error);
 void ag_translated_request_free (AgTranslatedRequest *self);
 
+/* Shared with the other surfaces' translators. */
+/* The thinking budget of an effort word (low, medium, high, max; anything else counts as high) for @family. */
+gint64      ag_thinking_budget_for_effort (AgModelFamily family, const char *effort);
+/* maxOutputTokens for a client's @max_tokens within the model's cap, above the thinking *@budget (which gives way
+ * when the cap leaves no room; docs/upstream-cloudcode.md#output-limits). */
+void        ag_request_fit_output_tokens (gint64 max_tokens, const AgTranslateOptions *options, gint64 *max_output,
+                                          gint64 *budget);
+/* {"includeThoughts":true,"thinkingBudget":N} in the casing of @keys. */
+JsonObject *ag_thinking_config_new (AgThinkingKeys keys, gint64 budget);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgTranslatedRequest, ag_translated_request_free)
 
 G_END_DECLS

@@ -274,7 +274,7 @@ keepalive_tick (gpointer user_data)
     return G_SOURCE_CONTINUE;
   if (ag_back_translator_ping (back_translator (self)))
     write_output (self);
-  else
+  else if (self->surface->comment_keepalives)
     {
       g_autoptr(GBytes) bytes = g_bytes_new_static (comment, sizeof comment - 1);
 

@@ -9,6 +9,7 @@
 #include "ag-proxy-call.h"
 #include "ag-proxy-reply.h"
 #include "ag-proxy-unary.h"
+#include "ag-gemini-request.h"
 #include "ag-request-classifier.h"
 #include "ag-protocol-error.h"
 
@@ -436,6 +437,16 @@ reply_status_ok (SoupServerMessage *msg)
   ag_proxy_reply_json (msg, 200, body);
 }
 
+/* "…/models/{model}:{action}" with an action ag-cl serves; any prefix (/v1beta, /v1, a base URL's path). */
+static gboolean
+is_gemini_model_path (const char *path)
+{
+  static const char *const actions[] = { "generateContent", "streamGenerateContent", "countTokens", NULL };
+  g_autofree char *model = NULL, *action = NULL;
+
+  return ag_gemini_path_parse (path, &model, &action) && g_strv_contains (actions, action);
+}
+
 /* The surface whose model requests come to @path, NULL for none. */
 static const AgSurface *
 surface_for_path (const char *path)
@@ -449,6 +460,8 @@ surface_for_path (const char *path)
       return surfaces[i];
   if (g_str_equal (path, "/v1/messages/count_tokens"))
     return &ag_surface_anthropic;
+  if (is_gemini_model_path (path))
+    return &ag_surface_gemini;
   return NULL;
 }
 
@@ -460,6 +473,7 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const AgSurface 
   g_autoptr(AgClientRequest) request = NULL;
   SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
   gboolean messages = surface == &ag_surface_anthropic && g_str_equal (path, "/v1/messages");
+  gboolean count = g_str_equal (path, "/v1/messages/count_tokens") || g_str_has_suffix (path, ":countTokens");
 
   if ((gsize) request_body->length > self->body_limit)
     {
@@ -468,14 +482,14 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const AgSurface 
     }
   body = parse_json_body (self, msg, &error);
   if (body != NULL)
-    request = surface->read_request (body, soup_server_message_get_request_headers (msg), &error);
+    request = surface->read_request (body, soup_server_message_get_request_headers (msg), path, &error);
   if (request == NULL)
     {
       ag_surface_reply_error (surface, msg, 400, "invalid_request_error", error->message);
       return;
     }
 
-  if (surface != &ag_surface_anthropic || messages)
+  if (!count)
     {
       AgRequestKind kind = messages ? ag_request_classify (request) : AG_REQUEST_KIND_NORMAL;
       const char *route_model = NULL;
@@ -500,7 +514,7 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const AgSurface 
   else
     {
       soup_server_message_pause (msg);
-      ag_proxy_unary_count_tokens (self->context, msg, request);
+      ag_proxy_unary_count_tokens (self->context, msg, surface, request);
     }
 }
 
@@ -538,6 +552,11 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
 
       soup_server_message_pause (msg);
       ag_proxy_unary_list_models (self->context, msg, anthropic ? AG_MODEL_LIST_ANTHROPIC : AG_MODEL_LIST_OPENAI);
+    }
+  else if (g_str_has_suffix (path, "/v1beta/models") && method == SOUP_METHOD_GET)
+    {
+      soup_server_message_pause (msg);
+      ag_proxy_unary_list_models (self->context, msg, AG_MODEL_LIST_GEMINI);
     }
   else if ((g_str_equal (path, "/") && (method == SOUP_METHOD_HEAD || method == SOUP_METHOD_GET)) ||
            (g_str_equal (path, "/healthz") && (method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD)))

@@ -25,6 +25,8 @@ typedef struct {
 
 #define CHAT "/v1/chat/completions"
 #define RESPONSES "/v1/responses"
+#define GEMINI(action) "/v1beta/models/gemini-3-flash" action
+#define GEMINI_USER "{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}"
 #define USER "{\"role\":\"user\",\"content\":\"hi\"}"
 
 static const BadInput bad_inputs[] = {
@@ -48,6 +50,17 @@ static const BadInput bad_inputs[] = {
     "invalid_request_error", "input.1.call_id: no earlier call in input has the call_id \"call_x\"" },
   /* Codex's built-in provider first asks for a WebSocket here; a plain refusal makes it fall back to POST. */
   { "responses-websocket-get", RESPONSES, NULL, 405, SHAPE_OPENAI, "invalid_request_error", "POST" },
+  { "gemini-malformed-json", GEMINI (":generateContent"), "{\"contents\":[", 400, SHAPE_GEMINI, "INVALID_ARGUMENT",
+    "not valid JSON" },
+  { "gemini-wrong-type", GEMINI (":streamGenerateContent?alt=sse"), "{\"contents\":{}}", 400, SHAPE_GEMINI,
+    "INVALID_ARGUMENT", "contents: must be an array" },
+  { "gemini-unknown-model", "/v1beta/models/gpt-4o:generateContent", "{\"contents\":[" GEMINI_USER "]}", 404,
+    SHAPE_GEMINI, "NOT_FOUND", "gpt-4o" },
+  { "gemini-result-for-no-call", GEMINI (":generateContent"), "{\"contents\":[" GEMINI_USER ",{\"role\":\"user\","
+    "\"parts\":[{\"functionResponse\":{\"name\":\"f\",\"response\":{}}}]}]}", 400, SHAPE_GEMINI,
+    "INVALID_ARGUMENT", "contents.1.parts.0.functionResponse.name: no earlier functionCall is named \"f\"" },
+  { "gemini-count-wrong-type", GEMINI (":countTokens"), "{\"contents\":7}", 400, SHAPE_GEMINI, "INVALID_ARGUMENT",
+    "contents: must be an array" },
 };
 
 static void
@@ -121,6 +134,43 @@ test_chat_logged (void)
   g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":streamGenerateContent"), ==, 1);
 }
 
+/* Gemini's own answers: a whole generateContent response, a countTokens total, and the model list. */
+static void
+test_gemini_answers (void)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+  JsonObject *candidate, *first;
+
+  ag_test_harness_set_script (harness, NULL);
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", GEMINI (":generateContent"),
+                                             "{\"contents\":[" GEMINI_USER "]}", &body, NULL), ==, 200);
+  parsed = ag_test_parse_json (body);
+  candidate = json_array_get_object_element (json_object_get_array_member (json_node_get_object (parsed),
+                                                                           "candidates"), 0);
+  g_assert_cmpstr (json_object_get_string_member (candidate, "finishReason"), ==, "STOP");
+  first = json_array_get_object_element (json_object_get_array_member (json_object_get_object_member (
+                                           candidate, "content"), "parts"), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "text"), ==, "Hello from the mock.");
+  g_assert_true (json_object_has_member (json_node_get_object (parsed), "usageMetadata"));
+
+  g_clear_pointer (&body, g_bytes_unref);
+  g_clear_pointer (&parsed, json_node_unref);
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1beta/models/claude-sonnet-4-6:countTokens",
+                                             "{\"contents\":[" GEMINI_USER "]}", &body, NULL), ==, 200);
+  parsed = ag_test_parse_json (body);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (parsed), "totalTokens"), >, 0);
+  g_assert_cmpuint (json_object_get_size (json_node_get_object (parsed)), ==, 1);
+  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, ":countTokens"), ==, 1);
+
+  g_clear_pointer (&body, g_bytes_unref);
+  g_clear_pointer (&parsed, json_node_unref);
+  g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/v1beta/models", NULL, &body, NULL), ==, 200);
+  parsed = ag_test_parse_json (body);
+  first = json_array_get_object_element (json_object_get_array_member (json_node_get_object (parsed), "models"), 0);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (first, "name"), "models/"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -134,6 +184,7 @@ main (int argc, char **argv)
   g_test_add_func ("/surfaces/openai-models", test_openai_models);
   AG_TEST_ADD_CASES ("/surfaces/bad-", bad_inputs, test_bad_input);
   g_test_add_func ("/surfaces/chat-logged", test_chat_logged);
+  g_test_add_func ("/surfaces/gemini-answers", test_gemini_answers);
   status = g_test_run ();
 
   ag_test_harness_free (harness);

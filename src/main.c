@@ -12,6 +12,7 @@
 #include "ag-api-key-cli.h"
 #include "ag-ui-module.h"
 #include "ag-log-cli.h"
+#include "ag-setup-cli.h"
 #include "ag-proxy-service.h"
 #include "ag-settings.h"
 
@@ -152,8 +153,10 @@ main (int argc, char **argv)
     return ag_log_cli_run (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "api-key"))
     return ag_api_key_cli_run (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "setup"))
+    return ag_setup_cli_run (argc - 1, argv + 1);
 
-  context = g_option_context_new ("[account add|list|remove … | log … | api-key show|generate|clear]");
+  context = g_option_context_new ("[account add|list|remove … | log … | api-key show|generate|clear | setup …]");
   g_option_context_set_summary (context,
                                 "Use your Google Antigravity accounts from Claude Code: a local Anthropic API proxy.\n\n"
                                 "  ag-cl                                 the desktop app (proxy, window, tray)\n"
@@ -163,7 +166,9 @@ main (int argc, char **argv)
                                 "  ag-cl account remove EMAIL            remove an account\n"
                                 "  ag-cl log [--limit N] [--since 1h]    show the last requests\n"
                                 "  ag-cl api-key show|generate|clear     the local API key clients must send (needed to\n"
-                                "                                        listen beyond loopback)");
+                                "                                        listen beyond loopback)\n"
+                                "  ag-cl setup claude-code|codex|gemini-cli [--print]\n"
+                                "                                        point a coding agent at ag-cl");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

@@ -49,7 +49,7 @@ run_codex() {
    timeout 300 "$CODEX" exec --skip-git-repo-check -s danger-full-access "$@" < /dev/null)
 }
 
-echo "1..5"
+echo "1..7"
 
 # 1. A plain answer.
 out=$(run_codex "Say hello" 2>"$WORK/codex1.err")
@@ -116,6 +116,29 @@ if [ "$(cat "$WORK/project/patched.txt" 2>/dev/null)" = "PATCHED" ] && echo "$ou
   ok "codex exec applies the patch of a custom_tool_call and answers with its result"
 else
   not_ok "codex exec applies the patch of a custom_tool_call and answers with its result" "stdout: $out" "stderr: $(tail -8 "$WORK/codex4.err")" "proxy: $(tail -5 "$WORK/proxy.log")"
+fi
+
+# 5–6. With a local API key set, a config `ag-cl setup codex` wrote (in a fresh CODEX_HOME, no key in the
+#      environment) gets answers, and the hand-written one above, whose key is wrong now, gets a 401.
+"$AG_CL" api-key generate > /dev/null 2>"$WORK/key.err" || not_ok "api-key generate" "$(cat "$WORK/key.err")"
+trap '"$AG_CL" api-key clear >/dev/null 2>&1; e2e_cleanup' EXIT
+sleep 1.5
+mkdir -p "$WORK/codex-home2"
+HOME="$WORK/home" CODEX_HOME="$WORK/codex-home2" "$AG_CL" setup codex --url "$PROXY_URL" > "$WORK/setup.out" 2>&1
+sed -i '/^\[model_providers.agcl\]/a request_max_retries = 0\nstream_max_retries = 0' "$WORK/codex-home2/config.toml"
+out=$(cd "$WORK/project" && HOME="$WORK/home" CODEX_HOME="$WORK/codex-home2" NO_COLOR=1 \
+      timeout 300 "$CODEX" exec --skip-git-repo-check -s danger-full-access "Say hello" < /dev/null 2>"$WORK/codex5.err")
+if echo "$out" | grep -q "Hello from the mock." && grep -q "^experimental_bearer_token = " "$WORK/codex-home2/config.toml" &&
+   ! grep -q "env_key" "$WORK/codex-home2/config.toml"; then
+  ok "with a local API key, the config ag-cl setup codex wrote carries it where Codex sends it"
+else
+  not_ok "with a local API key, the config ag-cl setup codex wrote carries it where Codex sends it" "stdout: $out" "setup: $(cat "$WORK/setup.out")" "stderr: $(tail -5 "$WORK/codex5.err")" "proxy: $(tail -3 "$WORK/proxy.log")"
+fi
+out=$(run_codex "Say hello" 2>"$WORK/codex6.err")
+if ! echo "$out" | grep -q "Hello from the mock." && grep -q "401" "$WORK/codex6.err"; then
+  ok "a Codex config with a wrong key is refused once a local API key is set"
+else
+  not_ok "a Codex config with a wrong key is refused once a local API key is set" "stdout: $out" "stderr: $(tail -5 "$WORK/codex6.err")"
 fi
 
 check_no_secret_leaked

@@ -43,7 +43,7 @@ run_gemini() {
    timeout 300 "$GEMINI" -m gemini-3-flash "$@" < /dev/null)
 }
 
-echo "1..4"
+echo "1..5"
 
 # 1. A plain answer, streamed through streamGenerateContent.
 out=$(run_gemini -p "Say hello" 2>"$WORK/gemini1.err")
@@ -87,6 +87,21 @@ then
   ok "tools went upstream as cleaned parameters, the result after the signed call"
 else
   not_ok "tools went upstream as cleaned parameters, the result after the signed call" "requests: $(head -c 1500 "$WORK/requests.json")"
+fi
+
+# 4. With a local API key set, a fresh HOME that only `ag-cl setup gemini-cli` prepared (no key or base URL in the
+#    environment) gets the answer: the key went into ~/.gemini/.env, which the CLI loads.
+"$AG_CL" api-key generate > /dev/null 2>"$WORK/key.err" || not_ok "api-key generate" "$(cat "$WORK/key.err")"
+trap '"$AG_CL" api-key clear >/dev/null 2>&1; e2e_cleanup' EXIT
+sleep 1.5
+mkdir -p "$WORK/home2" "$WORK/project2"
+HOME="$WORK/home2" "$AG_CL" setup gemini-cli --url "$PROXY_URL" > "$WORK/setup.out" 2>&1
+out=$(cd "$WORK/project2" && HOME="$WORK/home2" GEMINI_CLI_TRUST_WORKSPACE=true GEMINI_CLI_NO_RELAUNCH=true \
+      TMPDIR="$WORK/tmp" NO_COLOR=1 timeout 300 "$GEMINI" -p "Say hello" < /dev/null 2>"$WORK/gemini4.err")
+if [ "$out" = "Hello from the mock." ] && [ "$(stat -c %a "$WORK/home2/.gemini/.env")" = 600 ]; then
+  ok "with a local API key, the settings ag-cl setup gemini-cli wrote are all the CLI needs"
+else
+  not_ok "with a local API key, the settings ag-cl setup gemini-cli wrote are all the CLI needs" "stdout: $out" "setup: $(cat "$WORK/setup.out")" "stderr: $(tail -5 "$WORK/gemini4.err")" "proxy: $(tail -3 "$WORK/proxy.log")"
 fi
 
 check_no_secret_leaked

@@ -6,9 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 #include "ag-api-key-store.h"
-#include "ag-claude-settings.h"
-#include "ag-codex-settings.h"
-#include "ag-gemini-settings.h"
+#include "ag-agent-setup.h"
 #include "ag-settings.h"
 
 typedef struct {
@@ -76,40 +74,22 @@ print_backups (const char *path, GPtrArray *backups)
 
 /* Writes (or with @print previews) @agent's settings. */
 static gboolean
-run (const char *agent, gboolean print, const AgAgentTarget *target, GError **error)
+run (AgAgent agent, gboolean print, const AgAgentTarget *target, GError **error)
 {
   g_autoptr(GPtrArray) backups = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *path = NULL;
+  g_autofree char *path = ag_agent_get_path (agent);
   g_autofree char *preview = NULL;
-  char *backup = NULL;
-  gboolean ok;
 
-  if (g_str_equal (agent, "claude-code"))
-    {
-      path = ag_claude_settings_default_path ();
-      ok = print ? (preview = ag_claude_settings_preview (path, target->base_url, target->api_key, error)) != NULL
-                 : ag_claude_settings_apply (path, target->base_url, target->api_key, &backup, error);
-    }
-  else if (g_str_equal (agent, "codex"))
-    {
-      path = ag_codex_settings_default_path ();
-      ok = print ? (preview = ag_codex_settings_preview (path, target, error)) != NULL
-                 : ag_codex_settings_apply (path, target, &backup, error);
-    }
-  else
-    {
-      path = ag_gemini_settings_default_dir ();
-      ok = print ? (preview = ag_gemini_settings_preview (path, target, error)) != NULL
-                 : ag_gemini_settings_apply (path, target, backups, error);
-    }
-  if (!ok)
-    return FALSE;
-  if (backup != NULL)
-    g_ptr_array_add (backups, backup);
   if (print)
-    g_print ("%s", preview);
-  else
-    print_backups (path, backups);
+    {
+      if ((preview = ag_agent_setup_preview (agent, target, error)) == NULL)
+        return FALSE;
+      g_print ("%s", preview);
+      return TRUE;
+    }
+  if (!ag_agent_setup_apply (agent, target, backups, error))
+    return FALSE;
+  print_backups (path, backups);
   return TRUE;
 }
 
@@ -127,7 +107,7 @@ ag_setup_cli_run (int argc, char **argv)
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, N_("ag-cl's address (default: from its listen settings)"), N_("URL") },
     { NULL },
   };
-  const char *agent;
+  AgAgent agent;
   AgAgentTarget target;
 
   g_option_context_set_summary (context, _("Points a coding agent at ag-cl: writes the settings it reads, keeping "
@@ -141,9 +121,7 @@ ag_setup_cli_run (int argc, char **argv)
       g_printerr ("ag-cl: %s\n", error->message);
       return 2;
     }
-  agent = argc == 2 ? argv[1] : NULL;
-  if (agent == NULL || (!g_str_equal (agent, "claude-code") && !g_str_equal (agent, "codex") &&
-                        !g_str_equal (agent, "gemini-cli")))
+  if (argc != 2 || !ag_agent_from_id (argv[1], &agent))
     {
       g_printerr ("ag-cl: %s\n", _("name one agent: claude-code, codex or gemini-cli"));
       return 2;

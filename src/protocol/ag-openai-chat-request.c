@@ -118,60 +118,12 @@ ag_openai_set_reasoning_effort (JsonObject *messages_body, const char *effort)
                                                          : g_str_equal (effort, "xhigh") ? "max" : effort);
 }
 
-/* A content value of text parts (or a string) as one string, for system, developer and tool messages. */
-static gboolean
-read_text_content (JsonObject *message, const char *path, gboolean required, GString *out, GError **error)
+gboolean
+ag_openai_read_content (JsonObject *holder, const char *member, const char *path, gboolean images, JsonArray *blocks,
+                        GError **error)
 {
-  g_autofree char *content_path = ag_field_path (path, "content");
-  JsonNode *content = json_object_get_member (message, "content");
-  JsonArray *parts;
-
-  if (content == NULL || JSON_NODE_HOLDS_NULL (content))
-    {
-      if (required)
-        ag_field_set_error (error, content_path, "field required");
-      return !required;
-    }
-  if (JSON_NODE_HOLDS_VALUE (content) && json_node_get_value_type (content) == G_TYPE_STRING)
-    {
-      g_string_append (out, json_node_get_string (content));
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_ARRAY (content))
-    {
-      ag_field_set_error (error, content_path, "must be a string or an array of content parts");
-      return FALSE;
-    }
-  parts = json_node_get_array (content);
-  for (guint i = 0; i < json_array_get_length (parts); i++)
-    {
-      g_autofree char *part_path = ag_field_index_path (content_path, i);
-      JsonObject *part = ag_field_array_object (parts, content_path, i, error);
-      const char *type = NULL, *text = NULL;
-
-      if (part == NULL || !ag_field_string (part, part_path, "type", TRUE, &type, error))
-        return FALSE;
-      if (g_str_equal (type, "refusal"))
-        continue;
-      if (!g_str_equal (type, "text"))
-        {
-          ag_field_set_error (error, part_path, "only text parts are allowed here, not \"%s\"", type);
-          return FALSE;
-        }
-      if (!ag_field_string (part, part_path, "text", TRUE, &text, error))
-        return FALSE;
-      if (out->len > 0)
-        g_string_append_c (out, '\n');
-      g_string_append (out, text);
-    }
-  return TRUE;
-}
-
-static gboolean
-read_user_content (JsonObject *message, const char *path, JsonArray *blocks, GError **error)
-{
-  g_autofree char *content_path = ag_field_path (path, "content");
-  JsonNode *content = json_object_get_member (message, "content");
+  g_autofree char *content_path = ag_field_path (path, member);
+  JsonNode *content = json_object_get_member (holder, member);
   JsonArray *parts;
 
   if (content != NULL && JSON_NODE_HOLDS_VALUE (content) && json_node_get_value_type (content) == G_TYPE_STRING)
@@ -188,32 +140,66 @@ read_user_content (JsonObject *message, const char *path, JsonArray *blocks, GEr
   for (guint i = 0; i < json_array_get_length (parts); i++)
     {
       g_autofree char *part_path = ag_field_index_path (content_path, i);
+      g_autofree char *url_path = ag_field_path (part_path, "image_url");
       JsonObject *part = ag_field_array_object (parts, content_path, i, error);
-      const char *type = NULL, *text = NULL, *url = NULL;
       JsonObject *image_url = NULL, *block;
+      const char *type = NULL, *text = NULL, *url = NULL;
 
       if (part == NULL || !ag_field_string (part, part_path, "type", TRUE, &type, error))
         return FALSE;
-      if (g_str_equal (type, "text"))
+      if (g_str_equal (type, "text") || g_str_equal (type, "input_text") || g_str_equal (type, "output_text"))
         {
           if (!ag_field_string (part, part_path, "text", TRUE, &text, error))
             return FALSE;
           json_array_add_object_element (blocks, text_block (text));
           continue;
         }
-      if (!g_str_equal (type, "image_url"))
+      if (g_str_equal (type, "refusal"))
+        continue;
+      if (!images || (!g_str_equal (type, "image_url") && !g_str_equal (type, "input_image")))
         {
-          ag_field_set_error (error, part_path, "unsupported content part type \"%s\" (text and image_url are)", type);
+          ag_field_set_error (error, part_path, "unsupported content part type \"%s\"", type);
           return FALSE;
         }
-      g_autofree char *image_path = ag_field_path (part_path, "image_url");
-      if (!ag_field_object (part, part_path, "image_url", TRUE, &image_url, error) ||
-          !ag_field_string (image_url, image_path, "url", TRUE, &url, error))
+      /* Chat: image_url {"url"}; Responses: input_image with image_url the URL itself. */
+      if (g_str_equal (type, "image_url"))
+        {
+          if (!ag_field_object (part, part_path, "image_url", TRUE, &image_url, error) ||
+              !ag_field_string (image_url, url_path, "url", TRUE, &url, error))
+            return FALSE;
+          g_free (url_path);
+          url_path = ag_field_path (part_path, "image_url.url");
+        }
+      else if (!ag_field_string (part, part_path, "image_url", TRUE, &url, error))
         return FALSE;
-      g_autofree char *url_path = ag_field_path (image_path, "url");
       if ((block = ag_openai_image_block (url, url_path, error)) == NULL)
         return FALSE;
       json_array_add_object_element (blocks, block);
+    }
+  return TRUE;
+}
+
+/* Text-only content (system, developer and tool messages) as one string, parts joined by newlines. */
+static gboolean
+read_text_content (JsonObject *message, const char *path, gboolean required, GString *out, GError **error)
+{
+  g_autoptr(JsonArray) blocks = json_array_new ();
+
+  if (!json_object_has_member (message, "content") || json_object_get_null_member (message, "content"))
+    {
+      g_autofree char *content_path = ag_field_path (path, "content");
+
+      if (required)
+        ag_field_set_error (error, content_path, "field required");
+      return !required;
+    }
+  if (!ag_openai_read_content (message, "content", path, FALSE, blocks, error))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (blocks); i++)
+    {
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      g_string_append (out, json_object_get_string_member (json_array_get_object_element (blocks, i), "text"));
     }
   return TRUE;
 }
@@ -324,7 +310,7 @@ read_messages (JsonObject *body, JsonArray *out, GError **error)
           ok = TRUE;
         }
       else if (g_str_equal (role, "user"))
-        ok = read_user_content (message, path, blocks, error), anthropic_role = "user";
+        ok = ag_openai_read_content (message, "content", path, TRUE, blocks, error), anthropic_role = "user";
       else if (g_str_equal (role, "assistant"))
         ok = read_assistant (message, path, blocks, call_ids, error), anthropic_role = "assistant";
       else if (g_str_equal (role, "tool"))
@@ -417,38 +403,52 @@ read_tools (JsonObject *body, JsonObject *out, GError **error)
   return TRUE;
 }
 
-/* response_format → output_config.format, which the request translator turns into Gemini's response schema. */
-static gboolean
-read_response_format (JsonObject *body, JsonObject *out, GError **error)
+gboolean
+ag_openai_read_format (JsonObject *format, const char *path, JsonObject *out, GError **error)
 {
-  JsonObject *format = NULL, *json_schema = NULL, *schema = NULL, *output_config, *translated;
+  g_autofree char *type_path = ag_field_path (path, "type");
+  g_autofree char *json_schema_path = ag_field_path (path, "json_schema");
+  JsonObject *json_schema = NULL, *schema = NULL, *translated;
   const char *type = NULL;
 
-  if (!ag_field_object (body, NULL, "response_format", FALSE, &format, error))
-    return FALSE;
   if (format == NULL)
     return TRUE;
-  if (!ag_field_string (format, "response_format", "type", TRUE, &type, error))
+  if (!ag_field_string (format, path, "type", TRUE, &type, error))
     return FALSE;
   if (g_str_equal (type, "text"))
     return TRUE;
-  if (g_str_equal (type, "json_schema"))
+  if (!g_str_equal (type, "json_schema") && !g_str_equal (type, "json_object"))
     {
-      if (!ag_field_object (format, "response_format", "json_schema", TRUE, &json_schema, error) ||
-          !ag_field_object (json_schema, "response_format.json_schema", "schema", FALSE, &schema, error))
-        return FALSE;
-    }
-  else if (!g_str_equal (type, "json_object"))
-    {
-      ag_field_set_error (error, "response_format.type", "unknown type \"%s\" (text, json_object or json_schema)", type);
+      ag_field_set_error (error, type_path, "unknown type \"%s\" (text, json_object or json_schema)", type);
       return FALSE;
     }
+  /* Chat nests the schema in "json_schema", Responses puts it beside the type. */
+  if (!ag_field_object (format, path, "json_schema", FALSE, &json_schema, error) ||
+      !ag_field_object (json_schema != NULL ? json_schema : format, json_schema != NULL ? json_schema_path : path,
+                        "schema", FALSE, &schema, error))
+    return FALSE;
   translated = json_object_new ();
   json_object_set_string_member (translated, "type", "json_schema");
   if (schema != NULL)
     json_object_set_object_member (translated, "schema", json_object_ref (schema));
-  output_config = ensure_object (out, "output_config");
-  json_object_set_object_member (output_config, "format", translated);
+  json_object_set_object_member (ensure_object (out, "output_config"), "format", translated);
+  return TRUE;
+}
+
+gboolean
+ag_openai_read_sampling (JsonObject *body, JsonObject *out, GError **error)
+{
+  static const char *const names[] = { "temperature", "top_p" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      double number = -1;
+
+      if (!ag_field_number (body, NULL, names[i], FALSE, &number, error))
+        return FALSE;
+      if (number >= 0)
+        json_object_set_double_member (out, names[i], number);
+    }
   return TRUE;
 }
 
@@ -456,7 +456,6 @@ static gboolean
 read_sampling (JsonObject *body, JsonObject *out, GError **error)
 {
   gint64 max_tokens = -1, n = 1;
-  double number = -1;
   const char *effort = NULL;
   JsonNode *stop = json_object_get_member (body, "stop");
 
@@ -472,16 +471,8 @@ read_sampling (JsonObject *body, JsonObject *out, GError **error)
     }
   if (max_tokens != -1)
     json_object_set_int_member (out, "max_tokens", max_tokens);
-  for (guint i = 0; i < 2; i++)
-    {
-      const char *name = i == 0 ? "temperature" : "top_p";
-
-      number = -1;
-      if (!ag_field_number (body, NULL, name, FALSE, &number, error))
-        return FALSE;
-      if (number >= 0)
-        json_object_set_double_member (out, name, number);
-    }
+  if (!ag_openai_read_sampling (body, out, error))
+    return FALSE;
   if (stop != NULL && JSON_NODE_HOLDS_VALUE (stop) && json_node_get_value_type (stop) == G_TYPE_STRING)
     {
       JsonArray *sequences = json_array_new ();
@@ -505,6 +496,7 @@ ag_openai_chat_to_messages (JsonObject *body, GError **error)
 {
   g_autoptr(JsonObject) out = json_object_new ();
   g_autoptr(JsonArray) messages = json_array_new ();
+  JsonObject *format = NULL;
   const char *model = NULL;
   gboolean stream = FALSE;
 
@@ -514,7 +506,8 @@ ag_openai_chat_to_messages (JsonObject *body, GError **error)
   json_object_set_string_member (out, "model", model);
   json_object_set_boolean_member (out, "stream", stream);
   if (!read_messages (body, messages, error) || !read_tools (body, out, error) ||
-      !read_response_format (body, out, error) || !read_sampling (body, out, error))
+      !ag_field_object (body, NULL, "response_format", FALSE, &format, error) ||
+      !ag_openai_read_format (format, "response_format", out, error) || !read_sampling (body, out, error))
     return NULL;
   json_object_set_array_member (out, "messages", g_steal_pointer (&messages));
   return g_steal_pointer (&out);

@@ -23,6 +23,16 @@ void ag_openai_set_reasoning_effort (JsonObject *messages_body, const char *effo
 /* An image URL (a data: URL or http(s)) as an Anthropic image block; NULL with an error naming @path when it is
  * neither. */
 JsonObject *ag_openai_image_block (const char *url, const char *path, GError **error);
+/* Content under @member of @holder (path @path.@member in errors): a string, or parts of text (text, input_text,
+ * output_text; refusals are skipped) and, with @images, images (Chat's image_url {url}, Responses' input_image),
+ * appended to @blocks as Anthropic blocks. */
+gboolean    ag_openai_read_content (JsonObject *holder, const char *member, const char *path, gboolean images,
+                                    JsonArray *blocks, GError **error);
+/* An output format, Chat's response_format or Responses' text.format (@path names it in errors; NULL: none):
+ * "text" changes nothing, json_object and json_schema set output_config.format on @out. */
+gboolean    ag_openai_read_format (JsonObject *format, const char *path, JsonObject *out, GError **error);
+/* temperature and top_p, copied when given. */
+gboolean    ag_openai_read_sampling (JsonObject *body, JsonObject *out, GError **error);
 /* A function tool's parameters as an Anthropic tool {"name","description","input_schema"}. */
 JsonObject *ag_openai_tool (const char *name, const char *description, JsonObject *parameters);
 

@@ -6,13 +6,13 @@
  * and those events map one to one onto chat chunks. Text deltas, the hot path, are written straight into the
  * output behind a prefix built once per answer. */
 #include "ag-openai-chat-translator.h"
+#include "ag-event-back-translator.h"
 #include "ag-json.h"
 #include "ag-json-writer.h"
 #include "ag-openai-error.h"
 
 typedef struct {
-  AgBackTranslator    parent;          /* first: the back-translator interface */
-  AgStreamTranslator *inner;           /* Cloud Code → Anthropic events, into on_event */
+  AgEventBackTranslator base;          /* first: the back-translator interface and the Anthropic events */
   gboolean            stream;
   gboolean            include_usage;
   gboolean            done;
@@ -34,7 +34,7 @@ static const AgBackTranslatorClass chat_translator_class;
 static void
 chunk_begin (ChatTranslator *self)
 {
-  GString *out = self->parent.output;
+  GString *out = self->base.parent.output;
 
   ag_json_append_len (out, self->head->str, self->head->len);
   ag_json_append_literal (out, "\"choices\":[{\"index\":0,\"delta\":");
@@ -43,7 +43,7 @@ chunk_begin (ChatTranslator *self)
 static void
 chunk_end (ChatTranslator *self, const char *finish_reason)
 {
-  GString *out = self->parent.output;
+  GString *out = self->base.parent.output;
 
   ag_json_append_literal (out, ",\"finish_reason\":");
   if (finish_reason != NULL)
@@ -57,7 +57,7 @@ chunk_end (ChatTranslator *self, const char *finish_reason)
 static void
 write_string_delta (ChatTranslator *self, const char *key, const char *value)
 {
-  GString *out = self->parent.output;
+  GString *out = self->base.parent.output;
 
   chunk_begin (self);
   g_string_append_c (out, '{');
@@ -71,7 +71,7 @@ write_string_delta (ChatTranslator *self, const char *key, const char *value)
 static void
 write_tool_call_delta (ChatTranslator *self, const char *id, const char *name, const char *arguments)
 {
-  GString *out = self->parent.output;
+  GString *out = self->base.parent.output;
 
   chunk_begin (self);
   ag_json_append_literal (out, "{\"tool_calls\":[{\"index\":");
@@ -184,7 +184,7 @@ static void
 on_message_delta (ChatTranslator *self, JsonObject *event)
 {
   JsonObject *usage = ag_json_object (event, "usage");
-  GString *out = self->parent.output;
+  GString *out = self->base.parent.output;
 
   self->finish_reason = finish_reason_for (ag_json_string (ag_json_object (event, "delta"), "stop_reason"));
   self->cached_tokens = ag_json_int (usage, "cache_read_input_tokens", 0);
@@ -216,7 +216,7 @@ on_event (const char *name, JsonNode *data, gpointer user_data)
       if (self->stream)
         {
           chunk_begin (self);
-          ag_json_append_literal (self->parent.output, "{\"role\":\"assistant\",\"content\":\"\"}");
+          ag_json_append_literal (self->base.parent.output, "{\"role\":\"assistant\",\"content\":\"\"}");
           chunk_end (self, NULL);
         }
     }
@@ -230,7 +230,7 @@ on_event (const char *name, JsonNode *data, gpointer user_data)
   else if (g_str_equal (name, "message_delta"))
     on_message_delta (self, event);
   else if (g_str_equal (name, "message_stop") && self->stream)
-    ag_json_append_literal (self->parent.output, "data: [DONE]\n\n");
+    ag_json_append_literal (self->base.parent.output, "data: [DONE]\n\n");
 }
 
 AgBackTranslator *
@@ -239,8 +239,7 @@ ag_openai_chat_back_translator_new (const AgStreamOptions *options, gboolean str
   ChatTranslator *self = g_new0 (ChatTranslator, 1);
   g_autofree char *suffix = g_uuid_string_random ();
 
-  ag_back_translator_init (&self->parent, &chat_translator_class);
-  self->inner = ag_stream_translator_new (options, on_event, self);
+  ag_event_back_translator_init (&self->base, &chat_translator_class, options, on_event);
   self->stream = stream;
   self->include_usage = options->include_usage;
   self->id = g_strconcat ("chatcmpl-", suffix, NULL);
@@ -259,13 +258,7 @@ ag_openai_chat_back_translator_new (const AgStreamOptions *options, gboolean str
       self->reasoning = g_string_new (NULL);
       self->tool_calls = json_array_new ();
     }
-  return &self->parent;
-}
-
-static gboolean
-back_push (AgBackTranslator *back, JsonObject *chunk, GError **error)
-{
-  return ag_stream_translator_push (((ChatTranslator *) back)->inner, chunk, error);
+  return &self->base.parent;
 }
 
 static JsonObject *
@@ -314,7 +307,7 @@ write_completion (ChatTranslator *self)
   json_object_set_object_member (root, "usage", usage_object (self));
   node = json_node_init_object (json_node_alloc (), root);
   text = json_to_string (node, FALSE);
-  g_string_append (self->parent.output, text);
+  g_string_append (self->base.parent.output, text);
 }
 
 static gboolean
@@ -324,7 +317,7 @@ back_finish (AgBackTranslator *back, GError **error)
 
   if (self->done)
     return TRUE;
-  ag_stream_translator_finish (self->inner);
+  ag_stream_translator_finish (self->base.inner);
   self->done = TRUE;
   if (!self->stream)
     write_completion (self);
@@ -342,46 +335,12 @@ back_fail (AgBackTranslator *back, const char *error_type, const char *message)
   ag_json_append_literal (back->output, "\n\n");
 }
 
-/* Chat chunks have no keepalive event; an SSE comment keeps the client's idle timer quiet. */
 static gboolean
 back_ping (AgBackTranslator *back)
 {
   ChatTranslator *self = (ChatTranslator *) back;
 
-  if (!self->stream || self->done || !ag_stream_translator_started (self->inner))
-    return FALSE;
-  ag_json_append_literal (back->output, ": keepalive\n\n");
-  return TRUE;
-}
-
-static gboolean
-back_started (AgBackTranslator *back)
-{
-  return ag_stream_translator_started (((ChatTranslator *) back)->inner);
-}
-
-static gboolean
-back_is_empty (AgBackTranslator *back)
-{
-  return ag_stream_translator_is_empty (((ChatTranslator *) back)->inner);
-}
-
-static gboolean
-back_received_response (AgBackTranslator *back)
-{
-  return ag_stream_translator_received_response (((ChatTranslator *) back)->inner);
-}
-
-static gboolean
-back_saw_finish_reason (AgBackTranslator *back)
-{
-  return ag_stream_translator_saw_finish_reason (((ChatTranslator *) back)->inner);
-}
-
-static void
-back_get_usage (AgBackTranslator *back, gint64 *input, gint64 *output, gint64 *cache_read)
-{
-  ag_stream_translator_get_usage (((ChatTranslator *) back)->inner, input, output, cache_read);
+  return ag_event_back_translator_ping_comment (&self->base, self->stream && !self->done);
 }
 
 static void
@@ -389,7 +348,6 @@ back_free (AgBackTranslator *back)
 {
   ChatTranslator *self = (ChatTranslator *) back;
 
-  ag_stream_translator_free (self->inner);
   g_free (self->id);
   g_free (self->model);
   g_string_free (self->head, TRUE);
@@ -398,19 +356,19 @@ back_free (AgBackTranslator *back)
   if (self->reasoning != NULL)
     g_string_free (self->reasoning, TRUE);
   g_clear_pointer (&self->tool_calls, json_array_unref);
-  ag_back_translator_clear (back);
+  ag_event_back_translator_clear (&self->base);
   g_free (self);
 }
 
 static const AgBackTranslatorClass chat_translator_class = {
-  .push = back_push,
+  .push = ag_event_back_translator_push,
   .finish = back_finish,
   .fail = back_fail,
   .ping = back_ping,
-  .started = back_started,
-  .is_empty = back_is_empty,
-  .received_response = back_received_response,
-  .saw_finish_reason = back_saw_finish_reason,
-  .get_usage = back_get_usage,
+  .started = ag_event_back_translator_started,
+  .is_empty = ag_event_back_translator_is_empty,
+  .received_response = ag_event_back_translator_received_response,
+  .saw_finish_reason = ag_event_back_translator_saw_finish_reason,
+  .get_usage = ag_event_back_translator_get_usage,
   .free = back_free,
 };

@@ -42,60 +42,6 @@ add_message (Reader *reader, const char *role, JsonArray *blocks)
   json_array_add_object_element (reader->messages, message);
 }
 
-/* A content value: a string, or parts of type input_text / output_text / refusal / input_image. */
-static gboolean
-read_content (JsonObject *item, const char *path, gboolean images, JsonArray *blocks, GError **error)
-{
-  g_autofree char *content_path = ag_field_path (path, "content");
-  JsonNode *content = json_object_get_member (item, "content");
-  JsonArray *parts;
-
-  if (content != NULL && JSON_NODE_HOLDS_VALUE (content) && json_node_get_value_type (content) == G_TYPE_STRING)
-    {
-      json_array_add_object_element (blocks, text_block (json_node_get_string (content)));
-      return TRUE;
-    }
-  if (content == NULL || !JSON_NODE_HOLDS_ARRAY (content))
-    {
-      ag_field_set_error (error, content_path, "must be a string or an array of content parts");
-      return FALSE;
-    }
-  parts = json_node_get_array (content);
-  for (guint i = 0; i < json_array_get_length (parts); i++)
-    {
-      g_autofree char *part_path = ag_field_index_path (content_path, i);
-      JsonObject *part = ag_field_array_object (parts, content_path, i, error);
-      const char *type = NULL, *text = NULL, *url = NULL;
-
-      if (part == NULL || !ag_field_string (part, part_path, "type", TRUE, &type, error))
-        return FALSE;
-      if (g_str_equal (type, "input_text") || g_str_equal (type, "output_text") || g_str_equal (type, "text"))
-        {
-          if (!ag_field_string (part, part_path, "text", TRUE, &text, error))
-            return FALSE;
-          json_array_add_object_element (blocks, text_block (text));
-        }
-      else if (g_str_equal (type, "refusal"))
-        continue;
-      else if (g_str_equal (type, "input_image") && images)
-        {
-          g_autofree char *url_path = ag_field_path (part_path, "image_url");
-          JsonObject *block;
-
-          if (!ag_field_string (part, part_path, "image_url", TRUE, &url, error) ||
-              (block = ag_openai_image_block (url, url_path, error)) == NULL)
-            return FALSE;
-          json_array_add_object_element (blocks, block);
-        }
-      else
-        {
-          ag_field_set_error (error, part_path, "unsupported content part type \"%s\"", type);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 static gboolean
 read_message (Reader *reader, JsonObject *item, const char *path, GError **error)
 {
@@ -112,7 +58,7 @@ read_message (Reader *reader, JsonObject *item, const char *path, GError **error
       ag_field_set_error (error, role_path, "unsupported role \"%s\" (system, developer, user and assistant are)", role);
       return FALSE;
     }
-  if (!read_content (item, path, g_str_equal (role, "user"), blocks, error))
+  if (!ag_openai_read_content (item, "content", path, g_str_equal (role, "user"), blocks, error))
     return FALSE;
   if (json_array_get_length (blocks) == 0)
     return TRUE;
@@ -183,14 +129,8 @@ read_call_output (Reader *reader, JsonObject *item, const char *path, GError **e
     }
   if (output != NULL && JSON_NODE_HOLDS_ARRAY (output))
     {
-      g_autoptr(JsonObject) wrapper = json_object_new ();
-
-      json_object_set_member (wrapper, "content", json_node_copy (output));
-      if (!read_content (wrapper, path, TRUE, content, error))
-        {
-          g_prefix_error (error, "%s: ", output_path);
-          return FALSE;
-        }
+      if (!ag_openai_read_content (item, "output", path, TRUE, content, error))
+        return FALSE;
     }
   else if (output != NULL && JSON_NODE_HOLDS_VALUE (output) && json_node_get_value_type (output) == G_TYPE_STRING)
     json_array_add_object_element (content, text_block (json_node_get_string (output)));
@@ -373,7 +313,7 @@ static gboolean
 read_settings (JsonObject *body, JsonObject *out, GError **error)
 {
   JsonObject *reasoning = NULL, *text = NULL, *format = NULL;
-  const char *effort = NULL, *type = NULL;
+  const char *effort = NULL;
   gint64 max_tokens = -1;
 
   if (!ag_field_object (body, NULL, "reasoning", FALSE, &reasoning, error) ||
@@ -384,42 +324,8 @@ read_settings (JsonObject *body, JsonObject *out, GError **error)
     return FALSE;
   if (max_tokens != -1)
     json_object_set_int_member (out, "max_tokens", max_tokens);
-  for (guint i = 0; i < 2; i++)
-    {
-      const char *name = i == 0 ? "temperature" : "top_p";
-      double number = -1;
-
-      if (!ag_field_number (body, NULL, name, FALSE, &number, error))
-        return FALSE;
-      if (number >= 0)
-        json_object_set_double_member (out, name, number);
-    }
   ag_openai_set_reasoning_effort (out, effort);
-  if (format != NULL && !ag_field_string (format, "text.format", "type", TRUE, &type, error))
-    return FALSE;
-  if (type != NULL && !g_str_equal (type, "text"))
-    {
-      JsonObject *schema = NULL, *translated, *output_config;
-
-      if (!g_str_equal (type, "json_schema") && !g_str_equal (type, "json_object"))
-        {
-          ag_field_set_error (error, "text.format.type", "unknown type \"%s\" (text, json_object or json_schema)", type);
-          return FALSE;
-        }
-      if (!ag_field_object (format, "text.format", "schema", FALSE, &schema, error))
-        return FALSE;
-      translated = json_object_new ();
-      json_object_set_string_member (translated, "type", "json_schema");
-      if (schema != NULL)
-        json_object_set_object_member (translated, "schema", json_object_ref (schema));
-      if ((output_config = ag_json_object (out, "output_config")) == NULL)
-        {
-          output_config = json_object_new ();
-          json_object_set_object_member (out, "output_config", output_config);
-        }
-      json_object_set_object_member (output_config, "format", translated);
-    }
-  return TRUE;
+  return ag_openai_read_sampling (body, out, error) && ag_openai_read_format (format, "text.format", out, error);
 }
 
 JsonObject *

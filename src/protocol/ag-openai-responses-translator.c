@@ -8,6 +8,8 @@
  * output and usage. A thinking block becomes a reasoning item whose encrypted_content is the thinking's signature,
  * which Codex sends back as it got it. */
 #include "ag-openai-responses-translator.h"
+#include "ag-event-back-translator.h"
+#include "ag-event-writer.h"
 #include "ag-json.h"
 #include "ag-openai-error.h"
 #include "ag-openai-responses-request.h"
@@ -21,8 +23,8 @@ typedef enum {
 } ItemKind;
 
 typedef struct {
-  AgBackTranslator    parent;          /* first: the back-translator interface */
-  AgStreamTranslator *inner;           /* Cloud Code → Anthropic events, into on_event */
+  AgEventBackTranslator base;          /* first: the back-translator interface and the Anthropic events */
+  AgEventWriter       writer;          /* stream: the events, straight into the output */
   gboolean            stream;
   gboolean            done;
   char               *id;
@@ -47,106 +49,91 @@ static const AgBackTranslatorClass responses_translator_class;
 
 /* ── events ───────────────────────────────────────────────────────────────────────────────────────────────── */
 
-static JsonObject *
-event_new (ResponsesTranslator *self, const char *name)
-{
-  JsonObject *event = json_object_new ();
-
-  json_object_set_string_member (event, "type", name);
-  json_object_set_int_member (event, "sequence_number", self->sequence++);
-  return event;
-}
-
-/* Writes @event (consumed) as "event: TYPE\ndata: JSON\n\n". */
 static void
-event_send (ResponsesTranslator *self, JsonObject *event)
+event_begin (ResponsesTranslator *self, const char *name)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), event);
-  g_autofree char *data = json_to_string (node, FALSE);
-
-  g_string_append (self->parent.output, "event: ");
-  g_string_append (self->parent.output, json_object_get_string_member (event, "type"));
-  g_string_append (self->parent.output, "\ndata: ");
-  g_string_append (self->parent.output, data);
-  g_string_append (self->parent.output, "\n\n");
-  json_object_unref (event);
+  ag_event_writer_begin (&self->writer, name);
+  ag_event_writer_int (&self->writer, "sequence_number", self->sequence++);
 }
 
 /* An event about the current item: item_id and output_index set. */
-static JsonObject *
-item_event_new (ResponsesTranslator *self, const char *name)
+static void
+item_event_begin (ResponsesTranslator *self, const char *name)
 {
-  JsonObject *event = event_new (self, name);
-
-  json_object_set_string_member (event, "item_id", self->item_id);
-  json_object_set_int_member (event, "output_index", json_array_get_length (self->output));
-  return event;
+  event_begin (self, name);
+  ag_event_writer_string (&self->writer, "item_id", self->item_id);
+  ag_event_writer_int (&self->writer, "output_index", json_array_get_length (self->output));
 }
 
-static JsonObject *
-usage_object (ResponsesTranslator *self)
+static void
+write_usage (ResponsesTranslator *self, AgEventWriter *w)
 {
-  JsonObject *usage = json_object_new (), *input_details = json_object_new (), *output_details = json_object_new ();
-
-  json_object_set_int_member (usage, "input_tokens", self->input_tokens + self->cached_tokens);
-  json_object_set_int_member (input_details, "cached_tokens", self->cached_tokens);
-  json_object_set_object_member (usage, "input_tokens_details", input_details);
-  json_object_set_int_member (usage, "output_tokens", self->output_tokens);
-  json_object_set_int_member (output_details, "reasoning_tokens", 0);
-  json_object_set_object_member (usage, "output_tokens_details", output_details);
-  json_object_set_int_member (usage, "total_tokens", self->input_tokens + self->cached_tokens + self->output_tokens);
-  return usage;
+  ag_event_writer_open (w, "usage");
+  ag_event_writer_int (w, "input_tokens", self->input_tokens + self->cached_tokens);
+  ag_event_writer_open (w, "input_tokens_details");
+  ag_event_writer_int (w, "cached_tokens", self->cached_tokens);
+  ag_event_writer_close (w);
+  ag_event_writer_int (w, "output_tokens", self->output_tokens);
+  ag_event_writer_open (w, "output_tokens_details");
+  ag_event_writer_int (w, "reasoning_tokens", 0);
+  ag_event_writer_close (w);
+  ag_event_writer_int (w, "total_tokens", self->input_tokens + self->cached_tokens + self->output_tokens);
+  ag_event_writer_close (w);
 }
 
-/* The response object: in progress (no output yet), completed, incomplete or failed. */
-static JsonObject *
-response_object (ResponsesTranslator *self, const char *status, const char *error_message)
+/* The response object under "response": in progress (no output yet), completed, incomplete or failed. */
+static void
+write_response (ResponsesTranslator *self, AgEventWriter *w, const char *status, const char *error_message)
 {
-  JsonObject *response = json_object_new ();
+  gboolean in_progress = g_str_equal (status, "in_progress");
 
-  json_object_set_string_member (response, "id", self->id);
-  json_object_set_string_member (response, "object", "response");
-  json_object_set_int_member (response, "created_at", self->created_at);
-  json_object_set_string_member (response, "status", status);
+  ag_event_writer_open (w, "response");
+  ag_event_writer_string (w, "id", self->id);
+  ag_event_writer_string (w, "object", "response");
+  ag_event_writer_int (w, "created_at", self->created_at);
+  ag_event_writer_string (w, "status", status);
   if (error_message != NULL)
     {
-      JsonObject *error = json_object_new ();
-
-      json_object_set_string_member (error, "code", "server_error");
-      json_object_set_string_member (error, "message", error_message);
-      json_object_set_object_member (response, "error", error);
+      ag_event_writer_open (w, "error");
+      ag_event_writer_string (w, "code", "server_error");
+      ag_event_writer_string (w, "message", error_message);
+      ag_event_writer_close (w);
     }
   else
-    json_object_set_null_member (response, "error");
+    ag_event_writer_null (w, "error");
   if (g_str_equal (status, "incomplete"))
     {
-      JsonObject *details = json_object_new ();
-
-      json_object_set_string_member (details, "reason", "max_output_tokens");
-      json_object_set_object_member (response, "incomplete_details", details);
+      ag_event_writer_open (w, "incomplete_details");
+      ag_event_writer_string (w, "reason", "max_output_tokens");
+      ag_event_writer_close (w);
     }
   else
-    json_object_set_null_member (response, "incomplete_details");
-  json_object_set_string_member (response, "model", self->model);
-  json_object_set_array_member (response, "output", g_str_equal (status, "in_progress") ? json_array_new ()
-                                                                                          : json_array_ref (self->output));
-  json_object_set_boolean_member (response, "parallel_tool_calls", TRUE);
-  json_object_set_string_member (response, "tool_choice", "auto");
-  json_object_set_array_member (response, "tools", json_array_new ());
-  if (g_str_equal (status, "in_progress"))
-    json_object_set_null_member (response, "usage");
+    ag_event_writer_null (w, "incomplete_details");
+  ag_event_writer_string (w, "model", self->model);
+  if (in_progress)
+    ag_event_writer_empty_array (w, "output");
   else
-    json_object_set_object_member (response, "usage", usage_object (self));
-  return response;
+    {
+      g_autoptr(JsonNode) output = json_node_init_array (json_node_alloc (), self->output);
+
+      ag_event_writer_node (w, "output", output);
+    }
+  ag_event_writer_boolean (w, "parallel_tool_calls", TRUE);
+  ag_event_writer_string (w, "tool_choice", "auto");
+  ag_event_writer_empty_array (w, "tools");
+  if (in_progress)
+    ag_event_writer_null (w, "usage");
+  else
+    write_usage (self, w);
+  ag_event_writer_close (w);
 }
 
 static void
 send_response_event (ResponsesTranslator *self, const char *name, const char *status, const char *error_message)
 {
-  JsonObject *event = event_new (self, name);
-
-  json_object_set_object_member (event, "response", response_object (self, status, error_message));
-  event_send (self, event);
+  event_begin (self, name);
+  write_response (self, &self->writer, status, error_message);
+  ag_event_writer_end (&self->writer);
 }
 
 /* ── items ────────────────────────────────────────────────────────────────────────────────────────────────── */
@@ -208,11 +195,22 @@ item_object (ResponsesTranslator *self, gboolean complete, const char *custom_in
 }
 
 static void
+write_part (ResponsesTranslator *self, gboolean message, const char *text)
+{
+  ag_event_writer_open (&self->writer, "part");
+  ag_event_writer_string (&self->writer, "type", message ? "output_text" : "summary_text");
+  if (message)
+    ag_event_writer_empty_array (&self->writer, "annotations");
+  ag_event_writer_string (&self->writer, "text", text);
+  ag_event_writer_close (&self->writer);
+}
+
+static void
 open_item (ResponsesTranslator *self, ItemKind kind, const char *call_id, const char *name)
 {
   static const char *const prefixes[] = { NULL, "msg_", "rs_", "fc_", "ctc_" };
   g_autofree char *uuid = g_uuid_string_random ();
-  JsonObject *event;
+  g_autoptr(JsonNode) item = NULL;
 
   self->kind = kind;
   self->item_id = g_strconcat (prefixes[kind], uuid, NULL);
@@ -221,41 +219,42 @@ open_item (ResponsesTranslator *self, ItemKind kind, const char *call_id, const 
   g_string_truncate (self->buffer, 0);
   if (!self->stream)
     return;
-  event = event_new (self, "response.output_item.added");
-  json_object_set_int_member (event, "output_index", json_array_get_length (self->output));
-  json_object_set_object_member (event, "item", item_object (self, FALSE, NULL));
-  event_send (self, event);
+  item = json_node_init_object (json_node_alloc (), NULL);
+  json_node_take_object (item, item_object (self, FALSE, NULL));
+  event_begin (self, "response.output_item.added");
+  ag_event_writer_int (&self->writer, "output_index", json_array_get_length (self->output));
+  ag_event_writer_node (&self->writer, "item", item);
+  ag_event_writer_end (&self->writer);
   if (kind == ITEM_MESSAGE || kind == ITEM_REASONING)
     {
       gboolean message = kind == ITEM_MESSAGE;
 
-      event = item_event_new (self, message ? "response.content_part.added" : "response.reasoning_summary_part.added");
-      json_object_set_int_member (event, message ? "content_index" : "summary_index", 0);
-      json_object_set_object_member (event, "part", text_part (message ? "output_text" : "summary_text", ""));
-      event_send (self, event);
+      item_event_begin (self, message ? "response.content_part.added" : "response.reasoning_summary_part.added");
+      ag_event_writer_int (&self->writer, message ? "content_index" : "summary_index", 0);
+      write_part (self, message, "");
+      ag_event_writer_end (&self->writer);
     }
 }
 
-/* A delta of the current item's text, summary or arguments. */
+/* A delta of the current item's text, summary or arguments: the hot path, written straight into the output. */
 static void
 item_delta (ResponsesTranslator *self, const char *delta)
 {
   static const char *const names[] = { NULL, "response.output_text.delta", "response.reasoning_summary_text.delta",
                                        "response.function_call_arguments.delta", NULL };
-  JsonObject *event;
 
   g_string_append (self->buffer, delta);
   if (!self->stream || names[self->kind] == NULL)
     return;
-  event = item_event_new (self, names[self->kind]);
+  item_event_begin (self, names[self->kind]);
   if (self->kind == ITEM_MESSAGE)
-    json_object_set_int_member (event, "content_index", 0);
+    ag_event_writer_int (&self->writer, "content_index", 0);
   else if (self->kind == ITEM_REASONING)
-    json_object_set_int_member (event, "summary_index", 0);
-  json_object_set_string_member (event, "delta", delta);
+    ag_event_writer_int (&self->writer, "summary_index", 0);
+  ag_event_writer_string (&self->writer, "delta", delta);
   if (self->kind == ITEM_MESSAGE)
-    json_object_set_array_member (event, "logprobs", json_array_new ());
-  event_send (self, event);
+    ag_event_writer_empty_array (&self->writer, "logprobs");
+  ag_event_writer_end (&self->writer);
 }
 
 /* A custom call's raw input: the one string argument it was declared with upstream. */
@@ -269,46 +268,47 @@ custom_input (const char *arguments)
   return g_strdup (input != NULL ? input : arguments);
 }
 
+/* "NAME" {item_id, output_index, KEY: VALUE} about the current item. */
+static void
+send_item_string (ResponsesTranslator *self, const char *name, const char *key, const char *value)
+{
+  item_event_begin (self, name);
+  ag_event_writer_string (&self->writer, key, value);
+  ag_event_writer_end (&self->writer);
+}
+
+/* The text.done and part.done pair of a message or a reasoning summary. */
+static void
+send_text_done (ResponsesTranslator *self, gboolean message)
+{
+  const char *index = message ? "content_index" : "summary_index";
+
+  item_event_begin (self, message ? "response.output_text.done" : "response.reasoning_summary_text.done");
+  ag_event_writer_int (&self->writer, index, 0);
+  ag_event_writer_string (&self->writer, "text", self->buffer->str);
+  ag_event_writer_end (&self->writer);
+  item_event_begin (self, message ? "response.content_part.done" : "response.reasoning_summary_part.done");
+  ag_event_writer_int (&self->writer, index, 0);
+  write_part (self, message, self->buffer->str);
+  ag_event_writer_end (&self->writer);
+}
+
 static void
 send_item_done_events (ResponsesTranslator *self, const char *input)
 {
-  JsonObject *event;
-
   switch (self->kind)
     {
     case ITEM_MESSAGE:
-      event = item_event_new (self, "response.output_text.done");
-      json_object_set_int_member (event, "content_index", 0);
-      json_object_set_string_member (event, "text", self->buffer->str);
-      event_send (self, event);
-      event = item_event_new (self, "response.content_part.done");
-      json_object_set_int_member (event, "content_index", 0);
-      json_object_set_object_member (event, "part", text_part ("output_text", self->buffer->str));
-      event_send (self, event);
-      break;
     case ITEM_REASONING:
-      event = item_event_new (self, "response.reasoning_summary_text.done");
-      json_object_set_int_member (event, "summary_index", 0);
-      json_object_set_string_member (event, "text", self->buffer->str);
-      event_send (self, event);
-      event = item_event_new (self, "response.reasoning_summary_part.done");
-      json_object_set_int_member (event, "summary_index", 0);
-      json_object_set_object_member (event, "part", text_part ("summary_text", self->buffer->str));
-      event_send (self, event);
+      send_text_done (self, self->kind == ITEM_MESSAGE);
       break;
     case ITEM_FUNCTION:
-      event = item_event_new (self, "response.function_call_arguments.done");
-      json_object_set_string_member (event, "arguments", self->buffer->str);
-      event_send (self, event);
+      send_item_string (self, "response.function_call_arguments.done", "arguments", self->buffer->str);
       break;
     case ITEM_CUSTOM:
       /* Upstream gives the arguments whole, so the raw input is one delta. */
-      event = item_event_new (self, "response.custom_tool_call_input.delta");
-      json_object_set_string_member (event, "delta", input);
-      event_send (self, event);
-      event = item_event_new (self, "response.custom_tool_call_input.done");
-      json_object_set_string_member (event, "input", input);
-      event_send (self, event);
+      send_item_string (self, "response.custom_tool_call_input.delta", "delta", input);
+      send_item_string (self, "response.custom_tool_call_input.done", "input", input);
       break;
     case ITEM_NONE:
       g_assert_not_reached ();
@@ -319,7 +319,7 @@ static void
 close_item (ResponsesTranslator *self)
 {
   g_autofree char *input = NULL;
-  JsonObject *item, *event;
+  JsonObject *item;
 
   if (self->kind == ITEM_NONE)
     return;
@@ -328,11 +328,13 @@ close_item (ResponsesTranslator *self)
   item = item_object (self, TRUE, input);
   if (self->stream)
     {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), item);
+
       send_item_done_events (self, input);
-      event = event_new (self, "response.output_item.done");
-      json_object_set_int_member (event, "output_index", json_array_get_length (self->output));
-      json_object_set_object_member (event, "item", json_object_ref (item));
-      event_send (self, event);
+      event_begin (self, "response.output_item.done");
+      ag_event_writer_int (&self->writer, "output_index", json_array_get_length (self->output));
+      ag_event_writer_node (&self->writer, "item", node);
+      ag_event_writer_end (&self->writer);
     }
   json_array_add_object_element (self->output, item);
   self->kind = ITEM_NONE;
@@ -399,7 +401,6 @@ on_event (const char *name, JsonNode *data, gpointer user_data)
   else if (g_str_equal (name, "message_start") && self->stream)
     {
       send_response_event (self, "response.created", "in_progress", NULL);
-      send_response_event (self, "response.in_progress", "in_progress", NULL);
     }
   else if (g_str_equal (name, "message_delta"))
     {
@@ -412,20 +413,14 @@ on_event (const char *name, JsonNode *data, gpointer user_data)
     }
 }
 
-static const char *
-final_status (ResponsesTranslator *self)
-{
-  return g_strcmp0 (self->stop_reason, "max_tokens") == 0 ? "incomplete" : "completed";
-}
-
 AgBackTranslator *
 ag_openai_responses_back_translator_new (const AgStreamOptions *options, gboolean stream)
 {
   ResponsesTranslator *self = g_new0 (ResponsesTranslator, 1);
   g_autofree char *uuid = g_uuid_string_random ();
 
-  ag_back_translator_init (&self->parent, &responses_translator_class);
-  self->inner = ag_stream_translator_new (options, on_event, self);
+  ag_event_back_translator_init (&self->base, &responses_translator_class, options, on_event);
+  ag_event_writer_init_sse (&self->writer, self->base.parent.output);
   self->stream = stream;
   self->id = g_strconcat ("resp_", uuid, NULL);
   self->model = g_strdup (options->client_model != NULL ? options->client_model : "");
@@ -433,36 +428,42 @@ ag_openai_responses_back_translator_new (const AgStreamOptions *options, gboolea
   self->freeform_tools = g_strdupv ((char **) options->freeform_tools);
   self->output = json_array_new ();
   self->buffer = g_string_new (NULL);
-  return &self->parent;
+  return &self->base.parent;
 }
 
-static gboolean
-back_push (AgBackTranslator *back, JsonObject *chunk, GError **error)
+static void
+capture_event (const char *name, JsonNode *data, gpointer user_data)
 {
-  return ag_stream_translator_push (((ResponsesTranslator *) back)->inner, chunk, error);
+  *(JsonNode **) user_data = json_node_ref (data);
 }
 
 static gboolean
 back_finish (AgBackTranslator *back, GError **error)
 {
   ResponsesTranslator *self = (ResponsesTranslator *) back;
+  const char *status;
 
   if (self->done)
     return TRUE;
-  ag_stream_translator_finish (self->inner);
+  ag_stream_translator_finish (self->base.inner);
   close_item (self);
   self->done = TRUE;
+  status = g_strcmp0 (self->stop_reason, "max_tokens") == 0 ? "incomplete" : "completed";
   if (self->stream)
-    send_response_event (self, g_str_equal (final_status (self), "completed") ? "response.completed"
-                                                                               : "response.incomplete",
-                         final_status (self), NULL);
+    send_response_event (self, g_str_equal (status, "completed") ? "response.completed" : "response.incomplete",
+                         status, NULL);
   else
     {
-      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), NULL);
+      /* The same writer builds the whole answer as a tree: the response object of the completed event. */
+      g_autoptr(JsonNode) event = NULL;
       g_autofree char *text = NULL;
+      AgEventWriter tree;
 
-      json_node_take_object (node, response_object (self, final_status (self), NULL));
-      text = json_to_string (node, FALSE);
+      ag_event_writer_init_func (&tree, capture_event, &event);
+      ag_event_writer_begin (&tree, "response.completed");
+      write_response (self, &tree, status, NULL);
+      ag_event_writer_end (&tree);
+      text = json_to_string (json_object_get_member (json_node_get_object (event), "response"), FALSE);
       g_string_append (back->output, text);
     }
   return TRUE;
@@ -483,40 +484,7 @@ back_ping (AgBackTranslator *back)
 {
   ResponsesTranslator *self = (ResponsesTranslator *) back;
 
-  if (!self->stream || self->done || !ag_stream_translator_started (self->inner))
-    return FALSE;
-  g_string_append (back->output, ": keepalive\n\n");
-  return TRUE;
-}
-
-static gboolean
-back_started (AgBackTranslator *back)
-{
-  return ag_stream_translator_started (((ResponsesTranslator *) back)->inner);
-}
-
-static gboolean
-back_is_empty (AgBackTranslator *back)
-{
-  return ag_stream_translator_is_empty (((ResponsesTranslator *) back)->inner);
-}
-
-static gboolean
-back_received_response (AgBackTranslator *back)
-{
-  return ag_stream_translator_received_response (((ResponsesTranslator *) back)->inner);
-}
-
-static gboolean
-back_saw_finish_reason (AgBackTranslator *back)
-{
-  return ag_stream_translator_saw_finish_reason (((ResponsesTranslator *) back)->inner);
-}
-
-static void
-back_get_usage (AgBackTranslator *back, gint64 *input, gint64 *output, gint64 *cache_read)
-{
-  ag_stream_translator_get_usage (((ResponsesTranslator *) back)->inner, input, output, cache_read);
+  return ag_event_back_translator_ping_comment (&self->base, self->stream && !self->done);
 }
 
 static void
@@ -524,7 +492,6 @@ back_free (AgBackTranslator *back)
 {
   ResponsesTranslator *self = (ResponsesTranslator *) back;
 
-  ag_stream_translator_free (self->inner);
   g_free (self->id);
   g_free (self->model);
   g_strfreev (self->freeform_tools);
@@ -534,19 +501,19 @@ back_free (AgBackTranslator *back)
   g_free (self->name);
   g_free (self->signature);
   g_string_free (self->buffer, TRUE);
-  ag_back_translator_clear (back);
+  ag_event_back_translator_clear (&self->base);
   g_free (self);
 }
 
 static const AgBackTranslatorClass responses_translator_class = {
-  .push = back_push,
+  .push = ag_event_back_translator_push,
   .finish = back_finish,
   .fail = back_fail,
   .ping = back_ping,
-  .started = back_started,
-  .is_empty = back_is_empty,
-  .received_response = back_received_response,
-  .saw_finish_reason = back_saw_finish_reason,
-  .get_usage = back_get_usage,
+  .started = ag_event_back_translator_started,
+  .is_empty = ag_event_back_translator_is_empty,
+  .received_response = ag_event_back_translator_received_response,
+  .saw_finish_reason = ag_event_back_translator_saw_finish_reason,
+  .get_usage = ag_event_back_translator_get_usage,
   .free = back_free,
 };

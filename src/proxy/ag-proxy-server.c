@@ -9,7 +9,6 @@
 #include "ag-proxy-call.h"
 #include "ag-proxy-reply.h"
 #include "ag-proxy-unary.h"
-#include "ag-gemini-request.h"
 #include "ag-request-classifier.h"
 #include "ag-protocol-error.h"
 
@@ -437,34 +436,6 @@ reply_status_ok (SoupServerMessage *msg)
   ag_proxy_reply_json (msg, 200, body);
 }
 
-/* "…/models/{model}:{action}" with an action ag-cl serves; any prefix (/v1beta, /v1, a base URL's path). */
-static gboolean
-is_gemini_model_path (const char *path)
-{
-  static const char *const actions[] = { "generateContent", "streamGenerateContent", "countTokens", NULL };
-  g_autofree char *model = NULL, *action = NULL;
-
-  return ag_gemini_path_parse (path, &model, &action) && g_strv_contains (actions, action);
-}
-
-/* The surface whose model requests come to @path, NULL for none. */
-static const AgSurface *
-surface_for_path (const char *path)
-{
-  static const AgSurface *const surfaces[] = {
-    &ag_surface_anthropic, &ag_surface_openai_chat, &ag_surface_openai_responses,
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (surfaces); i++)
-    if (g_str_equal (path, surfaces[i]->path))
-      return surfaces[i];
-  if (g_str_equal (path, "/v1/messages/count_tokens"))
-    return &ag_surface_anthropic;
-  if (is_gemini_model_path (path))
-    return &ag_surface_gemini;
-  return NULL;
-}
-
 static void
 handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const AgSurface *surface, const char *path)
 {
@@ -534,7 +505,7 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
       return;
     }
 
-  if ((surface = surface_for_path (path)) != NULL)
+  if ((surface = ag_surface_for_path (path)) != NULL)
     {
       if (method != SOUP_METHOD_POST)
         {

@@ -105,6 +105,33 @@ const AgSurface ag_surface_gemini = {
   .comment_keepalives = FALSE,
 };
 
+/* "…/models/{model}:{action}" with an action ag-cl serves; any prefix (/v1beta, /v1, a base URL's path). */
+static gboolean
+is_gemini_model_path (const char *path)
+{
+  static const char *const actions[] = { "generateContent", "streamGenerateContent", "countTokens", NULL };
+  g_autofree char *model = NULL, *action = NULL;
+
+  return ag_gemini_path_parse (path, &model, &action) && g_strv_contains (actions, action);
+}
+
+const AgSurface *
+ag_surface_for_path (const char *path)
+{
+  static const AgSurface *const surfaces[] = {
+    &ag_surface_anthropic, &ag_surface_openai_chat, &ag_surface_openai_responses,
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (surfaces); i++)
+    if (g_str_equal (path, surfaces[i]->path))
+      return surfaces[i];
+  if (g_str_equal (path, "/v1/messages/count_tokens"))
+    return &ag_surface_anthropic;
+  if (is_gemini_model_path (path))
+    return &ag_surface_gemini;
+  return NULL;
+}
+
 void
 ag_surface_reply_error (const AgSurface *surface, SoupServerMessage *msg, guint status, const char *error_type,
                         const char *message)

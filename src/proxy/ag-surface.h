@@ -42,6 +42,9 @@ extern const AgSurface ag_surface_openai_responses;
 /* POST …/models/{model}:generateContent, :streamGenerateContent and :countTokens: Gemini's own API. */
 extern const AgSurface ag_surface_gemini;
 
+/* The surface whose requests come to @path (model requests, count_tokens, Gemini's actions), NULL for none. */
+const AgSurface *ag_surface_for_path (const char *path);
+
 /* Answers @msg with the surface's error shape. */
 void ag_surface_reply_error (const AgSurface *surface, SoupServerMessage *msg, guint status, const char *error_type,
                              const char *message);

@@ -84,7 +84,7 @@ static const ErrorCase error_cases[] = {
   { "content-type", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":5}]}",
     "messages.0.content: must be a string or an array of content parts" },
   { "part-type", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\"}]}]}",
-    "messages.0.content.0: unsupported content part type \"input_audio\" (text and image_url are)" },
+    "messages.0.content.0: unsupported content part type \"input_audio\"" },
   { "image-url", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\","
     "\"image_url\":{\"url\":\"file:///etc/passwd\"}}]}]}",
     "messages.0.content.0.image_url.url: must be a data: URL or an http(s) URL" },

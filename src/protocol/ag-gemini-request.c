@@ -190,6 +190,15 @@ failed:
   return NULL;
 }
 
+/* A deep copy of an object node's object (a new reference). */
+static JsonObject *
+copy_object (JsonNode *node)
+{
+  g_autoptr(JsonNode) copy = json_node_copy (node);
+
+  return json_object_ref (json_node_get_object (copy));
+}
+
 static gboolean
 has_real_signature (JsonObject *part)
 {
@@ -221,7 +230,7 @@ translate_contents (JsonArray *contents, const AgTranslateOptions *options, AgTo
       json_object_set_string_member (content, "role", user ? "user" : "model");
       for (guint j = 0; j < json_array_get_length (parts); j++)
         {
-          JsonObject *part = json_node_get_object (json_node_copy (json_array_get_element (parts, j)));
+          JsonObject *part = copy_object (json_array_get_element (parts, j));
           JsonObject *call = ag_json_object (part, "functionCall");
           JsonObject *answer = ag_json_object (part, "functionResponse");
           JsonObject *named = call != NULL ? call : answer;
@@ -354,8 +363,8 @@ ag_gemini_request_translate (const AgClientRequest *request, const AgTranslateOp
                                                     &unsigned_calls, first_user_text));
   if (system != NULL)
     {
-      JsonObject *instruction = json_node_get_object (json_node_copy (json_object_get_member (body,
-                                                                                              "systemInstruction")));
+      JsonObject *instruction = copy_object (json_object_get_member (body, "systemInstruction"));
+
       json_object_set_string_member (instruction, "role", "user");
       json_object_set_object_member (translated, "systemInstruction", instruction);
     }

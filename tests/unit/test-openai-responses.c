@@ -158,7 +158,10 @@ normalize (JsonNode *node)
                   g_uuid_string_is_valid (text + strlen (generated_prefixes[i])))
                 {
                   g_autofree char *fixed = g_strconcat (generated_prefixes[i], "ID", NULL);
+
+                  /* text is freed by the replacement: no further comparison. */
                   json_node_set_string (value, fixed);
+                  break;
                 }
           normalize (value);
         }

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # README command two: the same set-up as run.sh, then the whole test suite:
-#   1. the normal build: unit, integration, keyring and end-to-end (real Claude Code CLI) tests;
-#   2. an ASan + UBSan build: unit and integration tests (the e2e and Flatpak-sandbox checks run once, above);
+#   1. the normal build: unit, integration, keyring and end-to-end (real Claude Code, OpenAI SDK, Codex CLI and
+#      Gemini CLI) tests, and the Flatpak-sandbox check;
+#   2. an ASan + UBSan build: unit and integration tests;
 #   3. the libFuzzer targets, ~15 s each (build-aux/fuzz.sh).
 # Ends with the line "N passed, N failed".
 set -u
@@ -11,6 +12,8 @@ cd "$(dirname "$0")/.."
 
 if [ "${AGCL_SKIP_E2E:-0}" != 1 ]; then
   ./build-aux/install-claude-code.sh || echo "test.sh: could not install Claude Code; the e2e test will fail" >&2
+  ./build-aux/install-agent-clients.sh ||
+    echo "test.sh: could not install the OpenAI SDK, Codex CLI or Gemini CLI; their e2e tests will fail" >&2
 fi
 
 if [ ! -f _build-asan/build.ninja ]; then

@@ -14,6 +14,7 @@
 #include "ag-device-cli.h"
 #include "ag-ui-module.h"
 #include "ag-log-cli.h"
+#include "ag-setup-cli.h"
 #include "ag-proxy-service.h"
 #include "ag-settings.h"
 
@@ -160,8 +161,10 @@ main (int argc, char **argv)
     return ag_device_cli_run (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "ide"))
     return ag_ide_cli_run (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "setup"))
+    return ag_setup_cli_run (argc - 1, argv + 1);
 
-  context = g_option_context_new ("[account … | log … | api-key … | autostart … | device … | ide …]");
+  context = g_option_context_new ("[account … | log … | api-key … | autostart … | device … | ide … | setup …]");
   g_option_context_set_summary (context,
                                 "Use your Google Antigravity accounts from Claude Code: a local Anthropic API proxy.\n\n"
                                 "  ag-cl                                 the desktop app (proxy, window, tray)\n"
@@ -175,7 +178,9 @@ main (int argc, char **argv)
                                 "  ag-cl autostart on|off|status         start in the tray when you log in\n"
                                 "  ag-cl device show|generate|capture|history EMAIL, device restore EMAIL VERSION\n"
                                 "                                        an account's device profile (IDE identity)\n"
-                                "  ag-cl ide status|switch EMAIL|reset   sign the Antigravity IDE in as an account");
+                                "  ag-cl ide status|switch EMAIL|reset   sign the Antigravity IDE in as an account\n"
+                                "  ag-cl setup claude-code|codex|gemini-cli [--print]\n"
+                                "                                        point a coding agent at ag-cl");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

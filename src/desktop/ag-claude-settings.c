@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "ag-claude-settings.h"
+#include "ag-settings-file.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -11,7 +12,6 @@
 #define ENV_API_KEY "ANTHROPIC_API_KEY"
 /* Without any credential Claude Code asks for a sign-in; the proxy accepts anything when no local key is set. */
 #define PLACEHOLDER_TOKEN "ag-cl"
-#define MASKED "••••••••"
 
 char *
 ag_claude_settings_default_path (void)
@@ -60,50 +60,6 @@ plan_changes (JsonObject *env, const char *base_url, const char *api_key, EnvCha
   return n;
 }
 
-/* Reads @path as a JSON object; a missing or blank file is an empty object (*@exists tells which). */
-static JsonObject *
-load_settings (const char *path, gboolean *exists, GError **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  JsonNode *root;
-
-  *exists = FALSE;
-  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        return json_object_new ();
-      g_set_error (error, local_error->domain, local_error->code, _("Cannot read %s: %s"), path,
-                   local_error->message);
-      return NULL;
-    }
-  *exists = TRUE;
-
-  if (!json_parser_load_from_data (parser, contents, (gssize) length, &local_error))
-    {
-      /* json-glib says "<data>:LINE:COL: Parse error: …"; name the file instead. */
-      const char *detail = local_error->message;
-      if (g_str_has_prefix (detail, "<data>:"))
-        detail += strlen ("<data>:");
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("%s:%s (the file is not valid JSON and was left unchanged)"), path, detail);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL)
-    return json_object_new ();
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("%s does not contain a JSON object and was left unchanged"), path);
-      return NULL;
-    }
-  return json_object_ref (json_node_get_object (root));
-}
-
 static JsonObject *
 lookup_env (JsonObject *settings, GError **error, const char *path)
 {
@@ -126,7 +82,7 @@ lookup_env (JsonObject *settings, GError **error, const char *path)
 static JsonObject *
 load_settings_and_env (const char *path, gboolean *exists, JsonObject **env, GError **error)
 {
-  g_autoptr(JsonObject) settings = load_settings (path, exists, error);
+  g_autoptr(JsonObject) settings = ag_settings_file_read_json (path, exists, error);
   GError *local_error = NULL;
 
   if (settings == NULL)
@@ -140,20 +96,11 @@ load_settings_and_env (const char *path, gboolean *exists, JsonObject **env, GEr
   return g_steal_pointer (&settings);
 }
 
-static const char *
-shown_value (const char *value, gboolean secret)
-{
-  if (value == NULL)
-    return _("(not set)");
-  return secret ? MASKED : value;
-}
-
 static char *
 build_preview (const char *path, const char *base_url, const char *api_key, GError **error)
 {
   g_autoptr(JsonObject) settings = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *heading = NULL;
   EnvChange changes[2];
   JsonObject *env;
   gboolean exists;
@@ -173,15 +120,12 @@ build_preview (const char *path, const char *base_url, const char *api_key, GErr
 
       if (g_strcmp0 (old, changes[i].value) == 0)
         continue;
-      g_string_append_printf (text, "env.%s: %s → %s\n", changes[i].key, shown_value (old, old_secret),
-                              shown_value (changes[i].value, changes[i].secret));
+      g_autofree char *change = ag_settings_file_change (old, old_secret, changes[i].value, changes[i].secret);
+
+      g_string_append_printf (text, "env.%s: %s\n", changes[i].key, change);
     }
 
-  if (text->len == 0)
-    return g_strdup_printf (_("%s already points Claude Code at this proxy; nothing changes.\n"), path);
-  heading = exists ? g_strdup_printf (_("Changes to %s:\n"), path) : g_strdup_printf (_("%s will be created:\n"), path);
-  g_string_prepend (text, heading);
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return ag_settings_file_preview_text (path, exists, text, "Claude Code");
 }
 
 char *
@@ -191,95 +135,14 @@ ag_claude_settings_preview (const char *path, const char *base_url, const char *
   return build_preview (path, base_url, api_key, error);
 }
 
-/* JSON.stringify (value, null, 2) layout, the way Claude Code writes the file (json-glib's pretty printer puts a
- * space before every colon). Scalars are serialized by json-glib. */
-static void
-write_node (GString *out, JsonNode *node, guint depth)
-{
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *object = json_node_get_object (node);
-      g_autoptr(GList) members = json_object_get_members (object);
-
-      if (members == NULL)
-        {
-          g_string_append (out, "{}");
-          return;
-        }
-      g_string_append (out, "{\n");
-      for (GList *l = members; l != NULL; l = l->next)
-        {
-          g_autoptr(JsonNode) key = json_node_init_string (json_node_alloc (), l->data);
-          g_autofree char *quoted = json_to_string (key, FALSE);
-
-          g_string_append_printf (out, "%*s%s: ", (int) (depth + 1) * 2, "", quoted);
-          write_node (out, json_object_get_member (object, l->data), depth + 1);
-          g_string_append (out, l->next != NULL ? ",\n" : "\n");
-        }
-      g_string_append_printf (out, "%*s}", (int) depth * 2, "");
-    }
-  else if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      guint length = json_array_get_length (array);
-
-      if (length == 0)
-        {
-          g_string_append (out, "[]");
-          return;
-        }
-      g_string_append (out, "[\n");
-      for (guint i = 0; i < length; i++)
-        {
-          g_string_append_printf (out, "%*s", (int) (depth + 1) * 2, "");
-          write_node (out, json_array_get_element (array, i), depth + 1);
-          g_string_append (out, i + 1 < length ? ",\n" : "\n");
-        }
-      g_string_append_printf (out, "%*s]", (int) depth * 2, "");
-    }
-  else
-    {
-      g_autofree char *scalar = json_to_string (node, FALSE);
-      g_string_append (out, scalar);
-    }
-}
-
-/* PATH.bak-YYYYMMDD-HHMMSS, with a counter when two writes fall in the same second. */
-static char *
-make_backup (GFile *file, const char *path, GError **error)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-
-  for (guint attempt = 0; ; attempt++)
-    {
-      g_autofree char *backup_path = attempt == 0 ? g_strdup_printf ("%s.bak-%s", path, stamp)
-                                                  : g_strdup_printf ("%s.bak-%s-%u", path, stamp, attempt);
-      g_autoptr(GFile) backup = g_file_new_for_path (backup_path);
-      g_autoptr(GError) local_error = NULL;
-
-      if (g_file_copy (file, backup, G_FILE_COPY_ALL_METADATA, NULL, NULL, NULL, &local_error))
-        return g_steal_pointer (&backup_path);
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS) || attempt >= 100)
-        {
-          g_set_error (error, local_error->domain, local_error->code, _("Cannot back up %s: %s"), path,
-                       local_error->message);
-          return NULL;
-        }
-    }
-}
-
 gboolean
 ag_claude_settings_apply (const char *path, const char *base_url, const char *api_key,
                           char **backup_path, GError **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFile) dir = NULL;
   g_autoptr(JsonObject) settings = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
   g_autofree char *backup = NULL;
+  g_autofree char *text = NULL;
   EnvChange changes[2];
   JsonObject *env;
   gboolean exists;
@@ -299,30 +162,10 @@ ag_claude_settings_apply (const char *path, const char *base_url, const char *ap
   for (guint i = 0; i < n; i++)
     json_object_set_string_member (env, changes[i].key, changes[i].value);
 
-  file = g_file_new_for_path (path);
-  dir = g_file_get_parent (file);
-  if (!g_file_make_directory_with_parents (dir, NULL, &local_error) &&
-      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      g_set_error (error, local_error->domain, local_error->code, _("Cannot create %s: %s"),
-                   g_file_peek_path (dir), local_error->message);
-      return FALSE;
-    }
-
-  if (exists && (backup = make_backup (file, path, error)) == NULL)
+  text = ag_settings_file_json_text (settings);
+  /* Private: the file may now hold the local API key. */
+  if (!ag_settings_file_write (path, text, &backup, error))
     return FALSE;
-
-  root = json_node_init_object (json_node_alloc (), settings);
-  write_node (out, root, 0);
-  g_string_append_c (out, '\n');
-  /* Private: the file may now hold the local API key. replace_contents writes a temporary file and renames it. */
-  if (!g_file_replace_contents (file, out->str, out->len, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, NULL,
-                                &local_error))
-    {
-      g_set_error (error, local_error->domain, local_error->code, _("Cannot write %s: %s"), path,
-                   local_error->message);
-      return FALSE;
-    }
 
   if (backup_path != NULL)
     *backup_path = g_steal_pointer (&backup);

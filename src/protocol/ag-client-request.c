@@ -81,6 +81,7 @@ ag_client_request_free (AgClientRequest *self)
   json_object_unref (self->body);
   g_clear_pointer (&self->last_user_texts, g_ptr_array_unref);
   g_free (self->session_id);
+  g_strfreev (self->freeform_tools);
   g_free (self);
 }
 

@@ -20,6 +20,8 @@ struct _AgClientRequest {
   const char *last_user_string;  /* its content when that is a string, else NULL */
   GPtrArray  *last_user_texts;   /* (const char *) its text blocks when its content is an array; never NULL */
   char       *session_id;        /* the client's session, nullable */
+  gboolean    include_usage;     /* OpenAI stream_options.include_usage: a usage chunk ends the stream */
+  char      **freeform_tools;    /* OpenAI Responses: the tools whose calls are answered as raw text; nullable */
 };
 
 /* Reads an Anthropic Messages body: "model" must be a non-empty string and "stream", when present, a boolean

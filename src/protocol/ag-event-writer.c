@@ -94,6 +94,36 @@ ag_event_writer_empty_array (AgEventWriter *self, const char *key)
 }
 
 void
+ag_event_writer_boolean (AgEventWriter *self, const char *key, gboolean value)
+{
+  if (self->sse == NULL)
+    {
+      json_object_set_boolean_member (self->objects[self->depth], key, value);
+      return;
+    }
+  write_key (self, key);
+  if (value)
+    ag_json_append_literal (self->sse, "true");
+  else
+    ag_json_append_literal (self->sse, "false");
+}
+
+void
+ag_event_writer_node (AgEventWriter *self, const char *key, JsonNode *value)
+{
+  g_autofree char *text = NULL;
+
+  if (self->sse == NULL)
+    {
+      json_object_set_member (self->objects[self->depth], key, json_node_copy (value));
+      return;
+    }
+  write_key (self, key);
+  text = json_to_string (value, FALSE);
+  g_string_append (self->sse, text);
+}
+
+void
 ag_event_writer_open (AgEventWriter *self, const char *key)
 {
   g_assert (self->depth + 1 < AG_EVENT_WRITER_MAX_DEPTH);

@@ -34,6 +34,10 @@ void ag_event_writer_string      (AgEventWriter *self, const char *key, const ch
 void ag_event_writer_int         (AgEventWriter *self, const char *key, gint64 value);
 void ag_event_writer_null        (AgEventWriter *self, const char *key);
 void ag_event_writer_empty_array (AgEventWriter *self, const char *key);
+void ag_event_writer_boolean     (AgEventWriter *self, const char *key, gboolean value);
+/* A value already built as a tree (an output item, a list of them): serialised by json-glib in SSE mode, copied in
+ * tree mode. */
+void ag_event_writer_node        (AgEventWriter *self, const char *key, JsonNode *value);
 /* A nested object under @key, until the matching close. */
 void ag_event_writer_open        (AgEventWriter *self, const char *key);
 void ag_event_writer_close       (AgEventWriter *self);

@@ -6,6 +6,7 @@
 #include "ag-content-translator.h"
 #include "ag-request-fields.h"
 #include "ag-schema-cleaner.h"
+#include "ag-session-id.h"
 
 /* max_tokens when the client omits it (antigravity-claude-proxy's default). */
 #define DEFAULT_MAX_TOKENS 4096
@@ -52,6 +53,12 @@ parse_effort (const char *effort)
   if (g_strcmp0 (effort, "max") == 0)
     return EFFORT_MAX;
   return EFFORT_HIGH;
+}
+
+gint64
+ag_thinking_budget_for_effort (AgModelFamily family, const char *effort)
+{
+  return effort_budget (family, parse_effort (effort));
 }
 
 /* The thinking budget to request, 0 for none. */
@@ -109,8 +116,8 @@ resolve_thinking_budget (JsonObject *body, const AgTranslateOptions *options, gi
 /* docs/upstream-cloudcode.md#output-limits: maxOutputTokens is capped by the model and must exceed the thinking
  * budget; when it does not, it is
  * raised to budget + 8192 within the cap, and if the cap still does not allow that the budget gives way. */
-static void
-fit_output_tokens (gint64 max_tokens, const AgTranslateOptions *options, gint64 *max_output, gint64 *budget)
+void
+ag_request_fit_output_tokens (gint64 max_tokens, const AgTranslateOptions *options, gint64 *max_output, gint64 *budget)
 {
   gint64 cap = options->max_output_cap > 0 ? options->max_output_cap
              : options->family == AG_MODEL_FAMILY_CLAUDE ? CLAUDE_MAX_OUTPUT : GEMINI_MAX_OUTPUT;
@@ -123,8 +130,8 @@ fit_output_tokens (gint64 max_tokens, const AgTranslateOptions *options, gint64 
     *budget = *max_output > 2 * ANSWER_HEADROOM ? *max_output - ANSWER_HEADROOM : *max_output / 2;
 }
 
-static JsonObject *
-thinking_config (AgThinkingKeys keys, gint64 budget)
+JsonObject *
+ag_thinking_config_new (AgThinkingKeys keys, gint64 budget)
 {
   JsonObject *config = json_object_new ();
   gboolean snake = keys == AG_THINKING_KEYS_SNAKE;
@@ -132,6 +139,36 @@ thinking_config (AgThinkingKeys keys, gint64 budget)
   json_object_set_boolean_member (config, snake ? "include_thoughts" : "includeThoughts", TRUE);
   json_object_set_int_member (config, snake ? "thinking_budget" : "thinkingBudget", budget);
   return config;
+}
+
+/* Structured output, output_config.format {"type":"json_schema","schema":{…}}: JSON text, shaped by the schema
+ * (cleaned as tool schemas are) when one is given. */
+static gboolean
+add_response_format (JsonObject *body, const AgTranslateOptions *options, JsonObject *config, GError **error)
+{
+  JsonObject *output_config = NULL, *format = NULL, *schema = NULL;
+  const char *type = NULL;
+
+  if (!ag_field_object (body, NULL, "output_config", FALSE, &output_config, error))
+    return FALSE;
+  if (output_config == NULL ||
+      !ag_field_object (output_config, "output_config", "format", FALSE, &format, error))
+    return output_config == NULL;
+  if (format == NULL)
+    return TRUE;
+  if (!ag_field_string (format, "output_config.format", "type", TRUE, &type, error) ||
+      !ag_field_object (format, "output_config.format", "schema", FALSE, &schema, error))
+    return FALSE;
+  if (!g_str_equal (type, "json_schema"))
+    {
+      ag_field_set_error (error, "output_config.format.type", "unknown format \"%s\" (expected json_schema)", type);
+      return FALSE;
+    }
+  json_object_set_string_member (config, "responseMimeType", "application/json");
+  if (schema != NULL)
+    json_object_set_member (config, "responseSchema",
+                            ag_schema_clean (json_object_get_member (format, "schema"), options->family));
+  return TRUE;
 }
 
 static gboolean
@@ -188,7 +225,9 @@ add_generation_config (JsonObject *body, const AgTranslateOptions *options, gint
     }
 
   if (budget > 0)
-    json_object_set_object_member (config, "thinkingConfig", thinking_config (options->thinking_keys, budget));
+    json_object_set_object_member (config, "thinkingConfig", ag_thinking_config_new (options->thinking_keys, budget));
+  if (!add_response_format (body, options, config, error))
+    return FALSE;
   json_object_set_object_member (request, "generationConfig", g_steal_pointer (&config));
   return TRUE;
 }
@@ -369,29 +408,6 @@ add_system_instruction (GPtrArray *texts, JsonObject *request)
   json_object_set_object_member (request, "systemInstruction", instruction);
 }
 
-/* CLIProxyAPI's scheme: "-" and the first 8 bytes of SHA-256 of the first user message as a 63-bit decimal,
- * so the same conversation keeps the same session upstream; random when there is no text to hash. */
-static char *
-derive_session_id (const char *first_user_text)
-{
-  guint64 value = 0;
-
-  if (first_user_text != NULL && *first_user_text != '\0')
-    {
-      g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-      guint8 digest[32];
-      gsize digest_length = sizeof digest;
-
-      g_checksum_update (checksum, (const guchar *) first_user_text, (gssize) strlen (first_user_text));
-      g_checksum_get_digest (checksum, digest, &digest_length);
-      for (guint i = 0; i < 8; i++)
-        value = (value << 8) | digest[i];
-    }
-  else
-    value = ((guint64) g_random_int () << 32) | g_random_int ();
-  return g_strdup_printf ("-%" G_GUINT64_FORMAT, value & G_GUINT64_CONSTANT (0x7fffffffffffffff));
-}
-
 void
 ag_translated_request_free (AgTranslatedRequest *self)
 {
@@ -400,6 +416,7 @@ ag_translated_request_free (AgTranslatedRequest *self)
   g_clear_pointer (&self->request, json_node_unref);
   g_clear_pointer (&self->tool_names, ag_tool_names_unref);
   g_free (self->client_model);
+  g_strfreev (self->freeform_tools);
   g_free (self);
 }
 
@@ -445,7 +462,7 @@ ag_request_translate (const AgClientRequest  *client_request,
       !ag_system_texts_collect (json_object_get_member (body, "system"), "system", system_texts, error))
     return NULL;
 
-  fit_output_tokens (max_tokens, options, &max_output, &budget);
+  ag_request_fit_output_tokens (max_tokens, options, &max_output, &budget);
 
   function_tools = collect_function_tools (body, error);
   if (function_tools == NULL)
@@ -476,7 +493,7 @@ ag_request_translate (const AgClientRequest  *client_request,
   if (options->session_id != NULL && *options->session_id != '\0')
     session_id = g_strdup (options->session_id);
   else
-    session_id = derive_session_id (first_user_text->str);
+    session_id = ag_session_id_derive (first_user_text->str);
   json_object_set_string_member (staged, "sessionId", session_id);
 
   /* A fixed member order keeps logs and fixtures readable. */
@@ -491,5 +508,7 @@ ag_request_translate (const AgClientRequest  *client_request,
   result->thinking = budget > 0;
   result->stream = client_request->stream;
   result->client_model = g_strdup (client_request->model);
+  result->include_usage = client_request->include_usage;
+  result->freeform_tools = g_strdupv (client_request->freeform_tools);
   return result;
 }

@@ -34,6 +34,8 @@ typedef struct {
   gboolean     thinking;       /* thinking was requested and enabled upstream */
   gboolean     stream;         /* the client asked for "stream": true */
   char        *client_model;   /* the model name as the client sent it, echoed in responses */
+  gboolean     include_usage;  /* from AgClientRequest, for the back translator */
+  char       **freeform_tools; /* from AgClientRequest, for the back translator; nullable */
 } AgTranslatedRequest;
 
 /* Validates the rest of @request's body and translates it. Errors are AG_PROTOCOL_ERROR_INVALID_REQUEST
@@ -42,6 +44,16 @@ AgTranslatedRequest *ag_request_translate (const AgClientRequest    *request,
                                            const AgTranslateOptions *options,
                                            GError                  **error);
 void ag_translated_request_free (AgTranslatedRequest *self);
+
+/* Shared with the other surfaces' translators. */
+/* The thinking budget of an effort word (low, medium, high, max; anything else counts as high) for @family. */
+gint64      ag_thinking_budget_for_effort (AgModelFamily family, const char *effort);
+/* maxOutputTokens for a client's @max_tokens within the model's cap, above the thinking *@budget (which gives way
+ * when the cap leaves no room; docs/upstream-cloudcode.md#output-limits). */
+void        ag_request_fit_output_tokens (gint64 max_tokens, const AgTranslateOptions *options, gint64 *max_output,
+                                          gint64 *budget);
+/* {"includeThoughts":true,"thinkingBudget":N} in the casing of @keys. */
+JsonObject *ag_thinking_config_new (AgThinkingKeys keys, gint64 budget);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgTranslatedRequest, ag_translated_request_free)
 

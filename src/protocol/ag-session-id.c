@@ -4,6 +4,29 @@
 
 #include <string.h>
 
+/* CLIProxyAPI's scheme: "-" and the first 8 bytes of SHA-256 of the first user message as a 63-bit decimal,
+ * so the same conversation keeps the same session upstream; random when there is no text to hash. */
+char *
+ag_session_id_derive (const char *first_user_text)
+{
+  guint64 value = 0;
+
+  if (first_user_text != NULL && *first_user_text != '\0')
+    {
+      g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      guint8 digest[32];
+      gsize digest_length = sizeof digest;
+
+      g_checksum_update (checksum, (const guchar *) first_user_text, (gssize) strlen (first_user_text));
+      g_checksum_get_digest (checksum, digest, &digest_length);
+      for (guint i = 0; i < 8; i++)
+        value = (value << 8) | digest[i];
+    }
+  else
+    value = ((guint64) g_random_int () << 32) | g_random_int ();
+  return g_strdup_printf ("-%" G_GUINT64_FORMAT, value & G_GUINT64_CONSTANT (0x7fffffffffffffff));
+}
+
 char *
 ag_session_id_find (const char *header, JsonObject *body)
 {

@@ -11,4 +11,8 @@ G_BEGIN_DECLS
  * metadata.user_id of @body: a JSON string today, "user_…_session_<uuid>" before. NULL when neither says. */
 char *ag_session_id_find (const char *header, JsonObject *body);
 
+/* The upstream sessionId for a conversation that names none: derived from its first user text, so the same
+ * conversation keeps the same session; random when there is no text. */
+char *ag_session_id_derive (const char *first_user_text);
+
 G_END_DECLS

@@ -26,6 +26,8 @@ typedef struct {
   AgToolNames      *tool_names;    /* nullable; maps upstream tool names back */
   AgSignatureCache *signatures;    /* nullable; receives tool_use-id → signature and thinking signatures */
   double            usage_scale;   /* factor on reported input/cache-read tokens; 0 or 1 = report them as they are */
+  gboolean          include_usage; /* OpenAI Chat: the client asked for a usage chunk at the end of the stream */
+  const char *const *freeform_tools; /* OpenAI Responses: tools whose calls are custom_tool_call items; nullable */
 } AgStreamOptions;
 
 /* Each event as a JsonNode to @func; nothing goes to the back-translator output. */

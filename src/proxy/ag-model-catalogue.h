@@ -42,5 +42,10 @@ gboolean ag_model_catalogue_resolve (AgModelCatalogue *self, const char *client_
 /* The Anthropic model list {"data":[{"type":"model","id","display_name","created_at","max_input_tokens",
  * "max_tokens"}],"has_more":false,"first_id","last_id"}. */
 JsonNode *ag_model_catalogue_to_anthropic_list (AgModelCatalogue *self);
+/* OpenAI's {"object":"list","data":[{"id","object":"model","created","owned_by"}]}. */
+JsonNode *ag_model_catalogue_to_openai_list (AgModelCatalogue *self);
+/* Gemini's {"models":[{"name":"models/ID","displayName","inputTokenLimit","outputTokenLimit",
+ * "supportedGenerationMethods"}]}. */
+JsonNode *ag_model_catalogue_to_gemini_list (AgModelCatalogue *self);
 
 G_END_DECLS

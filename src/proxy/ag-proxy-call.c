@@ -274,7 +274,7 @@ keepalive_tick (gpointer user_data)
     return G_SOURCE_CONTINUE;
   if (ag_back_translator_ping (back_translator (self)))
     write_output (self);
-  else
+  else if (self->surface->comment_keepalives)
     {
       g_autoptr(GBytes) bytes = g_bytes_new_static (comment, sizeof comment - 1);
 
@@ -299,6 +299,8 @@ create_decoder (AgProxyCall *self)
   options.tool_names = self->translated->tool_names;
   options.signatures = self->context->signatures;
   options.usage_scale = ag_call_context_usage_scale (self->context, self->model.context_tokens);
+  options.include_usage = self->translated->include_usage;
+  options.freeform_tools = (const char *const *) self->translated->freeform_tools;
   self->decoder = ag_stream_decoder_new (self->surface->new_back_translator (&options, is_streaming (self)));
 }
 

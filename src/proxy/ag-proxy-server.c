@@ -280,7 +280,7 @@ refusal_written (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 refuse_before_body (SoupServerMessage *msg, const char *path, guint status, const char *type, const char *text)
 {
-  g_autoptr(JsonNode) node = ag_surface_for_path (path)->error_body (status, type, text);
+  g_autoptr(JsonNode) node = ag_surface_for_errors (path)->error_body (status, type, text);
   g_autofree char *body = json_to_string (node, FALSE);
   GString *response = g_string_new (NULL);
   SoupMessageHeadersIter iter;
@@ -348,7 +348,7 @@ refuse_request (AgProxyServer *self, SoupServerMessage *msg, const char *path, c
       soup_message_headers_get_content_length (headers) > 0)
     refuse_before_body (msg, path, verdict->status, verdict->error_type, verdict->message);
   else
-    ag_surface_reply_error (ag_surface_for_path (path), msg, verdict->status, verdict->error_type,
+    ag_surface_reply_error (ag_surface_for_errors (path), msg, verdict->status, verdict->error_type,
                             verdict->message);
 }
 
@@ -454,31 +454,32 @@ reply_status_ok (SoupServerMessage *msg)
 }
 
 static void
-handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path)
+handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const AgSurface *surface, const char *path)
 {
-  const AgSurface *surface = &ag_surface_anthropic;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(AgClientRequest) request = NULL;
   SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  gboolean messages = surface == &ag_surface_anthropic && g_str_equal (path, "/v1/messages");
+  gboolean count = g_str_equal (path, "/v1/messages/count_tokens") || g_str_has_suffix (path, ":countTokens");
 
   if ((gsize) request_body->length > self->body_limit)
     {
-      ag_proxy_reply_error (msg, 413, "request_too_large", "the request body exceeds the size limit");
+      ag_surface_reply_error (surface, msg, 413, "request_too_large", "the request body exceeds the size limit");
       return;
     }
   body = parse_json_body (self, msg, &error);
   if (body != NULL)
-    request = surface->read_request (body, soup_server_message_get_request_headers (msg), &error);
+    request = surface->read_request (body, soup_server_message_get_request_headers (msg), path, &error);
   if (request == NULL)
     {
-      ag_proxy_reply_error (msg, 400, "invalid_request_error", error->message);
+      ag_surface_reply_error (surface, msg, 400, "invalid_request_error", error->message);
       return;
     }
 
-  if (g_str_equal (path, "/v1/messages"))
+  if (!count)
     {
-      AgRequestKind kind = ag_request_classify (request);
+      AgRequestKind kind = messages ? ag_request_classify (request) : AG_REQUEST_KIND_NORMAL;
       const char *route_model = NULL;
 
       self->requests_received++;
@@ -501,7 +502,7 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const char *path
   else
     {
       soup_server_message_pause (msg);
-      ag_proxy_unary_count_tokens (self->context, msg, request);
+      ag_proxy_unary_count_tokens (self->context, msg, surface, request);
     }
 }
 
@@ -510,25 +511,35 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
 {
   AgProxyServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
+  const AgSurface *surface;
 
   /* The early handler may already have answered (a refusal, a preflight, 413). */
   if (soup_server_message_get_status (msg) != 0)
     return;
 
-  if (g_str_equal (path, "/v1/messages") || g_str_equal (path, "/v1/messages/count_tokens"))
+  if ((surface = ag_surface_for_path (path)) != NULL)
     {
       if (method != SOUP_METHOD_POST)
         {
-          ag_proxy_reply_error (msg, 405, "invalid_request_error", "this endpoint only accepts POST");
+          ag_surface_reply_error (surface, msg, 405, "invalid_request_error", "this endpoint only accepts POST");
           soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
           return;
         }
-      handle_json_route (self, msg, path);
+      handle_json_route (self, msg, surface, path);
     }
   else if (g_str_equal (path, "/v1/models") && method == SOUP_METHOD_GET)
     {
+      /* Anthropic's clients name their API version; OpenAI's clients, and scripts, get OpenAI's list. */
+      gboolean anthropic = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                         "anthropic-version") != NULL;
+
       soup_server_message_pause (msg);
-      ag_proxy_unary_list_models (self->context, msg);
+      ag_proxy_unary_list_models (self->context, msg, anthropic ? AG_MODEL_LIST_ANTHROPIC : AG_MODEL_LIST_OPENAI);
+    }
+  else if (g_str_has_suffix (path, "/v1beta/models") && method == SOUP_METHOD_GET)
+    {
+      soup_server_message_pause (msg);
+      ag_proxy_unary_list_models (self->context, msg, AG_MODEL_LIST_GEMINI);
     }
   else if ((g_str_equal (path, "/") && (method == SOUP_METHOD_HEAD || method == SOUP_METHOD_GET)) ||
            (g_str_equal (path, "/healthz") && (method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD)))
@@ -539,7 +550,7 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
     {
       g_autofree char *text = g_strdup_printf ("%s %s is not an endpoint of ag-cl", method, path);
 
-      ag_proxy_reply_error (msg, 404, "not_found_error", text);
+      ag_surface_reply_error (ag_surface_for_errors (path), msg, 404, "not_found_error", text);
     }
 }
 

@@ -152,6 +152,7 @@ ag_proxy_unary_call_finish (GAsyncResult *result, const AgLeaseAnswer **failure_
 typedef struct {
   AgCallContext     *context;
   SoupServerMessage *msg;
+  const AgSurface   *surface;
   JsonNode          *request;
 } CountTokens;
 
@@ -193,7 +194,7 @@ count_tokens_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       ag_call_context_answer_given (count->context, failure->client_outdated);
       ag_proxy_reply_set_retry_advice (count->msg, failure);
-      ag_proxy_reply_error (count->msg, failure->status, failure->error_type, error->message);
+      ag_surface_reply_error (count->surface, count->msg, failure->status, failure->error_type, error->message);
     }
   else
     {
@@ -207,12 +208,14 @@ count_tokens_done (GObject *source, GAsyncResult *result, gpointer user_data)
       if (object != NULL)
         total = json_object_get_member (object, "totalTokens");
       if (total == NULL || !JSON_NODE_HOLDS_VALUE (total))
-        ag_proxy_reply_error (count->msg, 502, "api_error", "countTokens answered without totalTokens");
+        ag_surface_reply_error (count->surface, count->msg, 502, "api_error", "countTokens answered without totalTokens");
       else
         {
           g_autoptr(JsonNode) body = json_from_string ("{}", NULL);
 
-          json_object_set_int_member (json_node_get_object (body), "input_tokens",
+          /* Gemini's clients get Gemini's answer; Anthropic's get count_tokens'. */
+          json_object_set_int_member (json_node_get_object (body),
+                                      count->surface == &ag_surface_gemini ? "totalTokens" : "input_tokens",
                                       json_node_get_value_type (total) == G_TYPE_STRING
                                         ? g_ascii_strtoll (json_node_get_string (total), NULL, 10)
                                         : json_node_get_int (total));
@@ -223,7 +226,8 @@ count_tokens_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, const AgClientRequest *request)
+ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, const AgSurface *surface,
+                             const AgClientRequest *request)
 {
   AgModelCatalogue *catalogue = context->catalogue;
   g_auto(AgResolvedModel) model = { 0 };
@@ -235,7 +239,7 @@ ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, con
   /* count_tokens bodies carry no max_tokens; the translator's validation defaults it. */
   if (!ag_model_catalogue_resolve (catalogue, request->model, &model, &error))
     {
-      ag_proxy_reply_error (msg, 400, "invalid_request_error", error->message);
+      ag_surface_reply_error (surface, msg, 400, "invalid_request_error", error->message);
       return;
     }
   options.upstream_model = model.upstream_model;
@@ -243,10 +247,10 @@ ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, con
   options.supports_thinking = model.supports_thinking;
   options.max_output_cap = model.max_output_tokens;
   options.signatures = context->signatures;
-  translated = ag_request_translate (request, &options, &error);
+  translated = surface->translate (request, &options, &error);
   if (translated == NULL)
     {
-      ag_proxy_reply_error (msg, 400, "invalid_request_error", error->message);
+      ag_surface_reply_error (surface, msg, 400, "invalid_request_error", error->message);
       return;
     }
   /* Only what is counted: generation settings and the session id are not part of the prompt. */
@@ -258,6 +262,7 @@ ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, con
   count = g_new0 (CountTokens, 1);
   count->context = ag_call_context_ref (context);
   count->msg = g_object_ref (msg);
+  count->surface = surface;
   count->request = json_node_ref (translated->request);
   ag_proxy_unary_call_async (context, "countTokens", count_tokens_body, count, NULL, NULL, count_tokens_done, count);
 }
@@ -315,9 +320,11 @@ ag_proxy_unary_refresh_catalogue_finish (GAsyncResult *result, GError **error)
 }
 
 static void
-reply_models (AgCallContext *context, SoupServerMessage *msg)
+reply_models (AgCallContext *context, SoupServerMessage *msg, AgModelListShape shape)
 {
-  g_autoptr(JsonNode) list = ag_model_catalogue_to_anthropic_list (context->catalogue);
+  g_autoptr(JsonNode) list = shape == AG_MODEL_LIST_OPENAI ? ag_model_catalogue_to_openai_list (context->catalogue)
+                           : shape == AG_MODEL_LIST_GEMINI ? ag_model_catalogue_to_gemini_list (context->catalogue)
+                                                           : ag_model_catalogue_to_anthropic_list (context->catalogue);
 
   ag_proxy_reply_json (msg, 200, list);
 }
@@ -325,6 +332,7 @@ reply_models (AgCallContext *context, SoupServerMessage *msg)
 typedef struct {
   AgCallContext     *context;
   SoupServerMessage *msg;
+  AgModelListShape   shape;
 } ListModels;
 
 static void
@@ -340,7 +348,7 @@ models_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       if (error != NULL)
         g_warning ("serving a stale model list: %s", error->message);
-      reply_models (list->context, list->msg);
+      reply_models (list->context, list->msg, list->shape);
     }
   ag_call_context_unref (list->context);
   g_object_unref (list->msg);
@@ -348,18 +356,19 @@ models_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-ag_proxy_unary_list_models (AgCallContext *context, SoupServerMessage *msg)
+ag_proxy_unary_list_models (AgCallContext *context, SoupServerMessage *msg, AgModelListShape shape)
 {
   gint64 updated_at = ag_model_catalogue_get_updated_at (context->catalogue);
   ListModels *list;
 
   if (updated_at != 0 && g_get_monotonic_time () - updated_at < CATALOGUE_MAX_AGE_US)
     {
-      reply_models (context, msg);
+      reply_models (context, msg, shape);
       return;
     }
   list = g_new0 (ListModels, 1);
   list->context = ag_call_context_ref (context);
   list->msg = g_object_ref (msg);
+  list->shape = shape;
   ag_proxy_unary_refresh_catalogue_async (context, NULL, models_refreshed, list);
 }

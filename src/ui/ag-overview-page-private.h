@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ag-overview-page.h"
+#include "ag-agent-setup.h"
 
 G_BEGIN_DECLS
 
@@ -12,5 +13,7 @@ const char *ag_overview_page_get_status_text (AgOverviewPage *self);
 const char *ag_overview_page_get_address_text (AgOverviewPage *self);
 const char *ag_overview_page_get_requests_text (AgOverviewPage *self);
 const char *ag_overview_page_get_warmups_text (AgOverviewPage *self);
+/* The "Use with …" row of @agent (an AgAgentRow). */
+GtkWidget  *ag_overview_page_get_agent_row (AgOverviewPage *self, AgAgent agent);
 
 G_END_DECLS

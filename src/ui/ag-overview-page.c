@@ -5,7 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
-#include "ag-claude-settings.h"
+#include "ag-agent-row.h"
 
 struct _AgOverviewPage
 {
@@ -18,7 +18,8 @@ struct _AgOverviewPage
   AdwActionRow   *accounts_row;
   AdwActionRow   *requests_row;
   AdwActionRow   *warmup_row;
-  GtkButton      *claude_button;
+  AdwPreferencesGroup *agents_group;
+  GtkWidget      *agent_rows[AG_N_AGENTS];
 
   AgUiContext    *context;
   char           *listen_error;
@@ -55,7 +56,9 @@ sync_proxy (AgOverviewPage *self)
     adw_action_row_set_subtitle (self->proxy_row, _("Off"));
   adw_action_row_set_subtitle (self->address_row, url != NULL ? url : _("Not listening"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), running);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->claude_button), running);
+  for (guint i = 0; i < AG_N_AGENTS; i++)
+    if (self->agent_rows[i] != NULL)
+      ag_agent_row_refresh (AG_AGENT_ROW (self->agent_rows[i]));
 }
 
 static void
@@ -203,110 +206,6 @@ copy_address (AgOverviewPage *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", _("Address copied"));
 }
 
-typedef struct {
-  AgOverviewPage *self;
-  char           *path;
-  char           *url;
-  char           *api_key;       /* nullable: no local key set */
-} ClaudeSetup;
-
-static void
-claude_setup_free (ClaudeSetup *setup)
-{
-  g_object_unref (setup->self);
-  g_free (setup->path);
-  g_free (setup->url);
-  if (setup->api_key != NULL)
-    memset (setup->api_key, 0, strlen (setup->api_key));
-  g_free (setup->api_key);
-  g_free (setup);
-}
-
-static void
-show_error (AgOverviewPage *self, const char *heading, const char *body)
-{
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-claude_applied (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ClaudeSetup *setup = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *backup = NULL;
-  g_autofree char *text = NULL;
-
-  if (!ag_claude_settings_apply_finish (result, &backup, &error))
-    show_error (setup->self, _("Claude Code Was Not Changed"), error->message);
-  else
-    {
-      if (backup != NULL)
-        text = g_strdup_printf (_("Claude Code now uses ag-cl (backup: %s)"), backup);
-      else
-        text = g_strdup (_("Claude Code now uses ag-cl"));
-      gtk_widget_activate_action (GTK_WIDGET (setup->self), "win.toast", "s", text);
-    }
-  claude_setup_free (setup);
-}
-
-static void
-on_claude_response (AdwMessageDialog *dialog, const char *response, gpointer user_data)
-{
-  ClaudeSetup *setup = user_data;
-
-  if (!g_str_equal (response, "apply"))
-    {
-      claude_setup_free (setup);
-      return;
-    }
-  ag_claude_settings_apply_async (setup->path, setup->url, setup->api_key, NULL, claude_applied, setup);
-}
-
-static void
-claude_previewed (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ClaudeSetup *setup = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *preview = ag_claude_settings_preview_finish (result, &error);
-  g_autofree char *body = NULL;
-  GtkWidget *dialog;
-
-  if (preview == NULL)
-    {
-      show_error (setup->self, _("Cannot Read the Claude Code Settings"), error->message);
-      claude_setup_free (setup);
-      return;
-    }
-  /* Translators: %s is a file name, then the list of changes follows. */
-  body = g_strdup_printf (_("ag-cl will change %s (a backup is kept):\n\n%s"), setup->path, preview);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (setup->self))),
-                                   _("Use ag-cl in Claude Code?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "apply", _("_Change"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "apply", ADW_RESPONSE_SUGGESTED);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_claude_response), setup);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-use_with_claude (AgOverviewPage *self)
-{
-  AgProxyService *service = ag_ui_context_get_service (self->context);
-  ClaudeSetup *setup;
-  g_autofree char *url = ag_proxy_service_get_url (service);
-
-  if (url == NULL)
-    return;
-  setup = g_new0 (ClaudeSetup, 1);
-  setup->self = g_object_ref (self);
-  setup->path = ag_claude_settings_default_path ();
-  setup->url = g_steal_pointer (&url);
-  setup->api_key = g_strdup (ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)));
-  ag_claude_settings_preview_async (setup->path, setup->url, setup->api_key, NULL, claude_previewed, setup);
-}
-
 static void
 ag_overview_page_dispose (GObject *object)
 {
@@ -355,6 +254,11 @@ ag_overview_page_constructed (GObject *object)
     g_signal_connect (history, "request-added", G_CALLBACK (on_request_added), self);
   gtk_widget_set_visible (GTK_WIDGET (self->requests_row), history != NULL);
   self->cancellable = g_cancellable_new ();
+  for (guint i = 0; i < AG_N_AGENTS; i++)
+    {
+      self->agent_rows[i] = ag_agent_row_new (self->context, i);
+      adw_preferences_group_add (self->agents_group, self->agent_rows[i]);
+    }
   sync_proxy (self);
   sync_accounts (self);
   show_warmups (self);
@@ -416,9 +320,8 @@ ag_overview_page_class_init (AgOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, accounts_row);
   gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, requests_row);
   gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, warmup_row);
-  gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, claude_button);
+  gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, agents_group);
   gtk_widget_class_bind_template_callback (widget_class, copy_address);
-  gtk_widget_class_bind_template_callback (widget_class, use_with_claude);
 }
 
 static void
@@ -446,6 +349,7 @@ const char *ag_overview_page_get_requests_text (AgOverviewPage *self)
 {
   return adw_action_row_get_subtitle (self->requests_row);
 }
+GtkWidget *ag_overview_page_get_agent_row (AgOverviewPage *self, AgAgent agent) { return self->agent_rows[agent]; }
 const char *ag_overview_page_get_warmups_text (AgOverviewPage *self)
 {
   return adw_action_row_get_subtitle (self->warmup_row);

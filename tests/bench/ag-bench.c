@@ -12,7 +12,9 @@
  *                                copy whose Google URLs read $AGCL_BENCH_UPSTREAM, made by build-aux/bench.sh; run
  *                                with `node`). Added time to first body byte (median, p99 over REQUESTS sequential
  *                                streams), requests/s with 16 closed-loop clients, first to last body byte of a
- *                                six-chunk answer, translated chunks/s, and the ratios against the issue's targets.
+ *                                six-chunk answer, translated chunks/s, and the ratios against the issue's targets;
+ *                                then the same ag-cl through /v1/chat/completions and /v1/responses against
+ *                                /v1/messages (added TTFB and c=16 requests/s within 10 %).
  *                                With $AGCL_BENCH_PERF_DATA set, `perf record -g` samples ag-cl in its c=16 windows
  *                                ($AGCL_BENCH_PERF_CALL_GRAPH: perf's --call-graph mode, default fp).
  */
@@ -147,6 +149,12 @@ bench_session (guint turns)
 #define PROXY_REQUEST                                                                                        \
   "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"stream\":true,\"messages\":[{\"role\":\"user\"," \
   "\"content\":\"hi\"}]}"
+/* The same question through the OpenAI surfaces. */
+#define CHAT_REQUEST                                                                                         \
+  "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"stream\":true,\"stream_options\":{\"include_usage\":" \
+  "true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+#define RESPONSES_REQUEST                                                                                    \
+  "{\"model\":\"claude-sonnet-4-6\",\"max_output_tokens\":100,\"stream\":true,\"store\":false,\"input\":\"hi\"}"
 #define DIRECT_REQUEST                                                                                       \
   "{\"project\":\"proj-1\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\","   \
   "\"parts\":[{\"text\":\"hi\"}]}]}}"
@@ -416,7 +424,8 @@ typedef struct {
   double irq, steal, others;
 } MachineCpu;
 
-enum { DIRECT, AGCL, PEER, N_TARGETS };
+/* CHAT and RESPONSES are the same ag-cl process through its OpenAI surfaces. */
+enum { DIRECT, AGCL, PEER, CHAT, RESPONSES, N_TARGETS };
 
 typedef struct {
   const char  *name;
@@ -1350,6 +1359,25 @@ print_compare (Compare *cmp, double translate_rate)
   table_row ("translated chunks/s, one core", "-", cell (pool, "%.0f", translate_rate), "-", "", ">= 250000",
              met_text (TRUE, translate_rate >= 250000));
 
+  /* The OpenAI surfaces against /v1/messages on the same ag-cl: within 10 % is the target. */
+  g_print ("\nsurfaces of the same ag-cl, the same question (added TTFB median, requests/s at c=%d)\n", CLIENTS);
+  table_row ("surface", "added TTFB", "p99", "requests/s", "vs messages", "target", "met?");
+  for (guint t = AGCL; t < N_TARGETS; t++)
+    {
+      static const char *const labels[N_TARGETS] = { NULL, "/v1/messages", NULL, "/v1/chat/completions",
+                                                     "/v1/responses" };
+      double ttfb_over = added[AGCL] > 0 ? added[t] / added[AGCL] : 0;
+      double rps_share = rps[AGCL] > 0 ? rps[t] / rps[AGCL] : 0;
+
+      if (t == PEER)
+        continue;
+      table_row (labels[t], cell (pool, "%.3f ms", added[t]), cell (pool, "%.3f ms", added99[t]),
+                 cell (pool, "%.0f", rps[t]),
+                 t == AGCL ? "" : cell (pool, "TTFB x%.2f, rps x%.2f", ttfb_over, rps_share),
+                 t == AGCL ? "" : "<= 1.10, >= 0.90",
+                 t == AGCL ? "" : met_text (targets[t].completed > 0, ttfb_over <= 1.10 && rps_share >= 0.90));
+    }
+
   /* Three processes share the cores at c=16: the split shows whose CPU time bounds the rate. The machine's other
    * load is shown so that a disturbed run can be told from a slow one. */
   g_print ("\nCPU time per answer at c=%d (us), and cores busy (%d cores): these processes, softirq, other processes, "
@@ -1391,6 +1419,9 @@ print_compare (Compare *cmp, double translate_rate)
            "%u/%u/%u, c=%d %u/%u/%u\n", targets[DIRECT].answer_bytes, targets[AGCL].answer_bytes,
            targets[PEER].answer_bytes, targets[DIRECT].seq_errors, targets[AGCL].seq_errors, targets[PEER].seq_errors,
            CLIENTS, targets[DIRECT].errors, targets[AGCL].errors, targets[PEER].errors);
+  g_print ("OpenAI surfaces: answer body bytes chat %zu, responses %zu; failed requests sequential %u/%u, c=%d "
+           "%u/%u\n", targets[CHAT].answer_bytes, targets[RESPONSES].answer_bytes, targets[CHAT].seq_errors,
+           targets[RESPONSES].seq_errors, CLIENTS, targets[CHAT].errors, targets[RESPONSES].errors);
   if (targets[PEER].missing != NULL)
     g_print ("peer column missing: %s\n", targets[PEER].missing);
   if (cmp->perf_note != NULL)
@@ -1407,8 +1438,8 @@ bench_compare (guint requests, double translate_rate)
   g_autoptr(GThread) client = NULL;
   Compare cmp = { .requests = requests, .perf_data = g_getenv ("AGCL_BENCH_PERF_DATA"),
                   .others_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
-  const char *names[N_TARGETS] = { "direct", "ag-cl", "peer" };
-  const char *markers[N_TARGETS] = { "\"finishReason\"", "message_stop", "message_stop" };
+  const char *names[N_TARGETS] = { "direct", "ag-cl", "peer", "chat", "resp" };
+  const char *markers[N_TARGETS] = { "\"finishReason\"", "message_stop", "message_stop", "[DONE]", "\"total_tokens\"" };
 
   if (translate_rate <= 0)
     translate_rate = bench_translate (200000);
@@ -1432,6 +1463,13 @@ bench_compare (guint requests, double translate_rate)
   cmp.targets[AGCL].pid = atoi (g_subprocess_get_identifier (harness->proxy));
   cmp.targets[AGCL].request = http_request ("/v1/messages", harness->port, "anthropic-version: 2023-06-01\r\n",
                                             PROXY_REQUEST);
+
+  cmp.targets[CHAT].port = harness->port;
+  cmp.targets[CHAT].pid = cmp.targets[AGCL].pid;
+  cmp.targets[CHAT].request = http_request ("/v1/chat/completions", harness->port, "", CHAT_REQUEST);
+  cmp.targets[RESPONSES].port = harness->port;
+  cmp.targets[RESPONSES].pid = cmp.targets[AGCL].pid;
+  cmp.targets[RESPONSES].request = http_request ("/v1/responses", harness->port, "", RESPONSES_REQUEST);
 
   cmp.targets[PEER].port = free_port ();
   cmp.targets[PEER].request = http_request ("/v1/messages", cmp.targets[PEER].port, "anthropic-version: 2023-06-01\r\n",

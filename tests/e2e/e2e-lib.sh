@@ -26,7 +26,8 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for line in "$@"; do echo "# $line"; done; }
 bail() { echo "Bail out! $1"; exit 1; }
 
-[ -x "$CLAUDE" ] || bail "Claude Code is not installed at $CLAUDE (build-aux/install-claude-code.sh installs it)"
+# require_client PATH HOW_TO_INSTALL: bails out when a client the test drives is missing.
+require_client() { [ -e "$1" ] || bail "$1 is not installed ($2 installs it)"; }
 mkdir -p "$WORK/project" "$WORK/home"
 
 # start_mock SCRIPT_FILE: the mock prints its URL once it listens.
@@ -50,8 +51,9 @@ add_account() {
   ACCOUNTS="$ACCOUNTS $2"
 }
 
+# start_proxy [PORT]: on a free port, or on PORT (a restart where clients already point).
 start_proxy() {
-  "$AG_CL" --headless --port 0 > "$WORK/proxy.out" 2> "$WORK/proxy.log" &
+  "$AG_CL" --headless --port "${1:-0}" > "$WORK/proxy.out" 2> "$WORK/proxy.log" &
   PROXY_PID=$!
   for _ in $(seq 200); do grep -q "listening on" "$WORK/proxy.out" 2>/dev/null && break; sleep 0.05; done
   line=$(head -1 "$WORK/proxy.out")

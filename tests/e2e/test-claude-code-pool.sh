@@ -7,6 +7,7 @@
 set -u
 
 . "$(dirname "$0")/e2e-lib.sh"
+require_client "$CLAUDE" build-aux/install-claude-code.sh
 
 subagent_call() {  # id letter
   printf '{"functionCall":{"name":"Agent","id":"toolu_sub_%s","args":{"description":"Subagent %s","prompt":"SUBAGENT-%s: reply with the word done","subagent_type":"general-purpose"}}}' "$1" "$1" "$1"

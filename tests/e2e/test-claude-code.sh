@@ -7,6 +7,7 @@
 set -u
 
 . "$(dirname "$0")/e2e-lib.sh"
+require_client "$CLAUDE" build-aux/install-claude-code.sh
 SIGNATURE="EqQBCkgIBhABGAIiQE2eToolLoopSignatureFromTheMockServerThatMustComeBackOnTurnTwo0123456789=="
 
 cat > "$WORK/script.json" <<JSON

@@ -11,6 +11,9 @@
 #include "ag-sse-writer.h"
 #include "ag-stream-decoder.h"
 #include "ag-stream-translator.h"
+#include "ag-gemini-translator.h"
+#include "ag-openai-chat-translator.h"
+#include "ag-openai-responses-translator.h"
 
 #include <string.h>
 
@@ -188,6 +191,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   run (ag_anthropic_back_translator_new (&options, TRUE), data, size, flags, &by_sse);
   g_random_set_seed (ID_SEED);
   run (ag_anthropic_back_translator_new (&options, FALSE), data, size, flags, &by_message);
+
+  /* The other surfaces' back translators, streamed and whole: the same verdicts on the same stream. */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(GString) surface_output = g_string_new (NULL);
+      Result by_surface = { 0, surface_output };
+      gboolean stream = i % 2 == 0;
+      AgBackTranslator *back = i < 2 ? ag_openai_chat_back_translator_new (&options, stream)
+                             : i < 4 ? ag_openai_responses_back_translator_new (&options, stream)
+                                     : ag_gemini_back_translator_new (&options, stream);
+
+      g_random_set_seed (ID_SEED);
+      run (back, data, size, flags, &by_surface);
+      if (stream)
+        check_result (&by_surface);
+      if (i < 4)
+        g_assert_cmpint (by_surface.state == AG_STREAM_STATE_COMPLETE, ==, by_sse.state == AG_STREAM_STATE_COMPLETE);
+    }
 
   g_assert_cmpuint (events_output->len, ==, 0);
   check_result (&by_events);

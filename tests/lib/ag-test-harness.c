@@ -304,7 +304,9 @@ ag_test_send (SoupSession *session, guint port, const char *method, const char *
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
   soup_message_headers_replace (soup_message_get_request_headers (msg), "anthropic-version", "2023-06-01");
-  if (header != NULL)
+  if (header != NULL && value == NULL)
+    soup_message_headers_remove (soup_message_get_request_headers (msg), header);
+  else if (header != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), header, value);
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
   result = ag_test_await_for (&slot, 60000);

@@ -54,7 +54,8 @@ void           ag_test_harness_stop_proxy (AgTestHarness *self);
 void           ag_test_harness_restart_proxy (AgTestHarness *self);
 /* Waits up to @timeout_ms for @needle in this run's proxy log; whether it came. */
 gboolean       ag_test_harness_wait_log (AgTestHarness *self, const char *needle, guint timeout_ms);
-/* One request to 127.0.0.1:@port with exactly the credentials given (@header NULL = none); waits while iterating
+/* One request to 127.0.0.1:@port with exactly the credentials given (@header NULL = none; a @header with a NULL
+ * @value is left out, "anthropic-version" included, which is sent otherwise); waits while iterating
  * the main context. Returns the status; the body in *body and the headers in *headers (both nullable). Body and
  * headers are scanned for secrets. */
 guint          ag_test_send (SoupSession *session, guint port, const char *method, const char *path,

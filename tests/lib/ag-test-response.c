@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-test-response.h"
 #include "ag-sse-parser.h"
+#include "ag-test-fixtures.h"
+#include "ag-test-json.h"
 
 const AgTestResponseFixture ag_test_response_fixtures[] = {
   { "text-only", AG_MODEL_FAMILY_GEMINI },
@@ -41,6 +43,64 @@ ag_test_run_stream (AgStreamTranslator *translator, const char *sse, gsize len)
   g_assert_no_error (error);
   ag_sse_parser_finish (parser);
   ag_stream_translator_finish (translator);
+}
+
+static void
+push_back_data (const char *event, const char *data, gsize data_len, gpointer user_data)
+{
+  AgBackTranslator *translator = ((gpointer *) user_data)[0];
+  GString *out = ((gpointer *) user_data)[1];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) chunk = json_from_string (data, &error);
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (chunk));
+  g_assert_true (ag_back_translator_push (translator, json_node_get_object (chunk), &error));
+  g_assert_no_error (error);
+  if ((bytes = ag_back_translator_take_output (translator)) != NULL)
+    g_string_append_len (out, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes));
+}
+
+GBytes *
+ag_test_run_back_translator (AgBackTranslator *translator, const char *sse, gsize len)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  gpointer data[2] = { translator, out };
+  g_autoptr(AgSseParser) parser = ag_sse_parser_new (push_back_data, data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) rest = NULL;
+
+  g_assert_true (ag_sse_parser_feed (parser, sse, len, &error));
+  g_assert_no_error (error);
+  ag_sse_parser_finish (parser);
+  g_assert_true (ag_back_translator_finish (translator, &error));
+  g_assert_no_error (error);
+  if ((rest = ag_back_translator_take_output (translator)) != NULL)
+    g_string_append_len (out, g_bytes_get_data (rest, NULL), (gssize) g_bytes_get_size (rest));
+  return g_string_free_to_bytes (g_steal_pointer (&out));
+}
+
+void
+ag_test_check_fixture (JsonNode *actual, const char *kind, const char *name)
+{
+  g_autoptr(JsonNode) expected = NULL;
+
+  if (g_strcmp0 (g_getenv ("AGCL_UPDATE_FIXTURES"), "1") == 0)
+    {
+      g_autofree char *path = ag_test_fixture_path (kind, name);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(GError) error = NULL;
+
+      json_generator_set_pretty (generator, TRUE);
+      json_generator_set_indent (generator, 2);
+      json_generator_set_root (generator, actual);
+      g_assert_true (json_generator_to_file (generator, path, &error));
+      g_assert_no_error (error);
+      return;
+    }
+  expected = ag_test_fixture_load_json (kind, name);
+  ag_test_assert_json_equal (actual, expected);
 }
 
 void

@@ -20,6 +20,13 @@ extern const gsize ag_test_response_n_fixtures;
 /* Feeds @sse through the SSE parser into @translator (asserting every chunk is accepted), then finishes it. */
 void      ag_test_run_stream (AgStreamTranslator *translator, const char *sse, gsize len);
 
+/* Feeds @sse through the SSE parser into the back translator @translator (asserting every chunk is accepted),
+ * finishes it (asserting success) and returns everything it wrote. */
+GBytes   *ag_test_run_back_translator (AgBackTranslator *translator, const char *sse, gsize len);
+/* Loads the expected JSON fixture @kind/@name and asserts @actual equals it; with AGCL_UPDATE_FIXTURES=1 in the
+ * environment writes @actual there instead (to record a reviewed new fixture). */
+void      ag_test_check_fixture (JsonNode *actual, const char *kind, const char *name);
+
 /* Collects translator events as [{"event":name,"data":…}, …]; use as the AgAnthropicEventFunc with an array. */
 void      ag_test_record_event (const char *event_name, JsonNode *data, gpointer events_array);
 

@@ -6,6 +6,7 @@
 #include "ui-test-util.h"
 #include "ag-accounts-page-private.h"
 #include "ag-overview-page-private.h"
+#include "ag-agent-row-private.h"
 
 static gboolean
 has_two_account_rows (gpointer data)
@@ -122,6 +123,53 @@ test_port_busy_notifies (void)
   g_assert_true (ui_connection_accepted (busy_port));
 }
 
+static gboolean
+agent_rows_read (gpointer data)
+{
+  AgOverviewPage *page = ag_window_get_overview_page (ui.window);
+
+  for (guint i = 0; i < AG_N_AGENTS; i++)
+    if (ag_agent_row_get_busy (AG_AGENT_ROW (ag_overview_page_get_agent_row (page, i))))
+      return FALSE;
+  return TRUE;
+}
+
+/* The coding agents (HOME is this test's folder): none uses ag-cl at first; once Codex's config is written, its
+ * row says so and the others do not. */
+static void
+test_agents (void)
+{
+  AgOverviewPage *page = ag_window_get_overview_page (ui.window);
+  AgProxyService *service = ag_application_get_service (ui.app);
+  g_autofree char *url = ag_proxy_service_get_url (service);
+  g_autoptr(GPtrArray) backups = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  AgAgentTarget target = { url, NULL, NULL };
+  GtkWidget *codex = ag_overview_page_get_agent_row (page, AG_AGENT_CODEX);
+
+  ag_window_show_page (ui.window, "overview");
+  ui_wait_until (agent_rows_read, NULL);
+  for (guint i = 0; i < AG_N_AGENTS; i++)
+    {
+      AgAgentRow *row = AG_AGENT_ROW (ag_overview_page_get_agent_row (page, i));
+
+      g_assert_false (ag_agent_row_get_set_up (row));
+      g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (ag_agent_row_get_button (row))));
+      g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), " — not set up"));
+    }
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (codex)), ==, "Use with Codex");
+
+  g_assert_true (ag_agent_setup_apply (AG_AGENT_CODEX, &target, backups, &error));
+  g_assert_no_error (error);
+  ag_agent_row_refresh (AG_AGENT_ROW (codex));
+  ui_wait_until (agent_rows_read, NULL);
+  g_assert_true (ag_agent_row_get_set_up (AG_AGENT_ROW (codex)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (codex)), ==, "~/.codex/config.toml — uses ag-cl");
+  g_assert_false (ag_agent_row_get_set_up (AG_AGENT_ROW (ag_overview_page_get_agent_row (page,
+                                                                                          AG_AGENT_GEMINI_CLI))));
+  ui_save_screenshot (GTK_WIDGET (ui.window), "overview-agents");
+}
+
 /* After requests through the proxy: no refresh or access token on disk (nor in the request log). */
 static void
 test_no_secret_at_rest (void)
@@ -132,6 +180,13 @@ test_no_secret_at_rest (void)
 int
 main (int argc, char **argv)
 {
+  g_autofree char *home = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "ui-overview", "home", NULL);
+
+  /* The agents' settings files are looked for in this HOME, never the user's. */
+  ag_test_remove_tree (home);
+  g_assert_cmpint (g_mkdir_with_parents (home, 0700), ==, 0);
+  g_setenv ("HOME", home, TRUE);
+  g_unsetenv ("CODEX_HOME");
   if (!ui_test_init (&argc, &argv, "overview"))
     return 0;
   ui_test_start ();
@@ -142,6 +197,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ui/overview/counters", test_counters);
   g_test_add_func ("/ui/overview/proxy-toggle", test_proxy_toggle);
+  g_test_add_func ("/ui/overview/agents", test_agents);
   g_test_add_func ("/ui/overview/port-busy", test_port_busy_notifies);
   g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
   return ui_test_run ();

@@ -24,7 +24,7 @@ ag_autostart_is_sandboxed (void)
 char *
 ag_autostart_entry_path (void)
 {
-  return g_build_filename (g_get_user_config_dir (), "autostart", AG_AUTOSTART_APP_ID ".desktop", NULL);
+  return g_build_filename (g_get_user_config_dir (), "autostart", AG_APP_ID ".desktop", NULL);
 }
 
 /* An Exec argument as the Desktop Entry specification wants it: quoted when it holds anything but plain
@@ -59,7 +59,7 @@ ag_autostart_entry_contents (const char *executable)
                           "Name=ag-cl\n"
                           "Comment=%s\n"
                           "Exec=%s --background\n"
-                          "Icon=" AG_AUTOSTART_APP_ID "\n"
+                          "Icon=" AG_APP_ID "\n"
                           "Terminal=false\n"
                           "NoDisplay=true\n"
                           "X-GNOME-Autostart-enabled=true\n"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-autostart.h — "Start at login": ag-cl started with --background when the user logs in. Outside a sandbox by
- * an XDG autostart entry (~/.config/autostart/io.github.agcl.AgCl.desktop, the file every desktop reads); inside a
+ * an XDG autostart entry (~/.config/autostart/APP_ID.desktop, the file every desktop reads); inside a
  * Flatpak through the Background portal, the only way a sandboxed app may ask for it. No GTK. See docs/platform.md
  * "Autostart". */
 #pragma once
@@ -8,8 +8,6 @@
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
-
-#define AG_AUTOSTART_APP_ID "io.github.agcl.AgCl"
 
 typedef enum {
   AG_AUTOSTART_OFF,
@@ -20,7 +18,7 @@ typedef enum {
 /* Whether ag-cl runs in a Flatpak sandbox (/.flatpak-info exists; AGCL_FLATPAK_INFO names another file, for tests). */
 gboolean         ag_autostart_is_sandboxed (void);
 
-/* $XDG_CONFIG_HOME/autostart/io.github.agcl.AgCl.desktop */
+/* $XDG_CONFIG_HOME/autostart/APP_ID.desktop (io.github.agcl.AgCl, or .Devel for the development profile) */
 char            *ag_autostart_entry_path (void);
 
 /* The entry that starts @executable with --background (@executable: a name on PATH or an absolute path; quoted as

@@ -345,6 +345,8 @@ ag_application_new (GSettings *settings, const char *address, int port, gboolean
   AgApplication *self = g_object_new (AG_TYPE_APPLICATION,
                                       "application-id", AG_APP_ID,
                                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                                      /* Not derived from the id: the development build's is another one. */
+                                      "resource-base-path", "/io/github/agcl/AgCl",
                                       NULL);
 
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;

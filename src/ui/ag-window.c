@@ -135,6 +135,9 @@ static void
 ag_window_init (AgWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* libadwaita's stripes tell a development build from the installed app. */
+  if (AG_DEVELOPMENT)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }
 
 AgWindow *

@@ -49,7 +49,7 @@ sync_proxy (AgOverviewPage *self)
   gtk_switch_set_active (self->proxy_switch, running);
   g_signal_handlers_unblock_matched (self->proxy_switch, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
   if (running)
-    adw_action_row_set_subtitle (self->proxy_row, _("On: Claude Code can connect"));
+    adw_action_row_set_subtitle (self->proxy_row, _("On: your coding agents can connect"));
   else if (self->listen_error != NULL)
     adw_action_row_set_subtitle (self->proxy_row, self->listen_error);
   else

@@ -87,7 +87,7 @@ test_proxy_toggle (void)
 
   gtk_switch_set_active (proxy_switch, TRUE);
   g_assert_true (ui_connection_accepted (port));
-  g_assert_cmpstr (ag_overview_page_get_status_text (page), ==, "On: Claude Code can connect");
+  g_assert_cmpstr (ag_overview_page_get_status_text (page), ==, "On: your coding agents can connect");
   g_assert_cmpstr (ag_overview_page_get_address_text (page), ==, url);
   g_assert_true (g_settings_get_boolean (ui.settings, "proxy-enabled"));
   ui_save_screenshot (GTK_WIDGET (ui.window), "overview");

@@ -13,6 +13,8 @@ struct _AgWindow
   AgOverviewPage      *overview_page;
   AgAccountsPage      *accounts_page;
   AgAddAccountPage    *add_account_page;
+  AgUsagePage         *usage_page;
+  AgRequestsPage      *requests_page;
 
   AgUiContext         *context;
 };
@@ -64,6 +66,10 @@ ag_window_constructed (GObject *object)
                                                     _("Accounts"), "system-users-symbolic"));
   self->add_account_page = AG_ADD_ACCOUNT_PAGE (add_page (self, ag_add_account_page_new (self->context),
                                                           "add-account", _("Add Account"), "list-add-symbolic"));
+  self->usage_page = AG_USAGE_PAGE (add_page (self, ag_usage_page_new (self->context), "usage", _("Usage"),
+                                              "utilities-system-monitor-symbolic"));
+  self->requests_page = AG_REQUESTS_PAGE (add_page (self, ag_requests_page_new (self->context), "requests",
+                                                    _("Requests"), "view-list-symbolic"));
 }
 
 static void
@@ -161,3 +167,5 @@ ag_window_get_adding_account (AgWindow *self)
 AgOverviewPage *ag_window_get_overview_page (AgWindow *self) { return self->overview_page; }
 AgAccountsPage *ag_window_get_accounts_page (AgWindow *self) { return self->accounts_page; }
 AgAddAccountPage *ag_window_get_add_account_page (AgWindow *self) { return self->add_account_page; }
+AgUsagePage *ag_window_get_usage_page (AgWindow *self) { return self->usage_page; }
+AgRequestsPage *ag_window_get_requests_page (AgWindow *self) { return self->requests_page; }

@@ -210,6 +210,95 @@ ag_chart_line (const AgChartFrame *frame, const AgSeriesPoint *points, guint n_p
   return out;
 }
 
+typedef struct {
+  GArray *out;
+  double  thickness;
+  long    column;     /* the column being collected; its span is top…bottom */
+  double  top, bottom;
+  gboolean open;
+} Spans;
+
+static void
+spans_flush (Spans *spans)
+{
+  AgChartRect box;
+  /* Rounding noise (19.999999 for 20) must not grow a box by a pixel. */
+  double top = floor (spans->top - spans->thickness / 2 + 1e-6);
+  double bottom = ceil (spans->bottom + spans->thickness / 2 - 1e-6);
+
+  if (!spans->open)
+    return;
+  box.x = spans->column;
+  box.y = top;
+  box.width = 1;
+  box.height = bottom - top;
+  g_array_append_val (spans->out, box);
+  spans->open = FALSE;
+}
+
+/* Adds y to column @column's span, moving on (and emitting the previous column) when it is a new one. */
+static void
+spans_add (Spans *spans, long column, double y)
+{
+  if (spans->open && spans->column != column)
+    spans_flush (spans);
+  if (!spans->open)
+    {
+      spans->open = TRUE;
+      spans->column = column;
+      spans->top = spans->bottom = y;
+      return;
+    }
+  spans->top = MIN (spans->top, y);
+  spans->bottom = MAX (spans->bottom, y);
+}
+
+GArray *
+ag_chart_line_spans (const AgChartFrame *frame, const AgSeriesPoint *points, guint n_points, double thickness)
+{
+  Spans spans = { g_array_new (FALSE, FALSE, sizeof (AgChartRect)), thickness, 0, 0, 0, FALSE };
+  gboolean have_previous = FALSE;
+  double px = 0, py = 0;
+
+  for (guint i = 0; i < n_points; i++)
+    {
+      double x, y;
+      long from, to;
+
+      if (points[i].time_ms < frame->t0 || points[i].time_ms > frame->t1)
+        continue;
+      if (isnan (points[i].value))
+        {
+          have_previous = FALSE;
+          continue;
+        }
+      x = ag_chart_x_for_time (frame, points[i].time_ms);
+      y = ag_chart_y_for_value (frame, points[i].value);
+      from = lround (floor (px));
+      to = lround (floor (x));
+      /* The segment from the previous point: where it leaves its column, the columns it crosses, where it enters
+       * this one. */
+      if (have_previous && to > from)
+        {
+          double slope = (y - py) / (x - px);
+
+          spans_add (&spans, from, py + slope * (from + 1 - px));
+          for (long c = from + 1; c < to; c++)
+            {
+              spans_add (&spans, c, py + slope * (c - px));
+              spans_add (&spans, c, py + slope * (c + 1 - px));
+            }
+          spans_add (&spans, to, py + slope * (to - px));
+        }
+      spans_add (&spans, to, y);
+      have_previous = TRUE;
+      px = x;
+      py = y;
+    }
+  spans_flush (&spans);
+  return spans.out;
+}
+
 AgChartRect
 ag_chart_bar (const AgChartFrame *frame, gint64 start_ms, gint64 end_ms, double bottom, double top)
 {

@@ -49,6 +49,13 @@ GArray *ag_chart_time_ticks (GTimeZone *tz, gint64 t0, gint64 t1, guint max_tick
  * t0…t1 are dropped, and a break is kept as a point with x = NAN. A GArray of AgChartPoint. */
 GArray *ag_chart_line (const AgChartFrame *frame, const AgSeriesPoint *points, guint n_points);
 
+/* The same line as whole-pixel boxes, one per pixel column it crosses: from its lowest to its highest point in
+ * that column, joins to its neighbours included, widened by @thickness. For a line with more points than pixels
+ * this draws what a stroke would, far faster: boxes on the pixel grid need no tessellation. Breaks (NAN) leave the
+ * columns between their neighbours empty. A GArray of AgChartRect, left to right. */
+GArray *ag_chart_line_spans (const AgChartFrame *frame, const AgSeriesPoint *points, guint n_points,
+                             double thickness);
+
 /* The bar of a bucket [@start_ms, @end_ms) from value @bottom to @top, one pixel narrower than the bucket so
  * neighbours stay apart (never narrower than one pixel). */
 AgChartRect ag_chart_bar (const AgChartFrame *frame, gint64 start_ms, gint64 end_ms, double bottom, double top);

@@ -174,6 +174,42 @@ test_line_edge_cases (void)
   g_assert_cmpstr (text, ==, "60,45");
 }
 
+static char *
+describe_boxes (GArray *boxes)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      AgChartRect *box = &g_array_index (boxes, AgChartRect, i);
+
+      g_string_append_printf (text, "%s%g:%g-%g", i > 0 ? " " : "", box->x, box->y, box->y + box->height);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+test_line_spans (void)
+{
+  /* 10 px by 100 px, time 0…10 and value 0…100 (y = 100 - value): a climb across three columns, many points
+   * inside one column, a break, then a single point. */
+  const AgChartFrame narrow = { { 0, 0, 10, 100 }, 0, 10, 0, 100 };
+  const AgSeriesPoint points[] = {
+    { 0, 0 }, { 3, 30 },                                    /* columns 0…3, joined */
+    { 5, 50 }, { 5, 40 }, { 5, 60 }, { 5, 50 },             /* column 5: its lowest and highest */
+    { 6, NAN },
+    { 8, 80 },                                              /* alone after the break */
+    { 20, 0 },                                              /* outside the range */
+  };
+  g_autoptr(GArray) boxes = ag_chart_line_spans (&narrow, points, G_N_ELEMENTS (points), 2);
+  g_autoptr(GArray) none = ag_chart_line_spans (&narrow, NULL, 0, 2);
+  g_autofree char *text = describe_boxes (boxes);
+
+  /* y = 100 - value; each span widened by 1 px up and down. Column 3 holds the join from 3 to 5 (y 70…60) too. */
+  g_assert_cmpstr (text, ==, "0:89-101 1:79-91 2:69-81 3:59-71 4:49-61 5:39-61 8:19-21");
+  g_assert_cmpuint (none->len, ==, 0);
+}
+
 static void
 test_bar (void)
 {
@@ -217,6 +253,7 @@ main (int argc, char **argv)
   g_test_add_func ("/chart-geometry/line-gaps", test_line_gaps);
   g_test_add_func ("/chart-geometry/line-reduced", test_line_reduced);
   g_test_add_func ("/chart-geometry/line-edge-cases", test_line_edge_cases);
+  g_test_add_func ("/chart-geometry/line-spans", test_line_spans);
   g_test_add_func ("/chart-geometry/bar", test_bar);
   g_test_add_func ("/chart-geometry/nearest-point", test_nearest_point);
   return g_test_run ();

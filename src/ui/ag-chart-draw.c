@@ -320,25 +320,24 @@ void
 ag_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   AgChart *self = AG_CHART (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  AgChartFrame frame = {
-    { MARGIN_LEFT, MARGIN_TOP, width - MARGIN_LEFT - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM },
-    self->t0, self->t1, 0, 1,
-  };
+  AgChartFrame frame = { ag_chart_plot_area (self), self->t0, self->t1, 0, 1 };
   g_autoptr(GArray) value_ticks = NULL;
 
   if (frame.plot.width < 10 || frame.plot.height < 10 || self->t1 <= self->t0)
     return;
   value_ticks = ag_chart_value_ticks (data_max (self), MAX ((guint) (frame.plot.height / 40), 1), &frame.v1);
-  draw_axes (self, snapshot, &frame, value_ticks);
+  if (!self->compact)
+    draw_axes (self, snapshot, &frame, value_ticks);
   if (ag_chart_n_buckets (self) > 0)
     {
-      draw_legend (self, snapshot, self->bar_names->len, bar_name);
+      if (!self->compact)
+        draw_legend (self, snapshot, self->bar_names->len, bar_name);
       draw_bars (self, snapshot, &frame);
     }
   if (self->lines->len > 0)
     {
-      draw_legend (self, snapshot, self->lines->len, line_name);
+      if (!self->compact)
+        draw_legend (self, snapshot, self->lines->len, line_name);
       draw_lines (self, snapshot, &frame);
     }
   if (self->cursor >= self->t0 && self->cursor <= self->t1)

@@ -28,6 +28,7 @@ struct _AgChart
   GtkWidget      parent_instance;
 
   AgChartUnit    unit;
+  gboolean       compact;      /* a sparkline: no axes, no legend */
   gint64         t0, t1;
   GPtrArray     *lines;        /* Line */
   GArray        *edges;        /* bars: gint64, n_buckets + 1 */
@@ -54,6 +55,8 @@ char   *ag_chart_format_time (AgChart *self, gint64 time_ms);
 /* Refreshes "readout" for the cursor, and the table rows and accessible summary for the data. */
 void    ag_chart_update_readout (AgChart *self);
 void    ag_chart_rebuild_table (AgChart *self);
+/* Where the data is drawn: inside the axes and legend, or all of the widget when compact. */
+AgChartRect ag_chart_plot_area (AgChart *self);
 /* GtkWidget.snapshot. */
 void    ag_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);
 

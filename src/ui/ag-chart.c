@@ -60,11 +60,21 @@ data_changed (AgChart *self)
 
 /* --- input -------------------------------------------------------------------------------------------------- */
 
+AgChartRect
+ag_chart_plot_area (AgChart *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self)), height = gtk_widget_get_height (GTK_WIDGET (self));
+  AgChartRect compact = { 0, 1, width, height - 1 };
+  AgChartRect full = { MARGIN_LEFT, MARGIN_TOP, width - MARGIN_LEFT - MARGIN_RIGHT,
+                       height - MARGIN_TOP - MARGIN_BOTTOM };
+
+  return self->compact ? compact : full;
+}
+
 static gint64
 time_at (AgChart *self, double x)
 {
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  AgChartFrame frame = { { MARGIN_LEFT, 0, width - MARGIN_LEFT - MARGIN_RIGHT, 1 }, self->t0, self->t1, 0, 1 };
+  AgChartFrame frame = { ag_chart_plot_area (self), self->t0, self->t1, 0, 1 };
 
   return CLAMP (ag_chart_time_for_x (&frame, x), self->t0, self->t1);
 }
@@ -146,6 +156,11 @@ static void
 ag_chart_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum, int *natural,
                   int *minimum_baseline, int *natural_baseline)
 {
+  if (AG_CHART (widget)->compact)
+    {
+      *minimum = *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 120 : 32;
+      return;
+    }
   *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 140;
   *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 600 : 220;
 }
@@ -296,6 +311,14 @@ guint ag_chart_get_n_lines (AgChart *self) { return self->lines->len; }
 const char *ag_chart_get_readout (AgChart *self) { return self->readout; }
 GListModel *ag_chart_get_table (AgChart *self) { return G_LIST_MODEL (self->table); }
 const char *ag_chart_get_summary (AgChart *self) { return self->summary; }
+
+void
+ag_chart_set_compact (AgChart *self, gboolean compact)
+{
+  g_return_if_fail (AG_IS_CHART (self));
+  self->compact = compact;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
 
 void
 ag_chart_select_time (AgChart *self, gint64 time_ms)

@@ -31,6 +31,8 @@ void        ag_chart_add_line (AgChart *self, const char *name, GArray *points, 
  * the part of @names[k] in it, stacked in that order from the bottom. Replaces earlier bars. */
 void        ag_chart_set_bars (AgChart *self, const gint64 *edges, guint n_buckets, const char * const *names,
                                guint n_names, const double *values);
+/* A sparkline: the data only, without axes or legend, at a small natural size. */
+void        ag_chart_set_compact (AgChart *self, gboolean compact);
 guint       ag_chart_get_n_lines (AgChart *self);
 /* Puts the cursor on @time_ms (what the pointer and the arrow keys do) and updates "readout"; -1 removes it. */
 void        ag_chart_select_time (AgChart *self, gint64 time_ms);

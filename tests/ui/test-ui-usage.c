@@ -4,8 +4,10 @@
  * requests and tokens of the period, TTFB lines), the cursor reads exact values and finds the gap where ag-cl was
  * not running, the table view lists the same data, and screenshots in light and dark mode are saved. */
 #include <glib/gstdio.h>
+#include <string.h>
 #include "ui-test-util.h"
 #include "ui-history-seed.h"
+#include "ag-quota-glance.h"
 #include "ag-usage-page-private.h"
 
 static UiHistorySeed seed;
@@ -99,6 +101,56 @@ test_day_and_table (void)
   ag_usage_page_set_table_view (page, FALSE);
 }
 
+static GtkWidget *
+find_widget (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+glance_loaded (gpointer data)
+{
+  return ag_quota_glance_get_loads (data) >= 1;
+}
+
+/* The Overview's quota at a glance over the same history: a forecast per family, today's requests. */
+static void
+test_overview_glance (void)
+{
+  AgQuotaGlance *glance;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (ui.app), "show-page", g_variant_new_string ("overview"));
+  glance = AG_QUOTA_GLANCE (find_widget (GTK_WIDGET (ag_window_get_overview_page (ui.window)),
+                                         AG_TYPE_QUOTA_GLANCE));
+  g_assert_nonnull (glance);
+  ui_wait_until (glance_loaded, glance);
+  text = ag_quota_glance_describe (glance);
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  /* The seed uses Claude on the first account 10 % faster than a window refills: a pace, and a time. */
+  g_assert_true (g_str_has_prefix (lines[0], "Claude: about "));
+  g_assert_nonnull (strstr (lines[0], " left at this pace; the first account resets in "));
+  g_assert_true (g_str_has_prefix (lines[1], "Gemini: "));
+  g_assert_true (g_str_has_prefix (lines[2], "Today: "));
+  g_assert_nonnull (strstr (lines[2], " requests, "));
+  ui_save_screenshot (GTK_WIDGET (ui.window), "overview-glance");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  ui_settle (300);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "overview-glance-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
 /* 30 simulated days: the size history.db reaches, for the record. */
 static void
 test_history_size (void)
@@ -124,5 +176,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/usage/month", test_month);
   g_test_add_func ("/ui/usage/day-and-table", test_day_and_table);
   g_test_add_func ("/ui/usage/history-size", test_history_size);
+  g_test_add_func ("/ui/usage/overview-glance", test_overview_glance);
   return ui_test_run ();
 }

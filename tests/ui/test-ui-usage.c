@@ -33,7 +33,7 @@ show_period (AgUsagePeriod period)
 static void
 test_show_page (void)
 {
-  g_autofree char **accels = NULL;
+  g_auto(GStrv) accels = NULL;
 
   g_action_group_activate_action (G_ACTION_GROUP (ui.app), "show-page", g_variant_new_string ("usage"));
   g_assert_cmpstr (ag_window_get_visible_page (ui.window), ==, "usage");

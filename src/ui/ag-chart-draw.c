@@ -203,19 +203,34 @@ is_dense (Line *line, AgChartFrame *frame)
 static void
 fill_box (guint32 *pixels, int width, int height, const AgChartRect *box, const GdkRGBA *color)
 {
-  int x = (int) box->x, y0 = MAX ((int) box->y, 0), y1 = MIN ((int) (box->y + box->height), height);
+  int x0 = MAX ((int) box->x, 0), x1 = MIN ((int) ceil (box->x + box->width), width);
+  int y0 = MAX ((int) box->y, 0), y1 = MIN ((int) (box->y + box->height), height);
   guint a = (guint) (color->alpha * 255 + 0.5);
   guint r = (guint) (color->red * a + 0.5), g = (guint) (color->green * a + 0.5), b = (guint) (color->blue * a + 0.5);
 
-  if (x < 0 || x >= width)
-    return;
   for (int y = y0; y < y1; y++)
-    {
-      guint32 *pixel = &pixels[(gsize) y * width + x];
-      guint32 old = *pixel, keep = 255 - a;
+    for (int x = x0; x < x1; x++)
+      {
+        guint32 *pixel = &pixels[(gsize) y * width + x];
+        guint32 old = *pixel, keep = 255 - a;
 
-      *pixel = ((a + ((old >> 24) * keep) / 255) << 24) | ((r + (((old >> 16) & 0xff) * keep) / 255) << 16) |
-               ((g + (((old >> 8) & 0xff) * keep) / 255) << 8) | (b + ((old & 0xff) * keep) / 255);
+        *pixel = ((a + ((old >> 24) * keep) / 255) << 24) | ((r + (((old >> 16) & 0xff) * keep) / 255) << 16) |
+                 ((g + (((old >> 8) & 0xff) * keep) / 255) << 8) | (b + ((old & 0xff) * keep) / 255);
+      }
+}
+
+/* A reset: a small triangle standing on the time axis at @x, 6 px tall, as rows of pixels. */
+static void
+fill_marker (guint32 *pixels, int width, int height, double x, double bottom, int scale, const GdkRGBA *color)
+{
+  int rows = MARKER_HEIGHT * scale;
+
+  for (int row = 0; row < rows; row++)
+    {
+      double half = MARKER_HALF_WIDTH * scale * (row + 1) / rows;
+      AgChartRect line = { round (x - half), bottom - rows + row, MAX (round (2 * half), 1), 1 };
+
+      fill_box (pixels, width, height, &line, color);
     }
 }
 
@@ -243,6 +258,14 @@ render_dense_lines (AgChart *self, AgChartFrame *frame, int scale)
                                    LINE_WIDTH * scale);
       for (guint b = 0; b < spans->len; b++)
         fill_box (pixels, width, height, &g_array_index (spans, AgChartRect, b), &color);
+      for (guint m = 0; line->markers != NULL && m < line->markers->len; m++)
+        {
+          gint64 at = g_array_index (line->markers, gint64, m);
+
+          if (at >= frame->t0 && at <= frame->t1)
+            fill_marker (pixels, width, height, ag_chart_x_for_time (&device, at),
+                         device.plot.y + device.plot.height, scale, &color);
+        }
       any = TRUE;
     }
   if (!any)
@@ -282,21 +305,22 @@ draw_lines (AgChart *self, GtkSnapshot *snapshot, AgChartFrame *frame)
 
   cairo_rectangle (cr, frame->plot.x, frame->plot.y - 2, frame->plot.width, frame->plot.height + 4);
   cairo_clip (cr);
-  cairo_set_line_width (cr, 2);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+  cairo_set_line_width (cr, LINE_WIDTH);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   for (guint i = 0; i < self->lines->len; i++)
     {
       Line *line = g_ptr_array_index (self->lines, i);
       GdkRGBA color = named_color (self, palette[i % G_N_ELEMENTS (palette)], 1);
 
-      gdk_cairo_set_source_rgba (cr, &color);
-      if (!is_dense (line, frame))
-        {
-          g_autoptr(GArray) pixels = ag_chart_line (frame, (AgSeriesPoint *) line->points->data, line->points->len);
+      g_autoptr(GArray) pixels = NULL;
 
-          stroke_line (cr, pixels);
-          cairo_stroke (cr);
-        }
+      /* Dense lines and their markers are in the bitmap. */
+      if (is_dense (line, frame))
+        continue;
+      gdk_cairo_set_source_rgba (cr, &color);
+      pixels = ag_chart_line (frame, (AgSeriesPoint *) line->points->data, line->points->len);
+      stroke_line (cr, pixels);
+      cairo_stroke (cr);
       /* Resets: a small triangle in the line's colour on the time axis; a full-height rule per reset would bury
        * a month of 5-hour windows. */
       for (guint m = 0; line->markers != NULL && m < line->markers->len; m++)
@@ -306,9 +330,9 @@ draw_lines (AgChart *self, GtkSnapshot *snapshot, AgChartFrame *frame)
 
           if (at < self->t0 || at > self->t1)
             continue;
-          cairo_move_to (cr, x, bottom - 6);
-          cairo_line_to (cr, x - 3.5, bottom);
-          cairo_line_to (cr, x + 3.5, bottom);
+          cairo_move_to (cr, x, bottom - MARKER_HEIGHT);
+          cairo_line_to (cr, x - MARKER_HALF_WIDTH, bottom);
+          cairo_line_to (cr, x + MARKER_HALF_WIDTH, bottom);
           cairo_close_path (cr);
         }
       cairo_fill (cr);

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 #define TABLE_ROWS_PER_LINE 200
 #define KEY_STEPS 48       /* arrow-key steps across the range of a line chart */
 #define LINE_WIDTH 2
+#define MARKER_HEIGHT 6    /* a reset's triangle */
+#define MARKER_HALF_WIDTH 3.5
 
 typedef struct {
   char   *name;

@@ -171,6 +171,8 @@ wire_history (AgProxyService *self)
   if (self->settings != NULL)
     {
       g_settings_bind (self->settings, "request-log-max-rows", self->history, "max-rows", G_SETTINGS_BIND_GET);
+      g_settings_bind (self->settings, "history-retention-days", self->history, "retention-days",
+                       G_SETTINGS_BIND_GET);
       g_settings_bind (self->settings, "quota-poll-interval", self->poller, "interval", G_SETTINGS_BIND_GET);
     }
 }

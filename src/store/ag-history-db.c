@@ -4,9 +4,8 @@
 #include <errno.h>
 #include <sqlite3.h>
 
-/* Quota samples older than this are pruned; the charts show days, not seasons. */
-#define QUOTA_KEEP_MS ((gint64) 90 * 24 * 3600 * 1000)
-#define QUOTA_PRUNE_EVERY 500
+#define DAY_MS ((gint64) 24 * 3600 * 1000)
+#define PRUNE_EVERY 500
 #define BUSY_TIMEOUT_MS 2000
 #define PAGE_CACHE_KIB 256
 
@@ -59,6 +58,13 @@ static const char query_quota_sql[] =
   "SELECT time_ms, account, model, remaining, reset_ms FROM quota_samples"
   " WHERE (?1 IS NULL OR account = ?1) AND (?2 IS NULL OR model = ?2) AND time_ms >= ?3"
   " AND (?4 = 0 OR time_ms < ?4) ORDER BY time_ms, id";
+/* One line per request for the usage buckets; a rotation is a failed try that named an account. */
+static const char query_usage_sql[] =
+  "SELECT time_ms, CASE ?3 WHEN 0 THEN COALESCE(upstream_model, model) ELSE account END,"
+  " outcome IN ('client_error', 'upstream_error'),"
+  " (SELECT COUNT(*) FROM json_each(requests.attempts) WHERE json_extract(value, '$.account') IS NOT NULL),"
+  " ttfb_ms, input_tokens, output_tokens, cache_read_tokens"
+  " FROM requests WHERE time_ms >= ?1 AND time_ms < ?2";
 
 struct _AgHistoryDb
 {
@@ -66,7 +72,7 @@ struct _AgHistoryDb
   sqlite3_stmt *insert_request;  /* prepared once: they run for every row written */
   sqlite3_stmt *insert_quota;
   gint64        request_rows;    /* what trimming compares with max_rows, without a COUNT(*) per batch */
-  guint         quota_inserts;   /* since the last prune */
+  guint         inserts;         /* rows inserted since the last prune */
 };
 
 void
@@ -267,6 +273,7 @@ ag_history_db_insert_request (AgHistoryDb *self, AgRequestRecord *record, GError
     return FALSE;
   record->id = sqlite3_last_insert_rowid (self->db);
   self->request_rows++;
+  self->inserts++;
   return TRUE;
 }
 
@@ -282,7 +289,7 @@ ag_history_db_insert_quota_sample (AgHistoryDb *self, const AgQuotaSample *sampl
   sqlite3_bind_int64 (statement, 5, sample->reset_ms);
   if (!step_insert (self->db, statement, error))
     return FALSE;
-  self->quota_inserts++;
+  self->inserts++;
   return TRUE;
 }
 
@@ -302,15 +309,19 @@ ag_history_db_trim_requests (AgHistoryDb *self, guint max_rows, GError **error)
 }
 
 gboolean
-ag_history_db_prune_quota (AgHistoryDb *self, gint64 now_ms, GError **error)
+ag_history_db_prune (AgHistoryDb *self, gint64 now_ms, guint retention_days, gboolean force, GError **error)
 {
   g_autofree char *sql = NULL;
+  gint64 cutoff = now_ms - retention_days * DAY_MS;
 
-  if (self->quota_inserts < QUOTA_PRUNE_EVERY)
+  if (!force && self->inserts < PRUNE_EVERY)
     return TRUE;
-  self->quota_inserts = 0;
-  sql = g_strdup_printf ("DELETE FROM quota_samples WHERE time_ms < %" G_GINT64_FORMAT, now_ms - QUOTA_KEEP_MS);
-  return exec_sql (self->db, sql, error);
+  self->inserts = 0;
+  if (retention_days == 0)
+    return TRUE;
+  sql = g_strdup_printf ("DELETE FROM quota_samples WHERE time_ms < %" G_GINT64_FORMAT ";"
+                         "DELETE FROM requests WHERE time_ms < %" G_GINT64_FORMAT, cutoff, cutoff);
+  return exec_sql (self->db, sql, error) && count_requests (self, error);
 }
 
 static char *
@@ -410,4 +421,39 @@ ag_history_db_query_quota (AgHistoryDb *self, const char *account, const char *m
       sqlite3_bind_int64 (statement, 4, until_ms);
     }
   return collect_rows (self, statement, rc, read_quota, (GDestroyNotify) ag_quota_sample_free, error);
+}
+
+AgUsageReport *
+ag_history_db_query_usage (AgHistoryDb *self, const gint64 *edges, guint n_edges, AgUsageGrouping grouping,
+                           GError **error)
+{
+  g_autoptr(AgUsageReport) report = ag_usage_report_new (edges, n_edges);
+  sqlite3_stmt *statement = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, query_usage_sql, -1, &statement, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (statement, 1, edges[0]);
+      sqlite3_bind_int64 (statement, 2, edges[n_edges - 1]);
+      sqlite3_bind_int (statement, 3, grouping == AG_USAGE_BY_MODEL ? 0 : 1);
+    }
+  while (rc == SQLITE_OK && (rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      ag_usage_report_add (report, sqlite3_column_int64 (statement, 0),
+                           (const char *) sqlite3_column_text (statement, 1),
+                           sqlite3_column_int (statement, 2) != 0,
+                           (guint) sqlite3_column_int (statement, 3),
+                           sqlite3_column_type (statement, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64 (statement, 4),
+                           sqlite3_column_int64 (statement, 5), sqlite3_column_int64 (statement, 6),
+                           sqlite3_column_int64 (statement, 7));
+      rc = SQLITE_OK;
+    }
+  if (rc != SQLITE_DONE)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the request history: %s",
+                 sqlite3_errmsg (self->db));
+  sqlite3_finalize (statement);
+  if (rc != SQLITE_DONE)
+    return NULL;
+  ag_usage_report_finish (report);
+  return g_steal_pointer (&report);
 }

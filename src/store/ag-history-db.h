@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include "ag-quota-sample.h"
 #include "ag-request-record.h"
+#include "ag-usage-report.h"
 
 G_BEGIN_DECLS
 
@@ -38,8 +39,10 @@ gboolean     ag_history_db_insert_quota_sample (AgHistoryDb *self, const AgQuota
 /* When the request log holds more than @max_rows rows, deletes the oldest down to 90 % of it, so trimming runs
  * once per many inserts rather than on every one. */
 gboolean     ag_history_db_trim_requests (AgHistoryDb *self, guint max_rows, GError **error);
-/* Once every 500 quota samples inserted through @self, deletes the samples older than 90 days before @now_ms. */
-gboolean     ag_history_db_prune_quota (AgHistoryDb *self, gint64 now_ms, GError **error);
+/* Deletes the requests and quota samples older than @retention_days (0 = keep them) before @now_ms: at once when
+ * @force, else once every 500 rows inserted through @self, so pruning costs nothing per batch. */
+gboolean     ag_history_db_prune (AgHistoryDb *self, gint64 now_ms, guint retention_days, gboolean force,
+                                  GError **error);
 
 /* The newest @limit requests (0 = all) at or after @since_ms, oldest first, as a GPtrArray of AgRequestRecord. */
 GPtrArray   *ag_history_db_query_requests (AgHistoryDb *self, guint limit, gint64 since_ms, GError **error);
@@ -47,6 +50,10 @@ GPtrArray   *ag_history_db_query_requests (AgHistoryDb *self, guint limit, gint6
  * oldest first, as a GPtrArray of AgQuotaSample. */
 GPtrArray   *ag_history_db_query_quota (AgHistoryDb *self, const char *account, const char *model, gint64 since_ms,
                                         gint64 until_ms, GError **error);
+
+/* The requests in the buckets between the @n_edges @edges, summed per bucket and per model or account. */
+AgUsageReport *ag_history_db_query_usage (AgHistoryDb *self, const gint64 *edges, guint n_edges,
+                                          AgUsageGrouping grouping, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgHistoryDb, ag_history_db_close)
 

@@ -18,6 +18,7 @@ typedef enum {
   JOB_TRIM,
   JOB_QUERY_REQUESTS,
   JOB_QUERY_QUOTA,
+  JOB_QUERY_USAGE,
   JOB_QUIT,
 } JobKind;
 
@@ -27,6 +28,8 @@ typedef struct {
   gint64 until_ms;
   char  *account;
   char  *model;
+  GArray *edges;               /* usage: gint64 bucket edges */
+  AgUsageGrouping grouping;
 } QueryParams;
 
 typedef struct {
@@ -48,7 +51,8 @@ typedef struct {
   gint64     id;
   char      *message;
   GTask     *task;
-  GPtrArray *rows;
+  gpointer   result;           /* a query's answer: a GPtrArray of rows, or an AgUsageReport */
+  GDestroyNotify result_free;
   GError    *error;
 } Event;
 
@@ -66,6 +70,7 @@ struct _AgHistoryStore
 
   char         *path;
   guint         max_rows;        /* atomic */
+  guint         retention_days;  /* atomic */
   guint         retry_interval;  /* atomic, seconds */
   guint         dropped;         /* atomic */
   GAsyncQueue  *jobs;
@@ -82,6 +87,7 @@ enum {
   PROP_0,
   PROP_MAX_ROWS,
   PROP_RETRY_INTERVAL,
+  PROP_RETENTION_DAYS,
   N_PROPS
 };
 
@@ -110,6 +116,7 @@ query_params_free (QueryParams *params)
 {
   g_free (params->account);
   g_free (params->model);
+  g_clear_pointer (&params->edges, g_array_unref);
   g_free (params);
 }
 
@@ -135,7 +142,8 @@ event_free (Event *event)
 {
   g_free (event->message);
   g_clear_object (&event->task);
-  g_clear_pointer (&event->rows, g_ptr_array_unref);
+  if (event->result != NULL)
+    event->result_free (event->result);
   g_clear_error (&event->error);
   g_free (event);
 }
@@ -225,6 +233,7 @@ write_batch (AgHistoryStore *self, Worker *worker, Job *first)
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
   g_autoptr(GError) error = NULL;
   gboolean ok;
+  gboolean prune_now = first->kind == JOB_TRIM;
   Job *next;
 
   g_ptr_array_add (batch, first);
@@ -235,6 +244,7 @@ write_batch (AgHistoryStore *self, Worker *worker, Job *first)
           g_async_queue_push_front (self->jobs, next);
           break;
         }
+      prune_now = prune_now || next->kind == JOB_TRIM;
       g_ptr_array_add (batch, next);
     }
 
@@ -242,7 +252,8 @@ write_batch (AgHistoryStore *self, Worker *worker, Job *first)
   for (guint i = 0; ok && i < batch->len; i++)
     ok = write_job (worker, g_ptr_array_index (batch, i), &error);
   ok = ok && ag_history_db_trim_requests (worker->db, g_atomic_int_get (&self->max_rows), &error) &&
-       ag_history_db_prune_quota (worker->db, g_get_real_time () / 1000, &error) &&
+       ag_history_db_prune (worker->db, g_get_real_time () / 1000, g_atomic_int_get (&self->retention_days),
+                            prune_now, &error) &&
        ag_history_db_commit (worker->db, &error);
 
   if (!ok)
@@ -275,8 +286,8 @@ write_batch (AgHistoryStore *self, Worker *worker, Job *first)
     }
 }
 
-static GPtrArray *
-run_query (Worker *worker, JobKind kind, QueryParams *params, GError **error)
+static gpointer
+run_query (Worker *worker, JobKind kind, QueryParams *params, GDestroyNotify *result_free, GError **error)
 {
   if (worker->db == NULL)
     {
@@ -284,10 +295,19 @@ run_query (Worker *worker, JobKind kind, QueryParams *params, GError **error)
                    worker->unavailable != NULL ? worker->unavailable : "the request history is not open");
       return NULL;
     }
-  if (kind == JOB_QUERY_REQUESTS)
-    return ag_history_db_query_requests (worker->db, params->limit, params->since_ms, error);
-  return ag_history_db_query_quota (worker->db, params->account, params->model, params->since_ms, params->until_ms,
-                                    error);
+  *result_free = (GDestroyNotify) g_ptr_array_unref;
+  switch (kind)
+    {
+    case JOB_QUERY_REQUESTS:
+      return ag_history_db_query_requests (worker->db, params->limit, params->since_ms, error);
+    case JOB_QUERY_USAGE:
+      *result_free = (GDestroyNotify) ag_usage_report_free;
+      return ag_history_db_query_usage (worker->db, (gint64 *) params->edges->data, params->edges->len,
+                                        params->grouping, error);
+    default:
+      return ag_history_db_query_quota (worker->db, params->account, params->model, params->since_ms,
+                                        params->until_ms, error);
+    }
 }
 
 static void
@@ -298,7 +318,8 @@ answer_query (AgHistoryStore *self, Worker *worker, Job *job)
   event->kind = EVENT_QUERY_DONE;
   event->task = g_steal_pointer (&job->task);
   if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (event->task), &event->error))
-    event->rows = run_query (worker, job->kind, g_task_get_task_data (event->task), &event->error);
+    event->result = run_query (worker, job->kind, g_task_get_task_data (event->task), &event->result_free,
+                               &event->error);
   post_event (self, event);
   job_free (job);
 }
@@ -345,8 +366,8 @@ deliver_event (AgHistoryStore *self, Event *event)
       g_signal_emit (self, signals[SIGNAL_FAILED], 0, event->message);
       break;
     case EVENT_QUERY_DONE:
-      if (event->rows != NULL)
-        g_task_return_pointer (event->task, g_steal_pointer (&event->rows), (GDestroyNotify) g_ptr_array_unref);
+      if (event->result != NULL)
+        g_task_return_pointer (event->task, g_steal_pointer (&event->result), event->result_free);
       else
         g_task_return_error (event->task, g_steal_pointer (&event->error));
       break;
@@ -432,6 +453,9 @@ ag_history_store_get_property (GObject *object, guint prop_id, GValue *value, GP
     case PROP_RETRY_INTERVAL:
       g_value_set_uint (value, g_atomic_int_get (&self->retry_interval));
       break;
+    case PROP_RETENTION_DAYS:
+      g_value_set_uint (value, ag_history_store_get_retention_days (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -449,6 +473,9 @@ ag_history_store_set_property (GObject *object, guint prop_id, const GValue *val
       break;
     case PROP_RETRY_INTERVAL:
       ag_history_store_set_retry_interval (self, g_value_get_uint (value));
+      break;
+    case PROP_RETENTION_DAYS:
+      ag_history_store_set_retention_days (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -471,6 +498,9 @@ ag_history_store_class_init (AgHistoryStoreClass *klass)
   properties[PROP_RETRY_INTERVAL] =
     g_param_spec_uint ("retry-interval", NULL, NULL, 0, G_MAXUINT, DEFAULT_RETRY_INTERVAL_S,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RETENTION_DAYS] =
+    g_param_spec_uint ("retention-days", NULL, NULL, 0, G_MAXUINT, AG_HISTORY_STORE_DEFAULT_RETENTION_DAYS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_REQUEST_ADDED] =
@@ -486,6 +516,7 @@ ag_history_store_init (AgHistoryStore *self)
 {
   self->max_rows = AG_HISTORY_STORE_DEFAULT_MAX_ROWS;
   self->retry_interval = DEFAULT_RETRY_INTERVAL_S;
+  self->retention_days = AG_HISTORY_STORE_DEFAULT_RETENTION_DAYS;
   self->jobs = g_async_queue_new ();
   g_mutex_init (&self->events_lock);
   g_queue_init (&self->events);
@@ -546,6 +577,24 @@ ag_history_store_set_retry_interval (AgHistoryStore *self, guint seconds)
     return;
   g_atomic_int_set (&self->retry_interval, seconds);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_INTERVAL]);
+}
+
+void
+ag_history_store_set_retention_days (AgHistoryStore *self, guint days)
+{
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+  if ((guint) g_atomic_int_get (&self->retention_days) == days)
+    return;
+  g_atomic_int_set (&self->retention_days, days);
+  push_job (self, job_new (JOB_TRIM));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETENTION_DAYS]);
+}
+
+guint
+ag_history_store_get_retention_days (AgHistoryStore *self)
+{
+  g_return_val_if_fail (AG_IS_HISTORY_STORE (self), 0);
+  return g_atomic_int_get (&self->retention_days);
 }
 
 guint
@@ -662,6 +711,35 @@ ag_history_store_query_quota_async (AgHistoryStore     *self,
 
 GPtrArray *
 ag_history_store_query_quota_finish (AgHistoryStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+ag_history_store_query_usage_async (AgHistoryStore     *self,
+                                    const gint64       *edges,
+                                    guint               n_edges,
+                                    AgUsageGrouping     grouping,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  QueryParams *params;
+
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+  g_return_if_fail (edges != NULL && n_edges >= 2);
+
+  params = g_new0 (QueryParams, 1);
+  params->edges = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_edges);
+  g_array_append_vals (params->edges, edges, n_edges);
+  params->grouping = grouping;
+  queue_query (self, JOB_QUERY_USAGE, params, ag_history_store_query_usage_async, cancellable, callback,
+               user_data);
+}
+
+AgUsageReport *
+ag_history_store_query_usage_finish (AgHistoryStore *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -2,7 +2,8 @@
 /* ag-history-store.h — the request log and the quota history in SQLite (<data dir>/history.db, WAL). Every disk
  * access runs on one worker thread: adding a row only queues it, so the main loop never waits on the disk, and a
  * database that cannot be opened or written never fails a request — rows are dropped and counted, "failed" is
- * emitted once per distinct error, and opening is retried later. The request log is bounded ("max-rows").
+ * emitted once per distinct error, and opening is retried later. The request log is bounded ("max-rows"), and
+ * requests and quota samples older than "retention-days" are pruned, so the file stays bounded.
  *
  * Signals (on the thread-default main context of the creator):
  *   "request-added" (gint64 id)        a request row was written
@@ -13,12 +14,14 @@
 #include "ag-quota-poller.h"
 #include "ag-quota-sample.h"
 #include "ag-request-record.h"
+#include "ag-usage-report.h"
 
 G_BEGIN_DECLS
 
 /* The PRAGMA user_version of history.db this build writes. */
 #define AG_HISTORY_STORE_SCHEMA_VERSION 2
 #define AG_HISTORY_STORE_DEFAULT_MAX_ROWS 50000
+#define AG_HISTORY_STORE_DEFAULT_RETENTION_DAYS 90
 
 /* $AGCL_DATA_DIR when set, else g_get_user_data_dir()/ag-cl. */
 char *ag_history_store_get_data_dir (void);
@@ -35,6 +38,10 @@ void            ag_history_store_set_max_rows (AgHistoryStore *self, guint max_r
 guint           ag_history_store_get_max_rows (AgHistoryStore *self);
 /* Property "retry-interval": seconds before reopening a database that failed (default 30). */
 void            ag_history_store_set_retry_interval (AgHistoryStore *self, guint seconds);
+/* Property "retention-days": requests and quota samples older than this many days are deleted (0 = kept);
+ * setting it prunes at once. */
+void            ag_history_store_set_retention_days (AgHistoryStore *self, guint days);
+guint           ag_history_store_get_retention_days (AgHistoryStore *self);
 /* Rows that could not be written since the store was created. Any thread. */
 guint           ag_history_store_get_dropped (AgHistoryStore *self);
 
@@ -66,5 +73,16 @@ void            ag_history_store_query_quota_async (AgHistoryStore     *self,
                                                     GAsyncReadyCallback callback,
                                                     gpointer            user_data);
 GPtrArray      *ag_history_store_query_quota_finish (AgHistoryStore *self, GAsyncResult *result, GError **error);
+
+/* The requests between the first and the last of the @n_edges @edges (Unix ms, ascending; see ag_time_steps),
+ * summed per bucket and per model or account. */
+void            ag_history_store_query_usage_async (AgHistoryStore     *self,
+                                                    const gint64       *edges,
+                                                    guint               n_edges,
+                                                    AgUsageGrouping     grouping,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+AgUsageReport  *ag_history_store_query_usage_finish (AgHistoryStore *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

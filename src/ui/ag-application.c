@@ -94,6 +94,25 @@ preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer user
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
+/* app.show-page: notifications and the tray open the window on a page ("overview", "accounts", "usage",
+ * "requests", "add-account", any page the window has) or the preferences ("preferences"). */
+static void
+show_page_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  AgApplication *self = user_data;
+  const char *page = g_variant_get_string (parameter, NULL);
+
+  if (g_strcmp0 (page, "preferences") == 0)
+    {
+      preferences_activated (action, NULL, self);
+      return;
+    }
+  show_window (self);
+  /* Asked for by name: the first run's guess of a page no longer applies. */
+  self->welcome_pending = FALSE;
+  ag_window_show_page (get_window (self), page);
+}
+
 static void
 about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -204,6 +223,7 @@ use_in_antigravity_activated (GSimpleAction *action, GVariant *parameter, gpoint
 
 static const GActionEntry app_actions[] = {
   { "show-window", show_window_activated },
+  { "show-page", show_page_activated, "s" },
   { "preferences", preferences_activated },
   { "about", about_activated },
   { "quit", quit_activated },
@@ -259,6 +279,9 @@ quit_on_signal (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Alt+1, Alt+2, … in this order. */
+static const char * const page_shortcuts[] = { "overview", "accounts", "usage", "requests" };
+
 static void
 ag_application_startup (GApplication *application)
 {
@@ -272,6 +295,14 @@ ag_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (page_shortcuts); i++)
+    {
+      g_autofree char *action = g_strdup_printf ("app.show-page::%s", page_shortcuts[i]);
+      g_autofree char *accel = g_strdup_printf ("<Alt>%u", i + 1);
+      const char *accels[] = { accel, NULL };
+
+      gtk_application_set_accels_for_action (GTK_APPLICATION (self), action, accels);
+    }
 
   self->service = ag_proxy_service_new (self->settings, &error);
   if (self->service == NULL)

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 #include "ag-agent-row.h"
+#include "ag-quota-glance.h"
 
 struct _AgOverviewPage
 {
@@ -253,6 +254,9 @@ ag_overview_page_constructed (GObject *object)
   if (history != NULL)
     g_signal_connect (history, "request-added", G_CALLBACK (on_request_added), self);
   gtk_widget_set_visible (GTK_WIDGET (self->requests_row), history != NULL);
+  if (history != NULL)
+    adw_preferences_page_add (ADW_PREFERENCES_PAGE (adw_bin_get_child (ADW_BIN (self))),
+                              ADW_PREFERENCES_GROUP (ag_quota_glance_new (self->context)));
   self->cancellable = g_cancellable_new ();
   for (guint i = 0; i < AG_N_AGENTS; i++)
     {

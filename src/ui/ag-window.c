@@ -14,6 +14,8 @@ struct _AgWindow
   AgAccountsPage      *accounts_page;
   AgAddAccountPage    *add_account_page;
   AgDevicesPage       *devices_page;
+  AgUsagePage         *usage_page;
+  AgRequestsPage      *requests_page;
 
   AgUiContext         *context;
 };
@@ -63,6 +65,10 @@ ag_window_constructed (GObject *object)
                                                     _("Overview"), "network-transmit-receive-symbolic"));
   self->accounts_page = AG_ACCOUNTS_PAGE (add_page (self, ag_accounts_page_new (self->context), "accounts",
                                                     _("Accounts"), "system-users-symbolic"));
+  self->usage_page = AG_USAGE_PAGE (add_page (self, ag_usage_page_new (self->context), "usage", _("Usage"),
+                                              "utilities-system-monitor-symbolic"));
+  self->requests_page = AG_REQUESTS_PAGE (add_page (self, ag_requests_page_new (self->context), "requests",
+                                                    _("Requests"), "view-list-symbolic"));
   self->devices_page = AG_DEVICES_PAGE (add_page (self, ag_devices_page_new (self->context), "devices",
                                                   _("Devices"), "computer-symbolic"));
   self->add_account_page = AG_ADD_ACCOUNT_PAGE (add_page (self, ag_add_account_page_new (self->context),
@@ -168,3 +174,5 @@ AgOverviewPage *ag_window_get_overview_page (AgWindow *self) { return self->over
 AgAccountsPage *ag_window_get_accounts_page (AgWindow *self) { return self->accounts_page; }
 AgAddAccountPage *ag_window_get_add_account_page (AgWindow *self) { return self->add_account_page; }
 AgDevicesPage *ag_window_get_devices_page (AgWindow *self) { return self->devices_page; }
+AgUsagePage *ag_window_get_usage_page (AgWindow *self) { return self->usage_page; }
+AgRequestsPage *ag_window_get_requests_page (AgWindow *self) { return self->requests_page; }

@@ -71,12 +71,15 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_free (fixture->failure);
 }
 
+/* A day ago: rows older than the retention period (90 days) would be pruned as they are written. */
+static gint64 base_ms;
+
 static AgRequestRecord *
 numbered_record (guint n)
 {
   AgRequestRecord *record = ag_request_record_new ();
 
-  record->time_ms = 1764000000000 + (gint64) n * 1000;
+  record->time_ms = base_ms + (gint64) n * 1000;
   record->client = g_strdup ("claude-cli/2.0.50 (external, cli)");
   record->session_id = g_strdup_printf ("session-%u", n % 3);
   record->model = g_strdup ("claude-opus-4-6");
@@ -97,7 +100,7 @@ numbered_record (guint n)
 static void
 assert_numbered (AgRequestRecord *record, guint n)
 {
-  g_assert_cmpint (record->time_ms, ==, 1764000000000 + (gint64) n * 1000);
+  g_assert_cmpint (record->time_ms, ==, base_ms + (gint64) n * 1000);
   g_assert_cmpint (record->ttfb_ms, ==, n);
   g_assert_cmpint (record->total_ms, ==, 1000 + n);
   g_assert_cmpint (record->input_tokens, ==, n * 10);
@@ -209,7 +212,7 @@ test_query_limit_since (Fixture *fixture, gconstpointer data)
   for (guint i = 0; i < 30; i++)
     ag_history_store_add_request (fixture->store, numbered_record (i));
   record = ag_request_record_new ();
-  record->time_ms = 1764000000000 + 100000;
+  record->time_ms = base_ms + 100000;
   record->outcome = AG_REQUEST_OUTCOME_INTERCEPTED;
   ag_history_store_add_request (fixture->store, record);
 
@@ -225,12 +228,12 @@ test_query_limit_since (Fixture *fixture, gconstpointer data)
   g_assert_null (record->account);
   g_assert_cmpint (record->ttfb_ms, ==, -1);
 
-  recent = ag_test_history_query_requests (fixture->store, 0, 1764000000000 + 25 * 1000, &error);
+  recent = ag_test_history_query_requests (fixture->store, 0, base_ms + 25 * 1000, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (recent->len, ==, 6);
   assert_numbered (g_ptr_array_index (recent, 0), 25);
 
-  both = ag_test_history_query_requests (fixture->store, 2, 1764000000000 + 10 * 1000, &error);
+  both = ag_test_history_query_requests (fixture->store, 2, base_ms + 10 * 1000, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (both->len, ==, 2);
   assert_numbered (g_ptr_array_index (both, 0), 29);
@@ -513,6 +516,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  base_ms = g_get_real_time () / 1000 - 24 * 3600 * 1000;
   g_test_add ("/history-store/default-path", Fixture, NULL, fixture_set_up, test_default_path, fixture_tear_down);
   g_test_add ("/history-store/thousand-requests", Fixture, NULL, fixture_set_up, test_thousand_requests,
               fixture_tear_down);

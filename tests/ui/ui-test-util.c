@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ui-test-util.h"
+#include "ui-history-seed.h"
 #include "ag-account-registry.h"
 
 #include <glib/gstdio.h>
@@ -126,6 +127,7 @@ ui_save_screenshot (GtkWidget *window_widget, const char *name)
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   g_autofree char *path = g_build_filename (dir, file, NULL);
   int width, height;
+  GdkRGBA background;
 
   ui_settle (300);
   gtk_test_widget_wait_for_draw (window_widget);
@@ -139,6 +141,12 @@ ui_save_screenshot (GtkWidget *window_widget, const char *name)
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   g_assert_cmpint (width, >, 0);
+  /* The window paints its own background: under the child it would be transparent, which a viewer shows as
+   * white, unreadable behind dark mode's light text. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (gtk_style_context_lookup_color (gtk_widget_get_style_context (window_widget), "window_bg_color", &background))
+    gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  G_GNUC_END_IGNORE_DEPRECATIONS
   gtk_widget_snapshot_child (window_widget, widget, snapshot);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
   g_assert_nonnull (node);
@@ -310,6 +318,14 @@ app_ready (gpointer data)
          && ag_proxy_service_get_running (ag_application_get_service (ui.app));
 }
 
+static UiHistorySeed *history_seed;
+
+void
+ui_test_seed_history_on_start (UiHistorySeed *seed)
+{
+  history_seed = seed;
+}
+
 void
 ui_test_start (void)
 {
@@ -327,6 +343,12 @@ ui_test_start (void)
       g_remove (database);
     }
   g_setenv ("AGCL_DATA_DIR", data_dir, TRUE);
+  if (history_seed != NULL)
+    {
+      g_autofree char *history = g_build_filename (data_dir, "history.db", NULL);
+
+      *history_seed = ui_seed_history (history, 30);
+    }
   ide_state = make_ide_state ();
   ide_folder = g_build_filename (test_dir, "ide-state", NULL);
   g_setenv ("AGCL_ANTIGRAVITY_CONFIG_DIR", ide_folder, TRUE);

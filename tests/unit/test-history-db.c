@@ -370,7 +370,7 @@ test_prune_quota (Fixture *f, gconstpointer data)
   insert_sample (db, "user1@example.com", "gemini-3-flash", 0.2, 0, now - 91 * DAY_MS);
   insert_sample (db, "user1@example.com", "gemini-3-flash", 0.4, 0, now - 89 * DAY_MS);
   /* Not yet due: pruning runs once per many inserts. */
-  g_assert_true (ag_history_db_prune_quota (db, now, &error));
+  g_assert_true (ag_history_db_prune (db, now, 90, FALSE, &error));
   g_assert_no_error (error);
   before = query_quota (db, NULL, NULL, 0, 0);
   g_assert_cmpuint (before->len, ==, 2);
@@ -378,7 +378,7 @@ test_prune_quota (Fixture *f, gconstpointer data)
   g_assert_true (ag_history_db_begin (db, &error));
   for (guint i = 2; i < 500; i++)
     insert_sample (db, "user2@example.com", "gemini-3-flash", 0.5, 0, now - i);
-  g_assert_true (ag_history_db_prune_quota (db, now, &error));
+  g_assert_true (ag_history_db_prune (db, now, 90, FALSE, &error));
   g_assert_true (ag_history_db_commit (db, &error));
   g_assert_no_error (error);
 

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ag-quota-series.h — the quota history as lines to draw: one series per account and model, broken where ag-cl
+ * was not sampling (no line is invented across a gap) and at each reset, with the resets as markers. Pure. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A point of a series; value is NAN at a break (the line stops and starts again at the next point). */
+typedef struct {
+  gint64 time_ms;
+  double value;
+} AgSeriesPoint;
+
+typedef struct {
+  char   *account;
+  char   *model;
+  GArray *points;   /* AgSeriesPoint, ascending in time */
+  GArray *resets;   /* gint64 instants at which the quota was refilled */
+} AgQuotaSeries;
+
+/* A rise of the remaining fraction by more than this between two samples is a reset, not noise. */
+#define AG_QUOTA_SERIES_RESET_RISE 0.05
+
+/* One series per (account, model) in @samples (AgQuotaSample, ascending in time, as the history store returns
+ * them), ordered by account then model. Two samples more than @max_gap_ms apart are not joined. A reset is put at
+ * the time Google announced (the earlier sample's reset time) when that lies between the two samples, else at the
+ * later sample. */
+GPtrArray     *ag_quota_series_build (GPtrArray *samples, gint64 max_gap_ms);
+void           ag_quota_series_free (AgQuotaSeries *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgQuotaSeries, ag_quota_series_free)
+
+G_END_DECLS

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Usage page in the real window (under Xvfb) over a history database seeded with 30 days of use: reached
+ * through app.show-page, its charts hold what the store answered (one quota line per account and model, the
+ * requests and tokens of the period, TTFB lines), the cursor reads exact values and finds the gap where ag-cl was
+ * not running, the table view lists the same data, and screenshots in light and dark mode are saved. */
+#include <glib/gstdio.h>
+#include <string.h>
+#include "ui-test-util.h"
+#include "ui-history-seed.h"
+#include "ag-quota-glance.h"
+#include "ag-usage-page-private.h"
+
+static UiHistorySeed seed;
+
+static gboolean
+loads_reached (gpointer data)
+{
+  return ag_usage_page_get_loads (ag_window_get_usage_page (ui.window)) >= GPOINTER_TO_UINT (data);
+}
+
+/* Shows @period and waits for the page to draw the store's answer. */
+static void
+show_period (AgUsagePeriod period)
+{
+  AgUsagePage *page = ag_window_get_usage_page (ui.window);
+  guint loads = ag_usage_page_get_loads (page);
+
+  ag_usage_page_set_period (page, period);
+  ui_wait_until (loads_reached, GUINT_TO_POINTER (loads + 1));
+  ui_settle (200);
+}
+
+static void
+test_show_page (void)
+{
+  g_auto(GStrv) accels = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (ui.app), "show-page", g_variant_new_string ("usage"));
+  g_assert_cmpstr (ag_window_get_visible_page (ui.window), ==, "usage");
+  ui_wait_until (loads_reached, GUINT_TO_POINTER (1));
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (ui.app), "app.show-page::usage");
+  g_assert_cmpstr (accels[0], ==, "<Alt>3");
+}
+
+static void
+test_month (void)
+{
+  AgUsagePage *page = ag_window_get_usage_page (ui.window);
+  AgChart *quota = ag_usage_page_get_quota_chart (page);
+  g_autofree char *totals = g_strdup_printf ("%u requests · ", seed.requests);
+  gint64 middle = seed.end_ms - 15 * 24 * 3600 * 1000LL;
+
+  gtk_window_set_default_size (GTK_WINDOW (ui.window), 1000, 1000);
+  show_period (AG_USAGE_PERIOD_MONTH);
+  /* Two accounts × two models. */
+  g_assert_cmpuint (ag_chart_get_n_lines (quota), ==, 4);
+  g_assert_true (g_str_has_prefix (ag_usage_page_get_totals_text (page), totals));
+  g_assert_cmpuint (ag_chart_get_n_lines (ag_usage_page_get_ttfb_chart (page)), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (ag_chart_get_table (ag_usage_page_get_usage_chart (page))), >=, 30);
+
+  /* The newest samples, exactly. */
+  ag_chart_select_time (quota, seed.end_ms);
+  g_assert_nonnull (strstr (ag_chart_get_readout (quota), "desktop · claude-opus-4-6-thinking: "));
+  g_assert_nonnull (strstr (ag_chart_get_readout (quota), "ide · gemini-3-flash: "));
+  /* In the middle of the two days ag-cl was not running there is nothing to read. */
+  ag_chart_select_time (quota, middle + 24 * 3600 * 1000LL);
+  g_assert_cmpstr (ag_chart_get_readout (quota), ==, "");
+  ag_chart_select_time (quota, -1);
+
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  ui_settle (300);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+test_day_and_table (void)
+{
+  AgUsagePage *page = ag_window_get_usage_page (ui.window);
+  AgChart *usage = ag_usage_page_get_usage_chart (page);
+  GListModel *table;
+
+  show_period (AG_USAGE_PERIOD_DAY);
+  /* Hourly buckets: the one holding the newest request reads its time and a total. */
+  ag_chart_select_time (usage, seed.end_ms);
+  g_assert_nonnull (strstr (ag_chart_get_readout (usage), " · total "));
+  ag_chart_select_time (usage, -1);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-24-hours");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  ui_settle (300);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-24-hours-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  ag_usage_page_set_table_view (page, TRUE);
+  table = ag_chart_get_table (usage);
+  g_assert_cmpuint (g_list_model_get_n_items (table), >=, 20);
+  g_assert_cmpuint (g_list_model_get_n_items (table), <=, 25);
+  ui_settle (200);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-table");
+  ag_usage_page_set_table_view (page, FALSE);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+glance_loaded (gpointer data)
+{
+  return ag_quota_glance_get_loads (data) >= 1;
+}
+
+/* The Overview's quota at a glance over the same history: a forecast per family, today's requests. */
+static void
+test_overview_glance (void)
+{
+  AgQuotaGlance *glance;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (ui.app), "show-page", g_variant_new_string ("overview"));
+  glance = AG_QUOTA_GLANCE (find_widget (GTK_WIDGET (ag_window_get_overview_page (ui.window)),
+                                         AG_TYPE_QUOTA_GLANCE));
+  g_assert_nonnull (glance);
+  ui_wait_until (glance_loaded, glance);
+  text = ag_quota_glance_describe (glance);
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  /* The seed uses Claude on the first account 10 % faster than a window refills: a pace, and a time. */
+  g_assert_true (g_str_has_prefix (lines[0], "Claude: about "));
+  g_assert_nonnull (strstr (lines[0], " left at this pace; the first account resets in "));
+  g_assert_true (g_str_has_prefix (lines[1], "Gemini: "));
+  g_assert_true (g_str_has_prefix (lines[2], "Today: "));
+  g_assert_nonnull (strstr (lines[2], " requests, "));
+  ui_save_screenshot (GTK_WIDGET (ui.window), "overview-glance");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  ui_settle (300);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "overview-glance-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+/* 30 simulated days: the size history.db reaches, for the record. */
+static void
+test_history_size (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("AGCL_DATA_DIR"), "history.db", NULL);
+  GStatBuf info;
+
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  g_test_message ("history.db after 30 days: %u requests, %u quota samples, %" G_GINT64_FORMAT " bytes",
+                  seed.requests, seed.samples, (gint64) info.st_size);
+  g_assert_cmpint (info.st_size, <, 20 * 1024 * 1024);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (!ui_test_init (&argc, &argv, "usage"))
+    return 0;
+  ui_test_seed_history_on_start (&seed);
+  ui_test_start ();
+
+  g_test_add_func ("/ui/usage/show-page", test_show_page);
+  g_test_add_func ("/ui/usage/month", test_month);
+  g_test_add_func ("/ui/usage/day-and-table", test_day_and_table);
+  g_test_add_func ("/ui/usage/history-size", test_history_size);
+  g_test_add_func ("/ui/usage/overview-glance", test_overview_glance);
+  return ui_test_run ();
+}

@@ -66,7 +66,7 @@ ag_window_constructed (GObject *object)
   self->accounts_page = AG_ACCOUNTS_PAGE (add_page (self, ag_accounts_page_new (self->context), "accounts",
                                                     _("Accounts"), "system-users-symbolic"));
   self->usage_page = AG_USAGE_PAGE (add_page (self, ag_usage_page_new (self->context), "usage", _("Usage"),
-                                              "utilities-system-monitor-symbolic"));
+                                              "io.github.agcl.AgCl-usage-symbolic"));
   self->requests_page = AG_REQUESTS_PAGE (add_page (self, ag_requests_page_new (self->context), "requests",
                                                     _("Requests"), "view-list-symbolic"));
   self->devices_page = AG_DEVICES_PAGE (add_page (self, ag_devices_page_new (self->context), "devices",

@@ -16,4 +16,8 @@ typedef enum {
 /* For a source made with g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, …): peeks one byte. */
 AgClientSocketState ag_client_socket_check (GSocket *socket, GIOCondition condition);
 
+/* After a response: watches the idle keep-alive connection and closes it once the client has hung up (libsoup 3.2
+ * would leave it in CLOSE-WAIT for the life of the process, fixed in 3.3); stops at the client's next request. */
+void                ag_client_socket_close_when_gone (GSocket *socket);
+
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include "ag-json-parser.h"
 #include "ag-anthropic-error.h"
 #include "ag-client-socket.h"
+#include "ag-request-body.h"
 #include "ag-heap-trim.h"
 #include "ag-proxy-call.h"
 #include "ag-proxy-reply.h"
@@ -393,58 +394,6 @@ early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
   refuse_too_large (msg, path, text);
 }
 
-static gboolean
-is_blank (const char *data, gsize length)
-{
-  for (gsize i = 0; i < length; i++)
-    if (data[i] != ' ' && data[i] != '\t' && data[i] != '\n' && data[i] != '\r')
-      return FALSE;
-  return TRUE;
-}
-
-/* Parsed with the reusable reader the stream decoder uses: a Claude Code request is often 100 KB of JSON, and
- * json-glib's own parser is several times slower on it. What is accepted, and the error for what is not, stay
- * json-glib's (the reader hands anything unusual to it). */
-static JsonObject *
-parse_json_body (AgProxyServer *self, SoupServerMessage *msg, GError **error)
-{
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-  g_autoptr(JsonNode) root = NULL;
-  gsize length = 0;
-  const char *data = g_bytes_get_data (bytes, &length);
-
-  if (length == 0)
-    {
-      g_set_error_literal (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST,
-                           "the request body is empty; expected a JSON object");
-      return NULL;
-    }
-  if (!g_utf8_validate (data, length, NULL))
-    {
-      g_set_error_literal (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST,
-                           "the request body is not valid UTF-8");
-      return NULL;
-    }
-  if (!is_blank (data, length) && (root = ag_json_parser_parse (self->json, data, length, error)) == NULL)
-    {
-      g_prefix_error (error, "the request body is not valid JSON: ");
-      if (*error != NULL)
-        {
-          (*error)->domain = AG_PROTOCOL_ERROR;
-          (*error)->code = AG_PROTOCOL_ERROR_INVALID_REQUEST;
-        }
-      return NULL;
-    }
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error_literal (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST,
-                           "the request body must be a JSON object");
-      return NULL;
-    }
-  return json_object_ref (json_node_get_object (root));
-}
-
 static void
 reply_status_ok (SoupServerMessage *msg)
 {
@@ -468,7 +417,7 @@ handle_json_route (AgProxyServer *self, SoupServerMessage *msg, const AgSurface 
       ag_surface_reply_error (surface, msg, 413, "request_too_large", "the request body exceeds the size limit");
       return;
     }
-  body = parse_json_body (self, msg, &error);
+  body = ag_request_body_parse (self->json, msg, &error);
   if (body != NULL)
     request = surface->read_request (body, soup_server_message_get_request_headers (msg), path, &error);
   if (request == NULL)
@@ -554,33 +503,14 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
     }
 }
 
-/* libsoup 3.2 (Debian 12) never notices that a client closed an idle keep-alive connection: the socket would
- * stay in CLOSE-WAIT for the life of the process, one file descriptor per connection, until none are left (fixed
- * in libsoup 3.3). So after each response the socket is watched, and closed once the client has hung up. */
-static gboolean
-idle_socket_ready (GSocket *socket, GIOCondition condition, gpointer user_data)
-{
-  AgClientSocketState state = ag_client_socket_check (socket, condition);
-
-  if (state == AG_CLIENT_SOCKET_WAITING)
-    return G_SOURCE_CONTINUE;
-  if (state == AG_CLIENT_SOCKET_GONE && !g_socket_is_closed (socket))
-    g_socket_close (socket, NULL);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_request_finished (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
   GSocket *socket = soup_server_message_get_socket (msg);
-  g_autoptr(GSource) watch = NULL;
 
   ag_heap_trim_when_idle ();
-  if (socket == NULL || g_socket_is_closed (socket))
-    return;
-  watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_callback (watch, G_SOURCE_FUNC (idle_socket_ready), NULL, NULL);
-  g_source_attach (watch, NULL);
+  if (socket != NULL)
+    ag_client_socket_close_when_gone (socket);
 }
 
 static void

@@ -457,7 +457,6 @@ ag_request_translate (const AgClientRequest  *client_request,
     .family = options->family,
     .thinking = budget > 0,
     .tool_names = names,
-    .signatures = options->signatures,
   };
   contents = ag_contents_translate (messages, &content_options, system_texts, first_user_text, error);
   if (contents == NULL)

@@ -7,7 +7,6 @@
 #include "ag-client-request.h"
 #include "ag-model-family.h"
 #include "ag-tool-names.h"
-#include "ag-signature-cache.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +24,6 @@ typedef struct {
   gint64            max_output_cap;      /* the model's output limit from the catalogue; 0 = family default */
   const char       *session_id;          /* stable per client session; NULL = derive from the first user message */
   AgThinkingKeys    thinking_keys;
-  AgSignatureCache *signatures;          /* nullable */
 } AgTranslateOptions;
 
 typedef struct {

@@ -8,7 +8,6 @@
 #include "ag-back-translator.h"
 #include "ag-model-family.h"
 #include "ag-tool-names.h"
-#include "ag-signature-cache.h"
 
 G_BEGIN_DECLS
 
@@ -24,7 +23,6 @@ typedef struct {
   const char       *client_model;  /* echoed as message.model */
   AgModelFamily     family;
   AgToolNames      *tool_names;    /* nullable; maps upstream tool names back */
-  AgSignatureCache *signatures;    /* nullable; receives tool_use-id → signature and thinking signatures */
   double            usage_scale;   /* factor on reported input/cache-read tokens; 0 or 1 = report them as they are */
 } AgStreamOptions;
 

@@ -7,7 +7,6 @@
 #include "ag-history-store.h"
 #include "ag-model-catalogue.h"
 #include "ag-proxy-reply.h"
-#include "ag-signature-cache.h"
 #include "ag-stream-decoder.h"
 #include "ag-upstream-reader.h"
 
@@ -297,7 +296,6 @@ create_decoder (AgProxyCall *self)
   options.client_model = self->client_model;
   options.family = self->model.family;
   options.tool_names = self->translated->tool_names;
-  options.signatures = self->context->signatures;
   options.usage_scale = ag_call_context_usage_scale (self->context, self->model.context_tokens);
   self->decoder = ag_stream_decoder_new (self->surface->new_back_translator (&options, is_streaming (self)));
 }
@@ -547,7 +545,6 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
   options.max_output_cap = self->model.max_output_tokens;
   options.session_id = self->session_id;
   options.thinking_keys = context->thinking_keys;
-  options.signatures = context->signatures;
   self->translated = surface->translate (request, &options, &error);
   if (self->translated == NULL)
     {

@@ -4,7 +4,6 @@
 #include "ag-proxy-unary.h"
 #include "ag-heap-trim.h"
 #include "ag-version-check.h"
-#include "ag-signature-cache.h"
 
 struct _AgProxyService {
   GObject            parent_instance;
@@ -253,7 +252,6 @@ AgProxyService *
 ag_proxy_service_new (GSettings *settings, GError **error)
 {
   g_autoptr(AgProxyService) self = g_object_new (AG_TYPE_PROXY_SERVICE, NULL);
-  g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
 
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;
   self->config = ag_cloudcode_config_new_from_env ();
@@ -261,7 +259,7 @@ ag_proxy_service_new (GSettings *settings, GError **error)
   self->oauth = ag_oauth_client_new (self->config, ag_cloudcode_client_get_session (self->cloudcode));
   self->pool = ag_account_pool_new ();
   self->catalogue = ag_model_catalogue_new ();
-  self->server = ag_proxy_server_new (self->cloudcode, self->oauth, self->pool, self->catalogue, signatures);
+  self->server = ag_proxy_server_new (self->cloudcode, self->oauth, self->pool, self->catalogue);
   self->preferences = ag_proxy_preferences_new (self->settings, self->pool, self->catalogue, self->server, error);
   if (self->preferences == NULL)
     return NULL;

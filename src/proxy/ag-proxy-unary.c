@@ -242,7 +242,6 @@ ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, con
   options.family = model.family;
   options.supports_thinking = model.supports_thinking;
   options.max_output_cap = model.max_output_tokens;
-  options.signatures = context->signatures;
   translated = ag_request_translate (request, &options, &error);
   if (translated == NULL)
     {

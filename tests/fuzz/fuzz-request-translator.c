@@ -7,13 +7,11 @@
 #include "ag-client-request.h"
 #include "ag-request-translator.h"
 
-static AgSignatureCache *signatures;
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
   fuzz_make_glib_strict ();
-  signatures = ag_signature_cache_new ();
   return 0;
 }
 
@@ -30,7 +28,6 @@ translate (const AgClientRequest *request, AgModelFamily family, gboolean suppor
   options.supports_thinking = supports_thinking;
   options.max_output_cap = supports_thinking ? 64000 : 0;
   options.thinking_keys = keys;
-  options.signatures = signatures;
   translated = ag_request_translate (request, &options, &error);
   if (translated == NULL)
     {

@@ -31,10 +31,21 @@ static const char schema_v1[] =
   "CREATE INDEX quota_samples_by_series ON quota_samples (account, model, time_ms);"
   "PRAGMA user_version = 1;";
 
+/* Rests of accounts in force, so they survive a restart; shared by every ag-cl on the data directory. */
+static const char schema_v2[] =
+  "CREATE TABLE limits ("
+  "  account TEXT NOT NULL, model TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  until_ms INTEGER NOT NULL,"
+  "  failures INTEGER NOT NULL,"
+  "  PRIMARY KEY (account, model));"
+  "PRAGMA user_version = 2;";
+
 /* migrations[v] takes a database at schema version v to v + 1, setting user_version itself. Only ever append:
  * files written by earlier builds still start from their own version. */
 static const char * const migrations[] = {
   schema_v1,
+  schema_v2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AG_HISTORY_DB_SCHEMA_VERSION);
@@ -53,6 +64,17 @@ static const char query_quota_sql[] =
   "SELECT time_ms, account, model, remaining, reset_ms FROM quota_samples"
   " WHERE (?1 IS NULL OR account = ?1) AND (?2 IS NULL OR model = ?2) AND time_ms >= ?3"
   " AND (?4 = 0 OR time_ms < ?4) ORDER BY time_ms, id";
+
+/* The later end wins: two instances that both met a limit keep the longer rest. */
+static const char upsert_limit_sql[] =
+  "INSERT INTO limits (account, model, kind, until_ms, failures) VALUES (?1, ?2, ?3, ?4, ?5)"
+  " ON CONFLICT (account, model) DO UPDATE SET kind = excluded.kind, until_ms = excluded.until_ms,"
+  " failures = excluded.failures WHERE excluded.until_ms >= limits.until_ms";
+/* A rest that ended early here goes, unless another instance has since recorded a later one. */
+static const char delete_limit_sql[] =
+  "DELETE FROM limits WHERE account = ?1 AND model = ?2 AND until_ms <= ?3";
+static const char query_limits_sql[] =
+  "SELECT account, model, kind, until_ms, failures FROM limits WHERE until_ms > ?1 ORDER BY until_ms";
 
 struct _AgHistoryDb
 {
@@ -402,4 +424,115 @@ ag_history_db_query_quota (AgHistoryDb *self, const char *account, const char *m
       sqlite3_bind_int64 (statement, 4, until_ms);
     }
   return collect_rows (self, statement, rc, read_quota, (GDestroyNotify) ag_quota_sample_free, error);
+}
+
+/* The kinds of failure that rest an account, by the names stored in the limits table. */
+static const struct {
+  AgUpstreamFailure kind;
+  const char       *name;
+} limit_kinds[] = {
+  { AG_UPSTREAM_FAILURE_RATE_LIMIT, "rate_limit" },
+  { AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, "quota_exhausted" },
+  { AG_UPSTREAM_FAILURE_CAPACITY, "capacity" },
+};
+
+static const char *
+limit_kind_name (AgUpstreamFailure kind)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (limit_kinds); i++)
+    if (limit_kinds[i].kind == kind)
+      return limit_kinds[i].name;
+  return NULL;
+}
+
+static gboolean
+step_statement (AgHistoryDb *self, const char *sql, const AgRateLimit *limit, GError **error)
+{
+  sqlite3_stmt *statement = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &statement, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      bind_text (statement, 1, limit->account);
+      bind_text (statement, 2, limit->model);
+      if (sql == upsert_limit_sql)
+        {
+          bind_text (statement, 3, limit_kind_name (limit->kind));
+          sqlite3_bind_int64 (statement, 4, limit->until_ms);
+          sqlite3_bind_int64 (statement, 5, limit->failures);
+        }
+      else
+        sqlite3_bind_int64 (statement, 3, limit->until_ms);
+      rc = sqlite3_step (statement);
+    }
+  sqlite3_finalize (statement);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+gboolean
+ag_history_db_save_limits (AgHistoryDb *self, GPtrArray *limits, GPtrArray *ended, GError **error)
+{
+  for (guint i = 0; limits != NULL && i < limits->len; i++)
+    if (limit_kind_name (((AgRateLimit *) limits->pdata[i])->kind) != NULL &&
+        !step_statement (self, upsert_limit_sql, limits->pdata[i], error))
+      return FALSE;
+  for (guint i = 0; ended != NULL && i < ended->len; i++)
+    if (!step_statement (self, delete_limit_sql, ended->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+/* One row of query_limits_sql; NULL for a kind this build does not know. */
+static gpointer
+read_limit (sqlite3_stmt *statement)
+{
+  const char *kind = (const char *) sqlite3_column_text (statement, 2);
+  AgRateLimit *limit = g_new0 (AgRateLimit, 1);
+
+  limit->account = column_strdup (statement, 0);
+  limit->model = column_strdup (statement, 1);
+  limit->until_ms = sqlite3_column_int64 (statement, 3);
+  limit->failures = (guint) CLAMP (sqlite3_column_int64 (statement, 4), 0, G_MAXUINT);
+  for (gsize i = 0; i < G_N_ELEMENTS (limit_kinds); i++)
+    if (g_strcmp0 (kind, limit_kinds[i].name) == 0)
+      limit->kind = limit_kinds[i].kind;
+  return limit;
+}
+
+GPtrArray *
+ag_history_db_load_limits (AgHistoryDb *self, gint64 now_ms, GError **error)
+{
+  sqlite3_stmt *statement = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GPtrArray *known;
+  int rc;
+
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE", error))
+    return NULL;
+  {
+    g_autofree char *prune = g_strdup_printf ("DELETE FROM limits WHERE until_ms <= %" G_GINT64_FORMAT, now_ms);
+
+    if (!exec_sql (self->db, prune, error))
+      {
+        ag_history_db_rollback (self);
+        return NULL;
+      }
+  }
+  rc = sqlite3_prepare_v2 (self->db, query_limits_sql, -1, &statement, NULL);
+  if (rc == SQLITE_OK)
+    sqlite3_bind_int64 (statement, 1, now_ms);
+  rows = collect_rows (self, statement, rc, read_limit, (GDestroyNotify) ag_rate_limit_free, error);
+  if (rows == NULL || !ag_history_db_commit (self, error))
+    {
+      ag_history_db_rollback (self);
+      return NULL;
+    }
+  known = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_rate_limit_free);
+  for (guint i = 0; i < rows->len; i++)
+    if (((AgRateLimit *) rows->pdata[i])->kind != AG_UPSTREAM_FAILURE_NONE)
+      g_ptr_array_add (known, g_steal_pointer (&rows->pdata[i]));
+  return known;
 }

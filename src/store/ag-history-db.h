@@ -9,12 +9,13 @@
 
 #include <gio/gio.h>
 #include "ag-quota-sample.h"
+#include "ag-rate-limits.h"
 #include "ag-request-record.h"
 
 G_BEGIN_DECLS
 
 /* The PRAGMA user_version this build writes; a file with a higher one is refused. */
-#define AG_HISTORY_DB_SCHEMA_VERSION 1
+#define AG_HISTORY_DB_SCHEMA_VERSION 2
 
 typedef struct _AgHistoryDb AgHistoryDb;
 
@@ -47,6 +48,12 @@ GPtrArray   *ag_history_db_query_requests (AgHistoryDb *self, guint limit, gint6
  * oldest first, as a GPtrArray of AgQuotaSample. */
 GPtrArray   *ag_history_db_query_quota (AgHistoryDb *self, const char *account, const char *model, gint64 since_ms,
                                         gint64 until_ms, GError **error);
+
+/* Records the rests in force @limits (AgRateLimit, nullable; a later end already recorded wins) and forgets the
+ * rests in @ended (nullable) that ended early, unless a later end was recorded since. */
+gboolean     ag_history_db_save_limits (AgHistoryDb *self, GPtrArray *limits, GPtrArray *ended, GError **error);
+/* Deletes the rests over at @now_ms and returns the others (AgRateLimit), earliest end first. */
+GPtrArray   *ag_history_db_load_limits (AgHistoryDb *self, gint64 now_ms, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgHistoryDb, ag_history_db_close)
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What survives a restart of ag-cl: a thinking + tool conversation (Claude and Gemini models) whose signatures
- * ride in what the client sends back, with ag-cl stopped and started between the turns. The mock refuses any
- * signature it did not issue and any Gemini call without one, so a lost signature fails the second turn. */
+ * ride in what the client sends back, with ag-cl stopped and started between the turns (the mock refuses any
+ * signature it did not issue and any Gemini call without one, so a lost signature fails the second turn); and an
+ * account Google rested for hours, which stays at rest after the restart. */
 #include "ag-test.h"
 
 #include <string.h>
@@ -110,10 +111,65 @@ test_restart_between_turns (gconstpointer data)
   ag_test_harness_free (harness);
 }
 
+/* Requests the mock received for @project's account. */
+static guint
+requests_for (AgTestHarness *harness, const char *project)
+{
+  g_autoptr(JsonArray) requests = ag_test_mock_requests (harness->mock, ":streamGenerateContent");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *body = json_object_get_object_member (json_array_get_object_element (requests, i), "body");
+
+      n += g_strcmp0 (json_object_get_string_member (body, "project"), project) == 0;
+    }
+  return n;
+}
+
+/* New conversations (each its own session) until one has gone to user1, or @n were sent. */
+static void
+converse (AgTestHarness *harness, guint n, gboolean until_user1)
+{
+  for (guint i = 0; i < n && !(until_user1 && requests_for (harness, "proj-1") > 0); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"model\":\"gemini-3-flash\",\"max_tokens\":100,\"messages\":"
+                                               "[{\"role\":\"user\",\"content\":\"conversation %u\"}]}", i);
+      g_autoptr(GBytes) reply = NULL;
+
+      g_assert_cmpuint (ag_test_harness_post (harness, body, &reply), ==, 200);
+    }
+}
+
+static void
+test_rest_survives_restart (void)
+{
+  const char *script = "{\"accounts\":[{},{}],\"generate\":[{\"match\":{\"account\":\"user1@example.com\"},"
+                       "\"respond\":{\"error_preset\":\"quota_exhausted\",\"reset_delay\":\"3h0m0s\"}}]}";
+  AgTestHarness *harness = ag_test_harness_new (script);
+
+  ag_test_harness_add_account (harness, "rt-1");
+  ag_test_harness_add_account (harness, "rt-2");
+  ag_test_harness_start_proxy (harness);
+  converse (harness, 8, TRUE);
+  g_assert_cmpuint (requests_for (harness, "proj-1"), ==, 1);
+  g_assert_true (ag_test_harness_wait_log (harness, "restored 0 rests", 5000));
+
+  ag_test_harness_restart_proxy (harness);
+  g_assert_true (ag_test_harness_wait_log (harness, "restored 1 rests", 5000));
+  /* user1 would answer now: only the rest ag-cl remembers keeps it out. */
+  ag_test_harness_set_script (harness, "{\"accounts\":[{},{}]}");
+  converse (harness, 6, FALSE);
+  g_assert_cmpuint (requests_for (harness, "proj-1"), ==, 0);
+  g_assert_cmpuint (requests_for (harness, "proj-2"), ==, 6);
+  ag_test_harness_free (harness);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/restart/rest-survives", test_rest_survives_restart);
   for (gsize i = 0; i < G_N_ELEMENTS (conversations); i++)
     {
       g_autofree char *path = g_strdup_printf ("/restart/signatures/%s", conversations[i].name);

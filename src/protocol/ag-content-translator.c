@@ -128,6 +128,8 @@ add_tool_use (ContentState *state, JsonObject *block, const char *path, JsonArra
     return FALSE;
 
   upstream_id = ag_signature_carrier_unwrap_tool_id (id, &signature);
+  if (options->drop_signatures)
+    g_clear_pointer (&signature, g_free);
   safe_name = ag_tool_names_to_upstream (options->tool_names, name);
   g_hash_table_replace (state->tool_names_by_id, g_strdup (id), (gpointer) safe_name);
 
@@ -231,7 +233,7 @@ replayable_signature (const AgContentOptions *options, const char *carried)
   AgModelFamily family;
   const char *signature = ag_signature_carrier_unwrap_thinking (carried, &family);
 
-  return signature != NULL && family == options->family ? signature : NULL;
+  return signature != NULL && family == options->family && !options->drop_signatures ? signature : NULL;
 }
 
 static void

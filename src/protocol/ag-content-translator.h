@@ -17,6 +17,7 @@ typedef struct {
   AgModelFamily     family;
   gboolean          thinking;     /* thinking is enabled upstream, so signed thinking history is replayed */
   AgToolNames      *tool_names;
+  gboolean          drop_signatures;  /* replay no thinking and no carried call signature */
 } AgContentOptions;
 
 /* Validates and translates @messages (path "messages" in errors). Messages with role "system" are not contents:

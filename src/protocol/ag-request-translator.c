@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ag-content-translator.h"
+#include "ag-history-repair.h"
 #include "ag-request-fields.h"
 #include "ag-schema-cleaner.h"
 
@@ -400,6 +401,7 @@ ag_translated_request_free (AgTranslatedRequest *self)
   g_clear_pointer (&self->request, json_node_unref);
   g_clear_pointer (&self->tool_names, ag_tool_names_unref);
   g_free (self->client_model);
+  g_free (self->repairs);
   g_free (self);
 }
 
@@ -416,6 +418,7 @@ ag_request_translate (const AgClientRequest  *client_request,
   g_autoptr(JsonArray) contents = NULL;
   g_autoptr(GString) first_user_text = g_string_new (NULL);
   g_autofree char *session_id = NULL;
+  g_autoptr(GString) repairs = g_string_new (NULL);
   AgContentOptions content_options;
   AgTranslatedRequest *result;
   JsonObject *body;
@@ -453,10 +456,14 @@ ag_request_translate (const AgClientRequest  *client_request,
   /* Tools first, so their declared names win the name map over names only seen in history. */
   add_tools (function_tools, options, names, staged);
 
+  ag_history_repair (messages, options->family, budget > 0 && !options->drop_signatures, repairs);
+  if (options->drop_signatures)
+    g_string_append_printf (repairs, "%ssignatures-dropped", repairs->len > 0 ? " " : "");
   content_options = (AgContentOptions) {
     .family = options->family,
     .thinking = budget > 0,
     .tool_names = names,
+    .drop_signatures = options->drop_signatures,
   };
   contents = ag_contents_translate (messages, &content_options, system_texts, first_user_text, error);
   if (contents == NULL)
@@ -490,5 +497,6 @@ ag_request_translate (const AgClientRequest  *client_request,
   result->thinking = budget > 0;
   result->stream = client_request->stream;
   result->client_model = g_strdup (client_request->model);
+  result->repairs = repairs->len > 0 ? g_string_free (g_steal_pointer (&repairs), FALSE) : NULL;
   return result;
 }

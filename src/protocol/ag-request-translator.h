@@ -24,6 +24,8 @@ typedef struct {
   gint64            max_output_cap;      /* the model's output limit from the catalogue; 0 = family default */
   const char       *session_id;          /* stable per client session; NULL = derive from the first user message */
   AgThinkingKeys    thinking_keys;
+  gboolean          drop_signatures;     /* upstream refused the history once: no thinking and no carried call
+                                          * signature goes back (Gemini calls get the sentinel) */
 } AgTranslateOptions;
 
 typedef struct {
@@ -32,6 +34,7 @@ typedef struct {
   gboolean     thinking;       /* thinking was requested and enabled upstream */
   gboolean     stream;         /* the client asked for "stream": true */
   char        *client_model;   /* the model name as the client sent it, echoed in responses */
+  char        *repairs;        /* what ag_history_repair mended (and "signatures-dropped"), or NULL */
 } AgTranslatedRequest;
 
 /* Validates the rest of @request's body and translates it. Errors are AG_PROTOCOL_ERROR_INVALID_REQUEST

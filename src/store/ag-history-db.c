@@ -41,24 +41,30 @@ static const char schema_v2[] =
   "  PRIMARY KEY (account, model));"
   "PRAGMA user_version = 2;";
 
+/* What ag-cl mended in a request's history before it went upstream (ag-history-repair.h). */
+static const char schema_v3[] =
+  "ALTER TABLE requests ADD COLUMN repairs TEXT;"
+  "PRAGMA user_version = 3;";
+
 /* migrations[v] takes a database at schema version v to v + 1, setting user_version itself. Only ever append:
  * files written by earlier builds still start from their own version. */
 static const char * const migrations[] = {
   schema_v1,
   schema_v2,
+  schema_v3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AG_HISTORY_DB_SCHEMA_VERSION);
 
 static const char insert_request_sql[] =
   "INSERT INTO requests (time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status,"
-  " ttfb_ms, total_ms, input_tokens, output_tokens, cache_read_tokens)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+  " ttfb_ms, total_ms, input_tokens, output_tokens, cache_read_tokens, repairs)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 static const char insert_quota_sql[] =
   "INSERT INTO quota_samples (time_ms, account, model, remaining, reset_ms) VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char query_requests_sql[] =
   "SELECT id, time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status, ttfb_ms,"
-  " total_ms, input_tokens, output_tokens, cache_read_tokens"
+  " total_ms, input_tokens, output_tokens, cache_read_tokens, repairs"
   " FROM (SELECT * FROM requests WHERE time_ms >= ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id";
 static const char query_quota_sql[] =
   "SELECT time_ms, account, model, remaining, reset_ms FROM quota_samples"
@@ -278,6 +284,7 @@ ag_history_db_insert_request (AgHistoryDb *self, AgRequestRecord *record, GError
   sqlite3_bind_int64 (statement, 12, record->input_tokens);
   sqlite3_bind_int64 (statement, 13, record->output_tokens);
   sqlite3_bind_int64 (statement, 14, record->cache_read_tokens);
+  bind_text (statement, 15, record->repairs);
   if (!step_insert (self->db, statement, error))
     return FALSE;
   record->id = sqlite3_last_insert_rowid (self->db);
@@ -359,6 +366,7 @@ read_request (sqlite3_stmt *statement)
   record->input_tokens = sqlite3_column_int64 (statement, 12);
   record->output_tokens = sqlite3_column_int64 (statement, 13);
   record->cache_read_tokens = sqlite3_column_int64 (statement, 14);
+  record->repairs = column_strdup (statement, 15);
   return g_steal_pointer (&record);
 }
 

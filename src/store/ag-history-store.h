@@ -17,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The PRAGMA user_version of history.db this build writes. */
-#define AG_HISTORY_STORE_SCHEMA_VERSION 2
+#define AG_HISTORY_STORE_SCHEMA_VERSION 3
 #define AG_HISTORY_STORE_DEFAULT_MAX_ROWS 50000
 
 /* $AGCL_DATA_DIR when set, else g_get_user_data_dir()/ag-cl. */

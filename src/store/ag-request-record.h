@@ -49,6 +49,7 @@ typedef struct {
   gint64           input_tokens;
   gint64           output_tokens;
   gint64           cache_read_tokens;
+  char            *repairs;          /* what ag-cl mended in the history before sending it, nullable */
 } AgRequestRecord;
 
 /* A zeroed record with time_ms = now, ttfb_ms = -1 and an empty attempts array. */

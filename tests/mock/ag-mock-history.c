@@ -244,6 +244,7 @@ static JsonNode *
 check_pairing (History *h)
 {
   guint n = json_array_get_length (h->contents);
+  g_autoptr(GHashTable) call_ids = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < n; i++)
     {
@@ -254,6 +255,16 @@ check_pairing (History *h)
 
       collect (parts, "functionCall", calls);
       collect (parts, "functionResponse", answers);
+      for (guint k = 0; is_claude (h->model) && k < calls->len; k++)
+        {
+          if (g_hash_table_contains (call_ids, calls->pdata[k]))
+            {
+              g_autofree char *message = g_strdup_printf ("messages.%u.content.%u: `tool_use` ids must be unique",
+                                                          i, k);
+              return claude_error (message);
+            }
+          g_hash_table_add (call_ids, calls->pdata[k]);
+        }
       if (i > 0)
         collect (parts_of (h, i - 1), "functionCall", previous_calls);
 

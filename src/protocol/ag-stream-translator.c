@@ -55,6 +55,7 @@ struct _AgStreamTranslator {
 
   gint64   prompt_tokens, cached_tokens, candidates_tokens, thoughts_tokens, total_tokens;
   double   usage_scale;
+  gint64   compact_at;
   gboolean have_candidates, have_thoughts, have_total;
 };
 
@@ -83,6 +84,7 @@ translator_new (const AgStreamOptions *options, Output output)
   self->family = options->family;
   self->tool_names = options->tool_names != NULL ? ag_tool_names_ref (options->tool_names) : NULL;
   self->usage_scale = options->usage_scale;
+  self->compact_at = options->compact_at;
   random_id (self->message_id, "msg_");
   return self;
 }
@@ -168,10 +170,18 @@ scaled (AgStreamTranslator *self, gint64 tokens)
 static void
 event_usage (AgStreamTranslator *self, gint64 output)
 {
+  gint64 input = scaled (self, input_tokens (self));
+  gint64 cached = scaled (self, self->cached_tokens);
+
+  /* Claude Code assumes 1M for some models and 200k for others whatever upstream takes: near upstream's limit it
+   * is told its own window is full, so it compacts now rather than after upstream refused (when even the
+   * compaction request no longer fits). */
+  if (self->compact_at > 0 && self->prompt_tokens >= self->compact_at && input + cached < AG_CLIENT_LARGEST_WINDOW)
+    input = AG_CLIENT_LARGEST_WINDOW - cached;
   ag_event_writer_open (&self->writer, "usage");
-  ag_event_writer_int (&self->writer, "input_tokens", scaled (self, input_tokens (self)));
+  ag_event_writer_int (&self->writer, "input_tokens", input);
   ag_event_writer_int (&self->writer, "output_tokens", output);
-  ag_event_writer_int (&self->writer, "cache_read_input_tokens", scaled (self, self->cached_tokens));
+  ag_event_writer_int (&self->writer, "cache_read_input_tokens", cached);
   ag_event_writer_int (&self->writer, "cache_creation_input_tokens", 0);
   ag_event_writer_close (&self->writer);
 }

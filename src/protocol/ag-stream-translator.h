@@ -24,7 +24,16 @@ typedef struct {
   AgModelFamily     family;
   AgToolNames      *tool_names;    /* nullable; maps upstream tool names back */
   double            usage_scale;   /* factor on reported input/cache-read tokens; 0 or 1 = report them as they are */
+  gint64            compact_at;    /* prompt tokens from which the client is told its context is full, so that it
+                                    * compacts while a compaction still fits upstream; 0 = never */
 } AgStreamOptions;
+
+/* The largest context window Claude Code assumes (its 1M models): reported as the context in use from
+ * AgStreamOptions.compact_at on, it makes the client compact whatever window it assumes. */
+#define AG_CLIENT_LARGEST_WINDOW 1000000
+/* Where compact_at sits in the upstream window: the tokens left must hold one more turn and the compaction request
+ * (docs/client-formats.md#context-window). */
+#define AG_COMPACT_AT_PERCENT 80
 
 /* Each event as a JsonNode to @func; nothing goes to the back-translator output. */
 AgStreamTranslator *ag_stream_translator_new (const AgStreamOptions *options,

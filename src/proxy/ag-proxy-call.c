@@ -360,6 +360,7 @@ create_decoder (AgProxyCall *self)
   options.family = self->model.family;
   options.tool_names = self->translated->tool_names;
   options.usage_scale = ag_call_context_usage_scale (self->context, self->model.context_tokens);
+  options.compact_at = self->model.context_tokens * AG_COMPACT_AT_PERCENT / 100;
   self->decoder = ag_stream_decoder_new (self->surface->new_back_translator (&options, is_streaming (self)));
 }
 

@@ -25,6 +25,9 @@ cat > "$WORK/script.json" <<JSON
      "respond": {"thinking": "I will write the file.", "signature": "$GEMINI_SIG",
                  "function_call": {"name": "Write", "args": {"file_path": "$WORK/project/notes-gemini.txt",
                                                              "content": "gemini notes\n"}}}},
+    {"match": {"text_contains": "bad arguments"},
+     "respond": {"function_call": {"name": "Write", "id": "toolu_e2e_bad_1",
+                                   "args": {"file_path": 42}}}},
     {"match": {"text_contains": "slow check"},
      "respond": {"function_call": {"name": "Bash", "id": "toolu_e2e_slow_1",
                                    "args": {"command": "echo \$\$ > $WORK/started; exec sleep 120",
@@ -55,7 +58,7 @@ sys.exit(0 if any(p.get("thoughtSignature") == sys.argv[3] and kind in p for p i
 PY
 }
 
-echo "1..7"
+echo "1..9"
 
 # 1–4. A thinking + tool loop, ag-cl restarted, then --continue: for a Claude model and for a Gemini model.
 for family in claude gemini; do
@@ -116,6 +119,33 @@ then
   ok "the interrupted call went upstream answered (by $by)"
 else
   not_ok "the interrupted call went upstream answered" "request: $(tail -c 1500 "$WORK/requests.json")"
+fi
+
+# 8–9. A call whose arguments do not match the tool's schema (no "content", a number for "file_path"): ag-cl passes
+#      it on as upstream sent it; Claude Code refuses it with its own validation error as an is_error tool_result,
+#      which goes upstream as the functionResponse's error, so the model can correct itself.
+rm -rf "$WORK/home/.claude/projects"
+out=$(run_claude "Use bad arguments" --allowedTools Write --output-format json 2>"$WORK/bad.err")
+if python3 -c 'import json,sys; r=json.loads(sys.argv[1]); sys.exit(0 if not r.get("is_error") and "Done with the tool." in r.get("result","") else 1)' "$out" 2>/dev/null; then
+  ok "a call with arguments that do not match the schema: the session goes on"
+else
+  not_ok "a call with arguments that do not match the schema: the session goes on" "output: $out" \
+    "stderr: $(tail -3 "$WORK/bad.err")"
+fi
+curl -s "$MOCK_URL/_mock/requests" > "$WORK/requests.json"
+if python3 - "$WORK/requests.json" <<'PY'
+import json, sys
+requests = [r for r in json.load(open(sys.argv[1])) if r["path"].endswith(":streamGenerateContent")]
+parts = requests[-1]["body"]["request"]["contents"][-1]["parts"]
+errors = [p["functionResponse"]["response"].get("error", "") for p in parts
+          if p.get("functionResponse", {}).get("id") == "toolu_e2e_bad_1"]
+sys.exit(0 if errors and "InputValidationError" in errors[0] else 1)
+PY
+then
+  ok "Claude Code's validation error went upstream as the call's functionResponse error"
+else
+  not_ok "Claude Code's validation error went upstream as the call's functionResponse error" \
+    "request: $(tail -c 1500 "$WORK/requests.json")"
 fi
 
 check_no_secret_leaked

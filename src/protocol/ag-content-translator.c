@@ -147,7 +147,8 @@ add_tool_use (ContentState *state, JsonObject *block, const char *path, JsonArra
   json_object_set_object_member (part, "functionCall", call);
   /* Only Gemini signs function calls; Claude's signature is on its thinking. */
   if (options->family == AG_MODEL_FAMILY_GEMINI)
-    json_object_set_string_member (part, "thoughtSignature", signature != NULL ? signature : AG_SKIP_SIGNATURE_SENTINEL);
+    json_object_set_string_member (part, "thoughtSignature",
+                                   signature != NULL ? signature : AG_SKIP_SIGNATURE_SENTINEL);
   json_array_add_object_element (parts, part);
   return TRUE;
 }

@@ -5,10 +5,11 @@
 
 #include <string.h>
 
+/* The object at @i of a messages or blocks array; NULL for anything else. */
 static JsonObject *
-message_at (JsonArray *messages, guint i)
+object_at (JsonArray *array, guint i)
 {
-  JsonNode *node = json_array_get_element (messages, i);
+  JsonNode *node = json_array_get_element (array, i);
 
   return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
@@ -24,7 +25,7 @@ static guint
 next_turn (JsonArray *messages, guint i)
 {
   for (guint j = i + 1; j < json_array_get_length (messages); j++)
-    if (has_role (message_at (messages, j), "user") || has_role (message_at (messages, j), "assistant"))
+    if (has_role (object_at (messages, j), "user") || has_role (object_at (messages, j), "assistant"))
       return j;
   return G_MAXUINT;
 }
@@ -63,14 +64,6 @@ array_content (JsonObject *message)
   return content != NULL && JSON_NODE_HOLDS_ARRAY (content) ? json_node_get_array (content) : NULL;
 }
 
-static JsonObject *
-block_at (JsonArray *blocks, guint i)
-{
-  JsonNode *node = json_array_get_element (blocks, i);
-
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 static gboolean
 is_block (JsonObject *block, const char *type)
 {
@@ -92,7 +85,7 @@ rename_duplicates (JsonArray *blocks, JsonObject *next, GHashTable *seen, GStrin
 
   for (guint i = 0; i < json_array_get_length (blocks); i++)
     {
-      JsonObject *block = block_at (blocks, i);
+      JsonObject *block = object_at (blocks, i);
       const char *id = is_block (block, "tool_use") ? ag_json_string (block, "id") : NULL;
       g_autofree char *signature = NULL;
       g_autofree char *base = NULL;
@@ -117,7 +110,7 @@ rename_duplicates (JsonArray *blocks, JsonObject *next, GHashTable *seen, GStrin
         }
       for (guint j = 0; next_blocks != NULL && j < json_array_get_length (next_blocks); j++)
         {
-          JsonObject *result = block_at (next_blocks, j);
+          JsonObject *result = object_at (next_blocks, j);
 
           if (is_block (result, "tool_result") && g_strcmp0 (ag_json_string (result, "tool_use_id"), id) == 0)
             {
@@ -166,7 +159,7 @@ static void
 answer_interrupted (JsonArray *messages, guint index, JsonArray *blocks, GString *repairs)
 {
   guint next_index = next_turn (messages, index);
-  JsonObject *next = next_index != G_MAXUINT ? message_at (messages, next_index) : NULL;
+  JsonObject *next = next_index != G_MAXUINT ? object_at (messages, next_index) : NULL;
   JsonArray *next_blocks = has_role (next, "user") ? array_content (next) : NULL;
   g_autoptr(JsonArray) added = json_array_new ();
 
@@ -175,13 +168,13 @@ answer_interrupted (JsonArray *messages, guint index, JsonArray *blocks, GString
     return;
   for (guint i = 0; i < json_array_get_length (blocks); i++)
     {
-      JsonObject *block = block_at (blocks, i);
+      JsonObject *block = object_at (blocks, i);
       const char *id = is_block (block, "tool_use") ? ag_json_string (block, "id") : NULL;
       gboolean answered = FALSE;
 
       for (guint j = 0; id != NULL && next_blocks != NULL && j < json_array_get_length (next_blocks); j++)
-        answered |= is_block (block_at (next_blocks, j), "tool_result") &&
-                    g_strcmp0 (ag_json_string (block_at (next_blocks, j), "tool_use_id"), id) == 0;
+        answered |= is_block (object_at (next_blocks, j), "tool_result") &&
+                    g_strcmp0 (ag_json_string (object_at (next_blocks, j), "tool_use_id"), id) == 0;
       if (id == NULL || answered)
         continue;
       note (repairs, "interrupted", id);
@@ -219,7 +212,7 @@ append_result_text (JsonObject *result, GString *text)
   else if (content != NULL && JSON_NODE_HOLDS_ARRAY (content))
     for (guint i = 0; i < json_array_get_length (json_node_get_array (content)); i++)
       {
-        JsonObject *item = block_at (json_node_get_array (content), i);
+        JsonObject *item = object_at (json_node_get_array (content), i);
         const char *item_text = is_block (item, "text") ? ag_json_string (item, "text") : NULL;
 
         if (item_text != NULL)
@@ -245,7 +238,7 @@ result_is_well_formed (JsonObject *result)
   items = json_node_get_array (content);
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
-      JsonObject *item = block_at (items, i);
+      JsonObject *item = object_at (items, i);
 
       if (item == NULL || ag_json_string (item, "type") == NULL ||
           (is_block (item, "text") && ag_json_string (item, "text") == NULL))
@@ -264,11 +257,11 @@ orphans_to_text (JsonArray *blocks, JsonObject *previous, GString *repairs)
   g_autoptr(GHashTable) answered = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; previous_blocks != NULL && i < json_array_get_length (previous_blocks); i++)
-    if (is_block (block_at (previous_blocks, i), "tool_use") && ag_json_string (block_at (previous_blocks, i), "id"))
-      g_hash_table_add (calls, (gpointer) ag_json_string (block_at (previous_blocks, i), "id"));
+    if (is_block (object_at (previous_blocks, i), "tool_use") && ag_json_string (object_at (previous_blocks, i), "id"))
+      g_hash_table_add (calls, (gpointer) ag_json_string (object_at (previous_blocks, i), "id"));
   for (guint i = 0; i < json_array_get_length (blocks); i++)
     {
-      JsonObject *block = block_at (blocks, i);
+      JsonObject *block = object_at (blocks, i);
       const char *id = is_block (block, "tool_result") ? ag_json_string (block, "tool_use_id") : NULL;
       g_autoptr(GString) text = NULL;
       g_autofree char *kept_id = NULL;
@@ -300,7 +293,7 @@ count_unreplayable_thinking (JsonArray *blocks, AgModelFamily family)
 
   for (guint i = 0; i < json_array_get_length (blocks); i++)
     {
-      JsonObject *block = block_at (blocks, i);
+      JsonObject *block = object_at (blocks, i);
       const char *carried = is_block (block, "thinking") ? ag_json_string (block, "signature")
                             : is_block (block, "redacted_thinking") ? ag_json_string (block, "data") : NULL;
       AgModelFamily issued_for;
@@ -323,7 +316,7 @@ ag_history_repair (JsonArray *messages, AgModelFamily family, gboolean thinking,
 
   for (guint i = 0; i < json_array_get_length (messages); i++)
     {
-      JsonObject *message = message_at (messages, i);
+      JsonObject *message = object_at (messages, i);
       JsonArray *blocks;
       guint next;
 
@@ -333,7 +326,7 @@ ag_history_repair (JsonArray *messages, AgModelFamily family, gboolean thinking,
       if (blocks != NULL && has_role (message, "assistant"))
         {
           next = next_turn (messages, i);
-          rename_duplicates (blocks, next != G_MAXUINT ? message_at (messages, next) : NULL, seen, repairs);
+          rename_duplicates (blocks, next != G_MAXUINT ? object_at (messages, next) : NULL, seen, repairs);
           answer_interrupted (messages, i, blocks, repairs);
           if (thinking)
             unreplayable += count_unreplayable_thinking (blocks, family);

@@ -49,25 +49,6 @@ ag_mock_history_remember (GHashTable *issued, const char *model, GPtrArray *chun
     }
 }
 
-static JsonNode *
-error_body (const char *message)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "error");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_int_value (b, 400);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, message);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, "INVALID_ARGUMENT");
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
 /* Claude's own refusal travels as a JSON string inside Google's message, with Vertex's request id. */
 static JsonNode *
 claude_error (const char *message)
@@ -91,7 +72,7 @@ claude_error (const char *message)
   json_builder_end_object (b);
   inner = json_builder_get_root (b);
   text = json_to_string (inner, FALSE);
-  return error_body (text);
+  return ag_mock_error_body (400, text);
 }
 
 typedef struct {
@@ -163,7 +144,7 @@ check_signatures (History *h)
                                                           "block", i, j);
               return claude_error (message);
             }
-          return error_body ("Corrupted thought signature.");
+          return ag_mock_error_body (400, "Corrupted thought signature.");
         }
     }
   return NULL;
@@ -212,7 +193,7 @@ check_gemini_call_signatures (History *h)
                                      "`default_api:%s` , position %u. Please refer to "
                                      "https://ai.google.dev/gemini-api/docs/thought-signatures for more details.",
                                      ag_mock_json_string (call, "name") ?: "", i + 1);
-          return error_body (message);
+          return ag_mock_error_body (400, message);
         }
     }
   return NULL;
@@ -275,8 +256,8 @@ check_pairing (History *h)
 
           collect (parts_of (h, i + 1), "functionResponse", next_answers);
           if (!is_claude (h->model) && next_answers->len != calls->len)
-            return error_body ("Please ensure that the number of function response parts is equal to the number of "
-                               "function call parts of the function call turn.");
+            return ag_mock_error_body (400, "Please ensure that the number of function response parts is equal to "
+                                            "the number of function call parts of the function call turn.");
           for (guint k = 0; is_claude (h->model) && k < calls->len; k++)
             if (!contains (next_answers, calls->pdata[k]))
               g_string_append_printf (missing, "%s%s", missing->len > 0 ? ", " : "", (char *) calls->pdata[k]);
@@ -290,8 +271,8 @@ check_pairing (History *h)
             }
         }
       if (answers->len > 0 && !is_claude (h->model) && previous_calls->len == 0)
-        return error_body ("Please ensure that function response turn comes immediately after a function call "
-                           "turn.");
+        return ag_mock_error_body (400, "Please ensure that function response turn comes immediately after a "
+                                        "function call turn.");
       for (guint k = 0; is_claude (h->model) && k < answers->len; k++)
         if (!contains (previous_calls, answers->pdata[k]))
           {
@@ -329,7 +310,7 @@ ag_mock_history_check (JsonObject *envelope, GHashTable *issued, gint64 window, 
         }
       message = g_strdup_printf ("The input token count (%" G_GINT64_FORMAT ") exceeds the maximum number of tokens "
                                  "allowed (%" G_GINT64_FORMAT ").", tokens, window);
-      return error_body (message);
+      return ag_mock_error_body (400, message);
     }
   if (h.contents == NULL)
     return NULL;

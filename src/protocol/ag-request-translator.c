@@ -5,6 +5,7 @@
 
 #include "ag-content-translator.h"
 #include "ag-history-repair.h"
+#include "ag-json.h"
 #include "ag-request-fields.h"
 #include "ag-schema-cleaner.h"
 
@@ -405,6 +406,44 @@ ag_translated_request_free (AgTranslatedRequest *self)
   g_free (self);
 }
 
+static JsonObject *
+text_turn (const char *role, const char *text)
+{
+  JsonObject *turn = json_object_new ();
+  JsonArray *parts = json_array_new ();
+  JsonObject *part = json_object_new ();
+
+  json_object_set_string_member (part, "text", text);
+  json_array_add_object_element (parts, part);
+  json_object_set_string_member (turn, "role", role);
+  json_object_set_array_member (turn, "parts", parts);
+  return turn;
+}
+
+/* Claude under thinking refuses a tool loop whose calling turn does not start with signed thinking (it was dropped:
+ * another family's, or from before the signature carrier). The loop is closed with a short model turn and a user
+ * turn, as antigravity-claude-proxy does, so the results are kept and the next answer starts a fresh turn. */
+static void
+close_unsigned_tool_loop (JsonArray *contents, GString *repairs)
+{
+  guint n = json_array_get_length (contents);
+  JsonObject *last = n >= 2 ? json_array_get_object_element (contents, n - 1) : NULL;
+  JsonObject *calling = n >= 2 ? json_array_get_object_element (contents, n - 2) : NULL;
+  JsonArray *last_parts = last != NULL ? ag_json_array (last, "parts") : NULL;
+  JsonArray *calling_parts = calling != NULL ? ag_json_array (calling, "parts") : NULL;
+  gboolean answers = FALSE;
+
+  for (guint i = 0; last_parts != NULL && i < json_array_get_length (last_parts); i++)
+    answers |= ag_json_object (json_array_get_object_element (last_parts, i), "functionResponse") != NULL;
+  if (!answers || g_strcmp0 (ag_json_string (calling, "role"), "model") != 0 || calling_parts == NULL ||
+      (json_array_get_length (calling_parts) > 0 &&
+       ag_json_bool (json_array_get_object_element (calling_parts, 0), "thought", FALSE)))
+    return;
+  json_array_add_object_element (contents, text_turn ("model", "[The tool results above are in.]"));
+  json_array_add_object_element (contents, text_turn ("user", "Continue."));
+  g_string_append_printf (repairs, "%stool-loop-closed", repairs->len > 0 ? " " : "");
+}
+
 AgTranslatedRequest *
 ag_request_translate (const AgClientRequest  *client_request,
                       const AgTranslateOptions *options,
@@ -473,6 +512,8 @@ ag_request_translate (const AgClientRequest  *client_request,
       ag_field_set_error (error, "messages", "must contain at least one user or assistant message with content");
       return NULL;
     }
+  if (options->family == AG_MODEL_FAMILY_CLAUDE && budget > 0)
+    close_unsigned_tool_loop (contents, repairs);
   if (!add_tool_config (body, options, function_tools, names, staged, error) ||
       !add_generation_config (body, options, max_output, budget, staged, error))
     return NULL;

@@ -2,7 +2,9 @@
 /* Histories upstream would refuse, mended by ag-cl before they go (ag-history-repair.h), each with the exact
  * contents upstream received: a call interrupted before its result, a result whose call was compacted away, an id
  * used twice; and the one repaired retry when upstream still refuses (a signature it never issued), recorded in the
- * request log. The mock refuses each of these histories as Google does, so without the repair the request fails. */
+ * request log; and a Claude tool loop under thinking whose thinking was dropped (not ag-cl's signature), closed so
+ * Claude takes it. The mock refuses each of these histories as Google does, so without the repair the request fails.
+ */
 #include "ag-test.h"
 
 #include <string.h>
@@ -36,6 +38,10 @@ static const RecoveryCase cases[] = {
     "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":4096,\"tools\":[{\"name\":\"Bash\",\"description\":\"Runs a command.\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\"}},\"required\":[\"command\"]}}],\"messages\":[{\"role\":\"user\",\"content\":\"go\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"Bash\",\"input\":{\"command\":\"ls\"}}]},{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t1\",\"content\":\"a\"}]},{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"Bash\",\"input\":{\"command\":\"ls\"}}]},{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t1\",\"content\":\"b\"}]}]}",
     "[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Bash\",\"args\":{\"command\":\"ls\"},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Bash\",\"id\":\"t1\",\"response\":{\"result\":\"a\"}}}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Bash\",\"args\":{\"command\":\"ls\"},\"id\":\"t1_dup2\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Bash\",\"id\":\"t1_dup2\",\"response\":{\"result\":\"b\"}}}]}]",
     "duplicate:t1", 1 },
+  { "unsigned-tool-loop-claude",
+    "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":4096,\"tools\":[{\"name\":\"Bash\",\"description\":\"Runs a command.\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\"}},\"required\":[\"command\"]}}],\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2048},\"messages\":[{\"role\":\"user\",\"content\":\"go\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":\"hmm\",\"signature\":\"EqQDCkYIBxgCKkAnthropicsOwnSignatureNotFromAgCl0123456789abcdefghijklmnopqrstuvwxyz\"},{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"Bash\",\"input\":{\"command\":\"ls\"}}]},{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t1\",\"content\":\"a.txt\"}]}]}",
+    "[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Bash\",\"args\":{\"command\":\"ls\"},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Bash\",\"id\":\"t1\",\"response\":{\"result\":\"a.txt\"}}}]},{\"role\":\"model\",\"parts\":[{\"text\":\"[The tool results above are in.]\"}]},{\"role\":\"user\",\"parts\":[{\"text\":\"Continue.\"}]}]",
+    "thinking-dropped:1 tool-loop-closed", 1 },
   { "refused-thinking-signature-claude",
     "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":4096,\"tools\":[{\"name\":\"Bash\",\"description\":\"Runs a command.\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\"}},\"required\":[\"command\"]}}],\"messages\":[{\"role\":\"user\",\"content\":\"go\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\",\"thinking\":\"hmm\",\"signature\":\"agcl1c.EqQDCkYIBxgCKkNotIssuedByGoogle0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP\"},{\"type\":\"text\",\"text\":\"hi\"}]},{\"role\":\"user\",\"content\":\"more\"}],\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2048}}",
     "[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"text\":\"hi\"}]},{\"role\":\"user\",\"parts\":[{\"text\":\"more\"}]}]",

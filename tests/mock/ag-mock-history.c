@@ -286,6 +286,43 @@ check_pairing (History *h)
   return NULL;
 }
 
+static gboolean
+is_thought (JsonArray *parts, guint j)
+{
+  JsonNode *node = json_array_get_element (parts, j);
+
+  return JSON_NODE_HOLDS_OBJECT (node) && ag_mock_json_bool (json_node_get_object (node), "thought", FALSE);
+}
+
+/* Claude with thinking on, in a tool loop (the request ends on results): the model turn that made the calls must
+ * start with its (signed) thinking. */
+static JsonNode *
+check_claude_tool_loop_thinking (History *h, JsonObject *envelope)
+{
+  JsonObject *generation = ag_mock_json_object (ag_mock_json_object (envelope, "request"), "generationConfig");
+  guint n = json_array_get_length (h->contents);
+  JsonArray *last = n > 0 ? parts_of (h, n - 1) : NULL;
+  g_autoptr(GPtrArray) answers = g_ptr_array_new ();
+  JsonArray *turn;
+  g_autofree char *message = NULL;
+
+  if (ag_mock_json_object (generation, "thinkingConfig") == NULL &&
+      ag_mock_json_object (generation, "thinking_config") == NULL)
+    return NULL;
+  collect (last, "functionResponse", answers);
+  if (answers->len == 0 || n < 2 || !is_role (h, n - 2, "model"))
+    return NULL;
+  turn = parts_of (h, n - 2);
+  if (turn != NULL && json_array_get_length (turn) > 0 && is_thought (turn, 0))
+    return NULL;
+  message = g_strdup_printf ("messages.%u.content.0.type: Expected `thinking` or `redacted_thinking`, but found "
+                             "`tool_use`. When `thinking` is enabled, a final `assistant` message must start with a "
+                             "thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). "
+                             "We recommend you include thinking blocks from previous turns. To avoid this "
+                             "requirement, disable `thinking`.", n - 2);
+  return claude_error (message);
+}
+
 JsonNode *
 ag_mock_history_check (JsonObject *envelope, GHashTable *issued, gint64 window, gsize body_len, guint *status)
 {
@@ -318,5 +355,7 @@ ag_mock_history_check (JsonObject *envelope, GHashTable *issued, gint64 window, 
     return refusal;
   if (!is_claude (h.model) && (refusal = check_gemini_call_signatures (&h)) != NULL)
     return refusal;
-  return check_pairing (&h);
+  if ((refusal = check_pairing (&h)) != NULL)
+    return refusal;
+  return is_claude (h.model) ? check_claude_tool_loop_thinking (&h, envelope) : NULL;
 }

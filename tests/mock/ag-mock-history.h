@@ -2,7 +2,8 @@
 /* ag-mock-history.h — what Google refuses in a conversation's history, checked the way it checks it
  * (docs/upstream-cloudcode.md#history-google-refuses): thought signatures it did not issue for the model's family,
  * a Gemini function call without its signature in the current turn, a call not answered in the next turn (or an
- * answer to no call), and an input longer than the model's window. Pure JSON, no I/O. */
+ * answer to no call), a Claude tool loop under thinking whose calling turn does not start with thinking, and an
+ * input longer than the model's window. Pure JSON, no I/O. */
 #pragma once
 
 #include <json-glib/json-glib.h>

@@ -521,6 +521,43 @@ test_deep_tool_input (void)
   g_assert_nonnull (result);
 }
 
+/* What the translation mended is reported with it; dropping signatures (the retry after upstream refused the
+ * history) replays no thinking and puts the sentinel on Gemini calls. */
+static void
+test_repairs_reported (void)
+{
+  static const char body[] =
+    "{\"model\":\"m\",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2048},\"messages\":["
+    "{\"role\":\"user\",\"content\":\"go\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\","
+    "\"thinking\":\"t\",\"signature\":\"agcl1g." SIG_CLAUDE "\"},{\"type\":\"tool_use\",\"id\":"
+    "\"t1_agsig1_0" SIG_CLAUDE "\",\"name\":\"Bash\",\"input\":{}}]},{\"role\":\"user\",\"content\":\"stop\"}]}";
+  const struct { gboolean drop; const char *repairs; const char *model_parts; } cases[] = {
+    { FALSE, "interrupted:t1_agsig1_0" SIG_CLAUDE,
+      "[{\"text\":\"t\",\"thought\":true,\"thoughtSignature\":\"" SIG_CLAUDE "\"},{\"functionCall\":{\"name\":"
+      "\"Bash\",\"args\":{}},\"thoughtSignature\":\"" SIG_CLAUDE "\"}]" },
+    { TRUE, "interrupted:t1_agsig1_0" SIG_CLAUDE " signatures-dropped",
+      "[{\"functionCall\":{\"name\":\"Bash\",\"args\":{}},\"thoughtSignature\":"
+      "\"skip_thought_signature_validator\"}]" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) parsed = ag_test_parse_json_text (body);
+      AgTranslateOptions options = options_for ("gemini-3-flash", TRUE);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AgTranslatedRequest) result = NULL;
+      JsonArray *contents;
+
+      options.drop_signatures = cases[i].drop;
+      result = translate_body (json_node_get_object (parsed), &options, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (result->repairs, ==, cases[i].repairs);
+      contents = json_node_get_array (request_member (result, "contents"));
+      ag_test_assert_json_text (json_object_get_member (json_array_get_object_element (contents, 1), "parts"),
+                                cases[i].model_parts);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -541,5 +578,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/request-translator/session-id", test_session_id);
   g_test_add_func ("/request-translator/hostile-mutations", test_hostile_mutations);
   g_test_add_func ("/request-translator/deep-tool-input", test_deep_tool_input);
+  g_test_add_func ("/request-translator/repairs-reported", test_repairs_reported);
   return g_test_run ();
 }

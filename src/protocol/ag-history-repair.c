@@ -305,6 +305,22 @@ count_unreplayable_thinking (JsonArray *blocks, AgModelFamily family)
   return n;
 }
 
+gboolean
+ag_history_calling_turn_lost_thinking (JsonArray *messages, AgModelFamily family, gboolean drop_all)
+{
+  guint n = json_array_get_length (messages);
+  JsonObject *last = n >= 2 ? object_at (messages, n - 1) : NULL;
+  JsonObject *calling = n >= 2 ? object_at (messages, n - 2) : NULL;
+  JsonArray *blocks = has_role (calling, "assistant") ? array_content (calling) : NULL;
+  guint thinking = 0;
+
+  if (!has_role (last, "user") || blocks == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (blocks); i++)
+    thinking += is_block (object_at (blocks, i), "thinking") || is_block (object_at (blocks, i), "redacted_thinking");
+  return thinking > 0 && (drop_all || count_unreplayable_thinking (blocks, family) == thinking);
+}
+
 void
 ag_history_repair (JsonArray *messages, AgModelFamily family, gboolean thinking, GString *repairs)
 {

@@ -19,4 +19,8 @@ G_BEGIN_DECLS
  * ("thinking-dropped:N"). */
 void ag_history_repair (JsonArray *messages, AgModelFamily family, gboolean thinking, GString *repairs);
 
+/* Whether the assistant message that made the calls the last message answers had thinking, and none of it can be
+ * replayed to @family (all when @drop_all): Claude under thinking refuses such a tool loop. */
+gboolean ag_history_calling_turn_lost_thinking (JsonArray *messages, AgModelFamily family, gboolean drop_all);
+
 G_END_DECLS

@@ -420,9 +420,9 @@ text_turn (const char *role, const char *text)
   return turn;
 }
 
-/* Claude under thinking refuses a tool loop whose calling turn does not start with signed thinking (it was dropped:
- * another family's, or from before the signature carrier). The loop is closed with a short model turn and a user
- * turn, as antigravity-claude-proxy does, so the results are kept and the next answer starts a fresh turn. */
+/* Claude under thinking refuses a tool loop whose calling turn had thinking that cannot go back (another family's,
+ * from before the signature carrier, or dropped for the retry). The loop is closed with a short model turn and a
+ * user turn, as antigravity-claude-proxy does, so the results are kept and the next answer starts a fresh turn. */
 static void
 close_unsigned_tool_loop (JsonArray *contents, GString *repairs)
 {
@@ -512,7 +512,8 @@ ag_request_translate (const AgClientRequest  *client_request,
       ag_field_set_error (error, "messages", "must contain at least one user or assistant message with content");
       return NULL;
     }
-  if (options->family == AG_MODEL_FAMILY_CLAUDE && budget > 0)
+  if (options->family == AG_MODEL_FAMILY_CLAUDE && budget > 0 &&
+      ag_history_calling_turn_lost_thinking (messages, options->family, options->drop_signatures))
     close_unsigned_tool_loop (contents, repairs);
   if (!add_tool_config (body, options, function_tools, names, staged, error) ||
       !add_generation_config (body, options, max_output, budget, staged, error))

@@ -279,9 +279,9 @@ static const Exchange exchanges[] = {
   { "history-claude-duplicate-call-id", NULL, NULL, STREAM_PATH, NULL,
     "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]}]}}",
     ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"messages.3.content.0: `tool_use` ids must be unique\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}" },
-  { "history-claude-tool-loop-without-thinking", NULL, NULL, STREAM_PATH, NULL,
+  { "history-claude-tool-loop-never-thought", NULL, NULL, STREAM_PATH, NULL,
     "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]}],\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true,\"thinkingBudget\":2048}}}}",
-    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`.\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}" },
+    ISSUED, 200, NULL },
   { "history-claude-tool-loop-thinking-off", NULL, NULL, STREAM_PATH, NULL,
     "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]}]}}",
     ISSUED, 200, NULL },
@@ -1336,6 +1336,24 @@ test_program (void)
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }
 
+/* Claude under thinking: a call the mock made after thinking, sent back without that thinking in front of it (a
+ * client or proxy stripped it), is refused in Anthropic's words. */
+static void
+test_stripped_thinking (Fixture *f, gconstpointer data)
+{
+  const Exchange made = { "made-after-thinking", "{\"generate\":[{\"respond\":{\"thinking\":\"I will read it.\",\"function_call\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}}]}", NULL, STREAM_PATH, NULL,
+                          "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]}],\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true,\"thinkingBudget\":2048}}}}",
+                          ISSUED, 200, NULL, NULL, NULL };
+  const Exchange stripped = { "stripped", NULL, NULL, STREAM_PATH, NULL,
+                              "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]}],\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true,\"thinkingBudget\":2048}}}}",
+                              ISSUED, 400,
+                              "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`.\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}",
+                              NULL, NULL };
+
+  test_exchange (f, &made);
+  test_exchange (f, &stripped);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1353,6 +1371,7 @@ main (int argc, char **argv)
   ADD ("stream-claude-tool-use", test_stream_claude_tool_use);
   ADD ("unary-and-array-stream", test_unary_and_array_stream);
   ADD ("scripted-chunks-exact", test_scripted_chunks_exact);
+  ADD ("stripped-thinking", test_stripped_thinking);
   ADD ("rules", test_rules);
   ADD ("error-presets", test_error_presets);
   ADD ("faults", test_faults);

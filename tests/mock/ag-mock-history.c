@@ -27,9 +27,15 @@ ag_mock_history_issued_new (void)
   return issued;
 }
 
+/* A call the mock made after thinking is remembered as "thought-call:<id>": Claude under thinking then wants that
+ * thinking back in front of it. */
+#define THOUGHT_CALL "thought-call:"
+
 void
 ag_mock_history_remember (GHashTable *issued, const char *model, GPtrArray *chunks)
 {
+  gboolean thought = FALSE;  /* thinking comes before the calls it leads to */
+
   for (guint c = 0; c < chunks->len; c++)
     {
       JsonNode *chunk = chunks->pdata[c];
@@ -41,10 +47,15 @@ ag_mock_history_remember (GHashTable *issued, const char *model, GPtrArray *chun
 
       for (guint i = 0; parts != NULL && i < json_array_get_length (parts); i++)
         {
-          const char *signature = ag_mock_json_string (json_array_get_object_element (parts, i), "thoughtSignature");
+          JsonObject *part = json_array_get_object_element (parts, i);
+          const char *signature = ag_mock_json_string (part, "thoughtSignature");
+          const char *call_id = ag_mock_json_string (ag_mock_json_object (part, "functionCall"), "id");
 
+          thought |= ag_mock_json_bool (part, "thought", FALSE);
           if (signature != NULL && *signature != '\0')
             g_hash_table_replace (issued, g_strdup (signature), (gpointer) family_of (model));
+          if (thought && call_id != NULL)
+            g_hash_table_replace (issued, g_strconcat (THOUGHT_CALL, call_id, NULL), (gpointer) family_of (model));
         }
     }
 }
@@ -287,6 +298,22 @@ check_pairing (History *h)
 }
 
 static gboolean
+made_after_thinking (History *h, JsonArray *turn)
+{
+  g_autoptr(GPtrArray) calls = g_ptr_array_new ();
+
+  collect (turn, "functionCall", calls);
+  for (guint k = 0; k < calls->len; k++)
+    {
+      g_autofree char *key = g_strconcat (THOUGHT_CALL, (const char *) calls->pdata[k], NULL);
+
+      if (g_hash_table_contains (h->issued, key))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
 is_thought (JsonArray *parts, guint j)
 {
   JsonNode *node = json_array_get_element (parts, j);
@@ -295,7 +322,7 @@ is_thought (JsonArray *parts, guint j)
 }
 
 /* Claude with thinking on, in a tool loop (the request ends on results): the model turn that made the calls must
- * start with its (signed) thinking. */
+ * start with its signed thinking, when it had thinking (a turn the model answered without thinking is taken). */
 static JsonNode *
 check_claude_tool_loop_thinking (History *h, JsonObject *envelope)
 {
@@ -313,7 +340,7 @@ check_claude_tool_loop_thinking (History *h, JsonObject *envelope)
   if (answers->len == 0 || n < 2 || !is_role (h, n - 2, "model"))
     return NULL;
   turn = parts_of (h, n - 2);
-  if (turn != NULL && json_array_get_length (turn) > 0 && is_thought (turn, 0))
+  if (turn == NULL || (json_array_get_length (turn) > 0 && is_thought (turn, 0)) || !made_after_thinking (h, turn))
     return NULL;
   message = g_strdup_printf ("messages.%u.content.0.type: Expected `thinking` or `redacted_thinking`, but found "
                              "`tool_use`. When `thinking` is enabled, a final `assistant` message must start with a "

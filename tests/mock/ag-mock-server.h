@@ -30,7 +30,8 @@
  * `thinking` block" inside Google's message, as Vertex wraps it), a Gemini functionCall without a signature in the
  * current turn ("Function call is missing a thought_signature …"; "skip_thought_signature_validator" is accepted),
  * a call not answered by the next content or an answer to no call (Claude's tool_use/tool_result messages, Gemini's
- * "Please ensure that …"), and an input of more than the model's maxTokens, counted as ceil(body bytes / 4)
+ * "Please ensure that …"), a Claude tool-use id used twice, a Claude tool loop under thinking whose calling turn lost
+ * the thinking the mock made it with ("Expected `thinking` or `redacted_thinking`, but found `tool_use`…"), and an input of more than the model's maxTokens, counted as ceil(body bytes / 4)
  * ("prompt is too long: N tokens > M maximum" / "The input token count (N) exceeds …"). Issued signatures are the
  * AG_MOCK_* defaults and every one the mock has sent; they survive reset.
  *

@@ -11,7 +11,6 @@ G_BEGIN_DECLS
 /* protocol */
 typedef struct _AgClientRequest     AgClientRequest;
 typedef struct _AgMessageCollector  AgMessageCollector;
-typedef struct _AgSignatureCache    AgSignatureCache;
 typedef struct _AgSseParser         AgSseParser;
 typedef struct _AgStreamTranslator  AgStreamTranslator;
 typedef struct _AgToolNames         AgToolNames;

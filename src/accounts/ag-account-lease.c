@@ -43,6 +43,7 @@ struct _AgAccountLease
   guint              empty_retries;
   char              *sent_version;      /* the client version announced with the current token */
   gboolean           retried_for_version;
+  gboolean           history_retried;    /* Google refused the history once; the retry is under way */
   AgLeaseAnswer      answer;
 
   GTask             *task;              /* the acquire in progress */
@@ -202,6 +203,7 @@ failure_reason (AgUpstreamFailure kind)
     case AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED: return "validation_required";
     case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED: return "account_disabled";
     case AG_UPSTREAM_FAILURE_BAD_REQUEST: return "bad_request";
+    case AG_UPSTREAM_FAILURE_HISTORY: return "history";
     case AG_UPSTREAM_FAILURE_NOT_FOUND: return "not_found";
     case AG_UPSTREAM_FAILURE_SERVER: return "server_error";
     case AG_UPSTREAM_FAILURE_CLIENT_OUTDATED: return "client_outdated";
@@ -635,6 +637,16 @@ ag_account_lease_failed (AgAccountLease *self, AgGoogleError *error)
       self->answer.no_retry = FALSE;
       self->answer.client_outdated = TRUE;
       return FALSE;
+    case AG_UPSTREAM_FAILURE_HISTORY:
+      /* Nothing to do with the account: the same one gets the history once more, repaired harder by the caller
+       * (ag_account_lease_get_history_retry); a second refusal is the answer. */
+      if (!self->history_retried)
+        {
+          self->history_retried = TRUE;
+          return TRUE;
+        }
+      answer_google_error (self, error);
+      return FALSE;
     case AG_UPSTREAM_FAILURE_SERVER:
       /* Every endpoint already failed for this account; another account may be served by a healthier backend. */
       give_up_on_account (self);
@@ -657,6 +669,13 @@ ag_account_lease_unreachable (AgAccountLease *self, const GError *error)
 
   add_attempt (self, "network", 0, 0);
   set_answer (self, 502, "api_error", g_strdup_printf ("cannot reach Cloud Code: %s", error->message));
+}
+
+gboolean
+ag_account_lease_get_history_retry (AgAccountLease *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT_LEASE (self), FALSE);
+  return self->history_retried;
 }
 
 gboolean

@@ -74,6 +74,9 @@ gboolean        ag_account_lease_get_gemini_cli (AgAccountLease *self);
 void            ag_account_lease_succeeded (AgAccountLease *self);
 /* Google refused (takes @error). TRUE: acquire again; FALSE: the answer is final (get_answer). */
 gboolean        ag_account_lease_failed (AgAccountLease *self, AgGoogleError *error);
+/* TRUE once Google refused the request's history and failed granted the one retry: the caller sends the history
+ * again without what upstream may have refused (signatures), and a second refusal is final. */
+gboolean        ag_account_lease_get_history_retry (AgAccountLease *self);
 /* Google could not be reached at all. Always final. */
 void            ag_account_lease_unreachable (AgAccountLease *self, const GError *error);
 /* Whether an empty answer may still be asked for again (without counting it). */

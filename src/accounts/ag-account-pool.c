@@ -605,6 +605,17 @@ ag_account_pool_clear_limits (AgAccountPool *self, const char *model)
   return TRUE;
 }
 
+void
+ag_account_pool_restore_limits (AgAccountPool *self, GPtrArray *limits)
+{
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < limits->len; i++)
+    changed |= ag_rate_limits_restore (self->limits, limits->pdata[i]);
+  if (changed)
+    g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
 gint64
 ag_account_pool_get_remaining_ms (AgAccountPool *self, AgAccount *account, const char *model)
 {

@@ -81,6 +81,9 @@ void           ag_account_pool_invalidate (AgAccountPool *self, AgAccount *accou
                                            const char *reason, const char *validation_url);
 /* Optimistic reset: forgets every rest for @model (NULL: all models). TRUE when one was in force. */
 gboolean       ag_account_pool_clear_limits (AgAccountPool *self, const char *model);
+/* Takes over rests recorded before a restart (AgRateLimit; see ag_rate_limits_restore); emits "changed" when one
+ * was taken. */
+void           ag_account_pool_restore_limits (AgAccountPool *self, GPtrArray *limits);
 /* How long @account must still rest for @model, in ms (0: usable as far as limits go). */
 gint64         ag_account_pool_get_remaining_ms (AgAccountPool *self, AgAccount *account, const char *model);
 /* The rests in force, earliest end first: AgRateLimit entries (for "rate limited until HH:MM"). */

@@ -176,6 +176,25 @@ ag_rate_limits_record_failure (AgRateLimits *self, const char *account, const ch
 }
 
 gboolean
+ag_rate_limits_restore (AgRateLimits *self, const AgRateLimit *limit)
+{
+  g_autofree char *key = rest_key (limit->account, limit->model);
+  Rest *rest = g_hash_table_lookup (self->rests, key);
+
+  if (!kind_rests (limit->kind) || (rest != NULL && rest->until_ms >= limit->until_ms))
+    return FALSE;
+  if (rest == NULL)
+    {
+      rest = g_new0 (Rest, 1);
+      g_hash_table_insert (self->rests, g_steal_pointer (&key), rest);
+    }
+  rest->kind = limit->kind;
+  rest->until_ms = limit->until_ms;
+  rest->failures = MAX (limit->failures, 1);
+  return TRUE;
+}
+
+gboolean
 ag_rate_limits_record_success (AgRateLimits *self, const char *account, const char *model)
 {
   g_autofree char *key = rest_key (account, model);

@@ -52,6 +52,9 @@ gint64        ag_rate_limits_remaining (AgRateLimits *self, const char *account,
 /* Forgets every rest of @model (NULL: of every model), keeping the failure counts (optimistic reset).
  * TRUE when a rest was in force. */
 gboolean      ag_rate_limits_clear_model (AgRateLimits *self, const char *model, gint64 now_ms);
+/* Takes over a rest recorded earlier (by this or another instance, before a restart), unless the one in force
+ * ends later or @limit's kind does not rest an account. TRUE when it was taken. */
+gboolean      ag_rate_limits_restore (AgRateLimits *self, const AgRateLimit *limit);
 /* Forgets everything about @account (removed from the pool). */
 void          ag_rate_limits_forget_account (AgRateLimits *self, const char *account);
 /* The rests still in force at @now_ms, earliest end first: a new array of AgRateLimit. */

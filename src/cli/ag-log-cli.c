@@ -113,6 +113,8 @@ ag_log_cli_format_attempts (const AgRequestRecord *record)
           g_string_append_printf (text, " after %s", wait);
         }
     }
+  if (record->repairs != NULL)
+    g_string_append_printf (text, "%srepaired: %s", text->len > 0 ? ", " : "", record->repairs);
   return g_string_free (text, FALSE);
 }
 

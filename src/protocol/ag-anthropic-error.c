@@ -137,6 +137,7 @@ ag_anthropic_error_from_google (const AgGoogleError *error, const char **error_t
       *message = g_strdup_printf ("Google refused the account used by ag-cl: %s", google);
       break;
     case AG_UPSTREAM_FAILURE_BAD_REQUEST:
+    case AG_UPSTREAM_FAILURE_HISTORY:
       status = 400;
       /* Claude Code recognises "Prompt is too long" and offers to compact; Gemini words it differently. */
       *message = is_context_overflow (google) ? g_strdup_printf ("Prompt is too long: %s", google) : g_strdup (google);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ag-request-fields.h"
+#include "ag-signature-carrier.h"
 
 #define BILLING_HEADER_PREFIX "x-anthropic-billing-header:"
 /* functionResponse name when no earlier tool_use has the id (the same marker opencode-antigravity-auth uses). */
@@ -116,7 +117,8 @@ add_tool_use (ContentState *state, JsonObject *block, const char *path, JsonArra
   const char *name = NULL;
   JsonObject *input = NULL;
   const char *safe_name;
-  const char *signature = NULL;
+  g_autofree char *upstream_id = NULL;
+  g_autofree char *signature = NULL;
   JsonObject *call;
   JsonObject *part;
 
@@ -125,6 +127,9 @@ add_tool_use (ContentState *state, JsonObject *block, const char *path, JsonArra
       !ag_field_object (block, path, "input", FALSE, &input, error))
     return FALSE;
 
+  upstream_id = ag_signature_carrier_unwrap_tool_id (id, &signature);
+  if (options->drop_signatures)
+    g_clear_pointer (&signature, g_free);
   safe_name = ag_tool_names_to_upstream (options->tool_names, name);
   g_hash_table_replace (state->tool_names_by_id, g_strdup (id), (gpointer) safe_name);
 
@@ -136,16 +141,14 @@ add_tool_use (ContentState *state, JsonObject *block, const char *path, JsonArra
     json_object_set_object_member (call, "args", json_object_new ());
   /* Claude needs the ids to pair calls with results; for Gemini antigravity-claude-proxy leaves them out. */
   if (options->family == AG_MODEL_FAMILY_CLAUDE)
-    json_object_set_string_member (call, "id", id);
+    json_object_set_string_member (call, "id", upstream_id);
 
   part = json_object_new ();
   json_object_set_object_member (part, "functionCall", call);
-  if (options->signatures != NULL)
-    signature = ag_signature_cache_lookup_tool (options->signatures, id);
-  if (signature == NULL && options->family == AG_MODEL_FAMILY_GEMINI)
-    signature = AG_SKIP_SIGNATURE_SENTINEL;
-  if (signature != NULL)
-    json_object_set_string_member (part, "thoughtSignature", signature);
+  /* Only Gemini signs function calls; Claude's signature is on its thinking. */
+  if (options->family == AG_MODEL_FAMILY_GEMINI)
+    json_object_set_string_member (part, "thoughtSignature",
+                                   signature != NULL ? signature : AG_SKIP_SIGNATURE_SENTINEL);
   json_array_add_object_element (parts, part);
   return TRUE;
 }
@@ -211,27 +214,27 @@ add_tool_result (ContentState *state, JsonObject *block, const char *path, JsonA
   function_response = json_object_new ();
   json_object_set_string_member (function_response, "name", name != NULL ? name : UNKNOWN_FUNCTION_NAME);
   if (state->options->family == AG_MODEL_FAMILY_CLAUDE)
-    json_object_set_string_member (function_response, "id", tool_use_id);
+    {
+      g_autofree char *carried_signature = NULL;
+      g_autofree char *upstream_id = ag_signature_carrier_unwrap_tool_id (tool_use_id, &carried_signature);
+
+      json_object_set_string_member (function_response, "id", upstream_id);
+    }
   json_object_set_object_member (function_response, "response", response);
   add_wrapped_part (parts, "functionResponse", function_response);
   return TRUE;
 }
 
-/* A signature may be replayed when it is real (long enough) and, when ag-cl saw it produced, by this family:
- * a foreign or placeholder signature makes upstream reject the whole request (docs/upstream-cloudcode.md#signatures).
- * */
-static gboolean
-signature_is_replayable (const AgContentOptions *options, const char *signature, gboolean must_be_known)
+/* Google's signature inside @carried when ag-cl issued it for this family, else NULL: a foreign or placeholder
+ * signature, or one of the other family, makes upstream reject the whole request
+ * (docs/upstream-cloudcode.md#signatures). */
+static const char *
+replayable_signature (const AgContentOptions *options, const char *carried)
 {
   AgModelFamily family;
-  gboolean known;
+  const char *signature = ag_signature_carrier_unwrap_thinking (carried, &family);
 
-  if (signature == NULL || strlen (signature) < AG_SIGNATURE_MIN_LENGTH)
-    return FALSE;
-  known = options->signatures != NULL && ag_signature_cache_lookup_thinking (options->signatures, signature, &family);
-  if (known)
-    return family == options->family;
-  return !must_be_known;
+  return signature != NULL && family == options->family && !options->drop_signatures ? signature : NULL;
 }
 
 static void
@@ -251,27 +254,31 @@ static gboolean
 add_thinking (ContentState *state, JsonObject *block, const char *path, JsonArray *parts, GError **error)
 {
   const char *thinking = NULL;
-  const char *signature = NULL;
+  const char *carried = NULL;
+  const char *signature;
 
   if (!ag_field_string (block, path, "thinking", TRUE, &thinking, error) ||
-      !ag_field_string (block, path, "signature", FALSE, &signature, error))
+      !ag_field_string (block, path, "signature", FALSE, &carried, error))
     return FALSE;
-  if (state->options->thinking && signature_is_replayable (state->options, signature, FALSE))
+  signature = replayable_signature (state->options, carried);
+  if (state->options->thinking && signature != NULL)
     add_thought_part (parts, thinking, signature);
   return TRUE;
 }
 
-/* Cloud Code never produces redacted thinking, so its data is only replayed when ag-cl knows it as a signature
- * of this family; anything else came from another backend and would be refused. */
+/* Cloud Code never produces redacted thinking, so its data is only replayed when it is a signature ag-cl issued
+ * for this family; anything else came from another backend and would be refused. */
 static gboolean
 add_redacted_thinking (ContentState *state, JsonObject *block, const char *path, JsonArray *parts, GError **error)
 {
   const char *data = NULL;
+  const char *signature;
 
   if (!ag_field_string (block, path, "data", TRUE, &data, error))
     return FALSE;
-  if (state->options->thinking && signature_is_replayable (state->options, data, TRUE))
-    add_thought_part (parts, "", data);
+  signature = replayable_signature (state->options, data);
+  if (state->options->thinking && signature != NULL)
+    add_thought_part (parts, "", signature);
   return TRUE;
 }
 

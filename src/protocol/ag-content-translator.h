@@ -6,7 +6,6 @@
 #include <json-glib/json-glib.h>
 #include "ag-model-family.h"
 #include "ag-tool-names.h"
-#include "ag-signature-cache.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +17,7 @@ typedef struct {
   AgModelFamily     family;
   gboolean          thinking;     /* thinking is enabled upstream, so signed thinking history is replayed */
   AgToolNames      *tool_names;
-  AgSignatureCache *signatures;   /* nullable */
+  gboolean          drop_signatures;  /* replay no thinking and no carried call signature */
 } AgContentOptions;
 
 /* Validates and translates @messages (path "messages" in errors). Messages with role "system" are not contents:

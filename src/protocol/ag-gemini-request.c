@@ -16,7 +16,7 @@
 #include "ag-request-fields.h"
 #include "ag-schema-cleaner.h"
 #include "ag-session-id.h"
-#include "ag-signature-cache.h"
+#include "ag-signature-carrier.h"
 
 gboolean
 ag_gemini_path_parse (const char *path, char **model, char **action)

@@ -389,6 +389,11 @@ static const char *const capacity_phrases[] = {
 static const char *const quota_phrases[] = {
   "quota_exhausted", "quota exhausted", "quota reached", "quota exceeded", "daily limit", NULL,
 };
+/* What Claude (inside Google's message) and Gemini say about a history they refuse
+ * (docs/upstream-cloudcode.md#history-google-refuses). */
+static const char *const history_phrases[] = {
+  "tool_result", "tool_use", "signature", "function response", "function call turn", NULL,
+};
 static const char *const rate_phrases[] = {
   "per minute", "rate limit", "rate_limit", "too many requests", "throttl", NULL,
 };
@@ -513,7 +518,7 @@ classify (AgGoogleError *self)
              ? AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED
              : AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED;
   if (code == 400)
-    return AG_UPSTREAM_FAILURE_BAD_REQUEST;
+    return contains_any (text, history_phrases) ? AG_UPSTREAM_FAILURE_HISTORY : AG_UPSTREAM_FAILURE_BAD_REQUEST;
   if (code == 404)
     return AG_UPSTREAM_FAILURE_NOT_FOUND;
   if (code == 408 || (code >= 500 && code <= 599))

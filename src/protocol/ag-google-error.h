@@ -16,6 +16,8 @@ typedef enum {
   AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED, /* 403 with a URL the user must visit */
   AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED,    /* 403 permission denied / account disabled */
   AG_UPSTREAM_FAILURE_BAD_REQUEST,         /* 400: the request itself is wrong, do not retry */
+  AG_UPSTREAM_FAILURE_HISTORY,             /* 400 about the conversation's history (tool calls and results not
+                                            * paired, a thought signature refused): worth one repaired retry */
   AG_UPSTREAM_FAILURE_NOT_FOUND,           /* 404: endpoint or model unknown here, try the next endpoint */
   AG_UPSTREAM_FAILURE_SERVER,              /* 408, 5xx: transient, try the next endpoint */
   AG_UPSTREAM_FAILURE_CLIENT_OUTDATED,     /* "This version of Antigravity is no longer supported": the client

@@ -324,6 +324,21 @@ read_messages (JsonObject *body, JsonArray *out, GError **error)
         }
       if (!ok)
         return FALSE;
+      /* Parallel calls are answered by one "tool" message each; in the Messages shape every result of a turn's
+       * calls belongs to the one user message after it (the history repair reads a second one as results whose
+       * calls are gone). So messages of one role in a row become one. */
+      if (!g_str_equal (anthropic_role, "system") && json_array_get_length (out) > 0 &&
+          g_strcmp0 (ag_json_string (json_array_get_object_element (out, json_array_get_length (out) - 1), "role"),
+                     anthropic_role) == 0)
+        {
+          JsonArray *previous = ag_json_array (json_array_get_object_element (out, json_array_get_length (out) - 1),
+                                               "content");
+
+          for (guint j = 0; previous != NULL && j < json_array_get_length (blocks); j++)
+            json_array_add_element (previous, json_node_copy (json_array_get_element (blocks, j)));
+          if (previous != NULL)
+            continue;
+        }
       translated = json_object_new ();
       json_object_set_string_member (translated, "role", anthropic_role);
       json_object_set_array_member (translated, "content", g_steal_pointer (&blocks));

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "ag-content-translator.h"
+#include "ag-history-repair.h"
+#include "ag-json.h"
 #include "ag-request-fields.h"
 #include "ag-schema-cleaner.h"
 #include "ag-session-id.h"
@@ -417,7 +419,46 @@ ag_translated_request_free (AgTranslatedRequest *self)
   g_clear_pointer (&self->tool_names, ag_tool_names_unref);
   g_free (self->client_model);
   g_strfreev (self->freeform_tools);
+  g_free (self->repairs);
   g_free (self);
+}
+
+static JsonObject *
+text_turn (const char *role, const char *text)
+{
+  JsonObject *turn = json_object_new ();
+  JsonArray *parts = json_array_new ();
+  JsonObject *part = json_object_new ();
+
+  json_object_set_string_member (part, "text", text);
+  json_array_add_object_element (parts, part);
+  json_object_set_string_member (turn, "role", role);
+  json_object_set_array_member (turn, "parts", parts);
+  return turn;
+}
+
+/* Claude under thinking refuses a tool loop whose calling turn had thinking that cannot go back (another family's,
+ * from before the signature carrier, or dropped for the retry). The loop is closed with a short model turn and a
+ * user turn, as antigravity-claude-proxy does, so the results are kept and the next answer starts a fresh turn. */
+static void
+close_unsigned_tool_loop (JsonArray *contents, GString *repairs)
+{
+  guint n = json_array_get_length (contents);
+  JsonObject *last = n >= 2 ? json_array_get_object_element (contents, n - 1) : NULL;
+  JsonObject *calling = n >= 2 ? json_array_get_object_element (contents, n - 2) : NULL;
+  JsonArray *last_parts = last != NULL ? ag_json_array (last, "parts") : NULL;
+  JsonArray *calling_parts = calling != NULL ? ag_json_array (calling, "parts") : NULL;
+  gboolean answers = FALSE;
+
+  for (guint i = 0; last_parts != NULL && i < json_array_get_length (last_parts); i++)
+    answers |= ag_json_object (json_array_get_object_element (last_parts, i), "functionResponse") != NULL;
+  if (!answers || g_strcmp0 (ag_json_string (calling, "role"), "model") != 0 || calling_parts == NULL ||
+      (json_array_get_length (calling_parts) > 0 &&
+       ag_json_bool (json_array_get_object_element (calling_parts, 0), "thought", FALSE)))
+    return;
+  json_array_add_object_element (contents, text_turn ("model", "[The tool results above are in.]"));
+  json_array_add_object_element (contents, text_turn ("user", "Continue."));
+  g_string_append_printf (repairs, "%stool-loop-closed", repairs->len > 0 ? " " : "");
 }
 
 AgTranslatedRequest *
@@ -433,6 +474,7 @@ ag_request_translate (const AgClientRequest  *client_request,
   g_autoptr(JsonArray) contents = NULL;
   g_autoptr(GString) first_user_text = g_string_new (NULL);
   g_autofree char *session_id = NULL;
+  g_autoptr(GString) repairs = g_string_new (NULL);
   AgContentOptions content_options;
   AgTranslatedRequest *result;
   JsonObject *body;
@@ -470,11 +512,14 @@ ag_request_translate (const AgClientRequest  *client_request,
   /* Tools first, so their declared names win the name map over names only seen in history. */
   add_tools (function_tools, options, names, staged);
 
+  ag_history_repair (messages, options->family, budget > 0 && !options->drop_signatures, repairs);
+  if (options->drop_signatures)
+    g_string_append_printf (repairs, "%ssignatures-dropped", repairs->len > 0 ? " " : "");
   content_options = (AgContentOptions) {
     .family = options->family,
     .thinking = budget > 0,
     .tool_names = names,
-    .signatures = options->signatures,
+    .drop_signatures = options->drop_signatures,
   };
   contents = ag_contents_translate (messages, &content_options, system_texts, first_user_text, error);
   if (contents == NULL)
@@ -484,6 +529,9 @@ ag_request_translate (const AgClientRequest  *client_request,
       ag_field_set_error (error, "messages", "must contain at least one user or assistant message with content");
       return NULL;
     }
+  if (options->family == AG_MODEL_FAMILY_CLAUDE && budget > 0 &&
+      ag_history_calling_turn_lost_thinking (messages, options->family, options->drop_signatures))
+    close_unsigned_tool_loop (contents, repairs);
   if (!add_tool_config (body, options, function_tools, names, staged, error) ||
       !add_generation_config (body, options, max_output, budget, staged, error))
     return NULL;
@@ -510,5 +558,6 @@ ag_request_translate (const AgClientRequest  *client_request,
   result->client_model = g_strdup (client_request->model);
   result->include_usage = client_request->include_usage;
   result->freeform_tools = g_strdupv (client_request->freeform_tools);
+  result->repairs = repairs->len > 0 ? g_string_free (g_steal_pointer (&repairs), FALSE) : NULL;
   return result;
 }

@@ -7,7 +7,6 @@
 #include "ag-client-request.h"
 #include "ag-model-family.h"
 #include "ag-tool-names.h"
-#include "ag-signature-cache.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +24,8 @@ typedef struct {
   gint64            max_output_cap;      /* the model's output limit from the catalogue; 0 = family default */
   const char       *session_id;          /* stable per client session; NULL = derive from the first user message */
   AgThinkingKeys    thinking_keys;
-  AgSignatureCache *signatures;          /* nullable */
+  gboolean          drop_signatures;     /* upstream refused the history once: no thinking and no carried call
+                                          * signature goes back (Gemini calls get the sentinel) */
 } AgTranslateOptions;
 
 typedef struct {
@@ -36,6 +36,7 @@ typedef struct {
   char        *client_model;   /* the model name as the client sent it, echoed in responses */
   gboolean     include_usage;  /* from AgClientRequest, for the back translator */
   char       **freeform_tools; /* from AgClientRequest, for the back translator; nullable */
+  char        *repairs;        /* what ag_history_repair mended (and "signatures-dropped"), or NULL */
 } AgTranslatedRequest;
 
 /* Validates the rest of @request's body and translates it. Errors are AG_PROTOCOL_ERROR_INVALID_REQUEST

@@ -11,6 +11,7 @@
 #include "ag-json-writer.h"
 #include "ag-message-collector.h"
 #include "ag-protocol-error.h"
+#include "ag-signature-carrier.h"
 
 #include <string.h>
 
@@ -38,7 +39,6 @@ struct _AgStreamTranslator {
   char                *client_model;
   AgModelFamily        family;
   AgToolNames         *tool_names;
-  AgSignatureCache    *signatures;
 
   char       message_id[4 + RANDOM_ID_CHARS + 1];
   gboolean   received;   /* a response chunk arrived */
@@ -55,6 +55,7 @@ struct _AgStreamTranslator {
 
   gint64   prompt_tokens, cached_tokens, candidates_tokens, thoughts_tokens, total_tokens;
   double   usage_scale;
+  gint64   compact_at;
   gboolean have_candidates, have_thoughts, have_total;
 };
 
@@ -82,8 +83,8 @@ translator_new (const AgStreamOptions *options, Output output)
   self->client_model = g_strdup (options->client_model != NULL ? options->client_model : "");
   self->family = options->family;
   self->tool_names = options->tool_names != NULL ? ag_tool_names_ref (options->tool_names) : NULL;
-  self->signatures = options->signatures != NULL ? g_object_ref (options->signatures) : NULL;
   self->usage_scale = options->usage_scale;
+  self->compact_at = options->compact_at;
   random_id (self->message_id, "msg_");
   return self;
 }
@@ -125,7 +126,6 @@ ag_stream_translator_free (AgStreamTranslator *self)
     return;
   g_free (self->client_model);
   g_clear_pointer (&self->tool_names, ag_tool_names_unref);
-  g_clear_object (&self->signatures);
   g_free (self->thinking_signature);
   g_free (self->gemini_tool_signature);
   g_clear_pointer (&self->collector, ag_message_collector_free);
@@ -170,10 +170,18 @@ scaled (AgStreamTranslator *self, gint64 tokens)
 static void
 event_usage (AgStreamTranslator *self, gint64 output)
 {
+  gint64 input = scaled (self, input_tokens (self));
+  gint64 cached = scaled (self, self->cached_tokens);
+
+  /* Claude Code assumes 1M for some models and 200k for others whatever upstream takes: near upstream's limit it
+   * is told its own window is full, so it compacts now rather than after upstream refused (when even the
+   * compaction request no longer fits). */
+  if (self->compact_at > 0 && self->prompt_tokens >= self->compact_at && input + cached < AG_CLIENT_LARGEST_WINDOW)
+    input = AG_CLIENT_LARGEST_WINDOW - cached;
   ag_event_writer_open (&self->writer, "usage");
-  ag_event_writer_int (&self->writer, "input_tokens", scaled (self, input_tokens (self)));
+  ag_event_writer_int (&self->writer, "input_tokens", input);
   ag_event_writer_int (&self->writer, "output_tokens", output);
-  ag_event_writer_int (&self->writer, "cache_read_input_tokens", scaled (self, self->cached_tokens));
+  ag_event_writer_int (&self->writer, "cache_read_input_tokens", cached);
   ag_event_writer_int (&self->writer, "cache_creation_input_tokens", 0);
   ag_event_writer_close (&self->writer);
 }
@@ -248,9 +256,9 @@ close_block (AgStreamTranslator *self)
     return;
   if (self->open == OPEN_THINKING && self->thinking_signature != NULL)
     {
-      emit_delta (self, self->open_index, "signature_delta", "signature", self->thinking_signature);
-      if (self->signatures != NULL)
-        ag_signature_cache_put_thinking (self->signatures, self->thinking_signature, self->family);
+      g_autofree char *carried = ag_signature_carrier_wrap_thinking (self->thinking_signature, self->family);
+
+      emit_delta (self, self->open_index, "signature_delta", "signature", carried);
       g_clear_pointer (&self->thinking_signature, g_free);
     }
   emit_block_stop (self, self->open_index);
@@ -294,7 +302,7 @@ handle_function_call (AgStreamTranslator *self, JsonObject *call, const char *si
   JsonNode *args = json_object_get_member (call, "args");
   const char *tool_signature = signature;
   char generated_id[6 + RANDOM_ID_CHARS + 1];
-  const char *id;
+  g_autofree char *id = NULL;
   g_autofree char *args_json = NULL;
 
   /* A signature riding on the call while thinking is still open signs that thinking (Claude puts it here). */
@@ -302,13 +310,17 @@ handle_function_call (AgStreamTranslator *self, JsonObject *call, const char *si
     set_string (&self->thinking_signature, signature);
   close_block (self);
 
-  if (upstream_id != NULL && *upstream_id != '\0')
-    id = upstream_id;
-  else
+  if (upstream_id == NULL || *upstream_id == '\0')
     {
       random_id (generated_id, "toolu_");
-      id = generated_id;
+      upstream_id = generated_id;
     }
+  /* Gemini signs the first call of a turn, sometimes on the part before it; parallel calls after it carry none.
+   * The signature rides on the id, the one field of a tool_use the client sends back as it was. */
+  if (tool_signature == NULL && self->family == AG_MODEL_FAMILY_GEMINI)
+    tool_signature = self->gemini_tool_signature;
+  id = self->family == AG_MODEL_FAMILY_GEMINI ? ag_signature_carrier_wrap_tool_id (upstream_id, tool_signature)
+                                              : g_strdup (upstream_id);
   if (name == NULL)
     name = "";
   if (self->tool_names != NULL)
@@ -325,11 +337,6 @@ handle_function_call (AgStreamTranslator *self, JsonObject *call, const char *si
   emit_block_stop (self, self->next_index);
   self->next_index++;
 
-  /* Gemini signs the first call of a turn, sometimes on the part before it; parallel calls after it carry none. */
-  if (tool_signature == NULL && self->family == AG_MODEL_FAMILY_GEMINI)
-    tool_signature = self->gemini_tool_signature;
-  if (tool_signature != NULL && self->signatures != NULL)
-    ag_signature_cache_put_tool (self->signatures, id, tool_signature);
   g_clear_pointer (&self->gemini_tool_signature, g_free);
 
   self->saw_tool_use = TRUE;

@@ -8,7 +8,6 @@
 #include "ag-back-translator.h"
 #include "ag-model-family.h"
 #include "ag-tool-names.h"
-#include "ag-signature-cache.h"
 
 G_BEGIN_DECLS
 
@@ -24,11 +23,19 @@ typedef struct {
   const char       *client_model;  /* echoed as message.model */
   AgModelFamily     family;
   AgToolNames      *tool_names;    /* nullable; maps upstream tool names back */
-  AgSignatureCache *signatures;    /* nullable; receives tool_use-id → signature and thinking signatures */
   double            usage_scale;   /* factor on reported input/cache-read tokens; 0 or 1 = report them as they are */
   gboolean          include_usage; /* OpenAI Chat: the client asked for a usage chunk at the end of the stream */
   const char *const *freeform_tools; /* OpenAI Responses: tools whose calls are custom_tool_call items; nullable */
+  gint64            compact_at;    /* prompt tokens from which the client is told its context is full, so that it
+                                    * compacts while a compaction still fits upstream; 0 = never */
 } AgStreamOptions;
+
+/* The largest context window Claude Code assumes (its 1M models): reported as the context in use from
+ * AgStreamOptions.compact_at on, it makes the client compact whatever window it assumes. */
+#define AG_CLIENT_LARGEST_WINDOW 1000000
+/* Where compact_at sits in the upstream window: the tokens left must hold one more turn and the compaction request
+ * (docs/client-formats.md#context-window). */
+#define AG_COMPACT_AT_PERCENT 80
 
 /* Each event as a JsonNode to @func; nothing goes to the back-translator output. */
 AgStreamTranslator *ag_stream_translator_new (const AgStreamOptions *options,

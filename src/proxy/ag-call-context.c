@@ -5,7 +5,6 @@
 #include "ag-history-store.h"
 #include "ag-model-catalogue.h"
 #include "ag-oauth-client.h"
-#include "ag-signature-cache.h"
 #include "ag-version-check.h"
 
 typedef struct {
@@ -26,7 +25,7 @@ shared_new (void)
 
 AgCallContext *
 ag_call_context_new (AgCloudcodeClient *cloudcode, AgOAuthClient *oauth, AgAccountPool *pool,
-                     AgModelCatalogue *catalogue, AgSignatureCache *signatures)
+                     AgModelCatalogue *catalogue)
 {
   AgCallContext *self = shared_new ();
 
@@ -34,7 +33,6 @@ ag_call_context_new (AgCloudcodeClient *cloudcode, AgOAuthClient *oauth, AgAccou
   self->oauth = g_object_ref (oauth);
   self->pool = g_object_ref (pool);
   self->catalogue = g_object_ref (catalogue);
-  self->signatures = g_object_ref (signatures);
   self->keepalive_ms = 15000;
   self->stream_idle_timeout_ms = 300000;
   self->thinking_keys = AG_THINKING_KEYS_CAMEL;
@@ -51,7 +49,6 @@ ag_call_context_copy (const AgCallContext *self)
   g_object_ref (copy->oauth);
   g_object_ref (copy->pool);
   g_object_ref (copy->catalogue);
-  g_object_ref (copy->signatures);
   if (copy->history != NULL)
     g_object_ref (copy->history);
   if (copy->version_check != NULL)
@@ -77,7 +74,6 @@ ag_call_context_unref (AgCallContext *self)
   g_object_unref (self->oauth);
   g_object_unref (self->pool);
   g_object_unref (self->catalogue);
-  g_object_unref (self->signatures);
   g_clear_object (&self->history);
   g_clear_object (&self->version_check);
   g_free (shared);

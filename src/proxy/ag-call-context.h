@@ -15,7 +15,6 @@ struct _AgCallContext {
   AgOAuthClient     *oauth;
   AgAccountPool     *pool;
   AgModelCatalogue  *catalogue;
-  AgSignatureCache  *signatures;
   AgHistoryStore    *history;                 /* nullable: no request log */
   AgVersionCheck    *version_check;           /* nullable: asked to look again when Google refuses the version */
   guint              keepalive_ms;            /* silence on a client stream after which a ping is sent */
@@ -32,8 +31,7 @@ GType          ag_call_context_get_type (void);
 AgCallContext *ag_call_context_new (AgCloudcodeClient *cloudcode,
                                     AgOAuthClient     *oauth,
                                     AgAccountPool     *pool,
-                                    AgModelCatalogue  *catalogue,
-                                    AgSignatureCache  *signatures);
+                                    AgModelCatalogue  *catalogue);
 /* A new context equal to @self, to change before anyone else sees it. */
 AgCallContext *ag_call_context_copy (const AgCallContext *self);
 AgCallContext *ag_call_context_ref (AgCallContext *self);

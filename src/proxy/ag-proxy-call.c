@@ -7,7 +7,6 @@
 #include "ag-history-store.h"
 #include "ag-model-catalogue.h"
 #include "ag-proxy-reply.h"
-#include "ag-signature-cache.h"
 #include "ag-stream-decoder.h"
 #include "ag-upstream-reader.h"
 
@@ -26,6 +25,9 @@ struct _AgProxyCall {
   char                *client_model;
   AgResolvedModel      model;
   AgTranslatedRequest *translated;
+  JsonObject          *body;                /* the client's body, translated again for a history retry */
+  char                *repairs;             /* what was mended in the history (ag_history_repair), or NULL */
+  gboolean             history_retranslated;
   char                *session_id;          /* the client's session: keeps its requests on one account */
   AgAccountLease      *lease;               /* which account serves, and what each failure means */
   AgRequestRecord     *record;              /* the request log's entry, its attempts filled as they happen */
@@ -61,6 +63,8 @@ ag_proxy_call_finalize (GObject *object)
   g_free (self->client_model);
   ag_resolved_model_clear (&self->model);
   g_clear_pointer (&self->translated, ag_translated_request_free);
+  g_clear_pointer (&self->body, json_object_unref);
+  g_free (self->repairs);
   g_free (self->session_id);
   g_clear_object (&self->lease);
   g_clear_pointer (&self->record, ag_request_record_free);
@@ -122,6 +126,7 @@ record_request (AgProxyCall *self, guint status, gint64 input, gint64 output, gi
   record->input_tokens = input;
   record->output_tokens = output;
   record->cache_read_tokens = cached;
+  record->repairs = g_strdup (self->repairs);
   ag_history_store_add_request (store, g_steal_pointer (&self->record));
 }
 
@@ -152,10 +157,11 @@ complete (AgProxyCall *self, guint status)
     ag_back_translator_get_usage (back_translator (self), &input, &output, &cached);
   attempts = ag_request_record_describe_attempts (self->record);
   g_message ("POST %s %s → %s via %s: %u in %" G_GINT64_FORMAT " ms, %" G_GINT64_FORMAT " in (%"
-             G_GINT64_FORMAT " cached), %" G_GINT64_FORMAT " out%s",
+             G_GINT64_FORMAT " cached), %" G_GINT64_FORMAT " out%s%s%s",
              self->surface->path, self->client_model, pool_model != NULL ? pool_model : "-",
              account != NULL ? ag_account_get_email (account) : "-", status,
-             (g_get_monotonic_time () - self->started_at) / 1000, input, cached, output, attempts);
+             (g_get_monotonic_time () - self->started_at) / 1000, input, cached, output, attempts,
+             self->repairs != NULL ? "; repaired: " : "", self->repairs != NULL ? self->repairs : "");
   record_request (self, status, input, output, cached);
   g_object_unref (self);
 }
@@ -283,6 +289,63 @@ keepalive_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* ── translating ───────────────────────────────────────────────────────────────────────────────────────────── */
+
+static AgTranslatedRequest *
+translate (AgProxyCall *self, const AgClientRequest *request, gboolean drop_signatures, GError **error)
+{
+  AgTranslateOptions options = { 0 };
+  AgTranslatedRequest *translated;
+
+  options.upstream_model = self->model.upstream_model;
+  options.family = self->model.family;
+  options.supports_thinking = self->model.supports_thinking;
+  options.max_output_cap = self->model.max_output_tokens;
+  options.session_id = self->session_id;
+  options.thinking_keys = self->context->thinking_keys;
+  options.drop_signatures = drop_signatures;
+  translated = self->surface->translate (request, &options, error);
+  if (translated != NULL && translated->repairs != NULL)
+    {
+      g_autofree char *before = g_steal_pointer (&self->repairs);
+
+      self->repairs = before != NULL ? g_strconcat (before, " ", translated->repairs, NULL)
+                                     : g_strdup (translated->repairs);
+    }
+  return translated;
+}
+
+static void drop_upstream_answer (AgProxyCall *self);
+
+/* Google refused the history and the lease granted its one retry: the same request again without what upstream may
+ * have refused. FALSE (the client answered) when the body no longer translates. */
+static gboolean
+repair_if_asked (AgProxyCall *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AgClientRequest) request = NULL;
+  AgTranslatedRequest *translated = NULL;
+
+  if (!ag_account_lease_get_history_retry (self->lease) || self->history_retranslated)
+    return TRUE;
+  self->history_retranslated = TRUE;
+  request = self->surface->read_request (self->body, soup_server_message_get_request_headers (self->msg),
+                                         g_uri_get_path (soup_server_message_get_uri (self->msg)), &error);
+  if (request != NULL)
+    translated = translate (self, request, TRUE, &error);
+  if (translated == NULL)
+    {
+      reply_error (self, 400, "invalid_request_error", error->message);
+      return FALSE;
+    }
+  g_message ("upstream refused the history of %s; sending it once more without signatures",
+             self->session_id != NULL ? self->session_id : "a request");
+  ag_translated_request_free (self->translated);
+  self->translated = translated;
+  drop_upstream_answer (self);
+  return TRUE;
+}
+
 /* ── the upstream answer ───────────────────────────────────────────────────────────────────────────────────── */
 
 static void acquire (AgProxyCall *self);
@@ -297,10 +360,10 @@ create_decoder (AgProxyCall *self)
   options.client_model = self->client_model;
   options.family = self->model.family;
   options.tool_names = self->translated->tool_names;
-  options.signatures = self->context->signatures;
   options.usage_scale = ag_call_context_usage_scale (self->context, self->model.context_tokens);
   options.include_usage = self->translated->include_usage;
   options.freeform_tools = (const char *const *) self->translated->freeform_tools;
+  options.compact_at = self->model.context_tokens * AG_COMPACT_AT_PERCENT / 100;
   self->decoder = ag_stream_decoder_new (self->surface->new_back_translator (&options, is_streaming (self)));
 }
 
@@ -334,10 +397,10 @@ upstream_ended (AgProxyCall *self)
        * failure of the request. */
       error = ag_stream_decoder_steal_error (self->decoder);
       drop_upstream_answer (self);
-      if (ag_account_lease_failed (self->lease, g_steal_pointer (&error)))
-        acquire (self);
-      else
+      if (!ag_account_lease_failed (self->lease, g_steal_pointer (&error)))
         reply_lease_answer (self);
+      else if (repair_if_asked (self))
+        acquire (self);
       return;
     case AG_STREAM_STATE_FAILED_AFTER_CONTENT:
       write_output (self);
@@ -407,10 +470,10 @@ stream_opened (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (stream == NULL)
     {
-      if (ag_account_lease_failed (self->lease, g_steal_pointer (&google_error)))
-        acquire (self);
-      else
+      if (!ag_account_lease_failed (self->lease, g_steal_pointer (&google_error)))
         reply_lease_answer (self);
+      else if (repair_if_asked (self))
+        acquire (self);
       return;
     }
   ag_account_lease_succeeded (self->lease);
@@ -527,7 +590,6 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
 {
   AgProxyCall *self = g_object_new (AG_TYPE_PROXY_CALL, NULL);
   g_autoptr(GError) error = NULL;
-  AgTranslateOptions options = { 0 };
   AgLeaseOptions lease = { .purpose = AG_LEASE_GENERATE };
 
   self->context = ag_call_context_ref (context);
@@ -536,6 +598,7 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
   self->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_client_disconnected), self);
   self->client_model = g_strdup (request->model);
   self->session_id = g_strdup (request->session_id);
+  self->body = json_object_ref (request->body);
   if (!ag_model_catalogue_resolve (context->catalogue, route_model != NULL ? route_model : request->model,
                                    &self->model, &error))
     {
@@ -543,14 +606,7 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
       return;
     }
 
-  options.upstream_model = self->model.upstream_model;
-  options.family = self->model.family;
-  options.supports_thinking = self->model.supports_thinking;
-  options.max_output_cap = self->model.max_output_tokens;
-  options.session_id = self->session_id;
-  options.thinking_keys = context->thinking_keys;
-  options.signatures = context->signatures;
-  self->translated = surface->translate (request, &options, &error);
+  self->translated = translate (self, request, FALSE, &error);
   if (self->translated == NULL)
     {
       reply_error (self, 400, "invalid_request_error", error->message);

@@ -101,12 +101,11 @@ AgProxyServer *
 ag_proxy_server_new (AgCloudcodeClient *cloudcode,
                      AgOAuthClient     *oauth,
                      AgAccountPool     *pool,
-                     AgModelCatalogue  *catalogue,
-                     AgSignatureCache  *signatures)
+                     AgModelCatalogue  *catalogue)
 {
   AgProxyServer *self = g_object_new (AG_TYPE_PROXY_SERVER, NULL);
 
-  self->context = ag_call_context_new (cloudcode, oauth, pool, catalogue, signatures);
+  self->context = ag_call_context_new (cloudcode, oauth, pool, catalogue);
   return self;
 }
 

@@ -20,8 +20,7 @@ G_DECLARE_FINAL_TYPE (AgProxyServer, ag_proxy_server, AG, PROXY_SERVER, GObject)
 AgProxyServer     *ag_proxy_server_new (AgCloudcodeClient *cloudcode,
                                         AgOAuthClient     *oauth,
                                         AgAccountPool     *pool,
-                                        AgModelCatalogue  *catalogue,
-                                        AgSignatureCache  *signatures);
+                                        AgModelCatalogue  *catalogue);
 /* Starts listening on @address:@port (0 = a free port, see get_port). */
 gboolean           ag_proxy_server_listen (AgProxyServer *self, const char *address, guint port, GError **error);
 void               ag_proxy_server_stop (AgProxyServer *self);

@@ -3,8 +3,8 @@
 #include "ag-proxy-preferences.h"
 #include "ag-proxy-unary.h"
 #include "ag-heap-trim.h"
+#include "ag-limit-keeper.h"
 #include "ag-version-check.h"
-#include "ag-signature-cache.h"
 
 struct _AgProxyService {
   GObject            parent_instance;
@@ -20,6 +20,7 @@ struct _AgProxyService {
   AgProxyPreferences *preferences;
   AgLocalApiKey      *api_key;
   AgHistoryStore     *history;
+  AgLimitKeeper      *limit_keeper;
   AgQuotaPoller      *poller;
   AgVersionCheck     *version_check;
 
@@ -49,6 +50,7 @@ ag_proxy_service_dispose (GObject *object)
   g_clear_object (&self->version_check);
   g_clear_object (&self->poller);
   g_clear_object (&self->registry);
+  g_clear_object (&self->limit_keeper);
   g_clear_object (&self->api_key);
   g_clear_object (&self->preferences);
   g_clear_object (&self->server);
@@ -156,13 +158,14 @@ on_quota_polled (AgQuotaPoller *poller, AgAccount *account, const GError *error,
   ag_heap_trim_when_idle ();
 }
 
-/* The request log and quota history (SQLite) and the quota poller that feeds the pool. */
+/* The request log, quota history and rests (SQLite) and the quota poller that feeds the pool. */
 static void
 wire_history (AgProxyService *self)
 {
   self->history = ag_history_store_new (NULL);
   g_signal_connect (self->history, "failed", G_CALLBACK (on_history_failed), NULL);
   ag_proxy_server_set_history (self->server, self->history);
+  self->limit_keeper = ag_limit_keeper_new (self->history, self->pool);
   self->poller = ag_quota_poller_new (self->pool, self->cloudcode, self->oauth);
   ag_history_store_follow_quota (self->history, self->poller);
   g_signal_connect_object (self->pool, "rate-limited", G_CALLBACK (on_rate_limited), self, 0);
@@ -255,7 +258,6 @@ AgProxyService *
 ag_proxy_service_new (GSettings *settings, GError **error)
 {
   g_autoptr(AgProxyService) self = g_object_new (AG_TYPE_PROXY_SERVICE, NULL);
-  g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
 
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;
   self->config = ag_cloudcode_config_new_from_env ();
@@ -263,7 +265,7 @@ ag_proxy_service_new (GSettings *settings, GError **error)
   self->oauth = ag_oauth_client_new (self->config, ag_cloudcode_client_get_session (self->cloudcode));
   self->pool = ag_account_pool_new ();
   self->catalogue = ag_model_catalogue_new ();
-  self->server = ag_proxy_server_new (self->cloudcode, self->oauth, self->pool, self->catalogue, signatures);
+  self->server = ag_proxy_server_new (self->cloudcode, self->oauth, self->pool, self->catalogue);
   self->preferences = ag_proxy_preferences_new (self->settings, self->pool, self->catalogue, self->server, error);
   if (self->preferences == NULL)
     return NULL;

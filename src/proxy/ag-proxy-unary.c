@@ -246,7 +246,6 @@ ag_proxy_unary_count_tokens (AgCallContext *context, SoupServerMessage *msg, con
   options.family = model.family;
   options.supports_thinking = model.supports_thinking;
   options.max_output_cap = model.max_output_tokens;
-  options.signatures = context->signatures;
   translated = surface->translate (request, &options, &error);
   if (translated == NULL)
     {

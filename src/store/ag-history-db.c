@@ -37,22 +37,39 @@ static const char schema_v2[] =
   "ALTER TABLE requests ADD COLUMN detail TEXT;"
   "PRAGMA user_version = 2;";
 
+/* v3: rests of accounts in force, so they survive a restart; shared by every ag-cl on the data directory. */
+static const char schema_v3[] =
+  "CREATE TABLE limits ("
+  "  account TEXT NOT NULL, model TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  until_ms INTEGER NOT NULL,"
+  "  failures INTEGER NOT NULL,"
+  "  PRIMARY KEY (account, model));"
+  "PRAGMA user_version = 3;";
+
+/* v4: what ag-cl mended in a request's history before it went upstream (ag-history-repair.h). */
+static const char schema_v4[] =
+  "ALTER TABLE requests ADD COLUMN repairs TEXT;"
+  "PRAGMA user_version = 4;";
+
 static const char * const migrations[] = {
   schema_v1,
   schema_v2,
+  schema_v3,
+  schema_v4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AG_HISTORY_DB_SCHEMA_VERSION);
 
 static const char insert_request_sql[] =
   "INSERT INTO requests (time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status,"
-  " ttfb_ms, total_ms, input_tokens, output_tokens, cache_read_tokens, detail)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+  " ttfb_ms, total_ms, input_tokens, output_tokens, cache_read_tokens, detail, repairs)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 static const char insert_quota_sql[] =
   "INSERT INTO quota_samples (time_ms, account, model, remaining, reset_ms) VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char query_requests_sql[] =
   "SELECT id, time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status, ttfb_ms,"
-  " total_ms, input_tokens, output_tokens, cache_read_tokens, detail"
+  " total_ms, input_tokens, output_tokens, cache_read_tokens, detail, repairs"
   " FROM (SELECT * FROM requests WHERE time_ms >= ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id";
 static const char query_quota_sql[] =
   "SELECT time_ms, account, model, remaining, reset_ms FROM quota_samples"
@@ -65,6 +82,17 @@ static const char query_usage_sql[] =
   " (SELECT COUNT(*) FROM json_each(requests.attempts) WHERE json_extract(value, '$.account') IS NOT NULL),"
   " ttfb_ms, input_tokens, output_tokens, cache_read_tokens"
   " FROM requests WHERE time_ms >= ?1 AND time_ms < ?2";
+
+/* The later end wins: two instances that both met a limit keep the longer rest. */
+static const char upsert_limit_sql[] =
+  "INSERT INTO limits (account, model, kind, until_ms, failures) VALUES (?1, ?2, ?3, ?4, ?5)"
+  " ON CONFLICT (account, model) DO UPDATE SET kind = excluded.kind, until_ms = excluded.until_ms,"
+  " failures = excluded.failures WHERE excluded.until_ms >= limits.until_ms";
+/* A rest that ended early here goes, unless another instance has since recorded a later one. */
+static const char delete_limit_sql[] =
+  "DELETE FROM limits WHERE account = ?1 AND model = ?2 AND until_ms <= ?3";
+static const char query_limits_sql[] =
+  "SELECT account, model, kind, until_ms, failures FROM limits WHERE until_ms > ?1 ORDER BY until_ms";
 
 struct _AgHistoryDb
 {
@@ -269,6 +297,7 @@ ag_history_db_insert_request (AgHistoryDb *self, AgRequestRecord *record, GError
   sqlite3_bind_int64 (statement, 13, record->output_tokens);
   sqlite3_bind_int64 (statement, 14, record->cache_read_tokens);
   bind_text (statement, 15, record->detail);
+  bind_text (statement, 16, record->repairs);
   if (!step_insert (self->db, statement, error))
     return FALSE;
   record->id = sqlite3_last_insert_rowid (self->db);
@@ -356,6 +385,7 @@ read_request (sqlite3_stmt *statement)
   record->output_tokens = sqlite3_column_int64 (statement, 13);
   record->cache_read_tokens = sqlite3_column_int64 (statement, 14);
   record->detail = column_strdup (statement, 15);
+  record->repairs = column_strdup (statement, 16);
   return g_steal_pointer (&record);
 }
 
@@ -456,4 +486,115 @@ ag_history_db_query_usage (AgHistoryDb *self, const gint64 *edges, guint n_edges
     return NULL;
   ag_usage_report_finish (report);
   return g_steal_pointer (&report);
+}
+
+/* The kinds of failure that rest an account, by the names stored in the limits table. */
+static const struct {
+  AgUpstreamFailure kind;
+  const char       *name;
+} limit_kinds[] = {
+  { AG_UPSTREAM_FAILURE_RATE_LIMIT, "rate_limit" },
+  { AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, "quota_exhausted" },
+  { AG_UPSTREAM_FAILURE_CAPACITY, "capacity" },
+};
+
+static const char *
+limit_kind_name (AgUpstreamFailure kind)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (limit_kinds); i++)
+    if (limit_kinds[i].kind == kind)
+      return limit_kinds[i].name;
+  return NULL;
+}
+
+static gboolean
+step_statement (AgHistoryDb *self, const char *sql, const AgRateLimit *limit, GError **error)
+{
+  sqlite3_stmt *statement = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &statement, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      bind_text (statement, 1, limit->account);
+      bind_text (statement, 2, limit->model);
+      if (sql == upsert_limit_sql)
+        {
+          bind_text (statement, 3, limit_kind_name (limit->kind));
+          sqlite3_bind_int64 (statement, 4, limit->until_ms);
+          sqlite3_bind_int64 (statement, 5, limit->failures);
+        }
+      else
+        sqlite3_bind_int64 (statement, 3, limit->until_ms);
+      rc = sqlite3_step (statement);
+    }
+  sqlite3_finalize (statement);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+gboolean
+ag_history_db_save_limits (AgHistoryDb *self, GPtrArray *limits, GPtrArray *ended, GError **error)
+{
+  for (guint i = 0; limits != NULL && i < limits->len; i++)
+    if (limit_kind_name (((AgRateLimit *) limits->pdata[i])->kind) != NULL &&
+        !step_statement (self, upsert_limit_sql, limits->pdata[i], error))
+      return FALSE;
+  for (guint i = 0; ended != NULL && i < ended->len; i++)
+    if (!step_statement (self, delete_limit_sql, ended->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+/* One row of query_limits_sql; NULL for a kind this build does not know. */
+static gpointer
+read_limit (sqlite3_stmt *statement)
+{
+  const char *kind = (const char *) sqlite3_column_text (statement, 2);
+  AgRateLimit *limit = g_new0 (AgRateLimit, 1);
+
+  limit->account = column_strdup (statement, 0);
+  limit->model = column_strdup (statement, 1);
+  limit->until_ms = sqlite3_column_int64 (statement, 3);
+  limit->failures = (guint) CLAMP (sqlite3_column_int64 (statement, 4), 0, G_MAXUINT);
+  for (gsize i = 0; i < G_N_ELEMENTS (limit_kinds); i++)
+    if (g_strcmp0 (kind, limit_kinds[i].name) == 0)
+      limit->kind = limit_kinds[i].kind;
+  return limit;
+}
+
+GPtrArray *
+ag_history_db_load_limits (AgHistoryDb *self, gint64 now_ms, GError **error)
+{
+  sqlite3_stmt *statement = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GPtrArray *known;
+  int rc;
+
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE", error))
+    return NULL;
+  {
+    g_autofree char *prune = g_strdup_printf ("DELETE FROM limits WHERE until_ms <= %" G_GINT64_FORMAT, now_ms);
+
+    if (!exec_sql (self->db, prune, error))
+      {
+        ag_history_db_rollback (self);
+        return NULL;
+      }
+  }
+  rc = sqlite3_prepare_v2 (self->db, query_limits_sql, -1, &statement, NULL);
+  if (rc == SQLITE_OK)
+    sqlite3_bind_int64 (statement, 1, now_ms);
+  rows = collect_rows (self, statement, rc, read_limit, (GDestroyNotify) ag_rate_limit_free, error);
+  if (rows == NULL || !ag_history_db_commit (self, error))
+    {
+      ag_history_db_rollback (self);
+      return NULL;
+    }
+  known = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_rate_limit_free);
+  for (guint i = 0; i < rows->len; i++)
+    if (((AgRateLimit *) rows->pdata[i])->kind != AG_UPSTREAM_FAILURE_NONE)
+      g_ptr_array_add (known, g_steal_pointer (&rows->pdata[i]));
+  return known;
 }

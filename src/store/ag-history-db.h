@@ -9,13 +9,14 @@
 
 #include <gio/gio.h>
 #include "ag-quota-sample.h"
+#include "ag-rate-limits.h"
 #include "ag-request-record.h"
 #include "ag-usage-report.h"
 
 G_BEGIN_DECLS
 
 /* The PRAGMA user_version this build writes; a file with a higher one is refused. */
-#define AG_HISTORY_DB_SCHEMA_VERSION 2
+#define AG_HISTORY_DB_SCHEMA_VERSION 4
 
 typedef struct _AgHistoryDb AgHistoryDb;
 
@@ -54,6 +55,11 @@ GPtrArray   *ag_history_db_query_quota (AgHistoryDb *self, const char *account, 
 /* The requests in the buckets between the @n_edges @edges, summed per bucket and per model or account. */
 AgUsageReport *ag_history_db_query_usage (AgHistoryDb *self, const gint64 *edges, guint n_edges,
                                           AgUsageGrouping grouping, GError **error);
+/* Records the rests in force @limits (AgRateLimit, nullable; a later end already recorded wins) and forgets the
+ * rests in @ended (nullable) that ended early, unless a later end was recorded since. */
+gboolean     ag_history_db_save_limits (AgHistoryDb *self, GPtrArray *limits, GPtrArray *ended, GError **error);
+/* Deletes the rests over at @now_ms and returns the others (AgRateLimit), earliest end first. */
+GPtrArray   *ag_history_db_load_limits (AgHistoryDb *self, gint64 now_ms, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgHistoryDb, ag_history_db_close)
 

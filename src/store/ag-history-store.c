@@ -16,9 +16,11 @@ typedef enum {
   JOB_ADD_REQUEST,
   JOB_ADD_QUOTA,
   JOB_TRIM,
+  JOB_SAVE_LIMITS,
   JOB_QUERY_REQUESTS,
   JOB_QUERY_QUOTA,
   JOB_QUERY_USAGE,
+  JOB_LOAD_LIMITS,
   JOB_QUIT,
 } JobKind;
 
@@ -36,6 +38,8 @@ typedef struct {
   JobKind          kind;
   AgRequestRecord *record;
   AgQuotaSample   *sample;
+  GPtrArray       *limits;  /* JOB_SAVE_LIMITS: in force, and ended early (AgRateLimit) */
+  GPtrArray       *ended;
   GTask           *task;    /* queries; only ever referenced or unreferenced on the main thread */
 } Job;
 
@@ -134,6 +138,8 @@ job_free (Job *job)
 {
   ag_request_record_free (job->record);
   ag_quota_sample_free (job->sample);
+  g_clear_pointer (&job->limits, g_ptr_array_unref);
+  g_clear_pointer (&job->ended, g_ptr_array_unref);
   g_free (job);
 }
 
@@ -208,7 +214,8 @@ ensure_open (AgHistoryStore *self, Worker *worker)
 static gboolean
 is_write (Job *job)
 {
-  return job->kind == JOB_ADD_REQUEST || job->kind == JOB_ADD_QUOTA || job->kind == JOB_TRIM;
+  return job->kind == JOB_ADD_REQUEST || job->kind == JOB_ADD_QUOTA || job->kind == JOB_TRIM ||
+         job->kind == JOB_SAVE_LIMITS;
 }
 
 static gboolean
@@ -220,6 +227,8 @@ write_job (Worker *worker, Job *job, GError **error)
       return ag_history_db_insert_request (worker->db, job->record, error);
     case JOB_ADD_QUOTA:
       return ag_history_db_insert_quota_sample (worker->db, job->sample, error);
+    case JOB_SAVE_LIMITS:
+      return ag_history_db_save_limits (worker->db, job->limits, job->ended, error);
     default:
       return TRUE;
     }
@@ -259,7 +268,8 @@ write_batch (AgHistoryStore *self, Worker *worker, Job *first)
   if (!ok)
     {
       for (guint i = 0; i < batch->len; i++)
-        if (((Job *) g_ptr_array_index (batch, i))->kind != JOB_TRIM)
+        if (((Job *) g_ptr_array_index (batch, i))->kind != JOB_TRIM &&
+            ((Job *) g_ptr_array_index (batch, i))->kind != JOB_SAVE_LIMITS)
           g_atomic_int_inc (&self->dropped);
       if (worker->db != NULL)
         {
@@ -300,6 +310,8 @@ run_query (Worker *worker, JobKind kind, QueryParams *params, GDestroyNotify *re
     {
     case JOB_QUERY_REQUESTS:
       return ag_history_db_query_requests (worker->db, params->limit, params->since_ms, error);
+    case JOB_LOAD_LIMITS:
+      return ag_history_db_load_limits (worker->db, params->since_ms, error);
     case JOB_QUERY_USAGE:
       *result_free = (GDestroyNotify) ag_usage_report_free;
       return ag_history_db_query_usage (worker->db, (gint64 *) params->edges->data, params->edges->len,
@@ -742,5 +754,43 @@ AgUsageReport *
 ag_history_store_query_usage_finish (AgHistoryStore *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+ag_history_store_save_limits (AgHistoryStore *self, GPtrArray *limits, GPtrArray *ended)
+{
+  Job *job;
+
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+
+  job = job_new (JOB_SAVE_LIMITS);
+  job->limits = limits != NULL ? g_ptr_array_ref (limits) : NULL;
+  job->ended = ended != NULL ? g_ptr_array_ref (ended) : NULL;
+  push_job (self, job);
+}
+
+void
+ag_history_store_load_limits_async (AgHistoryStore     *self,
+                                    gint64              now_ms,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  QueryParams *params;
+
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+
+  params = g_new0 (QueryParams, 1);
+  params->since_ms = now_ms;
+  queue_query (self, JOB_LOAD_LIMITS, params, ag_history_store_load_limits_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+ag_history_store_load_limits_finish (AgHistoryStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ag_history_store_load_limits_async, NULL);
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-history-store.h — the request log and the quota history in SQLite (<data dir>/history.db, WAL). Every disk
+/* ag-history-store.h — the request log, the quota history and the accounts' rests in SQLite (<data dir>/history.db, WAL). Every disk
  * access runs on one worker thread: adding a row only queues it, so the main loop never waits on the disk, and a
  * database that cannot be opened or written never fails a request — rows are dropped and counted, "failed" is
  * emitted once per distinct error, and opening is retried later. The request log is bounded ("max-rows"), and
@@ -19,7 +19,7 @@
 G_BEGIN_DECLS
 
 /* The PRAGMA user_version of history.db this build writes. */
-#define AG_HISTORY_STORE_SCHEMA_VERSION 2
+#define AG_HISTORY_STORE_SCHEMA_VERSION 4
 #define AG_HISTORY_STORE_DEFAULT_MAX_ROWS 50000
 #define AG_HISTORY_STORE_DEFAULT_RETENTION_DAYS 90
 
@@ -84,5 +84,16 @@ void            ag_history_store_query_usage_async (AgHistoryStore     *self,
                                                     GAsyncReadyCallback callback,
                                                     gpointer            user_data);
 AgUsageReport  *ag_history_store_query_usage_finish (AgHistoryStore *self, GAsyncResult *result, GError **error);
+/* Queues a write of the rests in force (AgRateLimit, nullable) and of those that ended early (nullable); see
+ * ag_history_db_save_limits. Takes a reference on each array. */
+void            ag_history_store_save_limits (AgHistoryStore *self, GPtrArray *limits, GPtrArray *ended);
+/* The rests any ag-cl on this database recorded that are still in force at @now_ms (AgRateLimit, earliest end
+ * first); the ones over are deleted. */
+void            ag_history_store_load_limits_async (AgHistoryStore     *self,
+                                                    gint64              now_ms,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+GPtrArray      *ag_history_store_load_limits_finish (AgHistoryStore *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

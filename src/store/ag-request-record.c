@@ -62,6 +62,7 @@ ag_request_record_free (AgRequestRecord *self)
   g_free (self->upstream_model);
   g_free (self->account);
   g_free (self->detail);
+  g_free (self->repairs);
   g_ptr_array_unref (self->attempts);
   g_free (self);
 }
@@ -207,6 +208,7 @@ ag_request_record_to_json (const AgRequestRecord *self)
   add_int (builder, "output_tokens", self->output_tokens);
   add_int (builder, "cache_read_tokens", self->cache_read_tokens);
   add_nullable_string (builder, "detail", self->detail);
+  add_nullable_string (builder, "repairs", self->repairs);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

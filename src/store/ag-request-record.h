@@ -52,6 +52,7 @@ typedef struct {
   gint64           cache_read_tokens;
   char            *detail;           /* what else happened, nullable: why a request was refused ("POST
                                       * /v1/messages: Origin https://evil.example"); never a body or a key */
+  char            *repairs;          /* what ag-cl mended in the history before sending it, nullable */
 } AgRequestRecord;
 
 /* A zeroed record with time_ms = now, ttfb_ms = -1 and an empty attempts array. */

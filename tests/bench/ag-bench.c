@@ -64,8 +64,7 @@ static double
 run_pipeline (const GString *sse, guint *chunks, gsize *out_bytes)
 {
   g_autoptr(AgToolNames) names = ag_tool_names_new ();
-  g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
-  AgStreamOptions options = { "claude-opus-4-6", AG_MODEL_FAMILY_CLAUDE, names, signatures };
+  AgStreamOptions options = { "claude-opus-4-6", AG_MODEL_FAMILY_CLAUDE, names };
   g_autoptr(AgStreamDecoder) decoder = NULL;
   AgBackTranslator *back;
   double start = cpu_seconds ();

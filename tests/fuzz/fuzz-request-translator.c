@@ -13,13 +13,11 @@
 
 typedef AgTranslatedRequest *(*TranslateFunc) (const AgClientRequest *, const AgTranslateOptions *, GError **);
 
-static AgSignatureCache *signatures;
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
   fuzz_make_glib_strict ();
-  signatures = ag_signature_cache_new ();
   return 0;
 }
 
@@ -37,7 +35,6 @@ translate (TranslateFunc func, const AgClientRequest *request, AgModelFamily fam
   options.supports_thinking = supports_thinking;
   options.max_output_cap = supports_thinking ? 64000 : 0;
   options.thinking_keys = keys;
-  options.signatures = signatures;
   translated = func (request, &options, &error);
   if (translated == NULL)
     {

@@ -156,7 +156,6 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autoptr(AgToolNames) tool_names = ag_tool_names_new ();
-  g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
   g_autoptr(AgMessageCollector) collector = ag_message_collector_new ();
   g_autoptr(GString) formatted = g_string_new (NULL);
   g_autoptr(GString) events_output = g_string_new (NULL);
@@ -179,7 +178,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   options.client_model = "claude-opus-4-6";
   options.family = (flags & 1) ? AG_MODEL_FAMILY_GEMINI : AG_MODEL_FAMILY_CLAUDE;
   options.tool_names = tool_names;
-  options.signatures = signatures;
   options.usage_scale = (flags & 4) ? 0.5 : 0;
   if (flags & 2)
     ag_tool_names_to_upstream (tool_names, "mcp__server/tool name");

@@ -9,9 +9,7 @@
 #include "ag-cloudcode-client.h"
 #include "ag-local-api-key.h"
 #include "ag-model-catalogue.h"
-#include "ag-signature-cache.h"
 #include "ag-model-catalogue.h"
-#include "ag-signature-cache.h"
 
 static GString *logged;        /* every log line this process wrote */
 
@@ -56,13 +54,12 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autoptr(AgOAuthClient) oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (cloudcode));
   g_autoptr(AgAccountPool) pool = ag_account_pool_new ();
   g_autoptr(AgModelCatalogue) catalogue = ag_model_catalogue_new ();
-  g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
   g_autoptr(AgApiKeyStore) store = ag_api_key_store_new (profile);
   g_autoptr(GError) error = NULL;
 
   fixture->cli = ag_api_key_store_new (profile);
   fixture->watch = ag_keyring_watch_new ();
-  fixture->server = ag_proxy_server_new (cloudcode, oauth, pool, catalogue, signatures);
+  fixture->server = ag_proxy_server_new (cloudcode, oauth, pool, catalogue);
   g_assert_true (ag_proxy_server_listen (fixture->server, "127.0.0.1", 0, &error));
   g_assert_no_error (error);
   fixture->key = ag_local_api_key_new (store, fixture->server, fixture->watch);

@@ -248,6 +248,50 @@ static const Exchange exchanges[] = {
                  "\"request.contents\",\"description\":\"contents is not specified\"}]}]}}" },
   { "envelope-not-json", NULL, NULL, "/v1internal:generateContent", NULL, "not json", ISSUED, 400, NULL },
 
+  /* What Google refuses in the history (ag-mock-history.h) */
+  { "history-gemini-call-unsigned", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{}}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"}}}]}]}}",
+    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call `default_api:Read` , position 2. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.\",\"status\":\"INVALID_ARGUMENT\"}}" },
+  { "history-gemini-call-sentinel", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{}},\"thoughtSignature\":\"skip_thought_signature_validator\"}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"}}}]}]}}",
+    ISSUED, 200, NULL },
+  { "history-gemini-foreign-signature", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{}},\"thoughtSignature\":\"EqQDCkYIBxgCKkDmockClaudeSignatureZ3VhcmFudGVlZCB0byBiZSBsb25nIGVub3VnaCBmb3IgdGhlIHZhbGlkaXR5IGNoZWNrc0FBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\"}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"}}}]}]}}",
+    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"Corrupted thought signature.\",\"status\":\"INVALID_ARGUMENT\"}}" },
+  { "history-gemini-call-unanswered", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{}},\"thoughtSignature\":\"skip_thought_signature_validator\"}]},{\"role\":\"user\",\"parts\":[{\"text\":\"stop\"}]}]}}",
+    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.\",\"status\":\"INVALID_ARGUMENT\"}}" },
+  { "history-gemini-orphan-response", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"text\":\"ok\"}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"}}}]}]}}",
+    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"Please ensure that function response turn comes immediately after a function call turn.\",\"status\":\"INVALID_ARGUMENT\"}}" },
+  { "history-claude-foreign-thinking", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"text\":\"t\",\"thought\":true,\"thoughtSignature\":\"Exxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"},{\"text\":\"a\"}]},{\"role\":\"user\",\"parts\":[{\"text\":\"next\"}]}]}}",
+    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"messages.1.content.0: Invalid `signature` in `thinking` block\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}" },
+  { "history-claude-issued-thinking", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"text\":\"t\",\"thought\":true,\"thoughtSignature\":\"EqQDCkYIBxgCKkDmockClaudeSignatureZ3VhcmFudGVlZCB0byBiZSBsb25nIGVub3VnaCBmb3IgdGhlIHZhbGlkaXR5IGNoZWNrc0FBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\"},{\"text\":\"a\"}]},{\"role\":\"user\",\"parts\":[{\"text\":\"next\"}]}]}}",
+    ISSUED, 200, NULL },
+  { "history-claude-call-unanswered", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"toolu_1\"}},{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"toolu_2\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"toolu_2\"}}]}]}}",
+    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1. Each `tool_use` block must have a corresponding `tool_result` block in the next message.\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}" },
+  { "history-claude-orphan-result", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"text\":\"ok\"}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"toolu_9\"}}]}]}}",
+    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}" },
+  { "history-claude-duplicate-call-id", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]}]}}",
+    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"messages.3.content.0: `tool_use` ids must be unique\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}" },
+  { "history-claude-tool-loop-never-thought", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]}],\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true,\"thinkingBudget\":2048}}}}",
+    ISSUED, 200, NULL },
+  { "history-claude-tool-loop-thinking-off", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]}]}}",
+    ISSUED, 200, NULL },
+  { "history-claude-too-long", "{\"models\":{\"claude-sonnet-4-6\":{\"maxTokens\":10}}}", NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"a long prompt for a tiny window\"}]}]}}",
+    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"prompt is too long: 35 tokens > 10 maximum\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}" },
+  { "history-gemini-too-long", "{\"models\":{\"gemini-3-flash\":{\"maxTokens\":10}}}", NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"a long prompt for a tiny window\"}]}]}}",
+    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"The input token count (34) exceeds the maximum number of tokens allowed (10).\",\"status\":\"INVALID_ARGUMENT\"}}" },
+
   /* Error presets with nothing time-dependent in them */
   { "preset-capacity", PRESET ("{\"error_preset\":\"capacity\"}"), NULL, STREAM_PATH, NULL,
     HELLO_ENVELOPE ("claude-opus-4-6-thinking", ""), ISSUED,
@@ -814,7 +858,8 @@ test_rules (Fixture *f, gconstpointer data)
   g_autofree char *token2 = NULL;
   const char *tool_result = "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":["
                             "{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":["
-                            "{\"functionCall\":{\"name\":\"Read\",\"args\":{}}}]},{\"role\":\"user\",\"parts\":["
+                            "{\"functionCall\":{\"name\":\"Read\",\"args\":{}},\"thoughtSignature\":"
+                            "\"skip_thought_signature_validator\"}]},{\"role\":\"user\",\"parts\":["
                             "{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"}}}]}]}}";
 
   set_script (f, "{\"accounts\":[{},{}],\"generate\":["
@@ -1291,6 +1336,24 @@ test_program (void)
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }
 
+/* Claude under thinking: a call the mock made after thinking, sent back without that thinking in front of it (a
+ * client or proxy stripped it), is refused in Anthropic's words. */
+static void
+test_stripped_thinking (Fixture *f, gconstpointer data)
+{
+  const Exchange made = { "made-after-thinking", "{\"generate\":[{\"respond\":{\"thinking\":\"I will read it.\",\"function_call\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}}]}", NULL, STREAM_PATH, NULL,
+                          "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]}],\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true,\"thinkingBudget\":2048}}}}",
+                          ISSUED, 200, NULL, NULL, NULL };
+  const Exchange stripped = { "stripped", NULL, NULL, STREAM_PATH, NULL,
+                              "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]}],\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true,\"thinkingBudget\":2048}}}}",
+                              ISSUED, 400,
+                              "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`.\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}",
+                              NULL, NULL };
+
+  test_exchange (f, &made);
+  test_exchange (f, &stripped);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1308,6 +1371,7 @@ main (int argc, char **argv)
   ADD ("stream-claude-tool-use", test_stream_claude_tool_use);
   ADD ("unary-and-array-stream", test_unary_and_array_stream);
   ADD ("scripted-chunks-exact", test_scripted_chunks_exact);
+  ADD ("stripped-thinking", test_stripped_thinking);
   ADD ("rules", test_rules);
   ADD ("error-presets", test_error_presets);
   ADD ("faults", test_faults);

@@ -1,19 +1,35 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Several accounts against the mock: rotation on quota and capacity errors, waiting in place on a short rate limit,
  * the Gemini CLI quota fallback, the deliberate answer when every account rests, a revoked sign-in, and sessions
- * that stick while others spread. The proxy restarts for each test so no rest carries over. */
+ * that stick while others spread. The proxy restarts for each test, without the last one's rests. */
 #include "ag-test.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #define ACCOUNTS "\"accounts\":[{\"refresh_token\":\"rt-1\"},{\"refresh_token\":\"rt-2\"},{\"refresh_token\":\"rt-3\"}]"
 
 static AgTestHarness *harness;
 
+/* Rests outlive a restart (they are kept in history.db): each test starts without any. */
+static void
+forget_rests (void)
+{
+  static const char *const files[] = { "history.db", "history.db-wal", "history.db-shm" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (harness->data_dir, files[i], NULL);
+
+      g_remove (path);
+    }
+}
+
 static void
 restart_proxy (const char *script_json)
 {
   ag_test_harness_stop_proxy (harness);
+  forget_rests ();
   ag_test_harness_set_script (harness, script_json);
   ag_test_harness_start_proxy (harness);
 }

@@ -120,12 +120,13 @@ is_random_id (const char *id, const char *prefix)
 {
   gsize n = strlen (prefix);
 
-  if (!g_str_has_prefix (id, prefix) || strlen (id) != n + 24)
+  if (!g_str_has_prefix (id, prefix) || strlen (id) < n + 24)
     return FALSE;
-  for (const char *p = id + n; *p != '\0'; p++)
+  for (const char *p = id + n; p < id + n + 24; p++)
     if (!g_ascii_isalnum (*p))
       return FALSE;
-  return TRUE;
+  /* A Gemini tool_use id may go on with the signature it carries (ag-signature-carrier.h). */
+  return id[n + 24] == '\0' || g_str_has_prefix (id + n + 24, "_agsig1_");
 }
 
 static void
@@ -146,7 +147,9 @@ normalize_object (JsonObject *object, GPtrArray *tool_ids)
     {
       if (tool_ids != NULL)
         g_ptr_array_add (tool_ids, g_strdup (id));
-      json_object_set_string_member (object, "id", "toolu_RANDOM");
+      g_autofree char *normalized = g_strconcat ("toolu_RANDOM", id + strlen ("toolu_") + 24, NULL);
+
+      json_object_set_string_member (object, "id", normalized);
     }
 
   json_object_iter_init (&iter, object);

@@ -2,6 +2,7 @@
 /* ag-mock-server.c — Google's side for tests: OAuth, userinfo and Cloud Code v1internal on one SoupServer. */
 #include "ag-mock-server.h"
 #include "ag-mock-generate.h"
+#include "ag-mock-history.h"
 #include "ag-mock-json.h"
 #include "ag-mock-reply.h"
 
@@ -67,6 +68,7 @@ struct _AgMockServer {
   GQueue      log;            /* JsonNode, the newest MAX_LOGGED_REQUESTS */
   GHashTable *path_counts;    /* path → count of every request since the last reset */
   GQueue      active_replies;
+  GHashTable *issued_signatures;  /* every thought signature handed out; Google's stay valid, so kept on reset */
 };
 
 G_DEFINE_FINAL_TYPE (AgMockServer, ag_mock_server, G_TYPE_OBJECT)
@@ -881,7 +883,8 @@ wrap_response (JsonNode *chunk, const char *trace_id)
 }
 
 static AgMockReply *
-generate (const char *method, gboolean sse, JsonObject *respond, JsonObject *envelope, gsize body_len)
+generate (AgMockServer *self, const char *method, gboolean sse, JsonObject *respond, JsonObject *envelope,
+          gsize body_len)
 {
   gboolean streaming = g_str_equal (method, "streamGenerateContent");
   JsonArray *scripted_chunks = ag_mock_json_array (respond, "chunks");
@@ -897,6 +900,7 @@ generate (const char *method, gboolean sse, JsonObject *respond, JsonObject *env
     }
   else
     chunks = ag_mock_generate_chunks (respond, envelope, body_len, streaming);
+  ag_mock_history_remember (self->issued_signatures, ag_mock_json_string (envelope, "model"), chunks);
 
   if (!streaming)
     {
@@ -936,7 +940,8 @@ generate (const char *method, gboolean sse, JsonObject *respond, JsonObject *env
 
 /* The scripted answer that replaces the method's normal one, or NULL when @respond only adds faults. */
 static AgMockReply *
-scripted_reply (const char *method, gboolean sse, JsonObject *respond, JsonObject *envelope, gsize body_len)
+scripted_reply (AgMockServer *self, const char *method, gboolean sse, JsonObject *respond, JsonObject *envelope,
+                gsize body_len)
 {
   const char *preset = ag_mock_json_string (respond, "error_preset");
   JsonObject *error = ag_mock_json_object (respond, "error");
@@ -977,8 +982,22 @@ scripted_reply (const char *method, gboolean sse, JsonObject *respond, JsonObjec
   if (status >= 0 && status != 200)
     return json_reply ((guint) status, ag_mock_error_body ((guint) status, NULL));
   if (is_generate_method (method))
-    return generate (method, sse, respond, envelope, body_len);
+    return generate (self, method, sse, respond, envelope, body_len);
   return NULL;
+}
+
+/* What Google refuses in the history itself, before any script applies (see ag-mock-history.h). */
+static AgMockReply *
+refuse_history (AgMockServer *self, JsonObject *envelope, gsize body_len)
+{
+  JsonObject *models = JSON_NODE_HOLDS_OBJECT (self->script->models) ? json_node_get_object (self->script->models)
+                                                                       : NULL;
+  JsonObject *model = ag_mock_json_object (models, ag_mock_json_string (envelope, "model"));
+  guint status = 400;
+  JsonNode *refusal = ag_mock_history_check (envelope, self->issued_signatures,
+                                             ag_mock_json_int (model, "maxTokens", 0), body_len, &status);
+
+  return refusal != NULL ? json_reply (status, refusal) : NULL;
 }
 
 static AgMockReply *
@@ -1002,15 +1021,17 @@ handle_v1internal (AgMockServer *self, SoupServerMessage *msg, const char *metho
   envelope = json_node_get_object (body_json);
   if ((reply = validate_envelope (method, envelope)) != NULL)
     return reply;
+  if (is_generate_method (method) && (reply = refuse_history (self, envelope, body_len)) != NULL)
+    return reply;
 
   respond = take_matching_rule (self, method, envelope, account);
   if (respond != NULL)
-    reply = scripted_reply (method, sse, respond, envelope, body_len);
+    reply = scripted_reply (self, method, sse, respond, envelope, body_len);
 
   if (reply == NULL)
     {
       if (is_generate_method (method))
-        reply = generate (method, sse, respond, envelope, body_len);
+        reply = generate (self, method, sse, respond, envelope, body_len);
       else if (g_str_equal (method, "loadCodeAssist"))
         reply = load_code_assist (account);
       else if (g_str_equal (method, "onboardUser"))
@@ -1139,6 +1160,7 @@ ag_mock_server_finalize (GObject *object)
   g_clear_pointer (&self->access_tokens, g_hash_table_unref);
   g_clear_pointer (&self->auth_codes, g_hash_table_unref);
   g_clear_pointer (&self->path_counts, g_hash_table_unref);
+  g_clear_pointer (&self->issued_signatures, g_hash_table_unref);
   g_queue_clear_full (&self->log, (GDestroyNotify) json_node_unref);
   G_OBJECT_CLASS (ag_mock_server_parent_class)->finalize (object);
 }
@@ -1161,6 +1183,7 @@ ag_mock_server_init (AgMockServer *self)
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) mock_token_free);
   self->auth_codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) mock_auth_code_free);
   self->path_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->issued_signatures = ag_mock_history_issued_new ();
   g_queue_init (&self->log);
   g_queue_init (&self->active_replies);
 }

@@ -25,6 +25,15 @@
  * "model" and a non-empty "request.contents"; countTokens accepts only {"request":{…}} (any other top-level key →
  * "Invalid JSON payload received. Unknown name \"project\": Cannot find field."); onboardUser needs tierId/tier_id.
  * streamGenerateContent without ?alt=sse answers one JSON array of the same responses, as Google does.
+ * History (before any script rule; ag-mock-history.h): a thoughtSignature the mock never issued for the model's
+ * family (Gemini: 400 "Corrupted thought signature."; Claude: "messages.N.content.M: Invalid `signature` in
+ * `thinking` block" inside Google's message, as Vertex wraps it), a Gemini functionCall without a signature in the
+ * current turn ("Function call is missing a thought_signature …"; "skip_thought_signature_validator" is accepted),
+ * a call not answered by the next content or an answer to no call (Claude's tool_use/tool_result messages, Gemini's
+ * "Please ensure that …"), a Claude tool-use id used twice, a Claude tool loop under thinking whose calling turn lost
+ * the thinking the mock made it with ("Expected `thinking` or `redacted_thinking`, but found `tool_use`…"), and an input of more than the model's maxTokens, counted as ceil(body bytes / 4)
+ * ("prompt is too long: N tokens > M maximum" / "The input token count (N) exceeds …"). Issued signatures are the
+ * AG_MOCK_* defaults and every one the mock has sent; they survive reset.
  *
  * Script (every key optional; defaults in brackets):
  * {

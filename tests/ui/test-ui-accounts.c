@@ -6,6 +6,7 @@
 #include "ag-account-registry.h"
 #include "ag-account-row-private.h"
 #include "ag-accounts-page-private.h"
+#include "ag-limit-keeper.h"
 
 static gboolean
 has_two_account_rows (gpointer data)
@@ -133,6 +134,42 @@ test_describe_state (void)
   g_free (text);
 }
 
+static gboolean
+first_row_rests (gpointer data)
+{
+  AgAccountsPage *page = ag_window_get_accounts_page (ui.window);
+  AgAccountRow *row = AG_ACCOUNT_ROW (gtk_list_box_get_row_at_index (ag_accounts_page_get_list (page), 0));
+
+  return g_str_has_prefix (ag_account_row_get_state_text (row), "gemini-3-flash: quota exhausted until ");
+}
+
+/* A rest recorded in history.db (by an earlier run, or another ag-cl on the data directory) is read back into the
+ * pool the way ag-cl does at start, and the account's row says until when it rests. */
+static void
+test_restored_rest (void)
+{
+  AgProxyService *service = ag_application_get_service (ui.app);
+  AgAccountsPage *page = ag_window_get_accounts_page (ui.window);
+  AgAccountRow *row = AG_ACCOUNT_ROW (gtk_list_box_get_row_at_index (ag_accounts_page_get_list (page), 0));
+  g_autoptr(GPtrArray) limits = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_rate_limit_free);
+  AgRateLimit *rest = g_new0 (AgRateLimit, 1);
+  g_autoptr(AgLimitKeeper) keeper = NULL;
+
+  rest->account = g_strdup (ag_account_get_email (ag_account_row_get_account (row)));
+  rest->model = g_strdup ("gemini-3-flash");
+  rest->kind = AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED;
+  rest->until_ms = g_get_real_time () / 1000 + 3 * 3600 * 1000;
+  rest->failures = 1;
+  g_ptr_array_add (limits, rest);
+  ag_history_store_save_limits (ag_proxy_service_get_history (service), limits, NULL);
+
+  ag_window_show_page (ui.window, "accounts");
+  keeper = ag_limit_keeper_new (ag_proxy_service_get_history (service), ag_proxy_service_get_pool (service));
+  ui_wait_until (first_row_rests, NULL);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "accounts-restored-rest");
+  ag_account_pool_clear_limits (ag_proxy_service_get_pool (service), NULL);
+}
+
 /* After signing out and in again: no refresh or access token on disk. */
 static void
 test_no_secret_at_rest (void)
@@ -154,6 +191,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/accounts/quota-bars", test_quota_bars);
   g_test_add_func ("/ui/accounts/needs-sign-in", test_account_needs_sign_in);
   g_test_add_func ("/ui/accounts/describe-state", test_describe_state);
+  g_test_add_func ("/ui/accounts/restored-rest", test_restored_rest);
   g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
   return ui_test_run ();
 }

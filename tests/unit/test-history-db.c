@@ -490,6 +490,84 @@ test_folder_not_creatable (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (error->message, "cannot create the folder "));
 }
 
+static AgRateLimit *
+rest (const char *account, const char *model, AgUpstreamFailure kind, gint64 until_ms, guint failures)
+{
+  AgRateLimit *limit = g_new0 (AgRateLimit, 1);
+
+  limit->account = g_strdup (account);
+  limit->model = g_strdup (model);
+  limit->kind = kind;
+  limit->until_ms = until_ms;
+  limit->failures = failures;
+  return limit;
+}
+
+static GPtrArray *
+rests (AgRateLimit *first, ...)
+{
+  GPtrArray *array = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_rate_limit_free);
+  va_list args;
+
+  va_start (args, first);
+  for (AgRateLimit *limit = first; limit != NULL; limit = va_arg (args, AgRateLimit *))
+    g_ptr_array_add (array, limit);
+  va_end (args);
+  return array;
+}
+
+static void
+assert_rests (GPtrArray *actual, const char *expected)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < actual->len; i++)
+    {
+      AgRateLimit *limit = actual->pdata[i];
+
+      g_string_append_printf (text, "%s%s/%s/%d/%" G_GINT64_FORMAT "/%u", i > 0 ? " " : "", limit->account,
+                              limit->model, limit->kind, limit->until_ms - BASE_MS, limit->failures);
+    }
+  g_assert_cmpstr (text->str, ==, expected);
+}
+
+/* Two ag-cl on one data directory (two connections to one file): the later end of a rest wins whoever writes it,
+ * an early end forgets only what its writer knew, and loading drops what is over. */
+static void
+test_limits_two_instances (Fixture *f, gconstpointer data)
+{
+  g_autoptr(AgHistoryDb) a = open_db (f);
+  g_autoptr(AgHistoryDb) b = open_db (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) from_a = rests (rest ("u1", "m", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, BASE_MS + 7200000, 1),
+                                       rest ("u2", "m", AG_UPSTREAM_FAILURE_RATE_LIMIT, BASE_MS + 30000, 1),
+                                       rest ("u3", "m", AG_UPSTREAM_FAILURE_CAPACITY, BASE_MS + 10000, 1), NULL);
+  g_autoptr(GPtrArray) from_b = rests (rest ("u1", "m", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, BASE_MS + 3600000, 3),
+                                       rest ("u2", "m", AG_UPSTREAM_FAILURE_RATE_LIMIT, BASE_MS + 60000, 2), NULL);
+  /* a saw u2's rest (to +30 s) end early; b's later one (to +60 s) stays. a saw u3's end: it goes. */
+  g_autoptr(GPtrArray) ended_in_a = rests (rest ("u2", "m", AG_UPSTREAM_FAILURE_RATE_LIMIT, BASE_MS + 30000, 1),
+                                           rest ("u3", "m", AG_UPSTREAM_FAILURE_CAPACITY, BASE_MS + 10000, 1), NULL);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GPtrArray) later = NULL;
+
+  g_assert_true (ag_history_db_save_limits (a, from_a, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (ag_history_db_save_limits (b, from_b, NULL, &error));
+  g_assert_true (ag_history_db_save_limits (a, NULL, ended_in_a, &error));
+  g_assert_no_error (error);
+
+  loaded = ag_history_db_load_limits (b, BASE_MS, &error);
+  g_assert_no_error (error);
+  assert_rests (loaded, "u2/m/1/60000/2 u1/m/2/7200000/1");
+  /* An hour and a minute later only u1's two-hour rest is left, and the rest are gone from the file. */
+  later = ag_history_db_load_limits (a, BASE_MS + 3660000, &error);
+  g_assert_no_error (error);
+  assert_rests (later, "u1/m/2/7200000/1");
+  g_clear_pointer (&later, g_ptr_array_unref);
+  later = ag_history_db_load_limits (b, BASE_MS, &error);
+  assert_rests (later, "u1/m/2/7200000/1");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -502,6 +580,7 @@ main (int argc, char **argv)
   ADD ("/history-db/requests/trim", test_trim);
   ADD ("/history-db/quota/round-trip", test_quota_round_trip);
   ADD ("/history-db/quota/prune", test_prune_quota);
+  ADD ("/history-db/limits/two-instances", test_limits_two_instances);
   ADD ("/history-db/open/schema", test_schema);
   ADD ("/history-db/open/corrupt-file", test_corrupt_file);
   ADD ("/history-db/open/newer-schema", test_newer_schema);

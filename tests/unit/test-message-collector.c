@@ -19,7 +19,7 @@ test_fixture (gconstpointer data)
   g_autoptr(JsonNode) message = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *error_type = NULL;
-  AgStreamOptions options = { "claude-sonnet-4-6", ag_test_response_fixtures[i].family, tool_names, NULL };
+  AgStreamOptions options = { "claude-sonnet-4-6", ag_test_response_fixtures[i].family, tool_names };
 
   ag_tool_names_to_upstream (tool_names, "mcp__files/list");
   translator = ag_stream_translator_new (&options, ag_message_collector_add_event, collector);

@@ -167,8 +167,14 @@ normalize_tool_calls (JsonObject *holder)
       JsonObject *call = json_array_get_object_element (calls, i);
       const char *id = json_object_get_string_member_with_default (call, "id", NULL);
 
-      if (id != NULL && g_str_has_prefix (id, "toolu_") && strlen (id) == 30)
-        json_object_set_string_member (call, "id", "toolu_RANDOM");
+      /* A Gemini call's id goes on with the signature it carries (ag-signature-carrier.h). */
+      if (id != NULL && g_str_has_prefix (id, "toolu_") && strlen (id) >= 30 &&
+          (id[30] == '\0' || g_str_has_prefix (id + 30, "_agsig1_")))
+        {
+          g_autofree char *normalized = g_strconcat ("toolu_RANDOM", id + 30, NULL);
+
+          json_object_set_string_member (call, "id", normalized);
+        }
     }
 }
 

@@ -32,18 +32,15 @@ static AgTranslatedRequest *
 translate (JsonObject *body, const char *upstream_model, const char *session_header, GError **error)
 {
   g_autoptr(AgClientRequest) request = ag_openai_responses_request_read (body, session_header, error);
-  g_autoptr(AgSignatureCache) cache = ag_signature_cache_new ();
   AgTranslateOptions options = {
     .upstream_model = upstream_model,
     .family = ag_model_family_from_id (upstream_model),
     .supports_thinking = TRUE,
     .thinking_keys = AG_THINKING_KEYS_CAMEL,
-    .signatures = cache,
   };
 
   if (request == NULL)
     return NULL;
-  ag_signature_cache_put_thinking (cache, SIG_CLAUDE, AG_MODEL_FAMILY_CLAUDE);
   options.session_id = request->session_id;
   return ag_request_translate (request, &options, error);
 }
@@ -150,8 +147,14 @@ normalize (JsonNode *node)
               g_assert_cmpint (json_node_get_int (value), >, 1700000000);
               json_node_set_int (value, 0);
             }
-          else if (text != NULL && g_str_has_prefix (text, "toolu_") && strlen (text) == 30)
-            json_node_set_string (value, "toolu_RANDOM");
+          else if (text != NULL && g_str_has_prefix (text, "toolu_") && strlen (text) >= 30 &&
+                   (text[30] == '\0' || g_str_has_prefix (text + 30, "_agsig1_")))
+            {
+              /* A Gemini call's id goes on with the signature it carries (ag-signature-carrier.h). */
+              g_autofree char *normalized = g_strconcat ("toolu_RANDOM", text + 30, NULL);
+
+              json_node_set_string (value, normalized);
+            }
           else if (text != NULL)
             for (gsize i = 0; i < G_N_ELEMENTS (generated_prefixes); i++)
               if (g_str_has_prefix (text, generated_prefixes[i]) &&

@@ -17,11 +17,10 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autoptr(AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
   g_autoptr(AgCloudcodeClient) cloudcode = ag_cloudcode_client_new (config);
   g_autoptr(AgOAuthClient) oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (cloudcode));
-  g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
 
   fixture->pool = ag_account_pool_new ();
   fixture->catalogue = ag_model_catalogue_new ();
-  fixture->server = ag_proxy_server_new (cloudcode, oauth, fixture->pool, fixture->catalogue, signatures);
+  fixture->server = ag_proxy_server_new (cloudcode, oauth, fixture->pool, fixture->catalogue);
 }
 
 static void

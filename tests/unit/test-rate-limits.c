@@ -192,6 +192,27 @@ test_optimistic_clear (void)
   g_assert_cmpuint (list->len, ==, 0);
 }
 
+/* A rest read back after a restart: taken when it ends later than what is in force, never for a kind that does
+ * not rest; the ladder goes on from its recorded step. */
+static void
+test_restore (void)
+{
+  g_autoptr(AgRateLimits) limits = ag_rate_limits_new ();
+  AgGoogleError quota = failure (AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED);
+  AgRateLimit recorded = { "a@x", "m", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, NOW_MS + 3 * 3600 * 1000, 2 };
+  AgRateLimit earlier = { "a@x", "m", AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, NOW_MS + 1000, 1 };
+  AgRateLimit not_a_rest = { "b@x", "m", AG_UPSTREAM_FAILURE_BAD_REQUEST, NOW_MS + 1000, 1 };
+
+  g_assert_true (ag_rate_limits_restore (limits, &recorded));
+  g_assert_cmpint (ag_rate_limits_remaining (limits, "a@x", "m", NOW_MS), ==, 3 * 3600 * 1000);
+  g_assert_false (ag_rate_limits_restore (limits, &earlier));
+  g_assert_cmpint (ag_rate_limits_remaining (limits, "a@x", "m", NOW_MS), ==, 3 * 3600 * 1000);
+  g_assert_false (ag_rate_limits_restore (limits, &not_a_rest));
+  g_assert_cmpint (ag_rate_limits_remaining (limits, "b@x", "m", NOW_MS), ==, 0);
+  /* The third quota failure in a row (ladder 60, 300, 1800 s) right after the restored rest ended. */
+  g_assert_cmpint (ag_rate_limits_record_failure (limits, "a@x", "m", &quota, recorded.until_ms), ==, 1800 * 1000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -204,5 +225,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rate-limits/other-failures-do-not-rest", test_other_failures_do_not_rest);
   g_test_add_func ("/rate-limits/per-model", test_per_model);
   g_test_add_func ("/rate-limits/optimistic-clear", test_optimistic_clear);
+  g_test_add_func ("/rate-limits/restore", test_restore);
   return g_test_run ();
 }

@@ -15,10 +15,8 @@ translate_body (JsonObject *body, const AgTranslateOptions *options, GError **er
   return request != NULL ? ag_request_translate (request, options, error) : NULL;
 }
 
-/* The signatures the fixtures use; the cache every fixture runs with knows these. */
+/* A Claude signature from outside ag-cl (no carrier envelope). */
 #define SIG_CLAUDE "EqQBCkgIBhABGAIiQJ7vK3lqZ1m8uN0pXo2sT9yR4wE6cV5bA3dF7gH1jK8lM2nO4pQ6rS8tU0vW2xY4zA6bC8dE"
-#define SIG_GEMINI "CiQBjz1rX2Y3Z4a5b6c7d8e9f0g1h2i3j4k5l6m7n8o9p0q1r2s3t4u5v6w7x8y9z0A1B2C3D4E5F6G7H8"
-#define SIG_TOOL   "EjQKMgEJzq8fYt1u2v3w4x5y6z7A8B9C0D1E2F3G4H5I6J7K8L9M0N1O2P3Q4R5S6T7U8V9W0"
 
 typedef struct {
   const char     *name;
@@ -45,17 +43,6 @@ static const FixtureCase fixtures[] = {
   { "tool-names", "gemini-3-flash", FALSE, AG_THINKING_KEYS_CAMEL, NULL, FALSE },
 };
 
-static AgSignatureCache *
-seeded_cache (void)
-{
-  AgSignatureCache *cache = ag_signature_cache_new ();
-
-  ag_signature_cache_put_thinking (cache, SIG_CLAUDE, AG_MODEL_FAMILY_CLAUDE);
-  ag_signature_cache_put_thinking (cache, SIG_GEMINI, AG_MODEL_FAMILY_GEMINI);
-  ag_signature_cache_put_tool (cache, "toolu_gem_1", SIG_TOOL);
-  return cache;
-}
-
 static JsonNode *
 load_fixture (const char *name, const char *kind)
 {
@@ -65,14 +52,13 @@ load_fixture (const char *name, const char *kind)
 }
 
 static AgTranslateOptions
-options_for (const char *upstream_model, gboolean supports_thinking, AgSignatureCache *cache)
+options_for (const char *upstream_model, gboolean supports_thinking)
 {
   return (AgTranslateOptions) {
     .upstream_model = upstream_model,
     .family = ag_model_family_from_id (upstream_model),
     .supports_thinking = supports_thinking,
     .thinking_keys = AG_THINKING_KEYS_CAMEL,
-    .signatures = cache,
   };
 }
 
@@ -89,10 +75,9 @@ test_fixture (gconstpointer data)
   const FixtureCase *c = data;
   g_autoptr(JsonNode) body = load_fixture (c->name, "anthropic");
   g_autoptr(JsonNode) expected = load_fixture (c->name, "cloudcode");
-  g_autoptr(AgSignatureCache) cache = seeded_cache ();
   g_autoptr(GError) error = NULL;
   g_autoptr(AgTranslatedRequest) result = NULL;
-  AgTranslateOptions options = options_for (c->upstream_model, c->supports_thinking, cache);
+  AgTranslateOptions options = options_for (c->upstream_model, c->supports_thinking);
 
   options.thinking_keys = c->keys;
   options.session_id = c->session_id;
@@ -112,7 +97,7 @@ test_result_fields (void)
 {
   g_autoptr(JsonNode) body = load_fixture ("tool-names", "anthropic");
   g_autoptr(GError) error = NULL;
-  AgTranslateOptions options = options_for ("gemini-3-flash", TRUE, NULL);
+  AgTranslateOptions options = options_for ("gemini-3-flash", TRUE);
   g_autoptr(AgTranslatedRequest) result = translate_body (json_node_get_object (body), &options, &error);
 
   g_assert_no_error (error);
@@ -128,7 +113,7 @@ static AgTranslatedRequest *
 translate_text (const char *json, const char *upstream_model, gboolean supports_thinking, GError **error)
 {
   g_autoptr(JsonNode) body = ag_test_parse_json_text (json);
-  AgTranslateOptions options = options_for (upstream_model, supports_thinking, NULL);
+  AgTranslateOptions options = options_for (upstream_model, supports_thinking);
 
   options.session_id = "s";
   return translate_body (json_node_get_object (body), &options, error);
@@ -408,7 +393,7 @@ test_output_cap (void)
 {
   g_autoptr(JsonNode) body = ag_test_parse_json_text ("{\"model\":\"m\"," MSGS ",\"max_tokens\":100000}");
   g_autoptr(GError) error = NULL;
-  AgTranslateOptions options = options_for ("gemini-3-flash", FALSE, NULL);
+  AgTranslateOptions options = options_for ("gemini-3-flash", FALSE);
   g_autoptr(AgTranslatedRequest) capped = NULL;
   g_autoptr(AgTranslatedRequest) gemini_default = NULL;
 
@@ -431,7 +416,7 @@ session_of (const char *json)
   static char session[64];
   g_autoptr(JsonNode) body = ag_test_parse_json_text (json);
   g_autoptr(GError) error = NULL;
-  AgTranslateOptions options = options_for ("claude-sonnet-4-6", FALSE, NULL);
+  AgTranslateOptions options = options_for ("claude-sonnet-4-6", FALSE);
   g_autoptr(AgTranslatedRequest) result = translate_body (json_node_get_object (body), &options, &error);
 
   g_assert_no_error (error);
@@ -483,7 +468,7 @@ mutate_and_translate (JsonNode *root, JsonNode *node, guint *runs)
             {
               g_autoptr(GError) error = NULL;
               g_autoptr(AgTranslatedRequest) result = NULL;
-              AgTranslateOptions options = options_for ("gemini-3-flash", TRUE, NULL);
+              AgTranslateOptions options = options_for ("gemini-3-flash", TRUE);
 
               json_object_set_member (object, *name, ag_test_parse_json_text (replacements[r]));
               if (JSON_NODE_HOLDS_OBJECT (root))
@@ -536,6 +521,43 @@ test_deep_tool_input (void)
   g_assert_nonnull (result);
 }
 
+/* What the translation mended is reported with it; dropping signatures (the retry after upstream refused the
+ * history) replays no thinking and puts the sentinel on Gemini calls. */
+static void
+test_repairs_reported (void)
+{
+  static const char body[] =
+    "{\"model\":\"m\",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2048},\"messages\":["
+    "{\"role\":\"user\",\"content\":\"go\"},{\"role\":\"assistant\",\"content\":[{\"type\":\"thinking\","
+    "\"thinking\":\"t\",\"signature\":\"agcl1g." SIG_CLAUDE "\"},{\"type\":\"tool_use\",\"id\":"
+    "\"t1_agsig1_0" SIG_CLAUDE "\",\"name\":\"Bash\",\"input\":{}}]},{\"role\":\"user\",\"content\":\"stop\"}]}";
+  const struct { gboolean drop; const char *repairs; const char *model_parts; } cases[] = {
+    { FALSE, "interrupted:t1_agsig1_0" SIG_CLAUDE,
+      "[{\"text\":\"t\",\"thought\":true,\"thoughtSignature\":\"" SIG_CLAUDE "\"},{\"functionCall\":{\"name\":"
+      "\"Bash\",\"args\":{}},\"thoughtSignature\":\"" SIG_CLAUDE "\"}]" },
+    { TRUE, "interrupted:t1_agsig1_0" SIG_CLAUDE " signatures-dropped",
+      "[{\"functionCall\":{\"name\":\"Bash\",\"args\":{}},\"thoughtSignature\":"
+      "\"skip_thought_signature_validator\"}]" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) parsed = ag_test_parse_json_text (body);
+      AgTranslateOptions options = options_for ("gemini-3-flash", TRUE);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AgTranslatedRequest) result = NULL;
+      JsonArray *contents;
+
+      options.drop_signatures = cases[i].drop;
+      result = translate_body (json_node_get_object (parsed), &options, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (result->repairs, ==, cases[i].repairs);
+      contents = json_node_get_array (request_member (result, "contents"));
+      ag_test_assert_json_text (json_object_get_member (json_array_get_object_element (contents, 1), "parts"),
+                                cases[i].model_parts);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -556,5 +578,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/request-translator/session-id", test_session_id);
   g_test_add_func ("/request-translator/hostile-mutations", test_hostile_mutations);
   g_test_add_func ("/request-translator/deep-tool-input", test_deep_tool_input);
+  g_test_add_func ("/request-translator/repairs-reported", test_repairs_reported);
   return g_test_run ();
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests for the Cloud Code → Anthropic stream state machine: recorded-style upstream streams against the exact
- * expected event sequences, signature caching, usage, and the error/ping/empty paths. */
+ * expected event sequences, signatures carried to the client, usage, and the error/ping/empty paths. */
 #include "ag-stream-translator.h"
 #include "ag-protocol-error.h"
+#include "ag-signature-carrier.h"
 #include "ag-sse-parser.h"
 #include "ag-sse-writer.h"
 #include "ag-test.h"
@@ -15,7 +16,6 @@
 #define SIG_G2 "Ct0BAY89a1+qR7mQ2pL9sW4vK8jN3hT6yB1cF5gA0eZ7uI2oP9lM4nX6qS8rD3wE1tY5vC7bH0kJ2gR4fQ"
 
 typedef struct {
-  AgSignatureCache   *signatures;
   AgToolNames        *tool_names;
   JsonArray          *events;
   GPtrArray          *tool_ids;   /* generated tool_use ids, in order */
@@ -27,7 +27,6 @@ run_init (Run *run, AgModelFamily family)
 {
   AgStreamOptions options = { 0 };
 
-  run->signatures = ag_signature_cache_new ();
   run->tool_names = ag_tool_names_new ();
   /* An MCP-style client name that upstream cannot take; the fixtures call it by its safe name. */
   g_assert_cmpstr (ag_tool_names_to_upstream (run->tool_names, "mcp__files/list"), ==, "mcp__files_list");
@@ -36,7 +35,6 @@ run_init (Run *run, AgModelFamily family)
   options.client_model = "claude-sonnet-4-6";
   options.family = family;
   options.tool_names = run->tool_names;
-  options.signatures = run->signatures;
   run->translator = ag_stream_translator_new (&options, ag_test_record_event, run->events);
 }
 
@@ -44,7 +42,6 @@ static void
 run_clear (Run *run)
 {
   ag_stream_translator_free (run->translator);
-  g_object_unref (run->signatures);
   ag_tool_names_unref (run->tool_names);
   json_array_unref (run->events);
   g_ptr_array_unref (run->tool_ids);
@@ -87,48 +84,95 @@ test_fixture (gconstpointer data)
   run_clear (&run);
 }
 
-static void
-assert_thinking_family (AgSignatureCache *cache, const char *signature, AgModelFamily expected)
+/* The signature_delta values the client got, unwrapped, in order; each must be one ag-cl issued for @family. */
+static GPtrArray *
+thinking_signatures (Run *run, AgModelFamily expected)
 {
-  AgModelFamily family = expected == AG_MODEL_FAMILY_CLAUDE ? AG_MODEL_FAMILY_GEMINI : AG_MODEL_FAMILY_CLAUDE;
+  GPtrArray *signatures = g_ptr_array_new_with_free_func (g_free);
 
-  g_assert_true (ag_signature_cache_lookup_thinking (cache, signature, &family));
-  g_assert_cmpint (family, ==, expected);
+  for (guint i = 0; i < json_array_get_length (run->events); i++)
+    {
+      JsonObject *data = json_object_get_object_member (json_array_get_object_element (run->events, i), "data");
+      JsonObject *delta = json_object_has_member (data, "delta") ? json_object_get_object_member (data, "delta") : NULL;
+      AgModelFamily family = expected == AG_MODEL_FAMILY_CLAUDE ? AG_MODEL_FAMILY_GEMINI : AG_MODEL_FAMILY_CLAUDE;
+      const char *carried;
+
+      if (delta == NULL || g_strcmp0 (json_object_get_string_member_with_default (delta, "type", ""),
+                                      "signature_delta") != 0)
+        continue;
+      carried = json_object_get_string_member (delta, "signature");
+      g_assert_nonnull (ag_signature_carrier_unwrap_thinking (carried, &family));
+      g_assert_cmpint (family, ==, expected);
+      g_ptr_array_add (signatures, g_strdup (ag_signature_carrier_unwrap_thinking (carried, NULL)));
+    }
+  return signatures;
+}
+
+/* The signature a tool_use id carries (NULL: none) and the id without it. */
+static char *
+carried_tool_signature (const char *id, char **upstream_id)
+{
+  char *signature = NULL;
+  g_autofree char *base = ag_signature_carrier_unwrap_tool_id (id, &signature);
+
+  if (upstream_id != NULL)
+    *upstream_id = g_steal_pointer (&base);
+  return signature;
 }
 
 static void
 test_signatures_claude_thinking (void)
 {
   Run run;
+  g_autoptr(GPtrArray) signatures = NULL;
 
   run_fixture (&run, "thinking-text", AG_MODEL_FAMILY_CLAUDE);
-  assert_thinking_family (run.signatures, SIG_C1, AG_MODEL_FAMILY_CLAUDE);
-  g_assert_cmpuint (ag_signature_cache_size (run.signatures), ==, 1);
+  signatures = thinking_signatures (&run, AG_MODEL_FAMILY_CLAUDE);
+  g_assert_cmpuint (signatures->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (signatures, 0), ==, SIG_C1);
   run_clear (&run);
 }
 
+/* Claude's signature on the call signs the thinking before it; the call's id is Claude's own, with nothing added. */
 static void
 test_signatures_claude_tool (void)
 {
   Run run;
+  g_autoptr(GPtrArray) signatures = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  g_autofree char *json = NULL;
 
   run_fixture (&run, "thinking-tool-claude", AG_MODEL_FAMILY_CLAUDE);
-  g_assert_cmpstr (ag_signature_cache_lookup_tool (run.signatures, "toolu_vrtx_01PDbPTJ7qXw"), ==, SIG_C2);
-  assert_thinking_family (run.signatures, SIG_C2, AG_MODEL_FAMILY_CLAUDE);
+  signatures = thinking_signatures (&run, AG_MODEL_FAMILY_CLAUDE);
+  g_assert_cmpuint (signatures->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (signatures, 0), ==, SIG_C2);
+  events = json_node_init_array (json_node_alloc (), run.events);
+  json = json_to_string (events, FALSE);
+  g_assert_nonnull (strstr (json, "\"id\":\"toolu_vrtx_01PDbPTJ7qXw\""));
   run_clear (&run);
 }
 
+/* Gemini signs the first of parallel calls: that id carries the signature, the second carries none. */
 static void
 test_signatures_gemini_parallel (void)
 {
   Run run;
+  g_autoptr(GPtrArray) signatures = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *first_base = NULL;
 
   run_fixture (&run, "parallel-calls-gemini", AG_MODEL_FAMILY_GEMINI);
   g_assert_cmpuint (run.tool_ids->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (run.tool_ids, 0), !=, g_ptr_array_index (run.tool_ids, 1));
-  g_assert_cmpstr (ag_signature_cache_lookup_tool (run.signatures, g_ptr_array_index (run.tool_ids, 0)), ==, SIG_G1);
-  g_assert_null (ag_signature_cache_lookup_tool (run.signatures, g_ptr_array_index (run.tool_ids, 1)));
-  assert_thinking_family (run.signatures, SIG_G1, AG_MODEL_FAMILY_GEMINI);
+  first = carried_tool_signature (g_ptr_array_index (run.tool_ids, 0), &first_base);
+  second = carried_tool_signature (g_ptr_array_index (run.tool_ids, 1), NULL);
+  g_assert_cmpstr (first, ==, SIG_G1);
+  g_assert_cmpuint (strlen (first_base), ==, strlen ("toolu_") + 24);
+  g_assert_null (second);
+  signatures = thinking_signatures (&run, AG_MODEL_FAMILY_GEMINI);
+  g_assert_cmpuint (signatures->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (signatures, 0), ==, SIG_G1);
   run_clear (&run);
 }
 
@@ -136,12 +180,16 @@ static void
 test_signatures_gemini_on_text (void)
 {
   Run run;
+  g_autoptr(GPtrArray) signatures = NULL;
+  g_autofree char *carried = NULL;
 
   run_fixture (&run, "signature-on-text-gemini", AG_MODEL_FAMILY_GEMINI);
   g_assert_cmpuint (run.tool_ids->len, ==, 1);
-  g_assert_cmpstr (ag_signature_cache_lookup_tool (run.signatures, g_ptr_array_index (run.tool_ids, 0)), ==, SIG_G2);
-  /* No thinking block carried it, so it is not a thinking signature. */
-  g_assert_false (ag_signature_cache_lookup_thinking (run.signatures, SIG_G2, NULL));
+  carried = carried_tool_signature (g_ptr_array_index (run.tool_ids, 0), NULL);
+  g_assert_cmpstr (carried, ==, SIG_G2);
+  /* No thinking block carried it, so the client got no thinking signature. */
+  signatures = thinking_signatures (&run, AG_MODEL_FAMILY_GEMINI);
+  g_assert_cmpuint (signatures->len, ==, 0);
   run_clear (&run);
 }
 
@@ -222,10 +270,9 @@ test_signature_on_following_text_part (void)
 
   assert_events_json (events, "[" START (0) "," BLOCK_START (0, THINKING_BLOCK) ","
                       DELTA (0, "thinking_delta", "thinking", "hmm") ","
-                      DELTA (0, "signature_delta", "signature", SIG_C1) "," BLOCK_STOP (0) ","
+                      DELTA (0, "signature_delta", "signature", "agcl1c." SIG_C1) "," BLOCK_STOP (0) ","
                       BLOCK_START (1, TEXT_BLOCK) "," DELTA (1, "text_delta", "text", "Answer") ","
                       BLOCK_STOP (1) "," END ("end_turn", 0, 0) "]");
-  assert_thinking_family (run.signatures, SIG_C1, AG_MODEL_FAMILY_CLAUDE);
   run_clear (&run);
 }
 
@@ -249,7 +296,6 @@ test_kind_changes_and_placeholders (void)
                       DELTA (1, "thinking_delta", "thinking", "b") "," BLOCK_STOP (1) ","
                       BLOCK_START (2, TEXT_BLOCK) "," DELTA (2, "text_delta", "text", " c") "," BLOCK_STOP (2) ","
                       END ("end_turn", 0, 0) "]");
-  g_assert_cmpuint (ag_signature_cache_size (run.signatures), ==, 0);
   run_clear (&run);
 }
 
@@ -456,12 +502,11 @@ push_to_translator (const char *event, const char *data, gsize data_len, gpointe
 typedef enum { END_FINISH, END_FAIL } StreamEnd;
 
 static void
-options_for (AgStreamOptions *options, AgModelFamily family, AgToolNames *names, AgSignatureCache *signatures)
+options_for (AgStreamOptions *options, AgModelFamily family, AgToolNames *names)
 {
   options->client_model = "claude-\"quoted\"\\model\x01";
   options->family = family;
   options->tool_names = names;
-  options->signatures = signatures;
   options->usage_scale = 1.5;
 }
 
@@ -471,13 +516,12 @@ static void
 assert_sse_matches_events (const char *sse, gsize len, AgModelFamily family, StreamEnd end)
 {
   g_autoptr(AgToolNames) names = ag_tool_names_new ();
-  g_autoptr(AgSignatureCache) signatures = ag_signature_cache_new ();
   g_autoptr(GString) expected = g_string_new (NULL);
   g_autoptr(GString) actual = g_string_new (NULL);
   AgStreamOptions options = { 0 };
 
   ag_tool_names_to_upstream (names, "mcp__files/list");
-  options_for (&options, family, names, signatures);
+  options_for (&options, family, names);
   {
     g_autoptr(AgStreamTranslator) translator = NULL;
     g_autoptr(AgSseParser) parser = NULL;
@@ -574,7 +618,7 @@ test_message_output_fixture (gconstpointer data)
   g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
   g_autoptr(JsonNode) expected = ag_test_fixture_load_json ("response", message_name);
   g_autoptr(AgToolNames) names = ag_tool_names_new ();
-  AgStreamOptions options = { "claude-sonnet-4-6", fixture->family, names, NULL };
+  AgStreamOptions options = { "claude-sonnet-4-6", fixture->family, names };
   g_autoptr(AgBackTranslator) back = NULL;
   g_autoptr(AgSseParser) parser = NULL;
   g_autoptr(GError) error = NULL;
@@ -607,7 +651,7 @@ test_message_output_fixture (gconstpointer data)
 static void
 test_back_translator_facts (void)
 {
-  AgStreamOptions options = { "m", AG_MODEL_FAMILY_GEMINI, NULL, NULL };
+  AgStreamOptions options = { "m", AG_MODEL_FAMILY_GEMINI, NULL };
   g_autoptr(AgBackTranslator) back = ag_anthropic_back_translator_new (&options, TRUE);
   g_autoptr(JsonNode) usage_only = json_from_string ("{\"response\":{\"usageMetadata\":{\"promptTokenCount\":7,"
                                                       "\"cachedContentTokenCount\":2,\"candidatesTokenCount\":1}}}",

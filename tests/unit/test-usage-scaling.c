@@ -15,10 +15,10 @@ keep_last_delta (const char *event_name, JsonNode *data, gpointer user_data)
 }
 
 static JsonObject *
-run (double scale, JsonNode **delta)
+run_full (double scale, gint64 compact_at, JsonNode **delta)
 {
   AgStreamOptions options = { .client_model = "claude-opus-5-5", .family = AG_MODEL_FAMILY_GEMINI,
-                              .usage_scale = scale };
+                              .usage_scale = scale, .compact_at = compact_at };
   g_autoptr(AgStreamTranslator) translator = ag_stream_translator_new (&options, keep_last_delta, delta);
   g_autoptr(JsonNode) chunk = json_from_string (
     "{\"response\":{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"hi\"}]},"
@@ -34,6 +34,35 @@ run (double scale, JsonNode **delta)
   g_assert_cmpint (cached, ==, 100000);
   g_assert_cmpint (output, ==, 10);
   return json_object_get_object_member (json_node_get_object (*delta), "usage");
+}
+
+static JsonObject *
+run (double scale, JsonNode **delta)
+{
+  return run_full (scale, 0, delta);
+}
+
+/* From compact_at on (here 500000 prompt tokens, as from 80 % of a 625k window) the client hears that its context
+ * is full: input + cache reads = 1M, whatever the scaling; below it, nothing changes. */
+static void
+test_compact_at (void)
+{
+  const struct { double scale; gint64 compact_at; gint64 input; gint64 cached; } cases[] = {
+    { 0.0, 500000, AG_CLIENT_LARGEST_WINDOW - 100000, 100000 },
+    { 0.2, 500000, AG_CLIENT_LARGEST_WINDOW - 20000, 20000 },
+    { 0.0, 500001, 400000, 100000 },
+    { 4.0, 500000, 1600000, 400000 },  /* already beyond the largest window: left as it is */
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) delta = NULL;
+      JsonObject *usage = run_full (cases[i].scale, cases[i].compact_at, &delta);
+
+      g_assert_cmpint (json_object_get_int_member (usage, "input_tokens"), ==, cases[i].input);
+      g_assert_cmpint (json_object_get_int_member (usage, "cache_read_input_tokens"), ==, cases[i].cached);
+      g_assert_cmpint (json_object_get_int_member (usage, "output_tokens"), ==, 10);
+    }
 }
 
 static void
@@ -67,5 +96,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/usage-scaling/scaled", test_scaled);
   g_test_add_func ("/usage-scaling/unscaled", test_unscaled);
+  g_test_add_func ("/usage-scaling/compact-at", test_compact_at);
   return g_test_run ();
 }

@@ -96,6 +96,7 @@ ag_agent_setup_is_current (AgAgent agent, const AgAgentTarget *target, GError **
 typedef struct {
   AgAgent agent;
   char   *base_url, *api_key, *model;
+  char   *old_key;                       /* the hand-over's */
 } TaskData;
 
 static void
@@ -106,6 +107,9 @@ task_data_free (TaskData *data)
     memset (data->api_key, 0, strlen (data->api_key));
   g_free (data->api_key);
   g_free (data->model);
+  if (data->old_key != NULL)
+    memset (data->old_key, 0, strlen (data->old_key));
+  g_free (data->old_key);
   g_free (data);
 }
 
@@ -212,4 +216,67 @@ gboolean
 ag_agent_setup_is_current_finish (GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ── a new key for the agents already set up ────────────────────────────────────────────────────────────────── */
+
+/* Claude Code counts as set up when its settings point at @base_url (whatever credential they hold); Codex and the
+ * Gemini CLI when they were exactly what `ag-cl setup` writes for the key before (none: the placeholder). */
+static gboolean
+hand_over (AgAgent agent, const char *base_url, const char *old_key, const char *new_key, GError **error)
+{
+  AgAgentTarget before = { base_url, old_key, NULL };
+  AgAgentTarget after = { base_url, new_key, NULL };
+  g_autoptr(GPtrArray) backups = g_ptr_array_new_with_free_func (g_free);
+  gboolean updated = FALSE;
+
+  if (agent == AG_AGENT_CLAUDE_CODE)
+    {
+      g_autofree char *path = ag_agent_get_path (agent);
+
+      return ag_claude_settings_give_key (path, base_url, new_key, &updated, error) && updated;
+    }
+  if (!ag_agent_setup_is_current (agent, &before, error))
+    return FALSE;
+  return ag_agent_setup_apply (agent, &after, backups, error);
+}
+
+static void
+hand_over_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TaskData *data = task_data;
+  g_autoptr(GStrvBuilder) updated = g_strv_builder_new ();
+
+  for (guint agent = 0; agent < AG_N_AGENTS; agent++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (hand_over (agent, data->base_url, data->old_key, data->api_key, &error))
+        g_strv_builder_add (updated, ag_agent_get_name (agent));
+      else if (error != NULL)
+        g_message ("could not give %s the new local API key: %s", ag_agent_get_name (agent), error->message);
+    }
+  g_task_return_pointer (task, g_strv_builder_end (updated), (GDestroyNotify) g_strfreev);
+}
+
+void
+ag_agent_setup_hand_over_key_async (const char *base_url, const char *old_key, const char *new_key,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  TaskData *data = g_new0 (TaskData, 1);
+
+  data->base_url = g_strdup (base_url);
+  data->api_key = g_strdup (new_key);
+  data->old_key = g_strdup (old_key);
+  g_task_set_source_tag (task, ag_agent_setup_hand_over_key_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) task_data_free);
+  g_task_run_in_thread (task, hand_over_thread);
+}
+
+char **
+ag_agent_setup_hand_over_key_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

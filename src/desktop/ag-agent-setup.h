@@ -41,4 +41,14 @@ void        ag_agent_setup_is_current_async (AgAgent agent, const AgAgentTarget 
                                              GAsyncReadyCallback callback, gpointer user_data);
 gboolean    ag_agent_setup_is_current_finish (GAsyncResult *result, GError **error);
 
+/* A new local API key (@new_key) for the agents already set up for ag-cl at @base_url, so that requiring the key, or
+ * replacing it, breaks none of them: Claude Code when its settings point at @base_url, Codex and the Gemini CLI when
+ * they were what `ag-cl setup` writes for @old_key (NULL: set up while ag-cl had no key). Each is written the way
+ * `ag-cl setup` writes it, with a backup; an agent that cannot be written is logged and skipped. In a thread; the
+ * names of the agents updated. */
+void        ag_agent_setup_hand_over_key_async (const char *base_url, const char *old_key, const char *new_key,
+                                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                                gpointer user_data);
+char      **ag_agent_setup_hand_over_key_finish (GAsyncResult *result, GError **error);
+
 G_END_DECLS

@@ -296,23 +296,39 @@ needs_key (const char *path, const char *base_url, const char *api_key, GError *
   return FALSE;
 }
 
+gboolean
+ag_claude_settings_give_key (const char *path, const char *base_url, const char *api_key, gboolean *updated,
+                             GError **error)
+{
+  GError *local_error = NULL;
+  gboolean needed = has_text (api_key) && needs_key (path, base_url, api_key, &local_error);
+
+  if (local_error == NULL && needed)
+    {
+      g_autofree char *backup = NULL;
+
+      ag_claude_settings_apply (path, base_url, api_key, &backup, &local_error);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  *updated = needed;
+  return TRUE;
+}
+
 static void
 give_key_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   TaskData *data = task_data;
   GError *error = NULL;
-  gboolean needed = has_text (data->api_key) && needs_key (data->path, data->base_url, data->api_key, &error);
+  gboolean updated = FALSE;
 
-  if (error == NULL && needed)
-    {
-      g_autofree char *backup = NULL;
-
-      ag_claude_settings_apply (data->path, data->base_url, data->api_key, &backup, &error);
-    }
-  if (error != NULL)
+  if (!ag_claude_settings_give_key (data->path, data->base_url, data->api_key, &updated, &error))
     g_task_return_error (task, error);
   else
-    g_task_return_int (task, needed);
+    g_task_return_int (task, updated);
 }
 
 void

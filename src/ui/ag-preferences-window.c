@@ -2,7 +2,7 @@
 #include "config.h"
 #include "ag-preferences-window-private.h"
 #include "ag-autostart.h"
-#include "ag-claude-settings.h"
+#include "ag-agent-setup.h"
 #include "ag-local-api-key.h"
 
 #include <glib/gi18n.h>
@@ -35,6 +35,7 @@ struct _AgPreferencesWindow
 
   AgUiContext         *context;
   char                *listen_error;     /* why the listener last failed to start, while it is off */
+  char                *previous_key;     /* the key a generation replaces, for the agents set up with it */
   GCancellable        *cancellable;
 };
 
@@ -140,36 +141,54 @@ on_listen_failed (AgProxyService *service, const char *message, gpointer user_da
 }
 
 static void
-key_given_to_claude (GObject *source, GAsyncResult *result, gpointer user_data)
+forget_previous_key (AgPreferencesWindow *self)
+{
+  if (self->previous_key != NULL)
+    memset (self->previous_key, 0, strlen (self->previous_key));
+  g_clear_pointer (&self->previous_key, g_free);
+}
+
+static void api_key_generated (GObject *source, GAsyncResult *result, gpointer user_data);
+
+/* Remembers the key being replaced (none: the agents were set up without one) for the hand-over. */
+static void
+generate_key (AgPreferencesWindow *self)
+{
+  forget_previous_key (self);
+  self->previous_key = g_strdup (ag_local_api_key_get_value (local_api_key (self)));
+  ag_local_api_key_generate_async (local_api_key (self), self->cancellable, api_key_generated, g_object_ref (self));
+}
+
+static void
+key_handed_over (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(AgPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean updated = FALSE;
+  g_auto(GStrv) updated = ag_agent_setup_hand_over_key_finish (result, &error);
+  g_autofree char *names = NULL;
+  g_autofree char *text = NULL;
 
-  if (!ag_claude_settings_give_key_finish (result, &updated, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
-      return;
-    }
-  if (updated)
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                      adw_toast_new (_("Claude Code now sends the local API key")));
+  if (updated == NULL || updated[0] == NULL)
+    return;
+  names = g_strjoinv (", ", updated);
+  /* Translators: %s is a list of coding agents, such as "Claude Code, Codex" */
+  text = g_strdup_printf (_("%s now send the new local API key"), names);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
 }
 
-/* A new key, or the key required from local clients too: a Claude Code already set up for ag-cl gets it, so that
- * neither locks it out. */
+/* A new key, or the key required from local clients too: the agents set up for ag-cl get it, so that neither
+ * locks one out (ag_agent_setup_hand_over_key_async says which count as set up). */
 static void
 give_key_to_agents (AgPreferencesWindow *self)
 {
   AgProxyService *service = ag_ui_context_get_service (self->context);
   g_autofree char *url = ag_proxy_service_get_url (service);
-  g_autofree char *path = ag_claude_settings_default_path ();
   const char *key = ag_local_api_key_get_value (local_api_key (self));
 
-  if (url == NULL || key == NULL)
-    return;
-  ag_claude_settings_give_key_async (path, url, key, self->cancellable, key_given_to_claude, g_object_ref (self));
+  if (url != NULL && key != NULL)
+    ag_agent_setup_hand_over_key_async (url, self->previous_key, key, self->cancellable, key_handed_over,
+                                        g_object_ref (self));
+  forget_previous_key (self);
 }
 
 static void
@@ -181,6 +200,7 @@ api_key_generated (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (key == NULL)
     {
+      forget_previous_key (self);
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (error->message));
       return;
     }
@@ -198,7 +218,7 @@ on_require_key_changed (AgPreferencesWindow *self)
   if (!g_settings_get_boolean (ag_ui_context_get_settings (self->context), "require-api-key"))
     return;
   if (!ag_local_api_key_is_set (local_api_key (self)))
-    ag_local_api_key_generate_async (local_api_key (self), self->cancellable, api_key_generated, g_object_ref (self));
+    generate_key (self);
   else
     give_key_to_agents (self);
 }
@@ -219,7 +239,7 @@ on_api_key_response (AdwMessageDialog *dialog, const char *response, gpointer us
   AgPreferencesWindow *self = user_data;
 
   if (g_str_equal (response, "replace"))
-    ag_local_api_key_generate_async (local_api_key (self), self->cancellable, api_key_generated, g_object_ref (self));
+    generate_key (self);
   else if (g_str_equal (response, "remove"))
     ag_local_api_key_clear_async (local_api_key (self), self->cancellable, api_key_removed, g_object_ref (self));
 }
@@ -243,7 +263,7 @@ generate_api_key (AgPreferencesWindow *self)
 {
   if (!ag_local_api_key_is_set (local_api_key (self)))
     {
-      ag_local_api_key_generate_async (local_api_key (self), self->cancellable, api_key_generated, g_object_ref (self));
+      generate_key (self);
       return;
     }
   confirm_api_key_change (self, _("Replace the Local API Key?"),
@@ -438,6 +458,7 @@ ag_preferences_window_dispose (GObject *object)
     }
   g_clear_object (&self->context);
   g_clear_pointer (&self->listen_error, g_free);
+  forget_previous_key (self);
   G_OBJECT_CLASS (ag_preferences_window_parent_class)->dispose (object);
 }
 

@@ -2,6 +2,7 @@
 /* The preferences window (under Xvfb) over the running app: moving the proxy to another port, and the local API
  * key with a listen address beyond loopback. */
 #include "ui-test-util.h"
+#include "ag-agent-setup.h"
 #include "ag-autostart.h"
 #include "ag-local-api-key.h"
 #include "ag-overview-page-private.h"
@@ -108,19 +109,21 @@ test_preferences_api_key (void)
 }
 
 static char *claude_settings_path;
+static char *codex_config_path;
 
+
+/* Whether the file at @path holds the local API key in force. */
 static gboolean
-claude_settings_hold_key (gpointer data)
+file_holds_key (gpointer path)
 {
   const char *key = ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (ag_application_get_service (ui.app)));
   g_autofree char *contents = NULL;
 
-  return key != NULL && g_file_get_contents (claude_settings_path, &contents, NULL, NULL) &&
-         strstr (contents, key) != NULL;
+  return key != NULL && g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, key) != NULL;
 }
 
-/* Requiring the key from local clients too, with no key yet and Claude Code already set up for ag-cl: a key is
- * made, Claude Code's settings get it, and the proxy asks every client for it. */
+/* Requiring the key from local clients too, with no key yet and Claude Code and Codex already set up for ag-cl: a
+ * key is made, both agents' settings get it, and the proxy asks every client for it. */
 static void
 test_preferences_require_key (void)
 {
@@ -136,6 +139,15 @@ test_preferences_require_key (void)
   g_autoptr(GError) error = NULL;
 
   claude_settings_path = g_build_filename (claude_dir, "settings.json", NULL);
+  codex_config_path = ag_agent_get_path (AG_AGENT_CODEX);
+  {
+    AgAgentTarget codex = { url, NULL, NULL };
+    g_autoptr(GPtrArray) backups = g_ptr_array_new_with_free_func (g_free);
+
+    g_assert_true (ag_agent_setup_apply (AG_AGENT_CODEX, &codex, backups, &error));
+    g_assert_no_error (error);
+    g_assert_false (file_holds_key (codex_config_path));
+  }
   g_assert_cmpint (g_mkdir_with_parents (claude_dir, 0700), ==, 0);
   g_file_set_contents (claude_settings_path, settings, -1, &error);
   g_assert_no_error (error);
@@ -149,7 +161,8 @@ test_preferences_require_key (void)
   g_assert_true (ag_request_guard_get_require_api_key (guard));
   ui_wait_until (service_has_key_is, GINT_TO_POINTER (TRUE));
   ag_test_add_secret (ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)));
-  ui_wait_until (claude_settings_hold_key, NULL);
+  ui_wait_until (file_holds_key, claude_settings_path);
+  ui_wait_until (file_holds_key, codex_config_path);
   g_assert_cmpstr (adw_action_row_get_subtitle (key_row), ==, "Set: every client must send it");
 
   /* An allowed origin, typed with stray spaces and commas, is stored as a list. */
@@ -176,6 +189,8 @@ test_preferences_require_key (void)
   /* The settings file held a key on purpose; it is not part of the scan at rest. */
   g_remove (claude_settings_path);
   g_clear_pointer (&claude_settings_path, g_free);
+  g_remove (codex_config_path);
+  g_clear_pointer (&codex_config_path, g_free);
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 

@@ -38,12 +38,9 @@ gboolean  ag_claude_settings_apply_finish (GAsyncResult *result, char **backup_p
 
 /* Gives @api_key to a Claude Code already pointed at @base_url (env.ANTHROPIC_BASE_URL equal to it), the way
  * apply would, backup included: a new key, or require-api-key switched on, must break no configured Claude Code.
- * *@updated is FALSE when the file is missing, points elsewhere, or already sends @api_key. In a worker thread. */
+ * *@updated is FALSE when the file is missing, points elsewhere, or already sends @api_key. Small file I/O: call it
+ * off the main loop (ag_agent_setup_hand_over_key_async does). */
 gboolean  ag_claude_settings_give_key (const char *path, const char *base_url, const char *api_key,
                                        gboolean *updated, GError **error);
-void      ag_claude_settings_give_key_async (const char *path, const char *base_url, const char *api_key,
-                                             GCancellable *cancellable, GAsyncReadyCallback callback,
-                                             gpointer user_data);
-gboolean  ag_claude_settings_give_key_finish (GAsyncResult *result, gboolean *updated, GError **error);
 
 G_END_DECLS

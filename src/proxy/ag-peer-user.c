@@ -136,6 +136,20 @@ ag_peer_user_find_in_table (const char *table, GInetSocketAddress *client, GInet
 }
 
 gboolean
+ag_peer_user_is_loopback (GSocketAddress *address)
+{
+  Endpoint endpoint;
+  g_autoptr(GInetAddress) inet = NULL;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address) ||
+      !endpoint_from_socket_address (G_INET_SOCKET_ADDRESS (address), &endpoint))
+    return FALSE;
+  inet = g_inet_address_new_from_bytes (endpoint.bytes, endpoint.length == 4 ? G_SOCKET_FAMILY_IPV4
+                                                                             : G_SOCKET_FAMILY_IPV6);
+  return g_inet_address_get_is_loopback (inet);
+}
+
+gboolean
 ag_peer_user_lookup (GSocketAddress *client, GSocketAddress *server, guint32 *uid, GError **error)
 {
   static const char *const tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };

@@ -17,6 +17,9 @@ gboolean ag_peer_user_find_in_table (const char         *table,
                                      GInetSocketAddress *server,
                                      guint32            *uid);
 
+/* Whether @address is on loopback, an IPv4-mapped IPv6 one (a dual-stack listener's IPv4 client) included. */
+gboolean ag_peer_user_is_loopback (GSocketAddress *address);
+
 /* The same over the running kernel's tables (both families). FALSE with @error when the connection is not found
  * or the tables cannot be read. Reads procfs: memory the kernel formats on demand, no disk. */
 gboolean ag_peer_user_lookup (GSocketAddress *client,

@@ -427,33 +427,6 @@ message_peer_user (gpointer data, guint32 *uid)
   return *uid == (guint32) getuid () ? AG_PEER_SAME_USER : AG_PEER_OTHER_USER;
 }
 
-static gboolean
-peer_is_loopback (SoupServerMessage *msg)
-{
-  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
-  GInetAddress *inet;
-  g_autoptr(GInetAddress) mapped = NULL;
-
-  if (!G_IS_INET_SOCKET_ADDRESS (remote))
-    return FALSE;
-  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote));
-  if (g_inet_address_get_is_loopback (inet))
-    return TRUE;
-  /* ::ffff:127.0.0.1 on a dual-stack listener. */
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
-    {
-      const guint8 *bytes = g_inet_address_to_bytes (inet);
-      static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-      if (memcmp (bytes, mapped_prefix, 12) == 0)
-        {
-          mapped = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
-          return g_inet_address_get_is_loopback (mapped);
-        }
-    }
-  return FALSE;
-}
-
 gboolean
 ag_request_guard_check (AgRequestGuard *self, SoupServerMessage *msg, const char *path, GHashTable *query,
                         AgGuardVerdict *verdict)
@@ -463,7 +436,7 @@ ag_request_guard_check (AgRequestGuard *self, SoupServerMessage *msg, const char
     .path = path,
     .headers = soup_server_message_get_request_headers (msg),
     .query = query,
-    .peer_loopback = peer_is_loopback (msg),
+    .peer_loopback = ag_peer_user_is_loopback (soup_server_message_get_remote_address (msg)),
     .peer_user = message_peer_user,
     .peer_user_data = msg,
   };

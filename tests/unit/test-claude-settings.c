@@ -300,14 +300,10 @@ test_apply_async (Fixture *f, gconstpointer data)
 static gboolean
 give_key (Fixture *f, const char *url, const char *key)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  GAsyncResult *slot = NULL;
   gboolean updated = -1;
 
-  ag_claude_settings_give_key_async (f->path, url, key, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  g_assert_true (ag_claude_settings_give_key_finish (result, &updated, &error));
+  g_assert_true (ag_claude_settings_give_key (f->path, url, key, &updated, &error));
   g_assert_no_error (error);
   return updated;
 }

@@ -105,11 +105,30 @@ test_real_connection (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
 
+/* Loopback, whichever family a listener sees it in. */
+static void
+test_loopback (void)
+{
+  const struct { const char *address; gboolean loopback; } cases[] = {
+    { "127.0.0.1", TRUE }, { "127.45.6.7", TRUE }, { "::1", TRUE }, { "::ffff:127.0.0.1", TRUE },
+    { "192.0.2.2", FALSE }, { "::ffff:192.0.2.2", FALSE }, { "fd00::1", FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GInetSocketAddress) address = endpoint (cases[i].address, 8045);
+
+      if (ag_peer_user_is_loopback (G_SOCKET_ADDRESS (address)) != cases[i].loopback)
+        g_error ("%s: expected %s", cases[i].address, cases[i].loopback ? "loopback" : "not loopback");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/peer-user/tables", test_tables);
   g_test_add_func ("/peer-user/real-connection", test_real_connection);
+  g_test_add_func ("/peer-user/loopback", test_loopback);
   return g_test_run ();
 }

@@ -292,7 +292,8 @@ refuse_before_body (SoupServerMessage *msg, const char *path, guint status, cons
                    "Connection: close\r\n", status, soup_status_get_phrase (status), strlen (body));
   soup_message_headers_iter_init (&iter, soup_server_message_get_response_headers (msg));
   while (soup_message_headers_iter_next (&iter, &name, &value))
-    if (g_ascii_strncasecmp (name, "Access-Control-", 15) == 0 || g_ascii_strcasecmp (name, "Vary") == 0)
+    if (g_ascii_strncasecmp (name, "Access-Control-", 15) == 0 || g_ascii_strcasecmp (name, "Vary") == 0 ||
+        g_ascii_strcasecmp (name, "x-should-retry") == 0)
       g_string_append_printf (response, "%s: %s\r\n", name, value);
   g_string_append_printf (response, "\r\n%s", body);
   length = response->len;
@@ -344,6 +345,8 @@ refuse_request (AgProxyServer *self, SoupServerMessage *msg, const char *path, c
       record->total_ms = 0;
       ag_history_store_add_request (self->context->history, record);
     }
+  /* The same request will be refused again: Claude Code and the SDKs would otherwise try it more than once. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "x-should-retry", "false");
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED ||
       soup_message_headers_get_content_length (headers) > 0)
     refuse_before_body (msg, path, verdict->status, verdict->error_type, verdict->message);

@@ -320,8 +320,8 @@ check_client (AgRequestGuard *self, const AgGuardRequest *request, AgGuardVerdic
   if (self->require_api_key || !request->peer_loopback)
     return refuse (verdict, AG_GUARD_REFUSE_API_KEY, 401, "authentication_error",
                    g_strdup ("Invalid or missing API key"),
-                   g_strdup (!self->require_api_key ? "no API key (a client on another machine)"
-                             : self->api_key != NULL ? "no API key (required from every client)"
+                   g_strdup (!self->require_api_key ? "no valid API key (a client on another machine)"
+                             : self->api_key != NULL ? "no valid API key (required from every client)"
                                                      : "require-api-key is on and no local API key is set"));
   switch (request->peer_user (request->peer_user_data, &uid))
     {

@@ -140,8 +140,10 @@ assert_refused (guint port, const Probe *probe)
       strstr (answer.body, type) == NULL)
     g_error ("%s: expected %u %s, got %u %s", probe->name, probe->status, probe->error_type, answer.status,
              answer.body);
-  /* No CORS header for a page that was not allowed. */
+  /* No CORS header for a page that was not allowed, and no retry of what would be refused again. */
   g_assert_null (strstr (answer.head, "access-control-allow-origin"));
+  if (strstr (answer.head, "\r\nx-should-retry: false\r\n") == NULL)
+    g_error ("%s: no x-should-retry: false in %s", probe->name, answer.head);
 }
 
 /* The refusals the issue lists, against the default settings. */

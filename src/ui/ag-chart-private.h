@@ -42,8 +42,10 @@ struct _AgChart
   char          *summary;
   GtkStringList *table;
   /* The dense lines' bitmap, kept while the data, the frame and the scale stay: moving the cursor or a redraw
-   * of the window costs nothing for them. */
-  GdkTexture    *lines_texture;
+   * of the window costs nothing for them. New data is drawn into the same pixels when the size stays. */
+  cairo_surface_t *lines_surface;
+  gboolean       lines_dirty;
+  gboolean       lines_any;    /* the bitmap holds at least one line */
   AgChartFrame   lines_frame;
   int            lines_scale;
 };

@@ -52,7 +52,7 @@ ag_chart_bucket_total (AgChart *self, guint bucket)
 static void
 data_changed (AgChart *self)
 {
-  g_clear_object (&self->lines_texture);
+  self->lines_dirty = TRUE;
   ag_chart_rebuild_table (self);
   ag_chart_update_readout (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -178,7 +178,7 @@ ag_chart_finalize (GObject *object)
   g_free (self->readout);
   g_free (self->summary);
   g_object_unref (self->table);
-  g_clear_object (&self->lines_texture);
+  g_clear_pointer (&self->lines_surface, cairo_surface_destroy);
   G_OBJECT_CLASS (ag_chart_parent_class)->finalize (object);
 }
 

@@ -128,6 +128,7 @@ show_totals (AgUsagePage *self, const AgUsageReport *report)
 
       sum.requests += total.requests;
       sum.errors += total.errors;
+      sum.refused += total.refused;
       sum.rotations += total.rotations;
       sum.input_tokens += total.input_tokens;
       sum.output_tokens += total.output_tokens;
@@ -136,10 +137,12 @@ show_totals (AgUsagePage *self, const AgUsageReport *report)
   input = ag_chart_format_value (AG_CHART_UNIT_COUNT, sum.input_tokens);
   output = ag_chart_format_value (AG_CHART_UNIT_COUNT, sum.output_tokens);
   cached = ag_chart_format_value (AG_CHART_UNIT_COUNT, sum.cache_read_tokens);
-  text = g_strdup_printf (_("%u requests · %.1f %% errors · %u rotations · tokens: %s in, %s out, %s read from "
-                            "cache"),
+  /* Refused requests never reached a model: counted apart, not in the share of errors. */
+  sum.requests -= sum.refused;
+  text = g_strdup_printf (_("%u requests · %.1f %% errors · %u rotations · %u refused · tokens: %s in, %s out, %s "
+                            "read from cache"),
                           sum.requests, sum.requests > 0 ? 100.0 * sum.errors / sum.requests : 0.0, sum.rotations,
-                          input, output, cached);
+                          sum.refused, input, output, cached);
   gtk_label_set_text (self->totals_label, text);
 }
 

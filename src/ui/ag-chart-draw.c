@@ -277,7 +277,7 @@ render_dense_lines (AgChart *self, AgChartFrame *frame, int scale)
   for (guint i = 0; i < self->lines->len; i++)
     {
       Line *line = g_ptr_array_index (self->lines, i);
-      GdkRGBA color = named_color (self, palette[i % G_N_ELEMENTS (palette)], 1);
+      GdkRGBA color = named_color (self, palette[line->color % G_N_ELEMENTS (palette)], 1);
       g_autoptr(GArray) spans = NULL;
 
       if (!is_dense (line, frame))
@@ -339,8 +339,7 @@ draw_lines (AgChart *self, GtkSnapshot *snapshot, AgChartFrame *frame)
   for (guint i = 0; i < self->lines->len; i++)
     {
       Line *line = g_ptr_array_index (self->lines, i);
-      GdkRGBA color = named_color (self, palette[i % G_N_ELEMENTS (palette)], 1);
-
+      GdkRGBA color = named_color (self, palette[line->color % G_N_ELEMENTS (palette)], 1);
       g_autoptr(GArray) pixels = NULL;
 
       /* Dense lines and their markers are in the bitmap. */
@@ -365,6 +364,19 @@ draw_lines (AgChart *self, GtkSnapshot *snapshot, AgChartFrame *frame)
           cairo_close_path (cr);
         }
       cairo_fill (cr);
+    }
+  /* Forecasts: what has not happened yet is dashed. */
+  cairo_set_dash (cr, (const double[]) { 6, 4 }, 2, 0);
+  for (guint i = 0; i < self->forecasts->len; i++)
+    {
+      Line *forecast = g_ptr_array_index (self->forecasts, i);
+      GdkRGBA color = named_color (self, palette[forecast->color % G_N_ELEMENTS (palette)], 1);
+      g_autoptr(GArray) pixels = ag_chart_line (frame, (AgSeriesPoint *) forecast->points->data,
+                                                forecast->points->len);
+
+      gdk_cairo_set_source_rgba (cr, &color);
+      stroke_line (cr, pixels);
+      cairo_stroke (cr);
     }
   cairo_destroy (cr);
 }

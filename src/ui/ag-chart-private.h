@@ -23,6 +23,7 @@ typedef struct {
   char   *name;
   GArray *points;    /* AgSeriesPoint */
   GArray *markers;   /* gint64 */
+  guint   color;     /* index into the palette */
 } Line;
 
 struct _AgChart
@@ -33,6 +34,7 @@ struct _AgChart
   gboolean       compact;      /* a sparkline: no axes, no legend */
   gint64         t0, t1;
   GPtrArray     *lines;        /* Line */
+  GPtrArray     *forecasts;    /* Line: continuations, dashed in the colour of the line they continue */
   GArray        *edges;        /* bars: gint64, n_buckets + 1 */
   GPtrArray     *bar_names;
   GArray        *bar_values;   /* double, n_buckets × names */

@@ -374,6 +374,50 @@ test_quota_series (void)
   g_assert_cmpuint (none->len, ==, 0);
 }
 
+static void
+add_reading (GPtrArray *samples, gint64 second, const char *account, const char *model, double remaining)
+{
+  g_ptr_array_add (samples, ag_quota_sample_new (second * 1000, account, model, remaining, 0));
+}
+
+/* The pool per family: one point per poll, each account counted by its least model, a break and a marker where
+ * an account was refilled, a break where nothing was read, stale readings left out. */
+static void
+test_quota_series_by_family (void)
+{
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_quota_sample_free);
+  g_autoptr(GPtrArray) series = NULL;
+  g_autofree char *claude = NULL;
+  g_autofree char *gemini = NULL;
+
+  add_reading (samples, 0, "a@example.com", "claude-opus-4-6-thinking", 0.9);
+  add_reading (samples, 0, "a@example.com", "claude-sonnet-4-6", 0.7);
+  add_reading (samples, 1, "b@example.com", "claude-opus-4-6-thinking", 0.5);
+  add_reading (samples, 1, "a@example.com", "gemini-3-flash", 1.0);
+  add_reading (samples, 300, "a@example.com", "claude-sonnet-4-6", 0.6);
+  add_reading (samples, 301, "b@example.com", "claude-opus-4-6-thinking", 0.4);
+  /* b refilled, read a second after a in the same poll. */
+  add_reading (samples, 600, "a@example.com", "claude-sonnet-4-6", 0.5);
+  add_reading (samples, 602, "b@example.com", "claude-opus-4-6-thinking", 1.0);
+  /* Half an hour later only a's sonnet is read: everything else is stale. */
+  add_reading (samples, 2400, "a@example.com", "claude-sonnet-4-6", 0.4);
+
+  series = ag_quota_series_by_family (samples, 15 * 60000);
+  g_assert_cmpuint (series->len, ==, 2);
+  g_assert_null (((AgQuotaSeries *) g_ptr_array_index (series, 0))->account);
+  g_assert_cmpstr (((AgQuotaSeries *) g_ptr_array_index (series, 0))->model, ==, "Claude");
+  g_assert_cmpstr (((AgQuotaSeries *) g_ptr_array_index (series, 1))->model, ==, "Gemini");
+  claude = describe_series (g_ptr_array_index (series, 0));
+  gemini = describe_series (g_ptr_array_index (series, 1));
+  g_assert_cmpstr (claude, ==, "0:0.60,5:0.50,9:gap,10:0.75,25:gap,40:0.40 reset@10");
+  g_assert_cmpstr (gemini, ==, "0:1.00");
+
+  g_ptr_array_set_size (samples, 0);
+  g_clear_pointer (&series, g_ptr_array_unref);
+  series = ag_quota_series_by_family (samples, 15 * 60000);
+  g_assert_cmpuint (series->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -387,5 +431,6 @@ main (int argc, char **argv)
   g_test_add ("/usage-history/db/query-usage", Fixture, NULL, fixture_set_up, test_query_usage, fixture_tear_down);
   g_test_add ("/usage-history/db/retention", Fixture, NULL, fixture_set_up, test_retention, fixture_tear_down);
   g_test_add_func ("/usage-history/quota-series", test_quota_series);
+  g_test_add_func ("/usage-history/quota-series-by-family", test_quota_series_by_family);
   return g_test_run ();
 }

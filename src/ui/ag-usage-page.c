@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
+#include "ag-chart-geometry.h"
 #include "ag-quota-forecast.h"
 #include "ag-quota-series.h"
 #include "ag-time-steps.h"
@@ -92,16 +93,14 @@ add_forecasts (AgUsagePage *self, GPtrArray *samples, GPtrArray *series)
   for (guint i = 0; i < forecasts->len; i++)
     {
       AgQuotaForecast *forecast = &g_array_index (forecasts, AgQuotaForecast, i);
-      g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (AgSeriesPoint));
-      AgSeriesPoint now = { self->now_ms, forecast->pool_remaining / MAX (forecast->accounts, 1) };
-      AgSeriesPoint end;
+      g_autoptr(GArray) points = NULL;
 
-      if (forecast->empty_at_ms <= self->now_ms || forecast->accounts == 0)
+      if (forecast->accounts == 0)
         continue;
-      end.time_ms = MIN (forecast->empty_at_ms, self->quota_t1);
-      end.value = now.value * (1.0 - (double) (end.time_ms - now.time_ms) / (forecast->empty_at_ms - now.time_ms));
-      g_array_append_val (points, now);
-      g_array_append_val (points, end);
+      points = ag_chart_forecast_line (self->now_ms, forecast->pool_remaining / forecast->accounts,
+                                       forecast->empty_at_ms, self->quota_t1);
+      if (points->len == 0)
+        continue;
       for (guint s = 0; s < series->len; s++)
         if (((AgQuotaSeries *) g_ptr_array_index (series, s))->family == forecast->family)
           {

@@ -51,7 +51,8 @@ test_month (void)
   g_autofree char *totals = g_strdup_printf ("%u requests · ", seed.requests - seed.refused);
   g_autofree char *refused = g_strdup_printf (" · %u refused · ", seed.refused);
   gint64 middle = seed.end_ms - 15 * 24 * 3600 * 1000LL;
-  guint loads;
+  guint loads, forecast_rows;
+  GListModel *table;
 
   gtk_window_set_default_size (GTK_WINDOW (ui.window), 1000, 1000);
   show_period (AG_USAGE_PERIOD_MONTH);
@@ -61,6 +62,12 @@ test_month (void)
   g_assert_cmpuint (ag_chart_get_n_forecasts (quota), >=, 1);
   g_assert_true (ag_usage_page_get_forecast_shown (page));
   g_assert_nonnull (strstr (ag_chart_get_summary (quota), "Forecast: Claude reaches "));
+  /* The table view lists the forecast too: from now to the end it reaches. */
+  table = ag_chart_get_table (quota);
+  forecast_rows = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (table); i++)
+    forecast_rows += strstr (gtk_string_list_get_string (GTK_STRING_LIST (table), i), " · Claude forecast: ") != NULL;
+  g_assert_cmpuint (forecast_rows, ==, 2);
   ag_chart_select_time (quota, seed.end_ms);
   g_assert_nonnull (strstr (ag_chart_get_readout (quota), " · Claude: "));
   g_assert_nonnull (strstr (ag_chart_get_readout (quota), "Gemini: "));
@@ -69,7 +76,12 @@ test_month (void)
   g_assert_nonnull (strstr (ag_usage_page_get_totals_text (page), refused));
   g_assert_cmpuint (ag_chart_get_n_lines (ag_usage_page_get_ttfb_chart (page)), ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (ag_chart_get_table (ag_usage_page_get_usage_chart (page))), >=, 30);
-  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days-by-family");
+  ui_settle (200);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  ui_settle (300);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   /* Per account: two accounts × two models, no forecast. */
   loads = ag_usage_page_get_loads (page);
@@ -88,12 +100,11 @@ test_month (void)
   g_assert_cmpstr (ag_chart_get_readout (quota), ==, "");
   ag_chart_select_time (quota, -1);
   ui_settle (200);
-  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  ui_settle (300);
-  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days-dark");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days-by-account");
+
+  loads = ag_usage_page_get_loads (page);
   ag_usage_page_set_quota_by_family (page, TRUE);
+  ui_wait_until (loads_reached, GUINT_TO_POINTER (loads + 1));
 }
 
 static void

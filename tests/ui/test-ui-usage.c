@@ -7,6 +7,7 @@
 #include <string.h>
 #include "ui-test-util.h"
 #include "ui-history-seed.h"
+#include "ag-notifier.h"
 #include "ag-quota-glance.h"
 #include "ag-usage-page-private.h"
 
@@ -202,6 +203,28 @@ test_history_size (void)
   g_assert_cmpint (info.st_size, <, 20 * 1024 * 1024);
 }
 
+/* The pool running dry within the hour reaches the desktop as one notification per depletion, through the app. */
+static void
+test_running_dry_notification (void)
+{
+  g_autoptr(AgNotifier) notifier = ag_notifier_new (ag_application_get_service (ui.app), G_APPLICATION (ui.app));
+  g_autoptr(GArray) forecasts = g_array_new (FALSE, FALSE, sizeof (AgQuotaForecast));
+  gint64 now = g_get_real_time () / 1000;
+  AgQuotaForecast claude = { AG_MODEL_FAMILY_CLAUDE, 2, 1, 0.3, 0.5, now + 36 * 60 * 1000, now + 3 * 3600 * 1000 };
+  guint before = ui.notifications->len;
+  const char *last;
+
+  g_array_append_val (forecasts, claude);
+  ag_notifier_check_forecasts (notifier, forecasts, now);
+  ui_wait_until (ui_has_notifications, GUINT_TO_POINTER (before + 1));
+  last = g_ptr_array_index (ui.notifications, ui.notifications->len - 1);
+  g_assert_true (g_str_has_prefix (last, "running-dry-0\tClaude quota runs out within the hour\tabout 36 min left"));
+  /* The same depletion a poll later: nothing new. */
+  ag_notifier_check_forecasts (notifier, forecasts, now + 5 * 60 * 1000);
+  ui_settle (300);
+  g_assert_cmpuint (ui.notifications->len, ==, before + 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -215,5 +238,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/usage/day-and-table", test_day_and_table);
   g_test_add_func ("/ui/usage/history-size", test_history_size);
   g_test_add_func ("/ui/usage/overview-glance", test_overview_glance);
+  g_test_add_func ("/ui/usage/running-dry-notification", test_running_dry_notification);
   return ui_test_run ();
 }

@@ -12,6 +12,7 @@
 #include "ag-api-key-cli.h"
 #include "ag-autostart-cli.h"
 #include "ag-device-cli.h"
+#include "ag-desktop-host.h"
 #include "ag-ui-module.h"
 #include "ag-log-cli.h"
 #include "ag-setup-cli.h"
@@ -103,22 +104,33 @@ find_ui_module (void)
   return g_module_build_path (AG_UI_MODULE_DIR, "agcl-ui");
 }
 
-static int
-run_desktop_app (GSettings *settings, const char *address, int port, gboolean background, const char *argv0)
+/* The host's AgDesktopUiFactory: the GTK module, opened the first time a window is needed. */
+static AgDesktopUi *
+load_ui_module (AgDesktopHost *host, GError **error)
 {
   g_autofree char *path = find_ui_module ();
   GModule *module = g_module_open (path, G_MODULE_BIND_LOCAL);
-  AgUiMainFunc ui_main = NULL;
+  AgDesktopUiFactory create = NULL;
 
-  if (module == NULL || !g_module_symbol (module, AG_UI_MODULE_ENTRY, (gpointer *) &ui_main))
+  if (module == NULL || !g_module_symbol (module, AG_UI_MODULE_ENTRY, (gpointer *) &create))
     {
-      g_printerr ("ag-cl: cannot load the desktop app (%s); ag-cl --headless runs the proxy alone\n",
-                  g_module_error ());
-      return 1;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "cannot load the window module: %s", g_module_error ());
+      return NULL;
     }
   /* The module stays loaded until exit: GTK's types cannot be unregistered. */
   g_module_make_resident (module);
-  return ui_main (settings, address, port, background, argv0);
+  return create (host, error);
+}
+
+static int
+run_desktop_app (GSettings *settings, const char *address, int port, gboolean background, const char *argv0)
+{
+  g_autoptr(AgDesktopHost) host = ag_desktop_host_new (settings, address, port, background);
+  char *argv[] = { (char *) argv0, NULL };
+
+  ag_desktop_host_set_ui_factory (host, load_ui_module);
+  /* main() has parsed the options; the application only decides between first and second instance. */
+  return g_application_run (G_APPLICATION (host), 1, argv);
 }
 
 int

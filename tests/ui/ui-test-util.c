@@ -8,6 +8,7 @@
 #include <string.h>
 #include "ag-test.h"
 #include "ag-settings.h"
+#include "ag-ui-module.h"
 
 UiTest ui;
 
@@ -358,11 +359,15 @@ ui_test_start (void)
   g_assert_nonnull (ui.settings);
   g_settings_set_value (ui.settings, "port", g_variant_new_uint16 ((guint16) ui_free_port ()));
 
-  ui.app = ag_application_new (ui.settings, NULL, -1, FALSE);
-  ag_application_set_uri_launcher (ui.app, record_uri, NULL);
-  g_assert_true (g_application_register (G_APPLICATION (ui.app), NULL, &error));
+  /* As ag-cl runs it: the host registers the application id and opens the window module (linked in here). */
+  ui.host = ag_desktop_host_new (ui.settings, NULL, -1, FALSE);
+  ag_desktop_host_set_ui_factory (ui.host, ag_ui_module_create);
+  g_assert_true (g_application_register (G_APPLICATION (ui.host), NULL, &error));
   g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (ui.app));
+  ui.app = AG_APPLICATION (ag_desktop_host_ensure_ui (ui.host, &error));
+  g_assert_no_error (error);
+  ag_application_set_uri_launcher (ui.app, record_uri, NULL);
+  g_application_activate (G_APPLICATION (ui.host));
   ui.window = AG_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ui.app)));
   ui_wait_until (app_ready, NULL);
 }
@@ -373,7 +378,8 @@ ui_test_run (void)
   int status = g_test_run ();
 
   g_action_group_activate_action (G_ACTION_GROUP (ui.app), "quit", NULL);
-  g_clear_object (&ui.app);
+  ui.app = NULL;   /* the host's */
+  g_clear_object (&ui.host);
   g_clear_object (&ui.settings);
   g_clear_object (&ui.mock);
   g_clear_pointer (&ui.launched_uri, g_free);

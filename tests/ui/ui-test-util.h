@@ -12,7 +12,8 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  AgApplication *app;
+  AgDesktopHost *host;               /* the application the session sees: proxy, tray, notifications */
+  AgApplication *app;                /* its windows (the host's UI) */
   AgWindow      *window;
   GSettings     *settings;           /* the app's, on disk (keyfile backend) */
   AgMockServer  *mock;

@@ -4,6 +4,7 @@
 
 #include <glib-unix.h>
 #include "ag-account-registry.h"
+#include "ag-inherited-listener.h"
 #include "ag-local-api-key.h"
 #include "ag-notifier.h"
 #include "ag-tray.h"
@@ -23,6 +24,10 @@ struct _AgDesktopHost
   AgTray             *tray;
   AgDesktopUiFactory  ui_factory;
   AgDesktopUi        *ui;
+
+  guint               relaunch_delay_ms;
+  guint               relaunch_source;
+  GStrv               relaunch_args;     /* set when the run ended to relaunch */
 };
 
 enum { PROP_0, PROP_ACCOUNTS_LOADED, N_PROPS };
@@ -38,6 +43,8 @@ ag_desktop_host_dispose (GObject *object)
   if (self->ui != NULL)
     ag_desktop_ui_close_windows (self->ui);
   g_clear_object (&self->ui);
+  g_clear_handle_id (&self->relaunch_source, g_source_remove);
+  g_clear_pointer (&self->relaunch_args, g_strfreev);
   g_clear_object (&self->tray);
   g_clear_object (&self->notifier);
   if (self->service != NULL)
@@ -296,6 +303,80 @@ AgDesktopUi *
 ag_desktop_host_get_ui (AgDesktopHost *self)
 {
   return self->ui;
+}
+
+static GStrv
+build_relaunch_args (AgDesktopHost *self)
+{
+  g_autoptr(GStrvBuilder) args = g_strv_builder_new ();
+
+  g_strv_builder_add (args, "--background");
+  if (self->address_override != NULL)
+    g_strv_builder_add_many (args, "--address", self->address_override, NULL);
+  /* A port picked by the system (0) is the one the inherited socket has. */
+  if (self->port_override == 0 && ag_proxy_service_get_running (self->service))
+    {
+      g_autofree char *port = g_strdup_printf ("%u", ag_proxy_service_get_port (self->service));
+
+      g_strv_builder_add_many (args, "--port", port, NULL);
+    }
+  else if (self->port_override > 0)
+    {
+      g_autofree char *port = g_strdup_printf ("%d", self->port_override);
+
+      g_strv_builder_add_many (args, "--port", port, NULL);
+    }
+  return g_strv_builder_end (args);
+}
+
+static gboolean
+relaunch_when_idle (gpointer user_data)
+{
+  AgDesktopHost *self = user_data;
+  GSocket *listener = ag_proxy_server_get_listener (ag_proxy_service_get_server (self->service));
+  g_autoptr(GError) error = NULL;
+
+  if (self->ui != NULL && ag_desktop_ui_has_windows (self->ui))
+    {
+      self->relaunch_source = 0;
+      return G_SOURCE_REMOVE;   /* opened again */
+    }
+  /* A request in flight would be cut: wait for it (the next check is a second later). */
+  if (ag_proxy_server_get_requests_open (ag_proxy_service_get_server (self->service)) > 0)
+    {
+      self->relaunch_source = g_timeout_add_seconds (1, relaunch_when_idle, self);
+      return G_SOURCE_REMOVE;
+    }
+  self->relaunch_source = 0;
+  if (listener != NULL && !ag_inherited_listener_export (listener, &error))
+    {
+      g_warning ("staying as I am: %s", error->message);
+      return G_SOURCE_REMOVE;
+    }
+  g_message ("the window is closed: relaunching in the tray without GTK");
+  self->relaunch_args = build_relaunch_args (self);
+  g_action_group_activate_action (G_ACTION_GROUP (self), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+void
+ag_desktop_host_windows_closed (AgDesktopHost *self)
+{
+  if (self->relaunch_delay_ms == 0 || self->relaunch_source != 0)
+    return;
+  self->relaunch_source = g_timeout_add (self->relaunch_delay_ms, relaunch_when_idle, self);
+}
+
+void
+ag_desktop_host_set_relaunch_delay (AgDesktopHost *self, guint delay_ms)
+{
+  self->relaunch_delay_ms = delay_ms;
+}
+
+const char * const *
+ag_desktop_host_get_relaunch_args (AgDesktopHost *self)
+{
+  return (const char * const *) self->relaunch_args;
 }
 
 gboolean

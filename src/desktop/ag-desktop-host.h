@@ -38,6 +38,17 @@ gboolean        ag_desktop_host_get_accounts_loaded (AgDesktopHost *self);
 AgDesktopUi    *ag_desktop_host_get_ui (AgDesktopHost *self);
 /* The UI, made now if it was not yet; NULL with @error when it cannot be. */
 AgDesktopUi    *ag_desktop_host_ensure_ui (AgDesktopHost *self, GError **error);
+/* The UI's last window has closed. With a relaunch delay set, the host plans to end this process so that the
+ * caller runs `ag-cl --background` in its place (GTK cannot be unloaded, and what it keeps is several times the
+ * tray's needs): after @delay_ms with no window and no request in flight, it keeps the listening socket for the
+ * next process (ag-inherited-listener.h) and quits with ag_desktop_host_get_relaunch_args () set. */
+void            ag_desktop_host_windows_closed (AgDesktopHost *self);
+/* 0 (the default): never relaunch. */
+void            ag_desktop_host_set_relaunch_delay (AgDesktopHost *self, guint delay_ms);
+/* After the run: NULL, or the options for the `ag-cl` that replaces this one ("--background" and the listen
+ * overrides in force). */
+const char * const *ag_desktop_host_get_relaunch_args (AgDesktopHost *self);
+
 /* What app.proxy-enabled does: turns the proxy on or off and remembers it in "proxy-enabled"; FALSE with @error
  * when it cannot listen. */
 gboolean        ag_desktop_host_set_proxy_enabled (AgDesktopHost *self, gboolean enabled, GError **error);

@@ -16,3 +16,11 @@ ag_desktop_ui_close_windows (AgDesktopUi *self)
 
   AG_DESKTOP_UI_GET_IFACE (self)->close_windows (self);
 }
+
+gboolean
+ag_desktop_ui_has_windows (AgDesktopUi *self)
+{
+  g_return_val_if_fail (AG_IS_DESKTOP_UI (self), FALSE);
+
+  return AG_DESKTOP_UI_GET_IFACE (self)->has_windows (self);
+}

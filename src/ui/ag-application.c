@@ -250,14 +250,24 @@ ag_application_activate (GApplication *application)
   show_window (AG_APPLICATION (application));
 }
 
-/* A closed window is destroyed, not hidden: in the tray ag-cl keeps only what the proxy and the tray need. Its
- * widgets, textures and renderer go with it; the heap they freed goes back to the system a second later. */
+/* A closed window is destroyed, not hidden: its widgets, textures and renderer go with it, and the heap they freed
+ * goes back to the system a second later. What GTK itself keeps (its libraries, the display connection, font
+ * and icon caches) only an exec sheds: the host relaunches the app in the tray a while later. */
 static void
 ag_application_window_removed (GtkApplication *application, GtkWindow *window)
 {
   GTK_APPLICATION_CLASS (ag_application_parent_class)->window_removed (application, window);
-  if (gtk_application_get_windows (application) == NULL)
-    ag_heap_trim_when_idle ();
+  if (gtk_application_get_windows (application) != NULL)
+    return;
+  ag_heap_trim_when_idle ();
+  if (AG_APPLICATION (application)->host != NULL)
+    ag_desktop_host_windows_closed (AG_APPLICATION (application)->host);
+}
+
+static gboolean
+has_windows (AgDesktopUi *ui)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (ui)) != NULL;
 }
 
 static void
@@ -273,6 +283,7 @@ static void
 ag_application_desktop_ui_init (AgDesktopUiInterface *iface)
 {
   iface->close_windows = close_windows;
+  iface->has_windows = has_windows;
 }
 
 static void

@@ -30,7 +30,7 @@ struct _AgProxyServer {
   char              *background_model;
   guint64            requests_received;
   guint64            requests_intercepted;
-  guint              requests_open;      /* started and not yet finished or aborted */
+  guint              requests_open;      /* headers read, not yet finished or aborted */
   AgCallContext     *context;            /* what the next call gets; replaced, never changed, by the setters */
   AgJsonParser      *json;               /* reused for every request body */
   AgRequestGuard    *guard;              /* who may use the proxy */
@@ -507,12 +507,30 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
     }
 }
 
+/* A request counts as open from its headers on: libsoup starts a message for every new connection, and one
+ * that closes before sending anything ends with neither "request-finished" nor "request-aborted". */
+#define OPEN_REQUEST_KEY "ag-proxy-server-open"
+
 static void
-on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+on_got_headers (SoupServerMessage *msg, gpointer user_data)
 {
   AgProxyServer *self = user_data;
 
+  g_object_set_data (G_OBJECT (msg), OPEN_REQUEST_KEY, GINT_TO_POINTER (TRUE));
   self->requests_open++;
+}
+
+static void
+request_closed (AgProxyServer *self, SoupServerMessage *msg)
+{
+  if (g_object_steal_data (G_OBJECT (msg), OPEN_REQUEST_KEY) != NULL)
+    self->requests_open--;
+}
+
+static void
+on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), user_data);
 }
 
 static void
@@ -521,7 +539,7 @@ on_request_finished (SoupServer *server, SoupServerMessage *msg, gpointer user_d
   AgProxyServer *self = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
 
-  self->requests_open -= self->requests_open > 0;
+  request_closed (self, msg);
   ag_heap_trim_when_idle ();
   if (socket != NULL)
     ag_client_socket_close_when_gone (socket);
@@ -532,7 +550,7 @@ on_request_aborted (SoupServer *server, SoupServerMessage *msg, gpointer user_da
 {
   AgProxyServer *self = user_data;
 
-  self->requests_open -= self->requests_open > 0;
+  request_closed (self, msg);
   ag_heap_trim_when_idle ();
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-close-window PID — for build-aux/memory-bench.sh: closes the X windows of process PID that are on screen the
+/* ag-close-window PID — for test-ui-background and build-aux/memory-bench.sh: closes the X windows of process PID that are on screen the
  * way a window manager does when the user clicks the close button (WM_DELETE_WINDOW). Exit status 1 when it found
  * none. */
 #include <X11/Xatom.h>

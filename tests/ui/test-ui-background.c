@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The real `ag-cl --background` (under Xvfb, on the test's session bus, against the mock): in the tray it never
  * maps GTK; the tray's "Show ag-cl" and a second `ag-cl` load the window; once the window is closed the app
- * relaunches itself in the tray without GTK, in the same process, without refusing a single connection. */
+ * relaunches itself in the tray without GTK, in the same process, without refusing a single connection, and not
+ * while a request is being answered. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -39,6 +40,9 @@ connection_accepted (void)
   return connection != NULL;
 }
 
+static guint
+count_in_log (const char *needle);
+
 static char *
 read_log (void)
 {
@@ -46,6 +50,17 @@ read_log (void)
 
   g_file_get_contents (bg.log_path, &log, NULL, NULL);
   return log != NULL ? log : g_strdup ("");
+}
+
+static guint
+count_in_log (const char *needle)
+{
+  g_autofree char *log = read_log ();
+  guint count = 0;
+
+  for (const char *at = strstr (log, needle); at != NULL; at = strstr (at + 1, needle))
+    count++;
+  return count;
 }
 
 static GDBusConnection *
@@ -88,9 +103,11 @@ name_owner (void)
   return owner;
 }
 
+#define RELAUNCHED "listening on the socket of the ag-cl this one replaced"
+
 /* Polls @condition (what another process does wakes nothing here) every 20 ms while the main context runs (the
  * mock answers on it); generous, for a loaded machine. */
-#define TIMEOUT_S 60
+#define TIMEOUT_S 30
 #define WAIT_FOR(condition)                                                                       \
   G_STMT_START {                                                                                  \
     gint64 wait_deadline_ = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;                 \
@@ -162,21 +179,20 @@ test_tray_show_loads_window (void)
 
 /* Closing the window (as a window manager does) ends in `ag-cl --background` again: the same pid, the name held
  * again, no GTK, and every connection attempt meanwhile accepted (the socket outlived the exec). */
+/* Closes the app's window as a window manager would, once it is on screen. */
 static void
-test_closed_window_relaunches (void)
+close_window (void)
 {
   g_autofree char *closer = g_build_filename (g_getenv ("AGCL_BUILD_DIR"), "tests", "ui", "ag-close-window", NULL);
   g_autofree char *pid = g_strdup_printf ("%d", (int) bg.pid);
   const char *argv[] = { closer, pid, NULL };
-  g_autoptr(GError) error = NULL;
-  guint attempts = 0;
-  gboolean relaunched = FALSE;
   gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
   int status;
 
-  /* The window may still be on its way to the screen. */
   do
     {
+      g_autoptr(GError) error = NULL;
+
       g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
                                    &error));
       g_assert_no_error (error);
@@ -185,15 +201,23 @@ test_closed_window_relaunches (void)
         ag_test_sleep (50);
     }
   while (!g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+test_closed_window_relaunches (void)
+{
+  guint attempts = 0;
+  gboolean relaunched = FALSE;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
+
+  close_window ();
 
   while (!relaunched)
     {
-      g_autofree char *log = read_log ();
-
       g_assert_true (connection_accepted ());
       attempts++;
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      relaunched = strstr (log, "listening on the socket of the ag-cl this one replaced") != NULL;
+      relaunched = count_in_log (RELAUNCHED) == 1;
       g_main_context_iteration (NULL, FALSE);
       g_usleep (2000);
     }
@@ -220,6 +244,50 @@ test_second_instance_opens_window (void)
   g_assert_cmpuint (name_owner_pid (), ==, (guint) bg.pid);
 }
 
+static void
+store_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* A request in flight when the window closes holds the relaunch back: its answer arrives whole (Google takes 3 s
+ * to answer, ten times the relaunch delay), and the app relaunches after it. */
+static void
+test_relaunch_waits_for_requests (void)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1/messages", bg.port);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  const char *request = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":64,\"stream\":true,"
+                        "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (maps_contain ("libgtk-4"));
+  /* This process (relaunched once) has read its account. */
+  WAIT_FOR (count_in_log ("1 account(s) loaded from the keyring") == 2);
+  ag_test_harness_set_script (bg.harness, "{\"generate\":[{\"respond\":{\"text\":\"Worth the wait.\","
+                                          "\"first_byte_delay_ms\":3000}}]}");
+  soup_message_headers_append (soup_message_get_request_headers (msg), "anthropic-version", "2023-06-01");
+  soup_message_set_request_body_from_bytes (msg, "application/json",
+                                            g_bytes_new_static (request, strlen (request)));
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, store_result, &result);
+  WAIT_FOR (ag_mock_server_count_requests (bg.harness->mock, "streamGenerateContent") == 1);
+  close_window ();
+  WAIT_FOR (result != NULL);
+  body = soup_session_send_and_read_finish (session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_assert_nonnull (strstr (text, "\"text\":\"wait.\""));
+  g_assert_nonnull (strstr (text, "event: message_stop"));
+  g_assert_cmpuint (count_in_log (RELAUNCHED), ==, 1);
+  WAIT_FOR (count_in_log (RELAUNCHED) == 2);
+  WAIT_FOR (!maps_contain ("libgtk-4") && name_owner_pid () == (guint) bg.pid);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -236,12 +304,14 @@ main (int argc, char **argv)
   ag_test_remove_tree (bg.dir);
   bg.log_path = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "ui-background.log", NULL);
   g_remove (bg.log_path);   /* the launcher appends */
+  ag_test_harness_add_account (bg.harness, "rt-1");
   start_app ();
 
   g_test_add_func ("/ui/background/without-gtk", test_background_without_gtk);
   g_test_add_func ("/ui/background/tray-show-loads-window", test_tray_show_loads_window);
   g_test_add_func ("/ui/background/closed-window-relaunches", test_closed_window_relaunches);
   g_test_add_func ("/ui/background/second-instance-opens-window", test_second_instance_opens_window);
+  g_test_add_func ("/ui/background/relaunch-waits-for-requests", test_relaunch_waits_for_requests);
   status = g_test_run ();
 
   g_subprocess_send_signal (bg.app, SIGTERM);

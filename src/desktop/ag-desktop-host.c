@@ -344,7 +344,6 @@ relaunch_when_idle (gpointer user_data)
   /* A request in flight would be cut: wait for it (the next check is a second later). */
   if (ag_proxy_server_get_requests_open (ag_proxy_service_get_server (self->service)) > 0)
     {
-      g_debug ("relaunch: %u requests open", ag_proxy_server_get_requests_open (ag_proxy_service_get_server (self->service)));
       self->relaunch_source = g_timeout_add_seconds (1, relaunch_when_idle, self);
       return G_SOURCE_REMOVE;
     }
@@ -363,7 +362,6 @@ relaunch_when_idle (gpointer user_data)
 void
 ag_desktop_host_windows_closed (AgDesktopHost *self)
 {
-  g_debug ("relaunch: the last window closed");
   if (self->relaunch_delay_ms == 0 || self->relaunch_source != 0)
     return;
   self->relaunch_source = g_timeout_add (self->relaunch_delay_ms, relaunch_when_idle, self);

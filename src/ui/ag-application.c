@@ -62,8 +62,9 @@ show_window (AgApplication *self)
   /* A new user's first step is an account, unless the keyring already holds some (added with the CLI). */
   if (settings != NULL && g_settings_get_boolean (settings, "first-run"))
     {
+      AgAccountPool *pool = ag_proxy_service_get_pool (ag_application_get_service (self));
       gboolean loaded = ag_desktop_host_get_accounts_loaded (self->host);
-      gboolean has_accounts = ag_account_pool_get_n_accounts (ag_proxy_service_get_pool (ag_application_get_service (self))) > 0;
+      gboolean has_accounts = ag_account_pool_get_n_accounts (pool) > 0;
 
       ag_window_show_page (window, loaded && has_accounts ? "overview" : "add-account");
       self->welcome_pending = !loaded;
@@ -158,7 +159,9 @@ copy_claude_settings_activated (GSimpleAction *action, GVariant *parameter, gpoi
     }
   else
     {
-      lines = ag_claude_settings_export_lines (url, ag_local_api_key_get_value (ag_proxy_service_get_local_api_key (service)));
+      AgLocalApiKey *key = ag_proxy_service_get_local_api_key (service);
+
+      lines = ag_claude_settings_export_lines (url, ag_local_api_key_get_value (key));
       gdk_clipboard_set_text (gdk_display_get_clipboard (gdk_display_get_default ()), lines);
       notification = g_notification_new (_("Claude Code settings copied"));
       g_notification_set_body (notification, _("Paste them into a terminal before starting Claude Code."));

@@ -123,6 +123,11 @@ test_show_page_from_another_process (void)
       g_assert_nonnull (ui.window);
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ui.window)));
       g_assert_cmpstr (ag_window_get_visible_page (ui.window), ==, pages[i]);
+      if (i == 0)
+        {
+          ui_settle (300);
+          ui_save_screenshot (GTK_WIDGET (ui.window), "window-show-page-usage");
+        }
     }
   g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (ui.app))), ==, 1);
 }

@@ -2,16 +2,19 @@
 /* main.c — ag-cl's entry point: the desktop app, the proxy alone (--headless), or a subcommand. */
 #include "config.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <gmodule.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "ag-account-cli.h"
 #include "ag-api-key-cli.h"
 #include "ag-autostart-cli.h"
 #include "ag-device-cli.h"
+#include "ag-desktop-host.h"
 #include "ag-ui-module.h"
 #include "ag-log-cli.h"
 #include "ag-setup-cli.h"
@@ -103,22 +106,71 @@ find_ui_module (void)
   return g_module_build_path (AG_UI_MODULE_DIR, "agcl-ui");
 }
 
-static int
-run_desktop_app (GSettings *settings, const char *address, int port, gboolean background, const char *argv0)
+/* The host's AgDesktopUiFactory: the GTK module, opened the first time a window is needed. */
+static AgDesktopUi *
+load_ui_module (AgDesktopHost *host, GError **error)
 {
   g_autofree char *path = find_ui_module ();
   GModule *module = g_module_open (path, G_MODULE_BIND_LOCAL);
-  AgUiMainFunc ui_main = NULL;
+  AgDesktopUiFactory create = NULL;
 
-  if (module == NULL || !g_module_symbol (module, AG_UI_MODULE_ENTRY, (gpointer *) &ui_main))
+  if (module == NULL || !g_module_symbol (module, AG_UI_MODULE_ENTRY, (gpointer *) &create))
     {
-      g_printerr ("ag-cl: cannot load the desktop app (%s); ag-cl --headless runs the proxy alone\n",
-                  g_module_error ());
-      return 1;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "cannot load the window module: %s", g_module_error ());
+      return NULL;
     }
   /* The module stays loaded until exit: GTK's types cannot be unregistered. */
   g_module_make_resident (module);
-  return ui_main (settings, address, port, background, argv0);
+  return create (host, error);
+}
+
+/* How long the desktop app waits after its window closed before it relaunches itself in the tray without GTK. */
+static guint
+relaunch_delay_ms (void)
+{
+  const char *value = g_getenv ("AGCL_RELAUNCH_DELAY_MS");
+  guint64 delay;
+
+  if (value != NULL && g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT, &delay, NULL))
+    return (guint) delay;
+  return 10000;
+}
+
+/* The app in the tray again, as `ag-cl --background`, in this process (same pid, so a service manager or the
+ * session still knows it) and on the same listening socket. Returns only on failure. */
+static void
+relaunch (const char * const *args)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+
+  g_strv_builder_add (builder, "ag-cl");
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+  execv ("/proc/self/exe", argv);
+  g_printerr ("ag-cl: cannot relaunch in the tray: %s\n", g_strerror (errno));
+}
+
+static int
+run_desktop_app (GSettings *settings, const char *address, int port, gboolean background, const char *argv0)
+{
+  g_autoptr(AgDesktopHost) host = ag_desktop_host_new (settings, address, port, background);
+  char *argv[] = { (char *) argv0, NULL };
+  g_auto(GStrv) relaunch_args = NULL;
+  int status;
+
+  ag_desktop_host_set_ui_factory (host, load_ui_module);
+  ag_desktop_host_set_relaunch_delay (host, relaunch_delay_ms ());
+  /* main() has parsed the options; the application only decides between first and second instance. */
+  status = g_application_run (G_APPLICATION (host), 1, argv);
+  relaunch_args = g_strdupv ((GStrv) ag_desktop_host_get_relaunch_args (host));
+  /* Everything ends cleanly first: the request log and settings reach the disk, the listener closes (its copy for
+   * the next process stays open). */
+  g_clear_object (&host);
+  g_settings_sync ();
+  if (relaunch_args != NULL)
+    relaunch ((const char * const *) relaunch_args);
+  return status;
 }
 
 int

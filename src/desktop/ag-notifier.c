@@ -62,8 +62,10 @@ ag_notifier_init (AgNotifier *self)
   self->running_dry = ag_notifier_new_announced ();
 }
 
+/* Clicking a notification opens the window on @page, where the user can act on it (app.show-page). */
 static void
-send (AgNotifier *self, const char *id, const char *title, const char *body, GNotificationPriority priority)
+send (AgNotifier *self, const char *id, const char *title, const char *body, GNotificationPriority priority,
+      const char *page)
 {
   g_autoptr(GNotification) notification = g_notification_new (title);
 
@@ -71,14 +73,15 @@ send (AgNotifier *self, const char *id, const char *title, const char *body, GNo
     return;
   g_notification_set_body (notification, body);
   g_notification_set_priority (notification, priority);
-  g_notification_set_default_action (notification, "app.show-window");
+  g_notification_set_default_action_and_target (notification, "app.show-page", "s", page);
   g_application_send_notification (self->app, id, notification);
 }
 
 void
 ag_notifier_listen_failed (AgNotifier *self, const char *message)
 {
-  send (self, "listen-failed", _("The proxy is not running"), message, G_NOTIFICATION_PRIORITY_HIGH);
+  send (self, "listen-failed", _("The proxy is not running"), message, G_NOTIFICATION_PRIORITY_HIGH,
+        "overview");
 }
 
 static void
@@ -96,7 +99,7 @@ on_account_invalidated (AgAccountPool *pool, AgAccount *account, gpointer user_d
   g_autofree char *title = g_strdup_printf (_("%s needs attention"), ag_account_get_email (account));
 
   send (self, id, title, reason != NULL ? reason : _("Sign in to this account again."),
-        G_NOTIFICATION_PRIORITY_NORMAL);
+        G_NOTIFICATION_PRIORITY_NORMAL, "accounts");
 }
 
 GHashTable *
@@ -177,7 +180,7 @@ on_pool_changed (AgAccountPool *pool, gpointer user_data)
       id = g_strconcat ("exhausted-", model, NULL);
       title = g_strdup_printf (_("%s is out of quota"), model);
       body = g_strdup_printf (_("Every account has used up its quota for this model. It resets at %s."), time);
-      send (self, id, title, body, G_NOTIFICATION_PRIORITY_NORMAL);
+      send (self, id, title, body, G_NOTIFICATION_PRIORITY_NORMAL, "usage");
     }
   /* Models that recovered may be announced again next time. */
   g_hash_table_iter_init (&iter, self->exhausted);
@@ -242,7 +245,7 @@ ag_notifier_check_forecasts (AgNotifier *self, GArray *forecasts, gint64 now_ms)
       g_autofree char *family = colon != NULL ? g_strndup (text, colon - text) : g_strdup (text);
       g_autofree char *title = g_strdup_printf (_("%s quota runs out within the hour"), family);
 
-      send (self, id, title, colon != NULL ? colon + 2 : text, G_NOTIFICATION_PRIORITY_HIGH);
+      send (self, id, title, colon != NULL ? colon + 2 : text, G_NOTIFICATION_PRIORITY_HIGH, "usage");
     }
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-notifier.h — desktop notifications (GNotification, so they go through the portal in Flatpak) for what the user
  * must know while the window is closed: an account needs sign-in, every account is out of quota for a model, a
- * family's pool will run dry within the hour, the proxy cannot listen. GIO only. */
+ * family's pool will run dry within the hour, the proxy cannot listen. Clicking one opens the page to act on
+ * (app.show-page: "accounts" for an account, "usage" for quota and the forecast, "overview" for the listener). GIO only. */
 #pragma once
 
 #include <gio/gio.h>

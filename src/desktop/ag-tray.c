@@ -219,6 +219,12 @@ separator_item (void)
   return g_variant_new_parsed ("{'type': <'separator'>}");
 }
 
+static gboolean
+account_needs_user (AgAccount *account)
+{
+  return ag_account_get_enabled (account) && ag_account_get_state (account) != AG_ACCOUNT_STATE_VALID;
+}
+
 static guint
 count_usable_accounts (AgTray *self)
 {
@@ -256,7 +262,8 @@ rebuild_menu (AgTray *self)
       g_autofree char *label = g_strdup_printf (_("%s — %s"), email, account_state_label (account));
 
       g_ptr_array_add (keys, g_strconcat ("account:", email, NULL));
-      g_ptr_array_add (items, standard_item (label, FALSE));
+      /* An account that needs the user (sign-in, verification) opens the Accounts page. */
+      g_ptr_array_add (items, standard_item (label, account_needs_user (account)));
       if (self->ide_found && account_is_usable (account))
         {
           g_ptr_array_add (keys, g_strconcat ("antigravity:", email, NULL));
@@ -360,6 +367,17 @@ activate_app_action (AgTray *self, const char *name)
 }
 
 static void
+show_page (AgTray *self, const char *page)
+{
+  if (!g_action_group_has_action (G_ACTION_GROUP (self->app), "show-page"))
+    {
+      g_message ("The application has no action app.show-page");
+      return;
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (self->app), "show-page", g_variant_new_string (page));
+}
+
+static void
 toggle_proxy (AgTray *self)
 {
   g_autoptr(GError) error = NULL;
@@ -390,7 +408,9 @@ on_menu_clicked (AgTrayMenu *menu, const char *key, gpointer user_data)
   AgTray *self = user_data;
 
   if (g_str_equal (key, "show"))
-    activate_app_action (self, "show-window");
+    show_page (self, "overview");
+  else if (g_str_has_prefix (key, "account:"))
+    show_page (self, "accounts");
   else if (g_str_equal (key, "proxy"))
     toggle_proxy (self);
   else if (g_str_equal (key, "copy"))

@@ -7,6 +7,7 @@
 #include "ag-client-socket.h"
 #include "ag-request-body.h"
 #include "ag-heap-trim.h"
+#include "ag-inherited-listener.h"
 #include "ag-proxy-call.h"
 #include "ag-proxy-reply.h"
 #include "ag-proxy-unary.h"
@@ -29,6 +30,7 @@ struct _AgProxyServer {
   char              *background_model;
   guint64            requests_received;
   guint64            requests_intercepted;
+  guint              requests_open;      /* headers read, not yet finished or aborted */
   AgCallContext     *context;            /* what the next call gets; replaced, never changed, by the setters */
   AgJsonParser      *json;               /* reused for every request body */
   AgRequestGuard    *guard;              /* who may use the proxy */
@@ -505,11 +507,39 @@ request_handler (SoupServer *server, SoupServerMessage *msg, const char *path, G
     }
 }
 
+/* A request counts as open from its headers on: libsoup starts a message for every new connection, and one
+ * that closes before sending anything ends with neither "request-finished" nor "request-aborted". */
+#define OPEN_REQUEST_KEY "ag-proxy-server-open"
+
+static void
+on_got_headers (SoupServerMessage *msg, gpointer user_data)
+{
+  AgProxyServer *self = user_data;
+
+  g_object_set_data (G_OBJECT (msg), OPEN_REQUEST_KEY, GINT_TO_POINTER (TRUE));
+  self->requests_open++;
+}
+
+static void
+request_closed (AgProxyServer *self, SoupServerMessage *msg)
+{
+  if (g_object_steal_data (G_OBJECT (msg), OPEN_REQUEST_KEY) != NULL)
+    self->requests_open--;
+}
+
+static void
+on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), user_data);
+}
+
 static void
 on_request_finished (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
+  AgProxyServer *self = user_data;
   GSocket *socket = soup_server_message_get_socket (msg);
 
+  request_closed (self, msg);
   ag_heap_trim_when_idle ();
   if (socket != NULL)
     ag_client_socket_close_when_gone (socket);
@@ -518,6 +548,9 @@ on_request_finished (SoupServer *server, SoupServerMessage *msg, gpointer user_d
 static void
 on_request_aborted (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
 {
+  AgProxyServer *self = user_data;
+
+  request_closed (self, msg);
   ag_heap_trim_when_idle ();
 }
 
@@ -527,9 +560,12 @@ on_request_aborted (SoupServer *server, SoupServerMessage *msg, gpointer user_da
 static GSocket *
 listening_socket (GSocketAddress *address, GError **error)
 {
-  g_autoptr(GSocket) socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, error);
+  g_autoptr(GSocket) socket = NULL;
 
+  /* The listener of the ag-cl this one replaced (exec, ag-inherited-listener.h): no connection was refused. */
+  if ((socket = ag_inherited_listener_take (address)) != NULL)
+    return g_steal_pointer (&socket);
+  socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
   if (socket == NULL)
     return NULL;
   g_socket_set_listen_backlog (socket, AG_PROXY_LISTEN_BACKLOG);
@@ -557,8 +593,9 @@ ag_proxy_server_listen (AgProxyServer *self, const char *address, guint port, GE
   server = soup_server_new ("server-header", "ag-cl/" AG_VERSION " ", NULL);
   soup_server_add_early_handler (server, NULL, early_handler, self, NULL);
   soup_server_add_handler (server, NULL, request_handler, self, NULL);
-  g_signal_connect (server, "request-finished", G_CALLBACK (on_request_finished), NULL);
-  g_signal_connect (server, "request-aborted", G_CALLBACK (on_request_aborted), NULL);
+  g_signal_connect (server, "request-started", G_CALLBACK (on_request_started), self);
+  g_signal_connect (server, "request-finished", G_CALLBACK (on_request_finished), self);
+  g_signal_connect (server, "request-aborted", G_CALLBACK (on_request_aborted), self);
   socket_address = g_inet_socket_address_new (inet, port);
   if ((socket = listening_socket (socket_address, error)) == NULL ||
       !soup_server_listen_socket (server, socket, 0, error))
@@ -589,6 +626,22 @@ gboolean
 ag_proxy_server_is_listening (AgProxyServer *self)
 {
   return self->server != NULL;
+}
+
+guint
+ag_proxy_server_get_requests_open (AgProxyServer *self)
+{
+  return self->requests_open;
+}
+
+GSocket *
+ag_proxy_server_get_listener (AgProxyServer *self)
+{
+  GSList *listeners = self->server != NULL ? soup_server_get_listeners (self->server) : NULL;
+  GSocket *socket = listeners != NULL ? listeners->data : NULL;
+
+  g_slist_free (listeners);
+  return socket;
 }
 
 guint

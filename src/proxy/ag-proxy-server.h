@@ -26,6 +26,10 @@ gboolean           ag_proxy_server_listen (AgProxyServer *self, const char *addr
 void               ag_proxy_server_stop (AgProxyServer *self);
 gboolean           ag_proxy_server_is_listening (AgProxyServer *self);
 guint              ag_proxy_server_get_port (AgProxyServer *self);
+/* Requests read and not yet answered in full (a stream counts until its last byte). */
+guint              ag_proxy_server_get_requests_open (AgProxyServer *self);
+/* The listening socket (owned by the server), or NULL when not listening. */
+GSocket           *ag_proxy_server_get_listener (AgProxyServer *self);
 void               ag_proxy_server_set_body_limit (AgProxyServer *self, gsize limit);
 /* Silence on a client stream after which a ping is sent (default 15 s). */
 void               ag_proxy_server_set_keepalive_ms (AgProxyServer *self, guint keepalive_ms);

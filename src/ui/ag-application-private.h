@@ -8,10 +8,9 @@
 
 G_BEGIN_DECLS
 
-/* Valid after startup. */
+/* The host's service. */
 AgProxyService *ag_application_get_service (AgApplication *self);
-/* What app.proxy-enabled does: turns the proxy on or off and remembers it in "proxy-enabled"; FALSE with @error
- * when it cannot listen. */
+/* The host's app.proxy-enabled (ag_desktop_host_set_proxy_enabled). */
 gboolean        ag_application_set_proxy_enabled (AgApplication *self, gboolean enabled, GError **error);
 /* Tests play the browser: @launcher receives every URI the pages open (NULL restores the browser). */
 void            ag_application_set_uri_launcher (AgApplication *self, AgUriLaunchFunc launcher, gpointer user_data);

@@ -5,12 +5,19 @@
 #include <gmodule.h>
 #include "ag-application.h"
 
-int
-ag_ui_main (GSettings *settings, const char *address, int port, gboolean background, const char *argv0)
+AgDesktopUi *
+ag_ui_module_create (AgDesktopHost *host, GError **error)
 {
-  g_autoptr(AgApplication) app = ag_application_new (settings, address, port, background);
-  char *argv[] = { (char *) argv0, NULL };
+  g_autoptr(AgApplication) app = NULL;
 
-  /* main.c has parsed the options; the application only decides between first and second instance. */
-  return g_application_run (G_APPLICATION (app), 1, argv);
+  /* GtkApplication's own start-up would exit the process without a display; the tray and the proxy go on. */
+  if (!gtk_init_check ())
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot open the display");
+      return NULL;
+    }
+  app = ag_application_new (host);
+  if (!g_application_register (G_APPLICATION (app), NULL, error))
+    return NULL;
+  return AG_DESKTOP_UI (g_steal_pointer (&app));
 }

@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-ui-module.h — the entry point of the desktop app's loadable module. GTK lives only in that module, so
- * `ag-cl --headless` never maps GTK and its libraries (RSS bar); main.c opens the module only for the GUI. */
+/* ag-ui-module.h — the entry point of the desktop app's loadable module. GTK lives only in that module, so neither
+ * `ag-cl --headless` nor the desktop app in the tray maps GTK and its libraries (RSS bars); the host
+ * (AgDesktopHost) opens the module through main.c only when a window is first needed. */
 #pragma once
 
-#include <gio/gio.h>
+#include <gmodule.h>
+#include "ag-desktop-host.h"
 
 G_BEGIN_DECLS
 
-#define AG_UI_MODULE_ENTRY "ag_ui_main"
+#define AG_UI_MODULE_ENTRY "ag_ui_module_create"
 
-/* Runs the desktop app (AgApplication) to the end; returns the exit status. Arguments as ag_application_new. */
-typedef int (*AgUiMainFunc) (GSettings *settings, const char *address, int port, gboolean background,
-                             const char *argv0);
-
-G_MODULE_EXPORT int ag_ui_main (GSettings *settings, const char *address, int port, gboolean background,
-                                const char *argv0);
+/* An AgDesktopUiFactory: initialises GTK (an error when there is no display) and returns @host's windows,
+ * registered. */
+G_MODULE_EXPORT AgDesktopUi *ag_ui_module_create (AgDesktopHost *host, GError **error);
 
 G_END_DECLS

@@ -37,6 +37,7 @@ typedef struct {
   guint            show_window;
   guint            copy_settings;
   guint            quit;
+  GPtrArray       *pages;        /* the targets app.show-page was activated with */
   GPtrArray       *signals;      /* "Member" or "Member:args" seen on the item's objects */
   guint            signal_id;
 } Fixture;
@@ -114,6 +115,12 @@ count_activation (GSimpleAction *action, GVariant *parameter, gpointer data)
 }
 
 static void
+record_page (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  g_ptr_array_add (data, g_variant_dup_string (parameter, NULL));
+}
+
+static void
 on_item_signal (GDBusConnection *connection, const char *sender, const char *path, const char *interface,
                 const char *member, GVariant *parameters, gpointer data)
 {
@@ -146,6 +153,13 @@ fixture_set_up (Fixture *f, gconstpointer with_watcher)
       g_signal_connect (action, "activate", G_CALLBACK (count_activation), counters[i]);
       g_action_map_add_action (G_ACTION_MAP (f->app), G_ACTION (action));
     }
+  f->pages = g_ptr_array_new_with_free_func (g_free);
+  {
+    g_autoptr(GSimpleAction) show_page = g_simple_action_new ("show-page", G_VARIANT_TYPE_STRING);
+
+    g_signal_connect (show_page, "activate", G_CALLBACK (record_page), f->pages);
+    g_action_map_add_action (G_ACTION_MAP (f->app), G_ACTION (show_page));
+  }
   g_application_register (f->app, NULL, &error);
   g_assert_no_error (error);
   f->item_name = g_strdup (g_dbus_connection_get_unique_name (g_application_get_dbus_connection (f->app)));
@@ -172,6 +186,7 @@ fixture_tear_down (Fixture *f, gconstpointer with_watcher)
   g_dbus_connection_close_sync (f->client, NULL, NULL);
   g_object_unref (f->client);
   g_ptr_array_unref (f->signals);
+  g_ptr_array_unref (f->pages);
   g_free (f->item_name);
   if (f->watcher != NULL)
     watcher_stop (f->watcher);
@@ -444,6 +459,19 @@ test_proxy_toggle (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (layout, "1|standard|Show ag-cl|-1|1\n2|standard|Proxy on|1|1\n"));
 }
 
+/* The id of the line of @layout (describe_layout) that holds @needle. */
+static int
+item_id (const char *layout, const char *needle)
+{
+  const char *found = strstr (layout, needle);
+  const char *line = found;
+
+  g_assert_nonnull (found);
+  while (line > layout && line[-1] != '\n')
+    line--;
+  return atoi (line);
+}
+
 static void
 test_accounts_follow_pool (Fixture *f, gconstpointer data)
 {
@@ -485,7 +513,12 @@ test_accounts_follow_pool (Fixture *f, gconstpointer data)
   WAIT_FOR (has_signal (f, "ItemsPropertiesUpdated"));
   g_clear_pointer (&layout, g_free);
   layout = describe_layout (f, &revision);
-  g_assert_nonnull (strstr (layout, "|standard|new@example.com — Needs sign-in|-1|0\n"));
+  g_assert_nonnull (strstr (layout, "|standard|new@example.com — Needs sign-in|-1|1\n"));
+
+  /* That line is the way to the sign-in: it opens the Accounts page. */
+  click (f, item_id (layout, "|standard|new@example.com — Needs sign-in|"));
+  WAIT_FOR (f->pages->len == 1);
+  g_assert_cmpstr (g_ptr_array_index (f->pages, 0), ==, "accounts");
 }
 
 static void
@@ -515,13 +548,16 @@ test_actions (Fixture *f, gconstpointer data)
   g_clear_pointer (&reply, g_variant_unref);
   reply = call_item_ok (f, "/StatusNotifierItem", ITEM_INTERFACE, "Activate", g_variant_new ("(ii)", 10, 10));
   g_assert_cmpuint (f->show_window, ==, 1);
+  /* "Show ag-cl" opens the Overview. */
   click (f, 1);
-  WAIT_FOR (f->show_window == 2);
+  WAIT_FOR (f->pages->len == 1);
+  g_assert_cmpstr (g_ptr_array_index (f->pages, 0), ==, "overview");
   click_group (f, 6);
   WAIT_FOR (f->copy_settings == 1);
   click (f, 7);
   WAIT_FOR (f->quit == 1);
-  g_assert_cmpuint (f->show_window, ==, 2);
+  g_assert_cmpuint (f->show_window, ==, 1);
+  g_assert_cmpuint (f->pages->len, ==, 1);
 
   /* Hosts must fall back to the Menu object. */
   g_clear_pointer (&reply, g_variant_unref);

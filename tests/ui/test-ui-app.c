@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The desktop app as a whole (under Xvfb) against the in-process mock: which page a first run opens, the proxy
- * switch as an application action, closing the window (the proxy stays in the tray), and toasts in a narrow
+ * switch as an application action, closing the window (destroyed; the proxy stays in the tray), and toasts in a narrow
  * window. */
 #include <string.h>
 #include "ui-test-util.h"
@@ -80,18 +80,79 @@ test_proxy_enabled_action (void)
   g_assert_true (ui_connection_accepted (port));
 }
 
-/* Closing the window hides it and the proxy keeps serving; app.show-window (the tray's "Show") brings it back. */
+static gboolean
+window_is_gone (gpointer data)
+{
+  return *(GtkWidget **) data == NULL;
+}
+
+/* Closing the window destroys it (in the tray ag-cl keeps only what the proxy and the tray need) and the proxy
+ * keeps serving; app.show-window (a click on the tray icon) brings a new one. */
 static void
-test_close_hides (void)
+test_close_destroys (void)
 {
   guint port = ag_proxy_service_get_port (ag_application_get_service (ui.app));
+  GtkWidget *closed = GTK_WIDGET (ui.window);
 
+  g_object_add_weak_pointer (G_OBJECT (closed), (gpointer *) &closed);
   gtk_window_close (GTK_WINDOW (ui.window));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ui.window)));
+  ui_wait_until (window_is_gone, &closed);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (ui.app)));
   g_assert_true (ui_connection_accepted (port));
-  g_action_group_activate_action (G_ACTION_GROUP (ui.app), "show-window", NULL);
-  g_assert_true (gtk_application_get_active_window (GTK_APPLICATION (ui.app)) == GTK_WINDOW (ui.window));
+  g_action_group_activate_action (G_ACTION_GROUP (ui.host), "show-window", NULL);
+  ui.window = AG_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ui.app)));
+  g_assert_nonnull (ui.window);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ui.window)));
+}
+
+/* app.show-page from another process opens the window on that page, whether the window was closed (a new one is
+ * made) or on another page. */
+static void
+test_show_page_from_another_process (void)
+{
+  static const char *const pages[] = { "usage", "requests", "accounts", "overview" };
+  GtkWidget *closed = GTK_WIDGET (ui.window);
+
+  g_object_add_weak_pointer (G_OBJECT (closed), (gpointer *) &closed);
+  gtk_window_close (GTK_WINDOW (ui.window));
+  ui_wait_until (window_is_gone, &closed);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      ui_activate_remotely ("show-page", g_variant_new_string (pages[i]));
+      ui.window = AG_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ui.app)));
+      g_assert_nonnull (ui.window);
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ui.window)));
+      g_assert_cmpstr (ag_window_get_visible_page (ui.window), ==, pages[i]);
+      if (i == 0)
+        {
+          ui_settle (300);
+          ui_save_screenshot (GTK_WIDGET (ui.window), "window-show-page-usage");
+        }
+    }
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (ui.app))), ==, 1);
+}
+
+/* "desktop@example.com needs attention" carries app.show-page("accounts"): clicking it (the notification server
+ * activates the default action over D-Bus) opens the Accounts page. */
+static void
+test_notification_opens_accounts (void)
+{
+  AgAccountPool *pool = ag_proxy_service_get_pool (ag_application_get_service (ui.app));
+  g_autoptr(AgAccount) account = ag_account_pool_find (pool, "desktop@example.com");
+  guint before = ui.notification_actions->len;
+  g_auto(GStrv) fields = NULL;
+  g_autoptr(GVariant) target = NULL;
+
+  g_assert_nonnull (account);
+  ag_window_show_page (ui.window, "usage");
+  ag_account_pool_invalidate (pool, account, AG_ACCOUNT_STATE_SIGNED_OUT, "Google revoked the sign-in.", NULL);
+  ui_wait_until (ui_has_notifications, GUINT_TO_POINTER (before + 1));
+  g_assert_cmpstr (g_ptr_array_index (ui.notification_actions, before), ==,
+                   "account-desktop@example.com\tapp.show-page\t'accounts'");
+  fields = g_strsplit (g_ptr_array_index (ui.notification_actions, before), "\t", 3);
+  target = g_variant_parse (NULL, fields[2], NULL, NULL, NULL);
+  ui_activate_remotely (fields[1] + strlen ("app."), g_steal_pointer (&target));
+  g_assert_cmpstr (ag_window_get_visible_page (ui.window), ==, "accounts");
 }
 
 static GtkWidget *
@@ -172,8 +233,10 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/app/first-run", test_first_run);
   g_test_add_func ("/ui/app/first-run-with-accounts", test_first_run_with_accounts);
   g_test_add_func ("/ui/app/proxy-enabled", test_proxy_enabled_action);
-  g_test_add_func ("/ui/app/close-hides", test_close_hides);
+  g_test_add_func ("/ui/app/close-destroys", test_close_destroys);
   g_test_add_func ("/ui/app/narrow-toast", test_narrow_toast);
+  g_test_add_func ("/ui/app/show-page-from-another-process", test_show_page_from_another_process);
+  g_test_add_func ("/ui/app/notification-opens-accounts", test_notification_opens_accounts);
   g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
   return ui_test_run ();
 }

@@ -207,7 +207,7 @@ test_history_size (void)
 static void
 test_running_dry_notification (void)
 {
-  g_autoptr(AgNotifier) notifier = ag_notifier_new (ag_application_get_service (ui.app), G_APPLICATION (ui.app));
+  g_autoptr(AgNotifier) notifier = ag_notifier_new (ag_application_get_service (ui.app), G_APPLICATION (ui.host));
   g_autoptr(GArray) forecasts = g_array_new (FALSE, FALSE, sizeof (AgQuotaForecast));
   gint64 now = g_get_real_time () / 1000;
   AgQuotaForecast claude = { AG_MODEL_FAMILY_CLAUDE, 2, 1, 0.3, 0.5, now + 36 * 60 * 1000, now + 3 * 3600 * 1000 };

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
 #include "ui-test-util.h"
 #include "ui-history-seed.h"
 #include "ag-account-registry.h"
@@ -8,6 +9,7 @@
 #include <string.h>
 #include "ag-test.h"
 #include "ag-settings.h"
+#include "ag-ui-module.h"
 
 UiTest ui;
 
@@ -78,8 +80,16 @@ notification_method (GDBusConnection *connection, const char *sender, const char
 
       g_variant_get (parameters, "(&s&s@a{sv})", NULL, &id, &fields);
       g_variant_lookup (fields, "title", "&s", &title);
+      const char *action = "";
+      g_autoptr(GVariant) target = NULL;
+      g_autofree char *target_text = NULL;
+
       g_variant_lookup (fields, "body", "&s", &body);
+      g_variant_lookup (fields, "default-action", "&s", &action);
+      target = g_variant_lookup_value (fields, "default-action-target", NULL);
+      target_text = target != NULL ? g_variant_print (target, FALSE) : g_strdup ("");
       g_ptr_array_add (ui.notifications, g_strdup_printf ("%s\t%s\t%s", id, title, body));
+      g_ptr_array_add (ui.notification_actions, g_strdup_printf ("%s\t%s\t%s", id, action, target_text));
     }
   g_dbus_method_invocation_return_value (invocation, NULL);
 }
@@ -100,12 +110,46 @@ start_notification_server (void)
 
   g_assert_nonnull (bus);
   ui.notifications = g_ptr_array_new_with_free_func (g_free);
+  ui.notification_actions = g_ptr_array_new_with_free_func (g_free);
   g_assert_cmpuint (g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0], &vtable,
                                                        NULL, NULL, NULL), >, 0);
   g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE, on_name_acquired, NULL,
                                 &owned, NULL);
   ui_wait_until (ui_flag_is_set, &owned);
   g_setenv ("GNOTIFICATION_BACKEND", "gtk", TRUE);
+}
+
+static void
+on_remote_reply (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+
+  g_assert_nonnull (reply);
+  *(gboolean *) user_data = TRUE;
+}
+
+void
+ui_activate_remotely (const char *action, GVariant *target)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) other = g_dbus_connection_new_for_address_sync (
+    g_getenv ("DBUS_SESSION_BUS_ADDRESS"),
+    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION, NULL, NULL,
+    &error);
+  g_autofree char *path = g_strconcat ("/", AG_APP_ID, NULL);
+  GVariantBuilder parameters;
+  gboolean answered = FALSE;
+
+  g_assert_no_error (error);
+  g_strdelimit (path, ".", '/');
+  g_variant_builder_init (&parameters, G_VARIANT_TYPE ("av"));
+  if (target != NULL)
+    g_variant_builder_add (&parameters, "v", target);
+  g_dbus_connection_call (other, AG_APP_ID, path, "org.freedesktop.Application", "ActivateAction",
+                          g_variant_new ("(sava{sv})", action, &parameters, NULL), NULL, G_DBUS_CALL_FLAGS_NONE,
+                          10000, NULL, on_remote_reply, &answered);
+  ui_wait_until (ui_flag_is_set, &answered);
+  g_dbus_connection_close_sync (other, NULL, NULL);
 }
 
 gboolean
@@ -358,11 +402,15 @@ ui_test_start (void)
   g_assert_nonnull (ui.settings);
   g_settings_set_value (ui.settings, "port", g_variant_new_uint16 ((guint16) ui_free_port ()));
 
-  ui.app = ag_application_new (ui.settings, NULL, -1, FALSE);
-  ag_application_set_uri_launcher (ui.app, record_uri, NULL);
-  g_assert_true (g_application_register (G_APPLICATION (ui.app), NULL, &error));
+  /* As ag-cl runs it: the host registers the application id and opens the window module (linked in here). */
+  ui.host = ag_desktop_host_new (ui.settings, NULL, -1, FALSE);
+  ag_desktop_host_set_ui_factory (ui.host, ag_ui_module_create);
+  g_assert_true (g_application_register (G_APPLICATION (ui.host), NULL, &error));
   g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (ui.app));
+  ui.app = AG_APPLICATION (ag_desktop_host_ensure_ui (ui.host, &error));
+  g_assert_no_error (error);
+  ag_application_set_uri_launcher (ui.app, record_uri, NULL);
+  g_application_activate (G_APPLICATION (ui.host));
   ui.window = AG_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ui.app)));
   ui_wait_until (app_ready, NULL);
 }
@@ -373,11 +421,13 @@ ui_test_run (void)
   int status = g_test_run ();
 
   g_action_group_activate_action (G_ACTION_GROUP (ui.app), "quit", NULL);
-  g_clear_object (&ui.app);
+  ui.app = NULL;   /* the host's */
+  g_clear_object (&ui.host);
   g_clear_object (&ui.settings);
   g_clear_object (&ui.mock);
   g_clear_pointer (&ui.launched_uri, g_free);
   g_clear_pointer (&ui.notifications, g_ptr_array_unref);
+  g_clear_pointer (&ui.notification_actions, g_ptr_array_unref);
   g_clear_pointer (&test_dir, g_free);
   return status;
 }

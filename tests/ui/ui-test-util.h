@@ -12,11 +12,13 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  AgApplication *app;
+  AgDesktopHost *host;               /* the application the session sees: proxy, tray, notifications */
+  AgApplication *app;                /* its windows (the host's UI) */
   AgWindow      *window;
   GSettings     *settings;           /* the app's, on disk (keyfile backend) */
   AgMockServer  *mock;
   GPtrArray     *notifications;      /* "id\ttitle\tbody" of each desktop notification, in order */
+  GPtrArray     *notification_actions; /* "id\tdefault action\tits target (GVariant text)" of each */
   char          *launched_uri;       /* the last URI the app opened in "the browser" */
 } UiTest;
 
@@ -38,6 +40,10 @@ typedef gboolean (*UiCondition) (gpointer data);
 void       ui_wait_until (UiCondition condition, gpointer data);
 /* Iterates the main context for @ms. */
 void       ui_settle (guint ms);
+/* Activates app.@action (@target: nullable, floating) of the running ag-cl as another process does (a second
+ * ag-cl, the notification server, gapplication): org.freedesktop.Application over a D-Bus connection of its own;
+ * returns once it has answered. */
+void       ui_activate_remotely (const char *action, GVariant *target);
 /* Conditions: *(gboolean *) data; at least GPOINTER_TO_UINT (data) notifications. */
 gboolean   ui_flag_is_set (gpointer data);
 gboolean   ui_has_notifications (gpointer data);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-account-lease.h"
+#include "ag-account-trouble.h"
 #include "ag-anthropic-error.h"
 
 #include <glib/gi18n.h>
@@ -202,6 +203,8 @@ failure_reason (AgUpstreamFailure kind)
     case AG_UPSTREAM_FAILURE_AUTH: return "auth";
     case AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED: return "validation_required";
     case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED: return "account_disabled";
+    case AG_UPSTREAM_FAILURE_BANNED: return "banned";
+    case AG_UPSTREAM_FAILURE_INELIGIBLE_TIER: return "gemini_cli_closed";
     case AG_UPSTREAM_FAILURE_BAD_REQUEST: return "bad_request";
     case AG_UPSTREAM_FAILURE_HISTORY: return "history";
     case AG_UPSTREAM_FAILURE_NOT_FOUND: return "not_found";
@@ -289,7 +292,12 @@ answer_all_limited (AgAccountLease *self, gint64 wait_ms)
 static void
 answer_nothing_usable (AgAccountLease *self)
 {
-  if (self->last_error != NULL)
+  g_autofree char *states = ag_account_trouble_describe_pool (ag_account_pool_get_accounts (self->pool));
+
+  /* Every account is kept out by a lasting state: that list, not the last refusal, is what the user must act on. */
+  if (states != NULL && self->purpose != AG_LEASE_POLL)
+    set_answer (self, 503, "api_error", g_steal_pointer (&states));
+  else if (self->last_error != NULL)
     answer_google_error (self, self->last_error);
   else if (self->purpose == AG_LEASE_POLL && self->token_error != NULL)
     set_answer (self, 503, "api_error", g_strdup (self->token_error->message));
@@ -365,6 +373,9 @@ fall_back_to_gemini_cli (AgAccountLease *self)
 
   if (self->gemini_cli || self->family != AG_MODEL_FAMILY_GEMINI || self->model == NULL ||
       !ag_account_pool_get_dual_quota_pool (self->pool))
+    return FALSE;
+  /* No request is spent on a pool that has refused every account's tier. */
+  if (!ag_account_trouble_gemini_cli_open (ag_account_pool_get_accounts (self->pool)))
     return FALSE;
   model = ag_cloudcode_gemini_cli_model (self->model);
   if (model == NULL)
@@ -478,9 +489,26 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   try_account (self);
 }
 
+/* In the Gemini CLI pool, the accounts whose tier it refused count as given up on for this request. */
+static void
+skip_gemini_cli_closed (AgAccountLease *self)
+{
+  GListModel *accounts = ag_account_pool_get_accounts (self->pool);
+
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(AgAccount) account = g_list_model_get_item (accounts, i);
+
+      if (ag_account_get_gemini_cli_closed (account) && !g_ptr_array_find (self->tried, account, NULL))
+        g_ptr_array_add (self->tried, g_steal_pointer (&account));
+    }
+}
+
 static AgAccount *
 pick (AgAccountLease *self, gint64 *wait_ms)
 {
+  if (self->gemini_cli)
+    skip_gemini_cli_closed (self);
   if (self->pinned == NULL)
     return ag_account_pool_pick (self->pool, self->pool_model, self->session_id, self->tried, wait_ms);
   *wait_ms = -1;
@@ -618,6 +646,24 @@ ag_account_lease_failed (AgAccountLease *self, AgGoogleError *error)
       invalidate (self, AG_ACCOUNT_STATE_VALIDATION_REQUIRED, VALIDATION_REASON, error->validation_url);
       give_up_on_account (self);
       return self->purpose == AG_LEASE_POLL ? (answer_google_error (self, error), FALSE) : TRUE;
+    case AG_UPSTREAM_FAILURE_BANNED:
+      /* Never retried: only the user can bring it back (after an appeal). */
+      invalidate (self, AG_ACCOUNT_STATE_BANNED, error->message,
+                  error->validation_url != NULL ? error->validation_url : AG_BAN_APPEAL_URL);
+      give_up_on_account (self);
+      return self->purpose == AG_LEASE_POLL ? (answer_google_error (self, error), FALSE) : TRUE;
+    case AG_UPSTREAM_FAILURE_INELIGIBLE_TIER:
+      if (!self->gemini_cli)
+        {
+          answer_google_error (self, error);
+          return FALSE;
+        }
+      /* Lasting: the pool is closed to this tier, so the fallback never spends a request on it again. */
+      g_message ("the Gemini CLI quota no longer serves %s (its tier is refused); its fallback is off",
+                 ag_account_get_email (self->account));
+      ag_account_set_gemini_cli_closed (self->account, TRUE);
+      give_up_on_account (self);
+      return TRUE;
     case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED:
       invalidate (self, AG_ACCOUNT_STATE_DISABLED, error->message, error->validation_url);
       give_up_on_account (self);

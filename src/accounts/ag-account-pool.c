@@ -589,11 +589,27 @@ void
 ag_account_pool_invalidate (AgAccountPool *self, AgAccount *account, AgAccountState state, const char *reason,
                             const char *validation_url)
 {
+  gboolean news;
+
   g_return_if_fail (state != AG_ACCOUNT_STATE_VALID);
 
-  g_message ("%s cannot be used until it is fixed: %s", ag_account_get_email (account), reason);
+  /* Said once: the same refusal again (a failed "Check again") changes nothing the user must hear about. */
+  news = ag_account_get_state (account) != state;
+  if (news)
+    g_message ("%s cannot be used until it is fixed: %s", ag_account_get_email (account), reason);
   ag_account_set_state (account, state, reason, validation_url);
-  g_signal_emit (self, signals[SIGNAL_ACCOUNT_INVALIDATED], 0, account);
+  if (news)
+    g_signal_emit (self, signals[SIGNAL_ACCOUNT_INVALIDATED], 0, account);
+}
+
+void
+ag_account_pool_revalidate (AgAccountPool *self, AgAccount *account)
+{
+  if (ag_account_get_state (account) == AG_ACCOUNT_STATE_VALID)
+    return;
+  g_message ("%s may be used again", ag_account_get_email (account));
+  ag_account_set_state (account, AG_ACCOUNT_STATE_VALID, NULL, NULL);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
 gboolean

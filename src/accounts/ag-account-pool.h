@@ -79,6 +79,9 @@ gint64         ag_account_pool_report_failure (AgAccountPool *self, AgAccount *a
  * emits "account-invalidated". */
 void           ag_account_pool_invalidate (AgAccountPool *self, AgAccount *account, AgAccountState state,
                                            const char *reason, const char *validation_url);
+/* The user brings @account back (re-enabled after a ban, or a verification probe passed): its state becomes VALID
+ * and "changed" is emitted. */
+void           ag_account_pool_revalidate (AgAccountPool *self, AgAccount *account);
 /* Optimistic reset: forgets every rest for @model (NULL: all models). TRUE when one was in force. */
 gboolean       ag_account_pool_clear_limits (AgAccountPool *self, const char *model);
 /* Takes over rests recorded before a restart (AgRateLimit; see ag_rate_limits_restore); emits "changed" when one

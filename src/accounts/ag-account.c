@@ -12,6 +12,7 @@ struct _AgAccount
   AgAccountState state;
   char    *invalid_reason;
   char    *validation_url;
+  gboolean gemini_cli_closed;
 
   char    *refresh_token;
   char    *access_token;
@@ -34,7 +35,8 @@ G_DEFINE_ENUM_TYPE (AgAccountState, ag_account_state,
                     G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_VALID, "valid"),
                     G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_SIGNED_OUT, "signed-out"),
                     G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_VALIDATION_REQUIRED, "validation-required"),
-                    G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_DISABLED, "disabled"))
+                    G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_DISABLED, "disabled"),
+                    G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_BANNED, "banned"))
 
 /* g_set_str() is GLib 2.76. */
 static gboolean
@@ -56,6 +58,7 @@ enum {
   PROP_STATE,
   PROP_INVALID_REASON,
   PROP_VALIDATION_URL,
+  PROP_GEMINI_CLI_CLOSED,
   N_PROPS
 };
 
@@ -134,6 +137,9 @@ ag_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_VALIDATION_URL:
       g_value_set_string (value, self->validation_url);
       break;
+    case PROP_GEMINI_CLI_CLOSED:
+      g_value_set_boolean (value, self->gemini_cli_closed);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -194,6 +200,9 @@ ag_account_class_init (AgAccountClass *klass)
   properties[PROP_VALIDATION_URL] =
     g_param_spec_string ("validation-url", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GEMINI_CLI_CLOSED] =
+    g_param_spec_boolean ("gemini-cli-closed", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Google rotated the refresh token: the owner must save the account again (read the new token with
@@ -350,6 +359,47 @@ ag_account_set_state (AgAccount *self, AgAccountState state, const char *reason,
   if (replace_str (&self->validation_url, validation_url))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALIDATION_URL]);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+const char *
+ag_account_state_to_nick (AgAccountState state)
+{
+  /* A static enum class is never finalised: the nick outlives the reference. */
+  GEnumClass *klass = g_type_class_ref (AG_TYPE_ACCOUNT_STATE);
+  GEnumValue *value = g_enum_get_value (klass, (gint) state);
+
+  g_type_class_unref (klass);
+  return value != NULL ? value->value_nick : "valid";
+}
+
+gboolean
+ag_account_state_from_nick (const char *nick, AgAccountState *out_state)
+{
+  GEnumClass *klass = g_type_class_ref (AG_TYPE_ACCOUNT_STATE);
+  GEnumValue *value = nick != NULL ? g_enum_get_value_by_nick (klass, nick) : NULL;
+
+  if (value != NULL)
+    *out_state = (AgAccountState) value->value;
+  g_type_class_unref (klass);
+  return value != NULL;
+}
+
+gboolean
+ag_account_get_gemini_cli_closed (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), FALSE);
+  return self->gemini_cli_closed;
+}
+
+void
+ag_account_set_gemini_cli_closed (AgAccount *self, gboolean closed)
+{
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+
+  if (self->gemini_cli_closed == !!closed)
+    return;
+  self->gemini_cli_closed = !!closed;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GEMINI_CLI_CLOSED]);
 }
 
 static gboolean

@@ -47,7 +47,8 @@ typedef enum {
   AG_ACCOUNT_STATE_VALID,
   AG_ACCOUNT_STATE_SIGNED_OUT,           /* the refresh token was revoked or expired */
   AG_ACCOUNT_STATE_VALIDATION_REQUIRED,  /* Google asks the user to verify the account at the validation URL */
-  AG_ACCOUNT_STATE_DISABLED,             /* Google refused the account (disabled, terms of service) */
+  AG_ACCOUNT_STATE_DISABLED,             /* Google refused the account (permission denied) */
+  AG_ACCOUNT_STATE_BANNED,               /* Google banned it for the Terms of Service; the URL is the appeal page */
 } AgAccountState;
 
 #define AG_TYPE_ACCOUNT_STATE (ag_account_state_get_type ())
@@ -59,6 +60,16 @@ const char    *ag_account_get_validation_url (AgAccount *self);
 /* Sets all three at once (VALID clears the reason and URL); notifies what changed. */
 void           ag_account_set_state (AgAccount *self, AgAccountState state, const char *reason,
                                      const char *validation_url);
+
+/* The state's GEnum nick ("valid", "signed-out", "validation-required", "disabled", "banned"), as kept in
+ * history.db and printed by `ag-cl account list`; from_nick gives FALSE for an unknown nick. */
+const char    *ag_account_state_to_nick (AgAccountState state);
+gboolean       ag_account_state_from_nick (const char *nick, AgAccountState *out_state);
+
+/* Property "gemini-cli-closed": the Gemini CLI quota pool refused this account's tier (IneligibleTier), so the
+ * fallback never tries it for this account again. Lasts until set back (a new sign-in). */
+gboolean       ag_account_get_gemini_cli_closed (AgAccount *self);
+void           ag_account_set_gemini_cli_closed (AgAccount *self, gboolean closed);
 
 /* Remaining quota per model, as last read by the quota poller: @fraction in [0, 1] (clamped), @reset_unix_ms the
  * next reset (0 = unknown). Emits "quota-changed" (model id) when the values change. */

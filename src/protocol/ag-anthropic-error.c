@@ -132,6 +132,14 @@ ag_anthropic_error_from_google (const AgGoogleError *error, const char **error_t
       status = 503;
       *message = g_strdup ("Google asks to verify the account used by ag-cl; open ag-cl to complete the verification");
       break;
+    case AG_UPSTREAM_FAILURE_BANNED:
+      status = 503;
+      *message = g_strdup_printf ("Google banned the account used by ag-cl: %s", google);
+      break;
+    case AG_UPSTREAM_FAILURE_INELIGIBLE_TIER:
+      status = 503;
+      *message = g_strdup_printf ("The Gemini CLI quota no longer serves this account's tier: %s", google);
+      break;
     case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED:
       status = 503;
       *message = g_strdup_printf ("Google refused the account used by ag-cl: %s", google);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "ag-history-db.h"
+#include "ag-history-db-private.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -52,11 +52,23 @@ static const char schema_v4[] =
   "ALTER TABLE requests ADD COLUMN repairs TEXT;"
   "PRAGMA user_version = 4;";
 
+/* v5: the lasting states of accounts Google refused (banned, needs verification, signed out, refused) and the
+ * Gemini CLI pool closed to an account's tier, so `ag-cl account list` and the next start know them. */
+static const char schema_v5[] =
+  "CREATE TABLE account_states ("
+  "  account TEXT PRIMARY KEY,"
+  "  state TEXT NOT NULL,"
+  "  reason TEXT, url TEXT,"
+  "  gemini_cli_closed INTEGER NOT NULL DEFAULT 0,"
+  "  since_ms INTEGER NOT NULL);"
+  "PRAGMA user_version = 5;";
+
 static const char * const migrations[] = {
   schema_v1,
   schema_v2,
   schema_v3,
   schema_v4,
+  schema_v5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AG_HISTORY_DB_SCHEMA_VERSION);
@@ -102,6 +114,12 @@ struct _AgHistoryDb
   gint64        request_rows;    /* what trimming compares with max_rows, without a COUNT(*) per batch */
   guint         inserts;         /* rows inserted since the last prune */
 };
+
+sqlite3 *
+ag_history_db_get_handle (AgHistoryDb *self)
+{
+  return self->db;
+}
 
 void
 ag_history_db_close (AgHistoryDb *self)

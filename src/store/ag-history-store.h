@@ -11,6 +11,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "ag-account-state-db.h"
 #include "ag-quota-poller.h"
 #include "ag-quota-sample.h"
 #include "ag-request-record.h"
@@ -19,7 +20,7 @@
 G_BEGIN_DECLS
 
 /* The PRAGMA user_version of history.db this build writes. */
-#define AG_HISTORY_STORE_SCHEMA_VERSION 4
+#define AG_HISTORY_STORE_SCHEMA_VERSION 5
 #define AG_HISTORY_STORE_DEFAULT_MAX_ROWS 50000
 #define AG_HISTORY_STORE_DEFAULT_RETENTION_DAYS 90
 
@@ -95,5 +96,15 @@ void            ag_history_store_load_limits_async (AgHistoryStore     *self,
                                                     GAsyncReadyCallback callback,
                                                     gpointer            user_data);
 GPtrArray      *ag_history_store_load_limits_finish (AgHistoryStore *self, GAsyncResult *result, GError **error);
+
+/* Queues a write of one account's lasting state (a plain row forgets the account); see ag-account-state-db.h. */
+void            ag_history_store_save_account_state (AgHistoryStore *self, const AgAccountStateRow *row);
+/* Every recorded account state (AgAccountStateRow), by account. */
+void            ag_history_store_load_account_states_async (AgHistoryStore     *self,
+                                                            GCancellable       *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer            user_data);
+GPtrArray      *ag_history_store_load_account_states_finish (AgHistoryStore *self, GAsyncResult *result,
+                                                             GError **error);
 
 G_END_DECLS

@@ -11,6 +11,8 @@ struct _AgAccountRow
 
   AdwActionRow   *state_row;
   GtkButton      *fix_button;
+  GtkButton      *check_button;
+  GtkButton      *reenable_button;
   GtkBox         *quota_box;
   GtkSwitch      *enabled_switch;
   AdwActionRow   *preferred_row;
@@ -51,6 +53,8 @@ ag_account_row_describe_state (AgAccountState state, GPtrArray *limits, const ch
       return g_strdup (_("Needs verification"));
     case AG_ACCOUNT_STATE_DISABLED:
       return g_strdup (_("Refused by Google"));
+    case AG_ACCOUNT_STATE_BANNED:
+      return g_strdup (_("Banned by Google"));
     case AG_ACCOUNT_STATE_VALID:
     default:
       break;
@@ -93,12 +97,20 @@ sync_header (AgAccountRow *self)
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->state_row), self->state_text);
-  adw_action_row_set_subtitle (self->state_row, state != AG_ACCOUNT_STATE_VALID && reason != NULL ? reason : "");
+  if (state != AG_ACCOUNT_STATE_VALID)
+    adw_action_row_set_subtitle (self->state_row, reason != NULL ? reason : "");
+  else
+    adw_action_row_set_subtitle (self->state_row, ag_account_get_gemini_cli_closed (self->account)
+                                 ? _("The Gemini CLI quota no longer serves this account’s tier") : "");
   gtk_widget_set_visible (GTK_WIDGET (self->fix_button), state == AG_ACCOUNT_STATE_SIGNED_OUT
-                          || (state == AG_ACCOUNT_STATE_VALIDATION_REQUIRED
+                          || ((state == AG_ACCOUNT_STATE_VALIDATION_REQUIRED || state == AG_ACCOUNT_STATE_BANNED)
                               && ag_account_get_validation_url (self->account) != NULL));
   gtk_button_set_label (self->fix_button, state == AG_ACCOUNT_STATE_SIGNED_OUT ? _("_Sign In Again")
+                                          : state == AG_ACCOUNT_STATE_BANNED   ? _("_Appeal…")
                                                                                 : _("_Verify…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->check_button), state == AG_ACCOUNT_STATE_VALIDATION_REQUIRED
+                          || state == AG_ACCOUNT_STATE_DISABLED);
+  gtk_widget_set_visible (GTK_WIDGET (self->reenable_button), state == AG_ACCOUNT_STATE_BANNED);
   if (state == AG_ACCOUNT_STATE_VALID)
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_row), "error");
   else
@@ -164,9 +176,23 @@ set_preferred (AgAccountRow *self)
 }
 
 static void
+check_account (AgAccountRow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.account-check", "s", ag_account_get_email (self->account));
+}
+
+static void
+reenable_account (AgAccountRow *self)
+{
+  ag_proxy_service_reenable_account (ag_ui_context_get_service (self->context), ag_account_get_email (self->account));
+}
+
+static void
 fix_account (AgAccountRow *self)
 {
-  if (ag_account_get_state (self->account) == AG_ACCOUNT_STATE_VALIDATION_REQUIRED)
+  AgAccountState state = ag_account_get_state (self->account);
+
+  if (state == AG_ACCOUNT_STATE_VALIDATION_REQUIRED || state == AG_ACCOUNT_STATE_BANNED)
     ag_uri_launcher_launch (ag_ui_context_get_uri_launcher (self->context),
                             GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                             ag_account_get_validation_url (self->account));
@@ -315,12 +341,16 @@ ag_account_row_class_init (AgAccountRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-account-row.ui");
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, state_row);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, fix_button);
+  gtk_widget_class_bind_template_child (widget_class, AgAccountRow, check_button);
+  gtk_widget_class_bind_template_child (widget_class, AgAccountRow, reenable_button);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, quota_box);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, enabled_switch);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, preferred_row);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, preferred_button);
   gtk_widget_class_bind_template_callback (widget_class, set_preferred);
   gtk_widget_class_bind_template_callback (widget_class, fix_account);
+  gtk_widget_class_bind_template_callback (widget_class, check_account);
+  gtk_widget_class_bind_template_callback (widget_class, reenable_account);
   gtk_widget_class_bind_template_callback (widget_class, remove_account);
 }
 

@@ -369,6 +369,8 @@ ag_account_row_new (AgAccount *account, AgUiContext *context)
 AgAccount *ag_account_row_get_account (AgAccountRow *self) { return self->account; }
 const char *ag_account_row_get_state_text (AgAccountRow *self) { return self->state_text; }
 GtkWidget *ag_account_row_get_fix_button (AgAccountRow *self) { return GTK_WIDGET (self->fix_button); }
+GtkWidget *ag_account_row_get_check_button (AgAccountRow *self) { return GTK_WIDGET (self->check_button); }
+GtkWidget *ag_account_row_get_reenable_button (AgAccountRow *self) { return GTK_WIDGET (self->reenable_button); }
 
 guint
 ag_account_row_get_n_quota_bars (AgAccountRow *self)

@@ -2,6 +2,7 @@
 #include "ag-account-lease.h"
 #include "ag-account-trouble.h"
 #include "ag-anthropic-error.h"
+#include "ag-reset-time.h"
 
 #include <glib/gi18n.h>
 
@@ -273,10 +274,10 @@ answer_all_limited (AgAccountLease *self, gint64 wait_ms)
     }
   else
     {
-      gint64 reset_ms = ag_account_pool_now_ms (self->pool) + wait_ms;
-      g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (reset_ms / 1000);
-      g_autoptr(GDateTime) utc = g_date_time_to_utc (local);
-      g_autofree char *local_text = g_date_time_format (local, "%H:%M");
+      gint64 now_ms = ag_account_pool_now_ms (self->pool);
+      gint64 reset_ms = now_ms + wait_ms;
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (reset_ms / 1000);
+      g_autofree char *local_text = ag_reset_time_format (reset_ms, now_ms);
       g_autofree char *utc_text = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 
       set_answer (self, 429, "rate_limit_error",

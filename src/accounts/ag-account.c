@@ -23,6 +23,7 @@ struct _AgAccount
   GPtrArray *waiters;
 
   GHashTable *quota;   /* model id → ModelQuota, from the quota poller */
+  GPtrArray  *windows; /* AgQuotaWindow, from the quota poller */
 };
 
 typedef struct {
@@ -67,6 +68,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   SIGNAL_REFRESH_TOKEN_CHANGED,
   SIGNAL_QUOTA_CHANGED,
+  SIGNAL_QUOTA_WINDOWS_CHANGED,
   N_SIGNALS
 };
 
@@ -101,6 +103,7 @@ ag_account_finalize (GObject *object)
   g_free (self->tier);
   g_free (self->invalid_reason);
   g_free (self->validation_url);
+  g_clear_pointer (&self->windows, g_ptr_array_unref);
   g_free (self->refresh_token);
   g_free (self->access_token);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
@@ -210,6 +213,10 @@ ag_account_class_init (AgAccountClass *klass)
   signals[SIGNAL_REFRESH_TOKEN_CHANGED] =
     g_signal_new ("refresh-token-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The 5-hour or weekly windows changed. */
+  signals[SIGNAL_QUOTA_WINDOWS_CHANGED] =
+    g_signal_new ("quota-windows-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
   /* The remaining quota or reset time of a model changed (argument: the model id). */
   signals[SIGNAL_QUOTA_CHANGED] =
     g_signal_new ("quota-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -568,4 +575,42 @@ ag_account_list_quota_models (AgAccount *self)
   g_ptr_array_sort (models, compare_model_ids);
   g_ptr_array_add (models, NULL);
   return (char **) g_ptr_array_free (models, FALSE);
+}
+
+static gboolean
+same_windows (GPtrArray *a, GPtrArray *b)
+{
+  if (a == NULL || b == NULL || a->len != b->len)
+    return a == b;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const AgQuotaWindow *x = a->pdata[i];
+      const AgQuotaWindow *y = b->pdata[i];
+
+      if (g_strcmp0 (x->group, y->group) != 0 || x->kind != y->kind || x->fraction != y->fraction ||
+          x->reset_ms != y->reset_ms)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+void
+ag_account_set_quota_windows (AgAccount *self, GPtrArray *windows)
+{
+  gboolean changed;
+
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+
+  changed = !same_windows (self->windows, windows);
+  g_clear_pointer (&self->windows, g_ptr_array_unref);
+  self->windows = windows != NULL ? g_ptr_array_ref (windows) : NULL;
+  if (changed)
+    g_signal_emit (self, signals[SIGNAL_QUOTA_WINDOWS_CHANGED], 0);
+}
+
+GPtrArray *
+ag_account_get_quota_windows (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), NULL);
+  return self->windows;
 }

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 #include "ag-oauth-client.h"
+#include "ag-quota-window.h"
 
 G_BEGIN_DECLS
 
@@ -78,5 +79,10 @@ void        ag_account_set_model_quota (AgAccount *self, const char *model, doub
 gboolean    ag_account_get_model_quota (AgAccount *self, const char *model, double *fraction, gint64 *reset_unix_ms);
 /* The models with known quota, sorted; free with g_strfreev. */
 char      **ag_account_list_quota_models (AgAccount *self);
+
+/* The 5-hour and weekly windows (AgQuotaWindow) last read by the quota poller; takes a reference on @windows.
+ * Emits "quota-windows-changed" (no arguments) when they differ from the last reading. get: borrowed, nullable. */
+void        ag_account_set_quota_windows (AgAccount *self, GPtrArray *windows);
+GPtrArray  *ag_account_get_quota_windows (AgAccount *self);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "ag-notifier.h"
 #include "ag-account-actions.h"
+#include "ag-reset-time.h"
 
 #include <glib/gi18n.h>
 
@@ -172,7 +173,6 @@ on_pool_changed (AgAccountPool *pool, gpointer user_data)
   g_hash_table_iter_init (&iter, exhausted);
   while (g_hash_table_iter_next (&iter, (gpointer *) &model, (gpointer *) &reset_ms))
     {
-      g_autoptr(GDateTime) reset = NULL;
       g_autofree char *time = NULL;
       g_autofree char *id = NULL;
       g_autofree char *title = NULL;
@@ -181,8 +181,7 @@ on_pool_changed (AgAccountPool *pool, gpointer user_data)
       if (g_hash_table_contains (self->exhausted, model))
         continue;
       g_hash_table_add (self->exhausted, g_strdup (model));
-      reset = g_date_time_new_from_unix_local (*reset_ms / 1000);
-      time = g_date_time_format (reset, "%H:%M");
+      time = ag_reset_time_format (*reset_ms, g_get_real_time () / 1000);
       id = g_strconcat ("exhausted-", model, NULL);
       title = g_strdup_printf (_("%s is out of quota"), model);
       body = g_strdup_printf (_("Every account has used up its quota for this model. It resets at %s."), time);

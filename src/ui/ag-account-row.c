@@ -2,6 +2,7 @@
 #include "config.h"
 #include "ag-account-row-private.h"
 #include "ag-account-registry.h"
+#include "ag-reset-time.h"
 
 #include <glib/gi18n.h>
 
@@ -37,9 +38,7 @@ static GParamSpec *properties[N_PROPS];
 static char *
 format_time (gint64 unix_ms)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_ms / 1000);
-
-  return g_date_time_format (time, "%H:%M");
+  return ag_reset_time_format (unix_ms, g_get_real_time () / 1000);
 }
 
 char *
@@ -77,6 +76,37 @@ ag_account_row_describe_state (AgAccountState state, GPtrArray *limits, const ch
 }
 
 static void
+replace_text (char **slot, const char *value)
+{
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
+/* "Claude and GPT models: weekly quota used up until Fri 14:20", for a window at 0 whose reset is ahead. */
+static char *
+describe_used_up_window (AgAccount *account)
+{
+  GPtrArray *windows = ag_account_get_quota_windows (account);
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  for (guint i = 0; windows != NULL && i < windows->len; i++)
+    {
+      const AgQuotaWindow *window = windows->pdata[i];
+      g_autofree char *until = NULL;
+
+      if (window->fraction > 0.0 || window->reset_ms <= now_ms)
+        continue;
+      until = format_time (window->reset_ms);
+      return window->kind == AG_QUOTA_WINDOW_WEEKLY
+             /* Translators: a model group and a day and time, e.g. "Gemini Models: weekly quota used up until
+              * Fri 14:20". */
+             ? g_strdup_printf (_("%s: weekly quota used up until %s"), window->group, until)
+             : g_strdup_printf (_("%s: 5-hour quota used up until %s"), window->group, until);
+    }
+  return NULL;
+}
+
+static void
 sync_header (AgAccountRow *self)
 {
   const char *tier = ag_account_get_tier (self->account);
@@ -89,6 +119,13 @@ sync_header (AgAccountRow *self)
 
   g_free (self->state_text);
   self->state_text = ag_account_row_describe_state (state, limits, ag_account_get_email (self->account));
+  if (g_strcmp0 (self->state_text, _("Active")) == 0)
+    {
+      g_autofree char *window = describe_used_up_window (self->account);
+
+      if (window != NULL)
+        replace_text (&self->state_text, window);
+    }
   if (!ag_account_get_enabled (self->account))
     subtitle = g_strdup (_("Disabled"));
   else
@@ -117,21 +154,64 @@ sync_header (AgAccountRow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_row), "error");
 }
 
+static GtkWidget *
+quota_row (const char *title, const char *subtitle, double fraction)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), fraction);
+  gtk_widget_set_size_request (bar, 160, -1);
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
+  return row;
+}
+
+/* Google's 5-hour and weekly windows, one row each per model group, before the per-model figures. */
+static void
+add_window_rows (AgAccountRow *self)
+{
+  GPtrArray *windows = ag_account_get_quota_windows (self->account);
+
+  for (guint i = 0; windows != NULL && i < windows->len; i++)
+    {
+      const AgQuotaWindow *window = windows->pdata[i];
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+
+      /* Translators: a model group and Google's quota window, e.g. "Gemini Models · weekly". */
+      title = g_strdup_printf (_("%s · %s"), window->group,
+                               window->kind == AG_QUOTA_WINDOW_WEEKLY ? _("weekly") : _("5 h"));
+      if (window->reset_ms > 0)
+        {
+          g_autofree char *time = format_time (window->reset_ms);
+
+          subtitle = g_strdup_printf (_("%.0f %% left, resets at %s"), window->fraction * 100, time);
+        }
+      else
+        subtitle = g_strdup_printf (_("%.0f %% left"), window->fraction * 100);
+      gtk_box_append (self->quota_box, quota_row (title, subtitle, window->fraction));
+    }
+}
+
 static void
 sync_quota (AgAccountRow *self)
 {
   g_auto(GStrv) models = ag_account_list_quota_models (self->account);
+  GPtrArray *windows = ag_account_get_quota_windows (self->account);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->quota_box))) != NULL)
     gtk_box_remove (self->quota_box, child);
-  gtk_widget_set_visible (GTK_WIDGET (self->quota_box), models != NULL && models[0] != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->quota_box), (models != NULL && models[0] != NULL) ||
+                                                        (windows != NULL && windows->len > 0));
+  add_window_rows (self);
   for (guint i = 0; models != NULL && models[i] != NULL; i++)
     {
       double fraction = 0;
       gint64 reset_ms = 0;
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
       g_autofree char *subtitle = NULL;
 
       ag_account_get_model_quota (self->account, models[i], &fraction, &reset_ms);
@@ -144,13 +224,7 @@ sync_quota (AgAccountRow *self)
         }
       else
         subtitle = g_strdup_printf (_("%.0f %% left"), fraction * 100);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), models[i]);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), fraction);
-      gtk_widget_set_size_request (bar, 160, -1);
-      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
-      gtk_box_append (self->quota_box, row);
+      gtk_box_append (self->quota_box, quota_row (models[i], subtitle, fraction));
     }
 }
 
@@ -276,6 +350,8 @@ ag_account_row_constructed (GObject *object)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_swapped (self->account, "notify", G_CALLBACK (sync_header), self);
   g_signal_connect_swapped (self->account, "quota-changed", G_CALLBACK (sync_quota), self);
+  g_signal_connect_swapped (self->account, "quota-windows-changed", G_CALLBACK (sync_quota), self);
+  g_signal_connect_swapped (self->account, "quota-windows-changed", G_CALLBACK (sync_header), self);
   g_signal_connect_swapped (ag_proxy_service_get_pool (ag_ui_context_get_service (self->context)), "changed",
                             G_CALLBACK (sync_header), self);
   if (settings != NULL)

@@ -102,6 +102,17 @@ wait_for_listing (const char *needle)
 }
 
 static void
+assert_gemini_answered (void)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *answer = NULL;
+
+  g_assert_cmpuint (ag_test_harness_post (harness, REQUEST ("gemini-3-flash", "hello"), &body), ==, 200);
+  answer = ag_test_reply_text (body);
+  g_assert_cmpstr (answer, ==, "Hello from the mock.");
+}
+
+static void
 assert_answered (void)
 {
   g_autoptr(GBytes) body = NULL;
@@ -229,6 +240,47 @@ test_gemini_cli_closed (void)
   g_assert_cmpuint (count_generates (NULL, TRUE), ==, 0);
 }
 
+/* user1's weekly Claude window is used up (the summary says so, and so does its 429 "Resets in 71h15m"): Claude
+ * requests go to user2, at most one is spent finding out; with both used up the client is told the day and time. */
+static void
+test_weekly_exhausted (void)
+{
+  const char *script = "{\"accounts\":[{\"refresh_token\":\"rt-1\",\"weekly_exhausted\":\"claude\"},"
+                       "{\"refresh_token\":\"rt-2\"}]}";
+
+  restart_fresh (script);
+  for (guint i = 0; i < 3; i++)
+    assert_answered ();
+  g_assert_cmpuint (count_generates ("proj-1", FALSE), <=, 1);
+  g_assert_cmpuint (count_generates ("proj-2", FALSE), ==, 3);
+  ag_test_harness_set_script (harness, script);
+  for (guint i = 0; i < 2; i++)
+    assert_answered ();
+  g_assert_cmpuint (count_generates ("proj-1", FALSE), ==, 0);
+}
+
+static void
+test_weekly_exhausted_everywhere (void)
+{
+  const char *script = "{\"accounts\":[{\"refresh_token\":\"rt-1\",\"weekly_exhausted\":\"claude\"},"
+                       "{\"refresh_token\":\"rt-2\",\"weekly_exhausted\":\"claude\"}]}";
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(SoupMessageHeaders) headers = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) reset = g_date_time_add_minutes (now, 71 * 60 + 15);
+  g_autofree char *day = g_date_time_format (reset, "resets at %a ");
+
+  restart_fresh (script);
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", REQUEST ("claude-sonnet-4-6", "hello"),
+                                             &body, &headers), ==, 429);
+  ag_test_assert_error_body (body, "rate_limit_error", "have used up their quota for claude-sonnet-4-6");
+  ag_test_assert_error_body (body, "rate_limit_error", day);
+  ag_test_assert_error_body (body, "rate_limit_error", "in 71 h 1");
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "x-should-retry"), ==, "false");
+  /* Gemini models count against the other group: still served. */
+  assert_gemini_answered ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -244,6 +296,8 @@ main (int argc, char **argv)
                      test_refused_account);
   g_test_add_func ("/account-trouble/none-left", test_none_left);
   g_test_add_func ("/account-trouble/gemini-cli-closed", test_gemini_cli_closed);
+  g_test_add_func ("/account-trouble/weekly-exhausted", test_weekly_exhausted);
+  g_test_add_func ("/account-trouble/weekly-exhausted-everywhere", test_weekly_exhausted_everywhere);
   status = g_test_run ();
 
   ag_test_harness_free (harness);

@@ -5,6 +5,9 @@
  *                             AG_MOCK_VALIDATION_URL&authuser=EMAIL (or "validation_url"), until the test
  *                             finishes the verification with GET or POST BASE/_mock/verify?account=EMAIL (the
  *                             page is Google's https one, which ag-cl insists on, so the mock cannot serve it)
+ *   "weekly_exhausted": "claude"|"gemini" — that model group's weekly window is used up: retrieveUserQuotaSummary
+ *                             shows it at 0 with its reset "weekly_reset_in" away (Go duration, default "71h15m"),
+ *                             and generation of its models answers the "weekly_exhausted" preset
  *   "gemini_cli": "ineligible" — a generate call with the Gemini CLI identity (User-Agent google-api-nodejs-client)
  *                             answers the "ineligible_tier" preset; the Antigravity identity is served */
 #pragma once
@@ -19,6 +22,8 @@ typedef struct {
   gboolean needs_verification;
   char    *validation_url;
   gboolean gemini_cli_ineligible;
+  char    *weekly_exhausted;     /* "claude", "gemini" or NULL */
+  char    *weekly_reset_in;      /* Go duration */
 } AgMockAccountState;
 
 void      ag_mock_account_state_read (AgMockAccountState *state, JsonObject *account);
@@ -26,6 +31,9 @@ void      ag_mock_account_state_clear (AgMockAccountState *state);
 /* The refusal @state calls for on v1internal @method from a client sending @headers (NULL: none), with its
  * status in *out_status. @email goes into the default validation URL. */
 JsonNode *ag_mock_account_state_refusal (AgMockAccountState *state, const char *method, SoupMessageHeaders *headers,
-                                         const char *email, guint *out_status);
+                                         const char *email, const char *model, guint *out_status);
+/* The retrieveUserQuotaSummary answer: the groups "Gemini Models" and "Claude and GPT models", each with a 5h
+ * window (full, resetting in 5 h) and a weekly one (full, resetting in 4 days, or used up as scripted). */
+JsonNode *ag_mock_account_state_quota_summary (AgMockAccountState *state);
 
 G_END_DECLS

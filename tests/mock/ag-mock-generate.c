@@ -412,7 +412,7 @@ ag_mock_error_body (guint http_status, const char *message)
 static const char * const known_presets[] = {
   "rate_limit", "quota_exhausted", "capacity", "validation_required", "unauthenticated", "server_error",
   "version_unsupported",
-  "resource_exhausted", "banned", "ineligible_tier", NULL,
+  "resource_exhausted", "banned", "ineligible_tier", "weekly_exhausted", NULL,
 };
 
 gboolean
@@ -585,6 +585,19 @@ ag_mock_error_preset (const char *preset, JsonObject *respond, const char *model
       json_builder_end_object (b);
       json_builder_end_array (b);
       json_builder_end_object (b);
+      json_builder_end_array (b);
+      return end_error (b);
+    }
+  /* A used-up weekly window (upstream-2026-addendum §2): the reset only in the message, days away. */
+  if (g_strcmp0 (preset, "weekly_exhausted") == 0)
+    {
+      g_autofree char *default_message = g_strdup_printf ("Individual quota reached for this week. Resets in %s.",
+                                                          ag_mock_json_string (respond, "reset_in") ?: "71h15m");
+      *out_status = 429;
+      begin_error (b, 429, message ?: default_message, "RESOURCE_EXHAUSTED");
+      json_builder_set_member_name (b, "details");
+      json_builder_begin_array (b);
+      add_error_info (b, "QUOTA_EXHAUSTED", (const char *[]) { "model", model, NULL });
       json_builder_end_array (b);
       return end_error (b);
     }

@@ -1007,12 +1007,13 @@ refuse_history (AgMockServer *self, JsonObject *envelope, gsize body_len)
 
 /* What Google holds against the account itself (a ban, a verification, the Gemini CLI tier), before any script. */
 static AgMockReply *
-refuse_for_account (AgMockServer *self, SoupServerMessage *msg, const char *method, MockAccount *account)
+refuse_for_account (AgMockServer *self, SoupServerMessage *msg, const char *method, JsonObject *envelope,
+                    MockAccount *account)
 {
   guint status = 0;
   JsonNode *refusal = ag_mock_account_state_refusal (&account->trouble, method,
                                                      soup_server_message_get_request_headers (msg), account->email,
-                                                     &status);
+                                                     ag_mock_json_string (envelope, "model"), &status);
 
   return refusal != NULL ? json_reply (status, refusal) : NULL;
 }
@@ -1058,7 +1059,7 @@ handle_v1internal (AgMockServer *self, SoupServerMessage *msg, const char *metho
   envelope = json_node_get_object (body_json);
   if ((reply = validate_envelope (method, envelope)) != NULL)
     return reply;
-  if ((reply = refuse_for_account (self, msg, method, account)) != NULL)
+  if ((reply = refuse_for_account (self, msg, method, envelope, account)) != NULL)
     return reply;
   if (is_generate_method (method) && (reply = refuse_history (self, envelope, body_len)) != NULL)
     return reply;
@@ -1079,6 +1080,8 @@ handle_v1internal (AgMockServer *self, SoupServerMessage *msg, const char *metho
         reply = fetch_available_models (self);
       else if (g_str_equal (method, "countTokens"))
         reply = count_tokens (self, body_len);
+      else if (g_str_equal (method, "retrieveUserQuotaSummary"))
+        reply = json_reply (200, ag_mock_account_state_quota_summary (&account->trouble));
       else
         reply = json_reply (404, ag_mock_error_body (404, "Method not found."));
     }

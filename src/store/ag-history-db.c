@@ -63,12 +63,24 @@ static const char schema_v5[] =
   "  since_ms INTEGER NOT NULL);"
   "PRAGMA user_version = 5;";
 
+/* v6: Google's 5-hour and weekly windows per model group, as the quota poller reads them (ag-quota-window-db.h). */
+static const char schema_v6[] =
+  "CREATE TABLE quota_windows ("
+  "  id INTEGER PRIMARY KEY,"
+  "  time_ms INTEGER NOT NULL,"
+  "  account TEXT NOT NULL, group_name TEXT NOT NULL, window TEXT NOT NULL,"
+  "  remaining REAL NOT NULL,"
+  "  reset_ms INTEGER NOT NULL);"
+  "CREATE INDEX quota_windows_by_account ON quota_windows (account, time_ms);"
+  "PRAGMA user_version = 6;";
+
 static const char * const migrations[] = {
   schema_v1,
   schema_v2,
   schema_v3,
   schema_v4,
   schema_v5,
+  schema_v6,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AG_HISTORY_DB_SCHEMA_VERSION);
@@ -367,7 +379,8 @@ ag_history_db_prune (AgHistoryDb *self, gint64 now_ms, guint retention_days, gbo
   if (retention_days == 0)
     return TRUE;
   sql = g_strdup_printf ("DELETE FROM quota_samples WHERE time_ms < %" G_GINT64_FORMAT ";"
-                         "DELETE FROM requests WHERE time_ms < %" G_GINT64_FORMAT, cutoff, cutoff);
+                         "DELETE FROM quota_windows WHERE time_ms < %" G_GINT64_FORMAT ";"
+                         "DELETE FROM requests WHERE time_ms < %" G_GINT64_FORMAT, cutoff, cutoff, cutoff);
   return exec_sql (self->db, sql, error) && count_requests (self, error);
 }
 

@@ -12,9 +12,9 @@
 #include <string.h>
 
 static gboolean
-has_two_account_rows (gpointer data)
+has_three_account_rows (gpointer data)
 {
-  return gtk_list_box_get_row_at_index (ag_accounts_page_get_list (ag_window_get_accounts_page (ui.window)), 1)
+  return gtk_list_box_get_row_at_index (ag_accounts_page_get_list (ag_window_get_accounts_page (ui.window)), 2)
          != NULL;
 }
 
@@ -25,6 +25,7 @@ test_quota_bars (void)
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (ag_accounts_page_get_list (ag_window_get_accounts_page (
                                                          ui.window)), 0);
   g_auto(GStrv) models = NULL;
+  GPtrArray *windows;
 
   ag_window_show_page (ui.window, "accounts");
   ag_account_set_model_quota (ag_account_row_get_account (AG_ACCOUNT_ROW (row)), "gemini-3-pro", 0.8,
@@ -33,7 +34,10 @@ test_quota_bars (void)
   models = ag_account_list_quota_models (ag_account_row_get_account (AG_ACCOUNT_ROW (row)));
   g_assert_true (g_strv_contains ((const char * const *) models, "gemini-3-pro"));
   g_assert_true (g_strv_contains ((const char * const *) models, "claude-sonnet-4-6"));
-  g_assert_cmpuint (ag_account_row_get_n_quota_bars (AG_ACCOUNT_ROW (row)), ==, g_strv_length (models));
+  /* One bar per model, after one per 5-hour and weekly window of each group (when the poll read them). */
+  windows = ag_account_get_quota_windows (ag_account_row_get_account (AG_ACCOUNT_ROW (row)));
+  g_assert_cmpuint (ag_account_row_get_n_quota_bars (AG_ACCOUNT_ROW (row)), ==,
+                    g_strv_length (models) + (windows != NULL ? windows->len : 0));
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
   ui_save_screenshot (GTK_WIDGET (ui.window), "accounts");
 }
@@ -181,6 +185,13 @@ row_at (guint index)
 }
 
 static gboolean
+row_says_weekly_used_up (gpointer data)
+{
+  return g_str_has_prefix (ag_account_row_get_state_text (row_at (GPOINTER_TO_UINT (data))),
+                           "Claude and GPT models: weekly quota used up until ");
+}
+
+static gboolean
 keeper_restored (gpointer keeper)
 {
   return ag_account_state_keeper_get_restored (keeper);
@@ -222,6 +233,8 @@ test_refused_accounts (void)
   ui_wait_until (keeper_restored, keeper);
 
   ag_window_show_page (ui.window, "accounts");
+  /* The third account's windows, as the quota poll read them from the mock. */
+  ui_wait_until (row_says_weekly_used_up, GUINT_TO_POINTER (2));
   g_assert_cmpstr (ag_account_row_get_state_text (banned), ==, "Banned by Google");
   g_assert_cmpstr (ag_account_row_get_state_text (verify), ==, "Needs verification");
   g_assert_true (gtk_widget_get_visible (ag_account_row_get_fix_button (banned)));
@@ -236,6 +249,9 @@ test_refused_accounts (void)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (banned), FALSE);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (verify), FALSE);
   ui_save_screenshot (GTK_WIDGET (ui.window), "accounts-refused");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row_at (2)), TRUE);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "accounts-weekly");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row_at (2)), FALSE);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (verify), TRUE);
   ui_save_screenshot (GTK_WIDGET (ui.window), "accounts-verify");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (verify), FALSE);
@@ -268,10 +284,11 @@ main (int argc, char **argv)
   if (!ui_test_init (&argc, &argv, "accounts"))
     return 0;
   ui_test_start ();
-  /* Both of the mock's accounts, as if signed in earlier. */
+  /* The mock's accounts, as if signed in earlier; the third has used up its weekly Claude quota. */
   g_object_unref (ui_add_account ("rt-ui"));
   g_object_unref (ui_add_account ("rt-ide"));
-  ui_wait_until (has_two_account_rows, NULL);
+  g_object_unref (ui_add_account ("rt-weekly"));
+  ui_wait_until (has_three_account_rows, NULL);
 
   g_test_add_func ("/ui/accounts/quota-bars", test_quota_bars);
   g_test_add_func ("/ui/accounts/needs-sign-in", test_account_needs_sign_in);

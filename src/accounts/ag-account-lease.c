@@ -32,6 +32,7 @@ struct _AgAccountLease
 
   char              *pool_model;        /* the model sent upstream in the current quota pool */
   gboolean           gemini_cli;        /* serving from the Gemini CLI quota pool */
+  gboolean           credits;           /* spending Google One AI credits (no free quota left anywhere) */
   AgAccount         *account;
   GPtrArray         *tried;             /* accounts given up on for this request (not those only resting) */
   gboolean           renewed_token;
@@ -177,6 +178,13 @@ ag_account_lease_get_gemini_cli (AgAccountLease *self)
   return self->gemini_cli;
 }
 
+gboolean
+ag_account_lease_get_credits (AgAccountLease *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT_LEASE (self), FALSE);
+  return self->credits;
+}
+
 const AgLeaseAnswer *
 ag_account_lease_get_answer (AgAccountLease *self)
 {
@@ -205,6 +213,7 @@ failure_reason (AgUpstreamFailure kind)
     case AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED: return "validation_required";
     case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED: return "account_disabled";
     case AG_UPSTREAM_FAILURE_BANNED: return "banned";
+    case AG_UPSTREAM_FAILURE_CREDITS_EXHAUSTED: return "credits_spent";
     case AG_UPSTREAM_FAILURE_INELIGIBLE_TIER: return "gemini_cli_closed";
     case AG_UPSTREAM_FAILURE_BAD_REQUEST: return "bad_request";
     case AG_UPSTREAM_FAILURE_HISTORY: return "history";
@@ -391,6 +400,34 @@ fall_back_to_gemini_cli (AgAccountLease *self)
   return TRUE;
 }
 
+/* Only when the user allowed it, and only for a request no account can serve from free quota: an account with
+ * Google One AI credits serves it with enabledCreditTypes (its free-quota rest stays as it is). */
+static gboolean
+spend_credits (AgAccountLease *self)
+{
+  GListModel *accounts = ag_account_pool_get_accounts (self->pool);
+
+  if (self->purpose != AG_LEASE_GENERATE || self->model == NULL || !ag_account_pool_get_ai_credits (self->pool))
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(AgAccount) account = g_list_model_get_item (accounts, i);
+
+      if (ag_account_trouble_is_unusable (account) || !ag_account_has_ai_credits (account) ||
+          g_ptr_array_find (self->tried, account, NULL))
+        continue;
+      g_message ("no free quota left for %s anywhere; spending the AI credits of %s (balance %" G_GINT64_FORMAT ")",
+                 self->model, ag_account_get_email (account), ag_account_get_ai_credits (account, NULL));
+      self->account = g_steal_pointer (&account);
+      self->credits = TRUE;
+      self->gemini_cli = FALSE;
+      g_free (self->pool_model);
+      self->pool_model = g_strdup (self->model);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* No account can take the request now; @wait_ms is the shortest rest among those that could later (-1: none). */
 static void
 no_account_available (AgAccountLease *self, gint64 wait_ms)
@@ -417,6 +454,11 @@ no_account_available (AgAccountLease *self, gint64 wait_ms)
       return;
     }
   if (wait_ms > max_wait && fall_back_to_gemini_cli (self))
+    {
+      try_account (self);
+      return;
+    }
+  if ((wait_ms > max_wait || self->shortest_wait_ms > max_wait) && spend_credits (self))
     {
       try_account (self);
       return;
@@ -571,7 +613,8 @@ ag_account_lease_succeeded (AgAccountLease *self)
   g_return_if_fail (AG_IS_ACCOUNT_LEASE (self));
   g_return_if_fail (self->account != NULL);
 
-  if (self->purpose != AG_LEASE_POLL)
+  /* Credits say nothing about the free quota: its rest stays. */
+  if (self->purpose != AG_LEASE_POLL && !self->credits)
     ag_account_pool_report_success (self->pool, self->account, self->pool_model);
 }
 
@@ -653,6 +696,19 @@ ag_account_lease_failed (AgAccountLease *self, AgGoogleError *error)
                   error->validation_url != NULL ? error->validation_url : AG_BAN_APPEAL_URL);
       give_up_on_account (self);
       return self->purpose == AG_LEASE_POLL ? (answer_google_error (self, error), FALSE) : TRUE;
+    case AG_UPSTREAM_FAILURE_CREDITS_EXHAUSTED:
+      /* This account has no credits left: never a rest of its free quota; another account's credits may serve. */
+      g_message ("%s has no Google One AI credits left", ag_account_get_email (self->account));
+      ag_account_set_ai_credits (self->account, 0, 0);
+      give_up_on_account (self);
+      if (self->credits)
+        {
+          /* Nothing was spent; the next account with credits, if any, sets it again. */
+          self->credits = FALSE;
+          return TRUE;
+        }
+      answer_google_error (self, error);
+      return FALSE;
     case AG_UPSTREAM_FAILURE_INELIGIBLE_TIER:
       if (!self->gemini_cli)
         {

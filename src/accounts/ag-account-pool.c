@@ -46,6 +46,7 @@ struct _AgAccountPool {
   guint                max_wait_in_place_ms;
   guint                empty_answer_retries;
   gboolean             dual_quota_pool;
+  gboolean             ai_credits;
   AgClockFunc          clock;
   gpointer             clock_data;
 };
@@ -261,6 +262,18 @@ void
 ag_account_pool_set_dual_quota_pool (AgAccountPool *self, gboolean enabled)
 {
   self->dual_quota_pool = !!enabled;
+}
+
+void
+ag_account_pool_set_ai_credits (AgAccountPool *self, gboolean enabled)
+{
+  self->ai_credits = !!enabled;
+}
+
+gboolean
+ag_account_pool_get_ai_credits (AgAccountPool *self)
+{
+  return self->ai_credits;
 }
 
 gboolean

@@ -58,6 +58,10 @@ guint               ag_account_pool_get_empty_answer_retries (AgAccountPool *sel
 /* Whether a Gemini model whose Antigravity quota is exhausted everywhere falls back to the Gemini CLI quota. */
 void                ag_account_pool_set_dual_quota_pool (AgAccountPool *self, gboolean enabled);
 gboolean            ag_account_pool_get_dual_quota_pool (AgAccountPool *self);
+/* Whether a request that no account can serve from free quota may spend Google One AI credits (GSettings
+ * ai-credits, AGCL_AI_CREDITS; off by default: it costs the user money). */
+void                ag_account_pool_set_ai_credits (AgAccountPool *self, gboolean enabled);
+gboolean            ag_account_pool_get_ai_credits (AgAccountPool *self);
 gint64              ag_account_pool_now_ms (AgAccountPool *self);
 
 /* ── choosing ── */

@@ -13,6 +13,8 @@ struct _AgAccount
   char    *invalid_reason;
   char    *validation_url;
   gboolean gemini_cli_closed;
+  gint64   ai_credits;         /* -1: unknown */
+  gint64   ai_credits_minimum;
 
   char    *refresh_token;
   char    *access_token;
@@ -60,6 +62,7 @@ enum {
   PROP_INVALID_REASON,
   PROP_VALIDATION_URL,
   PROP_GEMINI_CLI_CLOSED,
+  PROP_AI_CREDITS,
   N_PROPS
 };
 
@@ -143,6 +146,9 @@ ag_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_GEMINI_CLI_CLOSED:
       g_value_set_boolean (value, self->gemini_cli_closed);
       break;
+    case PROP_AI_CREDITS:
+      g_value_set_int64 (value, self->ai_credits);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -206,6 +212,9 @@ ag_account_class_init (AgAccountClass *klass)
   properties[PROP_GEMINI_CLI_CLOSED] =
     g_param_spec_boolean ("gemini-cli-closed", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AI_CREDITS] =
+    g_param_spec_int64 ("ai-credits", NULL, NULL, -1, G_MAXINT64, -1,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Google rotated the refresh token: the owner must save the account again (read the new token with
@@ -227,6 +236,7 @@ static void
 ag_account_init (AgAccount *self)
 {
   self->enabled = TRUE;
+  self->ai_credits = -1;
   self->quota = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -613,4 +623,33 @@ ag_account_get_quota_windows (AgAccount *self)
 {
   g_return_val_if_fail (AG_IS_ACCOUNT (self), NULL);
   return self->windows;
+}
+
+gint64
+ag_account_get_ai_credits (AgAccount *self, gint64 *minimum)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), -1);
+
+  if (minimum != NULL)
+    *minimum = self->ai_credits_minimum;
+  return self->ai_credits;
+}
+
+void
+ag_account_set_ai_credits (AgAccount *self, gint64 balance, gint64 minimum)
+{
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+
+  self->ai_credits_minimum = MAX (minimum, 0);
+  if (self->ai_credits == balance)
+    return;
+  self->ai_credits = balance;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AI_CREDITS]);
+}
+
+gboolean
+ag_account_has_ai_credits (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), FALSE);
+  return self->ai_credits > 0 && self->ai_credits >= self->ai_credits_minimum;
 }

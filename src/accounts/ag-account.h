@@ -72,6 +72,12 @@ gboolean       ag_account_state_from_nick (const char *nick, AgAccountState *out
 gboolean       ag_account_get_gemini_cli_closed (AgAccount *self);
 void           ag_account_set_gemini_cli_closed (AgAccount *self, gboolean closed);
 
+/* Property "ai-credits": the Google One AI credit balance loadCodeAssist last reported (-1: none known), and the
+ * minimum a request needs. has_ai_credits: a balance of at least that minimum (and above 0). */
+gint64         ag_account_get_ai_credits (AgAccount *self, gint64 *minimum);
+void           ag_account_set_ai_credits (AgAccount *self, gint64 balance, gint64 minimum);
+gboolean       ag_account_has_ai_credits (AgAccount *self);
+
 /* Remaining quota per model, as last read by the quota poller: @fraction in [0, 1] (clamped), @reset_unix_ms the
  * next reset (0 = unknown). Emits "quota-changed" (model id) when the values change. */
 void        ag_account_set_model_quota (AgAccount *self, const char *model, double fraction, gint64 reset_unix_ms);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-quota-poller-private.h"
 #include "ag-account-lease.h"
+#include "ag-account-setup.h"
+#include "ag-ai-credits.h"
 #include "ag-google-error.h"
 
 /* One poll of one account. It owns itself: the async callbacks free it, and a poll whose poller went away (or
@@ -143,6 +145,8 @@ record_quota (const char *model, double fraction, gint64 reset_unix_ms, gpointer
 
 static void token_ready (GObject *source, GAsyncResult *result, gpointer user_data);
 
+static void read_credits (Poll *poll);
+
 static void
 windows_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -163,14 +167,47 @@ windows_read (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_debug ("no quota windows for %s: %s", ag_account_get_email (poll->account),
                google_error != NULL ? google_error->message : error->message);
-      finish_poll (poll, NULL);
+      read_credits (poll);
       return;
     }
   windows = ag_quota_windows_parse (response);
   ag_account_set_quota_windows (poll->account, windows);
   g_signal_emit (poll->poller, signals[SIGNAL_WINDOWS_SAMPLED], 0, poll->account, windows,
                  g_get_real_time () / 1000);
+  read_credits (poll);
+}
+
+static void
+credits_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Poll *poll = user_data;
+  g_autoptr(JsonNode) response = ag_cloudcode_client_call_finish (AG_CLOUDCODE_CLIENT (source), result, NULL, NULL);
+  gint64 balance = -1;
+  gint64 minimum = 0;
+
+  if (poll->poller == NULL)
+    {
+      poll_free (poll);
+      return;
+    }
+  if (response != NULL)
+    {
+      if (!ag_ai_credits_parse (response, &balance, &minimum))
+        balance = -1;
+      ag_account_set_ai_credits (poll->account, balance, minimum);
+    }
   finish_poll (poll, NULL);
+}
+
+/* The Google One AI credit balance (loadCodeAssist → paidTier.availableCredits), shown per account and used by
+ * the lease when the user allows spending it. */
+static void
+read_credits (Poll *poll)
+{
+  g_autoptr(JsonNode) body = ag_account_setup_load_code_assist_body ();
+
+  ag_cloudcode_client_call_async (poll->poller->cloudcode, NULL, "loadCodeAssist", poll->token, body,
+                                  poll->cancellable, credits_read, poll);
 }
 
 /* The 5-hour and weekly windows (retrieveUserQuotaSummary, same hosts as the quota; upstream-2026-addendum §2). */

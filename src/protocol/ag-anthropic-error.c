@@ -148,6 +148,10 @@ ag_anthropic_error_from_google (const AgGoogleError *error, const char **error_t
       status = 503;
       *message = g_strdup_printf ("Google banned the account used by ag-cl: %s", google);
       break;
+    case AG_UPSTREAM_FAILURE_CREDITS_EXHAUSTED:
+      status = 429;
+      *message = g_strdup_printf ("The Google One AI credits of the account used by ag-cl are spent: %s", google);
+      break;
     case AG_UPSTREAM_FAILURE_INELIGIBLE_TIER:
       status = 503;
       *message = g_strdup_printf ("The Gemini CLI quota no longer serves this account's tier: %s", google);

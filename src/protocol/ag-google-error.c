@@ -449,8 +449,9 @@ url_from_message (const char *message)
 static AgUpstreamFailure
 classify_429 (AgGoogleError *self, const char *text)
 {
-  if (g_strcmp0 (self->reason, "QUOTA_EXHAUSTED") == 0 ||
-      g_strcmp0 (self->reason, "INSUFFICIENT_G1_CREDITS_BALANCE") == 0)
+  if (g_strcmp0 (self->reason, "INSUFFICIENT_G1_CREDITS_BALANCE") == 0)
+    return AG_UPSTREAM_FAILURE_CREDITS_EXHAUSTED;
+  if (g_strcmp0 (self->reason, "QUOTA_EXHAUSTED") == 0)
     return AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED;
   if (g_strcmp0 (self->reason, "MODEL_CAPACITY_EXHAUSTED") == 0)
     return AG_UPSTREAM_FAILURE_CAPACITY;

@@ -281,6 +281,74 @@ test_weekly_exhausted_everywhere (void)
   assert_gemini_answered ();
 }
 
+/* Both accounts' weekly Claude window is used up; user2 has Google One AI credits (120: one request's worth).
+ * Off (the default), nothing is spent: the client hears when the week resets. On (AGCL_AI_CREDITS=1), the request
+ * goes out once more with enabledCreditTypes on user2 and is answered, and the log marks it; the next one meets
+ * INSUFFICIENT_G1_CREDITS_BALANCE, which ends the credits, not the free quota. */
+static void
+test_ai_credits (void)
+{
+  const char *script = "{\"accounts\":[{\"refresh_token\":\"rt-1\",\"weekly_exhausted\":\"claude\"},"
+                       "{\"refresh_token\":\"rt-2\",\"weekly_exhausted\":\"claude\",\"credits\":120}]}";
+  const char *log_args[] = { "log", "--json", NULL };
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonArray) generates = NULL;
+  g_autofree char *log = NULL;
+  JsonObject *last;
+
+  restart_fresh (script);
+  g_assert_cmpuint (ag_test_harness_post (harness, REQUEST ("claude-sonnet-4-6", "hello"), &body), ==, 429);
+  generates = ag_test_mock_requests (harness->mock, ":streamGenerateContent");
+  for (guint i = 0; i < json_array_get_length (generates); i++)
+    g_assert_false (json_object_has_member (json_object_get_object_member (
+                      json_array_get_object_element (generates, i), "body"), "enabledCreditTypes"));
+
+  ag_test_harness_setenv (harness, "AGCL_AI_CREDITS", "1");
+  restart_fresh (script);
+  /* The quota poll reads the balance (loadCodeAssist → paidTier.availableCredits) of both accounts. */
+  for (guint i = 0; i < 100 && ag_mock_server_count_requests (harness->mock, ":loadCodeAssist") < 2; i++)
+    ag_test_sleep (50);
+  ag_test_sleep (100);
+  g_clear_pointer (&body, g_bytes_unref);
+  assert_answered ();
+  g_assert_true (ag_test_harness_wait_log (harness, "spending the AI credits of user2@example.com (balance 120)",
+                                           5000));
+  last = ag_test_mock_last_request (harness->mock, ":streamGenerateContent");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (last, "body"), "project"), ==,
+                   "proj-2");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (
+                     json_object_get_object_member (last, "body"), "enabledCreditTypes"), 0), ==, "GOOGLE_ONE_AI");
+  json_object_unref (last);
+
+  /* The balance is spent upstream (ag-cl still believes 120 until its next poll). */
+  g_assert_cmpuint (ag_test_harness_post (harness, REQUEST ("claude-sonnet-4-6", "again"), &body), ==, 429);
+  g_assert_true (ag_test_harness_wait_log (harness, "user2@example.com has no Google One AI credits left", 5000));
+  ag_test_assert_error_body (body, "rate_limit_error", "have used up their quota for claude-sonnet-4-6");
+  ag_test_harness_unsetenv (harness, "AGCL_AI_CREDITS");
+
+  ag_test_sleep (300);
+  g_assert_cmpint (ag_test_harness_run_cli (harness, log_args, NULL, &log, NULL), ==, 0);
+  {
+    g_autoptr(JsonNode) rows = json_from_string (log, NULL);
+    JsonArray *array = json_node_get_array (rows);
+    guint credited = 0;
+
+    /* Exactly the answered request is marked; the refused one spent nothing. */
+    for (guint i = 0; i < json_array_get_length (array); i++)
+      {
+        JsonObject *row = json_array_get_object_element (array, i);
+
+        if (json_object_get_boolean_member (row, "credits"))
+          {
+            credited++;
+            g_assert_cmpint (json_object_get_int_member (row, "status"), ==, 200);
+            g_assert_cmpstr (json_object_get_string_member (row, "account"), ==, "user2@example.com");
+          }
+      }
+    g_assert_cmpuint (credited, ==, 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -298,6 +366,7 @@ main (int argc, char **argv)
   g_test_add_func ("/account-trouble/gemini-cli-closed", test_gemini_cli_closed);
   g_test_add_func ("/account-trouble/weekly-exhausted", test_weekly_exhausted);
   g_test_add_func ("/account-trouble/weekly-exhausted-everywhere", test_weekly_exhausted_everywhere);
+  g_test_add_func ("/account-trouble/ai-credits", test_ai_credits);
   status = g_test_run ();
 
   ag_test_harness_free (harness);

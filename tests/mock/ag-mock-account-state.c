@@ -12,6 +12,7 @@ ag_mock_account_state_read (AgMockAccountState *state, JsonObject *account)
   state->gemini_cli_ineligible = g_strcmp0 (ag_mock_json_string (account, "gemini_cli"), "ineligible") == 0;
   state->weekly_exhausted = g_strdup (ag_mock_json_string (account, "weekly_exhausted"));
   state->weekly_reset_in = g_strdup (ag_mock_json_string (account, "weekly_reset_in") ?: "71h15m");
+  state->credits = ag_mock_json_int (account, "credits", -1);
 }
 
 void
@@ -20,6 +21,34 @@ ag_mock_account_state_clear (AgMockAccountState *state)
   g_clear_pointer (&state->validation_url, g_free);
   g_clear_pointer (&state->weekly_exhausted, g_free);
   g_clear_pointer (&state->weekly_reset_in, g_free);
+}
+
+#define CREDITS_MINIMUM     50
+#define CREDITS_PER_REQUEST 100
+
+static gboolean
+asks_for_credits (JsonObject *envelope)
+{
+  JsonNode *types = envelope != NULL ? json_object_get_member (envelope, "enabledCreditTypes") : NULL;
+  JsonArray *array;
+
+  if (types == NULL || !JSON_NODE_HOLDS_ARRAY (types))
+    return FALSE;
+  array = json_node_get_array (types);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_array_get_string_element (array, i), "GOOGLE_ONE_AI") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+char *
+ag_mock_account_state_paid_tier (AgMockAccountState *state)
+{
+  if (state->credits < 0)
+    return g_strdup ("");
+  return g_strdup_printf ("\"paidTier\":{\"id\":\"g1-pro-tier\",\"name\":\"Google AI Pro\",\"availableCredits\":["
+                          "{\"creditType\":\"GOOGLE_ONE_AI\",\"creditAmount\":\"%" G_GINT64_FORMAT "\","
+                          "\"minimumCreditAmountForUsage\":\"%d\"}]},", state->credits, CREDITS_MINIMUM);
 }
 
 /* The group a model counts against: "claude" (Claude and GPT) or "gemini". */
@@ -41,8 +70,9 @@ is_gemini_cli (SoupMessageHeaders *headers)
 
 JsonNode *
 ag_mock_account_state_refusal (AgMockAccountState *state, const char *method, SoupMessageHeaders *headers,
-                               const char *email, const char *model, guint *out_status)
+                               const char *email, JsonObject *envelope, guint *out_status)
 {
+  const char *model = envelope != NULL ? ag_mock_json_string (envelope, "model") : NULL;
   gboolean generate = g_str_equal (method, "streamGenerateContent") || g_str_equal (method, "generateContent");
   gboolean content = generate || g_str_equal (method, "countTokens");
   g_autoptr(JsonObject) options = json_object_new ();
@@ -58,6 +88,16 @@ ag_mock_account_state_refusal (AgMockAccountState *state, const char *method, So
 
       json_object_set_string_member (options, "validation_url", url);
       return ag_mock_error_preset ("validation_required", options, NULL, out_status, NULL);
+    }
+  if (state->weekly_exhausted != NULL && generate && g_strcmp0 (group_of (model), state->weekly_exhausted) == 0 &&
+      asks_for_credits (envelope))
+    {
+      if (state->credits >= CREDITS_MINIMUM)
+        {
+          state->credits = MAX (state->credits - CREDITS_PER_REQUEST, 0);
+          return NULL;
+        }
+      return ag_mock_error_preset ("credits_insufficient", options, model, out_status, NULL);
     }
   if (state->weekly_exhausted != NULL && generate && g_strcmp0 (group_of (model), state->weekly_exhausted) == 0)
     {

@@ -412,7 +412,7 @@ ag_mock_error_body (guint http_status, const char *message)
 static const char * const known_presets[] = {
   "rate_limit", "quota_exhausted", "capacity", "validation_required", "unauthenticated", "server_error",
   "version_unsupported",
-  "resource_exhausted", "banned", "ineligible_tier", "weekly_exhausted", NULL,
+  "resource_exhausted", "banned", "ineligible_tier", "weekly_exhausted", "credits_insufficient", NULL,
 };
 
 gboolean
@@ -598,6 +598,17 @@ ag_mock_error_preset (const char *preset, JsonObject *respond, const char *model
       json_builder_set_member_name (b, "details");
       json_builder_begin_array (b);
       add_error_info (b, "QUOTA_EXHAUSTED", (const char *[]) { "model", model, NULL });
+      json_builder_end_array (b);
+      return end_error (b);
+    }
+  /* Google One AI credits spent (upstream-2026-addendum §2). */
+  if (g_strcmp0 (preset, "credits_insufficient") == 0)
+    {
+      *out_status = 429;
+      begin_error (b, 429, message ?: "Insufficient Google One AI credits balance.", "RESOURCE_EXHAUSTED");
+      json_builder_set_member_name (b, "details");
+      json_builder_begin_array (b);
+      add_error_info (b, "INSUFFICIENT_G1_CREDITS_BALANCE", (const char *[]) { "model", model, NULL });
       json_builder_end_array (b);
       return end_error (b);
     }

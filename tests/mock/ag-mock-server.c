@@ -196,6 +196,7 @@ parse_account (JsonObject *object, guint index)
   account->onboard = ag_mock_json_bool (object, "onboard", FALSE);
   account->revoked = ag_mock_json_bool (object, "revoked", FALSE);
   account->expires_in = ag_mock_json_int (object, "expires_in", 3600);
+  account->trouble.credits = -1;
   if (object != NULL)
     ag_mock_account_state_read (&account->trouble, object);
   return account;
@@ -719,14 +720,15 @@ load_code_assist (MockAccount *account)
   const char *allowed_free = FREE_TIER (",\"isDefault\":true");
 #undef FREE_TIER
   g_autofree char *project = g_strdup_printf (",\"cloudaicompanionProject\":\"%s\"", account->project);
+  g_autofree char *paid = ag_mock_account_state_paid_tier (&account->trouble);
   gboolean onboarded = is_onboarded (account);
 
   /* A new user has neither a current tier nor a project until onboardUser finishes. */
-  return json_reply_printf (200, "{%s%s%s\"allowedTiers\":[%s,{\"id\":\"standard-tier\",\"name\":\"Gemini Code Assist\","
+  return json_reply_printf (200, "{%s%s%s%s\"allowedTiers\":[%s,{\"id\":\"standard-tier\",\"name\":\"Gemini Code Assist\","
                             "\"description\":\"Unlimited coding assistant with the most powerful Gemini models\","
                             "\"userDefinedCloudaicompanionProject\":true}]%s}",
                             onboarded ? "\"currentTier\":" : "", onboarded ? current : "",
-                            onboarded ? "," : "", allowed_free, onboarded ? project : "");
+                            onboarded ? "," : "", paid, allowed_free, onboarded ? project : "");
 }
 
 static AgMockReply *
@@ -1013,7 +1015,7 @@ refuse_for_account (AgMockServer *self, SoupServerMessage *msg, const char *meth
   guint status = 0;
   JsonNode *refusal = ag_mock_account_state_refusal (&account->trouble, method,
                                                      soup_server_message_get_request_headers (msg), account->email,
-                                                     ag_mock_json_string (envelope, "model"), &status);
+                                                     envelope, &status);
 
   return refusal != NULL ? json_reply (status, refusal) : NULL;
 }

@@ -67,7 +67,7 @@ static const BodyCase body_cases[] = {
   { "credits", 429,
     "{\"error\":{\"code\":429,\"message\":\"No credits\",\"details\":[{\"@type\":\"type.googleapis.com/"
     "google.rpc.ErrorInfo\",\"reason\":\"INSUFFICIENT_G1_CREDITS_BALANCE\"}]}}",
-    AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, NULL, "No credits", "INSUFFICIENT_G1_CREDITS_BALANCE", NULL, -1, -1, NULL },
+    AG_UPSTREAM_FAILURE_CREDITS_EXHAUSTED, NULL, "No credits", "INSUFFICIENT_G1_CREDITS_BALANCE", NULL, -1, -1, NULL },
   { "capacity", 503,
     "{\"error\":{\"code\":503,\"status\":\"UNAVAILABLE\",\"message\":\"No capacity available for model "
     "claude-opus-4-6-thinking on the server\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\","

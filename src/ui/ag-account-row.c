@@ -128,6 +128,11 @@ sync_header (AgAccountRow *self)
     }
   if (!ag_account_get_enabled (self->account))
     subtitle = g_strdup (_("Disabled"));
+  else if (ag_account_get_ai_credits (self->account, NULL) >= 0)
+    /* Translators: state · tier · project · the Google One AI credit balance, e.g. "1000 AI credits". */
+    subtitle = g_strdup_printf (_("%s · %s · %s · %" G_GINT64_FORMAT " AI credits"), self->state_text,
+                                tier != NULL ? tier : _("unknown tier"), project != NULL ? project : _("no project"),
+                                ag_account_get_ai_credits (self->account, NULL));
   else
     subtitle = g_strdup_printf ("%s · %s · %s", self->state_text, tier != NULL ? tier : _("unknown tier"),
                                 project != NULL ? project : _("no project"));

@@ -327,6 +327,14 @@ test_ai_credits (void)
   ag_test_harness_unsetenv (harness, "AGCL_AI_CREDITS");
 
   ag_test_sleep (300);
+  {
+    const char *table_args[] = { "log", NULL };
+    g_autofree char *table = NULL;
+
+    g_assert_cmpint (ag_test_harness_run_cli (harness, table_args, NULL, &table, NULL), ==, 0);
+    g_assert_nonnull (strstr (table, "credits: paid with Google One AI credits"));
+    g_test_message ("ag-cl log:\n%s", table);
+  }
   g_assert_cmpint (ag_test_harness_run_cli (harness, log_args, NULL, &log, NULL), ==, 0);
   {
     g_autoptr(JsonNode) rows = json_from_string (log, NULL);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-mock-server.h — a mock of Google's side for tests: OAuth token + userinfo, and Cloud Code v1internal
- * (loadCodeAssist, onboardUser, fetchAvailableModels, countTokens, streamGenerateContent, generateContent),
+ * (loadCodeAssist, onboardUser, fetchAvailableModels, retrieveUserQuotaSummary, countTokens, streamGenerateContent,
+ * generateContent),
  * speaking the wire format of docs/upstream-cloudcode.md. Runs in-process (tests link it) or as the
  * ag-mock-cloudcode program. Scriptable per test, in C or over HTTP:
  *
@@ -44,7 +45,8 @@
  *                                       finished (onboardUser is pending on its first call, done from the second),
  *                  "revoked": [false] — /token answers 400 {"error":"invalid_grant"},
  *                  "banned", "verification", "validation_url", "gemini_cli": what Google holds against the
- *                                       account (ag-mock-account-state.h),
+ *                                       account (ag-mock-account-state.h), and "weekly_exhausted",
+ *                                       "weekly_reset_in", "credits": its quota windows and AI credits (same file),
  *                  "expires_in": [3600]} ]   — the Nth account's defaults use N (rt-2, user2@example.com, proj-2);
  *   "models": {<id>: {model object}} — the fetchAvailableModels "models" map [claude-opus-4-6-thinking,
  *              claude-sonnet-4-6, gemini-3-flash, gemini-3.1-pro-high with quotaInfo{remainingFraction 1, resetTime

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-account-lease.h"
+#include "ag-account-trouble.h"
 #include "ag-anthropic-error.h"
+#include "ag-reset-time.h"
 
 #include <glib/gi18n.h>
 
@@ -30,6 +32,7 @@ struct _AgAccountLease
 
   char              *pool_model;        /* the model sent upstream in the current quota pool */
   gboolean           gemini_cli;        /* serving from the Gemini CLI quota pool */
+  gboolean           credits;           /* spending Google One AI credits (no free quota left anywhere) */
   AgAccount         *account;
   GPtrArray         *tried;             /* accounts given up on for this request (not those only resting) */
   gboolean           renewed_token;
@@ -175,6 +178,13 @@ ag_account_lease_get_gemini_cli (AgAccountLease *self)
   return self->gemini_cli;
 }
 
+gboolean
+ag_account_lease_get_credits (AgAccountLease *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT_LEASE (self), FALSE);
+  return self->credits;
+}
+
 const AgLeaseAnswer *
 ag_account_lease_get_answer (AgAccountLease *self)
 {
@@ -202,6 +212,9 @@ failure_reason (AgUpstreamFailure kind)
     case AG_UPSTREAM_FAILURE_AUTH: return "auth";
     case AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED: return "validation_required";
     case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED: return "account_disabled";
+    case AG_UPSTREAM_FAILURE_BANNED: return "banned";
+    case AG_UPSTREAM_FAILURE_CREDITS_EXHAUSTED: return "credits_spent";
+    case AG_UPSTREAM_FAILURE_INELIGIBLE_TIER: return "gemini_cli_closed";
     case AG_UPSTREAM_FAILURE_BAD_REQUEST: return "bad_request";
     case AG_UPSTREAM_FAILURE_HISTORY: return "history";
     case AG_UPSTREAM_FAILURE_NOT_FOUND: return "not_found";
@@ -270,10 +283,10 @@ answer_all_limited (AgAccountLease *self, gint64 wait_ms)
     }
   else
     {
-      gint64 reset_ms = ag_account_pool_now_ms (self->pool) + wait_ms;
-      g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (reset_ms / 1000);
-      g_autoptr(GDateTime) utc = g_date_time_to_utc (local);
-      g_autofree char *local_text = g_date_time_format (local, "%H:%M");
+      gint64 now_ms = ag_account_pool_now_ms (self->pool);
+      gint64 reset_ms = now_ms + wait_ms;
+      g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (reset_ms / 1000);
+      g_autofree char *local_text = ag_reset_time_format (reset_ms, now_ms);
       g_autofree char *utc_text = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 
       set_answer (self, 429, "rate_limit_error",
@@ -289,7 +302,12 @@ answer_all_limited (AgAccountLease *self, gint64 wait_ms)
 static void
 answer_nothing_usable (AgAccountLease *self)
 {
-  if (self->last_error != NULL)
+  g_autofree char *states = ag_account_trouble_describe_pool (ag_account_pool_get_accounts (self->pool));
+
+  /* Every account is kept out by a lasting state: that list, not the last refusal, is what the user must act on. */
+  if (states != NULL && self->purpose != AG_LEASE_POLL)
+    set_answer (self, 503, "api_error", g_steal_pointer (&states));
+  else if (self->last_error != NULL)
     answer_google_error (self, self->last_error);
   else if (self->purpose == AG_LEASE_POLL && self->token_error != NULL)
     set_answer (self, 503, "api_error", g_strdup (self->token_error->message));
@@ -366,6 +384,9 @@ fall_back_to_gemini_cli (AgAccountLease *self)
   if (self->gemini_cli || self->family != AG_MODEL_FAMILY_GEMINI || self->model == NULL ||
       !ag_account_pool_get_dual_quota_pool (self->pool))
     return FALSE;
+  /* No request is spent on a pool that has refused every account's tier. */
+  if (!ag_account_trouble_gemini_cli_open (ag_account_pool_get_accounts (self->pool)))
+    return FALSE;
   model = ag_cloudcode_gemini_cli_model (self->model);
   if (model == NULL)
     return FALSE;
@@ -377,6 +398,34 @@ fall_back_to_gemini_cli (AgAccountLease *self)
   self->waited_for_all = FALSE;
   self->optimistic_reset = FALSE;
   return TRUE;
+}
+
+/* Only when the user allowed it, and only for a request no account can serve from free quota: an account with
+ * Google One AI credits serves it with enabledCreditTypes (its free-quota rest stays as it is). */
+static gboolean
+spend_credits (AgAccountLease *self)
+{
+  GListModel *accounts = ag_account_pool_get_accounts (self->pool);
+
+  if (self->purpose != AG_LEASE_GENERATE || self->model == NULL || !ag_account_pool_get_ai_credits (self->pool))
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(AgAccount) account = g_list_model_get_item (accounts, i);
+
+      if (ag_account_trouble_is_unusable (account) || !ag_account_has_ai_credits (account) ||
+          g_ptr_array_find (self->tried, account, NULL))
+        continue;
+      g_message ("no free quota left for %s anywhere; spending the AI credits of %s (balance %" G_GINT64_FORMAT ")",
+                 self->model, ag_account_get_email (account), ag_account_get_ai_credits (account, NULL));
+      self->account = g_steal_pointer (&account);
+      self->credits = TRUE;
+      self->gemini_cli = FALSE;
+      g_free (self->pool_model);
+      self->pool_model = g_strdup (self->model);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 /* No account can take the request now; @wait_ms is the shortest rest among those that could later (-1: none). */
@@ -405,6 +454,11 @@ no_account_available (AgAccountLease *self, gint64 wait_ms)
       return;
     }
   if (wait_ms > max_wait && fall_back_to_gemini_cli (self))
+    {
+      try_account (self);
+      return;
+    }
+  if ((wait_ms > max_wait || self->shortest_wait_ms > max_wait) && spend_credits (self))
     {
       try_account (self);
       return;
@@ -478,9 +532,26 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   try_account (self);
 }
 
+/* In the Gemini CLI pool, the accounts whose tier it refused count as given up on for this request. */
+static void
+skip_gemini_cli_closed (AgAccountLease *self)
+{
+  GListModel *accounts = ag_account_pool_get_accounts (self->pool);
+
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr(AgAccount) account = g_list_model_get_item (accounts, i);
+
+      if (ag_account_get_gemini_cli_closed (account) && !g_ptr_array_find (self->tried, account, NULL))
+        g_ptr_array_add (self->tried, g_steal_pointer (&account));
+    }
+}
+
 static AgAccount *
 pick (AgAccountLease *self, gint64 *wait_ms)
 {
+  if (self->gemini_cli)
+    skip_gemini_cli_closed (self);
   if (self->pinned == NULL)
     return ag_account_pool_pick (self->pool, self->pool_model, self->session_id, self->tried, wait_ms);
   *wait_ms = -1;
@@ -542,7 +613,8 @@ ag_account_lease_succeeded (AgAccountLease *self)
   g_return_if_fail (AG_IS_ACCOUNT_LEASE (self));
   g_return_if_fail (self->account != NULL);
 
-  if (self->purpose != AG_LEASE_POLL)
+  /* Credits say nothing about the free quota: its rest stays. */
+  if (self->purpose != AG_LEASE_POLL && !self->credits)
     ag_account_pool_report_success (self->pool, self->account, self->pool_model);
 }
 
@@ -618,6 +690,37 @@ ag_account_lease_failed (AgAccountLease *self, AgGoogleError *error)
       invalidate (self, AG_ACCOUNT_STATE_VALIDATION_REQUIRED, VALIDATION_REASON, error->validation_url);
       give_up_on_account (self);
       return self->purpose == AG_LEASE_POLL ? (answer_google_error (self, error), FALSE) : TRUE;
+    case AG_UPSTREAM_FAILURE_BANNED:
+      /* Never retried: only the user can bring it back (after an appeal). */
+      invalidate (self, AG_ACCOUNT_STATE_BANNED, error->message,
+                  error->validation_url != NULL ? error->validation_url : AG_BAN_APPEAL_URL);
+      give_up_on_account (self);
+      return self->purpose == AG_LEASE_POLL ? (answer_google_error (self, error), FALSE) : TRUE;
+    case AG_UPSTREAM_FAILURE_CREDITS_EXHAUSTED:
+      /* This account has no credits left: never a rest of its free quota; another account's credits may serve. */
+      g_message ("%s has no Google One AI credits left", ag_account_get_email (self->account));
+      ag_account_set_ai_credits (self->account, 0, 0);
+      give_up_on_account (self);
+      if (self->credits)
+        {
+          /* Nothing was spent; the next account with credits, if any, sets it again. */
+          self->credits = FALSE;
+          return TRUE;
+        }
+      answer_google_error (self, error);
+      return FALSE;
+    case AG_UPSTREAM_FAILURE_INELIGIBLE_TIER:
+      if (!self->gemini_cli)
+        {
+          answer_google_error (self, error);
+          return FALSE;
+        }
+      /* Lasting: the pool is closed to this tier, so the fallback never spends a request on it again. */
+      g_message ("the Gemini CLI quota no longer serves %s (its tier is refused); its fallback is off",
+                 ag_account_get_email (self->account));
+      ag_account_set_gemini_cli_closed (self->account, TRUE);
+      give_up_on_account (self);
+      return TRUE;
     case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED:
       invalidate (self, AG_ACCOUNT_STATE_DISABLED, error->message, error->validation_url);
       give_up_on_account (self);

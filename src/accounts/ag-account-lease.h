@@ -69,6 +69,9 @@ char           *ag_account_lease_acquire_finish (AgAccountLease *self, GAsyncRes
 AgAccount      *ag_account_lease_get_account (AgAccountLease *self);
 const char     *ag_account_lease_get_model (AgAccountLease *self);
 gboolean        ag_account_lease_get_gemini_cli (AgAccountLease *self);
+/* Whether the current account serves by spending its Google One AI credits: the caller adds
+ * enabledCreditTypes to the envelope (ag_ai_credits_enable) and marks the request in the log. */
+gboolean        ag_account_lease_get_credits (AgAccountLease *self);
 
 /* The account answered: its rest for the model ends, its health improves. */
 void            ag_account_lease_succeeded (AgAccountLease *self);

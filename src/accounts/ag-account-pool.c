@@ -46,6 +46,7 @@ struct _AgAccountPool {
   guint                max_wait_in_place_ms;
   guint                empty_answer_retries;
   gboolean             dual_quota_pool;
+  gboolean             ai_credits;
   AgClockFunc          clock;
   gpointer             clock_data;
 };
@@ -263,6 +264,18 @@ ag_account_pool_set_dual_quota_pool (AgAccountPool *self, gboolean enabled)
   self->dual_quota_pool = !!enabled;
 }
 
+void
+ag_account_pool_set_ai_credits (AgAccountPool *self, gboolean enabled)
+{
+  self->ai_credits = !!enabled;
+}
+
+gboolean
+ag_account_pool_get_ai_credits (AgAccountPool *self)
+{
+  return self->ai_credits;
+}
+
 gboolean
 ag_account_pool_get_dual_quota_pool (AgAccountPool *self)
 {
@@ -352,8 +365,9 @@ account_wait_ms (AgAccountPool *self, AgAccount *account, const char *model, GPt
     return -1;
   if (exclude != NULL && g_ptr_array_find (exclude, account, NULL))
     return -1;
-  return MAX (ag_rate_limits_remaining (self->limits, ag_account_get_email (account), model, now_ms),
-              quota_rest_ms (account, model, now_ms));
+  return MAX (MAX (ag_rate_limits_remaining (self->limits, ag_account_get_email (account), model, now_ms),
+                   quota_rest_ms (account, model, now_ms)),
+              ag_quota_windows_rest_ms (ag_account_get_quota_windows (account), model, now_ms));
 }
 
 /* The first usable account at or after @start in pool order (wrapping), or -1. */
@@ -589,11 +603,27 @@ void
 ag_account_pool_invalidate (AgAccountPool *self, AgAccount *account, AgAccountState state, const char *reason,
                             const char *validation_url)
 {
+  gboolean news;
+
   g_return_if_fail (state != AG_ACCOUNT_STATE_VALID);
 
-  g_message ("%s cannot be used until it is fixed: %s", ag_account_get_email (account), reason);
+  /* Said once: the same refusal again (a failed "Check again") changes nothing the user must hear about. */
+  news = ag_account_get_state (account) != state;
+  if (news)
+    g_message ("%s cannot be used until it is fixed: %s", ag_account_get_email (account), reason);
   ag_account_set_state (account, state, reason, validation_url);
-  g_signal_emit (self, signals[SIGNAL_ACCOUNT_INVALIDATED], 0, account);
+  if (news)
+    g_signal_emit (self, signals[SIGNAL_ACCOUNT_INVALIDATED], 0, account);
+}
+
+void
+ag_account_pool_revalidate (AgAccountPool *self, AgAccount *account)
+{
+  if (ag_account_get_state (account) == AG_ACCOUNT_STATE_VALID)
+    return;
+  g_message ("%s may be used again", ag_account_get_email (account));
+  ag_account_set_state (account, AG_ACCOUNT_STATE_VALID, NULL, NULL);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
 gboolean

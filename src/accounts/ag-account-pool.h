@@ -58,6 +58,10 @@ guint               ag_account_pool_get_empty_answer_retries (AgAccountPool *sel
 /* Whether a Gemini model whose Antigravity quota is exhausted everywhere falls back to the Gemini CLI quota. */
 void                ag_account_pool_set_dual_quota_pool (AgAccountPool *self, gboolean enabled);
 gboolean            ag_account_pool_get_dual_quota_pool (AgAccountPool *self);
+/* Whether a request that no account can serve from free quota may spend Google One AI credits (GSettings
+ * ai-credits, AGCL_AI_CREDITS; off by default: it costs the user money). */
+void                ag_account_pool_set_ai_credits (AgAccountPool *self, gboolean enabled);
+gboolean            ag_account_pool_get_ai_credits (AgAccountPool *self);
 gint64              ag_account_pool_now_ms (AgAccountPool *self);
 
 /* ── choosing ── */
@@ -79,6 +83,9 @@ gint64         ag_account_pool_report_failure (AgAccountPool *self, AgAccount *a
  * emits "account-invalidated". */
 void           ag_account_pool_invalidate (AgAccountPool *self, AgAccount *account, AgAccountState state,
                                            const char *reason, const char *validation_url);
+/* The user brings @account back (re-enabled after a ban, or a verification probe passed): its state becomes VALID
+ * and "changed" is emitted. */
+void           ag_account_pool_revalidate (AgAccountPool *self, AgAccount *account);
 /* Optimistic reset: forgets every rest for @model (NULL: all models). TRUE when one was in force. */
 gboolean       ag_account_pool_clear_limits (AgAccountPool *self, const char *model);
 /* Takes over rests recorded before a restart (AgRateLimit; see ag_rate_limits_restore); emits "changed" when one

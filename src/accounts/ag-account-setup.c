@@ -116,6 +116,18 @@ client_metadata (void)
   return json_builder_get_root (builder);
 }
 
+JsonNode *
+ag_account_setup_load_code_assist_body (void)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "metadata");
+  json_builder_add_value (builder, client_metadata ());
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
 static guint
 onboard_poll_ms (void)
 {
@@ -247,7 +259,6 @@ got_email_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GTask) task = user_data;
   SetupData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   GCancellable *cancellable;
 
@@ -259,11 +270,7 @@ got_email_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "metadata");
-  json_builder_add_value (builder, client_metadata ());
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  body = ag_account_setup_load_code_assist_body ();
   cancellable = g_task_get_cancellable (task);
   ag_cloudcode_client_call_async (data->cloudcode,
                                   ag_cloudcode_config_get_setup_endpoints (ag_cloudcode_client_get_config (data->cloudcode)),

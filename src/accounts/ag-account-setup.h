@@ -25,4 +25,8 @@ char      *ag_account_setup_onboard_tier (JsonObject *load_response);
 /* The account's tier: paidTier.id, else currentTier.id, else NULL (then the onboarding tier is used). */
 char      *ag_account_setup_tier_from_load (JsonObject *load_response);
 
+/* The body of a loadCodeAssist call ({"metadata":{ideType, platform, pluginType}}), also sent by the quota poll to
+ * read the AI credits. */
+JsonNode  *ag_account_setup_load_code_assist_body (void);
+
 G_END_DECLS

@@ -12,6 +12,9 @@ struct _AgAccount
   AgAccountState state;
   char    *invalid_reason;
   char    *validation_url;
+  gboolean gemini_cli_closed;
+  gint64   ai_credits;         /* -1: unknown */
+  gint64   ai_credits_minimum;
 
   char    *refresh_token;
   char    *access_token;
@@ -22,6 +25,7 @@ struct _AgAccount
   GPtrArray *waiters;
 
   GHashTable *quota;   /* model id → ModelQuota, from the quota poller */
+  GPtrArray  *windows; /* AgQuotaWindow, from the quota poller */
 };
 
 typedef struct {
@@ -34,7 +38,8 @@ G_DEFINE_ENUM_TYPE (AgAccountState, ag_account_state,
                     G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_VALID, "valid"),
                     G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_SIGNED_OUT, "signed-out"),
                     G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_VALIDATION_REQUIRED, "validation-required"),
-                    G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_DISABLED, "disabled"))
+                    G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_DISABLED, "disabled"),
+                    G_DEFINE_ENUM_VALUE (AG_ACCOUNT_STATE_BANNED, "banned"))
 
 /* g_set_str() is GLib 2.76. */
 static gboolean
@@ -56,6 +61,8 @@ enum {
   PROP_STATE,
   PROP_INVALID_REASON,
   PROP_VALIDATION_URL,
+  PROP_GEMINI_CLI_CLOSED,
+  PROP_AI_CREDITS,
   N_PROPS
 };
 
@@ -64,6 +71,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   SIGNAL_REFRESH_TOKEN_CHANGED,
   SIGNAL_QUOTA_CHANGED,
+  SIGNAL_QUOTA_WINDOWS_CHANGED,
   N_SIGNALS
 };
 
@@ -98,6 +106,7 @@ ag_account_finalize (GObject *object)
   g_free (self->tier);
   g_free (self->invalid_reason);
   g_free (self->validation_url);
+  g_clear_pointer (&self->windows, g_ptr_array_unref);
   g_free (self->refresh_token);
   g_free (self->access_token);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
@@ -133,6 +142,12 @@ ag_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
       break;
     case PROP_VALIDATION_URL:
       g_value_set_string (value, self->validation_url);
+      break;
+    case PROP_GEMINI_CLI_CLOSED:
+      g_value_set_boolean (value, self->gemini_cli_closed);
+      break;
+    case PROP_AI_CREDITS:
+      g_value_set_int64 (value, self->ai_credits);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -194,6 +209,12 @@ ag_account_class_init (AgAccountClass *klass)
   properties[PROP_VALIDATION_URL] =
     g_param_spec_string ("validation-url", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GEMINI_CLI_CLOSED] =
+    g_param_spec_boolean ("gemini-cli-closed", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AI_CREDITS] =
+    g_param_spec_int64 ("ai-credits", NULL, NULL, -1, G_MAXINT64, -1,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Google rotated the refresh token: the owner must save the account again (read the new token with
@@ -201,6 +222,10 @@ ag_account_class_init (AgAccountClass *klass)
   signals[SIGNAL_REFRESH_TOKEN_CHANGED] =
     g_signal_new ("refresh-token-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The 5-hour or weekly windows changed. */
+  signals[SIGNAL_QUOTA_WINDOWS_CHANGED] =
+    g_signal_new ("quota-windows-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
   /* The remaining quota or reset time of a model changed (argument: the model id). */
   signals[SIGNAL_QUOTA_CHANGED] =
     g_signal_new ("quota-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -211,6 +236,7 @@ static void
 ag_account_init (AgAccount *self)
 {
   self->enabled = TRUE;
+  self->ai_credits = -1;
   self->quota = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -350,6 +376,47 @@ ag_account_set_state (AgAccount *self, AgAccountState state, const char *reason,
   if (replace_str (&self->validation_url, validation_url))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALIDATION_URL]);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+const char *
+ag_account_state_to_nick (AgAccountState state)
+{
+  /* A static enum class is never finalised: the nick outlives the reference. */
+  GEnumClass *klass = g_type_class_ref (AG_TYPE_ACCOUNT_STATE);
+  GEnumValue *value = g_enum_get_value (klass, (gint) state);
+
+  g_type_class_unref (klass);
+  return value != NULL ? value->value_nick : "valid";
+}
+
+gboolean
+ag_account_state_from_nick (const char *nick, AgAccountState *out_state)
+{
+  GEnumClass *klass = g_type_class_ref (AG_TYPE_ACCOUNT_STATE);
+  GEnumValue *value = nick != NULL ? g_enum_get_value_by_nick (klass, nick) : NULL;
+
+  if (value != NULL)
+    *out_state = (AgAccountState) value->value;
+  g_type_class_unref (klass);
+  return value != NULL;
+}
+
+gboolean
+ag_account_get_gemini_cli_closed (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), FALSE);
+  return self->gemini_cli_closed;
+}
+
+void
+ag_account_set_gemini_cli_closed (AgAccount *self, gboolean closed)
+{
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+
+  if (self->gemini_cli_closed == !!closed)
+    return;
+  self->gemini_cli_closed = !!closed;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GEMINI_CLI_CLOSED]);
 }
 
 static gboolean
@@ -518,4 +585,71 @@ ag_account_list_quota_models (AgAccount *self)
   g_ptr_array_sort (models, compare_model_ids);
   g_ptr_array_add (models, NULL);
   return (char **) g_ptr_array_free (models, FALSE);
+}
+
+static gboolean
+same_windows (GPtrArray *a, GPtrArray *b)
+{
+  if (a == NULL || b == NULL || a->len != b->len)
+    return a == b;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const AgQuotaWindow *x = a->pdata[i];
+      const AgQuotaWindow *y = b->pdata[i];
+
+      if (g_strcmp0 (x->group, y->group) != 0 || x->kind != y->kind || x->fraction != y->fraction ||
+          x->reset_ms != y->reset_ms)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+void
+ag_account_set_quota_windows (AgAccount *self, GPtrArray *windows)
+{
+  gboolean changed;
+
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+
+  changed = !same_windows (self->windows, windows);
+  g_clear_pointer (&self->windows, g_ptr_array_unref);
+  self->windows = windows != NULL ? g_ptr_array_ref (windows) : NULL;
+  if (changed)
+    g_signal_emit (self, signals[SIGNAL_QUOTA_WINDOWS_CHANGED], 0);
+}
+
+GPtrArray *
+ag_account_get_quota_windows (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), NULL);
+  return self->windows;
+}
+
+gint64
+ag_account_get_ai_credits (AgAccount *self, gint64 *minimum)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), -1);
+
+  if (minimum != NULL)
+    *minimum = self->ai_credits_minimum;
+  return self->ai_credits;
+}
+
+void
+ag_account_set_ai_credits (AgAccount *self, gint64 balance, gint64 minimum)
+{
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+
+  self->ai_credits_minimum = MAX (minimum, 0);
+  if (self->ai_credits == balance)
+    return;
+  self->ai_credits = balance;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AI_CREDITS]);
+}
+
+gboolean
+ag_account_has_ai_credits (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), FALSE);
+  return self->ai_credits > 0 && self->ai_credits >= self->ai_credits_minimum;
 }

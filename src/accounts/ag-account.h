@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 #include "ag-oauth-client.h"
+#include "ag-quota-window.h"
 
 G_BEGIN_DECLS
 
@@ -47,7 +48,8 @@ typedef enum {
   AG_ACCOUNT_STATE_VALID,
   AG_ACCOUNT_STATE_SIGNED_OUT,           /* the refresh token was revoked or expired */
   AG_ACCOUNT_STATE_VALIDATION_REQUIRED,  /* Google asks the user to verify the account at the validation URL */
-  AG_ACCOUNT_STATE_DISABLED,             /* Google refused the account (disabled, terms of service) */
+  AG_ACCOUNT_STATE_DISABLED,             /* Google refused the account (permission denied) */
+  AG_ACCOUNT_STATE_BANNED,               /* Google banned it for the Terms of Service; the URL is the appeal page */
 } AgAccountState;
 
 #define AG_TYPE_ACCOUNT_STATE (ag_account_state_get_type ())
@@ -60,6 +62,22 @@ const char    *ag_account_get_validation_url (AgAccount *self);
 void           ag_account_set_state (AgAccount *self, AgAccountState state, const char *reason,
                                      const char *validation_url);
 
+/* The state's GEnum nick ("valid", "signed-out", "validation-required", "disabled", "banned"), as kept in
+ * history.db and printed by `ag-cl account list`; from_nick gives FALSE for an unknown nick. */
+const char    *ag_account_state_to_nick (AgAccountState state);
+gboolean       ag_account_state_from_nick (const char *nick, AgAccountState *out_state);
+
+/* Property "gemini-cli-closed": the Gemini CLI quota pool refused this account's tier (IneligibleTier), so the
+ * fallback never tries it for this account again. Lasts until set back (a new sign-in). */
+gboolean       ag_account_get_gemini_cli_closed (AgAccount *self);
+void           ag_account_set_gemini_cli_closed (AgAccount *self, gboolean closed);
+
+/* Property "ai-credits": the Google One AI credit balance loadCodeAssist last reported (-1: none known), and the
+ * minimum a request needs. has_ai_credits: a balance of at least that minimum (and above 0). */
+gint64         ag_account_get_ai_credits (AgAccount *self, gint64 *minimum);
+void           ag_account_set_ai_credits (AgAccount *self, gint64 balance, gint64 minimum);
+gboolean       ag_account_has_ai_credits (AgAccount *self);
+
 /* Remaining quota per model, as last read by the quota poller: @fraction in [0, 1] (clamped), @reset_unix_ms the
  * next reset (0 = unknown). Emits "quota-changed" (model id) when the values change. */
 void        ag_account_set_model_quota (AgAccount *self, const char *model, double fraction, gint64 reset_unix_ms);
@@ -67,5 +85,10 @@ void        ag_account_set_model_quota (AgAccount *self, const char *model, doub
 gboolean    ag_account_get_model_quota (AgAccount *self, const char *model, double *fraction, gint64 *reset_unix_ms);
 /* The models with known quota, sorted; free with g_strfreev. */
 char      **ag_account_list_quota_models (AgAccount *self);
+
+/* The 5-hour and weekly windows (AgQuotaWindow) last read by the quota poller; takes a reference on @windows.
+ * Emits "quota-windows-changed" (no arguments) when they differ from the last reading. get: borrowed, nullable. */
+void        ag_account_set_quota_windows (AgAccount *self, GPtrArray *windows);
+GPtrArray  *ag_account_get_quota_windows (AgAccount *self);
 
 G_END_DECLS

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-quota-poller-private.h"
 #include "ag-account-lease.h"
+#include "ag-account-setup.h"
+#include "ag-ai-credits.h"
 #include "ag-google-error.h"
 
 /* One poll of one account. It owns itself: the async callbacks free it, and a poll whose poller went away (or
@@ -10,6 +12,7 @@ typedef struct {
   AgAccount      *account;
   AgAccountLease *lease;
   GCancellable   *cancellable;
+  char           *token;        /* the poll's access token, for its second call (secret: never logged) */
 } Poll;
 
 struct _AgQuotaPoller
@@ -39,6 +42,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   SIGNAL_POLLED,
   SIGNAL_MODELS_FETCHED,
+  SIGNAL_WINDOWS_SAMPLED,
   SIGNAL_QUOTA_SAMPLED,
   N_SIGNALS
 };
@@ -51,6 +55,7 @@ poll_free (Poll *poll)
   g_object_unref (poll->account);
   g_object_unref (poll->lease);
   g_object_unref (poll->cancellable);
+  g_free (poll->token);
   g_free (poll);
 }
 
@@ -140,6 +145,81 @@ record_quota (const char *model, double fraction, gint64 reset_unix_ms, gpointer
 
 static void token_ready (GObject *source, GAsyncResult *result, gpointer user_data);
 
+static void read_credits (Poll *poll);
+
+static void
+windows_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Poll *poll = user_data;
+  g_autoptr(AgGoogleError) google_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) response = ag_cloudcode_client_call_finish (AG_CLOUDCODE_CLIENT (source), result,
+                                                                  &google_error, &error);
+  g_autoptr(GPtrArray) windows = NULL;
+
+  if (poll->poller == NULL)
+    {
+      poll_free (poll);
+      return;
+    }
+  /* Older backends do not know the summary; the per-model figures already read stand on their own. */
+  if (response == NULL)
+    {
+      g_debug ("no quota windows for %s: %s", ag_account_get_email (poll->account),
+               google_error != NULL ? google_error->message : error->message);
+      read_credits (poll);
+      return;
+    }
+  windows = ag_quota_windows_parse (response);
+  ag_account_set_quota_windows (poll->account, windows);
+  g_signal_emit (poll->poller, signals[SIGNAL_WINDOWS_SAMPLED], 0, poll->account, windows,
+                 g_get_real_time () / 1000);
+  read_credits (poll);
+}
+
+static void
+credits_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Poll *poll = user_data;
+  g_autoptr(JsonNode) response = ag_cloudcode_client_call_finish (AG_CLOUDCODE_CLIENT (source), result, NULL, NULL);
+  gint64 balance = -1;
+  gint64 minimum = 0;
+
+  if (poll->poller == NULL)
+    {
+      poll_free (poll);
+      return;
+    }
+  if (response != NULL)
+    {
+      if (!ag_ai_credits_parse (response, &balance, &minimum))
+        balance = -1;
+      ag_account_set_ai_credits (poll->account, balance, minimum);
+    }
+  finish_poll (poll, NULL);
+}
+
+/* The Google One AI credit balance (loadCodeAssist → paidTier.availableCredits), shown per account and used by
+ * the lease when the user allows spending it. */
+static void
+read_credits (Poll *poll)
+{
+  g_autoptr(JsonNode) body = ag_account_setup_load_code_assist_body ();
+
+  ag_cloudcode_client_call_async (poll->poller->cloudcode, NULL, "loadCodeAssist", poll->token, body,
+                                  poll->cancellable, credits_read, poll);
+}
+
+/* The 5-hour and weekly windows (retrieveUserQuotaSummary, same hosts as the quota; upstream-2026-addendum §2). */
+static void
+read_windows (Poll *poll)
+{
+  g_autoptr(JsonNode) body = json_from_string ("{}", NULL);
+
+  ag_cloudcode_client_call_async (poll->poller->cloudcode, NULL, "retrieveUserQuotaSummary", poll->token, body,
+                                  poll->cancellable, windows_read, poll);
+}
+
 static void
 models_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -169,7 +249,7 @@ models_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
   reading.now_ms = g_get_real_time () / 1000;
   ag_quota_poller_parse_models (response, record_quota, &reading);
   g_signal_emit (poll->poller, signals[SIGNAL_MODELS_FETCHED], 0, poll->account, response);
-  finish_poll (poll, NULL);
+  read_windows (poll);
 }
 
 static void
@@ -198,6 +278,8 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   if (project != NULL)
     json_object_set_string_member (object, "project", project);
   body = json_node_init_object (json_node_alloc (), object);
+  g_free (poll->token);
+  poll->token = g_strdup (token);
   ag_cloudcode_client_call_async (poll->poller->cloudcode, NULL, "fetchAvailableModels", token, body,
                                   poll->cancellable, models_fetched, poll);
 }
@@ -375,6 +457,11 @@ ag_quota_poller_class_init (AgQuotaPollerClass *klass)
   signals[SIGNAL_MODELS_FETCHED] =
     g_signal_new ("models-fetched", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, AG_TYPE_ACCOUNT, JSON_TYPE_NODE);
+  /* One reading of an account's 5-hour and weekly windows (a GPtrArray of AgQuotaWindow) at a Unix ms time, for
+   * the history. */
+  signals[SIGNAL_WINDOWS_SAMPLED] =
+    g_signal_new ("windows-sampled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, AG_TYPE_ACCOUNT, G_TYPE_PTR_ARRAY, G_TYPE_INT64);
   /* One reading of one model's quota, for whoever keeps the history (the accounts room knows no store). */
   signals[SIGNAL_QUOTA_SAMPLED] =
     g_signal_new ("quota-sampled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

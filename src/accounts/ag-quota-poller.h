@@ -5,6 +5,9 @@
  * out, refused) are only polled on demand. Each reading goes to the account
  * (ag_account_set_model_quota) and out as signal "quota-sampled" (AgAccount *account, const char *model,
  * double fraction, gint64 reset_unix_ms, gint64 sampled_unix_ms), which the quota history records.
+ * After the models, each poll reads the 5-hour and weekly windows (retrieveUserQuotaSummary) onto the account
+ * (ag_account_set_quota_windows) and out as "windows-sampled" (AgAccount *, GPtrArray * of AgQuotaWindow,
+ * gint64 sampled_unix_ms); a backend without them only logs at debug level.
  * Signal "polled" (AgAccount *account, GError *error or NULL): one poll of @account finished. */
 #pragma once
 

@@ -4,18 +4,22 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include "ag-account-setup.h"
+#include "ag-history-store.h"
 #include "ag-token-store.h"
 
 #define USAGE \
   "Usage:\n" \
   "  ag-cl account add --refresh-token TOKEN   add an account (TOKEN \"-\" reads it from standard input)\n" \
-  "  ag-cl account list                        one line per account: e-mail, project, tier, enabled\n" \
+  "  ag-cl account list                        one line per account: e-mail, project, tier, enabled; then, for\n" \
+  "                                            an account Google refused, its state and what to do\n" \
   "  ag-cl account remove EMAIL                forget an account\n"
 
 typedef struct {
   GMainLoop    *loop;
   AgTokenStore *store;
   AgAccount    *account;
+  GPtrArray    *accounts;  /* list: the keyring's accounts */
+  AgHistoryStore *history; /* list: where their lasting states are kept */
   const char   *email;     /* the account being removed */
   int           status;
 } Cli;
@@ -51,6 +55,24 @@ or_dash (const char *value)
 
 /* ---- add ---- */
 
+/* A fresh sign-in ends what Google held against the account before (signed out, needs verification): the next
+ * start of ag-cl must not restore it. */
+static void
+forget_state (const char *email)
+{
+  g_autofree char *dir = ag_history_store_get_data_dir ();
+  g_autofree char *path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(AgHistoryStore) history = NULL;
+  g_autoptr(AgAccountStateRow) row = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return;
+  history = ag_history_store_new (path);
+  row = ag_account_state_row_new (email, "valid", NULL, NULL, FALSE, g_get_real_time () / 1000);
+  /* Written before the store's worker ends, when the last reference goes. */
+  ag_history_store_save_account_state (history, row);
+}
+
 static void
 saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -62,6 +84,7 @@ saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       cli_fail (cli, error);
       return;
     }
+  forget_state (ag_account_get_email (cli->account));
   g_print (_("Added %s (project %s, tier %s).\n"), ag_account_get_email (cli->account),
            or_dash (ag_account_get_project_id (cli->account)), or_dash (ag_account_get_tier (cli->account)));
   cli_done (cli);
@@ -134,28 +157,86 @@ start_add (Cli *cli, int argc, char **argv, GError **error)
 
 /* ---- list ---- */
 
+/* "banned", "validation-required", … and "gemini-cli-closed", with Google's words and the page to act on. */
+static void
+print_account (AgAccount *account, const AgAccountStateRow *row)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  gboolean troubled = row != NULL && !ag_account_state_row_is_plain (row);
+
+  g_string_printf (line, "%s\t%s\t%s\t%s", ag_account_get_email (account),
+                   or_dash (ag_account_get_project_id (account)), or_dash (ag_account_get_tier (account)),
+                   ag_account_get_enabled (account) ? "enabled" : "disabled");
+  if (troubled)
+    {
+      gboolean valid = g_strcmp0 (row->state, "valid") == 0;
+
+      g_string_append_printf (line, "\t%s%s%s", valid ? "" : row->state,
+                              row->gemini_cli_closed && !valid ? "," : "",
+                              row->gemini_cli_closed ? "gemini-cli-closed" : "");
+      if (!valid)
+        g_string_append_printf (line, "\t%s%s%s", or_dash (row->reason), row->url != NULL ? " — " : "",
+                                row->url != NULL ? row->url : "");
+    }
+  g_print ("%s\n", line->str);
+}
+
+static void
+print_accounts (Cli *cli, GPtrArray *rows)
+{
+  g_autoptr(GHashTable) by_email = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    g_hash_table_insert (by_email, ((AgAccountStateRow *) rows->pdata[i])->account, rows->pdata[i]);
+  for (guint i = 0; i < cli->accounts->len; i++)
+    {
+      AgAccount *account = g_ptr_array_index (cli->accounts, i);
+
+      print_account (account, g_hash_table_lookup (by_email, ag_account_get_email (account)));
+    }
+  if (cli->accounts->len == 0)
+    g_printerr (_("No accounts yet: add one with \"ag-cl account add --refresh-token -\".\n"));
+  cli_done (cli);
+}
+
+static void
+states_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = ag_history_store_load_account_states_finish (AG_HISTORY_STORE (source), result,
+                                                                            &error);
+
+  /* The accounts are the keyring's: an unreadable history only loses the states. */
+  if (rows == NULL)
+    g_printerr ("ag-cl: %s\n", error->message);
+  print_accounts (cli, rows);
+}
+
 static void
 loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Cli *cli = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) accounts = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
 
-  if (accounts == NULL)
+  cli->accounts = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
+  if (cli->accounts == NULL)
     {
       cli_fail (cli, error);
       return;
     }
-  for (guint i = 0; i < accounts->len; i++)
+  dir = ag_history_store_get_data_dir ();
+  path = g_build_filename (dir, "history.db", NULL);
+  /* Listing never creates a history of its own. */
+  if (cli->accounts->len == 0 || !g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      AgAccount *account = g_ptr_array_index (accounts, i);
-
-      g_print ("%s\t%s\t%s\t%s\n", ag_account_get_email (account), or_dash (ag_account_get_project_id (account)),
-               or_dash (ag_account_get_tier (account)), ag_account_get_enabled (account) ? "enabled" : "disabled");
+      print_accounts (cli, NULL);
+      return;
     }
-  if (accounts->len == 0)
-    g_printerr (_("No accounts yet: add one with \"ag-cl account add --refresh-token -\".\n"));
-  cli_done (cli);
+  cli->history = ag_history_store_new (path);
+  ag_history_store_load_account_states_async (cli->history, NULL, states_cb, cli);
 }
 
 /* ---- remove ---- */
@@ -222,6 +303,8 @@ ag_account_cli_run (int argc, char **argv)
 
   g_clear_object (&cli.account);
   g_clear_object (&cli.store);
+  g_clear_object (&cli.history);
+  g_clear_pointer (&cli.accounts, g_ptr_array_unref);
   g_main_loop_unref (cli.loop);
   return cli.status;
 }

@@ -115,6 +115,8 @@ ag_log_cli_format_attempts (const AgRequestRecord *record)
     }
   if (record->repairs != NULL)
     g_string_append_printf (text, "%srepaired: %s", text->len > 0 ? ", " : "", record->repairs);
+  if (record->credits)
+    g_string_append_printf (text, "%scredits: paid with Google One AI credits", text->len > 0 ? ", " : "");
   return g_string_free (text, FALSE);
 }
 

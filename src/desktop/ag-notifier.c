@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "ag-notifier.h"
+#include "ag-account-actions.h"
+#include "ag-reset-time.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -90,16 +92,46 @@ on_listen_failed (AgProxyService *service, const char *message, gpointer user_da
   ag_notifier_listen_failed (user_data, message);
 }
 
+/* Said once per refusal (the pool emits it only when the state changes), with the buttons that fix it. */
 static void
 on_account_invalidated (AgAccountPool *pool, AgAccount *account, gpointer user_data)
 {
   AgNotifier *self = user_data;
+  const char *email = ag_account_get_email (account);
   const char *reason = ag_account_get_invalid_reason (account);
-  g_autofree char *id = g_strconcat ("account-", ag_account_get_email (account), NULL);
-  g_autofree char *title = g_strdup_printf (_("%s needs attention"), ag_account_get_email (account));
+  gboolean has_page = ag_account_get_validation_url (account) != NULL;
+  g_autofree char *id = g_strconcat ("account-", email, NULL);
+  g_autofree char *title = NULL;
+  g_autoptr(GNotification) notification = NULL;
 
-  send (self, id, title, reason != NULL ? reason : _("Sign in to this account again."),
-        G_NOTIFICATION_PRIORITY_NORMAL, "accounts");
+  if (self->app == NULL)
+    return;
+  switch (ag_account_get_state (account))
+    {
+    case AG_ACCOUNT_STATE_BANNED:
+      /* Translators: %s is an e-mail address. */
+      title = g_strdup_printf (_("Google banned %s"), email);
+      break;
+    case AG_ACCOUNT_STATE_VALIDATION_REQUIRED:
+      title = g_strdup_printf (_("%s needs verification"), email);
+      break;
+    default:
+      title = g_strdup_printf (_("%s needs attention"), email);
+      break;
+    }
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, reason != NULL ? reason : _("Sign in to this account again."));
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_NORMAL);
+  g_notification_set_default_action_and_target (notification, "app.show-page", "s", "accounts");
+  if (ag_account_get_state (account) == AG_ACCOUNT_STATE_VALIDATION_REQUIRED)
+    {
+      if (has_page)
+        g_notification_add_button_with_target (notification, _("Verify"), "app.account-open-page", "s", email);
+      g_notification_add_button_with_target (notification, _("Check Again"), "app.account-check", "s", email);
+    }
+  else if (ag_account_get_state (account) == AG_ACCOUNT_STATE_BANNED && has_page)
+    g_notification_add_button_with_target (notification, _("Appeal"), "app.account-open-page", "s", email);
+  g_application_send_notification (self->app, id, notification);
 }
 
 GHashTable *
@@ -166,7 +198,6 @@ on_pool_changed (AgAccountPool *pool, gpointer user_data)
   g_hash_table_iter_init (&iter, exhausted);
   while (g_hash_table_iter_next (&iter, (gpointer *) &model, (gpointer *) &reset_ms))
     {
-      g_autoptr(GDateTime) reset = NULL;
       g_autofree char *time = NULL;
       g_autofree char *id = NULL;
       g_autofree char *title = NULL;
@@ -175,8 +206,7 @@ on_pool_changed (AgAccountPool *pool, gpointer user_data)
       if (g_hash_table_contains (self->exhausted, model))
         continue;
       g_hash_table_add (self->exhausted, g_strdup (model));
-      reset = g_date_time_new_from_unix_local (*reset_ms / 1000);
-      time = g_date_time_format (reset, "%H:%M");
+      time = ag_reset_time_format (*reset_ms, g_get_real_time () / 1000);
       id = g_strconcat ("exhausted-", model, NULL);
       title = g_strdup_printf (_("%s is out of quota"), model);
       body = g_strdup_printf (_("Every account has used up its quota for this model. It resets at %s."), time);
@@ -305,6 +335,9 @@ ag_notifier_new (AgProxyService *service, GApplication *app)
   g_set_weak_pointer (&self->app, app);
   g_signal_connect_object (service, "listen-failed", G_CALLBACK (on_listen_failed), self, 0);
   g_signal_connect (pool, "account-invalidated", G_CALLBACK (on_account_invalidated), self);
+  /* The buttons above (and the tray's and window's) act through these. */
+  if (G_IS_ACTION_MAP (app) && !g_action_group_has_action (G_ACTION_GROUP (app), "account-check"))
+    ag_account_actions_add (G_ACTION_MAP (app), app, service);
   g_signal_connect (pool, "changed", G_CALLBACK (on_pool_changed), self);
   if (ag_proxy_service_get_quota_poller (service) != NULL)
     g_signal_connect (ag_proxy_service_get_quota_poller (service), "polled", G_CALLBACK (on_polled), self);

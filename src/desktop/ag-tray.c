@@ -193,6 +193,8 @@ account_state_label (AgAccount *account)
       return _("Needs verification");
     case AG_ACCOUNT_STATE_DISABLED:
       return _("Refused by Google");
+    case AG_ACCOUNT_STATE_BANNED:
+      return _("Banned by Google");
     default:
       return _("Unknown");
     }
@@ -223,6 +225,36 @@ static gboolean
 account_needs_user (AgAccount *account)
 {
   return ag_account_get_enabled (account) && ag_account_get_state (account) != AG_ACCOUNT_STATE_VALID;
+}
+
+/* What the user can do about an account Google refused, right from the menu. */
+static void
+add_fix_items (GPtrArray *keys, GPtrArray *items, AgAccount *account)
+{
+  const char *email = ag_account_get_email (account);
+  gboolean has_page = ag_account_get_validation_url (account) != NULL;
+
+  switch (ag_account_get_state (account))
+    {
+    case AG_ACCOUNT_STATE_VALIDATION_REQUIRED:
+      if (has_page)
+        {
+          g_ptr_array_add (keys, g_strconcat ("account-open-page:", email, NULL));
+          g_ptr_array_add (items, standard_item (_("Verify…"), TRUE));
+        }
+      g_ptr_array_add (keys, g_strconcat ("account-check:", email, NULL));
+      g_ptr_array_add (items, standard_item (_("Check Again"), TRUE));
+      break;
+    case AG_ACCOUNT_STATE_BANNED:
+      if (has_page)
+        {
+          g_ptr_array_add (keys, g_strconcat ("account-open-page:", email, NULL));
+          g_ptr_array_add (items, standard_item (_("Appeal…"), TRUE));
+        }
+      break;
+    default:
+      break;
+    }
 }
 
 static guint
@@ -264,6 +296,7 @@ rebuild_menu (AgTray *self)
       g_ptr_array_add (keys, g_strconcat ("account:", email, NULL));
       /* An account that needs the user (sign-in, verification) opens the Accounts page. */
       g_ptr_array_add (items, standard_item (label, account_needs_user (account)));
+      add_fix_items (keys, items, account);
       if (self->ide_found && account_is_usable (account))
         {
           g_ptr_array_add (keys, g_strconcat ("antigravity:", email, NULL));
@@ -420,6 +453,14 @@ on_menu_clicked (AgTrayMenu *menu, const char *key, gpointer user_data)
     /* The app asks before it switches: the tray only says which account. */
     g_action_group_activate_action (G_ACTION_GROUP (self->app), "use-in-antigravity",
                                     g_variant_new_string (key + strlen ("antigravity:")));
+  else if (g_str_has_prefix (key, "account-open-page:") || g_str_has_prefix (key, "account-check:"))
+    {
+      const char *email = strchr (key, ':') + 1;
+      g_autofree char *action = g_strndup (key, (gsize) (email - 1 - key));
+
+      if (g_action_group_has_action (G_ACTION_GROUP (self->app), action))
+        g_action_group_activate_action (G_ACTION_GROUP (self->app), action, g_variant_new_string (email));
+    }
   else if (g_str_equal (key, "quit"))
     /* Let the host's reply leave before the process goes (else the host sees NoReply). */
     g_dbus_connection_flush (self->connection, NULL, on_flushed_quit, g_object_ref (self));

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-anthropic-error.c — Anthropic error bodies and what Claude Code should see for each upstream failure. */
 #include "ag-anthropic-error.h"
+#include "ag-reset-time.h"
+
+#define DAY_MS ((gint64) 24 * 3600 * 1000)
 
 #include <string.h>
 
@@ -63,6 +66,15 @@ format_wait (gint64 ms)
 static char *
 reset_clause (const AgGoogleError *error, const char *verb)
 {
+  if (error->retry_delay_ms >= DAY_MS)
+    {
+      /* Days away: the day and time, not only a count of hours. */
+      gint64 now_ms = g_get_real_time () / 1000;
+      g_autofree char *wait = format_wait (error->retry_delay_ms);
+      g_autofree char *at = ag_reset_time_format (now_ms + error->retry_delay_ms, now_ms);
+
+      return g_strdup_printf ("; until %s (in %s)", at, wait);
+    }
   if (error->retry_delay_ms >= 0)
     {
       g_autofree char *wait = format_wait (error->retry_delay_ms);
@@ -131,6 +143,18 @@ ag_anthropic_error_from_google (const AgGoogleError *error, const char **error_t
     case AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED:
       status = 503;
       *message = g_strdup ("Google asks to verify the account used by ag-cl; open ag-cl to complete the verification");
+      break;
+    case AG_UPSTREAM_FAILURE_BANNED:
+      status = 503;
+      *message = g_strdup_printf ("Google banned the account used by ag-cl: %s", google);
+      break;
+    case AG_UPSTREAM_FAILURE_CREDITS_EXHAUSTED:
+      status = 429;
+      *message = g_strdup_printf ("The Google One AI credits of the account used by ag-cl are spent: %s", google);
+      break;
+    case AG_UPSTREAM_FAILURE_INELIGIBLE_TIER:
+      status = 503;
+      *message = g_strdup_printf ("The Gemini CLI quota no longer serves this account's tier: %s", google);
       break;
     case AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED:
       status = 503;

@@ -383,6 +383,12 @@ static const char *const auth_phrases[] = {
 static const char *const validation_phrases[] = {
   "validation_required", "verify your account", "verification required", "validation_url", NULL,
 };
+/* A ban for the Terms of Service ([BADRI] looks for both parts). */
+static const char *const ban_phrases[] = { "violation of terms of service", "violation of the terms of service", NULL };
+/* The Gemini CLI pool closed to consumer tiers (upstream-2026-addendum §1). */
+static const char *const ineligible_tier_phrases[] = {
+  "ineligibletier", "no longer supported for gemini code assist", NULL,
+};
 static const char *const capacity_phrases[] = {
   "model_capacity_exhausted", "no capacity available", "model is currently overloaded", "overloaded", NULL,
 };
@@ -443,8 +449,9 @@ url_from_message (const char *message)
 static AgUpstreamFailure
 classify_429 (AgGoogleError *self, const char *text)
 {
-  if (g_strcmp0 (self->reason, "QUOTA_EXHAUSTED") == 0 ||
-      g_strcmp0 (self->reason, "INSUFFICIENT_G1_CREDITS_BALANCE") == 0)
+  if (g_strcmp0 (self->reason, "INSUFFICIENT_G1_CREDITS_BALANCE") == 0)
+    return AG_UPSTREAM_FAILURE_CREDITS_EXHAUSTED;
+  if (g_strcmp0 (self->reason, "QUOTA_EXHAUSTED") == 0)
     return AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED;
   if (g_strcmp0 (self->reason, "MODEL_CAPACITY_EXHAUSTED") == 0)
     return AG_UPSTREAM_FAILURE_CAPACITY;
@@ -504,6 +511,8 @@ classify (AgGoogleError *self)
     }
   if (g_strcmp0 (self->reason, "VALIDATION_REQUIRED") == 0)
     return AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED;
+  if (contains_any (text, ineligible_tier_phrases))
+    return AG_UPSTREAM_FAILURE_INELIGIBLE_TIER;
   if (g_strcmp0 (self->reason, "MODEL_CAPACITY_EXHAUSTED") == 0)
     return AG_UPSTREAM_FAILURE_CAPACITY;
 
@@ -513,6 +522,8 @@ classify (AgGoogleError *self)
     return AG_UPSTREAM_FAILURE_CAPACITY;
   if (code == 401 || contains_any (text, auth_phrases))
     return AG_UPSTREAM_FAILURE_AUTH;
+  if (code == 403 && contains_any (text, ban_phrases))
+    return AG_UPSTREAM_FAILURE_BANNED;
   if (code == 403)
     return self->validation_url != NULL || contains_any (text, validation_phrases)
              ? AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED
@@ -562,7 +573,9 @@ complete_error (AgGoogleError *self, gboolean readable, char *description)
     {
       g_autofree char *lower = g_ascii_strdown (self->message, -1);
 
-      if (g_strcmp0 (self->reason, "VALIDATION_REQUIRED") == 0 || contains_any (lower, validation_phrases))
+      /* The verification page, or the appeal page of a ban, when Google names it only in its text. */
+      if (g_strcmp0 (self->reason, "VALIDATION_REQUIRED") == 0 || contains_any (lower, validation_phrases) ||
+          contains_any (lower, ban_phrases))
         self->validation_url = url_from_message (self->message);
     }
 

@@ -15,6 +15,12 @@ typedef enum {
   AG_UPSTREAM_FAILURE_AUTH,                /* 401, invalid_grant: the token or account must be renewed */
   AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED, /* 403 with a URL the user must visit */
   AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED,    /* 403 permission denied / account disabled */
+  AG_UPSTREAM_FAILURE_BANNED,              /* 403 "…disabled in this account for violation of Terms of Service":
+                                            * validation_url then holds the appeal link when Google sent one */
+  AG_UPSTREAM_FAILURE_CREDITS_EXHAUSTED,   /* 429 INSUFFICIENT_G1_CREDITS_BALANCE: the account's Google One AI credits
+                                            * are spent (says nothing about its free quota) */
+  AG_UPSTREAM_FAILURE_INELIGIBLE_TIER,     /* the Gemini CLI pool refuses the account's tier ("IneligibleTier…
+                                            * no longer supported for Gemini Code Assist for individuals") */
   AG_UPSTREAM_FAILURE_BAD_REQUEST,         /* 400: the request itself is wrong, do not retry */
   AG_UPSTREAM_FAILURE_HISTORY,             /* 400 about the conversation's history (tool calls and results not
                                             * paired, a thought signature refused): worth one repaired retry */

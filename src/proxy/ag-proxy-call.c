@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-call.h"
 #include "ag-account-lease.h"
+#include "ag-ai-credits.h"
 #include "ag-anthropic-error.h"
 #include "ag-client-socket.h"
 #include "ag-cloudcode-client.h"
@@ -132,6 +133,7 @@ record_request (AgProxyCall *self, guint status, gint64 input, gint64 output, gi
   record->output_tokens = output;
   record->cache_read_tokens = cached;
   record->repairs = g_strdup (self->repairs);
+  record->credits = self->lease != NULL && ag_account_lease_get_credits (self->lease);
   ag_history_store_add_request (store, g_steal_pointer (&self->record));
 }
 
@@ -515,6 +517,8 @@ acquired (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   envelope = ag_cloudcode_build_envelope (project, model, self->translated->request);
+  if (ag_account_lease_get_credits (self->lease))
+    ag_ai_credits_enable (envelope);
   ag_cloudcode_client_open_stream_async (cloudcode, token, envelope, self->model.family, self->translated->thinking,
                                          self->cancellable, stream_opened, g_object_ref (self));
 }

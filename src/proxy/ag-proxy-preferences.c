@@ -16,7 +16,7 @@ G_DEFINE_FINAL_TYPE (AgProxyPreferences, ag_proxy_preferences, G_TYPE_OBJECT)
 /* Account selection and backoff: the pool reads them on every request, so changes apply to the next one. */
 static const char *const pool_keys[] = {
   "selection-strategy", "preferred-account", "max-wait-in-place-ms", "quota-backoff-ladder", "rate-limit-backoff",
-  "capacity-backoff", "empty-answer-retries", "dual-quota-pool",
+  "capacity-backoff", "empty-answer-retries", "dual-quota-pool", "ai-credits",
 };
 
 /* How a call is translated and answered: the server hands them to each call at its start. */
@@ -51,6 +51,8 @@ ag_proxy_preferences_init (AgProxyPreferences *self)
 {
 }
 
+static gboolean parse_flag (const char *text);
+
 static void
 apply_pool_settings (AgProxyPreferences *self)
 {
@@ -58,7 +60,13 @@ apply_pool_settings (AgProxyPreferences *self)
   g_autoptr(GVariant) ladder = NULL;
   const guint32 *steps;
   gsize n_steps = 0;
+  const char *credits = g_getenv ("AGCL_AI_CREDITS");
 
+  /* Spending money is the user's explicit choice: the variable (headless) or the preference, else off. */
+  if (credits != NULL)
+    ag_account_pool_set_ai_credits (self->pool, parse_flag (credits));
+  else if (self->settings != NULL)
+    ag_account_pool_set_ai_credits (self->pool, g_settings_get_boolean (self->settings, "ai-credits"));
   if (self->settings == NULL)
     return;
   preferred = g_settings_get_string (self->settings, "preferred-account");

@@ -4,7 +4,11 @@
 #include "ag-proxy-unary.h"
 #include "ag-heap-trim.h"
 #include "ag-limit-keeper.h"
+#include "ag-account-probe.h"
+#include "ag-account-state-keeper.h"
 #include "ag-version-check.h"
+
+#include <glib/gi18n.h>
 
 struct _AgProxyService {
   GObject            parent_instance;
@@ -21,6 +25,7 @@ struct _AgProxyService {
   AgLocalApiKey      *api_key;
   AgHistoryStore     *history;
   AgLimitKeeper      *limit_keeper;
+  AgAccountStateKeeper *state_keeper;
   AgQuotaPoller      *poller;
   AgVersionCheck     *version_check;
 
@@ -51,6 +56,7 @@ ag_proxy_service_dispose (GObject *object)
   g_clear_object (&self->poller);
   g_clear_object (&self->registry);
   g_clear_object (&self->limit_keeper);
+  g_clear_object (&self->state_keeper);
   g_clear_object (&self->api_key);
   g_clear_object (&self->preferences);
   g_clear_object (&self->server);
@@ -166,6 +172,7 @@ wire_history (AgProxyService *self)
   g_signal_connect (self->history, "failed", G_CALLBACK (on_history_failed), NULL);
   ag_proxy_server_set_history (self->server, self->history);
   self->limit_keeper = ag_limit_keeper_new (self->history, self->pool);
+  self->state_keeper = ag_account_state_keeper_new (self->history, self->pool);
   self->poller = ag_quota_poller_new (self->pool, self->cloudcode, self->oauth);
   ag_history_store_follow_quota (self->history, self->poller);
   g_signal_connect_object (self->pool, "rate-limited", G_CALLBACK (on_rate_limited), self, 0);
@@ -383,3 +390,43 @@ AgHistoryStore *ag_proxy_service_get_history (AgProxyService *self) { return sel
 AgQuotaPoller *ag_proxy_service_get_quota_poller (AgProxyService *self) { return self->poller; }
 AgAccountRegistry *ag_proxy_service_get_registry (AgProxyService *self) { return self->registry; }
 AgLocalApiKey *ag_proxy_service_get_local_api_key (AgProxyService *self) { return self->api_key; }
+
+void
+ag_proxy_service_check_account_async (AgProxyService *self, const char *email, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(AgAccount) account = NULL;
+
+  g_return_if_fail (AG_IS_PROXY_SERVICE (self));
+
+  account = ag_account_pool_find (self->pool, email);
+  if (account == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, ag_proxy_service_check_account_async, G_IO_ERROR,
+                               G_IO_ERROR_NOT_FOUND, _("No account %s"), email);
+      return;
+    }
+  ag_account_probe_async (self->pool, self->oauth, self->cloudcode, account, cancellable, callback, user_data);
+}
+
+gboolean
+ag_proxy_service_check_account_finish (AgProxyService *self, GAsyncResult *result, GError **error)
+{
+  if (g_async_result_is_tagged (result, ag_proxy_service_check_account_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  return ag_account_probe_finish (result, error);
+}
+
+gboolean
+ag_proxy_service_reenable_account (AgProxyService *self, const char *email)
+{
+  g_autoptr(AgAccount) account = NULL;
+
+  g_return_val_if_fail (AG_IS_PROXY_SERVICE (self), FALSE);
+
+  account = ag_account_pool_find (self->pool, email);
+  if (account == NULL)
+    return FALSE;
+  ag_account_pool_revalidate (self->pool, account);
+  return TRUE;
+}

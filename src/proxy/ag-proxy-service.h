@@ -49,4 +49,12 @@ AgModelCatalogue  *ag_proxy_service_get_catalogue (AgProxyService *self);
 AgHistoryStore    *ag_proxy_service_get_history (AgProxyService *self);
 AgQuotaPoller     *ag_proxy_service_get_quota_poller (AgProxyService *self);
 
+/* "Check again" for an account Google asked to verify (or refused): one probe request on it alone
+ * (ag-account-probe.h); TRUE when it answered and serves again. Used by the window, the tray and notifications. */
+void        ag_proxy_service_check_account_async (AgProxyService *self, const char *email, GCancellable *cancellable,
+                                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean    ag_proxy_service_check_account_finish (AgProxyService *self, GAsyncResult *result, GError **error);
+/* The user brings an account back that a lasting state keeps out (a ban after an appeal): FALSE when unknown. */
+gboolean    ag_proxy_service_reenable_account (AgProxyService *self, const char *email);
+
 G_END_DECLS

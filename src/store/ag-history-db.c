@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "ag-history-db.h"
+#include "ag-history-db-private.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -52,24 +52,54 @@ static const char schema_v4[] =
   "ALTER TABLE requests ADD COLUMN repairs TEXT;"
   "PRAGMA user_version = 4;";
 
+/* v5: the lasting states of accounts Google refused (banned, needs verification, signed out, refused) and the
+ * Gemini CLI pool closed to an account's tier, so `ag-cl account list` and the next start know them. */
+static const char schema_v5[] =
+  "CREATE TABLE account_states ("
+  "  account TEXT PRIMARY KEY,"
+  "  state TEXT NOT NULL,"
+  "  reason TEXT, url TEXT,"
+  "  gemini_cli_closed INTEGER NOT NULL DEFAULT 0,"
+  "  since_ms INTEGER NOT NULL);"
+  "PRAGMA user_version = 5;";
+
+/* v6: Google's 5-hour and weekly windows per model group, as the quota poller reads them (ag-quota-window-db.h). */
+static const char schema_v6[] =
+  "CREATE TABLE quota_windows ("
+  "  id INTEGER PRIMARY KEY,"
+  "  time_ms INTEGER NOT NULL,"
+  "  account TEXT NOT NULL, group_name TEXT NOT NULL, window TEXT NOT NULL,"
+  "  remaining REAL NOT NULL,"
+  "  reset_ms INTEGER NOT NULL);"
+  "CREATE INDEX quota_windows_by_account ON quota_windows (account, time_ms);"
+  "PRAGMA user_version = 6;";
+
+/* v7: whether a request spent Google One AI credits (only when the user allowed it). */
+static const char schema_v7[] =
+  "ALTER TABLE requests ADD COLUMN credits INTEGER NOT NULL DEFAULT 0;"
+  "PRAGMA user_version = 7;";
+
 static const char * const migrations[] = {
   schema_v1,
   schema_v2,
   schema_v3,
   schema_v4,
+  schema_v5,
+  schema_v6,
+  schema_v7,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AG_HISTORY_DB_SCHEMA_VERSION);
 
 static const char insert_request_sql[] =
   "INSERT INTO requests (time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status,"
-  " ttfb_ms, total_ms, input_tokens, output_tokens, cache_read_tokens, detail, repairs)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+  " ttfb_ms, total_ms, input_tokens, output_tokens, cache_read_tokens, detail, repairs, credits)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 static const char insert_quota_sql[] =
   "INSERT INTO quota_samples (time_ms, account, model, remaining, reset_ms) VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char query_requests_sql[] =
   "SELECT id, time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status, ttfb_ms,"
-  " total_ms, input_tokens, output_tokens, cache_read_tokens, detail, repairs"
+  " total_ms, input_tokens, output_tokens, cache_read_tokens, detail, repairs, credits"
   " FROM (SELECT * FROM requests WHERE time_ms >= ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id";
 static const char query_quota_sql[] =
   "SELECT time_ms, account, model, remaining, reset_ms FROM quota_samples"
@@ -102,6 +132,12 @@ struct _AgHistoryDb
   gint64        request_rows;    /* what trimming compares with max_rows, without a COUNT(*) per batch */
   guint         inserts;         /* rows inserted since the last prune */
 };
+
+sqlite3 *
+ag_history_db_get_handle (AgHistoryDb *self)
+{
+  return self->db;
+}
 
 void
 ag_history_db_close (AgHistoryDb *self)
@@ -298,6 +334,7 @@ ag_history_db_insert_request (AgHistoryDb *self, AgRequestRecord *record, GError
   sqlite3_bind_int64 (statement, 14, record->cache_read_tokens);
   bind_text (statement, 15, record->detail);
   bind_text (statement, 16, record->repairs);
+  sqlite3_bind_int (statement, 17, record->credits);
   if (!step_insert (self->db, statement, error))
     return FALSE;
   record->id = sqlite3_last_insert_rowid (self->db);
@@ -349,7 +386,8 @@ ag_history_db_prune (AgHistoryDb *self, gint64 now_ms, guint retention_days, gbo
   if (retention_days == 0)
     return TRUE;
   sql = g_strdup_printf ("DELETE FROM quota_samples WHERE time_ms < %" G_GINT64_FORMAT ";"
-                         "DELETE FROM requests WHERE time_ms < %" G_GINT64_FORMAT, cutoff, cutoff);
+                         "DELETE FROM quota_windows WHERE time_ms < %" G_GINT64_FORMAT ";"
+                         "DELETE FROM requests WHERE time_ms < %" G_GINT64_FORMAT, cutoff, cutoff, cutoff);
   return exec_sql (self->db, sql, error) && count_requests (self, error);
 }
 
@@ -386,6 +424,7 @@ read_request (sqlite3_stmt *statement)
   record->cache_read_tokens = sqlite3_column_int64 (statement, 14);
   record->detail = column_strdup (statement, 15);
   record->repairs = column_strdup (statement, 16);
+  record->credits = sqlite3_column_int (statement, 17) != 0;
   return g_steal_pointer (&record);
 }
 

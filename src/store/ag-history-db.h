@@ -16,7 +16,7 @@
 G_BEGIN_DECLS
 
 /* The PRAGMA user_version this build writes; a file with a higher one is refused. */
-#define AG_HISTORY_DB_SCHEMA_VERSION 4
+#define AG_HISTORY_DB_SCHEMA_VERSION 7
 
 typedef struct _AgHistoryDb AgHistoryDb;
 

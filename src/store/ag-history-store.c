@@ -21,6 +21,10 @@ typedef enum {
   JOB_QUERY_QUOTA,
   JOB_QUERY_USAGE,
   JOB_LOAD_LIMITS,
+  JOB_SAVE_ACCOUNT_STATE,
+  JOB_ADD_WINDOWS,
+  JOB_QUERY_WINDOWS,
+  JOB_LOAD_ACCOUNT_STATES,
   JOB_QUIT,
 } JobKind;
 
@@ -40,6 +44,9 @@ typedef struct {
   AgQuotaSample   *sample;
   GPtrArray       *limits;  /* JOB_SAVE_LIMITS: in force, and ended early (AgRateLimit) */
   GPtrArray       *ended;
+  AgAccountStateRow *state;  /* JOB_SAVE_ACCOUNT_STATE */
+  char            *account;  /* JOB_ADD_WINDOWS: whose windows (AgQuotaWindow, in limits), read when (time_ms) */
+  gint64           time_ms;
   GTask           *task;    /* queries; only ever referenced or unreferenced on the main thread */
 } Job;
 
@@ -141,6 +148,8 @@ job_free (Job *job)
   ag_request_record_free (job->record);
   ag_quota_sample_free (job->sample);
   g_clear_pointer (&job->limits, g_ptr_array_unref);
+  g_clear_pointer (&job->state, ag_account_state_row_free);
+  g_free (job->account);
   g_clear_pointer (&job->ended, g_ptr_array_unref);
   g_free (job);
 }
@@ -217,7 +226,7 @@ static gboolean
 is_write (Job *job)
 {
   return job->kind == JOB_ADD_REQUEST || job->kind == JOB_ADD_QUOTA || job->kind == JOB_TRIM ||
-         job->kind == JOB_SAVE_LIMITS;
+         job->kind == JOB_SAVE_LIMITS || job->kind == JOB_SAVE_ACCOUNT_STATE || job->kind == JOB_ADD_WINDOWS;
 }
 
 static gboolean
@@ -231,6 +240,10 @@ write_job (Worker *worker, Job *job, GError **error)
       return ag_history_db_insert_quota_sample (worker->db, job->sample, error);
     case JOB_SAVE_LIMITS:
       return ag_history_db_save_limits (worker->db, job->limits, job->ended, error);
+    case JOB_SAVE_ACCOUNT_STATE:
+      return ag_account_state_db_save (worker->db, job->state, error);
+    case JOB_ADD_WINDOWS:
+      return ag_quota_window_db_insert (worker->db, job->account, job->limits, job->time_ms, error);
     default:
       return TRUE;
     }
@@ -271,7 +284,8 @@ write_batch (AgHistoryStore *self, Worker *worker, Job *first)
     {
       for (guint i = 0; i < batch->len; i++)
         if (((Job *) g_ptr_array_index (batch, i))->kind != JOB_TRIM &&
-            ((Job *) g_ptr_array_index (batch, i))->kind != JOB_SAVE_LIMITS)
+            ((Job *) g_ptr_array_index (batch, i))->kind != JOB_SAVE_LIMITS &&
+            ((Job *) g_ptr_array_index (batch, i))->kind != JOB_SAVE_ACCOUNT_STATE)
           g_atomic_int_inc (&self->dropped);
       if (worker->db != NULL)
         {
@@ -314,6 +328,10 @@ run_query (Worker *worker, JobKind kind, QueryParams *params, GDestroyNotify *re
       return ag_history_db_query_requests (worker->db, params->limit, params->since_ms, error);
     case JOB_LOAD_LIMITS:
       return ag_history_db_load_limits (worker->db, params->since_ms, error);
+    case JOB_LOAD_ACCOUNT_STATES:
+      return ag_account_state_db_load (worker->db, error);
+    case JOB_QUERY_WINDOWS:
+      return ag_quota_window_db_query (worker->db, params->account, params->since_ms, error);
     case JOB_QUERY_USAGE:
       *result_free = (GDestroyNotify) ag_usage_report_free;
       return ag_history_db_query_usage (worker->db, (gint64 *) params->edges->data, params->edges->len,
@@ -662,12 +680,36 @@ on_quota_sampled (AgQuotaPoller *poller, AgAccount *account, const char *model, 
 }
 
 void
+ag_history_store_add_quota_windows (AgHistoryStore *self, const char *account, GPtrArray *windows, gint64 time_ms)
+{
+  Job *job;
+
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+
+  if (windows == NULL || windows->len == 0)
+    return;
+  job = job_new (JOB_ADD_WINDOWS);
+  job->account = g_strdup (account);
+  job->limits = g_ptr_array_ref (windows);
+  job->time_ms = time_ms;
+  push_job (self, job);
+}
+
+static void
+on_windows_sampled (AgQuotaPoller *poller, AgAccount *account, GPtrArray *windows, gint64 time_ms,
+                    gpointer user_data)
+{
+  ag_history_store_add_quota_windows (AG_HISTORY_STORE (user_data), ag_account_get_email (account), windows, time_ms);
+}
+
+void
 ag_history_store_follow_quota (AgHistoryStore *self, AgQuotaPoller *poller)
 {
   g_return_if_fail (AG_IS_HISTORY_STORE (self));
   g_return_if_fail (AG_IS_QUOTA_POLLER (poller));
 
   g_signal_connect_object (poller, "quota-sampled", G_CALLBACK (on_quota_sampled), self, 0);
+  g_signal_connect_object (poller, "windows-sampled", G_CALLBACK (on_windows_sampled), self, 0);
 }
 
 static void
@@ -802,5 +844,63 @@ ag_history_store_load_limits_finish (AgHistoryStore *self, GAsyncResult *result,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ag_history_store_load_limits_async, NULL);
 
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+ag_history_store_save_account_state (AgHistoryStore *self, const AgAccountStateRow *row)
+{
+  Job *job;
+
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+  g_return_if_fail (row != NULL);
+
+  job = job_new (JOB_SAVE_ACCOUNT_STATE);
+  job->state = ag_account_state_row_copy (row);
+  push_job (self, job);
+}
+
+void
+ag_history_store_load_account_states_async (AgHistoryStore     *self,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data)
+{
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+
+  queue_query (self, JOB_LOAD_ACCOUNT_STATES, g_new0 (QueryParams, 1), ag_history_store_load_account_states_async,
+               cancellable, callback, user_data);
+}
+
+GPtrArray *
+ag_history_store_load_account_states_finish (AgHistoryStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+ag_history_store_query_quota_windows_async (AgHistoryStore     *self,
+                                            const char         *account,
+                                            gint64              since_ms,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data)
+{
+  QueryParams *params;
+
+  g_return_if_fail (AG_IS_HISTORY_STORE (self));
+
+  params = g_new0 (QueryParams, 1);
+  params->account = g_strdup (account);
+  params->since_ms = since_ms;
+  queue_query (self, JOB_QUERY_WINDOWS, params, ag_history_store_query_quota_windows_async, cancellable, callback,
+               user_data);
+}
+
+GPtrArray *
+ag_history_store_query_quota_windows_finish (AgHistoryStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -11,7 +11,9 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "ag-account-state-db.h"
 #include "ag-quota-poller.h"
+#include "ag-quota-window-db.h"
 #include "ag-quota-sample.h"
 #include "ag-request-record.h"
 #include "ag-requests-in-flight.h"
@@ -20,7 +22,7 @@
 G_BEGIN_DECLS
 
 /* The PRAGMA user_version of history.db this build writes. */
-#define AG_HISTORY_STORE_SCHEMA_VERSION 4
+#define AG_HISTORY_STORE_SCHEMA_VERSION 7
 #define AG_HISTORY_STORE_DEFAULT_MAX_ROWS 50000
 #define AG_HISTORY_STORE_DEFAULT_RETENTION_DAYS 90
 
@@ -53,7 +55,11 @@ AgRequestsInFlight *ag_history_store_get_in_flight (AgHistoryStore *self);
 void            ag_history_store_add_request (AgHistoryStore *self, AgRequestRecord *record);
 void            ag_history_store_add_quota_sample (AgHistoryStore *self, const char *account, const char *model,
                                                    double remaining_fraction, gint64 reset_ms, gint64 time_ms);
-/* Records every reading @poller takes from now on (its "quota-sampled" signal), for as long as both live. */
+/* Queues one reading of @account's 5-hour and weekly windows (AgQuotaWindow; nothing for none). */
+void            ag_history_store_add_quota_windows (AgHistoryStore *self, const char *account, GPtrArray *windows,
+                                                    gint64 time_ms);
+/* Records every reading @poller takes from now on (its "quota-sampled" and "windows-sampled" signals), for as
+ * long as both live. */
 void            ag_history_store_follow_quota (AgHistoryStore *self, AgQuotaPoller *poller);
 
 /* The newest @limit requests (0 = all) at or after @since_ms (0 = any time), oldest first, as a GPtrArray of
@@ -99,5 +105,24 @@ void            ag_history_store_load_limits_async (AgHistoryStore     *self,
                                                     GAsyncReadyCallback callback,
                                                     gpointer            user_data);
 GPtrArray      *ag_history_store_load_limits_finish (AgHistoryStore *self, GAsyncResult *result, GError **error);
+
+/* The window readings of @account (NULL = any) since @since_ms, oldest first (AgQuotaWindowSample), for charts. */
+void            ag_history_store_query_quota_windows_async (AgHistoryStore     *self,
+                                                            const char         *account,
+                                                            gint64              since_ms,
+                                                            GCancellable       *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer            user_data);
+GPtrArray      *ag_history_store_query_quota_windows_finish (AgHistoryStore *self, GAsyncResult *result,
+                                                             GError **error);
+/* Queues a write of one account's lasting state (a plain row forgets the account); see ag-account-state-db.h. */
+void            ag_history_store_save_account_state (AgHistoryStore *self, const AgAccountStateRow *row);
+/* Every recorded account state (AgAccountStateRow), by account. */
+void            ag_history_store_load_account_states_async (AgHistoryStore     *self,
+                                                            GCancellable       *cancellable,
+                                                            GAsyncReadyCallback callback,
+                                                            gpointer            user_data);
+GPtrArray      *ag_history_store_load_account_states_finish (AgHistoryStore *self, GAsyncResult *result,
+                                                             GError **error);
 
 G_END_DECLS

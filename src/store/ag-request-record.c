@@ -210,6 +210,8 @@ ag_request_record_to_json (const AgRequestRecord *self)
   add_int (builder, "cache_read_tokens", self->cache_read_tokens);
   add_nullable_string (builder, "detail", self->detail);
   add_nullable_string (builder, "repairs", self->repairs);
+  json_builder_set_member_name (builder, "credits");
+  json_builder_add_boolean_value (builder, self->credits);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -244,5 +246,7 @@ ag_request_record_describe_attempts (const AgRequestRecord *self)
       if (attempt->wait_ms > 0)
         g_string_append_printf (text, " then %" G_GINT64_FORMAT " ms", attempt->wait_ms);
     }
+  if (self->credits)
+    g_string_append (text, "; credits: paid with Google One AI credits");
   return g_string_free (text, FALSE);
 }

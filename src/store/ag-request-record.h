@@ -55,6 +55,7 @@ typedef struct {
   char            *detail;           /* what else happened, nullable: why a request was refused ("POST
                                       * /v1/messages: Origin https://evil.example"); never a body or a key */
   char            *repairs;          /* what ag-cl mended in the history before sending it, nullable */
+  gboolean         credits;          /* served by spending Google One AI credits (the user allowed it) */
 } AgRequestRecord;
 
 /* A zeroed record with time_ms = now, ttfb_ms = -1 and an empty attempts array. */

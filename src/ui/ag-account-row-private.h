@@ -11,6 +11,8 @@ AgAccount  *ag_account_row_get_account (AgAccountRow *self);
  * the number of quota bars. */
 const char *ag_account_row_get_state_text (AgAccountRow *self);
 GtkWidget  *ag_account_row_get_fix_button (AgAccountRow *self);
+GtkWidget  *ag_account_row_get_check_button (AgAccountRow *self);
+GtkWidget  *ag_account_row_get_reenable_button (AgAccountRow *self);
 guint       ag_account_row_get_n_quota_bars (AgAccountRow *self);
 
 /* "Active", "Rate limited until HH:MM", "Quota exhausted until HH:MM", "Needs sign-in", … for the account @email

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "ag-account-row-private.h"
 #include "ag-account-registry.h"
+#include "ag-reset-time.h"
 
 #include <glib/gi18n.h>
 
@@ -11,6 +12,8 @@ struct _AgAccountRow
 
   AdwActionRow   *state_row;
   GtkButton      *fix_button;
+  GtkButton      *check_button;
+  GtkButton      *reenable_button;
   GtkBox         *quota_box;
   GtkSwitch      *enabled_switch;
   AdwActionRow   *preferred_row;
@@ -35,9 +38,7 @@ static GParamSpec *properties[N_PROPS];
 static char *
 format_time (gint64 unix_ms)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_ms / 1000);
-
-  return g_date_time_format (time, "%H:%M");
+  return ag_reset_time_format (unix_ms, g_get_real_time () / 1000);
 }
 
 char *
@@ -51,6 +52,8 @@ ag_account_row_describe_state (AgAccountState state, GPtrArray *limits, const ch
       return g_strdup (_("Needs verification"));
     case AG_ACCOUNT_STATE_DISABLED:
       return g_strdup (_("Refused by Google"));
+    case AG_ACCOUNT_STATE_BANNED:
+      return g_strdup (_("Banned by Google"));
     case AG_ACCOUNT_STATE_VALID:
     default:
       break;
@@ -73,6 +76,37 @@ ag_account_row_describe_state (AgAccountState state, GPtrArray *limits, const ch
 }
 
 static void
+replace_text (char **slot, const char *value)
+{
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
+/* "Claude and GPT models: weekly quota used up until Fri 14:20", for a window at 0 whose reset is ahead. */
+static char *
+describe_used_up_window (AgAccount *account)
+{
+  GPtrArray *windows = ag_account_get_quota_windows (account);
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  for (guint i = 0; windows != NULL && i < windows->len; i++)
+    {
+      const AgQuotaWindow *window = windows->pdata[i];
+      g_autofree char *until = NULL;
+
+      if (window->fraction > 0.0 || window->reset_ms <= now_ms)
+        continue;
+      until = format_time (window->reset_ms);
+      return window->kind == AG_QUOTA_WINDOW_WEEKLY
+             /* Translators: a model group and a day and time, e.g. "Gemini Models: weekly quota used up until
+              * Fri 14:20". */
+             ? g_strdup_printf (_("%s: weekly quota used up until %s"), window->group, until)
+             : g_strdup_printf (_("%s: 5-hour quota used up until %s"), window->group, until);
+    }
+  return NULL;
+}
+
+static void
 sync_header (AgAccountRow *self)
 {
   const char *tier = ag_account_get_tier (self->account);
@@ -85,41 +119,104 @@ sync_header (AgAccountRow *self)
 
   g_free (self->state_text);
   self->state_text = ag_account_row_describe_state (state, limits, ag_account_get_email (self->account));
+  if (g_strcmp0 (self->state_text, _("Active")) == 0)
+    {
+      g_autofree char *window = describe_used_up_window (self->account);
+
+      if (window != NULL)
+        replace_text (&self->state_text, window);
+    }
   if (!ag_account_get_enabled (self->account))
     subtitle = g_strdup (_("Disabled"));
+  else if (ag_account_get_ai_credits (self->account, NULL) >= 0)
+    /* Translators: state · tier · project · the Google One AI credit balance, e.g. "1000 AI credits". */
+    subtitle = g_strdup_printf (_("%s · %s · %s · %" G_GINT64_FORMAT " AI credits"), self->state_text,
+                                tier != NULL ? tier : _("unknown tier"), project != NULL ? project : _("no project"),
+                                ag_account_get_ai_credits (self->account, NULL));
   else
     subtitle = g_strdup_printf ("%s · %s · %s", self->state_text, tier != NULL ? tier : _("unknown tier"),
                                 project != NULL ? project : _("no project"));
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->state_row), self->state_text);
-  adw_action_row_set_subtitle (self->state_row, state != AG_ACCOUNT_STATE_VALID && reason != NULL ? reason : "");
+  if (state != AG_ACCOUNT_STATE_VALID)
+    adw_action_row_set_subtitle (self->state_row, reason != NULL ? reason : "");
+  else
+    adw_action_row_set_subtitle (self->state_row, ag_account_get_gemini_cli_closed (self->account)
+                                 ? _("The Gemini CLI quota no longer serves this account’s tier") : "");
   gtk_widget_set_visible (GTK_WIDGET (self->fix_button), state == AG_ACCOUNT_STATE_SIGNED_OUT
-                          || (state == AG_ACCOUNT_STATE_VALIDATION_REQUIRED
+                          || ((state == AG_ACCOUNT_STATE_VALIDATION_REQUIRED || state == AG_ACCOUNT_STATE_BANNED)
                               && ag_account_get_validation_url (self->account) != NULL));
   gtk_button_set_label (self->fix_button, state == AG_ACCOUNT_STATE_SIGNED_OUT ? _("_Sign In Again")
+                                          : state == AG_ACCOUNT_STATE_BANNED   ? _("_Appeal…")
                                                                                 : _("_Verify…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->check_button), state == AG_ACCOUNT_STATE_VALIDATION_REQUIRED
+                          || state == AG_ACCOUNT_STATE_DISABLED);
+  gtk_widget_set_visible (GTK_WIDGET (self->reenable_button), state == AG_ACCOUNT_STATE_BANNED);
   if (state == AG_ACCOUNT_STATE_VALID)
     gtk_widget_remove_css_class (GTK_WIDGET (self->state_row), "error");
   else
     gtk_widget_add_css_class (GTK_WIDGET (self->state_row), "error");
 }
 
+static GtkWidget *
+quota_row (const char *title, const char *subtitle, double fraction)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), fraction);
+  gtk_widget_set_size_request (bar, 160, -1);
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
+  return row;
+}
+
+/* Google's 5-hour and weekly windows, one row each per model group, before the per-model figures. */
+static void
+add_window_rows (AgAccountRow *self)
+{
+  GPtrArray *windows = ag_account_get_quota_windows (self->account);
+
+  for (guint i = 0; windows != NULL && i < windows->len; i++)
+    {
+      const AgQuotaWindow *window = windows->pdata[i];
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+
+      /* Translators: a model group and Google's quota window, e.g. "Gemini Models · weekly". */
+      title = g_strdup_printf (_("%s · %s"), window->group,
+                               window->kind == AG_QUOTA_WINDOW_WEEKLY ? _("weekly") : _("5 h"));
+      if (window->reset_ms > 0)
+        {
+          g_autofree char *time = format_time (window->reset_ms);
+
+          subtitle = g_strdup_printf (_("%.0f %% left, resets at %s"), window->fraction * 100, time);
+        }
+      else
+        subtitle = g_strdup_printf (_("%.0f %% left"), window->fraction * 100);
+      gtk_box_append (self->quota_box, quota_row (title, subtitle, window->fraction));
+    }
+}
+
 static void
 sync_quota (AgAccountRow *self)
 {
   g_auto(GStrv) models = ag_account_list_quota_models (self->account);
+  GPtrArray *windows = ag_account_get_quota_windows (self->account);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->quota_box))) != NULL)
     gtk_box_remove (self->quota_box, child);
-  gtk_widget_set_visible (GTK_WIDGET (self->quota_box), models != NULL && models[0] != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->quota_box), (models != NULL && models[0] != NULL) ||
+                                                        (windows != NULL && windows->len > 0));
+  add_window_rows (self);
   for (guint i = 0; models != NULL && models[i] != NULL; i++)
     {
       double fraction = 0;
       gint64 reset_ms = 0;
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
       g_autofree char *subtitle = NULL;
 
       ag_account_get_model_quota (self->account, models[i], &fraction, &reset_ms);
@@ -132,13 +229,7 @@ sync_quota (AgAccountRow *self)
         }
       else
         subtitle = g_strdup_printf (_("%.0f %% left"), fraction * 100);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), models[i]);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), fraction);
-      gtk_widget_set_size_request (bar, 160, -1);
-      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
-      gtk_box_append (self->quota_box, row);
+      gtk_box_append (self->quota_box, quota_row (models[i], subtitle, fraction));
     }
 }
 
@@ -164,9 +255,23 @@ set_preferred (AgAccountRow *self)
 }
 
 static void
+check_account (AgAccountRow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.account-check", "s", ag_account_get_email (self->account));
+}
+
+static void
+reenable_account (AgAccountRow *self)
+{
+  ag_proxy_service_reenable_account (ag_ui_context_get_service (self->context), ag_account_get_email (self->account));
+}
+
+static void
 fix_account (AgAccountRow *self)
 {
-  if (ag_account_get_state (self->account) == AG_ACCOUNT_STATE_VALIDATION_REQUIRED)
+  AgAccountState state = ag_account_get_state (self->account);
+
+  if (state == AG_ACCOUNT_STATE_VALIDATION_REQUIRED || state == AG_ACCOUNT_STATE_BANNED)
     ag_uri_launcher_launch (ag_ui_context_get_uri_launcher (self->context),
                             GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                             ag_account_get_validation_url (self->account));
@@ -250,6 +355,8 @@ ag_account_row_constructed (GObject *object)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_signal_connect_swapped (self->account, "notify", G_CALLBACK (sync_header), self);
   g_signal_connect_swapped (self->account, "quota-changed", G_CALLBACK (sync_quota), self);
+  g_signal_connect_swapped (self->account, "quota-windows-changed", G_CALLBACK (sync_quota), self);
+  g_signal_connect_swapped (self->account, "quota-windows-changed", G_CALLBACK (sync_header), self);
   g_signal_connect_swapped (ag_proxy_service_get_pool (ag_ui_context_get_service (self->context)), "changed",
                             G_CALLBACK (sync_header), self);
   if (settings != NULL)
@@ -315,12 +422,16 @@ ag_account_row_class_init (AgAccountRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-account-row.ui");
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, state_row);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, fix_button);
+  gtk_widget_class_bind_template_child (widget_class, AgAccountRow, check_button);
+  gtk_widget_class_bind_template_child (widget_class, AgAccountRow, reenable_button);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, quota_box);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, enabled_switch);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, preferred_row);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, preferred_button);
   gtk_widget_class_bind_template_callback (widget_class, set_preferred);
   gtk_widget_class_bind_template_callback (widget_class, fix_account);
+  gtk_widget_class_bind_template_callback (widget_class, check_account);
+  gtk_widget_class_bind_template_callback (widget_class, reenable_account);
   gtk_widget_class_bind_template_callback (widget_class, remove_account);
 }
 
@@ -339,6 +450,8 @@ ag_account_row_new (AgAccount *account, AgUiContext *context)
 AgAccount *ag_account_row_get_account (AgAccountRow *self) { return self->account; }
 const char *ag_account_row_get_state_text (AgAccountRow *self) { return self->state_text; }
 GtkWidget *ag_account_row_get_fix_button (AgAccountRow *self) { return GTK_WIDGET (self->fix_button); }
+GtkWidget *ag_account_row_get_check_button (AgAccountRow *self) { return GTK_WIDGET (self->check_button); }
+GtkWidget *ag_account_row_get_reenable_button (AgAccountRow *self) { return GTK_WIDGET (self->reenable_button); }
 
 guint
 ag_account_row_get_n_quota_bars (AgAccountRow *self)

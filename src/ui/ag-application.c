@@ -195,7 +195,7 @@ static const GActionEntry window_actions[] = {
 };
 
 /* What the windows reach as app.* without a window of their own: the host's actions themselves. */
-static const char * const host_actions[] = { "quit", "proxy-enabled" };
+static const char * const host_actions[] = { "quit", "proxy-enabled", "account-check", "account-open-page" };
 
 static void
 on_accounts_loaded (AgApplication *self)
@@ -229,8 +229,12 @@ ag_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions, G_N_ELEMENTS (window_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (host_actions); i++)
-    g_action_map_add_action (G_ACTION_MAP (self),
-                             g_action_map_lookup_action (G_ACTION_MAP (self->host), host_actions[i]));
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->host), host_actions[i]);
+
+      if (action != NULL)
+        g_action_map_add_action (G_ACTION_MAP (self), action);
+    }
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   for (guint i = 0; i < G_N_ELEMENTS (page_shortcuts); i++)

@@ -32,6 +32,7 @@ struct _AgPreferencesWindow
   GtkSwitch           *background_switch;
   GtkSwitch           *auto_stream_switch;
   GtkSwitch           *dual_quota_switch;
+  GtkSwitch           *ai_credits_switch;
 
   AgUiContext         *context;
   char                *listen_error;     /* why the listener last failed to start, while it is off */
@@ -475,6 +476,7 @@ ag_preferences_window_constructed (GObject *object)
     { self->background_switch, "background-routing" },
     { self->auto_stream_switch, "auto-stream-conversion" },
     { self->dual_quota_switch, "dual-quota-pool" },
+    { self->ai_credits_switch, "ai-credits" },
   };
   AdwEntryRow *model_rows[] = { self->opus_row, self->sonnet_row, self->haiku_row };
   const char *aliases[] = { "opus", "sonnet", "haiku" };
@@ -586,6 +588,7 @@ ag_preferences_window_class_init (AgPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, background_switch);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, auto_stream_switch);
   gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, dual_quota_switch);
+  gtk_widget_class_bind_template_child (widget_class, AgPreferencesWindow, ai_credits_switch);
   gtk_widget_class_bind_template_callback (widget_class, address_applied);
   gtk_widget_class_bind_template_callback (widget_class, generate_api_key);
   gtk_widget_class_bind_template_callback (widget_class, remove_api_key);

@@ -344,8 +344,18 @@ test_403_validation_required (void)
   set_script ("{\"generate\":[{\"respond\":{\"error_preset\":\"validation_required\","
               "\"validation_url\":\"https://accounts.google.com/signin/continue?sarp=1\"}}]}");
   g_assert_cmpuint (post (REQUEST ("true", "hello"), &body), ==, 503);
-  ag_test_assert_error_body (body, "api_error", "verify the account");
+  /* The only account is out: the answer names it, its state and the page to verify it at. */
+  ag_test_assert_error_body (body, "api_error", "user1@example.com needs verification (verify at "
+                             "https://accounts.google.com/signin/continue?sarp=1");
   g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/healthz", NULL, NULL, NULL), ==, 200);
+  /* The state is kept (history.db): a restart alone does not bring the account back, a fresh sign-in does. */
+  set_script (NULL);
+  ag_test_harness_restart_proxy (harness);
+  g_assert_true (ag_test_harness_wait_log (harness, "restored 1 account states", 5000));
+  g_clear_pointer (&body, g_bytes_unref);
+  g_assert_cmpuint (post (REQUEST ("false", "hello"), &body), ==, 503);
+  ag_test_assert_error_body (body, "api_error", "user1@example.com needs verification");
+  ag_test_harness_add_account (harness, "rt-1");
   ag_test_harness_restart_proxy (harness);
   assert_still_serving ();
 }

@@ -23,6 +23,9 @@
   "                  \"gemini-3-flash\":{\"quotaInfo\":{\"remainingFraction\":0.25,"                             \
   "                                                   \"resetTime\":\"2026-08-05T02:38:57Z\"}}}}}}]}"
 
+#define WINDOWS_SCRIPT \
+  "{\"accounts\":[{\"refresh_token\":\"rt-1\"},{\"refresh_token\":\"rt-2\",\"weekly_exhausted\":\"claude\"}]}"
+
 #define RESET_1 1785897537000  /* 2026-08-05T02:38:57Z */
 #define RESET_2 1785898800000  /* 2026-08-05T03:00:00Z */
 
@@ -310,6 +313,60 @@ test_account_removed_mid_poll (Fixture *fixture, gconstpointer script)
   g_assert_cmpuint (fixture->quota_changes, ==, 0);
 }
 
+/* After the models, each poll reads the 5-hour and weekly windows onto the account and into history.db; a
+ * weekly window the mock reports used up keeps the account away from that group's models until its reset. */
+static void
+test_windows (Fixture *fixture, gconstpointer script)
+{
+  AgAccount *user1 = add_account (fixture, "user1@example.com", "proj-1", "rt-1");
+  AgAccount *user2 = add_account (fixture, "user2@example.com", "proj-2", "rt-2");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GPtrArray *windows;
+  gint64 now = g_get_real_time () / 1000;
+  AgQuotaWindowSample *row;
+
+  ag_quota_poller_start (fixture->poller);
+  ag_test_wait_count (&fixture->polled, 2, AG_TEST_TIMEOUT_MS);
+  g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":retrieveUserQuotaSummary"), ==, 2);
+  windows = ag_account_get_quota_windows (user2);
+  g_assert_nonnull (windows);
+  g_assert_cmpuint (windows->len, ==, 4);
+  g_assert_cmpstr (((AgQuotaWindow *) windows->pdata[3])->group, ==, "Claude and GPT models");
+  g_assert_cmpint (((AgQuotaWindow *) windows->pdata[3])->kind, ==, AG_QUOTA_WINDOW_WEEKLY);
+  g_assert_cmpfloat (((AgQuotaWindow *) windows->pdata[3])->fraction, ==, 0.0);
+  /* 71h15m ahead, to the second the mock rounds to. */
+  g_assert_cmpint (((AgQuotaWindow *) windows->pdata[3])->reset_ms, >=, now + (71 * 60 + 15) * 60000 - 2000);
+  g_assert_cmpint (((AgQuotaWindow *) windows->pdata[3])->reset_ms, <=, now + (71 * 60 + 15) * 60000 + 2000);
+  g_assert_cmpfloat (((AgQuotaWindow *) ag_account_get_quota_windows (user1)->pdata[3])->fraction, ==, 1.0);
+
+  /* user2 is away for Claude until the week resets, not for Gemini. */
+  {
+    g_autoptr(GPtrArray) not_user1 = g_ptr_array_new ();
+    g_autoptr(AgAccount) claude = NULL;
+    g_autoptr(AgAccount) gemini = NULL;
+    gint64 wait_ms = 0;
+
+    g_ptr_array_add (not_user1, user1);
+    claude = ag_account_pool_pick (fixture->pool, "claude-sonnet-4-6", NULL, not_user1, &wait_ms);
+    g_assert_null (claude);
+    g_assert_cmpint (wait_ms, >, (gint64) 71 * 3600 * 1000);
+    gemini = ag_account_pool_pick (fixture->pool, "gemini-3-flash", NULL, not_user1, &wait_ms);
+    g_assert_true (gemini == user2);
+  }
+
+  result = AG_TEST_AWAIT_CALL (ag_history_store_query_quota_windows_async, fixture->history, "user2@example.com", 0,
+                               NULL);
+  rows = ag_history_store_query_quota_windows_finish (fixture->history, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 4);
+  row = rows->pdata[3];
+  g_assert_cmpstr (row->group, ==, "Claude and GPT models");
+  g_assert_cmpstr (row->window, ==, "weekly");
+  g_assert_cmpfloat (row->remaining, ==, 0.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -324,5 +381,6 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/quota-poller/account-removed-mid-poll", Fixture, SLOW_SCRIPT, fixture_set_up,
               test_account_removed_mid_poll, fixture_tear_down);
+  g_test_add ("/quota-poller/windows", Fixture, WINDOWS_SCRIPT, fixture_set_up, test_windows, fixture_tear_down);
   return g_test_run ();
 }

@@ -412,7 +412,7 @@ ag_mock_error_body (guint http_status, const char *message)
 static const char * const known_presets[] = {
   "rate_limit", "quota_exhausted", "capacity", "validation_required", "unauthenticated", "server_error",
   "version_unsupported",
-  "resource_exhausted", NULL,
+  "resource_exhausted", "banned", "ineligible_tier", "weekly_exhausted", "credits_insufficient", NULL,
 };
 
 gboolean
@@ -554,13 +554,69 @@ ag_mock_error_preset (const char *preset, JsonObject *respond, const char *model
   if (g_strcmp0 (preset, "validation_required") == 0)
     {
       const char *url = ag_mock_json_string (respond, "validation_url")
-                        ?: "https://accounts.google.com/signin/continue?sarp=1&scc=1&plt=AKgnsbMockValidation";
+                        ?: AG_MOCK_VALIDATION_URL;
       *out_status = 403;
       begin_error (b, 403, message ?: "Verify your account to continue.", "PERMISSION_DENIED");
       json_builder_set_member_name (b, "details");
       json_builder_begin_array (b);
       add_error_info (b, "VALIDATION_REQUIRED", (const char *[]) { "validation_url", url, NULL });
       json_builder_end_array (b);
+      return end_error (b);
+    }
+  /* A Terms of Service ban (upstream-2026-addendum §3): Google's sentence, with the appeal page as a Help link. */
+  if (g_strcmp0 (preset, "banned") == 0)
+    {
+      const char *appeal = ag_mock_json_string (respond, "appeal_url") ?: AG_MOCK_APPEAL_URL;
+
+      *out_status = 403;
+      begin_error (b, 403, message ?: AG_MOCK_BAN_MESSAGE, "PERMISSION_DENIED");
+      json_builder_set_member_name (b, "details");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "@type");
+      json_builder_add_string_value (b, "type.googleapis.com/google.rpc.Help");
+      json_builder_set_member_name (b, "links");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "description");
+      json_builder_add_string_value (b, "Appeal");
+      json_builder_set_member_name (b, "url");
+      json_builder_add_string_value (b, appeal);
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+      return end_error (b);
+    }
+  /* A used-up weekly window (upstream-2026-addendum §2): the reset only in the message, days away. */
+  if (g_strcmp0 (preset, "weekly_exhausted") == 0)
+    {
+      g_autofree char *default_message = g_strdup_printf ("Individual quota reached for this week. Resets in %s.",
+                                                          ag_mock_json_string (respond, "reset_in") ?: "71h15m");
+      *out_status = 429;
+      begin_error (b, 429, message ?: default_message, "RESOURCE_EXHAUSTED");
+      json_builder_set_member_name (b, "details");
+      json_builder_begin_array (b);
+      add_error_info (b, "QUOTA_EXHAUSTED", (const char *[]) { "model", model, NULL });
+      json_builder_end_array (b);
+      return end_error (b);
+    }
+  /* Google One AI credits spent (upstream-2026-addendum §2). */
+  if (g_strcmp0 (preset, "credits_insufficient") == 0)
+    {
+      *out_status = 429;
+      begin_error (b, 429, message ?: "Insufficient Google One AI credits balance.", "RESOURCE_EXHAUSTED");
+      json_builder_set_member_name (b, "details");
+      json_builder_begin_array (b);
+      add_error_info (b, "INSUFFICIENT_G1_CREDITS_BALANCE", (const char *[]) { "model", model, NULL });
+      json_builder_end_array (b);
+      return end_error (b);
+    }
+  /* The Gemini CLI pool closed to consumer tiers (upstream-2026-addendum §1). */
+  if (g_strcmp0 (preset, "ineligible_tier") == 0)
+    {
+      *out_status = 403;
+      begin_error (b, 403, message ?: AG_MOCK_INELIGIBLE_TIER_MESSAGE, "PERMISSION_DENIED");
       return end_error (b);
     }
   if (g_strcmp0 (preset, "unauthenticated") == 0)

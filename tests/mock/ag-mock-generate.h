@@ -15,6 +15,15 @@ G_BEGIN_DECLS
 #define AG_MOCK_GEMINI_SIGNATURE \
   "ErADCq0DAdHtim9mockGeminiSignatureQ2hhbmdlZCBieSB0aGUgbW9jayB0byBiZSBsb25nIGVub3VnaCBmb3IgdGhlIGNoZWNr" \
   "cw0KZ2VtaW5pLTMtZmxhc2gtc2lnbmF0dXJlLXBsYWNlaG9sZGVy"
+#define AG_MOCK_BAN_MESSAGE \
+  "This service has been disabled in this account for violation of Terms of Service. If you believe this is an " \
+  "error, contact us through the appeal page."
+#define AG_MOCK_APPEAL_URL "https://support.google.com/accounts/contact/disabled2?mock=1"
+#define AG_MOCK_INELIGIBLE_TIER_MESSAGE \
+  "IneligibleTierError: This client is no longer supported for Gemini Code Assist for individuals. Please " \
+  "migrate to Antigravity: https://antigravity.google"
+#define AG_MOCK_VALIDATION_URL \
+  "https://accounts.google.com/signin/continue?sarp=1&scc=1&plt=AKgnsbMockValidation"
 #define AG_MOCK_DEFAULT_TEXT     "Hello from the mock."
 #define AG_MOCK_DEFAULT_THOUGHT  "The user greets me. I will answer with a short greeting."
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-mock-server.c — Google's side for tests: OAuth, userinfo and Cloud Code v1internal on one SoupServer. */
 #include "ag-mock-server.h"
+#include "ag-mock-account-state.h"
 #include "ag-mock-generate.h"
 #include "ag-mock-history.h"
 #include "ag-mock-json.h"
@@ -29,6 +30,7 @@ typedef struct {
   gboolean  revoked;
   gint64    expires_in;
   guint     onboard_calls;
+  AgMockAccountState trouble;  /* banned, verification, Gemini CLI tier (ag-mock-account-state.h) */
 } MockAccount;
 
 typedef struct {
@@ -99,6 +101,7 @@ mock_account_free (MockAccount *account)
   g_free (account->name);
   g_free (account->project);
   g_free (account->access_token);
+  ag_mock_account_state_clear (&account->trouble);
   g_free (account);
 }
 
@@ -193,6 +196,9 @@ parse_account (JsonObject *object, guint index)
   account->onboard = ag_mock_json_bool (object, "onboard", FALSE);
   account->revoked = ag_mock_json_bool (object, "revoked", FALSE);
   account->expires_in = ag_mock_json_int (object, "expires_in", 3600);
+  account->trouble.credits = -1;
+  if (object != NULL)
+    ag_mock_account_state_read (&account->trouble, object);
   return account;
 }
 
@@ -714,14 +720,15 @@ load_code_assist (MockAccount *account)
   const char *allowed_free = FREE_TIER (",\"isDefault\":true");
 #undef FREE_TIER
   g_autofree char *project = g_strdup_printf (",\"cloudaicompanionProject\":\"%s\"", account->project);
+  g_autofree char *paid = ag_mock_account_state_paid_tier (&account->trouble);
   gboolean onboarded = is_onboarded (account);
 
   /* A new user has neither a current tier nor a project until onboardUser finishes. */
-  return json_reply_printf (200, "{%s%s%s\"allowedTiers\":[%s,{\"id\":\"standard-tier\",\"name\":\"Gemini Code Assist\","
+  return json_reply_printf (200, "{%s%s%s%s\"allowedTiers\":[%s,{\"id\":\"standard-tier\",\"name\":\"Gemini Code Assist\","
                             "\"description\":\"Unlimited coding assistant with the most powerful Gemini models\","
                             "\"userDefinedCloudaicompanionProject\":true}]%s}",
                             onboarded ? "\"currentTier\":" : "", onboarded ? current : "",
-                            onboarded ? "," : "", allowed_free, onboarded ? project : "");
+                            onboarded ? "," : "", paid, allowed_free, onboarded ? project : "");
 }
 
 static AgMockReply *
@@ -1000,6 +1007,39 @@ refuse_history (AgMockServer *self, JsonObject *envelope, gsize body_len)
   return refusal != NULL ? json_reply (status, refusal) : NULL;
 }
 
+/* What Google holds against the account itself (a ban, a verification, the Gemini CLI tier), before any script. */
+static AgMockReply *
+refuse_for_account (AgMockServer *self, SoupServerMessage *msg, const char *method, JsonObject *envelope,
+                    MockAccount *account)
+{
+  guint status = 0;
+  JsonNode *refusal = ag_mock_account_state_refusal (&account->trouble, method,
+                                                     soup_server_message_get_request_headers (msg), account->email,
+                                                     envelope, &status);
+
+  return refusal != NULL ? json_reply (status, refusal) : NULL;
+}
+
+/* What finishing Google's verification page does: the account is served again. */
+static AgMockReply *
+verify_account (AgMockServer *self, GHashTable *query, GBytes *body)
+{
+  g_autoptr(JsonNode) json = parse_json_or_null (body);
+  const char *email = query != NULL ? g_hash_table_lookup (query, "account") : NULL;
+  MockAccount *account;
+  AgMockReply *reply;
+
+  if (email == NULL && json != NULL && JSON_NODE_HOLDS_OBJECT (json))
+    email = ag_mock_json_string (json_node_get_object (json), "account");
+  account = email != NULL ? find_account (self, "email", email) : NULL;
+  if (account == NULL)
+    return json_reply (404, ag_mock_error_body (404, "No such account."));
+  account->trouble.needs_verification = FALSE;
+  reply = ag_mock_reply_new (200, "text/html; charset=utf-8");
+  ag_mock_reply_append (reply, "<html><body>Your account is verified. You can close this page.</body></html>", -1);
+  return reply;
+}
+
 static AgMockReply *
 handle_v1internal (AgMockServer *self, SoupServerMessage *msg, const char *method, GHashTable *query,
                    GBytes *body, JsonNode *body_json)
@@ -1021,6 +1061,8 @@ handle_v1internal (AgMockServer *self, SoupServerMessage *msg, const char *metho
   envelope = json_node_get_object (body_json);
   if ((reply = validate_envelope (method, envelope)) != NULL)
     return reply;
+  if ((reply = refuse_for_account (self, msg, method, envelope, account)) != NULL)
+    return reply;
   if (is_generate_method (method) && (reply = refuse_history (self, envelope, body_len)) != NULL)
     return reply;
 
@@ -1040,6 +1082,8 @@ handle_v1internal (AgMockServer *self, SoupServerMessage *msg, const char *metho
         reply = fetch_available_models (self);
       else if (g_str_equal (method, "countTokens"))
         reply = count_tokens (self, body_len);
+      else if (g_str_equal (method, "retrieveUserQuotaSummary"))
+        reply = json_reply (200, ag_mock_account_state_quota_summary (&account->trouble));
       else
         reply = json_reply (404, ag_mock_error_body (404, "Method not found."));
     }
@@ -1070,8 +1114,10 @@ handle_manifest (AgMockServer *self)
 /* Control endpoints */
 
 static AgMockReply *
-handle_control (AgMockServer *self, const char *path, GBytes *body)
+handle_control (AgMockServer *self, const char *path, GHashTable *query, GBytes *body)
 {
+  if (g_str_equal (path, "/_mock/verify"))
+    return verify_account (self, query, body);
   if (g_str_equal (path, "/_mock/requests"))
     return json_reply (200, ag_mock_server_get_requests (self));
   if (g_str_equal (path, "/_mock/reset"))
@@ -1113,7 +1159,7 @@ handle_request (SoupServer        *server,
   AgMockReply *reply = NULL;
 
   if (g_str_has_prefix (path, "/_mock/"))
-    reply = handle_control (self, path, body);
+    reply = handle_control (self, path, query, body);
   else
     {
       record_request (self, msg, path, body, body_json);

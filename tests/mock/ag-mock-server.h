@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-mock-server.h — a mock of Google's side for tests: OAuth token + userinfo, and Cloud Code v1internal
- * (loadCodeAssist, onboardUser, fetchAvailableModels, countTokens, streamGenerateContent, generateContent),
+ * (loadCodeAssist, onboardUser, fetchAvailableModels, retrieveUserQuotaSummary, countTokens, streamGenerateContent,
+ * generateContent),
  * speaking the wire format of docs/upstream-cloudcode.md. Runs in-process (tests link it) or as the
  * ag-mock-cloudcode program. Scriptable per test, in C or over HTTP:
  *
+ *   GET|POST /_mock/verify?account=EMAIL   finishes the verification of an account scripted "verification"
  *   POST /_mock/script    replace the script (JSON, format below); POST /_mock/reset clears script + log
  *   GET  /_mock/requests  the recorded requests:
  * [{"method","path","query","headers":{lowercased…},"body":<json|string>}]
@@ -42,6 +44,9 @@
  *                  "onboard": [false] — true: loadCodeAssist has no project (nor currentTier) until onboardUser
  *                                       finished (onboardUser is pending on its first call, done from the second),
  *                  "revoked": [false] — /token answers 400 {"error":"invalid_grant"},
+ *                  "banned", "verification", "validation_url", "gemini_cli": what Google holds against the
+ *                                       account (ag-mock-account-state.h), and "weekly_exhausted",
+ *                                       "weekly_reset_in", "credits": its quota windows and AI credits (same file),
  *                  "expires_in": [3600]} ]   — the Nth account's defaults use N (rt-2, user2@example.com, proj-2);
  *   "models": {<id>: {model object}} — the fetchAvailableModels "models" map [claude-opus-4-6-thinking,
  *              claude-sonnet-4-6, gemini-3-flash, gemini-3.1-pro-high with quotaInfo{remainingFraction 1, resetTime
@@ -97,6 +102,10 @@
  *   "capacity"         503 UNAVAILABLE "No capacity available for model <m> on the server", MODEL_CAPACITY_EXHAUSTED
  *   "validation_required" 403 PERMISSION_DENIED "Verify your account to continue.", VALIDATION_REQUIRED with
  *                      metadata.validation_url; option "validation_url"
+ *   "banned"           403 PERMISSION_DENIED "This service has been disabled in this account for violation of Terms
+ *                      of Service…", a google.rpc.Help link to the appeal page; option "appeal_url"
+ *   "ineligible_tier"  403 PERMISSION_DENIED "IneligibleTierError: This client is no longer supported for Gemini Code
+ *                      Assist for individuals…"
  *   "unauthenticated"  401 UNAUTHENTICATED (Google's "Request had invalid authentication credentials…" message)
  *   "server_error"     500 INTERNAL "Internal error encountered."
  *   "resource_exhausted" 429 RESOURCE_EXHAUSTED "Resource has been exhausted (e.g. check quota)." without details

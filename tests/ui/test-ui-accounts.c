@@ -6,12 +6,15 @@
 #include "ag-account-registry.h"
 #include "ag-account-row-private.h"
 #include "ag-accounts-page-private.h"
+#include "ag-account-state-keeper.h"
 #include "ag-limit-keeper.h"
 
+#include <string.h>
+
 static gboolean
-has_two_account_rows (gpointer data)
+has_three_account_rows (gpointer data)
 {
-  return gtk_list_box_get_row_at_index (ag_accounts_page_get_list (ag_window_get_accounts_page (ui.window)), 1)
+  return gtk_list_box_get_row_at_index (ag_accounts_page_get_list (ag_window_get_accounts_page (ui.window)), 2)
          != NULL;
 }
 
@@ -22,6 +25,7 @@ test_quota_bars (void)
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (ag_accounts_page_get_list (ag_window_get_accounts_page (
                                                          ui.window)), 0);
   g_auto(GStrv) models = NULL;
+  GPtrArray *windows;
 
   ag_window_show_page (ui.window, "accounts");
   ag_account_set_model_quota (ag_account_row_get_account (AG_ACCOUNT_ROW (row)), "gemini-3-pro", 0.8,
@@ -30,7 +34,10 @@ test_quota_bars (void)
   models = ag_account_list_quota_models (ag_account_row_get_account (AG_ACCOUNT_ROW (row)));
   g_assert_true (g_strv_contains ((const char * const *) models, "gemini-3-pro"));
   g_assert_true (g_strv_contains ((const char * const *) models, "claude-sonnet-4-6"));
-  g_assert_cmpuint (ag_account_row_get_n_quota_bars (AG_ACCOUNT_ROW (row)), ==, g_strv_length (models));
+  /* One bar per model, after one per 5-hour and weekly window of each group (when the poll read them). */
+  windows = ag_account_get_quota_windows (ag_account_row_get_account (AG_ACCOUNT_ROW (row)));
+  g_assert_cmpuint (ag_account_row_get_n_quota_bars (AG_ACCOUNT_ROW (row)), ==,
+                    g_strv_length (models) + (windows != NULL ? windows->len : 0));
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
   ui_save_screenshot (GTK_WIDGET (ui.window), "accounts");
 }
@@ -170,6 +177,100 @@ test_restored_rest (void)
   ag_account_pool_clear_limits (ag_proxy_service_get_pool (service), NULL);
 }
 
+static AgAccountRow *
+row_at (guint index)
+{
+  return AG_ACCOUNT_ROW (gtk_list_box_get_row_at_index (
+    ag_accounts_page_get_list (ag_window_get_accounts_page (ui.window)), (int) index));
+}
+
+static gboolean
+row_says_weekly_used_up (gpointer data)
+{
+  return g_str_has_prefix (ag_account_row_get_state_text (row_at (GPOINTER_TO_UINT (data))),
+                           "Claude and GPT models: weekly quota used up until ");
+}
+
+static gboolean
+keeper_restored (gpointer keeper)
+{
+  return ag_account_state_keeper_get_restored (keeper);
+}
+
+static gboolean
+row_is_active (gpointer data)
+{
+  return g_strcmp0 (ag_account_row_get_state_text (row_at (GPOINTER_TO_UINT (data))), "Active") == 0;
+}
+
+/* Accounts Google refused, as the keeper restores them at start (seeded in history.db): the banned one offers
+ * Appeal and Re-enable, the one to verify offers Verify and Check again; Check again sends one request to the mock
+ * (which serves the account) and brings it back, Re-enable brings the banned one back. */
+static void
+test_refused_accounts (void)
+{
+  AgProxyService *service = ag_application_get_service (ui.app);
+  AgAccountRow *banned = row_at (0);
+  AgAccountRow *verify = row_at (1);
+  g_autoptr(AgAccountStateKeeper) keeper = NULL;
+  g_autoptr(AgAccountStateRow) banned_row = NULL;
+  g_autoptr(AgAccountStateRow) verify_row = NULL;
+  guint probes_before = ag_mock_server_count_requests (ui.mock, ":generateContent");
+  guint notifications = ui.notifications->len;
+
+  banned_row = ag_account_state_row_new (ag_account_get_email (ag_account_row_get_account (banned)), "banned",
+                                         "This service has been disabled in this account for violation of Terms "
+                                         "of Service.", "https://support.google.com/accounts/answer/40695", FALSE,
+                                         g_get_real_time () / 1000);
+  verify_row = ag_account_state_row_new (ag_account_get_email (ag_account_row_get_account (verify)),
+                                         "validation-required", "Google asks you to verify this account before it "
+                                         "can be used again", "https://accounts.google.com/signin/continue?sarp=1",
+                                         TRUE, g_get_real_time () / 1000);
+  ag_history_store_save_account_state (ag_proxy_service_get_history (service), banned_row);
+  ag_history_store_save_account_state (ag_proxy_service_get_history (service), verify_row);
+  /* A restart's keeper: the accounts are new to it, their states come from the file. */
+  keeper = ag_account_state_keeper_new (ag_proxy_service_get_history (service), ag_proxy_service_get_pool (service));
+  ui_wait_until (keeper_restored, keeper);
+
+  ag_window_show_page (ui.window, "accounts");
+  /* The third account's windows, as the quota poll read them from the mock. */
+  ui_wait_until (row_says_weekly_used_up, GUINT_TO_POINTER (2));
+  g_assert_cmpstr (ag_account_row_get_state_text (banned), ==, "Banned by Google");
+  g_assert_cmpstr (ag_account_row_get_state_text (verify), ==, "Needs verification");
+  g_assert_true (gtk_widget_get_visible (ag_account_row_get_fix_button (banned)));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (ag_account_row_get_fix_button (banned))), ==, "_Appeal…");
+  g_assert_true (gtk_widget_get_visible (ag_account_row_get_reenable_button (banned)));
+  g_assert_false (gtk_widget_get_visible (ag_account_row_get_check_button (banned)));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (ag_account_row_get_fix_button (verify))), ==, "_Verify…");
+  g_assert_true (gtk_widget_get_visible (ag_account_row_get_check_button (verify)));
+  g_assert_false (gtk_widget_get_visible (ag_account_row_get_reenable_button (verify)));
+  /* Restored states were announced when they happened: no new notification. */
+  g_assert_cmpuint (ui.notifications->len, ==, notifications);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (banned), FALSE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (verify), FALSE);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "accounts-refused");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row_at (2)), TRUE);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "accounts-weekly");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row_at (2)), FALSE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (verify), TRUE);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "accounts-verify");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (verify), FALSE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (banned), TRUE);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "accounts-banned");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (banned), FALSE);
+
+  g_signal_emit_by_name (ag_account_row_get_check_button (verify), "clicked");
+  ui_wait_until (row_is_active, GUINT_TO_POINTER (1));
+  g_assert_cmpuint (ag_mock_server_count_requests (ui.mock, ":generateContent"), ==, probes_before + 1);
+  ui_wait_until (ui_has_notifications, GUINT_TO_POINTER (notifications + 1));
+  g_assert_nonnull (strstr (g_ptr_array_index (ui.notifications, ui.notifications->len - 1),
+                            "can be used again"));
+
+  g_signal_emit_by_name (ag_account_row_get_reenable_button (banned), "clicked");
+  g_assert_cmpstr (ag_account_row_get_state_text (banned), ==, "Active");
+  g_assert_false (gtk_widget_get_visible (ag_account_row_get_reenable_button (banned)));
+}
+
 /* After signing out and in again: no refresh or access token on disk. */
 static void
 test_no_secret_at_rest (void)
@@ -183,15 +284,17 @@ main (int argc, char **argv)
   if (!ui_test_init (&argc, &argv, "accounts"))
     return 0;
   ui_test_start ();
-  /* Both of the mock's accounts, as if signed in earlier. */
+  /* The mock's accounts, as if signed in earlier; the third has used up its weekly Claude quota. */
   g_object_unref (ui_add_account ("rt-ui"));
   g_object_unref (ui_add_account ("rt-ide"));
-  ui_wait_until (has_two_account_rows, NULL);
+  g_object_unref (ui_add_account ("rt-weekly"));
+  ui_wait_until (has_three_account_rows, NULL);
 
   g_test_add_func ("/ui/accounts/quota-bars", test_quota_bars);
   g_test_add_func ("/ui/accounts/needs-sign-in", test_account_needs_sign_in);
   g_test_add_func ("/ui/accounts/describe-state", test_describe_state);
   g_test_add_func ("/ui/accounts/restored-rest", test_restored_rest);
+  g_test_add_func ("/ui/accounts/refused-accounts", test_refused_accounts);
   g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
   return ui_test_run ();
 }

@@ -15,7 +15,9 @@ UiTest ui;
 
 static const char *accounts_script =
   "{\"accounts\":[{\"refresh_token\":\"rt-ui\",\"email\":\"desktop@example.com\",\"project\":\"proj-ui\"},"
-  "{\"refresh_token\":\"rt-ide\",\"email\":\"ide@example.com\",\"project\":\"proj-ide\"}]}";
+  "{\"refresh_token\":\"rt-ide\",\"email\":\"ide@example.com\",\"project\":\"proj-ide\"},"
+  "{\"refresh_token\":\"rt-weekly\",\"email\":\"weekly@example.com\",\"project\":\"proj-weekly\","
+  "\"weekly_exhausted\":\"claude\",\"credits\":1000}]}";
 
 static char *test_dir;   /* G_TEST_BUILDDIR/ui-NAME */
 

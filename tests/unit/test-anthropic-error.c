@@ -54,7 +54,7 @@ static const MapCase map_cases[] = {
     "{\"error\":{\"code\":429,\"message\":\"x\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\","
     "\"reason\":\"QUOTA_EXHAUSTED\",\"metadata\":{\"model\":\"gemini-3.5-flash-low\",\"quotaResetDelay\":"
     "\"108h48m20.795762633s\"}}]}}",
-    429, "rate_limit_error", "Upstream quota exhausted for gemini-3.5-flash-low; resets in 4d 12h 48m" },
+    429, "rate_limit_error", "Upstream quota exhausted for gemini-3.5-flash-low; until * (in 4d 12h 48m)" },
   { "quota-timestamp-only", 429,
     "{\"error\":{\"code\":429,\"message\":\"x\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\","
     "\"reason\":\"QUOTA_EXHAUSTED\",\"metadata\":{\"quotaResetTimeStamp\":\"2026-06-04T15:24:12Z\"}}]}}",
@@ -112,7 +112,11 @@ test_from_google (gconstpointer data)
 
   g_assert_cmpuint (status, ==, c->status);
   g_assert_cmpstr (type, ==, c->type);
-  g_assert_cmpstr (message, ==, c->message);
+  /* A reset days away names the local day and time, which depend on the clock: "*" stands for it. */
+  if (strchr (c->message, '*') != NULL)
+    g_assert_true (g_pattern_match_simple (c->message, message));
+  else
+    g_assert_cmpstr (message, ==, c->message);
 }
 
 static void

@@ -67,7 +67,7 @@ static const BodyCase body_cases[] = {
   { "credits", 429,
     "{\"error\":{\"code\":429,\"message\":\"No credits\",\"details\":[{\"@type\":\"type.googleapis.com/"
     "google.rpc.ErrorInfo\",\"reason\":\"INSUFFICIENT_G1_CREDITS_BALANCE\"}]}}",
-    AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, NULL, "No credits", "INSUFFICIENT_G1_CREDITS_BALANCE", NULL, -1, -1, NULL },
+    AG_UPSTREAM_FAILURE_CREDITS_EXHAUSTED, NULL, "No credits", "INSUFFICIENT_G1_CREDITS_BALANCE", NULL, -1, -1, NULL },
   { "capacity", 503,
     "{\"error\":{\"code\":503,\"status\":\"UNAVAILABLE\",\"message\":\"No capacity available for model "
     "claude-opus-4-6-thinking on the server\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\","
@@ -101,10 +101,28 @@ static const BodyCase body_cases[] = {
     AG_UPSTREAM_FAILURE_VALIDATION_REQUIRED, "PERMISSION_DENIED", "Verification required", NULL, NULL, -1, -1,
     "https://accounts.google.com/verify" },
   { "tos-ban", 403,
-    "{\"error\":{\"code\":403,\"status\":\"PERMISSION_DENIED\",\"message\":\"This account has been disabled in "
-    "violation of Terms of Service.\"}}",
-    AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED, "PERMISSION_DENIED",
-    "This account has been disabled in violation of Terms of Service.", NULL, NULL, -1, -1, NULL },
+    "{\"error\":{\"code\":403,\"status\":\"PERMISSION_DENIED\",\"message\":\"This service has been disabled in "
+    "this account for violation of Terms of Service.\"}}",
+    AG_UPSTREAM_FAILURE_BANNED, "PERMISSION_DENIED",
+    "This service has been disabled in this account for violation of Terms of Service.", NULL, NULL, -1, -1, NULL },
+  { "tos-ban-appeal-in-message", 403,
+    "{\"error\":{\"code\":403,\"status\":\"PERMISSION_DENIED\",\"message\":\"This service has been disabled in "
+    "this account for violation of Terms of Service. Appeal at https://support.google.com/accounts/answer/40695.\"}}",
+    AG_UPSTREAM_FAILURE_BANNED, "PERMISSION_DENIED",
+    "This service has been disabled in this account for violation of Terms of Service. Appeal at "
+    "https://support.google.com/accounts/answer/40695.", NULL, NULL, -1, -1,
+    "https://support.google.com/accounts/answer/40695" },
+  { "disabled-other", 403,
+    "{\"error\":{\"code\":403,\"status\":\"PERMISSION_DENIED\",\"message\":\"The caller does not have "
+    "permission\"}}",
+    AG_UPSTREAM_FAILURE_ACCOUNT_DISABLED, "PERMISSION_DENIED", "The caller does not have permission", NULL, NULL, -1,
+    -1, NULL },
+  { "ineligible-tier", 403,
+    "{\"error\":{\"code\":403,\"status\":\"PERMISSION_DENIED\",\"message\":\"IneligibleTierError: This client "
+    "is no longer supported for Gemini Code Assist for individuals. Please migrate to Antigravity.\"}}",
+    AG_UPSTREAM_FAILURE_INELIGIBLE_TIER, "PERMISSION_DENIED",
+    "IneligibleTierError: This client is no longer supported for Gemini Code Assist for individuals. Please migrate "
+    "to Antigravity.", NULL, NULL, -1, -1, NULL },
   { "unauthenticated", 401,
     "{\"error\":{\"code\":401,\"status\":\"UNAUTHENTICATED\",\"message\":\"Request had invalid authentication "
     "credentials.\"}}",

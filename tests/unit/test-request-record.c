@@ -121,7 +121,7 @@ test_record_json (void)
                    "\"account\":\"user2@example.com\",\"attempts\":[{\"account\":\"user1@example.com\","
                    "\"reason\":\"quota\",\"status\":429,\"wait_ms\":0}],\"outcome\":\"ok\",\"status\":200,"
                    "\"ttfb_ms\":null,\"total_ms\":1500,\"input_tokens\":1200,\"output_tokens\":300,"
-                   "\"cache_read_tokens\":800,\"detail\":null,\"repairs\":null}");
+                   "\"cache_read_tokens\":800,\"detail\":null,\"repairs\":null,\"credits\":false}");
 
   record->ttfb_ms = 42;
   g_clear_pointer (&node, json_node_unref);

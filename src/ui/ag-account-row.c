@@ -11,6 +11,7 @@ struct _AgAccountRow
   AdwExpanderRow  parent_instance;
 
   AdwActionRow   *state_row;
+  GtkWidget      *state_icon;
   GtkButton      *fix_button;
   GtkButton      *check_button;
   GtkButton      *reenable_button;
@@ -153,10 +154,8 @@ sync_header (AgAccountRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->check_button), state == AG_ACCOUNT_STATE_VALIDATION_REQUIRED
                           || state == AG_ACCOUNT_STATE_DISABLED);
   gtk_widget_set_visible (GTK_WIDGET (self->reenable_button), state == AG_ACCOUNT_STATE_BANNED);
-  if (state == AG_ACCOUNT_STATE_VALID)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->state_row), "error");
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (self->state_row), "error");
+  /* The warning is the icon's alone: on the whole row, its colour would make Check Again look destructive. */
+  gtk_widget_set_visible (self->state_icon, state != AG_ACCOUNT_STATE_VALID);
 }
 
 static GtkWidget *
@@ -439,6 +438,10 @@ static void
 ag_account_row_init (AgAccountRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->state_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (self->state_icon, "error");
+  gtk_widget_set_visible (self->state_icon, FALSE);
+  adw_action_row_add_prefix (self->state_row, self->state_icon);
 }
 
 GtkWidget *

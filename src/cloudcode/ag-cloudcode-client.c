@@ -137,6 +137,13 @@ envelope_finish (JsonObject *envelope, JsonNode *request)
 JsonNode *
 ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *request)
 {
+  return ag_cloudcode_build_typed_envelope (project, model, "agent", request);
+}
+
+JsonNode *
+ag_cloudcode_build_typed_envelope (const char *project, const char *model, const char *request_type,
+                                   JsonNode *request)
+{
   g_autoptr(JsonObject) envelope = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *request_id = g_strconcat ("agent-", uuid, NULL);
@@ -146,7 +153,7 @@ ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *r
 
   envelope = envelope_new (project, model);
   json_object_set_string_member (envelope, "userAgent", "antigravity");
-  json_object_set_string_member (envelope, "requestType", "agent");
+  json_object_set_string_member (envelope, "requestType", request_type != NULL ? request_type : "agent");
   json_object_set_string_member (envelope, "requestId", request_id);
   return envelope_finish (envelope, request);
 }

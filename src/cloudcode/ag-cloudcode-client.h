@@ -30,6 +30,9 @@ SoupSession       *ag_cloudcode_client_get_session (AgCloudcodeClient *self);
 /* The generate envelope {"project","model","userAgent":"antigravity","requestType":"agent",
  * "requestId":"agent-<uuid>","request":…}; takes a reference on @request. */
 JsonNode *ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *request);
+/* The same with another requestType ("web_search" for a grounding call); NULL means "agent". */
+JsonNode *ag_cloudcode_build_typed_envelope (const char *project, const char *model, const char *request_type,
+                                             JsonNode *request);
 
 /* The Gemini CLI pool's envelope: only {"project","model","request"} (opencode-antigravity-auth
  * (src/plugin/request.ts)). */

@@ -37,6 +37,8 @@ typedef struct {
   gboolean     include_usage;  /* from AgClientRequest, for the back translator */
   char       **freeform_tools; /* from AgClientRequest, for the back translator; nullable */
   char        *repairs;        /* what ag_history_repair mended (and "signatures-dropped"), or NULL */
+  const char  *request_type;   /* the envelope's requestType: "agent", or "web_search" for a grounding call */
+  gint64       web_search_max_uses; /* > 0: a web search (ag-web-search.h), answered as server tool blocks */
 } AgTranslatedRequest;
 
 /* Validates the rest of @request's body and translates it. Errors are AG_PROTOCOL_ERROR_INVALID_REQUEST

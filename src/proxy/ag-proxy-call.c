@@ -362,6 +362,7 @@ create_decoder (AgProxyCall *self)
   options.tool_names = self->translated->tool_names;
   options.usage_scale = ag_call_context_usage_scale (self->context, self->model.context_tokens);
   options.include_usage = self->translated->include_usage;
+  options.web_search_max_uses = self->translated->web_search_max_uses;
   options.freeform_tools = (const char *const *) self->translated->freeform_tools;
   options.compact_at = self->model.context_tokens * AG_COMPACT_AT_PERCENT / 100;
   self->decoder = ag_stream_decoder_new (self->surface->new_back_translator (&options, is_streaming (self)));
@@ -509,7 +510,8 @@ acquired (GObject *source, GAsyncResult *result, gpointer user_data)
                                                         stream_opened, g_object_ref (self));
       return;
     }
-  envelope = ag_cloudcode_build_envelope (project, model, self->translated->request);
+  envelope = ag_cloudcode_build_typed_envelope (project, model, self->translated->request_type,
+                                               self->translated->request);
   ag_cloudcode_client_open_stream_async (cloudcode, token, envelope, self->model.family, self->translated->thinking,
                                          self->cancellable, stream_opened, g_object_ref (self));
 }
@@ -599,6 +601,10 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
   self->client_model = g_strdup (request->model);
   self->session_id = g_strdup (request->session_id);
   self->body = json_object_ref (request->body);
+  /* A web search goes to a model Google grounds with, whatever model the client named. */
+  if (request->web_search_max_uses > 0)
+    route_model = ag_model_catalogue_web_search_model (context->catalogue,
+                                                       route_model != NULL ? route_model : request->model);
   if (!ag_model_catalogue_resolve (context->catalogue, route_model != NULL ? route_model : request->model,
                                    &self->model, &error))
     {

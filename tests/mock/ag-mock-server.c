@@ -2,6 +2,7 @@
 /* ag-mock-server.c — Google's side for tests: OAuth, userinfo and Cloud Code v1internal on one SoupServer. */
 #include "ag-mock-server.h"
 #include "ag-mock-generate.h"
+#include "ag-mock-grounding.h"
 #include "ag-mock-history.h"
 #include "ag-mock-json.h"
 #include "ag-mock-reply.h"
@@ -750,6 +751,8 @@ fetch_available_models (AgMockServer *self)
   json_builder_add_value (b, json_node_copy (self->script->models));
   json_builder_set_member_name (b, "deprecatedModelIds");
   json_builder_add_value (b, json_node_copy (self->script->deprecated_models));
+  json_builder_set_member_name (b, "webSearchModelIds");
+  json_builder_add_value (b, ag_mock_grounding_model_ids (json_node_get_object (self->script->root)));
   json_builder_end_object (b);
   return json_reply (200, json_builder_get_root (b));
 }
@@ -822,6 +825,8 @@ rule_matches (JsonObject *match, const char *method, JsonObject *envelope, MockA
   const char *model = ag_mock_json_string (match, "model");
   const char *text = ag_mock_json_string (match, "text_contains");
   const char *email = ag_mock_json_string (match, "account");
+  const char *answer_text = ag_mock_json_string (match, "function_response_contains");
+  gboolean answer_found = FALSE;
   JsonArray *parts = last_content_parts (envelope);
   gboolean text_found = FALSE;
   gboolean has_function_response = FALSE;
@@ -842,8 +847,17 @@ rule_matches (JsonObject *match, const char *method, JsonObject *envelope, MockA
       if (text != NULL && part_text != NULL && strstr (part_text, text) != NULL)
         text_found = TRUE;
       if (ag_mock_json_object (part, "functionResponse") != NULL)
-        has_function_response = TRUE;
+        {
+          g_autofree char *answer = json_to_string (json_object_get_member (part, "functionResponse"), FALSE);
+
+          has_function_response = TRUE;
+          /* Compared with the JSON text, so a span holding quotes or newlines is given escaped. */
+          if (answer_text != NULL && strstr (answer, answer_text) != NULL)
+            answer_found = TRUE;
+        }
     }
+  if (answer_text != NULL && !answer_found)
+    return FALSE;
   if (text != NULL && !text_found)
     return FALSE;
   if (match != NULL && json_object_has_member (match, "has_function_response") &&
@@ -899,7 +913,11 @@ generate (AgMockServer *self, const char *method, gboolean sse, JsonObject *resp
         g_ptr_array_add (chunks, json_node_copy (json_array_get_element (scripted_chunks, i)));
     }
   else
-    chunks = ag_mock_generate_chunks (respond, envelope, body_len, streaming);
+    {
+      chunks = ag_mock_generate_chunks (respond, envelope, body_len, streaming);
+      if (ag_mock_grounding_requested (envelope))
+        ag_mock_grounding_attach (chunks, respond, envelope);
+    }
   ag_mock_history_remember (self->issued_signatures, ag_mock_json_string (envelope, "model"), chunks);
 
   if (!streaming)
@@ -1008,6 +1026,7 @@ handle_v1internal (AgMockServer *self, SoupServerMessage *msg, const char *metho
   MockAccount *account = authorize (self, msg, &reply);
   JsonObject *envelope = NULL;
   JsonObject *respond = NULL;
+  JsonNode *refusal;
   gboolean sse = query != NULL && g_strcmp0 (g_hash_table_lookup (query, "alt"), "sse") == 0;
   gsize body_len = g_bytes_get_size (body);
 
@@ -1023,6 +1042,8 @@ handle_v1internal (AgMockServer *self, SoupServerMessage *msg, const char *metho
     return reply;
   if (is_generate_method (method) && (reply = refuse_history (self, envelope, body_len)) != NULL)
     return reply;
+  if (is_generate_method (method) && (refusal = ag_mock_grounding_refusal (envelope)) != NULL)
+    return json_reply (400, refusal);
 
   respond = take_matching_rule (self, method, envelope, account);
   if (respond != NULL)

@@ -47,12 +47,15 @@
  *              claude-sonnet-4-6, gemini-3-flash, gemini-3.1-pro-high with quotaInfo{remainingFraction 1, resetTime
  *              in 5 h}, maxTokens, maxOutputTokens, supportsThinking, thinkingBudget, displayName, recommended],
  *   "deprecated_model_ids": {…} — fetchAvailableModels "deprecatedModelIds" [gemini-3-pro-high → gemini-3.1-pro-high],
+ *   "web_search_model_ids": […] — fetchAvailableModels "webSearchModelIds"; googleSearch grounding and its refusal
+ *              beside functionDeclarations: ag-mock-grounding.h (a respond's "grounding"),
  *   "count_tokens": [<totalTokens> computed as ceil(bytes of the request body / 4)],
  *   "generate": [ rule, … ]  — for streamGenerateContent/generateContent, first matching rule wins;
  *                              when none matches, the default answer is a short text ("Hello from the mock.").
  * }
  * rule: {
  *   "match": { "text_contains": "…" (any text part of the LAST content), "model": "…" (exact),
+ *              "function_response_contains": "…" (a functionResponse of the LAST content, as JSON text),
  *              "has_function_response": true|false, "account": "email",
  *              "method": "loadCodeAssist"|"onboardUser"|"fetchAvailableModels"|"countTokens"|… — the rule then
  *                        applies to that v1internal method instead of generation },   all optional

@@ -12,6 +12,13 @@ G_BEGIN_DECLS
 #define AG_TYPE_CLOUDCODE_CONFIG (ag_cloudcode_config_get_type ())
 G_DECLARE_FINAL_TYPE (AgCloudcodeConfig, ag_cloudcode_config, AG, CLOUDCODE_CONFIG, GObject)
 
+/* The User-Agent family announced to Google (AGCL_USER_AGENT_FAMILY): "antigravity/<version> linux/<arch>" (the
+ * default), or the Hub's "antigravity/hub/<version> darwin/arm64". */
+typedef enum {
+  AG_CLIENT_IDENTITY_ANTIGRAVITY,
+  AG_CLIENT_IDENTITY_HUB,
+} AgClientIdentity;
+
 /* Cloud Code rejects newer models for clients below 2.9.0 (CLIProxyAPI, 2026-08); the newest floor seen. */
 #define AG_ANTIGRAVITY_DEFAULT_VERSION "2.9.1"
 
@@ -26,6 +33,7 @@ G_DECLARE_FINAL_TYPE (AgCloudcodeConfig, ag_cloudcode_config, AG, CLOUDCODE_CONF
  *   AGCL_ANTIGRAVITY_VERSION  the client version in the User-Agent "antigravity/<version> linux/<arch>"
  *                             (the server enforces a minimum; default AG_ANTIGRAVITY_DEFAULT_VERSION, raised by
  *                             the version check; when set, used as it is)
+ *   AGCL_USER_AGENT_FAMILY    antigravity (default) or hub: the User-Agent family (AgClientIdentity)
  *   AGCL_VERSION_MANIFEST_URL the update manifest the version check reads (default: Antigravity's), or "none"
  *   AGCL_OAUTH_CLIENT_ID, AGCL_OAUTH_CLIENT_SECRET  the installed-app OAuth client (default: Antigravity's)
  * Read elsewhere in src/accounts/:

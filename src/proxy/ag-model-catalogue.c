@@ -25,6 +25,7 @@ struct _AgModelCatalogue {
   GHashTable *deprecated;   /* old id → new id */
   GPtrArray  *web_search;   /* (char *) webSearchModelIds: the models Google grounds with, in upstream order */
   GHashTable *aliases;      /* client name or tier word → upstream id */
+  GHashTable *announced;    /* retired ids whose successor was already logged */
   gint64      updated_at;
 };
 
@@ -55,6 +56,7 @@ ag_model_catalogue_finalize (GObject *object)
   g_hash_table_unref (self->deprecated);
   g_ptr_array_unref (self->web_search);
   g_hash_table_unref (self->aliases);
+  g_hash_table_unref (self->announced);
   G_OBJECT_CLASS (ag_model_catalogue_parent_class)->finalize (object);
 }
 
@@ -71,6 +73,7 @@ ag_model_catalogue_init (AgModelCatalogue *self)
   self->deprecated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->web_search = g_ptr_array_new_with_free_func (g_free);
+  self->announced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 AgModelCatalogue *
@@ -377,6 +380,21 @@ fill_resolved (AgModelCatalogue *self, const char *id, AgResolvedModel *out)
   out->context_tokens = info != NULL ? info->context_tokens : 0;
 }
 
+/* Upstream's successor of a retired @id (deprecatedModelIds, followed through a few renames), or NULL. Each
+ * retired id is logged once per run, so a client still asking for it is visible without flooding the log. */
+static const char *
+follow_deprecated (AgModelCatalogue *self, const char *id)
+{
+  const char *target = NULL;
+  const char *next = id;
+
+  for (guint hops = 0; hops < 4 && (next = g_hash_table_lookup (self->deprecated, next)) != NULL; hops++)
+    target = next;
+  if (target != NULL && g_hash_table_add (self->announced, g_strdup (id)))
+    g_message ("model %s is retired upstream; using its successor %s", id, target);
+  return target;
+}
+
 gboolean
 ag_model_catalogue_resolve (AgModelCatalogue *self, const char *client_model, AgResolvedModel *out, GError **error)
 {
@@ -413,7 +431,7 @@ ag_model_catalogue_resolve (AgModelCatalogue *self, const char *client_model, Ag
       return TRUE;
     }
 
-  target = g_hash_table_lookup (self->deprecated, name);
+  target = follow_deprecated (self, name);
   if (target != NULL)
     {
       fill_resolved (self, target, out);

@@ -113,6 +113,8 @@ resolve_thinking_budget (JsonObject *body, const AgTranslateOptions *options, gi
     /* Claude "-thinking" ids only answer with thinking on: Antigravity-Manager enables it by default
      * (docs/upstream-cloudcode.md#thinking). */
     *budget = effort_budget (options->family, EFFORT_HIGH);
+  if (*budget > 0 && options->thinking_budget > 0)
+    *budget = options->thinking_budget;
   return TRUE;
 }
 

@@ -24,6 +24,7 @@ typedef struct {
   gint64            max_output_cap;      /* the model's output limit from the catalogue; 0 = family default */
   const char       *session_id;          /* stable per client session; NULL = derive from the first user message */
   AgThinkingKeys    thinking_keys;
+  gint64            thinking_budget;     /* > 0: the budget whenever thinking is on (a Flash effort tier) */
   gboolean          drop_signatures;     /* upstream refused the history once: no thinking and no carried call
                                           * signature goes back (Gemini calls get the sentinel) */
 } AgTranslateOptions;

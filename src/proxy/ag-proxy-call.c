@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-call.h"
+
+#include <string.h>
 #include "ag-account-lease.h"
 #include "ag-anthropic-error.h"
 #include "ag-client-socket.h"
 #include "ag-cloudcode-client.h"
+#include "ag-flash-tiers.h"
 #include "ag-history-store.h"
 #include "ag-model-catalogue.h"
 #include "ag-proxy-reply.h"
@@ -24,6 +27,7 @@ struct _AgProxyCall {
 
   char                *client_model;
   AgResolvedModel      model;
+  gint64               thinking_budget;     /* a Flash effort tier's budget, 0 = the translator's own */
   AgTranslatedRequest *translated;
   JsonObject          *body;                /* the client's body, translated again for a history retry */
   char                *repairs;             /* what was mended in the history (ag_history_repair), or NULL */
@@ -303,6 +307,7 @@ translate (AgProxyCall *self, const AgClientRequest *request, gboolean drop_sign
   options.max_output_cap = self->model.max_output_tokens;
   options.session_id = self->session_id;
   options.thinking_keys = self->context->thinking_keys;
+  options.thinking_budget = self->thinking_budget;
   options.drop_signatures = drop_signatures;
   translated = self->surface->translate (request, &options, error);
   if (translated != NULL && translated->repairs != NULL)
@@ -584,6 +589,26 @@ watch_client_socket (AgProxyCall *self)
   g_source_attach (self->client_watch, NULL);
 }
 
+/* A Flash request with an effort goes to that effort's Flash model (when the accounts list it) with its budget. */
+static void
+choose_flash_tier (AgProxyCall *self, const AgClientRequest *request)
+{
+  const AgFlashTier *tier = ag_flash_tier_for (self->model.upstream_model, request->body);
+  g_auto(AgResolvedModel) tiered = { 0 };
+
+  if (tier == NULL)
+    return;
+  self->thinking_budget = tier->budget;
+  if (!g_str_equal (tier->model, self->model.upstream_model) &&
+      ag_model_catalogue_resolve (self->context->catalogue, tier->model, &tiered, NULL) &&
+      g_str_equal (tiered.upstream_model, tier->model))
+    {
+      ag_resolved_model_clear (&self->model);
+      self->model = tiered;
+      memset (&tiered, 0, sizeof tiered);
+    }
+}
+
 /* ── start ─────────────────────────────────────────────────────────────────────────────────────────────────── */
 
 void
@@ -612,6 +637,7 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
       return;
     }
 
+  choose_flash_tier (self, request);
   self->translated = translate (self, request, FALSE, &error);
   if (self->translated == NULL)
     {

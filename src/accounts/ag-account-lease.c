@@ -504,8 +504,10 @@ try_account (AgAccountLease *self)
       no_account_available (self, wait_ms);
       return;
     }
-  ag_account_get_access_token_async (self->account, self->oauth, g_task_get_cancellable (self->task), token_ready,
-                                     g_object_ref (self));
+  /* The account's own proxy carries its token refresh too. */
+  ag_account_get_access_token_async (self->account, ag_oauth_client_for_proxy (self->oauth,
+                                                                              ag_account_get_proxy (self->account)),
+                                     g_task_get_cancellable (self->task), token_ready, g_object_ref (self));
 }
 
 void

@@ -198,7 +198,9 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   if (project != NULL)
     json_object_set_string_member (object, "project", project);
   body = json_node_init_object (json_node_alloc (), object);
-  ag_cloudcode_client_call_async (poll->poller->cloudcode, NULL, "fetchAvailableModels", token, body,
+  ag_cloudcode_client_call_async (ag_cloudcode_client_for_proxy (poll->poller->cloudcode,
+                                                                 ag_account_get_proxy (poll->account)),
+                                  NULL, "fetchAvailableModels", token, body,
                                   poll->cancellable, models_fetched, poll);
 }
 

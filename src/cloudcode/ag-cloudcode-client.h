@@ -24,6 +24,9 @@ GQuark ag_upstream_error_quark (void);
 G_DECLARE_FINAL_TYPE (AgCloudcodeClient, ag_cloudcode_client, AG, CLOUDCODE_CLIENT, GObject)
 
 AgCloudcodeClient *ag_cloudcode_client_new (AgCloudcodeConfig *config);
+/* The client whose session goes through @proxy_uri (an account's own proxy; NULL or empty: @self): one per
+ * distinct URI, kept by @self for its lifetime (transfer none). */
+AgCloudcodeClient *ag_cloudcode_client_for_proxy (AgCloudcodeClient *self, const char *proxy_uri);
 AgCloudcodeConfig *ag_cloudcode_client_get_config (AgCloudcodeClient *self);
 SoupSession       *ag_cloudcode_client_get_session (AgCloudcodeClient *self);
 

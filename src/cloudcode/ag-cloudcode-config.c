@@ -419,6 +419,20 @@ ag_cloudcode_config_configure_session (AgCloudcodeConfig *self, SoupSession *ses
     g_object_set (session, "proxy-resolver", self->proxy_resolver, NULL);
 }
 
+void
+ag_cloudcode_config_configure_session_for_proxy (AgCloudcodeConfig *self, SoupSession *session, const char *proxy_uri)
+{
+  g_autoptr(GProxyResolver) resolver = NULL;
+
+  if (proxy_uri == NULL)
+    {
+      ag_cloudcode_config_configure_session (self, session);
+      return;
+    }
+  resolver = g_simple_proxy_resolver_new (proxy_uri, NULL);
+  g_object_set (session, "proxy-resolver", resolver, NULL);
+}
+
 AgUpstreamProxy
 ag_cloudcode_config_get_upstream_proxy (AgCloudcodeConfig *self)
 {

@@ -102,5 +102,9 @@ const char *ag_cloudcode_config_get_version_manifest_url (AgCloudcodeConfig *sel
 /* Points @session at the upstream proxy AGCL_UPSTREAM_PROXY chose. Every session that talks to Google needs it. */
 void  ag_cloudcode_config_configure_session (AgCloudcodeConfig *self, SoupSession *session);
 AgUpstreamProxy ag_cloudcode_config_get_upstream_proxy (AgCloudcodeConfig *self);
+/* Points @session at one account's own proxy @proxy_uri (ag_upstream_proxy_uri_check), for every host, loopback
+ * included; NULL is the same as ag_cloudcode_config_configure_session. */
+void  ag_cloudcode_config_configure_session_for_proxy (AgCloudcodeConfig *self, SoupSession *session,
+                                                       const char *proxy_uri);
 
 G_END_DECLS

@@ -29,6 +29,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgOAuthTokens, ag_oauth_tokens_free)
 
 /* @session: the session to share (e.g. the Cloud Code client's), or NULL for a private one. */
 AgOAuthClient *ag_oauth_client_new (AgCloudcodeConfig *config, SoupSession *session);
+/* The client whose token calls go through @proxy_uri (an account's own proxy; NULL or empty: @self), kept by
+ * @self (transfer none). */
+AgOAuthClient *ag_oauth_client_for_proxy (AgOAuthClient *self, const char *proxy_uri);
 
 void           ag_oauth_client_refresh_async (AgOAuthClient *self, const char *refresh_token, GCancellable *cancellable,
                                               GAsyncReadyCallback callback, gpointer user_data);

@@ -494,7 +494,7 @@ acquired (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(AgProxyCall) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = ag_account_lease_acquire_finish (self->lease, result, &error);
-  AgCloudcodeClient *cloudcode = self->context->cloudcode;
+  AgCloudcodeClient *cloudcode;
   const char *project;
   const char *model;
   g_autoptr(JsonNode) envelope = NULL;
@@ -507,6 +507,9 @@ acquired (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   project = ag_account_get_project_id (ag_account_lease_get_account (self->lease));
+  /* Through the account's own proxy when it has one. */
+  cloudcode = ag_cloudcode_client_for_proxy (self->context->cloudcode,
+                                             ag_account_get_proxy (ag_account_lease_get_account (self->lease)));
   model = ag_account_lease_get_model (self->lease);
   if (ag_account_lease_get_gemini_cli (self->lease))
     {

@@ -99,7 +99,9 @@ acquired (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   body = call->body_func (ag_account_lease_get_account (call->lease), call->body_data);
-  ag_cloudcode_client_call_async (call->context->cloudcode, NULL, call->method, token, body,
+  ag_cloudcode_client_call_async (ag_cloudcode_client_for_proxy (call->context->cloudcode,
+                                                                 ag_account_get_proxy (ag_account_lease_get_account (call->lease))),
+                                  NULL, call->method, token, body,
                                   g_task_get_cancellable (task), call_done, task);
 }
 

@@ -315,6 +315,32 @@ find_account (AgMockServer *self, const char *field, const char *value)
 
 /* Request log */
 
+/* Whose request this is, for the log: the account of its bearer token, or of the refresh token in a /token form.
+ * Tests use it to see which account's calls came by which way (with "remote", the peer address). */
+static const char *
+requester_email (AgMockServer *self, SoupServerMessage *msg, GBytes *body)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+  MockToken *token = NULL;
+  MockAccount *account = NULL;
+
+  if (header != NULL && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
+    {
+      if ((token = g_hash_table_lookup (self->access_tokens, header + 7)) != NULL)
+        return token->email;
+      account = find_account (self, "access_token", header + 7);
+    }
+  else if (body != NULL && g_bytes_get_size (body) > 0)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      g_autoptr(GHashTable) form = soup_form_decode (text);
+
+      account = find_account (self, "refresh_token", g_hash_table_lookup (form, "refresh_token"));
+    }
+  return account != NULL ? account->email : NULL;
+}
+
 static JsonNode *
 parse_json_or_null (GBytes *body)
 {
@@ -368,6 +394,13 @@ record_request (AgMockServer *self, SoupServerMessage *msg, const char *path, GB
       json_builder_add_string_value (b, g_hash_table_lookup (joined, l->data));
     }
   json_builder_end_object (b);
+  json_builder_set_member_name (b, "remote");
+  json_builder_add_string_value (b, soup_server_message_get_remote_host (msg));
+  json_builder_set_member_name (b, "account");
+  if (requester_email (self, msg, body) != NULL)
+    json_builder_add_string_value (b, requester_email (self, msg, body));
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "body");
   if (body_json != NULL)
     json_builder_add_value (b, json_node_copy (body_json));

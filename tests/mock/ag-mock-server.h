@@ -6,7 +6,8 @@
  *
  *   POST /_mock/script    replace the script (JSON, format below); POST /_mock/reset clears script + log
  *   GET  /_mock/requests  the recorded requests:
- * [{"method","path","query","headers":{lowercased…},"body":<json|string>}]
+ * [{"method","path","query","headers":{lowercased…},"remote":"<peer address>","account":"<email of the bearer
+ * token or of the /token form's refresh_token>"|null,"body":<json|string>}]
  *
  * URLs served (base = http://127.0.0.1:PORT): /token (form POST), /userinfo (GET, Bearer), /auth (GET, the
  * consent page: redirects to redirect_uri?code=…&state=…&scope=…), /v1internal:<method> (any path prefix before

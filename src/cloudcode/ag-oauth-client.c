@@ -169,7 +169,7 @@ finish_google_call (GTask *task, GObject *source, GAsyncResult *result, const ch
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
-        g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED,
+        g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_UNREACHABLE,
                                  "cannot reach the Google %s endpoint: %s", endpoint, error->message);
       return FALSE;
     }

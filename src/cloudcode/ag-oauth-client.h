@@ -13,6 +13,7 @@ typedef enum {
   AG_OAUTH_ERROR_INVALID_GRANT,   /* the refresh token was revoked or expired: the user must sign in again */
   AG_OAUTH_ERROR_FAILED,          /* any other HTTP or OAuth failure */
   AG_OAUTH_ERROR_BAD_RESPONSE,    /* the server answered something unreadable */
+  AG_OAUTH_ERROR_UNREACHABLE,     /* no answer at all: the network, or the account's own proxy */
 } AgOAuthError;
 GQuark ag_oauth_error_quark (void);
 

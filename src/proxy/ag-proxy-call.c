@@ -470,8 +470,10 @@ stream_opened (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   if (stream == NULL && google_error == NULL)
     {
-      ag_account_lease_unreachable (self->lease, error);
-      reply_lease_answer (self);
+      if (ag_account_lease_unreachable (self->lease, error))
+        acquire (self);
+      else
+        reply_lease_answer (self);
       return;
     }
   if (stream == NULL)

@@ -67,8 +67,10 @@ call_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (google_error == NULL)
     {
-      ag_account_lease_unreachable (call->lease, error);
-      fail_with_answer (task);
+      if (ag_account_lease_unreachable (call->lease, error))
+        acquire (task);
+      else
+        fail_with_answer (task);
       return;
     }
   if (ag_account_lease_failed (call->lease, g_steal_pointer (&google_error)))

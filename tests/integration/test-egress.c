@@ -114,6 +114,34 @@ test_each_account_its_own_proxy (void)
   ag_test_harness_free (harness);
 }
 
+/* A proxy that does not answer is its account's failure: the other account serves, and the log says why. */
+static void
+test_unreachable_proxy (void)
+{
+  AgTestHarness *harness = ag_test_harness_new (TWO_ACCOUNTS);
+  g_autofree char *dead = g_strdup_printf ("http://127.0.0.1:%u", ag_test_free_port ());
+  g_autofree char *expected = g_strdup_printf ("user1@example.com: proxy unreachable (%s)", dead);
+  g_autoptr(JsonArray) requests = NULL;
+
+  ag_test_harness_add_account (harness, "rt-1");
+  ag_test_harness_add_account (harness, "rt-2");
+  set_proxy (harness, "user1@example.com", dead);
+  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
+  ag_test_harness_start_proxy (harness);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE_REQUEST, NULL, NULL), ==, 200);
+  g_assert_true (ag_test_harness_wait_log (harness, expected, 5000));
+  requests = ag_test_mock_requests (harness->mock, NULL);
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *request = json_array_get_object_element (requests, i);
+
+      if (!json_object_get_null_member (request, "account"))
+        g_assert_cmpstr (json_object_get_string_member (request, "account"), ==, "user2@example.com");
+    }
+  ag_test_harness_free (harness);
+}
+
 /* What the command refuses: a proxy that is not one, an account that does not exist. Nothing is stored. */
 static void
 test_refusals (void)
@@ -142,6 +170,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/egress/each-account-its-own-proxy", test_each_account_its_own_proxy);
+  g_test_add_func ("/egress/unreachable-proxy", test_unreachable_proxy);
   g_test_add_func ("/egress/refusals", test_refusals);
   return g_test_run ();
 }

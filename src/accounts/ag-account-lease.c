@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-account-lease.h"
 #include "ag-account-trouble.h"
+#include "ag-upstream-proxy.h"
 #include "ag-anthropic-error.h"
 #include "ag-reset-time.h"
 
@@ -492,6 +493,8 @@ rotate (AgAccountLease *self)
   self->renewed_token = FALSE;
 }
 
+static gboolean proxy_failed (AgAccountLease *self, const GError *error);
+
 static void
 token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -519,6 +522,11 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   /* A quota poll only reports it; a request that needed the account says it louder. */
   g_log (G_LOG_DOMAIN, self->purpose == AG_LEASE_POLL ? G_LOG_LEVEL_MESSAGE : G_LOG_LEVEL_WARNING,
          "cannot renew the sign-in of %s: %s", ag_account_get_email (self->account), error->message);
+  if (proxy_failed (self, error))
+    {
+      try_account (self);
+      return;
+    }
   if (g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_INVALID_GRANT))
     {
       add_attempt (self, "signed_out", 0, 0);
@@ -575,8 +583,10 @@ try_account (AgAccountLease *self)
       no_account_available (self, wait_ms);
       return;
     }
-  ag_account_get_access_token_async (self->account, self->oauth, g_task_get_cancellable (self->task), token_ready,
-                                     g_object_ref (self));
+  /* The account's own proxy carries its token refresh too. */
+  ag_account_get_access_token_async (self->account, ag_oauth_client_for_proxy (self->oauth,
+                                                                              ag_account_get_proxy (self->account)),
+                                     g_task_get_cancellable (self->task), token_ready, g_object_ref (self));
 }
 
 void
@@ -765,13 +775,37 @@ ag_account_lease_failed (AgAccountLease *self, AgGoogleError *error)
     }
 }
 
-void
+/* ── an account's own proxy ── */
+
+/* An account with its own proxy that could not reach Google failed by its proxy, not by the network everyone
+ * shares: it is left out for this request and the next account tried. */
+static gboolean
+proxy_failed (AgAccountLease *self, const GError *error)
+{
+  const char *proxy = self->account != NULL ? ag_account_get_proxy (self->account) : NULL;
+  g_autofree char *shown = NULL;
+
+  if (proxy == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      (error->domain != G_IO_ERROR && error->domain != G_RESOLVER_ERROR && error->domain != G_TLS_ERROR &&
+       !g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_UNREACHABLE)))
+    return FALSE;
+  shown = ag_upstream_proxy_uri_display (proxy);
+  g_message ("%s: proxy unreachable (%s): %s", ag_account_get_email (self->account), shown, error->message);
+  add_attempt (self, "proxy_unreachable", 0, 0);
+  give_up_on_account (self);
+  return TRUE;
+}
+
+gboolean
 ag_account_lease_unreachable (AgAccountLease *self, const GError *error)
 {
-  g_return_if_fail (AG_IS_ACCOUNT_LEASE (self));
+  g_return_val_if_fail (AG_IS_ACCOUNT_LEASE (self), FALSE);
 
+  if (proxy_failed (self, error))
+    return TRUE;
   add_attempt (self, "network", 0, 0);
   set_answer (self, 502, "api_error", g_strdup_printf ("cannot reach Cloud Code: %s", error->message));
+  return FALSE;
 }
 
 gboolean

@@ -80,8 +80,9 @@ gboolean        ag_account_lease_failed (AgAccountLease *self, AgGoogleError *er
 /* TRUE once Google refused the request's history and failed granted the one retry: the caller sends the history
  * again without what upstream may have refused (signatures), and a second refusal is final. */
 gboolean        ag_account_lease_get_history_retry (AgAccountLease *self);
-/* Google could not be reached at all. Always final. */
-void            ag_account_lease_unreachable (AgAccountLease *self, const GError *error);
+/* Google could not be reached at all. TRUE (acquire again) when the account has its own proxy: that proxy is
+ * the account's failure ("proxy unreachable"), so another account is tried; FALSE: the answer is final. */
+gboolean        ag_account_lease_unreachable (AgAccountLease *self, const GError *error);
 /* Whether an empty answer may still be asked for again (without counting it). */
 gboolean        ag_account_lease_may_retry_empty (AgAccountLease *self);
 /* The answer was empty and the client has seen nothing: TRUE when it is worth asking the same account again

@@ -96,7 +96,9 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   request = probe_request ();
   envelope = ag_cloudcode_build_envelope (ag_account_get_project_id (probe->account), probe->model, request);
-  ag_cloudcode_client_call_async (probe->cloudcode, NULL, "generateContent", token, envelope, cancellable, answered,
+  /* Through the account's own proxy, as its real requests go. */
+  ag_cloudcode_client_call_async (ag_cloudcode_client_for_proxy (probe->cloudcode, ag_account_get_proxy (probe->account)),
+                                  NULL, "generateContent", token, envelope, cancellable, answered,
                                   g_steal_pointer (&task));
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-account-registry.c — accounts in the keyring and in the pool; see the header. */
 #include "ag-account-registry.h"
+#include "ag-upstream-proxy.h"
 #include "ag-account-setup.h"
 
 struct _AgAccountRegistry {
@@ -207,6 +208,16 @@ accounts_reread (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autoptr(AgAccount) known = ag_account_pool_find (self->pool, ag_account_get_email (account));
 
       g_hash_table_add (stored_emails, (gpointer) ag_account_get_email (account));
+      /* `ag-cl account proxy` takes effect at once: the next call of that account goes through it. */
+      if (known != NULL && g_strcmp0 (ag_account_get_proxy (known), ag_account_get_proxy (account)) != 0)
+        {
+          g_autofree char *shown = ag_account_get_proxy (account) != NULL
+                                   ? ag_upstream_proxy_uri_display (ag_account_get_proxy (account)) : NULL;
+
+          ag_account_set_proxy (known, ag_account_get_proxy (account));
+          g_message ("account %s now reaches Google %s%s", ag_account_get_email (account),
+                     shown != NULL ? "through " : "directly or through the global proxy", shown != NULL ? shown : "");
+        }
       if (known != NULL && !replaces_pooled (account, known))
         continue;
       adopt_new (self, account);

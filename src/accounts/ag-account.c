@@ -8,6 +8,7 @@ struct _AgAccount
   char    *email;
   char    *project_id;
   char    *tier;
+  char    *proxy;            /* the account's own upstream proxy URI (may hold a password), or NULL */
   gboolean enabled;
   AgAccountState state;
   char    *invalid_reason;
@@ -104,6 +105,7 @@ ag_account_finalize (GObject *object)
   g_free (self->email);
   g_free (self->project_id);
   g_free (self->tier);
+  g_free (self->proxy);
   g_free (self->invalid_reason);
   g_free (self->validation_url);
   g_clear_pointer (&self->windows, g_ptr_array_unref);
@@ -290,6 +292,20 @@ ag_account_set_tier (AgAccount *self, const char *tier)
 
   if (replace_str (&self->tier, tier))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIER]);
+}
+
+const char *
+ag_account_get_proxy (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), NULL);
+  return self->proxy;
+}
+
+void
+ag_account_set_proxy (AgAccount *self, const char *proxy_uri)
+{
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+  replace_str (&self->proxy, proxy_uri != NULL && *proxy_uri != '\0' ? proxy_uri : NULL);
 }
 
 gboolean

@@ -199,6 +199,13 @@ credits_read (GObject *source, GAsyncResult *result, gpointer user_data)
   finish_poll (poll, NULL);
 }
 
+/* Every call of an account's poll goes out the way its content calls do: through its own proxy, if it has one. */
+static AgCloudcodeClient *
+poll_client (Poll *poll)
+{
+  return ag_cloudcode_client_for_proxy (poll->poller->cloudcode, ag_account_get_proxy (poll->account));
+}
+
 /* The Google One AI credit balance (loadCodeAssist → paidTier.availableCredits), shown per account and used by
  * the lease when the user allows spending it. */
 static void
@@ -206,7 +213,7 @@ read_credits (Poll *poll)
 {
   g_autoptr(JsonNode) body = ag_account_setup_load_code_assist_body ();
 
-  ag_cloudcode_client_call_async (poll->poller->cloudcode, NULL, "loadCodeAssist", poll->token, body,
+  ag_cloudcode_client_call_async (poll_client (poll), NULL, "loadCodeAssist", poll->token, body,
                                   poll->cancellable, credits_read, poll);
 }
 
@@ -216,7 +223,7 @@ read_windows (Poll *poll)
 {
   g_autoptr(JsonNode) body = json_from_string ("{}", NULL);
 
-  ag_cloudcode_client_call_async (poll->poller->cloudcode, NULL, "retrieveUserQuotaSummary", poll->token, body,
+  ag_cloudcode_client_call_async (poll_client (poll), NULL, "retrieveUserQuotaSummary", poll->token, body,
                                   poll->cancellable, windows_read, poll);
 }
 
@@ -280,7 +287,7 @@ token_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   body = json_node_init_object (json_node_alloc (), object);
   g_free (poll->token);
   poll->token = g_strdup (token);
-  ag_cloudcode_client_call_async (poll->poller->cloudcode, NULL, "fetchAvailableModels", token, body,
+  ag_cloudcode_client_call_async (poll_client (poll), NULL, "fetchAvailableModels", token, body,
                                   poll->cancellable, models_fetched, poll);
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-token-store.h"
+#include "ag-egress-items.h"
 #include "ag-keyring-error.h"
 
 #include <libsecret/secret.h>
@@ -279,18 +280,42 @@ compare_by_email (gconstpointer a, gconstpointer b)
   return g_strcmp0 (ag_account_get_email (left), ag_account_get_email (right));
 }
 
+/* Each account's own proxy (ag-egress-items.h), then the sorted accounts. */
+static void
+proxies_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LoadData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GHashTable) proxies = ag_egress_items_load_finish (result, &error);
+
+  if (proxies == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < data->accounts->len; i++)
+    {
+      AgAccount *account = g_ptr_array_index (data->accounts, i);
+
+      ag_account_set_proxy (account, g_hash_table_lookup (proxies, ag_account_get_email (account)));
+    }
+  g_ptr_array_sort (data->accounts, compare_by_email);
+  g_task_return_pointer (task, g_ptr_array_ref (data->accounts), (GDestroyNotify) g_ptr_array_unref);
+}
+
 static void
 load_complete (GTask *task)
 {
   LoadData *data = g_task_get_task_data (task);
+  AgTokenStore *self = g_task_get_source_object (task);
 
   if (data->error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&data->error));
       return;
     }
-  g_ptr_array_sort (data->accounts, compare_by_email);
-  g_task_return_pointer (task, g_ptr_array_ref (data->accounts), (GDestroyNotify) g_ptr_array_unref);
+  ag_egress_items_load_async (self->profile, g_task_get_cancellable (task), proxies_loaded_cb, g_object_ref (task));
 }
 
 static void
@@ -388,6 +413,19 @@ ag_token_store_load_all_finish (AgTokenStore *self, GAsyncResult *result, GError
 
 /* ---- remove ---- */
 
+/* A removed account's proxy goes with it. */
+static void
+proxy_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (ag_egress_items_set_finish (result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
 static void
 cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -396,8 +434,10 @@ cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   AgTokenStore *self = g_task_get_source_object (task);
   const char *email = g_task_get_task_data (task);
 
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
   if (secret_password_clear_finish (result, &error))
-    g_task_return_boolean (task, TRUE);
+    ag_egress_items_set_async (self->profile, email, NULL, cancellable, proxy_cleared_cb, g_steal_pointer (&task));
   else if (error != NULL)
     g_task_return_error (task, ag_keyring_error (g_steal_pointer (&error)));
   else

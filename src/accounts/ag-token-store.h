@@ -26,7 +26,8 @@ void       ag_token_store_load_all_async (AgTokenStore *self, GCancellable *canc
                                           GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *ag_token_store_load_all_finish (AgTokenStore *self, GAsyncResult *result, GError **error);
 
-/* FALSE with G_IO_ERROR_NOT_FOUND when no such account is stored. */
+/* FALSE with G_IO_ERROR_NOT_FOUND when no such account is stored. The account's own proxy (ag-egress-items.h)
+ * is removed with it; load_all gives each account its proxy. */
 void       ag_token_store_remove_async (AgTokenStore *self, const char *email, GCancellable *cancellable,
                                         GAsyncReadyCallback callback, gpointer user_data);
 gboolean   ag_token_store_remove_finish (AgTokenStore *self, GAsyncResult *result, GError **error);

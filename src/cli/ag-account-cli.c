@@ -5,14 +5,20 @@
 #include <stdio.h>
 #include "ag-account-setup.h"
 #include "ag-history-store.h"
+#include "ag-egress-items.h"
 #include "ag-token-store.h"
+#include "ag-upstream-proxy.h"
 
 #define USAGE \
   "Usage:\n" \
   "  ag-cl account add --refresh-token TOKEN   add an account (TOKEN \"-\" reads it from standard input)\n" \
   "  ag-cl account list                        one line per account: e-mail, project, tier, enabled; then, for\n" \
-  "                                            an account Google refused, its state and what to do\n" \
-  "  ag-cl account remove EMAIL                forget an account\n"
+  "                                            an account Google refused, its state and what to do, and its\n" \
+  "                                            own proxy if it has one\n" \
+  "  ag-cl account remove EMAIL                forget an account\n" \
+  "  ag-cl account proxy EMAIL URL|none        send EMAIL's calls to Google through its own proxy\n" \
+  "                                            (http://, https:// or socks5://[user:password@]host:port;\n" \
+  "                                            kept in the keyring), or through the global one again\n"
 
 typedef struct {
   GMainLoop    *loop;
@@ -20,7 +26,8 @@ typedef struct {
   AgAccount    *account;
   GPtrArray    *accounts;  /* list: the keyring's accounts */
   AgHistoryStore *history; /* list: where their lasting states are kept */
-  const char   *email;     /* the account being removed */
+  const char   *email;     /* the account being removed, or given a proxy */
+  const char   *proxy;     /* `account proxy`: the URI, NULL for none */
   int           status;
 } Cli;
 
@@ -39,12 +46,18 @@ cli_done (Cli *cli)
   g_main_loop_quit (cli->loop);
 }
 
-static AgTokenStore *
-store_for_profile (void)
+static const char *
+profile_name (void)
 {
   const char *profile = g_getenv ("AGCL_PROFILE");
 
-  return ag_token_store_new (profile != NULL && *profile != '\0' ? profile : "default");
+  return profile != NULL && *profile != '\0' ? profile : "default";
+}
+
+static AgTokenStore *
+store_for_profile (void)
+{
+  return ag_token_store_new (profile_name ());
 }
 
 static const char *
@@ -178,6 +191,12 @@ print_account (AgAccount *account, const AgAccountStateRow *row)
         g_string_append_printf (line, "\t%s%s%s", or_dash (row->reason), row->url != NULL ? " — " : "",
                                 row->url != NULL ? row->url : "");
     }
+  if (ag_account_get_proxy (account) != NULL)
+    {
+      g_autofree char *proxy = ag_upstream_proxy_uri_display (ag_account_get_proxy (account));
+
+      g_string_append_printf (line, "\tproxy %s", proxy);
+    }
   g_print ("%s\n", line->str);
 }
 
@@ -239,6 +258,63 @@ loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   ag_history_store_load_account_states_async (cli->history, NULL, states_cb, cli);
 }
 
+/* ---- proxy ---- */
+
+static void
+proxy_set_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown = cli->proxy != NULL ? ag_upstream_proxy_uri_display (cli->proxy) : NULL;
+
+  if (!ag_egress_items_set_finish (result, &error))
+    {
+      cli_fail (cli, error);
+      return;
+    }
+  if (shown != NULL)
+    g_print (_("%s now reaches Google through %s.\n"), cli->email, shown);
+  else
+    g_print (_("%s now reaches Google like the other accounts (AGCL_UPSTREAM_PROXY).\n"), cli->email);
+  cli_done (cli);
+}
+
+/* The account must exist: a proxy for a typo would quietly never be used. */
+static void
+proxy_accounts_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) accounts = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
+  gboolean found = FALSE;
+
+  if (accounts == NULL)
+    {
+      cli_fail (cli, error);
+      return;
+    }
+  for (guint i = 0; i < accounts->len && !found; i++)
+    found = g_strcmp0 (ag_account_get_email (g_ptr_array_index (accounts, i)), cli->email) == 0;
+  if (!found)
+    {
+      g_autoptr(GError) missing = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("no account %s"), cli->email);
+      cli_fail (cli, missing);
+      return;
+    }
+  ag_egress_items_set_async (profile_name (), cli->email, cli->proxy, NULL, proxy_set_cb, cli);
+}
+
+static gboolean
+start_proxy (Cli *cli, const char *email, const char *uri, GError **error)
+{
+  if (g_strcmp0 (uri, "none") != 0 && !ag_upstream_proxy_uri_check (uri, error))
+    return FALSE;
+  cli->email = email;
+  cli->proxy = g_strcmp0 (uri, "none") != 0 ? uri : NULL;
+  ag_token_store_load_all_async (cli->store, NULL, proxy_accounts_loaded_cb, cli);
+  return TRUE;
+}
+
 /* ---- remove ---- */
 
 static void
@@ -268,6 +344,8 @@ start_command (Cli *cli, int argc, char **argv, GError **error)
       ag_token_store_load_all_async (cli->store, NULL, loaded_cb, cli);
       return TRUE;
     }
+  if (g_strcmp0 (command, "proxy") == 0 && argc == 4)
+    return start_proxy (cli, argv[2], argv[3], error);
   if (g_strcmp0 (command, "remove") == 0 && argc == 3)
     {
       cli->email = argv[2];

@@ -15,6 +15,7 @@ struct _AgCloudcodeClient
 
   AgCloudcodeConfig *config;
   SoupSession       *session;
+  GHashTable        *egress;   /* proxy URI → AgCloudcodeClient: one session per distinct account proxy */
 };
 
 G_DEFINE_FINAL_TYPE (AgCloudcodeClient, ag_cloudcode_client, G_TYPE_OBJECT)
@@ -63,6 +64,7 @@ ag_cloudcode_client_dispose (GObject *object)
 
   g_clear_object (&self->config);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->egress, g_hash_table_unref);
 
   G_OBJECT_CLASS (ag_cloudcode_client_parent_class)->dispose (object);
 }
@@ -78,8 +80,8 @@ ag_cloudcode_client_init (AgCloudcodeClient *self)
 {
 }
 
-AgCloudcodeClient *
-ag_cloudcode_client_new (AgCloudcodeConfig *config)
+static AgCloudcodeClient *
+client_new (AgCloudcodeConfig *config, const char *proxy_uri)
 {
   AgCloudcodeClient *self;
 
@@ -92,8 +94,34 @@ ag_cloudcode_client_new (AgCloudcodeConfig *config)
                                                  "max-conns-per-host", AG_MAX_CONNS_PER_HOST,
                                                  "idle-timeout", AG_IDLE_TIMEOUT_S,
                                                  NULL);
-  ag_cloudcode_config_configure_session (config, self->session);
+  ag_cloudcode_config_configure_session_for_proxy (config, self->session, proxy_uri);
   return self;
+}
+
+AgCloudcodeClient *
+ag_cloudcode_client_new (AgCloudcodeConfig *config)
+{
+  return client_new (config, NULL);
+}
+
+AgCloudcodeClient *
+ag_cloudcode_client_for_proxy (AgCloudcodeClient *self, const char *proxy_uri)
+{
+  AgCloudcodeClient *client;
+
+  g_return_val_if_fail (AG_IS_CLOUDCODE_CLIENT (self), NULL);
+
+  if (proxy_uri == NULL || *proxy_uri == '\0')
+    return self;
+  if (self->egress == NULL)
+    self->egress = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  client = g_hash_table_lookup (self->egress, proxy_uri);
+  if (client == NULL)
+    {
+      client = client_new (self->config, proxy_uri);
+      g_hash_table_insert (self->egress, g_strdup (proxy_uri), client);
+    }
+  return client;
 }
 
 AgCloudcodeConfig *
@@ -137,6 +165,13 @@ envelope_finish (JsonObject *envelope, JsonNode *request)
 JsonNode *
 ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *request)
 {
+  return ag_cloudcode_build_typed_envelope (project, model, "agent", request);
+}
+
+JsonNode *
+ag_cloudcode_build_typed_envelope (const char *project, const char *model, const char *request_type,
+                                   JsonNode *request)
+{
   g_autoptr(JsonObject) envelope = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *request_id = g_strconcat ("agent-", uuid, NULL);
@@ -146,7 +181,7 @@ ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *r
 
   envelope = envelope_new (project, model);
   json_object_set_string_member (envelope, "userAgent", "antigravity");
-  json_object_set_string_member (envelope, "requestType", "agent");
+  json_object_set_string_member (envelope, "requestType", request_type != NULL ? request_type : "agent");
   json_object_set_string_member (envelope, "requestId", request_id);
   return envelope_finish (envelope, request);
 }

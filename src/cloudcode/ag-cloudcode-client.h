@@ -24,12 +24,18 @@ GQuark ag_upstream_error_quark (void);
 G_DECLARE_FINAL_TYPE (AgCloudcodeClient, ag_cloudcode_client, AG, CLOUDCODE_CLIENT, GObject)
 
 AgCloudcodeClient *ag_cloudcode_client_new (AgCloudcodeConfig *config);
+/* The client whose session goes through @proxy_uri (an account's own proxy; NULL or empty: @self): one per
+ * distinct URI, kept by @self for its lifetime (transfer none). */
+AgCloudcodeClient *ag_cloudcode_client_for_proxy (AgCloudcodeClient *self, const char *proxy_uri);
 AgCloudcodeConfig *ag_cloudcode_client_get_config (AgCloudcodeClient *self);
 SoupSession       *ag_cloudcode_client_get_session (AgCloudcodeClient *self);
 
 /* The generate envelope {"project","model","userAgent":"antigravity","requestType":"agent",
  * "requestId":"agent-<uuid>","request":…}; takes a reference on @request. */
 JsonNode *ag_cloudcode_build_envelope (const char *project, const char *model, JsonNode *request);
+/* The same with another requestType ("web_search" for a grounding call); NULL means "agent". */
+JsonNode *ag_cloudcode_build_typed_envelope (const char *project, const char *model, const char *request_type,
+                                             JsonNode *request);
 
 /* The Gemini CLI pool's envelope: only {"project","model","request"} (opencode-antigravity-auth
  * (src/plugin/request.ts)). */

@@ -51,6 +51,7 @@ struct _AgCloudcodeConfig
   char *client_id;
   char *client_secret;
   char *user_agent;
+  AgClientIdentity identity;
   char *client_version;
   gboolean client_version_pinned;   /* AGCL_ANTIGRAVITY_VERSION given: never replaced */
   char *version_manifest_url;       /* NULL: no version check */
@@ -185,6 +186,7 @@ ag_cloudcode_config_new_from_env (void)
   AgCloudcodeConfig *self = g_object_new (AG_TYPE_CLOUDCODE_CONFIG, NULL);
   g_autofree char *version = env_value ("AGCL_ANTIGRAVITY_VERSION");
   g_autofree char *manifest_url = NULL;
+  g_autofree char *identity = NULL;
   char *client_id = env_value ("AGCL_OAUTH_CLIENT_ID");
   char *client_secret = env_value ("AGCL_OAUTH_CLIENT_SECRET");
 
@@ -214,6 +216,10 @@ ag_cloudcode_config_new_from_env (void)
   self->userinfo_url = url_from_env ("AGCL_USERINFO_URL", AG_DEFAULT_USERINFO_URL);
   self->client_id = client_id != NULL ? client_id : g_strdup (AG_DEFAULT_CLIENT_ID);
   self->client_secret = client_secret != NULL ? client_secret : g_strdup (AG_DEFAULT_CLIENT_SECRET);
+  identity = env_value ("AGCL_USER_AGENT_FAMILY");
+  self->identity = g_strcmp0 (identity, "hub") == 0 ? AG_CLIENT_IDENTITY_HUB : AG_CLIENT_IDENTITY_ANTIGRAVITY;
+  if (identity != NULL && self->identity == AG_CLIENT_IDENTITY_ANTIGRAVITY && !g_str_equal (identity, "antigravity"))
+    g_message ("AGCL_USER_AGENT_FAMILY must be antigravity or hub; using antigravity");
   self->client_version_pinned = version != NULL;
   ag_cloudcode_config_set_client_version (self, version != NULL ? version : AG_ANTIGRAVITY_DEFAULT_VERSION);
   manifest_url = env_value ("AGCL_VERSION_MANIFEST_URL");
@@ -413,6 +419,20 @@ ag_cloudcode_config_configure_session (AgCloudcodeConfig *self, SoupSession *ses
     g_object_set (session, "proxy-resolver", self->proxy_resolver, NULL);
 }
 
+void
+ag_cloudcode_config_configure_session_for_proxy (AgCloudcodeConfig *self, SoupSession *session, const char *proxy_uri)
+{
+  g_autoptr(GProxyResolver) resolver = NULL;
+
+  if (proxy_uri == NULL)
+    {
+      ag_cloudcode_config_configure_session (self, session);
+      return;
+    }
+  resolver = g_simple_proxy_resolver_new (proxy_uri, NULL);
+  g_object_set (session, "proxy-resolver", resolver, NULL);
+}
+
 AgUpstreamProxy
 ag_cloudcode_config_get_upstream_proxy (AgCloudcodeConfig *self)
 {
@@ -429,9 +449,13 @@ ag_cloudcode_config_set_client_version (AgCloudcodeConfig *self, const char *ver
   g_free (self->client_version);
   self->client_version = g_strdup (version);
   g_free (self->user_agent);
-  /* The "antigravity/<version> <os>/<arch>" family that antigravity-claude-proxy and opencode-antigravity-auth send;
-   * we run on Linux. */
-  self->user_agent = g_strdup_printf ("antigravity/%s linux/%s", version, AG_PLATFORM_ARCH);
+  /* docs/upstream-cloudcode.md#client-identity. The default is the "antigravity/<version> <os>/<arch>" family that
+   * antigravity-claude-proxy and opencode-antigravity-auth send, with the OS ag-cl runs on. The Hub family is the
+   * one CLIProxyAPI sends since 2026-07, as a macOS Hub on every host. */
+  if (self->identity == AG_CLIENT_IDENTITY_HUB)
+    self->user_agent = g_strdup_printf ("antigravity/hub/%s darwin/arm64", version);
+  else
+    self->user_agent = g_strdup_printf ("antigravity/%s linux/%s", version, AG_PLATFORM_ARCH);
 }
 
 const char *

@@ -12,6 +12,13 @@ G_BEGIN_DECLS
 #define AG_TYPE_CLOUDCODE_CONFIG (ag_cloudcode_config_get_type ())
 G_DECLARE_FINAL_TYPE (AgCloudcodeConfig, ag_cloudcode_config, AG, CLOUDCODE_CONFIG, GObject)
 
+/* The User-Agent family announced to Google (AGCL_USER_AGENT_FAMILY): "antigravity/<version> linux/<arch>" (the
+ * default), or the Hub's "antigravity/hub/<version> darwin/arm64". */
+typedef enum {
+  AG_CLIENT_IDENTITY_ANTIGRAVITY,
+  AG_CLIENT_IDENTITY_HUB,
+} AgClientIdentity;
+
 /* Cloud Code rejects newer models for clients below 2.9.0 (CLIProxyAPI, 2026-08); the newest floor seen. */
 #define AG_ANTIGRAVITY_DEFAULT_VERSION "2.9.1"
 
@@ -26,6 +33,7 @@ G_DECLARE_FINAL_TYPE (AgCloudcodeConfig, ag_cloudcode_config, AG, CLOUDCODE_CONF
  *   AGCL_ANTIGRAVITY_VERSION  the client version in the User-Agent "antigravity/<version> linux/<arch>"
  *                             (the server enforces a minimum; default AG_ANTIGRAVITY_DEFAULT_VERSION, raised by
  *                             the version check; when set, used as it is)
+ *   AGCL_USER_AGENT_FAMILY    antigravity (default) or hub: the User-Agent family (AgClientIdentity)
  *   AGCL_VERSION_MANIFEST_URL the update manifest the version check reads (default: Antigravity's), or "none"
  *   AGCL_OAUTH_CLIENT_ID, AGCL_OAUTH_CLIENT_SECRET  the installed-app OAuth client (default: Antigravity's)
  * Read elsewhere in src/accounts/:
@@ -94,5 +102,9 @@ const char *ag_cloudcode_config_get_version_manifest_url (AgCloudcodeConfig *sel
 /* Points @session at the upstream proxy AGCL_UPSTREAM_PROXY chose. Every session that talks to Google needs it. */
 void  ag_cloudcode_config_configure_session (AgCloudcodeConfig *self, SoupSession *session);
 AgUpstreamProxy ag_cloudcode_config_get_upstream_proxy (AgCloudcodeConfig *self);
+/* Points @session at one account's own proxy @proxy_uri (ag_upstream_proxy_uri_check), for every host, loopback
+ * included; NULL is the same as ag_cloudcode_config_configure_session. */
+void  ag_cloudcode_config_configure_session_for_proxy (AgCloudcodeConfig *self, SoupSession *session,
+                                                       const char *proxy_uri);
 
 G_END_DECLS

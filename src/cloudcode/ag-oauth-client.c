@@ -13,6 +13,7 @@ struct _AgOAuthClient
 
   AgCloudcodeConfig *config;
   SoupSession       *session;
+  GHashTable        *egress;   /* proxy URI → AgOAuthClient: token calls of accounts with their own proxy */
 };
 
 G_DEFINE_FINAL_TYPE (AgOAuthClient, ag_oauth_client, G_TYPE_OBJECT)
@@ -35,6 +36,7 @@ ag_oauth_client_dispose (GObject *object)
 
   g_clear_object (&self->config);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->egress, g_hash_table_unref);
 
   G_OBJECT_CLASS (ag_oauth_client_parent_class)->dispose (object);
 }
@@ -69,6 +71,29 @@ ag_oauth_client_new (AgCloudcodeConfig *config, SoupSession *session)
       ag_cloudcode_config_configure_session (config, self->session);
     }
   return self;
+}
+
+AgOAuthClient *
+ag_oauth_client_for_proxy (AgOAuthClient *self, const char *proxy_uri)
+{
+  AgOAuthClient *client;
+
+  g_return_val_if_fail (AG_IS_OAUTH_CLIENT (self), NULL);
+
+  if (proxy_uri == NULL || *proxy_uri == '\0')
+    return self;
+  if (self->egress == NULL)
+    self->egress = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  client = g_hash_table_lookup (self->egress, proxy_uri);
+  if (client == NULL)
+    {
+      g_autoptr(SoupSession) session = soup_session_new ();
+
+      ag_cloudcode_config_configure_session_for_proxy (self->config, session, proxy_uri);
+      client = ag_oauth_client_new (self->config, session);
+      g_hash_table_insert (self->egress, g_strdup (proxy_uri), client);
+    }
+  return client;
 }
 
 /* The body as a JSON object, or NULL. */
@@ -144,7 +169,7 @@ finish_google_call (GTask *task, GObject *source, GAsyncResult *result, const ch
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
-        g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_FAILED,
+        g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_UNREACHABLE,
                                  "cannot reach the Google %s endpoint: %s", endpoint, error->message);
       return FALSE;
     }

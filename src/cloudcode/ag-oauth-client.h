@@ -13,6 +13,7 @@ typedef enum {
   AG_OAUTH_ERROR_INVALID_GRANT,   /* the refresh token was revoked or expired: the user must sign in again */
   AG_OAUTH_ERROR_FAILED,          /* any other HTTP or OAuth failure */
   AG_OAUTH_ERROR_BAD_RESPONSE,    /* the server answered something unreadable */
+  AG_OAUTH_ERROR_UNREACHABLE,     /* no answer at all: the network, or the account's own proxy */
 } AgOAuthError;
 GQuark ag_oauth_error_quark (void);
 
@@ -29,6 +30,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgOAuthTokens, ag_oauth_tokens_free)
 
 /* @session: the session to share (e.g. the Cloud Code client's), or NULL for a private one. */
 AgOAuthClient *ag_oauth_client_new (AgCloudcodeConfig *config, SoupSession *session);
+/* The client whose token calls go through @proxy_uri (an account's own proxy; NULL or empty: @self), kept by
+ * @self (transfer none). */
+AgOAuthClient *ag_oauth_client_for_proxy (AgOAuthClient *self, const char *proxy_uri);
 
 void           ag_oauth_client_refresh_async (AgOAuthClient *self, const char *refresh_token, GCancellable *cancellable,
                                               GAsyncReadyCallback callback, gpointer user_data);

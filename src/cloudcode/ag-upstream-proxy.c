@@ -124,6 +124,34 @@ ag_upstream_proxy_resolver_from_environ (const char * const *envp, GError **erro
   return any ? g_steal_pointer (&resolver) : NULL;
 }
 
+gboolean
+ag_upstream_proxy_uri_check (const char *uri, GError **error)
+{
+  static const char * const schemes[] = { "http", "https", "socks5", NULL };
+  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  if (parsed == NULL || !g_strv_contains (schemes, g_uri_get_scheme (parsed)) || g_uri_get_host (parsed) == NULL ||
+      *g_uri_get_host (parsed) == '\0' || (g_uri_get_path (parsed)[0] != '\0' && !g_str_equal (g_uri_get_path (parsed), "/")))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "a proxy must be http://, https:// or socks5://[user:password@]host[:port]");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+ag_upstream_proxy_uri_display (const char *uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
+
+  if (parsed == NULL)
+    return g_strdup ("(invalid proxy)");
+  if (g_uri_get_port (parsed) > 0)
+    return g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (parsed), g_uri_get_host (parsed), g_uri_get_port (parsed));
+  return g_strdup_printf ("%s://%s", g_uri_get_scheme (parsed), g_uri_get_host (parsed));
+}
+
 const char *
 ag_upstream_proxy_to_string (AgUpstreamProxy mode)
 {

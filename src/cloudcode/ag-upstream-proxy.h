@@ -27,6 +27,12 @@ gboolean ag_upstream_proxy_from_environ (const char * const *envp, AgUpstreamPro
  * directly. Loopback addresses are never proxied. A variable that is not a proxy URI is an error. */
 GProxyResolver *ag_upstream_proxy_resolver_from_environ (const char * const *envp, GError **error);
 
+/* One account's own proxy (docs/upstream-cloudcode.md#egress): @uri must be http://, https:// or socks5://
+ * with a host, optionally user:password@ and a port. The error never repeats the URI (it may hold a password). */
+gboolean ag_upstream_proxy_uri_check (const char *uri, GError **error);
+/* @uri without its user information, for logs and the window: "socks5://proxy.example:1080". */
+char    *ag_upstream_proxy_uri_display (const char *uri);
+
 /* The mode's name as AGCL_UPSTREAM_PROXY spells it. */
 const char *ag_upstream_proxy_to_string (AgUpstreamProxy mode);
 

@@ -3,6 +3,7 @@
 #include "ag-json.h"
 #include "ag-request-fields.h"
 #include "ag-session-id.h"
+#include "ag-web-search.h"
 
 /* What the classifier needs of the last message, so nobody walks the messages again for it. */
 static void
@@ -70,6 +71,7 @@ ag_anthropic_request_read (JsonObject *body, const char *session_header, GError 
   read_last_message (self, messages != NULL && JSON_NODE_HOLDS_ARRAY (messages) ? json_node_get_array (messages)
                                                                                 : NULL);
   self->session_id = ag_session_id_find (session_header, body);
+  self->web_search_max_uses = ag_web_search_max_uses (body);
   return g_steal_pointer (&self);
 }
 

@@ -22,6 +22,7 @@ struct _AgClientRequest {
   char       *session_id;        /* the client's session, nullable */
   gboolean    include_usage;     /* OpenAI stream_options.include_usage: a usage chunk ends the stream */
   char      **freeform_tools;    /* OpenAI Responses: the tools whose calls are answered as raw text; nullable */
+  gint64      web_search_max_uses; /* Anthropic: > 0 when the request is a web search (ag_web_search_max_uses) */
 };
 
 /* Reads an Anthropic Messages body: "model" must be a non-empty string and "stream", when present, a boolean

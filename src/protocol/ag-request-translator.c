@@ -9,6 +9,7 @@
 #include "ag-request-fields.h"
 #include "ag-schema-cleaner.h"
 #include "ag-session-id.h"
+#include "ag-web-search.h"
 
 /* max_tokens when the client omits it (antigravity-claude-proxy's default). */
 #define DEFAULT_MAX_TOKENS 4096
@@ -112,6 +113,8 @@ resolve_thinking_budget (JsonObject *body, const AgTranslateOptions *options, gi
     /* Claude "-thinking" ids only answer with thinking on: Antigravity-Manager enables it by default
      * (docs/upstream-cloudcode.md#thinking). */
     *budget = effort_budget (options->family, EFFORT_HIGH);
+  if (*budget > 0 && options->thinking_budget > 0)
+    *budget = options->thinking_budget;
   return TRUE;
 }
 
@@ -504,11 +507,16 @@ ag_request_translate (const AgClientRequest  *client_request,
       !ag_system_texts_collect (json_object_get_member (body, "system"), "system", system_texts, error))
     return NULL;
 
+  /* A grounding call thinks not and declares no function: Google refuses googleSearch beside them. */
+  if (client_request->web_search_max_uses > 0)
+    budget = 0;
   ag_request_fit_output_tokens (max_tokens, options, &max_output, &budget);
 
   function_tools = collect_function_tools (body, error);
   if (function_tools == NULL)
     return NULL;
+  if (client_request->web_search_max_uses > 0)
+    g_ptr_array_set_size (function_tools, 0);
   /* Tools first, so their declared names win the name map over names only seen in history. */
   add_tools (function_tools, options, names, staged);
 
@@ -532,7 +540,8 @@ ag_request_translate (const AgClientRequest  *client_request,
   if (options->family == AG_MODEL_FAMILY_CLAUDE && budget > 0 &&
       ag_history_calling_turn_lost_thinking (messages, options->family, options->drop_signatures))
     close_unsigned_tool_loop (contents, repairs);
-  if (!add_tool_config (body, options, function_tools, names, staged, error) ||
+  if ((client_request->web_search_max_uses == 0 &&
+       !add_tool_config (body, options, function_tools, names, staged, error)) ||
       !add_generation_config (body, options, max_output, budget, staged, error))
     return NULL;
 
@@ -543,6 +552,8 @@ ag_request_translate (const AgClientRequest  *client_request,
   else
     session_id = ag_session_id_derive (first_user_text->str);
   json_object_set_string_member (staged, "sessionId", session_id);
+  if (client_request->web_search_max_uses > 0)
+    ag_web_search_shape_request (staged);
 
   /* A fixed member order keeps logs and fixtures readable. */
   for (gsize i = 0; i < G_N_ELEMENTS (request_member_order); i++)
@@ -558,6 +569,8 @@ ag_request_translate (const AgClientRequest  *client_request,
   result->client_model = g_strdup (client_request->model);
   result->include_usage = client_request->include_usage;
   result->freeform_tools = g_strdupv (client_request->freeform_tools);
+  result->web_search_max_uses = client_request->web_search_max_uses;
+  result->request_type = client_request->web_search_max_uses > 0 ? AG_WEB_SEARCH_REQUEST_TYPE : "agent";
   result->repairs = repairs->len > 0 ? g_string_free (g_steal_pointer (&repairs), FALSE) : NULL;
   return result;
 }

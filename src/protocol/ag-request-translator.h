@@ -24,6 +24,7 @@ typedef struct {
   gint64            max_output_cap;      /* the model's output limit from the catalogue; 0 = family default */
   const char       *session_id;          /* stable per client session; NULL = derive from the first user message */
   AgThinkingKeys    thinking_keys;
+  gint64            thinking_budget;     /* > 0: the budget whenever thinking is on (a Flash effort tier) */
   gboolean          drop_signatures;     /* upstream refused the history once: no thinking and no carried call
                                           * signature goes back (Gemini calls get the sentinel) */
 } AgTranslateOptions;
@@ -37,6 +38,8 @@ typedef struct {
   gboolean     include_usage;  /* from AgClientRequest, for the back translator */
   char       **freeform_tools; /* from AgClientRequest, for the back translator; nullable */
   char        *repairs;        /* what ag_history_repair mended (and "signatures-dropped"), or NULL */
+  const char  *request_type;   /* the envelope's requestType: "agent", or "web_search" for a grounding call */
+  gint64       web_search_max_uses; /* > 0: a web search (ag-web-search.h), answered as server tool blocks */
 } AgTranslatedRequest;
 
 /* Validates the rest of @request's body and translates it. Errors are AG_PROTOCOL_ERROR_INVALID_REQUEST

@@ -420,8 +420,8 @@ handle_part (AgStreamTranslator *self, JsonObject *part)
  * map to "refusal", the
  * stop reason Anthropic itself uses for a blocked answer (the peers say end_turn, which hides the block from
  * the user); everything else, MALFORMED_FUNCTION_CALL and OTHER included, is end_turn. */
-static const char *
-stop_reason_for_finish (const char *finish_reason)
+const char *
+ag_anthropic_stop_reason_for_finish (const char *finish_reason)
 {
   static const char *const refusals[] = {
     "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", NULL,
@@ -533,7 +533,7 @@ ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError *
             handle_part (self, part);
         }
       if (finish_reason != NULL)
-        self->finish_stop_reason = stop_reason_for_finish (finish_reason);
+        self->finish_stop_reason = ag_anthropic_stop_reason_for_finish (finish_reason);
     }
   return TRUE;
 }

@@ -26,6 +26,7 @@ typedef struct {
   double            usage_scale;   /* factor on reported input/cache-read tokens; 0 or 1 = report them as they are */
   gboolean          include_usage; /* OpenAI Chat: the client asked for a usage chunk at the end of the stream */
   const char *const *freeform_tools; /* OpenAI Responses: tools whose calls are custom_tool_call items; nullable */
+  gint64            web_search_max_uses; /* > 0: the answer to a web search (ag-web-search-translator.h) */
   gint64            compact_at;    /* prompt tokens from which the client is told its context is full, so that it
                                     * compacts while a compaction still fits upstream; 0 = never */
 } AgStreamOptions;
@@ -36,6 +37,9 @@ typedef struct {
 /* Where compact_at sits in the upstream window: the tokens left must hold one more turn and the compaction request
  * (docs/client-formats.md#context-window). */
 #define AG_COMPACT_AT_PERCENT 80
+
+/* The Anthropic stop_reason for a Google finishReason (max_tokens, refusal for a blocked answer, else end_turn). */
+const char *ag_anthropic_stop_reason_for_finish (const char *finish_reason);
 
 /* Each event as a JsonNode to @func; nothing goes to the back-translator output. */
 AgStreamTranslator *ag_stream_translator_new (const AgStreamOptions *options,

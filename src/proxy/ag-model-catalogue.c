@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-model-catalogue.h"
+#include "ag-json.h"
 #include "ag-protocol-error.h"
+#include "ag-web-search.h"
 
 #include <string.h>
 
@@ -21,7 +23,9 @@ struct _AgModelCatalogue {
   GObject     parent_instance;
   GPtrArray  *models;       /* ModelInfo*, in the order upstream listed them */
   GHashTable *deprecated;   /* old id → new id */
+  GPtrArray  *web_search;   /* (char *) webSearchModelIds: the models Google grounds with, in upstream order */
   GHashTable *aliases;      /* client name or tier word → upstream id */
+  GHashTable *announced;    /* retired ids whose successor was already logged */
   gint64      updated_at;
 };
 
@@ -50,7 +54,9 @@ ag_model_catalogue_finalize (GObject *object)
 
   g_ptr_array_unref (self->models);
   g_hash_table_unref (self->deprecated);
+  g_ptr_array_unref (self->web_search);
   g_hash_table_unref (self->aliases);
+  g_hash_table_unref (self->announced);
   G_OBJECT_CLASS (ag_model_catalogue_parent_class)->finalize (object);
 }
 
@@ -66,6 +72,8 @@ ag_model_catalogue_init (AgModelCatalogue *self)
   self->models = g_ptr_array_new_with_free_func (model_info_free);
   self->deprecated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->web_search = g_ptr_array_new_with_free_func (g_free);
+  self->announced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 AgModelCatalogue *
@@ -110,6 +118,30 @@ member_int (JsonObject *object, const char *name)
 
 static ModelInfo *find_model (AgModelCatalogue *self, const char *id);
 
+/* The catalogue's copy of @id when upstream listed it in webSearchModelIds, else NULL. */
+static const char *
+listed_web_search_model (AgModelCatalogue *self, const char *id)
+{
+  for (guint i = 0; id != NULL && i < self->web_search->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->web_search, i), id))
+      return g_ptr_array_index (self->web_search, i);
+  return NULL;
+}
+
+static void
+add_web_search_models (AgModelCatalogue *self, JsonArray *ids)
+{
+  for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+    {
+      JsonNode *node = json_array_get_element (ids, i);
+      const char *id = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+                       ? json_node_get_string (node) : NULL;
+
+      if (id != NULL && *id != '\0' && listed_web_search_model (self, id) == NULL)
+        g_ptr_array_add (self->web_search, g_strdup (id));
+    }
+}
+
 static gboolean
 add_models (AgModelCatalogue *self, JsonObject *response, gboolean replace, GError **error)
 {
@@ -128,7 +160,9 @@ add_models (AgModelCatalogue *self, JsonObject *response, gboolean replace, GErr
     {
       g_ptr_array_set_size (self->models, 0);
       g_hash_table_remove_all (self->deprecated);
+      g_ptr_array_set_size (self->web_search, 0);
     }
+  add_web_search_models (self, ag_json_array (response, "webSearchModelIds"));
 
   ids = json_object_get_members (json_node_get_object (models_node));
   for (GList *l = ids; l != NULL; l = l->next)
@@ -346,6 +380,21 @@ fill_resolved (AgModelCatalogue *self, const char *id, AgResolvedModel *out)
   out->context_tokens = info != NULL ? info->context_tokens : 0;
 }
 
+/* Upstream's successor of a retired @id (deprecatedModelIds, followed through a few renames), or NULL. Each
+ * retired id is logged once per run, so a client still asking for it is visible without flooding the log. */
+static const char *
+follow_deprecated (AgModelCatalogue *self, const char *id)
+{
+  const char *target = NULL;
+  const char *next = id;
+
+  for (guint hops = 0; hops < 4 && (next = g_hash_table_lookup (self->deprecated, next)) != NULL; hops++)
+    target = next;
+  if (target != NULL && g_hash_table_add (self->announced, g_strdup (id)))
+    g_message ("model %s is retired upstream; using its successor %s", id, target);
+  return target;
+}
+
 gboolean
 ag_model_catalogue_resolve (AgModelCatalogue *self, const char *client_model, AgResolvedModel *out, GError **error)
 {
@@ -382,7 +431,7 @@ ag_model_catalogue_resolve (AgModelCatalogue *self, const char *client_model, Ag
       return TRUE;
     }
 
-  target = g_hash_table_lookup (self->deprecated, name);
+  target = follow_deprecated (self, name);
   if (target != NULL)
     {
       fill_resolved (self, target, out);
@@ -421,6 +470,19 @@ ag_model_catalogue_resolve (AgModelCatalogue *self, const char *client_model, Ag
     }
   fill_resolved (self, info->id, out);
   return TRUE;
+}
+
+const char *
+ag_model_catalogue_web_search_model (AgModelCatalogue *self, const char *client_model)
+{
+  g_auto(AgResolvedModel) resolved = { 0 };
+  const char *listed = NULL;
+
+  if (ag_model_catalogue_resolve (self, client_model, &resolved, NULL))
+    listed = listed_web_search_model (self, resolved.upstream_model);
+  if (listed != NULL)
+    return listed;
+  return self->web_search->len > 0 ? g_ptr_array_index (self->web_search, 0) : AG_WEB_SEARCH_FALLBACK_MODEL;
 }
 
 JsonNode *

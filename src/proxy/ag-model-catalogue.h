@@ -39,6 +39,10 @@ gboolean ag_model_catalogue_parse_aliases (AgModelCatalogue *self, const char *s
 /* Resolves @client_model. Fails with AG_PROTOCOL_ERROR_INVALID_REQUEST when nothing sensible matches. */
 gboolean ag_model_catalogue_resolve (AgModelCatalogue *self, const char *client_model, AgResolvedModel *out,
                                      GError **error);
+/* The model a web search for @client_model goes to: that model when upstream grounds with it
+ * (webSearchModelIds), else the first such model, else AG_WEB_SEARCH_FALLBACK_MODEL while no account listed any.
+ * Owned by the catalogue until its next update. */
+const char *ag_model_catalogue_web_search_model (AgModelCatalogue *self, const char *client_model);
 /* The Anthropic model list {"data":[{"type":"model","id","display_name","created_at","max_input_tokens",
  * "max_tokens"}],"has_more":false,"first_id","last_id"}. */
 JsonNode *ag_model_catalogue_to_anthropic_list (AgModelCatalogue *self);

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-proxy-call.h"
+
+#include <string.h>
 #include "ag-account-lease.h"
 #include "ag-ai-credits.h"
 #include "ag-anthropic-error.h"
 #include "ag-client-socket.h"
 #include "ag-cloudcode-client.h"
+#include "ag-flash-tiers.h"
 #include "ag-history-store.h"
 #include "ag-model-catalogue.h"
 #include "ag-proxy-reply.h"
@@ -25,6 +28,7 @@ struct _AgProxyCall {
 
   char                *client_model;
   AgResolvedModel      model;
+  gint64               thinking_budget;     /* a Flash effort tier's budget, 0 = the translator's own */
   AgTranslatedRequest *translated;
   JsonObject          *body;                /* the client's body, translated again for a history retry */
   char                *repairs;             /* what was mended in the history (ag_history_repair), or NULL */
@@ -310,6 +314,7 @@ translate (AgProxyCall *self, const AgClientRequest *request, gboolean drop_sign
   options.max_output_cap = self->model.max_output_tokens;
   options.session_id = self->session_id;
   options.thinking_keys = self->context->thinking_keys;
+  options.thinking_budget = self->thinking_budget;
   options.drop_signatures = drop_signatures;
   translated = self->surface->translate (request, &options, error);
   if (translated != NULL && translated->repairs != NULL)
@@ -369,6 +374,7 @@ create_decoder (AgProxyCall *self)
   options.tool_names = self->translated->tool_names;
   options.usage_scale = ag_call_context_usage_scale (self->context, self->model.context_tokens);
   options.include_usage = self->translated->include_usage;
+  options.web_search_max_uses = self->translated->web_search_max_uses;
   options.freeform_tools = (const char *const *) self->translated->freeform_tools;
   options.compact_at = self->model.context_tokens * AG_COMPACT_AT_PERCENT / 100;
   self->decoder = ag_stream_decoder_new (self->surface->new_back_translator (&options, is_streaming (self)));
@@ -471,8 +477,10 @@ stream_opened (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   if (stream == NULL && google_error == NULL)
     {
-      ag_account_lease_unreachable (self->lease, error);
-      reply_lease_answer (self);
+      if (ag_account_lease_unreachable (self->lease, error))
+        acquire (self);
+      else
+        reply_lease_answer (self);
       return;
     }
   if (stream == NULL)
@@ -495,7 +503,7 @@ acquired (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(AgProxyCall) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = ag_account_lease_acquire_finish (self->lease, result, &error);
-  AgCloudcodeClient *cloudcode = self->context->cloudcode;
+  AgCloudcodeClient *cloudcode;
   const char *project;
   const char *model;
   g_autoptr(JsonNode) envelope = NULL;
@@ -508,6 +516,9 @@ acquired (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   project = ag_account_get_project_id (ag_account_lease_get_account (self->lease));
+  /* Through the account's own proxy when it has one. */
+  cloudcode = ag_cloudcode_client_for_proxy (self->context->cloudcode,
+                                             ag_account_get_proxy (ag_account_lease_get_account (self->lease)));
   model = ag_account_lease_get_model (self->lease);
   if (ag_account_lease_get_gemini_cli (self->lease))
     {
@@ -516,7 +527,8 @@ acquired (GObject *source, GAsyncResult *result, gpointer user_data)
                                                         stream_opened, g_object_ref (self));
       return;
     }
-  envelope = ag_cloudcode_build_envelope (project, model, self->translated->request);
+  envelope = ag_cloudcode_build_typed_envelope (project, model, self->translated->request_type,
+                                               self->translated->request);
   if (ag_account_lease_get_credits (self->lease))
     ag_ai_credits_enable (envelope);
   ag_cloudcode_client_open_stream_async (cloudcode, token, envelope, self->model.family, self->translated->thinking,
@@ -591,6 +603,26 @@ watch_client_socket (AgProxyCall *self)
   g_source_attach (self->client_watch, NULL);
 }
 
+/* A Flash request with an effort goes to that effort's Flash model (when the accounts list it) with its budget. */
+static void
+choose_flash_tier (AgProxyCall *self, const AgClientRequest *request)
+{
+  const AgFlashTier *tier = ag_flash_tier_for (self->model.upstream_model, request->body);
+  g_auto(AgResolvedModel) tiered = { 0 };
+
+  if (tier == NULL)
+    return;
+  self->thinking_budget = tier->budget;
+  if (!g_str_equal (tier->model, self->model.upstream_model) &&
+      ag_model_catalogue_resolve (self->context->catalogue, tier->model, &tiered, NULL) &&
+      g_str_equal (tiered.upstream_model, tier->model))
+    {
+      ag_resolved_model_clear (&self->model);
+      self->model = tiered;
+      memset (&tiered, 0, sizeof tiered);
+    }
+}
+
 /* ── start ─────────────────────────────────────────────────────────────────────────────────────────────────── */
 
 void
@@ -615,6 +647,10 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
                                                 soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                                               "User-Agent"),
                                                 request->model);
+  /* A web search goes to a model Google grounds with, whatever model the client named. */
+  if (request->web_search_max_uses > 0)
+    route_model = ag_model_catalogue_web_search_model (context->catalogue,
+                                                       route_model != NULL ? route_model : request->model);
   if (!ag_model_catalogue_resolve (context->catalogue, route_model != NULL ? route_model : request->model,
                                    &self->model, &error))
     {
@@ -622,6 +658,7 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
       return;
     }
 
+  choose_flash_tier (self, request);
   self->translated = translate (self, request, FALSE, &error);
   if (self->translated == NULL)
     {

@@ -67,8 +67,10 @@ call_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (google_error == NULL)
     {
-      ag_account_lease_unreachable (call->lease, error);
-      fail_with_answer (task);
+      if (ag_account_lease_unreachable (call->lease, error))
+        acquire (task);
+      else
+        fail_with_answer (task);
       return;
     }
   if (ag_account_lease_failed (call->lease, g_steal_pointer (&google_error)))
@@ -99,7 +101,9 @@ acquired (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   body = call->body_func (ag_account_lease_get_account (call->lease), call->body_data);
-  ag_cloudcode_client_call_async (call->context->cloudcode, NULL, call->method, token, body,
+  ag_cloudcode_client_call_async (ag_cloudcode_client_for_proxy (call->context->cloudcode,
+                                                                 ag_account_get_proxy (ag_account_lease_get_account (call->lease))),
+                                  NULL, call->method, token, body,
                                   g_task_get_cancellable (task), call_done, task);
 }
 

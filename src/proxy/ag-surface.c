@@ -14,6 +14,7 @@
 #include "ag-json.h"
 #include "ag-protocol-error.h"
 #include "ag-proxy-reply.h"
+#include "ag-web-search-translator.h"
 
 static AgClientRequest *
 anthropic_read_request (JsonObject *body, SoupMessageHeaders *headers, const char *path, GError **error)
@@ -29,12 +30,21 @@ anthropic_error_body (guint status, const char *error_type, const char *message)
                                   message);
 }
 
+/* A web search is answered as Anthropic's server tool blocks, anything else by the stream translator. */
+static AgBackTranslator *
+anthropic_new_back_translator (const AgStreamOptions *options, gboolean stream)
+{
+  if (options->web_search_max_uses > 0)
+    return ag_web_search_translator_new (options, stream);
+  return ag_anthropic_back_translator_new (options, stream);
+}
+
 const AgSurface ag_surface_anthropic = {
   .name = "anthropic",
   .path = "/v1/messages",
   .read_request = anthropic_read_request,
   .translate = ag_request_translate,
-  .new_back_translator = ag_anthropic_back_translator_new,
+  .new_back_translator = anthropic_new_back_translator,
   .error_body = anthropic_error_body,
   .comment_keepalives = TRUE,
 };

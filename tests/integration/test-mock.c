@@ -292,6 +292,11 @@ static const Exchange exchanges[] = {
     "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"a long prompt for a tiny window\"}]}]}}",
     ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"The input token count (34) exceeds the maximum number of tokens allowed (10).\",\"status\":\"INVALID_ARGUMENT\"}}" },
 
+  /* Google Search grounding beside function declarations (ag-mock-grounding.h) */
+  { "grounding-mixed-refused", NULL, NULL, STREAM_PATH, NULL,
+    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"requestType\":\"web_search\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"news\"}]}],\"tools\":[{\"googleSearch\":{}},{\"functionDeclarations\":[{\"name\":\"Read\"}]}]}}",
+    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"Please enable tool_config.include_server_side_tool_invocations to use Built-in tools with Function calling.\",\"status\":\"INVALID_ARGUMENT\"}}" },
+
   /* Error presets with nothing time-dependent in them */
   { "preset-capacity", PRESET ("{\"error_preset\":\"capacity\"}"), NULL, STREAM_PATH, NULL,
     HELLO_ENVELOPE ("claude-opus-4-6-thinking", ""), ISSUED,
@@ -580,7 +585,7 @@ test_fetch_available_models (Fixture *f, gconstpointer data)
     g_autoptr(Result) r = post_json (f, "/v1internal:fetchAvailableModels", "{}", fresh);
     assert_result (r, 200, "{\"models\":{\"m1\":{\"displayName\":\"M1\",\"quotaInfo\":{\"resetTime\":"
                            "\"2026-01-01T00:00:00Z\"}}},\"deprecatedModelIds\":{\"gemini-3-pro-high\":"
-                           "{\"newModelId\":\"gemini-3.1-pro-high\"}}}");
+                           "{\"newModelId\":\"gemini-3.1-pro-high\"}},\"webSearchModelIds\":[\"gemini-3-flash\"]}");
   }
 }
 

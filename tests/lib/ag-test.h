@@ -9,6 +9,7 @@
 #include "ag-test-messages.h"
 #include "ag-test-mock.h"
 #include "ag-test-net.h"
+#include "ag-test-relay.h"
 #include "ag-test-response.h"
 #include "ag-test-secrets.h"
 #include "ag-test-sync.h"

@@ -3,6 +3,7 @@
 #include "ag-mock-server.h"
 #include "ag-mock-account-state.h"
 #include "ag-mock-generate.h"
+#include "ag-mock-grounding.h"
 #include "ag-mock-history.h"
 #include "ag-mock-json.h"
 #include "ag-mock-reply.h"
@@ -320,6 +321,32 @@ find_account (AgMockServer *self, const char *field, const char *value)
 
 /* Request log */
 
+/* Whose request this is, for the log: the account of its bearer token, or of the refresh token in a /token form.
+ * Tests use it to see which account's calls came by which way (with "remote", the peer address). */
+static const char *
+requester_email (AgMockServer *self, SoupServerMessage *msg, GBytes *body)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+  MockToken *token = NULL;
+  MockAccount *account = NULL;
+
+  if (header != NULL && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
+    {
+      if ((token = g_hash_table_lookup (self->access_tokens, header + 7)) != NULL)
+        return token->email;
+      account = find_account (self, "access_token", header + 7);
+    }
+  else if (body != NULL && g_bytes_get_size (body) > 0)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      g_autoptr(GHashTable) form = soup_form_decode (text);
+
+      account = find_account (self, "refresh_token", g_hash_table_lookup (form, "refresh_token"));
+    }
+  return account != NULL ? account->email : NULL;
+}
+
 static JsonNode *
 parse_json_or_null (GBytes *body)
 {
@@ -373,6 +400,13 @@ record_request (AgMockServer *self, SoupServerMessage *msg, const char *path, GB
       json_builder_add_string_value (b, g_hash_table_lookup (joined, l->data));
     }
   json_builder_end_object (b);
+  json_builder_set_member_name (b, "remote");
+  json_builder_add_string_value (b, soup_server_message_get_remote_host (msg));
+  json_builder_set_member_name (b, "account");
+  if (requester_email (self, msg, body) != NULL)
+    json_builder_add_string_value (b, requester_email (self, msg, body));
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "body");
   if (body_json != NULL)
     json_builder_add_value (b, json_node_copy (body_json));
@@ -757,6 +791,8 @@ fetch_available_models (AgMockServer *self)
   json_builder_add_value (b, json_node_copy (self->script->models));
   json_builder_set_member_name (b, "deprecatedModelIds");
   json_builder_add_value (b, json_node_copy (self->script->deprecated_models));
+  json_builder_set_member_name (b, "webSearchModelIds");
+  json_builder_add_value (b, ag_mock_grounding_model_ids (json_node_get_object (self->script->root)));
   json_builder_end_object (b);
   return json_reply (200, json_builder_get_root (b));
 }
@@ -829,6 +865,8 @@ rule_matches (JsonObject *match, const char *method, JsonObject *envelope, MockA
   const char *model = ag_mock_json_string (match, "model");
   const char *text = ag_mock_json_string (match, "text_contains");
   const char *email = ag_mock_json_string (match, "account");
+  const char *answer_text = ag_mock_json_string (match, "function_response_contains");
+  gboolean answer_found = FALSE;
   JsonArray *parts = last_content_parts (envelope);
   gboolean text_found = FALSE;
   gboolean has_function_response = FALSE;
@@ -849,8 +887,17 @@ rule_matches (JsonObject *match, const char *method, JsonObject *envelope, MockA
       if (text != NULL && part_text != NULL && strstr (part_text, text) != NULL)
         text_found = TRUE;
       if (ag_mock_json_object (part, "functionResponse") != NULL)
-        has_function_response = TRUE;
+        {
+          g_autofree char *answer = json_to_string (json_object_get_member (part, "functionResponse"), FALSE);
+
+          has_function_response = TRUE;
+          /* Compared with the JSON text, so a span holding quotes or newlines is given escaped. */
+          if (answer_text != NULL && strstr (answer, answer_text) != NULL)
+            answer_found = TRUE;
+        }
     }
+  if (answer_text != NULL && !answer_found)
+    return FALSE;
   if (text != NULL && !text_found)
     return FALSE;
   if (match != NULL && json_object_has_member (match, "has_function_response") &&
@@ -906,7 +953,11 @@ generate (AgMockServer *self, const char *method, gboolean sse, JsonObject *resp
         g_ptr_array_add (chunks, json_node_copy (json_array_get_element (scripted_chunks, i)));
     }
   else
-    chunks = ag_mock_generate_chunks (respond, envelope, body_len, streaming);
+    {
+      chunks = ag_mock_generate_chunks (respond, envelope, body_len, streaming);
+      if (ag_mock_grounding_requested (envelope))
+        ag_mock_grounding_attach (chunks, respond, envelope);
+    }
   ag_mock_history_remember (self->issued_signatures, ag_mock_json_string (envelope, "model"), chunks);
 
   if (!streaming)
@@ -1048,6 +1099,7 @@ handle_v1internal (AgMockServer *self, SoupServerMessage *msg, const char *metho
   MockAccount *account = authorize (self, msg, &reply);
   JsonObject *envelope = NULL;
   JsonObject *respond = NULL;
+  JsonNode *refusal;
   gboolean sse = query != NULL && g_strcmp0 (g_hash_table_lookup (query, "alt"), "sse") == 0;
   gsize body_len = g_bytes_get_size (body);
 
@@ -1065,6 +1117,8 @@ handle_v1internal (AgMockServer *self, SoupServerMessage *msg, const char *metho
     return reply;
   if (is_generate_method (method) && (reply = refuse_history (self, envelope, body_len)) != NULL)
     return reply;
+  if (is_generate_method (method) && (refusal = ag_mock_grounding_refusal (envelope)) != NULL)
+    return json_reply (400, refusal);
 
   respond = take_matching_rule (self, method, envelope, account);
   if (respond != NULL)

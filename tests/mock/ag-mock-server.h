@@ -8,7 +8,8 @@
  *   GET|POST /_mock/verify?account=EMAIL   finishes the verification of an account scripted "verification"
  *   POST /_mock/script    replace the script (JSON, format below); POST /_mock/reset clears script + log
  *   GET  /_mock/requests  the recorded requests:
- * [{"method","path","query","headers":{lowercased…},"body":<json|string>}]
+ * [{"method","path","query","headers":{lowercased…},"remote":"<peer address>","account":"<email of the bearer
+ * token or of the /token form's refresh_token>"|null,"body":<json|string>}]
  *
  * URLs served (base = http://127.0.0.1:PORT): /token (form POST), /userinfo (GET, Bearer), /auth (GET, the
  * consent page: redirects to redirect_uri?code=…&state=…&scope=…), /v1internal:<method> (any path prefix before
@@ -52,12 +53,15 @@
  *              claude-sonnet-4-6, gemini-3-flash, gemini-3.1-pro-high with quotaInfo{remainingFraction 1, resetTime
  *              in 5 h}, maxTokens, maxOutputTokens, supportsThinking, thinkingBudget, displayName, recommended],
  *   "deprecated_model_ids": {…} — fetchAvailableModels "deprecatedModelIds" [gemini-3-pro-high → gemini-3.1-pro-high],
+ *   "web_search_model_ids": […] — fetchAvailableModels "webSearchModelIds"; googleSearch grounding and its refusal
+ *              beside functionDeclarations: ag-mock-grounding.h (a respond's "grounding"),
  *   "count_tokens": [<totalTokens> computed as ceil(bytes of the request body / 4)],
  *   "generate": [ rule, … ]  — for streamGenerateContent/generateContent, first matching rule wins;
  *                              when none matches, the default answer is a short text ("Hello from the mock.").
  * }
  * rule: {
  *   "match": { "text_contains": "…" (any text part of the LAST content), "model": "…" (exact),
+ *              "function_response_contains": "…" (a functionResponse of the LAST content, as JSON text),
  *              "has_function_response": true|false, "account": "email",
  *              "method": "loadCodeAssist"|"onboardUser"|"fetchAvailableModels"|"countTokens"|… — the rule then
  *                        applies to that v1internal method instead of generation },   all optional

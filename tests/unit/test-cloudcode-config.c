@@ -14,7 +14,7 @@
 
 static const char *config_env[] = {
   "AGCL_CLOUDCODE_ENDPOINTS", "AGCL_OAUTH_AUTH_URL", "AGCL_OAUTH_TOKEN_URL", "AGCL_USERINFO_URL",
-  "AGCL_ANTIGRAVITY_VERSION", "AGCL_OAUTH_CLIENT_ID", "AGCL_OAUTH_CLIENT_SECRET",
+  "AGCL_ANTIGRAVITY_VERSION", "AGCL_USER_AGENT_FAMILY", "AGCL_OAUTH_CLIENT_ID", "AGCL_OAUTH_CLIENT_SECRET",
 };
 
 static void
@@ -83,6 +83,29 @@ test_env_overrides (void)
   g_assert_cmpstr (ag_cloudcode_config_get_user_agent (config), ==, "antigravity/3.1.4 linux/" ARCH);
   g_assert_cmpstr (ag_cloudcode_config_get_client_id (config), ==, "test-client");
   g_assert_cmpstr (ag_cloudcode_config_get_client_secret (config), ==, "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");
+}
+
+/* AGCL_USER_AGENT_FAMILY: the Hub family, the version still following the setting; anything else is the default. */
+static void
+test_user_agent_family (void)
+{
+  static const struct { const char *family; const char *expected; } cases[] = {
+    { "hub", "antigravity/hub/2.13.0 darwin/arm64" },
+    { "antigravity", "antigravity/2.13.0 linux/" ARCH },
+    { "electron", "antigravity/2.13.0 linux/" ARCH },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(AgCloudcodeConfig) config = NULL;
+
+      clear_env ();
+      g_setenv ("AGCL_USER_AGENT_FAMILY", cases[i].family, TRUE);
+      config = ag_cloudcode_config_new_from_env ();
+      clear_env ();
+      ag_cloudcode_config_set_client_version (config, "2.13.0");
+      g_assert_cmpstr (ag_cloudcode_config_get_user_agent (config), ==, cases[i].expected);
+    }
 }
 
 static void
@@ -309,6 +332,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/cloudcode-config/defaults", test_defaults);
   g_test_add_func ("/cloudcode-config/env-overrides", test_env_overrides);
+  g_test_add_func ("/cloudcode-config/user-agent-family", test_user_agent_family);
   g_test_add_func ("/cloudcode-config/blank-endpoint-list", test_blank_endpoint_list_keeps_defaults);
   g_test_add_func ("/cloudcode-config/build-url", test_build_url);
   g_test_add_data_func ("/cloudcode-config/headers/stream-claude", &stream_claude, test_headers);

@@ -194,10 +194,55 @@ test_bad_input (void)
   g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST);
 }
 
+static guint retired_lines;
+
+/* Counts the catalogue's "retired upstream" lines, then logs as usual. */
+static GLogWriterOutput
+count_retired (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE") && fields[i].length < 0 &&
+        g_str_has_prefix (fields[i].value, "model gemini-3-pro-high is retired upstream; using its successor "))
+      retired_lines++;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+/* A rename of a rename lands on the last successor, and each retired id is logged once. */
+static void
+test_deprecated_chain_logged_once (void)
+{
+  g_autoptr(AgModelCatalogue) catalogue = loaded_catalogue (
+    "{\"models\":{\"gemini-3.5-pro\":{}},\"deprecatedModelIds\":{"
+    "\"gemini-3-pro-high\":{\"newModelId\":\"gemini-pro-agent\"},"
+    "\"gemini-pro-agent\":{\"newModelId\":\"gemini-3.5-pro\"}}}");
+
+  retired_lines = 0;
+  assert_resolves (catalogue, "gemini-3-pro-high", "gemini-3.5-pro");
+  assert_resolves (catalogue, "gemini-3-pro-high", "gemini-3.5-pro");
+  g_assert_cmpuint (retired_lines, ==, 1);
+}
+
+/* The web search model: the client's when upstream grounds with it, else the first listed, else the fallback. */
+static void
+test_web_search_model (void)
+{
+  g_autoptr(AgModelCatalogue) empty = ag_model_catalogue_new ();
+  g_autoptr(AgModelCatalogue) catalogue = loaded_catalogue (
+    "{\"models\":{\"gemini-3-flash\":{},\"gemini-3.8-flash-high\":{},\"claude-sonnet-4-6\":{}},"
+    "\"webSearchModelIds\":[\"gemini-3.8-flash-high\",\"gemini-3-flash\",7]}");
+
+  g_assert_cmpstr (ag_model_catalogue_web_search_model (empty, "claude-opus-4-8"), ==, "gemini-3-flash");
+  g_assert_cmpstr (ag_model_catalogue_web_search_model (catalogue, "gemini-3-flash"), ==, "gemini-3-flash");
+  g_assert_cmpstr (ag_model_catalogue_web_search_model (catalogue, "claude-opus-4-8"), ==, "gemini-3.8-flash-high");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_log_set_writer_func (count_retired, NULL, NULL);
+  g_test_add_func ("/model-catalogue/deprecated-chain-logged-once", test_deprecated_chain_logged_once);
+  g_test_add_func ("/model-catalogue/web-search-model", test_web_search_model);
   g_test_add_func ("/model-catalogue/defaults-without-catalogue", test_defaults_without_catalogue);
   g_test_add_func ("/model-catalogue/limits-and-filter", test_catalogue_limits_and_filter);
   g_test_add_func ("/model-catalogue/exact-and-deprecated", test_exact_and_deprecated);

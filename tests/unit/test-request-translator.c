@@ -41,6 +41,7 @@ static const FixtureCase fixtures[] = {
   { "thinking-required-model", "claude-opus-4-6-thinking", TRUE, AG_THINKING_KEYS_CAMEL, NULL, TRUE },
   { "thinking-budget-at-cap", "claude-opus-4-6-thinking", TRUE, AG_THINKING_KEYS_CAMEL, NULL, TRUE },
   { "tool-names", "gemini-3-flash", FALSE, AG_THINKING_KEYS_CAMEL, NULL, FALSE },
+  { "web-search", "gemini-3-flash", TRUE, AG_THINKING_KEYS_CAMEL, "claude-code-session-6b1e2a9c", FALSE },
 };
 
 static JsonNode *
@@ -300,18 +301,20 @@ test_tool_choice (void)
     }
 }
 
-/* Without function tools there is no toolConfig, whatever tool_choice says; server tools alone give no tools. */
+/* Without function tools there is no toolConfig, whatever tool_choice says; server tools other than web search
+ * alone give no tools. */
 static void
 test_tool_choice_without_tools (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AgTranslatedRequest) result = translate_text (
     "{\"model\":\"m\"," MSGS ",\"tool_choice\":{\"type\":\"any\"},"
-    "\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}]}", "claude-sonnet-4-6", TRUE, &error);
+    "\"tools\":[{\"type\":\"bash_20250124\",\"name\":\"bash\"}]}", "claude-sonnet-4-6", TRUE, &error);
 
   g_assert_no_error (error);
   g_assert_null (request_member (result, "toolConfig"));
   g_assert_null (request_member (result, "tools"));
+  g_assert_cmpstr (result->request_type, ==, "agent");
 }
 
 typedef struct {

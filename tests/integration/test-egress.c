@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* An egress per account, against the real ag-cl, the mock and two test relays (HTTP proxies that reach the mock from
+ * 127.0.0.2 and 127.0.0.3): `ag-cl account proxy` gives each account its own proxy (credentials in the keyring,
+ * never in the log or the listing), and each account's token refresh, quota poll and content calls reach Google
+ * from its own relay's address only. */
+#include "ag-test.h"
+
+#include <string.h>
+
+#define MESSAGE_REQUEST \
+  "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"
+#define TWO_ACCOUNTS "{\"accounts\":[{},{}]}"
+
+static int
+run_cli (AgTestHarness *harness, const char * const *args, char **out, char **err)
+{
+  return ag_test_harness_run_cli (harness, args, NULL, out, err);
+}
+
+static void
+set_proxy (AgTestHarness *harness, const char *email, const char *uri)
+{
+  const char *args[] = { "account", "proxy", email, uri, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (harness, args, &out, &err), ==, 0);
+  g_assert_null (strstr (out, "s3cret"));
+}
+
+typedef struct {
+  AgMockServer *mock;
+  const char   *method;
+} Seen;
+
+/* Both accounts' quota polls arrived. */
+static gboolean
+both_polled (gpointer user_data)
+{
+  Seen *seen = user_data;
+  g_autoptr(JsonArray) requests = ag_test_mock_requests (seen->mock, seen->method);
+  gboolean one = FALSE, two = FALSE;
+
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *request = json_array_get_object_element (requests, i);
+      const char *account = json_object_get_null_member (request, "account") ? NULL
+                            : json_object_get_string_member (request, "account");
+
+      one |= g_strcmp0 (account, "user1@example.com") == 0;
+      two |= g_strcmp0 (account, "user2@example.com") == 0;
+    }
+  return one && two;
+}
+
+static void
+test_each_account_its_own_proxy (void)
+{
+  AgTestHarness *harness = ag_test_harness_new (TWO_ACCOUNTS);
+  g_autoptr(AgTestRelay) relay1 = ag_test_relay_new ("127.0.0.2");
+  g_autoptr(AgTestRelay) relay2 = ag_test_relay_new ("127.0.0.3");
+  g_autofree char *uri1 = ag_test_relay_get_uri (relay1);
+  g_autofree char *uri2 = ag_test_relay_get_uri (relay2);
+  g_autofree char *with_password = g_strdup_printf ("http://agcl:s3cret@%s", uri1 + strlen ("http://"));
+  const char *list[] = { "account", "list", NULL };
+  g_autofree char *listing = NULL;
+  g_autofree char *expected_line = g_strdup_printf ("user1@example.com\tproj-1\tfree-tier\tenabled\tproxy %s\n",
+                                                    uri1);
+  g_autoptr(JsonArray) requests = NULL;
+  Seen seen = { harness->mock, ":fetchAvailableModels" };
+  guint tokens[2] = { 0 }, polls[2] = { 0 }, contents = 0;
+
+  ag_test_harness_add_account (harness, "rt-1");
+  ag_test_harness_add_account (harness, "rt-2");
+  set_proxy (harness, "user1@example.com", with_password);
+  set_proxy (harness, "user2@example.com", uri2);
+  g_assert_cmpint (run_cli (harness, list, &listing, NULL), ==, 0);
+  g_assert_nonnull (strstr (listing, expected_line));
+  g_assert_null (strstr (listing, "s3cret"));
+
+  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
+  ag_test_harness_start_proxy (harness);
+  ag_test_wait_until (both_polled, &seen, 10000);
+  g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE_REQUEST, NULL, NULL), ==, 200);
+
+  requests = ag_test_mock_requests (harness->mock, NULL);
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *request = json_array_get_object_element (requests, i);
+      const char *path = json_object_get_string_member (request, "path");
+      const char *account = json_object_get_null_member (request, "account") ? NULL
+                            : json_object_get_string_member (request, "account");
+      const char *remote = json_object_get_string_member (request, "remote");
+      int which = g_strcmp0 (account, "user1@example.com") == 0 ? 0 : g_strcmp0 (account, "user2@example.com") == 0 ? 1 : -1;
+
+      g_test_message ("%s by %s from %s", path, account, remote);
+      /* The version check is no account's: it takes the global way. */
+      if (g_str_has_suffix (path, ".yml"))
+        continue;
+      g_assert_cmpint (which, >=, 0);
+      g_assert_cmpstr (remote, ==, which == 0 ? "127.0.0.2" : "127.0.0.3");
+      tokens[which] += g_str_has_suffix (path, "/token");
+      polls[which] += g_str_has_suffix (path, ":fetchAvailableModels");
+      contents += g_str_has_suffix (path, ":streamGenerateContent");
+    }
+  g_assert_cmpuint (tokens[0], >=, 1);
+  g_assert_cmpuint (tokens[1], >=, 1);
+  g_assert_cmpuint (polls[0], >=, 1);
+  g_assert_cmpuint (polls[1], >=, 1);
+  g_assert_cmpuint (contents, ==, 1);
+  g_assert_cmpuint (ag_test_relay_get_connections (relay1), >=, 1);
+  g_assert_cmpuint (ag_test_relay_get_connections (relay2), >=, 1);
+  g_assert_null (strstr (harness->proxy_log->str, "s3cret"));
+  ag_test_harness_free (harness);
+}
+
+/* A proxy that does not answer is its account's failure: the other account serves, and the log says why. */
+static void
+test_unreachable_proxy (void)
+{
+  AgTestHarness *harness = ag_test_harness_new (TWO_ACCOUNTS);
+  g_autofree char *dead = g_strdup_printf ("http://127.0.0.1:%u", ag_test_free_port ());
+  g_autofree char *expected = g_strdup_printf ("user1@example.com: proxy unreachable (%s)", dead);
+  g_autoptr(JsonArray) requests = NULL;
+
+  ag_test_harness_add_account (harness, "rt-1");
+  ag_test_harness_add_account (harness, "rt-2");
+  set_proxy (harness, "user1@example.com", dead);
+  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
+  ag_test_harness_start_proxy (harness);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE_REQUEST, NULL, NULL), ==, 200);
+  g_assert_true (ag_test_harness_wait_log (harness, expected, 5000));
+  requests = ag_test_mock_requests (harness->mock, NULL);
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *request = json_array_get_object_element (requests, i);
+
+      if (!json_object_get_null_member (request, "account"))
+        g_assert_cmpstr (json_object_get_string_member (request, "account"), ==, "user2@example.com");
+    }
+  ag_test_harness_free (harness);
+}
+
+/* What the command refuses: a proxy that is not one, an account that does not exist. Nothing is stored. */
+static void
+test_refusals (void)
+{
+  AgTestHarness *harness = ag_test_harness_new (NULL);
+  const char *bad_uri[] = { "account", "proxy", "user1@example.com", "ftp://agcl:s3cret@127.0.0.1:21", NULL };
+  const char *unknown[] = { "account", "proxy", "nobody@example.com", "socks5://127.0.0.1:1080", NULL };
+  const char *list[] = { "account", "list", NULL };
+  g_autofree char *err1 = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *listing = NULL;
+
+  ag_test_harness_add_account (harness, "rt-1");
+  g_assert_cmpint (run_cli (harness, bad_uri, NULL, &err1), ==, 1);
+  g_assert_nonnull (strstr (err1, "a proxy must be http://, https:// or socks5://"));
+  g_assert_null (strstr (err1, "s3cret"));
+  g_assert_cmpint (run_cli (harness, unknown, NULL, &err2), ==, 1);
+  g_assert_nonnull (strstr (err2, "no account nobody@example.com"));
+  g_assert_cmpint (run_cli (harness, list, &listing, NULL), ==, 0);
+  g_assert_null (strstr (listing, "proxy"));
+  ag_test_harness_free (harness);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/egress/each-account-its-own-proxy", test_each_account_its_own_proxy);
+  g_test_add_func ("/egress/unreachable-proxy", test_unreachable_proxy);
+  g_test_add_func ("/egress/refusals", test_refusals);
+  return g_test_run ();
+}

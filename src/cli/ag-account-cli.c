@@ -6,11 +6,11 @@
 #include "ag-account-setup.h"
 #include "ag-token-store.h"
 
-#define USAGE \
+#define USAGE N_( \
   "Usage:\n" \
   "  ag-cl account add --refresh-token TOKEN   add an account (TOKEN \"-\" reads it from standard input)\n" \
   "  ag-cl account list                        one line per account: e-mail, project, tier, enabled\n" \
-  "  ag-cl account remove EMAIL                forget an account\n"
+  "  ag-cl account remove EMAIL                forget an account\n")
 
 typedef struct {
   GMainLoop    *loop;

@@ -18,13 +18,6 @@
  * a laptop screen), less the margins of a boxed list and its row. A longer one forces the window wider. */
 #define WIDEST_LABEL 300
 
-/* What the Antigravity IDE keeps beside its state database: the switch's preview reads it. */
-static const char storage_json[] =
-  "{\"telemetry.machineId\": \"5e1f0c2b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f\","
-  " \"telemetry.macMachineId\": \"0d0d0d0d-1111-4111-8111-222222222222\","
-  " \"telemetry.devDeviceId\": \"1e1e1e1e-3333-4333-9333-444444444444\","
-  " \"telemetry.sqmId\": \"{5F5F5F5F-5555-4555-A555-666666666666}\"}";
-
 static const char *language;
 static UiHistorySeed seed;
 
@@ -189,7 +182,6 @@ main (int argc, char **argv)
   g_autofree char *name = NULL;
   g_autofree char *locale_dir = NULL;
   g_autofree char *locale = NULL;
-  g_autofree char *storage = NULL;
 
   language = g_getenv ("AGCL_TEST_LANGUAGE");
   g_assert_nonnull (language);
@@ -212,11 +204,7 @@ main (int argc, char **argv)
     return 0;
   ui_test_seed_history_on_start (&seed);
   ui_test_start ();
-  storage = g_build_filename (g_getenv ("AGCL_ANTIGRAVITY_CONFIG_DIR"), "User", "globalStorage", "storage.json",
-                              NULL);
-  g_assert_true (g_file_set_contents (storage, storage_json, -1, NULL));
-  g_object_unref (ui_add_account ("rt-ui"));
-  g_object_unref (ui_add_account ("rt-ide"));
+  ui_test_add_ide_storage_and_accounts ();
 
   g_test_add_func ("/ui/locale/catalogue", test_catalogue);
   g_test_add_func ("/ui/locale/pages", test_pages);

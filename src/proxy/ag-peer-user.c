@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ag-peer-user.c — the owner of a loopback connection's client socket; see the header. */
-#include "ag-peer-user.h"
+#include "ag-peer-user-private.h"
 
+#include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* An address as the bytes that identify it: 4 for IPv4 (IPv4-mapped IPv6 included), 16 for IPv6. */
 typedef struct {
@@ -149,8 +156,86 @@ ag_peer_user_is_loopback (GSocketAddress *address)
   return g_inet_address_get_is_loopback (inet);
 }
 
+/* The kernel's socket diagnostics (sock_diag, as `ss` uses): one exact lookup of the client's socket by its two
+ * ends, instead of a scan of every socket on the machine. FALSE with G_IO_ERROR_NOT_SUPPORTED where the kernel has
+ * no inet_diag, so the caller can read the tables instead. */
 gboolean
-ag_peer_user_lookup (GSocketAddress *client, GSocketAddress *server, guint32 *uid, GError **error)
+ag_peer_user_lookup_by_diag (GSocketAddress *client, GSocketAddress *server, guint32 *uid, GError **error)
+{
+  Endpoint local, remote;
+  struct {
+    struct nlmsghdr         header;
+    struct inet_diag_req_v2 request;
+  } message = { 0 };
+  union {
+    struct nlmsghdr header;
+    char            bytes[1024];
+  } answer;
+  struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+  ssize_t received;
+  int fd, saved_errno;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (client) || !G_IS_INET_SOCKET_ADDRESS (server) ||
+      !endpoint_from_socket_address (G_INET_SOCKET_ADDRESS (client), &local) ||
+      !endpoint_from_socket_address (G_INET_SOCKET_ADDRESS (server), &remote) || local.length != remote.length)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not a TCP connection");
+      return FALSE;
+    }
+  message.header.nlmsg_len = sizeof message;
+  message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  message.header.nlmsg_flags = NLM_F_REQUEST;
+  message.request.sdiag_family = local.length == 4 ? AF_INET : AF_INET6;
+  message.request.sdiag_protocol = IPPROTO_TCP;
+  message.request.idiag_states = ~0U;
+  /* The client's own socket: its local end is the client, its remote end is ag-cl. */
+  message.request.id.idiag_sport = g_htons ((guint16) local.port);
+  message.request.id.idiag_dport = g_htons ((guint16) remote.port);
+  memcpy (message.request.id.idiag_src, local.bytes, local.length);
+  memcpy (message.request.id.idiag_dst, remote.bytes, remote.length);
+  message.request.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+  message.request.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+
+  fd = socket (AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no socket diagnostics: %s", g_strerror (errno));
+      return FALSE;
+    }
+  /* The kernel answers while sendto runs; the receive only collects it. */
+  if (sendto (fd, &message, sizeof message, 0, (struct sockaddr *) &kernel, sizeof kernel) < 0)
+    received = -1;
+  else
+    received = recv (fd, &answer, sizeof answer, MSG_DONTWAIT);
+  saved_errno = errno;
+  close (fd);
+  if (received < (ssize_t) sizeof (struct nlmsghdr) || !NLMSG_OK (&answer.header, (size_t) received))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "no answer from socket diagnostics: %s",
+                   received < 0 ? g_strerror (saved_errno) : "short message");
+      return FALSE;
+    }
+  if (answer.header.nlmsg_type == NLMSG_ERROR)
+    {
+      const struct nlmsgerr *failure = NLMSG_DATA (&answer.header);
+      int code = answer.header.nlmsg_len >= NLMSG_LENGTH (sizeof *failure) ? -failure->error : EPROTO;
+
+      g_set_error (error, G_IO_ERROR, code == ENOENT ? G_IO_ERROR_NOT_FOUND : G_IO_ERROR_NOT_SUPPORTED,
+                   "socket diagnostics: %s", g_strerror (code));
+      return FALSE;
+    }
+  if (answer.header.nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+      answer.header.nlmsg_len < NLMSG_LENGTH (sizeof (struct inet_diag_msg)))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "socket diagnostics: unexpected answer");
+      return FALSE;
+    }
+  *uid = ((const struct inet_diag_msg *) NLMSG_DATA (&answer.header))->idiag_uid;
+  return TRUE;
+}
+
+gboolean
+ag_peer_user_lookup_in_tables (GSocketAddress *client, GSocketAddress *server, guint32 *uid, GError **error)
 {
   static const char *const tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
   gboolean any_read = FALSE;
@@ -175,4 +260,16 @@ ag_peer_user_lookup (GSocketAddress *client, GSocketAddress *server, guint32 *ui
                        any_read ? "the connection is not in the kernel's socket tables"
                                 : "the kernel's socket tables (/proc/net/tcp) cannot be read");
   return FALSE;
+}
+
+gboolean
+ag_peer_user_lookup (GSocketAddress *client, GSocketAddress *server, guint32 *uid, GError **error)
+{
+  g_autoptr(GError) diag_error = NULL;
+
+  if (ag_peer_user_lookup_by_diag (client, server, uid, &diag_error))
+    return TRUE;
+  /* Reading the tables walks every socket of the machine (milliseconds on a busy one): only where the kernel cannot
+   * be asked for one socket, or did not find it (a client socket of the other family, IPv4 in an IPv6 socket). */
+  return ag_peer_user_lookup_in_tables (client, server, uid, error);
 }

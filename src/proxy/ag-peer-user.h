@@ -20,8 +20,9 @@ gboolean ag_peer_user_find_in_table (const char         *table,
 /* Whether @address is on loopback, an IPv4-mapped IPv6 one (a dual-stack listener's IPv4 client) included. */
 gboolean ag_peer_user_is_loopback (GSocketAddress *address);
 
-/* The same over the running kernel's tables (both families). FALSE with @error when the connection is not found
- * or the tables cannot be read. Reads procfs: memory the kernel formats on demand, no disk. */
+/* The owner of the client's socket, asked of the running kernel: one exact lookup through socket diagnostics
+ * (netlink), or where that is missing its tables in procfs (memory the kernel formats on demand, no disk). FALSE
+ * with @error when the connection is not found or the kernel cannot be asked. */
 gboolean ag_peer_user_lookup (GSocketAddress *client,
                               GSocketAddress *server,
                               guint32        *uid,

@@ -13,7 +13,7 @@ ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for line in "$@"; do echo "# $line"; done; }
 check () { if eval "$2" >/dev/null 2>&1; then ok "$1"; else not_ok "$1" "failed: $2"; fi; }
 
-echo "1..17"
+echo "1..18"
 if ! meson install -C "$build" --destdir "$dest" --no-rebuild --quiet >"$dest.log" 2>&1; then
   not_ok "meson install" "$(tail -5 "$dest.log")"
   rm -f "$dest.log"
@@ -48,4 +48,13 @@ check "the manual page has no groff warnings" \
 check "bash completion parses" 'bash -n "$root/share/bash-completion/completions/ag-cl"'
 check "bash completion completes the subcommands" \
   '[ "$(bash -c ". \"$root/share/bash-completion/completions/ag-cl\"; COMP_WORDS=(ag-cl aut); COMP_CWORD=1; _ag_cl; echo \${COMPREPLY[*]}")" = autostart ]'
+# Every subcommand the usage line names, so a new one cannot be forgotten here.
+subcommands=$("$root/bin/ag-cl" --help 2>/dev/null | sed -n 's/^ *ag-cl \[OPTION…\] \[\(.*\)\]$/\1/p' | tr -d '…|')
+missing=""
+for sub in $subcommands; do
+  got=$(bash -c ". \"$root/share/bash-completion/completions/ag-cl\"; COMP_WORDS=(ag-cl $sub); COMP_CWORD=1; _ag_cl; echo \${COMPREPLY[*]}")
+  case " $got " in *" $sub "*) ;; *) missing="$missing $sub" ;; esac
+done
+if [ -n "$subcommands" ] && [ -z "$missing" ]; then ok "bash completion offers every subcommand of the usage line ($(echo $subcommands))"
+else not_ok "bash completion offers every subcommand of the usage line" "usage names: $subcommands" "missing:$missing"; fi
 exit $failed

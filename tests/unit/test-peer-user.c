@@ -2,7 +2,7 @@
 /* Who opened a loopback connection: rows of the kernel's socket tables as Linux prints them (IPv4, IPv6,
  * IPv4-mapped), and a real connection made here, looked up in the running kernel's tables. */
 #include "ag-test.h"
-#include "ag-peer-user.h"
+#include "ag-peer-user-private.h"
 
 #include <unistd.h>
 
@@ -69,10 +69,21 @@ test_tables (void)
     }
 }
 
-/* A real loopback connection made by this process: the kernel says it is ours. */
+typedef gboolean (*Lookup) (GSocketAddress *, GSocketAddress *, guint32 *, GError **);
+
+typedef struct {
+  const char    *name;
+  GSocketFamily  listen_family;   /* a wildcard IPv6 listener is dual-stack: its IPv4 clients look IPv4-mapped */
+  gboolean       listen_any;
+  GSocketFamily  client_family;
+  Lookup         lookup;
+} RealCase;
+
+/* A real loopback connection made by this process: the kernel says it is ours, through either way of asking. */
 static void
-test_real_connection (void)
+test_real_connection (gconstpointer data)
 {
+  const RealCase *c = data;
   g_autoptr(GSocketListener) listener = g_socket_listener_new ();
   g_autoptr(GSocketClient) connector = g_socket_client_new ();
   g_autoptr(GSocketConnection) client = NULL;
@@ -80,15 +91,22 @@ test_real_connection (void)
   g_autoptr(GSocketAddress) remote = NULL;
   g_autoptr(GSocketAddress) local = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GInetAddress) listen_on = c->listen_any ? g_inet_address_new_any (c->listen_family)
+                                                    : g_inet_address_new_loopback (c->listen_family);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (listen_on, 0);
   g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (c->client_family);
+  g_autoptr(GSocketAddress) target = NULL;
   guint32 uid = G_MAXUINT32;
 
-  g_assert_true (g_socket_listener_add_address (listener, any_port, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                                NULL, &bound, &error));
-  g_assert_no_error (error);
-  client = g_socket_client_connect (connector, G_SOCKET_CONNECTABLE (bound), NULL, &error);
+  if (!g_socket_listener_add_address (listener, any_port, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                      NULL, &bound, &error))
+    {
+      g_test_skip_printf ("cannot listen (%s)", error->message);
+      return;
+    }
+  target = g_inet_socket_address_new (loopback, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  client = g_socket_client_connect (connector, G_SOCKET_CONNECTABLE (target), NULL, &error);
   g_assert_no_error (error);
   accepted = g_socket_listener_accept (listener, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -96,14 +114,24 @@ test_real_connection (void)
   remote = g_socket_connection_get_remote_address (accepted, &error);
   local = g_socket_connection_get_local_address (accepted, &error);
   g_assert_no_error (error);
-  g_assert_true (ag_peer_user_lookup (remote, local, &uid, &error));
+  g_assert_true (c->lookup (remote, local, &uid, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (uid, ==, getuid ());
 
   /* A pair of ends no connection has. */
-  g_assert_false (ag_peer_user_lookup (remote, remote, &uid, &error));
+  g_assert_false (c->lookup (remote, remote, &uid, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
+
+static const RealCase real_cases[] = {
+  { "ipv4/diag", G_SOCKET_FAMILY_IPV4, FALSE, G_SOCKET_FAMILY_IPV4, ag_peer_user_lookup_by_diag },
+  { "ipv4/tables", G_SOCKET_FAMILY_IPV4, FALSE, G_SOCKET_FAMILY_IPV4, ag_peer_user_lookup_in_tables },
+  { "ipv4/either", G_SOCKET_FAMILY_IPV4, FALSE, G_SOCKET_FAMILY_IPV4, ag_peer_user_lookup },
+  { "ipv6/diag", G_SOCKET_FAMILY_IPV6, FALSE, G_SOCKET_FAMILY_IPV6, ag_peer_user_lookup_by_diag },
+  { "ipv6/tables", G_SOCKET_FAMILY_IPV6, FALSE, G_SOCKET_FAMILY_IPV6, ag_peer_user_lookup_in_tables },
+  { "dual-stack/diag", G_SOCKET_FAMILY_IPV6, TRUE, G_SOCKET_FAMILY_IPV4, ag_peer_user_lookup_by_diag },
+  { "dual-stack/tables", G_SOCKET_FAMILY_IPV6, TRUE, G_SOCKET_FAMILY_IPV4, ag_peer_user_lookup_in_tables },
+};
 
 /* Loopback, whichever family a listener sees it in. */
 static void
@@ -128,7 +156,12 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/peer-user/tables", test_tables);
-  g_test_add_func ("/peer-user/real-connection", test_real_connection);
+  for (gsize i = 0; i < G_N_ELEMENTS (real_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/peer-user/real-connection/%s", real_cases[i].name);
+
+      g_test_add_data_func (name, &real_cases[i], test_real_connection);
+    }
   g_test_add_func ("/peer-user/loopback", test_loopback);
   return g_test_run ();
 }

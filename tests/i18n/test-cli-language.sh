@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The GTK-free paths follow the desktop language from the build tree's catalogues: for each language, what
-# `ag-cl --help`, `ag-cl account --help`, `ag-cl log` and an unknown command print is the catalogue's translation
-# (looked up with gettext(1), so a changed wording does not break the test, a lost binding does), with LANGUAGE as
-# a desktop sets it and, where the locale is generated, with LANG alone. In the C locale everything stays English.
+# `ag-cl --help`, `ag-cl account --help`, `ag-cl account list`, `ag-cl log` and an unknown command print is the
+# catalogue's translation (looked up with gettext(1), so a changed wording does not break the test, a lost binding
+# does), with LANGUAGE as a desktop sets it and, where the locale is generated, with LANG alone. In the C locale
+# everything stays English.
 # TAP output. Usage: test-cli-language.sh AG_CL BUILD_DIR LANGUAGE...
 set -u
 ag_cl=$1; build=$2; shift 2
@@ -49,6 +50,19 @@ for lang in "$@"; do
     ok "$lang: ag-cl log with no history"
   else
     not_ok "$lang: ag-cl log with no history" "expected: $expected" "got: $out"
+  fi
+
+  # No account in this test's keyring profile: the hint to add one (needs build-aux/with-keyring.sh).
+  if [ -n "${AGCL_IN_KEYRING_SESSION:-}" ]; then
+    expected=$(translate "$lang" 'No accounts yet: add one with "ag-cl account add --refresh-token -".\n')
+    out=$(run LANGUAGE="$lang" LC_ALL=C.UTF-8 "$ag_cl" account list)
+    if [ "$out" = "$expected" ]; then
+      ok "$lang: ag-cl account list with no account"
+    else
+      not_ok "$lang: ag-cl account list with no account" "expected: $expected" "got: $out"
+    fi
+  else
+    ok "$lang: ag-cl account list with no account # SKIP needs the private keyring of build-aux/with-keyring.sh"
   fi
 
   expected=$(printf "$(translate "$lang" 'ag-cl: unknown command “%s”; see “ag-cl --help”\n')" frobnicate)

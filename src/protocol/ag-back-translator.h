@@ -15,6 +15,9 @@ typedef struct _AgBackTranslatorClass AgBackTranslatorClass;
  * indirect call, not a type-system lookup. An implementation embeds AgBackTranslator as its first member and
  * points it at its one static class. */
 struct _AgBackTranslatorClass {
+  /* TRUE when push only reads the chunk while it runs (keeps no reference into it, changes nothing): the decoder
+   * may then read the next chunk of the same shape into the same tree (ag_json_parser_parse_reused). */
+  gboolean   borrows_chunks;
   gboolean (*push)              (AgBackTranslator *self, JsonObject *chunk, GError **error);
   gboolean (*finish)            (AgBackTranslator *self, GError **error);
   void     (*fail)              (AgBackTranslator *self, const char *error_type, const char *message);

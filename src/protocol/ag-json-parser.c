@@ -18,9 +18,27 @@
 #define MAX_DEPTH         64
 #define MAX_INT_DIGITS    18
 
+/* One step of a parsed text's shape, in text order: what ag_json_parser_parse_reused compares the next text with.
+ * A scalar step points at the node that holds its value in the kept tree. */
+typedef enum {
+  STEP_OBJECT_BEGIN, STEP_OBJECT_END, STEP_ARRAY_BEGIN, STEP_ARRAY_END, STEP_NAME,
+  STEP_STRING, STEP_INT, STEP_DOUBLE, STEP_TRUE, STEP_FALSE, STEP_NULL,
+} StepKind;
+
+typedef struct {
+  StepKind  kind;
+  guint     name_offset;   /* STEP_NAME: the name in AgJsonParser.names */
+  guint     name_len;
+  JsonNode *leaf;          /* a scalar step's node */
+} Step;
+
 struct _AgJsonParser {
   JsonParser *fallback;
   GString    *scratch;   /* a string being unescaped, or a name or number made NUL-terminated */
+  /* parse_reused: the last tree it returned, and its shape (NULL root: nothing to reuse) */
+  JsonNode   *kept;
+  GArray     *steps;
+  GString    *names;
 };
 
 typedef struct {
@@ -28,6 +46,9 @@ typedef struct {
   const char *end;
   GString    *scratch;
   guint       depth;
+  GArray     *steps;     /* when the shape is being recorded */
+  GString    *names;
+  gboolean    reusable;  /* FALSE once a repeated member name replaced a recorded node */
 } Reader;
 
 AgJsonParser *
@@ -37,6 +58,8 @@ ag_json_parser_new (void)
 
   self->fallback = json_parser_new ();
   self->scratch = g_string_sized_new (256);
+  self->steps = g_array_new (FALSE, FALSE, sizeof (Step));
+  self->names = g_string_new (NULL);
   return self;
 }
 
@@ -47,6 +70,9 @@ ag_json_parser_free (AgJsonParser *self)
     return;
   g_object_unref (self->fallback);
   g_string_free (self->scratch, TRUE);
+  g_clear_pointer (&self->kept, json_node_unref);
+  g_array_unref (self->steps);
+  g_string_free (self->names, TRUE);
   g_free (self);
 }
 
@@ -167,8 +193,9 @@ read_string (Reader *r)
   return (high & 0x80) == 0 || g_utf8_validate_len (r->scratch->str, r->scratch->len, NULL);
 }
 
-static JsonNode *
-read_number (Reader *r)
+/* The number at r->p: an integer in *integer_value (TRUE) or a double in *double_value (FALSE). */
+static gboolean
+scan_number (Reader *r, gboolean *is_integer, gint64 *integer_value, double *double_value)
 {
   const char *start;
   const char *digits;
@@ -187,7 +214,7 @@ read_number (Reader *r)
     while (r->p < r->end && g_ascii_isdigit (*r->p))
       r->p++;
   else
-    return NULL;
+    return FALSE;
   if (r->p < r->end && *r->p == '.')
     {
       integer = FALSE;
@@ -195,7 +222,7 @@ read_number (Reader *r)
       while (r->p < r->end && g_ascii_isdigit (*r->p))
         r->p++;
       if (r->p == digits)
-        return NULL;
+        return FALSE;
     }
   if (r->p < r->end && (*r->p == 'e' || *r->p == 'E'))
     {
@@ -207,18 +234,19 @@ read_number (Reader *r)
       while (r->p < r->end && g_ascii_isdigit (*r->p))
         r->p++;
       if (r->p == digits)
-        return NULL;
+        return FALSE;
     }
 
+  *is_integer = integer;
   if (integer)
     {
       gint64 value = 0;
 
       if (r->p - start > MAX_INT_DIGITS)
-        return NULL;
+        return FALSE;
       for (const char *d = start; d < r->p; d++)
         value = value * 10 + (*d - '0');
-      return json_node_init_int (json_node_alloc (), negative ? value * -1 : value);
+      *integer_value = negative ? value * -1 : value;
     }
   else
     {
@@ -227,8 +255,32 @@ read_number (Reader *r)
       g_string_truncate (r->scratch, 0);
       g_string_append_len (r->scratch, start, r->p - start);
       value = g_ascii_strtod (r->scratch->str, NULL);
-      return json_node_init_double (json_node_alloc (), negative ? value * -1.0 : value);
+      *double_value = negative ? value * -1.0 : value;
     }
+  return TRUE;
+}
+
+static JsonNode *
+read_number (Reader *r)
+{
+  gboolean is_integer;
+  gint64 integer_value;
+  double double_value;
+
+  if (!scan_number (r, &is_integer, &integer_value, &double_value))
+    return NULL;
+  return is_integer ? json_node_init_int (json_node_alloc (), integer_value)
+                    : json_node_init_double (json_node_alloc (), double_value);
+}
+
+/* Shape recording: a no-op unless the reader records. */
+static inline void
+record (Reader *r, StepKind kind, JsonNode *leaf)
+{
+  Step step = { kind, 0, 0, leaf };
+
+  if (r->steps != NULL)
+    g_array_append_val (r->steps, step);
 }
 
 static gboolean
@@ -249,11 +301,13 @@ read_array (Reader *r)
   JsonArray *array = json_array_new ();
 
   json_node_take_array (node, array);
+  record (r, STEP_ARRAY_BEGIN, NULL);
   r->p++;
   skip_whitespace (r);
   if (r->p < r->end && *r->p == ']')
     {
       r->p++;
+      record (r, STEP_ARRAY_END, NULL);
       return node;
     }
   for (;;)
@@ -270,6 +324,7 @@ read_array (Reader *r)
       if (*r->p == ']')
         {
           r->p++;
+          record (r, STEP_ARRAY_END, NULL);
           return node;
         }
       if (*r->p++ != ',')
@@ -287,11 +342,13 @@ read_object (Reader *r)
   JsonObject *object = json_object_new ();
 
   json_node_take_object (node, object);
+  record (r, STEP_OBJECT_BEGIN, NULL);
   r->p++;
   skip_whitespace (r);
   if (r->p < r->end && *r->p == '}')
     {
       r->p++;
+      record (r, STEP_OBJECT_END, NULL);
       return node;
     }
   for (;;)
@@ -309,6 +366,16 @@ read_object (Reader *r)
         name = memcpy (short_name, r->scratch->str, r->scratch->len + 1);
       else
         name = long_name = g_strndup (r->scratch->str, r->scratch->len);
+      if (r->steps != NULL)
+        {
+          Step step = { STEP_NAME, (guint) r->names->len, (guint) r->scratch->len, NULL };
+
+          g_string_append_len (r->names, r->scratch->str, (gssize) r->scratch->len);
+          g_array_append_val (r->steps, step);
+          /* A repeated name replaces the member, and with it nodes the shape points at. */
+          if (json_object_has_member (object, name))
+            r->reusable = FALSE;
+        }
       skip_whitespace (r);
       if (r->p >= r->end || *r->p++ != ':')
         break;
@@ -323,6 +390,7 @@ read_object (Reader *r)
       if (*r->p == '}')
         {
           r->p++;
+          record (r, STEP_OBJECT_END, NULL);
           return node;
         }
       if (*r->p++ != ',')
@@ -351,22 +419,41 @@ read_value (Reader *r)
       r->depth--;
       return node;
     case '"':
-      return read_string (r) ? json_node_init_string (json_node_alloc (), r->scratch->str) : NULL;
+      if (!read_string (r))
+        return NULL;
+      node = json_node_init_string (json_node_alloc (), r->scratch->str);
+      record (r, STEP_STRING, node);
+      return node;
     case 't':
-      return read_literal (r, "true", 4) ? json_node_init_boolean (json_node_alloc (), TRUE) : NULL;
+      if (!read_literal (r, "true", 4))
+        return NULL;
+      node = json_node_init_boolean (json_node_alloc (), TRUE);
+      record (r, STEP_TRUE, node);
+      return node;
     case 'f':
-      return read_literal (r, "false", 5) ? json_node_init_boolean (json_node_alloc (), FALSE) : NULL;
+      if (!read_literal (r, "false", 5))
+        return NULL;
+      node = json_node_init_boolean (json_node_alloc (), FALSE);
+      record (r, STEP_FALSE, node);
+      return node;
     case 'n':
-      return read_literal (r, "null", 4) ? json_node_init_null (json_node_alloc ()) : NULL;
+      if (!read_literal (r, "null", 4))
+        return NULL;
+      node = json_node_init_null (json_node_alloc ());
+      record (r, STEP_NULL, node);
+      return node;
     default:
-      return read_number (r);
+      if ((node = read_number (r)) != NULL)
+        record (r, JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 ? STEP_INT
+                                                                                                  : STEP_DOUBLE, node);
+      return node;
     }
 }
 
 JsonNode *
 ag_json_parser_parse_fast (AgJsonParser *self, const char *data, gsize len)
 {
-  Reader r = { data, data + len, self->scratch, 0 };
+  Reader r = { data, data + len, self->scratch, 0, NULL, NULL, TRUE };
   JsonNode *root;
 
   skip_whitespace (&r);
@@ -385,16 +472,22 @@ ag_json_parser_parse_fast (AgJsonParser *self, const char *data, gsize len)
 /* A parser lives as long as its stream or server: one huge string (an image) must not keep its buffer forever. */
 #define SCRATCH_KEEP_BYTES (64 * 1024)
 
-JsonNode *
-ag_json_parser_parse (AgJsonParser *self, const char *data, gsize len, GError **error)
+static void
+trim_scratch (AgJsonParser *self)
 {
-  JsonNode *root = ag_json_parser_parse_fast (self, data, len);
-
   if (self->scratch->allocated_len > SCRATCH_KEEP_BYTES)
     {
       g_string_free (self->scratch, TRUE);
       self->scratch = g_string_sized_new (256);
     }
+}
+
+JsonNode *
+ag_json_parser_parse (AgJsonParser *self, const char *data, gsize len, GError **error)
+{
+  JsonNode *root = ag_json_parser_parse_fast (self, data, len);
+
+  trim_scratch (self);
   if (root != NULL)
     return root;
   if (len > G_MAXSSIZE || !json_parser_load_from_data (self->fallback, data, (gssize) len, error))
@@ -407,4 +500,163 @@ ag_json_parser_parse (AgJsonParser *self, const char *data, gsize len, GError **
   if (root == NULL)
     g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, "no JSON value");
   return root;
+}
+
+/* ── reuse: the next text of the same shape refills the kept tree ─────────────────────────────────────────── */
+
+static gboolean refill_value (AgJsonParser *self, Reader *r, guint *i);
+
+static inline gboolean
+expect_step (AgJsonParser *self, guint *i, StepKind kind)
+{
+  if (*i >= self->steps->len || g_array_index (self->steps, Step, *i).kind != kind)
+    return FALSE;
+  (*i)++;
+  return TRUE;
+}
+
+static gboolean
+refill_container (AgJsonParser *self, Reader *r, guint *i, gboolean object)
+{
+  char close = object ? '}' : ']';
+
+  if (!expect_step (self, i, object ? STEP_OBJECT_BEGIN : STEP_ARRAY_BEGIN))
+    return FALSE;
+  r->p++;
+  skip_whitespace (r);
+  if (r->p < r->end && *r->p == close)
+    {
+      r->p++;
+      return expect_step (self, i, object ? STEP_OBJECT_END : STEP_ARRAY_END);
+    }
+  for (;;)
+    {
+      if (object)
+        {
+          const Step *name;
+
+          if (*i >= self->steps->len || (name = &g_array_index (self->steps, Step, *i))->kind != STEP_NAME ||
+              r->p >= r->end || *r->p != '"' || !read_string (r) || r->scratch->len != name->name_len ||
+              memcmp (r->scratch->str, self->names->str + name->name_offset, name->name_len) != 0)
+            return FALSE;
+          (*i)++;
+          skip_whitespace (r);
+          if (r->p >= r->end || *r->p++ != ':')
+            return FALSE;
+          skip_whitespace (r);
+        }
+      if (!refill_value (self, r, i))
+        return FALSE;
+      skip_whitespace (r);
+      if (r->p >= r->end)
+        return FALSE;
+      if (*r->p == close)
+        {
+          r->p++;
+          return expect_step (self, i, object ? STEP_OBJECT_END : STEP_ARRAY_END);
+        }
+      if (*r->p++ != ',')
+        return FALSE;
+      skip_whitespace (r);
+    }
+}
+
+/* Reads the value at r->p in step with the kept shape from step *i, writing each scalar into its kept node. FALSE
+ * as soon as the text leaves the shape (the tree is then half written and must be dropped). The shape was
+ * recorded under MAX_DEPTH, and a text that follows it goes no deeper. */
+static gboolean
+refill_value (AgJsonParser *self, Reader *r, guint *i)
+{
+  Step *step;
+  gboolean is_integer;
+  gint64 integer_value;
+  double double_value;
+
+  if (r->p >= r->end || *i >= self->steps->len)
+    return FALSE;
+  step = &g_array_index (self->steps, Step, *i);
+  switch (*r->p)
+    {
+    case '{':
+    case '[':
+      return refill_container (self, r, i, *r->p == '{');
+    case '"':
+      if (step->kind != STEP_STRING || !read_string (r))
+        return FALSE;
+      json_node_set_string (step->leaf, r->scratch->str);
+      break;
+    case 't':
+      if (step->kind != STEP_TRUE || !read_literal (r, "true", 4))
+        return FALSE;
+      break;
+    case 'f':
+      if (step->kind != STEP_FALSE || !read_literal (r, "false", 5))
+        return FALSE;
+      break;
+    case 'n':
+      if (step->kind != STEP_NULL || !read_literal (r, "null", 4))
+        return FALSE;
+      break;
+    default:
+      if (!scan_number (r, &is_integer, &integer_value, &double_value) ||
+          step->kind != (is_integer ? STEP_INT : STEP_DOUBLE))
+        return FALSE;
+      if (is_integer)
+        json_node_set_int (step->leaf, integer_value);
+      else
+        json_node_set_double (step->leaf, double_value);
+      break;
+    }
+  (*i)++;
+  return TRUE;
+}
+
+static void
+drop_kept (AgJsonParser *self)
+{
+  g_clear_pointer (&self->kept, json_node_unref);
+  g_array_set_size (self->steps, 0);
+  g_string_truncate (self->names, 0);
+}
+
+JsonNode *
+ag_json_parser_parse_reused (AgJsonParser *self, const char *data, gsize len, GError **error)
+{
+  Reader r = { data, data + len, self->scratch, 0, self->steps, self->names, TRUE };
+  JsonNode *root;
+
+  if (self->kept != NULL && self->steps->len > 0)
+    {
+      Reader refill = { data, data + len, self->scratch, 0, NULL, NULL, TRUE };
+      guint i = 0;
+
+      skip_whitespace (&refill);
+      if (refill_value (self, &refill, &i))
+        {
+          skip_whitespace (&refill);
+          if (refill.p == refill.end && i == self->steps->len)
+            return self->kept;
+        }
+    }
+  drop_kept (self);
+  skip_whitespace (&r);
+  root = read_value (&r);
+  skip_whitespace (&r);
+  if (root != NULL && r.p == r.end)
+    {
+      if (!r.reusable)
+        {
+          g_array_set_size (self->steps, 0);
+          g_string_truncate (self->names, 0);
+        }
+      trim_scratch (self);
+      self->kept = root;
+      return self->kept;
+    }
+  g_clear_pointer (&root, json_node_unref);
+  g_array_set_size (self->steps, 0);
+  g_string_truncate (self->names, 0);
+  /* Outside the fast form: json-glib reads it, and the next text is parsed afresh. */
+  self->kept = ag_json_parser_parse (self, data, len, error);
+  return self->kept;
 }

@@ -361,6 +361,7 @@ back_free (AgBackTranslator *back)
 }
 
 static const AgBackTranslatorClass chat_translator_class = {
+  .borrows_chunks = TRUE,
   .push = ag_event_back_translator_push,
   .finish = back_finish,
   .fail = back_fail,

@@ -506,6 +506,7 @@ back_free (AgBackTranslator *back)
 }
 
 static const AgBackTranslatorClass responses_translator_class = {
+  .borrows_chunks = TRUE,
   .push = ag_event_back_translator_push,
   .finish = back_finish,
   .fail = back_fail,

@@ -71,7 +71,8 @@ static void
 on_event (const char *event, const char *data, gsize data_len, gpointer user_data)
 {
   AgStreamDecoder *self = user_data;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) owned = NULL;
+  JsonNode *root;
   g_autoptr(GError) error = NULL;
   JsonObject *chunk;
 
@@ -79,7 +80,12 @@ on_event (const char *event, const char *data, gsize data_len, gpointer user_dat
   if (self->state != AG_STREAM_STATE_READING)
     return;
   self->n_events++;
-  root = ag_json_parser_parse (self->json, data, data_len, NULL);
+  /* A stream's events mostly share one shape (a text delta after a text delta): where the translator allows it,
+   * each is read into the tree of the one before instead of a new tree built and freed per event. */
+  if (self->back->klass->borrows_chunks)
+    root = ag_json_parser_parse_reused (self->json, data, data_len, NULL);
+  else
+    root = owned = ag_json_parser_parse (self->json, data, data_len, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       /* One broken event must not take the whole answer down; it is reported and skipped. */

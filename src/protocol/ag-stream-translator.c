@@ -697,6 +697,7 @@ back_free (AgBackTranslator *back)
 }
 
 static const AgBackTranslatorClass stream_translator_class = {
+  .borrows_chunks = TRUE,
   .push = back_push,
   .finish = back_finish,
   .fail = back_fail,

@@ -31,6 +31,7 @@ struct _AgProxyCall {
   char                *session_id;          /* the client's session: keeps its requests on one account */
   AgAccountLease      *lease;               /* which account serves, and what each failure means */
   AgRequestRecord     *record;              /* the request log's entry, its attempts filled as they happen */
+  guint64              flight;              /* its handle among the requests in flight, 0 = not watched */
 
   AgStreamDecoder     *decoder;             /* the answer being read; exists before upstream answers */
   AgUpstreamReader    *reader;
@@ -57,6 +58,8 @@ ag_proxy_call_finalize (GObject *object)
     }
   g_clear_pointer (&self->reader, ag_upstream_reader_free);
   g_clear_pointer (&self->decoder, ag_stream_decoder_free);
+  if (self->flight != 0 && self->context != NULL && self->context->history != NULL)
+    ag_requests_in_flight_end (ag_history_store_get_in_flight (self->context->history), self->flight);
   g_clear_pointer (&self->context, ag_call_context_unref);
   g_clear_object (&self->msg);
   g_clear_object (&self->cancellable);
@@ -111,6 +114,8 @@ record_request (AgProxyCall *self, guint status, gint64 input, gint64 output, gi
 
   if (store == NULL)
     return;
+  ag_requests_in_flight_end (ag_history_store_get_in_flight (store), self->flight);
+  self->flight = 0;
   record->time_ms = self->started_at_wall_ms;
   record->client = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (self->msg),
                                                            "User-Agent"));
@@ -599,6 +604,13 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
   self->client_model = g_strdup (request->model);
   self->session_id = g_strdup (request->session_id);
   self->body = json_object_ref (request->body);
+  /* Nothing but a comparison unless the request monitor is open. */
+  if (context->history != NULL)
+    self->flight = ag_requests_in_flight_start (ag_history_store_get_in_flight (context->history),
+                                                self->started_at_wall_ms,
+                                                soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                                              "User-Agent"),
+                                                request->model);
   if (!ag_model_catalogue_resolve (context->catalogue, route_model != NULL ? route_model : request->model,
                                    &self->model, &error))
     {

@@ -78,7 +78,7 @@ static const char query_quota_sql[] =
 /* One line per request for the usage buckets; a rotation is a failed try that named an account. */
 static const char query_usage_sql[] =
   "SELECT time_ms, CASE ?3 WHEN 0 THEN COALESCE(upstream_model, model) ELSE account END,"
-  " outcome IN ('client_error', 'upstream_error'),"
+  " CASE WHEN outcome IN ('client_error', 'upstream_error') THEN 1 WHEN outcome = 'refused' THEN 2 ELSE 0 END,"
   " (SELECT COUNT(*) FROM json_each(requests.attempts) WHERE json_extract(value, '$.account') IS NOT NULL),"
   " ttfb_ms, input_tokens, output_tokens, cache_read_tokens"
   " FROM requests WHERE time_ms >= ?1 AND time_ms < ?2";
@@ -471,7 +471,7 @@ ag_history_db_query_usage (AgHistoryDb *self, const gint64 *edges, guint n_edges
     {
       ag_usage_report_add (report, sqlite3_column_int64 (statement, 0),
                            (const char *) sqlite3_column_text (statement, 1),
-                           sqlite3_column_int (statement, 2) != 0,
+                           (AgUsageOutcome) sqlite3_column_int (statement, 2),
                            (guint) sqlite3_column_int (statement, 3),
                            sqlite3_column_type (statement, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64 (statement, 4),
                            sqlite3_column_int64 (statement, 5), sqlite3_column_int64 (statement, 6),

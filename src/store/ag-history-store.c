@@ -80,6 +80,8 @@ struct _AgHistoryStore
   GAsyncQueue  *jobs;
   GThread      *thread;
 
+  AgRequestsInFlight *in_flight;
+
   GMutex        events_lock;
   GQueue        events;
   GSource      *notify;          /* made ready by the worker, dispatches events on the owner's context */
@@ -446,6 +448,7 @@ ag_history_store_finalize (GObject *object)
   AgHistoryStore *self = AG_HISTORY_STORE (object);
 
   g_queue_clear_full (&self->events, (GDestroyNotify) event_free);
+  g_object_unref (self->in_flight);
   g_mutex_clear (&self->events_lock);
   g_async_queue_unref (self->jobs);
   g_free (self->path);
@@ -530,6 +533,7 @@ ag_history_store_init (AgHistoryStore *self)
   self->retry_interval = DEFAULT_RETRY_INTERVAL_S;
   self->retention_days = AG_HISTORY_STORE_DEFAULT_RETENTION_DAYS;
   self->jobs = g_async_queue_new ();
+  self->in_flight = ag_requests_in_flight_new ();
   g_mutex_init (&self->events_lock);
   g_queue_init (&self->events);
 }
@@ -614,6 +618,12 @@ ag_history_store_get_dropped (AgHistoryStore *self)
 {
   g_return_val_if_fail (AG_IS_HISTORY_STORE (self), 0);
   return g_atomic_int_get (&self->dropped);
+}
+
+AgRequestsInFlight *
+ag_history_store_get_in_flight (AgHistoryStore *self)
+{
+  return self->in_flight;
 }
 
 void

@@ -14,6 +14,7 @@
 #include "ag-quota-poller.h"
 #include "ag-quota-sample.h"
 #include "ag-request-record.h"
+#include "ag-requests-in-flight.h"
 #include "ag-usage-report.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,9 @@ void            ag_history_store_set_retention_days (AgHistoryStore *self, guint
 guint           ag_history_store_get_retention_days (AgHistoryStore *self);
 /* Rows that could not be written since the store was created. Any thread. */
 guint           ag_history_store_get_dropped (AgHistoryStore *self);
+
+/* The requests being answered now (the request monitor shows them before they are written). */
+AgRequestsInFlight *ag_history_store_get_in_flight (AgHistoryStore *self);
 
 /* Queues @record (takes ownership); returns at once. */
 void            ag_history_store_add_request (AgHistoryStore *self, AgRequestRecord *record);

@@ -2,6 +2,7 @@
 #include "ag-quota-series.h"
 
 #include <math.h>
+#include "ag-model-family.h"
 #include "ag-quota-sample.h"
 
 void
@@ -99,5 +100,141 @@ ag_quota_series_build (GPtrArray *samples, gint64 max_gap_ms)
       g_hash_table_insert (last, g_steal_pointer (&key), (gpointer) sample);
     }
   g_ptr_array_sort (all, compare_series);
+  return all;
+}
+
+/* --- by family ------------------------------------------------------------------------------------------------ */
+
+typedef struct {
+  AgQuotaSeries *series;
+  GHashTable    *readings;    /* "account\nmodel" → the newest AgQuotaSample (borrowed) */
+  GHashTable    *accounts;    /* account → its family quota at the last point (double *) */
+  gint64         last_point;  /* time of the last point written; G_MININT64 = none */
+} Family;
+
+static void
+family_free (Family *family)
+{
+  g_hash_table_unref (family->readings);
+  g_hash_table_unref (family->accounts);
+  g_free (family);
+}
+
+/* The mean over the accounts read within @max_gap_ms of @now of each account's least model; NAN without one.
+ * Marks a reset when an account's quota rose since the last point. */
+static double
+family_value (Family *family, gint64 now, gint64 max_gap_ms, gboolean *refilled)
+{
+  g_autoptr(GHashTable) least = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key, value;
+  double sum = 0;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, family->readings);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const AgQuotaSample *reading = value;
+      double *known = g_hash_table_lookup (least, reading->account);
+
+      if (now - reading->time_ms > max_gap_ms)
+        continue;
+      if (known == NULL)
+        g_hash_table_insert (least, reading->account, (gpointer) &reading->remaining_fraction);
+      else if (reading->remaining_fraction < *known)
+        g_hash_table_insert (least, reading->account, (gpointer) &reading->remaining_fraction);
+    }
+  *refilled = FALSE;
+  g_hash_table_iter_init (&iter, least);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *account = key;
+      double now_left = *(double *) value;
+      double *before = g_hash_table_lookup (family->accounts, account);
+
+      sum += now_left;
+      n++;
+      if (before != NULL && now_left > *before + AG_QUOTA_SERIES_RESET_RISE)
+        *refilled = TRUE;
+      if (before == NULL)
+        {
+          before = g_new (double, 1);
+          g_hash_table_insert (family->accounts, g_strdup (account), before);
+        }
+      *before = now_left;
+    }
+  return n > 0 ? sum / n : NAN;
+}
+
+static void
+family_add (Family *family, const AgQuotaSample *sample, gint64 max_gap_ms)
+{
+  GArray *points = family->series->points;
+  gboolean refilled;
+  double value;
+  AgSeriesPoint point;
+
+  g_hash_table_insert (family->readings, g_strconcat (sample->account, "\n", sample->model, NULL), (gpointer) sample);
+  /* The readings of one poll make one point: a later reading of the same poll replaces it. */
+  if (family->last_point != G_MININT64 && sample->time_ms - family->last_point < AG_QUOTA_SERIES_POLL_MS)
+    {
+      AgSeriesPoint *last = &g_array_index (points, AgSeriesPoint, points->len - 1);
+
+      value = family_value (family, sample->time_ms, max_gap_ms, &refilled);
+      last->value = value;
+      if (refilled)
+        {
+          /* Refilled within the poll: the break goes before this poll's point. */
+          point = *last;
+          g_array_set_size (points, points->len - 1);
+          add_break (family->series, point.time_ms - 1);
+          g_array_append_val (points, point);
+          g_array_append_val (family->series->resets, sample->time_ms);
+        }
+      return;
+    }
+  value = family_value (family, sample->time_ms, max_gap_ms, &refilled);
+  if (family->last_point != G_MININT64 && (refilled || sample->time_ms - family->last_point > max_gap_ms))
+    add_break (family->series, family->last_point + (sample->time_ms - family->last_point) / 2);
+  if (refilled)
+    g_array_append_val (family->series->resets, sample->time_ms);
+  point.time_ms = sample->time_ms;
+  point.value = value;
+  g_array_append_val (points, point);
+  family->last_point = sample->time_ms;
+}
+
+GPtrArray *
+ag_quota_series_by_family (GPtrArray *samples, gint64 max_gap_ms)
+{
+  static const char * const names[] = { [AG_MODEL_FAMILY_CLAUDE] = "Claude", [AG_MODEL_FAMILY_GEMINI] = "Gemini" };
+  Family *families[G_N_ELEMENTS (names)] = { NULL };
+  GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_quota_series_free);
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const AgQuotaSample *sample = g_ptr_array_index (samples, i);
+      AgModelFamily which = ag_model_family_from_id (sample->model);
+
+      if (families[which] == NULL)
+        {
+          families[which] = g_new0 (Family, 1);
+          families[which]->last_point = G_MININT64;
+          families[which]->series = g_new0 (AgQuotaSeries, 1);
+          families[which]->series->model = g_strdup (names[which]);
+          families[which]->series->family = which;
+          families[which]->series->points = g_array_new (FALSE, FALSE, sizeof (AgSeriesPoint));
+          families[which]->series->resets = g_array_new (FALSE, FALSE, sizeof (gint64));
+          families[which]->readings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          families[which]->accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+        }
+      family_add (families[which], sample, max_gap_ms);
+    }
+  for (guint f = 0; f < G_N_ELEMENTS (names); f++)
+    if (families[f] != NULL)
+      {
+        g_ptr_array_add (all, families[f]->series);
+        family_free (families[f]);
+      }
   return all;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <glib.h>
+#include "ag-model-family.h"
 
 G_BEGIN_DECLS
 
@@ -14,8 +15,9 @@ typedef struct {
 } AgSeriesPoint;
 
 typedef struct {
-  char   *account;
-  char   *model;
+  char   *account;        /* NULL for a family's series */
+  char   *model;          /* the model, or the family's name */
+  AgModelFamily family;   /* a family's series: which */
   GArray *points;   /* AgSeriesPoint, ascending in time */
   GArray *resets;   /* gint64 instants at which the quota was refilled */
 } AgQuotaSeries;
@@ -28,6 +30,16 @@ typedef struct {
  * the time Google announced (the earlier sample's reset time) when that lies between the two samples, else at the
  * later sample. */
 GPtrArray     *ag_quota_series_build (GPtrArray *samples, gint64 max_gap_ms);
+
+/* Readings less than this apart are one poll of the accounts: a family series has one point per poll. */
+#define AG_QUOTA_SERIES_POLL_MS ((gint64) 60 * 1000)
+
+/* One series per model family in @samples (Claude first; account NULL, model "Claude" or "Gemini"): at each poll
+ * the pool's remaining quota as the mean over the accounts read within @max_gap_ms of each account's quota for
+ * the family, which is its model of the family with the least left (the one that stops it first, as the forecast
+ * counts it). The line breaks where no account was read within @max_gap_ms and where an account was refilled
+ * (marked as a reset, as in ag_quota_series_build). */
+GPtrArray     *ag_quota_series_by_family (GPtrArray *samples, gint64 max_gap_ms);
 void           ag_quota_series_free (AgQuotaSeries *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgQuotaSeries, ag_quota_series_free)

@@ -11,6 +11,7 @@ static const char * const outcome_names[] = {
   [AG_REQUEST_OUTCOME_CANCELLED] = "cancelled",
   [AG_REQUEST_OUTCOME_INTERCEPTED] = "intercepted",
   [AG_REQUEST_OUTCOME_REFUSED] = "refused",
+  [AG_REQUEST_OUTCOME_IN_FLIGHT] = "in_flight",
 };
 
 const char *

@@ -15,11 +15,13 @@ typedef enum {
   AG_REQUEST_OUTCOME_CANCELLED,       /* the client went away */
   AG_REQUEST_OUTCOME_INTERCEPTED,     /* answered locally (warmup), nothing sent upstream */
   AG_REQUEST_OUTCOME_REFUSED,         /* refused before its body was read (a web page, another user, no key) */
+  AG_REQUEST_OUTCOME_IN_FLIGHT,       /* not answered yet (AgRequestsInFlight); never stored */
 } AgRequestOutcome;
 
 /* The outcome an HTTP status answered to the client stands for (200 ok, 499 the client went away, …). */
 AgRequestOutcome ag_request_outcome_for_status (guint status);
-/* "ok", "client_error", "upstream_error", "cancelled", "intercepted", "refused" — the stored form. */
+/* "ok", "client_error", "upstream_error", "cancelled", "intercepted", "refused" — the stored form ("in_flight"
+ * for a request not answered yet). */
 const char *ag_request_outcome_to_string (AgRequestOutcome outcome);
 gboolean    ag_request_outcome_from_string (const char *text, AgRequestOutcome *outcome);
 

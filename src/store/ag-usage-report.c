@@ -57,7 +57,7 @@ ag_usage_report_find_bucket (const AgUsageReport *self, gint64 time_ms)
 }
 
 void
-ag_usage_report_add (AgUsageReport *self, gint64 time_ms, const char *key, gboolean error, guint rotations,
+ag_usage_report_add (AgUsageReport *self, gint64 time_ms, const char *key, AgUsageOutcome outcome, guint rotations,
                      gint64 ttfb_ms, gint64 input_tokens, gint64 output_tokens, gint64 cache_read_tokens)
 {
   int bucket;
@@ -80,7 +80,8 @@ ag_usage_report_add (AgUsageReport *self, gint64 time_ms, const char *key, gbool
     }
   cell = &g_array_index (row, AgUsageCell, bucket);
   cell->requests++;
-  cell->errors += error ? 1 : 0;
+  cell->errors += outcome == AG_USAGE_ERROR ? 1 : 0;
+  cell->refused += outcome == AG_USAGE_REFUSED ? 1 : 0;
   cell->rotations += rotations;
   cell->input_tokens += input_tokens;
   cell->output_tokens += output_tokens;
@@ -197,6 +198,7 @@ ag_usage_report_get_total (const AgUsageReport *self, guint bucket)
 
       total.requests += cell->requests;
       total.errors += cell->errors;
+      total.refused += cell->refused;
       total.rotations += cell->rotations;
       total.input_tokens += cell->input_tokens;
       total.output_tokens += cell->output_tokens;

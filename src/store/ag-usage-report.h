@@ -13,10 +13,18 @@ typedef enum {
   AG_USAGE_BY_ACCOUNT,
 } AgUsageGrouping;
 
+/* How a request ended, as far as the usage sums care. */
+typedef enum {
+  AG_USAGE_ANSWERED,     /* answered (or cancelled, or answered locally) */
+  AG_USAGE_ERROR,        /* answered with a client or upstream error */
+  AG_USAGE_REFUSED,      /* refused by the request guard before it was read: nobody's work */
+} AgUsageOutcome;
+
 /* One model's or account's share of one bucket. */
 typedef struct {
-  guint  requests;
+  guint  requests;       /* all of them, refused ones included */
   guint  errors;         /* answered with a client or upstream error */
+  guint  refused;        /* refused by the request guard */
   guint  rotations;      /* tries on an account that failed before the answer (the call moved on) */
   gint64 input_tokens;
   gint64 output_tokens;
@@ -40,7 +48,7 @@ AgUsageReport *ag_usage_report_new (const gint64 *edges, guint n_edges);
 void           ag_usage_report_free (AgUsageReport *self);
 
 /* Counts one request at @time_ms (ignored outside the buckets) for @key (NULL = ""). @ttfb_ms < 0: none. */
-void           ag_usage_report_add (AgUsageReport *self, gint64 time_ms, const char *key, gboolean error,
+void           ag_usage_report_add (AgUsageReport *self, gint64 time_ms, const char *key, AgUsageOutcome outcome,
                                     guint rotations, gint64 ttfb_ms, gint64 input_tokens, gint64 output_tokens,
                                     gint64 cache_read_tokens);
 /* Orders the keys, lays the cells out and computes the percentiles; nothing may be added after. */

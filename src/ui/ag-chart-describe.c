@@ -137,6 +137,20 @@ ag_chart_rebuild_table (AgChart *self)
           g_ptr_array_add (rows, g_strdup_printf ("%s · %s: %s", when, line->name, value));
         }
     }
+  for (guint i = 0; i < self->forecasts->len; i++)
+    {
+      Line *forecast = g_ptr_array_index (self->forecasts, i);
+
+      for (guint p = 0; p < forecast->points->len; p++)
+        {
+          AgSeriesPoint *point = &g_array_index (forecast->points, AgSeriesPoint, p);
+          g_autofree char *when = ag_chart_format_time (self, point->time_ms);
+          g_autofree char *value = ag_chart_format_value (self->unit, point->value);
+
+          /* TRANSLATORS: a row of a chart's table: time · line name: value */
+          g_ptr_array_add (rows, g_strdup_printf (_("%s · %s forecast: %s"), when, forecast->name, value));
+        }
+    }
   g_ptr_array_add (rows, NULL);
   gtk_string_list_splice (self->table, 0, g_list_model_get_n_items (G_LIST_MODEL (self->table)),
                           (const char * const *) rows->pdata);
@@ -162,6 +176,16 @@ ag_chart_rebuild_table (AgChart *self)
             g_string_append_printf (summary, " %s %s.", line->name, value);
             break;
           }
+    }
+  for (guint i = 0; i < self->forecasts->len; i++)
+    {
+      Line *forecast = g_ptr_array_index (self->forecasts, i);
+      AgSeriesPoint *end = &g_array_index (forecast->points, AgSeriesPoint, forecast->points->len - 1);
+      g_autofree char *when = ag_chart_format_time (self, end->time_ms);
+      g_autofree char *value = ag_chart_format_value (self->unit, end->value);
+
+      g_string_append_c (summary, ' ');
+      g_string_append_printf (summary, _("Forecast: %s reaches %s at %s."), forecast->name, value, when);
     }
   g_free (self->summary);
   self->summary = g_string_free (g_steal_pointer (&summary), FALSE);

@@ -199,29 +199,41 @@ is_dense (Line *line, AgChartFrame *frame)
   return line->points->len > frame->plot.width / 2;
 }
 
-/* Blends @color (straight alpha) over the box @box of the premultiplied BGRA bitmap @pixels. */
+/* Blends @color (straight alpha) over the box @box of the premultiplied ARGB32 bitmap @pixels (@stride in
+ * pixels). The palette is opaque, so most boxes are plain stores. */
 static void
-fill_box (guint32 *pixels, int width, int height, const AgChartRect *box, const GdkRGBA *color)
+fill_box (guint32 *pixels, int stride, int width, int height, const AgChartRect *box, const GdkRGBA *color)
 {
   int x0 = MAX ((int) box->x, 0), x1 = MIN ((int) ceil (box->x + box->width), width);
   int y0 = MAX ((int) box->y, 0), y1 = MIN ((int) (box->y + box->height), height);
   guint a = (guint) (color->alpha * 255 + 0.5);
   guint r = (guint) (color->red * a + 0.5), g = (guint) (color->green * a + 0.5), b = (guint) (color->blue * a + 0.5);
+  guint32 solid = (a << 24) | (r << 16) | (g << 8) | b;
 
   for (int y = y0; y < y1; y++)
-    for (int x = x0; x < x1; x++)
-      {
-        guint32 *pixel = &pixels[(gsize) y * width + x];
-        guint32 old = *pixel, keep = 255 - a;
+    {
+      guint32 *row = &pixels[(gsize) y * stride];
 
-        *pixel = ((a + ((old >> 24) * keep) / 255) << 24) | ((r + (((old >> 16) & 0xff) * keep) / 255) << 16) |
-                 ((g + (((old >> 8) & 0xff) * keep) / 255) << 8) | (b + ((old & 0xff) * keep) / 255);
-      }
+      if (a == 255)
+        {
+          for (int x = x0; x < x1; x++)
+            row[x] = solid;
+          continue;
+        }
+      for (int x = x0; x < x1; x++)
+        {
+          guint32 old = row[x], keep = 255 - a;
+
+          row[x] = ((a + ((old >> 24) * keep) / 255) << 24) | ((r + (((old >> 16) & 0xff) * keep) / 255) << 16) |
+                   ((g + (((old >> 8) & 0xff) * keep) / 255) << 8) | (b + ((old & 0xff) * keep) / 255);
+        }
+    }
 }
 
 /* A reset: a small triangle standing on the time axis at @x, 6 px tall, as rows of pixels. */
 static void
-fill_marker (guint32 *pixels, int width, int height, double x, double bottom, int scale, const GdkRGBA *color)
+fill_marker (guint32 *pixels, int stride, int width, int height, double x, double bottom, int scale,
+             const GdkRGBA *color)
 {
   int rows = MARKER_HEIGHT * scale;
 
@@ -230,26 +242,42 @@ fill_marker (guint32 *pixels, int width, int height, double x, double bottom, in
       double half = MARKER_HALF_WIDTH * scale * (row + 1) / rows;
       AgChartRect line = { round (x - half), bottom - rows + row, MAX (round (2 * half), 1), 1 };
 
-      fill_box (pixels, width, height, &line, color);
+      fill_box (pixels, stride, width, height, &line, color);
     }
 }
 
-/* Dense lines as one bitmap at the display's scale: per pixel column the span each line covers, from the pure
- * geometry. A stroke of 4 000 points per line costs cairo tens of milliseconds; this costs well under one. */
-static GdkTexture *
+/* Dense lines into the chart's bitmap at the display's scale: per pixel column the span each line covers, from
+ * the pure geometry. A stroke of 4 000 points per line costs cairo tens of milliseconds; this costs about one.
+ * The bitmap is a cairo image surface, reused while the size stays: GTK 4.8's cairo renderer converts a
+ * GdkTexture through floats on every frame (about 4 ms for this size), an image surface it paints directly. */
+static void
 render_dense_lines (AgChart *self, AgChartFrame *frame, int scale)
 {
   int width = (int) ceil (frame->plot.width * scale), height = (int) ceil ((frame->plot.height + 4) * scale);
   AgChartFrame device = { { 0, 2 * scale, width, frame->plot.height * scale }, frame->t0, frame->t1,
                           frame->v0, frame->v1 };
-  g_autofree guint32 *pixels = g_new0 (guint32, (gsize) width * height);
-  g_autoptr(GBytes) bytes = NULL;
-  gboolean any = FALSE;
+  guint32 *pixels;
+  int stride;
 
+  self->lines_any = FALSE;
+  for (guint i = 0; i < self->lines->len && !self->lines_any; i++)
+    self->lines_any = is_dense (g_ptr_array_index (self->lines, i), frame);
+  if (!self->lines_any)
+    return;
+  if (self->lines_surface != NULL && (cairo_image_surface_get_width (self->lines_surface) != width ||
+                                      cairo_image_surface_get_height (self->lines_surface) != height))
+    g_clear_pointer (&self->lines_surface, cairo_surface_destroy);
+  if (self->lines_surface == NULL)
+    self->lines_surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  /* A render node still showing the old picture keeps its own copy (cairo copies on write). */
+  cairo_surface_flush (self->lines_surface);
+  pixels = (guint32 *) cairo_image_surface_get_data (self->lines_surface);
+  stride = cairo_image_surface_get_stride (self->lines_surface) / 4;
+  memset (pixels, 0, (gsize) stride * 4 * height);
   for (guint i = 0; i < self->lines->len; i++)
     {
       Line *line = g_ptr_array_index (self->lines, i);
-      GdkRGBA color = named_color (self, palette[i % G_N_ELEMENTS (palette)], 1);
+      GdkRGBA color = named_color (self, palette[line->color % G_N_ELEMENTS (palette)], 1);
       g_autoptr(GArray) spans = NULL;
 
       if (!is_dense (line, frame))
@@ -257,40 +285,41 @@ render_dense_lines (AgChart *self, AgChartFrame *frame, int scale)
       spans = ag_chart_line_spans (&device, (AgSeriesPoint *) line->points->data, line->points->len,
                                    LINE_WIDTH * scale);
       for (guint b = 0; b < spans->len; b++)
-        fill_box (pixels, width, height, &g_array_index (spans, AgChartRect, b), &color);
+        fill_box (pixels, stride, width, height, &g_array_index (spans, AgChartRect, b), &color);
       for (guint m = 0; line->markers != NULL && m < line->markers->len; m++)
         {
           gint64 at = g_array_index (line->markers, gint64, m);
 
           if (at >= frame->t0 && at <= frame->t1)
-            fill_marker (pixels, width, height, ag_chart_x_for_time (&device, at),
+            fill_marker (pixels, stride, width, height, ag_chart_x_for_time (&device, at),
                          device.plot.y + device.plot.height, scale, &color);
         }
-      any = TRUE;
     }
-  if (!any)
-    return NULL;
-  bytes = g_bytes_new_take (g_steal_pointer (&pixels), (gsize) width * height * 4);
-  return gdk_memory_texture_new (width, height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, (gsize) width * 4);
+  cairo_surface_mark_dirty (self->lines_surface);
+  cairo_surface_set_device_scale (self->lines_surface, scale, scale);
 }
 
 static void
 draw_dense_lines (AgChart *self, GtkSnapshot *snapshot, AgChartFrame *frame)
 {
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (frame->plot.x, frame->plot.y - 2, frame->plot.width,
+                                               frame->plot.height + 4);
+  cairo_t *cr;
 
-  if (self->lines_texture == NULL || self->lines_scale != scale ||
-      memcmp (&self->lines_frame, frame, sizeof (AgChartFrame)) != 0)
+  if (self->lines_dirty || self->lines_scale != scale || memcmp (&self->lines_frame, frame, sizeof (AgChartFrame)) != 0)
     {
-      g_clear_object (&self->lines_texture);
-      self->lines_texture = render_dense_lines (self, frame, scale);
+      render_dense_lines (self, frame, scale);
+      self->lines_dirty = FALSE;
       self->lines_frame = *frame;
       self->lines_scale = scale;
     }
-  if (self->lines_texture != NULL)
-    gtk_snapshot_append_texture (snapshot, self->lines_texture,
-                                 &GRAPHENE_RECT_INIT (frame->plot.x, frame->plot.y - 2, frame->plot.width,
-                                                      frame->plot.height + 4));
+  if (!self->lines_any)
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  cairo_set_source_surface (cr, self->lines_surface, bounds.origin.x, bounds.origin.y);
+  cairo_paint (cr);
+  cairo_destroy (cr);
 }
 
 static void
@@ -310,8 +339,7 @@ draw_lines (AgChart *self, GtkSnapshot *snapshot, AgChartFrame *frame)
   for (guint i = 0; i < self->lines->len; i++)
     {
       Line *line = g_ptr_array_index (self->lines, i);
-      GdkRGBA color = named_color (self, palette[i % G_N_ELEMENTS (palette)], 1);
-
+      GdkRGBA color = named_color (self, palette[line->color % G_N_ELEMENTS (palette)], 1);
       g_autoptr(GArray) pixels = NULL;
 
       /* Dense lines and their markers are in the bitmap. */
@@ -336,6 +364,19 @@ draw_lines (AgChart *self, GtkSnapshot *snapshot, AgChartFrame *frame)
           cairo_close_path (cr);
         }
       cairo_fill (cr);
+    }
+  /* Forecasts: what has not happened yet is dashed. */
+  cairo_set_dash (cr, (const double[]) { 6, 4 }, 2, 0);
+  for (guint i = 0; i < self->forecasts->len; i++)
+    {
+      Line *forecast = g_ptr_array_index (self->forecasts, i);
+      GdkRGBA color = named_color (self, palette[forecast->color % G_N_ELEMENTS (palette)], 1);
+      g_autoptr(GArray) pixels = ag_chart_line (frame, (AgSeriesPoint *) forecast->points->data,
+                                                forecast->points->len);
+
+      gdk_cairo_set_source_rgba (cr, &color);
+      stroke_line (cr, pixels);
+      cairo_stroke (cr);
     }
   cairo_destroy (cr);
 }

@@ -302,6 +302,21 @@ ag_chart_line_spans (const AgChartFrame *frame, const AgSeriesPoint *points, gui
   return spans.out;
 }
 
+GArray *
+ag_chart_forecast_line (gint64 from_ms, double value, gint64 empty_ms, gint64 until_ms)
+{
+  GArray *points = g_array_new (FALSE, FALSE, sizeof (AgSeriesPoint));
+  AgSeriesPoint start = { from_ms, value }, end;
+
+  if (empty_ms <= from_ms || until_ms <= from_ms)
+    return points;
+  end.time_ms = MIN (empty_ms, until_ms);
+  end.value = value * (1.0 - (double) (end.time_ms - from_ms) / (double) (empty_ms - from_ms));
+  g_array_append_val (points, start);
+  g_array_append_val (points, end);
+  return points;
+}
+
 AgChartRect
 ag_chart_bar (const AgChartFrame *frame, gint64 start_ms, gint64 end_ms, double bottom, double top)
 {

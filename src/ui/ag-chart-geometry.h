@@ -56,6 +56,11 @@ GArray *ag_chart_line (const AgChartFrame *frame, const AgSeriesPoint *points, g
 GArray *ag_chart_line_spans (const AgChartFrame *frame, const AgSeriesPoint *points, guint n_points,
                              double thickness);
 
+/* A forecast as a line: from @value at @from_ms straight down to 0 at @empty_ms, cut at @until_ms when that
+ * comes first (the value there on the same slope). A GArray of two AgSeriesPoint, empty when @empty_ms or
+ * @until_ms is not after @from_ms. */
+GArray *ag_chart_forecast_line (gint64 from_ms, double value, gint64 empty_ms, gint64 until_ms);
+
 /* The bar of a bucket [@start_ms, @end_ms) from value @bottom to @top, one pixel narrower than the bucket so
  * neighbours stay apart (never narrower than one pixel). */
 AgChartRect ag_chart_bar (const AgChartFrame *frame, gint64 start_ms, gint64 end_ms, double bottom, double top);

@@ -23,6 +23,7 @@ typedef struct {
   char   *name;
   GArray *points;    /* AgSeriesPoint */
   GArray *markers;   /* gint64 */
+  guint   color;     /* index into the palette */
 } Line;
 
 struct _AgChart
@@ -33,6 +34,7 @@ struct _AgChart
   gboolean       compact;      /* a sparkline: no axes, no legend */
   gint64         t0, t1;
   GPtrArray     *lines;        /* Line */
+  GPtrArray     *forecasts;    /* Line: continuations, dashed in the colour of the line they continue */
   GArray        *edges;        /* bars: gint64, n_buckets + 1 */
   GPtrArray     *bar_names;
   GArray        *bar_values;   /* double, n_buckets × names */
@@ -42,8 +44,10 @@ struct _AgChart
   char          *summary;
   GtkStringList *table;
   /* The dense lines' bitmap, kept while the data, the frame and the scale stay: moving the cursor or a redraw
-   * of the window costs nothing for them. */
-  GdkTexture    *lines_texture;
+   * of the window costs nothing for them. New data is drawn into the same pixels when the size stays. */
+  cairo_surface_t *lines_surface;
+  gboolean       lines_dirty;
+  gboolean       lines_any;    /* the bitmap holds at least one line */
   AgChartFrame   lines_frame;
   int            lines_scale;
 };

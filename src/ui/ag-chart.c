@@ -52,7 +52,7 @@ ag_chart_bucket_total (AgChart *self, guint bucket)
 static void
 data_changed (AgChart *self)
 {
-  g_clear_object (&self->lines_texture);
+  self->lines_dirty = TRUE;
   ag_chart_rebuild_table (self);
   ag_chart_update_readout (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -171,6 +171,7 @@ ag_chart_finalize (GObject *object)
   AgChart *self = AG_CHART (object);
 
   g_ptr_array_unref (self->lines);
+  g_ptr_array_unref (self->forecasts);
   g_clear_pointer (&self->edges, g_array_unref);
   g_clear_pointer (&self->bar_names, g_ptr_array_unref);
   g_clear_pointer (&self->bar_values, g_array_unref);
@@ -178,7 +179,7 @@ ag_chart_finalize (GObject *object)
   g_free (self->readout);
   g_free (self->summary);
   g_object_unref (self->table);
-  g_clear_object (&self->lines_texture);
+  g_clear_pointer (&self->lines_surface, cairo_surface_destroy);
   G_OBJECT_CLASS (ag_chart_parent_class)->finalize (object);
 }
 
@@ -228,6 +229,7 @@ ag_chart_init (AgChart *self)
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
   self->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) line_free);
+  self->forecasts = g_ptr_array_new_with_free_func ((GDestroyNotify) line_free);
   self->tz = g_time_zone_new_local ();
   self->cursor = -1;
   self->readout = g_strdup ("");
@@ -269,6 +271,7 @@ ag_chart_clear (AgChart *self)
 {
   g_return_if_fail (AG_IS_CHART (self));
   g_ptr_array_set_size (self->lines, 0);
+  g_ptr_array_set_size (self->forecasts, 0);
   g_clear_pointer (&self->edges, g_array_unref);
   g_clear_pointer (&self->bar_names, g_ptr_array_unref);
   g_clear_pointer (&self->bar_values, g_array_unref);
@@ -285,8 +288,31 @@ ag_chart_add_line (AgChart *self, const char *name, GArray *points, GArray *mark
   line->name = g_strdup (name);
   line->points = g_array_copy (points);
   line->markers = markers != NULL ? g_array_copy (markers) : NULL;
+  line->color = self->lines->len;
   g_ptr_array_add (self->lines, line);
   data_changed (self);
+}
+
+void
+ag_chart_add_forecast (AgChart *self, guint line, GArray *points)
+{
+  Line *forecast;
+
+  g_return_if_fail (AG_IS_CHART (self));
+  g_return_if_fail (line < self->lines->len);
+  g_return_if_fail (points != NULL && points->len > 0);
+  forecast = g_new0 (Line, 1);
+  forecast->name = g_strdup (((Line *) g_ptr_array_index (self->lines, line))->name);
+  forecast->points = g_array_copy (points);
+  forecast->color = line;
+  g_ptr_array_add (self->forecasts, forecast);
+  data_changed (self);
+}
+
+guint
+ag_chart_get_n_forecasts (AgChart *self)
+{
+  return self->forecasts->len;
 }
 
 void

@@ -27,6 +27,10 @@ void        ag_chart_clear (AgChart *self);
 /* A line called @name through @points (AgSeriesPoint, NAN = break; copied), with markers at @markers (gint64
  * instants, nullable; copied), in the next colour of the palette. */
 void        ag_chart_add_line (AgChart *self, const char *name, GArray *points, GArray *markers);
+/* A forecast continuing line @line (an index in the order the lines were added) through @points (copied): drawn
+ * dashed in that line's colour, listed in the table and the accessible description, not in the legend. */
+void        ag_chart_add_forecast (AgChart *self, guint line, GArray *points);
+guint       ag_chart_get_n_forecasts (AgChart *self);
 /* Stacked bars: bucket b spans @edges[b]…@edges[b + 1] (@n_buckets + 1 edges), and @values[b * @n_names + k] is
  * the part of @names[k] in it, stacked in that order from the bottom. Replaces earlier bars. */
 void        ag_chart_set_bars (AgChart *self, const gint64 *edges, guint n_buckets, const char * const *names,

@@ -25,7 +25,11 @@ struct _AgOverviewPage
   AgUiContext    *context;
   char           *listen_error;
   GCancellable   *cancellable;
-  guint           requests_today;
+  guint           requests_today;   /* not counting requests refused by the guard */
+  gint64          newest_id;        /* the newest row counted, and its time */
+  gint64          newest_ms;
+  gboolean        counting;         /* a read is in flight; a new row meanwhile asks for another */
+  gboolean        count_again;
   int             counted_day;     /* day of year the count is for; -1 while it is being read */
 };
 
@@ -111,6 +115,8 @@ show_warmups (AgOverviewPage *self)
   adw_action_row_set_subtitle (self->warmup_row, text);
 }
 
+static void count_new_requests (AgOverviewPage *self);
+
 static int
 today (void)
 {
@@ -119,6 +125,7 @@ today (void)
   return g_date_time_get_day_of_year (now);
 }
 
+/* Adds today's rows not counted yet; a request refused by the guard is nobody's work and is not counted. */
 static void
 requests_counted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -128,14 +135,40 @@ requests_counted (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self->counted_day = today ();
-  self->requests_today = requests != NULL ? requests->len : 0;
+  self->counting = FALSE;
+  if (self->counted_day < 0)
+    self->counted_day = today ();
   if (requests == NULL)
     g_warning ("cannot count today's requests: %s", error->message);
+  for (guint i = 0; requests != NULL && i < requests->len; i++)
+    {
+      const AgRequestRecord *record = g_ptr_array_index (requests, i);
+
+      /* Rows at the newest time already counted come again; the id tells them apart. */
+      if (record->id <= self->newest_id)
+        continue;
+      self->newest_id = record->id;
+      self->newest_ms = record->time_ms;
+      if (record->outcome != AG_REQUEST_OUTCOME_REFUSED)
+        self->requests_today++;
+    }
   show_requests (self);
+  if (self->count_again)
+    count_new_requests (self);
 }
 
-/* Counts the request log from local midnight; afterwards each new row adds one. */
+/* Reads the rows written since the newest one counted (on the store's worker). */
+static void
+count_new_requests (AgOverviewPage *self)
+{
+  AgHistoryStore *history = ag_proxy_service_get_history (ag_ui_context_get_service (self->context));
+
+  self->count_again = FALSE;
+  self->counting = TRUE;
+  ag_history_store_query_requests_async (history, 0, self->newest_ms, self->cancellable, requests_counted, self);
+}
+
+/* Counts the request log from local midnight; afterwards each new row is read and counted. */
 static void
 count_requests_today (AgOverviewPage *self)
 {
@@ -147,9 +180,11 @@ count_requests_today (AgOverviewPage *self)
   if (history == NULL)
     return;
   self->counted_day = -1;
+  self->requests_today = 0;
+  self->newest_id = 0;
+  self->newest_ms = g_date_time_to_unix (midnight) * 1000;
   show_requests (self);
-  ag_history_store_query_requests_async (history, 0, g_date_time_to_unix (midnight) * 1000, self->cancellable,
-                                         requests_counted, self);
+  count_new_requests (self);
 }
 
 static void
@@ -157,15 +192,19 @@ on_request_added (AgHistoryStore *history, gint64 id, gpointer user_data)
 {
   AgOverviewPage *self = user_data;
 
-  if (self->counted_day < 0)
-    return;   /* the count being read includes it */
-  if (self->counted_day != today ())
+  if (self->counted_day >= 0 && self->counted_day != today ())
     {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      self->cancellable = g_cancellable_new ();
+      self->counting = FALSE;
       count_requests_today (self);
       return;
     }
-  self->requests_today++;
-  show_requests (self);
+  if (self->counting)
+    self->count_again = TRUE;
+  else
+    count_new_requests (self);
 }
 
 static void

@@ -118,7 +118,8 @@ usage_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 
       tokens[b] = (double) (cell.input_tokens + cell.output_tokens + cell.cache_read_tokens);
       sum += tokens[b];
-      requests += cell.requests;
+      /* Refused by the guard (a web page, another user, a wrong key) is nobody's work. */
+      requests += cell.requests - cell.refused;
     }
   ag_chart_set_range (self->sparkline, report->edges[0], report->edges[report->n_buckets]);
   ag_chart_set_bars (self->sparkline, report->edges, report->n_buckets, names, 1, tokens);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-request-list.h — the request log as a GListModel of AgRequestItem, newest first: the newest rows of the
- * history store (read on its worker thread), then each request as the store writes it. A list view over it
+/* ag-request-list.h — the request log as a GListModel of AgRequestItem, newest first: the requests in flight
+ * (outcome IN_FLIGHT) at the top, then the newest rows of the history store (read on its worker thread), then
+ * each request as the store writes it, in place of its row in flight. A list view over it
  * makes widgets for the visible rows only, so 50 000 rows scroll like 50. */
 #pragma once
 

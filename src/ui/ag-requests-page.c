@@ -15,6 +15,8 @@ struct _AgRequestsPage
 
   GtkSearchEntry     *search_entry;
   GtkDropDown        *show_dropdown;
+  GtkDropDown        *model_dropdown;
+  GtkDropDown        *account_dropdown;
   GtkLabel           *count_label;
   GtkScrolledWindow  *scroller;
   GtkListView        *list_view;
@@ -27,6 +29,11 @@ struct _AgRequestsPage
   GtkCustomFilter    *filter;
   GtkSingleSelection *selection;
   char               *needle;    /* the search, lower case */
+  GtkStringList      *models;    /* the model filter's choices: "All Models", then sorted */
+  GtkStringList      *accounts;
+  GHashTable         *known;     /* "m\n<model>" and "a\n<account>" already in the choices */
+  char               *model;     /* the model filter, NULL = all */
+  char               *account;
   gboolean            at_top;    /* the newest row is in view: new ones come into view too */
   guint               follow_id;
 };
@@ -56,6 +63,8 @@ outcome_shown (AgRequestsShow show, AgRequestOutcome outcome)
       return outcome == AG_REQUEST_OUTCOME_CANCELLED;
     case AG_REQUESTS_SHOW_INTERCEPTED:
       return outcome == AG_REQUEST_OUTCOME_INTERCEPTED;
+    case AG_REQUESTS_SHOW_IN_FLIGHT:
+      return outcome == AG_REQUEST_OUTCOME_IN_FLIGHT;
     case AG_REQUESTS_SHOW_ALL:
     default:
       return TRUE;
@@ -67,9 +76,56 @@ row_shown (gpointer item, gpointer user_data)
 {
   AgRequestsPage *self = user_data;
   AgRequestItem *request = AG_REQUEST_ITEM (item);
+  const AgRequestRecord *r = ag_request_item_get_record (request);
 
-  return outcome_shown (gtk_drop_down_get_selected (self->show_dropdown), ag_request_item_get_record (request)->outcome) &&
+  if (self->model != NULL && g_strcmp0 (self->model, r->model) != 0 && g_strcmp0 (self->model, r->upstream_model) != 0)
+    return FALSE;
+  if (self->account != NULL && g_strcmp0 (self->account, r->account) != 0)
+    return FALSE;
+  return outcome_shown (gtk_drop_down_get_selected (self->show_dropdown), r->outcome) &&
          ag_request_item_matches (request, self->needle);
+}
+
+/* Adds @value to @choices in order (after the "All …" item) unless it is there. */
+static void
+add_choice (AgRequestsPage *self, GtkStringList *choices, char kind, const char *value)
+{
+  g_autofree char *key = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (choices)), position = 1;
+
+  if (value == NULL || value[0] == '\0')
+    return;
+  key = g_strdup_printf ("%c\n%s", kind, value);
+  if (!g_hash_table_add (self->known, g_steal_pointer (&key)))
+    return;
+  while (position < n && g_strcmp0 (gtk_string_list_get_string (choices, position), value) < 0)
+    position++;
+  gtk_string_list_splice (choices, position, 0, (const char * const[]) { value, NULL });
+}
+
+/* The filters offer what the log holds: each new row may bring a model or an account. */
+static void
+log_changed (AgRequestsPage *self, guint position, guint removed, guint added)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(AgRequestItem) item = g_list_model_get_item (G_LIST_MODEL (self->log), i);
+      const AgRequestRecord *r = ag_request_item_get_record (item);
+
+      add_choice (self, self->models, 'm', r->upstream_model != NULL ? r->upstream_model : r->model);
+      add_choice (self, self->accounts, 'a', r->account);
+    }
+}
+
+static char *
+chosen (GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  GListModel *choices = gtk_drop_down_get_model (dropdown);
+
+  if (choices == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return NULL;
+  return g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (choices), selected));
 }
 
 static char *
@@ -89,6 +145,12 @@ ag_requests_page_describe_row (AgRequestItem *item, char **subtitle)
   g_autofree char *ttfb = r->ttfb_ms >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT " ms", r->ttfb_ms) : g_strdup ("–");
   const char *model = r->model != NULL ? r->model : "–";
 
+  if (r->outcome == AG_REQUEST_OUTCOME_IN_FLIGHT)
+    {
+      if (subtitle != NULL)
+        *subtitle = g_strdup_printf (_("in flight · from %s"), r->client != NULL ? r->client : _("an unknown client"));
+      return g_strdup_printf ("%s  %s  ·  …", clock, model);
+    }
   if (subtitle != NULL)
     *subtitle = g_strdup_printf (_("%s %u · first byte %s · %.1f s · %" PRId64 " in, %" PRId64
                                    " out, %" PRId64 " cached%s%s%s"),
@@ -137,7 +199,10 @@ bind_row (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer us
   gtk_label_set_text (GTK_LABEL (subtitle), second);
   gtk_widget_remove_css_class (title, "error");
   gtk_widget_remove_css_class (title, "warning");
-  if (outcome == AG_REQUEST_OUTCOME_UPSTREAM_ERROR || outcome == AG_REQUEST_OUTCOME_CLIENT_ERROR)
+  gtk_widget_remove_css_class (title, "accent");
+  if (outcome == AG_REQUEST_OUTCOME_IN_FLIGHT)
+    gtk_widget_add_css_class (title, "accent");
+  else if (outcome == AG_REQUEST_OUTCOME_UPSTREAM_ERROR || outcome == AG_REQUEST_OUTCOME_CLIENT_ERROR)
     gtk_widget_add_css_class (title, "error");
   else if (outcome == AG_REQUEST_OUTCOME_REFUSED)
     gtk_widget_add_css_class (title, "warning");
@@ -159,6 +224,10 @@ filters_changed (AgRequestsPage *self)
 {
   g_free (self->needle);
   self->needle = g_utf8_strdown (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  g_free (self->model);
+  self->model = chosen (self->model_dropdown);
+  g_free (self->account);
+  self->account = chosen (self->account_dropdown);
   if (self->filter != NULL)
     gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
@@ -246,7 +315,13 @@ ag_requests_page_constructed (GObject *object)
 
   g_assert (AG_IS_UI_CONTEXT (self->context));
   store = ag_proxy_service_get_history (ag_ui_context_get_service (self->context));
+  self->models = gtk_string_list_new ((const char * const[]) { _("All Models"), NULL });
+  self->accounts = gtk_string_list_new ((const char * const[]) { _("All Accounts"), NULL });
+  self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gtk_drop_down_set_model (self->model_dropdown, G_LIST_MODEL (self->models));
+  gtk_drop_down_set_model (self->account_dropdown, G_LIST_MODEL (self->accounts));
   self->log = ag_request_list_new (store, LOG_ROWS);
+  g_signal_connect_swapped (self->log, "items-changed", G_CALLBACK (log_changed), self);
   self->filter = gtk_custom_filter_new (row_shown, self, NULL);
   self->shown = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->log)),
                                            g_object_ref (GTK_FILTER (self->filter)));
@@ -277,7 +352,12 @@ ag_requests_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->shown);
   g_clear_object (&self->filter);
+  if (self->log != NULL)
+    g_signal_handlers_disconnect_by_data (self->log, self);
   g_clear_object (&self->log);
+  g_clear_object (&self->models);
+  g_clear_object (&self->accounts);
+  g_clear_pointer (&self->known, g_hash_table_unref);
   g_clear_object (&self->context);
   G_OBJECT_CLASS (ag_requests_page_parent_class)->dispose (object);
 }
@@ -286,6 +366,8 @@ static void
 ag_requests_page_finalize (GObject *object)
 {
   g_free (AG_REQUESTS_PAGE (object)->needle);
+  g_free (AG_REQUESTS_PAGE (object)->model);
+  g_free (AG_REQUESTS_PAGE (object)->account);
   G_OBJECT_CLASS (ag_requests_page_parent_class)->finalize (object);
 }
 
@@ -335,6 +417,8 @@ ag_requests_page_class_init (AgRequestsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-requests-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgRequestsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, AgRequestsPage, show_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AgRequestsPage, model_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AgRequestsPage, account_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AgRequestsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, AgRequestsPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, AgRequestsPage, list_view);
@@ -383,4 +467,34 @@ double
 ag_requests_page_get_scroll (AgRequestsPage *self)
 {
   return gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->scroller));
+}
+
+GListModel *ag_requests_page_get_models (AgRequestsPage *self) { return G_LIST_MODEL (self->models); }
+GListModel *ag_requests_page_get_accounts (AgRequestsPage *self) { return G_LIST_MODEL (self->accounts); }
+
+static gboolean
+choose (GtkDropDown *dropdown, GtkStringList *choices, const char *value)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (choices));
+
+  for (guint i = 1; value != NULL && i < n; i++)
+    if (g_strcmp0 (gtk_string_list_get_string (choices, i), value) == 0)
+      {
+        gtk_drop_down_set_selected (dropdown, i);
+        return TRUE;
+      }
+  gtk_drop_down_set_selected (dropdown, 0);
+  return value == NULL;
+}
+
+gboolean
+ag_requests_page_set_model (AgRequestsPage *self, const char *model)
+{
+  return choose (self->model_dropdown, self->models, model);
+}
+
+gboolean
+ag_requests_page_set_account (AgRequestsPage *self, const char *account)
+{
+  return choose (self->account_dropdown, self->accounts, account);
 }

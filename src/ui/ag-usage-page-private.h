@@ -21,6 +21,10 @@ AgChart *ag_usage_page_get_ttfb_chart (AgUsagePage *self);
 const char *ag_usage_page_get_totals_text (AgUsagePage *self);
 /* Shows @period ending now and reloads. */
 void     ag_usage_page_set_period (AgUsagePage *self, AgUsagePeriod period);
+/* One quota line per model family with its forecast (TRUE, the default), or per account and model; reloads. */
+void     ag_usage_page_set_quota_by_family (AgUsagePage *self, gboolean by_family);
+/* Whether the forecasts' assumptions are shown under the quota chart (a forecast is drawn). */
+gboolean ag_usage_page_get_forecast_shown (AgUsagePage *self);
 /* Shows the charts (FALSE) or their tables (TRUE). */
 void     ag_usage_page_set_table_view (AgUsagePage *self, gboolean table);
 /* Loads completed (both queries answered and drawn) since the page was made. */

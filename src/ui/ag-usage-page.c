@@ -5,6 +5,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
+#include "ag-chart-geometry.h"
+#include "ag-quota-forecast.h"
 #include "ag-quota-series.h"
 #include "ag-time-steps.h"
 
@@ -13,6 +15,8 @@
 #define REFRESH_DELAY_S 5
 /* Samples further apart than this many poll intervals were not taken in one run of ag-cl: the line breaks. */
 #define GAP_POLLS 3
+/* The forecast's pace is read over this much recent history (as on the Overview). */
+#define PACE_WINDOW_MS (2 * HOUR_MS)
 
 struct _AgUsagePage
 {
@@ -23,6 +27,7 @@ struct _AgUsagePage
   GtkToggleButton *month_button;
   GtkDropDown     *metric_dropdown;
   GtkDropDown     *grouping_dropdown;
+  GtkDropDown     *quota_dropdown;
   GtkToggleButton *table_button;
   GtkStack        *view_stack;
   GtkBox          *charts_box;
@@ -32,12 +37,15 @@ struct _AgUsagePage
   AgChart         *usage_chart;
   AgChart         *ttfb_chart;
   GtkLabel        *totals_label;
+  GtkLabel        *forecast_label;
 
   AgUiContext     *context;
   AgUsagePeriod    period;
   GCancellable    *cancellable;    /* the load in flight */
   guint            pending;        /* queries of that load not answered yet */
   gint64           t0, t1;
+  gint64           now_ms;
+  gint64           quota_t1;       /* the quota chart looks ahead of now, where its forecasts go */
   guint            refresh_id;
   guint            loads;
 };
@@ -74,6 +82,35 @@ short_account (const char *account)
   return at != NULL ? g_strndup (account, at - account) : g_strdup (account != NULL ? account : "");
 }
 
+/* Per family whose pool runs dry at the recent pace: a dashed line from its quota now to empty, as far as the
+ * chart reaches. */
+static void
+add_forecasts (AgUsagePage *self, GPtrArray *samples, GPtrArray *series)
+{
+  g_autoptr(GArray) forecasts = ag_quota_forecast_compute (samples, self->now_ms, PACE_WINDOW_MS);
+  guint drawn = 0;
+
+  for (guint i = 0; i < forecasts->len; i++)
+    {
+      AgQuotaForecast *forecast = &g_array_index (forecasts, AgQuotaForecast, i);
+      g_autoptr(GArray) points = NULL;
+
+      if (forecast->accounts == 0)
+        continue;
+      points = ag_chart_forecast_line (self->now_ms, forecast->pool_remaining / forecast->accounts,
+                                       forecast->empty_at_ms, self->quota_t1);
+      if (points->len == 0)
+        continue;
+      for (guint s = 0; s < series->len; s++)
+        if (((AgQuotaSeries *) g_ptr_array_index (series, s))->family == forecast->family)
+          {
+            ag_chart_add_forecast (self->quota_chart, s, points);
+            drawn++;
+          }
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->forecast_label), drawn > 0);
+}
+
 static void
 quota_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -81,27 +118,34 @@ quota_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GPtrArray) samples = ag_history_store_query_quota_finish (AG_HISTORY_STORE (source), result, &error);
   g_autoptr(GPtrArray) series = NULL;
   AgUsagePage *self = user_data;
+  gboolean by_family = gtk_drop_down_get_selected (self->quota_dropdown) == 0;
   GSettings *settings;
   gint64 gap_ms = 15 * 60 * 1000;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   ag_chart_clear (self->quota_chart);
-  ag_chart_set_range (self->quota_chart, self->t0, self->t1);
+  ag_chart_set_range (self->quota_chart, self->t0, self->quota_t1);
+  gtk_widget_set_visible (GTK_WIDGET (self->forecast_label), FALSE);
   if (samples == NULL)
     g_warning ("cannot read the quota history: %s", error->message);
   settings = ag_ui_context_get_settings (self->context);
   if (settings != NULL)
     gap_ms = MAX (gap_ms, (gint64) g_settings_get_uint (settings, "quota-poll-interval") * 1000 * GAP_POLLS);
-  series = samples != NULL ? ag_quota_series_build (samples, gap_ms) : g_ptr_array_new ();
+  if (samples == NULL)
+    series = g_ptr_array_new ();
+  else
+    series = by_family ? ag_quota_series_by_family (samples, gap_ms) : ag_quota_series_build (samples, gap_ms);
   for (guint i = 0; i < series->len; i++)
     {
       AgQuotaSeries *one = g_ptr_array_index (series, i);
       g_autofree char *account = short_account (one->account);
-      g_autofree char *name = g_strdup_printf ("%s · %s", account, one->model);
+      g_autofree char *name = by_family ? g_strdup (one->model) : g_strdup_printf ("%s · %s", account, one->model);
 
       ag_chart_add_line (self->quota_chart, name, one->points, one->resets);
     }
+  if (by_family && samples != NULL)
+    add_forecasts (self, samples, series);
   load_done (self);
 }
 
@@ -128,6 +172,7 @@ show_totals (AgUsagePage *self, const AgUsageReport *report)
 
       sum.requests += total.requests;
       sum.errors += total.errors;
+      sum.refused += total.refused;
       sum.rotations += total.rotations;
       sum.input_tokens += total.input_tokens;
       sum.output_tokens += total.output_tokens;
@@ -136,10 +181,12 @@ show_totals (AgUsagePage *self, const AgUsageReport *report)
   input = ag_chart_format_value (AG_CHART_UNIT_COUNT, sum.input_tokens);
   output = ag_chart_format_value (AG_CHART_UNIT_COUNT, sum.output_tokens);
   cached = ag_chart_format_value (AG_CHART_UNIT_COUNT, sum.cache_read_tokens);
-  text = g_strdup_printf (_("%u requests · %.1f %% errors · %u rotations · tokens: %s in, %s out, %s read from "
-                            "cache"),
+  /* Refused requests never reached a model: counted apart, not in the share of errors. */
+  sum.requests -= sum.refused;
+  text = g_strdup_printf (_("%u requests · %.1f %% errors · %u rotations · %u refused · tokens: %s in, %s out, %s "
+                            "read from cache"),
                           sum.requests, sum.requests > 0 ? 100.0 * sum.errors / sum.requests : 0.0, sum.rotations,
-                          input, output, cached);
+                          sum.refused, input, output, cached);
   gtk_label_set_text (self->totals_label, text);
 }
 
@@ -220,7 +267,7 @@ reload (AgUsagePage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  self->t1 = g_get_real_time () / 1000;
+  self->now_ms = self->t1 = g_get_real_time () / 1000;
   self->t0 = self->t1 - period_ms[self->period];
   /* Buckets on the local clock's hours or days, the last one holding now. */
   edges = ag_time_steps (tz, ag_time_floor (tz, self->t0, unit), self->t1, unit, 1);
@@ -229,6 +276,7 @@ reload (AgUsagePage *self)
   g_array_append_val (edges, end);
   self->t0 = g_array_index (edges, gint64, 0);
   self->t1 = end;
+  self->quota_t1 = MAX (end, self->now_ms + period_ms[self->period] / 8);
   self->pending = 2;
   ag_history_store_query_quota_async (history (self), NULL, NULL, self->t0, 0, self->cancellable, quota_loaded,
                                       self);
@@ -342,6 +390,14 @@ ag_usage_page_constructed (GObject *object)
 
   g_assert (AG_IS_UI_CONTEXT (self->context));
   self->quota_chart = add_chart (self, _("Quota Remaining"), AG_CHART_UNIT_FRACTION, 260);
+  self->forecast_label = GTK_LABEL (gtk_label_new (_("Dashed: where each family's pool runs dry if use goes on at "
+                                                     "the pace of the last two hours of quota readings, and no "
+                                                     "account is refilled first.")));
+  gtk_label_set_xalign (self->forecast_label, 0);
+  gtk_label_set_wrap (self->forecast_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->forecast_label), "caption");
+  gtk_widget_set_visible (GTK_WIDGET (self->forecast_label), FALSE);
+  gtk_box_append (self->charts_box, GTK_WIDGET (self->forecast_label));
   self->usage_chart = add_chart (self, _("Usage"), AG_CHART_UNIT_COUNT, 220);
   self->totals_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->totals_label, 0);
@@ -412,6 +468,7 @@ ag_usage_page_class_init (AgUsagePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgUsagePage, month_button);
   gtk_widget_class_bind_template_child (widget_class, AgUsagePage, metric_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AgUsagePage, grouping_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AgUsagePage, quota_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AgUsagePage, table_button);
   gtk_widget_class_bind_template_child (widget_class, AgUsagePage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, AgUsagePage, charts_box);
@@ -434,6 +491,13 @@ ag_usage_page_new (AgUiContext *context)
 }
 
 AgChart *ag_usage_page_get_quota_chart (AgUsagePage *self) { return self->quota_chart; }
+gboolean ag_usage_page_get_forecast_shown (AgUsagePage *self) { return gtk_widget_get_visible (GTK_WIDGET (self->forecast_label)); }
+
+void
+ag_usage_page_set_quota_by_family (AgUsagePage *self, gboolean by_family)
+{
+  gtk_drop_down_set_selected (self->quota_dropdown, by_family ? 0 : 1);
+}
 AgChart *ag_usage_page_get_usage_chart (AgUsagePage *self) { return self->usage_chart; }
 AgChart *ag_usage_page_get_ttfb_chart (AgUsagePage *self) { return self->ttfb_chart; }
 const char *ag_usage_page_get_totals_text (AgUsagePage *self) { return gtk_label_get_text (self->totals_label); }

@@ -16,7 +16,7 @@ has_two_account_rows (gpointer data)
 }
 
 static guint
-post_message (const char *body, const char *expected_header)
+post_message_from (const char *origin, const char *body, const char *expected_header)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autofree char *base = ag_proxy_service_get_url (ag_application_get_service (ui.app));
@@ -29,6 +29,8 @@ post_message (const char *body, const char *expected_header)
   g_autoptr(GError) error = NULL;
 
   soup_message_set_request_body_from_bytes (message, "application/json", request);
+  if (origin != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "Origin", origin);
   soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
   result = ag_test_await (&slot);
   answer = soup_session_send_and_read_finish (session, result, &error);
@@ -37,6 +39,12 @@ post_message (const char *body, const char *expected_header)
     g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (message), expected_header), ==,
                      "true");
   return soup_message_get_status (message);
+}
+
+static guint
+post_message (const char *body, const char *expected_header)
+{
+  return post_message_from (NULL, body, expected_header);
 }
 
 static gboolean
@@ -57,6 +65,15 @@ test_counters (void)
   g_assert_cmpuint (post_message ("{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":64,"
                                   "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}", NULL), ==, 200);
   ui_wait_until (requests_text_is, (gpointer) "1");
+  /* A web page's request is refused by the guard and logged, but is nobody's work: not counted. The next request
+   * is written after it, so once it is counted the refusal has been read too. */
+  g_assert_cmpuint (post_message_from ("https://evil.example", "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":64,"
+                                       "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", NULL), ==, 403);
+  g_assert_cmpuint (post_message ("{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":64,"
+                                  "\"messages\":[{\"role\":\"user\",\"content\":\"hello again\"}]}", NULL), ==, 200);
+  ui_wait_until (requests_text_is, (gpointer) "2");
+  ui_settle (300);
+  g_assert_cmpstr (ag_overview_page_get_requests_text (page), ==, "2");
   g_assert_cmpuint (post_message ("{\"model\":\"claude-haiku-4-5-20251001\",\"max_tokens\":32000,\"stream\":true,"
                                   "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":"
                                   "\"Warmup\",\"cache_control\":{\"type\":\"ephemeral\"}}]}]}",

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "ui-test-util.h"
 #include "ui-history-seed.h"
+#include "ag-notifier.h"
 #include "ag-quota-glance.h"
 #include "ag-usage-page-private.h"
 
@@ -47,16 +48,49 @@ test_month (void)
 {
   AgUsagePage *page = ag_window_get_usage_page (ui.window);
   AgChart *quota = ag_usage_page_get_quota_chart (page);
-  g_autofree char *totals = g_strdup_printf ("%u requests · ", seed.requests);
+  /* Refused requests are counted apart, not as requests anyone made. */
+  g_autofree char *totals = g_strdup_printf ("%u requests · ", seed.requests - seed.refused);
+  g_autofree char *refused = g_strdup_printf (" · %u refused · ", seed.refused);
   gint64 middle = seed.end_ms - 15 * 24 * 3600 * 1000LL;
+  guint loads, forecast_rows;
+  GListModel *table;
 
   gtk_window_set_default_size (GTK_WINDOW (ui.window), 1000, 1000);
   show_period (AG_USAGE_PERIOD_MONTH);
-  /* Two accounts × two models. */
-  g_assert_cmpuint (ag_chart_get_n_lines (quota), ==, 4);
+  /* By family (the default): the pools of Claude and Gemini, and Claude's forecast (the seed uses it on the first
+   * account faster than a window refills), dashed from now, its assumptions shown. */
+  g_assert_cmpuint (ag_chart_get_n_lines (quota), ==, 2);
+  g_assert_cmpuint (ag_chart_get_n_forecasts (quota), >=, 1);
+  g_assert_true (ag_usage_page_get_forecast_shown (page));
+  g_assert_nonnull (strstr (ag_chart_get_summary (quota), "Forecast: Claude reaches "));
+  /* The table view lists the forecast too: from now to the end it reaches. */
+  table = ag_chart_get_table (quota);
+  forecast_rows = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (table); i++)
+    forecast_rows += strstr (gtk_string_list_get_string (GTK_STRING_LIST (table), i), " · Claude forecast: ") != NULL;
+  g_assert_cmpuint (forecast_rows, ==, 2);
+  ag_chart_select_time (quota, seed.end_ms);
+  g_assert_nonnull (strstr (ag_chart_get_readout (quota), " · Claude: "));
+  g_assert_nonnull (strstr (ag_chart_get_readout (quota), "Gemini: "));
+  ag_chart_select_time (quota, -1);
   g_assert_true (g_str_has_prefix (ag_usage_page_get_totals_text (page), totals));
+  g_assert_nonnull (strstr (ag_usage_page_get_totals_text (page), refused));
   g_assert_cmpuint (ag_chart_get_n_lines (ag_usage_page_get_ttfb_chart (page)), ==, 2);
   g_assert_cmpuint (g_list_model_get_n_items (ag_chart_get_table (ag_usage_page_get_usage_chart (page))), >=, 30);
+  ui_settle (200);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  ui_settle (300);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Per account: two accounts × two models, no forecast. */
+  loads = ag_usage_page_get_loads (page);
+  ag_usage_page_set_quota_by_family (page, FALSE);
+  ui_wait_until (loads_reached, GUINT_TO_POINTER (loads + 1));
+  g_assert_cmpuint (ag_chart_get_n_lines (quota), ==, 4);
+  g_assert_cmpuint (ag_chart_get_n_forecasts (quota), ==, 0);
+  g_assert_false (ag_usage_page_get_forecast_shown (page));
 
   /* The newest samples, exactly. */
   ag_chart_select_time (quota, seed.end_ms);
@@ -66,12 +100,12 @@ test_month (void)
   ag_chart_select_time (quota, middle + 24 * 3600 * 1000LL);
   g_assert_cmpstr (ag_chart_get_readout (quota), ==, "");
   ag_chart_select_time (quota, -1);
+  ui_settle (200);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days-by-account");
 
-  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  ui_settle (300);
-  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days-dark");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  loads = ag_usage_page_get_loads (page);
+  ag_usage_page_set_quota_by_family (page, TRUE);
+  ui_wait_until (loads_reached, GUINT_TO_POINTER (loads + 1));
 }
 
 static void
@@ -128,6 +162,7 @@ test_overview_glance (void)
 {
   AgQuotaGlance *glance;
   g_autofree char *text = NULL;
+  g_autofree char *today = NULL;
   g_auto(GStrv) lines = NULL;
 
   g_action_group_activate_action (G_ACTION_GROUP (ui.app), "show-page", g_variant_new_string ("overview"));
@@ -143,7 +178,11 @@ test_overview_glance (void)
   g_assert_nonnull (strstr (lines[0], " left at this pace; the first account resets in "));
   g_assert_true (g_str_has_prefix (lines[1], "Gemini: "));
   g_assert_true (g_str_has_prefix (lines[2], "Today: "));
-  g_assert_nonnull (strstr (lines[2], " requests, "));
+  /* Today's requests without the refused ones (the seed's newest request is a refusal). */
+  g_assert_cmpuint (seed.refused_today, >=, 1);
+  today = g_strdup_printf ("Today: %u request%s, ", seed.requests_today - seed.refused_today,
+                           seed.requests_today - seed.refused_today == 1 ? "" : "s");
+  g_assert_true (g_str_has_prefix (lines[2], today));
   ui_save_screenshot (GTK_WIDGET (ui.window), "overview-glance");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   ui_settle (300);
@@ -164,6 +203,28 @@ test_history_size (void)
   g_assert_cmpint (info.st_size, <, 20 * 1024 * 1024);
 }
 
+/* The pool running dry within the hour reaches the desktop as one notification per depletion, through the app. */
+static void
+test_running_dry_notification (void)
+{
+  g_autoptr(AgNotifier) notifier = ag_notifier_new (ag_application_get_service (ui.app), G_APPLICATION (ui.app));
+  g_autoptr(GArray) forecasts = g_array_new (FALSE, FALSE, sizeof (AgQuotaForecast));
+  gint64 now = g_get_real_time () / 1000;
+  AgQuotaForecast claude = { AG_MODEL_FAMILY_CLAUDE, 2, 1, 0.3, 0.5, now + 36 * 60 * 1000, now + 3 * 3600 * 1000 };
+  guint before = ui.notifications->len;
+  const char *last;
+
+  g_array_append_val (forecasts, claude);
+  ag_notifier_check_forecasts (notifier, forecasts, now);
+  ui_wait_until (ui_has_notifications, GUINT_TO_POINTER (before + 1));
+  last = g_ptr_array_index (ui.notifications, ui.notifications->len - 1);
+  g_assert_true (g_str_has_prefix (last, "running-dry-0\tClaude quota runs out within the hour\tabout 36 min left"));
+  /* The same depletion a poll later: nothing new. */
+  ag_notifier_check_forecasts (notifier, forecasts, now + 5 * 60 * 1000);
+  ui_settle (300);
+  g_assert_cmpuint (ui.notifications->len, ==, before + 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -177,5 +238,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/usage/day-and-table", test_day_and_table);
   g_test_add_func ("/ui/usage/history-size", test_history_size);
   g_test_add_func ("/ui/usage/overview-glance", test_overview_glance);
+  g_test_add_func ("/ui/usage/running-dry-notification", test_running_dry_notification);
   return ui_test_run ();
 }

@@ -40,17 +40,36 @@ seed_samples (AgHistoryDb *db, gint64 start, gint64 end, UiHistorySeed *seed, GE
     }
 }
 
+static gint64
+local_midnight (gint64 time_ms)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (time_ms / 1000);
+  g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                         g_date_time_get_day_of_month (now), 0, 0, 0);
+
+  return g_date_time_to_unix (midnight) * 1000;
+}
+
 static void
 seed_requests (AgHistoryDb *db, gint64 start, gint64 end, UiHistorySeed *seed, GError **error)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  gint64 today = local_midnight (end);
+  gint64 next = start;
 
-  for (gint64 t = start; t <= end && *error == NULL; t += g_rand_int_range (rand, 1, 4) * MINUTE_MS)
+  for (gint64 t = start; t <= end && *error == NULL; t = next)
     {
       g_autoptr(AgRequestRecord) record = ag_request_record_new ();
       guint kind = g_rand_int_range (rand, 0, 100);
       guint m = kind % 3 == 0 ? 1 : 0;
 
+      next = t + g_rand_int_range (rand, 1, 4) * MINUTE_MS;
+      /* The newest request is a refusal, so today always has one. */
+      if (next > end)
+        {
+          t = end;
+          kind = 12;
+        }
       record->time_ms = t;
       record->client = g_strdup ("claude-cli/2.0.50 (external, cli)");
       record->model = g_strdup (m == 0 ? "claude-opus-4-6" : "claude-haiku-4-5");
@@ -89,10 +108,12 @@ seed_requests (AgHistoryDb *db, gint64 start, gint64 end, UiHistorySeed *seed, G
           record->input_tokens = record->output_tokens = record->cache_read_tokens = 0;
           record->detail = g_strdup ("POST /v1/messages: Origin https://evil.example is not allowed");
           seed->refused++;
+          seed->refused_today += t >= today ? 1 : 0;
         }
       if (!ag_history_db_insert_request (db, record, error))
         return;
       seed->requests++;
+      seed->requests_today += t >= today ? 1 : 0;
       seed->end_ms = t;
     }
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ui-history-seed.h — a history database as 30 days of use leave it, for the Usage and Request monitor pages:
  * quota samples every 5 minutes for two accounts and two models (with a two-day hole when ag-cl was not running,
- * and resets), and a request every few minutes with a mix of models, accounts, outcomes, rotations and a refusal.
+ * and resets), and a request every few minutes with a mix of models, accounts, outcomes, rotations and refusals (the newest
+ * request is one).
  * Deterministic: the same rows every run, ending at the moment it is called. */
 #pragma once
 
@@ -14,6 +15,8 @@ typedef struct {
   guint  samples;
   guint  refused;         /* requests refused by the guard, each with a detail */
   gint64 end_ms;          /* the newest row's time */
+  guint  requests_today;  /* since local midnight, refused ones included */
+  guint  refused_today;
 } UiHistorySeed;
 
 /* Writes @days days of history ending now into the database at @path (created). */

@@ -240,6 +240,27 @@ test_nearest_point (void)
   g_assert_cmpint (ag_chart_nearest_point (points, 1, 999, 1000), ==, 0);
 }
 
+/* A forecast: straight to empty, cut at the chart's end on the same slope; nothing when it never empties. */
+static void
+test_forecast_line (void)
+{
+  g_autoptr(GArray) whole = ag_chart_forecast_line (1000, 0.6, 4000, 10000);
+  g_autoptr(GArray) cut = ag_chart_forecast_line (1000, 0.6, 4000, 2000);
+  g_autoptr(GArray) never = ag_chart_forecast_line (1000, 0.6, 0, 10000);
+  g_autoptr(GArray) past_end = ag_chart_forecast_line (1000, 0.6, 4000, 1000);
+
+  g_assert_cmpuint (whole->len, ==, 2);
+  g_assert_cmpint (g_array_index (whole, AgSeriesPoint, 0).time_ms, ==, 1000);
+  g_assert_cmpfloat_with_epsilon (g_array_index (whole, AgSeriesPoint, 0).value, 0.6, 1e-9);
+  g_assert_cmpint (g_array_index (whole, AgSeriesPoint, 1).time_ms, ==, 4000);
+  g_assert_cmpfloat_with_epsilon (g_array_index (whole, AgSeriesPoint, 1).value, 0.0, 1e-9);
+  g_assert_cmpuint (cut->len, ==, 2);
+  g_assert_cmpint (g_array_index (cut, AgSeriesPoint, 1).time_ms, ==, 2000);
+  g_assert_cmpfloat_with_epsilon (g_array_index (cut, AgSeriesPoint, 1).value, 0.4, 1e-9);
+  g_assert_cmpuint (never->len, ==, 0);
+  g_assert_cmpuint (past_end->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -256,5 +277,6 @@ main (int argc, char **argv)
   g_test_add_func ("/chart-geometry/line-spans", test_line_spans);
   g_test_add_func ("/chart-geometry/bar", test_bar);
   g_test_add_func ("/chart-geometry/nearest-point", test_nearest_point);
+  g_test_add_func ("/chart-geometry/forecast-line", test_forecast_line);
   return g_test_run ();
 }

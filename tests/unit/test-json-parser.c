@@ -197,6 +197,101 @@ test_reuse (void)
     }
 }
 
+/* parse_reused gives json-glib's reading of every text of a run, whatever the run's shapes; a text of the same
+ * shape as the one before comes back in the same tree. */
+static void
+assert_reused_reads (AgJsonParser *parser, const char *text, gsize len)
+{
+  g_autoptr(JsonNode) reference = json_glib_parse (text, len);
+  g_autoptr(GError) error = NULL;
+  JsonNode *reused = ag_json_parser_parse_reused (parser, text, len, &error);
+  g_autofree char *shown = g_strescape (text, NULL);
+
+  g_test_message ("%s", shown);
+  if (!json_identical (reused, reference))
+    {
+      g_autofree char *a = reused != NULL ? json_to_string (reused, FALSE) : g_strdup ("(none)");
+      g_autofree char *b = reference != NULL ? json_to_string (reference, FALSE) : g_strdup ("(none)");
+
+      g_assert_cmpstr (a, ==, b);
+      g_error ("%s reads differently from json-glib", shown);
+    }
+  g_assert_true ((reused == NULL) == (error != NULL));
+}
+
+static void
+test_reused_run (void)
+{
+  static const struct {
+    const char *text;
+    gboolean    same_tree;   /* the same shape as the text before */
+  } run[] = {
+    { "{\"a\":1,\"b\":\"x\"}", FALSE },
+    { "{\"a\":2,\"b\":\"y\\n\\u4E2D\"}", TRUE },
+    { " {\"a\" : -3 , \"b\" : \"\" } ", TRUE },
+    { "{\"a\":2.5,\"b\":\"y\"}", FALSE },      /* an integer became a double */
+    { "{\"a\":1e3,\"b\":\"z\"}", TRUE },
+    { "{\"b\":\"y\",\"a\":2.0}", FALSE },      /* the same names in another order */
+    { "{\"b\":\"y\",\"a\":2.0,\"c\":null}", FALSE },
+    { "{\"a\":1,\"a\":2}", FALSE },              /* a repeated name: never refilled */
+    { "{\"a\":3,\"a\":4}", FALSE },
+    { "{\"a\":[1,2]}", FALSE },
+    { "{\"a\":[1,2,3]}", FALSE },
+    { "{\"a\":[4,5,6]}", TRUE },
+    { "{\"a\":[]}", FALSE },
+    { "{\"a\":[]}", TRUE },
+    { "[true,null,false]", FALSE },
+    { "[false,null,true]", FALSE },
+    { "[false,null,true]", TRUE },
+    { "{'q':1}", FALSE },                        /* json-glib's reading, never refilled */
+    { "{'q':2}", FALSE },
+    { "{\"a\":", FALSE },                        /* refused, and nothing kept */
+    { "{\"a\":1}", FALSE },
+    { "{\"a\":\"\\ud800\"}", FALSE },
+    { "{\"a\":7}", FALSE },
+    { "{\"a\":8} x", FALSE },
+    { "{\"response\":{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"Hel\"}]}}]}}", FALSE },
+    { "{\"response\":{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"lo \\\"you\\\"\"}]}}]}}", TRUE },
+    { "{\"response\":{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"!\",\"thought\":true}]}}]}}", FALSE },
+  };
+  g_autoptr(AgJsonParser) parser = ag_json_parser_new ();
+  JsonNode *before = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (run); i++)
+    {
+      gsize len = strlen (run[i].text);
+      JsonNode *now;
+
+      assert_reused_reads (parser, run[i].text, len);
+      now = ag_json_parser_parse_reused (parser, run[i].text, len, NULL);
+      /* Read twice: the second reading is always of the same shape. */
+      if (now != NULL && before != NULL)
+        g_assert_cmpint (now == before, ==, run[i].same_tree);
+      before = ag_json_parser_parse_reused (parser, run[i].text, len, NULL);
+      if (now != NULL && g_strcmp0 (run[i].text, "{'q':1}") != 0 && g_strcmp0 (run[i].text, "{'q':2}") != 0 &&
+          strstr (run[i].text, "\"a\":1,\"a\"") == NULL && strstr (run[i].text, "\"a\":3,\"a\"") == NULL)
+        g_assert_true (before == now);
+    }
+}
+
+/* Every event of the recorded streams in order, as the stream decoder reads them. */
+static void
+test_reused_fixtures (void)
+{
+  g_autoptr(AgJsonParser) parser = ag_json_parser_new ();
+
+  for (gsize i = 0; i < ag_test_response_n_fixtures; i++)
+    {
+      g_autofree char *name = g_strconcat (ag_test_response_fixtures[i].name, ".sse", NULL);
+      g_autofree char *sse = ag_test_fixture_load ("response", name, NULL);
+      g_auto(GStrv) split = g_strsplit_set (sse, "\r\n", -1);
+
+      for (char **line = split; *line != NULL; line++)
+        if (g_str_has_prefix (*line, "data: "))
+          assert_reused_reads (parser, *line + 6, strlen (*line + 6));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -204,6 +299,8 @@ main (int argc, char **argv)
   g_test_add_func ("/json-parser/fixtures-fast", test_fixtures_fast);
   g_test_add_func ("/json-parser/plain-forms-fast", test_plain_forms_fast);
   g_test_add_func ("/json-parser/outside-goes-to-json-glib", test_outside_goes_to_json_glib);
+  g_test_add_func ("/json-parser/reused-run", test_reused_run);
+  g_test_add_func ("/json-parser/reused-fixtures", test_reused_fixtures);
   g_test_add_func ("/json-parser/reuse", test_reuse);
   return g_test_run ();
 }

@@ -65,6 +65,52 @@ test_exhausted (gconstpointer data)
     }
 }
 
+#define MINUTE_MS ((gint64) 60 * 1000)
+
+static guint
+announced_now (GHashTable *announced, const AgQuotaForecast *forecast, gint64 now_ms)
+{
+  g_autoptr(GArray) forecasts = g_array_new (FALSE, FALSE, sizeof (AgQuotaForecast));
+  g_autoptr(GArray) announce = NULL;
+
+  g_array_append_val (forecasts, *forecast);
+  announce = ag_notifier_find_running_dry (announced, forecasts, now_ms);
+  return announce->len;
+}
+
+/* Running dry within the hour is said once per family per depletion: not again while it lasts (the pace wobbling
+ * around the hour included), again after a refill; not when a reset comes first or it is further away. */
+static void
+test_running_dry (void)
+{
+  g_autoptr(GHashTable) announced = ag_notifier_new_announced ();
+  const gint64 now = 1000 * MINUTE_MS;
+  AgQuotaForecast claude = { AG_MODEL_FAMILY_CLAUDE, 2, 2, 0.5, 0.6, now + 50 * MINUTE_MS, now + 3 * 60 * MINUTE_MS };
+  AgQuotaForecast gemini = { AG_MODEL_FAMILY_GEMINI, 2, 2, 1.5, 0.1, now + 15 * 60 * MINUTE_MS, 0 };
+  AgQuotaForecast later = claude, reset_first = claude, refilled = claude;
+
+  g_assert_cmpuint (announced_now (announced, &gemini, now), ==, 0);
+  reset_first.next_reset_ms = now + 20 * MINUTE_MS;
+  g_assert_cmpuint (announced_now (announced, &reset_first, now), ==, 0);
+
+  g_assert_cmpuint (announced_now (announced, &claude, now), ==, 1);
+  /* The same depletion, five minutes on, and with the pace easing to 70 minutes: said already. */
+  claude.pool_remaining = 0.45;
+  g_assert_cmpuint (announced_now (announced, &claude, now + 5 * MINUTE_MS), ==, 0);
+  later.empty_at_ms = now + 80 * MINUTE_MS;
+  g_assert_cmpuint (announced_now (announced, &later, now), ==, 0);
+  later.empty_at_ms = now + 40 * MINUTE_MS;
+  g_assert_cmpuint (announced_now (announced, &later, now), ==, 0);
+
+  /* An account was refilled: a new depletion, said again when it comes. */
+  refilled.pool_remaining = 1.4;
+  refilled.empty_at_ms = now + 140 * MINUTE_MS;
+  g_assert_cmpuint (announced_now (announced, &refilled, now), ==, 0);
+  refilled.pool_remaining = 0.4;
+  refilled.empty_at_ms = now + 30 * MINUTE_MS;
+  g_assert_cmpuint (announced_now (announced, &refilled, now + 100 * MINUTE_MS), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -72,5 +118,6 @@ main (int argc, char **argv)
   g_test_add_data_func ("/notifier/exhausted/all-accounts", &all_accounts, test_exhausted);
   g_test_add_data_func ("/notifier/exhausted/one-account-left", &one_account_left, test_exhausted);
   g_test_add_data_func ("/notifier/exhausted/no-usable-accounts", &no_usable_accounts, test_exhausted);
+  g_test_add_func ("/notifier/running-dry", test_running_dry);
   return g_test_run ();
 }

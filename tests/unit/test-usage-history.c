@@ -108,13 +108,13 @@ test_report_buckets (void)
   g_autoptr(AgUsageReport) report = three_hour_report ();
   AgUsageCell total;
 
-  ag_usage_report_add (report, 0, "gemini-3-flash", FALSE, 0, 100, 10, 1, 0);
-  ag_usage_report_add (report, HOUR_MS - 1, "claude-opus-4-6-thinking", TRUE, 2, 300, 1000, 100, 50);
-  ag_usage_report_add (report, HOUR_MS, "claude-opus-4-6-thinking", FALSE, 1, 200, 500, 50, 0);
-  ag_usage_report_add (report, 2 * HOUR_MS + 5, NULL, FALSE, 0, -1, 0, 0, 0);
+  ag_usage_report_add (report, 0, "gemini-3-flash", AG_USAGE_ANSWERED, 0, 100, 10, 1, 0);
+  ag_usage_report_add (report, HOUR_MS - 1, "claude-opus-4-6-thinking", AG_USAGE_ERROR, 2, 300, 1000, 100, 50);
+  ag_usage_report_add (report, HOUR_MS, "claude-opus-4-6-thinking", AG_USAGE_ANSWERED, 1, 200, 500, 50, 0);
+  ag_usage_report_add (report, 2 * HOUR_MS + 5, NULL, AG_USAGE_REFUSED, 0, -1, 0, 0, 0);
   /* Outside the buckets: not counted. */
-  ag_usage_report_add (report, 3 * HOUR_MS, "gemini-3-flash", FALSE, 0, 100, 99999, 0, 0);
-  ag_usage_report_add (report, -1, "gemini-3-flash", FALSE, 0, 100, 99999, 0, 0);
+  ag_usage_report_add (report, 3 * HOUR_MS, "gemini-3-flash", AG_USAGE_ANSWERED, 0, 100, 99999, 0, 0);
+  ag_usage_report_add (report, -1, "gemini-3-flash", AG_USAGE_ANSWERED, 0, 100, 99999, 0, 0);
   ag_usage_report_finish (report);
 
   /* The busiest key first; a request with no model is the key "". */
@@ -131,6 +131,10 @@ test_report_buckets (void)
   g_assert_cmpint (ag_usage_report_get_cell (report, 1, 0)->input_tokens, ==, 500);
   g_assert_cmpuint (ag_usage_report_get_cell (report, 1, 1)->requests, ==, 0);
   g_assert_cmpuint (ag_usage_report_get_cell (report, 2, 2)->requests, ==, 1);
+  g_assert_cmpuint (ag_usage_report_get_cell (report, 2, 2)->refused, ==, 1);
+  g_assert_cmpuint (ag_usage_report_get_cell (report, 2, 2)->errors, ==, 0);
+  g_assert_cmpuint (ag_usage_report_get_total (report, 2).refused, ==, 1);
+  g_assert_cmpuint (ag_usage_report_get_total (report, 0).refused, ==, 0);
 
   total = ag_usage_report_get_total (report, 0);
   g_assert_cmpuint (total.requests, ==, 2);
@@ -240,14 +244,21 @@ test_query_usage (Fixture *f, gconstpointer data)
   insert_request (f->db, base, "a@example.com", "claude-opus-4-6-thinking", AG_REQUEST_OUTCOME_OK, 100, 1000);
   insert_request (f->db, base + 10, "c@example.com", "claude-opus-4-6-thinking", AG_REQUEST_OUTCOME_OK, 900, 2000);
   insert_request (f->db, base + 20, "a@example.com", "gemini-3-flash", AG_REQUEST_OUTCOME_UPSTREAM_ERROR, -1, 0);
+  /* Refused by the guard: no account, nothing sent upstream (the client's model is its key). */
+  insert_request (f->db, base + 30, NULL, NULL, AG_REQUEST_OUTCOME_REFUSED, -1, 0);
   insert_request (f->db, base + HOUR_MS, "a@example.com", "gemini-3-flash", AG_REQUEST_OUTCOME_OK, 300, 500);
   insert_request (f->db, base + 2 * HOUR_MS, "a@example.com", "gemini-3-flash", AG_REQUEST_OUTCOME_OK, 1, 9999);
 
   by_model = ag_history_db_query_usage (f->db, edges, G_N_ELEMENTS (edges), AG_USAGE_BY_MODEL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (by_model->n_buckets, ==, 2);
-  g_assert_cmpuint (by_model->keys->len, ==, 2);
+  g_assert_cmpuint (by_model->keys->len, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (by_model->keys, 0), ==, "claude-opus-4-6-thinking");
+  g_assert_cmpstr (g_ptr_array_index (by_model->keys, 2), ==, "claude-opus-4-6");
+  g_assert_cmpuint (ag_usage_report_get_total (by_model, 0).requests, ==, 4);
+  g_assert_cmpuint (ag_usage_report_get_total (by_model, 0).refused, ==, 1);
+  g_assert_cmpuint (ag_usage_report_get_total (by_model, 0).errors, ==, 1);
+  g_assert_cmpuint (ag_usage_report_get_total (by_model, 1).refused, ==, 0);
   g_assert_cmpuint (ag_usage_report_get_cell (by_model, 0, 0)->requests, ==, 2);
   g_assert_cmpint (ag_usage_report_get_cell (by_model, 0, 0)->input_tokens, ==, 3000);
   g_assert_cmpint (ag_usage_report_get_cell (by_model, 0, 0)->output_tokens, ==, 300);
@@ -260,7 +271,7 @@ test_query_usage (Fixture *f, gconstpointer data)
 
   by_account = ag_history_db_query_usage (f->db, edges, G_N_ELEMENTS (edges), AG_USAGE_BY_ACCOUNT, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (by_account->keys->len, ==, 2);
+  g_assert_cmpuint (by_account->keys->len, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (by_account->keys, 0), ==, "c@example.com");
   g_assert_cmpuint (ag_usage_report_get_cell (by_account, 0, 1)->requests, ==, 2);
 }
@@ -363,6 +374,50 @@ test_quota_series (void)
   g_assert_cmpuint (none->len, ==, 0);
 }
 
+static void
+add_reading (GPtrArray *samples, gint64 second, const char *account, const char *model, double remaining)
+{
+  g_ptr_array_add (samples, ag_quota_sample_new (second * 1000, account, model, remaining, 0));
+}
+
+/* The pool per family: one point per poll, each account counted by its least model, a break and a marker where
+ * an account was refilled, a break where nothing was read, stale readings left out. */
+static void
+test_quota_series_by_family (void)
+{
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_quota_sample_free);
+  g_autoptr(GPtrArray) series = NULL;
+  g_autofree char *claude = NULL;
+  g_autofree char *gemini = NULL;
+
+  add_reading (samples, 0, "a@example.com", "claude-opus-4-6-thinking", 0.9);
+  add_reading (samples, 0, "a@example.com", "claude-sonnet-4-6", 0.7);
+  add_reading (samples, 1, "b@example.com", "claude-opus-4-6-thinking", 0.5);
+  add_reading (samples, 1, "a@example.com", "gemini-3-flash", 1.0);
+  add_reading (samples, 300, "a@example.com", "claude-sonnet-4-6", 0.6);
+  add_reading (samples, 301, "b@example.com", "claude-opus-4-6-thinking", 0.4);
+  /* b refilled, read a second after a in the same poll. */
+  add_reading (samples, 600, "a@example.com", "claude-sonnet-4-6", 0.5);
+  add_reading (samples, 602, "b@example.com", "claude-opus-4-6-thinking", 1.0);
+  /* Half an hour later only a's sonnet is read: everything else is stale. */
+  add_reading (samples, 2400, "a@example.com", "claude-sonnet-4-6", 0.4);
+
+  series = ag_quota_series_by_family (samples, 15 * 60000);
+  g_assert_cmpuint (series->len, ==, 2);
+  g_assert_null (((AgQuotaSeries *) g_ptr_array_index (series, 0))->account);
+  g_assert_cmpstr (((AgQuotaSeries *) g_ptr_array_index (series, 0))->model, ==, "Claude");
+  g_assert_cmpstr (((AgQuotaSeries *) g_ptr_array_index (series, 1))->model, ==, "Gemini");
+  claude = describe_series (g_ptr_array_index (series, 0));
+  gemini = describe_series (g_ptr_array_index (series, 1));
+  g_assert_cmpstr (claude, ==, "0:0.60,5:0.50,9:gap,10:0.75,25:gap,40:0.40 reset@10");
+  g_assert_cmpstr (gemini, ==, "0:1.00");
+
+  g_ptr_array_set_size (samples, 0);
+  g_clear_pointer (&series, g_ptr_array_unref);
+  series = ag_quota_series_by_family (samples, 15 * 60000);
+  g_assert_cmpuint (series->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -376,5 +431,6 @@ main (int argc, char **argv)
   g_test_add ("/usage-history/db/query-usage", Fixture, NULL, fixture_set_up, test_query_usage, fixture_tear_down);
   g_test_add ("/usage-history/db/retention", Fixture, NULL, fixture_set_up, test_retention, fixture_tear_down);
   g_test_add_func ("/usage-history/quota-series", test_quota_series);
+  g_test_add_func ("/usage-history/quota-series-by-family", test_quota_series_by_family);
   return g_test_run ();
 }

@@ -21,6 +21,24 @@
 #include "ag-proxy-service.h"
 #include "ag-settings.h"
 
+/* Translators: the summary of "ag-cl --help"; keep the commands and their arguments as they are. */
+#define SUMMARY N_( \
+  "Use your Google Antigravity accounts from Claude Code: a local Anthropic API proxy.\n\n" \
+  "  ag-cl                                 the desktop app (proxy, window, tray)\n" \
+  "  ag-cl --headless                      run the proxy without GTK\n" \
+  "  ag-cl account add --refresh-token T   add an account (T = - reads stdin)\n" \
+  "  ag-cl account list                    list accounts\n" \
+  "  ag-cl account remove EMAIL            remove an account\n" \
+  "  ag-cl log [--limit N] [--since 1h]    show the last requests\n" \
+  "  ag-cl api-key show|generate|clear     the local API key clients must send (needed to\n" \
+  "                                        listen beyond loopback)\n" \
+  "  ag-cl autostart on|off|status         start in the tray when you log in\n" \
+  "  ag-cl device show|generate|capture|history EMAIL, device restore EMAIL VERSION\n" \
+  "                                        an account's device profile (IDE identity)\n" \
+  "  ag-cl ide status|switch EMAIL|reset   sign the Antigravity IDE in as an account\n" \
+  "  ag-cl setup claude-code|codex|gemini-cli [--print]\n" \
+  "                                        point a coding agent at ag-cl")
+
 typedef struct {
   GMainLoop      *loop;
   AgProxyService *service;
@@ -94,16 +112,33 @@ run_headless (GSettings *settings, const char *address, int port)
   return headless.status;
 }
 
-/* The module next to the binary when running from the build tree, else the installed one. */
-static char *
-find_ui_module (void)
+/* TRUE for the binary in the build tree (tests, `_build/src/ag-cl`), which takes the UI module and the
+ * translations from the build tree, not from an older installed copy. */
+static gboolean
+running_uninstalled (void)
 {
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *self_dir = self != NULL ? g_path_get_dirname (self) : NULL;
 
-  if (self_dir != NULL && g_str_equal (self_dir, AG_BUILD_UI_MODULE_DIR))
-    return g_module_build_path (AG_BUILD_UI_MODULE_DIR, "agcl-ui");
-  return g_module_build_path (AG_UI_MODULE_DIR, "agcl-ui");
+  return self_dir != NULL && g_str_equal (self_dir, AG_BUILD_UI_MODULE_DIR);
+}
+
+/* The module next to the binary when running from the build tree, else the installed one. */
+static char *
+find_ui_module (void)
+{
+  return g_module_build_path (running_uninstalled () ? AG_BUILD_UI_MODULE_DIR : AG_UI_MODULE_DIR, "agcl-ui");
+}
+
+/* Messages follow the desktop language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), in every mode: the GTK-free proxy and
+ * the subcommands too. The build tree's po/ holds the compiled catalogues in the installed layout. */
+static void
+set_up_translations (void)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, running_uninstalled () ? AG_BUILD_LOCALE_DIR : AG_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }
 
 /* The host's AgDesktopUiFactory: the GTK module, opened the first time a window is needed. */
@@ -116,7 +151,7 @@ load_ui_module (AgDesktopHost *host, GError **error)
 
   if (module == NULL || !g_module_symbol (module, AG_UI_MODULE_ENTRY, (gpointer *) &create))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "cannot load the window module: %s", g_module_error ());
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("cannot load the window module: %s"), g_module_error ());
       return NULL;
     }
   /* The module stays loaded until exit: GTK's types cannot be unregistered. */
@@ -185,21 +220,19 @@ main (int argc, char **argv)
   gboolean version = FALSE;
   int port = -1;
   GOptionEntry entries[] = {
-    { "headless", 0, 0, G_OPTION_ARG_NONE, &headless, "Run the proxy without a window", NULL },
+    { "headless", 0, 0, G_OPTION_ARG_NONE, &headless, N_("Run the proxy without a window"), NULL },
     { "background", 0, 0, G_OPTION_ARG_NONE, &background,
-      "Start the desktop app in the tray without opening the window (used at login)", NULL },
-    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port to listen on (default: the port setting, 8045; 0 picks a free port)",
-      "PORT" },
-    { "address", 'a', 0, G_OPTION_ARG_STRING, &address, "Address to listen on (default 127.0.0.1)", "ADDRESS" },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+      N_("Start the desktop app in the tray without opening the window (used at login)"), NULL },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port,
+      N_("Port to listen on (default: the port setting, 8045; 0 picks a free port)"), N_("PORT") },
+    { "address", 'a', 0, G_OPTION_ARG_STRING, &address, N_("Address to listen on (default 127.0.0.1)"),
+      N_("ADDRESS") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { NULL }
   };
 
   ag_cloudcode_config_prepare_process ();
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, AG_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  set_up_translations ();
 
   if (argc >= 2 && g_str_equal (argv[1], "account"))
     return ag_account_cli_run (argc - 1, argv + 1);
@@ -217,23 +250,8 @@ main (int argc, char **argv)
     return ag_setup_cli_run (argc - 1, argv + 1);
 
   context = g_option_context_new ("[account … | log … | api-key … | autostart … | device … | ide … | setup …]");
-  g_option_context_set_summary (context,
-                                "Use your Google Antigravity accounts from Claude Code: a local Anthropic API proxy.\n\n"
-                                "  ag-cl                                 the desktop app (proxy, window, tray)\n"
-                                "  ag-cl --headless                      run the proxy without GTK\n"
-                                "  ag-cl account add --refresh-token T   add an account (T = - reads stdin)\n"
-                                "  ag-cl account list                    list accounts\n"
-                                "  ag-cl account remove EMAIL            remove an account\n"
-                                "  ag-cl log [--limit N] [--since 1h]    show the last requests\n"
-                                "  ag-cl api-key show|generate|clear     the local API key clients must send (needed to\n"
-                                "                                        listen beyond loopback)\n"
-                                "  ag-cl autostart on|off|status         start in the tray when you log in\n"
-                                "  ag-cl device show|generate|capture|history EMAIL, device restore EMAIL VERSION\n"
-                                "                                        an account's device profile (IDE identity)\n"
-                                "  ag-cl ide status|switch EMAIL|reset   sign the Antigravity IDE in as an account\n"
-                                "  ag-cl setup claude-code|codex|gemini-cli [--print]\n"
-                                "                                        point a coding agent at ag-cl");
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context, _(SUMMARY));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("ag-cl: %s\n", error->message);
@@ -242,7 +260,7 @@ main (int argc, char **argv)
   /* Whatever is left is no option and no subcommand: a typo must not start the app. */
   if (argc > 1)
     {
-      g_printerr ("ag-cl: unknown command “%s”; see “ag-cl --help”\n", argv[1]);
+      g_printerr (_("ag-cl: unknown command “%s”; see “ag-cl --help”\n"), argv[1]);
       return 2;
     }
   if (version)
@@ -252,7 +270,7 @@ main (int argc, char **argv)
     }
   if (port < -1 || port > 65535)
     {
-      g_printerr ("ag-cl: --port must be between 0 and 65535\n");
+      g_printerr (_("ag-cl: --port must be between 0 and 65535\n"));
       return 2;
     }
   settings = ag_settings_new ();

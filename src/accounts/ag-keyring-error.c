@@ -2,6 +2,7 @@
 #include "ag-keyring-error.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 #include <libsecret/secret.h>
 
 GError *
@@ -15,6 +16,6 @@ ag_keyring_error (GError *error)
       error->message = g_strdup ("the keyring is locked and could not be unlocked");
       return error;
     }
-  g_prefix_error (&error, "cannot reach the keyring: ");
+  g_prefix_error (&error, _("cannot reach the keyring: "));
   return error;
 }

@@ -9,7 +9,7 @@
 #include "ag-token-store.h"
 #include "ag-upstream-proxy.h"
 
-#define USAGE \
+#define USAGE N_( \
   "Usage:\n" \
   "  ag-cl account add --refresh-token TOKEN   add an account (TOKEN \"-\" reads it from standard input)\n" \
   "  ag-cl account list                        one line per account: e-mail, project, tier, enabled; then, for\n" \
@@ -18,7 +18,7 @@
   "  ag-cl account remove EMAIL                forget an account\n" \
   "  ag-cl account proxy EMAIL URL|none        send EMAIL's calls to Google through its own proxy\n" \
   "                                            (http://, https:// or socks5://[user:password@]host:port;\n" \
-  "                                            kept in the keyring), or through the global one again\n"
+  "                                            kept in the keyring), or through the global one again\n")
 
 typedef struct {
   GMainLoop    *loop;

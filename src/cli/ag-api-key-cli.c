@@ -5,11 +5,11 @@
 #include <string.h>
 #include "ag-api-key-store.h"
 
-#define USAGE \
+#define USAGE N_( \
   "Usage:\n" \
   "  ag-cl api-key show       print the local API key\n" \
   "  ag-cl api-key generate   create a new key (replacing the old one) and print it\n" \
-  "  ag-cl api-key clear      remove the key: the proxy accepts loopback clients without one again\n"
+  "  ag-cl api-key clear      remove the key: the proxy accepts loopback clients without one again\n")
 
 typedef struct {
   GMainLoop     *loop;

@@ -5,11 +5,11 @@
 
 #include <glib/gi18n.h>
 
-#define USAGE \
+#define USAGE N_( \
   "Usage:\n" \
   "  ag-cl autostart on       start ag-cl in the tray (--background) when you log in\n" \
   "  ag-cl autostart off      stop doing so\n" \
-  "  ag-cl autostart status   say whether it is registered\n"
+  "  ag-cl autostart status   say whether it is registered\n")
 
 typedef struct {
   GMainLoop *loop;

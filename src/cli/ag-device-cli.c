@@ -2,23 +2,24 @@
 #include "ag-device-cli.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include "ag-antigravity-switch.h"
 #include "ag-token-store.h"
 
-#define DEVICE_USAGE \
+#define DEVICE_USAGE N_( \
   "Usage:\n" \
   "  ag-cl device show EMAIL               the device profile EMAIL is bound to\n" \
   "  ag-cl device generate EMAIL           bind EMAIL to a fresh random profile\n" \
   "  ag-cl device capture EMAIL            bind EMAIL to the profile the Antigravity IDE uses now\n" \
   "  ag-cl device history EMAIL            every version of EMAIL's profile, newest first\n" \
-  "  ag-cl device restore EMAIL VERSION    bind EMAIL to an earlier version\n"
-#define IDE_USAGE \
+  "  ag-cl device restore EMAIL VERSION    bind EMAIL to an earlier version\n")
+#define IDE_USAGE N_( \
   "Usage:\n" \
   "  ag-cl ide status                      the IDE's folder, its sign-in and device profile\n" \
   "  ag-cl ide switch EMAIL [--yes]        sign the Antigravity IDE (and agy) in as EMAIL with its profile\n" \
   "  ag-cl ide reset [--yes]               put this machine's own device identity back\n" \
-  "Without --yes, what would change is shown and you are asked first.\n"
+  "Without --yes, what would change is shown and you are asked first.\n")
 
 typedef struct {
   GMainLoop           *loop;
@@ -65,13 +66,13 @@ print_version (const char *command, AgDeviceVersion *version)
   g_autofree char *ids = ag_device_profile_describe (version->profile, "  ");
 
   if (g_str_equal (command, "show"))
-    g_print (_("Device profile of %s: version %" G_GINT64_FORMAT " (%s, %s)\n"), version->account, version->id,
+    g_print (_("Device profile of %s: version %" PRId64 " (%s, %s)\n"), version->account, version->id,
              version->label, when);
   else if (g_str_equal (command, "restore"))
-    g_print (_("%s now uses version %" G_GINT64_FORMAT " (%s, %s):\n"), version->account, version->id,
+    g_print (_("%s now uses version %" PRId64 " (%s, %s):\n"), version->account, version->id,
              version->label, when);
   else
-    g_print (_("%s is bound to the new version %" G_GINT64_FORMAT " (%s, %s):\n"), version->account, version->id,
+    g_print (_("%s is bound to the new version %" PRId64 " (%s, %s):\n"), version->account, version->id,
              version->label, when);
   g_print ("%s", ids);
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
 #include "ag-log-cli-private.h"
 #include "ag-history-store.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,7 +52,7 @@ ag_log_cli_parse_duration (const char *text, gint64 *out_ms, GError **error)
   if (p == NULL || p == text || *p != '\0' || total > (double) G_MAXINT64 / 2)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "“%s” is not a duration (examples: 90s, 15m, 2h, 1d12h)", text != NULL ? text : "");
+                   _("“%s” is not a duration (examples: 90s, 15m, 2h, 1d12h)"), text != NULL ? text : "");
       return FALSE;
     }
   *out_ms = (gint64) total;
@@ -240,7 +243,7 @@ records_to_json (GPtrArray *records)
 int
 ag_log_cli_run (int argc, char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("— show the last requests");
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— show the last requests"));
   g_autoptr(GError) error = NULL;
   g_autofree char *since_text = NULL;
   g_autofree char *path = NULL;
@@ -251,19 +254,19 @@ ag_log_cli_run (int argc, char **argv)
   int limit = DEFAULT_LIMIT;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, "How many requests to show (default 20; 0 = all)", "N" },
-    { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, "Only requests of this last period, e.g. 30m, 2h, 1d",
-      "DURATION" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON instead of a table", NULL },
+    { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("How many requests to show (default 20; 0 = all)"), "N" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since_text, N_("Only requests of this last period, e.g. 30m, 2h, 1d"),
+      N_("DURATION") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON instead of a table"), NULL },
     { NULL }
   };
 
   /* The usage line reads "ag-cl log", not the bare subcommand. */
   g_set_prgname ("ag-cl log");
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_summary (context, "The request log: time, model → upstream model, account, outcome and "
-                                         "HTTP status, time to first byte, total time, tokens, and the accounts "
-                                         "tried before the answer.");
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("The request log: time, model → upstream model, account, outcome and "
+                                           "HTTP status, time to first byte, total time, tokens, and the accounts "
+                                           "tried before the answer."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("ag-cl log: %s\n", error->message);
@@ -271,12 +274,12 @@ ag_log_cli_run (int argc, char **argv)
     }
   if (argc > 1)
     {
-      g_printerr ("ag-cl log: unexpected argument “%s”\n", argv[1]);
+      g_printerr (_("ag-cl log: unexpected argument “%s”\n"), argv[1]);
       return 2;
     }
   if (limit < 0)
     {
-      g_printerr ("ag-cl log: --limit must be 0 or more\n");
+      g_printerr (_("ag-cl log: --limit must be 0 or more\n"));
       return 2;
     }
   if (since_text != NULL)
@@ -302,7 +305,7 @@ ag_log_cli_run (int argc, char **argv)
       if (json)
         g_print ("[]\n");
       else
-        g_print ("No requests recorded yet (%s does not exist).\n", path);
+        g_print (_("No requests recorded yet (%s does not exist).\n"), path);
       return 0;
     }
 
@@ -324,7 +327,7 @@ ag_log_cli_run (int argc, char **argv)
       g_print ("%s\n", text);
     }
   else if (records->len == 0)
-    g_print ("No requests recorded%s.\n", since_text != NULL ? " in that period" : " yet");
+    g_print ("%s\n", since_text != NULL ? _("No requests recorded in that period.") : _("No requests recorded yet."));
   else
     {
       g_autoptr(GTimeZone) tz = g_time_zone_new_local ();

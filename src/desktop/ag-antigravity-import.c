@@ -5,6 +5,7 @@
 #include "ag-antigravity-install.h"
 #include "ag-protobuf.h"
 
+#include <glib/gi18n.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -46,7 +47,7 @@ refresh_token_of (const guint8 *oauth_info, gsize len, GError **error)
     {
       g_free (token);
       g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_NOT_SIGNED_IN,
-                   "the Antigravity IDE holds no refresh token");
+                   _("the Antigravity IDE holds no refresh token"));
       return NULL;
     }
   return token;
@@ -88,7 +89,7 @@ ag_antigravity_import_parse_unified (const char *value, GError **error)
   if (topic == NULL)
     {
       g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_NOT_SIGNED_IN,
-                   "the Antigravity IDE holds no sign-in");
+                   _("the Antigravity IDE holds no sign-in"));
       return NULL;
     }
   data = g_bytes_get_data (topic, &len);
@@ -96,7 +97,7 @@ ag_antigravity_import_parse_unified (const char *value, GError **error)
     {
       g_free (search.row_value);
       g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_BAD_DATA,
-                   "the Antigravity IDE's sign-in record cannot be read");
+                   _("the Antigravity IDE's sign-in record cannot be read"));
       return NULL;
     }
   oauth_info = decode_base64 (search.row_value);
@@ -104,7 +105,7 @@ ag_antigravity_import_parse_unified (const char *value, GError **error)
   if (oauth_info == NULL)
     {
       g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_NOT_SIGNED_IN,
-                   "the Antigravity IDE holds no sign-in");
+                   _("the Antigravity IDE holds no sign-in"));
       return NULL;
     }
   data = g_bytes_get_data (oauth_info, &len);
@@ -132,20 +133,20 @@ ag_antigravity_import_parse_legacy (const char *value, GError **error)
   if (state == NULL)
     {
       g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_NOT_SIGNED_IN,
-                   "the Antigravity IDE holds no sign-in");
+                   _("the Antigravity IDE holds no sign-in"));
       return NULL;
     }
   data = g_bytes_get_data (state, &len);
   if (!ag_protobuf_each_field (data, len, LEGACY_OAUTH, take_bytes, &oauth_info))
     {
       g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_BAD_DATA,
-                   "the Antigravity IDE's state cannot be read");
+                   _("the Antigravity IDE's state cannot be read"));
       return NULL;
     }
   if (oauth_info == NULL)
     {
       g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_NOT_SIGNED_IN,
-                   "the Antigravity IDE holds no sign-in");
+                   _("the Antigravity IDE holds no sign-in"));
       return NULL;
     }
   data = g_bytes_get_data (oauth_info, &len);
@@ -163,7 +164,7 @@ lookup_value (sqlite3 *db, const char *key, GError **error)
   if (sqlite3_prepare_v2 (db, "SELECT value FROM ItemTable WHERE key = ?1", -1, &statement, NULL) != SQLITE_OK)
     {
       g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_DATABASE,
-                   "the Antigravity IDE's database cannot be read: %s", sqlite3_errmsg (db));
+                   _("the Antigravity IDE's database cannot be read: %s"), sqlite3_errmsg (db));
       return NULL;
     }
   sqlite3_bind_text (statement, 1, key, -1, SQLITE_STATIC);
@@ -172,7 +173,7 @@ lookup_value (sqlite3 *db, const char *key, GError **error)
     value = g_strdup ((const char *) sqlite3_column_text (statement, 0));
   else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_DATABASE,
-                 "the Antigravity IDE's database cannot be read: %s", sqlite3_errmsg (db));
+                 _("the Antigravity IDE's database cannot be read: %s"), sqlite3_errmsg (db));
   sqlite3_finalize (statement);
   return value;
 }
@@ -194,7 +195,7 @@ read_refresh_token (const char *path, GError **error)
   if (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK)
     {
       g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_DATABASE,
-                   "cannot open the Antigravity IDE's database %s: %s", path, sqlite3_errmsg (db));
+                   _("cannot open the Antigravity IDE's database %s: %s"), path, sqlite3_errmsg (db));
       sqlite3_close (db);
       return NULL;
     }
@@ -214,7 +215,7 @@ read_refresh_token (const char *path, GError **error)
     g_propagate_error (error, g_steal_pointer (&unified_error));
   else
     g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_NOT_SIGNED_IN,
-                 "the Antigravity IDE is not signed in");
+                 _("the Antigravity IDE is not signed in"));
   return NULL;
 }
 

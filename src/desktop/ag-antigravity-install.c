@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ag-antigravity-install.h"
 
+#include <glib/gi18n.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -150,8 +151,8 @@ ag_antigravity_install_find (GError **error)
   if (!g_file_test (self->storage_path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_NOT_INSTALLED,
-                   "no Antigravity IDE found: %s does not exist (set AGCL_ANTIGRAVITY_CONFIG_DIR to the IDE's "
-                   "user-data folder)", self->storage_path);
+                   _("no Antigravity IDE found: %s does not exist (set AGCL_ANTIGRAVITY_CONFIG_DIR to the IDE's "
+                     "user-data folder)"), self->storage_path);
       return NULL;
     }
   return g_steal_pointer (&self);
@@ -238,7 +239,7 @@ ag_antigravity_install_close (AgAntigravityInstall *self, guint timeout_ms, GErr
       if (process_alive (g_array_index (pids, GPid, i)))
         {
           g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_RUNNING,
-                       "the Antigravity IDE (process %d) did not quit; close it and try again",
+                       _("the Antigravity IDE (process %d) did not quit; close it and try again"),
                        (int) g_array_index (pids, GPid, i));
           return FALSE;
         }

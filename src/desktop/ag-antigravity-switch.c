@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ag-antigravity-switch.h"
 
+#include <glib/gi18n.h>
+
 #define CLOSE_TIMEOUT_MS 10000
 
 typedef enum { JOB_PREVIEW, JOB_SWITCH, JOB_RESET, JOB_CAPTURE, JOB_STATUS } JobKind;
@@ -119,7 +121,7 @@ find_and_prepare (Job *job, GCancellable *cancellable, GError **error)
       if ((job->flags & AG_ANTIGRAVITY_SWITCH_CLOSE_IDE) == 0)
         {
           g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_RUNNING,
-                       "Antigravity is running on %s: close it first, or let ag-cl close and reopen it",
+                       _("Antigravity is running on %s: close it first, or let ag-cl close and reopen it"),
                        plan->folder);
           return FALSE;
         }
@@ -211,7 +213,7 @@ tokens_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (tokens == NULL)
     {
-      g_prefix_error (&error, "cannot get a fresh sign-in for %s: ", job->email);
+      g_prefix_error (&error, _("cannot get a fresh sign-in for %s: "), job->email);
       job_fail (task, error);
       return;
     }

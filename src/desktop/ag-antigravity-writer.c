@@ -2,6 +2,7 @@
 #include "ag-antigravity-writer.h"
 
 #include <errno.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -35,13 +36,13 @@ load_storage (AgAntigravityInstall *install, GError **error)
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_NOT_INSTALLED,
-                   "no Antigravity IDE found: %s does not exist", path);
+                   _("no Antigravity IDE found: %s does not exist"), path);
       return NULL;
     }
   if (!json_parser_load_from_file (parser, path, &local_error) || (root = json_parser_get_root (parser)) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_BAD_FILE, "%s is not a JSON object%s%s", path,
+      g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_BAD_FILE, _("%s is not a JSON object%s%s"), path,
                    local_error != NULL ? ": " : "", local_error != NULL ? local_error->message : "");
       return NULL;
     }
@@ -89,9 +90,9 @@ set_db_error (sqlite3 *db, const char *path, GError **error)
 
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
     g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_LOCKED,
-                 "%s is in use by another program (is Antigravity running?)", path);
+                 _("%s is in use by another program (is Antigravity running?)"), path);
   else
-    g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_BAD_FILE, "%s cannot be used: %s", path,
+    g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_BAD_FILE, _("%s cannot be used: %s"), path,
                  sqlite3_errmsg (db));
   return FALSE;
 }
@@ -210,7 +211,7 @@ back_up (const char *path, const char *stamp, GPtrArray *backups, GError **error
 
     if (!g_file_copy (source, target, G_FILE_COPY_NONE, NULL, NULL, NULL, &local_error))
       {
-        g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_WRITE, "cannot back up %s: %s", path,
+        g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_WRITE, _("cannot back up %s: %s"), path,
                      local_error->message);
         return FALSE;
       }
@@ -341,7 +342,7 @@ ag_antigravity_write (AgAntigravityInstall *install, const AgDeviceProfile *prof
   state.temp_path = g_strconcat (storage_path, ".ag-cl-new", NULL);
   if (!g_file_set_contents (state.temp_path, text, -1, error))
     {
-      g_prefix_error (error, "cannot write %s: ", storage_path);
+      g_prefix_error (error, _("cannot write %s: "), storage_path);
       return FALSE;
     }
   if (sign_in != NULL && unified == NULL && !ag_antigravity_sign_in_store_keyring (sign_in, NULL, error))
@@ -351,7 +352,7 @@ ag_antigravity_write (AgAntigravityInstall *install, const AgDeviceProfile *prof
     {
       int saved_errno = errno;
 
-      g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_WRITE, "cannot replace %s: %s", storage_path,
+      g_set_error (error, AG_ANTIGRAVITY_ERROR, AG_ANTIGRAVITY_ERROR_WRITE, _("cannot replace %s: %s"), storage_path,
                    g_strerror (saved_errno));
       return FALSE;
     }

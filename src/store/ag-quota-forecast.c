@@ -2,6 +2,7 @@
 #include "ag-quota-forecast.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include "ag-quota-sample.h"
 #include "ag-quota-series.h"
 
@@ -133,10 +134,10 @@ describe_duration (gint64 ms)
   gint64 minutes = (MAX (ms, 0) + 30000) / 60000;   /* to the nearest minute: 0.3 is 0.29999… */
 
   if (minutes >= 48 * 60)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " d %" G_GINT64_FORMAT " h"), minutes / 1440, minutes % 1440 / 60);
+    return g_strdup_printf (_("%" PRId64 " d %" PRId64 " h"), minutes / 1440, minutes % 1440 / 60);
   if (minutes >= 60)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min"), minutes / 60, minutes % 60);
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " min"), minutes);
+    return g_strdup_printf (_("%" PRId64 " h %" PRId64 " min"), minutes / 60, minutes % 60);
+  return g_strdup_printf (_("%" PRId64 " min"), minutes);
 }
 
 char *

@@ -5,6 +5,7 @@
 #include "ag-reset-time.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 struct _AgAccountRow
 {
@@ -131,7 +132,7 @@ sync_header (AgAccountRow *self)
     subtitle = g_strdup (_("Disabled"));
   else if (ag_account_get_ai_credits (self->account, NULL) >= 0)
     /* Translators: state · tier · project · the Google One AI credit balance, e.g. "1000 AI credits". */
-    subtitle = g_strdup_printf (_("%s · %s · %s · %" G_GINT64_FORMAT " AI credits"), self->state_text,
+    subtitle = g_strdup_printf (_("%s · %s · %s · %" PRId64 " AI credits"), self->state_text,
                                 tier != NULL ? tier : _("unknown tier"), project != NULL ? project : _("no project"),
                                 ag_account_get_ai_credits (self->account, NULL));
   else

@@ -34,7 +34,9 @@ ag_chart_format_time (AgChart *self, gint64 time_ms)
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (time_ms / 1000);
   g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
 
-  return g_date_time_format (local, "%a %-d %b %H:%M");
+  /* Translators: a moment on a chart, as a g_date_time_format() format ("Thu 3 Dec 14:05").
+   * xgettext:no-c-format */
+  return g_date_time_format (local, _("%a %-d %b %H:%M"));
 }
 
 static void

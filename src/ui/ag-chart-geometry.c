@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-chart-geometry.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include "ag-time-steps.h"
 
@@ -115,7 +116,9 @@ ag_chart_time_ticks (GTimeZone *tz, gint64 t0, gint64 t1, guint max_ticks)
       AgChartTimeTick tick = { time_ms, NULL, FALSE };
 
       tick.day = g_date_time_get_hour (local) == 0 && g_date_time_get_minute (local) == 0;
-      tick.label = g_date_time_format (local, tick.day ? "%a %-d" : "%H:%M");
+      /* Translators: a midnight on a chart's time axis, as a g_date_time_format() format ("Thu 3").
+       * xgettext:no-c-format */
+      tick.label = g_date_time_format (local, tick.day ? _("%a %-d") : "%H:%M");
       g_array_append_val (ticks, tick);
     }
   return ticks;

@@ -3,6 +3,7 @@
 #include "ag-device-row-private.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 struct _AgDeviceRow
 {
@@ -66,7 +67,7 @@ static GtkWidget *
 version_row (AgDeviceRow *self, AgDeviceVersion *version)
 {
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *title = g_strdup_printf (_("Version %" G_GINT64_FORMAT " · %s"), version->id,
+  g_autofree char *title = g_strdup_printf (_("Version %" PRId64 " · %s"), version->id,
                                             origin_text (version->label));
   g_autofree char *when = format_ms (version->created_ms);
 
@@ -117,7 +118,7 @@ show_versions (AgDeviceRow *self, GPtrArray *versions)
     }
   else
     {
-      g_autofree char *subtitle = g_strdup_printf (_("Version %" G_GINT64_FORMAT " · %s"), current->id,
+      g_autofree char *subtitle = g_strdup_printf (_("Version %" PRId64 " · %s"), current->id,
                                                    origin_text (current->label));
       g_autofree char *ids = ag_device_profile_describe (current->profile, NULL);
 

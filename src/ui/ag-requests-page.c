@@ -3,6 +3,7 @@
 #include "ag-requests-page-private.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 /* As many rows as the store keeps by default: the whole log. */
 #define LOG_ROWS 50000
@@ -151,8 +152,8 @@ ag_requests_page_describe_row (AgRequestItem *item, char **subtitle)
       return g_strdup_printf ("%s  %s  ·  …", clock, model);
     }
   if (subtitle != NULL)
-    *subtitle = g_strdup_printf (_("%s %u · first byte %s · %.1f s · %" G_GINT64_FORMAT " in, %" G_GINT64_FORMAT
-                                   " out, %" G_GINT64_FORMAT " cached%s%s%s"),
+    *subtitle = g_strdup_printf (_("%s %u · first byte %s · %.1f s · %" PRId64 " in, %" PRId64
+                                   " out, %" PRId64 " cached%s%s%s"),
                                  ag_request_outcome_to_string (r->outcome), r->status, ttfb, r->total_ms / 1000.0,
                                  r->input_tokens, r->output_tokens, r->cache_read_tokens, attempts,
                                  r->detail != NULL ? " · " : "", r->detail != NULL ? r->detail : "");
@@ -248,14 +249,14 @@ show_detail (AgRequestsPage *self)
   r = ag_request_item_get_record (item);
   when = format_clock (r->time_ms, "%Y-%m-%d %H:%M:%S");
   text = g_string_new (NULL);
-  g_string_append_printf (text, _("Request %" G_GINT64_FORMAT " at %s from %s\n"), r->id, when,
+  g_string_append_printf (text, _("Request %" PRId64 " at %s from %s\n"), r->id, when,
                           r->client != NULL ? r->client : _("an unknown client"));
   g_string_append_printf (text, _("Model %s, sent upstream as %s, answered by %s\n"), r->model ? r->model : "–",
                           r->upstream_model ? r->upstream_model : "–", r->account ? r->account : "–");
-  g_string_append_printf (text, _("Outcome %s, HTTP %u; first byte after %" G_GINT64_FORMAT " ms, done after %"
-                                  G_GINT64_FORMAT " ms\n"),
+  g_string_append_printf (text, _("Outcome %s, HTTP %u; first byte after %" PRId64 " ms, done after %"
+                                  PRId64 " ms\n"),
                           ag_request_outcome_to_string (r->outcome), r->status, r->ttfb_ms, r->total_ms);
-  g_string_append_printf (text, _("Tokens: %" G_GINT64_FORMAT " in, %" G_GINT64_FORMAT " out, %" G_GINT64_FORMAT
+  g_string_append_printf (text, _("Tokens: %" PRId64 " in, %" PRId64 " out, %" PRId64
                                   " read from cache"), r->input_tokens, r->output_tokens, r->cache_read_tokens);
   if (r->session_id != NULL)
     g_string_append_printf (text, _("\nSession %s"), r->session_id);
@@ -263,7 +264,7 @@ show_detail (AgRequestsPage *self)
     {
       AgRequestAttempt *a = g_ptr_array_index (r->attempts, i);
 
-      g_string_append_printf (text, _("\nTry %u: %s — %s, HTTP %u, then waited %" G_GINT64_FORMAT " ms"), i + 1,
+      g_string_append_printf (text, _("\nTry %u: %s — %s, HTTP %u, then waited %" PRId64 " ms"), i + 1,
                               a->account != NULL ? a->account : _("the proxy"), a->reason, a->status, a->wait_ms);
     }
   if (r->detail != NULL)

@@ -8,12 +8,6 @@
 #include "ag-antigravity-sign-in.h"
 #include "ag-devices-page-private.h"
 
-static const char storage_json[] =
-  "{\"telemetry.machineId\": \"5e1f0c2b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f\","
-  " \"telemetry.macMachineId\": \"0d0d0d0d-1111-4111-8111-222222222222\","
-  " \"telemetry.devDeviceId\": \"1e1e1e1e-3333-4333-9333-444444444444\","
-  " \"telemetry.sqmId\": \"{5F5F5F5F-5555-4555-A555-666666666666}\"}";
-
 static AgDevicesPage *
 page (void)
 {
@@ -122,7 +116,6 @@ test_switch_from_window (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *storage = NULL;
 
   if (!ui_test_init (&argc, &argv, "devices"))
     return 0;
@@ -133,11 +126,7 @@ main (int argc, char **argv)
       return 0;
     }
   ui_test_start ();
-  storage = g_build_filename (g_getenv ("AGCL_ANTIGRAVITY_CONFIG_DIR"), "User", "globalStorage", "storage.json",
-                              NULL);
-  g_assert_true (g_file_set_contents (storage, storage_json, -1, NULL));
-  g_object_unref (ui_add_account ("rt-ui"));
-  g_object_unref (ui_add_account ("rt-ide"));
+  ui_test_add_ide_storage_and_accounts ();
   g_test_add_func ("/ui/devices/status", test_status);
   g_test_add_func ("/ui/devices/generate", test_generate);
   g_test_add_func ("/ui/devices/tray-asks", test_tray_asks);

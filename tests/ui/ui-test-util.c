@@ -21,6 +21,13 @@ static const char *accounts_script =
 
 static char *test_dir;   /* G_TEST_BUILDDIR/ui-NAME */
 
+/* The device ids the Antigravity IDE keeps in storage.json beside its state database. */
+static const char storage_json[] =
+  "{\"telemetry.machineId\": \"5e1f0c2b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f\","
+  " \"telemetry.macMachineId\": \"0d0d0d0d-1111-4111-8111-222222222222\","
+  " \"telemetry.devDeviceId\": \"1e1e1e1e-3333-4333-9333-444444444444\","
+  " \"telemetry.sqmId\": \"{5F5F5F5F-5555-4555-A555-666666666666}\"}";
+
 static void
 record_uri (GtkWindow *parent, const char *uri, gpointer user_data)
 {
@@ -262,6 +269,17 @@ ui_add_account (const char *refresh_token)
   g_assert_no_error (error);
   g_assert_nonnull (account);
   return account;
+}
+
+void
+ui_test_add_ide_storage_and_accounts (void)
+{
+  g_autofree char *storage = g_build_filename (g_getenv ("AGCL_ANTIGRAVITY_CONFIG_DIR"), "User", "globalStorage",
+                                               "storage.json", NULL);
+
+  g_assert_true (g_file_set_contents (storage, storage_json, -1, NULL));
+  g_object_unref (ui_add_account ("rt-ui"));
+  g_object_unref (ui_add_account ("rt-ide"));
 }
 
 AgUiContext *

@@ -57,6 +57,9 @@ guint      ui_free_port (void);
 char      *ui_browse (SoupSession *browser, const char *url, guint expected_status);
 /* Adds the account of @refresh_token through the service, as a sign-in with the CLI would; returns it. */
 AgAccount *ui_add_account (const char *refresh_token);
+/* Writes the IDE's storage.json (its four device ids, which a switch reads) beside the state database
+ * ui_test_start made, then adds the mock's two accounts (rt-ui, rt-ide). */
+void       ui_test_add_ide_storage_and_accounts (void);
 /* What a page built directly needs: the app's service, its settings, and "the browser" that records
  * ui.launched_uri. */
 AgUiContext *ui_context_new (void);

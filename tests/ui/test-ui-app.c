@@ -223,6 +223,54 @@ test_no_secret_at_rest (void)
   ui_assert_no_secret_at_rest ("first-run=false");
 }
 
+static void
+collect_shortcuts (GtkWidget *widget, GPtrArray *found)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *title = NULL;
+      g_autofree char *accelerator = NULL;
+      g_autofree char *action = NULL;
+
+      g_object_get (widget, "title", &title, "accelerator", &accelerator, "action-name", &action, NULL);
+      g_ptr_array_add (found, g_strdup_printf ("%s=%s", title, accelerator != NULL ? accelerator : action));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_shortcuts (child, found);
+}
+
+/* The window's Keyboard Shortcuts (menu item, Ctrl+?) list the page shortcuts the application really has. */
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (ui.app), "win.show-help-overlay");
+  GtkShortcutsWindow *overlay;
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (ui.window), "show-help-overlay"));
+  g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>question"));
+  g_action_group_activate_action (G_ACTION_GROUP (ui.window), "show-help-overlay", NULL);
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (ui.window));
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  collect_shortcuts (GTK_WIDGET (overlay), found);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *const pages[] = { "overview", "accounts", "usage", "requests" };
+      g_autofree char *action = g_strdup_printf ("app.show-page::%s", pages[i]);
+      g_auto(GStrv) page_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (ui.app), action);
+      gboolean listed = FALSE;
+
+      g_assert_nonnull (page_accels[0]);
+      for (guint j = 0; j < found->len; j++)
+        listed |= g_str_has_suffix (found->pdata[j], page_accels[0]);
+      g_assert_true (listed);
+    }
+  ui_save_screenshot (GTK_WIDGET (overlay), "shortcuts-window");
+  gtk_window_close (GTK_WINDOW (overlay));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -235,6 +283,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/app/proxy-enabled", test_proxy_enabled_action);
   g_test_add_func ("/ui/app/close-destroys", test_close_destroys);
   g_test_add_func ("/ui/app/narrow-toast", test_narrow_toast);
+  g_test_add_func ("/ui/app/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/ui/app/show-page-from-another-process", test_show_page_from_another_process);
   g_test_add_func ("/ui/app/notification-opens-accounts", test_notification_opens_accounts);
   g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);

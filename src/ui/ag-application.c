@@ -224,6 +224,7 @@ ag_application_startup (GApplication *application)
   AgApplication *self = AG_APPLICATION (application);
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *preferences_accels[] = { "<Control>comma", NULL };
+  const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (ag_application_parent_class)->startup (application);
 
@@ -237,6 +238,7 @@ ag_application_startup (GApplication *application)
     }
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", shortcuts_accels);
   for (guint i = 0; i < G_N_ELEMENTS (page_shortcuts); i++)
     {
       g_autofree char *action = g_strdup_printf ("app.show-page::%s", page_shortcuts[i]);

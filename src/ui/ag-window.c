@@ -114,6 +114,18 @@ ag_window_set_property (GObject *object, guint prop_id, const GValue *value, GPa
     }
 }
 
+/* win.show-help-overlay: the keyboard shortcuts, built when asked for and gone when closed (GTK 4.8 builds its
+ * automatic gtk/help-overlay.ui for every window up front, and leaks part of it). */
+static void
+show_shortcuts_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/agcl/AgCl/ag-shortcuts-window.ui");
+  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+  gtk_window_present (shortcuts);
+}
+
 static void
 ag_window_class_init (AgWindowClass *klass)
 {
@@ -135,6 +147,7 @@ ag_window_class_init (AgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgWindow, stack);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_activated);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_shortcuts_activated);
 }
 
 static void

@@ -248,11 +248,22 @@ test_shortcuts_window (void)
   g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (ui.app), "win.show-help-overlay");
   GtkShortcutsWindow *overlay;
 
-  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (ui.window), "show-help-overlay"));
   g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>question"));
-  g_action_group_activate_action (G_ACTION_GROUP (ui.window), "show-help-overlay", NULL);
-  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (ui.window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.show-help-overlay", NULL));
+  overlay = NULL;
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && overlay == NULL; i++)
+      {
+        g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+        if (GTK_IS_SHORTCUTS_WINDOW (window))
+          overlay = GTK_SHORTCUTS_WINDOW (window);
+      }
+  }
   g_assert_nonnull (overlay);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (overlay)) == GTK_WINDOW (ui.window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
   collect_shortcuts (GTK_WIDGET (overlay), found);
   for (guint i = 0; i < 4; i++)

@@ -316,6 +316,19 @@ open_proxy_dialog (AgAccountRow *row)
   g_assert_not_reached ();
 }
 
+/* Scrolls the page so that @widget (low in an expanded row) is in the screenshot. */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  double x, y;
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, gtk_scrolled_window_get_child (
+                                                     GTK_SCROLLED_WINDOW (scrolled)), 0, 0, &x, &y));
+  gtk_adjustment_set_value (adjustment, y - gtk_widget_get_height (scrolled) / 2.0);
+}
+
 static gboolean
 proxy_text_is (gpointer data)
 {
@@ -374,6 +387,7 @@ test_account_proxy (void)
   stored = stored_proxy (email);
   g_assert_cmpstr (stored, ==, uri);
   g_assert_null (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), PROXY_SECRET));
+  scroll_to (ag_account_row_get_proxy_button (row));
   ui_save_screenshot (GTK_WIDGET (ui.window), "account-proxy");
 
   dialog = open_proxy_dialog (row);

@@ -73,6 +73,7 @@ enum {
   SIGNAL_REFRESH_TOKEN_CHANGED,
   SIGNAL_QUOTA_CHANGED,
   SIGNAL_QUOTA_WINDOWS_CHANGED,
+  SIGNAL_PROXY_CHANGED,
   N_SIGNALS
 };
 
@@ -224,6 +225,10 @@ ag_account_class_init (AgAccountClass *klass)
   signals[SIGNAL_REFRESH_TOKEN_CHANGED] =
     g_signal_new ("refresh-token-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The account's own proxy changed (a signal, not a property: the URI may hold a password). */
+  signals[SIGNAL_PROXY_CHANGED] =
+    g_signal_new ("proxy-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
   /* The 5-hour or weekly windows changed. */
   signals[SIGNAL_QUOTA_WINDOWS_CHANGED] =
     g_signal_new ("quota-windows-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -305,7 +310,8 @@ void
 ag_account_set_proxy (AgAccount *self, const char *proxy_uri)
 {
   g_return_if_fail (AG_IS_ACCOUNT (self));
-  replace_str (&self->proxy, proxy_uri != NULL && *proxy_uri != '\0' ? proxy_uri : NULL);
+  if (replace_str (&self->proxy, proxy_uri != NULL && *proxy_uri != '\0' ? proxy_uri : NULL))
+    g_signal_emit (self, signals[SIGNAL_PROXY_CHANGED], 0);
 }
 
 gboolean

@@ -26,7 +26,7 @@ const char *ag_account_get_tier (AgAccount *self);          /* nullable, e.g. "f
 void        ag_account_set_tier (AgAccount *self, const char *tier);
 /* The account's own upstream proxy (http://, https:// or socks5:// URI, credentials included; never log it, show
  * ag_upstream_proxy_uri_display of it), or NULL: the global AGCL_UPSTREAM_PROXY choice. Its token refresh, quota
- * poll and content calls all go through it. */
+ * poll and content calls all go through it. Setting a new value emits "proxy-changed". */
 const char *ag_account_get_proxy (AgAccount *self);
 void        ag_account_set_proxy (AgAccount *self, const char *proxy_uri);
 gboolean    ag_account_get_enabled (AgAccount *self);        /* property "enabled" */

@@ -13,6 +13,10 @@ const char *ag_account_row_get_state_text (AgAccountRow *self);
 GtkWidget  *ag_account_row_get_fix_button (AgAccountRow *self);
 GtkWidget  *ag_account_row_get_check_button (AgAccountRow *self);
 GtkWidget  *ag_account_row_get_reenable_button (AgAccountRow *self);
+/* The Proxy row's Change… button (opens an AgAccountProxyDialog) and its text: the account's proxy without
+ * credentials, or the global default's wording. */
+GtkWidget  *ag_account_row_get_proxy_button (AgAccountRow *self);
+const char *ag_account_row_get_proxy_text (AgAccountRow *self);
 guint       ag_account_row_get_n_quota_bars (AgAccountRow *self);
 
 /* "Active", "Rate limited until HH:MM", "Quota exhausted until HH:MM", "Needs sign-in", … for the account @email

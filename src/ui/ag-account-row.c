@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 #include "ag-account-row-private.h"
+#include "ag-account-proxy-dialog.h"
 #include "ag-account-registry.h"
+#include "ag-upstream-proxy.h"
 #include "ag-reset-time.h"
 
 #include <glib/gi18n.h>
@@ -20,6 +22,8 @@ struct _AgAccountRow
   GtkSwitch      *enabled_switch;
   AdwActionRow   *preferred_row;
   GtkButton      *preferred_button;
+  AdwActionRow   *proxy_row;
+  GtkButton      *proxy_button;
 
   AgAccount      *account;
   AgUiContext    *context;
@@ -245,6 +249,27 @@ sync_preferred (AgAccountRow *self)
                                                                  : _("Use this account before the others"));
 }
 
+/* Without the user information: the password stays in the keyring. */
+static void
+sync_proxy (AgAccountRow *self)
+{
+  const char *uri = ag_account_get_proxy (self->account);
+  g_autofree char *shown = uri != NULL ? ag_upstream_proxy_uri_display (uri) : NULL;
+
+  adw_action_row_set_subtitle (self->proxy_row, shown != NULL ? shown
+                                                : _("Same as the other accounts (AGCL_UPSTREAM_PROXY)"));
+}
+
+static void
+edit_proxy (AgAccountRow *self)
+{
+  const char *profile = g_getenv ("AGCL_PROFILE");
+
+  gtk_window_present (GTK_WINDOW (ag_account_proxy_dialog_new (GTK_WIDGET (self), self->account,
+                                                               profile != NULL && *profile != '\0' ? profile
+                                                                                                   : "default")));
+}
+
 static void
 set_preferred (AgAccountRow *self)
 {
@@ -357,6 +382,8 @@ ag_account_row_constructed (GObject *object)
   g_signal_connect_swapped (self->account, "quota-changed", G_CALLBACK (sync_quota), self);
   g_signal_connect_swapped (self->account, "quota-windows-changed", G_CALLBACK (sync_quota), self);
   g_signal_connect_swapped (self->account, "quota-windows-changed", G_CALLBACK (sync_header), self);
+  /* Saved from the row's dialog or by `ag-cl account proxy` (the registry follows the keyring). */
+  g_signal_connect_swapped (self->account, "proxy-changed", G_CALLBACK (sync_proxy), self);
   g_signal_connect_swapped (ag_proxy_service_get_pool (ag_ui_context_get_service (self->context)), "changed",
                             G_CALLBACK (sync_header), self);
   if (settings != NULL)
@@ -364,6 +391,7 @@ ag_account_row_constructed (GObject *object)
   sync_header (self);
   sync_quota (self);
   sync_preferred (self);
+  sync_proxy (self);
 }
 
 static void
@@ -428,6 +456,9 @@ ag_account_row_class_init (AgAccountRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, enabled_switch);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, preferred_row);
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, preferred_button);
+  gtk_widget_class_bind_template_child (widget_class, AgAccountRow, proxy_row);
+  gtk_widget_class_bind_template_child (widget_class, AgAccountRow, proxy_button);
+  gtk_widget_class_bind_template_callback (widget_class, edit_proxy);
   gtk_widget_class_bind_template_callback (widget_class, set_preferred);
   gtk_widget_class_bind_template_callback (widget_class, fix_account);
   gtk_widget_class_bind_template_callback (widget_class, check_account);
@@ -456,6 +487,8 @@ const char *ag_account_row_get_state_text (AgAccountRow *self) { return self->st
 GtkWidget *ag_account_row_get_fix_button (AgAccountRow *self) { return GTK_WIDGET (self->fix_button); }
 GtkWidget *ag_account_row_get_check_button (AgAccountRow *self) { return GTK_WIDGET (self->check_button); }
 GtkWidget *ag_account_row_get_reenable_button (AgAccountRow *self) { return GTK_WIDGET (self->reenable_button); }
+GtkWidget *ag_account_row_get_proxy_button (AgAccountRow *self) { return GTK_WIDGET (self->proxy_button); }
+const char *ag_account_row_get_proxy_text (AgAccountRow *self) { return adw_action_row_get_subtitle (self->proxy_row); }
 
 guint
 ag_account_row_get_n_quota_bars (AgAccountRow *self)

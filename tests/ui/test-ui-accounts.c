@@ -3,10 +3,12 @@
  * mock already added: quota bars per model, an account that needs signing in again (notification, state, fix
  * button, replaced by a new sign-in), and the sentence a row shows for each state. */
 #include "ui-test-util.h"
+#include "ag-account-proxy-dialog-private.h"
 #include "ag-account-registry.h"
 #include "ag-account-row-private.h"
 #include "ag-accounts-page-private.h"
 #include "ag-account-state-keeper.h"
+#include "ag-egress-items.h"
 #include "ag-limit-keeper.h"
 
 #include <string.h>
@@ -271,6 +273,145 @@ test_refused_accounts (void)
   g_assert_false (gtk_widget_get_visible (ag_account_row_get_reenable_button (banned)));
 }
 
+/* ---- the account's own proxy, set in its row ---- */
+
+#define PROXY_SECRET "s3cret-pw"
+#define NO_PROXY_TEXT "Same as the other accounts (AGCL_UPSTREAM_PROXY)"
+
+static void
+egress_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(GHashTable **) user_data = ag_egress_items_load_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* What the keyring holds as @email's proxy (NULL: no item), read as a separate process would. */
+static char *
+stored_proxy (const char *email)
+{
+  g_autoptr(GHashTable) table = NULL;
+
+  ag_egress_items_load_async (g_getenv ("AGCL_PROFILE"), NULL, egress_loaded, &table);
+  while (table == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return g_strdup (g_hash_table_lookup (table, email));
+}
+
+static AgAccountProxyDialog *
+open_proxy_dialog (AgAccountRow *row)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  g_signal_emit_by_name (ag_account_row_get_proxy_button (row), "clicked");
+  /* The newest first: an answered dialog may linger until it is finalized. */
+  for (guint i = g_list_model_get_n_items (toplevels); i-- > 0;)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (AG_IS_ACCOUNT_PROXY_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return AG_ACCOUNT_PROXY_DIALOG (window);
+    }
+  g_assert_not_reached ();
+}
+
+/* Scrolls the page so that @widget (low in an expanded row) is in the screenshot. */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  double x, y;
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, gtk_scrolled_window_get_child (
+                                                     GTK_SCROLLED_WINDOW (scrolled)), 0, 0, &x, &y));
+  gtk_adjustment_set_value (adjustment, y - gtk_widget_get_height (scrolled) / 2.0);
+}
+
+static gboolean
+proxy_text_is (gpointer data)
+{
+  AgAccountRow *row = AG_ACCOUNT_ROW (gtk_list_box_get_row_at_index (ag_accounts_page_get_list (
+                                                 ag_window_get_accounts_page (ui.window)), 1));
+
+  return g_strcmp0 (ag_account_row_get_proxy_text (row), data) == 0;
+}
+
+static void
+egress_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ag_egress_items_set_finish (result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The dialog refuses an invalid URL (Save off, the error shown without the URL's password), saves a valid one to
+ * the keyring and the account (the row shows it without credentials), and Remove goes back to the global default.
+ * A change made outside the window (as `ag-cl account proxy` does) reaches the row through the keyring watch. */
+static void
+test_account_proxy (void)
+{
+  AgAccountRow *row = AG_ACCOUNT_ROW (gtk_list_box_get_row_at_index (ag_accounts_page_get_list (
+                                                 ag_window_get_accounts_page (ui.window)), 1));
+  AgAccount *account = ag_account_row_get_account (row);
+  const char *email = ag_account_get_email (account);
+  const char *uri = "socks5://alice:" PROXY_SECRET "@127.0.0.1:1080";
+  AgAccountProxyDialog *dialog;
+  g_autofree char *stored = NULL;
+  gboolean written = FALSE;
+
+  ag_window_show_page (ui.window, "accounts");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  g_assert_null (ag_account_get_proxy (account));
+  g_assert_cmpstr (ag_account_row_get_proxy_text (row), ==, NO_PROXY_TEXT);
+
+  dialog = open_proxy_dialog (row);
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save"));
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "remove"));
+  gtk_editable_set_text (ag_account_proxy_dialog_get_entry (dialog), "ftp://alice:" PROXY_SECRET "@127.0.0.1:21");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save"));
+  g_assert_cmpstr (ag_account_proxy_dialog_get_error (dialog), !=, "");
+  g_assert_null (strstr (ag_account_proxy_dialog_get_error (dialog), PROXY_SECRET));
+  ui_settle (200);
+  ui_save_screenshot (GTK_WIDGET (dialog), "account-proxy-invalid");
+  gtk_editable_set_text (ag_account_proxy_dialog_get_entry (dialog), uri);
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "save"));
+  g_assert_cmpstr (ag_account_proxy_dialog_get_error (dialog), ==, "");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  ui_wait_until (proxy_text_is, "socks5://127.0.0.1:1080");
+  /* The account itself holds it: its next call goes through this proxy (ag_proxy_call reads it per call). */
+  g_assert_cmpstr (ag_account_get_proxy (account), ==, uri);
+  stored = stored_proxy (email);
+  g_assert_cmpstr (stored, ==, uri);
+  g_assert_null (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), PROXY_SECRET));
+  scroll_to (ag_account_row_get_proxy_button (row));
+  ui_save_screenshot (GTK_WIDGET (ui.window), "account-proxy");
+
+  dialog = open_proxy_dialog (row);
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "remove"));
+  /* The entry starts empty: the stored URI and its password are not shown again. */
+  g_assert_cmpstr (gtk_editable_get_text (ag_account_proxy_dialog_get_entry (dialog)), ==, "");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+  ui_wait_until (proxy_text_is, NO_PROXY_TEXT);
+  g_assert_null (ag_account_get_proxy (account));
+  g_clear_pointer (&stored, g_free);
+  stored = stored_proxy (email);
+  g_assert_null (stored);
+
+  /* As `ag-cl account proxy EMAIL URL` does it, from another process: the running window follows. */
+  ag_egress_items_set_async (g_getenv ("AGCL_PROFILE"), email, "http://bob:" PROXY_SECRET "@10.0.0.1:3128", NULL,
+                             egress_written, &written);
+  ui_wait_until (ui_flag_is_set, &written);
+  ui_wait_until (proxy_text_is, "http://10.0.0.1:3128");
+  written = FALSE;
+  ag_egress_items_set_async (g_getenv ("AGCL_PROFILE"), email, NULL, NULL, egress_written, &written);
+  ui_wait_until (ui_flag_is_set, &written);
+  ui_wait_until (proxy_text_is, NO_PROXY_TEXT);
+}
+
 /* After signing out and in again: no refresh or access token on disk. */
 static void
 test_no_secret_at_rest (void)
@@ -295,6 +436,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/accounts/describe-state", test_describe_state);
   g_test_add_func ("/ui/accounts/restored-rest", test_restored_rest);
   g_test_add_func ("/ui/accounts/refused-accounts", test_refused_accounts);
+  g_test_add_func ("/ui/accounts/proxy", test_account_proxy);
   g_test_add_func ("/ui/security/no-secret-at-rest", test_no_secret_at_rest);
   return ui_test_run ();
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include "ag-model-family.h"
 #include "ag-quota-sample.h"
+#include "ag-quota-window-db.h"
 
 void
 ag_quota_series_free (AgQuotaSeries *self)
@@ -12,6 +13,7 @@ ag_quota_series_free (AgQuotaSeries *self)
     return;
   g_free (self->account);
   g_free (self->model);
+  g_free (self->window);
   g_array_unref (self->points);
   g_array_unref (self->resets);
   g_free (self);
@@ -111,6 +113,22 @@ typedef struct {
   GHashTable    *accounts;    /* account → its family quota at the last point (double *) */
   gint64         last_point;  /* time of the last point written; G_MININT64 = none */
 } Family;
+
+static Family *
+family_new (const char *name, AgModelFamily which)
+{
+  Family *family = g_new0 (Family, 1);
+
+  family->last_point = G_MININT64;
+  family->series = g_new0 (AgQuotaSeries, 1);
+  family->series->model = g_strdup (name);
+  family->series->family = which;
+  family->series->points = g_array_new (FALSE, FALSE, sizeof (AgSeriesPoint));
+  family->series->resets = g_array_new (FALSE, FALSE, sizeof (gint64));
+  family->readings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  family->accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return family;
+}
 
 static void
 family_free (Family *family)
@@ -217,17 +235,7 @@ ag_quota_series_by_family (GPtrArray *samples, gint64 max_gap_ms)
       AgModelFamily which = ag_model_family_from_id (sample->model);
 
       if (families[which] == NULL)
-        {
-          families[which] = g_new0 (Family, 1);
-          families[which]->last_point = G_MININT64;
-          families[which]->series = g_new0 (AgQuotaSeries, 1);
-          families[which]->series->model = g_strdup (names[which]);
-          families[which]->series->family = which;
-          families[which]->series->points = g_array_new (FALSE, FALSE, sizeof (AgSeriesPoint));
-          families[which]->series->resets = g_array_new (FALSE, FALSE, sizeof (gint64));
-          families[which]->readings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-          families[which]->accounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-        }
+        families[which] = family_new (names[which], which);
       family_add (families[which], sample, max_gap_ms);
     }
   for (guint f = 0; f < G_N_ELEMENTS (names); f++)
@@ -236,5 +244,52 @@ ag_quota_series_by_family (GPtrArray *samples, gint64 max_gap_ms)
         g_ptr_array_add (all, families[f]->series);
         family_free (families[f]);
       }
+  return all;
+}
+
+/* --- by window ------------------------------------------------------------------------------------------------ */
+
+static int
+compare_windows (gconstpointer a, gconstpointer b)
+{
+  const AgQuotaSeries *x = *(AgQuotaSeries * const *) a;
+  const AgQuotaSeries *y = *(AgQuotaSeries * const *) b;
+  int by_group = g_strcmp0 (x->model, y->model);
+
+  return by_group != 0 ? by_group : g_strcmp0 (x->window, y->window);
+}
+
+GPtrArray *
+ag_quota_series_by_window (GPtrArray *windows, gint64 max_gap_ms)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_quota_series_free);
+  /* Each reading as a sample of its account (names borrowed), so a window pools exactly as a family does. */
+  g_autofree AgQuotaSample *readings = g_new0 (AgQuotaSample, MAX (windows->len, 1));
+  /* "group\nwindow" → its Family */
+  g_autoptr(GHashTable) pools = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) family_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint i = 0; i < windows->len; i++)
+    {
+      const AgQuotaWindowSample *window = g_ptr_array_index (windows, i);
+      g_autofree char *key = g_strconcat (window->group, "\n", window->window, NULL);
+      Family *pool = g_hash_table_lookup (pools, key);
+
+      if (pool == NULL)
+        {
+          pool = family_new (window->group, AG_MODEL_FAMILY_CLAUDE);
+          pool->series->window = g_strdup (window->window);
+          g_hash_table_insert (pools, g_steal_pointer (&key), pool);
+        }
+      readings[i] = (AgQuotaSample) { window->time_ms, window->account, window->window, window->remaining,
+                                      window->reset_ms };
+      family_add (pool, &readings[i], max_gap_ms);
+    }
+  g_hash_table_iter_init (&iter, pools);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (all, g_steal_pointer (&((Family *) value)->series));
+  g_ptr_array_sort (all, compare_windows);
   return all;
 }

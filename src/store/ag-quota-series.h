@@ -16,7 +16,8 @@ typedef struct {
 
 typedef struct {
   char   *account;        /* NULL for a family's series */
-  char   *model;          /* the model, or the family's name */
+  char   *model;          /* the model, the family's name, or a window's model group */
+  char   *window;         /* a window's series: "5h" or "weekly"; else NULL */
   AgModelFamily family;   /* a family's series: which */
   GArray *points;   /* AgSeriesPoint, ascending in time */
   GArray *resets;   /* gint64 instants at which the quota was refilled */
@@ -40,6 +41,11 @@ GPtrArray     *ag_quota_series_build (GPtrArray *samples, gint64 max_gap_ms);
  * counts it). The line breaks where no account was read within @max_gap_ms and where an account was refilled
  * (marked as a reset, as in ag_quota_series_build). */
 GPtrArray     *ag_quota_series_by_family (GPtrArray *samples, gint64 max_gap_ms);
+/* One series per model group and window in @windows (AgQuotaWindowSample, ascending in time; account NULL, model
+ * the group, window "5h" or "weekly"), ordered by group then window: the pool over the accounts, as the family
+ * series pools them (the mean at each poll of the accounts read within @max_gap_ms; a break where none was read or
+ * an account was refilled, a marker at the refill). */
+GPtrArray     *ag_quota_series_by_window (GPtrArray *windows, gint64 max_gap_ms);
 void           ag_quota_series_free (AgQuotaSeries *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AgQuotaSeries, ag_quota_series_free)

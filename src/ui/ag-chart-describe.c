@@ -136,6 +136,14 @@ ag_chart_rebuild_table (AgChart *self)
           value = ag_chart_format_value (self->unit, point->value);
           g_ptr_array_add (rows, g_strdup_printf ("%s · %s: %s", when, line->name, value));
         }
+      /* The refills are drawn as markers: a screen reader gets them as rows. */
+      for (guint m = 0; line->markers != NULL && m < line->markers->len; m++)
+        {
+          g_autofree char *when = ag_chart_format_time (self, g_array_index (line->markers, gint64, m));
+
+          /* TRANSLATORS: a row of a chart's table: time · line name, where the line's quota was refilled */
+          g_ptr_array_add (rows, g_strdup_printf (_("%s · %s refilled"), when, line->name));
+        }
     }
   for (guint i = 0; i < self->forecasts->len; i++)
     {

@@ -23,6 +23,8 @@ const char *ag_usage_page_get_totals_text (AgUsagePage *self);
 void     ag_usage_page_set_period (AgUsagePage *self, AgUsagePeriod period);
 /* One quota line per model family with its forecast (TRUE, the default), or per account and model; reloads. */
 void     ag_usage_page_set_quota_by_family (AgUsagePage *self, gboolean by_family);
+/* One quota line per model group and 5-hour or weekly window Google reports ("Quota Windows"); reloads. */
+void     ag_usage_page_show_quota_windows (AgUsagePage *self);
 /* Whether the forecasts' assumptions are shown under the quota chart (a forecast is drawn). */
 gboolean ag_usage_page_get_forecast_shown (AgUsagePage *self);
 /* Shows the charts (FALSE) or their tables (TRUE). */

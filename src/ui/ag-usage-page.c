@@ -15,6 +15,8 @@
 #define REFRESH_DELAY_S 5
 /* Samples further apart than this many poll intervals were not taken in one run of ag-cl: the line breaks. */
 #define GAP_POLLS 3
+/* The third choice of the quota drop-down: Google's 5-hour and weekly windows. */
+#define QUOTA_WINDOWS 2
 /* The forecast's pace is read over this much recent history (as on the Overview). */
 #define PACE_WINDOW_MS (2 * HOUR_MS)
 
@@ -111,6 +113,47 @@ add_forecasts (AgUsagePage *self, GPtrArray *samples, GPtrArray *series)
   gtk_widget_set_visible (GTK_WIDGET (self->forecast_label), drawn > 0);
 }
 
+/* The gap beyond which quota readings were not taken by one running ag-cl: a few poll intervals. */
+static gint64
+quota_gap_ms (AgUsagePage *self)
+{
+  GSettings *settings = ag_ui_context_get_settings (self->context);
+  gint64 gap_ms = 15 * 60 * 1000;
+
+  if (settings != NULL)
+    gap_ms = MAX (gap_ms, (gint64) g_settings_get_uint (settings, "quota-poll-interval") * 1000 * GAP_POLLS);
+  return gap_ms;
+}
+
+static void
+windows_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) windows = ag_history_store_query_quota_windows_finish (AG_HISTORY_STORE (source), result,
+                                                                              &error);
+  g_autoptr(GPtrArray) series = NULL;
+  AgUsagePage *self = user_data;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  ag_chart_clear (self->quota_chart);
+  ag_chart_set_range (self->quota_chart, self->t0, self->quota_t1);
+  gtk_widget_set_visible (GTK_WIDGET (self->forecast_label), FALSE);
+  if (windows == NULL)
+    g_warning ("cannot read the quota windows: %s", error->message);
+  series = windows != NULL ? ag_quota_series_by_window (windows, quota_gap_ms (self)) : g_ptr_array_new ();
+  for (guint i = 0; i < series->len; i++)
+    {
+      AgQuotaSeries *one = g_ptr_array_index (series, i);
+      /* The group's name is Google's ("Claude and GPT models"), the window's ours. */
+      g_autofree char *name = g_strdup_printf ("%s · %s", one->model,
+                                               g_strcmp0 (one->window, "5h") == 0 ? _("5 h") : _("weekly"));
+
+      ag_chart_add_line (self->quota_chart, name, one->points, one->resets);
+    }
+  load_done (self);
+}
+
 static void
 quota_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -119,8 +162,7 @@ quota_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GPtrArray) series = NULL;
   AgUsagePage *self = user_data;
   gboolean by_family = gtk_drop_down_get_selected (self->quota_dropdown) == 0;
-  GSettings *settings;
-  gint64 gap_ms = 15 * 60 * 1000;
+  gint64 gap_ms = quota_gap_ms (self);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -129,9 +171,6 @@ quota_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_widget_set_visible (GTK_WIDGET (self->forecast_label), FALSE);
   if (samples == NULL)
     g_warning ("cannot read the quota history: %s", error->message);
-  settings = ag_ui_context_get_settings (self->context);
-  if (settings != NULL)
-    gap_ms = MAX (gap_ms, (gint64) g_settings_get_uint (settings, "quota-poll-interval") * 1000 * GAP_POLLS);
   if (samples == NULL)
     series = g_ptr_array_new ();
   else
@@ -278,8 +317,12 @@ reload (AgUsagePage *self)
   self->t1 = end;
   self->quota_t1 = MAX (end, self->now_ms + period_ms[self->period] / 8);
   self->pending = 2;
-  ag_history_store_query_quota_async (history (self), NULL, NULL, self->t0, 0, self->cancellable, quota_loaded,
-                                      self);
+  if (gtk_drop_down_get_selected (self->quota_dropdown) == QUOTA_WINDOWS)
+    ag_history_store_query_quota_windows_async (history (self), NULL, self->t0, self->cancellable, windows_loaded,
+                                                self);
+  else
+    ag_history_store_query_quota_async (history (self), NULL, NULL, self->t0, 0, self->cancellable, quota_loaded,
+                                        self);
   ag_history_store_query_usage_async (history (self), (gint64 *) edges->data, edges->len, grouping,
                                       self->cancellable, usage_loaded, self);
 }
@@ -497,6 +540,12 @@ void
 ag_usage_page_set_quota_by_family (AgUsagePage *self, gboolean by_family)
 {
   gtk_drop_down_set_selected (self->quota_dropdown, by_family ? 0 : 1);
+}
+
+void
+ag_usage_page_show_quota_windows (AgUsagePage *self)
+{
+  gtk_drop_down_set_selected (self->quota_dropdown, QUOTA_WINDOWS);
 }
 AgChart *ag_usage_page_get_usage_chart (AgUsagePage *self) { return self->usage_chart; }
 AgChart *ag_usage_page_get_ttfb_chart (AgUsagePage *self) { return self->ttfb_chart; }

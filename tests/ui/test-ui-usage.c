@@ -43,6 +43,53 @@ test_show_page (void)
   g_assert_cmpstr (accels[0], ==, "<Alt>3");
 }
 
+/* "Quota Windows": one pooled line per model group and window, the refills as markers and table rows. */
+static void
+test_windows (AgUsagePage *page, AgChart *quota, gint64 middle)
+{
+  static const char * const names[] = { "Claude and GPT models · 5 h", "Claude and GPT models · weekly",
+                                        "Gemini Models · 5 h", "Gemini Models · weekly" };
+  guint loads = ag_usage_page_get_loads (page);
+  GListModel *table = ag_chart_get_table (quota);
+  guint refills[G_N_ELEMENTS (names)] = { 0 };
+
+  g_assert_cmpuint (seed.windows, >, 0);
+  ag_usage_page_show_quota_windows (page);
+  ui_wait_until (loads_reached, GUINT_TO_POINTER (loads + 1));
+  g_assert_cmpuint (ag_chart_get_n_lines (quota), ==, G_N_ELEMENTS (names));
+  g_assert_false (ag_usage_page_get_forecast_shown (page));
+  ag_chart_select_time (quota, seed.end_ms);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *value = g_strdup_printf ("%s: ", names[i]);
+      g_autofree char *latest = g_strdup_printf (" %s ", names[i]);
+
+      g_assert_nonnull (strstr (ag_chart_get_readout (quota), value));
+      g_assert_nonnull (strstr (ag_chart_get_summary (quota), latest));
+    }
+  /* Where ag-cl was not running, no window was read. */
+  ag_chart_select_time (quota, middle + 24 * 3600 * 1000LL);
+  g_assert_cmpstr (ag_chart_get_readout (quota), ==, "");
+  ag_chart_select_time (quota, -1);
+  /* Every 5 hours and every week an account's window refills: markers, listed in the table. */
+  for (guint r = 0; r < g_list_model_get_n_items (table); r++)
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        g_autofree char *refilled = g_strdup_printf (" · %s refilled", names[i]);
+
+        refills[i] += g_str_has_suffix (gtk_string_list_get_string (GTK_STRING_LIST (table), r), refilled);
+      }
+  g_assert_cmpuint (refills[0], >=, 100);
+  g_assert_cmpuint (refills[1], >=, 4);
+  g_assert_cmpuint (refills[1], <=, 10);
+  ui_settle (200);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days-windows");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  ui_settle (300);
+  ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days-windows-dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
 static void
 test_month (void)
 {
@@ -102,6 +149,8 @@ test_month (void)
   ag_chart_select_time (quota, -1);
   ui_settle (200);
   ui_save_screenshot (GTK_WIDGET (ui.window), "usage-30-days-by-account");
+
+  test_windows (page, quota, middle);
 
   loads = ag_usage_page_get_loads (page);
   ag_usage_page_set_quota_by_family (page, TRUE);

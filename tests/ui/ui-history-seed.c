@@ -2,6 +2,7 @@
 #include "ui-history-seed.h"
 
 #include "ag-history-db.h"
+#include "ag-quota-window-db.h"
 
 #define MINUTE_MS ((gint64) 60 * 1000)
 #define HOUR_MS (60 * MINUTE_MS)
@@ -11,6 +12,32 @@ static const char * const accounts[] = { "desktop@example.com", "ide@example.com
 static const char * const models[] = { "claude-opus-4-6-thinking", "gemini-3-flash" };
 /* The quota windows: Claude refills every 5 hours, Gemini daily. */
 static const gint64 windows[] = { 5 * HOUR_MS, DAY_MS };
+
+/* Google's windows per model group: each refills every 5 hours and every week; used faster on the first account. */
+static const char * const groups[] = { "Claude and GPT models", "Gemini Models" };
+
+static gboolean
+seed_windows (AgHistoryDb *db, gint64 t, guint a, UiHistorySeed *seed, GError **error)
+{
+  static const gint64 lengths[] = { [AG_QUOTA_WINDOW_5H] = 5 * HOUR_MS, [AG_QUOTA_WINDOW_WEEKLY] = 7 * DAY_MS };
+  g_autoptr(GPtrArray) read = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_quota_window_free);
+
+  for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+    for (AgQuotaWindowKind kind = AG_QUOTA_WINDOW_5H; kind <= AG_QUOTA_WINDOW_WEEKLY; kind++)
+      {
+        AgQuotaWindow *window = g_new0 (AgQuotaWindow, 1);
+        gint64 into = (t + a * lengths[kind] / 2) % lengths[kind];
+        double used = (double) into / lengths[kind] * (a == 0 ? 0.9 : 0.5) * (g == 0 ? 1.0 : 0.6);
+
+        window->group = g_strdup (groups[g]);
+        window->kind = kind;
+        window->fraction = CLAMP (1.0 - used, 0.0, 1.0);
+        window->reset_ms = t - into + lengths[kind];
+        g_ptr_array_add (read, window);
+      }
+  seed->windows += read->len;
+  return ag_quota_window_db_insert (db, accounts[a], read, t, error);
+}
 
 static void
 seed_samples (AgHistoryDb *db, gint64 start, gint64 end, UiHistorySeed *seed, GError **error)
@@ -22,6 +49,9 @@ seed_samples (AgHistoryDb *db, gint64 start, gint64 end, UiHistorySeed *seed, GE
     {
       if (t >= hole_start && t < hole_end)
         continue;
+      for (guint a = 0; a < G_N_ELEMENTS (accounts); a++)
+        if (!seed_windows (db, t, a, seed, error))
+          return;
       for (guint a = 0; a < G_N_ELEMENTS (accounts); a++)
         for (guint m = 0; m < G_N_ELEMENTS (models); m++)
           {

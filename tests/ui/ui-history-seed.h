@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 typedef struct {
   guint  requests;
   guint  samples;
+  guint  windows;         /* 5-hour and weekly window readings */
   guint  refused;         /* requests refused by the guard, each with a detail */
   gint64 end_ms;          /* the newest row's time */
   guint  requests_today;  /* since local midnight, refused ones included */

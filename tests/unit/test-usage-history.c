@@ -6,6 +6,7 @@
 #include "ag-test.h"
 #include "ag-history-db.h"
 #include "ag-quota-series.h"
+#include "ag-quota-window-db.h"
 #include "ag-time-steps.h"
 #include "ag-usage-report.h"
 
@@ -418,6 +419,68 @@ test_quota_series_by_family (void)
   g_assert_cmpuint (series->len, ==, 0);
 }
 
+static void
+add_window (GPtrArray *windows, gint64 second, const char *account, const char *group, const char *window,
+            double remaining)
+{
+  AgQuotaWindowSample *sample = g_new0 (AgQuotaWindowSample, 1);
+
+  sample->time_ms = second * 1000;
+  sample->account = g_strdup (account);
+  sample->group = g_strdup (group);
+  sample->window = g_strdup (window);
+  sample->remaining = remaining;
+  g_ptr_array_add (windows, sample);
+}
+
+/* The pool per model group and window: one point per poll over the accounts, a break and a marker where an
+ * account's window was refilled, a break where nothing was read, stale readings left out. */
+static void
+test_quota_series_by_window (void)
+{
+  g_autoptr(GPtrArray) windows = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_quota_window_sample_free);
+  g_autoptr(GPtrArray) series = NULL;
+  static const char * const claude = "Claude and GPT models";
+  static const char * const expected[][3] = {
+    { "Claude and GPT models", "5h", "0:0.60,5:0.50,7:gap,10:0.60,30:gap,50:0.90 reset@10" },
+    { "Claude and GPT models", "weekly", "0:0.75,5:0.70" },
+    { "Gemini Models", "weekly", "0:1.00" },
+  };
+
+  add_window (windows, 0, "a@example.com", claude, "5h", 0.8);
+  add_window (windows, 0, "a@example.com", claude, "weekly", 0.9);
+  add_window (windows, 0, "a@example.com", "Gemini Models", "weekly", 1.0);
+  add_window (windows, 1, "b@example.com", claude, "5h", 0.4);
+  add_window (windows, 1, "b@example.com", claude, "weekly", 0.6);
+  add_window (windows, 300, "a@example.com", claude, "5h", 0.7);
+  add_window (windows, 300, "a@example.com", claude, "weekly", 0.85);
+  add_window (windows, 301, "b@example.com", claude, "5h", 0.3);
+  add_window (windows, 301, "b@example.com", claude, "weekly", 0.55);
+  /* a's 5-hour window refilled. */
+  add_window (windows, 600, "a@example.com", claude, "5h", 1.0);
+  add_window (windows, 601, "b@example.com", claude, "5h", 0.2);
+  /* 40 minutes later only a is read: b's reading is stale. */
+  add_window (windows, 3000, "a@example.com", claude, "5h", 0.9);
+
+  series = ag_quota_series_by_window (windows, 15 * 60000);
+  g_assert_cmpuint (series->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < series->len; i++)
+    {
+      AgQuotaSeries *one = g_ptr_array_index (series, i);
+      g_autofree char *text = describe_series (one);
+
+      g_assert_null (one->account);
+      g_assert_cmpstr (one->model, ==, expected[i][0]);
+      g_assert_cmpstr (one->window, ==, expected[i][1]);
+      g_assert_cmpstr (text, ==, expected[i][2]);
+    }
+
+  g_ptr_array_set_size (windows, 0);
+  g_clear_pointer (&series, g_ptr_array_unref);
+  series = ag_quota_series_by_window (windows, 15 * 60000);
+  g_assert_cmpuint (series->len, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -432,5 +495,6 @@ main (int argc, char **argv)
   g_test_add ("/usage-history/db/retention", Fixture, NULL, fixture_set_up, test_retention, fixture_tear_down);
   g_test_add_func ("/usage-history/quota-series", test_quota_series);
   g_test_add_func ("/usage-history/quota-series-by-family", test_quota_series_by_family);
+  g_test_add_func ("/usage-history/quota-series-by-window", test_quota_series_by_window);
   return g_test_run ();
 }

@@ -777,8 +777,12 @@ ag_account_lease_failed (AgAccountLease *self, AgGoogleError *error)
 
 /* ── an account's own proxy ── */
 
+/* How long an account whose own proxy did not answer rests (every model) before it is tried again. */
+#define PROXY_REST_MS (60 * 1000)
+
 /* An account with its own proxy that could not reach Google failed by its proxy, not by the network everyone
- * shares: it is left out for this request and the next account tried. */
+ * shares: it is left out for this request, the next account tried, and it rests a minute, so the following
+ * requests do not each wait on a proxy that is down first. */
 static gboolean
 proxy_failed (AgAccountLease *self, const GError *error)
 {
@@ -790,7 +794,9 @@ proxy_failed (AgAccountLease *self, const GError *error)
        !g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_UNREACHABLE)))
     return FALSE;
   shown = ag_upstream_proxy_uri_display (proxy);
-  g_message ("%s: proxy unreachable (%s): %s", ag_account_get_email (self->account), shown, error->message);
+  g_message ("%s: proxy unreachable (%s): %s; resting it for %d s", ag_account_get_email (self->account), shown,
+             error->message, PROXY_REST_MS / 1000);
+  ag_account_set_proxy_rest_until (self->account, ag_account_pool_now_ms (self->pool) + PROXY_REST_MS);
   add_attempt (self, "proxy_unreachable", 0, 0);
   give_up_on_account (self);
   return TRUE;

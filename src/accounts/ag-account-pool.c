@@ -365,9 +365,10 @@ account_wait_ms (AgAccountPool *self, AgAccount *account, const char *model, GPt
     return -1;
   if (exclude != NULL && g_ptr_array_find (exclude, account, NULL))
     return -1;
-  return MAX (MAX (ag_rate_limits_remaining (self->limits, ag_account_get_email (account), model, now_ms),
-                   quota_rest_ms (account, model, now_ms)),
-              ag_quota_windows_rest_ms (ag_account_get_quota_windows (account), model, now_ms));
+  return MAX (MAX (MAX (ag_rate_limits_remaining (self->limits, ag_account_get_email (account), model, now_ms),
+                        quota_rest_ms (account, model, now_ms)),
+                   ag_quota_windows_rest_ms (ag_account_get_quota_windows (account), model, now_ms)),
+              MAX (ag_account_get_proxy_rest_until (account) - now_ms, 0));
 }
 
 /* The first usable account at or after @start in pool order (wrapping), or -1. */

@@ -9,6 +9,7 @@ struct _AgAccount
   char    *project_id;
   char    *tier;
   char    *proxy;            /* the account's own upstream proxy URI (may hold a password), or NULL */
+  gint64   proxy_rest_until; /* ms on the pool's clock: its proxy did not answer, so it waits until then */
   gboolean enabled;
   AgAccountState state;
   char    *invalid_reason;
@@ -310,8 +311,11 @@ void
 ag_account_set_proxy (AgAccount *self, const char *proxy_uri)
 {
   g_return_if_fail (AG_IS_ACCOUNT (self));
-  if (replace_str (&self->proxy, proxy_uri != NULL && *proxy_uri != '\0' ? proxy_uri : NULL))
-    g_signal_emit (self, signals[SIGNAL_PROXY_CHANGED], 0);
+  if (!replace_str (&self->proxy, proxy_uri != NULL && *proxy_uri != '\0' ? proxy_uri : NULL))
+    return;
+  /* Another proxy deserves its own chance. */
+  self->proxy_rest_until = 0;
+  g_signal_emit (self, signals[SIGNAL_PROXY_CHANGED], 0);
 }
 
 gboolean
@@ -674,4 +678,18 @@ ag_account_has_ai_credits (AgAccount *self)
 {
   g_return_val_if_fail (AG_IS_ACCOUNT (self), FALSE);
   return self->ai_credits > 0 && self->ai_credits >= self->ai_credits_minimum;
+}
+
+gint64
+ag_account_get_proxy_rest_until (AgAccount *self)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT (self), 0);
+  return self->proxy_rest_until;
+}
+
+void
+ag_account_set_proxy_rest_until (AgAccount *self, gint64 until_ms)
+{
+  g_return_if_fail (AG_IS_ACCOUNT (self));
+  self->proxy_rest_until = until_ms;
 }

@@ -29,6 +29,10 @@ void        ag_account_set_tier (AgAccount *self, const char *tier);
  * poll and content calls all go through it. Setting a new value emits "proxy-changed". */
 const char *ag_account_get_proxy (AgAccount *self);
 void        ag_account_set_proxy (AgAccount *self, const char *proxy_uri);
+/* Until when (ms, the pool's clock; 0: not) the account rests because its own proxy did not answer: every model,
+ * as the proxy carries them all. A new proxy ends the rest. */
+gint64      ag_account_get_proxy_rest_until (AgAccount *self);
+void        ag_account_set_proxy_rest_until (AgAccount *self, gint64 until_ms);
 gboolean    ag_account_get_enabled (AgAccount *self);        /* property "enabled" */
 void        ag_account_set_enabled (AgAccount *self, gboolean enabled);
 /* Secret: never log it. */

@@ -114,7 +114,8 @@ test_each_account_its_own_proxy (void)
   ag_test_harness_free (harness);
 }
 
-/* A proxy that does not answer is its account's failure: the other account serves, and the log says why. */
+/* A proxy that does not answer is its account's failure: the other account serves, the log says why, and the account
+ * rests instead of being tried again by every request. */
 static void
 test_unreachable_proxy (void)
 {
@@ -131,6 +132,17 @@ test_unreachable_proxy (void)
   for (guint i = 0; i < 3; i++)
     g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE_REQUEST, NULL, NULL), ==, 200);
   g_assert_true (ag_test_harness_wait_log (harness, expected, 5000));
+  /* It rests after its first failure: of the three requests only the first tried it (the quota poll, running at the
+   * same time at start, may meet the dead proxy too). */
+  {
+    g_auto(GStrv) lines = g_strsplit (harness->proxy_log->str, "\n", -1);
+    guint tried = 0;
+
+    for (char **line = lines; *line != NULL; line++)
+      if (strstr (*line, "POST /v1/messages") != NULL && strstr (*line, "user1@example.com proxy_unreachable") != NULL)
+        tried++;
+    g_assert_cmpuint (tried, ==, 1);
+  }
   requests = ag_test_mock_requests (harness->mock, NULL);
   for (guint i = 0; i < json_array_get_length (requests); i++)
     {

@@ -132,8 +132,8 @@ test_unreachable_proxy (void)
   for (guint i = 0; i < 3; i++)
     g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE_REQUEST, NULL, NULL), ==, 200);
   g_assert_true (ag_test_harness_wait_log (harness, expected, 5000));
-  /* It rests after its first failure: of the three requests only the first tried it (the quota poll, running at the
-   * same time at start, may meet the dead proxy too). */
+  /* It rests after its first failure: of the three requests at most the first tried it (none when the quota poll,
+   * running at start, met the dead proxy first); without the rest every one would. */
   {
     g_auto(GStrv) lines = g_strsplit (harness->proxy_log->str, "\n", -1);
     guint tried = 0;
@@ -141,7 +141,7 @@ test_unreachable_proxy (void)
     for (char **line = lines; *line != NULL; line++)
       if (strstr (*line, "POST /v1/messages") != NULL && strstr (*line, "user1@example.com proxy_unreachable") != NULL)
         tried++;
-    g_assert_cmpuint (tried, ==, 1);
+    g_assert_cmpuint (tried, <=, 1);
   }
   requests = ag_test_mock_requests (harness->mock, NULL);
   for (guint i = 0; i < json_array_get_length (requests); i++)

@@ -19,8 +19,6 @@
 
 #define SIGNED_OUT_REASON _("Google no longer accepts this account's sign-in; sign in again")
 #define VALIDATION_REASON _("Google asks you to verify this account before it can be used again")
-/* How long an account whose own proxy did not answer rests (every model) before it is tried again. */
-#define PROXY_REST_MS (60 * 1000)
 
 const AgLeaseAnswer *
 ag_account_lease_get_answer (AgAccountLease *self)
@@ -173,7 +171,44 @@ rotate (AgAccountLease *self)
   self->renewed_token = FALSE;
 }
 
-static gboolean proxy_failed (AgAccountLease *self, const GError *error);
+/* ── an account's own proxy ── */
+
+/* How long an account whose own proxy did not answer rests (every model) before it is tried again. */
+#define PROXY_REST_MS (60 * 1000)
+
+/* An account with its own proxy that could not reach Google failed by its proxy, not by the network everyone
+ * shares: it is left out for this request, the next account tried, and it rests a minute, so the following
+ * requests do not each wait on a proxy that is down first. */
+static gboolean
+proxy_failed (AgAccountLease *self, const GError *error)
+{
+  const char *proxy = self->account != NULL ? ag_account_get_proxy (self->account) : NULL;
+  g_autofree char *shown = NULL;
+
+  if (proxy == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      (error->domain != G_IO_ERROR && error->domain != G_RESOLVER_ERROR && error->domain != G_TLS_ERROR &&
+       !g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_UNREACHABLE)))
+    return FALSE;
+  shown = ag_upstream_proxy_uri_display (proxy);
+  g_message ("%s: proxy unreachable (%s): %s; resting it for %d s", ag_account_get_email (self->account), shown,
+             error->message, PROXY_REST_MS / 1000);
+  ag_account_set_proxy_rest_until (self->account, ag_account_pool_now_ms (self->pool) + PROXY_REST_MS);
+  ag_account_lease_add_attempt (self, "proxy_unreachable", 0, 0);
+  give_up_on_account (self);
+  return TRUE;
+}
+
+gboolean
+ag_account_lease_unreachable (AgAccountLease *self, const GError *error)
+{
+  g_return_val_if_fail (AG_IS_ACCOUNT_LEASE (self), FALSE);
+
+  if (proxy_failed (self, error))
+    return TRUE;
+  ag_account_lease_add_attempt (self, "network", 0, 0);
+  set_answer (self, 502, "api_error", g_strdup_printf ("cannot reach Cloud Code: %s", error->message));
+  return FALSE;
+}
 
 void
 ag_account_lease_token_failed (AgAccountLease *self, GError *error)
@@ -356,42 +391,6 @@ ag_account_lease_failed (AgAccountLease *self, AgGoogleError *error)
         answer_google_error (self, error);
       return FALSE;
     }
-}
-
-/* ── an account's own proxy ── */
-
-/* An account with its own proxy that could not reach Google failed by its proxy, not by the network everyone
- * shares: it is left out for this request, the next account tried, and it rests a minute, so the following
- * requests do not each wait on a proxy that is down first. */
-static gboolean
-proxy_failed (AgAccountLease *self, const GError *error)
-{
-  const char *proxy = self->account != NULL ? ag_account_get_proxy (self->account) : NULL;
-  g_autofree char *shown = NULL;
-
-  if (proxy == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      (error->domain != G_IO_ERROR && error->domain != G_RESOLVER_ERROR && error->domain != G_TLS_ERROR &&
-       !g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_UNREACHABLE)))
-    return FALSE;
-  shown = ag_upstream_proxy_uri_display (proxy);
-  g_message ("%s: proxy unreachable (%s): %s; resting it for %d s", ag_account_get_email (self->account), shown,
-             error->message, PROXY_REST_MS / 1000);
-  ag_account_set_proxy_rest_until (self->account, ag_account_pool_now_ms (self->pool) + PROXY_REST_MS);
-  ag_account_lease_add_attempt (self, "proxy_unreachable", 0, 0);
-  give_up_on_account (self);
-  return TRUE;
-}
-
-gboolean
-ag_account_lease_unreachable (AgAccountLease *self, const GError *error)
-{
-  g_return_val_if_fail (AG_IS_ACCOUNT_LEASE (self), FALSE);
-
-  if (proxy_failed (self, error))
-    return TRUE;
-  ag_account_lease_add_attempt (self, "network", 0, 0);
-  set_answer (self, 502, "api_error", g_strdup_printf ("cannot reach Cloud Code: %s", error->message));
-  return FALSE;
 }
 
 gboolean

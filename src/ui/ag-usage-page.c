@@ -22,7 +22,7 @@
 
 struct _AgUsagePage
 {
-  AdwBin          parent_instance;
+  AgPage          parent_instance;
 
   GtkToggleButton *day_button;
   GtkToggleButton *week_button;
@@ -41,7 +41,6 @@ struct _AgUsagePage
   GtkLabel        *totals_label;
   GtkLabel        *forecast_label;
 
-  AgUiContext     *context;
   AgUsagePeriod    period;
   GCancellable    *cancellable;    /* the load in flight */
   guint            pending;        /* queries of that load not answered yet */
@@ -52,20 +51,12 @@ struct _AgUsagePage
   guint            loads;
 };
 
-G_DEFINE_FINAL_TYPE (AgUsagePage, ag_usage_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_CONTEXT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (AgUsagePage, ag_usage_page, AG_TYPE_PAGE)
 
 static AgHistoryStore *
 history (AgUsagePage *self)
 {
-  return ag_proxy_service_get_history (ag_ui_context_get_service (self->context));
+  return ag_proxy_service_get_history (ag_page_get_service (AG_PAGE (self)));
 }
 
 static void
@@ -117,7 +108,7 @@ add_forecasts (AgUsagePage *self, GPtrArray *samples, GPtrArray *series)
 static gint64
 quota_gap_ms (AgUsagePage *self)
 {
-  GSettings *settings = ag_ui_context_get_settings (self->context);
+  GSettings *settings = ag_ui_context_get_settings (ag_page_get_context (AG_PAGE (self)));
   gint64 gap_ms = 15 * 60 * 1000;
 
   if (settings != NULL)
@@ -359,7 +350,7 @@ period_toggled (AgUsagePage *self, GtkToggleButton *button)
 static void
 options_changed (AgUsagePage *self)
 {
-  if (self->context != NULL)
+  if (ag_page_get_context (AG_PAGE (self)) != NULL)
     reload (self);
 }
 
@@ -431,7 +422,6 @@ ag_usage_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (ag_usage_page_parent_class)->constructed (object);
 
-  g_assert (AG_IS_UI_CONTEXT (self->context));
   self->quota_chart = add_chart (self, _("Quota Remaining"), AG_CHART_UNIT_FRACTION, 260);
   self->forecast_label = GTK_LABEL (gtk_label_new (_("Dashed: where each family's pool runs dry if use goes on at "
                                                      "the pace of the last two hours of quota readings, and no "
@@ -458,34 +448,7 @@ ag_usage_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-  g_clear_object (&self->context);
   G_OBJECT_CLASS (ag_usage_page_parent_class)->dispose (object);
-}
-
-static void
-ag_usage_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      g_value_set_object (value, AG_USAGE_PAGE (object)->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ag_usage_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      AG_USAGE_PAGE (object)->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -496,14 +459,7 @@ ag_usage_page_class_init (AgUsagePageClass *klass)
 
   object_class->constructed = ag_usage_page_constructed;
   object_class->dispose = ag_usage_page_dispose;
-  object_class->get_property = ag_usage_page_get_property;
-  object_class->set_property = ag_usage_page_set_property;
   widget_class->map = ag_usage_page_map;
-
-  properties[PROP_CONTEXT] =
-    g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-usage-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgUsagePage, day_button);

@@ -6,13 +6,12 @@
 #include <math.h>
 #include <string.h>
 #include "ag-chart-geometry.h"
+#include "ag-log-follower.h"
 #include "ag-quota-forecast.h"
 #include "ag-quota-series.h"
 #include "ag-time-steps.h"
 
 #define HOUR_MS ((gint64) 3600 * 1000)
-/* New requests redraw the page at most this often while it is shown. */
-#define REFRESH_DELAY_S 5
 /* Samples further apart than this many poll intervals were not taken in one run of ag-cl: the line breaks. */
 #define GAP_POLLS 3
 /* The third choice of the quota drop-down: Google's 5-hour and weekly windows. */
@@ -42,12 +41,12 @@ struct _AgUsagePage
   GtkLabel        *forecast_label;
 
   AgUsagePeriod    period;
+  AgLogFollower   *follower;
   GCancellable    *cancellable;    /* the load in flight */
   guint            pending;        /* queries of that load not answered yet */
   gint64           t0, t1;
   gint64           now_ms;
   gint64           quota_t1;       /* the quota chart looks ahead of now, where its forecasts go */
-  guint            refresh_id;
   guint            loads;
 };
 
@@ -318,26 +317,6 @@ reload (AgUsagePage *self)
                                       self->cancellable, usage_loaded, self);
 }
 
-static gboolean
-refresh_due (gpointer user_data)
-{
-  AgUsagePage *self = user_data;
-
-  self->refresh_id = 0;
-  reload (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_request_added (AgHistoryStore *store, gint64 id, gpointer user_data)
-{
-  AgUsagePage *self = user_data;
-
-  /* Only a page someone looks at follows the log: a hidden one costs no wake-ups. */
-  if (self->refresh_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    self->refresh_id = g_timeout_add_seconds (REFRESH_DELAY_S, refresh_due, self);
-}
-
 static void
 period_toggled (AgUsagePage *self, GtkToggleButton *button)
 {
@@ -409,13 +388,6 @@ add_chart (AgUsagePage *self, const char *title, AgChartUnit unit, int height)
 }
 
 static void
-ag_usage_page_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (ag_usage_page_parent_class)->map (widget);
-  reload (AG_USAGE_PAGE (widget));
-}
-
-static void
 ag_usage_page_constructed (GObject *object)
 {
   AgUsagePage *self = AG_USAGE_PAGE (object);
@@ -437,7 +409,8 @@ ag_usage_page_constructed (GObject *object)
   gtk_label_set_wrap (self->totals_label, TRUE);
   gtk_box_append (self->charts_box, GTK_WIDGET (self->totals_label));
   self->ttfb_chart = add_chart (self, _("Time to First Byte"), AG_CHART_UNIT_MILLISECONDS, 180);
-  g_signal_connect_object (history (self), "request-added", G_CALLBACK (on_request_added), self, 0);
+  self->follower = ag_log_follower_new (GTK_WIDGET (self), history (self));
+  g_signal_connect_swapped (self->follower, "refresh", G_CALLBACK (reload), self);
 }
 
 static void
@@ -447,7 +420,7 @@ ag_usage_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_object (&self->follower);
   G_OBJECT_CLASS (ag_usage_page_parent_class)->dispose (object);
 }
 
@@ -459,7 +432,6 @@ ag_usage_page_class_init (AgUsagePageClass *klass)
 
   object_class->constructed = ag_usage_page_constructed;
   object_class->dispose = ag_usage_page_dispose;
-  widget_class->map = ag_usage_page_map;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-usage-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgUsagePage, day_button);

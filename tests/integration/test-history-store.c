@@ -544,139 +544,96 @@ queue_one_of_each (AgHistoryStore *store, gint64 now_ms)
   ag_history_store_save_account_state (store, state);
 }
 
-typedef struct {
-  const char *name;
-  /* Asks the store and awaits the answer. */
-  gpointer  (*query) (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error);
-  /* What the answer holds, in one line. */
-  char     *(*describe) (gpointer answer);
-  GDestroyNotify free_answer;
-  const char *expected;
-} QueryCase;
+/* Asks the store one kind of query and awaits it: what the answer holds in one line ("rows: first row"), or NULL
+ * with @error. */
+typedef char *(*AskFunc) (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error);
 
-static gpointer
-ask_query_requests (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
+static char *
+ask_requests (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
 {
   g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_history_store_query_requests_async, store, 0, 0,
                                                         cancellable);
+  g_autoptr(GPtrArray) rows = ag_history_store_query_requests_finish (store, result, error);
+  AgRequestRecord *record = rows != NULL && rows->len > 0 ? rows->pdata[0] : NULL;
 
-  return ag_history_store_query_requests_finish (store, result, error);
+  return record == NULL ? NULL : g_strdup_printf ("%u: %s %s %" G_GINT64_FORMAT, rows->len, record->account,
+                                                  record->upstream_model, record->input_tokens);
 }
 
 static char *
-describe_requests (gpointer answer)
-{
-  GPtrArray *rows = answer;
-  AgRequestRecord *record = rows->pdata[0];
-
-  return g_strdup_printf ("%u: %s %s %" G_GINT64_FORMAT, rows->len, record->account, record->upstream_model,
-                          record->input_tokens);
-}
-
-static gpointer
-ask_query_quota (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
+ask_quota (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
 {
   g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_history_store_query_quota_async, store, QUERY_ACCOUNT,
                                                         "gemini-3-flash", now_ms, now_ms + 1, cancellable);
+  g_autoptr(GPtrArray) rows = ag_history_store_query_quota_finish (store, result, error);
+  AgQuotaSample *sample = rows != NULL && rows->len > 0 ? rows->pdata[0] : NULL;
 
-  return ag_history_store_query_quota_finish (store, result, error);
+  return sample == NULL ? NULL : g_strdup_printf ("%u: %s %s %.2f", rows->len, sample->account, sample->model,
+                                                  sample->remaining_fraction);
 }
 
 static char *
-describe_quota (gpointer answer)
-{
-  GPtrArray *rows = answer;
-  AgQuotaSample *sample = rows->pdata[0];
-
-  return g_strdup_printf ("%u: %s %s %.2f", rows->len, sample->account, sample->model, sample->remaining_fraction);
-}
-
-static gpointer
-ask_query_usage (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
+ask_usage (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
 {
   gint64 edges[] = { base_ms, base_ms + 3600000 };
   g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_history_store_query_usage_async, store, edges, 2,
                                                         AG_USAGE_BY_ACCOUNT, cancellable);
+  g_autoptr(AgUsageReport) report = ag_history_store_query_usage_finish (store, result, error);
+  AgUsageCell total;
 
-  return ag_history_store_query_usage_finish (store, result, error);
-}
-
-static char *
-describe_usage (gpointer answer)
-{
-  AgUsageReport *report = answer;
-  AgUsageCell total = ag_usage_report_get_total (report, 0);
-
+  if (report == NULL || report->keys->len == 0)
+    return NULL;
+  total = ag_usage_report_get_total (report, 0);
   return g_strdup_printf ("%u: %s %u requests %" G_GINT64_FORMAT " tokens in", report->keys->len,
                           (const char *) report->keys->pdata[0], total.requests, total.input_tokens);
 }
 
-static gpointer
-ask_query_windows (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
+static char *
+ask_quota_windows (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
 {
   g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_history_store_query_quota_windows_async, store,
                                                         QUERY_ACCOUNT, now_ms, cancellable);
+  g_autoptr(GPtrArray) rows = ag_history_store_query_quota_windows_finish (store, result, error);
+  AgQuotaWindowSample *sample = rows != NULL && rows->len > 0 ? rows->pdata[0] : NULL;
 
-  return ag_history_store_query_quota_windows_finish (store, result, error);
+  return sample == NULL ? NULL : g_strdup_printf ("%u: %s %s %s %.2f", rows->len, sample->account, sample->group,
+                                                  sample->window, sample->remaining);
 }
 
 static char *
-describe_windows (gpointer answer)
-{
-  GPtrArray *rows = answer;
-  AgQuotaWindowSample *sample = rows->pdata[0];
-
-  return g_strdup_printf ("%u: %s %s %s %.2f", rows->len, sample->account, sample->group, sample->window,
-                          sample->remaining);
-}
-
-static gpointer
-ask_load_limits (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
+ask_limits (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
 {
   g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_history_store_load_limits_async, store, now_ms,
                                                         cancellable);
+  g_autoptr(GPtrArray) rows = ag_history_store_load_limits_finish (store, result, error);
+  AgRateLimit *limit = rows != NULL && rows->len > 0 ? rows->pdata[0] : NULL;
 
-  return ag_history_store_load_limits_finish (store, result, error);
+  return limit == NULL ? NULL : g_strdup_printf ("%u: %s %s %u failures", rows->len, limit->account, limit->model,
+                                                 limit->failures);
 }
 
 static char *
-describe_limits (gpointer answer)
-{
-  GPtrArray *rows = answer;
-  AgRateLimit *limit = rows->pdata[0];
-
-  return g_strdup_printf ("%u: %s %s %u failures", rows->len, limit->account, limit->model, limit->failures);
-}
-
-static gpointer
-ask_load_account_states (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
+ask_account_states (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
 {
   g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_history_store_load_account_states_async, store,
                                                         cancellable);
+  g_autoptr(GPtrArray) rows = ag_history_store_load_account_states_finish (store, result, error);
+  AgAccountStateRow *row = rows != NULL && rows->len > 0 ? rows->pdata[0] : NULL;
 
-  return ag_history_store_load_account_states_finish (store, result, error);
+  return row == NULL ? NULL : g_strdup_printf ("%u: %s %s %s", rows->len, row->account, row->state, row->reason);
 }
 
-static char *
-describe_account_states (gpointer answer)
-{
-  GPtrArray *rows = answer;
-  AgAccountStateRow *row = rows->pdata[0];
-
-  return g_strdup_printf ("%u: %s %s %s", rows->len, row->account, row->state, row->reason);
-}
-
-#define ROWS (GDestroyNotify) g_ptr_array_unref
-
-static const QueryCase query_cases[] = {
-  { "requests", ask_query_requests, describe_requests, ROWS, "1: user1@example.com claude-opus-4-6-thinking 40" },
-  { "quota", ask_query_quota, describe_quota, ROWS, "1: user1@example.com gemini-3-flash 0.25" },
-  { "usage", ask_query_usage, describe_usage, (GDestroyNotify) ag_usage_report_free,
-    "1: user1@example.com 1 requests 40 tokens in" },
-  { "quota-windows", ask_query_windows, describe_windows, ROWS, "1: user1@example.com Gemini Models weekly 0.50" },
-  { "limits", ask_load_limits, describe_limits, ROWS, "1: user1@example.com claude-opus-4-6-thinking 2 failures" },
-  { "account-states", ask_load_account_states, describe_account_states, ROWS,
-    "1: user1@example.com banned Google says no" },
+static const struct {
+  const char *name;
+  AskFunc     ask;
+  const char *expected;
+} query_cases[] = {
+  { "requests", ask_requests, "1: user1@example.com claude-opus-4-6-thinking 40" },
+  { "quota", ask_quota, "1: user1@example.com gemini-3-flash 0.25" },
+  { "usage", ask_usage, "1: user1@example.com 1 requests 40 tokens in" },
+  { "quota-windows", ask_quota_windows, "1: user1@example.com Gemini Models weekly 0.50" },
+  { "limits", ask_limits, "1: user1@example.com claude-opus-4-6-thinking 2 failures" },
+  { "account-states", ask_account_states, "1: user1@example.com banned Google says no" },
 };
 
 /* Each kind of query, asked right after the writes were queued, answers with the row written (it waits behind
@@ -700,24 +657,19 @@ test_every_query (Fixture *fixture, gconstpointer data)
 
   for (gsize i = 0; i < G_N_ELEMENTS (query_cases); i++)
     {
-      const QueryCase *c = &query_cases[i];
       g_autoptr(GError) error = NULL;
-      gpointer answer;
-      g_autofree char *described = NULL;
+      g_autofree char *answer = NULL;
 
-      g_test_message ("query %s", c->name);
-      answer = c->query (fixture->store, NULL, now_ms, &error);
+      g_test_message ("query %s", query_cases[i].name);
+      answer = query_cases[i].ask (fixture->store, NULL, now_ms, &error);
       g_assert_no_error (error);
-      g_assert_nonnull (answer);
-      described = c->describe (answer);
-      g_assert_cmpstr (described, ==, c->expected);
-      c->free_answer (answer);
+      g_assert_cmpstr (answer, ==, query_cases[i].expected);
 
-      g_assert_null (c->query (fixture->store, cancelled, now_ms, &error));
+      g_assert_null (query_cases[i].ask (fixture->store, cancelled, now_ms, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       g_clear_error (&error);
 
-      g_assert_null (c->query (broken, NULL, now_ms, &error));
+      g_assert_null (query_cases[i].ask (broken, NULL, now_ms, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
       g_assert_nonnull (strstr (error->message, "cannot create the folder"));
     }

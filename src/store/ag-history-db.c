@@ -115,7 +115,7 @@ ag_history_db_open (const char *path, GError **error)
        * and read back rarely, so a small page cache is enough; SQLite's default 2 MiB showed as the proxy's
        * resident memory creeping up as the log grew. */
       if (ag_history_sql_exec (self->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                    "PRAGMA cache_size = -" G_STRINGIFY (PAGE_CACHE_KIB), &local_error) &&
+                               "PRAGMA cache_size = -" G_STRINGIFY (PAGE_CACHE_KIB), &local_error) &&
           ag_history_schema_migrate (self->db, &local_error) &&
           count_requests (self, &local_error) &&
           prepare_statements (self, &local_error))

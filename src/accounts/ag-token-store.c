@@ -2,6 +2,7 @@
 #include "ag-token-store.h"
 #include "ag-egress-items.h"
 #include "ag-keyring-error.h"
+#include "ag-keyring-items.h"
 
 #include <libsecret/secret.h>
 
@@ -251,20 +252,6 @@ ag_token_store_save_finish (AgTokenStore *self, GAsyncResult *result, GError **e
 
 /* ---- load ---- */
 
-typedef struct {
-  GPtrArray *accounts;
-  guint      pending;
-  GError    *error;      /* the first failure among the secret reads */
-} LoadData;
-
-static void
-load_data_free (LoadData *data)
-{
-  g_ptr_array_unref (data->accounts);
-  g_clear_error (&data->error);
-  g_free (data);
-}
-
 static const char *
 nonempty (const char *value)
 {
@@ -285,7 +272,7 @@ static void
 proxies_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
-  LoadData *data = g_task_get_task_data (task);
+  GPtrArray *accounts = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr(GHashTable) proxies = ag_egress_items_load_finish (result, &error);
 
@@ -294,91 +281,54 @@ proxies_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
-  for (guint i = 0; i < data->accounts->len; i++)
+  for (guint i = 0; i < accounts->len; i++)
     {
-      AgAccount *account = g_ptr_array_index (data->accounts, i);
+      AgAccount *account = g_ptr_array_index (accounts, i);
 
       ag_account_set_proxy (account, g_hash_table_lookup (proxies, ag_account_get_email (account)));
     }
-  g_ptr_array_sort (data->accounts, compare_by_email);
-  g_task_return_pointer (task, g_ptr_array_ref (data->accounts), (GDestroyNotify) g_ptr_array_unref);
+  g_ptr_array_sort (accounts, compare_by_email);
+  g_task_return_pointer (task, g_ptr_array_ref (accounts), (GDestroyNotify) g_ptr_array_unref);
 }
 
 static void
-load_complete (GTask *task)
+items_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  LoadData *data = g_task_get_task_data (task);
+  g_autoptr(GTask) task = user_data;
   AgTokenStore *self = g_task_get_source_object (task);
+  GPtrArray *accounts = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GPtrArray) items = ag_keyring_items_load_finish (result, &error);
 
-  if (data->error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&data->error));
-      return;
-    }
-  ag_egress_items_load_async (self->profile, g_task_get_cancellable (task), proxies_loaded_cb, g_object_ref (task));
-}
-
-static void
-secret_retrieved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  SecretRetrievable *item = SECRET_RETRIEVABLE (source);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SecretValue) value = secret_retrievable_retrieve_secret_finish (item, result, &error);
-  g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (item);
-  const char *email = nonempty (g_hash_table_lookup (attributes, ATTR_EMAIL));
-  const char *refresh_token = value != NULL ? secret_value_get_text (value) : NULL;
-
-  if (error != NULL)
-    {
-      if (data->error == NULL)
-        data->error = ag_keyring_error (g_steal_pointer (&error));
-    }
-  else if (value == NULL)
-    {
-      /* A locked item whose unlock was refused or is impossible (no prompter) carries no secret. */
-      if (data->error == NULL)
-        data->error = g_error_new (SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
-                                   "the keyring is locked and could not be unlocked");
-    }
-  else if (email != NULL && refresh_token != NULL && *refresh_token != '\0')
-    {
-      g_autoptr(AgAccount) account = ag_account_new (email, nonempty (g_hash_table_lookup (attributes, ATTR_PROJECT)),
-                                                      refresh_token);
-
-      ag_account_set_tier (account, nonempty (g_hash_table_lookup (attributes, ATTR_TIER)));
-      ag_account_set_enabled (account, g_strcmp0 (g_hash_table_lookup (attributes, ATTR_ENABLED), "false") != 0);
-      g_ptr_array_add (data->accounts, g_steal_pointer (&account));
-    }
-
-  if (--data->pending == 0)
-    load_complete (task);
-}
-
-static void
-accounts_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  GList *items = secret_password_search_finish (result, &error);
-
-  if (error != NULL)
-    {
-      g_task_return_error (task, ag_keyring_error (g_steal_pointer (&error)));
-      return;
-    }
   if (items == NULL)
     {
-      load_complete (task);
+      g_task_return_error (task, error);
       return;
     }
-  data->pending = g_list_length (items);
-  for (GList *l = items; l != NULL; l = l->next)
-    secret_retrievable_retrieve_secret (l->data, g_task_get_cancellable (task), secret_retrieved_cb,
-                                        g_object_ref (task));
-  g_list_free_full (items, g_object_unref);
+  for (guint i = 0; i < items->len; i++)
+    {
+      AgKeyringItem *item = g_ptr_array_index (items, i);
+      const char *email = nonempty (g_hash_table_lookup (item->attributes, ATTR_EMAIL));
+      const char *refresh_token = item->secret != NULL ? secret_value_get_text (item->secret) : NULL;
+      g_autoptr(AgAccount) account = NULL;
+
+      if (item->secret == NULL)
+        {
+          /* A locked item whose unlock was refused or is impossible (no prompter) carries no secret. */
+          g_task_return_new_error (task, SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
+                                   "the keyring is locked and could not be unlocked");
+          return;
+        }
+      if (email == NULL || refresh_token == NULL || *refresh_token == '\0')
+        continue;
+      account = ag_account_new (email, nonempty (g_hash_table_lookup (item->attributes, ATTR_PROJECT)),
+                                refresh_token);
+      ag_account_set_tier (account, nonempty (g_hash_table_lookup (item->attributes, ATTR_TIER)));
+      ag_account_set_enabled (account,
+                              g_strcmp0 (g_hash_table_lookup (item->attributes, ATTR_ENABLED), "false") != 0);
+      g_ptr_array_add (accounts, g_steal_pointer (&account));
+    }
+  ag_egress_items_load_async (self->profile, g_task_get_cancellable (task), proxies_loaded_cb, g_object_ref (task));
 }
 
 void
@@ -386,22 +336,17 @@ ag_token_store_load_all_async (AgTokenStore *self, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task;
-  LoadData *data;
   g_autoptr(GHashTable) attributes = NULL;
 
   g_return_if_fail (AG_IS_TOKEN_STORE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ag_token_store_load_all_async);
-  data = g_new0 (LoadData, 1);
-  data->accounts = g_ptr_array_new_with_free_func (g_object_unref);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_set_task_data (task, g_ptr_array_new_with_free_func (g_object_unref), (GDestroyNotify) g_ptr_array_unref);
 
   attributes = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (attributes, (char *) ATTR_PROFILE, self->profile);
-  secret_password_searchv (account_schema (), attributes,
-                           SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-                           cancellable, accounts_found_cb, task);
+  ag_keyring_items_load_async (account_schema (), attributes, cancellable, items_loaded_cb, task);
 }
 
 GPtrArray *

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-cloudcode-client.h"
+#include "ag-upstream-proxy.h"
 
 /* Parallel Claude Code streams (sub-agents, background calls) must not queue behind libsoup's default 2. */
 #define AG_MAX_CONNS_PER_HOST 64
@@ -104,24 +105,17 @@ ag_cloudcode_client_new (AgCloudcodeConfig *config)
   return client_new (config, NULL);
 }
 
+static gpointer
+client_for_proxy_new (gpointer direct, const char *proxy_uri)
+{
+  return client_new (AG_CLOUDCODE_CLIENT (direct)->config, proxy_uri);
+}
+
 AgCloudcodeClient *
 ag_cloudcode_client_for_proxy (AgCloudcodeClient *self, const char *proxy_uri)
 {
-  AgCloudcodeClient *client;
-
   g_return_val_if_fail (AG_IS_CLOUDCODE_CLIENT (self), NULL);
-
-  if (proxy_uri == NULL || *proxy_uri == '\0')
-    return self;
-  if (self->egress == NULL)
-    self->egress = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  client = g_hash_table_lookup (self->egress, proxy_uri);
-  if (client == NULL)
-    {
-      client = client_new (self->config, proxy_uri);
-      g_hash_table_insert (self->egress, g_strdup (proxy_uri), client);
-    }
-  return client;
+  return ag_upstream_proxy_client_for (&self->egress, self, proxy_uri, client_for_proxy_new);
 }
 
 AgCloudcodeConfig *

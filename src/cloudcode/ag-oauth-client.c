@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-oauth-client.h"
+#include "ag-upstream-proxy.h"
 
 #include <json-glib/json-glib.h>
 
@@ -73,27 +74,21 @@ ag_oauth_client_new (AgCloudcodeConfig *config, SoupSession *session)
   return self;
 }
 
+static gpointer
+client_for_proxy_new (gpointer direct, const char *proxy_uri)
+{
+  AgCloudcodeConfig *config = AG_OAUTH_CLIENT (direct)->config;
+  g_autoptr(SoupSession) session = soup_session_new ();
+
+  ag_cloudcode_config_configure_session_for_proxy (config, session, proxy_uri);
+  return ag_oauth_client_new (config, session);
+}
+
 AgOAuthClient *
 ag_oauth_client_for_proxy (AgOAuthClient *self, const char *proxy_uri)
 {
-  AgOAuthClient *client;
-
   g_return_val_if_fail (AG_IS_OAUTH_CLIENT (self), NULL);
-
-  if (proxy_uri == NULL || *proxy_uri == '\0')
-    return self;
-  if (self->egress == NULL)
-    self->egress = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  client = g_hash_table_lookup (self->egress, proxy_uri);
-  if (client == NULL)
-    {
-      g_autoptr(SoupSession) session = soup_session_new ();
-
-      ag_cloudcode_config_configure_session_for_proxy (self->config, session, proxy_uri);
-      client = ag_oauth_client_new (self->config, session);
-      g_hash_table_insert (self->egress, g_strdup (proxy_uri), client);
-    }
-  return client;
+  return ag_upstream_proxy_client_for (&self->egress, self, proxy_uri, client_for_proxy_new);
 }
 
 /* The body as a JSON object, or NULL. */

@@ -173,3 +173,24 @@ ag_upstream_proxy_to_string (AgUpstreamProxy mode)
     default: g_return_val_if_reached ("none");
     }
 }
+
+gpointer
+ag_upstream_proxy_client_for (GHashTable **cache, gpointer direct, const char *proxy_uri,
+                              AgUpstreamProxyClientNew client_new)
+{
+  gpointer client;
+
+  g_return_val_if_fail (cache != NULL && client_new != NULL, NULL);
+
+  if (proxy_uri == NULL || *proxy_uri == '\0')
+    return direct;
+  if (*cache == NULL)
+    *cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  client = g_hash_table_lookup (*cache, proxy_uri);
+  if (client == NULL)
+    {
+      client = client_new (direct, proxy_uri);
+      g_hash_table_insert (*cache, g_strdup (proxy_uri), client);
+    }
+  return client;
+}

@@ -40,4 +40,14 @@ char    *ag_upstream_proxy_uri_display (const char *uri);
 /* The mode's name as AGCL_UPSTREAM_PROXY spells it. */
 const char *ag_upstream_proxy_to_string (AgUpstreamProxy mode);
 
+/* Makes the client (a GObject, new reference) like @direct whose calls go through @proxy_uri. */
+typedef gpointer (*AgUpstreamProxyClientNew) (gpointer direct, const char *proxy_uri);
+/* The client for one account's own proxy: @direct when @proxy_uri is NULL or empty, else the one @cache holds for
+ * that URI, made by @client_new on first use (@cache, proxy URI → client, is created then too). One session per
+ * distinct proxy keeps each account's connections warm. Transfer none: the cache's owner keeps it. */
+gpointer    ag_upstream_proxy_client_for (GHashTable             **cache,
+                                          gpointer                 direct,
+                                          const char              *proxy_uri,
+                                          AgUpstreamProxyClientNew client_new);
+
 G_END_DECLS

@@ -5,49 +5,7 @@
 
 #include <glib/gi18n.h>
 #include "ag-antigravity-install.h"
-#include "ag-tray-icon.h"
-#include "ag-tray-menu.h"
-
-#define ITEM_PATH "/StatusNotifierItem"
-#define ITEM_INTERFACE "org.kde.StatusNotifierItem"
-#define WATCHER_NAME "org.kde.StatusNotifierWatcher"
-#define WATCHER_PATH "/StatusNotifierWatcher"
-
-static const char introspection_xml[] =
-  "<node>"
-  " <interface name='org.kde.StatusNotifierItem'>"
-  "  <property name='Category' type='s' access='read'/>"
-  "  <property name='Id' type='s' access='read'/>"
-  "  <property name='Title' type='s' access='read'/>"
-  "  <property name='Status' type='s' access='read'/>"
-  "  <property name='WindowId' type='i' access='read'/>"
-  "  <property name='IconThemePath' type='s' access='read'/>"
-  "  <property name='IconName' type='s' access='read'/>"
-  "  <property name='IconPixmap' type='a(iiay)' access='read'/>"
-  "  <property name='OverlayIconName' type='s' access='read'/>"
-  "  <property name='OverlayIconPixmap' type='a(iiay)' access='read'/>"
-  "  <property name='AttentionIconName' type='s' access='read'/>"
-  "  <property name='AttentionIconPixmap' type='a(iiay)' access='read'/>"
-  "  <property name='AttentionMovieName' type='s' access='read'/>"
-  "  <property name='ToolTip' type='(sa(iiay)ss)' access='read'/>"
-  "  <property name='ItemIsMenu' type='b' access='read'/>"
-  "  <property name='Menu' type='o' access='read'/>"
-  "  <method name='ContextMenu'><arg name='x' type='i' direction='in'/><arg name='y' type='i' direction='in'/></method>"
-  "  <method name='Activate'><arg name='x' type='i' direction='in'/><arg name='y' type='i' direction='in'/></method>"
-  "  <method name='SecondaryActivate'>"
-  "   <arg name='x' type='i' direction='in'/><arg name='y' type='i' direction='in'/>"
-  "  </method>"
-  "  <method name='Scroll'>"
-  "   <arg name='delta' type='i' direction='in'/><arg name='orientation' type='s' direction='in'/>"
-  "  </method>"
-  "  <signal name='NewTitle'/>"
-  "  <signal name='NewIcon'/>"
-  "  <signal name='NewAttentionIcon'/>"
-  "  <signal name='NewOverlayIcon'/>"
-  "  <signal name='NewToolTip'/>"
-  "  <signal name='NewStatus'><arg name='status' type='s'/></signal>"
-  " </interface>"
-  "</node>";
+#include "ag-tray-item.h"
 
 struct _AgTray {
   GObject          parent_instance;
@@ -57,15 +15,9 @@ struct _AgTray {
   GListModel      *accounts;
   GPtrArray       *watched_accounts;   /* AgAccount whose changes update the menu */
   AgTrayMenu      *menu;
+  AgTrayItem      *item;
 
   GCancellable    *cancellable;
-  GDBusConnection *connection;
-  guint            registration_id;
-  guint            watch_id;
-  gboolean         available;
-
-  AgTrayIconState  icon_state;
-  char            *tooltip;
   gboolean         ide_found;          /* an Antigravity IDE folder exists: accounts get "Use in Antigravity" */
 };
 
@@ -75,11 +27,8 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (AgTray, ag_tray, G_TYPE_OBJECT)
 
 static void
-set_available (AgTray *self, gboolean available)
+on_item_available (AgTray *self)
 {
-  if (self->available == available)
-    return;
-  self->available = available;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABLE]);
 }
 
@@ -97,26 +46,22 @@ ag_tray_dispose (GObject *object)
   AgTray *self = AG_TRAY (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->watch_id != 0)
-    g_bus_unwatch_name (self->watch_id);
-  self->watch_id = 0;
-  if (self->registration_id != 0)
-    g_dbus_connection_unregister_object (self->connection, self->registration_id);
-  self->registration_id = 0;
-  if (self->menu != NULL)
+  if (self->item != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->menu, self);
-      ag_tray_menu_unexport (self->menu);
+      g_signal_handlers_disconnect_by_data (self->item, self);
+      ag_tray_item_unexport (self->item);
     }
+  if (self->menu != NULL)
+    g_signal_handlers_disconnect_by_data (self->menu, self);
   if (self->watched_accounts != NULL)
     unwatch_accounts (self);
   if (self->accounts != NULL)
     g_signal_handlers_disconnect_by_data (self->accounts, self);
   if (self->service != NULL)
     g_signal_handlers_disconnect_by_data (self->service, self);
+  g_clear_object (&self->item);
   g_clear_object (&self->menu);
   g_clear_object (&self->accounts);
-  g_clear_object (&self->connection);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->service);
   g_clear_object (&self->app);
@@ -129,7 +74,6 @@ ag_tray_finalize (GObject *object)
   AgTray *self = AG_TRAY (object);
 
   g_ptr_array_unref (self->watched_accounts);
-  g_free (self->tooltip);
   G_OBJECT_CLASS (ag_tray_parent_class)->finalize (object);
 }
 
@@ -141,7 +85,7 @@ ag_tray_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
   switch (prop_id)
     {
     case PROP_AVAILABLE:
-      g_value_set_boolean (value, self->available);
+      g_value_set_boolean (value, ag_tray_get_available (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -169,7 +113,7 @@ ag_tray_init (AgTray *self)
   self->watched_accounts = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
   self->menu = ag_tray_menu_new ();
-  self->icon_state = AG_TRAY_ICON_OFF;
+  self->item = ag_tray_item_new (self->menu);
 }
 
 static gboolean
@@ -320,12 +264,6 @@ rebuild_menu (AgTray *self)
                           items->len);
 }
 
-static const char *
-status_for (AgTrayIconState state)
-{
-  return state == AG_TRAY_ICON_LIMITED ? "NeedsAttention" : "Active";
-}
-
 static char *
 build_tooltip (AgTray *self, guint usable)
 {
@@ -342,21 +280,6 @@ build_tooltip (AgTray *self, guint usable)
   return g_strdup_printf (_("Listening on %s\n%s"), url, accounts);
 }
 
-static void
-emit_item_signal (AgTray *self, const char *name, GVariant *parameters)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (self->registration_id == 0)
-    {
-      if (parameters != NULL)
-        g_variant_unref (g_variant_ref_sink (parameters));
-      return;
-    }
-  if (!g_dbus_connection_emit_signal (self->connection, NULL, ITEM_PATH, ITEM_INTERFACE, name, parameters, &error))
-    g_debug ("Cannot emit %s: %s", name, error->message);
-}
-
 /* Brings the icon, tooltip and menu in line with the proxy and the accounts. */
 static void
 update (AgTray *self)
@@ -371,21 +294,8 @@ update (AgTray *self)
     state = usable == 0 ? AG_TRAY_ICON_LIMITED : AG_TRAY_ICON_ON;
 
   rebuild_menu (self);
-  if (state != self->icon_state)
-    {
-      gboolean status_changed = g_strcmp0 (status_for (state), status_for (self->icon_state)) != 0;
-
-      self->icon_state = state;
-      emit_item_signal (self, "NewIcon", NULL);
-      if (status_changed)
-        emit_item_signal (self, "NewStatus", g_variant_new ("(s)", status_for (state)));
-    }
-  if (g_strcmp0 (tooltip, self->tooltip) != 0)
-    {
-      g_free (self->tooltip);
-      self->tooltip = g_steal_pointer (&tooltip);
-      emit_item_signal (self, "NewToolTip", NULL);
-    }
+  ag_tray_item_set_icon_state (self->item, state);
+  ag_tray_item_set_tooltip (self->item, tooltip);
 }
 
 static void
@@ -397,6 +307,13 @@ activate_app_action (AgTray *self, const char *name)
       return;
     }
   g_action_group_activate_action (G_ACTION_GROUP (self->app), name, NULL);
+}
+
+/* A click on the icon. */
+static void
+show_window (AgTray *self)
+{
+  activate_app_action (self, "show-window");
 }
 
 static void
@@ -463,133 +380,7 @@ on_menu_clicked (AgTrayMenu *menu, const char *key, gpointer user_data)
     }
   else if (g_str_equal (key, "quit"))
     /* Let the host's reply leave before the process goes (else the host sees NoReply). */
-    g_dbus_connection_flush (self->connection, NULL, on_flushed_quit, g_object_ref (self));
-}
-
-static GVariant *
-tooltip_value (AgTray *self)
-{
-  return g_variant_new ("(s@a(iiay)ss)", ag_tray_icon_name (self->icon_state), g_variant_new ("a(iiay)", NULL),
-                        "ag-cl", self->tooltip != NULL ? self->tooltip : "");
-}
-
-static GVariant *
-handle_get_property (GDBusConnection *connection, const char *sender, const char *object_path,
-                     const char *interface_name, const char *name, GError **error, gpointer user_data)
-{
-  AgTray *self = user_data;
-
-  if (g_str_equal (name, "Category"))
-    return g_variant_new_string ("ApplicationStatus");
-  if (g_str_equal (name, "Id"))
-    return g_variant_new_string (AG_APP_ID);
-  if (g_str_equal (name, "Title"))
-    return g_variant_new_string ("ag-cl");
-  if (g_str_equal (name, "Status"))
-    return g_variant_new_string (status_for (self->icon_state));
-  if (g_str_equal (name, "WindowId"))
-    return g_variant_new_int32 (0);
-  if (g_str_equal (name, "IconName"))
-    return g_variant_new_string (ag_tray_icon_name (self->icon_state));
-  if (g_str_equal (name, "IconPixmap"))
-    return ag_tray_icon_pixmaps (self->icon_state);
-  if (g_str_equal (name, "AttentionIconName"))
-    return g_variant_new_string (ag_tray_icon_name (AG_TRAY_ICON_LIMITED));
-  if (g_str_equal (name, "AttentionIconPixmap"))
-    return ag_tray_icon_pixmaps (AG_TRAY_ICON_LIMITED);
-  if (g_str_equal (name, "IconThemePath") || g_str_equal (name, "OverlayIconName") ||
-      g_str_equal (name, "AttentionMovieName"))
-    return g_variant_new_string ("");
-  if (g_str_equal (name, "OverlayIconPixmap"))
-    return g_variant_new ("a(iiay)", NULL);
-  if (g_str_equal (name, "ToolTip"))
-    return tooltip_value (self);
-  if (g_str_equal (name, "ItemIsMenu"))
-    return g_variant_new_boolean (FALSE);
-  if (g_str_equal (name, "Menu"))
-    return g_variant_new_object_path (AG_TRAY_MENU_PATH);
-  g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, "Unknown property %s", name);
-  return NULL;
-}
-
-static void
-handle_method_call (GDBusConnection *connection, const char *sender, const char *object_path,
-                    const char *interface_name, const char *method_name, GVariant *parameters,
-                    GDBusMethodInvocation *invocation, gpointer user_data)
-{
-  AgTray *self = user_data;
-
-  if (g_str_equal (method_name, "Activate") || g_str_equal (method_name, "SecondaryActivate"))
-    {
-      g_dbus_method_invocation_return_value (invocation, NULL);
-      activate_app_action (self, "show-window");
-    }
-  else if (g_str_equal (method_name, "Scroll"))
-    g_dbus_method_invocation_return_value (invocation, NULL);
-  else
-    /* ContextMenu included: hosts then draw the menu from the "Menu" object. */
-    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
-                                           "Unknown method %s", method_name);
-}
-
-static const GDBusInterfaceVTable vtable = { handle_method_call, handle_get_property, NULL, { 0 } };
-
-static void
-on_registered (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  AgTray *self;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = user_data;
-  if (reply == NULL)
-    {
-      g_message ("The StatusNotifierWatcher refused the tray icon: %s", error->message);
-      set_available (self, FALSE);
-      return;
-    }
-  set_available (self, TRUE);
-}
-
-/* Also when a panel restarts: a new watcher knows nothing of us. */
-static void
-on_watcher_appeared (GDBusConnection *connection, const char *name, const char *owner, gpointer user_data)
-{
-  AgTray *self = user_data;
-
-  /* The unique name rather than an owned org.kde.StatusNotifierItem-PID-N name: works inside Flatpak. */
-  g_dbus_connection_call (connection, WATCHER_NAME, WATCHER_PATH, WATCHER_NAME, "RegisterStatusNotifierItem",
-                          g_variant_new ("(s)", g_dbus_connection_get_unique_name (connection)), NULL,
-                          G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable, on_registered, self);
-}
-
-static void
-on_watcher_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
-{
-  set_available (AG_TRAY (user_data), FALSE);
-}
-
-static void
-export_on (AgTray *self, GDBusConnection *connection)
-{
-  g_autoptr(GDBusNodeInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-
-  self->connection = g_object_ref (connection);
-  info = g_dbus_node_info_new_for_xml (introspection_xml, &error);
-  g_assert_no_error (error);
-  self->registration_id = g_dbus_connection_register_object (connection, ITEM_PATH, info->interfaces[0], &vtable,
-                                                             self, NULL, &error);
-  if (self->registration_id == 0 || !ag_tray_menu_export (self->menu, connection, &error))
-    {
-      g_warning ("Cannot export the tray icon: %s", error->message);
-      return;
-    }
-  self->watch_id = g_bus_watch_name_on_connection (connection, WATCHER_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                                   on_watcher_appeared, on_watcher_vanished, self, NULL);
+    g_dbus_connection_flush (ag_tray_item_get_connection (self->item), NULL, on_flushed_quit, g_object_ref (self));
 }
 
 static void
@@ -606,7 +397,7 @@ on_bus_got (GObject *source, GAsyncResult *result, gpointer user_data)
       g_message ("No session bus, so no tray icon: %s", error->message);
       return;
     }
-  export_on (AG_TRAY (user_data), connection);
+  ag_tray_item_export (AG_TRAY (user_data)->item, connection);
 }
 
 static void
@@ -676,12 +467,14 @@ ag_tray_new (AgProxyService *service, GApplication *app)
   g_signal_connect_swapped (service, "notify::running", G_CALLBACK (update), self);
   g_signal_connect (self->accounts, "items-changed", G_CALLBACK (on_accounts_changed), self);
   g_signal_connect (self->menu, "clicked", G_CALLBACK (on_menu_clicked), self);
+  g_signal_connect_swapped (self->item, "activate", G_CALLBACK (show_window), self);
+  g_signal_connect_swapped (self->item, "notify::available", G_CALLBACK (on_item_available), self);
   on_accounts_changed (self->accounts, 0, 0, 0, self);
 
   look_for_ide (self);
   connection = g_application_get_dbus_connection (app);
   if (connection != NULL)
-    export_on (self, connection);
+    ag_tray_item_export (self->item, connection);
   else
     g_bus_get (G_BUS_TYPE_SESSION, self->cancellable, on_bus_got, self);
   return self;
@@ -691,5 +484,5 @@ gboolean
 ag_tray_get_available (AgTray *self)
 {
   g_return_val_if_fail (AG_IS_TRAY (self), FALSE);
-  return self->available;
+  return ag_tray_item_get_available (self->item);
 }

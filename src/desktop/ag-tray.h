@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-tray.h — the tray indicator: our own org.kde.StatusNotifierItem and com.canonical.dbusmenu over GDBus (no
- * GTK, so it runs headless in tests). The icon follows the proxy state; the menu shows the accounts and drives the
- * proxy and the application's actions: a click on the icon is "app.show-window"; "Show ag-cl" opens the Overview
- * and the line of an account that needs the user the Accounts page ("app.show-page"); "app.copy-claude-settings",
- * "app.use-in-antigravity", "app.quit". */
+/* ag-tray.h — the tray indicator: what it shows and does, exported as our own org.kde.StatusNotifierItem
+ * (ag-tray-item.h) and com.canonical.dbusmenu (ag-tray-menu.h) over GDBus (no GTK, so it runs headless in tests).
+ * The icon follows the proxy state; the menu shows the accounts and drives the proxy and the application's
+ * actions: a click on the icon is "app.show-window"; "Show ag-cl" opens the Overview and the line of an account
+ * that needs the user the Accounts page ("app.show-page"); "app.copy-claude-settings", "app.use-in-antigravity",
+ * "app.quit". */
 #pragma once
 
 #include <gio/gio.h>

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-account-state-db.h"
 #include "ag-history-db-private.h"
+#include "ag-history-sql.h"
 
 static const char upsert_sql[] =
   "INSERT INTO account_states (account, state, reason, url, gemini_cli_closed, since_ms)"
@@ -51,15 +52,6 @@ ag_account_state_row_is_plain (const AgAccountStateRow *row)
   return g_strcmp0 (row->state, "valid") == 0 && !row->gemini_cli_closed;
 }
 
-static void
-bind_nullable (sqlite3_stmt *statement, int index, const char *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (statement, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (statement, index);
-}
-
 gboolean
 ag_account_state_db_save (AgHistoryDb *db, const AgAccountStateRow *row, GError **error)
 {
@@ -70,12 +62,12 @@ ag_account_state_db_save (AgHistoryDb *db, const AgAccountStateRow *row, GError 
 
   if (rc == SQLITE_OK)
     {
-      bind_nullable (statement, 1, row->account);
+      ag_history_sql_bind_text (statement, 1, row->account);
       if (!plain)
         {
-          bind_nullable (statement, 2, row->state);
-          bind_nullable (statement, 3, row->reason);
-          bind_nullable (statement, 4, row->url);
+          ag_history_sql_bind_text (statement, 2, row->state);
+          ag_history_sql_bind_text (statement, 3, row->reason);
+          ag_history_sql_bind_text (statement, 4, row->url);
           sqlite3_bind_int (statement, 5, row->gemini_cli_closed);
           sqlite3_bind_int64 (statement, 6, row->since_ms);
         }
@@ -89,28 +81,23 @@ ag_account_state_db_save (AgHistoryDb *db, const AgAccountStateRow *row, GError 
   return FALSE;
 }
 
+static gpointer
+read_row (sqlite3_stmt *statement)
+{
+  return ag_account_state_row_new ((const char *) sqlite3_column_text (statement, 0),
+                                   (const char *) sqlite3_column_text (statement, 1),
+                                   (const char *) sqlite3_column_text (statement, 2),
+                                   (const char *) sqlite3_column_text (statement, 3),
+                                   sqlite3_column_int (statement, 4) != 0, sqlite3_column_int64 (statement, 5));
+}
+
 GPtrArray *
 ag_account_state_db_load (AgHistoryDb *db, GError **error)
 {
   sqlite3 *handle = ag_history_db_get_handle (db);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_account_state_row_free);
   sqlite3_stmt *statement = NULL;
   int rc = sqlite3_prepare_v2 (handle, query_sql, -1, &statement, NULL);
 
-  if (rc == SQLITE_OK)
-    while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
-      g_ptr_array_add (rows, ag_account_state_row_new ((const char *) sqlite3_column_text (statement, 0),
-                                                       (const char *) sqlite3_column_text (statement, 1),
-                                                       (const char *) sqlite3_column_text (statement, 2),
-                                                       (const char *) sqlite3_column_text (statement, 3),
-                                                       sqlite3_column_int (statement, 4) != 0,
-                                                       sqlite3_column_int64 (statement, 5)));
-  sqlite3_finalize (statement);
-  if (rc != SQLITE_DONE)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the account states: %s",
-                   sqlite3_errmsg (handle));
-      return NULL;
-    }
-  return g_steal_pointer (&rows);
+  return ag_history_sql_collect_rows (handle, statement, rc, read_row, (GDestroyNotify) ag_account_state_row_free,
+                                      "the account states", error);
 }

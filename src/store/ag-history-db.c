@@ -2,94 +2,15 @@
 #include "ag-history-db-private.h"
 
 #include <errno.h>
-#include <sqlite3.h>
+#include "ag-history-schema.h"
+#include "ag-history-sql.h"
 
 #define DAY_MS ((gint64) 24 * 3600 * 1000)
 #define PRUNE_EVERY 500
 #define BUSY_TIMEOUT_MS 2000
 #define PAGE_CACHE_KIB 256
-
-static const char schema_v1[] =
-  "CREATE TABLE requests ("
-  "  id INTEGER PRIMARY KEY,"
-  "  time_ms INTEGER NOT NULL,"
-  "  client TEXT, session_id TEXT, model TEXT, upstream_model TEXT, account TEXT,"
-  "  attempts TEXT NOT NULL DEFAULT '[]',"
-  "  outcome TEXT NOT NULL,"
-  "  status INTEGER NOT NULL,"
-  "  ttfb_ms INTEGER,"
-  "  total_ms INTEGER NOT NULL,"
-  "  input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL);"
-  "CREATE INDEX requests_by_time ON requests (time_ms);"
-  "CREATE TABLE quota_samples ("
-  "  id INTEGER PRIMARY KEY,"
-  "  time_ms INTEGER NOT NULL,"
-  "  account TEXT NOT NULL, model TEXT NOT NULL,"
-  "  remaining REAL NOT NULL,"
-  "  reset_ms INTEGER NOT NULL);"
-  "CREATE INDEX quota_samples_by_series ON quota_samples (account, model, time_ms);"
-  "PRAGMA user_version = 1;";
-
-/* migrations[v] takes a database at schema version v to v + 1, setting user_version itself. Only ever append:
- * files written by earlier builds still start from their own version. */
-/* v2: why a request was refused (or what else the log line says), for the request log. */
-static const char schema_v2[] =
-  "ALTER TABLE requests ADD COLUMN detail TEXT;"
-  "PRAGMA user_version = 2;";
-
-/* v3: rests of accounts in force, so they survive a restart; shared by every ag-cl on the data directory. */
-static const char schema_v3[] =
-  "CREATE TABLE limits ("
-  "  account TEXT NOT NULL, model TEXT NOT NULL,"
-  "  kind TEXT NOT NULL,"
-  "  until_ms INTEGER NOT NULL,"
-  "  failures INTEGER NOT NULL,"
-  "  PRIMARY KEY (account, model));"
-  "PRAGMA user_version = 3;";
-
-/* v4: what ag-cl mended in a request's history before it went upstream (ag-history-repair.h). */
-static const char schema_v4[] =
-  "ALTER TABLE requests ADD COLUMN repairs TEXT;"
-  "PRAGMA user_version = 4;";
-
-/* v5: the lasting states of accounts Google refused (banned, needs verification, signed out, refused) and the
- * Gemini CLI pool closed to an account's tier, so `ag-cl account list` and the next start know them. */
-static const char schema_v5[] =
-  "CREATE TABLE account_states ("
-  "  account TEXT PRIMARY KEY,"
-  "  state TEXT NOT NULL,"
-  "  reason TEXT, url TEXT,"
-  "  gemini_cli_closed INTEGER NOT NULL DEFAULT 0,"
-  "  since_ms INTEGER NOT NULL);"
-  "PRAGMA user_version = 5;";
-
-/* v6: Google's 5-hour and weekly windows per model group, as the quota poller reads them (ag-quota-window-db.h). */
-static const char schema_v6[] =
-  "CREATE TABLE quota_windows ("
-  "  id INTEGER PRIMARY KEY,"
-  "  time_ms INTEGER NOT NULL,"
-  "  account TEXT NOT NULL, group_name TEXT NOT NULL, window TEXT NOT NULL,"
-  "  remaining REAL NOT NULL,"
-  "  reset_ms INTEGER NOT NULL);"
-  "CREATE INDEX quota_windows_by_account ON quota_windows (account, time_ms);"
-  "PRAGMA user_version = 6;";
-
-/* v7: whether a request spent Google One AI credits (only when the user allowed it). */
-static const char schema_v7[] =
-  "ALTER TABLE requests ADD COLUMN credits INTEGER NOT NULL DEFAULT 0;"
-  "PRAGMA user_version = 7;";
-
-static const char * const migrations[] = {
-  schema_v1,
-  schema_v2,
-  schema_v3,
-  schema_v4,
-  schema_v5,
-  schema_v6,
-  schema_v7,
-};
-
-G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AG_HISTORY_DB_SCHEMA_VERSION);
+/* What a failed read names. */
+#define HISTORY "the request history"
 
 static const char insert_request_sql[] =
   "INSERT INTO requests (time_ms, client, session_id, model, upstream_model, account, attempts, outcome, status,"
@@ -151,69 +72,9 @@ ag_history_db_close (AgHistoryDb *self)
 }
 
 static gboolean
-exec_sql (sqlite3 *db, const char *sql, GError **error)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) == SQLITE_OK)
-    return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", message != NULL ? message : sqlite3_errmsg (db));
-  sqlite3_free (message);
-  return FALSE;
-}
-
-static gboolean
-query_int (sqlite3 *db, const char *sql, gint64 *value, GError **error)
-{
-  sqlite3_stmt *statement = NULL;
-  int rc = sqlite3_prepare_v2 (db, sql, -1, &statement, NULL);
-
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (statement);
-  if (rc == SQLITE_ROW)
-    *value = sqlite3_column_int64 (statement, 0);
-  else
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", sqlite3_errmsg (db));
-  sqlite3_finalize (statement);
-  return rc == SQLITE_ROW;
-}
-
-static gboolean
 count_requests (AgHistoryDb *self, GError **error)
 {
-  return query_int (self->db, "SELECT COUNT(*) FROM requests", &self->request_rows, error);
-}
-
-static gboolean
-migrate_schema (sqlite3 *db, GError **error)
-{
-  gint64 version = 0;
-  gboolean ok;
-
-  if (!query_int (db, "PRAGMA user_version", &version, error))
-    return FALSE;
-  if (version > AG_HISTORY_DB_SCHEMA_VERSION)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "it was written by a newer ag-cl (schema %" G_GINT64_FORMAT ", this one knows %d)",
-                   version, AG_HISTORY_DB_SCHEMA_VERSION);
-      return FALSE;
-    }
-  if (version == AG_HISTORY_DB_SCHEMA_VERSION)
-    return TRUE;
-  /* IMMEDIATE, and the version read again inside: two processes opening an old or new database at once must not
-   * both migrate it. */
-  if (!exec_sql (db, "BEGIN IMMEDIATE", error))
-    return FALSE;
-  ok = query_int (db, "PRAGMA user_version", &version, error);
-  for (; ok && version >= 0 && version < AG_HISTORY_DB_SCHEMA_VERSION; version++)
-    ok = exec_sql (db, migrations[version], error);
-  if (!ok || !exec_sql (db, "COMMIT", error))
-    {
-      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-      return FALSE;
-    }
-  return TRUE;
+  return ag_history_sql_query_int (self->db, "SELECT COUNT(*) FROM requests", &self->request_rows, error);
 }
 
 static gboolean
@@ -253,9 +114,9 @@ ag_history_db_open (const char *path, GError **error)
       /* WAL + NORMAL: a crash loses no committed row, and a commit does not wait for fsync. Rows are appended
        * and read back rarely, so a small page cache is enough; SQLite's default 2 MiB showed as the proxy's
        * resident memory creeping up as the log grew. */
-      if (exec_sql (self->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                    "PRAGMA cache_size = -" G_STRINGIFY (PAGE_CACHE_KIB), &local_error) &&
-          migrate_schema (self->db, &local_error) &&
+      if (ag_history_sql_exec (self->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                               "PRAGMA cache_size = -" G_STRINGIFY (PAGE_CACHE_KIB), &local_error) &&
+          ag_history_schema_migrate (self->db, &local_error) &&
           count_requests (self, &local_error) &&
           prepare_statements (self, &local_error))
         return g_steal_pointer (&self);
@@ -271,28 +132,19 @@ ag_history_db_open (const char *path, GError **error)
 gboolean
 ag_history_db_begin (AgHistoryDb *self, GError **error)
 {
-  return exec_sql (self->db, "BEGIN", error);
+  return ag_history_sql_exec (self->db, "BEGIN", error);
 }
 
 gboolean
 ag_history_db_commit (AgHistoryDb *self, GError **error)
 {
-  return exec_sql (self->db, "COMMIT", error);
+  return ag_history_sql_exec (self->db, "COMMIT", error);
 }
 
 void
 ag_history_db_rollback (AgHistoryDb *self)
 {
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-static void
-bind_text (sqlite3_stmt *statement, int index, const char *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (statement, index, text, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (statement, index);
 }
 
 /* Runs a prepared insert and readies it for the next row, whether it worked or not. */
@@ -316,13 +168,13 @@ ag_history_db_insert_request (AgHistoryDb *self, AgRequestRecord *record, GError
   g_autofree char *attempts = ag_request_record_attempts_to_json (record);
 
   sqlite3_bind_int64 (statement, 1, record->time_ms);
-  bind_text (statement, 2, record->client);
-  bind_text (statement, 3, record->session_id);
-  bind_text (statement, 4, record->model);
-  bind_text (statement, 5, record->upstream_model);
-  bind_text (statement, 6, record->account);
-  bind_text (statement, 7, attempts);
-  bind_text (statement, 8, ag_request_outcome_to_string (record->outcome));
+  ag_history_sql_bind_text (statement, 2, record->client);
+  ag_history_sql_bind_text (statement, 3, record->session_id);
+  ag_history_sql_bind_text (statement, 4, record->model);
+  ag_history_sql_bind_text (statement, 5, record->upstream_model);
+  ag_history_sql_bind_text (statement, 6, record->account);
+  ag_history_sql_bind_text (statement, 7, attempts);
+  ag_history_sql_bind_text (statement, 8, ag_request_outcome_to_string (record->outcome));
   sqlite3_bind_int64 (statement, 9, record->status);
   if (record->ttfb_ms >= 0)
     sqlite3_bind_int64 (statement, 10, record->ttfb_ms);
@@ -332,8 +184,8 @@ ag_history_db_insert_request (AgHistoryDb *self, AgRequestRecord *record, GError
   sqlite3_bind_int64 (statement, 12, record->input_tokens);
   sqlite3_bind_int64 (statement, 13, record->output_tokens);
   sqlite3_bind_int64 (statement, 14, record->cache_read_tokens);
-  bind_text (statement, 15, record->detail);
-  bind_text (statement, 16, record->repairs);
+  ag_history_sql_bind_text (statement, 15, record->detail);
+  ag_history_sql_bind_text (statement, 16, record->repairs);
   sqlite3_bind_int (statement, 17, record->credits);
   if (!step_insert (self->db, statement, error))
     return FALSE;
@@ -349,8 +201,8 @@ ag_history_db_insert_quota_sample (AgHistoryDb *self, const AgQuotaSample *sampl
   sqlite3_stmt *statement = self->insert_quota;
 
   sqlite3_bind_int64 (statement, 1, sample->time_ms);
-  bind_text (statement, 2, sample->account);
-  bind_text (statement, 3, sample->model);
+  ag_history_sql_bind_text (statement, 2, sample->account);
+  ag_history_sql_bind_text (statement, 3, sample->model);
   sqlite3_bind_double (statement, 4, sample->remaining_fraction);
   sqlite3_bind_int64 (statement, 5, sample->reset_ms);
   if (!step_insert (self->db, statement, error))
@@ -369,7 +221,7 @@ ag_history_db_trim_requests (AgHistoryDb *self, guint max_rows, GError **error)
     return TRUE;
   sql = g_strdup_printf ("DELETE FROM requests WHERE id <= (SELECT id FROM requests ORDER BY id DESC LIMIT 1 "
                          "OFFSET %" G_GINT64_FORMAT ")", keep);
-  if (!exec_sql (self->db, sql, error))
+  if (!ag_history_sql_exec (self->db, sql, error))
     return FALSE;
   return count_requests (self, error);
 }
@@ -388,7 +240,7 @@ ag_history_db_prune (AgHistoryDb *self, gint64 now_ms, guint retention_days, gbo
   sql = g_strdup_printf ("DELETE FROM quota_samples WHERE time_ms < %" G_GINT64_FORMAT ";"
                          "DELETE FROM quota_windows WHERE time_ms < %" G_GINT64_FORMAT ";"
                          "DELETE FROM requests WHERE time_ms < %" G_GINT64_FORMAT, cutoff, cutoff, cutoff);
-  return exec_sql (self->db, sql, error) && count_requests (self, error);
+  return ag_history_sql_exec (self->db, sql, error) && count_requests (self, error);
 }
 
 static char *
@@ -437,30 +289,6 @@ read_quota (sqlite3_stmt *statement)
                               sqlite3_column_double (statement, 3), sqlite3_column_int64 (statement, 4));
 }
 
-/* Steps @statement, prepared with result @rc and bound, to its end, reading each row with @read_row; finalizes
- * it. NULL, with @error set, when preparing or any step failed. */
-static GPtrArray *
-collect_rows (AgHistoryDb   *self,
-              sqlite3_stmt  *statement,
-              int            rc,
-              gpointer     (*read_row) (sqlite3_stmt *statement),
-              GDestroyNotify free_row,
-              GError       **error)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
-
-  while (rc == SQLITE_OK && (rc = sqlite3_step (statement)) == SQLITE_ROW)
-    {
-      g_ptr_array_add (rows, read_row (statement));
-      rc = SQLITE_OK;
-    }
-  if (rc != SQLITE_DONE)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the request history: %s",
-                 sqlite3_errmsg (self->db));
-  sqlite3_finalize (statement);
-  return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
-}
-
 GPtrArray *
 ag_history_db_query_requests (AgHistoryDb *self, guint limit, gint64 since_ms, GError **error)
 {
@@ -472,7 +300,8 @@ ag_history_db_query_requests (AgHistoryDb *self, guint limit, gint64 since_ms, G
       sqlite3_bind_int64 (statement, 1, since_ms);
       sqlite3_bind_int64 (statement, 2, limit > 0 ? (gint64) limit : -1);
     }
-  return collect_rows (self, statement, rc, read_request, (GDestroyNotify) ag_request_record_free, error);
+  return ag_history_sql_collect_rows (self->db, statement, rc, read_request, (GDestroyNotify) ag_request_record_free,
+                                      HISTORY, error);
 }
 
 GPtrArray *
@@ -484,12 +313,24 @@ ag_history_db_query_quota (AgHistoryDb *self, const char *account, const char *m
 
   if (rc == SQLITE_OK)
     {
-      bind_text (statement, 1, account);
-      bind_text (statement, 2, model);
+      ag_history_sql_bind_text (statement, 1, account);
+      ag_history_sql_bind_text (statement, 2, model);
       sqlite3_bind_int64 (statement, 3, since_ms);
       sqlite3_bind_int64 (statement, 4, until_ms);
     }
-  return collect_rows (self, statement, rc, read_quota, (GDestroyNotify) ag_quota_sample_free, error);
+  return ag_history_sql_collect_rows (self->db, statement, rc, read_quota, (GDestroyNotify) ag_quota_sample_free,
+                                      HISTORY, error);
+}
+
+/* One row of query_usage_sql, added to its bucket. */
+static void
+add_usage (sqlite3_stmt *statement, gpointer report)
+{
+  ag_usage_report_add (report, sqlite3_column_int64 (statement, 0), (const char *) sqlite3_column_text (statement, 1),
+                       (AgUsageOutcome) sqlite3_column_int (statement, 2), (guint) sqlite3_column_int (statement, 3),
+                       sqlite3_column_type (statement, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64 (statement, 4),
+                       sqlite3_column_int64 (statement, 5), sqlite3_column_int64 (statement, 6),
+                       sqlite3_column_int64 (statement, 7));
 }
 
 AgUsageReport *
@@ -506,22 +347,7 @@ ag_history_db_query_usage (AgHistoryDb *self, const gint64 *edges, guint n_edges
       sqlite3_bind_int64 (statement, 2, edges[n_edges - 1]);
       sqlite3_bind_int (statement, 3, grouping == AG_USAGE_BY_MODEL ? 0 : 1);
     }
-  while (rc == SQLITE_OK && (rc = sqlite3_step (statement)) == SQLITE_ROW)
-    {
-      ag_usage_report_add (report, sqlite3_column_int64 (statement, 0),
-                           (const char *) sqlite3_column_text (statement, 1),
-                           (AgUsageOutcome) sqlite3_column_int (statement, 2),
-                           (guint) sqlite3_column_int (statement, 3),
-                           sqlite3_column_type (statement, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64 (statement, 4),
-                           sqlite3_column_int64 (statement, 5), sqlite3_column_int64 (statement, 6),
-                           sqlite3_column_int64 (statement, 7));
-      rc = SQLITE_OK;
-    }
-  if (rc != SQLITE_DONE)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the request history: %s",
-                 sqlite3_errmsg (self->db));
-  sqlite3_finalize (statement);
-  if (rc != SQLITE_DONE)
+  if (!ag_history_sql_each_row (self->db, statement, rc, add_usage, report, HISTORY, error))
     return NULL;
   ag_usage_report_finish (report);
   return g_steal_pointer (&report);
@@ -554,11 +380,11 @@ step_statement (AgHistoryDb *self, const char *sql, const AgRateLimit *limit, GE
 
   if (rc == SQLITE_OK)
     {
-      bind_text (statement, 1, limit->account);
-      bind_text (statement, 2, limit->model);
+      ag_history_sql_bind_text (statement, 1, limit->account);
+      ag_history_sql_bind_text (statement, 2, limit->model);
       if (sql == upsert_limit_sql)
         {
-          bind_text (statement, 3, limit_kind_name (limit->kind));
+          ag_history_sql_bind_text (statement, 3, limit_kind_name (limit->kind));
           sqlite3_bind_int64 (statement, 4, limit->until_ms);
           sqlite3_bind_int64 (statement, 5, limit->failures);
         }
@@ -611,12 +437,12 @@ ag_history_db_load_limits (AgHistoryDb *self, gint64 now_ms, GError **error)
   GPtrArray *known;
   int rc;
 
-  if (!exec_sql (self->db, "BEGIN IMMEDIATE", error))
+  if (!ag_history_sql_exec (self->db, "BEGIN IMMEDIATE", error))
     return NULL;
   {
     g_autofree char *prune = g_strdup_printf ("DELETE FROM limits WHERE until_ms <= %" G_GINT64_FORMAT, now_ms);
 
-    if (!exec_sql (self->db, prune, error))
+    if (!ag_history_sql_exec (self->db, prune, error))
       {
         ag_history_db_rollback (self);
         return NULL;
@@ -625,7 +451,8 @@ ag_history_db_load_limits (AgHistoryDb *self, gint64 now_ms, GError **error)
   rc = sqlite3_prepare_v2 (self->db, query_limits_sql, -1, &statement, NULL);
   if (rc == SQLITE_OK)
     sqlite3_bind_int64 (statement, 1, now_ms);
-  rows = collect_rows (self, statement, rc, read_limit, (GDestroyNotify) ag_rate_limit_free, error);
+  rows = ag_history_sql_collect_rows (self->db, statement, rc, read_limit, (GDestroyNotify) ag_rate_limit_free, HISTORY,
+                                     error);
   if (rows == NULL || !ag_history_db_commit (self, error))
     {
       ag_history_db_rollback (self);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-history-db.h — the history database itself: one SQLite connection, the schema and its migrations, and the
- * reads and writes of each table. Plain functions, no threads: AgHistoryStore calls them from its worker thread,
- * and a connection is used by one thread at a time. Every failure is a G_IO_ERROR with a message fit for the user.
+/* ag-history-db.h — the history database itself: one SQLite connection (migrated on open by ag-history-schema.c),
+ * its transactions, and the reads and writes of the request log, the quota samples and the rests. Plain functions,
+ * no threads: AgHistoryStore calls them from its worker thread, and a connection is used by one thread at a time.
+ * Every failure is a G_IO_ERROR with a message fit for the user.
  *
- * A new table is a new migration in ag-history-db.c (with AG_HISTORY_DB_SCHEMA_VERSION bumped) plus its own
- * insert and query functions here, taking and returning plain row types like AgRequestRecord. */
+ * A new table is a new migration in ag-history-schema.c (with AG_HISTORY_DB_SCHEMA_VERSION bumped) plus its own
+ * file of insert and query functions beside this one (as ag-quota-window-db.c), taking and returning plain row
+ * types like AgRequestRecord. */
 #pragma once
 
 #include <gio/gio.h>

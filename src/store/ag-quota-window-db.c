@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-quota-window-db.h"
 #include "ag-history-db-private.h"
+#include "ag-history-sql.h"
 
 static const char insert_sql[] =
   "INSERT INTO quota_windows (time_ms, account, group_name, window, remaining, reset_ms)"
@@ -20,14 +21,6 @@ ag_quota_window_sample_free (AgQuotaWindowSample *sample)
   g_free (sample);
 }
 
-static gboolean
-fail (sqlite3 *handle, const char *what, GError **error)
-{
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot %s the quota windows: %s", what,
-               sqlite3_errmsg (handle));
-  return FALSE;
-}
-
 gboolean
 ag_quota_window_db_insert (AgHistoryDb *db, const char *account, GPtrArray *windows, gint64 time_ms, GError **error)
 {
@@ -41,50 +34,46 @@ ag_quota_window_db_insert (AgHistoryDb *db, const char *account, GPtrArray *wind
 
       sqlite3_reset (statement);
       sqlite3_bind_int64 (statement, 1, time_ms);
-      sqlite3_bind_text (statement, 2, account, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (statement, 3, window->group, -1, SQLITE_TRANSIENT);
+      ag_history_sql_bind_text (statement, 2, account);
+      ag_history_sql_bind_text (statement, 3, window->group);
       sqlite3_bind_text (statement, 4, ag_quota_window_kind_to_string (window->kind), -1, SQLITE_STATIC);
       sqlite3_bind_double (statement, 5, window->fraction);
       sqlite3_bind_int64 (statement, 6, window->reset_ms);
       rc = sqlite3_step (statement) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
     }
   sqlite3_finalize (statement);
-  return rc == SQLITE_OK || fail (handle, "record", error);
+  if (rc == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot record the quota windows: %s", sqlite3_errmsg (handle));
+  return FALSE;
+}
+
+static gpointer
+read_row (sqlite3_stmt *statement)
+{
+  AgQuotaWindowSample *sample = g_new0 (AgQuotaWindowSample, 1);
+
+  sample->time_ms = sqlite3_column_int64 (statement, 0);
+  sample->account = g_strdup ((const char *) sqlite3_column_text (statement, 1));
+  sample->group = g_strdup ((const char *) sqlite3_column_text (statement, 2));
+  sample->window = g_strdup ((const char *) sqlite3_column_text (statement, 3));
+  sample->remaining = sqlite3_column_double (statement, 4);
+  sample->reset_ms = sqlite3_column_int64 (statement, 5);
+  return sample;
 }
 
 GPtrArray *
 ag_quota_window_db_query (AgHistoryDb *db, const char *account, gint64 since_ms, GError **error)
 {
   sqlite3 *handle = ag_history_db_get_handle (db);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_quota_window_sample_free);
   sqlite3_stmt *statement = NULL;
   int rc = sqlite3_prepare_v2 (handle, query_sql, -1, &statement, NULL);
 
   if (rc == SQLITE_OK)
     {
-      if (account != NULL)
-        sqlite3_bind_text (statement, 1, account, -1, SQLITE_TRANSIENT);
-      else
-        sqlite3_bind_null (statement, 1);
+      ag_history_sql_bind_text (statement, 1, account);
       sqlite3_bind_int64 (statement, 2, since_ms);
-      while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
-        {
-          AgQuotaWindowSample *sample = g_new0 (AgQuotaWindowSample, 1);
-
-          sample->time_ms = sqlite3_column_int64 (statement, 0);
-          sample->account = g_strdup ((const char *) sqlite3_column_text (statement, 1));
-          sample->group = g_strdup ((const char *) sqlite3_column_text (statement, 2));
-          sample->window = g_strdup ((const char *) sqlite3_column_text (statement, 3));
-          sample->remaining = sqlite3_column_double (statement, 4);
-          sample->reset_ms = sqlite3_column_int64 (statement, 5);
-          g_ptr_array_add (rows, sample);
-        }
     }
-  sqlite3_finalize (statement);
-  if (rc != SQLITE_DONE)
-    {
-      fail (handle, "read", error);
-      return NULL;
-    }
-  return g_steal_pointer (&rows);
+  return ag_history_sql_collect_rows (handle, statement, rc, read_row, (GDestroyNotify) ag_quota_window_sample_free,
+                                      "the quota windows", error);
 }

@@ -11,7 +11,7 @@
 
 struct _AgAccountRow
 {
-  AdwExpanderRow  parent_instance;
+  AgAccountExpanderRow parent_instance;
 
   AdwActionRow   *state_row;
   GtkWidget      *state_icon;
@@ -25,21 +25,22 @@ struct _AgAccountRow
   AdwActionRow   *proxy_row;
   GtkButton      *proxy_button;
 
-  AgAccount      *account;
-  AgUiContext    *context;
   char           *state_text;
 };
 
-G_DEFINE_FINAL_TYPE (AgAccountRow, ag_account_row, ADW_TYPE_EXPANDER_ROW)
+G_DEFINE_FINAL_TYPE (AgAccountRow, ag_account_row, AG_TYPE_ACCOUNT_EXPANDER_ROW)
 
-enum {
-  PROP_0,
-  PROP_ACCOUNT,
-  PROP_CONTEXT,
-  N_PROPS
-};
+static AgAccount *
+account_of (AgAccountRow *self)
+{
+  return ag_account_expander_row_get_account (AG_ACCOUNT_EXPANDER_ROW (self));
+}
 
-static GParamSpec *properties[N_PROPS];
+static AgUiContext *
+context_of (AgAccountRow *self)
+{
+  return ag_account_expander_row_get_context (AG_ACCOUNT_EXPANDER_ROW (self));
+}
 
 static char *
 format_time (gint64 unix_ms)
@@ -115,30 +116,31 @@ describe_used_up_window (AgAccount *account)
 static void
 sync_header (AgAccountRow *self)
 {
-  const char *tier = ag_account_get_tier (self->account);
-  const char *project = ag_account_get_project_id (self->account);
-  AgAccountPool *pool = ag_proxy_service_get_pool (ag_ui_context_get_service (self->context));
+  AgAccount *account = account_of (self);
+  const char *tier = ag_account_get_tier (account);
+  const char *project = ag_account_get_project_id (account);
+  AgAccountPool *pool = ag_proxy_service_get_pool (ag_ui_context_get_service (context_of (self)));
   g_autoptr(GPtrArray) limits = ag_account_pool_list_limits (pool);
-  AgAccountState state = ag_account_get_state (self->account);
-  const char *reason = ag_account_get_invalid_reason (self->account);
+  AgAccountState state = ag_account_get_state (account);
+  const char *reason = ag_account_get_invalid_reason (account);
   g_autofree char *subtitle = NULL;
 
   g_free (self->state_text);
-  self->state_text = ag_account_row_describe_state (state, limits, ag_account_get_email (self->account));
+  self->state_text = ag_account_row_describe_state (state, limits, ag_account_get_email (account));
   if (g_strcmp0 (self->state_text, _("Active")) == 0)
     {
-      g_autofree char *window = describe_used_up_window (self->account);
+      g_autofree char *window = describe_used_up_window (account);
 
       if (window != NULL)
         replace_text (&self->state_text, window);
     }
-  if (!ag_account_get_enabled (self->account))
+  if (!ag_account_get_enabled (account))
     subtitle = g_strdup (_("Disabled"));
-  else if (ag_account_get_ai_credits (self->account, NULL) >= 0)
+  else if (ag_account_get_ai_credits (account, NULL) >= 0)
     /* Translators: state · tier · project · the Google One AI credit balance, e.g. "1000 AI credits". */
     subtitle = g_strdup_printf (_("%s · %s · %s · %" PRId64 " AI credits"), self->state_text,
                                 tier != NULL ? tier : _("unknown tier"), project != NULL ? project : _("no project"),
-                                ag_account_get_ai_credits (self->account, NULL));
+                                ag_account_get_ai_credits (account, NULL));
   else
     subtitle = g_strdup_printf ("%s · %s · %s", self->state_text, tier != NULL ? tier : _("unknown tier"),
                                 project != NULL ? project : _("no project"));
@@ -148,11 +150,11 @@ sync_header (AgAccountRow *self)
   if (state != AG_ACCOUNT_STATE_VALID)
     adw_action_row_set_subtitle (self->state_row, reason != NULL ? reason : "");
   else
-    adw_action_row_set_subtitle (self->state_row, ag_account_get_gemini_cli_closed (self->account)
+    adw_action_row_set_subtitle (self->state_row, ag_account_get_gemini_cli_closed (account)
                                  ? _("The Gemini CLI quota no longer serves this account’s tier") : "");
   gtk_widget_set_visible (GTK_WIDGET (self->fix_button), state == AG_ACCOUNT_STATE_SIGNED_OUT
                           || ((state == AG_ACCOUNT_STATE_VALIDATION_REQUIRED || state == AG_ACCOUNT_STATE_BANNED)
-                              && ag_account_get_validation_url (self->account) != NULL));
+                              && ag_account_get_validation_url (account) != NULL));
   gtk_button_set_label (self->fix_button, state == AG_ACCOUNT_STATE_SIGNED_OUT ? _("_Sign In Again")
                                           : state == AG_ACCOUNT_STATE_BANNED   ? _("_Appeal…")
                                                                                 : _("_Verify…"));
@@ -182,7 +184,7 @@ quota_row (const char *title, const char *subtitle, double fraction)
 static void
 add_window_rows (AgAccountRow *self)
 {
-  GPtrArray *windows = ag_account_get_quota_windows (self->account);
+  GPtrArray *windows = ag_account_get_quota_windows (account_of (self));
 
   for (guint i = 0; windows != NULL && i < windows->len; i++)
     {
@@ -208,8 +210,8 @@ add_window_rows (AgAccountRow *self)
 static void
 sync_quota (AgAccountRow *self)
 {
-  g_auto(GStrv) models = ag_account_list_quota_models (self->account);
-  GPtrArray *windows = ag_account_get_quota_windows (self->account);
+  g_auto(GStrv) models = ag_account_list_quota_models (account_of (self));
+  GPtrArray *windows = ag_account_get_quota_windows (account_of (self));
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->quota_box))) != NULL)
@@ -223,7 +225,7 @@ sync_quota (AgAccountRow *self)
       gint64 reset_ms = 0;
       g_autofree char *subtitle = NULL;
 
-      ag_account_get_model_quota (self->account, models[i], &fraction, &reset_ms);
+      ag_account_get_model_quota (account_of (self), models[i], &fraction, &reset_ms);
       if (reset_ms > 0)
         {
           g_autofree char *time = format_time (reset_ms);
@@ -240,9 +242,9 @@ sync_quota (AgAccountRow *self)
 static void
 sync_preferred (AgAccountRow *self)
 {
-  GSettings *settings = ag_ui_context_get_settings (self->context);
+  GSettings *settings = ag_ui_context_get_settings (context_of (self));
   g_autofree char *preferred = settings != NULL ? g_settings_get_string (settings, "preferred-account") : NULL;
-  gboolean is_preferred = g_strcmp0 (preferred, ag_account_get_email (self->account)) == 0;
+  gboolean is_preferred = g_strcmp0 (preferred, ag_account_get_email (account_of (self))) == 0;
 
   gtk_widget_set_visible (GTK_WIDGET (self->preferred_button), !is_preferred && settings != NULL);
   adw_action_row_set_subtitle (self->preferred_row, is_preferred ? _("Used first while it can serve requests")
@@ -253,7 +255,7 @@ sync_preferred (AgAccountRow *self)
 static void
 sync_proxy (AgAccountRow *self)
 {
-  const char *uri = ag_account_get_proxy (self->account);
+  const char *uri = ag_account_get_proxy (account_of (self));
   g_autofree char *shown = uri != NULL ? ag_upstream_proxy_uri_display (uri) : NULL;
 
   adw_action_row_set_subtitle (self->proxy_row, shown != NULL ? shown
@@ -265,7 +267,7 @@ edit_proxy (AgAccountRow *self)
 {
   const char *profile = g_getenv ("AGCL_PROFILE");
 
-  gtk_window_present (GTK_WINDOW (ag_account_proxy_dialog_new (GTK_WIDGET (self), self->account,
+  gtk_window_present (GTK_WINDOW (ag_account_proxy_dialog_new (GTK_WIDGET (self), account_of (self),
                                                                profile != NULL && *profile != '\0' ? profile
                                                                                                    : "default")));
 }
@@ -273,33 +275,34 @@ edit_proxy (AgAccountRow *self)
 static void
 set_preferred (AgAccountRow *self)
 {
-  GSettings *settings = ag_ui_context_get_settings (self->context);
+  GSettings *settings = ag_ui_context_get_settings (context_of (self));
 
   if (settings != NULL)
-    g_settings_set_string (settings, "preferred-account", ag_account_get_email (self->account));
+    g_settings_set_string (settings, "preferred-account", ag_account_get_email (account_of (self)));
 }
 
 static void
 check_account (AgAccountRow *self)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), "app.account-check", "s", ag_account_get_email (self->account));
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.account-check", "s", ag_account_get_email (account_of (self)));
 }
 
 static void
 reenable_account (AgAccountRow *self)
 {
-  ag_proxy_service_reenable_account (ag_ui_context_get_service (self->context), ag_account_get_email (self->account));
+  ag_proxy_service_reenable_account (ag_ui_context_get_service (context_of (self)),
+                                     ag_account_get_email (account_of (self)));
 }
 
 static void
 fix_account (AgAccountRow *self)
 {
-  AgAccountState state = ag_account_get_state (self->account);
+  AgAccountState state = ag_account_get_state (account_of (self));
 
   if (state == AG_ACCOUNT_STATE_VALIDATION_REQUIRED || state == AG_ACCOUNT_STATE_BANNED)
-    ag_uri_launcher_launch (ag_ui_context_get_uri_launcher (self->context),
+    ag_uri_launcher_launch (ag_ui_context_get_uri_launcher (context_of (self)),
                             GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                            ag_account_get_validation_url (self->account));
+                            ag_account_get_validation_url (account_of (self)));
   else
     gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", "add-account");
 }
@@ -319,10 +322,10 @@ on_remove_response (AdwMessageDialog *dialog, const char *response, gpointer use
 {
   AgAccountRow *self = user_data;
 
-  AgAccountRegistry *registry = ag_proxy_service_get_registry (ag_ui_context_get_service (self->context));
+  AgAccountRegistry *registry = ag_proxy_service_get_registry (ag_ui_context_get_service (context_of (self)));
 
   if (g_str_equal (response, "remove"))
-    ag_account_registry_remove_async (registry, ag_account_get_email (self->account), NULL, account_removed,
+    ag_account_registry_remove_async (registry, ag_account_get_email (account_of (self)), NULL, account_removed,
                                       g_object_ref (self));
 }
 
@@ -331,7 +334,7 @@ remove_account (AgAccountRow *self)
 {
   GtkWidget *dialog;
   g_autofree char *body = g_strdup_printf (_("ag-cl forgets %s and deletes its sign-in from the keyring. You can "
-                                             "add it again later."), ag_account_get_email (self->account));
+                                             "add it again later."), ag_account_get_email (account_of (self)));
 
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                    _("Remove Account?"), body);
@@ -346,20 +349,18 @@ static void
 ag_account_row_dispose (GObject *object)
 {
   AgAccountRow *self = AG_ACCOUNT_ROW (object);
+  AgUiContext *context = context_of (self);
 
-  if (self->context != NULL)
+  if (context != NULL)
     {
-      GSettings *settings = ag_ui_context_get_settings (self->context);
+      GSettings *settings = ag_ui_context_get_settings (context);
 
       if (settings != NULL)
         g_signal_handlers_disconnect_by_data (settings, self);
-      g_signal_handlers_disconnect_by_data (ag_proxy_service_get_pool (ag_ui_context_get_service (self->context)),
-                                            self);
+      g_signal_handlers_disconnect_by_data (ag_proxy_service_get_pool (ag_ui_context_get_service (context)), self);
     }
-  if (self->account != NULL)
-    g_signal_handlers_disconnect_by_data (self->account, self);
-  g_clear_object (&self->account);
-  g_clear_object (&self->context);
+  if (account_of (self) != NULL)
+    g_signal_handlers_disconnect_by_data (account_of (self), self);
   g_clear_pointer (&self->state_text, g_free);
   G_OBJECT_CLASS (ag_account_row_parent_class)->dispose (object);
 }
@@ -368,23 +369,22 @@ static void
 ag_account_row_constructed (GObject *object)
 {
   AgAccountRow *self = AG_ACCOUNT_ROW (object);
+  AgAccount *account;
   GSettings *settings;
 
   G_OBJECT_CLASS (ag_account_row_parent_class)->constructed (object);
 
-  g_assert (AG_IS_ACCOUNT (self->account));
-  g_assert (AG_IS_UI_CONTEXT (self->context));
-  settings = ag_ui_context_get_settings (self->context);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ag_account_get_email (self->account));
-  g_object_bind_property (self->account, "enabled", self->enabled_switch, "active",
+  account = account_of (self);
+  settings = ag_ui_context_get_settings (context_of (self));
+  g_object_bind_property (account, "enabled", self->enabled_switch, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_signal_connect_swapped (self->account, "notify", G_CALLBACK (sync_header), self);
-  g_signal_connect_swapped (self->account, "quota-changed", G_CALLBACK (sync_quota), self);
-  g_signal_connect_swapped (self->account, "quota-windows-changed", G_CALLBACK (sync_quota), self);
-  g_signal_connect_swapped (self->account, "quota-windows-changed", G_CALLBACK (sync_header), self);
+  g_signal_connect_swapped (account, "notify", G_CALLBACK (sync_header), self);
+  g_signal_connect_swapped (account, "quota-changed", G_CALLBACK (sync_quota), self);
+  g_signal_connect_swapped (account, "quota-windows-changed", G_CALLBACK (sync_quota), self);
+  g_signal_connect_swapped (account, "quota-windows-changed", G_CALLBACK (sync_header), self);
   /* Saved from the row's dialog or by `ag-cl account proxy` (the registry follows the keyring). */
-  g_signal_connect_swapped (self->account, "proxy-changed", G_CALLBACK (sync_proxy), self);
-  g_signal_connect_swapped (ag_proxy_service_get_pool (ag_ui_context_get_service (self->context)), "changed",
+  g_signal_connect_swapped (account, "proxy-changed", G_CALLBACK (sync_proxy), self);
+  g_signal_connect_swapped (ag_proxy_service_get_pool (ag_ui_context_get_service (context_of (self))), "changed",
                             G_CALLBACK (sync_header), self);
   if (settings != NULL)
     g_signal_connect_swapped (settings, "changed::preferred-account", G_CALLBACK (sync_preferred), self);
@@ -395,57 +395,14 @@ ag_account_row_constructed (GObject *object)
 }
 
 static void
-ag_account_row_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  AgAccountRow *self = AG_ACCOUNT_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_ACCOUNT:
-      g_value_set_object (value, self->account);
-      break;
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ag_account_row_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  AgAccountRow *self = AG_ACCOUNT_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_ACCOUNT:
-      self->account = g_value_dup_object (value);
-      break;
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 ag_account_row_class_init (AgAccountRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
-                            G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->constructed = ag_account_row_constructed;
   object_class->dispose = ag_account_row_dispose;
-  object_class->get_property = ag_account_row_get_property;
-  object_class->set_property = ag_account_row_set_property;
 
-  properties[PROP_ACCOUNT] = g_param_spec_object ("account", NULL, NULL, AG_TYPE_ACCOUNT, flags);
-  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-account-row.ui");
   gtk_widget_class_bind_template_child (widget_class, AgAccountRow, state_row);
@@ -482,7 +439,7 @@ ag_account_row_new (AgAccount *account, AgUiContext *context)
   return g_object_new (AG_TYPE_ACCOUNT_ROW, "account", account, "context", context, NULL);
 }
 
-AgAccount *ag_account_row_get_account (AgAccountRow *self) { return self->account; }
+AgAccount *ag_account_row_get_account (AgAccountRow *self) { return account_of (self); }
 const char *ag_account_row_get_state_text (AgAccountRow *self) { return self->state_text; }
 GtkWidget *ag_account_row_get_fix_button (AgAccountRow *self) { return GTK_WIDGET (self->fix_button); }
 GtkWidget *ag_account_row_get_check_button (AgAccountRow *self) { return GTK_WIDGET (self->check_button); }

@@ -4,12 +4,12 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-ui-context.h"
+#include "ag-account-expander-row.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_ACCOUNT_ROW (ag_account_row_get_type ())
-G_DECLARE_FINAL_TYPE (AgAccountRow, ag_account_row, AG, ACCOUNT_ROW, AdwExpanderRow)
+G_DECLARE_FINAL_TYPE (AgAccountRow, ag_account_row, AG, ACCOUNT_ROW, AgAccountExpanderRow)
 
 /* Properties "account" (shown) and "context": its service (the pool's limits, removal), settings (none: no
  * preferred account then) and URI launcher (the verification page). */

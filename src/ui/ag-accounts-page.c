@@ -6,24 +6,15 @@
 
 struct _AgAccountsPage
 {
-  AdwBin          parent_instance;
+  AgPage          parent_instance;
 
   GtkStack       *stack;
   GtkListBox     *list;
 
-  AgUiContext    *context;
   GListModel     *accounts;
 };
 
-G_DEFINE_FINAL_TYPE (AgAccountsPage, ag_accounts_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_CONTEXT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (AgAccountsPage, ag_accounts_page, AG_TYPE_PAGE)
 
 static void
 sync_empty (AgAccountsPage *self)
@@ -36,7 +27,7 @@ create_row (gpointer item, gpointer user_data)
 {
   AgAccountsPage *self = user_data;
 
-  return ag_account_row_new (item, self->context);
+  return ag_account_row_new (item, ag_page_get_context (AG_PAGE (self)));
 }
 
 static void
@@ -47,8 +38,7 @@ ag_accounts_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (ag_accounts_page_parent_class)->constructed (object);
 
-  g_assert (AG_IS_UI_CONTEXT (self->context));
-  service = ag_ui_context_get_service (self->context);
+  service = ag_page_get_service (AG_PAGE (self));
   self->accounts = g_object_ref (ag_account_pool_get_accounts (ag_proxy_service_get_pool (service)));
   gtk_list_box_bind_model (self->list, self->accounts, create_row, self, NULL);
   g_signal_connect_swapped (self->accounts, "items-changed", G_CALLBACK (sync_empty), self);
@@ -63,38 +53,7 @@ ag_accounts_page_dispose (GObject *object)
   if (self->accounts != NULL)
     g_signal_handlers_disconnect_by_data (self->accounts, self);
   g_clear_object (&self->accounts);
-  g_clear_object (&self->context);
   G_OBJECT_CLASS (ag_accounts_page_parent_class)->dispose (object);
-}
-
-static void
-ag_accounts_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  AgAccountsPage *self = AG_ACCOUNTS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ag_accounts_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  AgAccountsPage *self = AG_ACCOUNTS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -102,16 +61,9 @@ ag_accounts_page_class_init (AgAccountsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
-                            G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->constructed = ag_accounts_page_constructed;
   object_class->dispose = ag_accounts_page_dispose;
-  object_class->get_property = ag_accounts_page_get_property;
-  object_class->set_property = ag_accounts_page_set_property;
-
-  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-accounts-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgAccountsPage, stack);

@@ -9,7 +9,7 @@
 
 struct _AgAddAccountPage
 {
-  AdwBin               parent_instance;
+  AgPage               parent_instance;
 
   GtkButton           *sign_in_button;
   GtkButton           *cancel_button;
@@ -21,20 +21,11 @@ struct _AgAddAccountPage
   AdwActionRow        *import_row;
   GtkButton           *import_button;
 
-  AgUiContext         *context;
   AgOAuthLogin        *login;
   GCancellable        *cancellable;
 };
 
-G_DEFINE_FINAL_TYPE (AgAddAccountPage, ag_add_account_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_CONTEXT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (AgAddAccountPage, ag_add_account_page, AG_TYPE_PAGE)
 
 char *
 ag_add_account_page_explain_error (const GError *error)
@@ -130,7 +121,7 @@ add_account (AgAddAccountPage *self, const char *refresh_token)
   set_busy (self, _("Setting up the account…"));
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
-  ag_account_registry_add_async (ag_proxy_service_get_registry (ag_ui_context_get_service (self->context)),
+  ag_account_registry_add_async (ag_proxy_service_get_registry (ag_page_get_service (AG_PAGE (self))),
                                  refresh_token, self->cancellable, account_added, g_object_ref (self));
 }
 
@@ -152,7 +143,7 @@ login_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 sign_in (AgAddAccountPage *self)
 {
-  AgProxyService *service = ag_ui_context_get_service (self->context);
+  AgProxyService *service = ag_page_get_service (AG_PAGE (self));
   AgCloudcodeConfig *config = ag_cloudcode_client_get_config (ag_proxy_service_get_cloudcode (service));
   g_autoptr(GError) error = NULL;
 
@@ -166,7 +157,7 @@ sign_in (AgAddAccountPage *self)
   self->cancellable = g_cancellable_new ();
   set_busy (self, _("Continue in your browser. ag-cl is waiting for Google to send you back."));
   ag_oauth_login_wait_async (self->login, self->cancellable, login_done, g_object_ref (self));
-  ag_uri_launcher_launch (ag_ui_context_get_uri_launcher (self->context),
+  ag_uri_launcher_launch (ag_ui_context_get_uri_launcher (ag_page_get_context (AG_PAGE (self))),
                           GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                           ag_oauth_login_get_consent_url (self->login));
 }
@@ -224,7 +215,6 @@ ag_add_account_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->login);
-  g_clear_object (&self->context);
   G_OBJECT_CLASS (ag_add_account_page_parent_class)->dispose (object);
 }
 
@@ -236,7 +226,6 @@ ag_add_account_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (ag_add_account_page_parent_class)->constructed (object);
 
-  g_assert (AG_IS_UI_CONTEXT (self->context));
   /* Offered only when the IDE has its state on this machine. */
   if (g_file_test (ide_state, G_FILE_TEST_IS_REGULAR))
     {
@@ -246,50 +235,13 @@ ag_add_account_page_constructed (GObject *object)
 }
 
 static void
-ag_add_account_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  AgAddAccountPage *self = AG_ADD_ACCOUNT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ag_add_account_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  AgAddAccountPage *self = AG_ADD_ACCOUNT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 ag_add_account_page_class_init (AgAddAccountPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
-                            G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->constructed = ag_add_account_page_constructed;
   object_class->dispose = ag_add_account_page_dispose;
-  object_class->get_property = ag_add_account_page_get_property;
-  object_class->set_property = ag_add_account_page_set_property;
-
-  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-add-account-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgAddAccountPage, sign_in_button);

@@ -5,12 +5,12 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-ui-context.h"
+#include "ag-page.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_ADD_ACCOUNT_PAGE (ag_add_account_page_get_type ())
-G_DECLARE_FINAL_TYPE (AgAddAccountPage, ag_add_account_page, AG, ADD_ACCOUNT_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (AgAddAccountPage, ag_add_account_page, AG, ADD_ACCOUNT_PAGE, AgPage)
 
 /* Property "context": its service signs in and adds the account, its URI launcher opens Google's consent page. */
 GtkWidget *ag_add_account_page_new (AgUiContext *context);

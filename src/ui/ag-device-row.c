@@ -7,31 +7,38 @@
 
 struct _AgDeviceRow
 {
-  AdwExpanderRow  parent_instance;
+  AgAccountExpanderRow parent_instance;
 
   GtkWidget      *switch_button;
   AdwActionRow   *ids_row;
   GtkWidget      *generate_button;
   GtkWidget      *capture_button;
 
-  AgAccount      *account;
-  AgUiContext    *context;
   GPtrArray      *version_rows;   /* the history rows, to replace on reload */
   GCancellable   *cancellable;
 };
 
-G_DEFINE_FINAL_TYPE (AgDeviceRow, ag_device_row, ADW_TYPE_EXPANDER_ROW)
-
-enum { PROP_0, PROP_ACCOUNT, PROP_CONTEXT, N_PROPS };
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (AgDeviceRow, ag_device_row, AG_TYPE_ACCOUNT_EXPANDER_ROW)
 
 enum { SIGNAL_SWITCH_REQUESTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+static AgAntigravitySwitch *
+antigravity_of (AgDeviceRow *self)
+{
+  return ag_ui_context_get_antigravity_switch (ag_account_expander_row_get_context (AG_ACCOUNT_EXPANDER_ROW (self)));
+}
+
 static AgDeviceStore *
 devices_of (AgDeviceRow *self)
 {
-  return ag_antigravity_switch_get_devices (ag_ui_context_get_antigravity_switch (self->context));
+  return ag_antigravity_switch_get_devices (antigravity_of (self));
+}
+
+static const char *
+email_of (AgDeviceRow *self)
+{
+  return ag_account_get_email (ag_device_row_get_account (self));
 }
 
 static void
@@ -144,14 +151,14 @@ versions_listed (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 reload (AgDeviceRow *self)
 {
-  ag_device_store_list_async (devices_of (self), ag_account_get_email (self->account), self->cancellable,
-                              versions_listed, g_object_ref (self));
+  ag_device_store_list_async (devices_of (self), email_of (self), self->cancellable, versions_listed,
+                              g_object_ref (self));
 }
 
 static void
 store_changed (AgDeviceRow *self, const char *account)
 {
-  if (g_strcmp0 (account, ag_account_get_email (self->account)) == 0)
+  if (g_strcmp0 (account, email_of (self)) == 0)
     reload (self);
 }
 
@@ -174,15 +181,14 @@ version_made (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 generate_clicked (AgDeviceRow *self)
 {
-  ag_device_store_generate_async (devices_of (self), ag_account_get_email (self->account), self->cancellable,
-                                  version_made, g_object_ref (self));
+  ag_device_store_generate_async (devices_of (self), email_of (self), self->cancellable, version_made,
+                                  g_object_ref (self));
 }
 
 static void
 capture_clicked (AgDeviceRow *self)
 {
-  ag_antigravity_switch_capture_async (ag_ui_context_get_antigravity_switch (self->context),
-                                       ag_account_get_email (self->account), self->cancellable, version_made,
+  ag_antigravity_switch_capture_async (antigravity_of (self), email_of (self), self->cancellable, version_made,
                                        g_object_ref (self));
 }
 
@@ -191,8 +197,8 @@ restore_clicked (GtkButton *button, AgDeviceRow *self)
 {
   gint64 id = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "version-id"));
 
-  ag_device_store_restore_async (devices_of (self), ag_account_get_email (self->account), id, self->cancellable,
-                                 version_made, g_object_ref (self));
+  ag_device_store_restore_async (devices_of (self), email_of (self), id, self->cancellable, version_made,
+                                 g_object_ref (self));
 }
 
 static void
@@ -208,8 +214,6 @@ ag_device_row_constructed (GObject *object)
 
   G_OBJECT_CLASS (ag_device_row_parent_class)->constructed (object);
 
-  g_assert (AG_IS_ACCOUNT (self->account) && AG_IS_UI_CONTEXT (self->context));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ag_account_get_email (self->account));
   g_signal_connect_object (devices_of (self), "changed", G_CALLBACK (store_changed), self, G_CONNECT_SWAPPED);
   reload (self);
 }
@@ -221,46 +225,8 @@ ag_device_row_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->account);
-  g_clear_object (&self->context);
   g_clear_pointer (&self->version_rows, g_ptr_array_unref);
   G_OBJECT_CLASS (ag_device_row_parent_class)->dispose (object);
-}
-
-static void
-ag_device_row_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  AgDeviceRow *self = AG_DEVICE_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_ACCOUNT:
-      g_value_set_object (value, self->account);
-      break;
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ag_device_row_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  AgDeviceRow *self = AG_DEVICE_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_ACCOUNT:
-      self->account = g_value_dup_object (value);
-      break;
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -268,17 +234,10 @@ ag_device_row_class_init (AgDeviceRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
-                            G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->constructed = ag_device_row_constructed;
   object_class->dispose = ag_device_row_dispose;
-  object_class->get_property = ag_device_row_get_property;
-  object_class->set_property = ag_device_row_set_property;
 
-  properties[PROP_ACCOUNT] = g_param_spec_object ("account", NULL, NULL, AG_TYPE_ACCOUNT, flags);
-  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
   signals[SIGNAL_SWITCH_REQUESTED] = g_signal_new ("switch-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
@@ -306,7 +265,12 @@ ag_device_row_new (AgAccount *account, AgUiContext *context)
   return g_object_new (AG_TYPE_DEVICE_ROW, "account", account, "context", context, NULL);
 }
 
-AgAccount *ag_device_row_get_account (AgDeviceRow *self) { return self->account; }
+AgAccount *
+ag_device_row_get_account (AgDeviceRow *self)
+{
+  return ag_account_expander_row_get_account (AG_ACCOUNT_EXPANDER_ROW (self));
+}
+
 GtkWidget *ag_device_row_get_switch_button (AgDeviceRow *self) { return self->switch_button; }
 GtkWidget *ag_device_row_get_generate_button (AgDeviceRow *self) { return self->generate_button; }
 guint ag_device_row_get_n_versions (AgDeviceRow *self) { return self->version_rows->len; }

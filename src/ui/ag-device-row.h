@@ -5,12 +5,12 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-ui-context.h"
+#include "ag-account-expander-row.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_DEVICE_ROW (ag_device_row_get_type ())
-G_DECLARE_FINAL_TYPE (AgDeviceRow, ag_device_row, AG, DEVICE_ROW, AdwExpanderRow)
+G_DECLARE_FINAL_TYPE (AgDeviceRow, ag_device_row, AG, DEVICE_ROW, AgAccountExpanderRow)
 
 /* Properties "account" and "context" (construct-only). */
 GtkWidget *ag_device_row_new (AgAccount *account, AgUiContext *context);

@@ -7,7 +7,7 @@
 
 struct _AgDevicesPage
 {
-  AdwBin            parent_instance;
+  AgPage            parent_instance;
 
   AdwActionRow     *folder_row;
   AdwActionRow     *signed_in_row;
@@ -16,7 +16,6 @@ struct _AgDevicesPage
   GtkWidget        *baseline_button;
   GtkListBox       *list;
 
-  AgUiContext      *context;
   GListModel       *accounts;
   GCancellable     *cancellable;
   AdwMessageDialog *dialog;    /* weak: the window may destroy it first */
@@ -25,15 +24,12 @@ struct _AgDevicesPage
   guint             busy;
 };
 
-G_DEFINE_FINAL_TYPE (AgDevicesPage, ag_devices_page, ADW_TYPE_BIN)
-
-enum { PROP_0, PROP_CONTEXT, N_PROPS };
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (AgDevicesPage, ag_devices_page, AG_TYPE_PAGE)
 
 static AgAntigravitySwitch *
 ide_of (AgDevicesPage *self)
 {
-  return ag_ui_context_get_antigravity_switch (self->context);
+  return ag_ui_context_get_antigravity_switch (ag_page_get_context (AG_PAGE (self)));
 }
 
 static void
@@ -276,7 +272,7 @@ static GtkWidget *
 create_row (gpointer item, gpointer user_data)
 {
   AgDevicesPage *self = user_data;
-  GtkWidget *row = ag_device_row_new (item, self->context);
+  GtkWidget *row = ag_device_row_new (item, ag_page_get_context (AG_PAGE (self)));
 
   g_signal_connect_object (row, "switch-requested", G_CALLBACK (switch_requested), self, 0);
   ag_device_row_set_can_switch (AG_DEVICE_ROW (row), self->ide_found && self->busy == 0);
@@ -298,8 +294,7 @@ ag_devices_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (ag_devices_page_parent_class)->constructed (object);
 
-  g_assert (AG_IS_UI_CONTEXT (self->context));
-  service = ag_ui_context_get_service (self->context);
+  service = ag_page_get_service (AG_PAGE (self));
   self->accounts = g_object_ref (ag_account_pool_get_accounts (ag_proxy_service_get_pool (service)));
   gtk_list_box_bind_model (self->list, self->accounts, create_row, self, NULL);
   g_signal_connect_object (ag_antigravity_switch_get_devices (ide_of (self)), "changed", G_CALLBACK (store_changed),
@@ -320,39 +315,8 @@ ag_devices_page_dispose (GObject *object)
   g_clear_weak_pointer (&self->dialog);
   g_clear_object (&self->pending);
   g_clear_object (&self->accounts);
-  g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (ag_devices_page_parent_class)->dispose (object);
-}
-
-static void
-ag_devices_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  AgDevicesPage *self = AG_DEVICES_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ag_devices_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  AgDevicesPage *self = AG_DEVICES_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -360,16 +324,9 @@ ag_devices_page_class_init (AgDevicesPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
-                            G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->constructed = ag_devices_page_constructed;
   object_class->dispose = ag_devices_page_dispose;
-  object_class->get_property = ag_devices_page_get_property;
-  object_class->set_property = ag_devices_page_set_property;
-
-  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-devices-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgDevicesPage, folder_row);

@@ -5,12 +5,12 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-ui-context.h"
+#include "ag-page.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_DEVICES_PAGE (ag_devices_page_get_type ())
-G_DECLARE_FINAL_TYPE (AgDevicesPage, ag_devices_page, AG, DEVICES_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (AgDevicesPage, ag_devices_page, AG, DEVICES_PAGE, AgPage)
 
 /* Property "context": its service's pool is listed. */
 GtkWidget *ag_devices_page_new (AgUiContext *context);

@@ -10,7 +10,7 @@
 
 struct _AgOverviewPage
 {
-  AdwBin          parent_instance;
+  AgPage          parent_instance;
 
   AdwActionRow   *proxy_row;
   GtkSwitch      *proxy_switch;
@@ -22,7 +22,6 @@ struct _AgOverviewPage
   AdwPreferencesGroup *agents_group;
   GtkWidget      *agent_rows[AG_N_AGENTS];
 
-  AgUiContext    *context;
   char           *listen_error;
   GCancellable   *cancellable;
   guint           requests_today;   /* not counting requests refused by the guard */
@@ -33,20 +32,12 @@ struct _AgOverviewPage
   int             counted_day;     /* day of year the count is for; -1 while it is being read */
 };
 
-G_DEFINE_FINAL_TYPE (AgOverviewPage, ag_overview_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_CONTEXT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (AgOverviewPage, ag_overview_page, AG_TYPE_PAGE)
 
 static void
 sync_proxy (AgOverviewPage *self)
 {
-  AgProxyService *service = ag_ui_context_get_service (self->context);
+  AgProxyService *service = ag_page_get_service (AG_PAGE (self));
   gboolean running = ag_proxy_service_get_running (service);
   g_autofree char *url = ag_proxy_service_get_url (service);
 
@@ -69,7 +60,7 @@ sync_proxy (AgOverviewPage *self)
 static void
 sync_accounts (AgOverviewPage *self)
 {
-  AgAccountPool *pool = ag_proxy_service_get_pool (ag_ui_context_get_service (self->context));
+  AgAccountPool *pool = ag_proxy_service_get_pool (ag_page_get_service (AG_PAGE (self)));
   GListModel *accounts = ag_account_pool_get_accounts (pool);
   guint n = g_list_model_get_n_items (accounts);
   guint usable = 0;
@@ -106,7 +97,7 @@ show_requests (AgOverviewPage *self)
 static void
 show_warmups (AgOverviewPage *self)
 {
-  AgProxyServer *server = ag_proxy_service_get_server (ag_ui_context_get_service (self->context));
+  AgProxyServer *server = ag_proxy_service_get_server (ag_page_get_service (AG_PAGE (self)));
   guint64 intercepted = ag_proxy_server_get_requests_intercepted (server);
   g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, intercepted);
   /* Translators: %s is the number of Claude Code warmup requests ag-cl answered itself */
@@ -161,7 +152,7 @@ requests_counted (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 count_new_requests (AgOverviewPage *self)
 {
-  AgHistoryStore *history = ag_proxy_service_get_history (ag_ui_context_get_service (self->context));
+  AgHistoryStore *history = ag_proxy_service_get_history (ag_page_get_service (AG_PAGE (self)));
 
   self->count_again = FALSE;
   self->counting = TRUE;
@@ -172,7 +163,7 @@ count_new_requests (AgOverviewPage *self)
 static void
 count_requests_today (AgOverviewPage *self)
 {
-  AgHistoryStore *history = ag_proxy_service_get_history (ag_ui_context_get_service (self->context));
+  AgHistoryStore *history = ag_proxy_service_get_history (ag_page_get_service (AG_PAGE (self)));
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
                                                          g_date_time_get_day_of_month (now), 0, 0, 0);
@@ -210,7 +201,7 @@ on_request_added (AgHistoryStore *history, gint64 id, gpointer user_data)
 static void
 on_running_changed (AgOverviewPage *self)
 {
-  if (ag_proxy_service_get_running (ag_ui_context_get_service (self->context)))
+  if (ag_proxy_service_get_running (ag_page_get_service (AG_PAGE (self))))
     g_clear_pointer (&self->listen_error, g_free);
   sync_proxy (self);
 }
@@ -238,7 +229,7 @@ on_switch_active (GtkSwitch *proxy_switch, GParamSpec *pspec, gpointer user_data
 static void
 copy_address (AgOverviewPage *self)
 {
-  g_autofree char *url = ag_proxy_service_get_url (ag_ui_context_get_service (self->context));
+  g_autofree char *url = ag_proxy_service_get_url (ag_page_get_service (AG_PAGE (self)));
 
   if (url == NULL)
     return;
@@ -254,9 +245,9 @@ ag_overview_page_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->context != NULL)
+  if (ag_page_get_context (AG_PAGE (self)) != NULL)
     {
-      AgProxyService *service = ag_ui_context_get_service (self->context);
+      AgProxyService *service = ag_page_get_service (AG_PAGE (self));
       AgHistoryStore *history = ag_proxy_service_get_history (service);
 
       if (history != NULL)
@@ -265,7 +256,6 @@ ag_overview_page_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (service, self);
       g_signal_handlers_disconnect_by_data (ag_account_pool_get_accounts (ag_proxy_service_get_pool (service)), self);
     }
-  g_clear_object (&self->context);
   g_clear_pointer (&self->listen_error, g_free);
   G_OBJECT_CLASS (ag_overview_page_parent_class)->dispose (object);
 }
@@ -280,8 +270,7 @@ ag_overview_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (ag_overview_page_parent_class)->constructed (object);
 
-  g_assert (AG_IS_UI_CONTEXT (self->context));
-  service = ag_ui_context_get_service (self->context);
+  service = ag_page_get_service (AG_PAGE (self));
   history = ag_proxy_service_get_history (service);
   accounts = ag_account_pool_get_accounts (ag_proxy_service_get_pool (service));
   g_signal_connect_swapped (service, "notify::running", G_CALLBACK (on_running_changed), self);
@@ -295,47 +284,17 @@ ag_overview_page_constructed (GObject *object)
   gtk_widget_set_visible (GTK_WIDGET (self->requests_row), history != NULL);
   if (history != NULL)
     adw_preferences_page_add (ADW_PREFERENCES_PAGE (adw_bin_get_child (ADW_BIN (self))),
-                              ADW_PREFERENCES_GROUP (ag_quota_glance_new (self->context)));
+                              ADW_PREFERENCES_GROUP (ag_quota_glance_new (ag_page_get_context (AG_PAGE (self)))));
   self->cancellable = g_cancellable_new ();
   for (guint i = 0; i < AG_N_AGENTS; i++)
     {
-      self->agent_rows[i] = ag_agent_row_new (self->context, i);
+      self->agent_rows[i] = ag_agent_row_new (ag_page_get_context (AG_PAGE (self)), i);
       adw_preferences_group_add (self->agents_group, self->agent_rows[i]);
     }
   sync_proxy (self);
   sync_accounts (self);
   show_warmups (self);
   count_requests_today (self);
-}
-
-static void
-ag_overview_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  AgOverviewPage *self = AG_OVERVIEW_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      g_value_set_object (value, self->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ag_overview_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  AgOverviewPage *self = AG_OVERVIEW_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -346,14 +305,6 @@ ag_overview_page_class_init (AgOverviewPageClass *klass)
 
   object_class->dispose = ag_overview_page_dispose;
   object_class->constructed = ag_overview_page_constructed;
-  object_class->get_property = ag_overview_page_get_property;
-  object_class->set_property = ag_overview_page_set_property;
-
-  properties[PROP_CONTEXT] =
-    g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
-                         G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-overview-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgOverviewPage, proxy_row);

@@ -5,12 +5,12 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-ui-context.h"
+#include "ag-page.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_OVERVIEW_PAGE (ag_overview_page_get_type ())
-G_DECLARE_FINAL_TYPE (AgOverviewPage, ag_overview_page, AG, OVERVIEW_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (AgOverviewPage, ag_overview_page, AG, OVERVIEW_PAGE, AgPage)
 
 /* @context: its service is the proxy the page shows and controls (property "context"). */
 GtkWidget *ag_overview_page_new (AgUiContext *context);

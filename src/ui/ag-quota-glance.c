@@ -4,13 +4,13 @@
 
 #include <glib/gi18n.h>
 #include "ag-chart.h"
+#include "ag-log-follower.h"
 #include "ag-quota-forecast.h"
 #include "ag-time-steps.h"
 
 #define HOUR_MS ((gint64) 3600 * 1000)
 /* The pace is read over this much recent history. */
 #define PACE_WINDOW_MS (2 * HOUR_MS)
-#define REFRESH_DELAY_S 5
 
 struct _AgQuotaGlance
 {
@@ -20,10 +20,10 @@ struct _AgQuotaGlance
   GPtrArray    *family_rows;   /* AdwActionRow, one per family shown */
   AdwActionRow *today_row;
   AgChart      *sparkline;
+  AgLogFollower *follower;
   GCancellable *cancellable;
   guint         pending;
   guint         loads;
-  guint         refresh_id;
   gint64        now_ms;
 };
 
@@ -152,32 +152,6 @@ reload (AgQuotaGlance *self)
                                       self->cancellable, usage_loaded, self);
 }
 
-static gboolean
-refresh_due (gpointer user_data)
-{
-  AgQuotaGlance *self = user_data;
-
-  self->refresh_id = 0;
-  reload (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_request_added (AgHistoryStore *store, gint64 id, gpointer user_data)
-{
-  AgQuotaGlance *self = user_data;
-
-  if (self->refresh_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    self->refresh_id = g_timeout_add_seconds (REFRESH_DELAY_S, refresh_due, self);
-}
-
-static void
-ag_quota_glance_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (ag_quota_glance_parent_class)->map (widget);
-  reload (AG_QUOTA_GLANCE (widget));
-}
-
 static void
 ag_quota_glance_dispose (GObject *object)
 {
@@ -185,7 +159,7 @@ ag_quota_glance_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_object (&self->follower);
   g_clear_object (&self->context);
   G_OBJECT_CLASS (ag_quota_glance_parent_class)->dispose (object);
 }
@@ -202,7 +176,6 @@ ag_quota_glance_class_init (AgQuotaGlanceClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = ag_quota_glance_dispose;
   G_OBJECT_CLASS (klass)->finalize = ag_quota_glance_finalize;
-  GTK_WIDGET_CLASS (klass)->map = ag_quota_glance_map;
 }
 
 static void
@@ -233,7 +206,8 @@ ag_quota_glance_new (AgUiContext *context)
                                   -1);
   adw_action_row_add_suffix (self->today_row, sparkline);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (self->today_row));
-  g_signal_connect_object (history (self), "request-added", G_CALLBACK (on_request_added), self, 0);
+  self->follower = ag_log_follower_new (GTK_WIDGET (self), history (self));
+  g_signal_connect_swapped (self->follower, "refresh", G_CALLBACK (reload), self);
   return GTK_WIDGET (self);
 }
 

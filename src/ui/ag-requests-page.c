@@ -11,7 +11,7 @@
 
 struct _AgRequestsPage
 {
-  AdwBin              parent_instance;
+  AgPage              parent_instance;
 
   GtkSearchEntry     *search_entry;
   GtkDropDown        *show_dropdown;
@@ -23,7 +23,6 @@ struct _AgRequestsPage
   GtkRevealer        *detail_revealer;
   GtkLabel           *detail_label;
 
-  AgUiContext        *context;
   AgRequestList      *log;
   GtkFilterListModel *shown;
   GtkCustomFilter    *filter;
@@ -38,15 +37,7 @@ struct _AgRequestsPage
   guint               follow_id;
 };
 
-G_DEFINE_FINAL_TYPE (AgRequestsPage, ag_requests_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_CONTEXT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (AgRequestsPage, ag_requests_page, AG_TYPE_PAGE)
 
 static gboolean
 outcome_shown (AgRequestsShow show, AgRequestOutcome outcome)
@@ -313,8 +304,7 @@ ag_requests_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (ag_requests_page_parent_class)->constructed (object);
 
-  g_assert (AG_IS_UI_CONTEXT (self->context));
-  store = ag_proxy_service_get_history (ag_ui_context_get_service (self->context));
+  store = ag_proxy_service_get_history (ag_page_get_service (AG_PAGE (self)));
   self->models = gtk_string_list_new ((const char * const[]) { _("All Models"), NULL });
   self->accounts = gtk_string_list_new ((const char * const[]) { _("All Accounts"), NULL });
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -358,7 +348,6 @@ ag_requests_page_dispose (GObject *object)
   g_clear_object (&self->models);
   g_clear_object (&self->accounts);
   g_clear_pointer (&self->known, g_hash_table_unref);
-  g_clear_object (&self->context);
   G_OBJECT_CLASS (ag_requests_page_parent_class)->dispose (object);
 }
 
@@ -372,32 +361,6 @@ ag_requests_page_finalize (GObject *object)
 }
 
 static void
-ag_requests_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      g_value_set_object (value, AG_REQUESTS_PAGE (object)->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ag_requests_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      AG_REQUESTS_PAGE (object)->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 ag_requests_page_class_init (AgRequestsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -406,13 +369,6 @@ ag_requests_page_class_init (AgRequestsPageClass *klass)
   object_class->constructed = ag_requests_page_constructed;
   object_class->dispose = ag_requests_page_dispose;
   object_class->finalize = ag_requests_page_finalize;
-  object_class->get_property = ag_requests_page_get_property;
-  object_class->set_property = ag_requests_page_set_property;
-
-  properties[PROP_CONTEXT] =
-    g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-requests-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgRequestsPage, search_entry);

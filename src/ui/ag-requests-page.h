@@ -6,12 +6,12 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-ui-context.h"
+#include "ag-page.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_REQUESTS_PAGE (ag_requests_page_get_type ())
-G_DECLARE_FINAL_TYPE (AgRequestsPage, ag_requests_page, AG, REQUESTS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (AgRequestsPage, ag_requests_page, AG, REQUESTS_PAGE, AgPage)
 
 /* @context: its service's history store is the log the page shows (property "context"). */
 GtkWidget *ag_requests_page_new (AgUiContext *context);

@@ -6,13 +6,12 @@
 #include <math.h>
 #include <string.h>
 #include "ag-chart-geometry.h"
+#include "ag-log-follower.h"
 #include "ag-quota-forecast.h"
 #include "ag-quota-series.h"
 #include "ag-time-steps.h"
 
 #define HOUR_MS ((gint64) 3600 * 1000)
-/* New requests redraw the page at most this often while it is shown. */
-#define REFRESH_DELAY_S 5
 /* Samples further apart than this many poll intervals were not taken in one run of ag-cl: the line breaks. */
 #define GAP_POLLS 3
 /* The third choice of the quota drop-down: Google's 5-hour and weekly windows. */
@@ -22,7 +21,7 @@
 
 struct _AgUsagePage
 {
-  AdwBin          parent_instance;
+  AgPage          parent_instance;
 
   GtkToggleButton *day_button;
   GtkToggleButton *week_button;
@@ -41,31 +40,22 @@ struct _AgUsagePage
   GtkLabel        *totals_label;
   GtkLabel        *forecast_label;
 
-  AgUiContext     *context;
   AgUsagePeriod    period;
+  AgLogFollower   *follower;
   GCancellable    *cancellable;    /* the load in flight */
   guint            pending;        /* queries of that load not answered yet */
   gint64           t0, t1;
   gint64           now_ms;
   gint64           quota_t1;       /* the quota chart looks ahead of now, where its forecasts go */
-  guint            refresh_id;
   guint            loads;
 };
 
-G_DEFINE_FINAL_TYPE (AgUsagePage, ag_usage_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_CONTEXT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (AgUsagePage, ag_usage_page, AG_TYPE_PAGE)
 
 static AgHistoryStore *
 history (AgUsagePage *self)
 {
-  return ag_proxy_service_get_history (ag_ui_context_get_service (self->context));
+  return ag_proxy_service_get_history (ag_page_get_service (AG_PAGE (self)));
 }
 
 static void
@@ -117,7 +107,7 @@ add_forecasts (AgUsagePage *self, GPtrArray *samples, GPtrArray *series)
 static gint64
 quota_gap_ms (AgUsagePage *self)
 {
-  GSettings *settings = ag_ui_context_get_settings (self->context);
+  GSettings *settings = ag_ui_context_get_settings (ag_page_get_context (AG_PAGE (self)));
   gint64 gap_ms = 15 * 60 * 1000;
 
   if (settings != NULL)
@@ -327,26 +317,6 @@ reload (AgUsagePage *self)
                                       self->cancellable, usage_loaded, self);
 }
 
-static gboolean
-refresh_due (gpointer user_data)
-{
-  AgUsagePage *self = user_data;
-
-  self->refresh_id = 0;
-  reload (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_request_added (AgHistoryStore *store, gint64 id, gpointer user_data)
-{
-  AgUsagePage *self = user_data;
-
-  /* Only a page someone looks at follows the log: a hidden one costs no wake-ups. */
-  if (self->refresh_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    self->refresh_id = g_timeout_add_seconds (REFRESH_DELAY_S, refresh_due, self);
-}
-
 static void
 period_toggled (AgUsagePage *self, GtkToggleButton *button)
 {
@@ -359,7 +329,7 @@ period_toggled (AgUsagePage *self, GtkToggleButton *button)
 static void
 options_changed (AgUsagePage *self)
 {
-  if (self->context != NULL)
+  if (ag_page_get_context (AG_PAGE (self)) != NULL)
     reload (self);
 }
 
@@ -418,20 +388,12 @@ add_chart (AgUsagePage *self, const char *title, AgChartUnit unit, int height)
 }
 
 static void
-ag_usage_page_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (ag_usage_page_parent_class)->map (widget);
-  reload (AG_USAGE_PAGE (widget));
-}
-
-static void
 ag_usage_page_constructed (GObject *object)
 {
   AgUsagePage *self = AG_USAGE_PAGE (object);
 
   G_OBJECT_CLASS (ag_usage_page_parent_class)->constructed (object);
 
-  g_assert (AG_IS_UI_CONTEXT (self->context));
   self->quota_chart = add_chart (self, _("Quota Remaining"), AG_CHART_UNIT_FRACTION, 260);
   self->forecast_label = GTK_LABEL (gtk_label_new (_("Dashed: where each family's pool runs dry if use goes on at "
                                                      "the pace of the last two hours of quota readings, and no "
@@ -447,7 +409,8 @@ ag_usage_page_constructed (GObject *object)
   gtk_label_set_wrap (self->totals_label, TRUE);
   gtk_box_append (self->charts_box, GTK_WIDGET (self->totals_label));
   self->ttfb_chart = add_chart (self, _("Time to First Byte"), AG_CHART_UNIT_MILLISECONDS, 180);
-  g_signal_connect_object (history (self), "request-added", G_CALLBACK (on_request_added), self, 0);
+  self->follower = ag_log_follower_new (GTK_WIDGET (self), history (self));
+  g_signal_connect_swapped (self->follower, "refresh", G_CALLBACK (reload), self);
 }
 
 static void
@@ -457,35 +420,8 @@ ag_usage_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
-  g_clear_object (&self->context);
+  g_clear_object (&self->follower);
   G_OBJECT_CLASS (ag_usage_page_parent_class)->dispose (object);
-}
-
-static void
-ag_usage_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      g_value_set_object (value, AG_USAGE_PAGE (object)->context);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ag_usage_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_CONTEXT:
-      AG_USAGE_PAGE (object)->context = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -496,14 +432,6 @@ ag_usage_page_class_init (AgUsagePageClass *klass)
 
   object_class->constructed = ag_usage_page_constructed;
   object_class->dispose = ag_usage_page_dispose;
-  object_class->get_property = ag_usage_page_get_property;
-  object_class->set_property = ag_usage_page_set_property;
-  widget_class->map = ag_usage_page_map;
-
-  properties[PROP_CONTEXT] =
-    g_param_spec_object ("context", NULL, NULL, AG_TYPE_UI_CONTEXT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/agcl/AgCl/ag-usage-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AgUsagePage, day_button);

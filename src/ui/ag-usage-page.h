@@ -6,12 +6,12 @@
 #pragma once
 
 #include <adwaita.h>
-#include "ag-ui-context.h"
+#include "ag-page.h"
 
 G_BEGIN_DECLS
 
 #define AG_TYPE_USAGE_PAGE (ag_usage_page_get_type ())
-G_DECLARE_FINAL_TYPE (AgUsagePage, ag_usage_page, AG, USAGE_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (AgUsagePage, ag_usage_page, AG, USAGE_PAGE, AgPage)
 
 /* @context: its service's history store is what the page draws (property "context"). */
 GtkWidget *ag_usage_page_new (AgUiContext *context);

@@ -512,6 +512,169 @@ test_disk_full (Fixture *fixture, gconstpointer data)
   assert_numbered (g_ptr_array_index (records, records->len - 1), 500);
 }
 
+/* --- every kind of query, table-driven ------------------------------------------------------------------- */
+
+#define QUERY_ACCOUNT "user1@example.com"
+
+/* One row of each kind, queued through the store's own writes. */
+static void
+queue_one_of_each (AgHistoryStore *store, gint64 now_ms)
+{
+  g_autoptr(GPtrArray) windows = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_quota_window_free);
+  g_autoptr(GPtrArray) limits = g_ptr_array_new_with_free_func ((GDestroyNotify) ag_rate_limit_free);
+  AgQuotaWindow *window = g_new0 (AgQuotaWindow, 1);
+  AgRateLimit *limit = g_new0 (AgRateLimit, 1);
+  g_autoptr(AgAccountStateRow) state = ag_account_state_row_new (QUERY_ACCOUNT, "banned", "Google says no",
+                                                                 NULL, FALSE, now_ms);
+
+  ag_history_store_add_request (store, numbered_record (4));
+  ag_history_store_add_quota_sample (store, QUERY_ACCOUNT, "gemini-3-flash", 0.25, now_ms + 3600000, now_ms);
+  window->group = g_strdup ("Gemini Models");
+  window->kind = AG_QUOTA_WINDOW_WEEKLY;
+  window->fraction = 0.5;
+  g_ptr_array_add (windows, window);
+  ag_history_store_add_quota_windows (store, QUERY_ACCOUNT, windows, now_ms);
+  limit->account = g_strdup (QUERY_ACCOUNT);
+  limit->model = g_strdup ("claude-opus-4-6-thinking");
+  limit->kind = AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED;
+  limit->until_ms = now_ms + 60000;
+  limit->failures = 2;
+  g_ptr_array_add (limits, limit);
+  ag_history_store_save_limits (store, limits, NULL);
+  ag_history_store_save_account_state (store, state);
+}
+
+/* Asks the store one kind of query and awaits it: what the answer holds in one line ("rows: first row"), or NULL
+ * with @error. */
+typedef char *(*AskFunc) (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error);
+
+static char *
+ask_requests (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
+{
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_history_store_query_requests_async, store, 0, 0,
+                                                        cancellable);
+  g_autoptr(GPtrArray) rows = ag_history_store_query_requests_finish (store, result, error);
+  AgRequestRecord *record = rows != NULL && rows->len > 0 ? rows->pdata[0] : NULL;
+
+  return record == NULL ? NULL : g_strdup_printf ("%u: %s %s %" G_GINT64_FORMAT, rows->len, record->account,
+                                                  record->upstream_model, record->input_tokens);
+}
+
+static char *
+ask_quota (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
+{
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_history_store_query_quota_async, store, QUERY_ACCOUNT,
+                                                        "gemini-3-flash", now_ms, now_ms + 1, cancellable);
+  g_autoptr(GPtrArray) rows = ag_history_store_query_quota_finish (store, result, error);
+  AgQuotaSample *sample = rows != NULL && rows->len > 0 ? rows->pdata[0] : NULL;
+
+  return sample == NULL ? NULL : g_strdup_printf ("%u: %s %s %.2f", rows->len, sample->account, sample->model,
+                                                  sample->remaining_fraction);
+}
+
+static char *
+ask_usage (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
+{
+  gint64 edges[] = { base_ms, base_ms + 3600000 };
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_history_store_query_usage_async, store, edges, 2,
+                                                        AG_USAGE_BY_ACCOUNT, cancellable);
+  g_autoptr(AgUsageReport) report = ag_history_store_query_usage_finish (store, result, error);
+  AgUsageCell total;
+
+  if (report == NULL || report->keys->len == 0)
+    return NULL;
+  total = ag_usage_report_get_total (report, 0);
+  return g_strdup_printf ("%u: %s %u requests %" G_GINT64_FORMAT " tokens in", report->keys->len,
+                          (const char *) report->keys->pdata[0], total.requests, total.input_tokens);
+}
+
+static char *
+ask_quota_windows (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
+{
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_history_store_query_quota_windows_async, store,
+                                                        QUERY_ACCOUNT, now_ms, cancellable);
+  g_autoptr(GPtrArray) rows = ag_history_store_query_quota_windows_finish (store, result, error);
+  AgQuotaWindowSample *sample = rows != NULL && rows->len > 0 ? rows->pdata[0] : NULL;
+
+  return sample == NULL ? NULL : g_strdup_printf ("%u: %s %s %s %.2f", rows->len, sample->account, sample->group,
+                                                  sample->window, sample->remaining);
+}
+
+static char *
+ask_limits (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
+{
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_history_store_load_limits_async, store, now_ms,
+                                                        cancellable);
+  g_autoptr(GPtrArray) rows = ag_history_store_load_limits_finish (store, result, error);
+  AgRateLimit *limit = rows != NULL && rows->len > 0 ? rows->pdata[0] : NULL;
+
+  return limit == NULL ? NULL : g_strdup_printf ("%u: %s %s %u failures", rows->len, limit->account, limit->model,
+                                                 limit->failures);
+}
+
+static char *
+ask_account_states (AgHistoryStore *store, GCancellable *cancellable, gint64 now_ms, GError **error)
+{
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_history_store_load_account_states_async, store,
+                                                        cancellable);
+  g_autoptr(GPtrArray) rows = ag_history_store_load_account_states_finish (store, result, error);
+  AgAccountStateRow *row = rows != NULL && rows->len > 0 ? rows->pdata[0] : NULL;
+
+  return row == NULL ? NULL : g_strdup_printf ("%u: %s %s %s", rows->len, row->account, row->state, row->reason);
+}
+
+static const struct {
+  const char *name;
+  AskFunc     ask;
+  const char *expected;
+} query_cases[] = {
+  { "requests", ask_requests, "1: user1@example.com claude-opus-4-6-thinking 40" },
+  { "quota", ask_quota, "1: user1@example.com gemini-3-flash 0.25" },
+  { "usage", ask_usage, "1: user1@example.com 1 requests 40 tokens in" },
+  { "quota-windows", ask_quota_windows, "1: user1@example.com Gemini Models weekly 0.50" },
+  { "limits", ask_limits, "1: user1@example.com claude-opus-4-6-thinking 2 failures" },
+  { "account-states", ask_account_states, "1: user1@example.com banned Google says no" },
+};
+
+/* Each kind of query, asked right after the writes were queued, answers with the row written (it waits behind
+ * them); asked with its cancellable already cancelled, it fails as cancelled; on a database that cannot be
+ * opened, it fails with the reason. */
+static void
+test_every_query (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *file = g_build_filename (fixture->dir, "file", NULL);
+  g_autofree char *unopenable = g_build_filename (file, "history.db", NULL);
+  g_autoptr(AgHistoryStore) broken = NULL;
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  fixture->store = ag_history_store_new (fixture->path);
+  queue_one_of_each (fixture->store, now_ms);
+  g_cancellable_cancel (cancelled);
+  g_assert_true (g_file_set_contents (file, "not a directory", -1, NULL));
+  broken = ag_history_store_new (unopenable);
+  ag_history_store_set_retry_interval (broken, 3600);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (query_cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *answer = NULL;
+
+      g_test_message ("query %s", query_cases[i].name);
+      answer = query_cases[i].ask (fixture->store, NULL, now_ms, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (answer, ==, query_cases[i].expected);
+
+      g_assert_null (query_cases[i].ask (fixture->store, cancelled, now_ms, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+
+      g_assert_null (query_cases[i].ask (broken, NULL, now_ms, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+      g_assert_nonnull (strstr (error->message, "cannot create the folder"));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -533,6 +696,7 @@ main (int argc, char **argv)
   g_test_add ("/history-store/unwritable-directory", Fixture, NULL, fixture_set_up, test_unwritable_directory,
               fixture_tear_down);
   g_test_add ("/history-store/disk-full", Fixture, NULL, fixture_set_up, test_disk_full, fixture_tear_down);
+  g_test_add ("/history-store/every-query", Fixture, NULL, fixture_set_up, test_every_query, fixture_tear_down);
   g_test_add ("/history-store/data-dir-under-file", Fixture, NULL, fixture_set_up, test_data_dir_under_file,
               fixture_tear_down);
   return g_test_run ();

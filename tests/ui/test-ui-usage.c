@@ -2,8 +2,9 @@
 /* The Usage page in the real window (under Xvfb) over a history database seeded with 30 days of use: reached
  * through app.show-page, its charts hold what the store answered (one quota line per account and model, the
  * requests and tokens of the period, TTFB lines), the cursor reads exact values and finds the gap where ag-cl was
- * not running, the table view lists the same data, and screenshots in light and dark mode are saved. The quota
- * notifications (running dry, every account out of quota) reach the desktop once per depletion. */
+ * not running, the table view lists the same data, new requests redraw it while shown and not while hidden, and
+ * screenshots in light and dark mode are saved. The quota notifications (running dry, every account out of quota)
+ * reach the desktop once per depletion. */
 #include <glib/gstdio.h>
 #include <string.h>
 #include "ui-test-util.h"
@@ -277,6 +278,49 @@ test_running_dry_notification (void)
 }
 
 static void
+add_request (void)
+{
+  AgHistoryStore *store = ag_proxy_service_get_history (ag_application_get_service (ui.app));
+  AgRequestRecord *record = ag_request_record_new ();
+
+  record->model = g_strdup ("claude-sonnet-4-6");
+  record->account = g_strdup ("desktop@example.com");
+  record->status = 200;
+  record->ttfb_ms = 300;
+  record->total_ms = 900;
+  ag_history_store_add_request (store, record);
+}
+
+/* A new request redraws the shown page once, a few seconds later (not at once: a burst costs one load); on a
+ * hidden page it costs nothing until the page is shown again. */
+static void
+test_follows_log (void)
+{
+  AgUsagePage *page = ag_window_get_usage_page (ui.window);
+  guint loads;
+
+  ag_window_show_page (ui.window, "usage");
+  ui_settle (500);
+  loads = ag_usage_page_get_loads (page);
+  add_request ();
+  add_request ();
+  ui_settle (1000);
+  g_assert_cmpuint (ag_usage_page_get_loads (page), ==, loads);
+  ui_wait_until (loads_reached, GUINT_TO_POINTER (loads + 1));
+  ui_settle (500);
+  g_assert_cmpuint (ag_usage_page_get_loads (page), ==, loads + 1);
+
+  ag_window_show_page (ui.window, "requests");
+  ui_settle (500);
+  loads = ag_usage_page_get_loads (page);
+  add_request ();
+  ui_settle (6500);
+  g_assert_cmpuint (ag_usage_page_get_loads (page), ==, loads);
+  ag_window_show_page (ui.window, "usage");
+  ui_wait_until (loads_reached, GUINT_TO_POINTER (loads + 1));
+}
+
+static void
 set_flag (gboolean *flag)
 {
   *flag = TRUE;
@@ -357,6 +401,9 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/usage/history-size", test_history_size);
   g_test_add_func ("/ui/usage/overview-glance", test_overview_glance);
   g_test_add_func ("/ui/usage/running-dry-notification", test_running_dry_notification);
+  /* After the tests that read the seeded totals: its requests change them. */
+  g_test_add_func ("/ui/usage/follows-log", test_follows_log);
+  /* After the tests that expect no account: it adds one, whose quota polls go on. */
   g_test_add_func ("/ui/usage/weekly-exhausted-notification", test_weekly_exhausted_notification);
   return ui_test_run ();
 }

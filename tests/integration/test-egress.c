@@ -244,6 +244,51 @@ test_failing_proxy (gconstpointer data)
   ag_test_harness_free (harness);
 }
 
+/* user1's proxy carried its sign-in and quota poll, then went down. */
+typedef struct {
+  const char *name;
+  gboolean    socks5;
+} GoneProxyCase;
+
+static const GoneProxyCase gone_proxy_cases[] = {
+  { "http", FALSE },
+  { "socks5", TRUE },
+};
+
+/* A proxy that goes down while its account's access token is still good fails the content call, not the token
+ * refresh: that too is the account's failure (it rests, another serves), not a 502 for the client. */
+static void
+test_proxy_gone (gconstpointer data)
+{
+  const GoneProxyCase *c = data;
+  AgTestHarness *harness = ag_test_harness_new (TWO_ACCOUNTS);
+  AgTestRelay *relay = c->socks5 ? ag_test_relay_new_socks5 ("127.0.0.2", NULL, NULL) : ag_test_relay_new ("127.0.0.2");
+  g_autofree char *uri = ag_test_relay_get_uri (relay);
+  g_autofree char *expected = g_strdup_printf ("user1@example.com: proxy unreachable (%s)", uri);
+  Seen seen = { harness->mock, ":fetchAvailableModels" };
+  g_autoptr(JsonArray) before = NULL;
+  g_autoptr(JsonArray) after = NULL;
+
+  ag_test_harness_add_account (harness, "rt-1");
+  ag_test_harness_add_account (harness, "rt-2");
+  set_proxy (harness, "user1@example.com", uri);
+  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
+  ag_test_harness_start_proxy (harness);
+  ag_test_wait_until (both_polled, &seen, 10000);
+  g_assert_cmpuint (ag_test_relay_get_carried (relay)->len, >=, 1);
+  ag_test_relay_free (relay);
+
+  before = ag_test_mock_requests (harness->mock, ":streamGenerateContent");
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE_REQUEST, NULL, NULL), ==, 200);
+  g_assert_true (ag_test_harness_wait_log (harness, expected, 5000));
+  /* Every answer came from user2; user1 was tried once (the pool's order puts it first), then rested. */
+  after = ag_test_mock_requests (harness->mock, ":streamGenerateContent");
+  g_assert_cmpuint (json_array_get_length (after) - json_array_get_length (before), ==, 3);
+  g_assert_null (strstr (harness->proxy_log->str, "via user1@example.com: 200"));
+  ag_test_harness_free (harness);
+}
+
 /* What the command refuses: a proxy that is not one, an account that does not exist. Nothing is stored. */
 static void
 test_refusals (void)
@@ -273,6 +318,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   AG_TEST_ADD_CASES ("/egress/each-account-its-own-proxy/", own_proxy_cases, test_each_account_its_own_proxy);
   AG_TEST_ADD_CASES ("/egress/failing-proxy/", failing_proxy_cases, test_failing_proxy);
+  AG_TEST_ADD_CASES ("/egress/proxy-gone/", gone_proxy_cases, test_proxy_gone);
   g_test_add_func ("/egress/refusals", test_refusals);
   return g_test_run ();
 }

@@ -15,6 +15,7 @@ struct _AgTestRelay {
   char           *password;
   GPtrArray      *carried;
   guint           refusals;
+  GCancellable   *cancellable;  /* ends the relayed connections with the relay */
 };
 
 /* Where a SOCKS5 client is in RFC 1928's exchange. */
@@ -57,11 +58,11 @@ spliced (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-relay_streams (GSocketConnection *downstream, GSocketConnection *upstream)
+relay_streams (AgTestRelay *relay, GSocketConnection *downstream, GSocketConnection *upstream)
 {
   g_io_stream_splice_async (G_IO_STREAM (downstream), G_IO_STREAM (upstream),
                             G_IO_STREAM_SPLICE_CLOSE_STREAM1 | G_IO_STREAM_SPLICE_CLOSE_STREAM2, G_PRIORITY_DEFAULT,
-                            NULL, spliced, NULL);
+                            relay->cancellable, spliced, NULL);
 }
 
 static void
@@ -104,7 +105,7 @@ upstream_connected (GObject *source, GAsyncResult *result, gpointer user_data)
       out = g_io_stream_get_output_stream (G_IO_STREAM (upstream));
       g_output_stream_write_all (out, relayed->head->str, relayed->head->len, NULL, NULL, NULL);
     }
-  relay_streams (relayed->downstream, upstream);
+  relay_streams (relayed->relay, relayed->downstream, upstream);
   relayed_free (relayed);
 }
 
@@ -342,6 +343,7 @@ ag_test_relay_new (const char *source_address)
   g_assert_no_error (error);
   self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   self->carried = g_ptr_array_new_with_free_func (g_free);
+  self->cancellable = g_cancellable_new ();
   self->client = g_socket_client_new ();
   g_socket_client_set_local_address (self->client, local);
   /* The relay itself never goes through a proxy. */
@@ -358,6 +360,9 @@ ag_test_relay_free (AgTestRelay *self)
     return;
   g_socket_service_stop (self->service);
   g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  /* The connections it relays end too, as when a proxy goes down: a client's kept-alive tunnel does not outlive it. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->service);
   g_clear_object (&self->client);
   g_ptr_array_unref (self->carried);

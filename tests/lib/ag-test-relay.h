@@ -19,6 +19,7 @@ typedef struct _AgTestRelay AgTestRelay;
 AgTestRelay *ag_test_relay_new (const char *source_address);
 /* A SOCKS5 proxy likewise; @username and @password NULL: no authentication, else only theirs is accepted. */
 AgTestRelay *ag_test_relay_new_socks5 (const char *source_address, const char *username, const char *password);
+/* Stops listening and ends every connection it relays. */
 void         ag_test_relay_free (AgTestRelay *self);
 /* "http://127.0.0.1:PORT" or "socks5://127.0.0.1:PORT" (never with credentials) */
 char        *ag_test_relay_get_uri (AgTestRelay *self);

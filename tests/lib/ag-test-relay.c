@@ -69,9 +69,17 @@ static void
 upstream_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Relayed *relayed = user_data;
+  g_autoptr(GError) error = NULL;
   g_autoptr(GSocketConnection) upstream = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result,
-                                                                                 NULL);
+                                                                                 &error);
   GOutputStream *out;
+
+  /* The relay is gone: nothing of it may be touched. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      relayed_free (relayed);
+      return;
+    }
 
   if (upstream == NULL)
     {
@@ -304,14 +312,15 @@ head_read (GObject *source, GAsyncResult *result, gpointer user_data)
   relay->connections++;
   g_ptr_array_add (relay->carried, relayed->user != NULL ? g_strdup_printf ("%s@%s", relayed->user, target)
                                                           : g_strdup (target));
-  g_socket_client_connect_to_host_async (relay->client, target, 80, NULL, upstream_connected, relayed);
+  g_socket_client_connect_to_host_async (relay->client, target, 80, relay->cancellable, upstream_connected, relayed);
 }
 
 static void
 read_head (Relayed *relayed)
 {
   g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (relayed->downstream)), relayed->buffer,
-                             sizeof relayed->buffer, G_PRIORITY_DEFAULT, NULL, head_read, relayed);
+                             sizeof relayed->buffer, G_PRIORITY_DEFAULT, relayed->relay->cancellable, head_read,
+                             relayed);
 }
 
 static gboolean

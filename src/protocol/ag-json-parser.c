@@ -292,113 +292,104 @@ read_literal (Reader *r, const char *literal, gsize len)
   return TRUE;
 }
 
-static JsonNode *read_value (Reader *r);
-
-static JsonNode *
-read_array (Reader *r)
+/* After the opening bracket at r->p: TRUE with *closed when @close follows at once (the container is empty). */
+static inline void
+open_container (Reader *r, char close, gboolean *closed)
 {
-  JsonNode *node = json_node_init_array (json_node_alloc (), NULL);
-  JsonArray *array = json_array_new ();
-
-  json_node_take_array (node, array);
-  record (r, STEP_ARRAY_BEGIN, NULL);
   r->p++;
   skip_whitespace (r);
-  if (r->p < r->end && *r->p == ']')
-    {
-      r->p++;
-      record (r, STEP_ARRAY_END, NULL);
-      return node;
-    }
-  for (;;)
-    {
-      JsonNode *element = read_value (r);
-
-      if (element == NULL)
-        break;
-      json_node_set_parent (element, node);
-      json_array_add_element (array, element);
-      skip_whitespace (r);
-      if (r->p >= r->end)
-        break;
-      if (*r->p == ']')
-        {
-          r->p++;
-          record (r, STEP_ARRAY_END, NULL);
-          return node;
-        }
-      if (*r->p++ != ',')
-        break;
-      skip_whitespace (r);
-    }
-  json_node_unref (node);
-  return NULL;
+  *closed = r->p < r->end && *r->p == close;
+  if (*closed)
+    r->p++;
 }
 
-static JsonNode *
-read_object (Reader *r)
+/* After a member or an element: TRUE with *closed when @close ends the container, TRUE at a comma before the next
+ * one; FALSE on anything else. */
+static inline gboolean
+next_or_close (Reader *r, char close, gboolean *closed)
 {
-  JsonNode *node = json_node_init_object (json_node_alloc (), NULL);
-  JsonObject *object = json_object_new ();
-
-  json_node_take_object (node, object);
-  record (r, STEP_OBJECT_BEGIN, NULL);
-  r->p++;
   skip_whitespace (r);
-  if (r->p < r->end && *r->p == '}')
+  if (r->p >= r->end)
+    return FALSE;
+  *closed = *r->p == close;
+  if (*closed)
     {
       r->p++;
-      record (r, STEP_OBJECT_END, NULL);
-      return node;
+      return TRUE;
     }
-  for (;;)
+  if (*r->p++ != ',')
+    return FALSE;
+  skip_whitespace (r);
+  return TRUE;
+}
+
+static JsonNode *read_value (Reader *r);
+
+/* The object or array at r->p. */
+static JsonNode *
+read_container (Reader *r, gboolean object)
+{
+  char close = object ? '}' : ']';
+  JsonNode *node;
+  JsonObject *members = NULL;
+  JsonArray *elements = NULL;
+  gboolean closed;
+
+  if (object)
+    json_node_take_object (node = json_node_init_object (json_node_alloc (), NULL), members = json_object_new ());
+  else
+    json_node_take_array (node = json_node_init_array (json_node_alloc (), NULL), elements = json_array_new ());
+  record (r, object ? STEP_OBJECT_BEGIN : STEP_ARRAY_BEGIN, NULL);
+  open_container (r, close, &closed);
+  while (!closed)
     {
-      /* The value reuses the scratch buffer, so the name moves out of it: onto the stack when it is short, as
-       * member names are. */
+      /* The value reuses the scratch buffer, so a member's name moves out of it: onto the stack when it is short,
+       * as member names are. */
       char short_name[64];
       g_autofree char *long_name = NULL;
-      const char *name;
-      JsonNode *member;
+      const char *name = NULL;
+      JsonNode *value;
 
-      if (r->p >= r->end || *r->p != '"' || !read_string (r))
+      if (object)
+        {
+          if (r->p >= r->end || *r->p != '"' || !read_string (r))
+            break;
+          if (r->scratch->len < sizeof short_name)
+            name = memcpy (short_name, r->scratch->str, r->scratch->len + 1);
+          else
+            name = long_name = g_strndup (r->scratch->str, r->scratch->len);
+          if (r->steps != NULL)
+            {
+              Step step = { STEP_NAME, (guint) r->names->len, (guint) r->scratch->len, NULL };
+
+              g_string_append_len (r->names, r->scratch->str, (gssize) r->scratch->len);
+              g_array_append_val (r->steps, step);
+              /* A repeated name replaces the member, and with it nodes the shape points at. */
+              if (json_object_has_member (members, name))
+                r->reusable = FALSE;
+            }
+          skip_whitespace (r);
+          if (r->p >= r->end || *r->p++ != ':')
+            break;
+          skip_whitespace (r);
+        }
+      if ((value = read_value (r)) == NULL)
         break;
-      if (r->scratch->len < sizeof short_name)
-        name = memcpy (short_name, r->scratch->str, r->scratch->len + 1);
+      json_node_set_parent (value, node);
+      if (object)
+        json_object_set_member (members, name, value);
       else
-        name = long_name = g_strndup (r->scratch->str, r->scratch->len);
-      if (r->steps != NULL)
-        {
-          Step step = { STEP_NAME, (guint) r->names->len, (guint) r->scratch->len, NULL };
-
-          g_string_append_len (r->names, r->scratch->str, (gssize) r->scratch->len);
-          g_array_append_val (r->steps, step);
-          /* A repeated name replaces the member, and with it nodes the shape points at. */
-          if (json_object_has_member (object, name))
-            r->reusable = FALSE;
-        }
-      skip_whitespace (r);
-      if (r->p >= r->end || *r->p++ != ':')
+        json_array_add_element (elements, value);
+      if (!next_or_close (r, close, &closed))
         break;
-      skip_whitespace (r);
-      if ((member = read_value (r)) == NULL)
-        break;
-      json_node_set_parent (member, node);
-      json_object_set_member (object, name, member);
-      skip_whitespace (r);
-      if (r->p >= r->end)
-        break;
-      if (*r->p == '}')
-        {
-          r->p++;
-          record (r, STEP_OBJECT_END, NULL);
-          return node;
-        }
-      if (*r->p++ != ',')
-        break;
-      skip_whitespace (r);
     }
-  json_node_unref (node);
-  return NULL;
+  if (!closed)
+    {
+      json_node_unref (node);
+      return NULL;
+    }
+  record (r, object ? STEP_OBJECT_END : STEP_ARRAY_END, NULL);
+  return node;
 }
 
 static JsonNode *
@@ -415,7 +406,7 @@ read_value (Reader *r)
       if (r->depth >= MAX_DEPTH)
         return NULL;
       r->depth++;
-      node = *r->p == '{' ? read_object (r) : read_array (r);
+      node = read_container (r, *r->p == '{');
       r->depth--;
       return node;
     case '"':
@@ -520,16 +511,12 @@ refill_container (AgJsonParser *self, Reader *r, guint *i, gboolean object)
 {
   char close = object ? '}' : ']';
 
+  gboolean closed;
+
   if (!expect_step (self, i, object ? STEP_OBJECT_BEGIN : STEP_ARRAY_BEGIN))
     return FALSE;
-  r->p++;
-  skip_whitespace (r);
-  if (r->p < r->end && *r->p == close)
-    {
-      r->p++;
-      return expect_step (self, i, object ? STEP_OBJECT_END : STEP_ARRAY_END);
-    }
-  for (;;)
+  open_container (r, close, &closed);
+  while (!closed)
     {
       if (object)
         {
@@ -545,20 +532,10 @@ refill_container (AgJsonParser *self, Reader *r, guint *i, gboolean object)
             return FALSE;
           skip_whitespace (r);
         }
-      if (!refill_value (self, r, i))
+      if (!refill_value (self, r, i) || !next_or_close (r, close, &closed))
         return FALSE;
-      skip_whitespace (r);
-      if (r->p >= r->end)
-        return FALSE;
-      if (*r->p == close)
-        {
-          r->p++;
-          return expect_step (self, i, object ? STEP_OBJECT_END : STEP_ARRAY_END);
-        }
-      if (*r->p++ != ',')
-        return FALSE;
-      skip_whitespace (r);
     }
+  return expect_step (self, i, object ? STEP_OBJECT_END : STEP_ARRAY_END);
 }
 
 /* Reads the value at r->p in step with the kept shape from step *i, writing each scalar into its kept node. FALSE

@@ -180,14 +180,36 @@ handle_inline_data (AgStreamTranslator *self, JsonObject *inline_data)
   self->saw_content = TRUE;
 }
 
+/* Text or thought text into the open block of @kind. Empty text is skipped, whitespace is kept (as
+ * antigravity-claude-proxy does). */
+static void
+add_text (AgStreamTranslator *self, AgOpenBlock kind, const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return;
+  open_block (self, kind);
+  if (kind == AG_OPEN_THINKING)
+    emit_delta (self, self->open_index, "thinking_delta", "thinking", text);
+  else
+    emit_delta (self, self->open_index, "text_delta", "text", text);
+  self->saw_content = TRUE;
+}
+
 void
 ag_stream_translator_handle_part (AgStreamTranslator *self, JsonObject *part)
 {
-  const char *signature = ag_json_string (part, "thoughtSignature");
+  const char *signature, *text;
   JsonObject *call, *inline_data;
-  const char *text;
+
+  /* Most parts of a stream are a piece of text alone: nothing else to look for. */
+  if (json_object_get_size (part) == 1 && (text = ag_json_string (part, "text")) != NULL)
+    {
+      add_text (self, AG_OPEN_TEXT, text);
+      return;
+    }
 
   /* Shorter signatures are placeholders (every peer uses the 50-char rule): passing them on would fail later. */
+  signature = ag_json_string (part, "thoughtSignature");
   if (signature != NULL && strlen (signature) < AG_SIGNATURE_MIN_LENGTH)
     signature = NULL;
 
@@ -207,12 +229,7 @@ ag_stream_translator_handle_part (AgStreamTranslator *self, JsonObject *part)
   text = ag_json_string (part, "text");
   if (ag_json_bool (part, "thought", FALSE))
     {
-      if (text != NULL && *text != '\0')
-        {
-          open_block (self, AG_OPEN_THINKING);
-          emit_delta (self, self->open_index, "thinking_delta", "thinking", text);
-          self->saw_content = TRUE;
-        }
+      add_text (self, AG_OPEN_THINKING, text);
       /* A trailing signature after the thinking closed has no block to go to; a later one replaces an earlier. */
       if (signature != NULL && self->open == AG_OPEN_THINKING)
         set_string (&self->thinking_signature, signature);
@@ -222,11 +239,5 @@ ag_stream_translator_handle_part (AgStreamTranslator *self, JsonObject *part)
   /* A signature on the part after the thoughts signs them, so attach it before the text closes the block. */
   if (signature != NULL && self->open == AG_OPEN_THINKING && self->thinking_signature == NULL)
     set_string (&self->thinking_signature, signature);
-  /* Empty text parts are skipped, whitespace is kept (as antigravity-claude-proxy does). */
-  if (text != NULL && *text != '\0')
-    {
-      open_block (self, AG_OPEN_TEXT);
-      emit_delta (self, self->open_index, "text_delta", "text", text);
-      self->saw_content = TRUE;
-    }
+  add_text (self, AG_OPEN_TEXT, text);
 }

@@ -96,7 +96,7 @@ record (Reader *r, StepKind kind, JsonNode *leaf)
     g_array_append_val (r->steps, step);
 }
 
-/* After the opening bracket at r->c.p: TRUE with *closed when @close follows at once (the container is empty). */
+/* Past the opening bracket at r->c.p; *closed when @close follows at once (the container is empty). */
 static inline void
 open_container (Reader *r, char close, gboolean *closed)
 {

@@ -8,7 +8,6 @@
 #include "ag-gemini-translator.h"
 #include "ag-gemini-error.h"
 #include "ag-json.h"
-#include "ag-protocol-error.h"
 #include "ag-upstream-chunk.h"
 
 typedef struct {
@@ -17,10 +16,8 @@ typedef struct {
   AgToolNames      *tool_names;
   GString          *held;          /* stream: frames before the first content */
   gboolean          content;       /* a part with content arrived */
-  gboolean          received;
   gboolean          finished;      /* a finishReason arrived */
   gboolean          done;
-  AgUpstreamUsage   usage;
   /* whole-answer mode: the merged response */
   JsonArray        *parts;
   JsonObject       *last;          /* the last response object, for finishReason, usage and ids */
@@ -92,21 +89,15 @@ static gboolean
 back_push (AgBackTranslator *back, JsonObject *chunk, GError **error)
 {
   GeminiTranslator *self = (GeminiTranslator *) back;
-  JsonObject *response = ag_upstream_chunk_response (chunk), *candidate, *usage;
+  JsonObject *response = ag_upstream_chunk_response (chunk, error), *candidate;
   JsonArray *candidates;
   const char *finish_reason;
 
   if (response == NULL)
-    {
-      g_set_error_literal (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM,
-                           "Upstream sent a chunk that is not a response");
-      return FALSE;
-    }
+    return FALSE;
   if (self->done)
     return TRUE;
-  self->received = TRUE;
-  if ((usage = ag_json_object (response, "usageMetadata")) != NULL)
-    ag_upstream_usage_read (&self->usage, usage);
+  ag_back_translator_note_response (&self->parent, response);
   candidates = ag_json_array (response, "candidates");
   candidate = candidates != NULL ? ag_json_array_object (candidates, 0) : NULL;
   if (candidate != NULL && read_parts (self, ag_json_array (ag_json_object (candidate, "content"), "parts")))
@@ -217,29 +208,9 @@ back_is_empty (AgBackTranslator *back)
 }
 
 static gboolean
-back_received_response (AgBackTranslator *back)
-{
-  return ((GeminiTranslator *) back)->received;
-}
-
-static gboolean
 back_saw_finish_reason (AgBackTranslator *back)
 {
   return ((GeminiTranslator *) back)->finished;
-}
-
-/* The one reading of usageMetadata every surface shares (ag-upstream-chunk.h: thoughts are output). */
-static void
-back_get_usage (AgBackTranslator *back, gint64 *input, gint64 *output, gint64 *cache_read)
-{
-  GeminiTranslator *self = (GeminiTranslator *) back;
-
-  if (input != NULL)
-    *input = ag_upstream_usage_input (&self->usage);
-  if (output != NULL)
-    *output = ag_upstream_usage_output (&self->usage);
-  if (cache_read != NULL)
-    *cache_read = self->usage.cached;
 }
 
 static void
@@ -263,8 +234,6 @@ static const AgBackTranslatorClass gemini_translator_class = {
   .ping = back_ping,
   .started = back_started,
   .is_empty = back_is_empty,
-  .received_response = back_received_response,
   .saw_finish_reason = back_saw_finish_reason,
-  .get_usage = back_get_usage,
   .free = back_free,
 };

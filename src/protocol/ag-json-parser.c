@@ -327,7 +327,8 @@ refill_container (AgJsonParser *self, Reader *r, guint *i, gboolean object)
           const Step *name;
 
           if (*i >= self->steps->len || (name = &g_array_index (self->steps, Step, *i))->kind != STEP_NAME ||
-              r->c.p >= r->c.end || *r->c.p != '"' || !ag_json_cursor_string (&r->c) || r->c.scratch->len != name->name_len ||
+              r->c.p >= r->c.end || *r->c.p != '"' || !ag_json_cursor_string (&r->c) ||
+              r->c.scratch->len != name->name_len ||
               memcmp (r->c.scratch->str, self->names->str + name->name_offset, name->name_len) != 0)
             return FALSE;
           (*i)++;

@@ -38,7 +38,6 @@ struct _AgStreamTranslator {
   AgToolNames         *tool_names;
 
   char        message_id[4 + AG_ANTHROPIC_ID_RANDOM_CHARS + 1];
-  gboolean    received;   /* a response chunk arrived */
   gboolean    started;    /* message_start was emitted: the client has seen the message */
   gboolean    done;
   AgOpenBlock open;
@@ -50,9 +49,8 @@ struct _AgStreamTranslator {
   gboolean    saw_tool_use;
   const char *finish_stop_reason;    /* from the last finishReason, NULL until one arrives */
 
-  AgUpstreamUsage usage;
-  double          usage_scale;
-  gint64          compact_at;
+  double      usage_scale;
+  gint64      compact_at;
 };
 
 /* Writes @prefix and AG_ANTHROPIC_ID_RANDOM_CHARS random letters and digits, NUL-terminated, into @out. */

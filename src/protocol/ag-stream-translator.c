@@ -81,13 +81,14 @@ emit_typed (AgStreamTranslator *self, const char *name)
 static void
 event_usage (AgStreamTranslator *self, gint64 output)
 {
-  gint64 input = ag_usage_scaled (ag_upstream_usage_input (&self->usage), self->usage_scale);
-  gint64 cached = ag_usage_scaled (self->usage.cached, self->usage_scale);
+  gint64 input = ag_usage_scaled (ag_upstream_usage_input (&self->parent.usage), self->usage_scale);
+  gint64 cached = ag_usage_scaled (self->parent.usage.cached, self->usage_scale);
 
   /* Claude Code assumes 1M for some models and 200k for others whatever upstream takes: near upstream's limit it
    * is told its own window is full, so it compacts now rather than after upstream refused (when even the
    * compaction request no longer fits). */
-  if (self->compact_at > 0 && self->usage.prompt >= self->compact_at && input + cached < AG_CLIENT_LARGEST_WINDOW)
+  if (self->compact_at > 0 && self->parent.usage.prompt >= self->compact_at &&
+      input + cached < AG_CLIENT_LARGEST_WINDOW)
     input = AG_CLIENT_LARGEST_WINDOW - cached;
   ag_event_writer_open (&self->writer, "usage");
   ag_event_writer_int (&self->writer, "input_tokens", input);
@@ -152,27 +153,15 @@ outdated_client_notice (JsonArray *parts)
 gboolean
 ag_stream_translator_push (AgStreamTranslator *self, JsonObject *chunk, GError **error)
 {
-  JsonObject *response = ag_upstream_chunk_response (chunk);
-  JsonObject *usage, *feedback;
+  JsonObject *response = ag_upstream_chunk_response (chunk, error);
+  JsonObject *feedback;
   JsonArray *candidates;
 
   if (response == NULL)
-    {
-      JsonObject *inner = json_object_has_member (chunk, "response") ? ag_json_object (chunk, "response") : chunk;
-      JsonObject *upstream_error = ag_json_object (inner, "error");
-      const char *message = upstream_error != NULL ? ag_json_string (upstream_error, "message") : NULL;
-
-      g_set_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM, "Upstream sent %s%s",
-                   message != NULL ? "an error in the stream: " : "a chunk that is not a response",
-                   message != NULL ? message : "");
-      return FALSE;
-    }
+    return FALSE;
   if (self->done)
     return TRUE;
-
-  self->received = TRUE;
-  if ((usage = ag_json_object (response, "usageMetadata")) != NULL)
-    ag_upstream_usage_read (&self->usage, usage);
+  ag_back_translator_note_response (&self->parent, response);
 
   if ((feedback = ag_json_object (response, "promptFeedback")) != NULL && ag_json_string (feedback, "blockReason"))
     self->finish_stop_reason = "refusal";
@@ -226,7 +215,7 @@ ag_stream_translator_finish (AgStreamTranslator *self)
                                                                         : "end_turn");
   ag_event_writer_null (&self->writer, "stop_sequence");
   ag_event_writer_close (&self->writer);
-  event_usage (self, ag_upstream_usage_output (&self->usage));
+  event_usage (self, ag_upstream_usage_output (&self->parent.usage));
   ag_event_writer_end (&self->writer);
 
   emit_typed (self, "message_stop");
@@ -264,7 +253,7 @@ ag_stream_translator_started (AgStreamTranslator *self)
 gboolean
 ag_stream_translator_received_response (AgStreamTranslator *self)
 {
-  return self->received;
+  return self->parent.received;
 }
 
 gboolean
@@ -276,12 +265,7 @@ ag_stream_translator_is_empty (AgStreamTranslator *self)
 void
 ag_stream_translator_get_usage (AgStreamTranslator *self, gint64 *input, gint64 *output, gint64 *cache_read)
 {
-  if (input != NULL)
-    *input = ag_upstream_usage_input (&self->usage);
-  if (output != NULL)
-    *output = ag_upstream_usage_output (&self->usage);
-  if (cache_read != NULL)
-    *cache_read = self->usage.cached;
+  ag_back_translator_get_usage (&self->parent, input, output, cache_read);
 }
 
 /* ---- the back-translator interface --------------------------------------------------------------------- */
@@ -339,21 +323,9 @@ back_is_empty (AgBackTranslator *back)
 }
 
 static gboolean
-back_received_response (AgBackTranslator *back)
-{
-  return ag_stream_translator_received_response ((AgStreamTranslator *) back);
-}
-
-static gboolean
 back_saw_finish_reason (AgBackTranslator *back)
 {
   return ag_stream_translator_saw_finish_reason ((AgStreamTranslator *) back);
-}
-
-static void
-back_get_usage (AgBackTranslator *back, gint64 *input, gint64 *output, gint64 *cache_read)
-{
-  ag_stream_translator_get_usage ((AgStreamTranslator *) back, input, output, cache_read);
 }
 
 static void
@@ -370,8 +342,6 @@ static const AgBackTranslatorClass stream_translator_class = {
   .ping = back_ping,
   .started = back_started,
   .is_empty = back_is_empty,
-  .received_response = back_received_response,
   .saw_finish_reason = back_saw_finish_reason,
-  .get_usage = back_get_usage,
   .free = back_free,
 };

@@ -1,20 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-upstream-chunk.h"
+#include "ag-json.h"
+#include "ag-protocol-error.h"
 
 JsonObject *
-ag_upstream_chunk_response (JsonObject *chunk)
+ag_upstream_chunk_response (JsonObject *chunk, GError **error)
 {
   JsonNode *wrapped = json_object_get_member (chunk, "response");
   JsonObject *response = chunk;
+  const char *message;
 
   if (wrapped != NULL)
     response = JSON_NODE_HOLDS_OBJECT (wrapped) ? json_node_get_object (wrapped) : NULL;
-  if (response == NULL)
-    return NULL;
-  if (json_object_has_member (response, "candidates") || json_object_has_member (response, "usageMetadata") ||
-      json_object_has_member (response, "modelVersion") || json_object_has_member (response, "responseId") ||
-      json_object_has_member (response, "promptFeedback"))
+  if (response != NULL &&
+      (json_object_has_member (response, "candidates") || json_object_has_member (response, "usageMetadata") ||
+       json_object_has_member (response, "modelVersion") || json_object_has_member (response, "responseId") ||
+       json_object_has_member (response, "promptFeedback")))
     return response;
+  message = ag_json_string (ag_json_object (response, "error"), "message");
+  g_set_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM, "Upstream sent %s%s",
+               message != NULL ? "an error in the stream: " : "a chunk that is not a response",
+               message != NULL ? message : "");
   return NULL;
 }
 

@@ -7,9 +7,10 @@
 
 G_BEGIN_DECLS
 
-/* The response object of @chunk ({"response":{…},"traceId":…} or the bare response), or NULL when @chunk is not a
- * response: none of candidates, usageMetadata, modelVersion, responseId, promptFeedback (an error object, say). */
-JsonObject *ag_upstream_chunk_response (JsonObject *chunk);
+/* The response object of @chunk ({"response":{…},"traceId":…} or the bare response), or NULL with
+ * AG_PROTOCOL_ERROR_BAD_UPSTREAM when @chunk is not a response: none of candidates, usageMetadata, modelVersion,
+ * responseId, promptFeedback (an error object, whose message the error then quotes). */
+JsonObject *ag_upstream_chunk_response (JsonObject *chunk, GError **error);
 
 /* Token counts so far, each held to 0…G_MAXINT32 so that their sums and differences cannot overflow. */
 typedef struct {

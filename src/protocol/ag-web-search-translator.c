@@ -21,9 +21,7 @@ typedef struct {
   JsonArray  *sources;
   JsonArray  *supports;
   const char *stop_reason;     /* NULL until a finishReason arrives */
-  gboolean    received;
   gboolean    done;
-  AgUpstreamUsage usage;
 } AgWebSearchTranslator;
 
 static const AgBackTranslatorClass web_search_translator_class;
@@ -88,21 +86,14 @@ static gboolean
 back_push (AgBackTranslator *back, JsonObject *chunk, GError **error)
 {
   AgWebSearchTranslator *self = (AgWebSearchTranslator *) back;
-  JsonObject *response = ag_upstream_chunk_response (chunk);
-  JsonObject *usage;
+  JsonObject *response = ag_upstream_chunk_response (chunk, error);
   JsonArray *candidates;
 
   if (response == NULL)
-    {
-      g_set_error_literal (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM,
-                           "Upstream sent a chunk that is not a response");
-      return FALSE;
-    }
+    return FALSE;
   if (self->done)
     return TRUE;
-  self->received = TRUE;
-  if ((usage = ag_json_object (response, "usageMetadata")) != NULL)
-    ag_upstream_usage_read (&self->usage, usage);
+  ag_back_translator_note_response (&self->parent, response);
   if ((candidates = ag_json_array (response, "candidates")) != NULL && json_array_get_length (candidates) > 0)
     {
       GError *local_error = NULL;
@@ -340,9 +331,10 @@ usage_node (AgWebSearchTranslator *self, gint64 output, gint64 searches)
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
   json_object_set_int_member (usage, "input_tokens",
-                              ag_usage_scaled (ag_upstream_usage_input (&self->usage), self->usage_scale));
+                              ag_usage_scaled (ag_upstream_usage_input (&self->parent.usage), self->usage_scale));
   json_object_set_int_member (usage, "output_tokens", output);
-  json_object_set_int_member (usage, "cache_read_input_tokens", ag_usage_scaled (self->usage.cached, self->usage_scale));
+  json_object_set_int_member (usage, "cache_read_input_tokens",
+                              ag_usage_scaled (self->parent.usage.cached, self->usage_scale));
   json_object_set_int_member (usage, "cache_creation_input_tokens", 0);
   json_object_set_int_member (server, "web_search_requests", searches);
   json_object_set_object_member (usage, "server_tool_use", server);
@@ -417,7 +409,7 @@ static void
 write_stream (AgWebSearchTranslator *self, JsonArray *blocks, const char *message_id, gint64 searches)
 {
   g_autoptr(JsonNode) start_usage = usage_node (self, 0, 0);
-  g_autoptr(JsonNode) end_usage = usage_node (self, ag_upstream_usage_output (&self->usage), searches);
+  g_autoptr(JsonNode) end_usage = usage_node (self, ag_upstream_usage_output (&self->parent.usage), searches);
   AgEventWriter writer;
 
   ag_event_writer_init_sse (&writer, self->parent.output);
@@ -460,7 +452,8 @@ write_message (AgWebSearchTranslator *self, JsonArray *blocks, const char *messa
   json_object_set_array_member (message, "content", json_array_ref (blocks));
   json_object_set_string_member (message, "stop_reason", self->stop_reason != NULL ? self->stop_reason : "end_turn");
   json_object_set_null_member (message, "stop_sequence");
-  json_object_set_member (message, "usage", usage_node (self, ag_upstream_usage_output (&self->usage), searches));
+  json_object_set_member (message, "usage",
+                          usage_node (self, ag_upstream_usage_output (&self->parent.usage), searches));
   json_node_set_object (node, message);
   json = json_to_string (node, FALSE);
   g_string_append (self->parent.output, json);
@@ -526,25 +519,9 @@ back_is_empty (AgBackTranslator *back)
 }
 
 static gboolean
-back_received_response (AgBackTranslator *back)
-{
-  return ((AgWebSearchTranslator *) back)->received;
-}
-
-static gboolean
 back_saw_finish_reason (AgBackTranslator *back)
 {
   return ((AgWebSearchTranslator *) back)->stop_reason != NULL;
-}
-
-static void
-back_get_usage (AgBackTranslator *back, gint64 *input, gint64 *output, gint64 *cache_read)
-{
-  AgWebSearchTranslator *self = (AgWebSearchTranslator *) back;
-
-  *input = ag_upstream_usage_input (&self->usage);
-  *output = ag_upstream_usage_output (&self->usage);
-  *cache_read = self->usage.cached;
 }
 
 static void
@@ -568,8 +545,6 @@ static const AgBackTranslatorClass web_search_translator_class = {
   .ping = back_ping,
   .started = back_started,
   .is_empty = back_is_empty,
-  .received_response = back_received_response,
   .saw_finish_reason = back_saw_finish_reason,
-  .get_usage = back_get_usage,
   .free = back_free,
 };

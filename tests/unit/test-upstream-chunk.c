@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One reading of a Cloud Code chunk: which chunks are responses, what usageMetadata counts as input, output and
  * cache reads, and that every back translator (Anthropic, web search, OpenAI Chat and Responses, Gemini) reports
- * the same usage for the same chunks and accepts the same chunks. */
+ * the same usage for the same chunks and accepts (or refuses, with the same message) the same chunks. */
 #include "ag-gemini-translator.h"
 #include "ag-openai-chat-translator.h"
 #include "ag-openai-responses-translator.h"
@@ -26,7 +26,10 @@ object_from (const char *text)
 typedef struct {
   const char *chunk;
   const char *marker;   /* a member of the response found, or NULL: not a response */
+  const char *error;    /* then the error's message */
 } ResponseCase;
+
+#define NOT_A_RESPONSE "Upstream sent a chunk that is not a response"
 
 static const ResponseCase response_cases[] = {
   { "{\"response\":{\"candidates\":[]},\"traceId\":\"t\"}", "candidates" },
@@ -34,11 +37,13 @@ static const ResponseCase response_cases[] = {
   { "{\"response\":{\"usageMetadata\":{}}}", "usageMetadata" },
   { "{\"response\":{\"responseId\":\"r\"}}", "responseId" },
   { "{\"response\":{\"promptFeedback\":{\"blockReason\":\"SAFETY\"}}}", "promptFeedback" },
-  { "{\"error\":{\"code\":429,\"message\":\"slow down\"}}", NULL },
-  { "{\"response\":{\"error\":{\"code\":500}}}", NULL },
+  { "{\"error\":{\"code\":429,\"message\":\"slow down\"}}", NULL, "Upstream sent an error in the stream: slow down" },
+  { "{\"response\":{\"error\":{\"code\":500,\"message\":\"boom\"}}}", NULL,
+    "Upstream sent an error in the stream: boom" },
+  { "{\"response\":{\"error\":{\"code\":500}}}", NULL, NOT_A_RESPONSE },
   /* An envelope whose response is not an object is not read as a bare response. */
-  { "{\"response\":5,\"candidates\":[]}", NULL },
-  { "{}", NULL },
+  { "{\"response\":5,\"candidates\":[],\"error\":{\"message\":\"x\"}}", NULL, NOT_A_RESPONSE },
+  { "{}", NULL, NOT_A_RESPONSE },
 };
 
 static void
@@ -47,13 +52,19 @@ test_response (void)
   for (gsize i = 0; i < G_N_ELEMENTS (response_cases); i++)
     {
       g_autoptr(JsonObject) chunk = object_from (response_cases[i].chunk);
-      JsonObject *response = ag_upstream_chunk_response (chunk);
+      g_autoptr(GError) error = NULL;
+      JsonObject *response = ag_upstream_chunk_response (chunk, &error);
 
       g_test_message ("%s", response_cases[i].chunk);
       if (response_cases[i].marker == NULL)
-        g_assert_null (response);
+        {
+          g_assert_null (response);
+          g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM);
+          g_assert_cmpstr (error->message, ==, response_cases[i].error);
+        }
       else
         {
+          g_assert_no_error (error);
           g_assert_nonnull (response);
           g_assert_true (json_object_has_member (response, response_cases[i].marker));
         }
@@ -190,6 +201,7 @@ test_translators_agree_on_responses (void)
         else
           {
             g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM);
+            g_assert_cmpstr (error->message, ==, response_cases[i].error);
             g_assert_false (ag_back_translator_received_response (back));
           }
       }

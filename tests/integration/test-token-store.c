@@ -16,13 +16,6 @@ raw_schema (void)
   return &schema;
 }
 
-/* A profile no other test (or earlier run) uses. */
-static char *
-unique_profile (const char *name)
-{
-  return g_strdup_printf ("test-token-store-%s-%d-%u", name, (int) getpid (), g_random_int ());
-}
-
 static void
 save (AgTokenStore *store, AgAccount *account)
 {
@@ -43,10 +36,11 @@ load_all (AgTokenStore *store)
   return accounts;
 }
 
-/* "email|project|tier|enabled|refresh token" per account, one per line, in the order loaded. */
+/* "email|project|tier|enabled|refresh token" per account @store holds, one per line, in the order loaded. */
 static char *
-describe (GPtrArray *accounts)
+describe (AgTokenStore *store)
 {
+  g_autoptr(GPtrArray) accounts = load_all (store);
   GString *text = g_string_new (NULL);
 
   for (guint i = 0; i < accounts->len; i++)
@@ -73,12 +67,11 @@ account_new (const char *email, const char *project, const char *tier, const cha
 static void
 test_save_and_load_sorted (void)
 {
-  g_autofree char *profile = unique_profile ("load");
+  g_autofree char *profile = ag_test_profile_new ("test-token-store-load");
   g_autoptr(AgTokenStore) store = ag_token_store_new (profile);
   g_autoptr(AgAccount) bob = account_new ("bob@example.com", "proj-b", "free-tier", "rt-bob-secret");
   g_autoptr(AgAccount) alice = account_new ("alice@example.com", "proj-a", "standard-tier", "rt-alice-secret");
   g_autoptr(GPtrArray) empty = NULL;
-  g_autoptr(GPtrArray) accounts = NULL;
   g_autofree char *text = NULL;
 
   empty = load_all (store);
@@ -87,8 +80,7 @@ test_save_and_load_sorted (void)
   ag_account_set_enabled (bob, FALSE);
   save (store, bob);
   save (store, alice);
-  accounts = load_all (store);
-  text = describe (accounts);
+  text = describe (store);
   g_assert_cmpstr (text, ==,
                    "alice@example.com|proj-a|standard-tier|on|rt-alice-secret\n"
                    "bob@example.com|proj-b|free-tier|off|rt-bob-secret\n");
@@ -100,28 +92,24 @@ test_save_and_load_sorted (void)
 static void
 test_save_replaces (void)
 {
-  g_autofree char *profile = unique_profile ("replace");
+  g_autofree char *profile = ag_test_profile_new ("test-token-store-replace");
   g_autoptr(AgTokenStore) store = ag_token_store_new (profile);
   g_autoptr(AgAccount) first = account_new ("carol@example.com", "proj-old", "free-tier", "rt-carol-1");
   g_autoptr(AgAccount) second = account_new ("carol@example.com", "proj-new", NULL, "rt-carol-2");
   g_autoptr(AgAccount) same = account_new ("carol@example.com", "proj-new", NULL, "rt-carol-3");
-  g_autoptr(GPtrArray) accounts = NULL;
-  g_autoptr(GPtrArray) again = NULL;
   g_autofree char *text = NULL;
   g_autofree char *text_again = NULL;
 
   save (store, first);
   ag_account_set_enabled (second, FALSE);
   save (store, second);
-  accounts = load_all (store);
-  text = describe (accounts);
+  text = describe (store);
   g_assert_cmpstr (text, ==, "carol@example.com|proj-new|(null)|off|rt-carol-2\n");
 
   /* Same attributes, new secret: updated in place. */
   ag_account_set_enabled (same, FALSE);
   save (store, same);
-  again = load_all (store);
-  text_again = describe (again);
+  text_again = describe (store);
   g_assert_cmpstr (text_again, ==, "carol@example.com|proj-new|(null)|off|rt-carol-3\n");
 
   g_assert_true (ag_test_token_store_remove (store, "carol@example.com", NULL));
@@ -130,11 +118,10 @@ test_save_replaces (void)
 static void
 test_remove (void)
 {
-  g_autofree char *profile = unique_profile ("remove");
+  g_autofree char *profile = ag_test_profile_new ("test-token-store-remove");
   g_autoptr(AgTokenStore) store = ag_token_store_new (profile);
   g_autoptr(AgAccount) dave = account_new ("dave@example.com", "proj-d", "free-tier", "rt-dave");
   g_autoptr(AgAccount) erin = account_new ("erin@example.com", "proj-e", "free-tier", "rt-erin");
-  g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
@@ -142,8 +129,7 @@ test_remove (void)
   save (store, erin);
   g_assert_true (ag_test_token_store_remove (store, "dave@example.com", &error));
   g_assert_no_error (error);
-  accounts = load_all (store);
-  text = describe (accounts);
+  text = describe (store);
   g_assert_cmpstr (text, ==, "erin@example.com|proj-e|free-tier|on|rt-erin\n");
 
   g_assert_false (ag_test_token_store_remove (store, "dave@example.com", &error));
@@ -156,15 +142,13 @@ test_remove (void)
 static void
 test_profiles_are_isolated (void)
 {
-  g_autofree char *profile_a = unique_profile ("iso-a");
-  g_autofree char *profile_b = unique_profile ("iso-b");
+  g_autofree char *profile_a = ag_test_profile_new ("test-token-store-iso-a");
+  g_autofree char *profile_b = ag_test_profile_new ("test-token-store-iso-b");
   g_autoptr(AgTokenStore) store_a = ag_token_store_new (profile_a);
   g_autoptr(AgTokenStore) store_b = ag_token_store_new (profile_b);
   g_autoptr(AgAccount) frank_a = account_new ("frank@example.com", "proj-a", "free-tier", "rt-frank-a");
   g_autoptr(AgAccount) frank_b = account_new ("frank@example.com", "proj-b", "free-tier", "rt-frank-b");
   g_autoptr(GPtrArray) in_b = NULL;
-  g_autoptr(GPtrArray) in_a = NULL;
-  g_autoptr(GPtrArray) in_b_after = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text_a = NULL;
   g_autofree char *text_b = NULL;
@@ -177,12 +161,10 @@ test_profiles_are_isolated (void)
 
   /* The same e-mail in another profile is another item. */
   save (store_b, frank_b);
-  in_a = load_all (store_a);
-  text_a = describe (in_a);
+  text_a = describe (store_a);
   g_assert_cmpstr (text_a, ==, "frank@example.com|proj-a|free-tier|on|rt-frank-a\n");
   g_assert_true (ag_test_token_store_remove (store_a, "frank@example.com", NULL));
-  in_b_after = load_all (store_b);
-  text_b = describe (in_b_after);
+  text_b = describe (store_b);
   g_assert_cmpstr (text_b, ==, "frank@example.com|proj-b|free-tier|on|rt-frank-b\n");
   g_assert_true (ag_test_token_store_remove (store_b, "frank@example.com", NULL));
 }
@@ -196,7 +178,7 @@ compare_strings (gconstpointer a, gconstpointer b)
 static void
 test_secret_only_in_secret (void)
 {
-  g_autofree char *profile = unique_profile ("raw");
+  g_autofree char *profile = ag_test_profile_new ("test-token-store-raw");
   g_autoptr(AgTokenStore) store = ag_token_store_new (profile);
   g_autoptr(AgAccount) gina = account_new ("gina@example.com", "proj-g", "g1-pro-tier", "1//0gSECRET-refresh");
   g_autoptr(GError) error = NULL;

@@ -14,3 +14,5 @@
 #include "ag-test-secrets.h"
 #include "ag-test-sync.h"
 #include "ag-test-wait.h"
+#include "ag-test-surface.h"
+#include "ag-test-keyring.h"

@@ -16,3 +16,4 @@
 #include "ag-test-wait.h"
 #include "ag-test-surface.h"
 #include "ag-test-keyring.h"
+#include "ag-test-clock.h"

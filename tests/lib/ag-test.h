@@ -17,3 +17,4 @@
 #include "ag-test-surface.h"
 #include "ag-test-keyring.h"
 #include "ag-test-clock.h"
+#include "ag-test-files.h"

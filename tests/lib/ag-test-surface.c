@@ -16,6 +16,24 @@ ag_test_translate_options (const char *upstream_model)
   return options;
 }
 
+JsonNode *
+ag_test_client_body (const char *name, const char *suffix)
+{
+  g_autofree char *file = g_strconcat (name, suffix, NULL);
+
+  return ag_test_fixture_load_json ("request", file);
+}
+
+void
+ag_test_check_translation (const AgTranslatedRequest *result, const GError *error, const char *name)
+{
+  g_autofree char *expected = g_strconcat (name, ".cloudcode.json", NULL);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  ag_test_check_fixture (result->request, "request", expected);
+}
+
 void
 ag_test_assert_refused (AgTranslatedRequest *result, const GError *error, const char *message)
 {

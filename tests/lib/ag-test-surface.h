@@ -14,6 +14,12 @@ G_BEGIN_DECLS
 /* Options for translating towards @upstream_model: its family, thinking supported, camelCase thinking keys. */
 AgTranslateOptions ag_test_translate_options (const char *upstream_model);
 
+/* The client body recorded in tests/fixtures/request/@name@suffix. */
+JsonNode *ag_test_client_body (const char *name, const char *suffix);
+/* Asserts the translation succeeded (@error unset) and its Cloud Code request is the fixture
+ * request/@name.cloudcode.json (as ag_test_check_fixture). */
+void      ag_test_check_translation (const AgTranslatedRequest *result, const GError *error, const char *name);
+
 /* A body a surface must refuse, and the message it must give. */
 typedef struct {
   const char *name;

@@ -38,17 +38,14 @@ static void
 test_request (gconstpointer data)
 {
   const RequestCase *c = data;
-  g_autofree char *input = g_strconcat (c->fixture, ".gemini.json", NULL);
-  g_autofree char *output = g_strconcat (c->name, ".cloudcode.json", NULL);
-  g_autoptr(JsonNode) body = ag_test_fixture_load_json ("request", input);
+  g_autoptr(JsonNode) body = ag_test_client_body (c->fixture, ".gemini.json");
   g_autoptr(GError) error = NULL;
   g_autoptr(AgTranslatedRequest) result = translate (json_node_get_object (body), c->upstream_model, TRUE, &error);
 
-  g_assert_no_error (error);
+  ag_test_check_translation (result, error, c->name);
   g_assert_true (result->stream);
   g_assert_cmpstr (result->client_model, ==, "client-model");
   g_assert_cmpint (result->thinking, ==, c->expect_thinking);
-  ag_test_check_fixture (result->request, "request", output);
 }
 
 #define USER "{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}"

@@ -36,9 +36,7 @@ static void
 test_request (gconstpointer data)
 {
   const RequestCase *c = data;
-  g_autofree char *input = g_strconcat (c->name, ".openai.json", NULL);
-  g_autofree char *output = g_strconcat (c->name, ".cloudcode.json", NULL);
-  g_autoptr(JsonNode) body = ag_test_fixture_load_json ("request", input);
+  g_autoptr(JsonNode) body = ag_test_client_body (c->name, ".openai.json");
   g_autoptr(AgClientRequest) request = NULL;
   g_autoptr(AgTranslatedRequest) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -48,9 +46,8 @@ test_request (gconstpointer data)
   g_assert_cmpint (request->include_usage, ==, c->include_usage);
   g_assert_cmpstr (request->session_id, ==, c->session_id);
   result = translate (json_node_get_object (body), c->upstream_model, &error);
-  g_assert_no_error (error);
+  ag_test_check_translation (result, error, c->name);
   g_assert_cmpint (result->include_usage, ==, c->include_usage);
-  ag_test_check_fixture (result->request, "request", output);
 }
 
 #define USER "{\"role\":\"user\",\"content\":\"hi\"}"

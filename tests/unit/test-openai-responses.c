@@ -39,18 +39,15 @@ static void
 test_request (gconstpointer data)
 {
   const RequestCase *c = data;
-  g_autofree char *input = g_strconcat (c->name, ".openai.json", NULL);
-  g_autofree char *output = g_strconcat (c->name, ".cloudcode.json", NULL);
-  g_autoptr(JsonNode) body = ag_test_fixture_load_json ("request", input);
-  g_autoptr(AgTranslatedRequest) result = NULL;
+  g_autoptr(JsonNode) body = ag_test_client_body (c->name, ".openai.json");
   g_autoptr(GError) error = NULL;
+  g_autoptr(AgTranslatedRequest) result = translate (json_node_get_object (body), c->upstream_model,
+                                                     c->session_header, &error);
   g_autofree char *freeform = NULL;
 
-  result = translate (json_node_get_object (body), c->upstream_model, c->session_header, &error);
-  g_assert_no_error (error);
+  ag_test_check_translation (result, error, c->name);
   freeform = result->freeform_tools != NULL ? g_strjoinv (" ", result->freeform_tools) : g_strdup ("");
   g_assert_cmpstr (freeform, ==, c->freeform);
-  ag_test_check_fixture (result->request, "request", output);
 }
 
 #define CALL "{\"type\":\"function_call\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"{}\"}"

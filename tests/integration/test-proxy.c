@@ -574,12 +574,8 @@ test_request_log (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  harness = ag_test_harness_new (NULL);
+  harness = ag_test_harness_init (&argc, &argv);
   ag_test_harness_setenv (harness, "AGCL_KEEPALIVE_MS", "300");
-  ag_test_harness_add_account (harness, "rt-1");
   ag_test_harness_start_proxy (harness);
 
   /* Flat paths ("/proxy/NAME"), in this order: the tests share one proxy whose state (a model's rest, the request
@@ -602,8 +598,5 @@ main (int argc, char **argv)
   g_test_add_data_func ("/proxy/warmup-quota-probe", &quota_probe, test_answer);
   g_test_add_func ("/proxy/background-routing", test_background_routing);
   g_test_add_func ("/proxy/request-log", test_request_log);
-  status = g_test_run ();
-
-  ag_test_harness_free (harness);
-  return status;
+  return ag_test_harness_run (harness);
 }

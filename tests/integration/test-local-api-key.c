@@ -82,6 +82,7 @@ cli_lookup (Fixture *fixture)
   g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_api_key_store_lookup_async, fixture->cli, NULL);
   g_autoptr(GError) error = NULL;
   char *key = ag_api_key_store_lookup_finish (fixture->cli, result, &error);
+
   g_assert_no_error (error);
   return key;
 }

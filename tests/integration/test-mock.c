@@ -228,6 +228,9 @@ test_exchange (Fixture *f, gconstpointer data)
 #define SENTINEL "skip_thought_signature_validator"
 #define CLAUDE_SIGNATURE \
   "EqQDCkYIBxgCKkDmockClaudeSignatureZ3VhcmFudGVlZCB0byBiZSBsb25nIGVub3VnaCBmb3IgdGhlIHZhbGlkaXR5IGNoZWNrc0FBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB"
+/* A signature of the right shape that Google never issued. */
+#define FOREIGN_SIGNATURE \
+  "Exxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 #define GOOGLE_INVALID(message) "{\"error\":{\"code\":400,\"message\":\"" message "\",\"status\":\"INVALID_ARGUMENT\"}}"
 #define CLAUDE_INVALID(message) \
   GOOGLE_INVALID ("{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\"," \
@@ -273,31 +276,39 @@ static const Exchange exchanges[] = {
 
   /* What Google refuses in the history (ag-mock-history.h) */
   { "history-gemini-call-unsigned", NULL, NULL, STREAM_PATH, NULL,
-    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (READ_CALL ("", "")) "," RESULT_TURN (READ_RESULT ("")), ""),
+    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (READ_CALL ("", "")) ","
+             RESULT_TURN (READ_RESULT ("")), ""),
     ISSUED, 400, GOOGLE_INVALID ("Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call `default_api:Read` , position 2. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.") },
   { "history-gemini-call-sentinel", NULL, NULL, STREAM_PATH, NULL,
-    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (READ_CALL ("", SIGNED (SENTINEL))) "," RESULT_TURN (READ_RESULT ("")), ""),
+    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (READ_CALL ("", SIGNED (SENTINEL))) ","
+             RESULT_TURN (READ_RESULT ("")), ""),
     ISSUED, 200, NULL },
   { "history-gemini-foreign-signature", NULL, NULL, STREAM_PATH, NULL,
-    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (READ_CALL ("", SIGNED (CLAUDE_SIGNATURE))) "," RESULT_TURN (READ_RESULT ("")), ""),
+    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (READ_CALL ("", SIGNED (CLAUDE_SIGNATURE))) ","
+             RESULT_TURN (READ_RESULT ("")), ""),
     ISSUED, 400, GOOGLE_INVALID ("Corrupted thought signature.") },
   { "history-gemini-call-unanswered", NULL, NULL, STREAM_PATH, NULL,
-    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (READ_CALL ("", SIGNED (SENTINEL))) "," USER_TURN ("stop"), ""),
+    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (READ_CALL ("", SIGNED (SENTINEL))) ","
+             USER_TURN ("stop"), ""),
     ISSUED, 400, GOOGLE_INVALID ("Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.") },
   { "history-gemini-orphan-response", NULL, NULL, STREAM_PATH, NULL,
     HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (TEXT ("ok")) "," RESULT_TURN (READ_RESULT ("")), ""),
     ISSUED, 400, GOOGLE_INVALID ("Please ensure that function response turn comes immediately after a function call turn.") },
   { "history-claude-foreign-thinking", NULL, NULL, STREAM_PATH, NULL,
-    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," MODEL_TURN (THOUGHT ("Exxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx") "," TEXT ("a")) "," USER_TURN ("next"), ""),
+    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," MODEL_TURN (THOUGHT (FOREIGN_SIGNATURE) "," TEXT ("a")) ","
+             USER_TURN ("next"), ""),
     ISSUED, 400, CLAUDE_INVALID ("messages.1.content.0: Invalid `signature` in `thinking` block") },
   { "history-claude-issued-thinking", NULL, NULL, STREAM_PATH, NULL,
-    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," MODEL_TURN (THOUGHT (CLAUDE_SIGNATURE) "," TEXT ("a")) "," USER_TURN ("next"), ""),
+    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," MODEL_TURN (THOUGHT (CLAUDE_SIGNATURE) "," TEXT ("a")) ","
+             USER_TURN ("next"), ""),
     ISSUED, 200, NULL },
   { "history-claude-call-unanswered", NULL, NULL, STREAM_PATH, NULL,
-    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," MODEL_TURN (READ_CALL (ID ("toolu_1"), "") "," READ_CALL (ID ("toolu_2"), "")) "," RESULT_TURN (READ_RESULT (ID ("toolu_2"))), ""),
+    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," MODEL_TURN (READ_CALL (ID ("toolu_1"), "") ","
+             READ_CALL (ID ("toolu_2"), "")) "," RESULT_TURN (READ_RESULT (ID ("toolu_2"))), ""),
     ISSUED, 400, CLAUDE_INVALID ("messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1. Each `tool_use` block must have a corresponding `tool_result` block in the next message.") },
   { "history-claude-orphan-result", NULL, NULL, STREAM_PATH, NULL,
-    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," MODEL_TURN (TEXT ("ok")) "," RESULT_TURN (READ_RESULT (ID ("toolu_9"))), ""),
+    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," MODEL_TURN (TEXT ("ok")) ","
+             RESULT_TURN (READ_RESULT (ID ("toolu_9"))), ""),
     ISSUED, 400, CLAUDE_INVALID ("messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.") },
   { "history-claude-duplicate-call-id", NULL, NULL, STREAM_PATH, NULL,
     HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," TOOL_ROUND ("t1") "," TOOL_ROUND ("t1"), ""),

@@ -205,7 +205,8 @@ test_preview (Fixture *f, gconstpointer data)
   g_assert_cmpstr (created, ==, expected);
 
   /* Secrets, old and new, are masked; an unchanged base URL is not listed. */
-  ag_test_write_file (f->path, "{\"env\":{\"ANTHROPIC_BASE_URL\":\"" URL "\",\"ANTHROPIC_AUTH_TOKEN\":\"sk-ant-old\"}}");
+  ag_test_write_file (f->path,
+                      "{\"env\":{\"ANTHROPIC_BASE_URL\":\"" URL "\",\"ANTHROPIC_AUTH_TOKEN\":\"sk-ant-old\"}}");
   changes = ag_claude_settings_preview (f->path, URL, "local-secret", &error);
   g_assert_no_error (error);
   g_clear_pointer (&expected, g_free);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-account-cli.h"
+#include "ag-cli-loop.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -21,30 +22,14 @@
   "                                            kept in the keyring), or through the global one again\n")
 
 typedef struct {
-  GMainLoop    *loop;
+  AgCliLoop     run;
   AgTokenStore *store;
   AgAccount    *account;
   GPtrArray    *accounts;  /* list: the keyring's accounts */
   AgHistoryStore *history; /* list: where their lasting states are kept */
   const char   *email;     /* the account being removed, or given a proxy */
   const char   *proxy;     /* `account proxy`: the URI, NULL for none */
-  int           status;
 } Cli;
-
-static void
-cli_fail (Cli *cli, const GError *error)
-{
-  g_printerr ("ag-cl: %s\n", error->message);
-  cli->status = 1;
-  g_main_loop_quit (cli->loop);
-}
-
-static void
-cli_done (Cli *cli)
-{
-  cli->status = 0;
-  g_main_loop_quit (cli->loop);
-}
 
 static const char *
 profile_name (void)
@@ -94,13 +79,13 @@ saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!ag_token_store_save_finish (AG_TOKEN_STORE (source), result, &error))
     {
-      cli_fail (cli, error);
+      ag_cli_loop_fail (&cli->run, error);
       return;
     }
   forget_state (ag_account_get_email (cli->account));
   g_print (_("Added %s (project %s, tier %s).\n"), ag_account_get_email (cli->account),
            or_dash (ag_account_get_project_id (cli->account)), or_dash (ag_account_get_tier (cli->account)));
-  cli_done (cli);
+  ag_cli_loop_quit (&cli->run, 0);
 }
 
 static void
@@ -112,7 +97,7 @@ set_up_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   cli->account = ag_account_setup_finish (result, &error);
   if (cli->account == NULL)
     {
-      cli_fail (cli, error);
+      ag_cli_loop_fail (&cli->run, error);
       return;
     }
   ag_token_store_save_async (cli->store, cli->account, NULL, saved_cb, cli);
@@ -215,7 +200,7 @@ print_accounts (Cli *cli, GPtrArray *rows)
     }
   if (cli->accounts->len == 0)
     g_printerr (_("No accounts yet: add one with \"ag-cl account add --refresh-token -\".\n"));
-  cli_done (cli);
+  ag_cli_loop_quit (&cli->run, 0);
 }
 
 static void
@@ -243,7 +228,7 @@ loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   cli->accounts = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
   if (cli->accounts == NULL)
     {
-      cli_fail (cli, error);
+      ag_cli_loop_fail (&cli->run, error);
       return;
     }
   dir = ag_history_store_get_data_dir ();
@@ -269,14 +254,14 @@ proxy_set_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!ag_egress_items_set_finish (result, &error))
     {
-      cli_fail (cli, error);
+      ag_cli_loop_fail (&cli->run, error);
       return;
     }
   if (shown != NULL)
     g_print (_("%s now reaches Google through %s.\n"), cli->email, shown);
   else
     g_print (_("%s now reaches Google like the other accounts (AGCL_UPSTREAM_PROXY).\n"), cli->email);
-  cli_done (cli);
+  ag_cli_loop_quit (&cli->run, 0);
 }
 
 /* The account must exist: a proxy for a typo would quietly never be used. */
@@ -290,7 +275,7 @@ proxy_accounts_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_d
 
   if (accounts == NULL)
     {
-      cli_fail (cli, error);
+      ag_cli_loop_fail (&cli->run, error);
       return;
     }
   for (guint i = 0; i < accounts->len && !found; i++)
@@ -298,7 +283,7 @@ proxy_accounts_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_d
   if (!found)
     {
       g_autoptr(GError) missing = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("no account %s"), cli->email);
-      cli_fail (cli, missing);
+      ag_cli_loop_fail (&cli->run, missing);
       return;
     }
   ag_egress_items_set_async (profile_name (), cli->email, cli->proxy, NULL, proxy_set_cb, cli);
@@ -325,11 +310,11 @@ removed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!ag_token_store_remove_finish (AG_TOKEN_STORE (source), result, &error))
     {
-      cli_fail (cli, error);
+      ag_cli_loop_fail (&cli->run, error);
       return;
     }
   g_print (_("Removed %s.\n"), cli->email);
-  cli_done (cli);
+  ag_cli_loop_quit (&cli->run, 0);
 }
 
 static gboolean
@@ -371,11 +356,10 @@ ag_account_cli_run (int argc, char **argv)
       return 0;
     }
 
-  cli.loop = g_main_loop_new (NULL, FALSE);
+  ag_cli_loop_init (&cli.run);
   cli.store = store_for_profile ();
-  cli.status = 1;
   if (start_command (&cli, argc, argv, &error))
-    g_main_loop_run (cli.loop);
+    g_main_loop_run (cli.run.loop);
   else
     g_printerr ("ag-cl: %s\n", error->message);
 
@@ -383,6 +367,6 @@ ag_account_cli_run (int argc, char **argv)
   g_clear_object (&cli.store);
   g_clear_object (&cli.history);
   g_clear_pointer (&cli.accounts, g_ptr_array_unref);
-  g_main_loop_unref (cli.loop);
-  return cli.status;
+  ag_cli_loop_clear (&cli.run);
+  return cli.run.status;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ag-device-cli.h"
+#include "ag-cli-loop.h"
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
@@ -22,7 +23,7 @@
   "Without --yes, what would change is shown and you are asked first.\n")
 
 typedef struct {
-  GMainLoop           *loop;
+  AgCliLoop     run;
   AgTokenStore        *tokens;
   AgDeviceStore       *devices;
   AgAntigravitySwitch *ide;
@@ -32,23 +33,7 @@ typedef struct {
   char                *email;
   gint64               version;
   gboolean             yes;
-  int                  status;
 } Cli;
-
-static void
-cli_fail (Cli *cli, const GError *error)
-{
-  g_printerr ("ag-cl: %s\n", error->message);
-  cli->status = 1;
-  g_main_loop_quit (cli->loop);
-}
-
-static void
-cli_done (Cli *cli)
-{
-  cli->status = 0;
-  g_main_loop_quit (cli->loop);
-}
 
 static char *
 format_ms (gint64 ms)
@@ -86,13 +71,10 @@ version_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(AgDeviceVersion) version = NULL;
 
-  if (AG_IS_ANTIGRAVITY_SWITCH (source))
-    version = ag_antigravity_switch_capture_finish (AG_ANTIGRAVITY_SWITCH (source), result, &error);
-  else
-    version = ag_device_store_version_finish (AG_DEVICE_STORE (source), result, NULL, &error);
+  version = ag_device_version_finish (source, result, &error);
   if (error != NULL)
     {
-      cli_fail (cli, error);
+      ag_cli_loop_fail (&cli->run, error);
       return;
     }
   if (version == NULL)
@@ -100,7 +82,7 @@ version_done (GObject *source, GAsyncResult *result, gpointer user_data)
                "with \"ag-cl device generate %s\".\n"), cli->email, cli->email);
   else
     print_version (cli->command, version);
-  cli_done (cli);
+  ag_cli_loop_quit (&cli->run, 0);
 }
 
 static void
@@ -112,7 +94,7 @@ history_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (versions == NULL)
     {
-      cli_fail (cli, error);
+      ag_cli_loop_fail (&cli->run, error);
       return;
     }
   if (versions->len == 0)
@@ -127,7 +109,7 @@ history_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_print ("%-8" G_GINT64_FORMAT " %-20s %-16s %-8s %s\n", version->id, when, version->label,
                version->current ? _("yes") : "", version->profile->machine_id);
     }
-  cli_done (cli);
+  ag_cli_loop_quit (&cli->run, 0);
 }
 
 static void
@@ -165,7 +147,7 @@ status_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (status == NULL)
     {
-      cli_fail (cli, error);
+      ag_cli_loop_fail (&cli->run, error);
       return;
     }
   g_print (_("Antigravity IDE: %s\n"), status->folder);
@@ -183,7 +165,7 @@ status_done (GObject *source, GAsyncResult *result, gpointer user_data)
                : g_str_equal (status->profile_owner, "baseline") ? _("this machine's own (the baseline)")
                : status->profile_owner, ids);
     }
-  cli_done (cli);
+  ag_cli_loop_quit (&cli->run, 0);
 }
 
 static void
@@ -195,7 +177,7 @@ switched (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (plan == NULL)
     {
-      cli_fail (cli, error);
+      ag_cli_loop_fail (&cli->run, error);
       return;
     }
   if (cli->account == NULL)
@@ -208,7 +190,7 @@ switched (GObject *source, GAsyncResult *result, gpointer user_data)
     g_print (_("Backup: %s\n"), (const char *) g_ptr_array_index (plan->backups, i));
   if (plan->reopened)
     g_print (_("Antigravity was started again.\n"));
-  cli_done (cli);
+  ag_cli_loop_quit (&cli->run, 0);
 }
 
 static gboolean
@@ -233,7 +215,7 @@ previewed (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (plan == NULL)
     {
-      cli_fail (cli, error);
+      ag_cli_loop_fail (&cli->run, error);
       return;
     }
   if (cli->account != NULL)
@@ -241,8 +223,7 @@ previewed (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (plan->profile == NULL)
     {
       g_printerr (_("ag-cl: no baseline is kept: ag-cl has not changed this machine's identity\n"));
-      cli->status = 1;
-      g_main_loop_quit (cli->loop);
+      ag_cli_loop_quit (&cli->run, 1);
       return;
     }
   else
@@ -265,8 +246,7 @@ previewed (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!cli->yes && !confirmed ())
     {
       g_print (_("Nothing was changed.\n"));
-      cli->status = 1;
-      g_main_loop_quit (cli->loop);
+      ag_cli_loop_quit (&cli->run, 1);
       return;
     }
   if (cli->account != NULL)
@@ -287,7 +267,7 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   cli->accounts = ag_token_store_load_all_finish (AG_TOKEN_STORE (source), result, &error);
   if (cli->accounts == NULL)
     {
-      cli_fail (cli, error);
+      ag_cli_loop_fail (&cli->run, error);
       return;
     }
   for (guint i = 0; cli->email != NULL && i < cli->accounts->len; i++)
@@ -296,8 +276,7 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   if (cli->email != NULL && cli->account == NULL)
     {
       g_printerr (_("ag-cl: no account %s (see \"ag-cl account list\")\n"), cli->email);
-      cli->status = 1;
-      g_main_loop_quit (cli->loop);
+      ag_cli_loop_quit (&cli->run, 1);
       return;
     }
   if (g_str_equal (cli->command, "status"))
@@ -316,7 +295,7 @@ run (const char *usage, char *command, char *email, gint64 version, gboolean yes
   g_autoptr(AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
   g_autoptr(AgOAuthClient) oauth = ag_oauth_client_new (config, NULL);
 
-  cli.loop = g_main_loop_new (NULL, FALSE);
+  ag_cli_loop_init (&cli.run);
   cli.tokens = ag_token_store_new (profile != NULL && *profile != '\0' ? profile : "default");
   cli.devices = ag_device_store_new (NULL);
   cli.ide = ag_antigravity_switch_new (cli.devices, oauth);
@@ -324,17 +303,16 @@ run (const char *usage, char *command, char *email, gint64 version, gboolean yes
   cli.email = email;
   cli.version = version;
   cli.yes = yes;
-  cli.status = 1;
   ag_token_store_load_all_async (cli.tokens, NULL, accounts_loaded, &cli);
-  g_main_loop_run (cli.loop);
+  g_main_loop_run (cli.run.loop);
 
   g_clear_pointer (&cli.accounts, g_ptr_array_unref);
   g_clear_object (&cli.account);
   g_clear_object (&cli.ide);
   g_clear_object (&cli.devices);
   g_clear_object (&cli.tokens);
-  g_main_loop_unref (cli.loop);
-  return cli.status;
+  ag_cli_loop_clear (&cli.run);
+  return cli.run.status;
 }
 
 static int

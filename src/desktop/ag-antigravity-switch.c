@@ -460,6 +460,14 @@ ag_antigravity_switch_capture_finish (AgAntigravitySwitch *self, GAsyncResult *r
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+AgDeviceVersion *
+ag_device_version_finish (GObject *source, GAsyncResult *result, GError **error)
+{
+  if (AG_IS_ANTIGRAVITY_SWITCH (source))
+    return ag_antigravity_switch_capture_finish (AG_ANTIGRAVITY_SWITCH (source), result, error);
+  return ag_device_store_version_finish (AG_DEVICE_STORE (source), result, NULL, error);
+}
+
 void
 ag_antigravity_switch_status_async (AgAntigravitySwitch *self, GPtrArray *accounts, GCancellable *cancellable,
                                     GAsyncReadyCallback callback, gpointer user_data)

@@ -170,10 +170,7 @@ version_made (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(AgDeviceVersion) version = NULL;
 
-  if (AG_IS_ANTIGRAVITY_SWITCH (source))
-    version = ag_antigravity_switch_capture_finish (AG_ANTIGRAVITY_SWITCH (source), result, &error);
-  else
-    version = ag_device_store_version_finish (AG_DEVICE_STORE (source), result, NULL, &error);
+  version = ag_device_version_finish (source, result, &error);
   if (version == NULL && error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     toast (self, error->message);
 }

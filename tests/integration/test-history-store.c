@@ -54,10 +54,7 @@ watch (Fixture *fixture, AgHistoryStore *store)
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("ag-history-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = ag_test_make_tmp_dir ("ag-history-XXXXXX");
   fixture->path = g_build_filename (fixture->dir, "data", "history.db", NULL);
 }
 

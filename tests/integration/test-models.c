@@ -70,16 +70,11 @@ test_model (gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  harness = ag_test_harness_new (script);
-  ag_test_harness_add_account (harness, "rt-1");
+  harness = ag_test_harness_init (&argc, &argv);
+  ag_test_harness_set_script (harness, script);
   ag_test_harness_start_proxy (harness);
   /* The catalogue is read once the first model list comes. */
   g_assert_cmpuint (ag_test_harness_request (harness, "GET", "/v1/models", NULL, NULL, NULL), ==, 200);
   AG_TEST_ADD_CASES ("/models/", cases, test_model);
-  status = g_test_run ();
-  ag_test_harness_free (harness);
-  return status;
+  return ag_test_harness_run (harness);
 }

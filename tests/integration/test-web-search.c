@@ -97,55 +97,15 @@ test_whole (void)
                                                "web_search_requests"), ==, 2);
 }
 
-/* The events folded back into blocks the way an Anthropic SDK does. */
-static JsonArray *
-fold_events (JsonNode *events)
-{
-  JsonArray *array = json_node_get_array (events);
-  JsonArray *blocks = json_array_new ();
-  g_autoptr(GString) input = g_string_new (NULL);
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *data = json_object_get_object_member (json_array_get_object_element (array, i), "data");
-      const char *type = json_object_get_string_member (data, "type");
-      JsonObject *block = json_array_get_length (blocks) > 0
-                          ? json_array_get_object_element (blocks, json_array_get_length (blocks) - 1) : NULL;
-      JsonObject *delta = json_object_has_member (data, "delta") ? json_object_get_object_member (data, "delta") : NULL;
-      const char *delta_type = delta != NULL ? json_object_get_string_member_with_default (delta, "type", "") : "";
-
-      if (g_str_equal (type, "content_block_start"))
-        {
-          json_array_add_element (blocks, json_node_copy (json_object_get_member (data, "content_block")));
-          g_string_truncate (input, 0);
-        }
-      else if (g_str_equal (delta_type, "input_json_delta"))
-        {
-          g_string_append (input, json_object_get_string_member (delta, "partial_json"));
-          json_object_set_member (block, "input", ag_test_parse_json_text (input->str));
-        }
-      else if (g_str_equal (delta_type, "citations_delta"))
-        json_array_add_element (json_object_get_array_member (block, "citations"),
-                                json_node_copy (json_object_get_member (delta, "citation")));
-      else if (g_str_equal (delta_type, "text_delta"))
-        {
-          g_autofree char *text = g_strconcat (json_object_get_string_member (block, "text"),
-                                               json_object_get_string_member (delta, "text"), NULL);
-          json_object_set_string_member (block, "text", text);
-        }
-    }
-  return blocks;
-}
-
 static void
 test_streamed (void)
 {
   g_autofree char *body = search_body (TRUE, 8, NULL);
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(JsonNode) events = NULL;
-  g_autoptr(JsonArray) blocks = NULL;
-  g_autoptr(JsonNode) blocks_node = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(JsonNode) message = NULL;
   g_autofree char *shape = NULL;
+  JsonNode *content;
   JsonArray *array;
   JsonObject *last_delta;
 
@@ -159,10 +119,10 @@ test_streamed (void)
                    "content_block_start content_block_delta content_block_stop "
                    "content_block_start content_block_delta content_block_stop "
                    "content_block_start content_block_delta content_block_stop message_delta message_stop");
-  blocks = fold_events (events);
-  check_and_drop_ids (blocks);
-  json_node_set_array (blocks_node, blocks);
-  ag_test_assert_json_text (blocks_node, expected_blocks);
+  message = ag_test_fold_events (events);
+  content = json_object_get_member (json_node_get_object (message), "content");
+  check_and_drop_ids (json_node_get_array (content));
+  ag_test_assert_json_text (content, expected_blocks);
   array = json_node_get_array (events);
   last_delta = json_object_get_object_member (json_array_get_object_element (array, json_array_get_length (array) - 2),
                                               "data");
@@ -241,11 +201,8 @@ test_mixed_stays_normal (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  harness = ag_test_harness_new (script);
-  ag_test_harness_add_account (harness, "rt-1");
+  harness = ag_test_harness_init (&argc, &argv);
+  ag_test_harness_set_script (harness, script);
   ag_test_harness_start_proxy (harness);
 
   g_test_add_func ("/web-search/whole", test_whole);
@@ -253,8 +210,5 @@ main (int argc, char **argv)
   g_test_add_func ("/web-search/upstream-request", test_upstream_request);
   g_test_add_func ("/web-search/max-uses", test_max_uses);
   g_test_add_func ("/web-search/mixed-stays-normal", test_mixed_stays_normal);
-  status = g_test_run ();
-
-  ag_test_harness_free (harness);
-  return status;
+  return ag_test_harness_run (harness);
 }

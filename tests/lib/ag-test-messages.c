@@ -134,3 +134,59 @@ ag_test_assert_stream_ends_in_error (GBytes *body, const char *type, const char 
   assert_error (json_object_get_object_member (json_object_get_object_member (json_array_get_object_element (events,
                 n - 1), "data"), "error"), type, message_part);
 }
+
+JsonNode *
+ag_test_fold_events (JsonNode *events)
+{
+  JsonArray *array = json_node_get_array (events);
+  JsonObject *message = NULL;
+  JsonArray *content = NULL;
+  g_autoptr(GString) input = g_string_new (NULL);
+  JsonNode *node;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *data = json_object_get_object_member (json_array_get_object_element (array, i), "data");
+      const char *type = json_object_get_string_member (data, "type");
+      JsonObject *delta = json_object_has_member (data, "delta") ? json_object_get_object_member (data, "delta")
+                                                                  : NULL;
+      const char *delta_type = delta != NULL && json_object_has_member (delta, "type")
+                               ? json_object_get_string_member (delta, "type") : "";
+      JsonObject *block = content != NULL && json_array_get_length (content) > 0
+                          ? json_array_get_object_element (content, json_array_get_length (content) - 1) : NULL;
+
+      if (g_str_equal (type, "message_start"))
+        {
+          message = json_object_ref (json_object_get_object_member (data, "message"));
+          content = json_object_get_array_member (message, "content");
+        }
+      else if (g_str_equal (type, "content_block_start"))
+        {
+          json_array_add_element (content, json_node_copy (json_object_get_member (data, "content_block")));
+          g_string_truncate (input, 0);
+        }
+      else if (g_str_equal (delta_type, "input_json_delta"))
+        {
+          g_string_append (input, json_object_get_string_member (delta, "partial_json"));
+          json_object_set_member (block, "input", ag_test_parse_json_text (input->str));
+        }
+      else if (g_str_equal (delta_type, "citations_delta"))
+        json_array_add_element (json_object_get_array_member (block, "citations"),
+                                json_node_copy (json_object_get_member (delta, "citation")));
+      else if (g_str_equal (delta_type, "text_delta"))
+        {
+          g_autofree char *text = g_strconcat (json_object_get_string_member (block, "text"),
+                                               json_object_get_string_member (delta, "text"), NULL);
+          json_object_set_string_member (block, "text", text);
+        }
+      else if (g_str_equal (type, "message_delta"))
+        {
+          json_object_set_member (message, "stop_reason",
+                                  json_node_copy (json_object_get_member (delta, "stop_reason")));
+          json_object_set_member (message, "usage", json_node_copy (json_object_get_member (data, "usage")));
+        }
+    }
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, message);
+  return node;
+}

@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 JsonNode *ag_test_parse_sse (GBytes *body);
 /* Event names of parsed SSE events, space-separated, with consecutive content_block_delta collapsed. */
 char     *ag_test_event_shape (JsonNode *events);
+/* Parsed stream events (as ag_test_parse_sse) folded into one message the way an Anthropic SDK does: blocks from
+ * content_block_start, text, citation and tool-input deltas applied to the last block, stop_reason and usage from
+ * message_delta. */
+JsonNode *ag_test_fold_events (JsonNode *events);
 /* The concatenated @field of every content_block_delta whose delta is of @delta_type. */
 char     *ag_test_joined_deltas (JsonNode *events, const char *delta_type, const char *field);
 /* The concatenated text deltas of a streamed body. */

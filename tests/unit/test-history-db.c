@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <string.h>
 #include "ag-history-db.h"
+#include "ag-test.h"
 
 #define DAY_MS ((gint64) 24 * 3600 * 1000)
 #define BASE_MS ((gint64) 1764000000000)
@@ -18,35 +19,15 @@ typedef struct {
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("history-db-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = ag_test_make_tmp_dir ("history-db-XXXXXX");
   /* In a folder that does not exist yet: opening creates it. */
   f->path = g_build_filename (f->dir, "data", "history.db", NULL);
 }
 
 static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
-static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  ag_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

@@ -314,7 +314,8 @@ after_transport_error (GTask *task, GError *error)
  * failure (after_transport_error), or a status that sends the call to the next host (404, 408, 5xx on any host but
  * the last). TRUE with the status the caller acts on. */
 static gboolean
-host_answered (GTask *task, SoupMessage *message, gconstpointer sent, GError *error, guint *status)
+host_answered (GTask *task, GObject *session, GAsyncResult *result, gconstpointer sent, GError *error,
+               guint *status)
 {
   CallData *data = g_task_get_task_data (task);
 
@@ -323,7 +324,7 @@ host_answered (GTask *task, SoupMessage *message, gconstpointer sent, GError *er
       after_transport_error (task, error);
       return FALSE;
     }
-  *status = soup_message_get_status (message);
+  *status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (session), result));
   if (!SOUP_STATUS_IS_SUCCESSFUL (*status) && status_falls_back (*status) && !is_last_endpoint (data))
     {
       try_next_endpoint (g_object_ref (task));
@@ -339,7 +340,6 @@ unary_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   CallData *data = g_task_get_task_data (task);
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonParser) parser = NULL;
@@ -349,7 +349,7 @@ unary_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   JsonNode *root;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (!host_answered (task, message, body, error, &status))
+  if (!host_answered (task, source, result, body, error, &status))
     return;
   bytes = g_bytes_get_data (body, &len);
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
@@ -435,14 +435,13 @@ stream_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   CallData *data = g_task_get_task_data (task);
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) stream = NULL;
   GCancellable *cancellable;
   guint status;
 
   stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (!host_answered (task, message, stream, error, &status))
+  if (!host_answered (task, source, result, stream, error, &status))
     return;
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {

@@ -186,8 +186,9 @@ fetch_models (Fixture *fixture, const char *access_token, const char *body_json,
   return ag_cloudcode_client_call_finish (fixture->client, result, google_error, error);
 }
 
+/* A successful fetchAvailableModels, answered by the host at @path after @requests requests in all. */
 static void
-test_unary_call (Fixture *fixture, gconstpointer script)
+assert_models_fetched (Fixture *fixture, const char *path, guint requests)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AgGoogleError) google_error = NULL;
@@ -199,8 +200,18 @@ test_unary_call (Fixture *fixture, gconstpointer script)
   g_assert_null (google_error);
   g_assert_true (json_object_has_member (json_object_get_object_member (json_node_get_object (answer), "models"),
                                          "claude-sonnet-4-6"));
+  g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":fetchAvailableModels"), ==, requests);
   request = ag_test_mock_last_request (fixture->mock, NULL);
-  g_assert_cmpstr (json_object_get_string_member (request, "path"), ==, "/first/v1internal:fetchAvailableModels");
+  g_assert_cmpstr (json_object_get_string_member (request, "path"), ==, path);
+}
+
+static void
+test_unary_call (Fixture *fixture, gconstpointer script)
+{
+  g_autoptr(JsonObject) request = NULL;
+
+  assert_models_fetched (fixture, "/first/v1internal:fetchAvailableModels", 1);
+  request = ag_test_mock_last_request (fixture->mock, NULL);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (request, "headers"), "accept"), ==,
                    "application/json");
 }
@@ -225,18 +236,7 @@ test_unary_unauthorized (Fixture *fixture, gconstpointer script)
 static void
 test_unary_server_error_falls_back (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AgGoogleError) google_error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(JsonObject) request = NULL;
-
-  answer = fetch_models (fixture, fixture->access_token, "{\"project\":\"proj-1\"}", &google_error, &error);
-  g_assert_no_error (error);
-  g_assert_null (google_error);
-  g_assert_true (json_object_has_member (json_node_get_object (answer), "models"));
-  g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":fetchAvailableModels"), ==, 2);
-  request = ag_test_mock_last_request (fixture->mock, NULL);
-  g_assert_cmpstr (json_object_get_string_member (request, "path"), ==, "/second/v1internal:fetchAvailableModels");
+  assert_models_fetched (fixture, "/second/v1internal:fetchAvailableModels", 2);
 }
 
 #define ONE_ACCOUNT "\"accounts\":[{\"refresh_token\":\"rt-1\",\"email\":\"user1@example.com\",\"project\":\"proj-1\"}]"

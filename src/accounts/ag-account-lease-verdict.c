@@ -3,6 +3,7 @@
  * place, rotate, renew the token, mark it unusable, retry the history, give up) and what the client is told. */
 #include "ag-account-lease-private.h"
 #include "ag-account-trouble.h"
+#include "ag-cloudcode-client.h"
 #include "ag-upstream-proxy.h"
 #include "ag-anthropic-error.h"
 #include "ag-reset-time.h"
@@ -185,9 +186,12 @@ proxy_failed (AgAccountLease *self, const GError *error)
   const char *proxy = self->account != NULL ? ag_account_get_proxy (self->account) : NULL;
   g_autofree char *shown = NULL;
 
+  /* The token refresh meets a dead proxy as AG_OAUTH_ERROR_UNREACHABLE; a call with a token still good, as the
+   * Cloud Code client's AG_UPSTREAM_ERROR_NETWORK. */
   if (proxy == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       (error->domain != G_IO_ERROR && error->domain != G_RESOLVER_ERROR && error->domain != G_TLS_ERROR &&
-       !g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_UNREACHABLE)))
+       !g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_UNREACHABLE) &&
+       !g_error_matches (error, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_NETWORK)))
     return FALSE;
   shown = ag_upstream_proxy_uri_display (proxy);
   g_message ("%s: proxy unreachable (%s): %s; resting it for %d s", ag_account_get_email (self->account), shown,

@@ -423,13 +423,15 @@ void
 ag_cloudcode_config_configure_session_for_proxy (AgCloudcodeConfig *self, SoupSession *session, const char *proxy_uri)
 {
   g_autoptr(GProxyResolver) resolver = NULL;
+  g_autofree char *for_gio = NULL;
 
   if (proxy_uri == NULL)
     {
       ag_cloudcode_config_configure_session (self, session);
       return;
     }
-  resolver = g_simple_proxy_resolver_new (proxy_uri, NULL);
+  for_gio = ag_upstream_proxy_uri_for_gio (proxy_uri);
+  resolver = g_simple_proxy_resolver_new (for_gio, NULL);
   g_object_set (session, "proxy-resolver", resolver, NULL);
 }
 

@@ -49,7 +49,7 @@ ag_upstream_proxy_from_environ (const char * const *envp, AgUpstreamProxy *mode,
   return TRUE;
 }
 
-/* @value as a proxy URI: "host:port" means an HTTP proxy, as curl takes it. */
+/* @value as a proxy URI GIO takes: "host:port" means an HTTP proxy, as curl takes it. */
 static char *
 proxy_uri (const char *name, const char *value, GError **error)
 {
@@ -62,7 +62,7 @@ proxy_uri (const char *name, const char *value, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s is not a proxy URI", name);
       return NULL;
     }
-  return g_steal_pointer (&uri);
+  return ag_upstream_proxy_uri_for_gio (uri);
 }
 
 static GStrv
@@ -124,17 +124,27 @@ ag_upstream_proxy_resolver_from_environ (const char * const *envp, GError **erro
   return any ? g_steal_pointer (&resolver) : NULL;
 }
 
+char *
+ag_upstream_proxy_uri_for_gio (const char *uri)
+{
+  /* curl's socks5h:// asks the proxy to resolve the host; GIO has no such protocol, but its socks5 always sends
+   * the host name (GSocks5Proxy supports hostnames, so nothing is resolved locally), which is the same. */
+  if (g_ascii_strncasecmp (uri, "socks5h://", strlen ("socks5h://")) == 0)
+    return g_strconcat ("socks5://", uri + strlen ("socks5h://"), NULL);
+  return g_strdup (uri);
+}
+
 gboolean
 ag_upstream_proxy_uri_check (const char *uri, GError **error)
 {
-  static const char * const schemes[] = { "http", "https", "socks5", NULL };
+  static const char * const schemes[] = { "http", "https", "socks5", "socks5h", NULL };
   g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
 
   if (parsed == NULL || !g_strv_contains (schemes, g_uri_get_scheme (parsed)) || g_uri_get_host (parsed) == NULL ||
       *g_uri_get_host (parsed) == '\0' || (g_uri_get_path (parsed)[0] != '\0' && !g_str_equal (g_uri_get_path (parsed), "/")))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "a proxy must be http://, https:// or socks5://[user:password@]host[:port]");
+                           "a proxy must be http://, https:// or socks5://[user:password@]host[:port] (socks5h:// as well)");
       return FALSE;
     }
   return TRUE;

@@ -27,9 +27,13 @@ gboolean ag_upstream_proxy_from_environ (const char * const *envp, AgUpstreamPro
  * directly. Loopback addresses are never proxied. A variable that is not a proxy URI is an error. */
 GProxyResolver *ag_upstream_proxy_resolver_from_environ (const char * const *envp, GError **error);
 
-/* One account's own proxy (docs/upstream-cloudcode.md#egress): @uri must be http://, https:// or socks5://
- * with a host, optionally user:password@ and a port. The error never repeats the URI (it may hold a password). */
+/* One account's own proxy (docs/upstream-cloudcode.md#egress): @uri must be http://, https://, socks5:// or
+ * socks5h:// with a host, optionally user:password@ (percent-encoded) and a port. The error never repeats the URI
+ * (it may hold a password). */
 gboolean ag_upstream_proxy_uri_check (const char *uri, GError **error);
+/* @uri as GIO's proxy resolvers must give it: socks5h:// becomes socks5://, whose GIO client already leaves name
+ * resolution to the proxy; anything else unchanged. */
+char    *ag_upstream_proxy_uri_for_gio (const char *uri);
 /* @uri without its user information, for logs and the window: "socks5://proxy.example:1080". */
 char    *ag_upstream_proxy_uri_display (const char *uri);
 

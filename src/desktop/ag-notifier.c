@@ -134,89 +134,178 @@ on_account_invalidated (AgAccountPool *pool, AgAccount *account, gpointer user_d
   g_application_send_notification (self->app, id, notification);
 }
 
-GHashTable *
-ag_notifier_find_exhausted_models (GPtrArray *limits, guint n_usable_accounts)
+/* When @account can serve @model again as far as quota goes (Unix ms), or 0 when it can now: the end of its quota
+ * rest, of a used-up 5-hour or weekly window counting the model, or of the model's own quota read at 0, whichever is
+ * last (the pool waits for all of them). */
+static gint64
+back_for_quota (AgAccount *account, const char *model, GPtrArray *limits, gint64 now_ms)
 {
-  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GHashTable *exhausted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *email = ag_account_get_email (account);
+  gint64 window_ms = ag_quota_windows_rest_ms (ag_account_get_quota_windows (account), model, now_ms);
+  gint64 back = window_ms > 0 ? now_ms + window_ms : 0;
+  double fraction;
+  gint64 reset_ms;
 
-  if (n_usable_accounts == 0)
-    return exhausted;
   for (guint i = 0; i < limits->len; i++)
     {
       AgRateLimit *limit = g_ptr_array_index (limits, i);
-      guint count;
 
-      if (limit->kind != AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED)
-        continue;
-      count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, limit->model)) + 1;
-      g_hash_table_replace (counts, g_strdup (limit->model), GUINT_TO_POINTER (count));
-      if (count == n_usable_accounts)
-        {
-          /* The earliest end among the model's rests, whatever the order of the list. */
-          gint64 earliest = limit->until_ms;
+      if (limit->kind == AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED && limit->until_ms > now_ms &&
+          g_str_equal (limit->account, email) && g_str_equal (limit->model, model))
+        back = MAX (back, limit->until_ms);
+    }
+  if (ag_account_get_model_quota (account, model, &fraction, &reset_ms) && fraction <= 0.0 && reset_ms > now_ms)
+    back = MAX (back, reset_ms);
+  return back;
+}
 
-          for (guint j = 0; j < limits->len; j++)
-            {
-              AgRateLimit *other = g_ptr_array_index (limits, j);
+GHashTable *
+ag_notifier_find_exhausted_models (GPtrArray *limits, GPtrArray *accounts, gint64 now_ms)
+{
+  g_autoptr(GHashTable) models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTable *exhausted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  const char *model;
 
-              if (other->kind == AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED && g_str_equal (other->model, limit->model))
-                earliest = MIN (earliest, other->until_ms);
-            }
-          g_hash_table_replace (exhausted, g_strdup (limit->model), g_memdup2 (&earliest, sizeof earliest));
-        }
+  if (accounts->len == 0)
+    return exhausted;
+  /* The models any account is known to be out of, or to have figures for (which a window may count). */
+  for (guint i = 0; i < limits->len; i++)
+    {
+      AgRateLimit *limit = g_ptr_array_index (limits, i);
+
+      if (limit->kind == AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED && !g_hash_table_contains (models, limit->model))
+        g_hash_table_add (models, g_strdup (limit->model));
+    }
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      g_auto(GStrv) known = ag_account_list_quota_models (g_ptr_array_index (accounts, i));
+
+      for (guint j = 0; known[j] != NULL; j++)
+        if (!g_hash_table_contains (models, known[j]))
+          g_hash_table_add (models, g_strdup (known[j]));
+    }
+  g_hash_table_iter_init (&iter, models);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &model, NULL))
+    {
+      gint64 earliest = G_MAXINT64;
+
+      for (guint i = 0; i < accounts->len && earliest > 0; i++)
+        earliest = MIN (earliest, back_for_quota (g_ptr_array_index (accounts, i), model, limits, now_ms));
+      if (earliest > 0)
+        g_hash_table_replace (exhausted, g_strdup (model), g_memdup2 (&earliest, sizeof earliest));
     }
   return exhausted;
 }
 
-static guint
-count_usable_accounts (AgAccountPool *pool)
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+char **
+ag_notifier_take_newly_exhausted (GHashTable *announced, GHashTable *exhausted, gint64 *back_ms)
+{
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
+  GHashTableIter iter;
+  const char *model;
+  const gint64 *back;
+
+  *back_ms = G_MAXINT64;
+  /* Models that came back may be announced again when they run out next time. */
+  g_hash_table_iter_init (&iter, announced);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &model, NULL))
+    if (!g_hash_table_contains (exhausted, model))
+      g_hash_table_iter_remove (&iter);
+  g_hash_table_iter_init (&iter, exhausted);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &model, (gpointer *) &back))
+    if (!g_hash_table_contains (announced, model))
+      {
+        g_hash_table_add (announced, g_strdup (model));
+        g_ptr_array_add (fresh, g_strdup (model));
+        *back_ms = MIN (*back_ms, *back);
+      }
+  if (fresh->len == 0)
+    {
+      *back_ms = 0;
+      return NULL;
+    }
+  g_ptr_array_sort (fresh, compare_names);
+  g_ptr_array_add (fresh, NULL);
+  return (char **) g_ptr_array_steal (fresh, NULL);
+}
+
+void
+ag_notifier_describe_exhausted (const char * const *models, gint64 back_ms, gint64 now_ms, char **title,
+                                char **body)
+{
+  g_autofree char *at = ag_reset_time_format (back_ms, now_ms);
+
+  if (models[1] == NULL)
+    {
+      /* Translators: %s is a model id, e.g. "claude-sonnet-4-6". */
+      *title = g_strdup_printf (_("%s is out of quota"), models[0]);
+      /* Translators: %s is when the first account can serve the model again: "14:20", "Fri 14:20" or
+       * "Fri 12 Dec 14:20". Its quota may be a 5-hour or weekly limit. */
+      *body = g_strdup_printf (_("Every account has used up its quota for this model. The first one is back at %s."),
+                               at);
+    }
+  else
+    {
+      g_autofree char *list = g_strjoinv (", ", (char **) models);
+
+      *title = g_strdup (_("Every account is out of quota"));
+      /* Translators: the first %s is a list of model ids separated by commas, the second when the first account
+       * can serve one of them again: "14:20", "Fri 14:20" or "Fri 12 Dec 14:20". */
+      *body = g_strdup_printf (_("No account has quota left for %s. The first one is back at %s."), list, at);
+    }
+}
+
+/* The enabled, valid accounts: the ones the pool could choose but for quota. */
+static GPtrArray *
+list_usable_accounts (AgAccountPool *pool)
 {
   GListModel *accounts = ag_account_pool_get_accounts (pool);
-  guint usable = 0;
+  GPtrArray *usable = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
     {
       g_autoptr(AgAccount) account = g_list_model_get_item (accounts, i);
 
       if (ag_account_get_enabled (account) && ag_account_get_state (account) == AG_ACCOUNT_STATE_VALID)
-        usable++;
+        g_ptr_array_add (usable, g_steal_pointer (&account));
     }
   return usable;
+}
+
+/* Said once per depletion, for rests (a quota error) and used-up windows alike: after a rest starts or ends and after
+ * each quota poll. */
+static void
+check_exhausted (AgNotifier *self)
+{
+  AgAccountPool *pool = ag_proxy_service_get_pool (self->service);
+  gint64 now_ms = g_get_real_time () / 1000;
+  g_autoptr(GPtrArray) limits = ag_account_pool_list_limits (pool);
+  g_autoptr(GPtrArray) accounts = list_usable_accounts (pool);
+  g_autoptr(GHashTable) exhausted = ag_notifier_find_exhausted_models (limits, accounts, now_ms);
+  gint64 back_ms;
+  g_auto(GStrv) fresh = ag_notifier_take_newly_exhausted (self->exhausted, exhausted, &back_ms);
+  g_autofree char *id = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  if (fresh == NULL)
+    return;
+  ag_notifier_describe_exhausted ((const char * const *) fresh, back_ms, now_ms, &title, &body);
+  id = g_strconcat ("exhausted-", fresh[0], NULL);
+  send (self, id, title, body, G_NOTIFICATION_PRIORITY_NORMAL, "usage");
 }
 
 static void
 on_pool_changed (AgAccountPool *pool, gpointer user_data)
 {
-  AgNotifier *self = user_data;
-  g_autoptr(GPtrArray) limits = ag_account_pool_list_limits (pool);
-  g_autoptr(GHashTable) exhausted = ag_notifier_find_exhausted_models (limits, count_usable_accounts (pool));
-  GHashTableIter iter;
-  const char *model;
-  const gint64 *reset_ms;
-
-  g_hash_table_iter_init (&iter, exhausted);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &model, (gpointer *) &reset_ms))
-    {
-      g_autofree char *time = NULL;
-      g_autofree char *id = NULL;
-      g_autofree char *title = NULL;
-      g_autofree char *body = NULL;
-
-      if (g_hash_table_contains (self->exhausted, model))
-        continue;
-      g_hash_table_add (self->exhausted, g_strdup (model));
-      time = ag_reset_time_format (*reset_ms, g_get_real_time () / 1000);
-      id = g_strconcat ("exhausted-", model, NULL);
-      title = g_strdup_printf (_("%s is out of quota"), model);
-      body = g_strdup_printf (_("Every account has used up its quota for this model. It resets at %s."), time);
-      send (self, id, title, body, G_NOTIFICATION_PRIORITY_NORMAL, "usage");
-    }
-  /* Models that recovered may be announced again next time. */
-  g_hash_table_iter_init (&iter, self->exhausted);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &model, NULL))
-    if (!g_hash_table_contains (exhausted, model))
-      g_hash_table_iter_remove (&iter);
+  check_exhausted (user_data);
 }
 
 GHashTable *
@@ -321,6 +410,7 @@ on_polled (AgQuotaPoller *poller, AgAccount *account, GError *error, gpointer us
 {
   AgNotifier *self = user_data;
 
+  check_exhausted (self);
   g_clear_handle_id (&self->forecast_id, g_source_remove);
   self->forecast_id = g_timeout_add_seconds (ROUND_SETTLE_S, read_forecasts, self);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-back-translator.h"
+#include "ag-json.h"
 
 void
 ag_back_translator_init (AgBackTranslator *self, const AgBackTranslatorClass *klass)
@@ -14,6 +15,16 @@ ag_back_translator_clear (AgBackTranslator *self)
   if (self->output != NULL)
     g_string_free (self->output, TRUE);
   self->output = NULL;
+}
+
+void
+ag_back_translator_note_response (AgBackTranslator *self, JsonObject *response)
+{
+  JsonObject *usage = ag_json_object (response, "usageMetadata");
+
+  self->received = TRUE;
+  if (usage != NULL)
+    ag_upstream_usage_read (&self->usage, usage);
 }
 
 gboolean
@@ -55,7 +66,7 @@ ag_back_translator_is_empty (AgBackTranslator *self)
 gboolean
 ag_back_translator_received_response (AgBackTranslator *self)
 {
-  return self->klass->received_response (self);
+  return self->klass->received_response != NULL ? self->klass->received_response (self) : self->received;
 }
 
 gboolean
@@ -68,7 +79,17 @@ void
 ag_back_translator_get_usage (AgBackTranslator *self, gint64 *input_tokens, gint64 *output_tokens,
                               gint64 *cache_read_tokens)
 {
-  self->klass->get_usage (self, input_tokens, output_tokens, cache_read_tokens);
+  if (self->klass->get_usage != NULL)
+    {
+      self->klass->get_usage (self, input_tokens, output_tokens, cache_read_tokens);
+      return;
+    }
+  if (input_tokens != NULL)
+    *input_tokens = ag_upstream_usage_input (&self->usage);
+  if (output_tokens != NULL)
+    *output_tokens = ag_upstream_usage_output (&self->usage);
+  if (cache_read_tokens != NULL)
+    *cache_read_tokens = self->usage.cached;
 }
 
 GBytes *

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include "ag-upstream-chunk.h"
 
 G_BEGIN_DECLS
 
@@ -24,8 +25,10 @@ struct _AgBackTranslatorClass {
   gboolean (*ping)              (AgBackTranslator *self);
   gboolean (*started)           (AgBackTranslator *self);
   gboolean (*is_empty)          (AgBackTranslator *self);
+  /* NULL when the base's record answers (ag_back_translator_note_response) */
   gboolean (*received_response) (AgBackTranslator *self);
   gboolean (*saw_finish_reason) (AgBackTranslator *self);
+  /* NULL when the base's record answers */
   void     (*get_usage)         (AgBackTranslator *self, gint64 *input_tokens, gint64 *output_tokens,
                                  gint64 *cache_read_tokens);
   void     (*free)              (AgBackTranslator *self);
@@ -35,11 +38,16 @@ struct _AgBackTranslator {
   const AgBackTranslatorClass *klass;
   /* Bytes for the client that the caller has not written yet: appended by push, finish, fail and ping. */
   GString                     *output;
+  /* What upstream said so far, as ag_back_translator_note_response records it. */
+  gboolean                     received;
+  AgUpstreamUsage              usage;
 };
 
 /* For implementations: set up and tear down the base. */
 void      ag_back_translator_init  (AgBackTranslator *self, const AgBackTranslatorClass *klass);
 void      ag_back_translator_clear (AgBackTranslator *self);
+/* For implementations' push: @response (from ag_upstream_chunk_response) arrived; its usage counts from now on. */
+void      ag_back_translator_note_response (AgBackTranslator *self, JsonObject *response);
 
 /* One parsed upstream SSE data object ({"response":{…},"traceId":…} or the bare response). FALSE with
  * AG_PROTOCOL_ERROR_BAD_UPSTREAM for a chunk that is not a response (the translator stays usable), or with

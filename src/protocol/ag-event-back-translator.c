@@ -4,10 +4,11 @@
 
 void
 ag_event_back_translator_init (AgEventBackTranslator *self, const AgBackTranslatorClass *klass,
-                               const AgStreamOptions *options, AgAnthropicEventFunc func)
+                               const AgStreamOptions *options, gboolean stream, AgAnthropicEventFunc func)
 {
   ag_back_translator_init (&self->parent, klass);
   self->inner = ag_stream_translator_new (options, func, self);
+  self->stream = stream;
 }
 
 void
@@ -19,9 +20,11 @@ ag_event_back_translator_clear (AgEventBackTranslator *self)
 
 /* Neither OpenAI API has a keepalive event; their clients skip comments. */
 gboolean
-ag_event_back_translator_ping_comment (AgEventBackTranslator *self, gboolean open)
+ag_event_back_translator_ping (AgBackTranslator *back)
 {
-  if (!open || !ag_stream_translator_started (self->inner))
+  AgEventBackTranslator *self = (AgEventBackTranslator *) back;
+
+  if (!self->stream || self->done || !ag_stream_translator_started (self->inner))
     return FALSE;
   ag_json_append_literal (self->parent.output, ": keepalive\n\n");
   return TRUE;

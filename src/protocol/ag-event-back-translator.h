@@ -13,16 +13,17 @@ G_BEGIN_DECLS
 typedef struct {
   AgBackTranslator    parent;   /* first: the back-translator interface */
   AgStreamTranslator *inner;    /* Cloud Code → Anthropic events, into the implementation's function */
+  gboolean            stream;   /* the answer is streamed (else written whole by finish) */
+  gboolean            done;     /* the implementation ended the answer (finish or fail): nothing may follow */
 } AgEventBackTranslator;
 
 void     ag_event_back_translator_init  (AgEventBackTranslator *self, const AgBackTranslatorClass *klass,
-                                         const AgStreamOptions *options, AgAnthropicEventFunc func);
+                                         const AgStreamOptions *options, gboolean stream, AgAnthropicEventFunc func);
 void     ag_event_back_translator_clear (AgEventBackTranslator *self);
-/* An SSE comment as keepalive while the answer is open (@open: started and not ended); FALSE and nothing written
- * otherwise. */
-gboolean ag_event_back_translator_ping_comment (AgEventBackTranslator *self, gboolean open);
 
-/* Class members that the inner translator answers. */
+/* Class members that the base answers: ping writes an SSE comment while a streamed answer is open (started and not
+ * done); the others are the inner translator's answers. */
+gboolean ag_event_back_translator_ping              (AgBackTranslator *back);
 gboolean ag_event_back_translator_push              (AgBackTranslator *back, JsonObject *chunk, GError **error);
 gboolean ag_event_back_translator_started           (AgBackTranslator *back);
 gboolean ag_event_back_translator_is_empty          (AgBackTranslator *back);
@@ -30,5 +31,20 @@ gboolean ag_event_back_translator_received_response (AgBackTranslator *back);
 gboolean ag_event_back_translator_saw_finish_reason (AgBackTranslator *back);
 void     ag_event_back_translator_get_usage         (AgBackTranslator *back, gint64 *input_tokens,
                                                      gint64 *output_tokens, gint64 *cache_read_tokens);
+
+/* The class of an implementation: its own finish, fail and free, the rest the base's. */
+#define AG_EVENT_BACK_TRANSLATOR_CLASS(finish_func, fail_func, free_func) {   \
+    .borrows_chunks = TRUE,                                               \
+    .push = ag_event_back_translator_push,                                \
+    .finish = (finish_func),                                              \
+    .fail = (fail_func),                                                  \
+    .ping = ag_event_back_translator_ping,                                \
+    .started = ag_event_back_translator_started,                          \
+    .is_empty = ag_event_back_translator_is_empty,                        \
+    .received_response = ag_event_back_translator_received_response,      \
+    .saw_finish_reason = ag_event_back_translator_saw_finish_reason,      \
+    .get_usage = ag_event_back_translator_get_usage,                      \
+    .free = (free_func),                                                  \
+  }
 
 G_END_DECLS

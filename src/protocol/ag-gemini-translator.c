@@ -8,7 +8,7 @@
 #include "ag-gemini-translator.h"
 #include "ag-gemini-error.h"
 #include "ag-json.h"
-#include "ag-protocol-error.h"
+#include "ag-upstream-chunk.h"
 
 typedef struct {
   AgBackTranslator  parent;        /* first: the back-translator interface */
@@ -16,10 +16,8 @@ typedef struct {
   AgToolNames      *tool_names;
   GString          *held;          /* stream: frames before the first content */
   gboolean          content;       /* a part with content arrived */
-  gboolean          received;
   gboolean          finished;      /* a finishReason arrived */
   gboolean          done;
-  gint64            prompt_tokens, cached_tokens, candidates_tokens, thoughts_tokens, total_tokens;
   /* whole-answer mode: the merged response */
   JsonArray        *parts;
   JsonObject       *last;          /* the last response object, for finishReason, usage and ids */
@@ -39,24 +37,6 @@ ag_gemini_back_translator_new (const AgStreamOptions *options, gboolean stream)
   self->held = g_string_new (NULL);
   self->parts = json_array_new ();
   return &self->parent;
-}
-
-static gboolean
-is_response_object (JsonObject *response)
-{
-  return json_object_has_member (response, "candidates") || json_object_has_member (response, "usageMetadata") ||
-         json_object_has_member (response, "modelVersion") || json_object_has_member (response, "responseId") ||
-         json_object_has_member (response, "promptFeedback");
-}
-
-static void
-read_usage (GeminiTranslator *self, JsonObject *usage)
-{
-  self->prompt_tokens = ag_json_int (usage, "promptTokenCount", self->prompt_tokens);
-  self->cached_tokens = ag_json_int (usage, "cachedContentTokenCount", self->cached_tokens);
-  self->candidates_tokens = ag_json_int (usage, "candidatesTokenCount", self->candidates_tokens);
-  self->thoughts_tokens = ag_json_int (usage, "thoughtsTokenCount", self->thoughts_tokens);
-  self->total_tokens = ag_json_int (usage, "totalTokenCount", self->total_tokens);
 }
 
 /* Whole mode: text parts of one kind (thought or not) are joined, as Gemini's own non-streamed answer has them. */
@@ -109,24 +89,15 @@ static gboolean
 back_push (AgBackTranslator *back, JsonObject *chunk, GError **error)
 {
   GeminiTranslator *self = (GeminiTranslator *) back;
-  JsonNode *wrapped = json_object_get_member (chunk, "response");
-  JsonObject *response = chunk, *candidate, *usage;
+  JsonObject *response = ag_upstream_chunk_response (chunk, error), *candidate;
   JsonArray *candidates;
   const char *finish_reason;
 
-  if (wrapped != NULL)
-    response = JSON_NODE_HOLDS_OBJECT (wrapped) ? json_node_get_object (wrapped) : NULL;
-  if (response == NULL || !is_response_object (response))
-    {
-      g_set_error_literal (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM,
-                           "Upstream sent a chunk that is not a response");
-      return FALSE;
-    }
+  if (response == NULL)
+    return FALSE;
   if (self->done)
     return TRUE;
-  self->received = TRUE;
-  if ((usage = ag_json_object (response, "usageMetadata")) != NULL)
-    read_usage (self, usage);
+  ag_back_translator_note_response (&self->parent, response);
   candidates = ag_json_array (response, "candidates");
   candidate = candidates != NULL ? ag_json_array_object (candidates, 0) : NULL;
   if (candidate != NULL && read_parts (self, ag_json_array (ag_json_object (candidate, "content"), "parts")))
@@ -237,30 +208,9 @@ back_is_empty (AgBackTranslator *back)
 }
 
 static gboolean
-back_received_response (AgBackTranslator *back)
-{
-  return ((GeminiTranslator *) back)->received;
-}
-
-static gboolean
 back_saw_finish_reason (AgBackTranslator *back)
 {
   return ((GeminiTranslator *) back)->finished;
-}
-
-/* The same reading of usageMetadata as the Anthropic surface's (thoughts are output). */
-static void
-back_get_usage (AgBackTranslator *back, gint64 *input, gint64 *output, gint64 *cache_read)
-{
-  GeminiTranslator *self = (GeminiTranslator *) back;
-
-  if (input != NULL)
-    *input = MAX (self->prompt_tokens - self->cached_tokens, 0);
-  if (output != NULL)
-    *output = self->candidates_tokens + self->thoughts_tokens > 0 ? self->candidates_tokens + self->thoughts_tokens
-                                                                   : MAX (self->total_tokens - self->prompt_tokens, 0);
-  if (cache_read != NULL)
-    *cache_read = self->cached_tokens;
 }
 
 static void
@@ -284,8 +234,6 @@ static const AgBackTranslatorClass gemini_translator_class = {
   .ping = back_ping,
   .started = back_started,
   .is_empty = back_is_empty,
-  .received_response = back_received_response,
   .saw_finish_reason = back_saw_finish_reason,
-  .get_usage = back_get_usage,
   .free = back_free,
 };

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ag-google-error.h — reads Google RPC error bodies and Go-style durations, and classifies the failure so the
- * caller can retry, rotate, back off or answer the client. Pure. */
+/* ag-google-error.h — reads Google RPC and OAuth error bodies (the delays and times in them with ag-google-time.h)
+ * and classifies the failure so the caller can retry, rotate, back off or answer the client. Pure. */
 #pragma once
 
 #include <json-glib/json-glib.h>
+/* The delays and reset times an error body carries are read with these (and so are quota answers'). */
+#include "ag-google-time.h"
 
 G_BEGIN_DECLS
 
@@ -52,12 +54,6 @@ AgGoogleError *ag_google_error_parse (guint http_status, const char *body, gsize
  * "HTTP … with an unrecognised JSON body" whatever its text. */
 AgGoogleError *ag_google_error_from_object (guint http_status, JsonObject *object);
 void           ag_google_error_free (AgGoogleError *self);
-
-/* Parses Go durations ("2h21m25.831582438s", "479.417207ms", "0.479417207s", "1.5s", "300us") into ms,
- * rounding up. FALSE on anything else. */
-gboolean ag_parse_go_duration (const char *text, gint64 *out_ms);
-/* Parses an RFC 3339 timestamp ("2026-01-05T17:03:11Z", fractional seconds, offsets) into Unix ms. */
-gboolean ag_parse_rfc3339 (const char *text, gint64 *out_unix_ms);
 
 /* Whether @text is Google's notice that the Antigravity client is too old ("This version of Antigravity is no longer
  * supported…", "Your current version of Antigravity is out of date…"). Google sends it as an error message and

@@ -11,12 +11,11 @@
  * reading), the sign applied afterwards as json-glib does; nesting stays under MAX_DEPTH. Members are set with
  * json_object_set_member, as json-glib sets them, so repeated names behave the same. */
 #include "ag-json-parser-private.h"
-#include "ag-json-writer.h"
+#include "ag-json-cursor.h"
 
 #include <string.h>
 
 #define MAX_DEPTH         64
-#define MAX_INT_DIGITS    18
 
 /* One step of a parsed text's shape, in text order: what ag_json_parser_parse_reused compares the next text with.
  * A scalar step points at the node that holds its value in the kept tree. */
@@ -42,9 +41,7 @@ struct _AgJsonParser {
 };
 
 typedef struct {
-  const char *p;
-  const char *end;
-  GString    *scratch;
+  AgJsonCursor c;
   guint       depth;
   GArray     *steps;     /* when the shape is being recorded */
   GString    *names;
@@ -76,190 +73,6 @@ ag_json_parser_free (AgJsonParser *self)
   g_free (self);
 }
 
-static inline void
-skip_whitespace (Reader *r)
-{
-  while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
-    r->p++;
-}
-
-static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-/* Four hex digits after "\u" at @p; -1 when they are not there. */
-static int
-read_hex4 (Reader *r)
-{
-  int value = 0;
-
-  if (r->end - r->p < 4)
-    return -1;
-  for (int i = 0; i < 4; i++)
-    {
-      int digit = hex_value (r->p[i]);
-
-      if (digit < 0)
-        return -1;
-      value = value << 4 | digit;
-    }
-  r->p += 4;
-  return value;
-}
-
-/* The bytes that end a run of plain string bytes: control characters, the quote and the backslash. */
-static const gboolean stops_string[256] = {
-  [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
-  [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
-  [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
-  [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
-  ['"'] = 1, ['\\'] = 1,
-};
-
-/* The string at r->p (its opening quote) into r->scratch, NUL-terminated. FALSE when outside the fast form. */
-static gboolean
-read_string (Reader *r)
-{
-  const char *run;
-  guchar high = 0;
-
-  g_string_truncate (r->scratch, 0);
-  run = ++r->p;
-  for (;;)
-    {
-      guchar c;
-
-      /* Plain bytes are copied in runs; only the closing quote, escapes and control bytes stop a run. */
-      while (r->p < r->end && !stops_string[c = (guchar) *r->p])
-        {
-          high |= c;
-          r->p++;
-        }
-      if (r->p >= r->end || (guchar) *r->p < 0x20)
-        return FALSE;
-      ag_json_append_len (r->scratch, run, (gsize) (r->p - run));
-      if (*r->p++ == '"')
-        break;
-      /* An escape. */
-      if (r->p >= r->end)
-        return FALSE;
-      switch (*r->p++)
-        {
-        case '"': g_string_append_c (r->scratch, '"'); break;
-        case '\\': g_string_append_c (r->scratch, '\\'); break;
-        case '/': g_string_append_c (r->scratch, '/'); break;
-        case 'b': g_string_append_c (r->scratch, '\b'); break;
-        case 'f': g_string_append_c (r->scratch, '\f'); break;
-        case 'n': g_string_append_c (r->scratch, '\n'); break;
-        case 'r': g_string_append_c (r->scratch, '\r'); break;
-        case 't': g_string_append_c (r->scratch, '\t'); break;
-        case 'u':
-          {
-            int unit = read_hex4 (r);
-            gunichar ch;
-
-            if (unit <= 0 || (unit >= 0xdc00 && unit <= 0xdfff))
-              return FALSE;
-            ch = (gunichar) unit;
-            if (unit >= 0xd800 && unit <= 0xdbff)
-              {
-                int low;
-
-                if (r->end - r->p < 2 || r->p[0] != '\\' || r->p[1] != 'u')
-                  return FALSE;
-                r->p += 2;
-                low = read_hex4 (r);
-                if (low < 0xdc00 || low > 0xdfff)
-                  return FALSE;
-                ch = 0x10000 + (((gunichar) unit - 0xd800) << 10) + ((gunichar) low - 0xdc00);
-              }
-            g_string_append_unichar (r->scratch, ch);
-          }
-          break;
-        default:
-          return FALSE;
-        }
-      run = r->p;
-    }
-  /* Escapes only ever add valid UTF-8; raw bytes above ASCII must be valid too. */
-  return (high & 0x80) == 0 || g_utf8_validate_len (r->scratch->str, r->scratch->len, NULL);
-}
-
-/* The number at r->p: an integer in *integer_value (TRUE) or a double in *double_value (FALSE). */
-static gboolean
-scan_number (Reader *r, gboolean *is_integer, gint64 *integer_value, double *double_value)
-{
-  const char *start;
-  const char *digits;
-  gboolean negative = FALSE;
-  gboolean integer = TRUE;
-
-  if (*r->p == '-')
-    {
-      negative = TRUE;
-      r->p++;
-    }
-  start = digits = r->p;
-  if (r->p < r->end && *r->p == '0')
-    r->p++;
-  else if (r->p < r->end && *r->p >= '1' && *r->p <= '9')
-    while (r->p < r->end && g_ascii_isdigit (*r->p))
-      r->p++;
-  else
-    return FALSE;
-  if (r->p < r->end && *r->p == '.')
-    {
-      integer = FALSE;
-      digits = ++r->p;
-      while (r->p < r->end && g_ascii_isdigit (*r->p))
-        r->p++;
-      if (r->p == digits)
-        return FALSE;
-    }
-  if (r->p < r->end && (*r->p == 'e' || *r->p == 'E'))
-    {
-      integer = FALSE;
-      r->p++;
-      if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
-        r->p++;
-      digits = r->p;
-      while (r->p < r->end && g_ascii_isdigit (*r->p))
-        r->p++;
-      if (r->p == digits)
-        return FALSE;
-    }
-
-  *is_integer = integer;
-  if (integer)
-    {
-      gint64 value = 0;
-
-      if (r->p - start > MAX_INT_DIGITS)
-        return FALSE;
-      for (const char *d = start; d < r->p; d++)
-        value = value * 10 + (*d - '0');
-      *integer_value = negative ? value * -1 : value;
-    }
-  else
-    {
-      double value;
-
-      g_string_truncate (r->scratch, 0);
-      g_string_append_len (r->scratch, start, r->p - start);
-      value = g_ascii_strtod (r->scratch->str, NULL);
-      *double_value = negative ? value * -1.0 : value;
-    }
-  return TRUE;
-}
-
 static JsonNode *
 read_number (Reader *r)
 {
@@ -267,7 +80,7 @@ read_number (Reader *r)
   gint64 integer_value;
   double double_value;
 
-  if (!scan_number (r, &is_integer, &integer_value, &double_value))
+  if (!ag_json_cursor_number (&r->c, &is_integer, &integer_value, &double_value))
     return NULL;
   return is_integer ? json_node_init_int (json_node_alloc (), integer_value)
                     : json_node_init_double (json_node_alloc (), double_value);
@@ -283,122 +96,104 @@ record (Reader *r, StepKind kind, JsonNode *leaf)
     g_array_append_val (r->steps, step);
 }
 
-static gboolean
-read_literal (Reader *r, const char *literal, gsize len)
+/* Past the opening bracket at r->c.p; *closed when @close follows at once (the container is empty). */
+static inline void
+open_container (Reader *r, char close, gboolean *closed)
 {
-  if ((gsize) (r->end - r->p) < len || memcmp (r->p, literal, len) != 0)
+  r->c.p++;
+  ag_json_cursor_skip_whitespace (&r->c);
+  *closed = r->c.p < r->c.end && *r->c.p == close;
+  if (*closed)
+    r->c.p++;
+}
+
+/* After a member or an element: TRUE with *closed when @close ends the container, TRUE at a comma before the next
+ * one; FALSE on anything else. */
+static inline gboolean
+next_or_close (Reader *r, char close, gboolean *closed)
+{
+  ag_json_cursor_skip_whitespace (&r->c);
+  if (r->c.p >= r->c.end)
     return FALSE;
-  r->p += len;
+  *closed = *r->c.p == close;
+  if (*closed)
+    {
+      r->c.p++;
+      return TRUE;
+    }
+  if (*r->c.p++ != ',')
+    return FALSE;
+  ag_json_cursor_skip_whitespace (&r->c);
   return TRUE;
 }
 
 static JsonNode *read_value (Reader *r);
 
+/* The object or array at r->c.p. */
 static JsonNode *
-read_array (Reader *r)
+read_container (Reader *r, gboolean object)
 {
-  JsonNode *node = json_node_init_array (json_node_alloc (), NULL);
-  JsonArray *array = json_array_new ();
+  char close = object ? '}' : ']';
+  JsonNode *node;
+  JsonObject *members = NULL;
+  JsonArray *elements = NULL;
+  gboolean closed;
 
-  json_node_take_array (node, array);
-  record (r, STEP_ARRAY_BEGIN, NULL);
-  r->p++;
-  skip_whitespace (r);
-  if (r->p < r->end && *r->p == ']')
+  if (object)
+    json_node_take_object (node = json_node_init_object (json_node_alloc (), NULL), members = json_object_new ());
+  else
+    json_node_take_array (node = json_node_init_array (json_node_alloc (), NULL), elements = json_array_new ());
+  record (r, object ? STEP_OBJECT_BEGIN : STEP_ARRAY_BEGIN, NULL);
+  open_container (r, close, &closed);
+  while (!closed)
     {
-      r->p++;
-      record (r, STEP_ARRAY_END, NULL);
-      return node;
-    }
-  for (;;)
-    {
-      JsonNode *element = read_value (r);
-
-      if (element == NULL)
-        break;
-      json_node_set_parent (element, node);
-      json_array_add_element (array, element);
-      skip_whitespace (r);
-      if (r->p >= r->end)
-        break;
-      if (*r->p == ']')
-        {
-          r->p++;
-          record (r, STEP_ARRAY_END, NULL);
-          return node;
-        }
-      if (*r->p++ != ',')
-        break;
-      skip_whitespace (r);
-    }
-  json_node_unref (node);
-  return NULL;
-}
-
-static JsonNode *
-read_object (Reader *r)
-{
-  JsonNode *node = json_node_init_object (json_node_alloc (), NULL);
-  JsonObject *object = json_object_new ();
-
-  json_node_take_object (node, object);
-  record (r, STEP_OBJECT_BEGIN, NULL);
-  r->p++;
-  skip_whitespace (r);
-  if (r->p < r->end && *r->p == '}')
-    {
-      r->p++;
-      record (r, STEP_OBJECT_END, NULL);
-      return node;
-    }
-  for (;;)
-    {
-      /* The value reuses the scratch buffer, so the name moves out of it: onto the stack when it is short, as
-       * member names are. */
+      /* The value reuses the scratch buffer, so a member's name moves out of it: onto the stack when it is short,
+       * as member names are. */
       char short_name[64];
       g_autofree char *long_name = NULL;
-      const char *name;
-      JsonNode *member;
+      const char *name = NULL;
+      JsonNode *value;
 
-      if (r->p >= r->end || *r->p != '"' || !read_string (r))
+      if (object)
+        {
+          if (r->c.p >= r->c.end || *r->c.p != '"' || !ag_json_cursor_string (&r->c))
+            break;
+          if (r->c.scratch->len < sizeof short_name)
+            name = memcpy (short_name, r->c.scratch->str, r->c.scratch->len + 1);
+          else
+            name = long_name = g_strndup (r->c.scratch->str, r->c.scratch->len);
+          if (r->steps != NULL)
+            {
+              Step step = { STEP_NAME, (guint) r->names->len, (guint) r->c.scratch->len, NULL };
+
+              g_string_append_len (r->names, r->c.scratch->str, (gssize) r->c.scratch->len);
+              g_array_append_val (r->steps, step);
+              /* A repeated name replaces the member, and with it nodes the shape points at. */
+              if (json_object_has_member (members, name))
+                r->reusable = FALSE;
+            }
+          ag_json_cursor_skip_whitespace (&r->c);
+          if (r->c.p >= r->c.end || *r->c.p++ != ':')
+            break;
+          ag_json_cursor_skip_whitespace (&r->c);
+        }
+      if ((value = read_value (r)) == NULL)
         break;
-      if (r->scratch->len < sizeof short_name)
-        name = memcpy (short_name, r->scratch->str, r->scratch->len + 1);
+      json_node_set_parent (value, node);
+      if (object)
+        json_object_set_member (members, name, value);
       else
-        name = long_name = g_strndup (r->scratch->str, r->scratch->len);
-      if (r->steps != NULL)
-        {
-          Step step = { STEP_NAME, (guint) r->names->len, (guint) r->scratch->len, NULL };
-
-          g_string_append_len (r->names, r->scratch->str, (gssize) r->scratch->len);
-          g_array_append_val (r->steps, step);
-          /* A repeated name replaces the member, and with it nodes the shape points at. */
-          if (json_object_has_member (object, name))
-            r->reusable = FALSE;
-        }
-      skip_whitespace (r);
-      if (r->p >= r->end || *r->p++ != ':')
+        json_array_add_element (elements, value);
+      if (!next_or_close (r, close, &closed))
         break;
-      skip_whitespace (r);
-      if ((member = read_value (r)) == NULL)
-        break;
-      json_node_set_parent (member, node);
-      json_object_set_member (object, name, member);
-      skip_whitespace (r);
-      if (r->p >= r->end)
-        break;
-      if (*r->p == '}')
-        {
-          r->p++;
-          record (r, STEP_OBJECT_END, NULL);
-          return node;
-        }
-      if (*r->p++ != ',')
-        break;
-      skip_whitespace (r);
     }
-  json_node_unref (node);
-  return NULL;
+  if (!closed)
+    {
+      json_node_unref (node);
+      return NULL;
+    }
+  record (r, object ? STEP_OBJECT_END : STEP_ARRAY_END, NULL);
+  return node;
 }
 
 static JsonNode *
@@ -406,38 +201,38 @@ read_value (Reader *r)
 {
   JsonNode *node = NULL;
 
-  if (r->p >= r->end)
+  if (r->c.p >= r->c.end)
     return NULL;
-  switch (*r->p)
+  switch (*r->c.p)
     {
     case '{':
     case '[':
       if (r->depth >= MAX_DEPTH)
         return NULL;
       r->depth++;
-      node = *r->p == '{' ? read_object (r) : read_array (r);
+      node = read_container (r, *r->c.p == '{');
       r->depth--;
       return node;
     case '"':
-      if (!read_string (r))
+      if (!ag_json_cursor_string (&r->c))
         return NULL;
-      node = json_node_init_string (json_node_alloc (), r->scratch->str);
+      node = json_node_init_string (json_node_alloc (), r->c.scratch->str);
       record (r, STEP_STRING, node);
       return node;
     case 't':
-      if (!read_literal (r, "true", 4))
+      if (!ag_json_cursor_literal (&r->c, "true", 4))
         return NULL;
       node = json_node_init_boolean (json_node_alloc (), TRUE);
       record (r, STEP_TRUE, node);
       return node;
     case 'f':
-      if (!read_literal (r, "false", 5))
+      if (!ag_json_cursor_literal (&r->c, "false", 5))
         return NULL;
       node = json_node_init_boolean (json_node_alloc (), FALSE);
       record (r, STEP_FALSE, node);
       return node;
     case 'n':
-      if (!read_literal (r, "null", 4))
+      if (!ag_json_cursor_literal (&r->c, "null", 4))
         return NULL;
       node = json_node_init_null (json_node_alloc ());
       record (r, STEP_NULL, node);
@@ -453,15 +248,15 @@ read_value (Reader *r)
 JsonNode *
 ag_json_parser_parse_fast (AgJsonParser *self, const char *data, gsize len)
 {
-  Reader r = { data, data + len, self->scratch, 0, NULL, NULL, TRUE };
+  Reader r = { { data, data + len, self->scratch }, 0, NULL, NULL, TRUE };
   JsonNode *root;
 
-  skip_whitespace (&r);
+  ag_json_cursor_skip_whitespace (&r.c);
   root = read_value (&r);
   if (root == NULL)
     return NULL;
-  skip_whitespace (&r);
-  if (r.p != r.end)
+  ag_json_cursor_skip_whitespace (&r.c);
+  if (r.c.p != r.c.end)
     {
       json_node_unref (root);
       return NULL;
@@ -520,48 +315,35 @@ refill_container (AgJsonParser *self, Reader *r, guint *i, gboolean object)
 {
   char close = object ? '}' : ']';
 
+  gboolean closed;
+
   if (!expect_step (self, i, object ? STEP_OBJECT_BEGIN : STEP_ARRAY_BEGIN))
     return FALSE;
-  r->p++;
-  skip_whitespace (r);
-  if (r->p < r->end && *r->p == close)
-    {
-      r->p++;
-      return expect_step (self, i, object ? STEP_OBJECT_END : STEP_ARRAY_END);
-    }
-  for (;;)
+  open_container (r, close, &closed);
+  while (!closed)
     {
       if (object)
         {
           const Step *name;
 
           if (*i >= self->steps->len || (name = &g_array_index (self->steps, Step, *i))->kind != STEP_NAME ||
-              r->p >= r->end || *r->p != '"' || !read_string (r) || r->scratch->len != name->name_len ||
-              memcmp (r->scratch->str, self->names->str + name->name_offset, name->name_len) != 0)
+              r->c.p >= r->c.end || *r->c.p != '"' || !ag_json_cursor_string (&r->c) ||
+              r->c.scratch->len != name->name_len ||
+              memcmp (r->c.scratch->str, self->names->str + name->name_offset, name->name_len) != 0)
             return FALSE;
           (*i)++;
-          skip_whitespace (r);
-          if (r->p >= r->end || *r->p++ != ':')
+          ag_json_cursor_skip_whitespace (&r->c);
+          if (r->c.p >= r->c.end || *r->c.p++ != ':')
             return FALSE;
-          skip_whitespace (r);
+          ag_json_cursor_skip_whitespace (&r->c);
         }
-      if (!refill_value (self, r, i))
+      if (!refill_value (self, r, i) || !next_or_close (r, close, &closed))
         return FALSE;
-      skip_whitespace (r);
-      if (r->p >= r->end)
-        return FALSE;
-      if (*r->p == close)
-        {
-          r->p++;
-          return expect_step (self, i, object ? STEP_OBJECT_END : STEP_ARRAY_END);
-        }
-      if (*r->p++ != ',')
-        return FALSE;
-      skip_whitespace (r);
     }
+  return expect_step (self, i, object ? STEP_OBJECT_END : STEP_ARRAY_END);
 }
 
-/* Reads the value at r->p in step with the kept shape from step *i, writing each scalar into its kept node. FALSE
+/* Reads the value at r->c.p in step with the kept shape from step *i, writing each scalar into its kept node. FALSE
  * as soon as the text leaves the shape (the tree is then half written and must be dropped). The shape was
  * recorded under MAX_DEPTH, and a text that follows it goes no deeper. */
 static gboolean
@@ -572,33 +354,33 @@ refill_value (AgJsonParser *self, Reader *r, guint *i)
   gint64 integer_value;
   double double_value;
 
-  if (r->p >= r->end || *i >= self->steps->len)
+  if (r->c.p >= r->c.end || *i >= self->steps->len)
     return FALSE;
   step = &g_array_index (self->steps, Step, *i);
-  switch (*r->p)
+  switch (*r->c.p)
     {
     case '{':
     case '[':
-      return refill_container (self, r, i, *r->p == '{');
+      return refill_container (self, r, i, *r->c.p == '{');
     case '"':
-      if (step->kind != STEP_STRING || !read_string (r))
+      if (step->kind != STEP_STRING || !ag_json_cursor_string (&r->c))
         return FALSE;
-      json_node_set_string (step->leaf, r->scratch->str);
+      json_node_set_string (step->leaf, r->c.scratch->str);
       break;
     case 't':
-      if (step->kind != STEP_TRUE || !read_literal (r, "true", 4))
+      if (step->kind != STEP_TRUE || !ag_json_cursor_literal (&r->c, "true", 4))
         return FALSE;
       break;
     case 'f':
-      if (step->kind != STEP_FALSE || !read_literal (r, "false", 5))
+      if (step->kind != STEP_FALSE || !ag_json_cursor_literal (&r->c, "false", 5))
         return FALSE;
       break;
     case 'n':
-      if (step->kind != STEP_NULL || !read_literal (r, "null", 4))
+      if (step->kind != STEP_NULL || !ag_json_cursor_literal (&r->c, "null", 4))
         return FALSE;
       break;
     default:
-      if (!scan_number (r, &is_integer, &integer_value, &double_value) ||
+      if (!ag_json_cursor_number (&r->c, &is_integer, &integer_value, &double_value) ||
           step->kind != (is_integer ? STEP_INT : STEP_DOUBLE))
         return FALSE;
       if (is_integer)
@@ -622,27 +404,27 @@ drop_kept (AgJsonParser *self)
 JsonNode *
 ag_json_parser_parse_reused (AgJsonParser *self, const char *data, gsize len, GError **error)
 {
-  Reader r = { data, data + len, self->scratch, 0, self->steps, self->names, TRUE };
+  Reader r = { { data, data + len, self->scratch }, 0, self->steps, self->names, TRUE };
   JsonNode *root;
 
   if (self->kept != NULL && self->steps->len > 0)
     {
-      Reader refill = { data, data + len, self->scratch, 0, NULL, NULL, TRUE };
+      Reader refill = { { data, data + len, self->scratch }, 0, NULL, NULL, TRUE };
       guint i = 0;
 
-      skip_whitespace (&refill);
+      ag_json_cursor_skip_whitespace (&refill.c);
       if (refill_value (self, &refill, &i))
         {
-          skip_whitespace (&refill);
-          if (refill.p == refill.end && i == self->steps->len)
+          ag_json_cursor_skip_whitespace (&refill.c);
+          if (refill.c.p == refill.c.end && i == self->steps->len)
             return self->kept;
         }
     }
   drop_kept (self);
-  skip_whitespace (&r);
+  ag_json_cursor_skip_whitespace (&r.c);
   root = read_value (&r);
-  skip_whitespace (&r);
-  if (root != NULL && r.p == r.end)
+  ag_json_cursor_skip_whitespace (&r.c);
+  if (root != NULL && r.c.p == r.c.end)
     {
       if (!r.reusable)
         {

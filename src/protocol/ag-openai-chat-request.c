@@ -27,8 +27,8 @@ ensure_object (JsonObject *object, const char *name)
   return member;
 }
 
-static JsonObject *
-text_block (const char *text)
+JsonObject *
+ag_openai_text_block (const char *text)
 {
   JsonObject *block = json_object_new ();
 
@@ -73,6 +73,33 @@ ag_openai_image_block (const char *url, const char *path, GError **error)
   json_object_set_string_member (block, "type", "image");
   json_object_set_object_member (block, "source", source);
   return block;
+}
+
+JsonObject *
+ag_openai_tool_use_block (const char *id, const char *name, JsonNode *input)
+{
+  JsonObject *block = json_object_new ();
+
+  json_object_set_string_member (block, "type", "tool_use");
+  json_object_set_string_member (block, "id", id);
+  json_object_set_string_member (block, "name", name);
+  json_object_set_member (block, "input", input);
+  return block;
+}
+
+JsonNode *
+ag_openai_read_arguments (const char *arguments, const char *path, GError **error)
+{
+  JsonNode *input = json_from_string (arguments != NULL && *arguments != '\0' ? arguments : "{}", NULL);
+
+  if (input == NULL || !JSON_NODE_HOLDS_OBJECT (input))
+    {
+      g_autofree char *arguments_path = ag_field_path (path, "arguments");
+
+      g_clear_pointer (&input, json_node_unref);
+      ag_field_set_error (error, arguments_path, "must be a JSON object in a string");
+    }
+  return input;
 }
 
 JsonObject *
@@ -128,7 +155,7 @@ ag_openai_read_content (JsonObject *holder, const char *member, const char *path
 
   if (content != NULL && JSON_NODE_HOLDS_VALUE (content) && json_node_get_value_type (content) == G_TYPE_STRING)
     {
-      json_array_add_object_element (blocks, text_block (json_node_get_string (content)));
+      json_array_add_object_element (blocks, ag_openai_text_block (json_node_get_string (content)));
       return TRUE;
     }
   if (content == NULL || !JSON_NODE_HOLDS_ARRAY (content))
@@ -151,7 +178,7 @@ ag_openai_read_content (JsonObject *holder, const char *member, const char *path
         {
           if (!ag_field_string (part, part_path, "text", TRUE, &text, error))
             return FALSE;
-          json_array_add_object_element (blocks, text_block (text));
+          json_array_add_object_element (blocks, ag_openai_text_block (text));
           continue;
         }
       if (g_str_equal (type, "refusal"))
@@ -216,13 +243,13 @@ read_assistant (JsonObject *message, const char *path, JsonArray *blocks, GHashT
       !ag_field_array (message, path, "tool_calls", FALSE, &tool_calls, error))
     return FALSE;
   if (text->len > 0)
-    json_array_add_object_element (blocks, text_block (text->str));
+    json_array_add_object_element (blocks, ag_openai_text_block (text->str));
   for (guint i = 0; tool_calls != NULL && i < json_array_get_length (tool_calls); i++)
     {
       g_autofree char *call_path = ag_field_index_path (calls_path, i);
       g_autofree char *function_path = ag_field_path (call_path, "function");
       JsonObject *call = ag_field_array_object (tool_calls, calls_path, i, error);
-      JsonObject *function = NULL, *block;
+      JsonObject *function = NULL;
       const char *id = NULL, *name = NULL, *arguments = NULL;
       g_autoptr(JsonNode) input = NULL;
 
@@ -231,23 +258,13 @@ read_assistant (JsonObject *message, const char *path, JsonArray *blocks, GHashT
           !ag_field_string (function, function_path, "name", TRUE, &name, error) ||
           !ag_field_string (function, function_path, "arguments", FALSE, &arguments, error))
         return FALSE;
-      input = json_from_string (arguments != NULL && *arguments != '\0' ? arguments : "{}", NULL);
-      if (input == NULL || !JSON_NODE_HOLDS_OBJECT (input))
-        {
-          g_autofree char *arguments_path = ag_field_path (function_path, "arguments");
-          ag_field_set_error (error, arguments_path, "must be a JSON object in a string");
-          return FALSE;
-        }
-      block = json_object_new ();
-      json_object_set_string_member (block, "type", "tool_use");
-      json_object_set_string_member (block, "id", id);
-      json_object_set_string_member (block, "name", name);
-      json_object_set_member (block, "input", g_steal_pointer (&input));
-      json_array_add_object_element (blocks, block);
+      if ((input = ag_openai_read_arguments (arguments, function_path, error)) == NULL)
+        return FALSE;
+      json_array_add_object_element (blocks, ag_openai_tool_use_block (id, name, g_steal_pointer (&input)));
       g_hash_table_add (call_ids, g_strdup (id));
     }
   if (json_array_get_length (blocks) == 0)
-    json_array_add_object_element (blocks, text_block (""));
+    json_array_add_object_element (blocks, ag_openai_text_block (""));
   return TRUE;
 }
 
@@ -305,7 +322,7 @@ read_messages (JsonObject *body, JsonArray *out, GError **error)
 
           if (!read_text_content (message, path, TRUE, text, error))
             return FALSE;
-          json_array_add_object_element (blocks, text_block (text->str));
+          json_array_add_object_element (blocks, ag_openai_text_block (text->str));
           anthropic_role = "system";
           ok = TRUE;
         }

@@ -33,6 +33,13 @@ gboolean    ag_openai_read_content (JsonObject *holder, const char *member, cons
 gboolean    ag_openai_read_format (JsonObject *format, const char *path, JsonObject *out, GError **error);
 /* temperature and top_p, copied when given. */
 gboolean    ag_openai_read_sampling (JsonObject *body, JsonObject *out, GError **error);
+/* A function call's arguments, a JSON object in a string (empty or NULL: none), as the node of a tool_use input;
+ * NULL with an error naming @path.arguments when the string holds anything else. */
+JsonNode   *ag_openai_read_arguments (const char *arguments, const char *path, GError **error);
+/* An Anthropic text block. */
+JsonObject *ag_openai_text_block (const char *text);
+/* An Anthropic tool_use block; takes @input. */
+JsonObject *ag_openai_tool_use_block (const char *id, const char *name, JsonNode *input);
 /* A function tool's parameters as an Anthropic tool {"name","description","input_schema"}. */
 JsonObject *ag_openai_tool (const char *name, const char *description, JsonObject *parameters);
 

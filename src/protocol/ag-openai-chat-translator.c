@@ -13,9 +13,7 @@
 
 typedef struct {
   AgEventBackTranslator base;          /* first: the back-translator interface and the Anthropic events */
-  gboolean            stream;
   gboolean            include_usage;
-  gboolean            done;
   char               *id;
   char               *model;
   gint64              created;
@@ -129,7 +127,7 @@ on_tool_use (ChatTranslator *self, JsonObject *block)
   const char *name = ag_json_string (block, "name");
 
   self->n_tool_calls++;
-  if (self->stream)
+  if (self->base.stream)
     write_tool_call_delta (self, id != NULL ? id : "", name != NULL ? name : "", "");
   else
     {
@@ -156,7 +154,7 @@ on_delta (ChatTranslator *self, JsonObject *delta)
 
       if (value == NULL)
         return;
-      if (self->stream)
+      if (self->base.stream)
         write_string_delta (self, text ? "content" : "reasoning_content", value);
       else
         g_string_append (text ? self->text : self->reasoning, value);
@@ -167,7 +165,7 @@ on_delta (ChatTranslator *self, JsonObject *delta)
 
       if (json == NULL)
         return;
-      if (self->stream)
+      if (self->base.stream)
         write_tool_call_delta (self, NULL, NULL, json);
       else
         {
@@ -190,7 +188,7 @@ on_message_delta (ChatTranslator *self, JsonObject *event)
   self->cached_tokens = ag_json_int (usage, "cache_read_input_tokens", 0);
   self->prompt_tokens = ag_json_int (usage, "input_tokens", 0) + self->cached_tokens;
   self->completion_tokens = ag_json_int (usage, "output_tokens", 0);
-  if (!self->stream)
+  if (!self->base.stream)
     return;
   chunk_begin (self);
   ag_json_append_literal (out, "{}");
@@ -213,7 +211,7 @@ on_event (const char *name, JsonNode *data, gpointer user_data)
     on_delta (self, ag_json_object (event, "delta"));
   else if (g_str_equal (name, "message_start"))
     {
-      if (self->stream)
+      if (self->base.stream)
         {
           chunk_begin (self);
           ag_json_append_literal (self->base.parent.output, "{\"role\":\"assistant\",\"content\":\"\"}");
@@ -229,7 +227,7 @@ on_event (const char *name, JsonNode *data, gpointer user_data)
     }
   else if (g_str_equal (name, "message_delta"))
     on_message_delta (self, event);
-  else if (g_str_equal (name, "message_stop") && self->stream)
+  else if (g_str_equal (name, "message_stop") && self->base.stream)
     ag_json_append_literal (self->base.parent.output, "data: [DONE]\n\n");
 }
 
@@ -239,8 +237,7 @@ ag_openai_chat_back_translator_new (const AgStreamOptions *options, gboolean str
   ChatTranslator *self = g_new0 (ChatTranslator, 1);
   g_autofree char *suffix = g_uuid_string_random ();
 
-  ag_event_back_translator_init (&self->base, &chat_translator_class, options, on_event);
-  self->stream = stream;
+  ag_event_back_translator_init (&self->base, &chat_translator_class, options, stream, on_event);
   self->include_usage = options->include_usage;
   self->id = g_strconcat ("chatcmpl-", suffix, NULL);
   self->model = g_strdup (options->client_model != NULL ? options->client_model : "");
@@ -315,11 +312,11 @@ back_finish (AgBackTranslator *back, GError **error)
 {
   ChatTranslator *self = (ChatTranslator *) back;
 
-  if (self->done)
+  if (self->base.done)
     return TRUE;
   ag_stream_translator_finish (self->base.inner);
-  self->done = TRUE;
-  if (!self->stream)
+  self->base.done = TRUE;
+  if (!self->base.stream)
     write_completion (self);
   return TRUE;
 }
@@ -329,18 +326,10 @@ back_fail (AgBackTranslator *back, const char *error_type, const char *message)
 {
   ChatTranslator *self = (ChatTranslator *) back;
 
-  self->done = TRUE;
+  self->base.done = TRUE;
   ag_json_append_literal (back->output, "data: ");
   ag_openai_error_append (back->output, 0, error_type, message);
   ag_json_append_literal (back->output, "\n\n");
-}
-
-static gboolean
-back_ping (AgBackTranslator *back)
-{
-  ChatTranslator *self = (ChatTranslator *) back;
-
-  return ag_event_back_translator_ping_comment (&self->base, self->stream && !self->done);
 }
 
 static void
@@ -360,16 +349,5 @@ back_free (AgBackTranslator *back)
   g_free (self);
 }
 
-static const AgBackTranslatorClass chat_translator_class = {
-  .borrows_chunks = TRUE,
-  .push = ag_event_back_translator_push,
-  .finish = back_finish,
-  .fail = back_fail,
-  .ping = back_ping,
-  .started = ag_event_back_translator_started,
-  .is_empty = ag_event_back_translator_is_empty,
-  .received_response = ag_event_back_translator_received_response,
-  .saw_finish_reason = ag_event_back_translator_saw_finish_reason,
-  .get_usage = ag_event_back_translator_get_usage,
-  .free = back_free,
-};
+static const AgBackTranslatorClass chat_translator_class =
+  AG_EVENT_BACK_TRANSLATOR_CLASS (back_finish, back_fail, back_free);

@@ -21,16 +21,6 @@ typedef struct {
   GHashTable *tool_names;      /* declared so far, against duplicates */
 } Reader;
 
-static JsonObject *
-text_block (const char *text)
-{
-  JsonObject *block = json_object_new ();
-
-  json_object_set_string_member (block, "type", "text");
-  json_object_set_string_member (block, "text", text);
-  return block;
-}
-
 /* One Anthropic message per item; the content translator joins consecutive turns of a role. */
 static void
 add_message (Reader *reader, const char *role, JsonArray *blocks)
@@ -71,7 +61,6 @@ read_call (Reader *reader, JsonObject *item, const char *path, gboolean freeform
 {
   const char *call_id = NULL, *name = NULL, *text = NULL;
   g_autoptr(JsonNode) input = NULL;
-  JsonObject *block;
   JsonArray *blocks;
 
   if (!ag_field_string (item, path, "call_id", TRUE, &call_id, error) ||
@@ -86,23 +75,10 @@ read_call (Reader *reader, JsonObject *item, const char *path, gboolean freeform
       input = json_node_init_object (json_node_alloc (), arguments);
       json_object_unref (arguments);
     }
-  else
-    {
-      input = json_from_string (text != NULL && *text != '\0' ? text : "{}", NULL);
-      if (input == NULL || !JSON_NODE_HOLDS_OBJECT (input))
-        {
-          g_autofree char *arguments_path = ag_field_path (path, "arguments");
-          ag_field_set_error (error, arguments_path, "must be a JSON object in a string");
-          return FALSE;
-        }
-    }
-  block = json_object_new ();
-  json_object_set_string_member (block, "type", "tool_use");
-  json_object_set_string_member (block, "id", call_id);
-  json_object_set_string_member (block, "name", name);
-  json_object_set_member (block, "input", g_steal_pointer (&input));
+  else if ((input = ag_openai_read_arguments (text, path, error)) == NULL)
+    return FALSE;
   blocks = json_array_new ();
-  json_array_add_object_element (blocks, block);
+  json_array_add_object_element (blocks, ag_openai_tool_use_block (call_id, name, g_steal_pointer (&input)));
   add_message (reader, "assistant", blocks);
   g_hash_table_add (reader->call_ids, g_strdup (call_id));
   return TRUE;
@@ -133,7 +109,7 @@ read_call_output (Reader *reader, JsonObject *item, const char *path, GError **e
         return FALSE;
     }
   else if (output != NULL && JSON_NODE_HOLDS_VALUE (output) && json_node_get_value_type (output) == G_TYPE_STRING)
-    json_array_add_object_element (content, text_block (json_node_get_string (output)));
+    json_array_add_object_element (content, ag_openai_text_block (json_node_get_string (output)));
   else
     {
       ag_field_set_error (error, output_path, "must be a string or an array of content parts");
@@ -366,7 +342,7 @@ ag_openai_responses_to_messages (JsonObject *body, GPtrArray *freeform_tools, GE
     {
       JsonArray *blocks = json_array_new ();
 
-      json_array_add_object_element (blocks, text_block (json_node_get_string (input)));
+      json_array_add_object_element (blocks, ag_openai_text_block (json_node_get_string (input)));
       add_message (&reader, "user", blocks);
     }
   else if (input != NULL && JSON_NODE_HOLDS_ARRAY (input))

@@ -25,8 +25,6 @@ typedef enum {
 typedef struct {
   AgEventBackTranslator base;          /* first: the back-translator interface and the Anthropic events */
   AgEventWriter       writer;          /* stream: the events, straight into the output */
-  gboolean            stream;
-  gboolean            done;
   char               *id;
   char               *model;
   gint64              created_at;
@@ -217,7 +215,7 @@ open_item (ResponsesTranslator *self, ItemKind kind, const char *call_id, const 
   self->call_id = g_strdup (call_id);
   self->name = g_strdup (name);
   g_string_truncate (self->buffer, 0);
-  if (!self->stream)
+  if (!self->base.stream)
     return;
   item = json_node_init_object (json_node_alloc (), NULL);
   json_node_take_object (item, item_object (self, FALSE, NULL));
@@ -244,7 +242,7 @@ item_delta (ResponsesTranslator *self, const char *delta)
                                        "response.function_call_arguments.delta", NULL };
 
   g_string_append (self->buffer, delta);
-  if (!self->stream || names[self->kind] == NULL)
+  if (!self->base.stream || names[self->kind] == NULL)
     return;
   item_event_begin (self, names[self->kind]);
   if (self->kind == ITEM_MESSAGE)
@@ -326,7 +324,7 @@ close_item (ResponsesTranslator *self)
   if (self->kind == ITEM_CUSTOM)
     input = custom_input (self->buffer->str);
   item = item_object (self, TRUE, input);
-  if (self->stream)
+  if (self->base.stream)
     {
       g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), item);
 
@@ -398,7 +396,7 @@ on_event (const char *name, JsonNode *data, gpointer user_data)
     on_block_start (self, ag_json_object (event, "content_block"));
   else if (g_str_equal (name, "content_block_stop"))
     close_item (self);
-  else if (g_str_equal (name, "message_start") && self->stream)
+  else if (g_str_equal (name, "message_start") && self->base.stream)
     {
       send_response_event (self, "response.created", "in_progress", NULL);
     }
@@ -419,9 +417,8 @@ ag_openai_responses_back_translator_new (const AgStreamOptions *options, gboolea
   ResponsesTranslator *self = g_new0 (ResponsesTranslator, 1);
   g_autofree char *uuid = g_uuid_string_random ();
 
-  ag_event_back_translator_init (&self->base, &responses_translator_class, options, on_event);
+  ag_event_back_translator_init (&self->base, &responses_translator_class, options, stream, on_event);
   ag_event_writer_init_sse (&self->writer, self->base.parent.output);
-  self->stream = stream;
   self->id = g_strconcat ("resp_", uuid, NULL);
   self->model = g_strdup (options->client_model != NULL ? options->client_model : "");
   self->created_at = g_get_real_time () / G_USEC_PER_SEC;
@@ -443,13 +440,13 @@ back_finish (AgBackTranslator *back, GError **error)
   ResponsesTranslator *self = (ResponsesTranslator *) back;
   const char *status;
 
-  if (self->done)
+  if (self->base.done)
     return TRUE;
   ag_stream_translator_finish (self->base.inner);
   close_item (self);
-  self->done = TRUE;
+  self->base.done = TRUE;
   status = g_strcmp0 (self->stop_reason, "max_tokens") == 0 ? "incomplete" : "completed";
-  if (self->stream)
+  if (self->base.stream)
     send_response_event (self, g_str_equal (status, "completed") ? "response.completed" : "response.incomplete",
                          status, NULL);
   else
@@ -475,16 +472,8 @@ back_fail (AgBackTranslator *back, const char *error_type, const char *message)
 {
   ResponsesTranslator *self = (ResponsesTranslator *) back;
 
-  self->done = TRUE;
+  self->base.done = TRUE;
   send_response_event (self, "response.failed", "failed", message != NULL ? message : "");
-}
-
-static gboolean
-back_ping (AgBackTranslator *back)
-{
-  ResponsesTranslator *self = (ResponsesTranslator *) back;
-
-  return ag_event_back_translator_ping_comment (&self->base, self->stream && !self->done);
 }
 
 static void
@@ -505,16 +494,5 @@ back_free (AgBackTranslator *back)
   g_free (self);
 }
 
-static const AgBackTranslatorClass responses_translator_class = {
-  .borrows_chunks = TRUE,
-  .push = ag_event_back_translator_push,
-  .finish = back_finish,
-  .fail = back_fail,
-  .ping = back_ping,
-  .started = ag_event_back_translator_started,
-  .is_empty = ag_event_back_translator_is_empty,
-  .received_response = ag_event_back_translator_received_response,
-  .saw_finish_reason = ag_event_back_translator_saw_finish_reason,
-  .get_usage = ag_event_back_translator_get_usage,
-  .free = back_free,
-};
+static const AgBackTranslatorClass responses_translator_class =
+  AG_EVENT_BACK_TRANSLATOR_CLASS (back_finish, back_fail, back_free);

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-web-search-translator.h"
+#include "ag-stream-translator-private.h"
+#include "ag-upstream-chunk.h"
 #include "ag-event-writer.h"
 #include "ag-google-error.h"
 #include "ag-json.h"
 #include "ag-protocol-error.h"
 
 #include <string.h>
-
-#define RANDOM_ID_CHARS 24
 
 typedef struct {
   AgBackTranslator parent;     /* first: the back-translator interface */
@@ -21,24 +21,10 @@ typedef struct {
   JsonArray  *sources;
   JsonArray  *supports;
   const char *stop_reason;     /* NULL until a finishReason arrives */
-  gboolean    received;
   gboolean    done;
-  gint64      prompt_tokens, cached_tokens, candidates_tokens, thoughts_tokens, total_tokens;
-  gboolean    have_output_counts, have_total;
 } AgWebSearchTranslator;
 
 static const AgBackTranslatorClass web_search_translator_class;
-
-static char *
-random_id (const char *prefix)
-{
-  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  GString *id = g_string_new (prefix);
-
-  for (guint i = 0; i < RANDOM_ID_CHARS; i++)
-    g_string_append_c (id, alphabet[g_random_int_range (0, (gint32) (sizeof alphabet - 1))]);
-  return g_string_free (id, FALSE);
-}
 
 AgBackTranslator *
 ag_web_search_translator_new (const AgStreamOptions *options, gboolean stream)
@@ -63,18 +49,6 @@ replace_array (JsonArray **slot, JsonObject *object, const char *name)
     return;
   g_clear_pointer (slot, json_array_unref);
   *slot = json_array_ref (array);
-}
-
-static void
-read_count (JsonObject *usage, const char *name, gint64 *out, gboolean *seen)
-{
-  JsonNode *node = json_object_get_member (usage, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return;
-  *out = CLAMP (json_node_get_int (node), 0, G_MAXINT32);
-  if (seen != NULL)
-    *seen = TRUE;
 }
 
 static void
@@ -112,32 +86,14 @@ static gboolean
 back_push (AgBackTranslator *back, JsonObject *chunk, GError **error)
 {
   AgWebSearchTranslator *self = (AgWebSearchTranslator *) back;
-  JsonNode *wrapped = json_object_get_member (chunk, "response");
-  JsonObject *response = chunk;
-  JsonObject *usage;
+  JsonObject *response = ag_upstream_chunk_response (chunk, error);
   JsonArray *candidates;
 
-  if (wrapped != NULL)
-    response = JSON_NODE_HOLDS_OBJECT (wrapped) ? json_node_get_object (wrapped) : NULL;
-  if (response == NULL || !(json_object_has_member (response, "candidates") ||
-                            json_object_has_member (response, "usageMetadata") ||
-                            json_object_has_member (response, "modelVersion")))
-    {
-      g_set_error_literal (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_BAD_UPSTREAM,
-                           "Upstream sent a chunk that is not a response");
-      return FALSE;
-    }
+  if (response == NULL)
+    return FALSE;
   if (self->done)
     return TRUE;
-  self->received = TRUE;
-  if ((usage = ag_json_object (response, "usageMetadata")) != NULL)
-    {
-      read_count (usage, "promptTokenCount", &self->prompt_tokens, NULL);
-      read_count (usage, "cachedContentTokenCount", &self->cached_tokens, NULL);
-      read_count (usage, "candidatesTokenCount", &self->candidates_tokens, &self->have_output_counts);
-      read_count (usage, "thoughtsTokenCount", &self->thoughts_tokens, &self->have_output_counts);
-      read_count (usage, "totalTokenCount", &self->total_tokens, &self->have_total);
-    }
+  ag_back_translator_note_response (&self->parent, response);
   if ((candidates = ag_json_array (response, "candidates")) != NULL && json_array_get_length (candidates) > 0)
     {
       GError *local_error = NULL;
@@ -341,13 +297,14 @@ answer_blocks (AgWebSearchTranslator *self)
 
   if (search_count (self) > 0)
     {
-      g_autofree char *id = random_id ("srvtoolu_");
+      char id[9 + AG_ANTHROPIC_ID_RANDOM_CHARS + 1];
       JsonObject *use = json_object_new ();
       JsonObject *input = json_object_new ();
       JsonObject *result = json_object_new ();
       const char *query = self->queries != NULL && json_array_get_length (self->queries) > 0
                           ? json_array_get_string_element (self->queries, 0) : NULL;
 
+      ag_anthropic_random_id (id, "srvtoolu_");
       if (query != NULL)
         json_object_set_string_member (input, "query", query);
       json_object_set_string_member (use, "type", "server_tool_use");
@@ -366,20 +323,6 @@ answer_blocks (AgWebSearchTranslator *self)
 
 /* ── writing ──────────────────────────────────────────────────────────────────────────────────────────────── */
 
-static gint64
-scaled (AgWebSearchTranslator *self, gint64 tokens)
-{
-  return self->usage_scale <= 0.0 || self->usage_scale == 1.0 ? tokens : (gint64) (tokens * self->usage_scale + 0.5);
-}
-
-static gint64
-output_tokens (AgWebSearchTranslator *self)
-{
-  if (self->have_output_counts)
-    return self->candidates_tokens + self->thoughts_tokens;
-  return self->have_total ? MAX (self->total_tokens - self->prompt_tokens, 0) : 0;
-}
-
 static JsonNode *
 usage_node (AgWebSearchTranslator *self, gint64 output, gint64 searches)
 {
@@ -387,9 +330,11 @@ usage_node (AgWebSearchTranslator *self, gint64 output, gint64 searches)
   JsonObject *server = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
-  json_object_set_int_member (usage, "input_tokens", scaled (self, MAX (self->prompt_tokens - self->cached_tokens, 0)));
+  json_object_set_int_member (usage, "input_tokens",
+                              ag_usage_scaled (ag_upstream_usage_input (&self->parent.usage), self->usage_scale));
   json_object_set_int_member (usage, "output_tokens", output);
-  json_object_set_int_member (usage, "cache_read_input_tokens", scaled (self, self->cached_tokens));
+  json_object_set_int_member (usage, "cache_read_input_tokens",
+                              ag_usage_scaled (self->parent.usage.cached, self->usage_scale));
   json_object_set_int_member (usage, "cache_creation_input_tokens", 0);
   json_object_set_int_member (server, "web_search_requests", searches);
   json_object_set_object_member (usage, "server_tool_use", server);
@@ -464,7 +409,7 @@ static void
 write_stream (AgWebSearchTranslator *self, JsonArray *blocks, const char *message_id, gint64 searches)
 {
   g_autoptr(JsonNode) start_usage = usage_node (self, 0, 0);
-  g_autoptr(JsonNode) end_usage = usage_node (self, output_tokens (self), searches);
+  g_autoptr(JsonNode) end_usage = usage_node (self, ag_upstream_usage_output (&self->parent.usage), searches);
   AgEventWriter writer;
 
   ag_event_writer_init_sse (&writer, self->parent.output);
@@ -507,7 +452,8 @@ write_message (AgWebSearchTranslator *self, JsonArray *blocks, const char *messa
   json_object_set_array_member (message, "content", json_array_ref (blocks));
   json_object_set_string_member (message, "stop_reason", self->stop_reason != NULL ? self->stop_reason : "end_turn");
   json_object_set_null_member (message, "stop_sequence");
-  json_object_set_member (message, "usage", usage_node (self, output_tokens (self), searches));
+  json_object_set_member (message, "usage",
+                          usage_node (self, ag_upstream_usage_output (&self->parent.usage), searches));
   json_node_set_object (node, message);
   json = json_to_string (node, FALSE);
   g_string_append (self->parent.output, json);
@@ -518,13 +464,13 @@ back_finish (AgBackTranslator *back, GError **error)
 {
   AgWebSearchTranslator *self = (AgWebSearchTranslator *) back;
   g_autoptr(JsonArray) blocks = NULL;
-  g_autofree char *message_id = NULL;
+  char message_id[4 + AG_ANTHROPIC_ID_RANDOM_CHARS + 1];
 
   if (self->done)
     return TRUE;
   self->done = TRUE;
   blocks = answer_blocks (self);
-  message_id = random_id ("msg_");
+  ag_anthropic_random_id (message_id, "msg_");
   if (self->stream)
     write_stream (self, blocks, message_id, search_count (self));
   else
@@ -573,25 +519,9 @@ back_is_empty (AgBackTranslator *back)
 }
 
 static gboolean
-back_received_response (AgBackTranslator *back)
-{
-  return ((AgWebSearchTranslator *) back)->received;
-}
-
-static gboolean
 back_saw_finish_reason (AgBackTranslator *back)
 {
   return ((AgWebSearchTranslator *) back)->stop_reason != NULL;
-}
-
-static void
-back_get_usage (AgBackTranslator *back, gint64 *input, gint64 *output, gint64 *cache_read)
-{
-  AgWebSearchTranslator *self = (AgWebSearchTranslator *) back;
-
-  *input = MAX (self->prompt_tokens - self->cached_tokens, 0);
-  *output = output_tokens (self);
-  *cache_read = self->cached_tokens;
 }
 
 static void
@@ -615,8 +545,6 @@ static const AgBackTranslatorClass web_search_translator_class = {
   .ping = back_ping,
   .started = back_started,
   .is_empty = back_is_empty,
-  .received_response = back_received_response,
   .saw_finish_reason = back_saw_finish_reason,
-  .get_usage = back_get_usage,
   .free = back_free,
 };

@@ -8,12 +8,19 @@
 /* Rows written per transaction at most: one commit per burst instead of one per row. */
 #define MAX_BATCH 512
 
+/* Under load a commit costs more than the rows it holds (WAL append, locks, a wake-up of the main thread per
+ * commit): when the last commit is less than this old, the worker sleeps this long before gathering a batch, so
+ * the writes of that time share one commit (sleeping rather than waiting on the queue: a waiting worker would be
+ * woken by every row). A query behind them waits as long at most; when idle, a write is committed at once. */
+#define COALESCE_US (20 * 1000)
+
 /* State only the worker thread touches. */
 typedef struct {
   AgHistoryDb *db;
   gint64       failed_at_us;   /* monotonic time of the last failure; reopening waits retry-interval after it */
   char        *last_error;     /* the last error reported, so each distinct one is reported once */
   char        *unavailable;    /* why there is no database right now */
+  gint64       committed_at_us; /* monotonic time the last batch was written */
 } Worker;
 
 static void
@@ -113,8 +120,9 @@ write_job (Worker *worker, AgHistoryJob *job, GError **error)
     }
 }
 
-/* Writes @first and every write queued behind it in one transaction, then tells the main thread. A failure
- * drops the whole batch (the transaction is rolled back) and closes the database until the retry. */
+/* Writes @first and every write queued behind it (under load, also those arriving within COALESCE_US) in one
+ * transaction, then tells the main thread. A failure drops the whole batch (the transaction is rolled back) and
+ * closes the database until the retry. */
 static void
 write_batch (AgHistoryStore *self, Worker *worker, AgHistoryJob *first)
 {
@@ -124,6 +132,8 @@ write_batch (AgHistoryStore *self, Worker *worker, AgHistoryJob *first)
   gboolean prune_now = first->kind == AG_HISTORY_JOB_TRIM;
   AgHistoryJob *next;
 
+  if (g_get_monotonic_time () - worker->committed_at_us < COALESCE_US)
+    g_usleep (COALESCE_US);
   g_ptr_array_add (batch, first);
   while (batch->len < MAX_BATCH && (next = g_async_queue_try_pop (self->jobs)) != NULL)
     {
@@ -143,6 +153,7 @@ write_batch (AgHistoryStore *self, Worker *worker, AgHistoryJob *first)
        ag_history_db_prune (worker->db, g_get_real_time () / 1000, g_atomic_int_get (&self->retention_days),
                             prune_now, &error) &&
        ag_history_db_commit (worker->db, &error);
+  worker->committed_at_us = g_get_monotonic_time ();
 
   if (!ok)
     {

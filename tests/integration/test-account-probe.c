@@ -43,19 +43,13 @@ add_account (AgAccountPool *pool, guint n)
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(AgCloudcodeConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
-
   fixture->mock = ag_test_mock_start (SCRIPT);
-  config = ag_cloudcode_config_new_from_env ();
-  fixture->cloudcode = ag_cloudcode_client_new (config);
-  fixture->oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (fixture->cloudcode));
+  ag_test_google_clients_new (&fixture->cloudcode, &fixture->oauth);
   fixture->pool = ag_account_pool_new ();
   g_signal_connect (fixture->pool, "account-invalidated", G_CALLBACK (on_invalidated), fixture);
   for (guint n = 1; n <= 3; n++)
     add_account (fixture->pool, n);
-  fixture->dir = g_dir_make_tmp ("ag-probe-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = ag_test_make_tmp_dir ("ag-probe-XXXXXX");
 }
 
 static void

@@ -22,18 +22,6 @@ typedef struct {
   guint              keyring_changes;
 } Fixture;
 
-#define WAIT_FOR(condition)                                                                                     \
-  G_STMT_START {                                                                                                \
-    gint64 deadline_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;                                           \
-    while (!(condition))                                                                                        \
-      {                                                                                                         \
-        if (g_get_monotonic_time () > deadline_)                                                                \
-          g_error ("timed out waiting for %s", #condition);                                                     \
-        if (!g_main_context_iteration (NULL, FALSE))                                                            \
-          g_usleep (2000);                                                                                      \
-      }                                                                                                         \
-  } G_STMT_END
-
 static void
 on_account_added (AgAccountRegistry *registry, AgAccount *account, gpointer user_data)
 {
@@ -43,29 +31,14 @@ on_account_added (AgAccountRegistry *registry, AgAccount *account, gpointer user
 }
 
 static void
-on_loaded (AgAccountRegistry *registry, GParamSpec *pspec, gpointer user_data)
-{
-  ((Fixture *) user_data)->loaded_notifications++;
-}
-
-static void
-on_keyring_changed (AgKeyringWatch *watch, gpointer user_data)
-{
-  ((Fixture *) user_data)->keyring_changes++;
-}
-
-static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autofree char *profile = g_strdup_printf ("test-account-registry-%d-%u", (int) getpid (), g_random_int ());
-  g_autoptr(AgCloudcodeConfig) config = NULL;
+  g_autofree char *profile = ag_test_profile_new ("test-account-registry");
   g_autoptr(AgCloudcodeClient) cloudcode = NULL;
   g_autoptr(AgOAuthClient) oauth = NULL;
 
   fixture->mock = ag_test_mock_start (SCRIPT);
-  config = ag_cloudcode_config_new_from_env ();
-  cloudcode = ag_cloudcode_client_new (config);
-  oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (cloudcode));
+  ag_test_google_clients_new (&cloudcode, &oauth);
   fixture->store = ag_token_store_new (profile);
   fixture->cli = ag_token_store_new (profile);
   fixture->pool = ag_account_pool_new ();
@@ -73,16 +46,17 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->registry = ag_account_registry_new (fixture->store, fixture->pool, oauth, cloudcode, fixture->watch);
   fixture->added = g_ptr_array_new_with_free_func (g_object_unref);
   g_signal_connect (fixture->registry, "account-added", G_CALLBACK (on_account_added), fixture);
-  g_signal_connect (fixture->registry, "notify::loaded", G_CALLBACK (on_loaded), fixture);
+  AG_TEST_COUNT_SIGNAL (fixture->registry, "notify::loaded", &fixture->loaded_notifications);
   /* Connected after the registry: when this counts a change, the registry has already reacted to it. */
-  g_signal_connect (fixture->watch, "changed", G_CALLBACK (on_keyring_changed), fixture);
+  AG_TEST_COUNT_SIGNAL (fixture->watch, "changed", &fixture->keyring_changes);
 }
 
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   g_signal_handlers_disconnect_by_data (fixture->registry, fixture);
-  g_signal_handlers_disconnect_by_data (fixture->watch, fixture);
+  g_signal_handlers_disconnect_by_data (fixture->registry, &fixture->loaded_notifications);
+  g_signal_handlers_disconnect_by_data (fixture->watch, &fixture->keyring_changes);
   g_clear_object (&fixture->registry);
   g_clear_object (&fixture->watch);
   g_clear_object (&fixture->pool);
@@ -97,13 +71,9 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 static void
 cli_save (Fixture *fixture, AgAccount *account)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  ag_token_store_save_async (fixture->cli, account, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  g_assert_true (ag_token_store_save_finish (fixture->cli, result, &error));
+  g_assert_true (ag_test_token_store_save (fixture->cli, account, &error));
   g_assert_no_error (error);
 }
 
@@ -118,13 +88,9 @@ cli_save_new (Fixture *fixture, const char *email, const char *refresh_token)
 static void
 cli_remove (Fixture *fixture, const char *email)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  ag_token_store_remove_async (fixture->cli, email, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  g_assert_true (ag_token_store_remove_finish (fixture->cli, result, &error));
+  g_assert_true (ag_test_token_store_remove (fixture->cli, email, &error));
   g_assert_no_error (error);
 }
 
@@ -132,15 +98,10 @@ cli_remove (Fixture *fixture, const char *email)
 static char *
 cli_describe (Fixture *fixture)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GPtrArray) accounts = ag_test_token_store_load_all (fixture->cli, &error);
   GString *text = g_string_new (NULL);
 
-  ag_token_store_load_all_async (fixture->cli, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  accounts = ag_token_store_load_all_finish (fixture->cli, result, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < accounts->len; i++)
     {
@@ -160,7 +121,7 @@ cli_describe (Fixture *fixture)
 static char *
 settle (Fixture *fixture, guint changes)
 {
-  WAIT_FOR (fixture->keyring_changes > changes);
+  AG_TEST_WAIT (fixture->keyring_changes > changes, AG_TEST_TIMEOUT_MS);
   return cli_describe (fixture);
 }
 
@@ -168,11 +129,10 @@ settle (Fixture *fixture, guint changes)
 static gboolean
 changed_within (Fixture *fixture, guint changes, guint seconds)
 {
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  g_autoptr(AgTestDeadline) deadline = ag_test_deadline_new (seconds * 1000);
 
-  while (fixture->keyring_changes <= changes && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
+  while (fixture->keyring_changes <= changes && ag_test_iterate (deadline))
+    ;
   return fixture->keyring_changes > changes;
 }
 
@@ -215,12 +175,9 @@ cli_remove_settled (Fixture *fixture, const char *email)
 static void
 load (Fixture *fixture)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_account_registry_load_async, fixture->registry, NULL);
   g_autoptr(GError) error = NULL;
 
-  ag_account_registry_load_async (fixture->registry, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
   g_assert_true (ag_account_registry_load_finish (fixture->registry, result, &error));
   g_assert_no_error (error);
 }
@@ -228,22 +185,18 @@ load (Fixture *fixture)
 static AgAccount *
 add (Fixture *fixture, const char *refresh_token, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_account_registry_add_async, fixture->registry,
+                                                       refresh_token, NULL);
 
-  ag_account_registry_add_async (fixture->registry, refresh_token, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
   return ag_account_registry_add_finish (fixture->registry, result, error);
 }
 
 static gboolean
 remove_account (Fixture *fixture, const char *email, GError **error)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_account_registry_remove_async, fixture->registry, email,
+                                                       NULL);
 
-  ag_account_registry_remove_async (fixture->registry, email, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
   return ag_account_registry_remove_finish (fixture->registry, result, error);
 }
 

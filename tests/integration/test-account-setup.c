@@ -18,10 +18,10 @@ static const char *one_account =
 static AgAccount *
 set_up (const char *refresh_token, GError **error)
 {
-  g_autoptr(AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
-  g_autoptr(AgCloudcodeClient) cloudcode = ag_cloudcode_client_new (config);
-  g_autoptr(AgOAuthClient) oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (cloudcode));
+  g_autoptr(AgCloudcodeClient) cloudcode = NULL;
+  g_autoptr(AgOAuthClient) oauth = NULL;
 
+  ag_test_google_clients_new (&cloudcode, &oauth);
   return ag_test_account_setup (oauth, cloudcode, refresh_token, error);
 }
 

@@ -297,18 +297,14 @@ main (int argc, char **argv)
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  harness = ag_test_harness_new (NULL);
-  ag_test_harness_add_account (harness, "rt-1");
+  harness = ag_test_harness_init (&argc, &argv);
 
   g_test_add_func ("/api-key/cli", test_cli);
   g_test_add_func ("/api-key/enforced", test_enforced);
   g_test_add_func ("/api-key/non-loopback-with-key", test_non_loopback_with_key);
   g_test_add_func ("/api-key/clear", test_clear);
   g_test_add_func ("/api-key/service-generate-and-clear", test_service_generate_and_clear);
-  status = g_test_run ();
-
+  status = ag_test_harness_run (harness);
   g_free (key);
-  ag_test_harness_free (harness);
   return status;
 }

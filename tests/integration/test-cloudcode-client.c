@@ -16,7 +16,6 @@ typedef struct {
 static void
 fixture_set_up (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr(AgCloudcodeConfig) config = NULL;
   g_autoptr(AgOAuthClient) oauth = NULL;
   g_autofree char *endpoints = NULL;
   g_autoptr(AgOAuthTokens) tokens = NULL;
@@ -26,10 +25,7 @@ fixture_set_up (Fixture *fixture, gconstpointer script)
   fixture->mock_url = ag_mock_server_get_base_url (fixture->mock);
   endpoints = g_strdup_printf ("%s/first,%s/second", fixture->mock_url, fixture->mock_url);
   g_setenv ("AGCL_CLOUDCODE_ENDPOINTS", endpoints, TRUE);
-  config = ag_cloudcode_config_new_from_env ();
-  fixture->client = ag_cloudcode_client_new (config);
-
-  oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (fixture->client));
+  ag_test_google_clients_new (&fixture->client, &oauth);
   tokens = ag_test_oauth_refresh (oauth, "rt-1", &error);
   g_assert_no_error (error);
   fixture->access_token = g_strdup (tokens->access_token);
@@ -90,6 +86,18 @@ read_all (GInputStream *stream)
   return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (memory));
 }
 
+/* Asserts the call failed with Google's HTTP error @status, classified @kind, after @requests requests of @method. */
+static void
+assert_google_error (Fixture *fixture, const GError *error, const AgGoogleError *google_error, guint status,
+                     AgUpstreamFailure kind, const char *method, guint requests)
+{
+  g_assert_error (error, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_HTTP);
+  g_assert_nonnull (google_error);
+  g_assert_cmpuint (google_error->http_status, ==, status);
+  g_assert_cmpint (google_error->kind, ==, kind);
+  g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, method), ==, requests);
+}
+
 static void
 test_stream_success (Fixture *fixture, gconstpointer script)
 {
@@ -130,12 +138,9 @@ test_stream_quota_error_no_fallback (Fixture *fixture, gconstpointer script)
 
   g_assert_null (stream);
   g_assert_null (endpoint);
-  g_assert_error (error, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_HTTP);
-  g_assert_nonnull (google_error);
-  g_assert_cmpuint (google_error->http_status, ==, 429);
+  assert_google_error (fixture, error, google_error, 429, AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED, ":streamGenerateContent",
+                       1);
   g_assert_cmpstr (google_error->reason, ==, "QUOTA_EXHAUSTED");
-  g_assert_cmpint (google_error->kind, ==, AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED);
-  g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":streamGenerateContent"), ==, 1);
 }
 
 static void
@@ -168,10 +173,8 @@ test_stream_last_endpoint_error (Fixture *fixture, gconstpointer script)
   g_autoptr(GInputStream) stream = open_stream (fixture, FALSE, NULL, &google_error, &error);
 
   g_assert_null (stream);
-  g_assert_error (error, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_HTTP);
-  g_assert_cmpuint (google_error->http_status, ==, 503);
+  assert_google_error (fixture, error, google_error, 503, AG_UPSTREAM_FAILURE_CAPACITY, ":streamGenerateContent", 2);
   g_assert_cmpstr (google_error->message, ==, "No capacity available for model claude-sonnet-4-6 on the server");
-  g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":streamGenerateContent"), ==, 2);
 }
 
 /* A unary fetchAvailableModels call with @access_token and @body_json. */
@@ -225,11 +228,8 @@ test_unary_unauthorized (Fixture *fixture, gconstpointer script)
 
   answer = fetch_models (fixture, "not-a-token", "{}", &google_error, &error);
   g_assert_null (answer);
-  g_assert_error (error, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_HTTP);
-  g_assert_cmpuint (google_error->http_status, ==, 401);
-  g_assert_cmpint (google_error->kind, ==, AG_UPSTREAM_FAILURE_AUTH);
+  assert_google_error (fixture, error, google_error, 401, AG_UPSTREAM_FAILURE_AUTH, ":fetchAvailableModels", 1);
   g_assert_null (strstr (error->message, "not-a-token"));
-  g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":fetchAvailableModels"), ==, 1);
 }
 
 /* A 503 from the first host sends a unary call to the next one, as it does a stream. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* An egress per account, against the real ag-cl, the mock and two test relays (HTTP proxies that reach the mock from
- * 127.0.0.2 and 127.0.0.3): `ag-cl account proxy` gives each account its own proxy (credentials in the keyring,
+ * 127.0.0.2 and 127.0.0.3, HTTP or SOCKS5): `ag-cl account proxy` gives each account its own proxy (credentials in the keyring,
  * never in the log or the listing), and each account's token refresh, quota poll and content calls reach Google
  * from its own relay's address only. */
 #include "ag-test.h"
@@ -53,15 +53,68 @@ both_polled (gpointer user_data)
   return one && two;
 }
 
+/* The mock's token endpoint by name, so a SOCKS5 client asks its relay for a domain name (the proxy resolves it:
+ * GLib's SOCKS5 never resolves a target itself) while the Cloud Code calls name an IPv4 address. */
 static void
-test_each_account_its_own_proxy (void)
+token_url_by_name (AgTestHarness *harness)
 {
+  g_autofree char *url = g_strdup_printf ("http://localhost:%u/token", ag_mock_server_get_port (harness->mock));
+
+  ag_test_harness_setenv (harness, "AGCL_OAUTH_TOKEN_URL", url);
+}
+
+/* Every connection @relay carried was signed in as @user ("" for none) and went to the mock, by name and by
+ * address. */
+static void
+assert_carried (AgTestRelay *relay, const char *user, guint mock_port)
+{
+  GPtrArray *carried = ag_test_relay_get_carried (relay);
+  g_autofree char *prefix = *user != '\0' ? g_strconcat (user, "@", NULL) : g_strdup ("");
+  g_autofree char *by_name = g_strdup_printf ("%slocalhost:%u", prefix, mock_port);
+  g_autofree char *by_address = g_strdup_printf ("%s127.0.0.1:%u", prefix, mock_port);
+
+  for (guint i = 0; i < carried->len; i++)
+    {
+      const char *one = g_ptr_array_index (carried, i);
+
+      g_test_message ("carried %s", one);
+      g_assert_true (g_str_equal (one, by_name) || g_str_equal (one, by_address));
+    }
+  g_assert_true (g_ptr_array_find_with_equal_func (carried, by_name, g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (carried, by_address, g_str_equal, NULL));
+  g_assert_cmpuint (ag_test_relay_get_refusals (relay), ==, 0);
+}
+
+/* Each account's own proxy of one kind: user1's with a password (which a SOCKS5 relay demands), user2's without. */
+typedef struct {
+  const char *name;
+  const char *scheme;            /* as the user writes it; socks5h:// is curl's name for socks5:// by the proxy's DNS */
+  const char *password;          /* the SOCKS5 relay's */
+  const char *written_password;  /* in the URI, percent-encoded */
+} OwnProxyCase;
+
+static const OwnProxyCase own_proxy_cases[] = {
+  { "http", "http", "s3cret", "s3cret" },
+  { "socks5", "socks5", "s3cret:@%", "s3cret%3A%40%25" },
+  { "socks5h", "socks5h", "s3cret", "s3cret" },
+};
+
+static void
+test_each_account_its_own_proxy (gconstpointer data)
+{
+  const OwnProxyCase *c = data;
+  gboolean socks5 = g_str_has_prefix (c->scheme, "socks5");
   AgTestHarness *harness = ag_test_harness_new (TWO_ACCOUNTS);
-  g_autoptr(AgTestRelay) relay1 = ag_test_relay_new ("127.0.0.2");
-  g_autoptr(AgTestRelay) relay2 = ag_test_relay_new ("127.0.0.3");
-  g_autofree char *uri1 = ag_test_relay_get_uri (relay1);
-  g_autofree char *uri2 = ag_test_relay_get_uri (relay2);
-  g_autofree char *with_password = g_strdup_printf ("http://agcl:s3cret@%s", uri1 + strlen ("http://"));
+  g_autoptr(AgTestRelay) relay1 = socks5 ? ag_test_relay_new_socks5 ("127.0.0.2", "agcl", c->password)
+                                         : ag_test_relay_new ("127.0.0.2");
+  g_autoptr(AgTestRelay) relay2 = socks5 ? ag_test_relay_new_socks5 ("127.0.0.3", NULL, NULL)
+                                         : ag_test_relay_new ("127.0.0.3");
+  g_autofree char *relay_uri1 = ag_test_relay_get_uri (relay1);
+  g_autofree char *relay_uri2 = ag_test_relay_get_uri (relay2);
+  g_autofree char *uri1 = g_strconcat (c->scheme, strstr (relay_uri1, "://"), NULL);
+  g_autofree char *uri2 = g_strconcat (c->scheme, strstr (relay_uri2, "://"), NULL);
+  g_autofree char *with_password = g_strdup_printf ("%s://agcl:%s@%s", c->scheme, c->written_password,
+                                                    strstr (relay_uri1, "://") + 3);
   const char *list[] = { "account", "list", NULL };
   g_autofree char *listing = NULL;
   g_autofree char *expected_line = g_strdup_printf ("user1@example.com\tproj-1\tfree-tier\tenabled\tproxy %s\n",
@@ -70,6 +123,9 @@ test_each_account_its_own_proxy (void)
   Seen seen = { harness->mock, ":fetchAvailableModels" };
   guint tokens[2] = { 0 }, polls[2] = { 0 }, contents = 0;
 
+  /* The password may be in the keyring only: every output, log and file of the run is scanned for it. */
+  ag_test_add_secret ("s3cret");
+  token_url_by_name (harness);
   ag_test_harness_add_account (harness, "rt-1");
   ag_test_harness_add_account (harness, "rt-2");
   set_proxy (harness, "user1@example.com", with_password);
@@ -110,30 +166,58 @@ test_each_account_its_own_proxy (void)
   g_assert_cmpuint (contents, ==, 1);
   g_assert_cmpuint (ag_test_relay_get_connections (relay1), >=, 1);
   g_assert_cmpuint (ag_test_relay_get_connections (relay2), >=, 1);
+  /* An HTTP relay knows no user: the password is the HTTP proxy's to check, and ours checks none. */
+  assert_carried (relay1, socks5 ? "agcl" : "", ag_mock_server_get_port (harness->mock));
+  assert_carried (relay2, "", ag_mock_server_get_port (harness->mock));
   g_assert_null (strstr (harness->proxy_log->str, "s3cret"));
   ag_test_harness_free (harness);
 }
 
-/* A proxy that does not answer is its account's failure: the other account serves, the log says why, and the account
- * rests instead of being tried again by every request. */
+/* user1's proxy cannot carry it: nothing listens, or a SOCKS5 relay turns its credentials away. */
+typedef struct {
+  const char *name;
+  const char *scheme;        /* of a dead proxy; NULL: a SOCKS5 relay that wants agcl:s3cret */
+  const char *credentials;   /* what user1's proxy URI says, before "@" (NULL: none) */
+  const char *reason;        /* in the log line that rests the account */
+} FailingProxyCase;
+
+static const FailingProxyCase failing_proxy_cases[] = {
+  { "http-dead", "http", NULL, NULL },
+  { "socks5-dead", "socks5", NULL, NULL },
+  { "socks5-wrong-password", NULL, "agcl:wrong", "SOCKSv5 authentication failed due to wrong username or password" },
+  { "socks5-no-credentials", NULL, NULL, "The SOCKSv5 proxy requires authentication" },
+};
+
+/* A proxy that does not carry its account is that account's failure: the other account serves, the log says why,
+ * and the account rests instead of being tried again by every request. */
 static void
-test_unreachable_proxy (void)
+test_failing_proxy (gconstpointer data)
 {
+  const FailingProxyCase *c = data;
   AgTestHarness *harness = ag_test_harness_new (TWO_ACCOUNTS);
-  g_autofree char *dead = g_strdup_printf ("http://127.0.0.1:%u", ag_test_free_port ());
-  g_autofree char *expected = g_strdup_printf ("user1@example.com: proxy unreachable (%s)", dead);
+  g_autoptr(AgTestRelay) relay = c->scheme == NULL ? ag_test_relay_new_socks5 ("127.0.0.2", "agcl", "s3cret") : NULL;
+  g_autofree char *shown = relay != NULL ? ag_test_relay_get_uri (relay)
+                                         : g_strdup_printf ("%s://127.0.0.1:%u", c->scheme, ag_test_free_port ());
+  const char *host = strstr (shown, "://") + 3;
+  g_autofree char *uri = c->credentials != NULL
+                           ? g_strdup_printf ("%.*s%s@%s", (int) (host - shown), shown, c->credentials, host)
+                           : g_strdup (shown);
+  g_autofree char *expected = g_strdup_printf ("user1@example.com: proxy unreachable (%s)", shown);
   g_autoptr(JsonArray) requests = NULL;
 
+  ag_test_add_secret ("s3cret");
   ag_test_harness_add_account (harness, "rt-1");
   ag_test_harness_add_account (harness, "rt-2");
-  set_proxy (harness, "user1@example.com", dead);
+  set_proxy (harness, "user1@example.com", uri);
   ag_test_harness_set_script (harness, TWO_ACCOUNTS);
   ag_test_harness_start_proxy (harness);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE_REQUEST, NULL, NULL), ==, 200);
   g_assert_true (ag_test_harness_wait_log (harness, expected, 5000));
+  if (c->reason != NULL)
+    g_assert_nonnull (strstr (harness->proxy_log->str, c->reason));
   /* It rests after its first failure: of the three requests at most the first tried it (none when the quota poll,
-   * running at start, met the dead proxy first); without the rest every one would. */
+   * running at start, met the proxy first); without the rest every one would. */
   {
     g_auto(GStrv) lines = g_strsplit (harness->proxy_log->str, "\n", -1);
     guint tried = 0;
@@ -151,6 +235,57 @@ test_unreachable_proxy (void)
       if (!json_object_get_null_member (request, "account"))
         g_assert_cmpstr (json_object_get_string_member (request, "account"), ==, "user2@example.com");
     }
+  if (relay != NULL)
+    {
+      /* Turned away at the door, every time: nothing was carried. */
+      g_assert_cmpuint (ag_test_relay_get_refusals (relay), >=, 1);
+      g_assert_cmpuint (ag_test_relay_get_carried (relay)->len, ==, 0);
+    }
+  ag_test_harness_free (harness);
+}
+
+/* user1's proxy carried its sign-in and quota poll, then went down. */
+typedef struct {
+  const char *name;
+  gboolean    socks5;
+} GoneProxyCase;
+
+static const GoneProxyCase gone_proxy_cases[] = {
+  { "http", FALSE },
+  { "socks5", TRUE },
+};
+
+/* A proxy that goes down while its account's access token is still good fails the content call, not the token
+ * refresh: that too is the account's failure (it rests, another serves), not a 502 for the client. */
+static void
+test_proxy_gone (gconstpointer data)
+{
+  const GoneProxyCase *c = data;
+  AgTestHarness *harness = ag_test_harness_new (TWO_ACCOUNTS);
+  AgTestRelay *relay = c->socks5 ? ag_test_relay_new_socks5 ("127.0.0.2", NULL, NULL) : ag_test_relay_new ("127.0.0.2");
+  g_autofree char *uri = ag_test_relay_get_uri (relay);
+  g_autofree char *expected = g_strdup_printf ("user1@example.com: proxy unreachable (%s)", uri);
+  Seen seen = { harness->mock, ":fetchAvailableModels" };
+  g_autoptr(JsonArray) before = NULL;
+  g_autoptr(JsonArray) after = NULL;
+
+  ag_test_harness_add_account (harness, "rt-1");
+  ag_test_harness_add_account (harness, "rt-2");
+  set_proxy (harness, "user1@example.com", uri);
+  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
+  ag_test_harness_start_proxy (harness);
+  ag_test_wait_until (both_polled, &seen, 10000);
+  g_assert_cmpuint (ag_test_relay_get_carried (relay)->len, >=, 1);
+  ag_test_relay_free (relay);
+
+  before = ag_test_mock_requests (harness->mock, ":streamGenerateContent");
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE_REQUEST, NULL, NULL), ==, 200);
+  g_assert_true (ag_test_harness_wait_log (harness, expected, 5000));
+  /* Every answer came from user2; user1 was tried once (the pool's order puts it first), then rested. */
+  after = ag_test_mock_requests (harness->mock, ":streamGenerateContent");
+  g_assert_cmpuint (json_array_get_length (after) - json_array_get_length (before), ==, 3);
+  g_assert_null (strstr (harness->proxy_log->str, "via user1@example.com: 200"));
   ag_test_harness_free (harness);
 }
 
@@ -181,8 +316,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/egress/each-account-its-own-proxy", test_each_account_its_own_proxy);
-  g_test_add_func ("/egress/unreachable-proxy", test_unreachable_proxy);
+  AG_TEST_ADD_CASES ("/egress/each-account-its-own-proxy/", own_proxy_cases, test_each_account_its_own_proxy);
+  AG_TEST_ADD_CASES ("/egress/failing-proxy/", failing_proxy_cases, test_failing_proxy);
+  AG_TEST_ADD_CASES ("/egress/proxy-gone/", gone_proxy_cases, test_proxy_gone);
   g_test_add_func ("/egress/refusals", test_refusals);
   return g_test_run ();
 }

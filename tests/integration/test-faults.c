@@ -609,13 +609,9 @@ test_keyring_absent (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  harness = ag_test_harness_new (NULL);
+  harness = ag_test_harness_init (&argc, &argv);
   ag_test_harness_setenv (harness, "AGCL_KEEPALIVE_MS", "300");
   ag_test_harness_setenv (harness, "AGCL_STREAM_IDLE_TIMEOUT_MS", IDLE_TIMEOUT_MS);
-  ag_test_harness_add_account (harness, "rt-1");
   ag_test_harness_start_proxy (harness);
 
   /* Flat under each prefix, in this order: the tests share one proxy (rests are per model and last). */
@@ -634,8 +630,5 @@ main (int argc, char **argv)
   g_test_add_func ("/faults/client/closed-keepalive-connections-released",
                    test_closed_keepalive_connections_released);
   g_test_add_func ("/faults/keyring-absent", test_keyring_absent);
-  status = g_test_run ();
-
-  ag_test_harness_free (harness);
-  return status;
+  return ag_test_harness_run (harness);
 }

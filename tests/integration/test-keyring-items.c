@@ -20,12 +20,6 @@ test_schema (void)
   return &schema;
 }
 
-static char *
-unique_profile (const char *name)
-{
-  return g_strdup_printf ("test-keyring-items-%s-%d-%u", name, (int) getpid (), g_random_int ());
-}
-
 static GHashTable *
 profile_attributes (const char *profile)
 {
@@ -96,8 +90,8 @@ describe (GPtrArray *items)
 static void
 test_each_item_with_its_secret (void)
 {
-  g_autofree char *profile = unique_profile ("each");
-  g_autofree char *other = unique_profile ("other");
+  g_autofree char *profile = ag_test_profile_new ("test-keyring-items-each");
+  g_autofree char *other = ag_test_profile_new ("test-keyring-items-other");
   g_autofree char *expected = g_strdup_printf ("%s|a=secret-a\n%s|b=secret-b\n", profile, profile);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = NULL;
@@ -118,7 +112,7 @@ test_each_item_with_its_secret (void)
 static void
 test_no_match_is_empty (void)
 {
-  g_autofree char *profile = unique_profile ("none");
+  g_autofree char *profile = ag_test_profile_new ("test-keyring-items-none");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = load (profile, NULL, &error);
 
@@ -130,7 +124,7 @@ test_no_match_is_empty (void)
 static void
 test_cancelled (void)
 {
-  g_autofree char *profile = unique_profile ("cancelled");
+  g_autofree char *profile = ag_test_profile_new ("test-keyring-items-cancelled");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) items = NULL;

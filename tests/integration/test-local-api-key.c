@@ -9,7 +9,6 @@
 #include "ag-cloudcode-client.h"
 #include "ag-local-api-key.h"
 #include "ag-model-catalogue.h"
-#include "ag-model-catalogue.h"
 
 static GString *logged;        /* every log line this process wrote */
 
@@ -34,29 +33,17 @@ capture_log (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoi
 }
 
 static void
-on_is_set (AgLocalApiKey *key, GParamSpec *pspec, gpointer user_data)
-{
-  ((Fixture *) user_data)->notifications++;
-}
-
-static void
-on_keyring_changed (AgKeyringWatch *watch, gpointer user_data)
-{
-  ((Fixture *) user_data)->keyring_changes++;
-}
-
-static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autofree char *profile = g_strdup_printf ("test-local-api-key-%d-%u", (int) getpid (), g_random_int ());
-  g_autoptr(AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
-  g_autoptr(AgCloudcodeClient) cloudcode = ag_cloudcode_client_new (config);
-  g_autoptr(AgOAuthClient) oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (cloudcode));
+  g_autofree char *profile = ag_test_profile_new ("test-local-api-key");
+  g_autoptr(AgCloudcodeClient) cloudcode = NULL;
+  g_autoptr(AgOAuthClient) oauth = NULL;
   g_autoptr(AgAccountPool) pool = ag_account_pool_new ();
   g_autoptr(AgModelCatalogue) catalogue = ag_model_catalogue_new ();
   g_autoptr(AgApiKeyStore) store = ag_api_key_store_new (profile);
   g_autoptr(GError) error = NULL;
 
+  ag_test_google_clients_new (&cloudcode, &oauth);
   fixture->cli = ag_api_key_store_new (profile);
   fixture->watch = ag_keyring_watch_new ();
   fixture->server = ag_proxy_server_new (cloudcode, oauth, pool, catalogue);
@@ -65,9 +52,9 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->key = ag_local_api_key_new (store, fixture->server, fixture->watch);
   fixture->session = soup_session_new ();
   fixture->secrets = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect (fixture->key, "notify::is-set", G_CALLBACK (on_is_set), fixture);
+  AG_TEST_COUNT_SIGNAL (fixture->key, "notify::is-set", &fixture->notifications);
   /* Connected after the key: when this counts a change, the key has already reacted to it. */
-  g_signal_connect (fixture->watch, "changed", G_CALLBACK (on_keyring_changed), fixture);
+  AG_TEST_COUNT_SIGNAL (fixture->watch, "changed", &fixture->keyring_changes);
 }
 
 static void
@@ -76,8 +63,8 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   for (guint i = 0; i < fixture->secrets->len; i++)
     if (strstr (logged->str, g_ptr_array_index (fixture->secrets, i)) != NULL)
       g_error ("a local API key reached the log");
-  g_signal_handlers_disconnect_by_data (fixture->key, fixture);
-  g_signal_handlers_disconnect_by_data (fixture->watch, fixture);
+  g_signal_handlers_disconnect_by_data (fixture->key, &fixture->notifications);
+  g_signal_handlers_disconnect_by_data (fixture->watch, &fixture->keyring_changes);
   ag_proxy_server_stop (fixture->server);
   g_clear_object (&fixture->key);
   g_clear_object (&fixture->server);
@@ -87,31 +74,15 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&fixture->secrets, g_ptr_array_unref);
 }
 
-#define WAIT_FOR(condition)                                                                                     \
-  G_STMT_START {                                                                                                \
-    gint64 deadline_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;                                           \
-    while (!(condition))                                                                                        \
-      {                                                                                                         \
-        if (g_get_monotonic_time () > deadline_)                                                                \
-          g_error ("timed out waiting for %s", #condition);                                                     \
-        if (!g_main_context_iteration (NULL, FALSE))                                                            \
-          g_usleep (2000);                                                                                      \
-      }                                                                                                         \
-  } G_STMT_END
-
 /* ── the keyring as another writer sees it ────────────────────────────────────────────────────────────────── */
 
 static char *
 cli_lookup (Fixture *fixture)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_api_key_store_lookup_async, fixture->cli, NULL);
   g_autoptr(GError) error = NULL;
-  char *key;
+  char *key = ag_api_key_store_lookup_finish (fixture->cli, result, &error);
 
-  ag_api_key_store_lookup_async (fixture->cli, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  key = ag_api_key_store_lookup_finish (fixture->cli, result, &error);
   g_assert_no_error (error);
   return key;
 }
@@ -124,19 +95,16 @@ settle (Fixture *fixture)
 {
   guint changes = fixture->keyring_changes;
 
-  WAIT_FOR (fixture->keyring_changes > changes);
+  AG_TEST_WAIT (fixture->keyring_changes > changes, AG_TEST_TIMEOUT_MS);
   g_free (cli_lookup (fixture));
 }
 
 static void
 cli_save_settled (Fixture *fixture, const char *key)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_api_key_store_save_async, fixture->cli, key, NULL);
   g_autoptr(GError) error = NULL;
 
-  ag_api_key_store_save_async (fixture->cli, key, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
   g_assert_true (ag_api_key_store_save_finish (fixture->cli, result, &error));
   g_assert_no_error (error);
   settle (fixture);
@@ -145,12 +113,9 @@ cli_save_settled (Fixture *fixture, const char *key)
 static void
 cli_clear_settled (Fixture *fixture)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_api_key_store_clear_async, fixture->cli, NULL);
   g_autoptr(GError) error = NULL;
 
-  ag_api_key_store_clear_async (fixture->cli, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
   g_assert_true (ag_api_key_store_clear_finish (fixture->cli, result, &error));
   g_assert_no_error (error);
   settle (fixture);
@@ -173,12 +138,9 @@ new_key (Fixture *fixture)
 static void
 load (Fixture *fixture)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_local_api_key_load_async, fixture->key, NULL);
   g_autoptr(GError) error = NULL;
 
-  ag_local_api_key_load_async (fixture->key, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
   g_assert_true (ag_local_api_key_load_finish (fixture->key, result, &error));
   g_assert_no_error (error);
 }
@@ -191,8 +153,6 @@ status_with (Fixture *fixture, const char *key)
 {
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/nowhere", ag_proxy_server_get_port (fixture->server));
   g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -200,9 +160,7 @@ status_with (Fixture *fixture, const char *key)
                                         ag_local_api_key_is_set (fixture->key));
   if (key != NULL)
     soup_message_headers_append (soup_message_get_request_headers (message), "x-api-key", key);
-  soup_session_send_and_read_async (fixture->session, message, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  body = soup_session_send_and_read_finish (fixture->session, result, &error);
+  body = ag_test_send_and_read (fixture->session, message, &error);
   g_assert_no_error (error);
   g_assert_nonnull (body);
   return soup_message_get_status (message);
@@ -232,23 +190,38 @@ test_load_stored (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (status_with (fixture, stored), ==, 404);
 }
 
+/* Generates a key through the local API key, remembered to be scanned for in the log. */
+static char *
+generate (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_local_api_key_generate_async, fixture->key, NULL);
+  g_autoptr(GError) error = NULL;
+  char *key = ag_local_api_key_generate_finish (fixture->key, result, &error);
+
+  g_assert_no_error (error);
+  g_ptr_array_add (fixture->secrets, g_strdup (key));
+  return key;
+}
+
+static void
+clear (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (ag_local_api_key_clear_async, fixture->key, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ag_local_api_key_clear_finish (fixture->key, result, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_generate_and_clear (Fixture *fixture, gconstpointer data)
 {
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *generated = NULL;
   g_autofree char *stored = NULL;
   g_autofree char *second = NULL;
 
   load (fixture);
-  ag_local_api_key_generate_async (fixture->key, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  generated = ag_local_api_key_generate_finish (fixture->key, result, &error);
-  g_clear_object (&result);
-  g_assert_no_error (error);
-  g_ptr_array_add (fixture->secrets, g_strdup (generated));
+  generated = generate (fixture);
   g_assert_true (g_regex_match_simple ("^agcl-[A-Za-z0-9_-]{43}$", generated, 0, 0));
   g_assert_true (ag_local_api_key_is_set (fixture->key));
   g_assert_cmpstr (ag_local_api_key_get_value (fixture->key), ==, generated);
@@ -259,22 +232,13 @@ test_generate_and_clear (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (status_with (fixture, generated), ==, 404);
 
   /* A second key replaces the first at once; "is-set" did not change. */
-  ag_local_api_key_generate_async (fixture->key, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  second = ag_local_api_key_generate_finish (fixture->key, result, &error);
-  g_clear_object (&result);
-  g_assert_no_error (error);
-  g_ptr_array_add (fixture->secrets, g_strdup (second));
+  second = generate (fixture);
   g_assert_cmpstr (second, !=, generated);
   g_assert_cmpuint (fixture->notifications, ==, 1);
   g_assert_cmpuint (status_with (fixture, generated), ==, 401);
   g_assert_cmpuint (status_with (fixture, second), ==, 404);
 
-  ag_local_api_key_clear_async (fixture->key, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  g_assert_true (ag_local_api_key_clear_finish (fixture->key, result, &error));
-  g_clear_object (&result);
-  g_assert_no_error (error);
+  clear (fixture);
   g_assert_false (ag_local_api_key_is_set (fixture->key));
   g_assert_null (ag_local_api_key_get_value (fixture->key));
   g_assert_false (ag_proxy_server_has_api_key (fixture->server));
@@ -285,10 +249,7 @@ test_generate_and_clear (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (status_with (fixture, NULL), ==, 404);
 
   /* None stored is no error. */
-  ag_local_api_key_clear_async (fixture->key, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  g_assert_true (ag_local_api_key_clear_finish (fixture->key, result, &error));
-  g_assert_no_error (error);
+  clear (fixture);
   g_assert_cmpuint (fixture->notifications, ==, 2);
 }
 

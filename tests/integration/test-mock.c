@@ -210,6 +210,32 @@ test_exchange (Fixture *f, gconstpointer data)
   "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.BadRequest\",\"fieldViolations\":[{\"field\":\"" field \
   "\",\"description\":\"Required field is missing.\"}]}]}}"
 
+/* The pieces of the history rows: an envelope for project "p" with the turns @turns (then @extra in the request),
+ * the turns and parts they are made of, and the refusals (Claude's as Vertex wraps it in Google's). */
+#define HISTORY(model, turns, extra) \
+  "{\"project\":\"p\",\"model\":\"" model "\",\"request\":{\"contents\":[" turns "]" extra "}}"
+#define USER_TURN(text) "{\"role\":\"user\",\"parts\":[{\"text\":\"" text "\"}]}"
+#define MODEL_TURN(parts) "{\"role\":\"model\",\"parts\":[" parts "]}"
+#define RESULT_TURN(parts) "{\"role\":\"user\",\"parts\":[" parts "]}"
+#define TEXT(text) "{\"text\":\"" text "\"}"
+#define THOUGHT(signature) "{\"text\":\"t\",\"thought\":true,\"thoughtSignature\":\"" signature "\"}"
+#define READ_CALL(inside, beside) "{\"functionCall\":{\"name\":\"Read\",\"args\":{}" inside "}" beside "}"
+#define READ_RESULT(inside) "{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"}" inside "}}"
+#define ID(id) ",\"id\":\"" id "\""
+#define SIGNED(signature) ",\"thoughtSignature\":\"" signature "\""
+/* A call to Read with @id and its result. */
+#define TOOL_ROUND(id) MODEL_TURN (READ_CALL (ID (id), "")) "," RESULT_TURN (READ_RESULT (ID (id)))
+#define SENTINEL "skip_thought_signature_validator"
+#define CLAUDE_SIGNATURE \
+  "EqQDCkYIBxgCKkDmockClaudeSignatureZ3VhcmFudGVlZCB0byBiZSBsb25nIGVub3VnaCBmb3IgdGhlIHZhbGlkaXR5IGNoZWNrc0FBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB"
+/* A signature of the right shape that Google never issued. */
+#define FOREIGN_SIGNATURE \
+  "Exxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+#define GOOGLE_INVALID(message) "{\"error\":{\"code\":400,\"message\":\"" message "\",\"status\":\"INVALID_ARGUMENT\"}}"
+#define CLAUDE_INVALID(message) \
+  GOOGLE_INVALID ("{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\"," \
+                  "\\\"message\\\":\\\"" message "\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}")
+
 static const Exchange exchanges[] = {
   /* OAuth: refusals of the token endpoint */
   { "token-revoked", TOKEN_SCRIPT, NULL, "/token", FORM,
@@ -250,52 +276,61 @@ static const Exchange exchanges[] = {
 
   /* What Google refuses in the history (ag-mock-history.h) */
   { "history-gemini-call-unsigned", NULL, NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{}}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"}}}]}]}}",
-    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call `default_api:Read` , position 2. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.\",\"status\":\"INVALID_ARGUMENT\"}}" },
+    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (READ_CALL ("", "")) ","
+             RESULT_TURN (READ_RESULT ("")), ""),
+    ISSUED, 400, GOOGLE_INVALID ("Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call `default_api:Read` , position 2. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.") },
   { "history-gemini-call-sentinel", NULL, NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{}},\"thoughtSignature\":\"skip_thought_signature_validator\"}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"}}}]}]}}",
+    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (READ_CALL ("", SIGNED (SENTINEL))) ","
+             RESULT_TURN (READ_RESULT ("")), ""),
     ISSUED, 200, NULL },
   { "history-gemini-foreign-signature", NULL, NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{}},\"thoughtSignature\":\"EqQDCkYIBxgCKkDmockClaudeSignatureZ3VhcmFudGVlZCB0byBiZSBsb25nIGVub3VnaCBmb3IgdGhlIHZhbGlkaXR5IGNoZWNrc0FBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\"}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"}}}]}]}}",
-    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"Corrupted thought signature.\",\"status\":\"INVALID_ARGUMENT\"}}" },
+    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (READ_CALL ("", SIGNED (CLAUDE_SIGNATURE))) ","
+             RESULT_TURN (READ_RESULT ("")), ""),
+    ISSUED, 400, GOOGLE_INVALID ("Corrupted thought signature.") },
   { "history-gemini-call-unanswered", NULL, NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{}},\"thoughtSignature\":\"skip_thought_signature_validator\"}]},{\"role\":\"user\",\"parts\":[{\"text\":\"stop\"}]}]}}",
-    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.\",\"status\":\"INVALID_ARGUMENT\"}}" },
+    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (READ_CALL ("", SIGNED (SENTINEL))) ","
+             USER_TURN ("stop"), ""),
+    ISSUED, 400, GOOGLE_INVALID ("Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.") },
   { "history-gemini-orphan-response", NULL, NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"text\":\"ok\"}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"}}}]}]}}",
-    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"Please ensure that function response turn comes immediately after a function call turn.\",\"status\":\"INVALID_ARGUMENT\"}}" },
+    HISTORY ("gemini-3-flash", USER_TURN ("go") "," MODEL_TURN (TEXT ("ok")) "," RESULT_TURN (READ_RESULT ("")), ""),
+    ISSUED, 400, GOOGLE_INVALID ("Please ensure that function response turn comes immediately after a function call turn.") },
   { "history-claude-foreign-thinking", NULL, NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"text\":\"t\",\"thought\":true,\"thoughtSignature\":\"Exxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"},{\"text\":\"a\"}]},{\"role\":\"user\",\"parts\":[{\"text\":\"next\"}]}]}}",
-    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"messages.1.content.0: Invalid `signature` in `thinking` block\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}" },
+    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," MODEL_TURN (THOUGHT (FOREIGN_SIGNATURE) "," TEXT ("a")) ","
+             USER_TURN ("next"), ""),
+    ISSUED, 400, CLAUDE_INVALID ("messages.1.content.0: Invalid `signature` in `thinking` block") },
   { "history-claude-issued-thinking", NULL, NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"text\":\"t\",\"thought\":true,\"thoughtSignature\":\"EqQDCkYIBxgCKkDmockClaudeSignatureZ3VhcmFudGVlZCB0byBiZSBsb25nIGVub3VnaCBmb3IgdGhlIHZhbGlkaXR5IGNoZWNrc0FBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\"},{\"text\":\"a\"}]},{\"role\":\"user\",\"parts\":[{\"text\":\"next\"}]}]}}",
+    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," MODEL_TURN (THOUGHT (CLAUDE_SIGNATURE) "," TEXT ("a")) ","
+             USER_TURN ("next"), ""),
     ISSUED, 200, NULL },
   { "history-claude-call-unanswered", NULL, NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"toolu_1\"}},{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"toolu_2\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"toolu_2\"}}]}]}}",
-    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1. Each `tool_use` block must have a corresponding `tool_result` block in the next message.\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}" },
+    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," MODEL_TURN (READ_CALL (ID ("toolu_1"), "") ","
+             READ_CALL (ID ("toolu_2"), "")) "," RESULT_TURN (READ_RESULT (ID ("toolu_2"))), ""),
+    ISSUED, 400, CLAUDE_INVALID ("messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1. Each `tool_use` block must have a corresponding `tool_result` block in the next message.") },
   { "history-claude-orphan-result", NULL, NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"text\":\"ok\"}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"toolu_9\"}}]}]}}",
-    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}" },
+    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," MODEL_TURN (TEXT ("ok")) ","
+             RESULT_TURN (READ_RESULT (ID ("toolu_9"))), ""),
+    ISSUED, 400, CLAUDE_INVALID ("messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_9. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.") },
   { "history-claude-duplicate-call-id", NULL, NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]}]}}",
-    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"messages.3.content.0: `tool_use` ids must be unique\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}" },
+    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," TOOL_ROUND ("t1") "," TOOL_ROUND ("t1"), ""),
+    ISSUED, 400, CLAUDE_INVALID ("messages.3.content.0: `tool_use` ids must be unique") },
   { "history-claude-tool-loop-never-thought", NULL, NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]}],\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true,\"thinkingBudget\":2048}}}}",
+    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," TOOL_ROUND ("t1"),
+             ",\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true,\"thinkingBudget\":2048}}"),
     ISSUED, 200, NULL },
   { "history-claude-tool-loop-thinking-off", NULL, NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"go\"}]},{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"Read\",\"args\":{},\"id\":\"t1\"}}]},{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"Read\",\"response\":{\"result\":\"ok\"},\"id\":\"t1\"}}]}]}}",
+    HISTORY ("claude-sonnet-4-6", USER_TURN ("go") "," TOOL_ROUND ("t1"), ""),
     ISSUED, 200, NULL },
   { "history-claude-too-long", "{\"models\":{\"claude-sonnet-4-6\":{\"maxTokens\":10}}}", NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"claude-sonnet-4-6\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"a long prompt for a tiny window\"}]}]}}",
-    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"message\\\":\\\"prompt is too long: 35 tokens > 10 maximum\\\"},\\\"request_id\\\":\\\"req_vrtx_011CMockHistory0000000000\\\"}\",\"status\":\"INVALID_ARGUMENT\"}}" },
+    HISTORY ("claude-sonnet-4-6", USER_TURN ("a long prompt for a tiny window"), ""),
+    ISSUED, 400, CLAUDE_INVALID ("prompt is too long: 35 tokens > 10 maximum") },
   { "history-gemini-too-long", "{\"models\":{\"gemini-3-flash\":{\"maxTokens\":10}}}", NULL, STREAM_PATH, NULL,
-    "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"a long prompt for a tiny window\"}]}]}}",
-    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"The input token count (34) exceeds the maximum number of tokens allowed (10).\",\"status\":\"INVALID_ARGUMENT\"}}" },
+    HISTORY ("gemini-3-flash", USER_TURN ("a long prompt for a tiny window"), ""),
+    ISSUED, 400, GOOGLE_INVALID ("The input token count (34) exceeds the maximum number of tokens allowed (10).") },
 
   /* Google Search grounding beside function declarations (ag-mock-grounding.h) */
   { "grounding-mixed-refused", NULL, NULL, STREAM_PATH, NULL,
     "{\"project\":\"p\",\"model\":\"gemini-3-flash\",\"requestType\":\"web_search\",\"request\":{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"news\"}]}],\"tools\":[{\"googleSearch\":{}},{\"functionDeclarations\":[{\"name\":\"Read\"}]}]}}",
-    ISSUED, 400, "{\"error\":{\"code\":400,\"message\":\"Please enable tool_config.include_server_side_tool_invocations to use Built-in tools with Function calling.\",\"status\":\"INVALID_ARGUMENT\"}}" },
+    ISSUED, 400, GOOGLE_INVALID ("Please enable tool_config.include_server_side_tool_invocations to use Built-in tools with Function calling.") },
 
   /* Error presets with nothing time-dependent in them */
   { "preset-capacity", PRESET ("{\"error_preset\":\"capacity\"}"), NULL, STREAM_PATH, NULL,

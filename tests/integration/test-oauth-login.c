@@ -50,16 +50,12 @@ static guint
 browse (SoupSession *browser, const char *url, char **out_body, char **out_location)
 {
   g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
 
   g_assert_nonnull (message);
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-  soup_session_send_and_read_async (browser, message, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  body = soup_session_send_and_read_finish (browser, result, &error);
+  body = ag_test_send_and_read (browser, message, &error);
   g_assert_no_error (error);
   if (out_body != NULL)
     *out_body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
@@ -96,19 +92,41 @@ sign_in_error (Fixture *f, GAsyncResult **slot)
   return error;
 }
 
+/* Plays the browser through the consent page (a redirect to the listener) and back to the listener, which answers
+ * 200 with the page stored in @out_page (nullable); then waits for the login: its refresh token. */
+static char *
+sign_in (Fixture *f, GAsyncResult **slot, char **out_page)
+{
+  g_autofree char *location = NULL;
+  g_autoptr(GError) error = NULL;
+  char *refresh_token;
+
+  g_assert_cmpuint (browse (f->browser, ag_oauth_login_get_consent_url (f->login), NULL, &location), ==, 302);
+  g_assert_true (g_str_has_prefix (location, ag_oauth_login_get_redirect_uri (f->login)));
+  g_assert_cmpuint (browse (f->browser, location, out_page, NULL), ==, 200);
+  refresh_token = finish_wait (f, slot, &error);
+  g_assert_no_error (error);
+  return refresh_token;
+}
+
+/* The listener's redirect URI with @query and the state of the consent URL, as Google would redirect. */
+static char *
+redirect_with_state (Fixture *f, const char *query)
+{
+  g_autoptr(GHashTable) params = consent_params (f);
+
+  return g_strconcat (ag_oauth_login_get_redirect_uri (f->login), "?", query, "&state=",
+                      (const char *) g_hash_table_lookup (params, "state"), NULL);
+}
+
 static void
 assert_listener_closed (const char *redirect_uri)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(SoupMessage) message = soup_message_new ("GET", redirect_uri);
-  GAsyncResult *slot = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) body = ag_test_send_and_read (session, message, &error);
 
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, ag_test_store_result, &slot);
-  result = ag_test_await (&slot);
-  body = soup_session_send_and_read_finish (session, result, &error);
   g_assert_null (body);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
 }
@@ -147,18 +165,12 @@ static void
 test_success (Fixture *f, gconstpointer data)
 {
   GAsyncResult *slot = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *location = NULL;
   g_autofree char *page = NULL;
   g_autofree char *refresh_token = NULL;
 
   ag_oauth_login_wait_async (f->login, NULL, ag_test_store_result, &slot);
-  g_assert_cmpuint (browse (f->browser, ag_oauth_login_get_consent_url (f->login), NULL, &location), ==, 302);
-  g_assert_true (g_str_has_prefix (location, ag_oauth_login_get_redirect_uri (f->login)));
-  g_assert_cmpuint (browse (f->browser, location, &page, NULL), ==, 200);
+  refresh_token = sign_in (f, &slot, &page);
   g_assert_nonnull (strstr (page, "You are signed in. You can close this tab and go back to ag-cl."));
-  refresh_token = finish_wait (f, &slot, &error);
-  g_assert_no_error (error);
   g_assert_cmpstr (refresh_token, ==, "rt-login");
   g_assert_cmpuint (ag_mock_server_count_requests (f->mock, "/token"), ==, 1);
   assert_listener_closed (ag_oauth_login_get_redirect_uri (f->login));
@@ -168,10 +180,8 @@ static void
 test_wrong_state_ignored (Fixture *f, gconstpointer data)
 {
   GAsyncResult *slot = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *forged = NULL;
   g_autofree char *page = NULL;
-  g_autofree char *location = NULL;
   g_autofree char *refresh_token = NULL;
 
   ag_oauth_login_wait_async (f->login, NULL, ag_test_store_result, &slot);
@@ -181,10 +191,7 @@ test_wrong_state_ignored (Fixture *f, gconstpointer data)
   g_assert_null (slot);
   g_assert_cmpuint (ag_mock_server_count_requests (f->mock, "/token"), ==, 0);
 
-  g_assert_cmpuint (browse (f->browser, ag_oauth_login_get_consent_url (f->login), NULL, &location), ==, 302);
-  g_assert_cmpuint (browse (f->browser, location, NULL, NULL), ==, 200);
-  refresh_token = finish_wait (f, &slot, &error);
-  g_assert_no_error (error);
+  refresh_token = sign_in (f, &slot, NULL);
   g_assert_cmpstr (refresh_token, ==, "rt-login");
 }
 
@@ -193,15 +200,11 @@ test_denied (Fixture *f, gconstpointer data)
 {
   GAsyncResult *slot = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) params = NULL;
-  g_autofree char *denied = NULL;
+  /* What Google sends when the user clicks Cancel (RFC 6749 §4.1.2.1: the state comes back with the error). */
+  g_autofree char *denied = redirect_with_state (f, "error=access_denied");
   g_autofree char *page = NULL;
 
-  params = consent_params (f);
   ag_oauth_login_wait_async (f->login, NULL, ag_test_store_result, &slot);
-  /* What Google sends when the user clicks Cancel (RFC 6749 §4.1.2.1: the state comes back with the error). */
-  denied = g_strconcat (ag_oauth_login_get_redirect_uri (f->login), "?error=access_denied&state=",
-                        (const char *) g_hash_table_lookup (params, "state"), NULL);
   g_assert_cmpuint (browse (f->browser, denied, &page, NULL), ==, 200);
   g_assert_nonnull (strstr (page, "ag-cl was not given access."));
   error = sign_in_error (f, &slot);
@@ -225,13 +228,9 @@ test_no_refresh_token (Fixture *f, gconstpointer data)
 {
   GAsyncResult *slot = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) params = NULL;
-  g_autofree char *redirect = NULL;
+  g_autofree char *redirect = redirect_with_state (f, "code=4/0Aok");
 
-  params = consent_params (f);
   ag_oauth_login_wait_async (f->login, NULL, ag_test_store_result, &slot);
-  redirect = g_strconcat (ag_oauth_login_get_redirect_uri (f->login), "?code=4/0Aok&state=",
-                          (const char *) g_hash_table_lookup (params, "state"), NULL);
   g_assert_cmpuint (browse (f->browser, redirect, NULL, NULL), ==, 200);
   error = sign_in_error (f, &slot);
   g_assert_error (error, AG_OAUTH_LOGIN_ERROR, AG_OAUTH_LOGIN_ERROR_NO_REFRESH_TOKEN);

@@ -228,6 +228,39 @@ test_non_stream_text (void)
   }
 }
 
+/* The Gemini request inside the last envelope sent to Google's @method (owned). */
+static JsonObject *
+last_upstream_request (const char *method)
+{
+  g_autoptr(JsonObject) recorded = ag_test_mock_last_request (harness->mock, method);
+
+  return json_object_ref (json_object_get_object_member (json_object_get_object_member (recorded, "body"), "request"));
+}
+
+/* The parts (borrowed) of the turns of @request (all, or only turn @turn when it is not -1) that carry @member, a
+ * boolean one only when true ("thought"). */
+static GPtrArray *
+parts_with (JsonObject *request, int turn, const char *member)
+{
+  JsonArray *contents = json_object_get_array_member (request, "contents");
+  GPtrArray *found = g_ptr_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (contents); i++)
+    {
+      JsonArray *parts = json_object_get_array_member (json_array_get_object_element (contents, i), "parts");
+
+      for (guint j = 0; (turn == -1 || (guint) turn == i) && j < json_array_get_length (parts); j++)
+        {
+          JsonObject *part = json_array_get_object_element (parts, j);
+          JsonNode *value = json_object_get_member (part, member);
+
+          if (value != NULL && (json_node_get_value_type (value) != G_TYPE_BOOLEAN || json_node_get_boolean (value)))
+            g_ptr_array_add (found, part);
+        }
+    }
+  return found;
+}
+
 static void
 test_thinking_round_trip (void)
 {
@@ -238,9 +271,10 @@ test_thinking_round_trip (void)
   g_autofree char *signature = NULL;
   g_autofree char *thinking = NULL;
   g_autofree char *second = NULL;
+  g_autoptr(JsonObject) upstream = NULL;
+  g_autoptr(GPtrArray) thoughts = NULL;
   JsonObject *request;
-  JsonArray *contents, *parts;
-  gboolean found = FALSE;
+  JsonArray *contents;
 
   set_script ("{\"generate\":[{\"match\":{\"text_contains\":\"think\"},\"respond\":{\"thinking\":\"Let me think "
               "about this.\",\"signature\":\"" SIGNATURE "\",\"text\":\"Forty-two.\"}}]}");
@@ -276,23 +310,15 @@ test_thinking_round_trip (void)
                             "{\"role\":\"user\",\"content\":\"And times eight?\"}]}",
                             thinking, signature, "Forty-two.");
   g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", second, &body, NULL), ==, 200);
-  recorded = ag_test_mock_last_request (harness->mock, ":streamGenerateContent");
-  request = json_object_get_object_member (json_object_get_object_member (recorded, "body"), "request");
-  contents = json_object_get_array_member (request, "contents");
+  upstream = last_upstream_request (":streamGenerateContent");
+  contents = json_object_get_array_member (upstream, "contents");
   g_assert_cmpuint (json_array_get_length (contents), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (contents, 1), "role"), ==, "model");
-  parts = json_object_get_array_member (json_array_get_object_element (contents, 1), "parts");
-  for (guint i = 0; i < json_array_get_length (parts); i++)
-    {
-      JsonObject *part = json_array_get_object_element (parts, i);
-
-      if (json_object_get_boolean_member_with_default (part, "thought", FALSE))
-        {
-          g_assert_cmpstr (json_object_get_string_member (part, "thoughtSignature"), ==, SIGNATURE);
-          found = TRUE;
-        }
-    }
-  g_assert_true (found);
+  thoughts = parts_with (upstream, 1, "thought");
+  g_assert_cmpuint (thoughts->len, >, 0);
+  for (guint i = 0; i < thoughts->len; i++)
+    g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (thoughts, i), "thoughtSignature"), ==,
+                     SIGNATURE);
 }
 
 static void
@@ -300,10 +326,10 @@ test_tool_use (void)
 {
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) parsed = NULL;
-  g_autoptr(JsonObject) recorded = NULL;
-  JsonObject *message, *block, *request;
-  JsonArray *content, *contents;
-  gboolean found = FALSE;
+  g_autoptr(JsonObject) request = NULL;
+  g_autoptr(GPtrArray) responses = NULL;
+  JsonObject *message, *block;
+  JsonArray *content;
   const char *tools = "\"tools\":[{\"name\":\"get_weather\",\"description\":\"Weather of a city\",\"input_schema\":"
                       "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"type\":\"object\","
                       "\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"],"
@@ -328,8 +354,7 @@ test_tool_use (void)
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (block, "input"), "city"), ==, "Paris");
 
   /* The schema went upstream cleaned. */
-  recorded = ag_test_mock_last_request (harness->mock, ":streamGenerateContent");
-  request = json_object_get_object_member (json_object_get_object_member (recorded, "body"), "request");
+  request = last_upstream_request (":streamGenerateContent");
   {
     g_autofree char *tools_json = json_to_string (json_object_get_member (request, "tools"), FALSE);
 
@@ -337,7 +362,7 @@ test_tool_use (void)
     g_assert_null (strstr (tools_json, "additionalProperties"));
     g_assert_nonnull (strstr (tools_json, "get_weather"));
   }
-  g_clear_pointer (&recorded, json_object_unref);
+  g_clear_pointer (&request, json_object_unref);
   g_clear_pointer (&body, g_bytes_unref);
   g_clear_pointer (&parsed, json_node_unref);
 
@@ -350,28 +375,16 @@ test_tool_use (void)
   g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", second, &body, NULL), ==, 200);
   parsed = ag_test_parse_json (body);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (parsed), "stop_reason"), ==, "end_turn");
-  recorded = ag_test_mock_last_request (harness->mock, ":streamGenerateContent");
-  request = json_object_get_object_member (json_object_get_object_member (recorded, "body"), "request");
-  contents = json_object_get_array_member (request, "contents");
-  for (guint i = 0; i < json_array_get_length (contents); i++)
+  request = last_upstream_request (":streamGenerateContent");
+  responses = parts_with (request, -1, "functionResponse");
+  g_assert_cmpuint (responses->len, >, 0);
+  for (guint i = 0; i < responses->len; i++)
     {
-      JsonArray *parts = json_object_get_array_member (json_array_get_object_element (contents, i), "parts");
+      JsonObject *response = json_object_get_object_member (g_ptr_array_index (responses, i), "functionResponse");
 
-      for (guint j = 0; j < json_array_get_length (parts); j++)
-        {
-          JsonObject *part = json_array_get_object_element (parts, j);
-
-          if (json_object_has_member (part, "functionResponse"))
-            {
-              JsonObject *response = json_object_get_object_member (part, "functionResponse");
-
-              g_assert_cmpstr (json_object_get_string_member (response, "name"), ==, "get_weather");
-              g_assert_cmpstr (json_object_get_string_member (response, "id"), ==, "toolu_mock_1");
-              found = TRUE;
-            }
-        }
+      g_assert_cmpstr (json_object_get_string_member (response, "name"), ==, "get_weather");
+      g_assert_cmpstr (json_object_get_string_member (response, "id"), ==, "toolu_mock_1");
     }
-  g_assert_true (found);
 }
 
 static void
@@ -561,12 +574,8 @@ test_request_log (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  harness = ag_test_harness_new (NULL);
+  harness = ag_test_harness_init (&argc, &argv);
   ag_test_harness_setenv (harness, "AGCL_KEEPALIVE_MS", "300");
-  ag_test_harness_add_account (harness, "rt-1");
   ag_test_harness_start_proxy (harness);
 
   /* Flat paths ("/proxy/NAME"), in this order: the tests share one proxy whose state (a model's rest, the request
@@ -589,8 +598,5 @@ main (int argc, char **argv)
   g_test_add_data_func ("/proxy/warmup-quota-probe", &quota_probe, test_answer);
   g_test_add_func ("/proxy/background-routing", test_background_routing);
   g_test_add_func ("/proxy/request-log", test_request_log);
-  status = g_test_run ();
-
-  ag_test_harness_free (harness);
-  return status;
+  return ag_test_harness_run (harness);
 }

@@ -80,17 +80,12 @@ add_account (Fixture *fixture, const char *email, const char *project, const cha
 static void
 fixture_set_up (Fixture *fixture, gconstpointer script)
 {
-  g_autoptr(AgCloudcodeConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
   fixture->mock = ag_test_mock_start (script != NULL ? script : SCRIPT);
-  config = ag_cloudcode_config_new_from_env ();
-  fixture->cloudcode = ag_cloudcode_client_new (config);
-  fixture->oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (fixture->cloudcode));
+  ag_test_google_clients_new (&fixture->cloudcode, &fixture->oauth);
   fixture->pool = ag_account_pool_new ();
-  fixture->dir = g_dir_make_tmp ("ag-quota-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = ag_test_make_tmp_dir ("ag-quota-XXXXXX");
   path = g_build_filename (fixture->dir, "history.db", NULL);
   fixture->history = ag_history_store_new (path);
   fixture->poller = ag_quota_poller_new (fixture->pool, fixture->cloudcode, fixture->oauth);

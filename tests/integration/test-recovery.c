@@ -119,15 +119,9 @@ test_second_refusal_final (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  harness = ag_test_harness_new (NULL);
-  ag_test_harness_add_account (harness, "rt-1");
+  harness = ag_test_harness_init (&argc, &argv);
   ag_test_harness_start_proxy (harness);
   AG_TEST_ADD_CASES ("/recovery/", cases, test_recovery);
   g_test_add_func ("/recovery/second-refusal-final", test_second_refusal_final);
-  status = g_test_run ();
-  ag_test_harness_free (harness);
-  return status;
+  return ag_test_harness_run (harness);
 }

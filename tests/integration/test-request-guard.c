@@ -413,17 +413,11 @@ test_other_machine (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  harness = ag_test_harness_new (NULL);
-  ag_test_harness_add_account (harness, "rt-1");
+  harness = ag_test_harness_init (&argc, &argv);
   g_test_add_func ("/request-guard/refusals", test_refusals);
   g_test_add_func ("/request-guard/allowed", test_allowed);
   g_test_add_func ("/request-guard/request-log", test_request_log);
   g_test_add_func ("/request-guard/other-user", test_other_user);
   g_test_add_func ("/request-guard/other-machine", test_other_machine);
-  status = g_test_run ();
-  ag_test_harness_free (harness);
-  return status;
+  return ag_test_harness_run (harness);
 }

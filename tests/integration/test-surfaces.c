@@ -174,19 +174,12 @@ test_gemini_answers (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
-  harness = ag_test_harness_new (NULL);
-  ag_test_harness_add_account (harness, "rt-1");
+  harness = ag_test_harness_init (&argc, &argv);
   ag_test_harness_start_proxy (harness);
 
   g_test_add_func ("/surfaces/openai-models", test_openai_models);
   AG_TEST_ADD_CASES ("/surfaces/bad-", bad_inputs, test_bad_input);
   g_test_add_func ("/surfaces/chat-logged", test_chat_logged);
   g_test_add_func ("/surfaces/gemini-answers", test_gemini_answers);
-  status = g_test_run ();
-
-  ag_test_harness_free (harness);
-  return status;
+  return ag_test_harness_run (harness);
 }

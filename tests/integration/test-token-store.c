@@ -16,13 +16,6 @@ raw_schema (void)
   return &schema;
 }
 
-/* A profile no other test (or earlier run) uses. */
-static char *
-unique_profile (const char *name)
-{
-  return g_strdup_printf ("test-token-store-%s-%d-%u", name, (int) getpid (), g_random_int ());
-}
-
 static void
 save (AgTokenStore *store, AgAccount *account)
 {
@@ -43,10 +36,11 @@ load_all (AgTokenStore *store)
   return accounts;
 }
 
-/* "email|project|tier|enabled|refresh token" per account, one per line, in the order loaded. */
+/* "email|project|tier|enabled|refresh token" per account @store holds, one per line, in the order loaded. */
 static char *
-describe (GPtrArray *accounts)
+describe (AgTokenStore *store)
 {
+  g_autoptr(GPtrArray) accounts = load_all (store);
   GString *text = g_string_new (NULL);
 
   for (guint i = 0; i < accounts->len; i++)
@@ -70,106 +64,108 @@ account_new (const char *email, const char *project, const char *tier, const cha
   return account;
 }
 
+/* Each test's own profile and a token store on it. */
+typedef struct {
+  char         *profile;
+  AgTokenStore *store;
+} Fixture;
+
 static void
-test_save_and_load_sorted (void)
+fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autofree char *profile = unique_profile ("load");
-  g_autoptr(AgTokenStore) store = ag_token_store_new (profile);
+  f->profile = ag_test_profile_new ("test-token-store");
+  f->store = ag_token_store_new (f->profile);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->store);
+  g_free (f->profile);
+}
+
+static void
+test_save_and_load_sorted (Fixture *f, gconstpointer data)
+{
   g_autoptr(AgAccount) bob = account_new ("bob@example.com", "proj-b", "free-tier", "rt-bob-secret");
   g_autoptr(AgAccount) alice = account_new ("alice@example.com", "proj-a", "standard-tier", "rt-alice-secret");
   g_autoptr(GPtrArray) empty = NULL;
-  g_autoptr(GPtrArray) accounts = NULL;
   g_autofree char *text = NULL;
 
-  empty = load_all (store);
+  empty = load_all (f->store);
   g_assert_cmpuint (empty->len, ==, 0);
 
   ag_account_set_enabled (bob, FALSE);
-  save (store, bob);
-  save (store, alice);
-  accounts = load_all (store);
-  text = describe (accounts);
+  save (f->store, bob);
+  save (f->store, alice);
+  text = describe (f->store);
   g_assert_cmpstr (text, ==,
                    "alice@example.com|proj-a|standard-tier|on|rt-alice-secret\n"
                    "bob@example.com|proj-b|free-tier|off|rt-bob-secret\n");
 
-  g_assert_true (ag_test_token_store_remove (store, "alice@example.com", NULL));
-  g_assert_true (ag_test_token_store_remove (store, "bob@example.com", NULL));
+  g_assert_true (ag_test_token_store_remove (f->store, "alice@example.com", NULL));
+  g_assert_true (ag_test_token_store_remove (f->store, "bob@example.com", NULL));
 }
 
 static void
-test_save_replaces (void)
+test_save_replaces (Fixture *f, gconstpointer data)
 {
-  g_autofree char *profile = unique_profile ("replace");
-  g_autoptr(AgTokenStore) store = ag_token_store_new (profile);
   g_autoptr(AgAccount) first = account_new ("carol@example.com", "proj-old", "free-tier", "rt-carol-1");
   g_autoptr(AgAccount) second = account_new ("carol@example.com", "proj-new", NULL, "rt-carol-2");
   g_autoptr(AgAccount) same = account_new ("carol@example.com", "proj-new", NULL, "rt-carol-3");
-  g_autoptr(GPtrArray) accounts = NULL;
-  g_autoptr(GPtrArray) again = NULL;
   g_autofree char *text = NULL;
   g_autofree char *text_again = NULL;
 
-  save (store, first);
+  save (f->store, first);
   ag_account_set_enabled (second, FALSE);
-  save (store, second);
-  accounts = load_all (store);
-  text = describe (accounts);
+  save (f->store, second);
+  text = describe (f->store);
   g_assert_cmpstr (text, ==, "carol@example.com|proj-new|(null)|off|rt-carol-2\n");
 
   /* Same attributes, new secret: updated in place. */
   ag_account_set_enabled (same, FALSE);
-  save (store, same);
-  again = load_all (store);
-  text_again = describe (again);
+  save (f->store, same);
+  text_again = describe (f->store);
   g_assert_cmpstr (text_again, ==, "carol@example.com|proj-new|(null)|off|rt-carol-3\n");
 
-  g_assert_true (ag_test_token_store_remove (store, "carol@example.com", NULL));
+  g_assert_true (ag_test_token_store_remove (f->store, "carol@example.com", NULL));
 }
 
 static void
-test_remove (void)
+test_remove (Fixture *f, gconstpointer data)
 {
-  g_autofree char *profile = unique_profile ("remove");
-  g_autoptr(AgTokenStore) store = ag_token_store_new (profile);
   g_autoptr(AgAccount) dave = account_new ("dave@example.com", "proj-d", "free-tier", "rt-dave");
   g_autoptr(AgAccount) erin = account_new ("erin@example.com", "proj-e", "free-tier", "rt-erin");
-  g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  save (store, dave);
-  save (store, erin);
-  g_assert_true (ag_test_token_store_remove (store, "dave@example.com", &error));
+  save (f->store, dave);
+  save (f->store, erin);
+  g_assert_true (ag_test_token_store_remove (f->store, "dave@example.com", &error));
   g_assert_no_error (error);
-  accounts = load_all (store);
-  text = describe (accounts);
+  text = describe (f->store);
   g_assert_cmpstr (text, ==, "erin@example.com|proj-e|free-tier|on|rt-erin\n");
 
-  g_assert_false (ag_test_token_store_remove (store, "dave@example.com", &error));
+  g_assert_false (ag_test_token_store_remove (f->store, "dave@example.com", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "dave@example.com"));
 
-  g_assert_true (ag_test_token_store_remove (store, "erin@example.com", NULL));
+  g_assert_true (ag_test_token_store_remove (f->store, "erin@example.com", NULL));
 }
 
 static void
-test_profiles_are_isolated (void)
+test_profiles_are_isolated (Fixture *f, gconstpointer data)
 {
-  g_autofree char *profile_a = unique_profile ("iso-a");
-  g_autofree char *profile_b = unique_profile ("iso-b");
-  g_autoptr(AgTokenStore) store_a = ag_token_store_new (profile_a);
+  g_autofree char *profile_b = ag_test_profile_new ("test-token-store-b");
   g_autoptr(AgTokenStore) store_b = ag_token_store_new (profile_b);
   g_autoptr(AgAccount) frank_a = account_new ("frank@example.com", "proj-a", "free-tier", "rt-frank-a");
   g_autoptr(AgAccount) frank_b = account_new ("frank@example.com", "proj-b", "free-tier", "rt-frank-b");
   g_autoptr(GPtrArray) in_b = NULL;
-  g_autoptr(GPtrArray) in_a = NULL;
-  g_autoptr(GPtrArray) in_b_after = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text_a = NULL;
   g_autofree char *text_b = NULL;
 
-  save (store_a, frank_a);
+  save (f->store, frank_a);
   in_b = load_all (store_b);
   g_assert_cmpuint (in_b->len, ==, 0);
   g_assert_false (ag_test_token_store_remove (store_b, "frank@example.com", &error));
@@ -177,12 +173,10 @@ test_profiles_are_isolated (void)
 
   /* The same e-mail in another profile is another item. */
   save (store_b, frank_b);
-  in_a = load_all (store_a);
-  text_a = describe (in_a);
+  text_a = describe (f->store);
   g_assert_cmpstr (text_a, ==, "frank@example.com|proj-a|free-tier|on|rt-frank-a\n");
-  g_assert_true (ag_test_token_store_remove (store_a, "frank@example.com", NULL));
-  in_b_after = load_all (store_b);
-  text_b = describe (in_b_after);
+  g_assert_true (ag_test_token_store_remove (f->store, "frank@example.com", NULL));
+  text_b = describe (store_b);
   g_assert_cmpstr (text_b, ==, "frank@example.com|proj-b|free-tier|on|rt-frank-b\n");
   g_assert_true (ag_test_token_store_remove (store_b, "frank@example.com", NULL));
 }
@@ -194,10 +188,8 @@ compare_strings (gconstpointer a, gconstpointer b)
 }
 
 static void
-test_secret_only_in_secret (void)
+test_secret_only_in_secret (Fixture *f, gconstpointer data)
 {
-  g_autofree char *profile = unique_profile ("raw");
-  g_autoptr(AgTokenStore) store = ag_token_store_new (profile);
   g_autoptr(AgAccount) gina = account_new ("gina@example.com", "proj-g", "g1-pro-tier", "1//0gSECRET-refresh");
   g_autoptr(GError) error = NULL;
   GAsyncResult *slot = NULL;
@@ -213,10 +205,10 @@ test_secret_only_in_secret (void)
   gpointer key;
   gpointer value;
 
-  save (store, gina);
+  save (f->store, gina);
   /* libsecret's _sync search leaks under LeakSanitizer; the async one is what the store uses anyway. */
   secret_password_search (raw_schema (), SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, ag_test_store_result,
-                          &slot, "profile", profile, NULL);
+                          &slot, "profile", f->profile, NULL);
   result = ag_test_await (&slot);
   items = secret_password_search_finish (result, &error);
   g_assert_no_error (error);
@@ -239,11 +231,11 @@ test_secret_only_in_secret (void)
   g_ptr_array_add (pairs, NULL);
   joined = g_strjoinv ("|", (char **) pairs->pdata);
   expected = g_strdup_printf ("email=gina@example.com|enabled=true|profile=%s|project=proj-g|tier=g1-pro-tier|"
-                              "xdg:schema=io.github.agcl.AgCl.Account", profile);
+                              "xdg:schema=io.github.agcl.AgCl.Account", f->profile);
   g_assert_cmpstr (joined, ==, expected);
   g_assert_null (strstr (joined, "SECRET"));
 
-  g_assert_true (ag_test_token_store_remove (store, "gina@example.com", NULL));
+  g_assert_true (ag_test_token_store_remove (f->store, "gina@example.com", NULL));
 }
 
 int
@@ -251,11 +243,13 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/token-store/save-and-load-sorted", test_save_and_load_sorted);
-  g_test_add_func ("/token-store/save-replaces", test_save_replaces);
-  g_test_add_func ("/token-store/remove", test_remove);
-  g_test_add_func ("/token-store/profiles-are-isolated", test_profiles_are_isolated);
-  g_test_add_func ("/token-store/secret-only-in-secret", test_secret_only_in_secret);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/token-store/save-and-load-sorted", test_save_and_load_sorted);
+  ADD ("/token-store/save-replaces", test_save_replaces);
+  ADD ("/token-store/remove", test_remove);
+  ADD ("/token-store/profiles-are-isolated", test_profiles_are_isolated);
+  ADD ("/token-store/secret-only-in-secret", test_secret_only_in_secret);
+#undef ADD
 
   return g_test_run ();
 }

@@ -408,12 +408,37 @@ test_registers_with_watcher (Fixture *f, gconstpointer data)
   g_assert_cmpstr (tooltip_text, ==, expected_tooltip);
 }
 
+/* The whole menu as describe_layout shows it, with the proxy on and @account_line as the one line of accounts. */
+#define MENU_LAYOUT(account_line)              \
+  "1|standard|Show ag-cl|-1|1\n"               \
+  "2|standard|Proxy on|1|1\n"                  \
+  "3|separator||-1|1\n"                        \
+  "4|standard|" account_line "\n"              \
+  "5|separator||-1|1\n"                        \
+  "6|standard|Copy Claude Code settings|-1|1\n" \
+  "7|standard|Quit|-1|1\n"
+
+/* Once the item has told its host of a new icon and changed items, its icon and the "Proxy on" check say @on. */
+static void
+assert_proxy_shown (Fixture *f, gboolean on)
+{
+  g_autofree char *icon = NULL;
+  g_autofree char *layout = NULL;
+  guint revision;
+
+  WAIT_FOR (has_signal (f, "NewIcon") && has_signal (f, "ItemsPropertiesUpdated"));
+  icon = item_string (f, "IconName");
+  g_assert_cmpstr (icon, ==, on ? AG_APP_ID "-symbolic" : AG_APP_ID "-off-symbolic");
+  layout = describe_layout (f, &revision);
+  g_assert_true (g_str_has_prefix (layout, on ? "1|standard|Show ag-cl|-1|1\n2|standard|Proxy on|1|1\n"
+                                              : "1|standard|Show ag-cl|-1|1\n2|standard|Proxy on|0|1\n"));
+}
+
 static void
 test_proxy_toggle (Fixture *f, gconstpointer data)
 {
   guint port = ag_proxy_service_get_port (f->service);
   g_autofree char *layout = NULL;
-  g_autofree char *icon = NULL;
   guint revision;
 
   add_account (f, "first_user@example.com");
@@ -422,27 +447,16 @@ test_proxy_toggle (Fixture *f, gconstpointer data)
 
   layout = describe_layout (f, &revision);
   /* The underscore of the e-mail address is doubled: dbusmenu reads a single one as a mnemonic. */
-  g_assert_cmpstr (layout, ==,
-                   "1|standard|Show ag-cl|-1|1\n"
-                   "2|standard|Proxy on|1|1\n"
-                   "3|separator||-1|1\n"
-                   "4|standard|first__user@example.com — Ready|-1|0\n"
-                   "5|separator||-1|1\n"
-                   "6|standard|Copy Claude Code settings|-1|1\n"
-                   "7|standard|Quit|-1|1\n");
+  g_assert_cmpstr (layout, ==, MENU_LAYOUT ("first__user@example.com — Ready|-1|0"));
   g_assert_true (port_accepts (port));
 
   /* Off, through EventGroup as Xfce sends it. */
   click_group (f, 2);
   WAIT_FOR (!ag_proxy_service_get_running (f->service));
   g_assert_false (port_accepts (port));
-  WAIT_FOR (has_signal (f, "NewIcon") && has_signal (f, "ItemsPropertiesUpdated"));
+  assert_proxy_shown (f, FALSE);
+  /* The check changed in place: the layout did not. */
   g_assert_false (has_signal (f, "LayoutUpdated"));
-  icon = item_string (f, "IconName");
-  g_assert_cmpstr (icon, ==, AG_APP_ID "-off-symbolic");
-  g_clear_pointer (&layout, g_free);
-  layout = describe_layout (f, &revision);
-  g_assert_true (g_str_has_prefix (layout, "1|standard|Show ag-cl|-1|1\n2|standard|Proxy on|0|1\n"));
 
   /* On again, through Event; same port. */
   g_ptr_array_set_size (f->signals, 0);
@@ -450,13 +464,7 @@ test_proxy_toggle (Fixture *f, gconstpointer data)
   WAIT_FOR (ag_proxy_service_get_running (f->service));
   g_assert_cmpuint (ag_proxy_service_get_port (f->service), ==, port);
   g_assert_true (port_accepts (port));
-  WAIT_FOR (has_signal (f, "NewIcon") && has_signal (f, "ItemsPropertiesUpdated"));
-  g_clear_pointer (&icon, g_free);
-  icon = item_string (f, "IconName");
-  g_assert_cmpstr (icon, ==, AG_APP_ID "-symbolic");
-  g_clear_pointer (&layout, g_free);
-  layout = describe_layout (f, &revision);
-  g_assert_true (g_str_has_prefix (layout, "1|standard|Show ag-cl|-1|1\n2|standard|Proxy on|1|1\n"));
+  assert_proxy_shown (f, TRUE);
 }
 
 /* The id of the line of @layout (describe_layout) that holds @needle. */
@@ -535,14 +543,7 @@ test_actions (Fixture *f, gconstpointer data)
   f->tray = ag_tray_new (f->service, f->app);
   wait_available (f);
   layout = describe_layout (f, &revision);
-  g_assert_cmpstr (layout, ==,
-                   "1|standard|Show ag-cl|-1|1\n"
-                   "2|standard|Proxy on|1|1\n"
-                   "3|separator||-1|1\n"
-                   "4|standard|No accounts|-1|0\n"
-                   "5|separator||-1|1\n"
-                   "6|standard|Copy Claude Code settings|-1|1\n"
-                   "7|standard|Quit|-1|1\n");
+  g_assert_cmpstr (layout, ==, MENU_LAYOUT ("No accounts|-1|0"));
 
   /* Left click on the icon, then the menu items. */
   g_clear_pointer (&reply, g_variant_unref);

@@ -335,3 +335,22 @@ ag_test_harness_post (AgTestHarness *self, const char *json_body, GBytes **body)
   return ag_test_harness_request (self, "POST", "/v1/messages", json_body, body, NULL);
 }
 
+AgTestHarness *
+ag_test_harness_init (int *argc, char ***argv)
+{
+  AgTestHarness *self;
+
+  g_test_init (argc, argv, NULL);
+  self = ag_test_harness_new (NULL);
+  ag_test_harness_add_account (self, "rt-1");
+  return self;
+}
+
+int
+ag_test_harness_run (AgTestHarness *self)
+{
+  int status = g_test_run ();
+
+  ag_test_harness_free (self);
+  return status;
+}

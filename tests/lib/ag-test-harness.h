@@ -67,4 +67,10 @@ guint          ag_test_harness_request (AgTestHarness *self, const char *method,
 /* POST /v1/messages with @json_body (ag_test_harness_request). */
 guint          ag_test_harness_post (AgTestHarness *self, const char *json_body, GBytes **body);
 
+/* A harness test program's usual start: g_test_init, then ag_test_harness_new (NULL) with the mock's account
+ * "rt-1" stored. */
+AgTestHarness *ag_test_harness_init (int *argc, char ***argv);
+/* Runs the registered tests, then frees @self (ag_test_harness_free); g_test_run's exit status. */
+int            ag_test_harness_run (AgTestHarness *self);
+
 G_END_DECLS

@@ -68,3 +68,12 @@ ag_test_history_query_quota (AgHistoryStore *store, const char *account, const c
 
   return ag_history_store_query_quota_finish (store, result, error);
 }
+
+GBytes *
+ag_test_send_and_read (SoupSession *session, SoupMessage *message, GError **error)
+{
+  g_autoptr(GAsyncResult) result = AG_TEST_AWAIT_CALL (soup_session_send_and_read_async, session, message,
+                                                       G_PRIORITY_DEFAULT, NULL);
+
+  return soup_session_send_and_read_finish (session, result, error);
+}

@@ -9,6 +9,7 @@
 #include "ag-history-store.h"
 #include "ag-oauth-client.h"
 #include "ag-token-store.h"
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,8 @@ gboolean       ag_test_token_store_remove (AgTokenStore *store, const char *emai
 GPtrArray     *ag_test_history_query_requests (AgHistoryStore *store, guint limit, gint64 since_ms, GError **error);
 GPtrArray     *ag_test_history_query_quota (AgHistoryStore *store, const char *account, const char *model,
                                             gint64 since_ms, gint64 until_ms, GError **error);
+
+/* soup_session_send_and_read_async on @message, awaited: the body (NULL on failure, in @error). */
+GBytes        *ag_test_send_and_read (SoupSession *session, SoupMessage *message, GError **error);
 
 G_END_DECLS

@@ -14,3 +14,7 @@
 #include "ag-test-secrets.h"
 #include "ag-test-sync.h"
 #include "ag-test-wait.h"
+#include "ag-test-surface.h"
+#include "ag-test-keyring.h"
+#include "ag-test-clock.h"
+#include "ag-test-files.h"

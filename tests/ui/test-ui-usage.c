@@ -3,13 +3,15 @@
  * through app.show-page, its charts hold what the store answered (one quota line per account and model, the
  * requests and tokens of the period, TTFB lines), the cursor reads exact values and finds the gap where ag-cl was
  * not running, the table view lists the same data, new requests redraw it while shown and not while hidden, and
- * screenshots in light and dark mode are saved. */
+ * screenshots in light and dark mode are saved. The quota notifications (running dry, every account out of quota)
+ * reach the desktop once per depletion. */
 #include <glib/gstdio.h>
 #include <string.h>
 #include "ui-test-util.h"
 #include "ui-history-seed.h"
 #include "ag-notifier.h"
 #include "ag-quota-glance.h"
+#include "ag-reset-time.h"
 #include "ag-usage-page-private.h"
 
 static UiHistorySeed seed;
@@ -318,6 +320,73 @@ test_follows_log (void)
   ui_wait_until (loads_reached, GUINT_TO_POINTER (loads + 1));
 }
 
+static void
+set_flag (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static gboolean
+has_exhausted_notification (gpointer data)
+{
+  for (guint i = 0; i < ui.notifications->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (ui.notifications, i), "exhausted-"))
+      return TRUE;
+  return FALSE;
+}
+
+/* An account whose weekly Claude quota is used up is never asked, so no quota error makes it rest: the app's own
+ * notifier learns it from the quota poll, and says once that every account is out, with the day it comes back. */
+static void
+test_weekly_exhausted_notification (void)
+{
+  g_autoptr(AgAccount) account = ui_add_account ("rt-weekly");
+  AgQuotaPoller *poller = ag_proxy_service_get_quota_poller (ag_application_get_service (ui.app));
+  gboolean polled;
+  gulong handler;
+  g_auto(GStrv) fields = NULL;
+  GPtrArray *windows;
+  gint64 reset_ms = 0;
+  g_autofree char *back = NULL;
+  g_autofree char *expected_end = NULL;
+  guint said = 0;
+
+  ui_wait_until (has_exhausted_notification, NULL);
+  for (guint i = 0; i < ui.notifications->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (ui.notifications, i), "exhausted-"))
+      {
+        said++;
+        g_clear_pointer (&fields, g_strfreev);
+        fields = g_strsplit (g_ptr_array_index (ui.notifications, i), "\t", 3);
+      }
+  g_test_message ("%s | %s | %s", fields[0], fields[1], fields[2]);
+  windows = ag_account_get_quota_windows (account);
+  g_assert_nonnull (windows);
+  for (guint i = 0; i < windows->len; i++)
+    {
+      AgQuotaWindow *window = g_ptr_array_index (windows, i);
+
+      if (window->fraction <= 0.0 && ag_quota_window_applies (window, "claude-sonnet-4-6"))
+        reset_ms = MAX (reset_ms, window->reset_ms);
+    }
+  g_assert_cmpint (reset_ms, >, g_get_real_time () / 1000 + 24 * 3600 * 1000);
+  back = ag_reset_time_format (reset_ms, g_get_real_time () / 1000);
+  expected_end = g_strdup_printf ("The first one is back at %s.", back);
+  g_assert_true (g_str_has_suffix (fields[2], expected_end));
+  g_assert_nonnull (strstr (fields[2], "claude-sonnet-4-6"));
+  g_assert_null (strstr (fields[2], "gemini"));
+  /* Polled again, the same depletion: nothing new. */
+  polled = FALSE;
+  handler = g_signal_connect_swapped (poller, "polled", G_CALLBACK (set_flag), &polled);
+  ag_quota_poller_poll_account (poller, account);
+  ui_wait_until (ui_flag_is_set, &polled);
+  g_signal_handler_disconnect (poller, handler);
+  ui_settle (300);
+  for (guint i = 0; i < ui.notifications->len; i++)
+    said -= g_str_has_prefix (g_ptr_array_index (ui.notifications, i), "exhausted-");
+  g_assert_cmpuint (said, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -332,7 +401,9 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/usage/history-size", test_history_size);
   g_test_add_func ("/ui/usage/overview-glance", test_overview_glance);
   g_test_add_func ("/ui/usage/running-dry-notification", test_running_dry_notification);
-  /* Last: its requests change the seeded totals the tests above read. */
+  /* After the tests that read the seeded totals: its requests change them. */
   g_test_add_func ("/ui/usage/follows-log", test_follows_log);
+  /* After the tests that expect no account: it adds one, whose quota polls go on. */
+  g_test_add_func ("/ui/usage/weekly-exhausted-notification", test_weekly_exhausted_notification);
   return ui_test_run ();
 }

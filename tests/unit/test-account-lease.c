@@ -5,16 +5,9 @@
  * The pool runs on a fake clock; accounts carry seeded tokens, and a token refresh goes to a closed port. */
 #include "ag-account-lease.h"
 #include "ag-account-pool-private.h"
+#include "ag-test-clock.h"
 
 #define MODEL "claude-sonnet-4-6"
-
-static gint64 fake_now;
-
-static gint64
-fake_clock (gpointer user_data)
-{
-  return fake_now;
-}
 
 typedef struct {
   AgAccountPool     *pool;
@@ -42,11 +35,10 @@ fixture_set_up (Fixture *f, gconstpointer data)
 
   /* A refresh must fail at once, never reach Google. */
   g_setenv ("AGCL_OAUTH_TOKEN_URL", "http://127.0.0.1:1/token", TRUE);
-  fake_now = G_GINT64_CONSTANT (1780000000000);
   f->config = ag_cloudcode_config_new_from_env ();
   f->oauth = ag_oauth_client_new (f->config, session);
   f->pool = ag_account_pool_new ();
-  ag_account_pool_set_clock (f->pool, fake_clock, NULL);
+  ag_test_clock_install (f->pool);
   ag_account_pool_set_strategy (f->pool, AG_SELECTION_FILL_FIRST);
   f->a = account_with_token ("a@example.com");
   f->b = account_with_token ("b@example.com");

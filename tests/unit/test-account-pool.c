@@ -2,16 +2,9 @@
 /* Tests for account selection on a fake clock: every strategy's order, sessions, the preferred account, per-model
  * rests, the quota poller's zeros, optimistic reset, invalidation and the signals observers rely on. */
 #include "ag-account-pool-private.h"
+#include "ag-test-clock.h"
 
 #define MODEL "claude-sonnet-4-6"
-
-static gint64 fake_now;
-
-static gint64
-fake_clock (gpointer user_data)
-{
-  return fake_now;
-}
 
 typedef struct {
   AgAccountPool *pool;
@@ -28,7 +21,7 @@ on_rate_limited (AgAccountPool *pool, AgAccount *account, const char *model, gui
   Fixture *f = user_data;
 
   g_string_append_printf (f->rate_limited, "%s %s %u +%" G_GINT64_FORMAT ";", ag_account_get_email (account), model,
-                          kind, until_ms - fake_now);
+                          kind, until_ms - ag_test_now);
 }
 
 static void
@@ -46,9 +39,8 @@ on_invalidated (AgAccountPool *pool, AgAccount *account, gpointer user_data)
 static void
 fixture_set_up (Fixture *f, gconstpointer strategy)
 {
-  fake_now = G_GINT64_CONSTANT (1780000000000);
   f->pool = ag_account_pool_new ();
-  ag_account_pool_set_clock (f->pool, fake_clock, NULL);
+  ag_test_clock_install (f->pool);
   ag_account_pool_set_strategy (f->pool, GPOINTER_TO_INT (strategy));
   f->a = ag_account_new ("a@example.com", "proj-a", "rt-a");
   f->b = ag_account_new ("b@example.com", "proj-b", "rt-b");
@@ -114,7 +106,7 @@ test_fill_first (Fixture *f, gconstpointer data)
   g_assert_cmpstr (pick (f, MODEL, "s1"), ==, "b@example.com");
   /* The rest is per model. */
   g_assert_cmpstr (pick (f, "gemini-3-flash", NULL), ==, "a@example.com");
-  fake_now += 60000;
+  ag_test_now += 60000;
   g_assert_cmpstr (pick (f, MODEL, NULL), ==, "a@example.com");
 }
 
@@ -132,7 +124,7 @@ test_round_robin (Fixture *f, gconstpointer data)
   ag_account_set_enabled (f->c, FALSE);
   g_assert_cmpstr (pick (f, MODEL, NULL), ==, "a@example.com");
   g_assert_cmpstr (pick (f, MODEL, NULL), ==, "a@example.com");
-  fake_now += 5000;
+  ag_test_now += 5000;
   g_assert_cmpstr (pick (f, MODEL, NULL), ==, "b@example.com");
 }
 
@@ -145,7 +137,7 @@ test_sticky (Fixture *f, gconstpointer data)
   /* A long rest moves everyone to the next account, and they stay there after the rest ends. */
   rest (f, f->a, MODEL, 60000);
   g_assert_cmpstr (pick (f, MODEL, "s1"), ==, "b@example.com");
-  fake_now += 61000;
+  ag_test_now += 61000;
   g_assert_cmpstr (pick (f, MODEL, NULL), ==, "b@example.com");
   rest (f, f->b, MODEL, 60000);
   g_assert_cmpstr (pick (f, MODEL, NULL), ==, "c@example.com");
@@ -160,7 +152,7 @@ test_sticky_short_rest_keeps_binding (Fixture *f, gconstpointer data)
   g_assert_cmpstr (pick (f, MODEL, NULL), ==, "a@example.com");
   rest (f, f->a, MODEL, 1500);
   g_assert_cmpstr (pick (f, MODEL, NULL), ==, "b@example.com");
-  fake_now += 1500;
+  ag_test_now += 1500;
   g_assert_cmpstr (pick (f, MODEL, NULL), ==, "a@example.com");
 }
 
@@ -169,28 +161,28 @@ test_hybrid_sessions (Fixture *f, gconstpointer data)
 {
   /* Every fresh account first, in pool order. */
   g_assert_cmpstr (pick (f, MODEL, "s1"), ==, "a@example.com");
-  fake_now += 1000;
+  ag_test_now += 1000;
   g_assert_cmpstr (pick (f, MODEL, "s2"), ==, "b@example.com");
-  fake_now += 1000;
+  ag_test_now += 1000;
   g_assert_cmpstr (pick (f, MODEL, "s3"), ==, "c@example.com");
-  fake_now += 1000;
+  ag_test_now += 1000;
   /* Sessions stick. */
   g_assert_cmpstr (pick (f, MODEL, "s2"), ==, "b@example.com");
-  fake_now += 1000;
+  ag_test_now += 1000;
   g_assert_cmpstr (pick (f, MODEL, "s1"), ==, "a@example.com");
-  fake_now += 1000;
+  ag_test_now += 1000;
   g_assert_cmpstr (pick (f, MODEL, "s3"), ==, "c@example.com");
   /* A new session goes to the best score; with equal health and quota, the account idle longest (b). */
-  fake_now += 10000;
+  ag_test_now += 10000;
   g_assert_cmpstr (pick (f, MODEL, "s4"), ==, "b@example.com");
   /* b, just used and rate-limited on another model (health −10), scores below a, idle longest again. */
   rest (f, f->b, "other-model", 1000);
-  fake_now += 10000;
+  ag_test_now += 10000;
   g_assert_cmpstr (pick (f, MODEL, "s5"), ==, "a@example.com");
   /* A session whose account rests long moves for good. */
   rest (f, f->b, MODEL, 60000);
   g_assert_cmpstr (pick (f, MODEL, "s2"), !=, "b@example.com");
-  fake_now += 60000;
+  ag_test_now += 60000;
   g_assert_cmpstr (pick (f, MODEL, "s2"), !=, "b@example.com");
   /* Requests without a session id stick together too. */
   g_assert_cmpstr (pick (f, MODEL, NULL), ==, pick (f, MODEL, NULL));
@@ -202,7 +194,7 @@ test_hybrid_short_rest_keeps_session (Fixture *f, gconstpointer data)
   g_assert_cmpstr (pick (f, MODEL, "s1"), ==, "a@example.com");
   rest (f, f->a, MODEL, 2000);
   g_assert_cmpstr (pick (f, MODEL, "s1"), ==, "b@example.com");
-  fake_now += 2000;
+  ag_test_now += 2000;
   g_assert_cmpstr (pick (f, MODEL, "s1"), ==, "a@example.com");
 }
 
@@ -215,7 +207,7 @@ test_preferred_account (Fixture *f, gconstpointer data)
   rest (f, f->c, MODEL, 60000);
   g_assert_cmpstr (pick (f, MODEL, "s1"), ==, "a@example.com");
   ag_account_pool_set_preferred_account (f->pool, "");
-  fake_now += 60000;
+  ag_test_now += 60000;
   g_assert_cmpstr (pick (f, MODEL, "s1"), ==, "a@example.com");
   ag_account_pool_set_preferred_account (f->pool, "nobody@example.com");
   g_assert_cmpstr (pick (f, MODEL, "s1"), ==, "a@example.com");
@@ -270,21 +262,21 @@ test_quota_zero_skipped (Fixture *f, gconstpointer data)
 {
   gint64 wait = 0;
 
-  ag_account_set_model_quota (f->a, MODEL, 0.0, fake_now + 90000);
-  ag_account_set_model_quota (f->b, MODEL, 0.0, fake_now + 30000);
-  ag_account_set_model_quota (f->c, MODEL, 0.0, fake_now + 60000);
+  ag_account_set_model_quota (f->a, MODEL, 0.0, ag_test_now + 90000);
+  ag_account_set_model_quota (f->b, MODEL, 0.0, ag_test_now + 30000);
+  ag_account_set_model_quota (f->c, MODEL, 0.0, ag_test_now + 60000);
   g_assert_null (ag_account_pool_pick (f->pool, MODEL, NULL, NULL, &wait));
   g_assert_cmpint (wait, ==, 30000);
   g_assert_cmpstr (pick (f, "gemini-3-flash", NULL), ==, "a@example.com");
-  fake_now += 30000;
+  ag_test_now += 30000;
   g_assert_cmpstr (pick (f, MODEL, NULL), ==, "b@example.com");
   /* Hybrid: c is still fresh; then the higher remaining fraction (c 0.9) beats a longer idle time (a 0.2). */
-  ag_account_set_model_quota (f->a, MODEL, 0.2, fake_now + 90000);
-  ag_account_set_model_quota (f->c, MODEL, 0.9, fake_now + 90000);
-  ag_account_set_model_quota (f->b, MODEL, 0.0, fake_now + 90000);
+  ag_account_set_model_quota (f->a, MODEL, 0.2, ag_test_now + 90000);
+  ag_account_set_model_quota (f->c, MODEL, 0.9, ag_test_now + 90000);
+  ag_account_set_model_quota (f->b, MODEL, 0.0, ag_test_now + 90000);
   g_assert_cmpstr (pick (f, MODEL, "s9"), ==, "c@example.com");
   g_assert_cmpstr (pick (f, MODEL, "s10"), ==, "c@example.com");
-  ag_account_set_model_quota (f->c, MODEL, 0.1, fake_now + 90000);
+  ag_account_set_model_quota (f->c, MODEL, 0.1, ag_test_now + 90000);
   g_assert_cmpstr (pick (f, MODEL, "s11"), ==, "a@example.com");
 }
 

@@ -50,16 +50,22 @@ static const EditCase codex_cases[] = {
     "model_provider = \"agcl\"\nmodel = \"claude-sonnet-4-6\"\n\n" TABLE_NO_KEY, "" },
 };
 
+/* The edit @update makes of @c's text, and the change lines it reports. */
 static void
-test_codex_edit (gconstpointer data)
+check_edit (const EditCase *c, char *(*update) (const char *text, const AgAgentTarget *target, GString *changes))
 {
-  const EditCase *c = data;
   AgAgentTarget target = { URL, c->api_key, NULL };
   g_autoptr(GString) changes = g_string_new (NULL);
-  g_autofree char *after = ag_codex_settings_update (c->before, &target, changes);
+  g_autofree char *after = update (c->before, &target, changes);
 
   g_assert_cmpstr (after, ==, c->after);
   g_assert_cmpstr (changes->str, ==, c->changes);
+}
+
+static void
+test_codex_edit (gconstpointer data)
+{
+  check_edit (data, ag_codex_settings_update);
 }
 
 static const EditCase env_cases[] = {
@@ -76,35 +82,14 @@ static const EditCase env_cases[] = {
 static void
 test_env_edit (gconstpointer data)
 {
-  const EditCase *c = data;
-  AgAgentTarget target = { URL, c->api_key, NULL };
-  g_autoptr(GString) changes = g_string_new (NULL);
-  g_autofree char *after = ag_gemini_settings_update_env (c->before, &target, changes);
-
-  g_assert_cmpstr (after, ==, c->after);
-  g_assert_cmpstr (changes->str, ==, c->changes);
+  check_edit (data, ag_gemini_settings_update_env);
 }
 
-static char *
-read_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
+/* Writes @contents to @path as a user's own file (0644), to see that ag-cl makes it private. */
 static void
 write_file (const char *path, const char *contents)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
+  ag_test_write_file (path, contents);
   g_assert_cmpint (g_chmod (path, 0644), ==, 0);
 }
 
@@ -122,7 +107,7 @@ static void
 test_codex_files (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("agent-settings-XXXXXX", &error);
+  g_autofree char *dir = ag_test_make_tmp_dir ("agent-settings-XXXXXX");
   g_autofree char *path = g_build_filename (dir, ".codex", "config.toml", NULL);
   g_autofree char *preview = NULL, *written = NULL, *backed_up = NULL, *backup = NULL;
   AgAgentTarget target = { URL, KEY, "gemini-3-flash" };
@@ -136,9 +121,9 @@ test_codex_files (void)
   g_assert_true (ag_codex_settings_apply (path, &target, &backup, &error));
   g_assert_no_error (error);
   g_assert_nonnull (backup);
-  backed_up = read_file (backup);
+  backed_up = ag_test_read_file (backup);
   g_assert_cmpstr (backed_up, ==, "model = \"gpt-5.5\"\n");
-  written = read_file (path);
+  written = ag_test_read_file (path);
   g_assert_nonnull (strstr (written, "experimental_bearer_token = \"" KEY "\"\n"));
   g_assert_cmpuint (file_mode (path), ==, 0600);
   g_clear_pointer (&preview, g_free);
@@ -152,7 +137,7 @@ static void
 test_gemini_files (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("agent-settings-XXXXXX", &error);
+  g_autofree char *dir = ag_test_make_tmp_dir ("agent-settings-XXXXXX");
   g_autofree char *gemini = g_build_filename (dir, ".gemini", NULL);
   g_autofree char *settings = g_build_filename (gemini, "settings.json", NULL);
   g_autofree char *env = g_build_filename (gemini, ".env", NULL);
@@ -166,11 +151,11 @@ test_gemini_files (void)
   g_assert_true (ag_gemini_settings_apply (gemini, &target, backups, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (backups->len, ==, 2);
-  written = read_file (settings);
+  written = ag_test_read_file (settings);
   parsed = ag_test_parse_json_text (written);
   ag_test_assert_json_text (parsed, "{\"ui\":{\"theme\":\"Dracula\"},\"security\":{\"auth\":{\"selectedType\":"
                                     "\"gemini-api-key\"}},\"model\":{\"name\":\"gemini-3-flash\"}}");
-  env_written = read_file (env);
+  env_written = ag_test_read_file (env);
   g_assert_cmpstr (env_written, ==, "OTHER=1\nGOOGLE_GEMINI_BASE_URL=" URL "\nGEMINI_API_KEY=" KEY
                                     "\nGEMINI_API_KEY_AUTH_MECHANISM=bearer\n");
   g_assert_cmpuint (file_mode (env), ==, 0600);
@@ -180,7 +165,7 @@ test_gemini_files (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_assert_cmpuint (backups->len, ==, 2);
   g_clear_pointer (&written, g_free);
-  written = read_file (settings);
+  written = ag_test_read_file (settings);
   g_assert_cmpstr (written, ==, "[1, 2]");
   ag_test_remove_tree (dir);
 }

@@ -14,58 +14,16 @@ typedef struct {
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("claude-settings-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = ag_test_make_tmp_dir ("claude-settings-XXXXXX");
   f->path = g_build_filename (f->dir, ".claude", "settings.json", NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  ag_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
-}
-
-static void
-write_settings (Fixture *f, const char *contents)
-{
-  g_autofree char *claude_dir = g_path_get_dirname (f->path);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_mkdir_with_parents (claude_dir, 0700), ==, 0);
-  g_file_set_contents (f->path, contents, -1, &error);
-  g_assert_no_error (error);
-}
-
-static char *
-read_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
 }
 
 static void
@@ -80,7 +38,7 @@ test_missing_file_created (Fixture *f, gconstpointer data)
   g_assert_true (ag_claude_settings_apply (f->path, URL, NULL, &backup, &error));
   g_assert_no_error (error);
   g_assert_null (backup);
-  contents = read_file (f->path);
+  contents = ag_test_read_file (f->path);
   g_assert_cmpstr (contents, ==,
                    "{\n"
                    "  \"env\": {\n"
@@ -105,11 +63,11 @@ test_existing_keys_kept_and_backup (Fixture *f, gconstpointer data)
   g_autofree char *backup_contents = NULL;
   g_autofree char *expected_prefix = NULL;
 
-  write_settings (f, original);
+  ag_test_write_file (f->path, original);
   g_assert_true (ag_claude_settings_apply (f->path, URL, "local-secret", &backup, &error));
   g_assert_no_error (error);
 
-  contents = read_file (f->path);
+  contents = ag_test_read_file (f->path);
   g_assert_cmpstr (contents, ==,
                    "{\n"
                    "  \"model\": \"opus\",\n"
@@ -136,7 +94,7 @@ test_existing_keys_kept_and_backup (Fixture *f, gconstpointer data)
   expected_prefix = g_strconcat (f->path, ".bak-", NULL);
   g_assert_true (g_str_has_prefix (backup, expected_prefix));
   g_assert_cmpuint (strlen (backup), ==, strlen (expected_prefix) + strlen ("YYYYMMDD-HHMMSS"));
-  backup_contents = read_file (backup);
+  backup_contents = ag_test_read_file (backup);
   g_assert_cmpstr (backup_contents, ==, original);
 }
 
@@ -147,7 +105,7 @@ test_second_backup_same_second (Fixture *f, gconstpointer data)
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
 
-  write_settings (f, "{}");
+  ag_test_write_file (f->path, "{}");
   g_assert_true (ag_claude_settings_apply (f->path, URL, NULL, &first, &error));
   g_assert_no_error (error);
   g_assert_true (ag_claude_settings_apply (f->path, URL, NULL, &second, &error));
@@ -166,10 +124,10 @@ test_api_key_variable_kept (Fixture *f, gconstpointer data)
   g_autofree char *contents = NULL;
 
   /* A file that already uses ANTHROPIC_API_KEY gets the local key there, not in a second variable. */
-  write_settings (f, "{\"env\":{\"ANTHROPIC_API_KEY\":\"sk-ant-real\"}}");
+  ag_test_write_file (f->path, "{\"env\":{\"ANTHROPIC_API_KEY\":\"sk-ant-real\"}}");
   g_assert_true (ag_claude_settings_apply (f->path, URL, "local-secret", NULL, &error));
   g_assert_no_error (error);
-  contents = read_file (f->path);
+  contents = ag_test_read_file (f->path);
   g_assert_cmpstr (contents, ==,
                    "{\n"
                    "  \"env\": {\n"
@@ -190,13 +148,13 @@ assert_refused_untouched (Fixture *f, const char *original, const char *expected
   g_autofree char *claude_dir = g_path_get_dirname (f->path);
   g_autoptr(GDir) dir = NULL;
 
-  write_settings (f, original);
+  ag_test_write_file (f->path, original);
   g_assert_false (ag_claude_settings_apply (f->path, URL, "key", &backup, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_string_replace (message, "PATH", f->path, 1);
   g_assert_cmpstr (error->message, ==, message->str);
   g_assert_null (backup);
-  contents = read_file (f->path);
+  contents = ag_test_read_file (f->path);
   g_assert_cmpstr (contents, ==, original);
 
   g_clear_error (&error);
@@ -247,7 +205,8 @@ test_preview (Fixture *f, gconstpointer data)
   g_assert_cmpstr (created, ==, expected);
 
   /* Secrets, old and new, are masked; an unchanged base URL is not listed. */
-  write_settings (f, "{\"env\":{\"ANTHROPIC_BASE_URL\":\"" URL "\",\"ANTHROPIC_AUTH_TOKEN\":\"sk-ant-old\"}}");
+  ag_test_write_file (f->path,
+                      "{\"env\":{\"ANTHROPIC_BASE_URL\":\"" URL "\",\"ANTHROPIC_AUTH_TOKEN\":\"sk-ant-old\"}}");
   changes = ag_claude_settings_preview (f->path, URL, "local-secret", &error);
   g_assert_no_error (error);
   g_clear_pointer (&expected, g_free);
@@ -293,7 +252,7 @@ test_apply_async (Fixture *f, gconstpointer data)
   g_assert_true (ag_claude_settings_apply_finish (result, &backup, &error));
   g_assert_no_error (error);
   g_assert_null (backup);
-  contents = read_file (f->path);
+  contents = ag_test_read_file (f->path);
   g_assert_nonnull (strstr (contents, "\"ANTHROPIC_BASE_URL\": \"http://127.0.0.1:8045\""));
 }
 
@@ -334,10 +293,10 @@ test_give_key (Fixture *f, gconstpointer data)
   g_assert_false (give_key (f, URL, "agcl-key-one"));
   g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
 
-  write_settings (f, "{\"model\":\"opus\",\"env\":{\"ANTHROPIC_BASE_URL\":\"" URL "\","
+  ag_test_write_file (f->path, "{\"model\":\"opus\",\"env\":{\"ANTHROPIC_BASE_URL\":\"" URL "\","
                      "\"ANTHROPIC_AUTH_TOKEN\":\"ag-cl\"}}");
   g_assert_true (give_key (f, URL, "agcl-key-one"));
-  contents = read_file (f->path);
+  contents = ag_test_read_file (f->path);
   g_assert_nonnull (strstr (contents, "\"ANTHROPIC_AUTH_TOKEN\": \"agcl-key-one\""));
   g_assert_nonnull (strstr (contents, "\"model\": \"opus\""));
   g_assert_cmpuint (count_backups (f), ==, 1);
@@ -346,9 +305,9 @@ test_give_key (Fixture *f, gconstpointer data)
   /* No key to give: the one there stays. */
   g_assert_false (give_key (f, URL, NULL));
 
-  write_settings (f, elsewhere);
+  ag_test_write_file (f->path, elsewhere);
   g_assert_false (give_key (f, URL, "agcl-key-two"));
-  unchanged = read_file (f->path);
+  unchanged = ag_test_read_file (f->path);
   g_assert_cmpstr (unchanged, ==, elsewhere);
 }
 

@@ -5,7 +5,6 @@
 #include "ag-gemini-error.h"
 #include "ag-gemini-request.h"
 #include "ag-gemini-translator.h"
-#include "ag-protocol-error.h"
 #include "ag-test.h"
 #include "ag-test-response.h"
 
@@ -30,12 +29,7 @@ static AgTranslatedRequest *
 translate (JsonObject *body, const char *upstream_model, gboolean stream, GError **error)
 {
   g_autoptr(AgClientRequest) request = ag_gemini_request_read (body, "client-model", stream, error);
-  AgTranslateOptions options = {
-    .upstream_model = upstream_model,
-    .family = ag_model_family_from_id (upstream_model),
-    .supports_thinking = TRUE,
-    .thinking_keys = AG_THINKING_KEYS_CAMEL,
-  };
+  AgTranslateOptions options = ag_test_translate_options (upstream_model);
 
   return request != NULL ? ag_gemini_request_translate (request, &options, error) : NULL;
 }
@@ -44,28 +38,19 @@ static void
 test_request (gconstpointer data)
 {
   const RequestCase *c = data;
-  g_autofree char *input = g_strconcat (c->fixture, ".gemini.json", NULL);
-  g_autofree char *output = g_strconcat (c->name, ".cloudcode.json", NULL);
-  g_autoptr(JsonNode) body = ag_test_fixture_load_json ("request", input);
+  g_autoptr(JsonNode) body = ag_test_client_body (c->fixture, ".gemini.json");
   g_autoptr(GError) error = NULL;
   g_autoptr(AgTranslatedRequest) result = translate (json_node_get_object (body), c->upstream_model, TRUE, &error);
 
-  g_assert_no_error (error);
+  ag_test_check_translation (result, error, c->name);
   g_assert_true (result->stream);
   g_assert_cmpstr (result->client_model, ==, "client-model");
   g_assert_cmpint (result->thinking, ==, c->expect_thinking);
-  ag_test_check_fixture (result->request, "request", output);
 }
-
-typedef struct {
-  const char *name;
-  const char *body;
-  const char *message;
-} ErrorCase;
 
 #define USER "{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}"
 
-static const ErrorCase error_cases[] = {
+static const AgTestRefusal error_cases[] = {
   { "no-contents", "{}", "contents: field required" },
   { "empty-contents", "{\"contents\":[]}", "contents: must contain at least one content" },
   { "contents-type", "{\"contents\":{}}", "contents: must be an array" },
@@ -87,14 +72,12 @@ static const ErrorCase error_cases[] = {
 static void
 test_request_error (gconstpointer data)
 {
-  const ErrorCase *c = data;
+  const AgTestRefusal *c = data;
   g_autoptr(JsonNode) body = ag_test_parse_json_text (c->body);
   g_autoptr(GError) error = NULL;
   g_autoptr(AgTranslatedRequest) result = translate (json_node_get_object (body), "gemini-3-flash", FALSE, &error);
 
-  g_assert_null (result);
-  g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST);
-  g_assert_cmpstr (error->message, ==, c->message);
+  ag_test_assert_refused (result, error, c->message);
 }
 
 typedef struct {
@@ -164,15 +147,9 @@ static void
 test_stream (gconstpointer data)
 {
   const AgTestResponseFixture *f = data;
-  g_autofree char *sse_name = g_strconcat (f->name, ".sse", NULL);
-  g_autofree char *expected = g_strconcat (f->name, ".gemini-stream.json", NULL);
-  gsize len;
-  g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
   g_autoptr(AgBackTranslator) translator = new_translator (TRUE);
-  g_autoptr(GBytes) body = ag_test_run_back_translator (translator, sse, len);
-  g_autoptr(JsonNode) frames = parse_frames (body);
 
-  ag_test_check_fixture (frames, "response", expected);
+  ag_test_check_back_translation (translator, f->name, ".gemini-stream.json", parse_frames);
   /* Comments would break the google-genai stream reader: never a keepalive. */
   g_assert_false (ag_back_translator_ping (translator));
 }
@@ -181,15 +158,9 @@ static void
 test_whole (gconstpointer data)
 {
   const AgTestResponseFixture *f = data;
-  g_autofree char *sse_name = g_strconcat (f->name, ".sse", NULL);
-  g_autofree char *expected = g_strconcat (f->name, ".gemini.json", NULL);
-  gsize len;
-  g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
   g_autoptr(AgBackTranslator) translator = new_translator (FALSE);
-  g_autoptr(GBytes) body = ag_test_run_back_translator (translator, sse, len);
-  g_autoptr(JsonNode) response = ag_test_parse_json (body);
 
-  ag_test_check_fixture (response, "response", expected);
+  ag_test_check_back_translation (translator, f->name, ".gemini.json", ag_test_parse_json);
 }
 
 /* Chunks before the first content are held back (nothing started, the answer can be asked for again), then go out
@@ -244,10 +215,8 @@ main (int argc, char **argv)
   AG_TEST_ADD_CASES ("/gemini-surface/request/", request_cases, test_request);
   AG_TEST_ADD_CASES ("/gemini-surface/request-error/", error_cases, test_request_error);
   g_test_add_func ("/gemini-surface/paths", test_paths);
-  ag_test_add_cases ("/gemini-surface/stream/", ag_test_response_fixtures, ag_test_response_n_fixtures,
-                     sizeof ag_test_response_fixtures[0], test_stream);
-  ag_test_add_cases ("/gemini-surface/whole/", ag_test_response_fixtures, ag_test_response_n_fixtures,
-                     sizeof ag_test_response_fixtures[0], test_whole);
+  AG_TEST_ADD_RESPONSE_CASES ("/gemini-surface/stream/", test_stream);
+  AG_TEST_ADD_RESPONSE_CASES ("/gemini-surface/whole/", test_whole);
   g_test_add_func ("/gemini-surface/held-until-content", test_held_until_content);
   g_test_add_func ("/gemini-surface/error-body", test_error_body);
   return g_test_run ();

@@ -5,7 +5,6 @@
 #include "ag-openai-chat-request.h"
 #include "ag-openai-chat-translator.h"
 #include "ag-openai-error.h"
-#include "ag-protocol-error.h"
 #include "ag-request-translator.h"
 #include "ag-test.h"
 #include "ag-test-response.h"
@@ -29,26 +28,15 @@ static AgTranslatedRequest *
 translate (JsonObject *body, const char *upstream_model, GError **error)
 {
   g_autoptr(AgClientRequest) request = ag_openai_chat_request_read (body, error);
-  AgTranslateOptions options = {
-    .upstream_model = upstream_model,
-    .family = ag_model_family_from_id (upstream_model),
-    .supports_thinking = TRUE,
-    .thinking_keys = AG_THINKING_KEYS_CAMEL,
-  };
 
-  if (request == NULL)
-    return NULL;
-  options.session_id = request->session_id;
-  return ag_request_translate (request, &options, error);
+  return ag_test_translate_request (request, upstream_model, error);
 }
 
 static void
 test_request (gconstpointer data)
 {
   const RequestCase *c = data;
-  g_autofree char *input = g_strconcat (c->name, ".openai.json", NULL);
-  g_autofree char *output = g_strconcat (c->name, ".cloudcode.json", NULL);
-  g_autoptr(JsonNode) body = ag_test_fixture_load_json ("request", input);
+  g_autoptr(JsonNode) body = ag_test_client_body (c->name, ".openai.json");
   g_autoptr(AgClientRequest) request = NULL;
   g_autoptr(AgTranslatedRequest) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -58,22 +46,15 @@ test_request (gconstpointer data)
   g_assert_cmpint (request->include_usage, ==, c->include_usage);
   g_assert_cmpstr (request->session_id, ==, c->session_id);
   result = translate (json_node_get_object (body), c->upstream_model, &error);
-  g_assert_no_error (error);
+  ag_test_check_translation (result, error, c->name);
   g_assert_cmpint (result->include_usage, ==, c->include_usage);
-  ag_test_check_fixture (result->request, "request", output);
 }
-
-typedef struct {
-  const char *name;
-  const char *body;
-  const char *message;
-} ErrorCase;
 
 #define USER "{\"role\":\"user\",\"content\":\"hi\"}"
 #define CALL "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\"," \
              "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}"
 
-static const ErrorCase error_cases[] = {
+static const AgTestRefusal error_cases[] = {
   { "no-model", "{\"messages\":[" USER "]}", "model: field required" },
   { "model-type", "{\"model\":1,\"messages\":[" USER "]}", "model: must be a string" },
   { "no-messages", "{\"model\":\"m\"}", "messages: field required" },
@@ -116,14 +97,12 @@ static const ErrorCase error_cases[] = {
 static void
 test_request_error (gconstpointer data)
 {
-  const ErrorCase *c = data;
+  const AgTestRefusal *c = data;
   g_autoptr(JsonNode) body = ag_test_parse_json_text (c->body);
   g_autoptr(GError) error = NULL;
   g_autoptr(AgTranslatedRequest) result = translate (json_node_get_object (body), "claude-sonnet-4-6", &error);
 
-  g_assert_null (result);
-  g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST);
-  g_assert_cmpstr (error->message, ==, c->message);
+  ag_test_assert_refused (result, error, c->message);
 }
 
 /* response_format json_object asks for JSON without a schema; reasoning_effort none turns thinking off. */
@@ -229,31 +208,28 @@ static void
 test_stream (gconstpointer data)
 {
   const AgTestResponseFixture *f = data;
-  g_autofree char *sse_name = g_strconcat (f->name, ".sse", NULL);
-  g_autofree char *expected = g_strconcat (f->name, ".openai-chat-stream.json", NULL);
-  gsize len;
-  g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
   g_autoptr(AgBackTranslator) translator = new_translator (f->family, TRUE, TRUE);
-  g_autoptr(GBytes) body = ag_test_run_back_translator (translator, sse, len);
-  g_autoptr(JsonNode) chunks = parse_chunks (body);
 
-  ag_test_check_fixture (chunks, "response", expected);
+  ag_test_check_back_translation (translator, f->name, ".openai-chat-stream.json", parse_chunks);
+}
+
+/* A whole answer as its chat.completion object, normalised. */
+static JsonNode *
+parse_completion (GBytes *body)
+{
+  JsonNode *completion = ag_test_parse_json (body);
+
+  normalize (json_node_get_object (completion), "chatcmpl-");
+  return completion;
 }
 
 static void
 test_whole (gconstpointer data)
 {
   const AgTestResponseFixture *f = data;
-  g_autofree char *sse_name = g_strconcat (f->name, ".sse", NULL);
-  g_autofree char *expected = g_strconcat (f->name, ".openai-chat.json", NULL);
-  gsize len;
-  g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
   g_autoptr(AgBackTranslator) translator = new_translator (f->family, FALSE, FALSE);
-  g_autoptr(GBytes) body = ag_test_run_back_translator (translator, sse, len);
-  g_autoptr(JsonNode) completion = ag_test_parse_json (body);
 
-  normalize (json_node_get_object (completion), "chatcmpl-");
-  ag_test_check_fixture (completion, "response", expected);
+  ag_test_check_back_translation (translator, f->name, ".openai-chat.json", parse_completion);
   /* A whole answer has no keepalive. */
   g_assert_false (ag_back_translator_ping (translator));
 }
@@ -327,10 +303,8 @@ main (int argc, char **argv)
   AG_TEST_ADD_CASES ("/openai-chat/request/", request_cases, test_request);
   AG_TEST_ADD_CASES ("/openai-chat/request-error/", error_cases, test_request_error);
   g_test_add_func ("/openai-chat/json-object-without-thinking", test_json_object_without_thinking);
-  ag_test_add_cases ("/openai-chat/stream/", ag_test_response_fixtures, ag_test_response_n_fixtures,
-                     sizeof ag_test_response_fixtures[0], test_stream);
-  ag_test_add_cases ("/openai-chat/whole/", ag_test_response_fixtures, ag_test_response_n_fixtures,
-                     sizeof ag_test_response_fixtures[0], test_whole);
+  AG_TEST_ADD_RESPONSE_CASES ("/openai-chat/stream/", test_stream);
+  AG_TEST_ADD_RESPONSE_CASES ("/openai-chat/whole/", test_whole);
   g_test_add_func ("/openai-chat/stream-edges", test_stream_edges);
   g_test_add_func ("/openai-chat/error-body", test_error_body);
   return g_test_run ();

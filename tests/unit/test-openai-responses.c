@@ -4,7 +4,6 @@
  * sequence (streamed) and response object (whole) a client gets. */
 #include "ag-openai-responses-request.h"
 #include "ag-openai-responses-translator.h"
-#include "ag-protocol-error.h"
 #include "ag-request-translator.h"
 #include "ag-test.h"
 #include "ag-test-response.h"
@@ -32,46 +31,28 @@ static AgTranslatedRequest *
 translate (JsonObject *body, const char *upstream_model, const char *session_header, GError **error)
 {
   g_autoptr(AgClientRequest) request = ag_openai_responses_request_read (body, session_header, error);
-  AgTranslateOptions options = {
-    .upstream_model = upstream_model,
-    .family = ag_model_family_from_id (upstream_model),
-    .supports_thinking = TRUE,
-    .thinking_keys = AG_THINKING_KEYS_CAMEL,
-  };
 
-  if (request == NULL)
-    return NULL;
-  options.session_id = request->session_id;
-  return ag_request_translate (request, &options, error);
+  return ag_test_translate_request (request, upstream_model, error);
 }
 
 static void
 test_request (gconstpointer data)
 {
   const RequestCase *c = data;
-  g_autofree char *input = g_strconcat (c->name, ".openai.json", NULL);
-  g_autofree char *output = g_strconcat (c->name, ".cloudcode.json", NULL);
-  g_autoptr(JsonNode) body = ag_test_fixture_load_json ("request", input);
-  g_autoptr(AgTranslatedRequest) result = NULL;
+  g_autoptr(JsonNode) body = ag_test_client_body (c->name, ".openai.json");
   g_autoptr(GError) error = NULL;
+  g_autoptr(AgTranslatedRequest) result = translate (json_node_get_object (body), c->upstream_model,
+                                                     c->session_header, &error);
   g_autofree char *freeform = NULL;
 
-  result = translate (json_node_get_object (body), c->upstream_model, c->session_header, &error);
-  g_assert_no_error (error);
+  ag_test_check_translation (result, error, c->name);
   freeform = result->freeform_tools != NULL ? g_strjoinv (" ", result->freeform_tools) : g_strdup ("");
   g_assert_cmpstr (freeform, ==, c->freeform);
-  ag_test_check_fixture (result->request, "request", output);
 }
-
-typedef struct {
-  const char *name;
-  const char *body;
-  const char *message;
-} ErrorCase;
 
 #define CALL "{\"type\":\"function_call\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"{}\"}"
 
-static const ErrorCase error_cases[] = {
+static const AgTestRefusal error_cases[] = {
   { "no-model", "{\"input\":\"hi\"}", "model: field required" },
   { "no-input", "{\"model\":\"m\"}", "input: field required" },
   { "input-type", "{\"model\":\"m\",\"input\":5}", "input: must be a string or an array of items" },
@@ -104,14 +85,12 @@ static const ErrorCase error_cases[] = {
 static void
 test_request_error (gconstpointer data)
 {
-  const ErrorCase *c = data;
+  const AgTestRefusal *c = data;
   g_autoptr(JsonNode) body = ag_test_parse_json_text (c->body);
   g_autoptr(GError) error = NULL;
   g_autoptr(AgTranslatedRequest) result = translate (json_node_get_object (body), "claude-sonnet-4-6", NULL, &error);
 
-  g_assert_null (result);
-  g_assert_error (error, AG_PROTOCOL_ERROR, AG_PROTOCOL_ERROR_INVALID_REQUEST);
-  g_assert_cmpstr (error->message, ==, c->message);
+  ag_test_assert_refused (result, error, c->message);
 }
 
 /* ── the back translator ───────────────────────────────────────────────────────────────────────────────────── */
@@ -196,37 +175,43 @@ assert_sequence (JsonNode *events)
     }
 }
 
+/* A streamed body as its events, each numbered by its place (assert_sequence), normalised. */
+static JsonNode *
+parse_events (GBytes *body)
+{
+  JsonNode *events = ag_test_parse_sse (body);
+
+  assert_sequence (events);
+  normalize (events);
+  return events;
+}
+
 static void
 test_stream (gconstpointer data)
 {
   const AgTestResponseFixture *f = data;
-  g_autofree char *sse_name = g_strconcat (f->name, ".sse", NULL);
-  g_autofree char *expected = g_strconcat (f->name, ".openai-responses-stream.json", NULL);
-  gsize len;
-  g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
   g_autoptr(AgBackTranslator) translator = new_translator (f->family, TRUE);
-  g_autoptr(GBytes) body = ag_test_run_back_translator (translator, sse, len);
-  g_autoptr(JsonNode) events = ag_test_parse_sse (body);
 
-  assert_sequence (events);
-  normalize (events);
-  ag_test_check_fixture (events, "response", expected);
+  ag_test_check_back_translation (translator, f->name, ".openai-responses-stream.json", parse_events);
+}
+
+/* A whole answer as its response object, normalised. */
+static JsonNode *
+parse_response (GBytes *body)
+{
+  JsonNode *response = ag_test_parse_json (body);
+
+  normalize (response);
+  return response;
 }
 
 static void
 test_whole (gconstpointer data)
 {
   const AgTestResponseFixture *f = data;
-  g_autofree char *sse_name = g_strconcat (f->name, ".sse", NULL);
-  g_autofree char *expected = g_strconcat (f->name, ".openai-responses.json", NULL);
-  gsize len;
-  g_autofree char *sse = ag_test_fixture_load ("response", sse_name, &len);
   g_autoptr(AgBackTranslator) translator = new_translator (f->family, FALSE);
-  g_autoptr(GBytes) body = ag_test_run_back_translator (translator, sse, len);
-  g_autoptr(JsonNode) response = ag_test_parse_json (body);
 
-  normalize (response);
-  ag_test_check_fixture (response, "response", expected);
+  ag_test_check_back_translation (translator, f->name, ".openai-responses.json", parse_response);
   g_assert_false (ag_back_translator_ping (translator));
 }
 
@@ -271,10 +256,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   AG_TEST_ADD_CASES ("/openai-responses/request/", request_cases, test_request);
   AG_TEST_ADD_CASES ("/openai-responses/request-error/", error_cases, test_request_error);
-  ag_test_add_cases ("/openai-responses/stream/", ag_test_response_fixtures, ag_test_response_n_fixtures,
-                     sizeof ag_test_response_fixtures[0], test_stream);
-  ag_test_add_cases ("/openai-responses/whole/", ag_test_response_fixtures, ag_test_response_n_fixtures,
-                     sizeof ag_test_response_fixtures[0], test_whole);
+  AG_TEST_ADD_RESPONSE_CASES ("/openai-responses/stream/", test_stream);
+  AG_TEST_ADD_RESPONSE_CASES ("/openai-responses/whole/", test_whole);
   g_test_add_func ("/openai-responses/failure", test_failure);
   return g_test_run ();
 }

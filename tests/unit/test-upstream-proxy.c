@@ -152,6 +152,52 @@ test_invalid_proxy_is_an_error_without_the_value (void)
   g_assert_null (strstr (error->message, "s3cret"));
 }
 
+/* curl's socks5h:// (the proxy resolves names) is GIO's socks5://, which never resolves a target itself; GIO knows
+ * no "socks5h" and would fail every request with it. */
+static void
+test_socks5h (void)
+{
+  const char *envp[] = { "all_proxy=socks5h://user:s3cret@socks.proxy:1080", NULL };
+  g_autoptr(GProxyResolver) resolver = ag_upstream_proxy_resolver_from_environ (envp, NULL);
+  g_autofree char *proxy = proxy_for (resolver, "https://cloudcode-pa.googleapis.com/");
+  g_autofree char *for_gio = ag_upstream_proxy_uri_for_gio ("SOCKS5H://proxy.example:1080");
+  g_autofree char *unchanged = ag_upstream_proxy_uri_for_gio ("socks5://proxy.example:1080");
+
+  g_assert_cmpstr (proxy, ==, "socks5://user:s3cret@socks.proxy:1080");
+  g_assert_cmpstr (for_gio, ==, "socks5://proxy.example:1080");
+  g_assert_cmpstr (unchanged, ==, "socks5://proxy.example:1080");
+}
+
+/* What an account's own proxy may be: the error never repeats the URI. */
+static void
+test_account_proxy_check (void)
+{
+  static const struct { const char *uri; gboolean valid; } cases[] = {
+    { "http://proxy.example:3128", TRUE },
+    { "https://user:s3cret@proxy.example", TRUE },
+    { "socks5://user:s3cret@127.0.0.1:1080", TRUE },
+    { "socks5://user:p%40ss%3Aw0rd@proxy.example:1080", TRUE },  /* "@" and ":" in a password, percent-encoded */
+    { "socks5h://user:s3cret@proxy.example:1080", TRUE },
+    { "socks4://user:s3cret@proxy.example:1080", FALSE },
+    { "socks5://user:s3cret@proxy.example:1080/path", FALSE },
+    { "socks5://", FALSE },
+    { "proxy.example:1080", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", cases[i].uri);
+      g_assert_cmpint (ag_upstream_proxy_uri_check (cases[i].uri, &error), ==, cases[i].valid);
+      if (!cases[i].valid)
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+          g_assert_null (strstr (error->message, "s3cret"));
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -163,5 +209,7 @@ main (int argc, char **argv)
   g_test_add_func ("/upstream-proxy/environment/upper-case", test_upper_case_and_precedence);
   g_test_add_func ("/upstream-proxy/environment/no-proxy", test_no_proxy);
   g_test_add_func ("/upstream-proxy/environment/invalid", test_invalid_proxy_is_an_error_without_the_value);
+  g_test_add_func ("/upstream-proxy/environment/socks5h", test_socks5h);
+  g_test_add_func ("/upstream-proxy/account/check", test_account_proxy_check);
   return g_test_run ();
 }

@@ -310,6 +310,29 @@ after_transport_error (GTask *task, GError *error)
     try_next_endpoint (g_object_ref (task));
 }
 
+/* What a host answered, before its body is read. FALSE when the walk over hosts goes on or ends here: a transport
+ * failure (after_transport_error), or a status that sends the call to the next host (404, 408, 5xx on any host but
+ * the last). TRUE with the status the caller acts on. */
+static gboolean
+host_answered (GTask *task, GObject *session, GAsyncResult *result, gconstpointer sent, GError *error,
+               guint *status)
+{
+  CallData *data = g_task_get_task_data (task);
+
+  if (sent == NULL)
+    {
+      after_transport_error (task, error);
+      return FALSE;
+    }
+  *status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (session), result));
+  if (!SOUP_STATUS_IS_SUCCESSFUL (*status) && status_falls_back (*status) && !is_last_endpoint (data))
+    {
+      try_next_endpoint (g_object_ref (task));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- unary calls ---- */
 
 static void
@@ -317,7 +340,6 @@ unary_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   CallData *data = g_task_get_task_data (task);
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonParser) parser = NULL;
@@ -327,20 +349,12 @@ unary_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   JsonNode *root;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
-    {
-      after_transport_error (task, error);
-      return;
-    }
-
-  status = soup_message_get_status (message);
+  if (!host_answered (task, source, result, body, error, &status))
+    return;
   bytes = g_bytes_get_data (body, &len);
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      if (status_falls_back (status) && !is_last_endpoint (data))
-        try_next_endpoint (g_steal_pointer (&task));
-      else
-        return_http_error (task, data, status, bytes, len);
+      return_http_error (task, data, status, bytes, len);
       return;
     }
 
@@ -421,29 +435,18 @@ stream_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   CallData *data = g_task_get_task_data (task);
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) stream = NULL;
   GCancellable *cancellable;
   guint status;
 
   stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (stream == NULL)
-    {
-      after_transport_error (task, error);
-      return;
-    }
-
-  status = soup_message_get_status (message);
+  if (!host_answered (task, source, result, stream, error, &status))
+    return;
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       data->endpoint = g_strdup (data->endpoints[data->index]);
       g_task_return_pointer (task, g_steal_pointer (&stream), g_object_unref);
-      return;
-    }
-  if (status_falls_back (status) && !is_last_endpoint (data))
-    {
-      try_next_endpoint (g_steal_pointer (&task));
       return;
     }
 

@@ -39,10 +39,25 @@ decode_base64 (const char *text)
 }
 
 static char *
-refresh_token_of (const guint8 *oauth_info, gsize len, GError **error)
+not_signed_in (GError **error)
 {
-  char *token = ag_protobuf_string_field (oauth_info, len, OAUTH_REFRESH_TOKEN);
+  g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_NOT_SIGNED_IN,
+               _("the Antigravity IDE holds no sign-in"));
+  return NULL;
+}
 
+/* The refresh token in an OAuthTokenInfo message; both records end here (NULL @oauth_info: none was found). */
+static char *
+refresh_token_of (GBytes *oauth_info, GError **error)
+{
+  gsize len = 0;
+  const guint8 *data;
+  char *token;
+
+  if (oauth_info == NULL)
+    return not_signed_in (error);
+  data = g_bytes_get_data (oauth_info, &len);
+  token = ag_protobuf_string_field (data, len, OAUTH_REFRESH_TOKEN);
   if (token == NULL || token[0] == '\0')
     {
       g_free (token);
@@ -87,11 +102,7 @@ ag_antigravity_import_parse_unified (const char *value, GError **error)
   const guint8 *data;
 
   if (topic == NULL)
-    {
-      g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_NOT_SIGNED_IN,
-                   _("the Antigravity IDE holds no sign-in"));
-      return NULL;
-    }
+    return not_signed_in (error);
   data = g_bytes_get_data (topic, &len);
   if (!ag_protobuf_each_field (data, len, TOPIC_DATA, visit_entry, &search))
     {
@@ -102,14 +113,7 @@ ag_antigravity_import_parse_unified (const char *value, GError **error)
     }
   oauth_info = decode_base64 (search.row_value);
   g_free (search.row_value);
-  if (oauth_info == NULL)
-    {
-      g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_NOT_SIGNED_IN,
-                   _("the Antigravity IDE holds no sign-in"));
-      return NULL;
-    }
-  data = g_bytes_get_data (oauth_info, &len);
-  return refresh_token_of (data, len, error);
+  return refresh_token_of (oauth_info, error);
 }
 
 static gboolean
@@ -131,11 +135,7 @@ ag_antigravity_import_parse_legacy (const char *value, GError **error)
   const guint8 *data;
 
   if (state == NULL)
-    {
-      g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_NOT_SIGNED_IN,
-                   _("the Antigravity IDE holds no sign-in"));
-      return NULL;
-    }
+    return not_signed_in (error);
   data = g_bytes_get_data (state, &len);
   if (!ag_protobuf_each_field (data, len, LEGACY_OAUTH, take_bytes, &oauth_info))
     {
@@ -143,14 +143,7 @@ ag_antigravity_import_parse_legacy (const char *value, GError **error)
                    _("the Antigravity IDE's state cannot be read"));
       return NULL;
     }
-  if (oauth_info == NULL)
-    {
-      g_set_error (error, AG_ANTIGRAVITY_IMPORT_ERROR, AG_ANTIGRAVITY_IMPORT_ERROR_NOT_SIGNED_IN,
-                   _("the Antigravity IDE holds no sign-in"));
-      return NULL;
-    }
-  data = g_bytes_get_data (oauth_info, &len);
-  return refresh_token_of (data, len, error);
+  return refresh_token_of (oauth_info, error);
 }
 
 /* The value of @key in ItemTable, or NULL when absent. */

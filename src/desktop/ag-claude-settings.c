@@ -77,55 +77,74 @@ lookup_env (JsonObject *settings, GError **error, const char *path)
   return json_node_get_object (env);
 }
 
-/* The file as an object (*@exists: whether there was one) and its "env" object in *@env (NULL when it has none);
- * NULL with @error when either cannot be used. */
-static JsonObject *
-load_settings_and_env (const char *path, gboolean *exists, JsonObject **env, GError **error)
+/* A settings file and the env entries ag-cl would write into it. */
+typedef struct {
+  JsonObject *settings;
+  JsonObject *env;          /* its "env" object, NULL when it has none */
+  gboolean    exists;       /* whether there was a file */
+  EnvChange   changes[2];
+  guint       n_changes;
+} Plan;
+
+static void
+plan_clear (Plan *plan)
 {
-  g_autoptr(JsonObject) settings = ag_settings_file_read_json (path, exists, error);
+  g_clear_pointer (&plan->settings, json_object_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Plan, plan_clear)
+
+/* Reads @path and plans the changes for @base_url and @api_key; FALSE with @error when the file or its "env" cannot
+ * be used. Preview, apply and needs_key all start here. */
+static gboolean
+read_plan (const char *path, const char *base_url, const char *api_key, Plan *plan, GError **error)
+{
   GError *local_error = NULL;
 
-  if (settings == NULL)
-    return NULL;
-  *env = lookup_env (settings, &local_error, path);
+  plan->settings = ag_settings_file_read_json (path, &plan->exists, error);
+  if (plan->settings == NULL)
+    return FALSE;
+  plan->env = lookup_env (plan->settings, &local_error, path);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
-      return NULL;
+      return FALSE;
     }
-  return g_steal_pointer (&settings);
+  plan->n_changes = plan_changes (plan->env, base_url, api_key, plan->changes);
+  return TRUE;
+}
+
+/* The value @env gives @key now (NULL: none, or no env). */
+static const char *
+env_value (JsonObject *env, const char *key)
+{
+  return env != NULL ? json_object_get_string_member_with_default (env, key, NULL) : NULL;
 }
 
 static char *
 build_preview (const char *path, const char *base_url, const char *api_key, GError **error)
 {
-  g_autoptr(JsonObject) settings = NULL;
+  g_auto(Plan) plan = { 0 };
   g_autoptr(GString) text = g_string_new (NULL);
-  EnvChange changes[2];
-  JsonObject *env;
-  gboolean exists;
-  guint n;
 
-  settings = load_settings_and_env (path, &exists, &env, error);
-  if (settings == NULL)
+  if (!read_plan (path, base_url, api_key, &plan, error))
     return NULL;
-
-  n = plan_changes (env, base_url, api_key, changes);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < plan.n_changes; i++)
     {
-      const char *old = env != NULL ? json_object_get_string_member_with_default (env, changes[i].key, NULL) : NULL;
+      const EnvChange *change = &plan.changes[i];
+      const char *old = env_value (plan.env, change->key);
       /* A previous value that is not ours may be a real Anthropic key. */
-      gboolean old_secret = old != NULL && !g_str_equal (changes[i].key, ENV_BASE_URL) &&
+      gboolean old_secret = old != NULL && !g_str_equal (change->key, ENV_BASE_URL) &&
                             !g_str_equal (old, PLACEHOLDER_TOKEN);
 
-      if (g_strcmp0 (old, changes[i].value) == 0)
+      if (g_strcmp0 (old, change->value) == 0)
         continue;
-      g_autofree char *change = ag_settings_file_change (old, old_secret, changes[i].value, changes[i].secret);
+      g_autofree char *line = ag_settings_file_change (old, old_secret, change->value, change->secret);
 
-      g_string_append_printf (text, "env.%s: %s\n", changes[i].key, change);
+      g_string_append_printf (text, "env.%s: %s\n", change->key, line);
     }
 
-  return ag_settings_file_preview_text (path, exists, text, "Claude Code");
+  return ag_settings_file_preview_text (path, plan.exists, text, "Claude Code");
 }
 
 char *
@@ -139,30 +158,24 @@ gboolean
 ag_claude_settings_apply (const char *path, const char *base_url, const char *api_key,
                           char **backup_path, GError **error)
 {
-  g_autoptr(JsonObject) settings = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_auto(Plan) plan = { 0 };
   g_autofree char *backup = NULL;
   g_autofree char *text = NULL;
-  EnvChange changes[2];
-  JsonObject *env;
-  gboolean exists;
-  guint n;
 
   g_return_val_if_fail (path != NULL && base_url != NULL, FALSE);
 
-  settings = load_settings_and_env (path, &exists, &env, error);
-  if (settings == NULL)
+  /* A file without "env" plans as one with an empty "env": nothing in it to keep. */
+  if (!read_plan (path, base_url, api_key, &plan, error))
     return FALSE;
-  if (env == NULL)
+  if (plan.env == NULL)
     {
-      env = json_object_new ();
-      json_object_set_object_member (settings, "env", env);
+      plan.env = json_object_new ();
+      json_object_set_object_member (plan.settings, "env", plan.env);
     }
-  n = plan_changes (env, base_url, api_key, changes);
-  for (guint i = 0; i < n; i++)
-    json_object_set_string_member (env, changes[i].key, changes[i].value);
+  for (guint i = 0; i < plan.n_changes; i++)
+    json_object_set_string_member (plan.env, plan.changes[i].key, plan.changes[i].value);
 
-  text = ag_settings_file_json_text (settings);
+  text = ag_settings_file_json_text (plan.settings);
   /* Private: the file may now hold the local API key. */
   if (!ag_settings_file_write (path, text, &backup, error))
     return FALSE;
@@ -277,21 +290,14 @@ ag_claude_settings_apply_finish (GAsyncResult *result, char **backup_path, GErro
 static gboolean
 needs_key (const char *path, const char *base_url, const char *api_key, GError **error)
 {
-  g_autoptr(JsonObject) settings = NULL;
-  EnvChange changes[2];
-  JsonObject *env;
-  gboolean exists;
-  guint n;
+  g_auto(Plan) plan = { 0 };
 
-  settings = load_settings_and_env (path, &exists, &env, error);
-  if (settings == NULL)
+  if (!read_plan (path, base_url, api_key, &plan, error))
     return FALSE;
-  if (!exists || env == NULL || g_strcmp0 (json_object_get_string_member_with_default (env, ENV_BASE_URL, NULL),
-                                           base_url) != 0)
+  if (!plan.exists || plan.env == NULL || g_strcmp0 (env_value (plan.env, ENV_BASE_URL), base_url) != 0)
     return FALSE;
-  n = plan_changes (env, base_url, api_key, changes);
-  for (guint i = 0; i < n; i++)
-    if (g_strcmp0 (json_object_get_string_member_with_default (env, changes[i].key, NULL), changes[i].value) != 0)
+  for (guint i = 0; i < plan.n_changes; i++)
+    if (g_strcmp0 (env_value (plan.env, plan.changes[i].key), plan.changes[i].value) != 0)
       return TRUE;
   return FALSE;
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "ag-model-catalogue.h"
+/* ag-model-catalogue.c — what upstream lists (fetchAvailableModels, merged over accounts) and how a client's model
+ * name resolves to one of those models. The lists shown to clients are in ag-model-catalogue-lists.c. */
+#include "ag-model-catalogue-private.h"
 #include "ag-json.h"
 #include "ag-protocol-error.h"
 #include "ag-web-search.h"
@@ -11,30 +13,12 @@
 #define DEFAULT_OPUS_MODEL   "claude-opus-4-6-thinking"
 #define DEFAULT_SONNET_MODEL "claude-sonnet-4-6"
 
-typedef struct {
-  char    *id;
-  char    *display_name;
-  gint64   context_tokens;
-  gint64   max_output_tokens;
-  gboolean supports_thinking;
-} ModelInfo;
-
-struct _AgModelCatalogue {
-  GObject     parent_instance;
-  GPtrArray  *models;       /* ModelInfo*, in the order upstream listed them */
-  GHashTable *deprecated;   /* old id → new id */
-  GPtrArray  *web_search;   /* (char *) webSearchModelIds: the models Google grounds with, in upstream order */
-  GHashTable *aliases;      /* client name or tier word → upstream id */
-  GHashTable *announced;    /* retired ids whose successor was already logged */
-  gint64      updated_at;
-};
-
 G_DEFINE_FINAL_TYPE (AgModelCatalogue, ag_model_catalogue, G_TYPE_OBJECT)
 
 static void
 model_info_free (gpointer data)
 {
-  ModelInfo *info = data;
+  AgModelInfo *info = data;
 
   g_free (info->id);
   g_free (info->display_name);
@@ -116,7 +100,7 @@ member_int (JsonObject *object, const char *name)
   return 0;
 }
 
-static ModelInfo *find_model (AgModelCatalogue *self, const char *id);
+static AgModelInfo *find_model (AgModelCatalogue *self, const char *id);
 
 /* The catalogue's copy of @id when upstream listed it in webSearchModelIds, else NULL. */
 static const char *
@@ -170,12 +154,12 @@ add_models (AgModelCatalogue *self, JsonObject *response, gboolean replace, GErr
       const char *id = l->data;
       JsonNode *entry = json_object_get_member (json_node_get_object (models_node), id);
       JsonObject *object;
-      ModelInfo *info;
+      AgModelInfo *info;
 
       if (!is_servable_model_id (id) || !JSON_NODE_HOLDS_OBJECT (entry) || find_model (self, id) != NULL)
         continue;
       object = json_node_get_object (entry);
-      info = g_new0 (ModelInfo, 1);
+      info = g_new0 (AgModelInfo, 1);
       info->id = g_strdup (id);
       info->display_name = g_strdup (json_object_get_string_member_with_default (object, "displayName", id));
       info->context_tokens = member_int (object, "maxTokens");
@@ -262,12 +246,12 @@ ag_model_catalogue_parse_aliases (AgModelCatalogue *self, const char *spec, GErr
   return TRUE;
 }
 
-static ModelInfo *
+static AgModelInfo *
 find_model (AgModelCatalogue *self, const char *id)
 {
   for (guint i = 0; i < self->models->len; i++)
     {
-      ModelInfo *info = g_ptr_array_index (self->models, i);
+      AgModelInfo *info = g_ptr_array_index (self->models, i);
 
       if (g_ascii_strcasecmp (info->id, id) == 0)
         return info;
@@ -304,15 +288,15 @@ compare_versions (const char *a, const char *b)
 
 /* The newest catalogue model whose id starts with @prefix and contains @word (NULL = any), preferring ids that
  * end in @preferred_suffix (NULL = no preference). */
-static ModelInfo *
+static AgModelInfo *
 find_best (AgModelCatalogue *self, const char *prefix, const char *word, const char *preferred_suffix)
 {
-  ModelInfo *best = NULL;
+  AgModelInfo *best = NULL;
   gboolean best_preferred = FALSE;
 
   for (guint i = 0; i < self->models->len; i++)
     {
-      ModelInfo *info = g_ptr_array_index (self->models, i);
+      AgModelInfo *info = g_ptr_array_index (self->models, i);
       gboolean preferred;
 
       if (!g_str_has_prefix (info->id, prefix) || (word != NULL && strstr (info->id, word) == NULL))
@@ -340,10 +324,10 @@ claude_tier (const char *lower_name)
 
 /* A Claude name the catalogue doesn't list: the same tier's newest model (haiku is served by sonnet, as every
  * peer does), then any Claude model, then the newest Gemini Pro. */
-static ModelInfo *
+static AgModelInfo *
 closest_claude (AgModelCatalogue *self, const char *tier)
 {
-  ModelInfo *info;
+  AgModelInfo *info;
 
   if (g_str_equal (tier, "opus"))
     info = find_best (self, "claude", "opus", "-thinking");
@@ -356,7 +340,7 @@ closest_claude (AgModelCatalogue *self, const char *tier)
   return info;
 }
 
-static ModelInfo *
+static AgModelInfo *
 closest_gemini (AgModelCatalogue *self, const char *lower_name)
 {
   if (strstr (lower_name, "flash-lite") != NULL)
@@ -371,7 +355,7 @@ closest_gemini (AgModelCatalogue *self, const char *lower_name)
 static void
 fill_resolved (AgModelCatalogue *self, const char *id, AgResolvedModel *out)
 {
-  ModelInfo *info = find_model (self, id);
+  AgModelInfo *info = find_model (self, id);
 
   out->upstream_model = g_strdup (info != NULL ? info->id : id);
   out->family = ag_model_family_from_id (out->upstream_model);
@@ -401,7 +385,7 @@ ag_model_catalogue_resolve (AgModelCatalogue *self, const char *client_model, Ag
   g_autofree char *name = g_strstrip (g_strdup (client_model));
   g_autofree char *lower = NULL;
   const char *target;
-  ModelInfo *info;
+  AgModelInfo *info;
   gsize len;
 
   memset (out, 0, sizeof *out);
@@ -483,116 +467,4 @@ ag_model_catalogue_web_search_model (AgModelCatalogue *self, const char *client_
   if (listed != NULL)
     return listed;
   return self->web_search->len > 0 ? g_ptr_array_index (self->web_search, 0) : AG_WEB_SEARCH_FALLBACK_MODEL;
-}
-
-JsonNode *
-ag_model_catalogue_to_anthropic_list (AgModelCatalogue *self)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  /* Anthropic lists carry a creation date; upstream gives none, so report when ag-cl learned of them. */
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *created_at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "data");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->models->len; i++)
-    {
-      ModelInfo *info = g_ptr_array_index (self->models, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "model");
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, info->id);
-      json_builder_set_member_name (builder, "display_name");
-      json_builder_add_string_value (builder, info->display_name);
-      json_builder_set_member_name (builder, "created_at");
-      json_builder_add_string_value (builder, created_at);
-      json_builder_set_member_name (builder, "max_input_tokens");
-      json_builder_add_int_value (builder, info->context_tokens > 0 ? info->context_tokens : 200000);
-      json_builder_set_member_name (builder, "max_tokens");
-      json_builder_add_int_value (builder, info->max_output_tokens > 0 ? info->max_output_tokens : 64000);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "has_more");
-  json_builder_add_boolean_value (builder, FALSE);
-  json_builder_set_member_name (builder, "first_id");
-  if (self->models->len > 0)
-    json_builder_add_string_value (builder, ((ModelInfo *) g_ptr_array_index (self->models, 0))->id);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "last_id");
-  if (self->models->len > 0)
-    json_builder_add_string_value (builder, ((ModelInfo *) g_ptr_array_index (self->models, self->models->len - 1))->id);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-JsonNode *
-ag_model_catalogue_to_openai_list (AgModelCatalogue *self)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "object");
-  json_builder_add_string_value (builder, "list");
-  json_builder_set_member_name (builder, "data");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->models->len; i++)
-    {
-      ModelInfo *info = g_ptr_array_index (self->models, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, info->id);
-      json_builder_set_member_name (builder, "object");
-      json_builder_add_string_value (builder, "model");
-      json_builder_set_member_name (builder, "created");
-      json_builder_add_int_value (builder, now);
-      json_builder_set_member_name (builder, "owned_by");
-      json_builder_add_string_value (builder, "ag-cl");
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-JsonNode *
-ag_model_catalogue_to_gemini_list (AgModelCatalogue *self)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "models");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->models->len; i++)
-    {
-      ModelInfo *info = g_ptr_array_index (self->models, i);
-      g_autofree char *name = g_strconcat ("models/", info->id, NULL);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, name);
-      json_builder_set_member_name (builder, "displayName");
-      json_builder_add_string_value (builder, info->display_name);
-      json_builder_set_member_name (builder, "inputTokenLimit");
-      json_builder_add_int_value (builder, info->context_tokens > 0 ? info->context_tokens : 200000);
-      json_builder_set_member_name (builder, "outputTokenLimit");
-      json_builder_add_int_value (builder, info->max_output_tokens > 0 ? info->max_output_tokens : 64000);
-      json_builder_set_member_name (builder, "supportedGenerationMethods");
-      json_builder_begin_array (builder);
-      json_builder_add_string_value (builder, "generateContent");
-      json_builder_add_string_value (builder, "countTokens");
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
 }

@@ -1,52 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "ag-proxy-call.h"
+/* ag-proxy-call.c — the call's steps (translate, lease an account, open the upstream stream, act on how it ended)
+ * and its outcome (one log line, one request-log row). The client's side is in ag-proxy-call-client.c. */
+#include "ag-proxy-call-private.h"
 
 #include <string.h>
-#include "ag-account-lease.h"
 #include "ag-ai-credits.h"
-#include "ag-anthropic-error.h"
-#include "ag-client-socket.h"
 #include "ag-cloudcode-client.h"
 #include "ag-flash-tiers.h"
-#include "ag-history-store.h"
-#include "ag-model-catalogue.h"
-#include "ag-proxy-reply.h"
-#include "ag-stream-decoder.h"
-#include "ag-upstream-reader.h"
-
-struct _AgProxyCall {
-  GObject              parent_instance;
-
-  AgCallContext       *context;
-  const AgSurface     *surface;
-  SoupServerMessage   *msg;
-  gulong               disconnected_id;
-  GCancellable        *cancellable;
-  gint64               started_at;
-  gint64               started_at_wall_ms;
-  gint64               first_byte_at;       /* monotonic µs of the first byte to the client; 0 = none yet */
-
-  char                *client_model;
-  AgResolvedModel      model;
-  gint64               thinking_budget;     /* a Flash effort tier's budget, 0 = the translator's own */
-  AgTranslatedRequest *translated;
-  JsonObject          *body;                /* the client's body, translated again for a history retry */
-  char                *repairs;             /* what was mended in the history (ag_history_repair), or NULL */
-  gboolean             history_retranslated;
-  char                *session_id;          /* the client's session: keeps its requests on one account */
-  AgAccountLease      *lease;               /* which account serves, and what each failure means */
-  AgRequestRecord     *record;              /* the request log's entry, its attempts filled as they happen */
-  guint64              flight;              /* its handle among the requests in flight, 0 = not watched */
-
-  AgStreamDecoder     *decoder;             /* the answer being read; exists before upstream answers */
-  AgUpstreamReader    *reader;
-
-  gboolean             headers_sent;
-  gboolean             completed;
-  guint                keepalive_id;
-  GSource             *client_watch;        /* notices a client that hangs up while its message is paused */
-  gint64               last_write_at;
-};
 
 G_DEFINE_FINAL_TYPE (AgProxyCall, ag_proxy_call, G_TYPE_OBJECT)
 
@@ -55,12 +15,7 @@ ag_proxy_call_finalize (GObject *object)
 {
   AgProxyCall *self = AG_PROXY_CALL (object);
 
-  g_clear_handle_id (&self->keepalive_id, g_source_remove);
-  if (self->client_watch != NULL)
-    {
-      g_source_destroy (self->client_watch);
-      g_clear_pointer (&self->client_watch, g_source_unref);
-    }
+  ag_proxy_call_unwatch_client (self);
   g_clear_pointer (&self->reader, ag_upstream_reader_free);
   g_clear_pointer (&self->decoder, ag_stream_decoder_free);
   if (self->flight != 0 && self->context != NULL && self->context->history != NULL)
@@ -92,18 +47,6 @@ ag_proxy_call_init (AgProxyCall *self)
   self->record = ag_request_record_new ();
   self->started_at = g_get_monotonic_time ();
   self->started_at_wall_ms = g_get_real_time () / 1000;
-}
-
-static gboolean
-is_streaming (AgProxyCall *self)
-{
-  return self->translated != NULL && self->translated->stream;
-}
-
-static AgBackTranslator *
-back_translator (AgProxyCall *self)
-{
-  return self->decoder != NULL ? ag_stream_decoder_get_back_translator (self->decoder) : NULL;
 }
 
 /* ── ending ────────────────────────────────────────────────────────────────────────────────────────────────── */
@@ -141,9 +84,9 @@ record_request (AgProxyCall *self, guint status, gint64 input, gint64 output, gi
   ag_history_store_add_request (store, g_steal_pointer (&self->record));
 }
 
-/* Ends the call: the client has its answer (or is gone). Drops the self-reference taken in start. */
-static void
-complete (AgProxyCall *self, guint status)
+/* The client has its answer (or is gone). */
+void
+ag_proxy_call_complete (AgProxyCall *self, guint status)
 {
   gint64 input = 0, output = 0, cached = 0;
   g_autofree char *attempts = NULL;
@@ -153,19 +96,12 @@ complete (AgProxyCall *self, guint status)
   if (self->completed)
     return;
   self->completed = TRUE;
-  g_clear_handle_id (&self->keepalive_id, g_source_remove);
-  if (self->client_watch != NULL)
-    {
-      g_source_destroy (self->client_watch);
-      g_clear_pointer (&self->client_watch, g_source_unref);
-    }
+  ag_proxy_call_unwatch_client (self);
   /* Ends a wait of the lease or a request to Google, if one is running. */
   g_cancellable_cancel (self->cancellable);
-  if (self->disconnected_id != 0)
-    g_clear_signal_handler (&self->disconnected_id, self->msg);
   g_clear_pointer (&self->reader, ag_upstream_reader_free);
-  if (back_translator (self) != NULL)
-    ag_back_translator_get_usage (back_translator (self), &input, &output, &cached);
+  if (ag_proxy_call_get_back_translator (self) != NULL)
+    ag_back_translator_get_usage (ag_proxy_call_get_back_translator (self), &input, &output, &cached);
   attempts = ag_request_record_describe_attempts (self->record);
   g_message ("POST %s %s → %s via %s: %u in %" G_GINT64_FORMAT " ms, %" G_GINT64_FORMAT " in (%"
              G_GINT64_FORMAT " cached), %" G_GINT64_FORMAT " out%s%s%s",
@@ -175,129 +111,6 @@ complete (AgProxyCall *self, guint status)
              self->repairs != NULL ? "; repaired: " : "", self->repairs != NULL ? self->repairs : "");
   record_request (self, status, input, output, cached);
   g_object_unref (self);
-}
-
-/* ── writing to the client ─────────────────────────────────────────────────────────────────────────────────── */
-
-static void
-send_stream_headers (AgProxyCall *self)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (self->msg);
-
-  soup_server_message_set_status (self->msg, 200, NULL);
-  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
-  soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
-  soup_message_headers_replace (headers, "Cache-Control", "no-cache");
-  soup_message_headers_replace (headers, "Connection", "keep-alive");
-  /* Written chunks need not stay in memory for the life of a long stream. */
-  soup_message_body_set_accumulate (soup_server_message_get_response_body (self->msg), FALSE);
-  self->headers_sent = TRUE;
-  self->first_byte_at = g_get_monotonic_time ();
-}
-
-static void
-write_bytes (AgProxyCall *self, GBytes *bytes)
-{
-  if (!self->headers_sent)
-    send_stream_headers (self);
-  soup_message_body_append_bytes (soup_server_message_get_response_body (self->msg), bytes);
-  soup_server_message_unpause (self->msg);
-  self->last_write_at = g_get_monotonic_time ();
-}
-
-/* What the back translator wrote since the last time, as one chunk. A whole answer is written at its end. */
-static void
-write_output (AgProxyCall *self)
-{
-  g_autoptr(GBytes) bytes = NULL;
-
-  if (self->completed || !is_streaming (self))
-    return;
-  bytes = ag_back_translator_take_output (back_translator (self));
-  if (bytes != NULL)
-    write_bytes (self, bytes);
-}
-
-static void
-reply_error (AgProxyCall *self, guint status, const char *error_type, const char *message)
-{
-  if (self->headers_sent)
-    {
-      ag_back_translator_fail (back_translator (self), error_type != NULL ? error_type
-                                                                          : ag_anthropic_error_type_for_status (status),
-                               message);
-      write_output (self);
-      soup_message_body_complete (soup_server_message_get_response_body (self->msg));
-      soup_server_message_unpause (self->msg);
-    }
-  else
-    ag_surface_reply_error (self->surface, self->msg, status, error_type, message);
-  complete (self, status);
-}
-
-static void
-reply_google_error (AgProxyCall *self, const AgGoogleError *error)
-{
-  const char *error_type = NULL;
-  g_autofree char *message = NULL;
-  guint status = ag_anthropic_error_from_google (error, &error_type, &message);
-
-  reply_error (self, status, error_type, message);
-}
-
-/* The lease gave up: its answer, with the retry advice in headers while they can still be sent. */
-static void
-reply_lease_answer (AgProxyCall *self)
-{
-  const AgLeaseAnswer *answer = ag_account_lease_get_answer (self->lease);
-
-  ag_call_context_answer_given (self->context, answer->client_outdated);
-  if (!self->headers_sent)
-    ag_proxy_reply_set_retry_advice (self->msg, answer);
-  reply_error (self, answer->status, answer->error_type, answer->message);
-}
-
-static void
-reply_complete (AgProxyCall *self)
-{
-  g_autoptr(GBytes) bytes = ag_back_translator_take_output (back_translator (self));
-
-  if (is_streaming (self))
-    {
-      if (bytes != NULL)
-        write_bytes (self, bytes);
-      soup_message_body_complete (soup_server_message_get_response_body (self->msg));
-    }
-  else
-    {
-      soup_server_message_set_status (self->msg, 200, NULL);
-      soup_server_message_set_response (self->msg, "application/json", SOUP_MEMORY_COPY,
-                                        bytes != NULL ? g_bytes_get_data (bytes, NULL) : "",
-                                        bytes != NULL ? g_bytes_get_size (bytes) : 0);
-    }
-  soup_server_message_unpause (self->msg);
-  complete (self, 200);
-}
-
-/* Before the message starts a keepalive is an SSE comment: bytes for the client's stall watchdog, no event, so
- * the answer can still be dropped and asked for again (empty answer, error before content). */
-static gboolean
-keepalive_tick (gpointer user_data)
-{
-  AgProxyCall *self = user_data;
-  static const char comment[] = ": ping\n\n";
-
-  if (self->completed || g_get_monotonic_time () - self->last_write_at < (gint64) self->context->keepalive_ms * 1000)
-    return G_SOURCE_CONTINUE;
-  if (ag_back_translator_ping (back_translator (self)))
-    write_output (self);
-  else if (self->surface->comment_keepalives)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new_static (comment, sizeof comment - 1);
-
-      write_bytes (self, bytes);
-    }
-  return G_SOURCE_CONTINUE;
 }
 
 /* ── translating ───────────────────────────────────────────────────────────────────────────────────────────── */
@@ -347,7 +160,7 @@ repair_if_asked (AgProxyCall *self)
     translated = translate (self, request, TRUE, &error);
   if (translated == NULL)
     {
-      reply_error (self, 400, "invalid_request_error", error->message);
+      ag_proxy_call_reply_error (self, 400, "invalid_request_error", error->message);
       return FALSE;
     }
   g_message ("upstream refused the history of %s; sending it once more without signatures",
@@ -377,7 +190,8 @@ create_decoder (AgProxyCall *self)
   options.web_search_max_uses = self->translated->web_search_max_uses;
   options.freeform_tools = (const char *const *) self->translated->freeform_tools;
   options.compact_at = self->model.context_tokens * AG_COMPACT_AT_PERCENT / 100;
-  self->decoder = ag_stream_decoder_new (self->surface->new_back_translator (&options, is_streaming (self)));
+  self->decoder = ag_stream_decoder_new (self->surface->new_back_translator (&options,
+                                                                             ag_proxy_call_is_streaming (self)));
 }
 
 /* Forgets an upstream answer the client has seen nothing of, so the request can be tried again from scratch. */
@@ -398,7 +212,7 @@ upstream_ended (AgProxyCall *self)
   switch (state)
     {
     case AG_STREAM_STATE_COMPLETE:
-      reply_complete (self);
+      ag_proxy_call_reply_complete (self);
       return;
     case AG_STREAM_STATE_EMPTY:
       ag_account_lease_empty_answer (self->lease);
@@ -411,18 +225,18 @@ upstream_ended (AgProxyCall *self)
       error = ag_stream_decoder_steal_error (self->decoder);
       drop_upstream_answer (self);
       if (!ag_account_lease_failed (self->lease, g_steal_pointer (&error)))
-        reply_lease_answer (self);
+        ag_proxy_call_reply_lease_answer (self);
       else if (repair_if_asked (self))
         acquire (self);
       return;
     case AG_STREAM_STATE_FAILED_AFTER_CONTENT:
-      write_output (self);
+      ag_proxy_call_write_output (self);
       error = ag_stream_decoder_steal_error (self->decoder);
-      reply_google_error (self, error);
+      ag_proxy_call_reply_google_error (self, error);
       return;
     case AG_STREAM_STATE_OVERSIZED_EVENT:
-      write_output (self);
-      reply_error (self, 502, "api_error", ag_stream_decoder_get_message (self->decoder));
+      ag_proxy_call_write_output (self);
+      ag_proxy_call_reply_error (self, 502, "api_error", ag_stream_decoder_get_message (self->decoder));
       return;
     case AG_STREAM_STATE_NOTHING_RECEIVED:
     case AG_STREAM_STATE_TRUNCATED:
@@ -430,8 +244,8 @@ upstream_ended (AgProxyCall *self)
     case AG_STREAM_STATE_MALFORMED_ANSWER:
     case AG_STREAM_STATE_READING:
     default:
-      write_output (self);
-      reply_error (self, 502, "api_error", ag_stream_decoder_get_message (self->decoder));
+      ag_proxy_call_write_output (self);
+      ag_proxy_call_reply_error (self, 502, "api_error", ag_stream_decoder_get_message (self->decoder));
       return;
     }
 }
@@ -446,7 +260,7 @@ on_upstream (AgUpstreamProgress progress, gpointer user_data)
     return;
   if (progress == AG_UPSTREAM_MORE)
     {
-      write_output (self);
+      ag_proxy_call_write_output (self);
       return;
     }
   if (progress == AG_UPSTREAM_SILENT)
@@ -456,7 +270,7 @@ on_upstream (AgUpstreamProgress progress, gpointer user_data)
                                                   timeout_ms / 1000.0);
 
       g_message ("upstream silent for %u ms; ending the call", timeout_ms);
-      reply_error (self, 504, "api_error", message);
+      ag_proxy_call_reply_error (self, 504, "api_error", message);
       return;
     }
   upstream_ended (self);
@@ -480,13 +294,13 @@ stream_opened (GObject *source, GAsyncResult *result, gpointer user_data)
       if (ag_account_lease_unreachable (self->lease, error))
         acquire (self);
       else
-        reply_lease_answer (self);
+        ag_proxy_call_reply_lease_answer (self);
       return;
     }
   if (stream == NULL)
     {
       if (!ag_account_lease_failed (self->lease, g_steal_pointer (&google_error)))
-        reply_lease_answer (self);
+        ag_proxy_call_reply_lease_answer (self);
       else if (repair_if_asked (self))
         acquire (self);
       return;
@@ -512,7 +326,7 @@ acquired (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   if (token == NULL)
     {
-      reply_lease_answer (self);
+      ag_proxy_call_reply_lease_answer (self);
       return;
     }
   project = ag_account_get_project_id (ag_account_lease_get_account (self->lease));
@@ -552,57 +366,6 @@ on_lease_attempt (AgAccountLease *lease, const char *account, const char *reason
   ag_request_record_add_attempt (self->record, account, reason, status, wait_ms);
 }
 
-/* ── the client going away ─────────────────────────────────────────────────────────────────────────────────── */
-
-static void
-on_client_disconnected (SoupServerMessage *msg, gpointer user_data)
-{
-  AgProxyCall *self = user_data;
-
-  /* Also emitted after a normal end; only an unfinished call has anything to cancel. */
-  if (self->completed)
-    return;
-  g_message ("the client went away; cancelling its upstream request");
-  complete (self, 499);
-}
-
-/* libsoup watches a paused message's socket for nothing, so a client that gives up while upstream thinks would
- * go unnoticed until the first write. */
-static gboolean
-client_socket_ready (GSocket *socket, GIOCondition condition, gpointer user_data)
-{
-  AgProxyCall *self = user_data;
-  AgClientSocketState state = ag_client_socket_check (socket, condition);
-
-  if (state == AG_CLIENT_SOCKET_WAITING)
-    return G_SOURCE_CONTINUE;
-  g_clear_pointer (&self->client_watch, g_source_unref);
-  if (state == AG_CLIENT_SOCKET_GONE && !self->completed)
-    {
-      g_message ("the client went away; cancelling its upstream request");
-      /* Let libsoup run into the closed socket so it releases the message and its connection. */
-      if (self->headers_sent)
-        soup_message_body_complete (soup_server_message_get_response_body (self->msg));
-      else
-        soup_server_message_set_status (self->msg, SOUP_STATUS_NO_CONTENT, NULL);
-      soup_server_message_unpause (self->msg);
-      complete (self, 499);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-watch_client_socket (AgProxyCall *self)
-{
-  GSocket *socket = soup_server_message_get_socket (self->msg);
-
-  if (socket == NULL)
-    return;
-  self->client_watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_callback (self->client_watch, G_SOURCE_FUNC (client_socket_ready), self, NULL);
-  g_source_attach (self->client_watch, NULL);
-}
-
 /* A Flash request with an effort goes to that effort's Flash model (when the accounts list it) with its budget. */
 static void
 choose_flash_tier (AgProxyCall *self, const AgClientRequest *request)
@@ -636,7 +399,7 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
   self->context = ag_call_context_ref (context);
   self->surface = surface;
   self->msg = g_object_ref (msg);
-  self->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_client_disconnected), self);
+  ag_proxy_call_follow_client (self);
   self->client_model = g_strdup (request->model);
   self->session_id = g_strdup (request->session_id);
   self->body = json_object_ref (request->body);
@@ -654,7 +417,7 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
   if (!ag_model_catalogue_resolve (context->catalogue, route_model != NULL ? route_model : request->model,
                                    &self->model, &error))
     {
-      reply_error (self, 404, "not_found_error", error->message);
+      ag_proxy_call_reply_error (self, 404, "not_found_error", error->message);
       return;
     }
 
@@ -662,7 +425,7 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
   self->translated = translate (self, request, FALSE, &error);
   if (self->translated == NULL)
     {
-      reply_error (self, 400, "invalid_request_error", error->message);
+      ag_proxy_call_reply_error (self, 400, "invalid_request_error", error->message);
       return;
     }
 
@@ -674,11 +437,6 @@ ag_proxy_call_start (AgCallContext *context, const AgSurface *surface, SoupServe
   g_signal_connect (self->lease, "attempt", G_CALLBACK (on_lease_attempt), self);
 
   create_decoder (self);
-  if (is_streaming (self))
-    {
-      self->last_write_at = g_get_monotonic_time ();
-      self->keepalive_id = g_timeout_add (MAX (context->keepalive_ms / 4, 10), keepalive_tick, self);
-    }
-  watch_client_socket (self);
+  ag_proxy_call_watch_client (self);
   acquire (self);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Cloud Code client against the mock: the SSE stream handed back unbuffered with the answering host, the
- * headers sent, Google errors parsed, fallback on 5xx and none on 429, and a unary call. */
+ * headers sent, Google errors parsed, fallback on 5xx (streams and unary calls) and none on 429, and a unary call. */
 #include "ag-test.h"
 #include "ag-cloudcode-client.h"
 #include "ag-oauth-client.h"
@@ -189,8 +189,9 @@ fetch_models (Fixture *fixture, const char *access_token, const char *body_json,
   return ag_cloudcode_client_call_finish (fixture->client, result, google_error, error);
 }
 
+/* A successful fetchAvailableModels, answered by the host at @path after @requests requests in all. */
 static void
-test_unary_call (Fixture *fixture, gconstpointer script)
+assert_models_fetched (Fixture *fixture, const char *path, guint requests)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(AgGoogleError) google_error = NULL;
@@ -202,8 +203,18 @@ test_unary_call (Fixture *fixture, gconstpointer script)
   g_assert_null (google_error);
   g_assert_true (json_object_has_member (json_object_get_object_member (json_node_get_object (answer), "models"),
                                          "claude-sonnet-4-6"));
+  g_assert_cmpuint (ag_mock_server_count_requests (fixture->mock, ":fetchAvailableModels"), ==, requests);
   request = ag_test_mock_last_request (fixture->mock, NULL);
-  g_assert_cmpstr (json_object_get_string_member (request, "path"), ==, "/first/v1internal:fetchAvailableModels");
+  g_assert_cmpstr (json_object_get_string_member (request, "path"), ==, path);
+}
+
+static void
+test_unary_call (Fixture *fixture, gconstpointer script)
+{
+  g_autoptr(JsonObject) request = NULL;
+
+  assert_models_fetched (fixture, "/first/v1internal:fetchAvailableModels", 1);
+  request = ag_test_mock_last_request (fixture->mock, NULL);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (request, "headers"), "accept"), ==,
                    "application/json");
 }
@@ -221,6 +232,13 @@ test_unary_unauthorized (Fixture *fixture, gconstpointer script)
   g_assert_null (strstr (error->message, "not-a-token"));
 }
 
+/* A 503 from the first host sends a unary call to the next one, as it does a stream. */
+static void
+test_unary_server_error_falls_back (Fixture *fixture, gconstpointer script)
+{
+  assert_models_fetched (fixture, "/second/v1internal:fetchAvailableModels", 2);
+}
+
 #define ONE_ACCOUNT "\"accounts\":[{\"refresh_token\":\"rt-1\",\"email\":\"user1@example.com\",\"project\":\"proj-1\"}]"
 
 static const char *plain_script = "{" ONE_ACCOUNT "}";
@@ -235,6 +253,9 @@ static const char *capacity_once_script =
 static const char *capacity_always_script =
   "{" ONE_ACCOUNT ",\"generate\":[{\"respond\":{\"status\":503,\"error\":{\"code\":503,"
   "\"status\":\"UNAVAILABLE\",\"message\":\"No capacity available for model claude-sonnet-4-6 on the server\"}}}]}";
+static const char *models_capacity_once_script =
+  "{" ONE_ACCOUNT ",\"generate\":[{\"times\":1,\"match\":{\"method\":\"fetchAvailableModels\"},"
+  "\"respond\":{\"status\":503,\"error\":{\"code\":503,\"status\":\"UNAVAILABLE\",\"message\":\"busy\"}}}]}";
 
 int
 main (int argc, char **argv)
@@ -251,6 +272,8 @@ main (int argc, char **argv)
               test_stream_last_endpoint_error, fixture_tear_down);
   g_test_add ("/cloudcode-client/unary-call", Fixture, plain_script, fixture_set_up, test_unary_call,
               fixture_tear_down);
+  g_test_add ("/cloudcode-client/unary-503-falls-back", Fixture, models_capacity_once_script, fixture_set_up,
+              test_unary_server_error_falls_back, fixture_tear_down);
   g_test_add ("/cloudcode-client/unary-unauthorized", Fixture, plain_script, fixture_set_up, test_unary_unauthorized,
               fixture_tear_down);
 

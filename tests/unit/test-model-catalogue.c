@@ -96,6 +96,23 @@ test_catalogue_limits_and_filter (void)
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (list), "first_id"), ==,
                    "claude-opus-4-6-thinking");
   g_assert_false (json_object_get_boolean_member (json_node_get_object (list), "has_more"));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (list), "last_id"), ==,
+                   json_object_get_string_member (json_array_get_object_element (data, 4), "id"));
+}
+
+/* An empty catalogue lists nothing, and names no first or last id. */
+static void
+test_empty_anthropic_list (void)
+{
+  g_autoptr(AgModelCatalogue) catalogue = ag_model_catalogue_new ();
+  g_autoptr(JsonNode) list = ag_model_catalogue_to_anthropic_list (catalogue);
+  JsonObject *object = json_node_get_object (list);
+
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "data")), ==, 0);
+  g_assert_true (json_object_has_member (object, "first_id"));
+  g_assert_true (json_node_is_null (json_object_get_member (object, "first_id")));
+  g_assert_true (json_object_has_member (object, "last_id"));
+  g_assert_true (json_node_is_null (json_object_get_member (object, "last_id")));
 }
 
 static void
@@ -245,6 +262,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model-catalogue/web-search-model", test_web_search_model);
   g_test_add_func ("/model-catalogue/defaults-without-catalogue", test_defaults_without_catalogue);
   g_test_add_func ("/model-catalogue/limits-and-filter", test_catalogue_limits_and_filter);
+  g_test_add_func ("/model-catalogue/empty-anthropic-list", test_empty_anthropic_list);
   g_test_add_func ("/model-catalogue/exact-and-deprecated", test_exact_and_deprecated);
   g_test_add_func ("/model-catalogue/closest-model", test_closest_model);
   g_test_add_func ("/model-catalogue/aliases", test_aliases);

@@ -332,6 +332,45 @@ test_refusals (void)
   ag_test_harness_free (harness);
 }
 
+/* Google's side over TLS is reached only with the trust AGCL_CA_FILE gives, and a file that cannot give it stops
+ * ag-cl at start-up with the reason: the command line (exit 1) and the headless proxy (exit 2) alike. */
+typedef struct {
+  const char *name;
+  const char *ca_file;    /* "" unset, "mock" the mock's CA, else a path */
+  gboolean    headless;   /* start the proxy rather than add an account */
+  int         status;
+  const char *message;    /* in stderr */
+} TrustCase;
+
+static const TrustCase trust_cases[] = {
+  { "trusted", "mock", FALSE, 0, NULL },
+  { "unset", "", FALSE, 1, "Unacceptable TLS certificate" },
+  { "missing", "/nonexistent/ca.pem", FALSE, 1, "AGCL_CA_FILE “/nonexistent/ca.pem”" },
+  { "missing-headless", "/nonexistent/ca.pem", TRUE, 2, "ag-cl: AGCL_CA_FILE “/nonexistent/ca.pem”" },
+};
+
+static void
+test_ca_file (gconstpointer data)
+{
+  const TrustCase *c = data;
+  AgTestHarness *harness = ag_test_harness_new_over_tls (NULL, TRUE);
+  const char *add[] = { "account", "add", "--refresh-token", "rt-1", NULL };
+  const char *headless[] = { "--headless", "--port", "0", NULL };
+  g_autofree char *err = NULL;
+
+  if (*c->ca_file == '\0')
+    ag_test_harness_unsetenv (harness, "AGCL_CA_FILE");
+  else if (!g_str_equal (c->ca_file, "mock"))
+    ag_test_harness_setenv (harness, "AGCL_CA_FILE", c->ca_file);
+  g_assert_cmpint (ag_test_harness_run_cli (harness, c->headless ? headless : add, NULL, NULL, &err), ==, c->status);
+  g_test_message ("%s", err);
+  if (c->message != NULL)
+    g_assert_nonnull (strstr (err, c->message));
+  /* Only a trusted mock was asked anything. */
+  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, "/token"), ==, c->status == 0 ? 1 : 0);
+  ag_test_harness_free (harness);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -340,5 +379,6 @@ main (int argc, char **argv)
   AG_TEST_ADD_CASES ("/egress/failing-proxy/", failing_proxy_cases, test_failing_proxy);
   AG_TEST_ADD_CASES ("/egress/proxy-gone/", gone_proxy_cases, test_proxy_gone);
   g_test_add_func ("/egress/refusals", test_refusals);
+  AG_TEST_ADD_CASES ("/egress/ca-file/", trust_cases, test_ca_file);
   return g_test_run ();
 }

@@ -101,7 +101,8 @@ ag_tls_trust_new (const char *ca_file, GError **error)
   self->file = g_tls_file_database_new (ca_file, &local_error);
   if (self->file == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "AGCL_CA_FILE “%s”: %s", ca_file, local_error->message);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "AGCL_CA_FILE “%s”: %s", ca_file,
+                   local_error->message);
       return NULL;
     }
   self->system = g_tls_backend_get_default_database (g_tls_backend_get_default ());

@@ -35,8 +35,8 @@ gboolean ag_upstream_proxy_uri_check (const char *uri, GError **error);
  * resolution to the proxy; anything else unchanged. */
 char    *ag_upstream_proxy_uri_for_gio (const char *uri);
 /* @uri as GIO's proxy resolvers must give it for https:// targets: an http:// proxy with credentials becomes one
- * that GIO itself tunnels through (CONNECT with Proxy-Authorization from the start; docs/upstream-cloudcode.md#egress
- * says why); anything else as ag_upstream_proxy_uri_for_gio. */
+ * that GIO itself tunnels through, with Proxy-Authorization from the start (why:
+ * docs/upstream-cloudcode.md#http-proxies-with-credentials); anything else as ag_upstream_proxy_uri_for_gio. */
 char    *ag_upstream_proxy_uri_for_https (const char *uri);
 /* @uri without its user information, for logs and the window: "socks5://proxy.example:1080". */
 char    *ag_upstream_proxy_uri_display (const char *uri);

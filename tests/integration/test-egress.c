@@ -174,8 +174,8 @@ test_each_account_its_own_proxy (gconstpointer data)
   g_assert_cmpuint (ag_test_relay_get_connections (relay1), >=, 1);
   g_assert_cmpuint (ag_test_relay_get_connections (relay2), >=, 1);
   /* Over plain HTTP libsoup would send the credentials to the proxy's own URI, not the target (a libsoup 3.2
-   * limit, docs/upstream-cloudcode.md#egress): that relay checks none. Over TLS every connection is a tunnel, opened
-   * only for user1's credentials, percent-decoded. */
+   * limit, docs/upstream-cloudcode.md#http-proxies-with-credentials): that relay checks none. Over TLS every
+   * connection is a tunnel, opened only for user1's credentials, percent-decoded. */
   assert_carried (relay1, socks5 || c->tls ? "agcl" : "", ag_mock_server_get_port (harness->mock));
   assert_carried (relay2, "", ag_mock_server_get_port (harness->mock));
   if (c->tls)
@@ -199,7 +199,8 @@ typedef struct {
 static const FailingProxyCase failing_proxy_cases[] = {
   { "http-dead", "http", FALSE, NULL, NULL },
   { "socks5-dead", "socks5", FALSE, NULL, NULL },
-  { "socks5-wrong-password", "socks5", TRUE, "agcl:wrong", "SOCKSv5 authentication failed due to wrong username or password" },
+  { "socks5-wrong-password", "socks5", TRUE, "agcl:wrong",
+    "SOCKSv5 authentication failed due to wrong username or password" },
   { "socks5-no-credentials", "socks5", TRUE, NULL, "The SOCKSv5 proxy requires authentication" },
   { "http-wrong-password-tls", "http", TRUE, "agcl:wrong", "HTTP proxy authentication failed" },
   { "http-no-credentials-tls", "http", TRUE, NULL, "the proxy wants credentials (HTTP 407)" },

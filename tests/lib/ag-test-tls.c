@@ -48,8 +48,8 @@ ag_test_tls_new (void)
   AgTestTls *self = g_new0 (AgTestTls, 1);
   const char * const ca[] = { "-subj", "/CN=ag-cl test CA", "-extensions", "ca", "-keyout", "ca.key", "-out", "ca.pem",
                               NULL };
-  const char * const server[] = { "-subj", "/CN=localhost", "-extensions", "server", "-CA", "ca.pem", "-CAkey", "ca.key",
-                                  "-keyout", "server.key", "-out", "server.pem", NULL };
+  const char * const server[] = { "-subj", "/CN=localhost", "-extensions", "server", "-CA", "ca.pem",
+                                  "-CAkey", "ca.key", "-keyout", "server.key", "-out", "server.pem", NULL };
   g_autofree char *config = NULL;
   g_autofree char *server_pem = NULL;
   g_autofree char *server_key = NULL;

@@ -169,8 +169,8 @@ test_socks5h (void)
 }
 
 /* An HTTP proxy with credentials carries https:// targets through GIO's own CONNECT (libsoup 3.2's 407 retry never
- * gets through, docs/upstream-cloudcode.md#egress); GIO must know the scheme it is given under. Other proxies, and
- * every plain-http target, stay as they were. */
+ * gets through: docs/upstream-cloudcode.md#http-proxies-with-credentials); GIO must know the scheme it is given
+ * under. Other proxies, and every plain-http target, stay as they were. */
 static void
 test_credentials_for_https (void)
 {
@@ -181,8 +181,8 @@ test_credentials_for_https (void)
     { "https://agcl:s3cret@proxy.example:3128", "https://agcl:s3cret@proxy.example:3128" },
     { "socks5h://agcl:s3cret@proxy.example:1080", "socks5://agcl:s3cret@proxy.example:1080" },
   };
-  const char *envp[] = { "https_proxy=http://agcl:s3cret@secure.proxy:3128", "http_proxy=http://agcl:s3cret@plain.proxy:8080",
-                         NULL };
+  const char *envp[] = { "https_proxy=http://agcl:s3cret@secure.proxy:3128",
+                         "http_proxy=http://agcl:s3cret@plain.proxy:8080", NULL };
   const char *all[] = { "all_proxy=agcl:s3cret@any.proxy:3128", NULL };
   g_autoptr(GProxyResolver) resolver = ag_upstream_proxy_resolver_from_environ (envp, NULL);
   g_autoptr(GProxyResolver) all_resolver = ag_upstream_proxy_resolver_from_environ (all, NULL);

@@ -310,6 +310,42 @@ test_proxy_gone (gconstpointer data)
   ag_test_harness_free (harness);
 }
 
+/* user1 signed in through its proxy with credentials, then the user dropped them from the URL while the access
+ * token is still good: the content call meets the proxy's 407, which is that proxy's failure, not Google's answer
+ * (the lease rests the account; the client never sees a 407 or a 502). */
+static void
+test_proxy_wants_credentials (void)
+{
+  AgTestHarness *harness = ag_test_harness_new_over_tls (TWO_ACCOUNTS, TRUE);
+  g_autoptr(AgTestRelay) relay = ag_test_relay_new_http ("127.0.0.2", "agcl", "s3cret");
+  g_autofree char *bare = ag_test_relay_get_uri (relay);
+  g_autofree char *with_password = g_strdup_printf ("http://agcl:s3cret@%s", strstr (bare, "://") + 3);
+  g_autofree char *expected = g_strdup_printf ("user1@example.com: proxy unreachable (%s): HTTP 407", bare);
+  Seen seen = { harness->mock, ":fetchAvailableModels" };
+  gboolean rested = FALSE;
+
+  ag_test_add_secret ("s3cret");
+  ag_test_harness_add_account (harness, "rt-1");
+  ag_test_harness_add_account (harness, "rt-2");
+  set_proxy (harness, "user1@example.com", with_password);
+  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
+  ag_test_harness_start_proxy (harness);
+  ag_test_wait_until (both_polled, &seen, 10000);
+  g_assert_cmpuint (ag_test_relay_get_refusals (relay), ==, 0);
+  set_proxy (harness, "user1@example.com", bare);
+  /* The running ag-cl follows the keyring; until it does, user1 still serves through its old session. */
+  for (guint i = 0; i < 50 && !rested; i++)
+    {
+      g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE_REQUEST, NULL, NULL), ==,
+                        200);
+      rested = ag_test_harness_wait_log (harness, expected, 100);
+    }
+  g_assert_true (rested);
+  g_assert_cmpuint (ag_test_relay_get_refusals (relay), >=, 1);
+  g_assert_null (strstr (harness->proxy_log->str, "answered HTTP 407"));
+  ag_test_harness_free (harness);
+}
+
 /* What the command refuses: a proxy that is not one, an account that does not exist. Nothing is stored. */
 static void
 test_refusals (void)
@@ -379,6 +415,7 @@ main (int argc, char **argv)
   AG_TEST_ADD_CASES ("/egress/each-account-its-own-proxy/", own_proxy_cases, test_each_account_its_own_proxy);
   AG_TEST_ADD_CASES ("/egress/failing-proxy/", failing_proxy_cases, test_failing_proxy);
   AG_TEST_ADD_CASES ("/egress/proxy-gone/", gone_proxy_cases, test_proxy_gone);
+  g_test_add_func ("/egress/proxy-wants-credentials", test_proxy_wants_credentials);
   g_test_add_func ("/egress/refusals", test_refusals);
   AG_TEST_ADD_CASES ("/egress/ca-file/", trust_cases, test_ca_file);
   return g_test_run ();

@@ -29,6 +29,17 @@ set_proxy (AgTestHarness *harness, const char *email, const char *uri)
   g_assert_null (strstr (out, "s3cret"));
 }
 
+/* Two accounts, user1 with its own proxy @uri, and ag-cl running. */
+static void
+start_with_proxy (AgTestHarness *harness, const char *uri)
+{
+  ag_test_harness_add_account (harness, "rt-1");
+  ag_test_harness_add_account (harness, "rt-2");
+  set_proxy (harness, "user1@example.com", uri);
+  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
+  ag_test_harness_start_proxy (harness);
+}
+
 typedef struct {
   AgMockServer *mock;
   const char   *method;
@@ -227,11 +238,7 @@ test_failing_proxy (gconstpointer data)
   g_autoptr(JsonArray) requests = NULL;
 
   ag_test_add_secret ("s3cret");
-  ag_test_harness_add_account (harness, "rt-1");
-  ag_test_harness_add_account (harness, "rt-2");
-  set_proxy (harness, "user1@example.com", uri);
-  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
-  ag_test_harness_start_proxy (harness);
+  start_with_proxy (harness, uri);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE_REQUEST, NULL, NULL), ==, 200);
   g_assert_true (ag_test_harness_wait_log (harness, expected, 5000));
@@ -290,11 +297,7 @@ test_proxy_gone (gconstpointer data)
   g_autoptr(JsonArray) before = NULL;
   g_autoptr(JsonArray) after = NULL;
 
-  ag_test_harness_add_account (harness, "rt-1");
-  ag_test_harness_add_account (harness, "rt-2");
-  set_proxy (harness, "user1@example.com", uri);
-  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
-  ag_test_harness_start_proxy (harness);
+  start_with_proxy (harness, uri);
   ag_test_wait_until (both_polled, &seen, 10000);
   g_assert_cmpuint (ag_test_relay_get_carried (relay)->len, >=, 1);
   ag_test_relay_free (relay);
@@ -325,11 +328,7 @@ test_proxy_wants_credentials (void)
   gboolean rested = FALSE;
 
   ag_test_add_secret ("s3cret");
-  ag_test_harness_add_account (harness, "rt-1");
-  ag_test_harness_add_account (harness, "rt-2");
-  set_proxy (harness, "user1@example.com", with_password);
-  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
-  ag_test_harness_start_proxy (harness);
+  start_with_proxy (harness, with_password);
   ag_test_wait_until (both_polled, &seen, 10000);
   g_assert_cmpuint (ag_test_relay_get_refusals (relay), ==, 0);
   set_proxy (harness, "user1@example.com", bare);

@@ -180,25 +180,35 @@ rotate (AgAccountLease *self)
 /* An account with its own proxy that could not reach Google failed by its proxy, not by the network everyone
  * shares: it is left out for this request, the next account tried, and it rests a minute, so the following
  * requests do not each wait on a proxy that is down first. */
+static void
+rest_for_proxy (AgAccountLease *self, const char *why)
+{
+  g_autofree char *shown = ag_upstream_proxy_uri_display (ag_account_get_proxy (self->account));
+
+  g_message ("%s: proxy unreachable (%s): %s; resting it for %d s", ag_account_get_email (self->account), shown,
+             why, PROXY_REST_MS / 1000);
+  ag_account_set_proxy_rest_until (self->account, ag_account_pool_now_ms (self->pool) + PROXY_REST_MS);
+  ag_account_lease_add_attempt (self, "proxy_unreachable", 0, 0);
+  give_up_on_account (self);
+}
+
+static gboolean
+has_own_proxy (AgAccountLease *self)
+{
+  return self->account != NULL && ag_account_get_proxy (self->account) != NULL;
+}
+
 static gboolean
 proxy_failed (AgAccountLease *self, const GError *error)
 {
-  const char *proxy = self->account != NULL ? ag_account_get_proxy (self->account) : NULL;
-  g_autofree char *shown = NULL;
-
   /* The token refresh meets a dead proxy as AG_OAUTH_ERROR_UNREACHABLE; a call with a token still good, as the
    * Cloud Code client's AG_UPSTREAM_ERROR_NETWORK. */
-  if (proxy == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+  if (!has_own_proxy (self) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       (error->domain != G_IO_ERROR && error->domain != G_RESOLVER_ERROR && error->domain != G_TLS_ERROR &&
        !g_error_matches (error, AG_OAUTH_ERROR, AG_OAUTH_ERROR_UNREACHABLE) &&
        !g_error_matches (error, AG_UPSTREAM_ERROR, AG_UPSTREAM_ERROR_NETWORK)))
     return FALSE;
-  shown = ag_upstream_proxy_uri_display (proxy);
-  g_message ("%s: proxy unreachable (%s): %s; resting it for %d s", ag_account_get_email (self->account), shown,
-             error->message, PROXY_REST_MS / 1000);
-  ag_account_set_proxy_rest_until (self->account, ag_account_pool_now_ms (self->pool) + PROXY_REST_MS);
-  ag_account_lease_add_attempt (self, "proxy_unreachable", 0, 0);
-  give_up_on_account (self);
+  rest_for_proxy (self, error->message);
   return TRUE;
 }
 
@@ -297,6 +307,13 @@ ag_account_lease_failed (AgAccountLease *self, AgGoogleError *error)
 
   g_clear_pointer (&self->last_error, ag_google_error_free);
   self->last_error = error;
+  /* Google never answers 407: it is the account's proxy asking for credentials it lacks (libsoup passes the
+   * refused CONNECT on as the answer). */
+  if (error->http_status == 407 && has_own_proxy (self))
+    {
+      rest_for_proxy (self, "HTTP 407, the proxy wants credentials");
+      return TRUE;
+    }
   reason = failure_reason (error->kind);
   /* A rest records its attempt with the wait it chose. */
   if (!(error->kind == AG_UPSTREAM_FAILURE_RATE_LIMIT || error->kind == AG_UPSTREAM_FAILURE_QUOTA_EXHAUSTED ||

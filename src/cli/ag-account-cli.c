@@ -147,6 +147,8 @@ start_add (Cli *cli, int argc, char **argv, GError **error)
     }
 
   config = ag_cloudcode_config_new_from_env ();
+  if (!ag_cloudcode_config_check (config, error))
+    return FALSE;
   cloudcode = ag_cloudcode_client_new (config);
   oauth = ag_oauth_client_new (config, ag_cloudcode_client_get_session (cloudcode));
   ag_account_setup_async (oauth, cloudcode, token, NULL, set_up_cb, cli);

@@ -294,7 +294,13 @@ run (const char *usage, char *command, char *email, gint64 version, gboolean yes
   const char *profile = g_getenv ("AGCL_PROFILE");
   g_autoptr(AgCloudcodeConfig) config = ag_cloudcode_config_new_from_env ();
   g_autoptr(AgOAuthClient) oauth = ag_oauth_client_new (config, NULL);
+  g_autoptr(GError) error = NULL;
 
+  if (!ag_cloudcode_config_check (config, &error))
+    {
+      g_printerr ("ag-cl: %s\n", error->message);
+      return 1;
+    }
   ag_cli_loop_init (&cli.run);
   cli.tokens = ag_token_store_new (profile != NULL && *profile != '\0' ? profile : "default");
   cli.devices = ag_device_store_new (NULL);

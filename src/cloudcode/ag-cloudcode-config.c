@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "ag-cloudcode-config.h"
 
+#include "ag-tls-trust.h"
 #include "ag-upstream-proxy.h"
 
 /* daily before prod for content: the majority (antigravity-claude-proxy (src/constants.js), CLIProxyAPI) and the
@@ -57,6 +58,8 @@ struct _AgCloudcodeConfig
   char *version_manifest_url;       /* NULL: no version check */
   AgUpstreamProxy upstream_proxy;
   GProxyResolver *proxy_resolver;   /* environment mode only; NULL: direct */
+  GTlsDatabase *tls_database;       /* AGCL_CA_FILE's trust; NULL: the backend's default */
+  GError *setup_error;              /* what makes this configuration unusable (ag_cloudcode_config_check) */
 };
 
 G_DEFINE_FINAL_TYPE (AgCloudcodeConfig, ag_cloudcode_config, G_TYPE_OBJECT)
@@ -78,6 +81,8 @@ ag_cloudcode_config_finalize (GObject *object)
   g_free (self->client_version);
   g_free (self->version_manifest_url);
   g_clear_object (&self->proxy_resolver);
+  g_clear_object (&self->tls_database);
+  g_clear_error (&self->setup_error);
 
   G_OBJECT_CLASS (ag_cloudcode_config_parent_class)->finalize (object);
 }
@@ -180,6 +185,16 @@ choose_upstream_proxy (AgCloudcodeConfig *self)
     g_message ("ignoring the proxy variables: %s", error->message);
 }
 
+/* Read once: every session this configuration sets up shares the one database. */
+static void
+choose_tls_database (AgCloudcodeConfig *self)
+{
+  g_autofree char *ca_file = env_value ("AGCL_CA_FILE");
+
+  if (ca_file != NULL)
+    self->tls_database = ag_tls_trust_new (ca_file, &self->setup_error);
+}
+
 AgCloudcodeConfig *
 ag_cloudcode_config_new_from_env (void)
 {
@@ -228,7 +243,27 @@ ag_cloudcode_config_new_from_env (void)
   else if (g_ascii_strcasecmp (manifest_url, "none") != 0)
     self->version_manifest_url = g_steal_pointer (&manifest_url);
   choose_upstream_proxy (self);
+  choose_tls_database (self);
   return self;
+}
+
+gboolean
+ag_cloudcode_config_check (AgCloudcodeConfig *self, GError **error)
+{
+  g_return_val_if_fail (AG_IS_CLOUDCODE_CONFIG (self), FALSE);
+
+  if (self->setup_error == NULL)
+    return TRUE;
+  g_propagate_error (error, g_error_copy (self->setup_error));
+  return FALSE;
+}
+
+/* What every session to Google shares besides the way out: the certificates it trusts. */
+static void
+configure_tls (AgCloudcodeConfig *self, SoupSession *session)
+{
+  if (self->tls_database != NULL)
+    soup_session_set_tls_database (session, self->tls_database);
 }
 
 const char * const *
@@ -413,6 +448,7 @@ ag_cloudcode_config_configure_session (AgCloudcodeConfig *self, SoupSession *ses
   g_return_if_fail (AG_IS_CLOUDCODE_CONFIG (self));
   g_return_if_fail (SOUP_IS_SESSION (session));
 
+  configure_tls (self, session);
   /* System mode leaves libsoup's default, GIO's resolver. Otherwise an explicit resolver or none: with none,
    * GIO's proxy modules (and libproxy's C++ runtime) are never loaded. */
   if (self->upstream_proxy != AG_UPSTREAM_PROXY_SYSTEM)
@@ -424,14 +460,18 @@ ag_cloudcode_config_configure_session_for_proxy (AgCloudcodeConfig *self, SoupSe
 {
   g_autoptr(GProxyResolver) resolver = NULL;
   g_autofree char *for_gio = NULL;
+  g_autofree char *for_https = NULL;
 
   if (proxy_uri == NULL)
     {
       ag_cloudcode_config_configure_session (self, session);
       return;
     }
+  configure_tls (self, session);
   for_gio = ag_upstream_proxy_uri_for_gio (proxy_uri);
+  for_https = ag_upstream_proxy_uri_for_https (proxy_uri);
   resolver = g_simple_proxy_resolver_new (for_gio, NULL);
+  g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "https", for_https);
   g_object_set (session, "proxy-resolver", resolver, NULL);
 }
 

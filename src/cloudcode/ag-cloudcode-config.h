@@ -36,11 +36,16 @@ typedef enum {
  *   AGCL_USER_AGENT_FAMILY    antigravity (default) or hub: the User-Agent family (AgClientIdentity)
  *   AGCL_VERSION_MANIFEST_URL the update manifest the version check reads (default: Antigravity's), or "none"
  *   AGCL_OAUTH_CLIENT_ID, AGCL_OAUTH_CLIENT_SECRET  the installed-app OAuth client (default: Antigravity's)
+ *   AGCL_CA_FILE              a PEM file of certificates trusted on Google's side besides the system store
+ *                             (ag-tls-trust.h); every session configured below uses them
  * Read elsewhere in src/accounts/:
  *   AGCL_PROFILE              keyring profile that keeps sets of accounts apart (default "default")
  *   AGCL_ONBOARD_POLL_MS      delay between onboardUser polls during account setup (default 2000)
  *   AGCL_UPSTREAM_PROXY       auto, system, environment or none: see ag-upstream-proxy.h */
 AgCloudcodeConfig *ag_cloudcode_config_new_from_env (void);
+/* FALSE, with the reason, when the environment asks for something that cannot be had (AGCL_CA_FILE missing,
+ * unreadable or without a certificate): callers stop there rather than reach Google with less than was asked. */
+gboolean ag_cloudcode_config_check (AgCloudcodeConfig *self, GError **error);
 
 /* Keeps ag-cl's HTTP client on HTTP/1.1 unless AGCL_UPSTREAM_HTTP2 is set: Google's own client speaks HTTP/1.1
  * (CLIProxyAPI), it is the protocol the tests exercise, and libsoup 3 with nghttp2 has had trouble with long
@@ -99,11 +104,12 @@ gboolean    ag_cloudcode_config_get_client_version_pinned (AgCloudcodeConfig *se
 /* NULL when the version check is off. */
 const char *ag_cloudcode_config_get_version_manifest_url (AgCloudcodeConfig *self);
 
-/* Points @session at the upstream proxy AGCL_UPSTREAM_PROXY chose. Every session that talks to Google needs it. */
+/* Points @session at the upstream proxy AGCL_UPSTREAM_PROXY chose and gives it AGCL_CA_FILE's trust. Every session
+ * that talks to Google needs it. */
 void  ag_cloudcode_config_configure_session (AgCloudcodeConfig *self, SoupSession *session);
 AgUpstreamProxy ag_cloudcode_config_get_upstream_proxy (AgCloudcodeConfig *self);
 /* Points @session at one account's own proxy @proxy_uri (ag_upstream_proxy_uri_check), for every host, loopback
- * included; NULL is the same as ag_cloudcode_config_configure_session. */
+ * included, with the same trust; NULL is the same as ag_cloudcode_config_configure_session. */
 void  ag_cloudcode_config_configure_session_for_proxy (AgCloudcodeConfig *self, SoupSession *session,
                                                        const char *proxy_uri);
 

@@ -173,6 +173,13 @@ finish_google_call (GTask *task, GObject *source, GAsyncResult *result, const ch
   *object = parse_object (body, parser);
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     return TRUE;
+  /* Not Google's answer but a proxy's (libsoup returns a refused CONNECT as the response): no answer from Google. */
+  if (status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
+    {
+      g_task_return_new_error (task, AG_OAUTH_ERROR, AG_OAUTH_ERROR_UNREACHABLE,
+                               "cannot reach the Google %s endpoint: the proxy wants credentials (HTTP 407)", endpoint);
+      return FALSE;
+    }
 
   if (invalid_grant_message != NULL
       && (status == SOUP_STATUS_BAD_REQUEST || status == SOUP_STATUS_UNAUTHORIZED)

@@ -4,6 +4,10 @@
 
 #include <string.h>
 
+/* The scheme under which GIO's own HTTP proxy client carries https:// targets of a proxy with credentials
+ * (ag_upstream_proxy_uri_for_https). */
+#define TUNNEL_SCHEME "agcl-http-tunnel"
+
 /* Hosts that never go through a proxy: the mock in tests, a local gateway. */
 static const char * const loopback_hosts[] = { "localhost", "127.0.0.0/8", "::1" };
 
@@ -108,6 +112,12 @@ ag_upstream_proxy_resolver_from_environ (const char * const *envp, GError **erro
   ignore = ignore_hosts (no_proxy);
   resolver = g_simple_proxy_resolver_new (default_uri, ignore);
   any = default_uri != NULL;
+  if (all != NULL)
+    {
+      g_autofree char *for_https = ag_upstream_proxy_uri_for_https (default_uri);
+
+      g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), "https", for_https);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
     {
       g_autofree char *name = g_strconcat (schemes[i], "_proxy", NULL);
@@ -118,7 +128,15 @@ ag_upstream_proxy_resolver_from_environ (const char * const *envp, GError **erro
         continue;
       if ((uri = proxy_uri (name, value, error)) == NULL)
         return NULL;
-      g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), schemes[i], uri);
+      /* The proxy for https:// targets is https_proxy, else all_proxy (set above), never http_proxy. */
+      if (g_str_equal (schemes[i], "https"))
+        {
+          g_autofree char *for_https = ag_upstream_proxy_uri_for_https (uri);
+
+          g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), schemes[i], for_https);
+        }
+      else
+        g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER (resolver), schemes[i], uri);
       any = TRUE;
     }
   return any ? g_steal_pointer (&resolver) : NULL;
@@ -132,6 +150,40 @@ ag_upstream_proxy_uri_for_gio (const char *uri)
   if (g_ascii_strncasecmp (uri, "socks5h://", strlen ("socks5h://")) == 0)
     return g_strconcat ("socks5://", uri + strlen ("socks5h://"), NULL);
   return g_strdup (uri);
+}
+
+/* libsoup 3.2 keeps "http" proxies for itself and sends their credentials only after a 407; its retry of a CONNECT
+ * then asks the proxy for a tunnel to the proxy's own address (and a retry on a new connection loses a POST's
+ * body), so no request gets through. GIO's HTTP proxy client sends the credentials with its CONNECT; it is
+ * registered for "http" only, which libsoup claims, so it is registered once more under a name of our own that
+ * libsoup leaves to GIO. A tunnel is all it makes, which an https:// target needs anyway. */
+static gpointer
+register_tunnel (gpointer data)
+{
+  g_autoptr(GProxy) http = g_proxy_get_default_for_protocol ("http");
+  GTypeQuery query;
+  GType tunnel;
+
+  if (http == NULL)
+    return NULL;
+  /* A subclass that changes nothing: GIO registers each type under one name only. */
+  g_type_query (G_OBJECT_TYPE (http), &query);
+  tunnel = g_type_register_static_simple (G_OBJECT_TYPE (http), "AgHttpTunnelProxy", query.class_size, NULL,
+                                          query.instance_size, NULL, 0);
+  g_io_extension_point_implement (G_PROXY_EXTENSION_POINT_NAME, tunnel, TUNNEL_SCHEME, 0);
+  return NULL;
+}
+
+char *
+ag_upstream_proxy_uri_for_https (const char *uri)
+{
+  static GOnce registered = G_ONCE_INIT;
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL);
+
+  if (parsed == NULL || g_ascii_strcasecmp (g_uri_get_scheme (parsed), "http") != 0 || g_uri_get_user (parsed) == NULL)
+    return ag_upstream_proxy_uri_for_gio (uri);
+  g_once (&registered, register_tunnel, NULL);
+  return g_strconcat (TUNNEL_SCHEME, uri + strlen ("http"), NULL);
 }
 
 gboolean

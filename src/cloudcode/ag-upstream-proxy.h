@@ -34,6 +34,10 @@ gboolean ag_upstream_proxy_uri_check (const char *uri, GError **error);
 /* @uri as GIO's proxy resolvers must give it: socks5h:// becomes socks5://, whose GIO client already leaves name
  * resolution to the proxy; anything else unchanged. */
 char    *ag_upstream_proxy_uri_for_gio (const char *uri);
+/* @uri as GIO's proxy resolvers must give it for https:// targets: an http:// proxy with credentials becomes one
+ * that GIO itself tunnels through, with Proxy-Authorization from the start (why:
+ * docs/upstream-cloudcode.md#http-proxies-with-credentials); anything else as ag_upstream_proxy_uri_for_gio. */
+char    *ag_upstream_proxy_uri_for_https (const char *uri);
 /* @uri without its user information, for logs and the window: "socks5://proxy.example:1080". */
 char    *ag_upstream_proxy_uri_display (const char *uri);
 

@@ -268,6 +268,8 @@ ag_proxy_service_new (GSettings *settings, GError **error)
 
   self->settings = settings != NULL ? g_object_ref (settings) : NULL;
   self->config = ag_cloudcode_config_new_from_env ();
+  if (!ag_cloudcode_config_check (self->config, error))
+    return NULL;
   self->cloudcode = ag_cloudcode_client_new (self->config);
   self->oauth = ag_oauth_client_new (self->config, ag_cloudcode_client_get_session (self->cloudcode));
   self->pool = ag_account_pool_new ();

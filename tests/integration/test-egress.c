@@ -2,7 +2,8 @@
 /* An egress per account, against the real ag-cl, the mock and two test relays (HTTP proxies that reach the mock from
  * 127.0.0.2 and 127.0.0.3, HTTP or SOCKS5): `ag-cl account proxy` gives each account its own proxy (credentials in the keyring,
  * never in the log or the listing), and each account's token refresh, quota poll and content calls reach Google
- * from its own relay's address only. */
+ * from its own relay's address only. An HTTP proxy's credentials are proven as users meet them: with the mock
+ * serving HTTPS (its test CA in AGCL_CA_FILE), through CONNECT tunnels that the relay opens only for them. */
 #include "ag-test.h"
 
 #include <string.h>
@@ -26,6 +27,17 @@ set_proxy (AgTestHarness *harness, const char *email, const char *uri)
 
   g_assert_cmpint (run_cli (harness, args, &out, &err), ==, 0);
   g_assert_null (strstr (out, "s3cret"));
+}
+
+/* Two accounts, user1 with its own proxy @uri, and ag-cl running. */
+static void
+start_with_proxy (AgTestHarness *harness, const char *uri)
+{
+  ag_test_harness_add_account (harness, "rt-1");
+  ag_test_harness_add_account (harness, "rt-2");
+  set_proxy (harness, "user1@example.com", uri);
+  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
+  ag_test_harness_start_proxy (harness);
 }
 
 typedef struct {
@@ -58,7 +70,9 @@ both_polled (gpointer user_data)
 static void
 token_url_by_name (AgTestHarness *harness)
 {
-  g_autofree char *url = g_strdup_printf ("http://localhost:%u/token", ag_mock_server_get_port (harness->mock));
+  g_autofree char *base = ag_mock_server_get_base_url (harness->mock);
+  g_autofree char *url = g_strdup_printf ("%.*slocalhost:%u/token", (int) (strstr (base, "://") + 3 - base), base,
+                                          ag_mock_server_get_port (harness->mock));
 
   ag_test_harness_setenv (harness, "AGCL_OAUTH_TOKEN_URL", url);
 }
@@ -85,18 +99,21 @@ assert_carried (AgTestRelay *relay, const char *user, guint mock_port)
   g_assert_cmpuint (ag_test_relay_get_refusals (relay), ==, 0);
 }
 
-/* Each account's own proxy of one kind: user1's with a password (which a SOCKS5 relay demands), user2's without. */
+/* Each account's own proxy of one kind: user1's with a password (which a SOCKS5 relay demands, and an HTTP relay
+ * in front of the HTTPS mock), user2's without. */
 typedef struct {
   const char *name;
   const char *scheme;            /* as the user writes it; socks5h:// is curl's name for socks5:// by the proxy's DNS */
-  const char *password;          /* the SOCKS5 relay's */
+  const char *password;          /* the relay's */
   const char *written_password;  /* in the URI, percent-encoded */
+  gboolean    tls;               /* the mock serves HTTPS; an HTTP relay then demands user1's credentials */
 } OwnProxyCase;
 
 static const OwnProxyCase own_proxy_cases[] = {
-  { "http", "http", "s3cret", "s3cret" },
-  { "socks5", "socks5", "s3cret:@%", "s3cret%3A%40%25" },
-  { "socks5h", "socks5h", "s3cret", "s3cret" },
+  { "http", "http", "s3cret", "s3cret", FALSE },
+  { "http-credentials-tls", "http", "s3cret@pass", "s3cret%40pass", TRUE },
+  { "socks5", "socks5", "s3cret:@%", "s3cret%3A%40%25", FALSE },
+  { "socks5h", "socks5h", "s3cret", "s3cret", FALSE },
 };
 
 static void
@@ -104,9 +121,10 @@ test_each_account_its_own_proxy (gconstpointer data)
 {
   const OwnProxyCase *c = data;
   gboolean socks5 = g_str_has_prefix (c->scheme, "socks5");
-  AgTestHarness *harness = ag_test_harness_new (TWO_ACCOUNTS);
+  AgTestHarness *harness = ag_test_harness_new_over_tls (TWO_ACCOUNTS, c->tls);
   g_autoptr(AgTestRelay) relay1 = socks5 ? ag_test_relay_new_socks5 ("127.0.0.2", "agcl", c->password)
-                                         : ag_test_relay_new ("127.0.0.2");
+                                         : ag_test_relay_new_http ("127.0.0.2", c->tls ? "agcl" : NULL,
+                                                                   c->tls ? c->password : NULL);
   g_autoptr(AgTestRelay) relay2 = socks5 ? ag_test_relay_new_socks5 ("127.0.0.3", NULL, NULL)
                                          : ag_test_relay_new ("127.0.0.3");
   g_autofree char *relay_uri1 = ag_test_relay_get_uri (relay1);
@@ -166,26 +184,37 @@ test_each_account_its_own_proxy (gconstpointer data)
   g_assert_cmpuint (contents, ==, 1);
   g_assert_cmpuint (ag_test_relay_get_connections (relay1), >=, 1);
   g_assert_cmpuint (ag_test_relay_get_connections (relay2), >=, 1);
-  /* An HTTP relay knows no user: the password is the HTTP proxy's to check, and ours checks none. */
-  assert_carried (relay1, socks5 ? "agcl" : "", ag_mock_server_get_port (harness->mock));
+  /* Over plain HTTP libsoup would send the credentials to the proxy's own URI, not the target (a libsoup 3.2
+   * limit, docs/upstream-cloudcode.md#http-proxies-with-credentials): that relay checks none. Over TLS every
+   * connection is a tunnel, opened only for user1's credentials, percent-decoded. */
+  assert_carried (relay1, socks5 || c->tls ? "agcl" : "", ag_mock_server_get_port (harness->mock));
   assert_carried (relay2, "", ag_mock_server_get_port (harness->mock));
+  if (c->tls)
+    {
+      g_assert_cmpuint (ag_test_relay_get_tunnels (relay1), ==, ag_test_relay_get_connections (relay1));
+      g_assert_cmpuint (ag_test_relay_get_tunnels (relay2), ==, ag_test_relay_get_connections (relay2));
+    }
   g_assert_null (strstr (harness->proxy_log->str, "s3cret"));
   ag_test_harness_free (harness);
 }
 
-/* user1's proxy cannot carry it: nothing listens, or a SOCKS5 relay turns its credentials away. */
+/* user1's proxy cannot carry it: nothing listens, or a relay turns its credentials away. */
 typedef struct {
   const char *name;
-  const char *scheme;        /* of a dead proxy; NULL: a SOCKS5 relay that wants agcl:s3cret */
+  const char *scheme;        /* of a dead proxy, or of the relay that wants agcl:s3cret */
+  gboolean    relay;         /* a relay listens (an HTTP one in front of the HTTPS mock) */
   const char *credentials;   /* what user1's proxy URI says, before "@" (NULL: none) */
   const char *reason;        /* in the log line that rests the account */
 } FailingProxyCase;
 
 static const FailingProxyCase failing_proxy_cases[] = {
-  { "http-dead", "http", NULL, NULL },
-  { "socks5-dead", "socks5", NULL, NULL },
-  { "socks5-wrong-password", NULL, "agcl:wrong", "SOCKSv5 authentication failed due to wrong username or password" },
-  { "socks5-no-credentials", NULL, NULL, "The SOCKSv5 proxy requires authentication" },
+  { "http-dead", "http", FALSE, NULL, NULL },
+  { "socks5-dead", "socks5", FALSE, NULL, NULL },
+  { "socks5-wrong-password", "socks5", TRUE, "agcl:wrong",
+    "SOCKSv5 authentication failed due to wrong username or password" },
+  { "socks5-no-credentials", "socks5", TRUE, NULL, "The SOCKSv5 proxy requires authentication" },
+  { "http-wrong-password-tls", "http", TRUE, "agcl:wrong", "HTTP proxy authentication failed" },
+  { "http-no-credentials-tls", "http", TRUE, NULL, "the proxy wants credentials (HTTP 407)" },
 };
 
 /* A proxy that does not carry its account is that account's failure: the other account serves, the log says why,
@@ -194,8 +223,11 @@ static void
 test_failing_proxy (gconstpointer data)
 {
   const FailingProxyCase *c = data;
-  AgTestHarness *harness = ag_test_harness_new (TWO_ACCOUNTS);
-  g_autoptr(AgTestRelay) relay = c->scheme == NULL ? ag_test_relay_new_socks5 ("127.0.0.2", "agcl", "s3cret") : NULL;
+  gboolean http_relay = c->relay && g_str_equal (c->scheme, "http");
+  AgTestHarness *harness = ag_test_harness_new_over_tls (TWO_ACCOUNTS, http_relay);
+  g_autoptr(AgTestRelay) relay = !c->relay ? NULL
+                                 : http_relay ? ag_test_relay_new_http ("127.0.0.2", "agcl", "s3cret")
+                                              : ag_test_relay_new_socks5 ("127.0.0.2", "agcl", "s3cret");
   g_autofree char *shown = relay != NULL ? ag_test_relay_get_uri (relay)
                                          : g_strdup_printf ("%s://127.0.0.1:%u", c->scheme, ag_test_free_port ());
   const char *host = strstr (shown, "://") + 3;
@@ -206,11 +238,7 @@ test_failing_proxy (gconstpointer data)
   g_autoptr(JsonArray) requests = NULL;
 
   ag_test_add_secret ("s3cret");
-  ag_test_harness_add_account (harness, "rt-1");
-  ag_test_harness_add_account (harness, "rt-2");
-  set_proxy (harness, "user1@example.com", uri);
-  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
-  ag_test_harness_start_proxy (harness);
+  start_with_proxy (harness, uri);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE_REQUEST, NULL, NULL), ==, 200);
   g_assert_true (ag_test_harness_wait_log (harness, expected, 5000));
@@ -269,11 +297,7 @@ test_proxy_gone (gconstpointer data)
   g_autoptr(JsonArray) before = NULL;
   g_autoptr(JsonArray) after = NULL;
 
-  ag_test_harness_add_account (harness, "rt-1");
-  ag_test_harness_add_account (harness, "rt-2");
-  set_proxy (harness, "user1@example.com", uri);
-  ag_test_harness_set_script (harness, TWO_ACCOUNTS);
-  ag_test_harness_start_proxy (harness);
+  start_with_proxy (harness, uri);
   ag_test_wait_until (both_polled, &seen, 10000);
   g_assert_cmpuint (ag_test_relay_get_carried (relay)->len, >=, 1);
   ag_test_relay_free (relay);
@@ -286,6 +310,38 @@ test_proxy_gone (gconstpointer data)
   after = ag_test_mock_requests (harness->mock, ":streamGenerateContent");
   g_assert_cmpuint (json_array_get_length (after) - json_array_get_length (before), ==, 3);
   g_assert_null (strstr (harness->proxy_log->str, "via user1@example.com: 200"));
+  ag_test_harness_free (harness);
+}
+
+/* user1 signed in through its proxy with credentials, then the user dropped them from the URL while the access
+ * token is still good: the content call meets the proxy's 407, which is that proxy's failure, not Google's answer
+ * (the lease rests the account; the client never sees a 407 or a 502). */
+static void
+test_proxy_wants_credentials (void)
+{
+  AgTestHarness *harness = ag_test_harness_new_over_tls (TWO_ACCOUNTS, TRUE);
+  g_autoptr(AgTestRelay) relay = ag_test_relay_new_http ("127.0.0.2", "agcl", "s3cret");
+  g_autofree char *bare = ag_test_relay_get_uri (relay);
+  g_autofree char *with_password = g_strdup_printf ("http://agcl:s3cret@%s", strstr (bare, "://") + 3);
+  g_autofree char *expected = g_strdup_printf ("user1@example.com: proxy unreachable (%s): HTTP 407", bare);
+  Seen seen = { harness->mock, ":fetchAvailableModels" };
+  gboolean rested = FALSE;
+
+  ag_test_add_secret ("s3cret");
+  start_with_proxy (harness, with_password);
+  ag_test_wait_until (both_polled, &seen, 10000);
+  g_assert_cmpuint (ag_test_relay_get_refusals (relay), ==, 0);
+  set_proxy (harness, "user1@example.com", bare);
+  /* The running ag-cl follows the keyring; until it does, user1 still serves through its old session. */
+  for (guint i = 0; i < 50 && !rested; i++)
+    {
+      g_assert_cmpuint (ag_test_harness_request (harness, "POST", "/v1/messages", MESSAGE_REQUEST, NULL, NULL), ==,
+                        200);
+      rested = ag_test_harness_wait_log (harness, expected, 100);
+    }
+  g_assert_true (rested);
+  g_assert_cmpuint (ag_test_relay_get_refusals (relay), >=, 1);
+  g_assert_null (strstr (harness->proxy_log->str, "answered HTTP 407"));
   ag_test_harness_free (harness);
 }
 
@@ -312,6 +368,45 @@ test_refusals (void)
   ag_test_harness_free (harness);
 }
 
+/* Google's side over TLS is reached only with the trust AGCL_CA_FILE gives, and a file that cannot give it stops
+ * ag-cl at start-up with the reason: the command line (exit 1) and the headless proxy (exit 2) alike. */
+typedef struct {
+  const char *name;
+  const char *ca_file;    /* "" unset, "mock" the mock's CA, else a path */
+  gboolean    headless;   /* start the proxy rather than add an account */
+  int         status;
+  const char *message;    /* in stderr */
+} TrustCase;
+
+static const TrustCase trust_cases[] = {
+  { "trusted", "mock", FALSE, 0, NULL },
+  { "unset", "", FALSE, 1, "Unacceptable TLS certificate" },
+  { "missing", "/nonexistent/ca.pem", FALSE, 1, "AGCL_CA_FILE “/nonexistent/ca.pem”" },
+  { "missing-headless", "/nonexistent/ca.pem", TRUE, 2, "ag-cl: AGCL_CA_FILE “/nonexistent/ca.pem”" },
+};
+
+static void
+test_ca_file (gconstpointer data)
+{
+  const TrustCase *c = data;
+  AgTestHarness *harness = ag_test_harness_new_over_tls (NULL, TRUE);
+  const char *add[] = { "account", "add", "--refresh-token", "rt-1", NULL };
+  const char *headless[] = { "--headless", "--port", "0", NULL };
+  g_autofree char *err = NULL;
+
+  if (*c->ca_file == '\0')
+    ag_test_harness_unsetenv (harness, "AGCL_CA_FILE");
+  else if (!g_str_equal (c->ca_file, "mock"))
+    ag_test_harness_setenv (harness, "AGCL_CA_FILE", c->ca_file);
+  g_assert_cmpint (ag_test_harness_run_cli (harness, c->headless ? headless : add, NULL, NULL, &err), ==, c->status);
+  g_test_message ("%s", err);
+  if (c->message != NULL)
+    g_assert_nonnull (strstr (err, c->message));
+  /* Only a trusted mock was asked anything. */
+  g_assert_cmpuint (ag_mock_server_count_requests (harness->mock, "/token"), ==, c->status == 0 ? 1 : 0);
+  ag_test_harness_free (harness);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -319,6 +414,8 @@ main (int argc, char **argv)
   AG_TEST_ADD_CASES ("/egress/each-account-its-own-proxy/", own_proxy_cases, test_each_account_its_own_proxy);
   AG_TEST_ADD_CASES ("/egress/failing-proxy/", failing_proxy_cases, test_failing_proxy);
   AG_TEST_ADD_CASES ("/egress/proxy-gone/", gone_proxy_cases, test_proxy_gone);
+  g_test_add_func ("/egress/proxy-wants-credentials", test_proxy_wants_credentials);
   g_test_add_func ("/egress/refusals", test_refusals);
+  AG_TEST_ADD_CASES ("/egress/ca-file/", trust_cases, test_ca_file);
   return g_test_run ();
 }

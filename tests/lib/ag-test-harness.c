@@ -10,9 +10,16 @@
 AgTestHarness *
 ag_test_harness_new (const char *script_json)
 {
+  return ag_test_harness_new_over_tls (script_json, FALSE);
+}
+
+AgTestHarness *
+ag_test_harness_new_over_tls (const char *script_json, gboolean tls)
+{
   AgTestHarness *self = g_new0 (AgTestHarness, 1);
 
-  self->mock = ag_test_mock_new (script_json);
+  self->tls = tls ? ag_test_tls_new () : NULL;
+  self->mock = ag_test_mock_new_over_tls (script_json, tls ? self->tls->server : NULL);
   {
     g_autofree char *name = g_path_get_basename (g_get_prgname ());
 
@@ -21,6 +28,8 @@ ag_test_harness_new (const char *script_json)
   self->env = ag_mock_server_environ (self->mock, g_get_environ ());
   self->env = g_environ_setenv (self->env, "AGCL_PROFILE", self->profile, TRUE);
   self->env = g_environ_setenv (self->env, "AGCL_ONBOARD_POLL_MS", "50", TRUE);
+  if (tls)
+    self->env = g_environ_setenv (self->env, "AGCL_CA_FILE", self->tls->ca_file, TRUE);
   /* The request log of this test's proxy, apart from every other test's. */
   self->data_dir = g_dir_make_tmp ("ag-cl-test-XXXXXX", NULL);
   self->env = g_environ_setenv (self->env, "AGCL_DATA_DIR", self->data_dir, TRUE);
@@ -272,6 +281,7 @@ ag_test_harness_free (AgTestHarness *self)
   if (self->data_dir != NULL)
     ag_test_remove_tree (self->data_dir);
   g_free (self->data_dir);
+  ag_test_tls_free (self->tls);
   g_free (self);
 }
 

@@ -11,6 +11,7 @@
 #include "ag-test-messages.h"
 #include "ag-test-mock.h"
 #include "ag-test-secrets.h"
+#include "ag-test-tls.h"
 #include "ag-test-wait.h"
 
 G_BEGIN_DECLS
@@ -26,10 +27,14 @@ typedef struct {
   char         *proxy_log_path;  /* …also written here */
   char         *data_dir;        /* AGCL_DATA_DIR of this test (request log) */
   const char  **command_prefix;  /* NULL, or a command ag-cl runs under (must exec it: same pid), e.g. setpriv */
+  AgTestTls    *tls;             /* the mock's certificates when it serves HTTPS, else NULL */
 } AgTestHarness;
 
 /* Starts the mock with @script_json (NULL = defaults) and a keyring profile unique to this test process. */
 AgTestHarness *ag_test_harness_new (const char *script_json);
+/* The same; when @tls the mock serves HTTPS with a certificate of its own test CA, which ag-cl is told to trust
+ * (AGCL_CA_FILE = tls->ca_file): Google's side as ag-cl really meets it. */
+AgTestHarness *ag_test_harness_new_over_tls (const char *script_json, gboolean tls);
 /* Stops the proxy, scans the data directory for secrets and removes every account of the profile. */
 void           ag_test_harness_free (AgTestHarness *self);
 void           ag_test_harness_setenv (AgTestHarness *self, const char *name, const char *value);

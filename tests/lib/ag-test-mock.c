@@ -4,9 +4,17 @@
 AgMockServer *
 ag_test_mock_new (const char *script_json)
 {
+  return ag_test_mock_new_over_tls (script_json, NULL);
+}
+
+AgMockServer *
+ag_test_mock_new_over_tls (const char *script_json, GTlsCertificate *certificate)
+{
   AgMockServer *mock = ag_mock_server_new ();
   g_autoptr(GError) error = NULL;
 
+  if (certificate != NULL)
+    ag_mock_server_set_tls_certificate (mock, certificate);
   g_assert_true (ag_mock_server_listen (mock, 0, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (ag_mock_server_get_port (mock), >, 0);

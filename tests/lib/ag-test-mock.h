@@ -9,6 +9,8 @@ G_BEGIN_DECLS
 
 /* A mock listening on a free loopback port with @script_json (NULL = defaults). */
 AgMockServer *ag_test_mock_new (const char *script_json);
+/* The same serving HTTPS with @certificate (NULL: plain HTTP), e.g. an AgTestTls's server certificate. */
+AgMockServer *ag_test_mock_new_over_tls (const char *script_json, GTlsCertificate *certificate);
 /* The same, with its URLs exported to this process's environment (AGCL_CLOUDCODE_ENDPOINTS, AGCL_OAUTH_*_URL,
  * AGCL_USERINFO_URL), for code under test that reads them in-process. */
 AgMockServer *ag_test_mock_start (const char *script_json);

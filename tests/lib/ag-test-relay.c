@@ -11,10 +11,11 @@ struct _AgTestRelay {
   guint           port;
   guint           connections;
   gboolean        socks5;
-  char           *username;    /* SOCKS5: the one user accepted, or NULL for no authentication */
+  char           *username;    /* the one user accepted (SOCKS5, or HTTP Basic), or NULL for no authentication */
   char           *password;
   GPtrArray      *carried;
   guint           refusals;
+  guint           tunnels;
   GCancellable   *cancellable;  /* ends the relayed connections with the relay */
 };
 
@@ -145,6 +146,56 @@ target_of (Relayed *relayed)
   return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80);
 }
 
+/* The user of a "Proxy-Authorization: Basic …" line in the head that carries the relay's own credentials; NULL
+ * when there is none. */
+static char *
+proxy_user (Relayed *relayed, const char *head_end)
+{
+  AgTestRelay *relay = relayed->relay;
+  g_autofree char *head = g_strndup (relayed->head->str, head_end - relayed->head->str);
+  g_auto(GStrv) lines = g_strsplit (head, "\r\n", -1);
+
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      static const char name[] = "proxy-authorization:";
+      g_autofree guchar *decoded = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *credentials = NULL;
+      const char *value;
+      gsize length = 0;
+
+      if (g_ascii_strncasecmp (lines[i], name, strlen (name)) != 0)
+        continue;
+      value = lines[i] + strlen (name);
+      while (*value == ' ')
+        value++;
+      if (g_ascii_strncasecmp (value, "Basic ", 6) != 0)
+        return NULL;
+      decoded = g_base64_decode (value + 6, &length);
+      credentials = g_strndup ((const char *) decoded, length);
+      expected = g_strconcat (relay->username, ":", relay->password, NULL);
+      return g_str_equal (credentials, expected) ? g_strdup (relay->username) : NULL;
+    }
+  return NULL;
+}
+
+/* RFC 9110 §11.7.1: the relay's credentials are missing or wrong. A tunnel's client may answer on the same
+ * connection; any other request is ended, its body unread. */
+static Step
+http_challenge (Relayed *relayed, const char *head_end)
+{
+  static const char challenge[] = "HTTP/1.1 407 Proxy Authentication Required\r\n"
+                                  "Proxy-Authenticate: Basic realm=\"ag-cl test relay\"\r\n"
+                                  "Content-Length: 0\r\n\r\n";
+
+  relayed->relay->refusals++;
+  reply (relayed, challenge, sizeof challenge - 1);
+  if (!relayed->tunnel)
+    return STEP_CLOSE;
+  g_string_erase (relayed->head, 0, head_end + 4 - relayed->head->str);
+  return STEP_MORE;
+}
+
 static Step
 http_step (Relayed *relayed, char **target)
 {
@@ -154,6 +205,16 @@ http_step (Relayed *relayed, char **target)
     return relayed->head->len > MAX_HEAD ? STEP_CLOSE : STEP_MORE;
   if ((*target = target_of (relayed)) == NULL)
     return STEP_CLOSE;
+  if (relayed->relay->username != NULL)
+    {
+      g_free (relayed->user);
+      relayed->user = proxy_user (relayed, end);
+      if (relayed->user == NULL)
+        {
+          g_clear_pointer (target, g_free);
+          return http_challenge (relayed, end);
+        }
+    }
   /* Whatever followed the CONNECT head is already the tunnel's; any other request goes on whole. */
   if (relayed->tunnel)
     g_string_erase (relayed->head, 0, end + 4 - relayed->head->str);
@@ -310,6 +371,7 @@ head_read (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   relay->connections++;
+  relay->tunnels += relayed->tunnel;
   g_ptr_array_add (relay->carried, relayed->user != NULL ? g_strdup_printf ("%s@%s", relayed->user, target)
                                                           : g_strdup (target));
   g_socket_client_connect_to_host_async (relay->client, target, 80, relay->cancellable, upstream_connected, relayed);
@@ -381,6 +443,17 @@ ag_test_relay_free (AgTestRelay *self)
 }
 
 AgTestRelay *
+ag_test_relay_new_http (const char *source_address, const char *username, const char *password)
+{
+  AgTestRelay *self = ag_test_relay_new (source_address);
+
+  g_assert_true ((username == NULL) == (password == NULL));
+  self->username = g_strdup (username);
+  self->password = g_strdup (password);
+  return self;
+}
+
+AgTestRelay *
 ag_test_relay_new_socks5 (const char *source_address, const char *username, const char *password)
 {
   AgTestRelay *self = ag_test_relay_new (source_address);
@@ -414,4 +487,10 @@ guint
 ag_test_relay_get_connections (AgTestRelay *self)
 {
   return self->connections;
+}
+
+guint
+ag_test_relay_get_tunnels (AgTestRelay *self)
+{
+  return self->tunnels;
 }

@@ -13,6 +13,7 @@
 #include "ag-test-response.h"
 #include "ag-test-secrets.h"
 #include "ag-test-sync.h"
+#include "ag-test-tls.h"
 #include "ag-test-wait.h"
 #include "ag-test-surface.h"
 #include "ag-test-keyring.h"

@@ -1313,7 +1313,9 @@ ag_mock_server_listen (AgMockServer *self, guint port, GError **error)
    * of 10 the kernel reset some of them while the test's main loop was busy. */
   g_socket_set_listen_backlog (socket, 512);
   if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error) ||
-      !soup_server_listen_socket (self->server, socket, 0, error))
+      !soup_server_listen_socket (self->server, socket,
+                                  soup_server_get_tls_certificate (self->server) != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                                  error))
     return FALSE;
   uris = soup_server_get_uris (self->server);
   if (uris != NULL)
@@ -1333,7 +1335,16 @@ char *
 ag_mock_server_get_base_url (AgMockServer *self)
 {
   g_return_val_if_fail (AG_IS_MOCK_SERVER (self), NULL);
-  return g_strdup_printf ("http://127.0.0.1:%u", self->port);
+  return g_strdup_printf ("%s://127.0.0.1:%u", soup_server_is_https (self->server) ? "https" : "http", self->port);
+}
+
+void
+ag_mock_server_set_tls_certificate (AgMockServer *self, GTlsCertificate *certificate)
+{
+  g_return_if_fail (AG_IS_MOCK_SERVER (self));
+  g_return_if_fail (self->port == 0);
+
+  soup_server_set_tls_certificate (self->server, certificate);
 }
 
 char **

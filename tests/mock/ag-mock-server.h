@@ -132,7 +132,10 @@ AgMockServer *ag_mock_server_new (void);
 /* Listens on 127.0.0.1:@port (0 = any free port). */
 gboolean      ag_mock_server_listen (AgMockServer *self, guint port, GError **error);
 guint         ag_mock_server_get_port (AgMockServer *self);
-/* "http://127.0.0.1:PORT" */
+/* Serves HTTPS with @certificate (its chain and private key) instead of HTTP; before ag_mock_server_listen. Google
+ * is reached over TLS: this lets a test prove what only TLS shows (a proxy's CONNECT tunnel, AGCL_CA_FILE). */
+void          ag_mock_server_set_tls_certificate (AgMockServer *self, GTlsCertificate *certificate);
+/* "http://127.0.0.1:PORT", or "https://…" once it serves TLS */
 char         *ag_mock_server_get_base_url (AgMockServer *self);
 /* Sets AGCL_CLOUDCODE_ENDPOINTS, AGCL_OAUTH_TOKEN_URL, AGCL_OAUTH_AUTH_URL and AGCL_USERINFO_URL to this server
  * in @envp (a g_get_environ() style array; returns the new array) */

@@ -294,6 +294,22 @@ test_unreachable (Fixture *f, gconstpointer data)
   g_assert_cmpstr (f->attempts->str, ==, "a@example.com network 0;");
 }
 
+/* A 407 is never Google's: for an account with its own proxy it is that proxy refusing (libsoup passes a refused
+ * CONNECT on as the answer), so the account rests as its proxy's failure and the next one serves. */
+static void
+test_proxy_wants_credentials (Fixture *f, gconstpointer data)
+{
+  g_autoptr(AgAccountLease) lease = new_lease (f, AG_LEASE_GENERATE, NULL);
+  g_autoptr(GError) error = NULL;
+
+  ag_account_set_proxy (f->a, "http://agcl@127.0.0.1:3128");
+  g_assert_cmpstr (acquire (lease, &error), ==, "a@example.com");
+  g_assert_true (ag_account_lease_failed (lease, google_error (407, NULL, NULL, "Proxy Authentication Required")));
+  g_assert_cmpstr (acquire (lease, &error), ==, "b@example.com");
+  g_assert_cmpstr (f->attempts->str, ==, "a@example.com proxy_unreachable 0;");
+  g_assert_null (ag_account_lease_get_answer (lease));
+}
+
 /* A client that hangs up during a wait ends the wait at once. */
 static void
 test_cancelled_wait (Fixture *f, gconstpointer data)
@@ -335,6 +351,8 @@ main (int argc, char *argv[])
   g_test_add ("/account-lease/empty-answer-retries", Fixture, NULL, fixture_set_up, test_empty_answer_retries,
               fixture_tear_down);
   g_test_add ("/account-lease/unreachable", Fixture, NULL, fixture_set_up, test_unreachable, fixture_tear_down);
+  g_test_add ("/account-lease/proxy-wants-credentials", Fixture, NULL, fixture_set_up, test_proxy_wants_credentials,
+              fixture_tear_down);
   g_test_add ("/account-lease/cancelled-wait", Fixture, NULL, fixture_set_up, test_cancelled_wait,
               fixture_tear_down);
   return g_test_run ();

@@ -198,6 +198,8 @@ run_desktop_app (GSettings *settings, const char *address, int port, gboolean ba
   ag_desktop_host_set_relaunch_delay (host, relaunch_delay_ms ());
   /* main() has parsed the options; the application only decides between first and second instance. */
   status = g_application_run (G_APPLICATION (host), 1, argv);
+  if (ag_desktop_host_get_start_failed (host))
+    status = 1;
   relaunch_args = g_strdupv ((GStrv) ag_desktop_host_get_relaunch_args (host));
   /* Everything ends cleanly first: the request log and settings reach the disk, the listener closes (its copy for
    * the next process stays open). */

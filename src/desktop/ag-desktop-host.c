@@ -3,6 +3,7 @@
 #include "ag-desktop-host.h"
 
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 #include "ag-account-registry.h"
 #include "ag-inherited-listener.h"
 #include "ag-local-api-key.h"
@@ -18,6 +19,7 @@ struct _AgDesktopHost
   int                 port_override;
   gboolean            background;
   gboolean            accounts_loaded;
+  gboolean            start_failed;      /* the proxy could not be set up: nothing runs, the process ends */
 
   AgProxyService     *service;
   AgNotifier         *notifier;
@@ -91,8 +93,11 @@ forward_to_ui (GSimpleAction *action, GVariant *parameter, gpointer user_data)
   AgDesktopHost *self = user_data;
   const char *name = g_action_get_name (G_ACTION (action));
   g_autoptr(GError) error = NULL;
-  AgDesktopUi *ui = ag_desktop_host_ensure_ui (self, &error);
+  AgDesktopUi *ui;
 
+  if (self->start_failed)
+    return;
+  ui = ag_desktop_host_ensure_ui (self, &error);
   if (ui == NULL)
     {
       g_warning ("cannot open the window: %s", error->message);
@@ -193,7 +198,15 @@ ag_desktop_host_startup (GApplication *application)
   self->service = ag_proxy_service_new (self->settings, &error);
   if (self->service == NULL)
     {
-      g_critical ("cannot set up the proxy: %s", error->message);
+      /* Without the proxy there is nothing to show (a bad AGCL_CA_FILE, say): say why where a desktop user sees
+       * it, and end without holding the application, so the process exits (status 1, see main.c). */
+      g_autoptr(GNotification) notification = g_notification_new (_("ag-cl Cannot Start"));
+
+      g_printerr ("ag-cl: cannot set up the proxy: %s\n", error->message);
+      g_notification_set_body (notification, error->message);
+      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
+      g_application_send_notification (application, "start-failed", notification);
+      self->start_failed = TRUE;
       return;
     }
   ag_proxy_service_set_listen_override (self->service, self->address_override, self->port_override);
@@ -231,6 +244,8 @@ ag_desktop_host_activate (GApplication *application)
 
   /* Only the first activation can be a background start; a second launch always presents the window. */
   self->background = FALSE;
+  if (self->start_failed)
+    return;
   if (background && !first_run)
     return;
   g_action_group_activate_action (G_ACTION_GROUP (self), "show-window", NULL);
@@ -297,6 +312,12 @@ gboolean
 ag_desktop_host_get_accounts_loaded (AgDesktopHost *self)
 {
   return self->accounts_loaded;
+}
+
+gboolean
+ag_desktop_host_get_start_failed (AgDesktopHost *self)
+{
+  return self->start_failed;
 }
 
 AgDesktopUi *

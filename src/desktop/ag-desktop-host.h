@@ -36,6 +36,8 @@ GSettings      *ag_desktop_host_get_settings (AgDesktopHost *self);
 gboolean        ag_desktop_host_get_accounts_loaded (AgDesktopHost *self);
 /* The UI once a window has been needed, else NULL. */
 AgDesktopUi    *ag_desktop_host_get_ui (AgDesktopHost *self);
+/* Whether this instance could not set up the proxy at start-up (it then shows nothing and ends). */
+gboolean        ag_desktop_host_get_start_failed (AgDesktopHost *self);
 /* The UI, made now if it was not yet; NULL with @error when it cannot be. */
 AgDesktopUi    *ag_desktop_host_ensure_ui (AgDesktopHost *self, GError **error);
 /* The UI's last window has closed. With a relaunch delay set, the host plans to end this process so that the

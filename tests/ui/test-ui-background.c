@@ -149,11 +149,47 @@ start_app (void)
   WAIT_FOR (connection_accepted () && name_owner_pid () == (guint) bg.pid);
 }
 
+/* The tray app of the tests below, started by the first of them to run. */
+static void
+ensure_app (void)
+{
+  if (bg.app == NULL)
+    start_app ();
+}
+
+/* A proxy that cannot be set up (here AGCL_CA_FILE names no file) ends the app with status 1, saying why on stderr
+ * (and in a notification); it neither opens a window nor listens. Run before the tray app: it would otherwise
+ * become a second instance. */
+static void
+test_start_failure_ends (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autofree char *missing = g_build_filename (bg.dir, "no-such-ca.pem", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_strdupv (bg.harness->env), "AGCL_CA_FILE", missing, TRUE);
+  g_autofree char *port = g_strdup_printf ("%u", ag_test_free_port ());
+  g_autoptr(GSubprocess) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_null (bg.app);
+  g_subprocess_launcher_set_environ (launcher, env);
+  app = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("AG_CL"), "--port", port, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (app, NULL, NULL, NULL, &err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (app));
+  g_assert_cmpint (g_subprocess_get_exit_status (app), ==, 1);
+  g_assert_nonnull (strstr (err, "cannot set up the proxy"));
+  g_assert_nonnull (strstr (err, missing));
+}
+
 /* In the tray: the proxy listens and the app holds the application's name, and no GTK is mapped. */
 static void
 test_background_without_gtk (void)
 {
   g_autofree char *log = NULL;
+
+  ensure_app ();
 
   WAIT_FOR (({ g_autofree char *now = read_log (); strstr (now, "loaded from the keyring") != NULL; }));
   g_assert_false (maps_contain ("libgtk-4"));
@@ -169,6 +205,8 @@ test_tray_show_loads_window (void)
   g_autofree char *owner = name_owner ();
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
+
+  ensure_app ();
 
   reply = g_dbus_connection_call_sync (bus, owner, "/MenuBar", "com.canonical.dbusmenu", "Event",
                                        g_variant_new ("(isvu)", 1, "clicked", g_variant_new_int32 (0), 0), NULL,
@@ -210,6 +248,8 @@ test_closed_window_relaunches (void)
   gboolean relaunched = FALSE;
   gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
 
+  ensure_app ();
+
   close_window ();
 
   while (!relaunched)
@@ -236,6 +276,8 @@ test_second_instance_opens_window (void)
 {
   g_autofree char *out = NULL;
   int status;
+
+  ensure_app ();
 
   g_assert_false (maps_contain ("libgtk-4"));
   status = ag_test_harness_run_cli (bg.harness, (const char *[]) { NULL }, NULL, &out, NULL);
@@ -264,6 +306,8 @@ test_relaunch_waits_for_requests (void)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+
+  ensure_app ();
 
   g_assert_true (maps_contain ("libgtk-4"));
   /* This process (relaunched once) has read its account. */
@@ -305,8 +349,8 @@ main (int argc, char **argv)
   bg.log_path = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "ui-background.log", NULL);
   g_remove (bg.log_path);   /* the launcher appends */
   ag_test_harness_add_account (bg.harness, "rt-1");
-  start_app ();
 
+  g_test_add_func ("/ui/background/start-failure-ends", test_start_failure_ends);
   g_test_add_func ("/ui/background/without-gtk", test_background_without_gtk);
   g_test_add_func ("/ui/background/tray-show-loads-window", test_tray_show_loads_window);
   g_test_add_func ("/ui/background/closed-window-relaunches", test_closed_window_relaunches);
@@ -314,10 +358,13 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/background/relaunch-waits-for-requests", test_relaunch_waits_for_requests);
   status = g_test_run ();
 
-  g_subprocess_send_signal (bg.app, SIGTERM);
-  g_assert_true (g_subprocess_wait (bg.app, NULL, NULL));
-  g_assert_true (g_subprocess_get_if_exited (bg.app));
-  g_assert_cmpint (g_subprocess_get_exit_status (bg.app), ==, 0);
+  if (bg.app != NULL)
+    {
+      g_subprocess_send_signal (bg.app, SIGTERM);
+      g_assert_true (g_subprocess_wait (bg.app, NULL, NULL));
+      g_assert_true (g_subprocess_get_if_exited (bg.app));
+      g_assert_cmpint (g_subprocess_get_exit_status (bg.app), ==, 0);
+    }
   g_clear_object (&bg.app);
   ag_test_harness_free (bg.harness);
   ag_test_remove_tree (bg.dir);

@@ -80,7 +80,6 @@ static gboolean
 copy_other_fields (const guint8 *data, gsize len, gpointer user_data)
 {
   TopicCopy *copy = user_data;
-  g_autoptr(GBytes) entry = NULL;
   g_autofree char *key = NULL;
   const guint8 *cursor = data;
   guint64 tag = 0;

@@ -254,7 +254,7 @@ static void
 on_upstream (AgUpstreamProgress progress, gpointer user_data)
 {
   AgProxyCall *self = user_data;
-  g_autoptr(AgProxyCall) keep = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(AgProxyCall) keep = g_object_ref (self);  /* alive until this returns */
 
   if (self->completed)
     return;

@@ -66,7 +66,6 @@ on_request_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
 {
   AgProxyServer *self = user_data;
   g_autofree char *text = NULL;
-  g_autoptr(GUri) uri = NULL;
 
   if ((gsize) soup_server_message_get_request_body (msg)->length <= self->body_limit)
     return;

@@ -153,7 +153,6 @@ test_refusals (void)
   g_autofree char *host = NULL;
   g_autofree char *rebinding = NULL;
   guint before = upstream_calls ();
-  g_autoptr(GPtrArray) probes = g_ptr_array_new ();
 
   ag_test_harness_start_proxy (harness);
   host = g_strdup_printf ("Host: 127.0.0.1:%u\r\n", harness->port);

@@ -187,10 +187,7 @@ test_start_failure_ends (void)
 static void
 test_background_without_gtk (void)
 {
-  g_autofree char *log = NULL;
-
   ensure_app ();
-
   WAIT_FOR (({ g_autofree char *now = read_log (); strstr (now, "loaded from the keyring") != NULL; }));
   g_assert_false (maps_contain ("libgtk-4"));
   g_assert_false (maps_contain ("libagcl-ui"));

@@ -227,7 +227,6 @@ test_failure (void)
   g_autoptr(GBytes) output = NULL;
   g_autoptr(JsonNode) events = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *shape = NULL;
   JsonArray *array;
   JsonObject *last;
 

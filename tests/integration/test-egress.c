@@ -7,6 +7,7 @@
 #include "ag-test.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #define MESSAGE_REQUEST \
   "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"
@@ -417,5 +418,11 @@ main (int argc, char **argv)
   g_test_add_func ("/egress/proxy-wants-credentials", test_proxy_wants_credentials);
   g_test_add_func ("/egress/refusals", test_refusals);
   AG_TEST_ADD_CASES ("/egress/ca-file/", trust_cases, test_ca_file);
+#ifdef __SANITIZE_ADDRESS__
+  /* LeakSanitizer's tracer dies (signal 11) at the exit of a process that made GnuTLS handshakes, as this one did
+   * serving HTTPS: end without the exit-time leak check (ag-cl's own processes: see ag_test_harness_new_over_tls). */
+  _exit (g_test_run ());
+#else
   return g_test_run ();
+#endif
 }

@@ -128,6 +128,7 @@ parse_frames (GBytes *body)
   g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   g_auto(GStrv) frames = NULL;
   JsonArray *array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
 
   if (*text != '\0')
     {
@@ -140,7 +141,8 @@ parse_frames (GBytes *body)
           json_array_add_element (array, ag_test_parse_json_text (frames[i] + 6));
         }
     }
-  return json_node_init_array (json_node_alloc (), array);
+  json_node_take_array (node, array);
+  return node;
 }
 
 static void

@@ -183,6 +183,7 @@ parse_chunks (GBytes *body)
   g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   g_auto(GStrv) frames = NULL;
   JsonArray *chunks = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
 
   g_assert_true (g_str_has_suffix (text, "\n\n"));
   text[strlen (text) - 2] = '\0';
@@ -201,7 +202,8 @@ parse_chunks (GBytes *body)
           json_array_add_element (chunks, chunk);
         }
     }
-  return json_node_init_array (json_node_alloc (), chunks);
+  json_node_take_array (node, chunks);
+  return node;
 }
 
 static void

@@ -359,12 +359,11 @@ ag_notifier_check_forecasts (AgNotifier *self, GArray *forecasts, gint64 now_ms)
       const AgQuotaForecast *forecast = &g_array_index (forecasts, AgQuotaForecast,
                                                         g_array_index (announce, guint, i));
       g_autofree char *id = g_strdup_printf ("running-dry-%d", forecast->family);
-      g_autofree char *text = ag_quota_forecast_describe (forecast, now_ms);
-      const char *colon = strchr (text, ':');
-      g_autofree char *family = colon != NULL ? g_strndup (text, colon - text) : g_strdup (text);
-      g_autofree char *title = g_strdup_printf (_("%s quota runs out within the hour"), family);
+      g_autofree char *state = ag_quota_forecast_describe_state (forecast, now_ms);
+      g_autofree char *title = g_strdup_printf (_("%s quota runs out within the hour"),
+                                                ag_quota_forecast_family_name (forecast));
 
-      send (self, id, title, colon != NULL ? colon + 2 : text, G_NOTIFICATION_PRIORITY_HIGH, "usage");
+      send (self, id, title, state, G_NOTIFICATION_PRIORITY_HIGH, "usage");
     }
 }
 

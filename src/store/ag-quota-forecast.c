@@ -140,10 +140,15 @@ describe_duration (gint64 ms)
   return g_strdup_printf (_("%" PRId64 " min"), minutes);
 }
 
-char *
-ag_quota_forecast_describe (const AgQuotaForecast *forecast, gint64 now_ms)
+const char *
+ag_quota_forecast_family_name (const AgQuotaForecast *forecast)
 {
-  const char *family = forecast->family == AG_MODEL_FAMILY_CLAUDE ? "Claude" : "Gemini";
+  return forecast->family == AG_MODEL_FAMILY_CLAUDE ? "Claude" : "Gemini";
+}
+
+char *
+ag_quota_forecast_describe_state (const AgQuotaForecast *forecast, gint64 now_ms)
+{
   g_autofree char *reset = forecast->next_reset_ms > 0 ? describe_duration (forecast->next_reset_ms - now_ms) : NULL;
   g_autofree char *then = NULL;
   g_autofree char *left = NULL;
@@ -151,12 +156,21 @@ ag_quota_forecast_describe (const AgQuotaForecast *forecast, gint64 now_ms)
   if (reset != NULL)
     then = g_strdup_printf (_("; the first account resets in %s"), reset);
   if (forecast->usable == 0)
-    return g_strdup_printf (_("%s: out of quota on every account%s"), family, then != NULL ? then : "");
+    return g_strdup_printf (_("out of quota on every account%s"), then != NULL ? then : "");
   if (forecast->empty_at_ms == 0)
-    return g_strdup_printf (_("%s: %.1f of %u accounts' quota left, not used lately%s"), family,
-                            forecast->pool_remaining, forecast->accounts, then != NULL ? then : "");
+    return g_strdup_printf (_("%.1f of %u accounts' quota left, not used lately%s"), forecast->pool_remaining,
+                            forecast->accounts, then != NULL ? then : "");
   left = describe_duration (forecast->empty_at_ms - now_ms);
-  return g_strdup_printf (_("%s: about %s left at this pace%s%s"), family, left, then != NULL ? then : "",
+  return g_strdup_printf (_("about %s left at this pace%s%s"), left, then != NULL ? then : "",
                           forecast->next_reset_ms > 0 && forecast->next_reset_ms < forecast->empty_at_ms
                           ? _(", before it runs out") : "");
+}
+
+char *
+ag_quota_forecast_describe (const AgQuotaForecast *forecast, gint64 now_ms)
+{
+  g_autofree char *state = ag_quota_forecast_describe_state (forecast, now_ms);
+
+  /* TRANSLATORS: a model family's quota forecast: "Claude: about 2 h left at this pace". */
+  return g_strdup_printf (_("%s: %s"), ag_quota_forecast_family_name (forecast), state);
 }

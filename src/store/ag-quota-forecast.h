@@ -30,6 +30,10 @@ typedef struct {
 GArray *ag_quota_forecast_compute (GPtrArray *samples, gint64 now_ms, gint64 window_ms);
 
 /* "Claude: about 2 h 40 min left at this pace; the first account resets in 1 h 10 min" and its variants. */
-char   *ag_quota_forecast_describe (const AgQuotaForecast *forecast, gint64 now_ms);
+char       *ag_quota_forecast_describe (const AgQuotaForecast *forecast, gint64 now_ms);
+/* Its two halves: the family's name ("Claude", "Gemini": product names, not translated) and the state ("about
+ * 2 h 40 min left at this pace; …"), for a notification that puts the family in its title. */
+const char *ag_quota_forecast_family_name (const AgQuotaForecast *forecast);
+char       *ag_quota_forecast_describe_state (const AgQuotaForecast *forecast, gint64 now_ms);
 
 G_END_DECLS

@@ -71,7 +71,7 @@ version_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(AgDeviceVersion) version = NULL;
 
-  version = ag_device_version_finish (source, result, &error);
+  version = ag_antigravity_switch_version_finish (source, result, &error);
   if (error != NULL)
     {
       ag_cli_loop_fail (&cli->run, error);

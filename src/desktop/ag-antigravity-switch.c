@@ -461,7 +461,7 @@ ag_antigravity_switch_capture_finish (AgAntigravitySwitch *self, GAsyncResult *r
 }
 
 AgDeviceVersion *
-ag_device_version_finish (GObject *source, GAsyncResult *result, GError **error)
+ag_antigravity_switch_version_finish (GObject *source, GAsyncResult *result, GError **error)
 {
   if (AG_IS_ANTIGRAVITY_SWITCH (source))
     return ag_antigravity_switch_capture_finish (AG_ANTIGRAVITY_SWITCH (source), result, error);

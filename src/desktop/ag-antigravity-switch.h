@@ -77,7 +77,7 @@ AgDeviceVersion   *ag_antigravity_switch_capture_finish (AgAntigravitySwitch *se
                                                          GError **error);
 /* Finishes whichever made a device version: a capture (@source the switch) or the device store's generate or
  * restore (@source the store). For callers that start either with one callback. */
-AgDeviceVersion   *ag_device_version_finish (GObject *source, GAsyncResult *result, GError **error);
+AgDeviceVersion   *ag_antigravity_switch_version_finish (GObject *source, GAsyncResult *result, GError **error);
 
 /* What the IDE uses now; @accounts (of AgAccount) are matched against its sign-in. */
 void               ag_antigravity_switch_status_async (AgAntigravitySwitch *self, GPtrArray *accounts,

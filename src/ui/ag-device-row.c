@@ -170,7 +170,7 @@ version_made (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   g_autoptr(AgDeviceVersion) version = NULL;
 
-  version = ag_device_version_finish (source, result, &error);
+  version = ag_antigravity_switch_version_finish (source, result, &error);
   if (version == NULL && error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     toast (self, error->message);
 }
